@@ -1,0 +1,39 @@
+"""The four stakeholder groups of Internet governance (WSIS Tunis Agenda 2005, NETmundial 2014)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Group(Enum):
+    """A stakeholder group; ``value`` is the name used in files, tables and the CLI."""
+
+    GOVERNMENT = "government"
+    BUSINESS = "business"
+    CIVIL_SOCIETY = "civil_society"
+    TECHNICAL = "technical"
+
+    @property
+    def code(self) -> int:
+        """Row index of the group in per-group arrays (the order of the enum)."""
+        return GROUP_ORDER.index(self)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @classmethod
+    def parse(cls, name: str | Group) -> Group:
+        """``Group`` from its name (``"civil_society"``) or itself; one-line error otherwise."""
+        if isinstance(name, Group):
+            return name
+        try:
+            return cls(str(name).strip().lower())
+        except ValueError:
+            allowed = ", ".join(g.value for g in cls)
+            raise ValueError(f"unknown group {name!r} (allowed: {allowed})") from None
+
+
+GROUP_ORDER: tuple[Group, ...] = tuple(Group)
+GROUP_NAMES: tuple[str, ...] = tuple(g.value for g in GROUP_ORDER)
+N_GROUPS = len(GROUP_ORDER)

@@ -1,0 +1,112 @@
+"""Pure functions on arrays: utilities, medians, and the measures reported per round and per issue.
+
+Nothing here touches a model; the model's data collector calls these, and so can a learner.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+
+def utility(positions: np.ndarray, salience: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """u_i(y) = -sum_k s_ik |p_ik - y_k|: salience-weighted city-block distance, negated.
+
+    ``y`` is one point (K,) or one point per stakeholder (N, K).
+    """
+    return -np.einsum("nk,nk->n", salience, np.abs(positions - y))
+
+
+def gain(positions: np.ndarray, salience: np.ndarray, outcome: np.ndarray, status_quo: np.ndarray) -> np.ndarray:
+    """Gain of an outcome over the status quo: u_i(y) - u_i(q)."""
+    return utility(positions, salience, outcome) - utility(positions, salience, status_quo)
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Per-dimension weighted median of ``values`` (N, K): the lowest v with cumulative weight >= half.
+
+    In one dimension with single-peaked preferences this point beats every alternative in a
+    pairwise majority vote (Black 1948). With equal weights and odd N it is the ordinary median.
+    """
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    w = np.ones(len(values)) if weights is None else np.asarray(weights, dtype=float)
+    order = np.argsort(values, axis=0, kind="stable")
+    cum = np.cumsum(w[order], axis=0)
+    pick = np.argmax(cum >= 0.5 * cum[-1] - 1e-12, axis=0)
+    cols = np.arange(values.shape[1])
+    return values[order[pick, cols], cols]
+
+
+def weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Compromise position sum_i w_i x_i / sum_i w_i (Stokman & Van Oosten 1994)."""
+    return np.asarray(weights, dtype=float) @ values / np.sum(weights)
+
+
+def group_shares(mask: np.ndarray, group: np.ndarray, n_groups: int, among: np.ndarray | None = None) -> np.ndarray:
+    """Share of each group's members (or of those in ``among``) for whom ``mask`` holds; NaN if none."""
+    base = np.ones_like(mask, dtype=bool) if among is None else among
+    hits = np.bincount(group[mask & base], minlength=n_groups)
+    total = np.bincount(group[base], minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, hits / np.maximum(total, 1), np.nan)
+
+
+def group_means(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Mean of ``values`` within each group; NaN for an empty group."""
+    sums = np.bincount(group, weights=values, minlength=n_groups)
+    counts = np.bincount(group, minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+def polarization(positions: np.ndarray) -> float:
+    """Root-mean-square distance of positions from their centroid (0 = full agreement)."""
+    if len(positions) == 0:
+        return 0.0
+    return float(np.sqrt(np.mean(np.sum((positions - positions.mean(axis=0)) ** 2, axis=1))))
+
+
+def count_clusters(positions: np.ndarray, gap: float = 0.02, min_share: float = 0.02) -> int:
+    """Number of opinion clusters holding at least ``min_share`` of stakeholders.
+
+    One dimension: sort, and split where neighbours are more than ``gap`` apart. More
+    dimensions: bin into cells of side ``gap`` and join touching occupied cells. Both cost
+    O(N log N) or less, never the O(N^2) of all pairs.
+    """
+    positions = np.asarray(positions, dtype=float)
+    if positions.ndim == 1:
+        positions = positions[:, None]
+    n = len(positions)
+    if n == 0:
+        return 0
+    if positions.shape[1] == 1:
+        x = np.sort(positions[:, 0])
+        labels = np.concatenate([[0], np.cumsum(np.diff(x) > gap)])
+    else:
+        cells = np.minimum((positions / gap).astype(int), int(1 / gap))
+        grid = np.zeros((int(1 / gap) + 1,) * positions.shape[1], dtype=bool)
+        grid[tuple(cells.T)] = True
+        labelled, _ = ndimage.label(grid, structure=np.ones((3,) * positions.shape[1]))
+        labels = labelled[tuple(cells.T)]
+    sizes = np.bincount(labels)
+    return int(np.sum(sizes >= max(1, min_share * n)))
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distance between points (broadcasting over leading axes)."""
+    return np.sqrt(np.sum((np.asarray(a) - np.asarray(b)) ** 2, axis=-1))
+
+
+def mean_pairwise_distance(points: np.ndarray) -> float:
+    """Mean Euclidean distance over all pairs of a handful of points (e.g. regional outcomes)."""
+    points = np.asarray(points, dtype=float)
+    if len(points) < 2:
+        return 0.0
+    i, j = np.triu_indices(len(points), k=1)
+    return float(distance(points[i], points[j]).mean())
+
+
+def weighted_share(mask: np.ndarray, weights: np.ndarray) -> float:
+    """sum_i w_i [mask_i] / sum_i w_i; e.g. fragmentation = capability-weighted share of non-compliers."""
+    total = float(np.sum(weights))
+    return float(np.sum(weights[mask]) / total) if total > 0 else float("nan")

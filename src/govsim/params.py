@@ -1,0 +1,111 @@
+"""Process parameters, each declared once with its default, bounds, unit and meaning.
+
+Widgets, sweeps and the CLI read the declarations through :func:`parameter_specs`;
+nothing else types a bound again. Validation raises ``ValueError`` with one line naming
+the field, the value given and what is allowed; unknown names get the closest valid name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+
+def declare(default: float | int, low: float, high: float, unit: str, doc: str) -> Any:
+    """A dataclass field carrying its bounds, unit and one-line meaning as metadata."""
+    kind = int if isinstance(default, int) and not isinstance(default, bool) else float
+    meta = {"low": low, "high": high, "unit": unit, "doc": doc, "kind": kind}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """Machine-readable declaration of one parameter (what widgets and sweeps read)."""
+
+    name: str
+    default: float | int
+    low: float
+    high: float
+    unit: str
+    doc: str
+    kind: type
+
+    def check(self, value: Any) -> float | int:
+        """Return ``value`` converted to the declared kind, or raise a one-line ``ValueError``."""
+        allowed = f"allowed: {self.kind.__name__} in [{self.low:g}, {self.high:g}]"
+        if isinstance(value, bool):
+            raise ValueError(f"{self.name}={value!r} is not a number ({allowed})")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{self.name}={value!r} is not a number ({allowed})") from None
+        if not math.isfinite(number) or not self.low <= number <= self.high:
+            raise ValueError(f"{self.name}={value!r} is out of range ({allowed})")
+        if self.kind is int:
+            if number != int(number):
+                raise ValueError(f"{self.name}={value!r} is not a whole number ({allowed})")
+            return int(number)
+        return number
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The rules of the process: protocol settings and the three multistakeholder levers.
+
+    Group traits (position, capability, capacity, ...) live in
+    :class:`govsim.population.GroupProfile`; this class holds what a convener can set.
+    """
+
+    # -- deliberation (Deffuant et al. 2000; Friedkin & Johnsen 1990)
+    mu: float = declare(0.3, 0.0, 0.5, "share of distance", "how far a persuaded stakeholder moves toward its partner (Deffuant mu)")
+    meetings: int = declare(1, 0, 50, "pairings per round", "random pairwise exchanges each attendee has per round")
+    lobbying: float = declare(0.5, 0.0, 1.0, "pull per unit capability", "how strongly non-governments pull governments toward them under top-down rules")
+    # -- drafting and revision (Stokman & Van Oosten 1994; RFC 7282)
+    revision_step: float = declare(0.2, 0.0, 1.0, "share of distance", "how far the chair moves a failed draft toward the objectors (alpha)")
+    draft_blend: float = declare(0.0, 0.0, 1.0, "share", "0 = a bottom-up text starts from the initiating draft, 1 = from the attendees' compromise")
+    capability_voice: float = declare(0.0, 0.0, 1.0, "share", "0 = equal voice in the compromise, 1 = voice in proportion to capability")
+    max_rounds: int = declare(60, 1, 2000, "rounds", "deadline: rounds before an issue is dropped unadopted")
+    # -- decision rules (Black 1948; RFC 7282; Tsebelis 2002)
+    consensus_rounds: int = declare(3, 0, 100, "rounds", "top-down: rounds that seek unanimity before a majority vote")
+    majority_threshold: float = declare(0.5, 0.5, 1.0, "share of votes", "top-down and ratification: share of voting governments that must support")
+    rho: float = declare(0.1, 0.0, 0.5, "share of attendees", "rough consensus: largest objecting share that still adopts")
+    chamber_threshold: float = declare(0.6, 0.5, 1.0, "share", "chambers: mean chamber support needed (each group one chamber of equal weight)")
+    min_chambers: int = declare(3, 1, 4, "chambers", "chambers: how many chambers must each have a majority in favour")
+    # -- compliance (Tyler 1990)
+    voice_bonus: float = declare(0.05, 0.0, 0.5, "utility", "extra tolerance of a stakeholder that took part in or watched the talks")
+    # -- the three multistakeholder principles as levers (NETmundial 2014)
+    openness: float = declare(1.0, 0.0, 1.0, "share", "share of non-government stakeholders allowed to attend (best-resourced first)")
+    support: float = declare(0.0, 0.0, 1.0, "share of missing capacity", "participation funding: closes this share of each stakeholder's gap to full attendance")
+    transparency: float = declare(0.0, 0.0, 1.0, "share of absentees", "share of absent stakeholders who follow the talks (persuaded, and count as heard)")
+    # -- size
+    population_scale: float = declare(1.0, 0.025, 5000.0, "multiple", "multiplies every group's head count in the scenario")
+
+    def __post_init__(self) -> None:
+        for spec in parameter_specs():
+            object.__setattr__(self, spec.name, spec.check(getattr(self, spec.name)))
+
+    def replace(self, **changes: Any) -> Parameters:
+        """A copy with ``changes`` applied; unknown names are rejected with a suggestion."""
+        check_names(changes, [s.name for s in parameter_specs()], "parameter")
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {s.name: getattr(self, s.name) for s in parameter_specs()}
+
+
+def parameter_specs() -> tuple[ParamSpec, ...]:
+    """The declarations of :class:`Parameters`, in order."""
+    return tuple(
+        ParamSpec(name=f.name, default=f.default, **f.metadata) for f in fields(Parameters)
+    )
+
+
+def check_names(given: Any, valid: list[str], what: str) -> None:
+    """Raise ``ValueError`` for the first name in ``given`` not in ``valid``, suggesting the closest."""
+    for name in given:
+        if name not in valid:
+            close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"unknown {what} {name!r}{hint} (allowed: {', '.join(valid)})")

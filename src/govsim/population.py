@@ -1,0 +1,153 @@
+"""Group profiles and the stakeholder population drawn from them.
+
+A :class:`GroupProfile` holds the means and spreads of one group's traits. The numbers in
+the bundled profiles are *stylized assumptions for a workshop to question*, not
+measurements: civil society has little money to travel, governments hold capability and
+value control, the technical community is open and pragmatic, and so on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+
+from govsim.groups import GROUP_ORDER, Group
+from govsim.params import ParamSpec, check_names, declare
+
+
+@dataclass(frozen=True)
+class PositionMode:
+    """One cluster of views: ``weight`` of the group sits around ``mean`` with spread ``sd``."""
+
+    mean: tuple[float, ...]
+    sd: float = 0.1
+    weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not all(0.0 <= m <= 1.0 for m in self.mean):
+            raise ValueError(f"position mean={list(self.mean)} must lie in [0, 1] on every dimension")
+        if not 0.0 <= self.sd <= 1.0:
+            raise ValueError(f"position sd={self.sd!r} is out of range (allowed: [0, 1])")
+        if not self.weight > 0:
+            raise ValueError(f"position weight={self.weight!r} must be > 0")
+
+
+@dataclass(frozen=True)
+class GroupProfile:
+    """Traits of one stakeholder group: each drawn as clip(Normal(mean, sd), low, high)."""
+
+    capability: float = declare(0.3, 0.01, 1.0, "share of the strongest", "resources and influence (lobbying pull, voice under capability weighting)")
+    capability_sd: float = declare(0.1, 0.0, 1.0, "", "spread of capability within the group")
+    confidence: float = declare(0.3, 0.0, 1.5, "distance", "bounded-confidence radius: how different a view can be and still persuade (eps)")
+    confidence_sd: float = declare(0.05, 0.0, 1.0, "", "spread of the confidence radius")
+    tolerance: float = declare(0.05, 0.0, 1.0, "utility", "how much worse than the status quo a stakeholder accepts before objecting (theta)")
+    tolerance_sd: float = declare(0.02, 0.0, 1.0, "", "spread of tolerance")
+    capacity: float = declare(0.8, 0.0, 1.0, "probability", "chance of attending a round it may attend (travel, staff, money)")
+    capacity_sd: float = declare(0.1, 0.0, 1.0, "", "spread of capacity")
+    stubbornness: float = declare(0.1, 0.0, 1.0, "share per round", "pull back toward the initial view each round (Friedkin-Johnsen lambda)")
+    stubbornness_sd: float = declare(0.02, 0.0, 1.0, "", "spread of stubbornness")
+    salience_concentration: float = declare(20.0, 0.1, 1000.0, "", "Dirichlet concentration of salience around the group mean (higher = more alike)")
+    position: tuple[PositionMode, ...] = field(default=(PositionMode((0.5, 0.5)),))
+    salience: tuple[float, ...] = (0.5, 0.5)
+
+    def __post_init__(self) -> None:
+        for spec in profile_specs():
+            object.__setattr__(self, spec.name, spec.check(getattr(self, spec.name)))
+        dims = {len(m.mean) for m in self.position} | {len(self.salience)}
+        if len(dims) != 1:
+            raise ValueError(f"position and salience disagree on the number of dimensions: {sorted(dims)}")
+        if any(s < 0 for s in self.salience) or sum(self.salience) <= 0:
+            raise ValueError(f"salience={list(self.salience)} must be non-negative and not all zero")
+
+    def with_(self, **changes: Any) -> GroupProfile:
+        """A copy with scalar traits changed (validated; unknown names suggested)."""
+        check_names(changes, [s.name for s in profile_specs()] + ["position", "salience"], "profile trait")
+        return replace(self, **changes)
+
+
+def profile_specs() -> tuple[ParamSpec, ...]:
+    """The scalar trait declarations of :class:`GroupProfile`."""
+    return tuple(ParamSpec(name=f.name, default=f.default, **f.metadata) for f in fields(GroupProfile) if f.metadata)
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """How many stakeholders of one group, how they split over regions, and their profile."""
+
+    group: Group
+    count: int
+    profile: GroupProfile
+    regions: tuple[float, ...] = (1.0,)
+
+
+@dataclass
+class Population:
+    """The arrays every round touches, one row per stakeholder (the model owns them)."""
+
+    group: np.ndarray  # (N,) int group code
+    region: np.ndarray  # (N,) int region index
+    x0: np.ndarray  # (N, K) initial positions
+    salience: np.ndarray  # (N, K), rows sum to 1
+    capability: np.ndarray
+    confidence: np.ndarray
+    tolerance: np.ndarray
+    capacity: np.ndarray
+    stubbornness: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.group)
+
+
+def _split(count: int, shares: tuple[float, ...]) -> np.ndarray:
+    """Largest-remainder split of ``count`` heads over regions by ``shares`` (deterministic)."""
+    shares_arr = np.asarray(shares, dtype=float) / sum(shares)
+    exact = shares_arr * count
+    heads = np.floor(exact).astype(int)
+    order = np.argsort(-(exact - heads), kind="stable")
+    heads[order[: count - heads.sum()]] += 1
+    return heads
+
+
+def _draw_trait(profile: GroupProfile, name: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    spec = next(s for s in profile_specs() if s.name == name)
+    mean, sd = getattr(profile, name), getattr(profile, f"{name}_sd")
+    return np.clip(rng.normal(mean, sd, n), spec.low, spec.high)
+
+
+def _draw_positions(profile: GroupProfile, n: int, rng: np.random.Generator) -> np.ndarray:
+    weights = np.array([m.weight for m in profile.position], dtype=float)
+    heads = _split(n, tuple(weights))
+    blocks = [
+        rng.normal(np.asarray(m.mean), m.sd, size=(h, len(m.mean))) for m, h in zip(profile.position, heads, strict=True)
+    ]
+    return np.concatenate(blocks)
+
+
+def draw_population(
+    groups: tuple[GroupSpec, ...],
+    region_shifts: np.ndarray,
+    rng: np.random.Generator,
+    scale: float = 1.0,
+) -> Population:
+    """Draw every stakeholder's traits; rows are ordered by group, then region.
+
+    Positions: a mixture of normal modes, shifted by the region's offset, clipped to [0, 1].
+    Salience: Dirichlet(concentration * group mean salience).
+    """
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in Population.__dataclass_fields__}
+    for spec in sorted(groups, key=lambda g: GROUP_ORDER.index(g.group)):
+        n = max(1, round(spec.count * scale))
+        region = np.repeat(np.arange(len(spec.regions)), _split(n, spec.regions))
+        prof = spec.profile
+        parts["group"].append(np.full(n, spec.group.code))
+        parts["region"].append(region)
+        pos = _draw_positions(prof, n, rng)
+        parts["x0"].append(np.clip(pos[rng.permutation(n)] + region_shifts[region], 0.0, 1.0))
+        alpha = prof.salience_concentration * np.asarray(prof.salience) / sum(prof.salience)
+        parts["salience"].append(rng.dirichlet(np.maximum(alpha, 1e-3), n))
+        for trait in ("capability", "confidence", "tolerance", "capacity", "stubbornness"):
+            parts[trait].append(_draw_trait(prof, trait, n, rng))
+    return Population(**{k: np.concatenate(v) for k, v in parts.items()})

@@ -19,9 +19,7 @@ def random_pairs(members: np.ndarray, rng: np.random.Generator) -> tuple[np.ndar
     return order[:half], order[half : 2 * half]
 
 
-def exchange(
-    positions: np.ndarray, confidence: np.ndarray, mu: float, a: np.ndarray, b: np.ndarray
-) -> None:
+def exchange(positions: np.ndarray, confidence: np.ndarray, mu: float, a: np.ndarray, b: np.ndarray) -> None:
     """Deffuant-Weisbuch exchange for disjoint pairs (a_j, b_j).
 
     x_a += mu (x_b - x_a) if |x_a - x_b| < eps_a, and symmetrically for b with eps_b.
@@ -71,7 +69,10 @@ def lobby(
     n = len(positions)
     total_w = np.bincount(hit, weights=w, minlength=n)
     pull = np.stack(
-        [np.bincount(hit, weights=w * (positions[lobbyists, k] - positions[hit, k]), minlength=n) for k in range(positions.shape[1])],
+        [
+            np.bincount(hit, weights=w * (positions[lobbyists, k] - positions[hit, k]), minlength=n)
+            for k in range(positions.shape[1])
+        ],
         axis=1,
     )
     moved = total_w > 0

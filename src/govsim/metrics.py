@@ -17,7 +17,9 @@ def utility(positions: np.ndarray, salience: np.ndarray, y: np.ndarray) -> np.nd
     return -np.einsum("nk,nk->n", salience, np.abs(positions - y))
 
 
-def gain(positions: np.ndarray, salience: np.ndarray, outcome: np.ndarray, status_quo: np.ndarray) -> np.ndarray:
+def gain(
+    positions: np.ndarray, salience: np.ndarray, outcome: np.ndarray, status_quo: np.ndarray
+) -> np.ndarray:
     """Gain of an outcome over the status quo: u_i(y) - u_i(q)."""
     return utility(positions, salience, outcome) - utility(positions, salience, status_quo)
 
@@ -42,7 +44,9 @@ def weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.asarray(weights, dtype=float) @ values / np.sum(weights)
 
 
-def group_shares(mask: np.ndarray, group: np.ndarray, n_groups: int, among: np.ndarray | None = None) -> np.ndarray:
+def group_shares(
+    mask: np.ndarray, group: np.ndarray, n_groups: int, among: np.ndarray | None = None
+) -> np.ndarray:
     """Share of each group's members (or of those in ``among``) for whom ``mask`` holds; NaN if none."""
     base = np.ones_like(mask, dtype=bool) if among is None else among
     hits = np.bincount(group[mask & base], minlength=n_groups)

@@ -30,8 +30,8 @@ from govsim.groups import GROUP_NAMES, N_GROUPS, Group
 from govsim.metrics import count_clusters, group_shares, polarization
 from govsim.outcomes import OUTCOME_COLUMNS, issue_outcome, run_summary
 from govsim.params import Parameters
-from govsim.protocols import Decision, Protocol, Table, get_protocol
 from govsim.population import draw_population
+from govsim.protocols import Decision, Protocol, Table, get_protocol
 from govsim.scenarios import Scenario, load_scenario
 
 GOVERNMENT = Group.GOVERNMENT.code
@@ -97,8 +97,16 @@ class GovernanceModel(mesa.Model):
         pop = draw_population(self.setup.groups, self.setup.shifts(), self.rng, self.params.population_scale)
         self.group, self.region, self.x0 = pop.group, pop.region, pop.x0
         self.positions = pop.x0.copy()
-        self.salience, self.capability, self.confidence = pop.salience, pop.capability, pop.confidence
-        self.tolerance, self.capacity, self.stubbornness = pop.tolerance, pop.capacity, pop.stubbornness
+        self.salience, self.capability, self.confidence = (
+            pop.salience,
+            pop.capability,
+            pop.confidence,
+        )
+        self.tolerance, self.capacity, self.stubbornness = (
+            pop.tolerance,
+            pop.capacity,
+            pop.stubbornness,
+        )
         self.n = pop.size
         self.admitted = admitted(self.group, self.capability, self.params.openness)
         self.capacity_eff = self.capacity + self.params.support * (1.0 - self.capacity)
@@ -155,7 +163,14 @@ class GovernanceModel(mesa.Model):
         listen(self.positions, self.confidence, p.mu, np.flatnonzero(observers), speakers, self.rng)
         if lobbyists is not None:
             governments = np.flatnonzero(forum.members & (self.group == GOVERNMENT))
-            lobby(self.positions, self.capability, p.lobbying, np.flatnonzero(lobbyists), governments, self.rng)
+            lobby(
+                self.positions,
+                self.capability,
+                p.lobbying,
+                np.flatnonzero(lobbyists),
+                governments,
+                self.rng,
+            )
 
     def _decide(self, forum: Forum) -> None:
         issue = self.setup.agenda[self.issue_index]
@@ -214,7 +229,9 @@ class GovernanceModel(mesa.Model):
         )
         record["issue"] = self.issue_index
         self.issue_records.append(record)
-        self.datacollector.add_table_row("outcomes", {k: record[k] for k in OUTCOME_COLUMNS(self.setup.dimensions)})
+        self.datacollector.add_table_row(
+            "outcomes", {k: record[k] for k in OUTCOME_COLUMNS(self.setup.dimensions)}
+        )
         self.issue_index += 1
         self.forums = []
         if self.issue_index >= len(self.setup.agenda):

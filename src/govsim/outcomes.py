@@ -19,7 +19,7 @@ from govsim.metrics import distance, gain, group_means, mean_pairwise_distance, 
 GOVERNMENT = Group.GOVERNMENT.code
 
 
-def OUTCOME_COLUMNS(dimensions: tuple[str, ...]) -> list[str]:  # noqa: N802 - reads as a constant
+def OUTCOME_COLUMNS(dimensions: tuple[str, ...]) -> list[str]:
     """Columns of the outcomes table, one row per agenda issue."""
     return [
         "issue",
@@ -95,11 +95,15 @@ def issue_outcome(
         "ambition": float(distance(outcome, q).mean()),
         "min_group_gain": float(by_group[present].min()),
         "gain_gap": float(by_group[present].max() - by_group[present].min()),
-        "gain_by_group": {name: float(v) for name, v, ok in zip(GROUP_NAMES, by_group, present, strict=True) if ok},
+        "gain_by_group": {
+            name: float(v) for name, v, ok in zip(GROUP_NAMES, by_group, present, strict=True) if ok
+        },
     }
     record.update({f"outcome_{d}": float(v) for d, v in zip(dimensions, mean_outcome, strict=True)})
     record.update({f"gain_{name}": float(v) for name, v in zip(GROUP_NAMES, by_group, strict=True)})
-    record.update({f"participation_{name}": float(v) for name, v in zip(GROUP_NAMES, participation, strict=True)})
+    record.update(
+        {f"participation_{name}": float(v) for name, v in zip(GROUP_NAMES, participation, strict=True)}
+    )
     return record
 
 

@@ -38,17 +38,53 @@ class PositionMode:
 class GroupProfile:
     """Traits of one stakeholder group: each drawn as clip(Normal(mean, sd), low, high)."""
 
-    capability: float = declare(0.3, 0.01, 1.0, "share of the strongest", "resources and influence (lobbying pull, voice under capability weighting)")
+    capability: float = declare(
+        0.3,
+        0.01,
+        1.0,
+        "share of the strongest",
+        "resources and influence (lobbying pull, voice under capability weighting)",
+    )
     capability_sd: float = declare(0.1, 0.0, 1.0, "", "spread of capability within the group")
-    confidence: float = declare(0.3, 0.0, 1.5, "distance", "bounded-confidence radius: how different a view can be and still persuade (eps)")
+    confidence: float = declare(
+        0.3,
+        0.0,
+        1.5,
+        "distance",
+        "bounded-confidence radius: how different a view can be and still persuade (eps)",
+    )
     confidence_sd: float = declare(0.05, 0.0, 1.0, "", "spread of the confidence radius")
-    tolerance: float = declare(0.05, 0.0, 1.0, "utility", "how much worse than the status quo a stakeholder accepts before objecting (theta)")
+    tolerance: float = declare(
+        0.05,
+        0.0,
+        1.0,
+        "utility",
+        "how much worse than the status quo a stakeholder accepts before objecting (theta)",
+    )
     tolerance_sd: float = declare(0.02, 0.0, 1.0, "", "spread of tolerance")
-    capacity: float = declare(0.8, 0.0, 1.0, "probability", "chance of attending a round it may attend (travel, staff, money)")
+    capacity: float = declare(
+        0.8,
+        0.0,
+        1.0,
+        "probability",
+        "chance of attending a round it may attend (travel, staff, money)",
+    )
     capacity_sd: float = declare(0.1, 0.0, 1.0, "", "spread of capacity")
-    stubbornness: float = declare(0.1, 0.0, 1.0, "share per round", "pull back toward the initial view each round (Friedkin-Johnsen lambda)")
+    stubbornness: float = declare(
+        0.1,
+        0.0,
+        1.0,
+        "share per round",
+        "pull back toward the initial view each round (Friedkin-Johnsen lambda)",
+    )
     stubbornness_sd: float = declare(0.02, 0.0, 1.0, "", "spread of stubbornness")
-    salience_concentration: float = declare(20.0, 0.1, 1000.0, "", "Dirichlet concentration of salience around the group mean (higher = more alike)")
+    salience_concentration: float = declare(
+        20.0,
+        0.1,
+        1000.0,
+        "",
+        "Dirichlet concentration of salience around the group mean (higher = more alike)",
+    )
     position: tuple[PositionMode, ...] = field(default=(PositionMode((0.5, 0.5)),))
     salience: tuple[float, ...] = (0.5, 0.5)
 
@@ -69,7 +105,9 @@ class GroupProfile:
 
 def profile_specs() -> tuple[ParamSpec, ...]:
     """The scalar trait declarations of :class:`GroupProfile`."""
-    return tuple(ParamSpec(name=f.name, default=f.default, **f.metadata) for f in fields(GroupProfile) if f.metadata)
+    return tuple(
+        ParamSpec(name=f.name, default=f.default, **f.metadata) for f in fields(GroupProfile) if f.metadata
+    )
 
 
 @dataclass(frozen=True)
@@ -121,7 +159,8 @@ def _draw_positions(profile: GroupProfile, n: int, rng: np.random.Generator) -> 
     weights = np.array([m.weight for m in profile.position], dtype=float)
     heads = _split(n, tuple(weights))
     blocks = [
-        rng.normal(np.asarray(m.mean), m.sd, size=(h, len(m.mean))) for m, h in zip(profile.position, heads, strict=True)
+        rng.normal(np.asarray(m.mean), m.sd, size=(h, len(m.mean)))
+        for m, h in zip(profile.position, heads, strict=True)
     ]
     return np.concatenate(blocks)
 

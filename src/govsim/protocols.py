@@ -45,7 +45,9 @@ class Table:
 
     def gains(self, y: np.ndarray) -> np.ndarray:
         """u_i(y) - u_i(q) for every stakeholder."""
-        return utility(self.positions, self.salience, y) - utility(self.positions, self.salience, self.status_quo)
+        return utility(self.positions, self.salience, y) - utility(
+            self.positions, self.salience, self.status_quo
+        )
 
     def objecting(self, y: np.ndarray) -> np.ndarray:
         """Attendees for whom y is worse than the status quo by more than their tolerance theta."""
@@ -105,7 +107,9 @@ class Protocol:
         target = table.positions[decision.objecting].mean(axis=0)
         return y + table.params.revision_step * (target - y)
 
-    def forums(self, regions: tuple[str, ...], defaults: tuple[str, ...]) -> list[tuple[str, int | None, Protocol]]:
+    def forums(
+        self, regions: tuple[str, ...], defaults: tuple[str, ...]
+    ) -> list[tuple[str, int | None, Protocol]]:
         """Where negotiation happens: one forum for everyone, or (``regional``) one per region."""
         return [("all", None, self)]
 
@@ -237,7 +241,7 @@ class Chambers(Protocol):
 
 @register
 class Regional(Protocol):
-    """"Not one-size-fits-all": each region negotiates under its own protocol.
+    """ "Not one-size-fits-all": each region negotiates under its own protocol.
 
     ``mapping`` names a protocol per region; regions left out use the scenario's choice.
     The result is one outcome per region; their spread is the cross-region divergence.
@@ -253,7 +257,9 @@ class Regional(Protocol):
                 raise ValueError(f"regional protocol for region {region!r} cannot itself be 'regional'")
             get_protocol(proto)
 
-    def forums(self, regions: tuple[str, ...], defaults: tuple[str, ...]) -> list[tuple[str, int | None, Protocol]]:
+    def forums(
+        self, regions: tuple[str, ...], defaults: tuple[str, ...]
+    ) -> list[tuple[str, int | None, Protocol]]:
         check_names(self.mapping, list(regions), "region")
         return [
             (region, r, get_protocol(self.mapping.get(region, default)))

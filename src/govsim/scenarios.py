@@ -9,7 +9,7 @@ stylized illustration, not a forecast.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -55,7 +55,7 @@ class Scenario:
     regional_protocols: tuple[str, ...]
     groups: tuple[GroupSpec, ...]
     agenda: tuple[Issue, ...]
-    params: Parameters = Parameters()
+    params: Parameters = field(default_factory=Parameters)
 
     @property
     def k(self) -> int:
@@ -108,7 +108,11 @@ def _profile(raw: dict[str, Any], base: GroupProfile, k: int, where: str) -> Gro
     if "position" in raw:
         modes = raw.pop("position")
         changes["position"] = tuple(
-            PositionMode(_vector(m["mean"], k, f"{where}.position.mean"), m.get("sd", 0.1), m.get("weight", 1.0))
+            PositionMode(
+                _vector(m["mean"], k, f"{where}.position.mean"),
+                m.get("sd", 0.1),
+                m.get("weight", 1.0),
+            )
             for m in modes
         )
     if "salience" in raw:
@@ -129,7 +133,9 @@ def parse_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario
     defaults = _default_profiles(k)
     regions_raw = data.get("regions", {"world": {}})
     regions = tuple(regions_raw)
-    shifts = tuple(_vector(r.get("shift", [0.0] * k), k, f"regions.{n}.shift") for n, r in regions_raw.items())
+    shifts = tuple(
+        _vector(r.get("shift", [0.0] * k), k, f"regions.{n}.shift") for n, r in regions_raw.items()
+    )
     regional = tuple(r.get("protocol", "bottom_up") for r in regions_raw.values())
     check_names(data.get("groups", {}), list(GROUP_NAMES), f"group in {source}:")
     groups = []
@@ -138,7 +144,9 @@ def parse_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario
         count = int(raw.pop("count", 0))
         shares = tuple(float(s) for s in raw.pop("regions", [1.0] * len(regions)))
         if len(shares) != len(regions):
-            raise ValueError(f"groups.{name}.regions={list(shares)} needs one share per region {list(regions)}")
+            raise ValueError(
+                f"groups.{name}.regions={list(shares)} needs one share per region {list(regions)}"
+            )
         if count > 0:
             profile = _profile(raw, defaults[name], k, f"groups.{name}")
             groups.append(GroupSpec(Group(name), count, profile, shares))
@@ -180,7 +188,9 @@ def _default_profiles(k: int) -> dict[str, GroupProfile]:
 
 
 def scenario_names() -> list[str]:
-    return sorted(p.name.removesuffix(".toml") for p in (DATA / "scenarios").iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in (DATA / "scenarios").iterdir() if p.name.endswith(".toml")
+    )
 
 
 @cache

@@ -17,7 +17,11 @@ HELP = "run one scenario to the end of its agenda and summarise it"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scenario", default="classroom", help=f"one of: {', '.join(scenario_names())}, or a .toml file")
+    parser.add_argument(
+        "--scenario",
+        default="classroom",
+        help=f"one of: {', '.join(scenario_names())}, or a .toml file",
+    )
     parser.add_argument("--protocol", help=f"one of: {', '.join(protocol_names())} (default: the scenario's)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); same seed, same output")
     parser.add_argument(
@@ -38,7 +42,9 @@ def parse_settings(pairs: list[str]) -> dict[str, float]:
         field, sep, value = pair.partition("=")
         field = field.strip()
         if not sep or not field:
-            raise UsageError(f"--set {pair!r} must look like FIELD=VALUE (fields: {', '.join(setting_names()[:18])}, ...)")
+            raise UsageError(
+                f"--set {pair!r} must look like FIELD=VALUE (fields: {', '.join(setting_names()[:18])}, ...)"
+            )
         try:
             settings[field] = float(value)
         except ValueError:
@@ -76,7 +82,12 @@ ISSUE_KEYS = (
 
 def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
     summary = model.summary()
-    out = {"scenario": summary.pop("scenario"), "protocol": summary.pop("protocol"), "seed": seed, **summary}
+    out = {
+        "scenario": summary.pop("scenario"),
+        "protocol": summary.pop("protocol"),
+        "seed": seed,
+        **summary,
+    }
     out["issues"] = [{k: rec[k] for k in ISSUE_KEYS} for rec in model.issue_records]
     return _clean(out)
 
@@ -94,7 +105,10 @@ def _text(res: dict[str, Any]) -> str:
         f"  {'issue':<34} {'adopted':>7} {'rounds':>6} {'comply':>7}  gains (gov / bus / civ / tech)",
     ]
     for issue in res["issues"]:
-        gains = " / ".join(f"{issue['gain_by_group'].get(g, 0):+.3f}" for g in ("government", "business", "civil_society", "technical"))
+        gains = " / ".join(
+            f"{issue['gain_by_group'].get(g, 0):+.3f}"
+            for g in ("government", "business", "civil_society", "technical")
+        )
         lines.append(
             f"  {issue['name'][:34]:<34} {'yes' if issue['adopted'] else 'no':>7} {issue['rounds']:>6} {f(issue['compliance']):>7}  {gains}"
         )

@@ -1,0 +1,142 @@
+"""Small helpers the teaching notebooks share: replicate runs over seeds, summarise them with
+a confidence interval, tabulate who the stakeholders are, and build a hand-made ``Table``.
+
+Everything here is data in, data out (DataFrames and arrays); nothing draws or prints.
+The notebooks stay thin by calling these instead of repeating loops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from govsim.groups import GROUP_NAMES, GROUP_ORDER
+from govsim.model import GovernanceModel
+from govsim.params import Parameters
+from govsim.population import profile_specs
+from govsim.protocols import Protocol, Table
+from govsim.scenarios import Scenario, load_scenario
+
+
+def replicate(
+    scenario: str | Scenario = "classroom",
+    protocols: Iterable[str | Protocol] = ("top_down", "bottom_up"),
+    seeds: Iterable[int] = range(10),
+    **settings: Any,
+) -> pd.DataFrame:
+    """Run every protocol once per seed; one row per run: ``seed`` plus ``model.summary()``.
+
+    ``settings`` are parameter or ``group.trait`` overrides, as for :class:`GovernanceModel`
+    (pass dotted names as ``**{"civil_society.capacity": 0.3}``). Same seeds, same table.
+    """
+    rows = []
+    for protocol in protocols:
+        for seed in seeds:
+            model = GovernanceModel(scenario, protocol=protocol, rng=int(seed), **settings).run()
+            rows.append({"seed": int(seed), **model.summary()})
+    return pd.DataFrame(rows)
+
+
+def mean_ci(values: Iterable[float], level: float = 0.95) -> pd.Series:
+    """Mean of ``values`` and its ``level`` confidence interval from Student's t.
+
+    The interval is mean +/- t_{(1+level)/2, n-1} * s / sqrt(n), with s the sample standard
+    deviation; NaNs are dropped. With one value the interval is just that value.
+    """
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level={level!r} is out of range (allowed: a share strictly between 0 and 1)")
+    x = np.asarray(list(values), dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return pd.Series({"mean": np.nan, "low": np.nan, "high": np.nan, "n": 0})
+    mean = float(x.mean())
+    half = 0.0 if n < 2 else float(stats.t.ppf((1 + level) / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
+    return pd.Series({"mean": mean, "low": mean - half, "high": mean + half, "n": n})
+
+
+def compare(runs: pd.DataFrame, metric: str, by: str = "protocol", level: float = 0.95) -> pd.DataFrame:
+    """Mean and confidence interval of ``metric`` per value of ``by`` (rows sorted by ``by``)."""
+    if metric not in runs.columns:
+        raise ValueError(f"metric={metric!r} is not a column (allowed: {', '.join(map(str, runs.columns))})")
+    return runs.groupby(by)[metric].apply(lambda v: mean_ci(v, level)).unstack()
+
+
+def group_profiles(scenario: str | Scenario = "classroom") -> pd.DataFrame:
+    """One row per group in the scenario: head count, mean position per dimension, salience
+    and the mean of each scalar trait (capability, capacity, ...), as the scenario assumes them."""
+    setup = load_scenario(scenario)
+    rows = []
+    for spec in setup.groups:
+        prof = spec.profile
+        weights = np.array([m.weight for m in prof.position])
+        centre = weights @ np.array([m.mean for m in prof.position]) / weights.sum()
+        row: dict[str, Any] = {"group": spec.group.value, "count": spec.count}
+        row.update({f"position_{d}": float(v) for d, v in zip(setup.dimensions, centre, strict=True)})
+        total = sum(prof.salience)
+        row.update({f"salience_{d}": s / total for d, s in zip(setup.dimensions, prof.salience, strict=True)})
+        row.update({s.name: getattr(prof, s.name) for s in profile_specs() if not s.name.endswith("_sd")})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("group")
+
+
+def stakeholders(model: GovernanceModel) -> pd.DataFrame:
+    """One row per stakeholder of a model: group, region, current position and drawn traits."""
+    table = pd.DataFrame(
+        {
+            "group": [GROUP_ORDER[g].value for g in model.group],
+            "region": [model.setup.regions[r] for r in model.region],
+        }
+    )
+    for k, dim in enumerate(model.setup.dimensions):
+        table[dim] = model.positions[:, k]
+    for trait in ("capability", "capacity", "confidence", "tolerance", "stubbornness"):
+        table[trait] = getattr(model, trait)
+    table["group"] = pd.Categorical(table["group"], categories=GROUP_NAMES)
+    return table
+
+
+def hand_table(
+    positions: Any,
+    groups: Iterable[str],
+    status_quo: Any,
+    *,
+    salience: Any = None,
+    tolerance: float = 0.0,
+    attending: Any = None,
+    params: Parameters | None = None,
+) -> Table:
+    """A :class:`~govsim.protocols.Table` built by hand, to try a decision rule on a few
+    stakeholders: equal salience and capability unless given, everyone a member."""
+    pos = np.atleast_2d(np.asarray(positions, dtype=float))
+    if pos.shape[0] == 1 and np.ndim(positions) == 1:
+        pos = pos.T  # a flat list means one dimension, one value per stakeholder
+    n, k = pos.shape
+    codes = np.array([GROUP_NAMES.index(_group_name(g)) for g in groups])
+    if len(codes) != n:
+        raise ValueError(f"groups has {len(codes)} entries but positions has {n} stakeholders")
+    sal = np.full((n, k), 1.0 / k) if salience is None else np.asarray(salience, dtype=float).reshape(n, k)
+    att = np.ones(n, dtype=bool) if attending is None else np.asarray(attending, dtype=bool)
+    return Table(
+        positions=pos,
+        salience=sal,
+        tolerance=np.full(n, float(tolerance)),
+        capability=np.ones(n),
+        group=codes,
+        members=np.ones(n, dtype=bool),
+        attending=att,
+        status_quo=np.atleast_1d(np.asarray(status_quo, dtype=float)),
+        initial_draft=None,
+        round=1,
+        params=params or Parameters(),
+    )
+
+
+def _group_name(name: str) -> str:
+    if name not in GROUP_NAMES:
+        raise ValueError(f"unknown group {name!r} (allowed: {', '.join(GROUP_NAMES)})")
+    return name

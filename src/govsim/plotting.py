@@ -1,0 +1,290 @@
+"""Pure plotting functions: each takes data and an optional matplotlib ``ax`` and returns the ``ax``.
+
+The model never imports this module. Every plot uses one fixed colour per stakeholder group
+(the Okabe-Ito palette, readable with the common forms of colour blindness), labelled axes
+with units and a title that says what is shown.
+
+Reference: Okabe & Ito (2008), "Color Universal Design", https://jfly.uni-koeln.de/color/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from govsim.groups import GROUP_ORDER, Group
+from govsim.protocols import protocol_names
+
+GROUP_COLORS: dict[Group, str] = {
+    Group.GOVERNMENT: "#0072B2",  # blue
+    Group.BUSINESS: "#E69F00",  # orange
+    Group.CIVIL_SOCIETY: "#009E73",  # bluish green
+    Group.TECHNICAL: "#CC79A7",  # reddish purple
+}
+STATUS_QUO_COLOR = "#000000"
+PROPOSAL_COLOR = "#D55E00"  # vermillion
+OTHER_COLORS = ("#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999")
+PROTOCOL_COLORS = ("#D55E00", "#56B4E9", "#F0E442", "#999999", "#009E73", "#0072B2")
+
+# What 0 and 1 mean on the dimensions of the bundled scenarios (see data/profiles.toml).
+DIMENSION_ENDS: dict[str, tuple[str, str]] = {
+    "openness": ("state control", "open, permissionless"),
+    "rights": ("security first", "privacy and free expression first"),
+}
+
+METRIC_LABELS: dict[str, str] = {
+    "adoption_rate": "Issues adopted (share)",
+    "mean_rounds": "Rounds per issue (rounds)",
+    "mean_compliance": "Compliance (share)",
+    "mean_government_compliance": "Government compliance (share)",
+    "fragmentation": "Fragmentation (capability share)",
+    "divergence": "Regional divergence (distance)",
+    "mean_objecting_share": "Objecting at the end (share)",
+    "mean_ambition": "Ambition (distance from status quo)",
+    "mean_min_group_gain": "Worst-off group's gain (utility)",
+    "mean_gain_gap": "Gap between groups' gains (utility)",
+    **{f"mean_gain_{g.value}": f"{g.label} gain (utility)" for g in GROUP_ORDER},
+    **{f"mean_participation_{g.value}": f"{g.label} attendance (share)" for g in GROUP_ORDER},
+}
+DEFAULT_METRICS = (
+    "adoption_rate",
+    "mean_compliance",
+    "mean_government_compliance",
+    "fragmentation",
+    "mean_objecting_share",
+    "mean_participation_civil_society",
+)
+
+
+def group_color(group: Group | str | int) -> str:
+    """The colour of a group, given as a ``Group``, its name or its integer code."""
+    if isinstance(group, int | np.integer) and not isinstance(group, bool):
+        return GROUP_COLORS[GROUP_ORDER[int(group)]]
+    return GROUP_COLORS[Group.parse(group)]
+
+
+def protocol_color(protocol: str, fallback: int = 0) -> str:
+    """A fixed colour per registered protocol (in registry order), so top-down looks the same everywhere."""
+    names = protocol_names()
+    n = names.index(protocol) if protocol in names else len(names) + fallback
+    return PROTOCOL_COLORS[n % len(PROTOCOL_COLORS)]
+
+
+def dimension_label(name: str) -> str:
+    """Axis label for a policy dimension: its name, what 0 and 1 mean, and the unit."""
+    low, high = DIMENSION_ENDS.get(name, ("low", "high"))
+    return f"{name}, position in [0, 1]\n(0 = {low}, 1 = {high})"
+
+
+def metric_label(name: str) -> str:
+    return METRIC_LABELS.get(name, name.replace("_", " "))
+
+
+def _axes(ax: Axes | None) -> Axes:
+    return plt.subplots()[1] if ax is None else ax
+
+
+# ------------------------------------------------------------------ policy space
+def _issue_points(model: Any, issue: int | None) -> tuple[int, np.ndarray, np.ndarray | None, str]:
+    """(issue index, status quo, proposal or None, proposal label) for the plot of ``model``."""
+    agenda = model.setup.agenda
+    if issue is None:
+        issue = model.issue_index if model.forums else max(0, model.issue_index - 1)
+    if not 0 <= issue < len(agenda):
+        raise ValueError(f"issue={issue!r} is out of range (allowed: 0 to {len(agenda) - 1})")
+    q = np.asarray(agenda[issue].status_quo, dtype=float)
+    if issue < len(model.issue_records):
+        record = model.issue_records[issue]
+        label = "adopted text" if record["adopted"] else "not adopted (status quo stays)"
+        return issue, q, np.asarray(record["outcome"], dtype=float), label
+    drafts = (
+        [f.proposal for f in model.forums if f.proposal is not None] if issue == model.issue_index else []
+    )
+    if drafts:
+        return issue, q, np.mean(drafts, axis=0), "current proposal"
+    draft = agenda[issue].draft
+    return issue, q, None if draft is None else np.asarray(draft, dtype=float), "initiating draft"
+
+
+def plot_positions(model: Any, ax: Axes | None = None, issue: int | None = None) -> Axes:
+    """Stakeholders in the first two policy dimensions, one colour per group, with the status quo
+    (black cross) and the current proposal or final text (vermillion star) of ``issue``.
+
+    ``issue`` is an agenda index; default: the issue under negotiation, else the last one closed.
+    Hollow markers are stakeholders absent from the latest round.
+    """
+    ax = _axes(ax)
+    dims = model.setup.dimensions
+    index, q, proposal, label = _issue_points(model, issue)
+    for group in GROUP_ORDER:
+        rows = model.group == group.code
+        if not rows.any():
+            continue
+        present = rows & model.attending
+        away = rows & ~model.attending
+        color = group_color(group)
+        ax.scatter(*model.positions[present, :2].T, color=color, label=group.label, s=36, zorder=3)
+        ax.scatter(*model.positions[away, :2].T, facecolors="none", edgecolors=color, s=36, zorder=3)
+    ax.scatter(*q[:2], marker="X", s=140, color=STATUS_QUO_COLOR, label="status quo", zorder=4)
+    if proposal is not None:
+        ax.scatter(*proposal[:2], marker="*", s=260, color=PROPOSAL_COLOR, label=label, zorder=5)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(dimension_label(dims[0]))
+    ax.set_ylabel(dimension_label(dims[1]) if len(dims) > 1 else "")
+    ax.set_title(f"Stakeholder positions: issue {index + 1}, {model.setup.agenda[index].name}")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_proposal_path(
+    rounds_df: pd.DataFrame,
+    ax: Axes | None = None,
+    issue: int | None = None,
+    dimensions: Sequence[str] = ("openness", "rights"),
+) -> Axes:
+    """The text on the table, round by round, in the policy space: one line per agenda issue
+    (or only ``issue``), a circle at the first draft and a star at the last text."""
+    ax = _axes(ax)
+    dx, dy = dimensions[0], dimensions[1]
+    frame = rounds_df if issue is None else rounds_df[rounds_df["issue"] == issue]
+    for n, (index, rows) in enumerate(frame.groupby("issue", sort=True)):
+        color = OTHER_COLORS[n % len(OTHER_COLORS)] if issue is None else PROPOSAL_COLOR
+        x, y = rows[f"proposal_{dx}"].to_numpy(), rows[f"proposal_{dy}"].to_numpy()
+        ax.plot(x, y, "-", color=color, label=f"issue {int(index) + 1} ({len(rows)} rounds)")
+        ax.scatter(x[:1], y[:1], marker="o", color=color, s=30)
+        ax.scatter(x[-1:], y[-1:], marker="*", color=color, s=160)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(dimension_label(dx))
+    ax.set_ylabel(dimension_label(dy))
+    which = "all issues" if issue is None else f"issue {issue + 1}"
+    ax.set_title(f"How the proposal moved, round by round ({which}; o = first draft, * = last)")
+    if len(frame):
+        ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_objections_attendance(rounds_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Attendance by group (coloured lines) and the objecting share of deciders (black dashes)
+    over all rounds of the run; dotted vertical lines separate agenda issues."""
+    ax = _axes(ax)
+    x = np.arange(1, len(rounds_df) + 1)
+    for group in GROUP_ORDER:
+        column = f"attendance_{group.value}"
+        if column in rounds_df:
+            ax.plot(x, rounds_df[column].to_numpy(dtype=float), color=group_color(group), label=group.label)
+    ax.plot(x, rounds_df["objecting_share"].to_numpy(dtype=float), "--", color="black", label="objecting")
+    starts = np.flatnonzero(np.diff(rounds_df["issue"].to_numpy())) + 1.5 if len(rounds_df) else []
+    for s in starts:
+        ax.axvline(s, color="#999999", linestyle=":", linewidth=1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("round of the run (rounds; dotted lines start a new issue)")
+    ax.set_ylabel("share of group attending / of deciders objecting")
+    ax.set_title("Who attends and who objects, round by round")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def _short(name: str, width: int = 18) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def _grouped_bars(ax: Axes, labels: list[str], series: list[tuple[str, np.ndarray, str]]) -> None:
+    x = np.arange(len(labels))
+    width = 0.8 / max(1, len(series))
+    for n, (name, values, color) in enumerate(series):
+        ax.bar(x + (n - (len(series) - 1) / 2) * width, values, width, label=name, color=color)
+    ax.set_xticks(x, labels, rotation=20, ha="right")
+
+
+def plot_gains(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Mean gain over the status quo, u(y) - u(q), of each group on each agenda issue."""
+    ax = _axes(ax)
+    labels = [_short(str(n)) for n in outcomes_df["name"]]
+    series = [
+        (g.label, outcomes_df[f"gain_{g.value}"].to_numpy(dtype=float), group_color(g))
+        for g in GROUP_ORDER
+        if f"gain_{g.value}" in outcomes_df
+    ]
+    _grouped_bars(ax, labels, series)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("agenda issue")
+    ax.set_ylabel("mean gain over status quo (utility)")
+    ax.set_title("Who gains on each issue (below zero = worse off than before)")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+COMPLIANCE_SERIES = (
+    ("compliance", "complying (share of those bound)", "#56B4E9"),
+    ("government_compliance", "governments complying (share)", "#0072B2"),
+    ("fragmentation", "fragmentation (capability share not complying)", "#D55E00"),
+)
+
+
+def plot_compliance(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Compliance, government compliance and fragmentation on each agenda issue; issues that
+    were not adopted bind nobody and are marked 'not adopted'."""
+    ax = _axes(ax)
+    labels = [_short(str(n)) for n in outcomes_df["name"]]
+    series = [(label, outcomes_df[col].to_numpy(dtype=float), c) for col, label, c in COMPLIANCE_SERIES]
+    _grouped_bars(ax, labels, series)
+    for i, adopted in enumerate(outcomes_df["adopted"].to_numpy()):
+        if not adopted:
+            ax.text(i, 0.5, "not adopted", ha="center", rotation=90, color="#555555")
+    ax.set_ylim(0, 1.4)
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.set_xlabel("agenda issue")
+    ax.set_ylabel("share")
+    ax.set_title("Who complies with each adopted text, and how much the Internet fragments")
+    ax.legend(loc="upper center", fontsize="small", ncol=2)
+    return ax
+
+
+def _summary_frame(summaries: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    frame = summaries.copy() if isinstance(summaries, pd.DataFrame) else pd.DataFrame(list(summaries))
+    if "protocol" not in frame:
+        frame["protocol"] = frame.index.astype(str)
+    return frame
+
+
+def plot_protocol_comparison(
+    summaries: pd.DataFrame | Iterable[Mapping[str, Any]],
+    ax: Axes | None = None,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+) -> Axes:
+    """Protocols side by side on run-level metrics (``model.summary()`` keys), one bar colour per
+    protocol. Several summaries of one protocol (seeds) are averaged; the black lines then span
+    one standard deviation either side of the mean."""
+    ax = _axes(ax)
+    frame = _summary_frame(summaries)
+    missing = [m for m in metrics if m not in frame]
+    if missing:
+        raise ValueError(
+            f"metrics={list(missing)} not in the summaries (allowed: {', '.join(frame.columns)})"
+        )
+    stats = frame.groupby("protocol", sort=False)[list(metrics)]
+    means, sds = stats.mean(), stats.std(ddof=1).fillna(0.0)
+    y = np.arange(len(metrics))
+    height = 0.8 / max(1, len(means))
+    for n, protocol in enumerate(means.index):
+        offset = ((len(means) - 1) / 2 - n) * height
+        ax.barh(
+            y - offset, means.loc[protocol], height, color=protocol_color(protocol, n), label=str(protocol)
+        )
+        if (stats.size() > 1).any():
+            ax.errorbar(means.loc[protocol], y - offset, xerr=sds.loc[protocol], fmt="none", ecolor="black")
+    ax.set_yticks(y, [metric_label(m) for m in metrics])
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("value (unit in each label; shares run from 0 to 1)")
+    runs = int(stats.size().max()) if len(frame) else 0
+    ax.set_title(f"Protocols side by side (mean over {runs} run{'s' if runs != 1 else ''} each)")
+    ax.legend(loc="best", fontsize="small", title="protocol")
+    return ax

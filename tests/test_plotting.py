@@ -1,0 +1,141 @@
+"""Plotting functions: each returns the Axes it drew on, honours ``ax=`` and draws the data it was given."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+
+from govsim import GovernanceModel, Group
+from govsim import plotting as P
+
+
+@pytest.fixture(scope="module")
+def finished():
+    return GovernanceModel("classroom", protocol="bottom_up", rng=3).run()
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _ax():
+    return plt.subplots()[1]
+
+
+def _offsets(ax):
+    return [c.get_offsets() for c in ax.collections]
+
+
+def test_group_colours_are_fixed_distinct_and_cover_every_group():
+    assert set(P.GROUP_COLORS) == set(Group)
+    assert len(set(P.GROUP_COLORS.values())) == len(Group)
+    assert P.group_color("civil_society") == P.group_color(Group.CIVIL_SOCIETY) == P.group_color(2)
+    with pytest.raises(ValueError, match="unknown group"):
+        P.group_color("press")
+
+
+def test_positions_draws_every_stakeholder_in_its_group_colour_plus_markers():
+    model = GovernanceModel("classroom", rng=1)
+    model.step()
+    ax = _ax()
+    assert P.plot_positions(model, ax=ax) is ax
+    points = sum(len(o) for o in _offsets(ax))
+    assert points == model.n + 2  # stakeholders, status quo, current proposal
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"Government", "Civil society", "status quo", "current proposal"} <= set(labels)
+    colours = {to_hex(c.get_facecolor()[0]) for c in ax.collections if len(c.get_facecolor())}
+    assert {P.group_color(g).lower() for g in Group} <= colours
+    assert "openness" in ax.get_xlabel() and "0 =" in ax.get_xlabel()
+    assert "rights" in ax.get_ylabel()
+    assert model.setup.agenda[0].name in ax.get_title()
+
+
+def test_positions_marks_the_adopted_text_of_a_closed_issue(finished):
+    ax = P.plot_positions(finished, ax=_ax(), issue=0)
+    star = ax.collections[-1].get_offsets()[0]
+    np.testing.assert_allclose(star, finished.issue_records[0]["outcome"])
+    with pytest.raises(ValueError, match="issue=9"):
+        P.plot_positions(finished, ax=_ax(), issue=9)
+
+
+def test_positions_creates_axes_when_none_given():
+    assert P.plot_positions(GovernanceModel("classroom", rng=1)).figure is not None
+
+
+def test_proposal_path_follows_the_rounds(finished):
+    rounds = finished.rounds
+    ax = P.plot_proposal_path(rounds, ax=_ax())
+    assert len(ax.lines) == rounds["issue"].nunique()
+    ax = P.plot_proposal_path(rounds, ax=_ax(), issue=1)
+    (line,) = ax.lines
+    one = rounds[rounds["issue"] == 1]
+    np.testing.assert_allclose(line.get_xdata(), one["proposal_openness"])
+    np.testing.assert_allclose(line.get_ydata(), one["proposal_rights"])
+
+
+def test_objections_attendance_has_one_line_per_group_and_objections(finished):
+    rounds = finished.rounds
+    ax = P.plot_objections_attendance(rounds, ax=_ax())
+    lines = {ln.get_label(): ln for ln in ax.lines if not ln.get_label().startswith("_")}
+    assert set(lines) == {g.label for g in Group} | {"objecting"}
+    civil = lines["Civil society"]
+    assert to_hex(civil.get_color()) == P.group_color(Group.CIVIL_SOCIETY).lower()
+    np.testing.assert_allclose(civil.get_ydata(), rounds["attendance_civil_society"])
+    assert len(civil.get_xdata()) == len(rounds)
+
+
+def test_gains_draws_one_bar_per_group_and_issue(finished):
+    outcomes = finished.outcomes
+    ax = P.plot_gains(outcomes, ax=_ax())
+    assert len(ax.patches) == len(outcomes) * len(Group)
+    heights = [p.get_height() for p in ax.containers[2]]
+    np.testing.assert_allclose(heights, outcomes["gain_civil_society"].astype(float))
+    assert "utility" in ax.get_ylabel()
+
+
+def test_compliance_bars_and_not_adopted_marker(finished):
+    outcomes = finished.outcomes.copy()
+    outcomes.loc[0, ["adopted", "compliance", "government_compliance", "fragmentation"]] = [
+        False,
+        np.nan,
+        np.nan,
+        np.nan,
+    ]
+    ax = P.plot_compliance(outcomes, ax=_ax())
+    assert len(ax.containers) == 3
+    np.testing.assert_allclose(
+        [p.get_height() for p in ax.containers[0]][1:], outcomes["compliance"][1:].astype(float)
+    )
+    assert any(t.get_text() == "not adopted" for t in ax.texts)
+
+
+def test_protocol_comparison_averages_seeds_per_protocol():
+    summaries = [
+        {"protocol": "top_down", "adoption_rate": 1.0, "mean_rounds": 2.0},
+        {"protocol": "top_down", "adoption_rate": 0.5, "mean_rounds": 4.0},
+        {"protocol": "bottom_up", "adoption_rate": 0.8, "mean_rounds": 6.0},
+    ]
+    metrics = ("adoption_rate", "mean_rounds")
+    ax = P.plot_protocol_comparison(summaries, ax=_ax(), metrics=metrics)
+    bars = [c for c in ax.containers if hasattr(c, "patches")][:2]
+    np.testing.assert_allclose([p.get_width() for p in bars[0]], [0.75, 3.0])
+    np.testing.assert_allclose([p.get_width() for p in bars[1]], [0.8, 6.0])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["top_down", "bottom_up"]
+    assert to_hex(bars[0].patches[0].get_facecolor()) == P.protocol_color("top_down").lower()
+    # a DataFrame works the same
+    again = P.plot_protocol_comparison(pd.DataFrame(summaries), ax=_ax(), metrics=metrics)
+    assert len(again.patches) == len(ax.patches)
+    with pytest.raises(ValueError, match="metrics="):
+        P.plot_protocol_comparison(summaries, ax=_ax(), metrics=("nonsense",))
+
+
+def test_protocol_comparison_on_real_summaries():
+    summaries = [
+        GovernanceModel("classroom", protocol=p, rng=1).run().summary() for p in ("top_down", "bottom_up")
+    ]
+    ax = P.plot_protocol_comparison(summaries, ax=_ax())
+    assert len(ax.patches) == 2 * len(P.DEFAULT_METRICS)
+    assert "1 run each" in ax.get_title()

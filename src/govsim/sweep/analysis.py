@@ -1,0 +1,112 @@
+"""Reading a sweep: means with 95% confidence intervals by design point, and Sobol indices.
+
+The confidence interval of a mean over n replicates is ``mean ± t(0.975, n-1) s / sqrt(n)``
+(Student's t; undefined for n = 1). Sobol indices (first-order S1 and total ST; Saltelli
+2002, Jansen 1999, as implemented in SALib) need a ``saltelli`` design and the optional
+``SALib`` package (``pip install 'govsim[sensitivity]'``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from govsim.scenarios import setting_names
+from govsim.sweep.experiment import Experiment
+from govsim.sweep.factors import PROTOCOL, DesignKind
+from govsim.sweep.runner import OK
+
+STANDARD_METRICS = (
+    "adoption_rate",
+    "mean_compliance",
+    "mean_min_group_gain",
+    "mean_participation_civil_society",
+    "fragmentation",
+)
+
+
+def varied_factors(runs: pd.DataFrame) -> list[str]:
+    """Setting columns (protocol included) that take more than one value in ``runs``."""
+    names = [PROTOCOL, *setting_names()]
+    return [c for c in runs.columns if c in names and runs[c].nunique(dropna=False) > 1]
+
+
+def summarize(
+    runs: pd.DataFrame,
+    metrics: list[str] | tuple[str, ...] = STANDARD_METRICS,
+    by: list[str] | None = None,
+) -> pd.DataFrame:
+    """One row per design point (or per combination of ``by``): ``n`` successful replicates and,
+    for each metric, ``<metric>_mean``, ``<metric>_low`` and ``<metric>_high`` (the 95% CI)."""
+    missing = [m for m in metrics if m not in runs.columns]
+    if missing:
+        raise ValueError(f"metric {missing[0]!r} is not in the runs table")
+    if by is None:
+        keys = (["point_id"] if "point_id" in runs.columns else []) + varied_factors(runs)
+    else:
+        keys = list(by)
+    ok = runs[runs["status"] == OK] if "status" in runs.columns else runs
+    if not keys:
+        ok = ok.assign(_all=0)
+        keys = ["_all"]
+    groups = ok.groupby(keys, sort=True, dropna=False)
+    table = groups.size().rename("n").to_frame()
+    for metric in metrics:
+        values = groups[metric]
+        mean, sd, count = values.mean(), values.std(ddof=1), values.count()
+        half = stats.t.ppf(0.975, np.maximum(count - 1, 1)) * sd / np.sqrt(count)
+        half = half.where(count > 1)
+        table[f"{metric}_mean"] = mean
+        table[f"{metric}_low"] = mean - half
+        table[f"{metric}_high"] = mean + half
+    return table.reset_index().drop(columns="_all", errors="ignore")
+
+
+def sobol_indices(runs: pd.DataFrame, experiment: Experiment, metric: str, seed: int = 0) -> pd.DataFrame:
+    """First-order and total Sobol indices of ``metric`` for each sampled factor.
+
+    Replicates are averaged per point first. With levels factors (e.g. a protocol factor)
+    the indices are computed separately for each combination of levels.
+    """
+    if experiment.design.kind is not DesignKind.SALTELLI:
+        raise ValueError(
+            f"Sobol indices need a saltelli design (this experiment's is {experiment.design.kind.value!r})"
+        )
+    try:
+        from SALib.analyze import sobol
+    except ImportError:
+        raise ValueError("Sobol indices need SALib: pip install 'govsim[sensitivity]'") from None
+    sampled = [f for f in experiment.factors if f.sampled]
+    problem: dict[str, Any] = {
+        "num_vars": len(sampled),
+        "names": [f.name for f in sampled],
+        "bounds": [[f.low, f.high] for f in sampled],
+    }
+    crossed = [f.name for f in experiment.factors if not f.sampled]
+    ok = runs[runs["status"] == OK]
+    rows = []
+    for combo, group in ok.groupby(crossed, sort=True) if crossed else [((), ok)]:
+        y = group.groupby("sample")[metric].mean().sort_index()
+        expected = experiment.design.samples * (len(sampled) + 2)
+        if len(y) != expected or y.isna().any():
+            raise ValueError(
+                f"Sobol indices of {metric!r} need every point with a value ({y.notna().sum()} of {expected}); "
+                "resume the sweep or choose another metric"
+            )
+        result = sobol.analyze(problem, y.to_numpy(), calc_second_order=False, seed=seed)
+        labels = dict(zip(crossed, combo if isinstance(combo, tuple) else (combo,), strict=True))
+        for i, name in enumerate(problem["names"]):
+            rows.append(
+                {
+                    **labels,
+                    "factor": name,
+                    "S1": result["S1"][i],
+                    "S1_conf": result["S1_conf"][i],
+                    "ST": result["ST"][i],
+                    "ST_conf": result["ST_conf"][i],
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,175 @@
+"""The parts of an experiment: its varied factors and the layout of its design points.
+
+Bounds come from :func:`govsim.params.parameter_specs` and :func:`govsim.population.profile_specs`;
+nothing here retypes one. Every check raises a one-line ``ValueError`` naming the key, the
+value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from govsim.params import ParamSpec, check_names, parameter_specs
+from govsim.population import profile_specs
+from govsim.protocols import protocol_names
+from govsim.scenarios import setting_names
+
+PROTOCOL = "protocol"
+
+
+class DesignKind(Enum):
+    """How the points of an experiment are laid out (see :mod:`govsim.sweep.designs`)."""
+
+    GRID = "grid"  # every combination of levels
+    LHS = "lhs"  # Latin hypercube over the ranges
+    SOBOL = "sobol"  # scrambled Sobol sequence over the ranges
+    SALTELLI = "saltelli"  # Sobol points arranged for first-order and total Sobol indices
+    LIST = "list"  # the points written out
+
+
+def setting_spec(name: str) -> ParamSpec:
+    """The declaration of a parameter (``rho``) or a group trait (``civil_society.capacity``)."""
+    check_names([name], setting_names(), "setting")
+    group, _, trait = name.rpartition(".")
+    specs = profile_specs() if group else parameter_specs()
+    return next(s for s in specs if s.name == trait)
+
+
+def _check_protocol(name: Any, where: str) -> str:
+    if not isinstance(name, str):
+        raise ValueError(f"{where}={name!r} must be a protocol name (allowed: {', '.join(protocol_names())})")
+    check_names([name], protocol_names(), f"protocol in {where}:")
+    return name
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A varied setting: explicit ``levels``, or a range ``[low, high]`` (declared bounds by default).
+
+    A range is sampled by lhs/sobol/saltelli designs; a grid needs ``count`` evenly spaced levels.
+    """
+
+    name: str
+    levels: tuple[Any, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    count: int | None = None
+
+    def __post_init__(self) -> None:
+        where = f"factors.{self.name}"
+        if self.name == PROTOCOL:
+            if self.levels is None:
+                raise ValueError(
+                    f"{where} must be a list of protocol names (allowed: {', '.join(protocol_names())})"
+                )
+            object.__setattr__(self, "levels", tuple(_check_protocol(p, where) for p in self.levels))
+        elif self.levels is not None:
+            spec = setting_spec(self.name)
+            object.__setattr__(self, "levels", tuple(_checked(spec, v, where) for v in self.levels))
+        else:
+            spec = setting_spec(self.name)
+            low = spec.low if self.low is None else _checked(spec, self.low, f"{where}.low")
+            high = spec.high if self.high is None else _checked(spec, self.high, f"{where}.high")
+            if not low < high:
+                raise ValueError(f"{where}: low={low!r} must be below high={high!r}")
+            object.__setattr__(self, "low", low)
+            object.__setattr__(self, "high", high)
+            if self.count is not None and (
+                isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1
+            ):
+                raise ValueError(f"{where}.levels={self.count!r} must be a whole number >= 1")
+        if self.levels is not None and not self.levels:
+            raise ValueError(f"{where}=[] has no levels: the design would be empty (give at least one value)")
+        if self.levels is not None and len(set(self.levels)) != len(self.levels):
+            raise ValueError(f"{where}={list(self.levels)} repeats a level")
+
+    @property
+    def sampled(self) -> bool:
+        """True for a range that a sampling design draws from."""
+        return self.levels is None
+
+    @property
+    def kind(self) -> type:
+        return str if self.name == PROTOCOL else setting_spec(self.name).kind
+
+    def to_dict(self) -> Any:
+        if self.levels is not None:
+            return list(self.levels)
+        out: dict[str, Any] = {"low": self.low, "high": self.high}
+        if self.count is not None:
+            out["levels"] = self.count
+        return out
+
+    @classmethod
+    def parse(cls, name: str, raw: Any) -> Factor:
+        """From TOML: a list of levels, or a table with optional ``low``, ``high`` and ``levels``."""
+        if isinstance(raw, list):
+            return cls(name, levels=tuple(raw))
+        if isinstance(raw, Mapping):
+            check_names(raw, ["low", "high", "levels"], f"key in factors.{name}:")
+            return cls(name, low=raw.get("low"), high=raw.get("high"), count=raw.get("levels"))
+        raise ValueError(
+            f"factors.{name}={raw!r} must be a list of levels or a table like {{low = 0.1, high = 0.3}}"
+        )
+
+
+def _checked(spec: ParamSpec, value: Any, where: str) -> float | int:
+    try:
+        return spec.check(value)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Design:
+    """The layout of the points: ``kind``, ``samples`` for sampling designs, ``points`` for a list."""
+
+    kind: DesignKind = DesignKind.GRID
+    samples: int | None = None
+    points: tuple[Mapping[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, DesignKind):
+            kinds = [k.value for k in DesignKind]
+            check_names([self.kind], kinds, "design kind")
+            object.__setattr__(self, "kind", DesignKind(self.kind))
+        sampling = self.kind in (DesignKind.LHS, DesignKind.SOBOL, DesignKind.SALTELLI)
+        if sampling:
+            n = self.samples
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise ValueError(
+                    f"design.samples={n!r} must be a whole number >= 1 for a {self.kind.value} design"
+                )
+            if self.kind is not DesignKind.LHS and n & (n - 1):
+                raise ValueError(
+                    f"design.samples={n} must be a power of two for a {self.kind.value} design "
+                    f"(e.g. {1 << (n.bit_length() - 1)} or {1 << n.bit_length()})"
+                )
+        elif self.samples is not None:
+            raise ValueError(
+                f"design.samples={self.samples!r} only applies to lhs, sobol and saltelli designs"
+            )
+        if self.kind is DesignKind.LIST and not self.points:
+            raise ValueError(
+                "design.points is empty: a list design needs at least one [[design.points]] entry"
+            )
+        if self.kind is not DesignKind.LIST and self.points:
+            raise ValueError(f"design.points only applies to a list design (this one is {self.kind.value!r})")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind.value}
+        if self.samples is not None:
+            out["samples"] = self.samples
+        if self.points:
+            out["points"] = [dict(p) for p in self.points]
+        return out
+
+    @classmethod
+    def parse(cls, raw: Any) -> Design:
+        if not isinstance(raw, Mapping):
+            raise ValueError(f"design={raw!r} must be a table like [design] kind = 'grid'")
+        check_names(raw, ["kind", "samples", "points"], "key in [design]:")
+        return cls(raw.get("kind", "grid"), raw.get("samples"), tuple(raw.get("points", ())))

@@ -1,0 +1,103 @@
+"""Running the models of one chunk: what a worker executes, wherever it lives.
+
+A chunk returns plain tables (pandas DataFrames), one row per run and optionally one per
+round. A run that raises is caught and recorded with ``status = "failed"`` and its error,
+so one bad corner of the parameter space never stops a sweep.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from govsim.model import GovernanceModel
+from govsim.scenarios import Scenario
+from govsim.sweep.factors import PROTOCOL
+from govsim.sweep.seeds import RunSpec, run_rng
+
+OK, FAILED = "ok", "failed"
+ID_COLUMNS = ["run_id", "point_id", "replicate", "sample", "seed", "spawn_key"]
+TAIL_COLUMNS = ["status", "error", "wall_time"]
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """What is the same for every run: the scenario (fixed settings applied), protocol, steps."""
+
+    scenario: Scenario
+    protocol: str | None
+    steps: int | None
+    rounds: bool
+    fixed: dict[str, Any]  # already applied to ``scenario``; kept for the table's columns
+
+
+@dataclass
+class ChunkResult:
+    runs: pd.DataFrame
+    rounds: pd.DataFrame | None
+
+
+def build_model(config: RunConfig, spec: RunSpec) -> GovernanceModel:
+    """The model of one run, owning the run's own generator."""
+    settings = {k: v for k, v in spec.settings.items() if k != PROTOCOL}
+    protocol = spec.settings.get(PROTOCOL, config.protocol)
+    return GovernanceModel(
+        config.scenario.with_settings(settings),
+        protocol=protocol,
+        rng=run_rng(spec.seed, spec.key),
+    )
+
+
+def _base_row(config: RunConfig, spec: RunSpec) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "run_id": spec.run_id,
+        "point_id": spec.point,
+        "replicate": spec.replicate,
+        "sample": spec.sample,
+        "seed": spec.seed,
+        "spawn_key": spec.spawn_key,
+        "scenario": config.scenario.name,
+        "protocol": spec.settings.get(PROTOCOL, config.protocol or config.scenario.protocol),
+    }
+    row.update(config.scenario.params.as_dict())
+    row.update(config.fixed)
+    row.update({k: v for k, v in spec.settings.items() if k != PROTOCOL})
+    return row
+
+
+def run_one(config: RunConfig, spec: RunSpec) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """One run: its row of the runs table and, if asked, its per-round table."""
+    row = _base_row(config, spec)
+    start = time.perf_counter()
+    rounds = None
+    try:
+        model = build_model(config, spec).run(config.steps)
+        summary = model.summary()
+        row.update(model.params.as_dict())
+        row.update({k: v for k, v in summary.items() if k not in ("scenario", "protocol")})
+        row.update(status=OK, error="")
+        if config.rounds:
+            rounds = model.rounds.reset_index(names="step")
+            rounds.insert(0, "run_id", spec.run_id)
+    except Exception as exc:  # recorded, not raised: the sweep goes on and a resume retries it
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        message = f"{type(exc).__name__}: {exc} (at {where.name}, line {where.lineno})"
+        row.update(status=FAILED, error=" ".join(message.split()))
+    row["wall_time"] = time.perf_counter() - start
+    return row, rounds
+
+
+def run_chunk(config: RunConfig, specs: list[RunSpec]) -> ChunkResult:
+    """Run ``specs`` in order; the unit of work every backend ships to a worker."""
+    rows, series = [], []
+    for spec in specs:
+        row, rounds = run_one(config, spec)
+        rows.append(row)
+        if rounds is not None:
+            series.append(rounds)
+    runs = pd.DataFrame(rows)
+    return ChunkResult(runs, pd.concat(series, ignore_index=True) if series else None)

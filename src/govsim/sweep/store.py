@@ -1,0 +1,277 @@
+"""The results directory: a manifest and Parquet parts that are either complete or absent.
+
+::
+
+    DIR/manifest.json         the experiment, its digest, versions, git commit, times, counts
+    DIR/runs/part-000001.parquet     one row per run of one finished chunk
+    DIR/rounds/part-000001.parquet   its per-round series (when the experiment keeps them)
+
+Every file is written to a hidden temporary name and renamed into place (``os.replace`` is
+atomic), so a crash at any moment leaves only whole parts. A run may appear in several parts
+(failed, then retried on resume); the latest row wins. Nothing is pickled to disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from govsim.sweep.experiment import Experiment
+from govsim.sweep.runner import FAILED, ID_COLUMNS, OK, TAIL_COLUMNS, ChunkResult
+
+FORMAT = "govsim-sweep/1"
+MANIFEST = "manifest.json"
+OURS = (MANIFEST, "runs", "rounds", "plots", ".lock")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _atomic_write(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as handle:
+        write(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def git_commit() -> str | None:
+    """The commit of the govsim source tree, when it is a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(Path(__file__).parent), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+class Store:
+    """Read and write one results directory."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.next_part = 1
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / MANIFEST
+
+    def manifest(self) -> dict[str, Any] | None:
+        if not self.manifest_path.is_file():
+            return None
+        return json.loads(self.manifest_path.read_text())
+
+    def experiment(self) -> Experiment:
+        """The experiment stored in the manifest (to resume without the TOML file)."""
+        manifest = self.manifest()
+        if manifest is None:
+            raise ValueError(f"{self.path} holds no {MANIFEST}: not a govsim results directory")
+        return Experiment.from_dict(manifest["experiment"])
+
+    def check(self, experiment: Experiment, *, overwrite: bool = False) -> None:
+        """Refuse a directory that holds other files or another experiment (unless ``overwrite``)."""
+        if self.path.exists() and not self.path.is_dir():
+            raise ValueError(f"--out {self.path} is a file, not a directory")
+        manifest = self.manifest()
+        if manifest is None:
+            others = (
+                sorted(p.name for p in self.path.iterdir() if p.name not in OURS)
+                if self.path.exists()
+                else []
+            )
+            if others:
+                raise ValueError(
+                    f"{self.path} is not empty and holds no {MANIFEST} (found {others[0]!r}); choose a new or empty directory"
+                )
+        elif manifest.get("digest") != experiment.digest() and not overwrite:
+            name = manifest["experiment"].get("name") or "another experiment"
+            raise ValueError(
+                f"{self.path} holds results of a different experiment ({name!r}); "
+                "choose another --out or pass --overwrite to replace them"
+            )
+
+    def open(
+        self, experiment: Experiment, points: list[dict[str, Any]], total: int, *, overwrite: bool
+    ) -> None:
+        """Create or reopen the directory for ``experiment`` (call :meth:`check` first)."""
+        manifest = self.manifest()
+        if manifest is not None and (overwrite and manifest.get("digest") != experiment.digest()):
+            self.clear()
+            manifest = None
+        if manifest is not None and manifest.get("points") != _plain(points):
+            raise ValueError(
+                f"{self.path}: the design points differ from the stored ones (a changed scipy?); use --overwrite"
+            )
+        for sub in ("runs", "rounds"):
+            (self.path / sub).mkdir(parents=True, exist_ok=True)
+            for tmp in (self.path / sub).glob(".*.tmp"):
+                tmp.unlink()
+        complete = {_part_number(p) for p in self._parts("runs")}
+        for orphan in self._parts("rounds"):  # its chunk's runs part never landed
+            if _part_number(orphan) not in complete:
+                orphan.unlink()
+        self.next_part = 1 + max(complete, default=0)
+        if manifest is None:
+            manifest = {
+                "format": FORMAT,
+                "experiment": experiment.to_dict(),
+                "digest": experiment.digest(),
+                "runs_planned": total,
+                "points": _plain(points),
+                "versions": {
+                    "govsim": _version("govsim"),
+                    "mesa": _version("mesa"),
+                    "numpy": _version("numpy"),
+                    "scipy": _version("scipy"),
+                    "python": platform.python_version(),
+                },
+                "git_commit": git_commit(),
+                "created": _now(),
+            }
+        manifest["updated"] = _now()
+        self._write_manifest(manifest)
+
+    def lock(self) -> None:
+        """Claim the directory for this process; refuse while another live sweep holds it."""
+        lock = self.path / ".lock"
+        if lock.is_file():
+            try:
+                pid = int(lock.read_text().strip() or 0)
+            except ValueError:
+                pid = 0
+            if pid and pid != os.getpid() and _alive(pid):
+                raise ValueError(
+                    f"{self.path} is in use by another sweep (process {pid}); wait for it or stop it"
+                )
+        self.path.mkdir(parents=True, exist_ok=True)
+        _atomic_write(lock, lambda handle: handle.write(str(os.getpid()).encode()))
+
+    def unlock(self) -> None:
+        (self.path / ".lock").unlink(missing_ok=True)
+
+    def clear(self) -> None:
+        """Remove what a sweep wrote here (only govsim's own files)."""
+        for name in ("runs", "rounds", "plots"):
+            folder = self.path / name
+            if folder.is_dir():
+                for part in folder.iterdir():
+                    part.unlink()
+                folder.rmdir()
+        self.manifest_path.unlink(missing_ok=True)
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
+        text = json.dumps(manifest, indent=2, default=str).encode()
+        _atomic_write(self.manifest_path, lambda handle: handle.write(text))
+
+    def update(self, counts: dict[str, int]) -> None:
+        manifest = self.manifest() or {}
+        manifest.update(updated=_now(), counts=counts)
+        self._write_manifest(manifest)
+
+    def write(self, chunk: ChunkResult) -> int:
+        """Store one finished chunk; the runs part is written last and marks the chunk complete."""
+        number = self.next_part
+        self.next_part += 1
+        name = f"part-{number:06d}.parquet"
+        if chunk.rounds is not None and len(chunk.rounds):
+            table = pa.Table.from_pandas(chunk.rounds, preserve_index=False)
+            _atomic_write(self.path / "rounds" / name, lambda h: pq.write_table(table, h))
+        runs = pa.Table.from_pandas(chunk.runs, preserve_index=False)
+        _atomic_write(self.path / "runs" / name, lambda h: pq.write_table(runs, h))
+        return number
+
+    def _parts(self, table: str) -> list[Path]:
+        folder = self.path / table
+        return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+
+    def raw_runs(self) -> pd.DataFrame:
+        """Every stored row, in the order written, with the part number it came from."""
+        frames = [pq.read_table(p).to_pandas().assign(part=_part_number(p)) for p in self._parts("runs")]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*ID_COLUMNS, "part"])
+
+    def done(self) -> set[str]:
+        """Run ids stored with status ok (what a resume skips)."""
+        runs = [pq.read_table(p, columns=["run_id", "status"]).to_pandas() for p in self._parts("runs")]
+        if not runs:
+            return set()
+        table = pd.concat(runs)
+        return set(table.loc[table["status"] == OK, "run_id"])
+
+    def runs(self) -> pd.DataFrame:
+        """The runs table: the latest row of every run, sorted by run id."""
+        raw = self.raw_runs()
+        latest = raw.drop_duplicates("run_id", keep="last").drop(columns="part")
+        middle = [c for c in latest.columns if c not in ID_COLUMNS + TAIL_COLUMNS]
+        ordered = [c for c in ID_COLUMNS if c in latest] + middle + [c for c in TAIL_COLUMNS if c in latest]
+        return latest[ordered].sort_values("run_id").reset_index(drop=True)
+
+    def rounds(self) -> pd.DataFrame:
+        """The per-round table of the runs that finished (empty when the experiment kept none)."""
+        complete = {_part_number(p) for p in self._parts("runs")}
+        frames = [pq.read_table(p).to_pandas() for p in self._parts("rounds") if _part_number(p) in complete]
+        if not frames:
+            return pd.DataFrame(columns=["run_id", "step"])
+        rounds = pd.concat(frames, ignore_index=True)
+        return rounds.sort_values(["run_id", "step"], kind="stable").reset_index(drop=True)
+
+    def counts(self) -> dict[str, int]:
+        runs = self.runs()
+        return {"ok": int((runs["status"] == OK).sum()), "failed": int((runs["status"] == FAILED).sum())}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _part_number(path: Path) -> int:
+    return int(path.stem.split("-")[1])
+
+
+def _plain(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return json.loads(json.dumps(points, default=str))
+
+
+def load_runs(path: str | Path) -> pd.DataFrame:
+    """The runs table of a results directory as a pandas DataFrame (one row per run)."""
+    store = Store(path)
+    if store.manifest() is None:
+        raise ValueError(f"{path} holds no {MANIFEST}: not a govsim results directory")
+    return store.runs()
+
+
+def load_rounds(path: str | Path) -> pd.DataFrame:
+    """The per-round table of a results directory (run_id, step, then the model's round columns)."""
+    store = Store(path)
+    if store.manifest() is None:
+        raise ValueError(f"{path} holds no {MANIFEST}: not a govsim results directory")
+    return store.rounds()

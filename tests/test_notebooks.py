@@ -1,0 +1,126 @@
+"""Structure rules for every notebook in ``notebooks/`` (see ``notebooks/README.md``).
+
+These tests read the files; nbval (pytest's ``testpaths`` include ``notebooks/``) executes them.
+New notebooks are picked up by the glob, so a notebook cannot join the course without
+objectives, timing, key points, things to try and clean outputs.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+PATHS = sorted(p for p in NOTEBOOKS.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+CHECKED = "nbval-check-output"
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def _code(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def _headings(cell: nbformat.NotebookNode) -> list[str]:
+    return [m.group(1).strip() for m in re.finditer(r"^#+\s+(.+?)\s*#*\s*$", cell.source, re.M)]
+
+
+def _python(source: str) -> str:
+    """Cell source with IPython magics and shell lines commented out, so ``ast`` can parse it."""
+    return "\n".join(
+        "# " + line if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def test_there_are_notebooks_and_a_readme():
+    assert PATHS, "no notebooks found in notebooks/"
+    readme = NOTEBOOKS / "README.md"
+    assert readme.exists(), "notebooks/README.md documents the storage rule"
+    assert CHECKED in readme.read_text()
+
+
+@pytest.fixture(params=PATHS, ids=[p.stem for p in PATHS])
+def nb(request) -> nbformat.NotebookNode:
+    return _read(request.param)
+
+
+def test_valid_nbformat(nb):
+    nbformat.validate(nb)
+
+
+def test_metadata_has_objectives_and_timing(nb):
+    meta = nb.metadata.get("govsim")
+    assert isinstance(meta, dict), 'metadata needs {"govsim": {...}}'
+    for key in ("teaching_minutes", "exercise_minutes"):
+        value = meta.get(key)
+        assert isinstance(value, int) and not isinstance(value, bool) and value >= 0, f"{key}={value!r}"
+    assert meta["teaching_minutes"] + meta["exercise_minutes"] > 0
+    objectives = meta.get("objectives")
+    assert isinstance(objectives, list) and objectives, "objectives must be a non-empty list"
+    assert all(isinstance(o, str) and o.strip() for o in objectives)
+
+
+def test_first_markdown_cell_states_objectives_and_timing(nb):
+    first = next(c for c in nb.cells if c.cell_type == "markdown")
+    assert nb.cells[0] is first, "the notebook must open with a markdown cell"
+    meta = nb.metadata["govsim"]
+    text = _squash(first.source)
+    for objective in meta["objectives"]:
+        assert _squash(objective) in text, f"objective not in the first cell: {objective!r}"
+    for key in ("teaching_minutes", "exercise_minutes"):
+        assert re.search(rf"\b{meta[key]}\s*min", text), f"{key}={meta[key]} not stated as '<n> min'"
+
+
+def test_ends_with_key_points_then_things_to_try(nb):
+    where: dict[str, int] = {}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            for heading in _headings(cell):
+                where.setdefault(heading, i)
+    assert "Key points" in where, "missing a markdown heading exactly 'Key points'"
+    assert "Things to try" in where, "missing a markdown heading exactly 'Things to try'"
+    assert where["Key points"] <= where["Things to try"]
+    tail = nb.cells[where["Key points"] :]
+    assert all(c.cell_type == "markdown" for c in tail), "no code after 'Key points': the notebook ends there"
+
+
+def test_no_stored_outputs_except_checked_cells(nb):
+    for i, cell in enumerate(_code(nb)):
+        if CHECKED in cell.metadata.get("tags", []):
+            continue
+        assert not cell.outputs, f"code cell {i} stores outputs (strip them, or tag it {CHECKED})"
+        assert cell.execution_count is None, f"code cell {i} stores an execution count"
+
+
+def test_code_imports_govsim_and_defines_no_model(nb):
+    sources = [_python(c.source) for c in _code(nb)]
+    assert any(re.search(r"^\s*(from|import)\s+govsim\b", s, re.M) for s in sources), "import from govsim"
+    for i, source in enumerate(sources):
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ClassDef):
+                bases = [ast.unparse(b) for b in node.bases]
+                assert not any(b.split(".")[-1].endswith("Model") for b in bases), (
+                    f"code cell {i} defines a model class {node.name}({', '.join(bases)}): "
+                    "models live in src/govsim, notebooks import them"
+                )
+
+
+def test_no_global_randomness(nb):
+    for i, cell in enumerate(_code(nb)):
+        source = _python(cell.source)
+        assert not re.search(r"\bnp\.random\.(?!default_rng\b|Generator\b)\w+", source), (
+            f"code cell {i} uses numpy's global random state: pass rng= or a seed instead"
+        )
+        assert not re.search(r"^\s*(import random\b|from random import)", source, re.M), (
+            f"code cell {i} imports the global 'random' module"
+        )

@@ -1,0 +1,367 @@
+"""Is this machine ready for a govsim workshop? A checklist, one line per check.
+
+Each check is a small function returning a :class:`CheckResult`; :data:`CHECKS` lists them in
+the order they are printed. ``govsim doctor`` prints the list; the ``00_start_here`` notebook
+calls :func:`run_checks` itself::
+
+    from govsim.doctor import run_checks, format_checklist
+    results = run_checks(skip=("kernel",))   # inside a notebook the kernel is already running
+    print(format_checklist(results))
+
+A red line always carries a one-line fix. Nothing here needs the network or changes the machine.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import os
+import pkgutil
+import socket
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
+REINSTALL = 'pip install -e ".[dev]" (or: conda env update -f environment.yml)'
+LOOPBACK = ("127.0.0.1", "::1", "localhost", "0.0.0.0", "", "None")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One line of the checklist: ``ok`` or not, what was found and, when red, how to fix it."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+# ---------------------------------------------------------------- versions
+def _requirements() -> list:
+    """govsim's runtime requirements (no extras) as ``packaging`` Requirement objects."""
+    from packaging.requirements import Requirement
+
+    reqs = [Requirement(text) for text in metadata.requires("govsim") or []]
+    return [r for r in reqs if r.marker is None or r.marker.evaluate({"extra": ""})]
+
+
+def check_python() -> CheckResult:
+    from packaging.specifiers import SpecifierSet
+
+    wanted = metadata.metadata("govsim").get("Requires-Python") or ">=3.12"
+    have = ".".join(map(str, sys.version_info[:3]))
+    ok = SpecifierSet(wanted).contains(have, prereleases=True)
+    fix = "" if ok else f"install Python {wanted.lstrip('>=')} or newer and recreate the environment"
+    return CheckResult("python", ok, f"Python {have} (govsim needs {wanted}) at {sys.executable}", fix)
+
+
+def check_packages() -> CheckResult:
+    found, bad = [], []
+    for req in _requirements():
+        try:
+            version = metadata.version(req.name)
+        except metadata.PackageNotFoundError:
+            bad.append((req, "missing"))
+            continue
+        if req.specifier.contains(version, prereleases=True):
+            found.append(f"{req.name} {version}")
+        else:
+            bad.append((req, version))
+    if not bad:
+        return CheckResult(
+            "packages", True, f"{len(found)} packages meet govsim's minimums: {', '.join(found)}"
+        )
+    listed = ", ".join(f"{r.name} {v} (needs {r.specifier})" for r, v in bad)
+    pins = " ".join(f'"{r.name}{r.specifier}"' for r, _ in bad)
+    return CheckResult("packages", False, listed, f"pip install --upgrade {pins}")
+
+
+# ---------------------------------------------------------------- Jupyter
+def _labextension_dirs() -> list[Path]:
+    from jupyter_core.paths import jupyter_path
+
+    return [Path(p) for p in jupyter_path("labextensions")]
+
+
+def _disabled_extensions() -> dict[str, bool]:
+    """``disabledExtensions`` from every ``labconfig/page_config.json`` Jupyter reads (what
+    ``jupyter labextension disable`` writes), plus the JupyterLab application settings."""
+    from jupyter_core.paths import jupyter_config_path
+
+    files = []
+    for folder in map(Path, jupyter_config_path()):
+        files.append(folder / "labconfig" / "page_config.json")
+        files.extend(sorted((folder / "labconfig" / "page_config.d").glob("*.json")))
+    app_dir = os.environ.get("JUPYTERLAB_DIR") or Path(sys.prefix, "share", "jupyter", "lab")
+    files.append(Path(app_dir, "settings", "page_config.json"))
+    disabled: dict[str, bool] = {}
+    for path in reversed(files):  # earlier folders take precedence
+        try:
+            value = json.loads(path.read_text(encoding="utf-8")).get("disabledExtensions", {})
+        except (OSError, ValueError):
+            continue
+        disabled.update(dict.fromkeys(value, True) if isinstance(value, list) else value)
+    return disabled
+
+
+def _is_disabled(name: str, disabled: dict[str, bool]) -> bool:
+    return any(v and (key == name or key.startswith(name + ":")) for key, v in disabled.items())
+
+
+def check_widget_extension() -> CheckResult:
+    fix = 'pip install "ipywidgets>=8.1,<9" "jupyterlab_widgets>=3", then restart JupyterLab'
+    try:
+        ipywidgets_version = metadata.version("ipywidgets")
+        lab_widgets_version = metadata.version("jupyterlab_widgets")
+    except metadata.PackageNotFoundError as exc:
+        return CheckResult("widgets", False, f"{exc.name} is not installed", fix)
+    if ipywidgets_version.split(".")[0] != "8" or lab_widgets_version.split(".")[0] != "3":
+        detail = f"ipywidgets {ipywidgets_version} with jupyterlab_widgets {lab_widgets_version} do not match"
+        return CheckResult("widgets", False, detail + " (need 8.x with 3.x)", fix)
+    for folder in _labextension_dirs():
+        package = folder / WIDGET_EXTENSION / "package.json"
+        if package.is_file():
+            version = json.loads(package.read_text(encoding="utf-8")).get("version", "?")
+            break
+    else:
+        return CheckResult("widgets", False, f"JupyterLab extension {WIDGET_EXTENSION} not found", fix)
+    if _is_disabled(WIDGET_EXTENSION, _disabled_extensions()):
+        detail = f"{WIDGET_EXTENSION} {version} is installed but disabled"
+        return CheckResult("widgets", False, detail, f"jupyter labextension enable {WIDGET_EXTENSION}")
+    detail = f"{WIDGET_EXTENSION} {version} enabled (ipywidgets {ipywidgets_version}) in {folder}"
+    return CheckResult("widgets", True, detail)
+
+
+KERNEL_CODE = "import sys, govsim; print(sys.executable, govsim.__version__)"
+
+
+def check_kernel(kernel_name: str = "python3", timeout: float = 90.0) -> CheckResult:
+    """Start the kernel Jupyter would start, import govsim in it, shut it down."""
+    from jupyter_client.kernelspec import NoSuchKernel
+    from jupyter_client.manager import start_new_kernel
+
+    install = "python -m ipykernel install --user --name python3 (run it with this environment's python)"
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # the kernel's stderr
+    try:
+        manager, client = start_new_kernel(
+            startup_timeout=timeout, kernel_name=kernel_name, cwd=tempfile.gettempdir(), stderr=log
+        )
+    except NoSuchKernel:
+        return CheckResult("kernel", False, f"no Jupyter kernel named {kernel_name!r}", install)
+    except RuntimeError as exc:
+        log.seek(0)
+        said = (log.read().strip().splitlines() or [str(exc)])[-1]
+        return CheckResult("kernel", False, f"the {kernel_name} kernel did not start: {said}", install)
+    printed: list[str] = []
+
+    def keep(msg: dict) -> None:
+        if msg["msg_type"] == "stream":
+            printed.append(msg["content"]["text"])
+
+    try:
+        reply = client.execute_interactive(KERNEL_CODE, timeout=timeout, output_hook=keep)
+    except TimeoutError:
+        return CheckResult("kernel", False, f"the kernel did not answer within {timeout:g} s", install)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+        log.close()
+    content = reply["content"]
+    if content["status"] != "ok":
+        detail = (
+            f"the {kernel_name} kernel cannot import govsim: {content.get('ename')}: {content.get('evalue')}"
+        )
+        return CheckResult("kernel", False, detail, install + "; or " + REINSTALL)
+    return CheckResult(
+        "kernel", True, f"the {kernel_name} kernel imports govsim ({''.join(printed).strip()})"
+    )
+
+
+# ---------------------------------------------------------------- govsim itself
+def check_matplotlib() -> CheckResult:
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 1.5), dpi=50)
+    fig.subplots().plot([0, 1], [0, 1])
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    png = buffer.getvalue()
+    ok = png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 100
+    fix = "" if ok else 'pip install --force-reinstall "matplotlib>=3.8"'
+    return CheckResult(
+        "matplotlib", ok, f"matplotlib {matplotlib.__version__} drew a {len(png)}-byte PNG", fix
+    )
+
+
+def check_scenarios() -> CheckResult:
+    from govsim.scenarios import load_scenario, scenario_names
+
+    names = scenario_names()
+    broken = []
+    for name in names:
+        try:
+            load_scenario(name)
+        except Exception as exc:  # reported, not raised: this is a diagnosis
+            broken.append(f"{name} ({type(exc).__name__}: {exc})")
+    if not names or broken:
+        detail = "no bundled scenarios found" if not names else "cannot load " + "; ".join(broken)
+        return CheckResult("scenarios", False, detail, REINSTALL)
+    return CheckResult("scenarios", True, f"{len(names)} bundled scenarios load: {', '.join(names)}")
+
+
+@contextmanager
+def blocked_network(attempts: list[str]) -> Iterator[None]:
+    """Refuse (and record in ``attempts``) every connection or name lookup beyond this machine."""
+    real_connect, real_connect_ex, real_lookup = (
+        socket.socket.connect,
+        socket.socket.connect_ex,
+        socket.getaddrinfo,
+    )
+
+    def refuse(address: object) -> None:
+        if isinstance(address, tuple) and str(address[0]) not in LOOPBACK:
+            attempts.append(repr(address[:2]))
+            raise OSError(f"govsim doctor blocked a network connection to {address[:2]!r}")
+
+    def connect(self, address):
+        refuse(address)
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        refuse(address)
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        refuse((host, port))
+        return real_lookup(host, port, *args, **kwargs)
+
+    socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = connect, connect_ex, getaddrinfo
+    try:
+        yield
+    finally:
+        socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = (
+            real_connect,
+            real_connect_ex,
+            real_lookup,
+        )
+
+
+def _import_all(broken: list[str]) -> list[str]:
+    """Import every govsim module; a module needing an optional extra that is not installed
+    (dask, SALib, ...) is skipped, any other import error is added to ``broken``."""
+    import govsim
+
+    imported = []
+    for info in pkgutil.walk_packages(govsim.__path__, "govsim."):
+        try:
+            importlib.import_module(info.name)
+        except ImportError as exc:
+            if not (exc.name or "govsim").startswith("govsim"):
+                continue
+            broken.append(f"{info.name} ({exc})")
+        else:
+            imported.append(info.name)
+    return imported
+
+
+def check_offline() -> CheckResult:
+    """Import every govsim module and run the classroom scenario with the network blocked."""
+    from govsim.model import GovernanceModel
+
+    attempts: list[str] = []
+    broken: list[str] = []
+    with blocked_network(attempts):
+        modules = _import_all(broken)
+        model = GovernanceModel("classroom", rng=0).run()
+    if attempts:
+        detail = f"govsim tried to reach the network: {', '.join(attempts[:3])}"
+        return CheckResult(
+            "offline", False, detail, "report this as a bug; meanwhile keep the machine online"
+        )
+    if broken:
+        return CheckResult("offline", False, f"cannot import {'; '.join(broken)}", REINSTALL)
+    detail = f"{len(modules)} modules imported and a {len(model.rounds)}-round run finished with the network blocked"
+    return CheckResult("offline", True, detail)
+
+
+# ---------------------------------------------------------------- running them
+CHECKS: dict[str, Callable[[], CheckResult]] = {
+    "python": check_python,
+    "packages": check_packages,
+    "widgets": check_widget_extension,
+    "kernel": check_kernel,
+    "matplotlib": check_matplotlib,
+    "scenarios": check_scenarios,
+    "offline": check_offline,
+}
+
+
+def _safe(name: str, check: Callable[[], CheckResult]) -> CheckResult:
+    """Run one check; an unexpected error becomes a red line instead of a traceback."""
+    try:
+        return check()
+    except metadata.PackageNotFoundError as exc:
+        return CheckResult(name, False, f"package {exc.name or exc} is not installed", REINSTALL)
+    except Exception as exc:  # a diagnosis must finish and say what broke
+        first = (str(exc).splitlines() or [""])[0]
+        return CheckResult(name, False, f"{type(exc).__name__}: {first}", REINSTALL)
+
+
+def run_checks(skip: Iterable[str] = (), only: Iterable[str] | None = None) -> list[CheckResult]:
+    """Run the checks in :data:`CHECKS` order (``only`` some of them, or all but ``skip``)."""
+    skip, only = set(skip), None if only is None else set(only)
+    unknown = sorted((skip | (only or set())) - set(CHECKS))
+    if unknown:
+        raise ValueError(f"check={unknown[0]!r} is unknown (allowed: {', '.join(CHECKS)})")
+    return [
+        _safe(name, check)
+        for name, check in CHECKS.items()
+        if name not in skip and (only is None or name in only)
+    ]
+
+
+def all_ok(results: Iterable[CheckResult]) -> bool:
+    return all(r.ok for r in results)
+
+
+def _symbols(stream: io.TextIOBase | None) -> tuple[str, str]:
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    try:
+        "✓✗".encode(encoding)
+    except (LookupError, UnicodeEncodeError):
+        return "OK ", "BAD"
+    return "✓", "✗"
+
+
+def format_checklist(results: list[CheckResult], color: bool = False, stream: object = None) -> str:
+    """The checklist as text: ``✓``/``✗`` per line, a ``fix:`` line under each red one, and a verdict.
+    ``color`` adds ANSI green/red; ``stream`` picks plain symbols when it cannot print ✓."""
+    yes, no = _symbols(stream) if stream is not None else ("✓", "✗")
+    green, red, off = ("\033[32m", "\033[31m", "\033[0m") if color else ("", "", "")
+    lines = []
+    for r in results:
+        mark = f"{green}{yes}{off}" if r.ok else f"{red}{no}{off}"
+        lines.append(f"{mark} {r.name:<10} {r.detail}")
+        if not r.ok:
+            lines.append(f"  {'':<10} fix: {r.fix}")
+    bad = [r.name for r in results if not r.ok]
+    if bad:
+        lines.append(f"{red}{len(bad)} of {len(results)} checks failed: {', '.join(bad)}{off}")
+    else:
+        lines.append(f"{green}All {len(results)} checks passed: this machine is ready for govsim.{off}")
+    return "\n".join(lines)
+
+
+def wants_color(stream: object) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+__all__ = ["CHECKS", "CheckResult", "all_ok", "format_checklist", "run_checks", "wants_color"]

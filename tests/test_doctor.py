@@ -1,0 +1,167 @@
+"""``govsim doctor``: every check goes green here (the dev environment is a fresh install) and
+each one turns red, with a one-line fix, when its condition is broken on purpose."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+
+import pytest
+from packaging.requirements import Requirement
+
+from govsim import cli, doctor
+from govsim.doctor import CHECKS, CheckResult, format_checklist, run_checks
+
+
+def _red(result: CheckResult) -> CheckResult:
+    assert not result.ok, result
+    assert result.fix and "\n" not in result.fix, "a red line carries a one-line fix"
+    return result
+
+
+def test_all_checks_but_the_kernel_are_green_here():
+    results = run_checks(skip=("kernel",))
+    assert [r.name for r in results] == [n for n in CHECKS if n != "kernel"]
+    assert all(r.ok for r in results), format_checklist(results)
+
+
+@pytest.mark.slow
+def test_a_kernel_starts_and_imports_govsim():
+    result = doctor.check_kernel()
+    assert result.ok, result
+    assert "0." in result.detail or "govsim" in result.detail
+
+
+def test_missing_kernel_is_red():
+    result = _red(doctor.check_kernel("no-such-kernel-govsim", timeout=5))
+    assert "ipykernel install" in result.fix
+
+
+def test_too_old_or_missing_package_is_red(monkeypatch):
+    wanted = [Requirement("numpy>=999"), Requirement("no-such-package-govsim>=1")]
+    monkeypatch.setattr(doctor, "_requirements", lambda: wanted)
+    result = _red(doctor.check_packages())
+    assert "numpy" in result.detail and "needs >=999" in result.detail
+    assert "no-such-package-govsim missing" in result.detail
+    assert '"numpy>=999"' in result.fix
+
+
+def test_requirements_match_the_installed_metadata():
+    names = {r.name for r in doctor._requirements()}
+    assert {"mesa", "numpy", "matplotlib", "ipywidgets", "jupyterlab"} <= names
+    assert "playwright" not in names, "extras are not runtime requirements"
+
+
+def test_disabled_widget_extension_is_red(tmp_path, monkeypatch):
+    config = tmp_path / "labconfig"
+    config.mkdir()
+    disabled = {"disabledExtensions": {doctor.WIDGET_EXTENSION: True}}
+    (config / "page_config.json").write_text(json.dumps(disabled))
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(tmp_path))
+    result = _red(doctor.check_widget_extension())
+    assert "disabled" in result.detail
+    assert result.fix == f"jupyter labextension enable {doctor.WIDGET_EXTENSION}"
+
+
+def test_plugin_level_disable_counts_and_false_does_not():
+    name = doctor.WIDGET_EXTENSION
+    assert doctor._is_disabled(name, {f"{name}:plugin": True})
+    assert not doctor._is_disabled(name, {name: False})
+    assert not doctor._is_disabled(name, {"@jupyter-widgets/other": True})
+
+
+def test_missing_widget_extension_is_red(tmp_path, monkeypatch):
+    monkeypatch.setattr(doctor, "_labextension_dirs", lambda: [tmp_path])
+    result = _red(doctor.check_widget_extension())
+    assert "not found" in result.detail and "jupyterlab_widgets" in result.fix
+
+
+def test_blocked_network_refuses_and_records_remote_connections():
+    attempts: list[str] = []
+    real = socket.socket.connect
+    with doctor.blocked_network(attempts):
+        with pytest.raises(OSError, match="blocked"):
+            socket.create_connection(("192.0.2.1", 80), timeout=1)  # TEST-NET-1: never routed
+        with pytest.raises(OSError, match="blocked"):
+            socket.getaddrinfo("example.invalid", 443)
+    assert len(attempts) == 2
+    assert socket.socket.connect is real, "the real socket functions are restored"
+
+
+def test_blocked_network_lets_loopback_through():
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        attempts: list[str] = []
+        with doctor.blocked_network(attempts), socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass
+    assert attempts == []
+
+
+def test_code_that_reaches_out_makes_offline_red(monkeypatch):
+    def sneaky(broken):
+        try:
+            socket.create_connection(("192.0.2.1", 443), timeout=1)
+        except OSError:
+            pass  # even a swallowed failure is reported
+        return []
+
+    monkeypatch.setattr(doctor, "_import_all", sneaky)
+    result = _red(doctor.check_offline())
+    assert "192.0.2.1" in result.detail
+
+
+def test_a_crashing_check_becomes_a_red_line(monkeypatch):
+    def boom() -> CheckResult:
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setitem(CHECKS, "matplotlib", boom)
+    (result,) = run_checks(only=("matplotlib",))
+    assert _red(result).detail == "RuntimeError: disk on fire"
+
+
+def test_unknown_check_names_are_rejected_in_one_line():
+    with pytest.raises(ValueError, match=r"check='nope' is unknown \(allowed: python, "):
+        run_checks(skip=("nope",))
+
+
+def test_checklist_plain_coloured_and_ascii():
+    results = [CheckResult("python", True, "fine"), CheckResult("widgets", False, "gone", "reinstall it")]
+    plain = format_checklist(results)
+    assert "\033[" not in plain
+    assert plain.splitlines() == [
+        "✓ python     fine",
+        "✗ widgets    gone",
+        "             fix: reinstall it",
+        "1 of 2 checks failed: widgets",
+    ]
+    assert "\033[31m✗\033[0m" in format_checklist(results, color=True)
+    ascii_stream = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    assert "BAD widgets" in format_checklist(results, stream=ascii_stream)
+
+
+def test_colour_only_on_a_terminal(monkeypatch):
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert doctor.wants_color(Tty()) and not doctor.wants_color(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not doctor.wants_color(Tty())
+
+
+def test_cli_exit_status_follows_the_checklist(monkeypatch, capsys):
+    assert cli.main(["doctor", "--skip", "kernel"]) == 0
+    assert "All 6 checks passed" in capsys.readouterr().out
+    monkeypatch.setitem(CHECKS, "scenarios", lambda: CheckResult("scenarios", False, "none", "reinstall"))
+    assert cli.main(["doctor", "--skip", "kernel", "--json"]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["name"]: r["ok"] for r in rows}["scenarios"] is False
+
+
+def test_cli_rejects_an_unknown_check(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["doctor", "--skip", "nope"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'nope'" in capsys.readouterr().err

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from govsim.scenarios import setting_names
 from govsim.sweep.experiment import Experiment
@@ -41,6 +40,8 @@ def summarize(
 ) -> pd.DataFrame:
     """One row per design point (or per combination of ``by``): ``n`` successful replicates and,
     for each metric, ``<metric>_mean``, ``<metric>_low`` and ``<metric>_high`` (the 95% CI)."""
+    from scipy import stats  # imported here: workers load this package and need none of it
+
     missing = [m for m in metrics if m not in runs.columns]
     if missing:
         raise ValueError(f"metric {missing[0]!r} is not in the runs table")

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.stats import qmc
 
 from govsim.sweep.experiment import Experiment
 from govsim.sweep.factors import DesignKind, Factor
@@ -81,6 +80,8 @@ def _base(experiment: Experiment, sampled: list[Factor]) -> list[dict[str, Any]]
 
 def unit_sample(kind: DesignKind, d: int, n: int, seed: int) -> np.ndarray:
     """``n`` points (``n (d + 2)`` for Saltelli) in the unit cube ``[0, 1)^d``."""
+    from scipy.stats import qmc  # imported here: workers load this package and need none of it
+
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(DESIGN_STREAM,)))
     match kind:
         case DesignKind.LHS:

@@ -1,0 +1,106 @@
+"""``govsim report``: summary table of a results directory and its standard plots as PNG."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from pathlib import Path
+
+import pandas as pd
+
+from govsim.sweep.analysis import STANDARD_METRICS, sobol_indices, summarize, varied_factors
+from govsim.sweep.factors import PROTOCOL, DesignKind
+from govsim.sweep.store import Store, load_runs
+
+NAME = "report"
+HELP = "print the summary table of a sweep's results and write its standard plots"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("results", metavar="DIR", help="a results directory written by govsim sweep")
+    parser.add_argument("--plots", metavar="DIR", help="where to write the PNG plots (default: DIR/plots)")
+    parser.add_argument("--no-plots", action="store_true", help="print the table only")
+    parser.add_argument(
+        "--metrics",
+        help=f"comma-separated metrics to report (default: {','.join(STANDARD_METRICS)})",
+    )
+
+
+def _metrics(text: str | None, runs: pd.DataFrame) -> list[str]:
+    metrics = list(STANDARD_METRICS) if text is None else [m.strip() for m in text.split(",") if m.strip()]
+    for metric in metrics:
+        if metric not in runs.columns or not pd.api.types.is_numeric_dtype(runs[metric]):
+            raise ValueError(f"--metrics: {metric!r} is not a metric of the runs table")
+    return metrics
+
+
+def table_text(summary: pd.DataFrame, metrics: list[str]) -> str:
+    """The summary as text: factors, n, then ``mean [low, high]`` per metric."""
+    shown = summary[[c for c in summary.columns if not c.endswith(("_mean", "_low", "_high"))]].copy()
+    for m in metrics:
+        shown[m] = [
+            f"{mean:.3f} [{low:.3f}, {high:.3f}]" if pd.notna(low) else f"{mean:.3f}"
+            for mean, low, high in zip(
+                summary[f"{m}_mean"], summary[f"{m}_low"], summary[f"{m}_high"], strict=True
+            )
+        ]
+    return shown.to_string(index=False)
+
+
+def write_plots(runs: pd.DataFrame, metrics: list[str], folder: Path) -> list[Path]:
+    """One figure per numeric factor (a panel per metric) and a heatmap per pair of factors."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from govsim.sweep.plots import plot_factor, plot_heatmap
+
+    folder.mkdir(parents=True, exist_ok=True)
+    numeric = [f for f in varied_factors(runs) if f != PROTOCOL]
+    written = []
+    for factor in numeric:
+        fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.6), squeeze=False)
+        for ax, metric in zip(axes[0], metrics, strict=True):
+            plot_factor(runs, factor, metric, ax=ax)
+        fig.tight_layout()
+        written.append(folder / f"{factor}.png")
+        fig.savefig(written[-1], dpi=100)
+        plt.close(fig)
+    for x, y in itertools.islice(itertools.combinations(numeric, 2), 6):
+        fig, ax = plt.subplots(figsize=(5.5, 4.2))
+        plot_heatmap(runs, x, y, metrics[0], ax=ax)
+        fig.tight_layout()
+        written.append(folder / f"heatmap_{x}_{y}.png")
+        fig.savefig(written[-1], dpi=100)
+        plt.close(fig)
+    return written
+
+
+def main(args: argparse.Namespace) -> int:
+    runs = load_runs(args.results)
+    if runs.empty:
+        raise ValueError(f"{args.results} holds no runs yet")
+    metrics = _metrics(args.metrics, runs)
+    manifest = Store(args.results).manifest() or {}
+    failed = int((runs["status"] != "ok").sum())
+    planned = manifest.get("runs_planned", len(runs))
+    name = manifest.get("experiment", {}).get("name", "")
+    print(f"govsim report: {name} — {len(runs) - failed} runs ok, {failed} failed, {planned} planned")
+    experiment = Store(args.results).experiment()
+    if experiment.design.kind in (DesignKind.GRID, DesignKind.LIST):
+        summary = summarize(runs, metrics)
+    else:  # sampled points are many and distinct: summarize over them, by the levels factors
+        summary = summarize(runs, metrics, by=[f.name for f in experiment.factors if not f.sampled])
+    print(table_text(summary, metrics))
+    if experiment.design.kind is DesignKind.SALTELLI:
+        try:
+            print(f"\nSobol indices of {metrics[0]}:")
+            print(sobol_indices(runs, experiment, metrics[0]).to_string(index=False, float_format="%.3f"))
+        except ValueError as exc:
+            print(f"  (not available: {exc})")
+    if not args.no_plots:
+        folder = Path(args.plots) if args.plots else Path(args.results) / "plots"
+        for path in write_plots(runs, metrics, folder):
+            print(f"wrote {path}")
+    return 0

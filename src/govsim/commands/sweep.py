@@ -1,0 +1,66 @@
+"""``govsim sweep``: run an experiment file into a results directory (resumable)."""
+
+from __future__ import annotations
+
+import argparse
+
+from govsim.sweep.backends import Backend
+from govsim.sweep.driver import run_sweep
+
+NAME = "sweep"
+HELP = "run a parameter sweep described in a TOML experiment file; rerun to resume"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "experiment",
+        nargs="?",
+        help="experiment TOML file (optional with --resume: the stored experiment is used)",
+    )
+    parser.add_argument("--out", required=True, metavar="DIR", help="results directory")
+    parser.add_argument(
+        "--backend",
+        default=Backend.PROCESSES.value,
+        choices=[b.value for b in Backend],
+        help="where runs execute (default: processes)",
+    )
+    parser.add_argument("--workers", type=int, help="worker processes (default: the CPUs available)")
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --backend dask)",
+    )
+    parser.add_argument(
+        "--chunk", type=int, help="runs per task (default: chosen from the size of the sweep)"
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue the sweep stored in DIR (an error if DIR holds none)"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace results of a different experiment in DIR"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def main(args: argparse.Namespace) -> int:
+    backend = Backend.DASK.value if args.scheduler else args.backend
+    result = run_sweep(
+        args.experiment,
+        args.out,
+        backend=backend,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        overwrite=args.overwrite,
+        quiet=args.quiet,
+        chunk=args.chunk,
+    )
+    line = (
+        f"govsim sweep: {result.planned} runs planned, {result.skipped} already stored, "
+        f"{result.ran} run now ({result.failed} failed); results in {result.path}"
+    )
+    if not args.quiet or result.missing or result.failed:
+        print(line)
+    if result.missing:
+        print(f"govsim sweep: {result.missing} runs missing; run the same command again to resume")
+    return 1 if result.missing or result.failed else 0

@@ -1,0 +1,184 @@
+"""Experiment descriptions, designs and seeds: validation before anything runs, known layouts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from govsim import cli
+from govsim.params import parameter_specs
+from govsim.sweep import Experiment, design_points, load_experiment, plan, run_rng
+from govsim.sweep.designs import saltelli_rows, unit_sample
+from govsim.sweep.factors import DesignKind
+
+EXPERIMENTS = sorted((Path(__file__).parents[1] / "experiments").glob("*.toml"))
+
+GOOD = """
+name = "tiny"
+scenario = "classroom"
+replicates = 2
+seed = 5
+
+[fixed]
+max_rounds = 5
+
+[factors]
+support = [0.0, 0.5]
+protocol = ["top_down", "bottom_up"]
+
+[design]
+kind = "grid"
+"""
+
+BAD = {
+    "unknown top-level key": (
+        GOOD.replace("replicates = 2", "replicate = 2"),
+        ["'replicate'", "'replicates'"],
+    ),
+    "unknown factor": (GOOD.replace("support = [", "suport = ["), ["'suport'", "'support'"]),
+    "bad range": (GOOD.replace("support = [0.0, 0.5]", "support = [0.0, 1.5]"), ["support=1.5", "[0, 1]"]),
+    "bad fixed value": (GOOD.replace("max_rounds = 5", "max_rounds = 0"), ["max_rounds=0", "[1, 2000]"]),
+    "empty levels": (GOOD.replace("support = [0.0, 0.5]", "support = []"), ["factors.support", "empty"]),
+    "empty list design": ("[design]\nkind = 'list'\npoints = []\n", ["design.points", "empty"]),
+    "unknown protocol": (GOOD.replace('"bottom_up"]', '"botom_up"]'), ["'botom_up'", "'bottom_up'"]),
+    "unknown design kind": (GOOD.replace('kind = "grid"', 'kind = "grd"'), ["'grd'", "'grid'"]),
+    "sobol not a power of two": (
+        GOOD.replace("support = [0.0, 0.5]", "support = {}").replace(
+            'kind = "grid"', 'kind = "sobol"\nsamples = 10'
+        ),
+        ["design.samples=10", "power of two"],
+    ),
+    "grid over a range": (
+        GOOD.replace("support = [0.0, 0.5]", "support = {low = 0.1}"),
+        ["factors.support", "grid"],
+    ),
+    "low above high": (
+        GOOD.replace("support = [0.0, 0.5]", "rho = {low = 0.3, high = 0.1}").replace(
+            'kind = "grid"', 'kind = "lhs"\nsamples = 4'
+        ),
+        ["low=0.3", "high=0.1"],
+    ),
+    "unknown trait": (GOOD.replace("support = [", '"civil_society.capacty" = ['), ["civil_society.capacity"]),
+    "fixed and varied": (
+        GOOD.replace("max_rounds = 5", "support = 0.2"),
+        ["support", "both fixed and varied"],
+    ),
+    "replicates zero": (GOOD.replace("replicates = 2", "replicates = 0"), ["replicates=0", ">= 1"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_experiment_fails_fast_with_one_line_and_writes_nothing(case, tmp_path, capsys):
+    text, needles = BAD[case]
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    out = tmp_path / "results"
+    assert cli.main(["sweep", str(path), "--out", str(out), "--backend", "serial", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("govsim sweep: error: bad.toml:")
+    for needle in needles:
+        assert needle in err, err
+    assert not out.exists()
+
+
+def test_missing_file_and_bad_toml_are_one_line_errors(tmp_path, capsys):
+    assert cli.main(["sweep", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "r")]) == 2
+    (tmp_path / "broken.toml").write_text("replicates = = 2")
+    assert cli.main(["sweep", str(tmp_path / "broken.toml"), "--out", str(tmp_path / "r")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2 and "not found" in lines[0] and "not valid TOML" in lines[1]
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("path", EXPERIMENTS, ids=[p.stem for p in EXPERIMENTS])
+def test_bundled_experiments_load_and_round_trip(path):
+    experiment = load_experiment(path)
+    again = Experiment.from_dict(experiment.to_dict())
+    assert again == experiment and again.digest() == experiment.digest()
+    assert len(plan(experiment)) == len(design_points(experiment)) * experiment.replicates
+
+
+def test_grid_crosses_levels_in_declared_order():
+    exp = Experiment(
+        factors=(
+            _factor("support", levels=(0.0, 0.5)),
+            _factor("meetings", low=1, high=3, count=3),
+            _factor("protocol", levels=("top_down", "bottom_up")),
+        )
+    )
+    points = [p.settings for p in design_points(exp)]
+    assert len(points) == 12
+    assert points[0] == {"support": 0.0, "meetings": 1, "protocol": "top_down"}
+    assert points[1] == {"support": 0.0, "meetings": 1, "protocol": "bottom_up"}
+    assert [p["meetings"] for p in points[:6:2]] == [1, 2, 3]
+    assert all(isinstance(p["meetings"], int) for p in points)
+
+
+@pytest.mark.parametrize("kind", ["lhs", "sobol", "saltelli"])
+def test_sampled_points_stay_in_bounds_and_are_reproducible(kind):
+    data = {
+        "seed": 3,
+        "factors": {"rho": {"low": 0.05, "high": 0.3}, "meetings": {}, "protocol": ["top_down", "chambers"]},
+        "design": {"kind": kind, "samples": 8},
+    }
+    points = design_points(Experiment.from_dict(data))
+    per_protocol = 8 * (2 + 2) if kind == "saltelli" else 8
+    assert len(points) == 2 * per_protocol
+    meetings = next(s for s in parameter_specs() if s.name == "meetings")
+    for p in points:
+        assert 0.05 <= p.settings["rho"] <= 0.3
+        assert meetings.low <= p.settings["meetings"] <= meetings.high
+        assert isinstance(p.settings["meetings"], int)
+    # a protocol is compared at the same sampled settings
+    first = [{k: v for k, v in p.settings.items() if k != "protocol"} for p in points[:per_protocol]]
+    second = [{k: v for k, v in p.settings.items() if k != "protocol"} for p in points[per_protocol:]]
+    assert first == second
+    assert [p.settings for p in design_points(Experiment.from_dict(data))] == [p.settings for p in points]
+
+
+def test_latin_hypercube_has_one_point_per_stratum():
+    u = unit_sample(DesignKind.LHS, 3, 10, seed=1)
+    for column in u.T:
+        assert sorted(np.floor(column * 10).astype(int)) == list(range(10))
+
+
+def test_saltelli_layout_is_a_then_ab_then_b():
+    a = np.arange(6.0).reshape(2, 3)
+    b = -np.arange(6.0).reshape(2, 3) - 1
+    rows = saltelli_rows(a, b)
+    assert rows.shape == (2 * 5, 3)
+    np.testing.assert_array_equal(rows[0], a[0])
+    np.testing.assert_array_equal(rows[2], [a[0, 0], b[0, 1], a[0, 2]])
+    np.testing.assert_array_equal(rows[4], b[0])
+    np.testing.assert_array_equal(rows[5], a[1])
+
+
+def test_seeds_come_from_point_and_replicate_only():
+    exp = Experiment(factors=(_factor("support", levels=(0.0, 0.5, 1.0)),), replicates=2, seed=9)
+    more = Experiment(factors=exp.factors, replicates=5, seed=9)
+    keys = {s.run_id: s.key for s in plan(exp)}
+    assert keys == {s.run_id: s.key for s in plan(more) if s.run_id in keys}
+    assert keys["p000002-r0001"] == (2, 1)
+    draw = run_rng(9, (2, 1)).random(3)
+    np.testing.assert_array_equal(
+        draw, np.random.default_rng(np.random.SeedSequence(9, spawn_key=(2, 1))).random(3)
+    )
+    crn = Experiment(factors=exp.factors, replicates=2, seed=9, common_random_numbers=True)
+    assert {s.key for s in plan(crn) if s.replicate == 1} == {(1,)}
+
+
+def test_python_object_validates_like_the_file():
+    with pytest.raises(ValueError, match=r"rho=0\.9 is out of range"):
+        Experiment(factors=(_factor("rho", levels=(0.1, 0.9)),))
+    with pytest.raises(ValueError, match="did you mean 'bottom_up'"):
+        Experiment(protocol="bottomup")
+    with pytest.raises(ValueError, match="unknown scenario"):
+        Experiment(scenario="clasroom")
+
+
+def _factor(name, **kw):
+    from govsim.sweep import Factor
+
+    return Factor(name, **kw)

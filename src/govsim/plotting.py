@@ -34,7 +34,7 @@ PROTOCOL_COLORS = ("#D55E00", "#56B4E9", "#F0E442", "#999999", "#009E73", "#0072
 # What 0 and 1 mean on the dimensions of the bundled scenarios (see data/profiles.toml).
 DIMENSION_ENDS: dict[str, tuple[str, str]] = {
     "openness": ("state control", "open, permissionless"),
-    "rights": ("security first", "privacy and free expression first"),
+    "rights": ("security first", "privacy, free speech first"),
 }
 
 METRIC_LABELS: dict[str, str] = {
@@ -224,7 +224,7 @@ def plot_gains(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
 COMPLIANCE_SERIES = (
     ("compliance", "complying (share of those bound)", "#56B4E9"),
     ("government_compliance", "governments complying (share)", "#0072B2"),
-    ("fragmentation", "fragmentation (capability share not complying)", "#D55E00"),
+    ("fragmentation", "fragmentation (capability share)", "#D55E00"),
 )
 
 
@@ -242,8 +242,8 @@ def plot_compliance(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_xlabel("agenda issue")
     ax.set_ylabel("share")
-    ax.set_title("Who complies with each adopted text, and how much the Internet fragments")
-    ax.legend(loc="upper center", fontsize="small", ncol=2)
+    ax.set_title("Compliance and fragmentation on each adopted issue")
+    ax.legend(loc="upper center", fontsize="small")
     return ax
 
 

@@ -1,0 +1,96 @@
+"""Exercise 5 — a new metric as a pure function: the Gini coefficient, tested against
+closed-form cases, then applied to who sits at the table under each rule.
+
+Gini (mean absolute difference over twice the mean):
+G = sum_i sum_j |x_i - x_j| / (2 n^2 mean(x)); 0 when everyone has the same, (n - 1) / n when
+one of n holds everything.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from govsim.exercises.checks import Choice, Numeric
+from govsim.exercises.functions import Case, FunctionQuestion
+from govsim.exercises.runs import runs
+from govsim.groups import GROUP_NAMES
+
+SEEDS = range(5)
+RULES = ("top_down", "bottom_up", "consult_then_ratify")
+
+
+def gini(values):
+    """Gini coefficient of non-negative values: sum_i sum_j |x_i - x_j| / (2 n^2 mean)."""
+    x = np.asarray(values, dtype=float)
+    if x.size == 0 or x.sum() == 0:
+        return 0.0
+    differences = np.abs(x[:, None] - x[None, :]).sum()
+    return float(differences / (2 * x.size**2 * x.mean()))
+
+
+CASES = (
+    Case("everyone equal", ([5, 5, 5, 5],)),
+    Case("one of four holds everything", ([0, 0, 0, 1],)),
+    Case("1, 2, 3, 4", ([1, 2, 3, 4],)),
+    Case("the same, shuffled", ([4, 1, 3, 2],)),
+    Case("the same, ten times larger", ([10.0, 20.0, 30.0, 40.0],)),
+    Case("two values in a numpy array", (np.array([1.0, 3.0]),)),
+    Case("a single value", ([7],)),
+    Case("all zero", ([0, 0, 0],)),
+)
+
+
+def participation(protocol: str) -> list[float]:
+    """The four groups' mean participation shares (seeds 0-4, classroom), in group order."""
+    table = runs(protocol, SEEDS)
+    return [float(table[f"mean_participation_{g}"].mean()) for g in GROUP_NAMES]
+
+
+q1 = FunctionQuestion(
+    "ex5.q1",
+    "Write `gini(values)`: the Gini coefficient of a list or array of non-negative numbers, "
+    "`sum_i sum_j |x_i - x_j| / (2 n^2 mean)`. Return `0.0` when all values are zero.",
+    reference=gini,
+    cases=CASES,
+    hints=(
+        "np.asarray(values, dtype=float) turns a list into an array; x[:, None] - x[None, :] "
+        "is the n-by-n table of all differences.",
+        "Sum the absolute differences, then divide by 2 * n**2 * mean. Check [0, 0, 0, 1] by "
+        "hand: the answer is (n - 1) / n.",
+    ),
+    explanation="Build all pairwise absolute differences with broadcasting, sum, and normalise.",
+)
+
+q2 = Numeric(
+    "ex5.q2",
+    "What is the Gini coefficient of the four groups' participation shares under `bottom_up` "
+    "(`participation('bottom_up')`)? Answers within ±0.001 count.",
+    expected=lambda: gini(participation("bottom_up")),
+    tol=0.001,
+    bounds=(0.0, 1.0),
+    hints=("participation('bottom_up') gives four numbers.", "gini(participation('bottom_up'))"),
+    explanation="Apply your metric to the four shares.",
+    solution_code='participation_gini = gini(participation("bottom_up"))',
+)
+
+
+def _most_unequal() -> str:
+    return max(RULES, key=lambda rule: gini(participation(rule)))
+
+
+q3 = Choice(
+    "ex5.q3",
+    "Under which rule is participation most unequal across the four groups, by your Gini? "
+    "Answer `top_down`, `bottom_up` or `consult_then_ratify`.",
+    options={rule: rule.replace("_", " ") for rule in RULES},
+    expected=_most_unequal,
+    wrong="Not what your metric says when it is right: compute it for all three rules.",
+    hints=("Loop over the three rules.", "Under which rule do three groups have no seat at all?"),
+    explanation=(
+        "top_down: only governments sit at the table, so one group of four holds all the "
+        "participation and the Gini is close to (4 - 1) / 4."
+    ),
+    solution_code='most_unequal = max(["top_down", "bottom_up", "consult_then_ratify"], key=lambda r: gini(participation(r)))',
+)
+
+QUESTIONS = (q1, q2, q3)

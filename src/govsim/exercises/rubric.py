@@ -1,0 +1,108 @@
+"""Open questions: nobody can mark an argument automatically, so the check makes sure the
+answer meets the stated form (length, evidence) and then shows a rubric for self-assessment.
+
+An accepted answer reports "Answer recorded" (truthy): attempted, not marked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from govsim.exercises.checks import Blank, Question, Result, Status, describe_type, is_blank
+
+LEVELS = {0: "not yet", 1: "partly", 2: "fully"}
+
+
+def rubric_text(criteria: dict[str, str]) -> str:
+    """The rubric as lines a learner can score against: one criterion per line, 0/1/2 each."""
+    lines = [f"Score yourself 0 ({LEVELS[0]}), 1 ({LEVELS[1]}) or 2 ({LEVELS[2]}) on each criterion:"]
+    lines += [f"  [{key}] {text}" for key, text in criteria.items()]
+    return "\n".join(lines)
+
+
+class Essay(Question):
+    """A written answer of at least ``min_words`` words that quotes at least one figure."""
+
+    kind = "open question"
+
+    def __init__(
+        self,
+        qid: str,
+        text: str,
+        *,
+        criteria: dict[str, str],
+        sample: Callable[[], str],
+        min_words: int = 80,
+        mention_one_of: Sequence[str] = (),
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("solution_code", lambda: f"essay = {self.reference()!r}")
+        super().__init__(qid, text, **kwargs)
+        self.criteria = dict(criteria)
+        self.sample = sample
+        self.min_words = min_words
+        self.mention_one_of = tuple(mention_one_of)
+
+    def reference(self) -> str:
+        """A sample answer (its figures are computed from the model, not typed in)."""
+        return self.sample()
+
+    def judge(self, answer: Any) -> Result:
+        if not isinstance(answer, str):
+            return self.result(
+                Status.INCORRECT, f"Wrong type: expected text (a string), got {describe_type(answer)}."
+            )
+        words = len(answer.split())
+        if words < self.min_words:
+            return self.result(Status.INCORRECT, f"Write at least {self.min_words} words (you have {words}).")
+        if not re.search(r"\d", answer):
+            return self.result(
+                Status.INCORRECT, "Back your answer with at least one figure from a model run."
+            )
+        flat = re.sub(r"[\s-]+", "_", answer.lower())  # "bottom-up" and "bottom up" name bottom_up
+        if self.mention_one_of and not any(m.lower() in flat for m in self.mention_one_of):
+            options = ", ".join(self.mention_one_of)
+            return self.result(Status.INCORRECT, f"Name the option you recommend (one of: {options}).")
+        return self.result(Status.ATTEMPTED, f"{words} words.\n{rubric_text(self.criteria)}")
+
+
+class SelfAssessment(Question):
+    """Scores 0-2 for every criterion of ``criteria`` (a dict); reports the total."""
+
+    kind = "self-assessment"
+
+    def __init__(
+        self, qid: str, text: str, *, criteria: dict[str, str], sample: dict[str, int], **kwargs: Any
+    ):
+        kwargs.setdefault("solution_code", f"scores = {sample!r}")
+        super().__init__(qid, text, **kwargs)
+        self.criteria = dict(criteria)
+        self.sample = dict(sample)
+
+    def reference(self) -> dict[str, int]:
+        return dict(self.sample)
+
+    def judge(self, answer: Any) -> Result:
+        if not isinstance(answer, dict):
+            return self.result(
+                Status.INCORRECT, f"Wrong type: expected a dict of scores, got {describe_type(answer)}."
+            )
+        if all(is_blank(v) for v in answer.values()):
+            raise Blank
+        unknown = [k for k in answer if k not in self.criteria]
+        if unknown:
+            return self.result(
+                Status.INCORRECT, f"Unknown criterion {unknown[0]!r} (allowed: {', '.join(self.criteria)})."
+            )
+        missing = [k for k in self.criteria if k not in answer or is_blank(answer[k])]
+        if missing:
+            return self.result(Status.INCORRECT, f"Score every criterion; missing: {', '.join(missing)}.")
+        bad = [k for k, v in answer.items() if isinstance(v, bool) or v not in LEVELS]
+        if bad:
+            return self.result(Status.INCORRECT, f"Scores are 0, 1 or 2; {bad[0]!r} has {answer[bad[0]]!r}.")
+        total, top = sum(answer.values()), 2 * len(self.criteria)
+        weakest = [self.criteria[k] for k, v in answer.items() if v == 0]
+        advice = f" Revisit first: {weakest[0]}" if weakest else ""
+        return self.result(Status.ATTEMPTED, f"Self-assessed {total} of {top}.{advice}")

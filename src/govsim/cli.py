@@ -53,7 +53,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(_load(args.command).main(args) or 0)
-    except (UsageError, ValueError, FileNotFoundError, KeyError) as exc:
+    except OSError as exc:
+        print(
+            f"govsim {args.command}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
+        return 2
+    except (UsageError, ValueError, KeyError) as exc:
         message = exc.args[0] if exc.args else str(exc)
         print(f"govsim {args.command}: error: {message}", file=sys.stderr)
         return 2
@@ -62,5 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # python -m govsim.cli: use the package's module so error classes match
+    from govsim.cli import main as package_main
+
+    sys.exit(package_main())

@@ -87,7 +87,8 @@ class GovernanceModel(mesa.Model):
         rng: int | np.random.Generator | None = None,
         **settings: Any,
     ) -> None:
-        super().__init__(rng=rng)
+        # Always hand Mesa a Generator, so rng=42 and rng=default_rng(42) give the same run.
+        super().__init__(rng=np.random.default_rng(rng))
         setup = load_scenario(scenario)
         if params is not None:
             setup = replace(setup, params=params)
@@ -255,7 +256,8 @@ class GovernanceModel(mesa.Model):
         objecting = sum(int(f.last.objecting.sum()) for f in forums)
         deciding = sum(int(f.last.deciding.sum()) for f in forums)
         sizes = np.array([f.members.sum() for f in forums], dtype=float)
-        proposal = np.average([f.proposal for f in forums], axis=0, weights=sizes)
+        # size-weighted mean of the forums' texts (np.average's arithmetic, without its checks)
+        proposal = (np.array([f.proposal for f in forums]) * sizes[:, None]).sum(axis=0) / sizes.sum()
         rec = {"issue": self.issue_index, "round": self.round_in_issue}
         rec.update({f"attendance_{g}": float(a) for g, a in zip(GROUP_NAMES, attendance, strict=True)})
         rec["objecting_share"] = objecting / deciding if deciding else float("nan")

@@ -10,7 +10,7 @@ from typing import Any
 from govsim.cli import UsageError
 from govsim.model import GovernanceModel
 from govsim.protocols import protocol_names
-from govsim.scenarios import load_scenario, scenario_names, setting_names
+from govsim.scenarios import load_scenario, scenario_names
 
 NAME = "run"
 HELP = "run one scenario to the end of its agenda and summarise it"
@@ -43,7 +43,7 @@ def parse_settings(pairs: list[str]) -> dict[str, float]:
         field = field.strip()
         if not sep or not field:
             raise UsageError(
-                f"--set {pair!r} must look like FIELD=VALUE (fields: {', '.join(setting_names()[:18])}, ...)"
+                f"--set {pair!r} must look like FIELD=VALUE, e.g. rho=0.2 or civil_society.capacity=0.3"
             )
         try:
             settings[field] = float(value)

@@ -1,0 +1,94 @@
+"""The deliberation component against published opinion-dynamics results."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govsim.deliberation import anchor, exchange, listen, lobby, random_pairs
+from govsim.metrics import count_clusters
+
+
+def run_deffuant(n: int, d: float, mu: float, seed: int, max_sweeps: int = 3000) -> np.ndarray:
+    """Pure Deffuant-Weisbuch: one group, one dimension, no stubbornness, uniform start, to convergence."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, 1))
+    eps = np.full(n, d)
+    everyone = np.arange(n)
+    for _ in range(max_sweeps):
+        before = x.copy()
+        for _ in range(10):
+            a, b = random_pairs(everyone, rng)
+            exchange(x, eps, mu, a, b)
+        if np.max(np.abs(x - before)) < 1e-6:
+            break
+    return x
+
+
+@pytest.mark.parametrize("d", [0.1, 0.15, 0.2])
+def test_number_of_clusters_matches_deffuant_2000(d):
+    """Deffuant, Neau, Amblard & Weisbuch (2000), Adv. Complex Systems 3:87-98: on uniform
+    initial opinions the number of final clusters is about floor(1/(2d)) (shared/references.md:
+    N = 1000, mu = 0.5, clusters holding >= 2% of agents, mean over 10 seeds)."""
+    counts = [
+        count_clusters(run_deffuant(1000, d, 0.5, seed), gap=0.01, min_share=0.02) for seed in range(10)
+    ]
+    assert abs(np.mean(counts) - np.floor(1 / (2 * d))) <= 1
+
+
+@pytest.mark.parametrize("d", [0.5, 0.7])
+def test_consensus_above_one_half(d):
+    """Full consensus for d > 1/2 (Fortunato 2004, IJMPC): everyone ends in one cluster."""
+    for seed in range(3):
+        x = run_deffuant(1000, d, 0.5, seed)
+        assert count_clusters(x, gap=0.01, min_share=0.0) == 1
+        assert np.ptp(x) < 1e-3
+
+
+@given(st.integers(0, 10_000), st.floats(0.05, 1.0), st.floats(0.0, 0.5))
+def test_symmetric_exchange_conserves_the_mean(seed, d, mu):
+    """With equal confidence radii the pairwise update is symmetric, so the mean is conserved."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((201, 2))
+    mean = x.mean(axis=0)
+    a, b = random_pairs(np.arange(201), rng)
+    exchange(x, np.full(201, d), mu, a, b)
+    np.testing.assert_allclose(x.mean(axis=0), mean, atol=1e-12)
+    assert np.all((x >= 0) & (x <= 1))
+
+
+def test_exchange_micro_case():
+    x = np.array([[0.2], [0.4], [0.9]])
+    exchange(x, np.array([0.3, 0.1, 0.3]), 0.5, np.array([0]), np.array([1]))
+    # 0 is within its radius 0.3 of 1 and moves halfway; 1's radius 0.1 is too small: it stays.
+    np.testing.assert_allclose(x[:, 0], [0.3, 0.4, 0.9])
+
+
+def test_random_pairs_is_a_matching():
+    rng = np.random.default_rng(1)
+    a, b = random_pairs(np.arange(11), rng)
+    together = np.concatenate([a, b])
+    assert len(a) == len(b) == 5 and len(set(together)) == 10
+
+
+def test_listeners_move_and_speakers_do_not():
+    x = np.array([[0.5, 0.5], [0.6, 0.5]])
+    listen(x, np.array([0.5, 0.5]), 0.5, np.array([1]), np.array([0]), np.random.default_rng(0))
+    np.testing.assert_allclose(x, [[0.5, 0.5], [0.55, 0.5]])
+
+
+def test_lobbying_pull_is_capability_weighted_and_convex():
+    """One lobbyist (c = 1) on a government (c = 1) with strength 0.5 pulls 0.5 * 1/2 = 1/4 of the way."""
+    x = np.array([[0.0, 0.0], [1.0, 1.0]])
+    lobby(x, np.array([1.0, 1.0]), 0.5, np.array([1]), np.array([0]), np.random.default_rng(0))
+    np.testing.assert_allclose(x[0], [0.25, 0.25])
+    # a crowd of strong lobbyists never pushes a target past them
+    x = np.vstack([[0.0, 0.0], np.ones((50, 2))])
+    lobby(x, np.ones(51), 1.0, np.arange(1, 51), np.array([0]), np.random.default_rng(0))
+    assert np.all(x[0] <= 1.0) and np.allclose(x[0], 1.0)
+
+
+def test_stubbornness_is_friedkin_johnsen():
+    x = np.array([[1.0, 0.0]])
+    anchor(x, np.array([[0.0, 0.0]]), np.array([0.25]))
+    np.testing.assert_allclose(x, [[0.75, 0.0]])

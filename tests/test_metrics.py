@@ -1,0 +1,84 @@
+"""Metrics are pure functions: checked here alone against closed forms."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from govsim.metrics import (
+    count_clusters,
+    gain,
+    group_means,
+    group_shares,
+    mean_pairwise_distance,
+    polarization,
+    utility,
+    weighted_mean,
+    weighted_median,
+    weighted_share,
+)
+
+
+def test_utility_is_negative_salience_weighted_city_block_distance():
+    positions = np.array([[0.2, 0.8], [0.5, 0.5]])
+    salience = np.array([[0.75, 0.25], [0.5, 0.5]])
+    y = np.array([0.6, 0.4])
+    # -(0.75*0.4 + 0.25*0.4) = -0.4 ; -(0.5*0.1 + 0.5*0.1) = -0.1
+    np.testing.assert_allclose(utility(positions, salience, y), [-0.4, -0.1])
+    q = np.array([0.2, 0.8])
+    np.testing.assert_allclose(gain(positions, salience, y, q), [-0.4, -0.1 + 0.3])
+
+
+def test_weighted_median_is_the_ordinary_median_for_odd_equal_weights():
+    values = np.array([[0.9, 0.1], [0.1, 0.2], [0.4, 0.7]])
+    np.testing.assert_allclose(weighted_median(values), [0.4, 0.2])
+
+
+def test_weighted_median_respects_weights():
+    values = np.array([[0.0], [1.0], [0.5]])
+    np.testing.assert_allclose(weighted_median(values, np.array([5.0, 1.0, 1.0])), [0.0])
+
+
+def test_weighted_mean_is_the_compromise():
+    np.testing.assert_allclose(
+        weighted_mean(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([3.0, 1.0])), [0.25, 0.75]
+    )
+
+
+def test_group_shares_and_means():
+    group = np.array([0, 0, 1, 1, 1, 3])
+    mask = np.array([True, False, True, True, False, True])
+    np.testing.assert_allclose(group_shares(mask, group, 4), [0.5, 2 / 3, np.nan, 1.0])
+    np.testing.assert_allclose(group_means(np.arange(6.0), group, 4), [0.5, 3.0, np.nan, 5.0])
+
+
+def test_polarization_of_two_points_is_half_their_distance():
+    assert polarization(np.array([[0.0, 0.0], [0.6, 0.8]])) == pytest.approx(0.5)
+    assert polarization(np.full((5, 2), 0.3)) == 0.0
+
+
+def test_count_clusters_known_configurations():
+    one_d = np.concatenate([np.full(50, 0.1), np.full(50, 0.5), np.full(50, 0.9), [0.3]])
+    assert count_clusters(one_d[:, None]) == 3  # the lone stakeholder is under 2%
+    assert count_clusters(one_d[:, None], min_share=0.0) == 4
+    two_d = np.array([[0.1, 0.1]] * 20 + [[0.11, 0.11]] * 20 + [[0.8, 0.2]] * 20)
+    assert count_clusters(two_d) == 2
+
+
+def test_mean_pairwise_distance_and_weighted_share():
+    assert mean_pairwise_distance(np.array([[0.0, 0.0], [3 / 5, 4 / 5]])) == pytest.approx(1.0)
+    assert mean_pairwise_distance(np.array([[0.2, 0.2]])) == 0.0
+    assert weighted_share(np.array([True, False, False]), np.array([2.0, 1.0, 1.0])) == pytest.approx(0.5)
+
+
+@given(
+    arrays(float, st.tuples(st.integers(1, 30), st.integers(1, 3)), elements=st.floats(0, 1)),
+)
+def test_weighted_median_lies_within_the_range_of_each_dimension(values):
+    med = weighted_median(values)
+    assert np.all(med >= values.min(axis=0)) and np.all(med <= values.max(axis=0))
+    # at least half of the points lie on each side (inclusive), per dimension
+    for k in range(values.shape[1]):
+        assert np.sum(values[:, k] <= med[k]) * 2 >= len(values)
+        assert np.sum(values[:, k] >= med[k]) * 2 >= len(values)

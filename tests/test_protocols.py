@@ -1,0 +1,190 @@
+"""Each decision rule on hand-computable micro-cases, plus one contract every protocol obeys."""
+
+import numpy as np
+import pytest
+
+from govsim import GovernanceModel, Protocol, get_protocol, protocol_names, register
+from govsim.protocols import PROTOCOLS, Decision
+
+from helpers import exact_groups_scenario, table
+
+G, B, C, T = "government", "business", "civil_society", "technical"
+
+
+class TestTopDownMedianVoter:
+    """Black (1948), J. Political Economy 56:23-34: in one dimension with single-peaked
+    preferences the median beats every alternative in pairwise majority votes."""
+
+    def outcome(self, others: float, **params) -> float:
+        scenario = exact_groups_scenario(
+            {G: [0.2, 0.5, 0.9], B: [others, others], C: [others]},
+            status_quo=0.1,
+            **{"lobbying": 0.0, "mu": 0.0, "consensus_rounds": 0, **params},
+        )
+        model = GovernanceModel(scenario, protocol="top_down", rng=3).run()
+        return float(model.outcomes["outcome_openness"].iloc[0])
+
+    def test_majority_outcome_is_the_government_median(self):
+        assert self.outcome(others=0.95) == pytest.approx(0.5)
+
+    def test_non_government_positions_do_not_move_it_without_lobbying(self):
+        assert self.outcome(others=0.0) == self.outcome(others=1.0) == pytest.approx(0.5)
+
+    def test_lobbying_moves_it(self):
+        assert self.outcome(others=1.0, lobbying=1.0) > 0.5
+
+    def test_median_beats_every_alternative_pairwise(self):
+        t = table([[0.2], [0.5], [0.9]], [G, G, G], status_quo=0.0, round=10)  # past the consensus rounds
+        for alternative in np.linspace(0, 1, 21):
+            t.status_quo = np.array([alternative])
+            assert get_protocol("top_down").decide(t, np.array([0.5])).adopted
+
+
+def test_top_down_seeks_unanimity_first_then_votes():
+    t = table([[0.2], [0.5], [0.9]], [G, G, G], status_quo=0.8, params=None)
+    proto = get_protocol("top_down")
+    y = np.array([0.5])
+    t.round = 1  # consensus round (default consensus_rounds = 3): the government at 0.9 objects
+    first = proto.decide(t, y)
+    assert not first.adopted and first.objecting.tolist() == [False, False, True]
+    t.round = 4  # majority vote: two of three support
+    assert proto.decide(t, y).adopted
+
+
+def test_top_down_ignores_non_government_voices():
+    t = table([[0.5], [0.5], [1.0], [1.0], [1.0]], [G, G, B, C, T], status_quo=1.0, round=10)
+    decision = get_protocol("top_down").decide(t, np.array([0.5]))
+    assert decision.adopted and decision.deciding.tolist() == [True, True, False, False, False]
+
+
+class TestRoughConsensus:
+    """RFC 7282 (2014), "On Consensus and Humming in the IETF"."""
+
+    def test_one_hundred_for_five_against_can_fail_when_the_five_are_a_constituency(self):
+        """Section 6: "one hundred people for and five people against might not be rough consensus"
+        - here the five are the whole technical community, so they block."""
+        t = table([[0.5]] * 100 + [[0.0]] * 5, [B] * 100 + [T] * 5, status_quo=0.0)
+        decision = get_protocol("bottom_up").decide(t, np.array([0.5]))
+        assert decision.objecting_share == pytest.approx(5 / 105)
+        assert decision.objecting_share <= t.params.rho and not decision.adopted
+
+    def test_same_five_spread_across_groups_do_not_block(self):
+        groups = [B] * 25 + [C] * 25 + [T] * 25 + [G] * 25 + [B, C, T, G, B]
+        t = table([[0.5]] * 100 + [[0.0]] * 5, groups, status_quo=0.0)
+        assert get_protocol("bottom_up").decide(t, np.array([0.5])).adopted
+
+    def test_five_for_one_hundred_against_can_pass_when_objections_are_within_tolerance(self):
+        """Section 7: "five people for and one hundred people against might still be rough
+        consensus": the hundred prefer the status quo, but by less than their tolerance."""
+        t = table([[0.5]] * 5 + [[0.0]] * 100, [T] * 5 + [B] * 100, status_quo=0.0, tolerance=0.6)
+        decision = get_protocol("bottom_up").decide(t, np.array([0.5]))
+        assert decision.adopted and decision.objecting_share == 0.0
+
+    def test_objecting_share_above_rho_fails(self):
+        t = table([[0.5]] * 8 + [[0.0]] * 2, [B, C, T, G] * 2 + [B, C], status_quo=0.0)
+        decision = get_protocol("bottom_up").decide(t, np.array([0.5]))
+        assert decision.objecting_share == pytest.approx(0.2) and not decision.adopted
+
+    def test_absent_stakeholders_cannot_object(self):
+        t = table([[0.5], [0.0]], [B, C], status_quo=0.0, attending=[True, False])
+        assert get_protocol("bottom_up").decide(t, np.array([0.5])).adopted
+
+
+def test_revision_moves_toward_the_objectors_mean():
+    t = table([[0.0], [0.2], [1.0]], [B, C, T], status_quo=0.0)
+    proto = get_protocol("bottom_up")
+    y = np.array([1.0])
+    decision = proto.decide(t, y)
+    assert decision.objecting.tolist() == [True, True, False]
+    # y + alpha (mean objector - y) = 1 + 0.2 (0.1 - 1) = 0.82
+    np.testing.assert_allclose(proto.revise(t, y, decision), [0.82])
+
+
+def test_consult_then_ratify_needs_both_the_room_and_the_governments():
+    proto = get_protocol("consult_then_ratify")
+    room_agrees_govs_do_not = table(
+        [[0.9], [0.9], [0.9], [0.2], [0.2]], [B, C, T, G, G], status_quo=0.2, tolerance=1.0
+    )
+    decision = proto.decide(room_agrees_govs_do_not, np.array([0.9]))
+    assert not decision.adopted and decision.deciding.tolist() == [False, False, False, True, True]
+    both = table([[0.9], [0.9], [0.9], [0.9], [0.2]], [B, C, T, G, G], status_quo=0.2, tolerance=1.0)
+    assert proto.decide(both, np.array([0.9])).adopted
+
+
+def test_chambers_give_each_group_equal_weight():
+    # 9 businesses for; one civil-society, one technical, one government member, each against.
+    positions = [[1.0]] * 9 + [[0.0]] * 3
+    groups = [B] * 9 + [C, T, G]
+    t = table(positions, groups, status_quo=0.0)
+    assert not get_protocol("chambers").decide(t, np.array([1.0])).adopted
+    assert get_protocol("bottom_up").decide(t, np.array([1.0])).objecting_share == pytest.approx(0.25)
+    # three chambers in favour, one against: mean support 0.75 >= 0.6 and 3 majorities
+    t = table([[1.0]] * 3 + [[0.0]], [B, C, T, G], status_quo=0.0)
+    assert get_protocol("chambers").decide(t, np.array([1.0])).adopted
+
+
+def test_regional_runs_one_forum_per_region_and_reports_divergence():
+    model = GovernanceModel("classroom", protocol="regional", rng=1).run()
+    assert {f for r in model.issue_records for f in r["regional_outcomes"]} == {"north", "south"}
+    assert model.summary()["divergence"] > 0
+    with pytest.raises(ValueError, match="unknown region 'east'"):
+        GovernanceModel(
+            "classroom", protocol=get_protocol("regional").__class__({"east": "top_down"}), rng=1
+        ).run()
+
+
+class ProtocolContract:
+    """Every registered protocol, and any a learner writes, keeps these promises."""
+
+    name: str
+
+    def test_is_registered_with_a_label(self):
+        assert PROTOCOLS[self.name].label
+
+    def test_decision_masks_cover_every_stakeholder(self):
+        t = table(np.linspace(0, 1, 12)[:, None], [G, B, C, T] * 3, status_quo=0.3)
+        proto = get_protocol(self.name)
+        if proto.forums(("world",), ("bottom_up",))[0][2] is not proto:
+            pytest.skip("decides through sub-forums")
+        decision = proto.decide(t, proto.draft(t))
+        assert isinstance(decision, Decision)
+        assert decision.objecting.shape == decision.deciding.shape == (12,)
+        assert not np.any(decision.objecting & ~decision.deciding)
+
+    def test_same_seed_same_history(self):
+        a = GovernanceModel("classroom", protocol=self.name, rng=11).run()
+        b = GovernanceModel("classroom", protocol=self.name, rng=11).run()
+        assert a.rounds.equals(b.rounds) and a.outcomes.equals(b.outcomes)
+
+    def test_whole_agenda_closes(self):
+        model = GovernanceModel("classroom", protocol=self.name, rng=2).run()
+        assert not model.running and len(model.outcomes) == len(model.setup.agenda)
+
+
+for _name in protocol_names():
+    globals()[f"TestContract_{_name}"] = type(f"TestContract_{_name}", (ProtocolContract,), {"name": _name})
+
+
+def test_a_learner_can_register_a_new_protocol():
+    @register
+    class Unanimity(Protocol):
+        name = "test_unanimity"
+        label = "Everyone must agree"
+
+        def decide(self, table, y):
+            objecting = table.attending & (table.gains(y) < 0)
+            return Decision(bool(table.attending.any() and not objecting.any()), objecting, table.attending)
+
+    try:
+        assert "test_unanimity" in protocol_names()
+        summary = GovernanceModel("classroom", protocol="test_unanimity", rng=0, max_rounds=5).run().summary()
+        assert summary["protocol"] == "test_unanimity"
+    finally:
+        PROTOCOLS.pop("test_unanimity")
+
+
+def test_unknown_protocol_is_one_line_with_a_suggestion():
+    with pytest.raises(ValueError, match="did you mean 'top_down'"):
+        get_protocol("top-down")
+    with pytest.raises(ValueError, match="needs a class attribute 'name'"):
+        register(type("Nameless", (Protocol,), {}))

@@ -163,8 +163,7 @@ class Parameters:
     )
 
     def __post_init__(self) -> None:
-        for spec in parameter_specs():
-            object.__setattr__(self, spec.name, spec.check(getattr(self, spec.name)))
+        check_declared(self)
 
     def replace(self, **changes: Any) -> Parameters:
         """A copy with ``changes`` applied; unknown names are rejected with a suggestion."""
@@ -175,9 +174,20 @@ class Parameters:
         return {s.name: getattr(self, s.name) for s in parameter_specs()}
 
 
+def declared_specs(cls: type) -> tuple[ParamSpec, ...]:
+    """The :func:`declare`-d fields of a dataclass, in order, as :class:`ParamSpec`."""
+    return tuple(ParamSpec(name=f.name, default=f.default, **f.metadata) for f in fields(cls) if f.metadata)
+
+
+def check_declared(instance: Any) -> None:
+    """Validate (and convert to the declared kind) every declared field of a frozen dataclass."""
+    for spec in declared_specs(type(instance)):
+        object.__setattr__(instance, spec.name, spec.check(getattr(instance, spec.name)))
+
+
 def parameter_specs() -> tuple[ParamSpec, ...]:
     """The declarations of :class:`Parameters`, in order."""
-    return tuple(ParamSpec(name=f.name, default=f.default, **f.metadata) for f in fields(Parameters))
+    return declared_specs(Parameters)
 
 
 def check_names(given: Any, valid: list[str], what: str) -> None:

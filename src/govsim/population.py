@@ -8,13 +8,13 @@ value control, the technical community is open and pragmatic, and so on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from govsim.groups import GROUP_ORDER, Group
-from govsim.params import ParamSpec, check_names, declare
+from govsim.params import ParamSpec, check_declared, check_names, declare, declared_specs
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,7 @@ class GroupProfile:
     salience: tuple[float, ...] = (0.5, 0.5)
 
     def __post_init__(self) -> None:
-        for spec in profile_specs():
-            object.__setattr__(self, spec.name, spec.check(getattr(self, spec.name)))
+        check_declared(self)
         dims = {len(m.mean) for m in self.position} | {len(self.salience)}
         if len(dims) != 1:
             raise ValueError(f"position and salience disagree on the number of dimensions: {sorted(dims)}")
@@ -105,9 +104,7 @@ class GroupProfile:
 
 def profile_specs() -> tuple[ParamSpec, ...]:
     """The scalar trait declarations of :class:`GroupProfile`."""
-    return tuple(
-        ParamSpec(name=f.name, default=f.default, **f.metadata) for f in fields(GroupProfile) if f.metadata
-    )
+    return declared_specs(GroupProfile)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,41 @@ from __future__ import annotations
 import numpy as np
 
 
+def take_rows(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``array[rows]`` for a 2-D array, as a new contiguous array (``np.take`` skips the slow
+    general fancy-indexing path for short rows)."""
+    return np.take(array, rows, axis=0)
+
+
+def put_rows(array: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
+    """``array[rows] = values`` for distinct ``rows`` of a 2-D array.
+
+    Each row of a C-contiguous array is viewed as one opaque item of K floats, so numpy copies
+    whole rows instead of iterating over a (len(rows), K) index space: about 20x faster for K = 2.
+    """
+    if array.flags.c_contiguous and array.ndim == 2:
+        row = np.dtype((np.void, array.dtype.itemsize * array.shape[1]))
+        values = np.ascontiguousarray(values, dtype=array.dtype)
+        array.view(row).reshape(-1)[rows] = values.view(row).reshape(-1)
+    else:
+        array[rows] = values
+
+
+def row_dot(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """sum_k x_nk y_nk for each row n, summed dimension by dimension (K is small)."""
+    total = x[:, 0] * y[:, 0]
+    for k in range(1, x.shape[1]):
+        total += x[:, k] * y[:, k]
+    return total
+
+
+def add_scaled(x: np.ndarray, w: np.ndarray, d: np.ndarray) -> None:
+    """x_nk += w_n d_nk in place, one dimension at a time (numpy broadcasts (N, 1) against
+    (N, K) with an inner loop of length K, which is slow for K = 2)."""
+    for k in range(x.shape[1]):
+        x[:, k] += w * d[:, k]
+
+
 def random_pairs(members: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """A random perfect matching of ``members`` (indices); with an odd count one sits out."""
     order = rng.permutation(members)
@@ -25,10 +60,13 @@ def exchange(positions: np.ndarray, confidence: np.ndarray, mu: float, a: np.nda
     x_a += mu (x_b - x_a) if |x_a - x_b| < eps_a, and symmetrically for b with eps_b.
     With equal radii each pair moves symmetrically, so the mean position is conserved.
     """
-    diff = positions[b] - positions[a]
-    dist = np.sqrt(np.einsum("nk,nk->n", diff, diff))
-    positions[a] += (mu * (dist < confidence[a]))[:, None] * diff
-    positions[b] -= (mu * (dist < confidence[b]))[:, None] * diff
+    pa, pb = take_rows(positions, a), take_rows(positions, b)
+    diff = pb - pa
+    dist = np.sqrt(row_dot(diff, diff))
+    add_scaled(pa, mu * (dist < confidence[a]), diff)
+    add_scaled(pb, -mu * (dist < confidence[b]), diff)
+    put_rows(positions, a, pa)
+    put_rows(positions, b, pb)
 
 
 def listen(
@@ -44,9 +82,11 @@ def listen(
     if len(listeners) == 0 or len(speakers) == 0:
         return
     heard = speakers[rng.integers(len(speakers), size=len(listeners))]
-    diff = positions[heard] - positions[listeners]
-    dist = np.sqrt(np.einsum("nk,nk->n", diff, diff))
-    positions[listeners] += (mu * (dist < confidence[listeners]))[:, None] * diff
+    moved = take_rows(positions, listeners)
+    diff = take_rows(positions, heard) - moved
+    dist = np.sqrt(row_dot(diff, diff))
+    add_scaled(moved, mu * (dist < confidence[listeners]), diff)
+    put_rows(positions, listeners, moved)
 
 
 def lobby(
@@ -81,4 +121,6 @@ def lobby(
 
 def anchor(positions: np.ndarray, initial: np.ndarray, stubbornness: np.ndarray) -> None:
     """Friedkin-Johnsen stubbornness: p <- (1 - lambda) p + lambda x0."""
-    positions += stubbornness[:, None] * (initial - positions)
+    for k in range(positions.shape[1]):
+        column = positions[:, k]
+        column += stubbornness * (initial[:, k] - column)

@@ -14,7 +14,16 @@ def utility(positions: np.ndarray, salience: np.ndarray, y: np.ndarray) -> np.nd
 
     ``y`` is one point (K,) or one point per stakeholder (N, K).
     """
-    return -np.einsum("nk,nk->n", salience, np.abs(positions - y))
+    # One dimension at a time: numpy is slow when a long (N, K) array meets a short (K,)
+    # axis in broadcasting or reduction, and fast on (strided) columns.
+    y = np.broadcast_to(np.asarray(y, dtype=float), np.shape(positions))
+    total = np.zeros(len(positions))
+    for k in range(y.shape[1]):
+        off = np.subtract(positions[:, k], y[:, k])
+        np.abs(off, out=off)
+        off *= salience[:, k]
+        total -= off
+    return total
 
 
 def gain(
@@ -48,9 +57,12 @@ def group_shares(
     mask: np.ndarray, group: np.ndarray, n_groups: int, among: np.ndarray | None = None
 ) -> np.ndarray:
     """Share of each group's members (or of those in ``among``) for whom ``mask`` holds; NaN if none."""
-    base = np.ones_like(mask, dtype=bool) if among is None else among
-    hits = np.bincount(group[mask & base], minlength=n_groups)
-    total = np.bincount(group[base], minlength=n_groups)
+    if among is None:
+        hits = np.bincount(group[mask], minlength=n_groups)
+        total = np.bincount(group, minlength=n_groups)
+    else:
+        hits = np.bincount(group[mask & among], minlength=n_groups)
+        total = np.bincount(group[among], minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, hits / np.maximum(total, 1), np.nan)
 
@@ -64,10 +76,22 @@ def group_means(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndar
 
 
 def polarization(positions: np.ndarray) -> float:
-    """Root-mean-square distance of positions from their centroid (0 = full agreement)."""
-    if len(positions) == 0:
+    """Root-mean-square distance of positions from their centroid (0 = full agreement).
+
+    sqrt(mean_i |p_i - pbar|^2) = sqrt(sum_k var_k): computed one dimension at a time, since
+    numpy reduces a long (N, K) array along its short axis slowly.
+    """
+    positions = np.asarray(positions, dtype=float)
+    if positions.ndim == 1:
+        positions = positions[:, None]
+    n = len(positions)
+    if n == 0:
         return 0.0
-    return float(np.sqrt(np.mean(np.sum((positions - positions.mean(axis=0)) ** 2, axis=1))))
+    total = 0.0
+    for k in range(positions.shape[1]):
+        centred = positions[:, k] - positions[:, k].mean()
+        total += float(np.square(centred, out=centred).sum())
+    return float(np.sqrt(total / n))
 
 
 def count_clusters(positions: np.ndarray, gap: float = 0.02, min_share: float = 0.02) -> int:
@@ -86,13 +110,18 @@ def count_clusters(positions: np.ndarray, gap: float = 0.02, min_share: float = 
     if positions.shape[1] == 1:
         x = np.sort(positions[:, 0])
         labels = np.concatenate([[0], np.cumsum(np.diff(x) > gap)])
+        sizes = np.bincount(labels)
     else:
-        cells = np.minimum((positions / gap).astype(int), int(1 / gap))
-        grid = np.zeros((int(1 / gap) + 1,) * positions.shape[1], dtype=bool)
-        grid[tuple(cells.T)] = True
-        labelled, _ = ndimage.label(grid, structure=np.ones((3,) * positions.shape[1]))
-        labels = labelled[tuple(cells.T)]
-    sizes = np.bincount(labels)
+        # Count stakeholders per occupied cell, label the touching cells of the bounding box,
+        # then add up each label's counts: O(N) plus the grid, never a per-stakeholder lookup.
+        top = int(1 / gap)
+        cells = [np.minimum((positions[:, k] / gap).astype(int), top) for k in range(positions.shape[1])]
+        low = [int(c.min()) for c in cells]
+        shape = tuple(int(c.max()) - lo + 1 for c, lo in zip(cells, low, strict=True))
+        flat = np.ravel_multi_index([c - lo for c, lo in zip(cells, low, strict=True)], shape)
+        counts = np.bincount(flat, minlength=int(np.prod(shape)))
+        labelled, _ = ndimage.label(counts.reshape(shape) > 0, structure=np.ones((3,) * len(shape)))
+        sizes = np.bincount(labelled.ravel(), weights=counts)
     return int(np.sum(sizes >= max(1, min_share * n)))
 
 

@@ -251,7 +251,11 @@ class GovernanceModel(mesa.Model):
         ]
 
     def _record_round(self, forums: list[Forum]) -> None:
-        attendance = group_shares(self.attending, self.group, N_GROUPS)
+        # share of each group's members attending, among forums still negotiating this round
+        negotiating = (
+            forums[0].members if len(forums) == 1 else np.logical_or.reduce([f.members for f in forums])
+        )
+        attendance = group_shares(self.attending, self.group, N_GROUPS, among=negotiating)
         self._participation += np.nan_to_num(attendance)
         objecting = sum(int(f.last.objecting.sum()) for f in forums)
         deciding = sum(int(f.last.deciding.sum()) for f in forums)

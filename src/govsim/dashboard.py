@@ -215,8 +215,7 @@ class Dashboard:
                 callback(change)
             except Exception as exc:  # shown to the user, kept for tests
                 self.error = f"{type(exc).__name__}: {exc}"
-                detail = traceback.format_exc(limit=3)
-                self._show(HTML(f"<pre style='color:#b00'>{self.error}\n\n{detail}</pre>"))
+                self._show(error_html(exc))
 
         return guarded
 
@@ -282,15 +281,25 @@ class Dashboard:
         self._show(Image(data=render_png(self.figure), format="png"))
 
     def _show(self, obj: Any) -> None:
-        """Replace what the output area shows. In a kernel: ``clear_output(wait=True)`` then display
-        (no flicker); without one (tests, benchmarks) the outputs are set directly."""
-        if _in_kernel():
-            with self.output:
-                clear_output(wait=True)
-                display(obj)
-        else:
-            self.output.outputs = ()
-            self.output.append_display_data(obj)
+        show_in(self.output, obj)
+
+
+def show_in(output: w.Output, obj: Any) -> None:
+    """Replace what ``output`` shows with ``obj``. In a kernel: ``clear_output(wait=True)`` then
+    display (no flicker); without one (tests, benchmarks) the outputs are set directly."""
+    if _in_kernel():
+        with output:
+            clear_output(wait=True)
+            display(obj)
+    else:
+        output.outputs = ()
+        output.append_display_data(obj)
+
+
+def error_html(exc: Exception) -> HTML:
+    """An error as the user sees it in an output area: the one-line message, then where it came from."""
+    detail = traceback.format_exc(limit=3)
+    return HTML(f"<pre style='color:#b00'>{type(exc).__name__}: {exc}\n\n{detail}</pre>")
 
 
 def build_dashboard(

@@ -1,0 +1,274 @@
+"""The workshop role-play: teams in the room each play one stakeholder group.
+
+Every round each team picks a :class:`Move` for its group, the facilitator advances the round,
+and simulated stakeholders play every other seat. A move is an edit of the model's public
+arrays for that one round (attendance chance, tolerance, persuadability, capability) or a
+lasting change of view (conceding). At the end the room's outcome is set next to all-simulated
+runs of the same scenario and protocol over several seeds.
+
+The moves and the outcome save to JSON and load again (the run is replayed from the seed, so
+a loaded file gives the same model). No widgets here: see :mod:`govsim.roleplay_panel`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from govsim.groups import GROUP_NAMES, Group
+from govsim.model import GovernanceModel
+from govsim.protocols import protocol_names
+from govsim.scenarios import scenario_names
+
+FORMAT = "govsim-roleplay"
+VERSION = 1
+CONCEDE_SHARE = 0.5  # a conceding group moves this share of the way toward the text on the table
+LOBBY_BOOST = 2.0  # a lobbying group's capability is multiplied by this for the round (capped at 1)
+COMPARE_METRICS = (
+    "adoption_rate",
+    "mean_rounds",
+    "mean_compliance",
+    "fragmentation",
+    "mean_min_group_gain",
+)
+
+
+class Move(Enum):
+    """What a team can do with its group's seats in one round."""
+
+    SIMULATED = "simulated"
+    HOLD = "hold"
+    CONCEDE = "concede"
+    OBJECT = "object"
+    LOBBY = "lobby"
+    STAY_AWAY = "stay_away"
+
+    @property
+    def meaning(self) -> str:
+        return MOVE_MEANINGS[self]
+
+    @classmethod
+    def parse(cls, value: Move | str, where: str = "move") -> Move:
+        if isinstance(value, Move):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            allowed = ", ".join(m.value for m in cls)
+            raise ValueError(f"{where}={value!r} is not a move (allowed: {allowed})") from None
+
+
+MOVE_MEANINGS = {
+    Move.SIMULATED: "let the simulation play your seats as usual",
+    Move.HOLD: "stand firm: nobody in your group is persuaded this round",
+    Move.CONCEDE: f"move your group {CONCEDE_SHARE:.0%} of the way toward the text on the table",
+    Move.OBJECT: "all attend and object to any text that leaves you worse off (tolerance 0)",
+    Move.LOBBY: f"all attend and push harder: capability x{LOBBY_BOOST:g} this round",
+    Move.STAY_AWAY: "nobody from your group attends this round",
+}
+
+
+@dataclass
+class RolePlay:
+    """One role-play session: the model, the teams, and every round's moves."""
+
+    scenario: str = "classroom"
+    protocol: str | None = None
+    teams: tuple[str, ...] = GROUP_NAMES
+    seed: int = 1
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _check_choice("scenario", self.scenario, scenario_names())
+        if self.protocol is not None:
+            _check_choice("protocol", self.protocol, protocol_names())
+        self.teams = tuple(Group.parse(t).value for t in self.teams)
+        if not self.teams or len(set(self.teams)) != len(self.teams):
+            raise ValueError(f"teams={list(self.teams)} must name each group at most once, at least one")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"seed={self.seed!r} must be a whole number >= 0")
+        self.model = GovernanceModel(self.scenario, protocol=self.protocol, rng=self.seed)
+        self.protocol = self.model.protocol.name
+
+    # ------------------------------------------------------------ playing
+    @property
+    def finished(self) -> bool:
+        return not self.model.running
+
+    def play_round(self, moves: dict[str, Move | str] | None = None) -> dict[str, Any]:
+        """Apply each team's move (missing teams: ``simulated``), play one round, undo the
+        one-round edits, and return the record of the round."""
+        if self.finished:
+            raise ValueError("the agenda is finished: no round left to play (save or start again)")
+        chosen = self._check_moves(moves or {})
+        record = {
+            "issue": self.model.issue_index,
+            "round": self.model.round_in_issue + 1 if self.model.forums else 1,
+            "moves": {team: move.value for team, move in chosen.items()},
+        }
+        saved = {name: getattr(self.model, name).copy() for name in TEMPORARY}
+        for team, move in chosen.items():
+            apply_move(self.model, Group.parse(team), move)
+        try:
+            self.model.step()
+        finally:
+            for name, values in saved.items():
+                getattr(self.model, name)[:] = values
+        self.history.append(record)
+        return record
+
+    def play_to_end(self, moves: dict[str, Move | str] | None = None) -> None:
+        """Play every remaining round with the same moves (default: all simulated)."""
+        while not self.finished:
+            self.play_round(moves)
+
+    def _check_moves(self, moves: dict[str, Move | str]) -> dict[str, Move]:
+        unknown = [t for t in moves if t not in self.teams]
+        if unknown:
+            raise ValueError(
+                f"moves for {unknown[0]!r}: not a team in the room (teams: {', '.join(self.teams)})"
+            )
+        return {t: Move.parse(moves.get(t, Move.SIMULATED), f"moves.{t}") for t in self.teams}
+
+    # ------------------------------------------------------------ results
+    def outcome(self) -> dict[str, Any]:
+        """The room's result: the run summary and one row per closed issue (JSON-ready)."""
+        issues = self.model.outcomes.to_dict(orient="records")
+        return {"summary": _plain(self.model.summary()), "issues": _plain(issues)}
+
+    def simulated(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
+        """All-simulated runs of the same scenario and protocol, one row of ``summary()`` per seed."""
+        rows = []
+        for s in seeds:
+            model = GovernanceModel(self.scenario, protocol=self.protocol, rng=int(s)).run()
+            rows.append({"seed": int(s), **model.summary()})
+        return pd.DataFrame(rows)
+
+    def comparison(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
+        """The room next to the all-simulated runs: a ``protocol`` column names the side, so the
+        frame goes straight into :func:`govsim.plotting.plot_protocol_comparison`."""
+        room = pd.DataFrame([{"seed": self.seed, **self.model.summary()}]).assign(protocol="your room")
+        sims = self.simulated(seeds).assign(protocol="all simulated")
+        return pd.concat([room, sims], ignore_index=True)
+
+    # ------------------------------------------------------------ saving
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "scenario": self.scenario,
+            "protocol": self.protocol,
+            "seed": self.seed,
+            "teams": list(self.teams),
+            "moves": self.history,
+            "outcome": self.outcome(),
+        }
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=True))
+        return path
+
+    @classmethod
+    def from_dict(cls, data: Any) -> RolePlay:
+        """Rebuild a session by replaying its moves; every field is checked with a one-line error."""
+        data = _check_file(data)
+        play = cls(data["scenario"], data["protocol"], tuple(data["teams"]), data["seed"])
+        for n, record in enumerate(data["moves"]):
+            where = f"moves[{n}]"
+            if not isinstance(record, dict) or not isinstance(record.get("moves"), dict):
+                raise ValueError(f"{where} must be an object with a 'moves' object")
+            if play.finished:
+                raise ValueError(f"{where}: the agenda was already finished (too many rounds)")
+            moves = {t: Move.parse(m, f"{where}.moves.{t}") for t, m in record["moves"].items()}
+            play.play_round(moves)
+        return play
+
+    @classmethod
+    def load(cls, path: str | Path) -> RolePlay:
+        try:
+            data = json.loads(Path(path).read_text())
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        return cls.from_dict(data)
+
+
+# ---------------------------------------------------------------- moves on arrays
+TEMPORARY = ("capacity_eff", "tolerance", "confidence", "capability")
+
+
+def apply_move(model: GovernanceModel, group: Group, move: Move) -> None:
+    """Edit ``model``'s public arrays for ``group``'s rows before one round."""
+    rows = model.group == group.code
+    match move:
+        case Move.SIMULATED:
+            pass
+        case Move.HOLD:
+            model.confidence[rows] = 0.0
+        case Move.CONCEDE:
+            for target, who in table_texts(model):
+                sel = rows & who
+                model.positions[sel] += CONCEDE_SHARE * (target - model.positions[sel])
+        case Move.OBJECT:
+            model.capacity_eff[rows] = 1.0
+            model.tolerance[rows] = 0.0
+            model.confidence[rows] = 0.0
+        case Move.LOBBY:
+            model.capacity_eff[rows] = 1.0
+            model.capability[rows] = np.minimum(1.0, LOBBY_BOOST * model.capability[rows])
+        case Move.STAY_AWAY:
+            model.capacity_eff[rows] = 0.0
+        case _:
+            raise ValueError(f"move={move!r} is not handled")
+
+
+def table_texts(model: GovernanceModel) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(text on the table, members it applies to) per open forum; before an issue's first round,
+    its initiating draft for everyone (nothing when the issue has none)."""
+    texts = [(f.draft, f.members) for f in model.forums if f.open and f.draft is not None]
+    if texts or model.issue_index >= len(model.setup.agenda):
+        return texts
+    draft = model.setup.agenda[model.issue_index].draft
+    return [] if draft is None else [(np.asarray(draft, dtype=float), np.ones(model.n, dtype=bool))]
+
+
+# ---------------------------------------------------------------- validation helpers
+def _check_choice(name: str, value: Any, allowed: list[str]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r} is not known (allowed: {', '.join(allowed)})")
+
+
+def _check_file(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValueError(f"the file must hold a JSON object, not {type(data).__name__}")
+    if data.get("format") != FORMAT:
+        raise ValueError(f"format={data.get('format')!r} is not a role-play file (expected {FORMAT!r})")
+    if data.get("version") != VERSION:
+        raise ValueError(f"version={data.get('version')!r} is not supported (allowed: {VERSION})")
+    for key, kind in (("scenario", str), ("seed", int), ("teams", list), ("moves", list)):
+        if key not in data:
+            raise ValueError(f"{key} is missing")
+        if not isinstance(data[key], kind) or isinstance(data[key], bool):
+            raise ValueError(f"{key}={data[key]!r} has the wrong type (expected {kind.__name__})")
+    if data.get("protocol") is not None and not isinstance(data["protocol"], str):
+        raise ValueError(f"protocol={data['protocol']!r} must be a string")
+    return data
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and NaN to plain JSON values (NaN becomes null)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value

@@ -124,3 +124,36 @@ def test_no_global_randomness(nb):
         assert not re.search(r"^\s*(import random\b|from random import)", source, re.M), (
             f"code cell {i} imports the global 'random' module"
         )
+
+
+GUIDE = NOTEBOOKS.parent / "docs" / "facilitator.md"
+
+
+def test_facilitator_guide_covers_every_notebook_and_its_limits():
+    text = GUIDE.read_text()
+    for path in PATHS:
+        assert f"`{path.stem}`" in text, f"docs/facilitator.md does not name {path.stem}"
+    for heading in (
+        "90 minutes",
+        "Half day",
+        "Full day",
+        "Common pitfalls",
+        "Offline plan",
+        "Limits of this model",
+    ):
+        assert re.search(rf"^#+ .*{heading}", text, re.M | re.I), (
+            f"facilitator guide lacks a '{heading}' section"
+        )
+    assert "govsim doctor" in text
+
+
+def test_facilitator_guide_timings_match_notebook_metadata():
+    """A row '| `name` | ... | T + E min |' in the guide's table must match the notebook's metadata."""
+    rows = re.findall(r"^\| `(\w+)` \|[^|]*\| (\d+) \+ (\d+) min \|$", GUIDE.read_text(), re.M)
+    assert rows, "the guide's notebook table gives no 'T + E min' timings"
+    for stem, teaching, exercise in rows:
+        path = NOTEBOOKS / f"{stem}.ipynb"
+        if not path.exists():
+            continue
+        meta = _read(path).metadata["govsim"]
+        assert (meta["teaching_minutes"], meta["exercise_minutes"]) == (int(teaching), int(exercise)), stem

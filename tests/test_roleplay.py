@@ -119,3 +119,13 @@ def test_not_json_is_one_line(tmp_path):
     panel.path.value = str(path)
     panel.load_button.click()
     assert "not valid JSON" in str(panel.output.outputs[-1]["data"])
+
+
+def test_fixed_strategies_table():
+    from govsim.roleplay import fixed_strategies
+
+    table = fixed_strategies(protocol="bottom_up", moves=("simulated", "stay_away"), seeds=[0, 1])
+    assert list(table["move"]) == ["simulated", "simulated", "stay_away", "stay_away"]
+    assert (table.loc[table["move"] == "stay_away", "mean_participation_civil_society"] == 0).all()
+    plain = GovernanceModel("classroom", protocol="bottom_up", rng=1).run().summary()
+    assert table.iloc[1]["mean_rounds"] == plain["mean_rounds"]

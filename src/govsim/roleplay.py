@@ -272,3 +272,22 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
+
+
+def fixed_strategies(
+    scenario: str = "classroom",
+    protocol: str | None = None,
+    team: str = "civil_society",
+    moves: tuple[Move | str, ...] = tuple(Move),
+    seeds: range | list[int] = range(5),
+) -> pd.DataFrame:
+    """What if one team played the same move every round? One row per (move, seed): ``move``,
+    ``seed`` and the run's ``summary()``; every other seat is simulated. Data for a debrief."""
+    rows = []
+    for move in moves:
+        move = Move.parse(move)
+        for seed in seeds:
+            play = RolePlay(scenario, protocol, (team,), int(seed))
+            play.play_to_end({play.teams[0]: move})
+            rows.append({"move": move.value, "seed": int(seed), **play.model.summary()})
+    return pd.DataFrame(rows)

@@ -1,0 +1,407 @@
+"""End to end, as a learner sees it: JupyterLab in a real Chromium, widgets clicked by a mouse.
+
+A module fixture starts JupyterLab headless on a free loopback port with a random token, rooted
+in a temporary folder holding copies of the notebooks; Playwright drives Debian's Chromium
+(``/usr/bin/chromium``, packages ``chromium`` and ``chromium-driver``; no browser is ever
+downloaded) with a fresh profile. Each test opens a notebook, runs all cells, works its widget
+panel, checks that the picture changed and that no cell shows an error, and saves screenshots
+in ``test-output/browser/``. The server's whole process tree is stopped afterwards and the test
+checks that nothing is left behind.
+
+Without Chromium the tests are skipped, except on CI (``CI`` set), where they fail.
+``GOVSIM_BROWSER_NOTEBOOKS=DIR`` takes the notebooks from another folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = Path(os.environ.get("GOVSIM_BROWSER_NOTEBOOKS", ROOT / "notebooks"))
+OUTPUT = ROOT / "test-output" / "browser"
+CHROMIUM = os.environ.get("GOVSIM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+DASHBOARD = "02_top_down_vs_bottom_up.ipynb"
+ROLEPLAY = "workshop_roleplay.ipynb"
+RUN_ALL_MS = 150_000
+WIDGET_MS = 60_000
+
+
+def _need_browser() -> None:
+    """Skip without Chromium or Playwright; on CI that is a failure with the fix in the message."""
+    problem = None
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        problem = f"Chromium not found at {CHROMIUM}: apt-get install -y chromium chromium-driver"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = 'Playwright for Python is missing: pip install -e ".[browser]"'
+    if problem:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"browser tests need a browser: {problem}")
+
+
+# ---------------------------------------------------------------- the JupyterLab server
+@dataclass
+class Lab:
+    port: int
+    token: str
+    root: Path
+    process: subprocess.Popen
+    log: Path
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
+
+    def api(self, path: str, method: str = "GET") -> object:
+        request = urllib.request.Request(self.url(f"api/{path}"), method=method)
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            body = reply.read()
+        return json.loads(body) if body else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux /proc), kernels included: they run in their own session."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _settings(folder: Path) -> None:
+    """Lab settings for testing: every cell stays in the page (no windowing), no news pop-up."""
+    tracker = folder / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
+    notices = folder / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notices.parent.mkdir(parents=True)
+    notices.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+
+
+def _start_lab(base: Path) -> Lab:
+    root = base / "root"
+    root.mkdir()
+    for name in (DASHBOARD, ROLEPLAY):
+        if (SOURCE / name).is_file():
+            shutil.copy(SOURCE / name, root / name)
+    _settings(base / "settings")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # kernels as a learner has them
+    env.update(JUPYTER_RUNTIME_DIR=str(base / "runtime"), PYDEVD_DISABLE_FILE_VALIDATION="1")
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={base / 'settings'}",
+        f"--LabApp.workspaces_dir={base / 'workspaces'}",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    log = base / "server.log"
+    with log.open("w") as out:  # the server keeps its own copy of the file descriptor
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    lab = Lab(port, token, root, process, log)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            lab.api("status")
+            return lab
+        except OSError:
+            time.sleep(0.5)
+    _stop_lab(lab)
+    raise RuntimeError(f"JupyterLab did not answer on port {port} within 90 s")
+
+
+def _stop_lab(lab: Lab) -> set[int]:
+    """Shut the kernels down politely, then the server's process group; return what was running."""
+    tree = _descendants(lab.process.pid) | {lab.process.pid}
+    try:
+        for kernel in lab.api("kernels"):
+            lab.api(f"kernels/{kernel['id']}", method="DELETE")
+    except OSError:
+        pass
+    try:
+        os.killpg(lab.process.pid, signal.SIGTERM)
+        lab.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(lab.process.pid, signal.SIGKILL)
+        lab.process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in tree) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in tree:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    return tree
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Iterator[Lab]:
+    _need_browser()
+    server = _start_lab(tmp_path_factory.mktemp("lab"))
+    yield server
+    tree = _stop_lab(server)
+    left = sorted(p for p in tree if _alive(p))
+    assert server.process.returncode is not None and not left, f"processes left behind: {left}"
+
+
+@pytest.fixture(scope="module")
+def page(lab, tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1500, "height": 1100},
+        )
+        context.set_default_timeout(WIDGET_MS)
+        yield context.pages[0] if context.pages else context.new_page()
+        context.close()
+    left = [p for p in _chromium_processes() if str(profile) in p]
+    assert not left, f"Chromium processes left behind: {left}"
+
+
+def _chromium_processes() -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            found.append(cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            continue
+    return [c for c in found if "chrom" in c]
+
+
+# ---------------------------------------------------------------- driving JupyterLab
+def _notebook(name: str) -> str:
+    if not (SOURCE / name).is_file():
+        pytest.fail(f"{SOURCE / name} is missing: the browser test drives that notebook")
+    return name
+
+
+def open_and_run_all(page, lab: Lab, name: str) -> None:
+    """Open ``name``, wait for its kernel, run every cell and wait until all have finished."""
+    page.goto(lab.url(f"lab/tree/{name}") + "&reset")
+    page.wait_for_function(
+        """name => {
+            const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            const kernel = w && w.context && w.context.path === name && w.sessionContext.session?.kernel;
+            return kernel && kernel.status === 'idle';
+        }""",
+        arg=name,
+        timeout=RUN_ALL_MS,
+    )
+    page.evaluate(
+        """() => { window.__govsimRan = undefined;
+                   window.jupyterapp.commands.execute('notebook:run-all-cells')
+                     .then(ok => { window.__govsimRan = ok; }, () => { window.__govsimRan = false; }); }"""
+    )
+    page.wait_for_function("() => window.__govsimRan !== undefined", timeout=RUN_ALL_MS)
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'"
+    )
+
+
+def cell_errors(page) -> list[str]:
+    """Errors any cell shows: error outputs in the notebook model, tracebacks on stderr in the page."""
+    from_model = page.evaluate(
+        """() => {
+            const errors = [];
+            for (const cell of window.jupyterapp.shell.currentWidget.content.model.cells) {
+                if (cell.type !== 'code') continue;
+                for (const out of cell.outputs.toJSON()) {
+                    if (out.output_type === 'error') errors.push(`${out.ename}: ${out.evalue}`);
+                }
+            }
+            return errors;
+        }"""
+    )
+    stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    from_page = [
+        t[:300] for t in stderr.all_inner_texts() if "Traceback" in t or "Error" in t.split("\n", 1)[0]
+    ]
+    return from_model + from_page
+
+
+def image_src(page, scope: str) -> str:
+    image = page.locator(f"{scope} img").first
+    image.wait_for(state="visible")
+    return image.get_attribute("src") or ""
+
+
+def wait_for_new_image(page, scope: str, before: str) -> str:
+    page.wait_for_function(
+        """([scope, before]) => {
+            const img = document.querySelector(scope + ' img');
+            return img && img.src && img.src !== before;
+        }""",
+        arg=[scope, before],
+    )
+    return image_src(page, scope)
+
+
+def drag_slider(page, slider) -> tuple[str, str]:
+    """Drag a slider's handle a fifth of its track to the right; return the readout before and after."""
+    slider.scroll_into_view_if_needed()
+    readout = slider.locator(".widget-readout")
+    before = readout.inner_text()
+    handle = slider.locator(".noUi-handle").first
+    track = slider.locator(".noUi-target").first.bounding_box()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    step = track["width"] / 5 if x + track["width"] / 5 < track["x"] + track["width"] else -track["width"] / 5
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + step, y, steps=8)
+    page.mouse.up()
+    page.wait_for_function(
+        "([el, before]) => el.innerText !== before", arg=[readout.element_handle(), before]
+    )
+    return before, readout.inner_text()
+
+
+def choose(menu, move: str) -> None:
+    """Pick the option of a ``<select>`` whose label starts with ``move`` (labels are "move: meaning")."""
+    labels = menu.locator("option").all_inner_texts()
+    index = next(i for i, label in enumerate(labels) if label.strip().startswith(move))
+    menu.select_option(index=index)
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(OUTPUT / f"{name}.png"))
+
+
+# ---------------------------------------------------------------- the tests
+def test_dashboard_notebook_in_the_browser(lab, page):
+    name = _notebook(DASHBOARD)
+    stem = Path(name).stem
+    open_and_run_all(page, lab, name)
+    dashboard = page.locator(".govsim-dashboard").first
+    dashboard.scroll_into_view_if_needed()
+    scope = ".govsim-dashboard .govsim-output"
+    first = image_src(page, scope)
+    shot(page, f"{stem}-1-ran-all")
+    assert cell_errors(page) == []
+
+    auto = dashboard.locator(".govsim-auto input[type=checkbox]")
+    if auto.count() and auto.is_checked():
+        auto.uncheck()  # so the picture can only change because Run was pressed
+    slider = dashboard.locator(".govsim-slider").first
+    was, now = drag_slider(page, slider)
+    assert was != now
+    assert image_src(page, scope) == first, "with auto-rerun off, moving a slider alone redraws nothing"
+    dashboard.locator(".govsim-run").click()
+    second = wait_for_new_image(page, scope, first)
+    shot(page, f"{stem}-2-slider-and-run")
+    assert second.startswith("data:image/png") and second != first
+    assert "Traceback" not in dashboard.locator(".govsim-output").inner_text()
+    assert cell_errors(page) == []
+
+
+def test_roleplay_notebook_two_rounds_in_the_browser(lab, page):
+    name = _notebook(ROLEPLAY)
+    stem = Path(name).stem
+    open_and_run_all(page, lab, name)
+    panel = page.locator(".govsim-roleplay").first
+    panel.scroll_into_view_if_needed()
+    scope = ".govsim-roleplay .govsim-rp-output"
+    status = panel.locator(".govsim-rp-status")
+    image = image_src(page, scope)
+    shot(page, f"{stem}-0-ran-all")
+    assert cell_errors(page) == []
+    menus = panel.locator(".govsim-rp-move select")
+    assert menus.count() >= 1, "the panel offers a move menu per team"
+    moves = ["hold", "object"]
+    for round_no in (1, 2):
+        for i in range(menus.count()):  # every team picks a move, different in each round
+            choose(menus.nth(i), moves[(i + round_no) % len(moves)])
+        before = status.inner_text()
+        panel.locator(".govsim-rp-next").click()
+        image = wait_for_new_image(page, scope, image)
+        page.wait_for_function(
+            "([el, before]) => el.innerText !== before", arg=[status.element_handle(), before]
+        )
+        shot(page, f"{stem}-{round_no}-round-{round_no}")
+        assert "Last round" in status.inner_text()
+        assert "Traceback" not in panel.locator(".govsim-rp-output").inner_text()
+    assert cell_errors(page) == []
+
+
+def test_a_failing_cell_is_reported(lab, page):
+    """The error check itself can fail: a notebook whose second cell raises."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("x / 0")]
+    nbformat.write(nb, lab.root / "broken.ipynb")
+    open_and_run_all(page, lab, "broken.ipynb")
+    errors = cell_errors(page)
+    assert any(e.startswith("ZeroDivisionError") for e in errors), errors

@@ -165,3 +165,11 @@ def test_cli_rejects_an_unknown_check(capsys):
         cli.main(["doctor", "--skip", "nope"])
     assert exit_info.value.code == 2
     assert "invalid choice: 'nope'" in capsys.readouterr().err
+
+
+def test_offline_import_skips_the_command_line_entry_point(monkeypatch):
+    monkeypatch.setattr("sys.argv", ["govsim", "doctor"])
+    broken: list[str] = []
+    modules = doctor._import_all(broken)
+    assert broken == [] and "govsim.model" in modules and "govsim.dashboard" in modules
+    assert not any(m.endswith("__main__") for m in modules)

@@ -5,6 +5,8 @@ Nothing here touches a model; the model's data collector calls these, and so can
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 from scipy import ndimage
 
@@ -16,10 +18,10 @@ def utility(positions: np.ndarray, salience: np.ndarray, y: np.ndarray) -> np.nd
     """
     # One dimension at a time: numpy is slow when a long (N, K) array meets a short (K,)
     # axis in broadcasting or reduction, and fast on (strided) columns.
-    y = np.broadcast_to(np.asarray(y, dtype=float), np.shape(positions))
+    y = np.asarray(y, dtype=float)
     total = np.zeros(len(positions))
-    for k in range(y.shape[1]):
-        off = np.subtract(positions[:, k], y[:, k])
+    for k in range(positions.shape[1]):
+        off = np.subtract(positions[:, k], y[..., k])
         np.abs(off, out=off)
         off *= salience[:, k]
         total -= off
@@ -89,7 +91,8 @@ def polarization(positions: np.ndarray) -> float:
         return 0.0
     total = 0.0
     for k in range(positions.shape[1]):
-        centred = positions[:, k] - positions[:, k].mean()
+        column = positions[:, k]
+        centred = column - column.sum() / n
         total += float(np.square(centred, out=centred).sum())
     return float(np.sqrt(total / n))
 
@@ -112,17 +115,20 @@ def count_clusters(positions: np.ndarray, gap: float = 0.02, min_share: float = 
         labels = np.concatenate([[0], np.cumsum(np.diff(x) > gap)])
         sizes = np.bincount(labels)
     else:
-        # Count stakeholders per occupied cell, label the touching cells of the bounding box,
-        # then add up each label's counts: O(N) plus the grid, never a per-stakeholder lookup.
-        top = int(1 / gap)
-        cells = [np.minimum((positions[:, k] / gap).astype(int), top) for k in range(positions.shape[1])]
-        low = [int(c.min()) for c in cells]
-        shape = tuple(int(c.max()) - lo + 1 for c, lo in zip(cells, low, strict=True))
-        flat = np.ravel_multi_index([c - lo for c, lo in zip(cells, low, strict=True)], shape)
-        counts = np.bincount(flat, minlength=int(np.prod(shape)))
-        labelled, _ = ndimage.label(counts.reshape(shape) > 0, structure=np.ones((3,) * len(shape)))
+        # Count stakeholders per cell, label touching occupied cells, then add up each
+        # label's counts: O(N) plus the fixed grid, with no per-stakeholder lookup.
+        shape = (int(1 / gap) + 1,) * positions.shape[1]
+        cells = np.ravel_multi_index((positions / gap).astype(np.intp).T, shape, mode="clip")
+        counts = np.bincount(cells, minlength=np.prod(shape))
+        labelled, _ = ndimage.label(counts.reshape(shape) > 0, structure=_neighbours(len(shape)))
         sizes = np.bincount(labelled.ravel(), weights=counts)
     return int(np.sum(sizes >= max(1, min_share * n)))
+
+
+@cache
+def _neighbours(k: int) -> np.ndarray:
+    """Connectivity for :func:`count_clusters`: cells touching by a face, edge or corner."""
+    return np.ones((3,) * k, dtype=bool)
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:

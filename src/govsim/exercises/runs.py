@@ -1,19 +1,27 @@
-"""Seeded model runs the exercise checks compute their expected values from, cached per session.
+"""Seeded model runs the exercise checks compute their expected values from.
 
 Expected values are never typed in by hand (unless closed-form): a check runs the model with
 fixed seeds the first time it needs a value, so a recalibrated model gives updated answers.
+Runs are cached in memory and, for bundled protocols, on disk (``GOVSIM_CACHE_DIR``, default
+``~/.cache/govsim``) under a fingerprint of the package's code and data, so a restarted
+kernel does not redo them and any change to the model invalidates them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from govsim.model import GovernanceModel
 from govsim.protocols import Protocol
+
+PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def runs(
@@ -37,12 +45,51 @@ def _runs(
     scenario: str,
     settings: tuple[tuple[str, float], ...],
 ) -> pd.DataFrame:
+    path = _disk_path(protocol, seeds, scenario, settings)
+    if path is not None and path.exists():
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError):
+            pass  # a damaged cache file: recompute and overwrite it
     rows = []
     for seed in seeds:
         rule = protocol() if isinstance(protocol, type) else protocol
         model = GovernanceModel(scenario, protocol=rule, rng=seed, **dict(settings)).run()
         rows.append({"seed": seed, **model.summary()})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            table.to_parquet(partial)
+            partial.replace(path)
+        except OSError:
+            pass  # a read-only home: keep the in-memory cache only
+    return table
+
+
+def _disk_path(
+    protocol: str | type[Protocol], seeds: tuple[int, ...], scenario: str, settings: tuple
+) -> Path | None:
+    """Where a run table is cached, or None when it must not be (a learner's own class)."""
+    if isinstance(protocol, type):
+        if not protocol.__module__.startswith("govsim."):
+            return None
+        protocol = f"{protocol.__module__}.{protocol.__qualname__}"
+    key = repr((protocol, seeds, scenario, settings, fingerprint()))
+    root = Path(os.environ.get("GOVSIM_CACHE_DIR") or Path.home() / ".cache" / "govsim")
+    return root / "exercise-runs" / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.parquet"
+
+
+@cache
+def fingerprint() -> str:
+    """A hash of every Python and TOML file of the installed package."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def mean_of(
@@ -54,5 +101,5 @@ def mean_of(
 
 @cache
 def model(protocol: str, seed: int, scenario: str = "classroom") -> GovernanceModel:
-    """One finished seeded model (cached: do not modify it)."""
+    """One finished seeded model (cached in memory: do not modify it)."""
     return GovernanceModel(scenario, protocol=protocol, rng=seed).run()

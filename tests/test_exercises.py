@@ -1,0 +1,480 @@
+"""Exercises: every check accepts its reference answer and rejects plausible wrong ones,
+blanks report "not attempted", failures never reveal the expected value, and both the
+shipped notebooks (blank) and the generated solution notebooks run end to end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+from govsim import cli
+from govsim.exercises import (
+    EXERCISES,
+    ex1,
+    ex2,
+    ex3,
+    ex4,
+    ex5,
+    ex6,
+    ex7,
+    ex8,
+    make_solution_notebooks,
+    questions,
+)
+from govsim.exercises.checks import Numeric, Status, is_blank
+from govsim.exercises.functions import FunctionQuestion, ProtocolQuestion
+from govsim.exercises.notebooks import answer_cells, exercise_notebooks
+from govsim.exercises.rubric import Essay, SelfAssessment
+from govsim.exercises.runs import mean_of, runs
+from govsim.protocols import PROTOCOLS, BottomUp, Decision, Protocol
+
+QUESTIONS = questions()
+EXERCISE_DIR = Path(__file__).resolve().parents[1] / "exercises"
+CHECK_LINE = re.compile(r"^[✓✗○✎] (ex\d+\.q\d+): (Correct|Not yet|Not attempted yet|Answer recorded)\.", re.M)
+
+
+# ----------------------------------------------------------------- plausible wrong answers
+class Majority(ex4.TwoThirds):
+    def decide(self, table, y):
+        objecting = table.objecting(y)
+        n = int(table.attending.sum())
+        return Decision(n > 0 and 2 * (n - objecting.sum()) >= n, objecting, table.attending)
+
+
+class CountsMembers(ex4.TwoThirds):
+    def decide(self, table, y):
+        objecting = table.objecting(y)
+        n = int(table.members.sum())
+        return Decision(n > 0 and 3 * (n - objecting.sum()) >= 2 * n, objecting, table.attending)
+
+
+class StrictlyMore(ex4.TwoThirds):
+    def decide(self, table, y):
+        objecting = table.objecting(y)
+        n = int(table.attending.sum())
+        return Decision(n > 0 and 3 * (n - objecting.sum()) > 2 * n, objecting, table.attending)
+
+
+class AnyLoss(ex4.TwoThirds):
+    def decide(self, table, y):
+        objecting = table.attending & (table.gains(y) < 0)
+        n = int(table.attending.sum())
+        return Decision(n > 0 and 3 * (n - objecting.sum()) >= 2 * n, objecting, table.attending)
+
+
+class NotRegistered(ex4.TwoThirds):
+    """Decides right, but nobody registered it."""
+
+
+class NoBlock(ex7.BrokenRoughConsensus):
+    def decide(self, table, y):
+        objecting = table.objecting(y)
+        n = int(table.attending.sum())
+        adopted = n > 0 and objecting.sum() / n <= table.params.rho + 1e-12
+        return Decision(bool(adopted), objecting, table.attending)
+
+
+class StrictRho(ex7.BrokenRoughConsensus):
+    def decide(self, table, y):
+        objecting = table.objecting(y)
+        n = int(table.attending.sum())
+        if n == 0:
+            return Decision(False, objecting, table.attending)
+        att = np.bincount(table.group[table.attending], minlength=4)
+        obj = np.bincount(table.group[objecting], minlength=4)
+        adopted = objecting.sum() / n < table.params.rho and not np.any(obj * 2 > att)
+        return Decision(bool(adopted), objecting, table.attending)
+
+
+class Unchanged(ex7.BrokenRoughConsensus):
+    """Inherits the broken decide."""
+
+
+def sample_gini(values):
+    x = np.asarray(values, dtype=float)
+    n = len(x)
+    return (
+        0.0 if x.sum() == 0 or n < 2 else float(np.abs(x[:, None] - x).sum() / (2 * n * (n - 1) * x.mean()))
+    )
+
+
+def gini_without_two(values):
+    x = np.asarray(values, dtype=float)
+    return 0.0 if x.sum() == 0 else float(np.abs(x[:, None] - x).sum() / (len(x) ** 2 * x.mean()))
+
+
+def coefficient_of_variation(values):
+    x = np.asarray(values, dtype=float)
+    return 0.0 if x.sum() == 0 else float(x.std() / x.mean())
+
+
+def gini_assumes_sorted(values):
+    x = np.asarray(values, dtype=float)
+    n = len(x)
+    if x.sum() == 0:
+        return 0.0
+    return float(2 * np.sum(np.arange(1, n + 1) * x) / (n * x.sum()) - (n + 1) / n)
+
+
+def _rounds(protocol, seeds=ex6.SEEDS):
+    return runs(protocol, seeds)["mean_rounds"].to_numpy()
+
+
+LONG_NO_FIGURE = "I recommend bottom_up because everyone should be heard. " * 12
+LONG_NO_RULE = "Funding participation helps civil society attend 45 percent more often, I think. " * 10
+
+# qid -> functions returning plausible wrong answers (computed lazily: some need model runs)
+WRONG = {
+    "ex1.q1": [lambda: "b", lambda: "c", lambda: 0],
+    "ex1.q2": [lambda: "b", lambda: "c"],
+    "ex1.q3": [lambda: "government", lambda: "business", lambda: "technical"],
+    "ex1.q4": [
+        lambda: -ex1.q4.reference(),
+        lambda: mean_of("bottom_up", "mean_rounds", ex1.SEEDS),
+        lambda: str(ex1.q4.reference()),
+    ],
+    "ex2.q1": [
+        lambda: ex2.outcomes()["rounds"].mean(),
+        lambda: ex2.outcomes()["rounds"].sum(),
+        lambda: ex2.outcomes()["rounds"],
+    ],
+    "ex2.q2": [
+        lambda: ex2.outcomes()["gain_business"].mean(),
+        lambda: ex2.outcomes()["gain_civil_society"].sum(),
+        lambda: -ex2.outcomes()["gain_civil_society"].mean(),
+        lambda: round(ex2.outcomes()["gain_civil_society"].mean(), 2),
+    ],
+    "ex2.q3": [
+        lambda: ex2.outcomes().loc[ex2.outcomes()["gain_government"].idxmax(), "name"],
+        lambda: "Data flows",
+    ],
+    "ex3.q1": [lambda: 1.0, lambda: 0.05, lambda: "0.5", lambda: 1.5],
+    "ex3.q2": [lambda: False, lambda: "maybe", lambda: 1.0],
+    "ex3.q3": [lambda: "a", lambda: "c"],
+    "ex4.q1": [
+        lambda: Majority,
+        lambda: CountsMembers,
+        lambda: StrictlyMore,
+        lambda: AnyLoss,
+        lambda: NotRegistered,
+        lambda: BottomUp,
+        lambda: ex4.TwoThirds().decide,
+    ],
+    "ex4.q2": [lambda: "b", lambda: "c"],
+    "ex5.q1": [
+        lambda: sample_gini,
+        lambda: gini_without_two,
+        lambda: coefficient_of_variation,
+        lambda: gini_assumes_sorted,
+        lambda: 0.25,
+    ],
+    "ex5.q2": [
+        lambda: ex5.gini(ex5.participation("top_down")),
+        lambda: 0.0,
+        lambda: sample_gini(ex5.participation("bottom_up")),
+    ],
+    "ex5.q3": [lambda: "bottom_up", lambda: "consult_then_ratify"],
+    "ex6.q1": [
+        lambda: float(np.median(_rounds("bottom_up"))),
+        lambda: 5 * _rounds("bottom_up").mean(),  # rounds for the whole agenda, not per issue
+        lambda: _rounds("consult_then_ratify").mean(),
+    ],
+    "ex6.q2": [
+        lambda: 1.96 * _rounds("bottom_up").std() / np.sqrt(20),
+        lambda: 1.96 * _rounds("bottom_up").std(ddof=1),
+        lambda: _rounds("bottom_up").std(ddof=1) / np.sqrt(20),
+        lambda: 2.093 * _rounds("bottom_up").std(ddof=1) / np.sqrt(20),
+    ],
+    "ex6.q3": [lambda: 40, lambda: 20, lambda: 160],
+    "ex6.q4": [lambda: not ex6.q4.reference(), lambda: "maybe"],
+    "ex7.q1": [lambda: int(ex7.q1.reference()) - 1, lambda: str(int(ex7.q1.reference()) + 4)],
+    "ex7.q2": [
+        lambda: ex7.BrokenRoughConsensus,
+        lambda: NoBlock,
+        lambda: StrictRho,
+        lambda: Unchanged,
+        lambda: "FixedRoughConsensus",
+    ],
+    "ex7.q3": [lambda: not ex7.q3.reference(), lambda: 3],
+    "ex8.q1": [lambda: "bottom_up is better.", lambda: LONG_NO_FIGURE, lambda: LONG_NO_RULE, lambda: 42],
+    "ex8.q2": [
+        lambda: {"recommendation": 2, "evidence": 1},
+        lambda: dict(ex8.q2.reference(), limits=3),
+        lambda: "9/10",
+    ],
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def run_cache(tmp_path_factory):
+    """One fresh on-disk run cache for this module, shared with the notebook kernels it starts."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOVSIM_CACHE_DIR", str(tmp_path_factory.mktemp("govsim-cache")))
+        yield
+
+
+@pytest.fixture
+def registered(monkeypatch):
+    """Register the reference protocols for one test, and remove them afterwards."""
+    monkeypatch.setitem(PROTOCOLS, ex4.TwoThirds.name, ex4.TwoThirds)
+
+
+def test_every_question_has_wrong_answers_hints_and_a_solution():
+    assert list(WRONG) == list(QUESTIONS)
+    for qid, q in QUESTIONS.items():
+        assert len(WRONG[qid]) >= 2, qid
+        assert q.hints and all(h.strip() for h in q.hints), qid
+        assert q.explanation.strip(), qid
+        compile(q.solution_code, qid, "exec")
+    assert len(EXERCISES) >= 8
+
+
+@pytest.mark.parametrize("qid", list(QUESTIONS))
+def test_reference_answer_passes(qid, registered, capsys):
+    result = QUESTIONS[qid].check(QUESTIONS[qid].reference())
+    assert result, result.line
+    expected = Status.ATTEMPTED if isinstance(QUESTIONS[qid], Essay | SelfAssessment) else Status.CORRECT
+    assert result.status is expected
+    assert result.line in capsys.readouterr().out
+
+
+def _secrets(q) -> list[str]:
+    """Regexes for the expected value as a failure message might spell it."""
+    if isinstance(q, Numeric):
+        y = q.reference()
+        forms = {repr(y), f"{y:.6g}", f"{y:.4f}", f"{y:.3f}", f"{y:.2f}", f"{y:g}"}
+        return [rf"(?<![\d.]){re.escape(f)}(?![\d])" for f in forms if len(f.strip("-0.")) >= 1]
+    if isinstance(q, FunctionQuestion):
+        values = {f"{q.reference()(*c.args):.6g}" for c in q.cases}
+        return [rf"(?<![\d.]){re.escape(v)}(?![\d])" for v in values if len(v) >= 3]
+    if isinstance(q, ProtocolQuestion):
+        return [r"\bTrue\b", r"\bFalse\b"]
+    if isinstance(q, Essay):
+        return [re.escape(q.reference()[:40])]
+    if isinstance(q, SelfAssessment):
+        return []
+    key = q.expected()
+    label = q.options()[key]
+    quoted = rf"['\"]{re.escape(key)}['\"]" if len(key) == 1 else rf"(?<!\w){re.escape(key)}(?!\w)"
+    return [quoted, re.escape(label)] + ([r"\bTrue\b", r"\bFalse\b"] if q.kind == "yes/no" else [])
+
+
+@pytest.mark.parametrize("qid", list(QUESTIONS))
+def test_wrong_answers_fail_without_revealing_the_answer(qid, registered, capsys):
+    q = QUESTIONS[qid]
+    for make in WRONG[qid]:
+        answer = make()
+        result = q.check(answer)
+        assert not result, f"{qid} accepted the wrong answer {answer!r}"
+        assert result.status is Status.INCORRECT, result.line
+        assert result.message, qid
+        if "is not one of the options" in result.message:
+            assert all(repr(k) in result.message for k in q.options()), result.message
+            continue
+        if q.kind == "yes/no" and "True or False" in result.message:
+            continue  # names both options, so reveals neither
+        for secret in _secrets(q):
+            assert not re.search(secret, result.message), f"{qid}: {result.message!r} reveals {secret}"
+
+
+def _template_function(values):
+    raise NotImplementedError("replace this line with your metric")
+
+
+class _TemplateRule(Protocol):
+    name = "two_thirds"
+
+    def decide(self, table, y):
+        raise NotImplementedError("replace this line with your rule")
+
+
+class _TemplateFix(ex7.BrokenRoughConsensus):
+    def decide(self, table, y):
+        raise NotImplementedError("copy the broken decide here and fix it")
+
+
+@pytest.mark.parametrize("qid", list(QUESTIONS))
+def test_blanks_are_not_attempted(qid, capsys):
+    q = QUESTIONS[qid]
+    blanks = [None, ..., "...", NotImplemented, "", "   "]
+    if isinstance(q, FunctionQuestion):
+        blanks.append(_template_function)
+    if isinstance(q, ProtocolQuestion):
+        blanks.append(_TemplateFix if qid.startswith("ex7") else _TemplateRule)
+    if isinstance(q, SelfAssessment):
+        blanks.append(dict.fromkeys(ex8.CRITERIA, ...))
+    for blank in blanks:
+        result = q.check(blank)
+        assert result.status is Status.NOT_ATTEMPTED, (qid, blank, result.line)
+        assert not result
+        assert "Not attempted yet" in capsys.readouterr().out
+
+
+def test_blank_detection_and_result_truthiness():
+    assert all(is_blank(b) for b in (None, ..., "...", " … ", NotImplemented, ""))
+    assert not any(is_blank(b) for b in (0, 0.0, False, "0", [], "a"))
+    result = ex6.q3.check(80)
+    assert result and result.correct and result.line.startswith("✓ ex6.q3: Correct.")
+    assert not ex6.q3.check(81)
+
+
+def test_hints_step_through_and_solutions_print(capsys):
+    q = ex5.q1
+    q.hint()
+    q.hint()
+    q.hint()  # stays on the last hint
+    out = capsys.readouterr().out
+    assert out.count("Hint 1 of 2") == 1 and out.count("Hint 2 of 2") == 2
+    with pytest.raises(ValueError, match="hint number=9 is out of range"):
+        q.hint(9)
+    q.solution()
+    assert "def gini(values)" in capsys.readouterr().out
+
+
+def test_numeric_feedback_names_the_kind_of_mistake(capsys):
+    assert "wrong sign" in ex2.q2.check(-ex2.q2.reference()).message
+    assert "simple factor" in ex2.q2.check(5 * ex2.q2.reference()).message
+    assert "Wrong type" in ex2.q2.check("0.1").message
+    assert "Wrong type" in ex2.q2.check([0.1, 0.2]).message
+    assert "NaN" in ex2.q2.check(float("nan")).message
+    assert "whole number" in ex2.q1.check(2.5).message
+    assert "between 0 and 1" in ex3.q1.check(-0.2).message
+    assert ex2.q2.check(np.float64(ex2.q2.reference()))  # numpy scalars are numbers too
+    assert ex2.q1.check(np.array([ex2.q1.reference()]))
+
+
+def test_ex3_accepts_any_sign_change_within_tolerance(capsys):
+    c = ex3.q1.reference()
+    assert ex3.civil_gain(c - 1 / 128) <= 0 < ex3.civil_gain(c + 1 / 128)  # the final bracket
+    assert ex3.q1.check(c + 0.04)
+    assert not ex3.q1.check(min(1.0, c + 0.3))
+
+
+def test_reference_rules_agree_with_the_package_rules():
+    """The fixed bug-hunt rule is rough consensus again; the broken one differs on a case."""
+    for case in ex7.cases():
+        fixed = ex7.FixedRoughConsensus().decide(case.table, case.y)
+        assert fixed.adopted == BottomUp().decide(case.table, case.y).adopted, case.description
+    broken = [ex7.BrokenRoughConsensus().decide(c.table, c.y).adopted for c in ex7.cases()]
+    fixed = [ex7.FixedRoughConsensus().decide(c.table, c.y).adopted for c in ex7.cases()]
+    assert broken != fixed
+    assert ex5.gini([0, 0, 0, 1]) == pytest.approx(0.75) and ex5.gini([1, 2, 3, 4]) == pytest.approx(0.25)
+
+
+# ----------------------------------------------------------------- notebooks
+NOTEBOOKS = exercise_notebooks(EXERCISE_DIR)
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_shape(path):
+    nb = _read(path)
+    meta = nb.metadata["govsim"]
+    assert isinstance(meta["exercise_minutes"], int) and 10 <= meta["exercise_minutes"] <= 20
+    first = nb.cells[0].source
+    assert f"**Time:** {meta['exercise_minutes']} min" in first
+    assert meta["objectives"] and all(o in first for o in meta["objectives"])
+    name = meta["exercise"]
+    own = [qid for qid in QUESTIONS if qid.split(".")[0] == name]
+    assert sorted(qid for _, qid in answer_cells(nb)) == sorted(own)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for qid in own:
+        assert code.count(f"{qid}.check(") == 1, qid
+        assert QUESTIONS[qid].text in markdown, f"{qid}: the notebook states a different question"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, "strip outputs before committing"
+
+
+def test_every_exercise_has_a_notebook():
+    assert sorted(nbformat.read(p, 4).metadata["govsim"]["exercise"] for p in NOTEBOOKS) == sorted(EXERCISES)
+
+
+def _execute(path: Path, cwd: Path):
+    nb = _read(path)
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+    ).execute()
+    text = "\n".join(
+        o.get("text", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "stream"
+    )
+    return CHECK_LINE.findall(text)
+
+
+def _execute_all(paths, cwd):
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(paths, pool.map(lambda p: _execute(p, cwd), paths), strict=True))
+
+
+def _run_in_process(path: Path) -> str:
+    """Run a notebook's code cells in order in a fresh namespace here; return what they print.
+
+    The shipped notebooks also run in a real kernel under nbval (pytest's testpaths); this
+    run checks what they print without paying for eight more kernel start-ups.
+    """
+    namespace: dict = {"__name__": "__main__"}
+    out = io.StringIO()
+    saved = dict(PROTOCOLS)  # the ex4 template registers itself
+    try:
+        with contextlib.redirect_stdout(out):
+            for i, cell in enumerate(_read(path).cells):
+                if cell.cell_type == "code":
+                    exec(compile(cell.source, f"{path.name}, cell {i}", "exec"), namespace)
+    finally:
+        PROTOCOLS.clear()
+        PROTOCOLS.update(saved)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_shipped_notebooks_run_and_report_not_attempted(path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    lines = CHECK_LINE.findall(_run_in_process(path))
+    name = _read(path).metadata["govsim"]["exercise"]
+    assert [qid for qid, _ in lines] == [qid for qid in QUESTIONS if qid.split(".")[0] == name]
+    assert {status for _, status in lines} == {"Not attempted yet"}
+
+
+@pytest.mark.slow
+def test_solution_notebooks_run_with_every_check_passing(tmp_path):
+    written = make_solution_notebooks(tmp_path / "solutions", source=EXERCISE_DIR)
+    assert sorted(p.name for p in written) == sorted(p.name for p in NOTEBOOKS)
+    seen = []
+    for path, lines in _execute_all(written, tmp_path).items():
+        assert lines, path.name
+        for qid, status in lines:
+            assert status in ("Correct", "Answer recorded"), f"{path.name}: {qid} {status}"
+            seen.append(qid)
+    assert sorted(seen) == sorted(QUESTIONS)
+
+
+def test_solutions_command(tmp_path, capsys):
+    assert cli.main(["solutions", str(tmp_path / "out")]) == 0
+    written = sorted((tmp_path / "out").glob("*.ipynb"))
+    assert len(written) == len(NOTEBOOKS)
+    nb = _read(written[0])
+    assert nb.metadata["govsim"]["solutions"] is True
+    filled = [nb.cells[i].source for i, _ in answer_cells(nb)]
+    assert all("..." not in s for s in filled)
+    assert cli.main(["solutions", str(tmp_path / "x"), "--source", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "source=" in err[0]
+    assert cli.main(["solutions", str(EXERCISE_DIR)]) == 2
+    assert "exercises folder itself" in capsys.readouterr().err

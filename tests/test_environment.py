@@ -81,11 +81,8 @@ def test_python_version_agrees_with_requires_python(pyproject, env):
     assert requires.contains(lowest + ".0"), f"python{spec} allows versions pyproject rejects ({requires})"
 
 
-@pytest.mark.xfail(
-    reason="lead: environment.yml says 'python>=3.12'; repo2docker only reads 'python=3.12' and "
-    "otherwise builds on its default (older) Python, so Binder fails. Remove this mark once fixed.",
-)
 def test_binder_reads_an_exact_python_version(env):
+    """repo2docker (Binder) only picks a Python from an exact 'python=X.Y' line."""
     assert re.fullmatch(r"=+\d+\.\d+(\.\*)?", _conda_specs(env)["python"])
 
 

@@ -5,6 +5,7 @@ Nothing here touches a model; the model's data collector calls these, and so can
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import numpy as np
@@ -119,9 +120,10 @@ def count_clusters(positions: np.ndarray, gap: float = 0.02, min_share: float = 
         # label's counts: O(N) plus the fixed grid, with no per-stakeholder lookup.
         shape = (int(1 / gap) + 1,) * positions.shape[1]
         cells = np.ravel_multi_index((positions / gap).astype(np.intp).T, shape, mode="clip")
-        counts = np.bincount(cells, minlength=np.prod(shape))
+        counts = np.bincount(cells, minlength=math.prod(shape))
         labelled, _ = ndimage.label(counts.reshape(shape) > 0, structure=_neighbours(len(shape)))
-        sizes = np.bincount(labelled.ravel(), weights=counts)
+        occupied = np.flatnonzero(counts)
+        sizes = np.bincount(labelled.reshape(-1)[occupied], weights=counts[occupied])
     return int(np.sum(sizes >= max(1, min_share * n)))
 
 

@@ -370,6 +370,20 @@ def test_reference_rules_agree_with_the_package_rules():
     assert ex5.gini([0, 0, 0, 1]) == pytest.approx(0.75) and ex5.gini([1, 2, 3, 4]) == pytest.approx(0.25)
 
 
+def test_run_cache_is_on_disk_for_package_rules_only(tmp_path, monkeypatch):
+    from govsim.exercises import runs as cache
+
+    monkeypatch.setenv("GOVSIM_CACHE_DIR", str(tmp_path))
+    path = cache._disk_path("bottom_up", (0,), "classroom", ())
+    assert path is not None and tmp_path in path.parents
+    assert cache._disk_path(ex7.BrokenRoughConsensus, (0,), "classroom", ()) is not None
+    assert cache._disk_path(Majority, (0,), "classroom", ()) is None  # a learner's own class
+    fresh = cache._runs.__wrapped__("top_down", (7,), "classroom", ())
+    assert path.parent.exists() and len(list(path.parent.glob("*.parquet"))) == 1
+    again = cache._runs.__wrapped__("top_down", (7,), "classroom", ())
+    assert fresh.equals(again)
+
+
 # ----------------------------------------------------------------- notebooks
 NOTEBOOKS = exercise_notebooks(EXERCISE_DIR)
 

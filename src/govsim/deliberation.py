@@ -53,7 +53,8 @@ def add_scaled(x: np.ndarray, w: np.ndarray, d: np.ndarray) -> None:
     """x_nk += w_n d_nk in place, one dimension at a time (numpy broadcasts (N, 1) against
     (N, K) with an inner loop of length K, which is slow for K = 2)."""
     for k in range(x.shape[1]):
-        x[:, k] += w * d[:, k]
+        column = x[:, k]  # a view: updated in place
+        column += w * d[:, k]
 
 
 def random_pairs(members: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -176,6 +177,16 @@ def test_python_object_validates_like_the_file():
         Experiment(protocol="bottomup")
     with pytest.raises(ValueError, match="unknown scenario"):
         Experiment(scenario="clasroom")
+
+
+def test_missing_dask_gives_one_line_error_and_writes_nothing(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the dask extra were not installed
+    path = tmp_path / "tiny.toml"
+    path.write_text(GOOD)
+    assert cli.main(["sweep", str(path), "--out", str(tmp_path / "r"), "--backend", "dask", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "pip install 'govsim[dask]'" in err
+    assert not (tmp_path / "r").exists()
 
 
 def _factor(name, **kw):

@@ -76,7 +76,7 @@ def _processes(config: RunConfig, chunks: list[list[RunSpec]], workers: int) -> 
         yield from parallel(delayed(run_chunk)(config, chunk) for chunk in chunks)
 
 
-def _import_distributed():
+def import_distributed():
     try:
         import distributed
     except ImportError:
@@ -95,7 +95,7 @@ def _dask(
     scheduler: str | None,
     client: Any,
 ) -> Iterator[ChunkResult | BaseException]:
-    distributed = _import_distributed()
+    distributed = import_distributed()
     cluster = None
     own_client = client is None
     if own_client:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from govsim.params import check_names
 from govsim.scenarios import load_scenario
-from govsim.sweep.backends import Backend, chunk_size, chunked, default_workers, execute
+from govsim.sweep.backends import Backend, chunk_size, chunked, default_workers, execute, import_distributed
 from govsim.sweep.designs import design_points
 from govsim.sweep.experiment import Experiment, load_experiment
 from govsim.sweep.runner import FAILED, ChunkResult, RunConfig
@@ -79,6 +79,8 @@ def run_sweep(
     before anything is written. ``on_chunk`` is called after each chunk is stored.
     """
     store = Store(out)
+    if resume and store.manifest() is None:
+        raise ValueError(f"--resume: {store.path} holds no results to resume")
     if experiment is None:
         if not resume:
             raise ValueError("give an experiment file, or --resume to continue the one stored in --out")
@@ -86,13 +88,13 @@ def run_sweep(
     elif not isinstance(experiment, Experiment):
         experiment = load_experiment(experiment)
     kind = _backend(backend)
+    if kind is Backend.DASK and client is None:
+        import_distributed()  # fail before writing anything when the extra is missing
     workers = default_workers() if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers={workers!r} must be a whole number >= 1")
     if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1):
         raise ValueError(f"chunk={chunk!r} must be a whole number >= 1")
-    if resume and store.manifest() is None:
-        raise ValueError(f"--resume: {store.path} holds no results to resume")
     store.check(experiment, overwrite=overwrite)
     config = run_config(experiment)
     specs = plan(experiment)
@@ -132,7 +134,7 @@ def _store_all(
                 bar.write(f"govsim sweep: a chunk was lost ({type(result).__name__}); run again to resume")
                 continue
             store.write(result)
-            n, bad = len(result.runs), int((result.runs["status"] == FAILED).sum())
+            n, bad = len(result.runs), sum(row["status"] == FAILED for row in result.runs)
             ran, failed = ran + n, failed + bad
             bar.update(n)
             bar.set_postfix(failed=failed, refresh=False)

@@ -37,7 +37,10 @@ class RunConfig:
 
 @dataclass
 class ChunkResult:
-    runs: pd.DataFrame
+    """The rows of the runs table (dicts: ints stay ints, a failed run simply lacks the metrics)
+    and the per-round table of one chunk."""
+
+    runs: list[dict[str, Any]]
     rounds: pd.DataFrame | None
 
 
@@ -99,5 +102,4 @@ def run_chunk(config: RunConfig, specs: list[RunSpec]) -> ChunkResult:
         rows.append(row)
         if rounds is not None:
             series.append(rounds)
-    runs = pd.DataFrame(rows)
-    return ChunkResult(runs, pd.concat(series, ignore_index=True) if series else None)
+    return ChunkResult(rows, pd.concat(series, ignore_index=True) if series else None)

@@ -200,7 +200,8 @@ class Store:
         if chunk.rounds is not None and len(chunk.rounds):
             table = pa.Table.from_pandas(chunk.rounds, preserve_index=False)
             _atomic_write(self.path / "rounds" / name, lambda h: pq.write_table(table, h))
-        runs = pa.Table.from_pandas(chunk.runs, preserve_index=False)
+        columns = list(dict.fromkeys(key for row in chunk.runs for key in row))
+        runs = pa.Table.from_pylist([{key: row.get(key) for key in columns} for row in chunk.runs])
         _atomic_write(self.path / "runs" / name, lambda h: pq.write_table(runs, h))
         return number
 
@@ -208,10 +209,25 @@ class Store:
         folder = self.path / table
         return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
 
+    def _runs_table(self) -> pa.Table:
+        """Every stored row as one Arrow table, in the order written, with its part number.
+
+        Parts are joined in Arrow, where an integer column with gaps (the metrics of a failed
+        run) stays integer; pandas sees it as int64 again once the gaps are retried away.
+        """
+        tables = []
+        for path in self._parts("runs"):
+            table = pq.read_table(path)
+            tables.append(
+                table.append_column("part", pa.array([_part_number(path)] * len(table), pa.int64()))
+            )
+        if not tables:
+            return pa.table({c: pa.array([], pa.string()) for c in ID_COLUMNS})
+        return pa.concat_tables(tables, promote_options="default")
+
     def raw_runs(self) -> pd.DataFrame:
         """Every stored row, in the order written, with the part number it came from."""
-        frames = [pq.read_table(p).to_pandas().assign(part=_part_number(p)) for p in self._parts("runs")]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*ID_COLUMNS, "part"])
+        return self._runs_table().to_pandas()
 
     def done(self) -> set[str]:
         """Run ids stored with status ok (what a resume skips)."""
@@ -223,11 +239,14 @@ class Store:
 
     def runs(self) -> pd.DataFrame:
         """The runs table: the latest row of every run, sorted by run id."""
-        raw = self.raw_runs()
-        latest = raw.drop_duplicates("run_id", keep="last").drop(columns="part")
-        middle = [c for c in latest.columns if c not in ID_COLUMNS + TAIL_COLUMNS]
-        ordered = [c for c in ID_COLUMNS if c in latest] + middle + [c for c in TAIL_COLUMNS if c in latest]
-        return latest[ordered].sort_values("run_id").reset_index(drop=True)
+        table = self._runs_table()
+        ids = table.column("run_id").to_pandas()
+        latest = ids.drop_duplicates(keep="last").sort_values(kind="stable")
+        frame = table.take(pa.array(latest.index.to_numpy())).to_pandas()
+        frame = frame.drop(columns="part", errors="ignore")
+        middle = [c for c in frame.columns if c not in ID_COLUMNS + TAIL_COLUMNS]
+        ordered = [c for c in ID_COLUMNS if c in frame] + middle + [c for c in TAIL_COLUMNS if c in frame]
+        return frame[ordered].reset_index(drop=True)
 
     def rounds(self) -> pd.DataFrame:
         """The per-round table of the runs that finished (empty when the experiment kept none)."""

@@ -1,0 +1,93 @@
+"""The same experiment gives the same runs table on every backend, and survives a lost Dask worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pandas as pd
+import pytest
+
+from govsim.sweep import Experiment, Factor, load_rounds, load_runs, run_sweep
+
+TINY = Experiment(
+    scenario="classroom",
+    factors=(Factor("support", levels=(0.0, 0.6)), Factor("protocol", levels=("top_down", "bottom_up"))),
+    fixed={"max_rounds": 6},
+    replicates=3,
+    seed=11,
+    rounds=True,
+)
+
+
+def _comparable(runs: pd.DataFrame) -> pd.DataFrame:
+    """Everything but the wall time, which is the only thing allowed to differ."""
+    return runs.drop(columns="wall_time").sort_values("run_id").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    out = tmp_path_factory.mktemp("serial")
+    result = run_sweep(TINY, out, backend="serial", quiet=True, chunk=5)
+    assert (result.planned, result.ran, result.failed, result.missing) == (12, 12, 0, 0)
+    return _comparable(load_runs(out)), load_rounds(out)
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def test_reference_is_complete_and_ordered(reference):
+    runs, rounds = reference
+    assert list(runs["run_id"]) == sorted(runs["run_id"]) and runs["run_id"].is_unique
+    assert (runs["status"] == "ok").all()
+    assert set(rounds["run_id"]) == set(runs["run_id"])
+    assert runs.groupby("protocol").size().to_dict() == {"bottom_up": 6, "top_down": 6}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_processes_match_serial(reference, workers, tmp_path):
+    run_sweep(TINY, tmp_path, backend="processes", workers=workers, quiet=True, chunk=2)
+    pd.testing.assert_frame_equal(_comparable(load_runs(tmp_path)), reference[0])
+    pd.testing.assert_frame_equal(load_rounds(tmp_path), reference[1])
+
+
+def test_chunking_does_not_change_results(reference, tmp_path):
+    run_sweep(TINY, tmp_path, backend="serial", quiet=True, chunk=1)
+    pd.testing.assert_frame_equal(_comparable(load_runs(tmp_path)), reference[0])
+
+
+@pytest.mark.slow
+def test_dask_matches_serial(reference, dask_client, tmp_path):
+    address = dask_client.scheduler.address  # as given by --scheduler tcp://...
+    run_sweep(TINY, tmp_path, backend="dask", scheduler=address, quiet=True, chunk=2)
+    pd.testing.assert_frame_equal(_comparable(load_runs(tmp_path)), reference[0])
+    pd.testing.assert_frame_equal(load_rounds(tmp_path), reference[1])
+
+
+@pytest.mark.slow
+def test_sweep_completes_when_a_dask_worker_is_killed(reference, dask_client, tmp_path):
+    killed = []
+
+    def kill_one_worker(_chunk):
+        if not killed:
+            pids = sorted(dask_client.run(os.getpid).values())
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(pids[0])
+
+    result = run_sweep(
+        TINY, tmp_path, backend="dask", client=dask_client, quiet=True, chunk=1, on_chunk=kill_one_worker
+    )
+    assert killed
+    assert result.missing == 0 and result.failed == 0
+    runs = load_runs(tmp_path)
+    assert runs["run_id"].is_unique and len(runs) == 12
+    pd.testing.assert_frame_equal(_comparable(runs), reference[0])

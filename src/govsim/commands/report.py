@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from govsim.sweep.analysis import STANDARD_METRICS, sobol_indices, summarize, varied_factors
+from govsim.sweep.analysis import STANDARD_METRICS, sobol_indices, summarize
 from govsim.sweep.factors import PROTOCOL, DesignKind
 from govsim.sweep.store import Store, load_runs
 
@@ -47,7 +47,7 @@ def table_text(summary: pd.DataFrame, metrics: list[str]) -> str:
     return shown.to_string(index=False)
 
 
-def write_plots(runs: pd.DataFrame, metrics: list[str], folder: Path) -> list[Path]:
+def write_plots(runs: pd.DataFrame, factors: list[str], metrics: list[str], folder: Path) -> list[Path]:
     """One figure per numeric factor (a panel per metric) and a heatmap per pair of factors."""
     import matplotlib
 
@@ -57,7 +57,7 @@ def write_plots(runs: pd.DataFrame, metrics: list[str], folder: Path) -> list[Pa
     from govsim.sweep.plots import plot_factor, plot_heatmap
 
     folder.mkdir(parents=True, exist_ok=True)
-    numeric = [f for f in varied_factors(runs) if f != PROTOCOL]
+    numeric = [f for f in factors if f != PROTOCOL and runs[f].nunique() > 1]
     written = []
     for factor in numeric:
         fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.6), squeeze=False)
@@ -101,6 +101,6 @@ def main(args: argparse.Namespace) -> int:
             print(f"  (not available: {exc})")
     if not args.no_plots:
         folder = Path(args.plots) if args.plots else Path(args.results) / "plots"
-        for path in write_plots(runs, metrics, folder):
+        for path in write_plots(runs, experiment.varied, metrics, folder):
             print(f"wrote {path}")
     return 0

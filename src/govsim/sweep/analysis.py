@@ -97,6 +97,8 @@ def sobol_indices(runs: pd.DataFrame, experiment: Experiment, metric: str, seed:
                 f"Sobol indices of {metric!r} need every point with a value ({y.notna().sum()} of {expected}); "
                 "resume the sweep or choose another metric"
             )
+        if np.ptp(y.to_numpy()) == 0:
+            raise ValueError(f"{metric!r} does not vary over the design: there is no variance to attribute")
         result = sobol.analyze(problem, y.to_numpy(), calc_second_order=False, seed=seed)
         labels = dict(zip(crossed, combo if isinstance(combo, tuple) else (combo,), strict=True))
         for i, name in enumerate(problem["names"]):

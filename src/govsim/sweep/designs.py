@@ -53,11 +53,11 @@ def _levels(factor: Factor) -> tuple[Any, ...]:
     if factor.levels is not None:
         return factor.levels
     values = np.linspace(factor.low, factor.high, factor.count)
-    return tuple(_as_kind(factor, v) for v in values)
+    return tuple(_as_kind(factor.kind, v) for v in values)
 
 
-def _as_kind(factor: Factor, value: float) -> Any:
-    return int(np.rint(value)) if factor.kind is int else float(value)
+def _as_kind(kind: type, value: float) -> Any:
+    return int(np.rint(value)) if kind is int else float(value)
 
 
 def _base(experiment: Experiment, sampled: list[Factor]) -> list[dict[str, Any]]:
@@ -70,9 +70,12 @@ def _base(experiment: Experiment, sampled: list[Factor]) -> list[dict[str, Any]]
             return [dict(p) for p in experiment.design.points]
         case DesignKind.LHS | DesignKind.SOBOL | DesignKind.SALTELLI:
             unit = unit_sample(kind, len(sampled), experiment.design.samples, experiment.seed)
+            low = np.array([f.low for f in sampled])
+            values = low + unit * (np.array([f.high for f in sampled]) - low)
+            kinds = [f.kind for f in sampled]
             return [
-                {f.name: _as_kind(f, f.low + u * (f.high - f.low)) for f, u in zip(sampled, row, strict=True)}
-                for row in unit
+                {f.name: _as_kind(k, v) for f, k, v in zip(sampled, kinds, row, strict=True)}
+                for row in values
             ]
         case _:
             raise ValueError(f"design kind {kind!r} is not handled")

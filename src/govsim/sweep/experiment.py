@@ -73,14 +73,15 @@ def _whole(value: Any, low: int, where: str, high: int | None = None) -> int:
 class Experiment:
     """A parameter sweep over one scenario (validated on creation; see the module docstring).
 
-    ``steps=None`` runs every model to the end of its agenda; ``rounds=True`` also keeps the
+    ``factors`` and ``design`` may also be given as in the TOML file (a dict of factors,
+    a dict for the design). ``steps=None`` runs every model to the end of its agenda; ``rounds=True`` also keeps the
     per-round series; ``common_random_numbers=True`` gives replicate r the same random stream
     at every design point, so differences between points are not sampling noise.
     """
 
     scenario: str = "classroom"
-    factors: tuple[Factor, ...] = ()
-    design: Design = field(default_factory=Design)
+    factors: tuple[Factor, ...] | Mapping[str, Any] = ()
+    design: Design | Mapping[str, Any] = field(default_factory=Design)
     fixed: Mapping[str, float] = field(default_factory=dict)
     protocol: str | None = None
     replicates: int = 1
@@ -92,7 +93,13 @@ class Experiment:
     description: str = ""
 
     def __post_init__(self) -> None:
+        if isinstance(self.factors, Mapping):  # {"rho": [0.1, 0.2]} as in the TOML file
+            object.__setattr__(
+                self, "factors", tuple(Factor.parse(str(k), v) for k, v in self.factors.items())
+            )
         object.__setattr__(self, "factors", tuple(self.factors))
+        if isinstance(self.design, Mapping):  # {"kind": "lhs", "samples": 16}
+            object.__setattr__(self, "design", Design.parse(self.design))
         _whole(self.replicates, 1, "replicates")
         _whole(self.seed, 0, "seed", 2**63 - 1)
         if self.steps is not None:

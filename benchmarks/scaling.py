@@ -42,6 +42,7 @@ from idiomatic_mesa import DeliberationModel
 SIZES = (100, 1_000, 10_000, 100_000)
 BASE = 40  # stakeholders in the classroom scenario at population_scale = 1
 MU = 0.3
+SWEEP_PAIRS = 20_000  # a timed batch holds at least this many stakeholder-sweeps
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -117,11 +118,17 @@ def numpy_floor(columns: list[np.ndarray], confidence: np.ndarray, rng: np.rando
 
 def deliberation(n: int, repeats: int, mesa_repeats: int) -> dict[str, float]:
     """Per pair interaction: govsim (random_pairs + exchange on the model's own arrays), the
-    numpy floor and idiomatic Mesa, timed in turn within each repeat (positions reset untimed)."""
+    numpy floor and idiomatic Mesa, timed in turn within each repeat (positions reset untimed).
+
+    Each timed sample is a batch of ``sweeps`` consecutive sweeps (every stakeholder meets one
+    random partner per sweep), so that a sample lasts about a millisecond or more at every N:
+    this measures throughput, not the latency of one cold call.
+    """
     model = build(n)
     x0 = model.positions.copy()
     confidence = model.confidence
-    pairs = n // 2
+    sweeps = max(1, SWEEP_PAIRS // n)
+    pairs = sweeps * (n // 2)
     govsim_rng, floor_rng = np.random.default_rng(1), np.random.default_rng(1)
     idiomatic = DeliberationModel(x0.tolist(), confidence.tolist(), mu=MU, rng=1)
     everyone = np.arange(n)
@@ -129,15 +136,26 @@ def deliberation(n: int, repeats: int, mesa_repeats: int) -> dict[str, float]:
     for r in range(repeats):
         positions = x0.copy()
 
-        def govsim_step(positions=positions):
-            a, b = random_pairs(everyone, govsim_rng)
-            exchange(positions, confidence, MU, a, b)
+        def govsim_sweeps(positions=positions):
+            for _ in range(sweeps):
+                a, b = random_pairs(everyone, govsim_rng)
+                exchange(positions, confidence, MU, a, b)
 
-        t_gov.append(timed(govsim_step))
+        t_gov.append(timed(govsim_sweeps))
         columns = [np.ascontiguousarray(x0[:, k]) for k in range(x0.shape[1])]
-        t_floor.append(timed(lambda columns=columns: numpy_floor(columns, confidence, floor_rng)))
+
+        def floor_sweeps(columns=columns):
+            for _ in range(sweeps):
+                numpy_floor(columns, confidence, floor_rng)
+
+        t_floor.append(timed(floor_sweeps))
         if r < mesa_repeats:
-            t_mesa.append(timed(idiomatic.step))
+
+            def mesa_sweeps():
+                for _ in range(sweeps):
+                    idiomatic.step()
+
+            t_mesa.append(timed(mesa_sweeps))
     return {
         "govsim_ns": statistics.median(t_gov) / pairs * 1e9,
         "floor_ns": statistics.median(t_floor) / pairs * 1e9,
@@ -199,7 +217,7 @@ def memory(n: int, trace: bool) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
-    parser.add_argument("--repeats", type=int, default=31, help="repeats of the deliberation timings")
+    parser.add_argument("--repeats", type=int, default=41, help="repeats of the deliberation timings")
     parser.add_argument("--rounds", type=int, default=30, help="rounds timed at each N")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory subprocesses")
     parser.add_argument("--no-trace", action="store_true", help="memory: max RSS only, no tracemalloc")
@@ -224,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         row = {"n": n}
         row["build_s"] = construction(n, repeats=3 if big else 5)
         row["round_ms"] = full_round(n, args.rounds) * 1e3
-        row.update(deliberation(n, args.repeats, mesa_repeats=5 if big else 11))
+        row.update(deliberation(n, args.repeats, mesa_repeats=5 if big else 21))
         row["vs_mesa"] = row["mesa_ns"] / row["govsim_ns"]
         row["vs_floor"] = row["govsim_ns"] / row["floor_ns"]
         if not args.no_memory:

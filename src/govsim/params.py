@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass, field, fields, replace
+from functools import cache
 from typing import Any
 
 
@@ -174,6 +175,7 @@ class Parameters:
         return {s.name: getattr(self, s.name) for s in parameter_specs()}
 
 
+@cache
 def declared_specs(cls: type) -> tuple[ParamSpec, ...]:
     """The :func:`declare`-d fields of a dataclass, in order, as :class:`ParamSpec`."""
     return tuple(ParamSpec(name=f.name, default=f.default, **f.metadata) for f in fields(cls) if f.metadata)
@@ -185,6 +187,7 @@ def check_declared(instance: Any) -> None:
         object.__setattr__(instance, spec.name, spec.check(getattr(instance, spec.name)))
 
 
+@cache
 def parameter_specs() -> tuple[ParamSpec, ...]:
     """The declarations of :class:`Parameters`, in order."""
     return declared_specs(Parameters)

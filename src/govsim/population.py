@@ -9,6 +9,7 @@ value control, the technical community is open and pragmatic, and so on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -102,6 +103,7 @@ class GroupProfile:
         return replace(self, **changes)
 
 
+@cache
 def profile_specs() -> tuple[ParamSpec, ...]:
     """The scalar trait declarations of :class:`GroupProfile`."""
     return declared_specs(GroupProfile)

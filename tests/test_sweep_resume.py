@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from govsim import cli
-from govsim.sweep import Experiment, Factor, load_rounds, load_runs, run_sweep, runner
+from govsim.sweep import Experiment, Factor, load_rounds, load_runs, rebuild_model, run_sweep, runner
 from govsim.sweep.store import Store
 
 CRASH_TOML = """
@@ -107,10 +107,18 @@ def test_failed_runs_are_recorded_and_retried_on_resume(crash_file, uninterrupte
     assert json.loads((tmp_path / "manifest.json").read_text())["counts"] == {"ok": N_RUNS, "failed": 0}
 
 
-def test_a_complete_sweep_reruns_nothing(crash_file, tmp_path):
+def test_a_complete_sweep_reruns_nothing_and_any_run_can_be_rebuilt(crash_file, uninterrupted, tmp_path):
     run_sweep(crash_file, tmp_path, backend="serial", quiet=True)
     again = run_sweep(crash_file, tmp_path, backend="serial", quiet=True)
     assert (again.skipped, again.ran) == (N_RUNS, 0)
+    row = uninterrupted[0].set_index("run_id").loc["p000003-r0002"]
+    model = rebuild_model(tmp_path, "p000003-r0002").run()
+    summary = model.summary()
+    assert (summary["protocol"], model.params.support) == (row["protocol"], row["support"])
+    for metric in ("adoption_rate", "mean_compliance", "mean_participation_civil_society"):
+        assert summary[metric] == row[metric]
+    with pytest.raises(ValueError, match="'p999' is not part"):
+        rebuild_model(tmp_path, "p999")
 
 
 def test_different_experiment_is_refused_unless_overwrite(crash_file, tmp_path, capsys):

@@ -11,7 +11,7 @@ See ``docs/sweeps.md`` for the experiment format and the command-line tools.
 
 from govsim.sweep.analysis import STANDARD_METRICS, sobol_indices, summarize
 from govsim.sweep.designs import Point, design_points
-from govsim.sweep.driver import SweepResult, run_sweep
+from govsim.sweep.driver import SweepResult, rebuild_model, run_sweep
 from govsim.sweep.experiment import Experiment, load_experiment
 from govsim.sweep.factors import Design, DesignKind, Factor
 from govsim.sweep.plots import plot_factor, plot_heatmap
@@ -33,6 +33,7 @@ __all__ = [
     "plan",
     "plot_factor",
     "plot_heatmap",
+    "rebuild_model",
     "run_rng",
     "run_sweep",
     "sobol_indices",

@@ -40,6 +40,17 @@ class SweepResult:
         return Store(self.path).runs()
 
 
+def rebuild_model(out: str | Path, run_id: str):
+    """The model of one stored run, built again (not yet run): ``rebuild_model(DIR, "p000003-r0001").run()``."""
+    from govsim.sweep.runner import build_model
+
+    experiment = Store(out).experiment()
+    spec = next((s for s in plan(experiment) if s.run_id == run_id), None)
+    if spec is None:
+        raise ValueError(f"run_id {run_id!r} is not part of the experiment stored in {out}")
+    return build_model(run_config(experiment), spec)
+
+
 def _backend(name: str | Backend) -> Backend:
     if isinstance(name, Backend):
         return name

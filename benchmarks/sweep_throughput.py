@@ -1,0 +1,62 @@
+"""Throughput of a classroom sweep on each backend (a benchmark, not a test).
+
+    .venv/bin/python benchmarks/sweep_throughput.py [--runs 1000] [--workers 2]
+
+Runs the same sweep serially, with ``--workers`` processes (joblib/loky) and on a Dask
+LocalCluster of ``--workers`` worker processes, each into a fresh results directory, and
+prints runs per second and the ratios. Times include starting the workers, as a user
+waits for them too. Targets (issue 5): processes >= 1.8x serial, Dask >= 0.8x processes,
+and 1,000 runs in under 30 s with 2 processes. The three runs tables are checked equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+
+from govsim.sweep import Experiment, Factor, load_runs, run_sweep
+
+
+def experiment(runs: int) -> Experiment:
+    """Classroom, support x protocol, replicates to make ``runs`` runs."""
+    support = Factor("support", levels=(0.0, 0.25, 0.5, 0.75, 1.0))
+    protocol = Factor("protocol", levels=("top_down", "bottom_up"))
+    return Experiment(factors=(support, protocol), replicates=max(1, runs // 10), seed=1, name="throughput")
+
+
+def timed(exp: Experiment, root: str, backend: str, workers: int) -> tuple[float, object]:
+    out = os.path.join(root, backend)
+    start = time.perf_counter()
+    result = run_sweep(exp, out, backend=backend, workers=workers, quiet=True)
+    elapsed = time.perf_counter() - start
+    assert result.missing == 0 and result.failed == 0, result
+    return elapsed, load_runs(out).drop(columns="wall_time")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    exp = experiment(args.runs)
+    n = exp.replicates * 10
+    print(
+        f"classroom sweep: {n} runs, {args.workers} workers, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
+    )
+    times, tables = {}, {}
+    with tempfile.TemporaryDirectory() as root:
+        for backend in ("serial", "processes", "dask"):
+            times[backend], tables[backend] = timed(exp, root, backend, args.workers)
+            print(f"  {backend:<10} {times[backend]:7.1f} s  {n / times[backend]:7.1f} runs/s")
+    for backend in ("processes", "dask"):
+        assert tables[backend].equals(tables["serial"]), f"{backend} differs from serial"
+    print(f"  processes / serial: {times['serial'] / times['processes']:.2f}x (target >= 1.8)")
+    print(f"  dask / processes:   {times['processes'] / times['dask']:.2f}x (target >= 0.8)")
+    print(f"  {n} runs with {args.workers} processes: {times['processes']:.1f} s (target < 30 s for 1,000)")
+    print("  runs tables identical on all three backends")
+
+
+if __name__ == "__main__":
+    main()

@@ -136,6 +136,10 @@ def test_different_experiment_is_refused_unless_overwrite(crash_file, tmp_path, 
 
     assert cli.main([*args, "--overwrite"]) == 0
     assert len(load_runs(tmp_path)) == N_RUNS
+    assert cli.main([*args, "--overwrite"]) == 0  # the same experiment afresh: nothing skipped
+    assert len(Store(tmp_path).raw_runs()) == N_RUNS
+    assert cli.main([*args, "--overwrite", "--resume"]) == 2
+    assert "choose one" in capsys.readouterr().err
 
 
 def test_resume_without_the_file_uses_the_manifest(tmp_path, capsys):

@@ -37,7 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--resume", action="store_true", help="continue the sweep stored in DIR (an error if DIR holds none)"
     )
     parser.add_argument(
-        "--overwrite", action="store_true", help="replace results of a different experiment in DIR"
+        "--overwrite",
+        action="store_true",
+        help="delete the results stored in DIR and start afresh (needed for a different experiment)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 

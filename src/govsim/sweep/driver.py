@@ -85,11 +85,14 @@ def run_sweep(
 ) -> SweepResult:
     """Run ``experiment`` (an :class:`Experiment` or a TOML path) into the directory ``out``.
 
-    Runs already stored in ``out`` are skipped, failed ones retried. ``experiment=None`` with
+    Runs already stored in ``out`` are skipped, failed ones retried; ``overwrite`` deletes the
+    stored results first (needed for a different experiment). ``experiment=None`` with
     ``resume=True`` takes the experiment from ``out``'s manifest. Everything is checked
     before anything is written. ``on_chunk`` is called after each chunk is stored.
     """
     store = Store(out)
+    if resume and overwrite:
+        raise ValueError("--resume keeps the stored runs and --overwrite deletes them: choose one")
     if resume and store.manifest() is None:
         raise ValueError(f"--resume: {store.path} holds no results to resume")
     if experiment is None:

@@ -119,7 +119,7 @@ class Store:
     ) -> None:
         """Create or reopen the directory for ``experiment`` (call :meth:`check` first)."""
         manifest = self.manifest()
-        if manifest is not None and (overwrite and manifest.get("digest") != experiment.digest()):
+        if manifest is not None and overwrite:
             self.clear()
             manifest = None
         if manifest is not None and manifest.get("points") != _plain(points):

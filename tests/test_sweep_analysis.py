@@ -139,5 +139,11 @@ def test_report_prints_sobol_indices_for_a_saltelli_sweep(tmp_path, capsys):
     metrics = "mean_participation_civil_society,adoption_rate"
     assert cli.main(["report", str(out), "--no-plots", "--metrics", metrics]) == 0
     text = capsys.readouterr().out
-    assert "Sobol indices of mean_participation_civil_society" in text and "ST_conf" in text
+    assert "Sobol indices" in text and "ST_conf" in text
+    indices = text.split("Sobol indices")[1].splitlines()
+    assert [line.split()[:2] for line in indices[2:4]] == [
+        ["mean_participation_civil_society", "support"],
+        ["mean_participation_civil_society", "rho"],
+    ]
+    assert "adoption_rate: 'adoption_rate' does not vary" in text
     assert not (out / "plots").exists()

@@ -47,6 +47,22 @@ def table_text(summary: pd.DataFrame, metrics: list[str]) -> str:
     return shown.to_string(index=False)
 
 
+def sobol_text(runs: pd.DataFrame, experiment, metrics: list[str]) -> str:
+    """First-order and total Sobol indices of each metric that varies over the design."""
+    tables, skipped = [], []
+    for metric in metrics:
+        try:
+            tables.append(sobol_indices(runs, experiment, metric).assign(metric=metric))
+        except ValueError as exc:
+            skipped.append(f"  {metric}: {exc}")
+    lines = ["", "Sobol indices (S1 first-order, ST total, with 95% bootstrap half-widths):"]
+    if tables:
+        table = pd.concat(tables, ignore_index=True)
+        table = table[["metric", *[c for c in table.columns if c != "metric"]]]
+        lines.append(table.to_string(index=False, float_format="%.3f"))
+    return "\n".join(lines + skipped)
+
+
 def write_plots(runs: pd.DataFrame, factors: list[str], metrics: list[str], folder: Path) -> list[Path]:
     """One figure per numeric factor (a panel per metric) and a heatmap per pair of factors."""
     import matplotlib
@@ -94,11 +110,7 @@ def main(args: argparse.Namespace) -> int:
         summary = summarize(runs, metrics, by=[f.name for f in experiment.factors if not f.sampled])
     print(table_text(summary, metrics))
     if experiment.design.kind is DesignKind.SALTELLI:
-        try:
-            print(f"\nSobol indices of {metrics[0]}:")
-            print(sobol_indices(runs, experiment, metrics[0]).to_string(index=False, float_format="%.3f"))
-        except ValueError as exc:
-            print(f"  (not available: {exc})")
+        print(sobol_text(runs, experiment, metrics))
     if not args.no_plots:
         folder = Path(args.plots) if args.plots else Path(args.results) / "plots"
         for path in write_plots(runs, experiment.varied, metrics, folder):

@@ -69,7 +69,10 @@ def plot_factor(
 def plot_heatmap(runs: pd.DataFrame, x: str, y: str, metric: str, *, ax: Any = None) -> Any:
     """Mean of ``metric`` over every run at each combination of ``x`` and ``y``."""
     ok = _check(runs, x, y, metric)
-    ok = ok.assign(**{x: _binned(ok[x]), y: _binned(ok[y])})
+    # scattered points (lhs, sobol) need coarser bins in two dimensions to fill most cells
+    points = len(ok[[x, y]].drop_duplicates())
+    bins = int(np.clip(np.sqrt(points / 2), 3, BINS))
+    ok = ok.assign(**{x: _binned(ok[x], bins), y: _binned(ok[y], bins)})
     grid = ok.pivot_table(index=y, columns=x, values=metric, aggfunc="mean").sort_index(ascending=False)
     ax = _axes(ax)
     image = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap="viridis")

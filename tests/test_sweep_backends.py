@@ -8,6 +8,7 @@ import signal
 import pandas as pd
 import pytest
 
+from govsim.protocols import PROTOCOLS, BottomUp
 from govsim.sweep import Experiment, Factor, load_rounds, load_runs, run_sweep
 
 TINY = Experiment(
@@ -91,3 +92,31 @@ def test_sweep_completes_when_a_dask_worker_is_killed(reference, dask_client, tm
     runs = load_runs(tmp_path)
     assert runs["run_id"].is_unique and len(runs) == 12
     pd.testing.assert_frame_equal(_comparable(runs), reference[0])
+
+
+class NotebookBottomUp(BottomUp):
+    """Bottom-up under another name, as a learner would define and register it in a notebook."""
+
+    name = "notebook_bottom_up"
+
+
+NotebookBottomUp.__module__ = "__main__"  # what a notebook cell gives: no module a worker could import
+
+
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_a_protocol_defined_in_a_notebook_runs_on_workers(backend, dask_client, monkeypatch, tmp_path):
+    monkeypatch.setitem(PROTOCOLS, NotebookBottomUp.name, NotebookBottomUp)  # @register, undone after
+    exp = Experiment(
+        factors={"protocol": ["bottom_up", NotebookBottomUp.name]},
+        fixed={"max_rounds": 6},
+        replicates=2,
+        common_random_numbers=True,
+    )
+    client = dask_client if backend == "dask" else None
+    run_sweep(exp, tmp_path, backend=backend, workers=2, client=client, quiet=True, chunk=1)
+    runs = load_runs(tmp_path)
+    assert (runs["status"] == "ok").all(), runs["error"].tolist()
+    metrics = ["adoption_rate", "mean_compliance", "mean_rounds"]
+    ours = runs[runs["protocol"] == NotebookBottomUp.name][metrics].reset_index(drop=True)
+    theirs = runs[runs["protocol"] == "bottom_up"][metrics].reset_index(drop=True)
+    pd.testing.assert_frame_equal(ours, theirs)  # same rules, same streams: same results

@@ -16,10 +16,12 @@ from typing import Any
 import pandas as pd
 
 from govsim.params import check_names
+from govsim.protocols import get_protocol
 from govsim.scenarios import load_scenario
 from govsim.sweep.backends import Backend, chunk_size, chunked, default_workers, execute, import_distributed
 from govsim.sweep.designs import design_points
 from govsim.sweep.experiment import Experiment, load_experiment
+from govsim.sweep.factors import PROTOCOL
 from govsim.sweep.runner import FAILED, ChunkResult, RunConfig
 from govsim.sweep.seeds import plan
 from govsim.sweep.store import Store
@@ -60,7 +62,11 @@ def _backend(name: str | Backend) -> Backend:
 
 def run_config(experiment: Experiment) -> RunConfig:
     scenario = load_scenario(experiment.scenario_path or experiment.scenario)
+    names = {experiment.protocol or scenario.protocol}
+    names |= {level for f in experiment.factors if f.name == PROTOCOL for level in f.levels}
+    names |= {p[PROTOCOL] for p in experiment.design.points if PROTOCOL in p}
     return RunConfig(
+        protocols={name: type(get_protocol(name)) for name in sorted(names)},
         scenario=scenario.with_settings(dict(experiment.fixed)),
         protocol=experiment.protocol,
         steps=experiment.steps,

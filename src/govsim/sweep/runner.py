@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from govsim.model import GovernanceModel
+from govsim.protocols import Protocol
 from govsim.scenarios import Scenario
 from govsim.sweep.factors import PROTOCOL
 from govsim.sweep.seeds import RunSpec, run_rng
@@ -33,6 +34,9 @@ class RunConfig:
     steps: int | None
     rounds: bool
     fixed: dict[str, Any]  # already applied to ``scenario``; kept for the table's columns
+    # the classes of the protocols used, shipped with the work: a protocol a notebook
+    # defined and registered is unknown to a fresh worker's registry, its class is not
+    protocols: dict[str, type[Protocol]] = field(default_factory=dict)
 
 
 @dataclass
@@ -47,7 +51,8 @@ class ChunkResult:
 def build_model(config: RunConfig, spec: RunSpec) -> GovernanceModel:
     """The model of one run, owning the run's own generator."""
     settings = {k: v for k, v in spec.settings.items() if k != PROTOCOL}
-    protocol = spec.settings.get(PROTOCOL, config.protocol)
+    name = spec.settings.get(PROTOCOL, config.protocol) or config.scenario.protocol
+    protocol = config.protocols[name]() if name in config.protocols else name
     return GovernanceModel(
         config.scenario.with_settings(settings),
         protocol=protocol,

@@ -37,7 +37,15 @@ from typing import Any
 
 from govsim.params import check_names
 from govsim.scenarios import load_scenario, scenario_names, setting_names
-from govsim.sweep.factors import PROTOCOL, Design, DesignKind, Factor, _check_protocol, _checked, setting_spec
+from govsim.sweep.factors import (
+    PROTOCOL,
+    Design,
+    DesignKind,
+    Factor,
+    check_protocol,
+    check_value,
+    setting_spec,
+)
 
 TOP_KEYS = [
     "name",
@@ -108,11 +116,11 @@ class Experiment:
             if not isinstance(getattr(self, key), bool):
                 raise ValueError(f"{key}={getattr(self, key)!r} must be true or false")
         if self.protocol is not None:
-            _check_protocol(self.protocol, "protocol")
+            check_protocol(self.protocol, "protocol")
         fixed = {str(k): v for k, v in self.fixed.items()}
         check_names(fixed, setting_names(), "setting in [fixed]:")
         object.__setattr__(
-            self, "fixed", {k: _checked(setting_spec(k), v, f"fixed.{k}") for k, v in fixed.items()}
+            self, "fixed", {k: check_value(setting_spec(k), v, f"fixed.{k}") for k, v in fixed.items()}
         )
         names = [f.name for f in self.factors]
         for name in names:
@@ -143,9 +151,9 @@ class Experiment:
                 check_names(point, [*setting_names(), PROTOCOL], f"name in design.points[{i}]:")
                 for key, value in point.items():
                     if key == PROTOCOL:
-                        _check_protocol(value, f"design.points[{i}].protocol")
+                        check_protocol(value, f"design.points[{i}].protocol")
                     else:
-                        _checked(setting_spec(key), value, f"design.points[{i}]")
+                        check_value(setting_spec(key), value, f"design.points[{i}]")
                     if key in self.fixed or key in [f.name for f in self.factors]:
                         raise ValueError(f"design.points[{i}].{key} is also in [fixed] or [factors]")
         elif not sampled:

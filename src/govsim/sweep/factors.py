@@ -38,7 +38,7 @@ def setting_spec(name: str) -> ParamSpec:
     return next(s for s in specs if s.name == trait)
 
 
-def _check_protocol(name: Any, where: str) -> str:
+def check_protocol(name: Any, where: str) -> str:
     if not isinstance(name, str):
         raise ValueError(f"{where}={name!r} must be a protocol name (allowed: {', '.join(protocol_names())})")
     check_names([name], protocol_names(), f"protocol in {where}:")
@@ -65,14 +65,14 @@ class Factor:
                 raise ValueError(
                     f"{where} must be a list of protocol names (allowed: {', '.join(protocol_names())})"
                 )
-            object.__setattr__(self, "levels", tuple(_check_protocol(p, where) for p in self.levels))
+            object.__setattr__(self, "levels", tuple(check_protocol(p, where) for p in self.levels))
         elif self.levels is not None:
             spec = setting_spec(self.name)
-            object.__setattr__(self, "levels", tuple(_checked(spec, v, where) for v in self.levels))
+            object.__setattr__(self, "levels", tuple(check_value(spec, v, where) for v in self.levels))
         else:
             spec = setting_spec(self.name)
-            low = spec.low if self.low is None else _checked(spec, self.low, f"{where}.low")
-            high = spec.high if self.high is None else _checked(spec, self.high, f"{where}.high")
+            low = spec.low if self.low is None else check_value(spec, self.low, f"{where}.low")
+            high = spec.high if self.high is None else check_value(spec, self.high, f"{where}.high")
             if not low < high:
                 raise ValueError(f"{where}: low={low!r} must be below high={high!r}")
             object.__setattr__(self, "low", low)
@@ -116,7 +116,7 @@ class Factor:
         )
 
 
-def _checked(spec: ParamSpec, value: Any, where: str) -> float | int:
+def check_value(spec: ParamSpec, value: Any, where: str) -> float | int:
     try:
         return spec.check(value)
     except ValueError as exc:

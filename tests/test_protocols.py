@@ -75,7 +75,8 @@ class TestRoughConsensus:
 
     def test_five_for_one_hundred_against_can_pass_when_objections_are_within_tolerance(self):
         """Section 7: "five people for and one hundred people against might still be rough
-        consensus": the hundred prefer the status quo, but by less than their tolerance."""
+        consensus". RFC 7282 means objections already answered; the model's nearest analogue is
+        tolerance: the hundred prefer the status quo, but by less than they can live with."""
         t = table([[0.5]] * 5 + [[0.0]] * 100, [T] * 5 + [B] * 100, status_quo=0.0, tolerance=0.6)
         decision = get_protocol("bottom_up").decide(t, np.array([0.5]))
         assert decision.adopted and decision.objecting_share == 0.0

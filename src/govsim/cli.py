@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 COMMANDS = ("scenarios", "run", "sweep", "report", "doctor", "lab", "solutions")
@@ -66,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("govsim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `govsim run --json | head`: the reader left, nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # python -m govsim.cli: use the package's module so error classes match

@@ -28,7 +28,7 @@ def run_deffuant(n: int, d: float, mu: float, seed: int, max_sweeps: int = 3000)
 @pytest.mark.parametrize("d", [0.1, 0.15, 0.2])
 def test_number_of_clusters_matches_deffuant_2000(d):
     """Deffuant, Neau, Amblard & Weisbuch (2000), Adv. Complex Systems 3:87-98: on uniform
-    initial opinions the number of final clusters is about floor(1/(2d)) (shared/references.md:
+    initial opinions the number of final clusters is about floor(1/(2d)) (independent reruns:
     N = 1000, mu = 0.5, clusters holding >= 2% of agents, mean over 10 seeds)."""
     counts = [
         count_clusters(run_deffuant(1000, d, 0.5, seed), gap=0.01, min_share=0.02) for seed in range(10)

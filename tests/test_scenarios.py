@@ -1,5 +1,6 @@
 """Bundled scenarios load, say what they are, and show the stylized facts of the real events
-(shared/references.md) over 20 seeds."""
+over 20 seeds: WCIT-12 (ITU, Dubai 2012), NETmundial (Sao Paulo 2014) and the IANA stewardship
+transition (2014-2016), as summarised in the README's REFERENCES."""
 
 from functools import cache
 
@@ -70,7 +71,7 @@ def test_iana_transition_2016_an_order_of_magnitude_slower_and_widely_complied_w
 
 
 def test_classroom_top_down_versus_bottom_up():
-    """shared/design-notes.md, note 2: top-down is faster and favours governments; bottom-up is
+    """A prototype of the round showed it first (project design notes, note 2): top-down is faster and favours governments; bottom-up is
     slower, favours the groups that were not at the table before, and is complied with more."""
     top = outcomes("classroom", "top_down")
     bottom = outcomes("classroom", "bottom_up")
@@ -104,3 +105,39 @@ def test_scenario_file_errors_are_one_line_and_named():
 def test_population_scale_multiplies_head_counts():
     model = GovernanceModel("classroom", rng=0, population_scale=2.5)
     assert model.n == 100 and np.bincount(model.group).tolist() == [25, 25, 25, 25]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"agenda": [{"name": "a"}]}, "agenda[0] has no 'status_quo'"),
+        ({"groups": {}}, "no stakeholders"),
+        ({"groups": {"government": {"count": -2}}}, "groups.government.count=-2 must be a whole number >= 0"),
+        ({"groups": {"government": {"count": 3, "regions": [-1.0]}}}, "must be shares >= 0"),
+        (
+            {"groups": {"government": {"count": 3, "position": 0.3}}},
+            "groups.government.position=0.3 must be a list of modes",
+        ),
+        (
+            {"groups": {"government": {"count": 3, "salience": 0.3}}},
+            "groups.government.salience=0.3 must be a list of 2 numbers",
+        ),
+    ],
+)
+def test_malformed_scenario_files_get_one_named_line(change, expected):
+    base = {
+        "name": "x",
+        "agenda": [{"name": "a", "status_quo": [0.5, 0.5]}],
+        "groups": {"government": {"count": 3}},
+    }
+    with pytest.raises(ValueError) as err:
+        parse_scenario({**base, **change})
+    assert expected in str(err.value) and "\n" not in str(err.value)
+
+
+def test_vector_traits_are_not_settable_by_name_and_errors_keep_the_group():
+    scenario = load_scenario("classroom")
+    with pytest.raises(ValueError, match="unknown trait of civil_society"):
+        scenario.with_settings({"civil_society.position": 0.3})
+    with pytest.raises(ValueError, match=r"government\.capacity=2 is out of range"):
+        scenario.with_settings({"government.capacity": 2})

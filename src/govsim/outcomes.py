@@ -1,6 +1,6 @@
 """Per-issue outcomes and run-level summaries, computed from arrays by pure functions.
 
-Measures (see ``shared/references.md``): agreement and time to agreement (Simcoe 2012);
+Measures (see the README's REFERENCES): agreement and time to agreement (Simcoe 2012);
 gain u_i(y) - u_i(q) by group (Bueno de Mesquita; Stokman); compliance, with governments
 that do not comply counted as non-signers (WCIT-12); fragmentation as the capability-weighted
 share of non-compliers; participation by group as input legitimacy (Scharpf 1999).

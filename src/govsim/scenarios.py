@@ -69,10 +69,15 @@ class Scenario:
         """Apply ``{"rho": 0.2, "civil_society.capacity": 0.3}``: parameters or group traits."""
         params = {k: v for k, v in settings.items() if "." not in k}
         scenario = replace(self, params=self.params.replace(**params)) if params else self
+        scalar_traits = [s.name for s in profile_specs()]
         for key, value in settings.items():
             if "." in key:
                 group, trait = key.split(".", 1)
-                scenario = scenario.with_profile(group, **{trait: value})
+                check_names([trait], scalar_traits, f"trait of {group} (settable by name)")
+                try:
+                    scenario = scenario.with_profile(group, **{trait: value})
+                except ValueError as exc:
+                    raise ValueError(f"{group}.{exc}" if str(exc).startswith(trait) else str(exc)) from None
         return scenario
 
     def with_profile(self, group: Group | str, **changes: Any) -> Scenario:
@@ -96,7 +101,10 @@ def setting_names() -> list[str]:
 
 
 def _vector(raw: Any, k: int, where: str) -> tuple[float, ...]:
-    vec = tuple(float(v) for v in raw)
+    try:
+        vec = tuple(float(v) for v in raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}={raw!r} must be a list of {k} numbers, one per dimension") from None
     if len(vec) != k:
         raise ValueError(f"{where}={list(raw)} must have {k} values, one per dimension")
     return vec
@@ -107,6 +115,14 @@ def _profile(raw: dict[str, Any], base: GroupProfile, k: int, where: str) -> Gro
     changes: dict[str, Any] = {}
     if "position" in raw:
         modes = raw.pop("position")
+        if (
+            not isinstance(modes, list)
+            or not modes
+            or not all(isinstance(m, dict) and "mean" in m for m in modes)
+        ):
+            raise ValueError(
+                f"{where}.position={modes!r} must be a list of modes like [{{ mean = [0.5, 0.5], sd = 0.1 }}]"
+            )
         changes["position"] = tuple(
             PositionMode(
                 _vector(m["mean"], k, f"{where}.position.mean"),
@@ -141,15 +157,25 @@ def parse_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario
     groups = []
     for name in GROUP_NAMES:
         raw = dict(data.get("groups", {}).get(name, {}))
-        count = int(raw.pop("count", 0))
-        shares = tuple(float(s) for s in raw.pop("regions", [1.0] * len(regions)))
-        if len(shares) != len(regions):
-            raise ValueError(
-                f"groups.{name}.regions={list(shares)} needs one share per region {list(regions)}"
-            )
+        count = raw.pop("count", 0)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValueError(f"groups.{name}.count={count!r} must be a whole number >= 0")
+        shares = _vector(raw.pop("regions", [1.0] * len(regions)), len(regions), f"groups.{name}.regions")
+        if min(shares) < 0 or sum(shares) <= 0:
+            raise ValueError(f"groups.{name}.regions={list(shares)} must be shares >= 0 with a positive sum")
         if count > 0:
             profile = _profile(raw, defaults[name], k, f"groups.{name}")
             groups.append(GroupSpec(Group(name), count, profile, shares))
+    for n, item in enumerate(data.get("agenda", [])):
+        for key in ("name", "status_quo"):
+            if key not in item:
+                raise ValueError(
+                    f"{source}: agenda[{n}] has no {key!r} (each issue needs a name and a status_quo)"
+                )
+    if not groups:
+        raise ValueError(
+            f"{source}: no stakeholders (give at least one group a count > 0 under [groups.NAME])"
+        )
     agenda = tuple(
         Issue(
             i["name"],

@@ -106,7 +106,7 @@ def _text(res: dict[str, Any]) -> str:
     ]
     for issue in res["issues"]:
         gains = " / ".join(
-            f"{issue['gain_by_group'].get(g, 0):+.3f}"
+            "n/a" if issue["gain_by_group"].get(g) is None else f"{issue['gain_by_group'][g]:+.3f}"
             for g in ("government", "business", "civil_society", "technical")
         )
         lines.append(

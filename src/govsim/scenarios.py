@@ -73,7 +73,7 @@ class Scenario:
         for key, value in settings.items():
             if "." in key:
                 group, trait = key.split(".", 1)
-                check_names([trait], scalar_traits, f"trait of {group} (settable by name)")
+                check_names([trait], scalar_traits, f"{group} trait")
                 try:
                     scenario = scenario.with_profile(group, **{trait: value})
                 except ValueError as exc:

@@ -26,6 +26,13 @@ find_python() {
   return 1
 }
 
+# pip, minus the one harmless "Location ... is ignored" line per package that some package
+# mirrors print; keeps pip's own exit status.
+pip_quiet() {
+  "$VENV/bin/python" -m pip "$@" 2>&1 | { grep -v "is ignored: it is neither" >&2 || true; }
+  return "${PIPESTATUS[0]}"
+}
+
 ensure_env() {
   if [ ! -x "$VENV/bin/python" ] || ! python_ok "$VENV/bin/python"; then
     local py
@@ -40,10 +47,8 @@ ensure_env() {
   want=$(cat pyproject.toml | "$VENV/bin/python" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "Installing govsim and its dependencies into $VENV (a few minutes the first time)"
-    # (this machine's pip mirrors print one harmless "Location ... is ignored" line per package)
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored: it is neither" >&2 || true
-    "$VENV/bin/python" -m pip install --quiet -e ".[dev]" 2>&1 | grep -v "is ignored: it is neither" >&2 || true
-    "$VENV/bin/python" -c "import govsim" || { echo "installing govsim failed; see the messages above" >&2; exit 1; }
+    pip_quiet install --quiet --upgrade pip || { echo "upgrading pip failed; see the messages above" >&2; exit 1; }
+    pip_quiet install --quiet -e ".[dev]" || { echo "installing govsim failed; see the messages above" >&2; exit 1; }
     echo "$want" > "$stamp"
   fi
   export PATH="$PWD/$VENV/bin:$PATH"

@@ -19,7 +19,7 @@ from govsim.sweep.store import Store
 CRASH_TOML = """
 name = "crash"
 scenario = "classroom"
-replicates = 5
+replicates = 10
 seed = 42
 rounds = true
 
@@ -30,7 +30,7 @@ max_rounds = 8
 support = [0.0, 0.4, 0.8]
 protocol = ["top_down", "bottom_up"]
 """
-N_RUNS = 30
+N_RUNS = 60  # long enough that a kill after 15 parts lands well before the end, even on a loaded machine
 
 
 def _comparable(runs: pd.DataFrame) -> pd.DataFrame:

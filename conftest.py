@@ -1,0 +1,10 @@
+"""Test-run settings for every collected path (tests/, notebooks/, exercises/).
+
+Exercise checks cache seeded runs on disk; during tests they go to a throwaway folder, never
+to the user's ~/.cache. Notebook kernels started by nbval inherit this environment.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("GOVSIM_CACHE_DIR", tempfile.mkdtemp(prefix="govsim-test-cache-"))

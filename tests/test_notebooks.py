@@ -129,6 +129,17 @@ def test_no_global_randomness(nb):
 GUIDE = NOTEBOOKS.parent / "docs" / "facilitator.md"
 
 
+def test_every_checked_claim_follows_an_assert_cell(nb):
+    """A markdown sentence marked **Checked:** states what the code cell before it asserts;
+    a claim with no assertion above it would let CI pass after the model stopped showing it."""
+    last_code = ""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            last_code = cell.source
+        elif "**Checked:**" in cell.source:
+            assert re.search(r"^\s*assert\b", last_code, re.MULTILINE), cell.source[:120]
+
+
 def test_facilitator_guide_covers_every_notebook_and_its_limits():
     text = GUIDE.read_text()
     for path in PATHS:

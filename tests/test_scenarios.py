@@ -137,7 +137,7 @@ def test_malformed_scenario_files_get_one_named_line(change, expected):
 
 def test_vector_traits_are_not_settable_by_name_and_errors_keep_the_group():
     scenario = load_scenario("classroom")
-    with pytest.raises(ValueError, match="unknown civil_society trait .position."):
+    with pytest.raises(ValueError, match="unknown civil_society trait 'position'"):
         scenario.with_settings({"civil_society.position": 0.3})
     with pytest.raises(ValueError, match=r"government\.capacity=2 is out of range"):
         scenario.with_settings({"government.capacity": 2})

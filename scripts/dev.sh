@@ -63,7 +63,7 @@ case "$cmd" in
       echo "No display found: running the default scenario headless (set GOVSIM_LAB=1 to start JupyterLab anyway)."
       exec govsim run "$@"
     fi
-    exec govsim lab "$@"
+    exec govsim lab -- "$@"  # anything after start goes to JupyterLab (e.g. --port 8899)
     ;;
   test)
     ensure_env

@@ -59,6 +59,7 @@ def test_same_seed_same_output_byte_for_byte():
     text = ("run", "--seed", "9")
     first = govsim(*text)
     assert first.returncode == 0 and "adopted" in first.stdout and first.stdout == govsim(*text).stdout
+    assert "stylized illustration" in first.stdout and "not a forecast" in first.stdout
 
 
 @pytest.mark.parametrize(

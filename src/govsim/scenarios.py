@@ -58,6 +58,11 @@ class Scenario:
     params: Parameters = field(default_factory=Parameters)
 
     @property
+    def disclaimer(self) -> str:
+        """What every scenario is: a stylized illustration, never a forecast."""
+        return DISCLAIMER
+
+    @property
     def k(self) -> int:
         return len(self.dimensions)
 
@@ -86,9 +91,6 @@ class Scenario:
             replace(g, profile=g.profile.with_(**changes)) if g.group is group else g for g in self.groups
         )
         return replace(self, groups=specs)
-
-    def with_agenda(self, agenda: list[Issue] | tuple[Issue, ...]) -> Scenario:
-        return replace(self, agenda=tuple(agenda))
 
     def shifts(self) -> np.ndarray:
         return np.asarray(self.region_shifts, dtype=float).reshape(len(self.regions), self.k)

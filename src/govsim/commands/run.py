@@ -121,5 +121,5 @@ def main(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     model = GovernanceModel(scenario, protocol=args.protocol, rng=args.seed, **parse_settings(args.settings))
     res = result(model.run(), args.seed)
-    print(json.dumps(res, sort_keys=False) if args.json else _text(res))
+    print(json.dumps(res, sort_keys=False) if args.json else f"{_text(res)}\n\n  {scenario.disclaimer}")
     return 0

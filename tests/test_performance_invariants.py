@@ -7,9 +7,10 @@ Three guards (no timings here: speed is measured in ``benchmarks/``):
    numbers on random inputs, and whole fixed-seed runs are identical when the model is made to
    call the reference code instead. This holds whatever the scenario's calibration.
 2. Golden runs: ``summary()`` and the rounds table of fixed-seed ``classroom`` runs, recorded
-   with the reference code before the optimization. If the classroom scenario or the model's
-   rules change on purpose, regenerate them with ``python tests/test_performance_invariants.py``
-   and paste its output over ``GOLDEN``.
+   with the reference code before the optimization, stored in ``tests/golden/reference_path.json``.
+   If the classroom scenario or the model's rules change on purpose, regenerate them with
+   ``GOVSIM_UPDATE_GOLDEN=1 python -m pytest tests/test_performance_invariants.py -k golden``
+   (the exact, whole-table golden runs are in ``tests/test_golden.py``).
 3. Scaling: the number of Python lines executed per round does not grow with the number of
    stakeholders, no Stakeholder method runs during a round, and traced memory per stakeholder
    stays far below the 1 GB budget for 100,000 stakeholders.
@@ -17,8 +18,11 @@ Three guards (no timings here: speed is measured in ``benchmarks/``):
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -178,123 +182,10 @@ def test_whole_run_equals_the_reference_path(monkeypatch, protocol, seed, scale)
 
 # ---------------------------------------------------------------------- 2. golden runs
 
-# Recorded with the reference code (before the optimization) on the classroom scenario.
-GOLDEN = {
-    "bottom_up-1": {
-        "round_sums": {
-            "attendance_business": 33.4,
-            "attendance_civil_society": 18.7,
-            "attendance_government": 41.9,
-            "attendance_technical": 33.800000000000004,
-            "clusters": 1157.0,
-            "issue": 82.0,
-            "objecting_share": 13.778082281734871,
-            "polarization": 9.742343010544538,
-            "proposal_openness": 25.158989507820728,
-            "proposal_rights": 23.10775709703842,
-            "round": 218.0,
-        },
-        "rounds": 44,
-        "summary": {
-            "adoption_rate": 1.0,
-            "divergence": 0.0,
-            "fragmentation": 0.0,
-            "mean_ambition": 0.07658663493620677,
-            "mean_compliance": 1.0,
-            "mean_gain_business": 0.017825996360412634,
-            "mean_gain_civil_society": -0.0033150200855004003,
-            "mean_gain_gap": 0.0663520648696441,
-            "mean_gain_government": -0.00522762733351829,
-            "mean_gain_technical": 0.011679665758969546,
-            "mean_government_compliance": 1.0,
-            "mean_min_group_gain": -0.032414477407793754,
-            "mean_objecting_share": 0.04056695992179863,
-            "mean_participation_business": 0.7571111111111112,
-            "mean_participation_civil_society": 0.4244126984126984,
-            "mean_participation_government": 0.9508253968253969,
-            "mean_participation_technical": 0.7697460317460318,
-            "mean_rounds": 8.8,
-            "n_issues": 5,
-            "stakeholders": 40,
-        },
-    },
-    "regional-2": {
-        "round_sums": {
-            "attendance_business": 32.3,
-            "attendance_civil_society": 15.799999999999999,
-            "attendance_government": 45.099999999999994,
-            "attendance_technical": 21.800000000000004,
-            "clusters": 1476.0,
-            "issue": 83.0,
-            "objecting_share": 18.697440163036138,
-            "polarization": 11.450254799592907,
-            "proposal_openness": 26.815362628614153,
-            "proposal_rights": 25.73962939211386,
-            "round": 309.0,
-        },
-        "rounds": 50,
-        "summary": {
-            "adoption_rate": 1.0,
-            "divergence": 0.18276987697820657,
-            "fragmentation": 0.15994104286370167,
-            "mean_ambition": 0.12758100948471915,
-            "mean_compliance": 0.775,
-            "mean_gain_business": -0.01268443746117386,
-            "mean_gain_civil_society": -0.04329030774438725,
-            "mean_gain_gap": 0.10885247341801385,
-            "mean_gain_government": 0.04140331823784573,
-            "mean_gain_technical": -0.0373742172175347,
-            "mean_government_compliance": 1.0,
-            "mean_min_group_gain": -0.05846783363265122,
-            "mean_objecting_share": 0.04666666666666666,
-            "mean_participation_business": 0.7023003663003663,
-            "mean_participation_civil_society": 0.3356923076923077,
-            "mean_participation_government": 0.8924981684981684,
-            "mean_participation_technical": 0.48194871794871796,
-            "mean_rounds": 10.0,
-            "n_issues": 5,
-            "stakeholders": 40,
-        },
-    },
-    "top_down-3": {
-        "round_sums": {
-            "attendance_business": 0.0,
-            "attendance_civil_society": 0.0,
-            "attendance_government": 13.200000000000001,
-            "attendance_technical": 0.0,
-            "clusters": 451.0,
-            "issue": 13.0,
-            "objecting_share": 7.216666666666667,
-            "polarization": 3.2855905289601157,
-            "proposal_openness": 6.797472620613983,
-            "proposal_rights": 6.004915211729229,
-            "round": 51.0,
-        },
-        "rounds": 14,
-        "summary": {
-            "adoption_rate": 1.0,
-            "divergence": 0.0,
-            "fragmentation": 0.03193157424373501,
-            "mean_ambition": 0.10206379246540101,
-            "mean_compliance": 0.93,
-            "mean_gain_business": 0.03450656258598047,
-            "mean_gain_civil_society": -0.02933572563375885,
-            "mean_gain_gap": 0.07549183505233424,
-            "mean_gain_government": 0.04387380857685672,
-            "mean_gain_technical": 0.0031107992396405245,
-            "mean_government_compliance": 1.0,
-            "mean_min_group_gain": -0.02933572563375885,
-            "mean_objecting_share": 0.13,
-            "mean_participation_business": 0.0,
-            "mean_participation_civil_society": 0.0,
-            "mean_participation_government": 0.9233333333333335,
-            "mean_participation_technical": 0.0,
-            "mean_rounds": 2.8,
-            "n_issues": 5,
-            "stakeholders": 40,
-        },
-    },
-}
+# Recorded with the reference code (before the optimization) on the classroom scenario; stored in
+# tests/golden/reference_path.json and rewritten with GOVSIM_UPDATE_GOLDEN=1 (see tests/test_golden.py).
+GOLDEN_FILE = Path(__file__).parent / "golden" / "reference_path.json"
+GOLDEN_KEYS = ("bottom_up-1", "regional-2", "top_down-3")
 
 
 def golden_record(model: GovernanceModel) -> dict:
@@ -308,11 +199,17 @@ def golden_record(model: GovernanceModel) -> dict:
     }
 
 
-@pytest.mark.parametrize("key", sorted(GOLDEN))
+@pytest.mark.parametrize("key", GOLDEN_KEYS)
 def test_golden_classroom_runs(key):
     protocol, seed = key.rsplit("-", 1)
     got = golden_record(GovernanceModel("classroom", protocol=protocol, rng=int(seed)).run())
-    want = GOLDEN[key]
+    if os.environ.get("GOVSIM_UPDATE_GOLDEN") == "1":
+        stored = json.loads(GOLDEN_FILE.read_text(encoding="utf-8"))
+        GOLDEN_FILE.write_text(
+            json.dumps({**stored, key: got}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        pytest.skip(f"GOVSIM_UPDATE_GOLDEN=1: rewrote {key} in {GOLDEN_FILE.name}")
+    want = json.loads(GOLDEN_FILE.read_text(encoding="utf-8"))[key]
     assert got["rounds"] == want["rounds"]
     assert got["summary"] == pytest.approx(want["summary"], rel=1e-9, nan_ok=True)
     assert got["round_sums"] == pytest.approx(want["round_sums"], rel=1e-9, nan_ok=True)
@@ -380,13 +277,3 @@ def test_traced_memory_per_stakeholder_fits_a_100k_model_in_1gb():
     finally:
         tracemalloc.stop()
     assert peak / model.n < 10_000, peak / model.n
-
-
-if __name__ == "__main__":  # print GOLDEN for the current scenario and model
-    import pprint
-
-    runs = {f"{p}-{s}": None for p, s in (("bottom_up", 1), ("regional", 2), ("top_down", 3))}
-    for key in runs:
-        protocol, seed = key.rsplit("-", 1)
-        runs[key] = golden_record(GovernanceModel("classroom", protocol=protocol, rng=int(seed)).run())
-    pprint.pprint(runs, sort_dicts=True, width=100)

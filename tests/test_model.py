@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govsim import GovernanceModel, Group, Stakeholder, parameter_specs, protocol_names
+from govsim.groups import GOVERNMENT
 
 
 def test_mesa_idioms_agents_are_views_onto_the_arrays():
@@ -65,7 +66,7 @@ def test_top_down_keeps_non_governments_away_from_the_table():
 
 def test_openness_admits_the_best_resourced_first():
     model = GovernanceModel("classroom", protocol="bottom_up", rng=0, openness=0.5)
-    others = model.group != Group.GOVERNMENT.code
+    others = model.group != GOVERNMENT
     assert model.admitted[others].sum() == 15
     assert model.capability[others & model.admitted].min() >= model.capability[others & ~model.admitted].max()
     closed = GovernanceModel("classroom", protocol="bottom_up", rng=0, openness=0.0).run()

@@ -56,7 +56,7 @@ def test_positions_draws_every_stakeholder_in_its_group_colour_plus_markers():
 def test_positions_marks_the_adopted_text_of_a_closed_issue(finished):
     ax = P.plot_positions(finished, ax=_ax(), issue=0)
     star = ax.collections[-1].get_offsets()[0]
-    np.testing.assert_allclose(star, finished.issue_records[0]["outcome"])
+    np.testing.assert_allclose(star, finished.closed_issues[0].outcome)
     with pytest.raises(ValueError, match="issue=9"):
         P.plot_positions(finished, ax=_ax(), issue=9)
 

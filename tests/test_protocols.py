@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from govsim import GovernanceModel, Protocol, get_protocol, protocol_names, register
-from govsim.protocols import PROTOCOLS, Decision
+from govsim.protocols import PROTOCOLS, BottomUp, Decision
+from govsim.testing import ProtocolContractError, check_protocol
 
 from helpers import exact_groups_scenario, table
 
@@ -126,7 +127,7 @@ def test_chambers_give_each_group_equal_weight():
 
 def test_regional_runs_one_forum_per_region_and_reports_divergence():
     model = GovernanceModel("classroom", protocol="regional", rng=1).run()
-    assert {f for r in model.issue_records for f in r["regional_outcomes"]} == {"north", "south"}
+    assert {f for r in model.closed_issues for f in r.regional_outcomes} == {"north", "south"}
     assert model.summary()["divergence"] > 0
     with pytest.raises(ValueError, match="unknown region 'east'"):
         GovernanceModel(
@@ -134,53 +135,93 @@ def test_regional_runs_one_forum_per_region_and_reports_divergence():
         ).run()
 
 
-class ProtocolContract:
-    """Every registered protocol, and any a learner writes, keeps these promises."""
+class Unanimity(Protocol):
+    """A learner's rule, defined outside the package (top level: sweeps and pickle need that)."""
 
-    name: str
+    name = "test_unanimity"
+    label = "Everyone must agree"
 
-    def test_is_registered_with_a_label(self):
-        assert PROTOCOLS[self.name].label
-
-    def test_decision_masks_cover_every_stakeholder(self):
-        t = table(np.linspace(0, 1, 12)[:, None], [G, B, C, T] * 3, status_quo=0.3)
-        # a protocol that negotiates in sub-forums (regional) keeps the promise through each of them
-        for _, _, proto in get_protocol(self.name).forums(("north", "south"), ("bottom_up", "top_down")):
-            decision = proto.decide(t, proto.draft(t))
-            assert isinstance(decision, Decision)
-            assert decision.objecting.shape == decision.deciding.shape == (12,)
-            assert not np.any(decision.objecting & ~decision.deciding)
-
-    def test_same_seed_same_history(self):
-        a = GovernanceModel("classroom", protocol=self.name, rng=11).run()
-        b = GovernanceModel("classroom", protocol=self.name, rng=11).run()
-        assert a.rounds.equals(b.rounds) and a.outcomes.equals(b.outcomes)
-
-    def test_whole_agenda_closes(self):
-        model = GovernanceModel("classroom", protocol=self.name, rng=2).run()
-        assert not model.running and len(model.outcomes) == len(model.setup.agenda)
+    def decide(self, table, y):
+        objecting = table.attending & (table.gains(y) < 0)
+        return Decision(bool(table.attending.any() and not objecting.any()), objecting, table.attending)
 
 
-for _name in protocol_names():
-    globals()[f"TestContract_{_name}"] = type(f"TestContract_{_name}", (ProtocolContract,), {"name": _name})
-
-
-def test_a_learner_can_register_a_new_protocol():
-    @register
-    class Unanimity(Protocol):
-        name = "test_unanimity"
-        label = "Everyone must agree"
-
-        def decide(self, table, y):
-            objecting = table.attending & (table.gains(y) < 0)
-            return Decision(bool(table.attending.any() and not objecting.any()), objecting, table.attending)
-
+@pytest.fixture
+def unanimity():
+    """``Unanimity`` registered for one test, then removed again."""
+    register(Unanimity)
     try:
-        assert "test_unanimity" in protocol_names()
-        summary = GovernanceModel("classroom", protocol="test_unanimity", rng=0, max_rounds=5).run().summary()
-        assert summary["protocol"] == "test_unanimity"
+        yield Unanimity
     finally:
-        PROTOCOLS.pop("test_unanimity")
+        PROTOCOLS.pop(Unanimity.name)
+
+
+@pytest.mark.parametrize("name", protocol_names())
+def test_every_registered_protocol_keeps_the_contract(name):
+    check_protocol(name)
+
+
+def test_a_protocol_registered_in_a_test_keeps_the_contract_and_runs_by_name(unanimity):
+    assert "test_unanimity" in protocol_names()
+    for name in protocol_names():
+        check_protocol(name)
+    summary = GovernanceModel("classroom", protocol="test_unanimity", rng=0, max_rounds=5).run().summary()
+    assert summary["protocol"] == "test_unanimity"
+
+
+def test_re_registering_a_user_rule_replaces_it_but_built_in_names_are_refused(unanimity):
+    again = type(Unanimity.__name__, (Unanimity,), {"__module__": __name__})  # a notebook cell re-run
+    assert register(again) is again and PROTOCOLS["test_unanimity"] is again
+    assert register(BottomUp) is BottomUp  # the built-in class itself may be registered again
+    for taken in ("bottom_up", "regional"):
+        with pytest.raises(ValueError, match=f"protocol name '{taken}' is built in"):
+            register(type("Mine", (BottomUp,), {"name": taken, "label": "mine"}))
+    assert PROTOCOLS["bottom_up"] is BottomUp and "regional" not in PROTOCOLS
+
+
+class Leaky(BottomUp):
+    name = "leaky"
+    label = "objects without deciding"
+
+    def decide(self, table, y):
+        return Decision(False, np.ones(len(table.group), dtype=bool), table.attending)
+
+
+class Flaky(BottomUp):
+    name = "flaky"
+    label = "draws its own randomness"
+
+    def decide(self, table, y):
+        return Decision(bool(np.random.default_rng().random() < 0.3), table.objecting(y), table.attending)
+
+
+class Truthy(BottomUp):
+    name = "truthy"
+    label = "a trait of the wrong type"
+    lobbied = "yes"
+
+
+class Nameless(BottomUp):
+    name = ""
+    label = "no name"
+
+
+def test_the_contract_names_the_broken_promise_in_one_line():
+    class Unpicklable(BottomUp):  # local: cannot be shipped to a worker process
+        name = "unpicklable"
+        label = "local"
+
+    for cls, message in [
+        (Unpicklable, "unpicklable: does not pickle"),
+        (Leaky, "leaky: someone objects who does not decide"),
+        (Flaky, "flaky: two runs with seed 11 differ"),
+        (Truthy, "truthy: lobbied='yes' must be True or False"),
+        (Nameless, "Nameless: needs a class attribute 'name'"),
+        ("top-down", "unknown protocol 'top-down'"),
+    ]:
+        with pytest.raises(ProtocolContractError, match=message) as info:
+            check_protocol(cls)
+        assert "\n" not in str(info.value) and not isinstance(info.value, AssertionError)
 
 
 def test_unknown_protocol_is_one_line_with_a_suggestion():

@@ -1,5 +1,5 @@
-"""The role-play: moves as array edits, a whole session driven through the panel headless,
-JSON round trip, and bad files rejected with one line naming the field."""
+"""The role-play: moves as one-round overrides (never measured into the outcome), a whole session
+driven through the panel headless, JSON round trip, and bad files rejected with one line."""
 
 import json
 import re
@@ -7,9 +7,12 @@ import re
 import numpy as np
 import pytest
 
-from govsim import GovernanceModel, Group
-from govsim.roleplay import CONCEDE_SHARE, Move, RolePlay, apply_move
+from govsim import GovernanceModel, Group, RoundOverrides
+from govsim.metrics import gain, weighted_share
+from govsim.roleplay import CONCEDE_SHARE, MOVE_OVERRIDES, Move, RolePlay, move_overrides
 from govsim.roleplay_panel import build_roleplay_panel
+
+from helpers import exact_groups_scenario
 
 
 def test_all_simulated_seats_reproduce_the_plain_model():
@@ -19,20 +22,88 @@ def test_all_simulated_seats_reproduce_the_plain_model():
     assert len(play.history) == len(play.model.rounds)
 
 
-def test_one_round_edits_are_undone_and_concessions_stay():
+def test_moves_leave_the_real_traits_alone_and_concessions_stay():
     play = RolePlay("classroom", "top_down", teams=("civil_society", "business"), seed=2)
-    before = {name: getattr(play.model, name).copy() for name in ("tolerance", "capacity_eff", "capability")}
+    real = {name: getattr(play.model.population, name).copy() for name in ("tolerance", "capability")}
     play.play_round({"civil_society": "stay_away", "business": "lobby"})
     assert play.model.rounds["attendance_civil_society"].iloc[-1] == 0
-    for name, values in before.items():
-        np.testing.assert_array_equal(getattr(play.model, name), values)
-    model = GovernanceModel("classroom", protocol="top_down", rng=2)
-    model.step()
+    for name, values in real.items():
+        np.testing.assert_array_equal(getattr(play.model.population, name), values)
+    # a concession moves the group toward the text on the table (here the initiating draft) for good
+    scenario = exact_groups_scenario(
+        {"government": [0.2, 0.5], "civil_society": [0.0, 0.4]}, status_quo=0.1, draft=0.6, mu=0.0
+    )
+    model = GovernanceModel(scenario, protocol="bottom_up", rng=0, transparency=0.0)
     rows = model.group == Group.CIVIL_SOCIETY.code
-    (text, _), *_ = [(f.draft, f.members) for f in model.forums]
-    start = model.positions[rows].copy()
-    apply_move(model, Group.CIVIL_SOCIETY, Move.CONCEDE)
-    np.testing.assert_allclose(model.positions[rows], start + CONCEDE_SHARE * (text - start))
+    (text,) = model.texts_on_table()
+    model.step(move_overrides({"civil_society": Move.CONCEDE}))
+    np.testing.assert_allclose(
+        model.positions[rows, 0], [0.0 + CONCEDE_SHARE * 0.6, 0.4 + CONCEDE_SHARE * 0.2]
+    )
+    assert text.text.tolist() == [0.6] and text.forum == "all"
+
+
+def test_each_move_is_a_declared_override():
+    assert move_overrides({"civil_society": Move.SIMULATED}) == RoundOverrides()
+    assert move_overrides({"civil_society": "object", "business": Move.STAY_AWAY}) == RoundOverrides(
+        attendance={"civil_society": 1.0, "business": 0.0},
+        tolerance={"civil_society": 0.0},
+        persuadable={"civil_society": False},
+    )
+    assert set(MOVE_OVERRIDES) == set(Move)
+
+
+def _measured_with_real_traits(model, issue):
+    """Compliance and fragmentation of a just-closed, adopted one-table issue, recomputed from the
+    public interface with the real traits (voice_bonus = 0, so who was heard does not matter)."""
+    real, snap = model.population, model.snapshot()
+    q = np.asarray(model.setup.agenda[issue.index].status_quo, dtype=float)
+    comply = gain(snap.positions, real.salience, issue.outcome, q) >= -real.tolerance
+    return float(comply.mean()), weighted_share(~comply, real.capability)
+
+
+@pytest.mark.parametrize("protocol", ["bottom_up", "top_down"])
+@pytest.mark.parametrize("team", ["civil_society", "government"])
+@pytest.mark.parametrize("move", list(Move))
+def test_a_move_in_a_closing_round_never_changes_how_the_outcome_is_measured(protocol, team, move):
+    """Issue 10: a one-round move must not leak into compliance or fragmentation. The team plays
+    ``move`` in every round, so every closing round is played under it; each adopted issue's
+    measures must equal those computed with the group's real traits."""
+    model = GovernanceModel("classroom", protocol=protocol, rng=0, voice_bonus=0.0)
+    overrides = move_overrides({team: move})
+    checked = 0
+    while model.running:
+        closed = len(model.closed_issues)
+        model.step(overrides)
+        if len(model.closed_issues) > closed and model.closed_issues[-1].adopted:
+            issue = model.closed_issues[-1]
+            compliance, fragmentation = _measured_with_real_traits(model, issue)
+            assert issue.record["compliance"] == pytest.approx(compliance, abs=1e-12)
+            assert issue.record["fragmentation"] == pytest.approx(fragmentation, abs=1e-12)
+            checked += 1
+    if protocol == "top_down" and team == "government" and move is Move.STAY_AWAY:
+        assert model.summary()["adoption_rate"] == 0  # no government votes: nothing is adopted
+    else:
+        assert checked >= 3
+
+
+def test_the_leak_test_would_catch_the_old_array_edit():
+    """Under ``object`` the old role-play read the team's tolerance as 0 in its own compliance
+    test; that measure differs from the real one on at least one issue of this session."""
+    model = GovernanceModel("classroom", protocol="top_down", rng=0, voice_bonus=0.0)
+    overrides = move_overrides({"civil_society": Move.OBJECT})
+    rows = model.group == Group.CIVIL_SOCIETY.code
+    differs = []
+    while model.running:
+        closed = len(model.closed_issues)
+        model.step(overrides)
+        if len(model.closed_issues) > closed:
+            issue = model.closed_issues[-1]
+            q = np.asarray(model.setup.agenda[issue.index].status_quo, dtype=float)
+            leaked = np.where(rows, 0.0, model.population.tolerance)
+            g = gain(model.snapshot().positions, model.population.salience, issue.outcome, q)
+            differs.append(float((g >= -leaked).mean()) != issue.record["compliance"])
+    assert any(differs)
 
 
 def test_moves_are_validated_with_one_line():

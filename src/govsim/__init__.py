@@ -8,8 +8,10 @@ Quick start::
 """
 
 from govsim.agents import Stakeholder
+from govsim.forums import LAYOUTS, Forum, Regional
 from govsim.groups import Group
 from govsim.model import GovernanceModel
+from govsim.overrides import RoundOverrides
 from govsim.params import Parameters, parameter_specs
 from govsim.population import GroupProfile, profile_specs
 from govsim.protocols import Decision, Protocol, Table, get_protocol, protocol_names, register
@@ -18,13 +20,17 @@ from govsim.scenarios import Issue, Scenario, load_scenario, scenario_names
 __version__ = "0.1.0"
 
 __all__ = [
+    "LAYOUTS",
     "Decision",
+    "Forum",
     "GovernanceModel",
     "Group",
     "GroupProfile",
     "Issue",
     "Parameters",
     "Protocol",
+    "Regional",
+    "RoundOverrides",
     "Scenario",
     "Stakeholder",
     "Table",

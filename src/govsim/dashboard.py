@@ -122,7 +122,7 @@ def draw_panels(model: Any, panels: Sequence[str] = PANELS) -> Figure:
 def status_html(model: Any) -> str:
     """One line on where the run stands, from public model state."""
     agenda = model.setup.agenda
-    done = len(model.issue_records)
+    done = len(model.closed_issues)
     if not done:
         return f"<b>{model.protocol.name}</b>: {len(model.rounds)} rounds so far, no issue closed yet."
     s = model.summary()
@@ -274,7 +274,7 @@ class Dashboard:
 
     @property
     def summary(self) -> dict[str, Any] | None:
-        return None if self.model is None or not len(self.model.issue_records) else self.model.summary()
+        return None if self.model is None or not self.model.closed_issues else self.model.summary()
 
     def redraw(self) -> None:
         self.error = None

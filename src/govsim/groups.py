@@ -37,3 +37,4 @@ class Group(Enum):
 GROUP_ORDER: tuple[Group, ...] = tuple(Group)
 GROUP_NAMES: tuple[str, ...] = tuple(g.value for g in GROUP_ORDER)
 N_GROUPS = len(GROUP_ORDER)
+GOVERNMENT: int = Group.GOVERNMENT.code  # the government group's code in (n,) group arrays

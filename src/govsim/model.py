@@ -11,12 +11,17 @@ One ``step`` is one round of the current issue, for every forum still open:
 5. compliance (when an issue closes): i complies when u_i(y) >= u_i(q) - theta_eff, with
    theta_eff = theta + voice_bonus for those who took part in or watched the talks.
 
-State lives in numpy arrays owned by the model; agents are views onto their rows.
+State lives in numpy arrays owned by the model; agents are views onto their rows. Forums and
+seating are in :mod:`govsim.forums`; one-round overrides (the role-play's moves) in
+:mod:`govsim.overrides`. Presentation reads the model only through its public interface:
+``current_issue``, ``texts_on_table()``, ``gains_if_adopted()``, ``snapshot()``,
+``closed_issues``, ``rounds``, ``outcomes`` and ``summary()``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,43 +31,16 @@ import pandas as pd
 
 from govsim.agents import Stakeholder
 from govsim.deliberation import anchor, exchange, listen, lobby, random_pairs
-from govsim.groups import GROUP_NAMES, N_GROUPS, Group
-from govsim.metrics import count_clusters, group_shares, polarization
+from govsim.forums import Forum, Layout, admitted, layout_for, seat
+from govsim.groups import GOVERNMENT, GROUP_NAMES, N_GROUPS
+from govsim.metrics import count_clusters, gain, group_means, group_shares, polarization
 from govsim.outcomes import OUTCOME_COLUMNS, issue_outcome, run_summary
+from govsim.overrides import RoundInputs, RoundOverrides, round_inputs
 from govsim.params import Parameters
 from govsim.population import draw_population
-from govsim.protocols import Decision, Protocol, Table, get_protocol
+from govsim.protocols import Protocol, Table, get_protocol
 from govsim.scenarios import Scenario, load_scenario
-
-GOVERNMENT = Group.GOVERNMENT.code
-
-
-@dataclass
-class Forum:
-    """One negotiating table for the current issue (the whole population, or one region)."""
-
-    name: str
-    members: np.ndarray
-    seats: np.ndarray  # members who may sit at the table
-    protocol: Protocol
-    draft: np.ndarray | None = None  # the text on the table for the next decision
-    proposal: np.ndarray | None = None  # the text decided on in the latest round
-    rounds: int = 0
-    open: bool = True
-    adopted: bool = False
-    last: Decision | None = None
-    heard: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-
-
-def admitted(group: np.ndarray, capability: np.ndarray, openness: float) -> np.ndarray:
-    """Who may attend at all: every government, and the best-resourced ``openness`` share of
-    the non-government stakeholders (accreditation that favours the well-funded)."""
-    ok = group == GOVERNMENT
-    others = np.flatnonzero(~ok)
-    keep = int(np.ceil(openness * len(others) - 1e-9))
-    ranked = others[np.argsort(-capability[others], kind="stable")]
-    ok[ranked[:keep]] = True
-    return ok
+from govsim.views import IssueResult, IssueView, Snapshot, TableText, frozen_copy
 
 
 class GovernanceModel(mesa.Model):
@@ -72,30 +50,54 @@ class GovernanceModel(mesa.Model):
     Parameters
     ----------
     scenario : name of a bundled scenario, a path to a scenario TOML file, or a Scenario.
-    protocol : registered protocol name or instance; default: the scenario's.
+    protocol : registered protocol name, a Protocol instance or a seating layout such as
+        ``Regional({...})``; default: the scenario's.
     params : a :class:`Parameters` replacing the scenario's.
     rng : seed or ``numpy.random.Generator``; the model's only source of randomness.
     **settings : parameter or ``group.trait`` overrides, e.g. ``rho=0.2``.
+
+    Attributes
+    ----------
+    population : the :class:`~govsim.population.Population` the model was built from; its
+        trait arrays are the stakeholders' real traits and never change during a run.
+    positions : (n, K) current positions in [0, 1]
+    attending, observing : (n,) bool, at a table / watching in the latest round
+    rounds, outcomes : DataFrames of rounds and closed issues (see :meth:`summary`)
+
+    Raises
+    ------
+    ValueError
+        Unknown scenario, protocol or setting, or a value out of range (one line).
     """
 
     def __init__(
         self,
         scenario: str | Path | Scenario = "classroom",
         *,
-        protocol: str | Protocol | None = None,
+        protocol: str | Protocol | Layout | None = None,
         params: Parameters | None = None,
         rng: int | np.random.Generator | None = None,
         **settings: Any,
     ) -> None:
         # Always hand Mesa a Generator, so rng=42 and rng=default_rng(42) give the same run.
         super().__init__(rng=np.random.default_rng(rng))
+        # Mesa replaces ``self.step`` with a wrapper that advances its clock (``steps``, ``time``)
+        # and then calls this class's ``step`` with no arguments. Keep the wrapper as
+        # ``_advance`` and let ``model.step(overrides)`` go through it (see ``step``).
+        self._advance = vars(self).pop("step", None)
+        self._pending: RoundOverrides | None = None
+        self._stepping = False
         setup = load_scenario(scenario)
         if params is not None:
             setup = replace(setup, params=params)
         self.setup = setup.with_settings(settings) if settings else setup
         self.params = self.setup.params
         self.protocol = get_protocol(protocol or self.setup.protocol)
+        self._layout = layout_for(self.protocol)
         pop = draw_population(self.setup.groups, self.setup.shifts(), self.rng, self.params.population_scale)
+        self.population = pop
+        for name in vars(pop):  # the real traits: read-only, so no round can edit what is measured
+            getattr(pop, name).flags.writeable = False
         self.group, self.region, self.x0 = pop.group, pop.region, pop.x0
         self.positions = pop.x0.copy()
         self.salience, self.capability, self.confidence = (
@@ -110,15 +112,16 @@ class GovernanceModel(mesa.Model):
         )
         self.n = pop.size
         self.admitted = admitted(self.group, self.capability, self.params.openness)
-        self.capacity_eff = self.capacity + self.params.support * (1.0 - self.capacity)
+        self._capacity_eff = self.capacity + self.params.support * (1.0 - self.capacity)
         self.attending = np.zeros(self.n, dtype=bool)
         self.observing = np.zeros(self.n, dtype=bool)
+        self._objecting = np.zeros(self.n, dtype=bool)
         Stakeholder.create_agents(self, self.n, row=np.arange(self.n))
-        self.issue_index = 0
-        self.round_in_issue = 0
-        self.forums: list[Forum] = []
+        self._issue_index = 0
+        self._round_in_issue = 0
+        self._forums: list[Forum] = []
         self.round_record: dict[str, Any] = {}
-        self.issue_records: list[dict[str, Any]] = []
+        self._issue_records: list[dict[str, Any]] = []
         self._participation = np.zeros(N_GROUPS)
         self.datacollector = mesa.DataCollector(
             model_reporters={key: _reporter(key) for key in self.round_columns()},
@@ -126,28 +129,73 @@ class GovernanceModel(mesa.Model):
         )
 
     # ----------------------------------------------------------------- the round
-    def step(self) -> None:
+    def step(self, overrides: RoundOverrides | None = None) -> None:
+        """Play one round of the current issue in every open forum.
+
+        Parameters
+        ----------
+        overrides : declared one-round changes per group (:class:`~govsim.overrides.RoundOverrides`):
+            attendance, persuadability, the decision's tolerance, capability, concessions and
+            amendments. They reach attendance, deliberation and the decision only; compliance
+            and fragmentation are always measured with the real traits (``population``).
+
+        Raises
+        ------
+        TypeError, ValueError
+            ``overrides`` of the wrong type, or an amendment with the wrong number of
+            dimensions; the model is left unchanged.
+        """
+        if self._stepping or self._advance is None:  # called by Mesa's clock: play the round
+            self._play_round(overrides if overrides is not None else self._pending)
+            return
+        self._pending, self._stepping = overrides, True
+        try:
+            self._advance()
+        finally:
+            self._pending, self._stepping = None, False
+
+    def _play_round(self, overrides: RoundOverrides | None) -> None:
         if not self.running:
             return
-        if not self.forums:
+        inputs = round_inputs(
+            overrides,
+            self.group,
+            attendance=self._capacity_eff,
+            confidence=self.confidence,
+            tolerance=self.tolerance,
+            capability=self.capability,
+            dimensions=self.setup.dimensions,
+        )
+        self._concede(inputs.concede)
+        if not self._forums:
             self._open_issue()
-        present = self.rng.random(self.n) < self.capacity_eff
+        present = self.rng.random(self.n) < inputs.attendance
         watching = self.rng.random(self.n) < self.params.transparency
         self.attending[:] = False
         self.observing[:] = False
-        open_forums = [f for f in self.forums if f.open]
+        open_forums = [f for f in self._forums if f.open]
         for forum in open_forums:
-            self._deliberate(forum, present, watching)
+            self._deliberate(forum, present, watching, inputs)
         anchor(self.positions, self.x0, self.stubbornness)
         np.clip(self.positions, 0.0, 1.0, out=self.positions)
-        self.round_in_issue += 1
+        self._round_in_issue += 1
         for forum in open_forums:
-            self._decide(forum)
+            self._decide(forum, inputs)
         self._record_round(open_forums)
-        if not any(f.open for f in self.forums):
+        if not any(f.open for f in self._forums):
             self._close_issue()
 
-    def _deliberate(self, forum: Forum, present: np.ndarray, watching: np.ndarray) -> None:
+    def _concede(self, shares: dict[int, float]) -> None:
+        """Move each conceding group ``share`` of the way toward the text on its table."""
+        for code, share in shares.items():
+            rows = self.group == code
+            for text in self.texts_on_table():
+                sel = rows & text.members
+                self.positions[sel] += share * (text.text - self.positions[sel])
+
+    def _deliberate(
+        self, forum: Forum, present: np.ndarray, watching: np.ndarray, inputs: RoundInputs
+    ) -> None:
         p = self.params
         at_table = forum.seats & present
         self.attending |= at_table
@@ -160,26 +208,26 @@ class GovernanceModel(mesa.Model):
         speakers = np.flatnonzero(at_table)
         for _ in range(p.meetings):
             a, b = random_pairs(speakers, self.rng)
-            exchange(self.positions, self.confidence, p.mu, a, b)
-        listen(self.positions, self.confidence, p.mu, np.flatnonzero(observers), speakers, self.rng)
+            exchange(self.positions, inputs.confidence, p.mu, a, b)
+        listen(self.positions, inputs.confidence, p.mu, np.flatnonzero(observers), speakers, self.rng)
         if lobbyists is not None:
             governments = np.flatnonzero(forum.members & (self.group == GOVERNMENT))
             lobby(
                 self.positions,
-                self.capability,
+                inputs.capability,
                 p.lobbying,
                 np.flatnonzero(lobbyists),
                 governments,
                 self.rng,
             )
 
-    def _decide(self, forum: Forum) -> None:
-        issue = self.setup.agenda[self.issue_index]
+    def _decide(self, forum: Forum, inputs: RoundInputs) -> None:
+        issue = self.setup.agenda[self._issue_index]
         table = Table(
             positions=self.positions,
             salience=self.salience,
-            tolerance=self.tolerance,
-            capability=self.capability,
+            tolerance=inputs.tolerance,
+            capability=inputs.capability,
             group=self.group,
             members=forum.members,
             attending=self.attending & forum.members,
@@ -187,6 +235,7 @@ class GovernanceModel(mesa.Model):
             initial_draft=None if issue.draft is None else np.asarray(issue.draft),
             round=forum.rounds + 1,
             params=self.params,
+            amendments=inputs.amendments,
         )
         if forum.draft is None:
             forum.draft = np.clip(forum.protocol.draft(table), 0.0, 1.0)
@@ -203,40 +252,137 @@ class GovernanceModel(mesa.Model):
 
     # ----------------------------------------------------------------- issues
     def _open_issue(self) -> None:
-        self.round_in_issue = 0
+        self._round_in_issue = 0
         self._participation[:] = 0.0
-        self.forums = []
-        for name, region, protocol in self.protocol.forums(self.setup.regions, self.setup.regional_protocols):
-            members = np.ones(self.n, dtype=bool) if region is None else self.region == region
-            seats = members & self.admitted
-            if protocol.governments_only:
-                seats &= self.group == GOVERNMENT
-            heard = np.zeros(self.n, dtype=bool)
-            self.forums.append(Forum(name, members, seats, protocol, heard=heard))
+        self._forums = seat(
+            self._layout,
+            self.group,
+            self.region,
+            self.admitted,
+            self.setup.regions,
+            self.setup.regional_protocols,
+        )
 
     def _close_issue(self) -> None:
-        issue = self.setup.agenda[self.issue_index]
+        issue = self.setup.agenda[self._issue_index]
+        real = self.population  # compliance and fragmentation: the real traits, never a round's overrides
         record = issue_outcome(
             issue=issue,
-            forums=self.forums,
+            forums=self._forums,
             positions=self.positions,
-            salience=self.salience,
-            tolerance=self.tolerance,
-            capability=self.capability,
-            group=self.group,
+            salience=real.salience,
+            tolerance=real.tolerance,
+            capability=real.capability,
+            group=real.group,
             voice_bonus=self.params.voice_bonus,
-            participation=self._participation / max(1, self.round_in_issue),
+            participation=self._participation / max(1, self._round_in_issue),
             dimensions=self.setup.dimensions,
         )
-        record["issue"] = self.issue_index
-        self.issue_records.append(record)
+        record["issue"] = self._issue_index
+        self._issue_records.append(record)
         self.datacollector.add_table_row(
             "outcomes", {k: record[k] for k in OUTCOME_COLUMNS(self.setup.dimensions)}
         )
-        self.issue_index += 1
-        self.forums = []
-        if self.issue_index >= len(self.setup.agenda):
+        self._issue_index += 1
+        self._forums = []
+        if self._issue_index >= len(self.setup.agenda):
             self.running = False
+
+    # ----------------------------------------------------------------- public views
+    @property
+    def current_issue(self) -> IssueView | None:
+        """The agenda issue under negotiation (or next to open); None when the agenda is done."""
+        agenda = self.setup.agenda
+        if self._issue_index >= len(agenda):
+            return None
+        issue = agenda[self._issue_index]
+        return IssueView(
+            index=self._issue_index,
+            name=issue.name,
+            round=self._round_in_issue if self._forums else 0,
+            status_quo=frozen_copy(np.asarray(issue.status_quo, dtype=float)),
+            initial_draft=None if issue.draft is None else frozen_copy(np.asarray(issue.draft, dtype=float)),
+            proposals={f.name: frozen_copy(f.proposal) for f in self._forums if f.proposal is not None},
+        )
+
+    def texts_on_table(self) -> list[TableText]:
+        """The text each open forum will decide on next, with the stakeholders it would bind.
+
+        Before an issue's first round: its initiating draft for everyone (forum ``"all"``), or
+        nothing when the issue has none. Empty when the agenda is done.
+
+        Returns
+        -------
+        list of TableText, each with ``text`` (K,) and ``members`` (n,) bool (copies)
+        """
+        texts = [
+            TableText(f.name, frozen_copy(f.draft), frozen_copy(f.members))
+            for f in self._forums
+            if f.open and f.draft is not None
+        ]
+        if texts or self._issue_index >= len(self.setup.agenda):
+            return texts
+        draft = self.setup.agenda[self._issue_index].draft
+        if draft is None:
+            return []
+        return [
+            TableText(
+                "all", frozen_copy(np.asarray(draft, dtype=float)), frozen_copy(np.ones(self.n, dtype=bool))
+            )
+        ]
+
+    def gains_if_adopted(self) -> dict[str, float]:
+        """Mean gain u_i(y) - u_i(q) per group if the text(s) on the table were adopted now.
+
+        Each stakeholder is bound by its forum's text (the status quo where no text applies);
+        u_i(y) = -sum_k s_ik |p_ik - y_k| with the current positions and real salience.
+
+        Returns
+        -------
+        dict
+            group name -> mean gain (utility; NaN for a group with no stakeholders); empty when
+            there is no text on the table.
+        """
+        texts = self.texts_on_table()
+        if not texts:
+            return {}
+        q = np.asarray(self.setup.agenda[self._issue_index].status_quo, dtype=float)
+        outcome = np.tile(q, (self.n, 1))
+        for t in texts:
+            outcome[t.members] = t.text
+        means = group_means(gain(self.positions, self.salience, outcome, q), self.group, N_GROUPS)
+        return {name: float(v) for name, v in zip(GROUP_NAMES, means, strict=True)}
+
+    def snapshot(self) -> Snapshot:
+        """Copies of the state after the latest round (see :class:`~govsim.views.Snapshot`)."""
+        record = self.round_record
+        return Snapshot(
+            issue=record.get("issue"),
+            round=int(record.get("round", 0)),
+            positions=frozen_copy(self.positions),
+            group=frozen_copy(self.group),
+            attending=frozen_copy(self.attending),
+            objecting=frozen_copy(self._objecting),
+            texts=tuple(self.texts_on_table()),
+        )
+
+    @property
+    def closed_issues(self) -> list[IssueResult]:
+        """The closed agenda issues, in order (see :class:`~govsim.views.IssueResult`)."""
+        return [
+            IssueResult(
+                index=int(r["issue"]),
+                name=r["name"],
+                adopted=bool(r["adopted"]),
+                rounds=int(r["rounds"]),
+                outcome=frozen_copy(np.asarray(r["outcome"], dtype=float)),
+                regional_outcomes={
+                    k: frozen_copy(np.asarray(v, dtype=float)) for k, v in r["regional_outcomes"].items()
+                },
+                record=copy.deepcopy(r),
+            )
+            for r in self._issue_records
+        ]
 
     # ----------------------------------------------------------------- data
     def round_columns(self) -> list[str]:
@@ -257,12 +403,15 @@ class GovernanceModel(mesa.Model):
         )
         attendance = group_shares(self.attending, self.group, N_GROUPS, among=negotiating)
         self._participation += np.nan_to_num(attendance)
+        self._objecting[:] = False
+        for f in forums:
+            self._objecting |= f.last.objecting
         objecting = sum(int(f.last.objecting.sum()) for f in forums)
         deciding = sum(int(f.last.deciding.sum()) for f in forums)
         sizes = np.array([f.members.sum() for f in forums], dtype=float)
         # size-weighted mean of the forums' texts (np.average's arithmetic, without its checks)
         proposal = (np.array([f.proposal for f in forums]) * sizes[:, None]).sum(axis=0) / sizes.sum()
-        rec = {"issue": self.issue_index, "round": self.round_in_issue}
+        rec = {"issue": self._issue_index, "round": self._round_in_issue}
         rec.update({f"attendance_{g}": float(a) for g, a in zip(GROUP_NAMES, attendance, strict=True)})
         rec["objecting_share"] = objecting / deciding if deciding else float("nan")
         rec["polarization"] = polarization(self.positions)

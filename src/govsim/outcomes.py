@@ -13,10 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govsim.groups import GROUP_NAMES, N_GROUPS, Group
+from govsim.groups import GOVERNMENT, GROUP_NAMES, N_GROUPS
 from govsim.metrics import distance, gain, group_means, mean_pairwise_distance, weighted_share
-
-GOVERNMENT = Group.GOVERNMENT.code
 
 
 def OUTCOME_COLUMNS(dimensions: tuple[str, ...]) -> list[str]:

@@ -93,18 +93,19 @@ def _axes(ax: Axes | None) -> Axes:
 def _issue_points(model: Any, issue: int | None) -> tuple[int, np.ndarray, np.ndarray | None, str]:
     """(issue index, status quo, proposal or None, proposal label) for the plot of ``model``."""
     agenda = model.setup.agenda
+    current = model.current_issue
+    closed = model.closed_issues
     if issue is None:
-        issue = model.issue_index if model.forums else max(0, model.issue_index - 1)
+        under_way = current is not None and current.round > 0
+        issue = current.index if under_way else max(0, len(closed) - 1)
     if not 0 <= issue < len(agenda):
         raise ValueError(f"issue={issue!r} is out of range (allowed: 0 to {len(agenda) - 1})")
     q = np.asarray(agenda[issue].status_quo, dtype=float)
-    if issue < len(model.issue_records):
-        record = model.issue_records[issue]
-        label = "adopted text" if record["adopted"] else "not adopted (status quo stays)"
-        return issue, q, np.asarray(record["outcome"], dtype=float), label
-    drafts = (
-        [f.proposal for f in model.forums if f.proposal is not None] if issue == model.issue_index else []
-    )
+    if issue < len(closed):
+        result = closed[issue]
+        label = "adopted text" if result.adopted else "not adopted (status quo stays)"
+        return issue, q, result.outcome, label
+    drafts = list(current.proposals.values()) if current is not None and issue == current.index else []
     if drafts:
         return issue, q, np.mean(drafts, axis=0), "current proposal"
     draft = agenda[issue].draft

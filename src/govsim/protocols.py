@@ -1,7 +1,13 @@
 """Decision rules. Each protocol is one small class with a name, a few declared traits and a
 ``decide`` method, registered by name so the CLI, widgets and sweeps find it.
 
-To add your own::
+The registry :data:`PROTOCOLS` holds decision rules only. Where the tables stand is a separate
+choice, a seating layout (:mod:`govsim.forums`); the name ``regional`` selects the per-region
+layout, whose tables each decide under their own rule. It is offered wherever protocols are
+chosen (:func:`protocol_names`, :func:`get_protocol`) through :data:`SEATINGS`, which
+:mod:`govsim.forums` fills, so this module does not import the layouts.
+
+To add your own (one class in one file: nothing else to touch)::
 
     @register
     class Unanimity(Protocol):
@@ -15,21 +21,42 @@ To add your own::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from govsim.groups import Group
+from govsim.groups import GOVERNMENT, N_GROUPS
 from govsim.metrics import utility, weighted_mean, weighted_median
 from govsim.params import Parameters, check_names
 
-GOVERNMENT = Group.GOVERNMENT.code
+if TYPE_CHECKING:
+    from govsim.forums import Layout
 
 
 @dataclass
 class Table:
-    """What a protocol sees in one round of one forum (arrays are the model's, one row each)."""
+    """What a protocol sees in one round of one forum (arrays have one row per stakeholder).
+
+    ``tolerance`` and ``capability`` are the values this round's decision uses: the
+    stakeholders' own, or a declared one-round override (:class:`govsim.overrides.RoundOverrides`).
+
+    Attributes
+    ----------
+    positions : (n, K) float array in [0, 1]
+    salience : (n, K) float array, rows sum to 1
+    tolerance : (n,) float array, utility
+    capability : (n,) float array in [0, 1]
+    group : (n,) int array of group codes (:mod:`govsim.groups`)
+    members : (n,) bool array, stakeholders of this forum
+    attending : (n,) bool array, at this forum's table this round
+    status_quo : (K,) float array
+    initial_draft : (K,) float array or None
+    round : int, 1 for the first round of the issue
+    params : Parameters
+    amendments : dict of group code -> (K,) text point tabled as an amendment this round
+    """
 
     positions: np.ndarray
     salience: np.ndarray
@@ -42,6 +69,7 @@ class Table:
     initial_draft: np.ndarray | None
     round: int  # 1 for the first round of the issue
     params: Parameters
+    amendments: dict[int, np.ndarray] = field(default_factory=dict)
 
     def gains(self, y: np.ndarray) -> np.ndarray:
         """u_i(y) - u_i(q) for every stakeholder."""
@@ -101,43 +129,112 @@ class Protocol:
         raise NotImplementedError
 
     def revise(self, table: Table, y: np.ndarray, decision: Decision) -> np.ndarray:
-        """Objections are addressed, not counted (RFC 7282 s.3): y <- y + alpha (mean objector - y)."""
-        if not decision.objecting.any():
-            return y
-        target = table.positions[decision.objecting].mean(axis=0)
-        return y + table.params.revision_step * (target - y)
+        """Objections are addressed, not counted (RFC 7282 s.3): y <- y + alpha (target - y).
 
-    def forums(
-        self, regions: tuple[str, ...], defaults: tuple[str, ...]
-    ) -> list[tuple[str, int | None, Protocol]]:
-        """Where negotiation happens: one forum for everyone, or (``regional``) one per region."""
-        return [("all", None, self)]
+        ``target`` is the mean objector position, or with amendments the pooled mean of
+        :func:`revision_target`; alpha = ``revision_step``. Without objectors or amendments
+        the text stays as it is.
+        """
+        target = revision_target(table, decision)
+        if target is None:
+            return y
+        return y + table.params.revision_step * (target - y)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
 
+def revision_target(table: Table, decision: Decision) -> np.ndarray | None:
+    """Where the chair's revision moves the text: a (K,) point, or None when nothing pulls.
+
+    Without amendments: the mean position of the objectors. With amendments (a point z_g
+    tabled by group g, see :class:`govsim.overrides.RoundOverrides`), each attending member of
+    an amending group speaks through its group's amendment instead of its own position,
+    whether it objects or not::
+
+        target = (sum_{i in O} p_i + sum_g n_g z_g) / (|O| + sum_g n_g)
+
+    where O are the objectors outside amending groups and n_g the members of g at this
+    forum's table this round. A group with nobody at the table (no seat, or absent) tables
+    nothing. Example (alpha = 0.2): objectors at 0.0 and 0.2, a third stakeholder's group
+    amends to 0.5, text at 1.0: target = (0.0 + 0.2 + 0.5) / 3 = 0.2333, revised text
+    1.0 + 0.2 (0.2333 - 1.0) = 0.8467.
+    """
+    if not table.amendments:
+        if not decision.objecting.any():
+            return None
+        return table.positions[decision.objecting].mean(axis=0)
+    amending = np.isin(table.group, list(table.amendments))
+    objectors = decision.objecting & ~amending
+    total = table.positions[objectors].sum(axis=0)
+    count = int(objectors.sum())
+    for code, point in table.amendments.items():
+        speakers = int(np.count_nonzero(table.attending & (table.group == code)))
+        total = total + speakers * np.asarray(point, dtype=float)
+        count += speakers
+    return total / count if count else None
+
+
 PROTOCOLS: dict[str, type[Protocol]] = {}
+"""Decision rules by name (built-in and registered ones)."""
+
+BUILT_IN: frozenset[str] = frozenset()  # set once the built-in rules below are registered
+
+SEATINGS: dict[str, Callable[[], Any]] = {}
+"""Names chosen like a protocol that select a seating layout with its own rules per table
+(``regional``); filled by :mod:`govsim.forums`."""
 
 
 def register(cls: type[Protocol]) -> type[Protocol]:
-    """Class decorator: make ``cls`` available by ``cls.name`` everywhere protocols are chosen."""
+    """Class decorator: make ``cls`` available by ``cls.name`` everywhere protocols are chosen.
+
+    Registering again under a name you registered before replaces the earlier class (so a
+    notebook cell can be re-run after an edit). A built-in name (``top_down``, ``bottom_up``,
+    ``consult_then_ratify``, ``chambers``, ``regional``) cannot be taken by another class.
+
+    Raises
+    ------
+    TypeError
+        ``cls`` is not a Protocol subclass.
+    ValueError
+        ``cls`` has no ``name``, or its name is a built-in one.
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Protocol)):
+        raise TypeError(f"register expects a Protocol subclass, not {cls!r}")
     if not cls.name:
         raise ValueError(f"{cls.__name__} needs a class attribute 'name' to be registered")
+    if (cls.name in BUILT_IN or cls.name in SEATINGS) and PROTOCOLS.get(cls.name) is not cls:
+        raise ValueError(
+            f"protocol name {cls.name!r} is built in and cannot be replaced by {cls.__name__} "
+            "(choose another name)"
+        )
     PROTOCOLS[cls.name] = cls
     return cls
 
 
 def protocol_names() -> list[str]:
-    return list(PROTOCOLS)
+    """Every name a protocol can be chosen by: built-in rules, ``regional``, then registered rules."""
+    built = [name for name in PROTOCOLS if name in BUILT_IN]
+    added = [name for name in PROTOCOLS if name not in BUILT_IN]
+    return [*built, *SEATINGS, *added]
 
 
-def get_protocol(protocol: str | Protocol) -> Protocol:
-    """A protocol instance from its registered name (or the instance itself)."""
-    if isinstance(protocol, Protocol):
+def get_protocol(protocol: str | Protocol | Layout) -> Protocol | Layout:
+    """A decision rule (or, for ``regional``, a seating layout) from its name, or the object itself.
+
+    Raises
+    ------
+    ValueError
+        Unknown name (one line, with the closest name and the allowed ones).
+    """
+    if isinstance(protocol, Protocol) or (SEATINGS and isinstance(protocol, _seating_types())):
         return protocol
     check_names([protocol], protocol_names(), "protocol")
-    return PROTOCOLS[protocol]()
+    return SEATINGS[protocol]() if protocol in SEATINGS else PROTOCOLS[protocol]()
+
+
+def _seating_types() -> tuple[type, ...]:
+    return tuple(t for t in SEATINGS.values() if isinstance(t, type))
 
 
 def _vote(table: Table, y: np.ndarray, voters: np.ndarray, threshold: float) -> Decision:
@@ -181,8 +278,8 @@ def rough_consensus(table: Table, y: np.ndarray) -> Decision:
     n = int(table.attending.sum())
     if n == 0:
         return Decision(False, objecting, table.attending)
-    per_group_att = np.bincount(table.group[table.attending], minlength=4)
-    per_group_obj = np.bincount(table.group[objecting], minlength=4)
+    per_group_att = np.bincount(table.group[table.attending], minlength=N_GROUPS)
+    per_group_obj = np.bincount(table.group[objecting], minlength=N_GROUPS)
     blocked = np.any(per_group_obj * 2 > per_group_att)
     adopted = objecting.sum() / n <= table.params.rho + 1e-12 and not blocked
     return Decision(bool(adopted), objecting, table.attending)
@@ -228,8 +325,8 @@ class Chambers(Protocol):
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         objecting = table.objecting(y)
-        att = np.bincount(table.group[table.attending], minlength=4)
-        favour = np.bincount(table.group[table.attending & ~objecting], minlength=4)
+        att = np.bincount(table.group[table.attending], minlength=N_GROUPS)
+        favour = np.bincount(table.group[table.attending & ~objecting], minlength=N_GROUPS)
         present = att > 0
         if not present.any():
             return Decision(False, objecting, table.attending)
@@ -239,35 +336,5 @@ class Chambers(Protocol):
         return Decision(bool(adopted), objecting, table.attending)
 
 
-@register
-class Regional(Protocol):
-    """ "Not one-size-fits-all": each region negotiates under its own protocol.
-
-    ``mapping`` names a protocol per region; regions left out use the scenario's choice.
-    The result is one outcome per region; their spread is the cross-region divergence.
-    """
-
-    name = "regional"
-    label = "Regional (each region its own rules)"
-
-    def __init__(self, mapping: dict[str, str] | None = None) -> None:
-        self.mapping = dict(mapping or {})
-        for region, proto in self.mapping.items():
-            if proto == self.name:
-                raise ValueError(f"regional protocol for region {region!r} cannot itself be 'regional'")
-            get_protocol(proto)
-
-    def forums(
-        self, regions: tuple[str, ...], defaults: tuple[str, ...]
-    ) -> list[tuple[str, int | None, Protocol]]:
-        check_names(self.mapping, list(regions), "region")
-        return [
-            (region, r, get_protocol(self.mapping.get(region, default)))
-            for r, (region, default) in enumerate(zip(regions, defaults, strict=True))
-        ]
-
-    def decide(self, table: Table, y: np.ndarray) -> Decision:  # pragma: no cover - forums decide
-        raise TypeError("the regional protocol decides through its regional forums")
-
-    def __repr__(self) -> str:
-        return f"Regional({self.mapping!r})"
+# The decision rules govsim defines: register() will not let another class take their names.
+BUILT_IN = frozenset(PROTOCOLS)

@@ -1,10 +1,12 @@
 """The workshop role-play: teams in the room each play one stakeholder group.
 
 Every round each team picks a :class:`Move` for its group, the facilitator advances the round,
-and simulated stakeholders play every other seat. A move is an edit of the model's public
-arrays for that one round (attendance chance, tolerance, persuadability, capability) or a
-lasting change of view (conceding). At the end the room's outcome is set next to all-simulated
-runs of the same scenario and protocol over several seeds.
+and simulated stakeholders play every other seat. A move is a declared one-round override
+(:class:`govsim.overrides.RoundOverrides`: attendance chance, the decision's tolerance,
+persuadability, capability) or a lasting change of view (conceding), passed to the model's
+``step``; it never touches the model's arrays, and compliance and fragmentation are measured
+with the groups' real traits. At the end the room's outcome is set next to all-simulated runs
+of the same scenario and protocol over several seeds.
 
 The moves and the outcome save to JSON and load again (the run is replayed from the seed, so
 a loaded file gives the same model). No widgets here: see :mod:`govsim.roleplay_panel`.
@@ -23,6 +25,7 @@ import pandas as pd
 
 from govsim.groups import GROUP_NAMES, Group
 from govsim.model import GovernanceModel
+from govsim.overrides import RoundOverrides
 from govsim.protocols import protocol_names
 from govsim.scenarios import scenario_names
 
@@ -102,24 +105,18 @@ class RolePlay:
         return not self.model.running
 
     def play_round(self, moves: dict[str, Move | str] | None = None) -> dict[str, Any]:
-        """Apply each team's move (missing teams: ``simulated``), play one round, undo the
-        one-round edits, and return the record of the round."""
+        """Play one round with each team's move (missing teams: ``simulated``) as the round's
+        overrides, and return the record of the round."""
         if self.finished:
             raise ValueError("the agenda is finished: no round left to play (save or start again)")
         chosen = self._check_moves(moves or {})
+        issue = self.model.current_issue
         record = {
-            "issue": self.model.issue_index,
-            "round": self.model.round_in_issue + 1 if self.model.forums else 1,
+            "issue": issue.index,
+            "round": issue.round + 1,
             "moves": {team: move.value for team, move in chosen.items()},
         }
-        saved = {name: getattr(self.model, name).copy() for name in TEMPORARY}
-        for team, move in chosen.items():
-            apply_move(self.model, Group.parse(team), move)
-        try:
-            self.model.step()
-        finally:
-            for name, values in saved.items():
-                getattr(self.model, name)[:] = values
+        self.model.step(move_overrides(chosen))
         self.history.append(record)
         return record
 
@@ -199,43 +196,35 @@ class RolePlay:
         return cls.from_dict(data)
 
 
-# ---------------------------------------------------------------- moves on arrays
-TEMPORARY = ("capacity_eff", "tolerance", "confidence", "capability")
+# ---------------------------------------------------------------- moves as overrides
+def move_overrides(moves: dict[str, Move]) -> RoundOverrides:
+    """The one-round overrides that the teams' moves stand for (group name -> move).
+
+    ``hold``: not persuadable. ``concede``: move CONCEDE_SHARE toward the text on the table.
+    ``object``: everyone attends, tolerance 0 in the decision, not persuadable. ``lobby``:
+    everyone attends, capability x LOBBY_BOOST (capped at 1). ``stay_away``: attendance 0.
+    """
+    fields: dict[str, dict[str, Any]] = {
+        "attendance": {},
+        "persuadable": {},
+        "tolerance": {},
+        "capability": {},
+        "concede": {},
+    }
+    for team, move in moves.items():
+        for name, value in MOVE_OVERRIDES[Move.parse(move)].items():
+            fields[name][Group.parse(team).value] = value
+    return RoundOverrides(**fields)
 
 
-def apply_move(model: GovernanceModel, group: Group, move: Move) -> None:
-    """Edit ``model``'s public arrays for ``group``'s rows before one round."""
-    rows = model.group == group.code
-    match move:
-        case Move.SIMULATED:
-            pass
-        case Move.HOLD:
-            model.confidence[rows] = 0.0
-        case Move.CONCEDE:
-            for target, who in table_texts(model):
-                sel = rows & who
-                model.positions[sel] += CONCEDE_SHARE * (target - model.positions[sel])
-        case Move.OBJECT:
-            model.capacity_eff[rows] = 1.0
-            model.tolerance[rows] = 0.0
-            model.confidence[rows] = 0.0
-        case Move.LOBBY:
-            model.capacity_eff[rows] = 1.0
-            model.capability[rows] = np.minimum(1.0, LOBBY_BOOST * model.capability[rows])
-        case Move.STAY_AWAY:
-            model.capacity_eff[rows] = 0.0
-        case _:
-            raise ValueError(f"move={move!r} is not handled")
-
-
-def table_texts(model: GovernanceModel) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(text on the table, members it applies to) per open forum; before an issue's first round,
-    its initiating draft for everyone (nothing when the issue has none)."""
-    texts = [(f.draft, f.members) for f in model.forums if f.open and f.draft is not None]
-    if texts or model.issue_index >= len(model.setup.agenda):
-        return texts
-    draft = model.setup.agenda[model.issue_index].draft
-    return [] if draft is None else [(np.asarray(draft, dtype=float), np.ones(model.n, dtype=bool))]
+MOVE_OVERRIDES: dict[Move, dict[str, Any]] = {
+    Move.SIMULATED: {},
+    Move.HOLD: {"persuadable": False},
+    Move.CONCEDE: {"concede": CONCEDE_SHARE},
+    Move.OBJECT: {"attendance": 1.0, "tolerance": 0.0, "persuadable": False},
+    Move.LOBBY: {"attendance": 1.0, "capability": LOBBY_BOOST},
+    Move.STAY_AWAY: {"attendance": 0.0},
+}
 
 
 # ---------------------------------------------------------------- validation helpers

@@ -14,16 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
-import numpy as np
 from IPython.display import Image, display
 from matplotlib.figure import Figure
 
 from govsim import plotting
 from govsim.dashboard import error_html, render_png, show_in
 from govsim.groups import GROUP_NAMES, Group
-from govsim.metrics import gain, group_means
 from govsim.protocols import protocol_names
-from govsim.roleplay import COMPARE_METRICS, Move, RolePlay, table_texts
+from govsim.roleplay import COMPARE_METRICS, Move, RolePlay
 from govsim.scenarios import scenario_names
 
 
@@ -53,18 +51,13 @@ def round_html(play: RolePlay) -> str:
     agenda = model.setup.agenda
     if play.finished:
         return f"<b>Agenda finished</b> after {len(play.history)} rounds. Press <b>Show results</b>."
-    issue = agenda[model.issue_index]
-    rnd = model.round_in_issue + 1 if model.forums else 1
-    lines = [f"<b>Issue {model.issue_index + 1}/{len(agenda)}: {issue.name}</b>, round {rnd} is next."]
-    texts = table_texts(model)
+    issue = model.current_issue
+    lines = [f"<b>Issue {issue.index + 1}/{len(agenda)}: {issue.name}</b>, round {issue.round + 1} is next."]
+    texts = model.texts_on_table()
     if texts:
-        q = np.asarray(issue.status_quo, dtype=float)
-        outcome = np.tile(q, (model.n, 1))
-        for text, who in texts:
-            outcome[who] = text
-        gains = group_means(gain(model.positions, model.salience, outcome, q), model.group, len(GROUP_NAMES))
-        where = ", ".join(f"{d} {v:.2f}" for d, v in zip(model.setup.dimensions, texts[0][0], strict=True))
-        cells = ", ".join(f"{Group(g).label} {v:+.3f}" for g, v in zip(GROUP_NAMES, gains, strict=True))
+        gains = model.gains_if_adopted()
+        where = ", ".join(f"{d} {v:.2f}" for d, v in zip(model.setup.dimensions, texts[0].text, strict=True))
+        cells = ", ".join(f"{Group(g).label} {gains[g]:+.3f}" for g in GROUP_NAMES)
         lines.append(f"Text on the table: {where}. If adopted now, mean gain by group: {cells}.")
     if play.history:
         last = model.rounds.iloc[-1]

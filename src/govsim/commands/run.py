@@ -88,7 +88,7 @@ def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
         "seed": seed,
         **summary,
     }
-    out["issues"] = [{k: rec[k] for k in ISSUE_KEYS} for rec in model.issue_records]
+    out["issues"] = [{k: issue.record[k] for k in ISSUE_KEYS} for issue in model.closed_issues]
     return _clean(out)
 
 

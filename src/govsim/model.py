@@ -85,7 +85,7 @@ class GovernanceModel(mesa.Model):
         # and then calls this class's ``step`` with no arguments. Keep the wrapper as
         # ``_advance`` and let ``model.step(overrides)`` go through it (see ``step``).
         self._advance = vars(self).pop("step", None)
-        self._pending: RoundOverrides | None = None
+        self._pending: RoundInputs | None = None
         self._stepping = False
         setup = load_scenario(scenario)
         if params is not None:
@@ -145,19 +145,10 @@ class GovernanceModel(mesa.Model):
             ``overrides`` of the wrong type, or an amendment with the wrong number of
             dimensions; the model is left unchanged.
         """
-        if self._stepping or self._advance is None:  # called by Mesa's clock: play the round
-            self._play_round(overrides if overrides is not None else self._pending)
+        if self._stepping:  # called by Mesa's clock: play the round prepared below
+            self._play_round(self._pending)
             return
-        self._pending, self._stepping = overrides, True
-        try:
-            self._advance()
-        finally:
-            self._pending, self._stepping = None, False
-
-    def _play_round(self, overrides: RoundOverrides | None) -> None:
-        if not self.running:
-            return
-        inputs = round_inputs(
+        inputs = round_inputs(  # validated before anything moves
             overrides,
             self.group,
             attendance=self._capacity_eff,
@@ -166,6 +157,18 @@ class GovernanceModel(mesa.Model):
             capability=self.capability,
             dimensions=self.setup.dimensions,
         )
+        if self._advance is None:
+            self._play_round(inputs)
+            return
+        self._pending, self._stepping = inputs, True
+        try:
+            self._advance()
+        finally:
+            self._pending, self._stepping = None, False
+
+    def _play_round(self, inputs: RoundInputs) -> None:
+        if not self.running:
+            return
         self._concede(inputs.concede)
         if not self._forums:
             self._open_issue()

@@ -414,6 +414,7 @@ def test_hints_step_through_and_solutions_print(capsys):
 def test_numeric_feedback_names_the_kind_of_mistake(capsys):
     assert "wrong sign" in ex2.q2.check(-ex2.q2.reference()).message
     assert "factor of 4" in ex2.q2.check(4 * ex2.q2.reference()).message
+    assert "Rounded" not in ex5.q2.check(0).message  # zero is not the answer rounded
     assert "Wrong type" in ex2.q2.check("0.1").message
     assert "Wrong type" in ex2.q2.check([0.1, 0.2]).message
     assert "NaN" in ex2.q2.check(float("nan")).message
@@ -457,7 +458,15 @@ def test_choices_normalise_case_spaces_hyphens_and_underscores(capsys):
 
 def test_line_numbers_may_be_given_as_any_number(capsys):
     line = int(ex7.q1.reference())
-    for answer in (line, float(line), np.int64(line), np.float64(line), str(line), f" {line} "):
+    for answer in (
+        line,
+        float(line),
+        np.int64(line),
+        np.float64(line),
+        str(line),
+        f" {line} ",
+        f"line {line}",
+    ):
         assert ex7.q1.check(answer), answer
     message = ex7.q1.check(line + 0.5).message
     assert "whole number" in message and "string" not in message

@@ -346,7 +346,7 @@ class Numeric(Question):
         tol = self.tol
         if abs(y) > tol and abs(x + y) <= tol:
             return "Right size, wrong sign: check which way round you subtracted."
-        rounded = next((k for k in range(7) if x == round(y, k) and x != y), None)
+        rounded = next((k for k in range(1, 7) if x == round(y, k) and x not in (0, y)), None)
         if rounded is not None and not self.integer:
             return (
                 f"Rounded to {rounded} decimal place{'s' * (rounded != 1)}: give the unrounded "
@@ -406,6 +406,8 @@ class Choice(Question):
     def parse(self, answer: Any) -> str | None:
         """The option key ``answer`` names (by key or label, see :func:`normalise`), or None."""
         text = normalise(answer)
+        if self.numbered():  # "line 7", "Line 7." name option 7
+            text = re.sub(r"^line\s*(?=\d+$)", "", text)
         for key, label in self.options().items():
             if text in (normalise(key), normalise(label)):
                 return key

@@ -131,85 +131,155 @@ def _rounds(protocol, seeds=ex6.SEEDS):
 
 LONG_NO_FIGURE = "I recommend bottom_up because everyone should be heard. " * 12
 LONG_NO_RULE = "Funding participation helps civil society attend 45 percent more often, I think. " * 10
+# names no rule: "regional" only inside "regional body", a phrase copied from the question
+COPIED_REGIONAL = "The regional body should fund travel; in my 3 runs it helped a lot, I think. " * 8
 
-# qid -> functions returning plausible wrong answers (computed lazily: some need model runs)
+
+def _cs_gain(seed=ex2.SEED, protocol=ex2.PROTOCOL):
+    from govsim.exercises.runs import model
+
+    return model(protocol, seed).outcomes["gain_civil_society"].mean()
+
+
+TYPE = r"Wrong type"
+# qid -> (a function returning a plausible wrong answer, a regex the message must match: the
+# kind of error it names). Answers are computed lazily: some need model runs.
 WRONG = {
-    "ex1.q1": [lambda: "b", lambda: "c", lambda: 0],
-    "ex1.q2": [lambda: "b", lambda: "c"],
-    "ex1.q3": [lambda: "government", lambda: "business", lambda: "technical"],
+    "ex1.q1": [
+        (lambda: "b", "Not what the model shows"),
+        (lambda: "nearly-all", "Not what"),
+        (lambda: 0, TYPE),
+    ],
+    "ex1.q2": [
+        (lambda: "bottom-up", "Not what"),
+        (lambda: "About the same", "Not what"),
+        (lambda: 1.0, TYPE),
+    ],
+    "ex1.q3": [(lambda: "Government", "Not what"), (lambda: "business", "Not what"), (lambda: 3, TYPE)],
     "ex1.q4": [
-        lambda: -ex1.q4.reference(),
-        lambda: mean_of("bottom_up", "mean_rounds", ex1.SEEDS),
-        lambda: str(ex1.q4.reference()),
+        (lambda: -ex1.q4.reference(), "wrong sign"),
+        (lambda: ex1._extra_rounds(range(1, 6)), r"seeds 1-5"),
+        (lambda: ex1._extra_rounds(range(6)), r"seeds 0-5"),
+        (lambda: mean_of("bottom_up", "mean_rounds", ex1.SEEDS), "bottom_up's mean rounds alone"),
+        (lambda: round(ex1.q4.reference(), 1), "Rounded"),
+        (lambda: str(ex1.q4.reference()), TYPE),
     ],
     "ex2.q1": [
-        lambda: ex2.outcomes()["rounds"].mean(),
-        lambda: ex2.outcomes()["rounds"].sum(),
-        lambda: ex2.outcomes()["rounds"],
+        (lambda: ex2.outcomes()["rounds"].mean(), "mean number of rounds"),
+        (lambda: ex2.outcomes()["rounds"].sum(), "total over all issues"),
+        (lambda: ex2.outcomes()["rounds"], TYPE + r".*pandas Series of length 5"),
+        (lambda: ex2.q1.reference() + 0.5, "whole number"),
     ],
     "ex2.q2": [
-        lambda: ex2.outcomes()["gain_business"].mean(),
-        lambda: ex2.outcomes()["gain_civil_society"].sum(),
-        lambda: -ex2.outcomes()["gain_civil_society"].mean(),
-        lambda: round(ex2.outcomes()["gain_civil_society"].mean(), 2),
+        (lambda: ex2.outcomes()["gain_business"].mean(), "Wrong column.*gain_business"),
+        (lambda: ex2.outcomes()["gain_civil_society"].sum(), "sum over the five issues"),
+        (lambda: -ex2.outcomes()["gain_civil_society"].mean(), "wrong sign"),
+        (lambda: round(ex2.outcomes()["gain_civil_society"].mean(), 3), "Rounded to 3 decimal places"),
+        (lambda: 100 * ex2.outcomes()["gain_civil_society"].mean(), "percentage"),
+        (lambda: _cs_gain(seed=ex2.SEED + 1), "seed 3"),
+        (lambda: _cs_gain(protocol="top_down"), "top_down run"),
     ],
     "ex2.q3": [
-        lambda: ex2.outcomes().loc[ex2.outcomes()["gain_government"].idxmax(), "name"],
-        lambda: "Data flows",
+        (lambda: ex2.outcomes().loc[ex2.outcomes()["gain_government"].idxmax(), "name"], "gained more"),
+        (lambda: "Data flows", "not one of the options"),
+        (lambda: int(ex2.outcomes()["gain_government"].idxmin()), TYPE + ".*as text"),
     ],
-    "ex3.q1": [lambda: 1.0, lambda: 0.05, lambda: "0.5", lambda: 1.5],
-    "ex3.q2": [lambda: False, lambda: "maybe", lambda: 1.0],
-    "ex3.q3": [lambda: "a", lambda: "c"],
+    "ex3.q1": [
+        (lambda: 1.0, "does not turn from negative to positive"),
+        (lambda: 100 * ex3.q1.reference(), "percentage"),
+        (lambda: "0.5", TYPE),
+        (lambda: 1.5, "Out of range"),
+    ],
+    "ex3.q2": [(lambda: False, "Not what"), (lambda: "maybe", "not one of the options"), (lambda: 1.0, TYPE)],
+    "ex3.q3": [(lambda: "a", "Not how the model works"), (lambda: "C", "Not how"), (lambda: 2, TYPE)],
     "ex4.q1": [
-        lambda: Majority,
-        lambda: CountsMembers,
-        lambda: StrictlyMore,
-        lambda: AnyLoss,
-        lambda: NotRegistered,
-        lambda: BottomUp,
-        lambda: ex4.TwoThirds().decide,
+        (lambda: Majority, "On the case 'exactly two thirds|On the case 'three in five"),
+        (lambda: CountsMembers, "On the case 'nobody attends'"),
+        (lambda: StrictlyMore, "On the case 'exactly two thirds"),
+        (lambda: AnyLoss, "On the case 'a small loss"),
+        (lambda: NotRegistered, "not registered"),
+        (lambda: BottomUp, "attribute name"),
+        (lambda: ex4.TwoThirds().decide, TYPE + ".*a method"),
     ],
-    "ex4.q2": [lambda: "b", lambda: "c"],
+    "ex4.q2": [(lambda: "b", "Not what"), (lambda: "More", "Not what"), (lambda: 1, TYPE)],
     "ex5.q1": [
-        lambda: sample_gini,
-        lambda: gini_without_two,
-        lambda: coefficient_of_variation,
-        lambda: gini_assumes_sorted,
-        lambda: 0.25,
+        (lambda: sample_gini, "cases fail; first"),
+        (lambda: gini_without_two, "same constant factor"),
+        (lambda: coefficient_of_variation, "cases fail; first"),
+        (lambda: gini_assumes_sorted, "cases fail; first: the same, shuffled"),
+        (lambda: 0.25, TYPE + ".*function"),
     ],
     "ex5.q2": [
-        lambda: ex5.gini(ex5.participation("top_down")),
-        lambda: 0.0,
-        lambda: sample_gini(ex5.participation("bottom_up")),
+        (lambda: ex5.gini(ex5.participation("top_down")), "under top_down"),
+        (lambda: ex5.gini(ex5.participation("consult_then_ratify")), "under consult_then_ratify"),
+        (lambda: sample_gini(ex5.participation("bottom_up")), r"n\(n - 1\)"),
+        (lambda: 100 * ex5.q2.reference(), "percentage"),
+        (lambda: [0.1, 0.2], TYPE),
     ],
-    "ex5.q3": [lambda: "bottom_up", lambda: "consult_then_ratify"],
+    "ex5.q3": [
+        (lambda: "bottom-up", "Not what"),
+        (lambda: "Consult then ratify", "Not what"),
+        (lambda: 3, TYPE),
+    ],
     "ex6.q1": [
-        lambda: float(np.median(_rounds("bottom_up"))),
-        lambda: 5 * _rounds("bottom_up").mean(),  # rounds for the whole agenda, not per issue
-        lambda: _rounds("consult_then_ratify").mean(),
+        (lambda: ex6.values(seeds=range(1, 21)).mean(), r"seeds 1-20"),
+        (lambda: ex6.values(seeds=range(21)).mean(), r"seeds 0-20"),
+        (lambda: ex6.values(column="mean_gain_business").mean(), "Wrong column"),
+        (lambda: ex6.values("consult_then_ratify").mean(), "Wrong rule"),
+        (lambda: float(np.median(ex6.values())), "median"),
+        (lambda: round(ex6.q1.reference(), 4), "Rounded"),
+        (lambda: list(ex6.values()), TYPE + ".*list of length 20"),
     ],
     "ex6.q2": [
-        lambda: 1.96 * _rounds("bottom_up").std() / np.sqrt(20),
-        lambda: 1.96 * _rounds("bottom_up").std(ddof=1),
-        lambda: _rounds("bottom_up").std(ddof=1) / np.sqrt(20),
-        lambda: 2.093 * _rounds("bottom_up").std(ddof=1) / np.sqrt(20),
+        (lambda: 1.96 * ex6.values().std() / np.sqrt(20), r"ddof=0"),
+        (lambda: 2.093 * ex6.values().std(ddof=1) / np.sqrt(20), "Student's t"),
+        (lambda: 1.96 * ex6.values().std(ddof=1), r"sqrt\(n\)"),
+        (lambda: ex6.values().std(ddof=1) / np.sqrt(20), "standard error"),
+        (lambda: 2 * ex6.q2.reference(), "full width"),
+        (lambda: ex6.half_width(ex6.values(seeds=range(1, 21))), "seeds 1-20"),
     ],
-    "ex6.q3": [lambda: 40, lambda: 20, lambda: 160],
-    "ex6.q4": [lambda: not ex6.q4.reference(), lambda: "maybe"],
-    "ex7.q1": [lambda: int(ex7.q1.reference()) - 1, lambda: str(int(ex7.q1.reference()) + 4)],
+    "ex6.q3": [
+        (lambda: 40, "square root"),
+        (lambda: 20, "stays the same"),
+        (lambda: 160, "square root"),
+        (lambda: 80.5, "whole number"),
+        (lambda: "80", TYPE),
+    ],
+    "ex6.q4": [
+        (lambda: not ex6.q4.reference(), "Not what the numbers say"),
+        (lambda: "maybe", "not one"),
+        (lambda: 3, TYPE),
+    ],
+    "ex7.q1": [
+        (lambda: int(ex7.q1.reference()) - 1, "does what rough consensus asks"),
+        (lambda: str(int(ex7.q1.reference()) + 4), "does what rough consensus asks"),
+        (lambda: 7.5, "whole number"),
+        (lambda: 99, "not one of the options"),
+    ],
     "ex7.q2": [
-        lambda: ex7.BrokenRoughConsensus,
-        lambda: NoBlock,
-        lambda: StrictRho,
-        lambda: Unchanged,
-        lambda: "FixedRoughConsensus",
+        (lambda: ex7.BrokenRoughConsensus, "the class you were given"),
+        (lambda: NoBlock, "On the case 'two of three civil-society"),
+        (lambda: StrictRho, "On the case 'one objector in ten"),
+        (lambda: Unchanged, "inherits `decide` unchanged"),
+        (lambda: "FixedRoughConsensus", TYPE + ".*text"),
     ],
-    "ex7.q3": [lambda: not ex7.q3.reference(), lambda: 3],
-    "ex8.q1": [lambda: "bottom_up is better.", lambda: LONG_NO_FIGURE, lambda: LONG_NO_RULE, lambda: 42],
+    "ex7.q3": [
+        (lambda: not ex7.q3.reference(), "Not what"),
+        (lambda: 3, TYPE),
+        (lambda: "perhaps", "not one"),
+    ],
+    "ex8.q1": [
+        (lambda: "bottom_up is better.", "at least 80 words"),
+        (lambda: LONG_NO_FIGURE, "figure"),
+        (lambda: LONG_NO_RULE, "names no rule"),
+        (lambda: COPIED_REGIONAL, "names no rule"),
+        (lambda: 42, TYPE + ".*whole number"),
+    ],
     "ex8.q2": [
-        lambda: {"recommendation": 2, "evidence": 1},
-        lambda: dict(ex8.q2.reference(), limits=3),
-        lambda: "9/10",
+        (lambda: {"recommendation": 2, "evidence": 1}, "missing"),
+        (lambda: dict(ex8.q2.reference(), limits=3), "Scores are 0, 1 or 2"),
+        (lambda: dict(ex8.q2.reference(), bogus=1), "Unknown criterion"),
+        (lambda: "9/10", TYPE + ".*dict"),
     ],
 }
 
@@ -231,7 +301,7 @@ def registered(monkeypatch):
 def test_every_question_has_wrong_answers_hints_and_a_solution():
     assert list(WRONG) == list(QUESTIONS)
     for qid, q in QUESTIONS.items():
-        assert len(WRONG[qid]) >= 2, qid
+        assert len(WRONG[qid]) >= 3, qid
         assert q.hints and all(h.strip() for h in q.hints), qid
         assert q.explanation.strip(), qid
         compile(q.solution_code, qid, "exec")
@@ -271,15 +341,16 @@ def _secrets(q) -> list[str]:
 @pytest.mark.parametrize("qid", list(QUESTIONS))
 def test_wrong_answers_fail_without_revealing_the_answer(qid, registered, capsys):
     q = QUESTIONS[qid]
-    for make in WRONG[qid]:
+    for make, kind in WRONG[qid]:
         answer = make()
         result = q.check(answer)
         assert not result, f"{qid} accepted the wrong answer {answer!r}"
         assert result.status is Status.INCORRECT, result.line
-        assert result.message, qid
-        if "is not one of the options" in result.message:
+        assert re.search(kind, result.message), f"{qid}: {answer!r} gave {result.message!r}, not /{kind}/"
+        assert not re.search(r"\ba [aeiou]", result.message), result.message  # "a int"
+        if "is not one of the options" in result.message or "one of the options as text" in result.message:
             assert all(repr(k) in result.message for k in q.options()), result.message
-            continue
+            continue  # names every option, so reveals none
         if q.kind == "yes/no" and "True or False" in result.message:
             continue  # names both options, so reveals neither
         for secret in _secrets(q):
@@ -342,7 +413,8 @@ def test_hints_step_through_and_solutions_print(capsys):
 
 def test_numeric_feedback_names_the_kind_of_mistake(capsys):
     assert "wrong sign" in ex2.q2.check(-ex2.q2.reference()).message
-    assert "simple factor" in ex2.q2.check(5 * ex2.q2.reference()).message
+    assert "factor of 4" in ex2.q2.check(4 * ex2.q2.reference()).message
+    assert "Rounded" not in ex5.q2.check(0).message  # zero is not the answer rounded
     assert "Wrong type" in ex2.q2.check("0.1").message
     assert "Wrong type" in ex2.q2.check([0.1, 0.2]).message
     assert "NaN" in ex2.q2.check(float("nan")).message
@@ -350,6 +422,80 @@ def test_numeric_feedback_names_the_kind_of_mistake(capsys):
     assert "between 0 and 1" in ex3.q1.check(-0.2).message
     assert ex2.q2.check(np.float64(ex2.q2.reference()))  # numpy scalars are numbers too
     assert ex2.q1.check(np.array([ex2.q1.reference()]))
+
+
+@pytest.mark.parametrize("qid", [q for q in QUESTIONS if isinstance(QUESTIONS[q], Numeric)])
+def test_declared_mistakes_are_never_accepted(qid):
+    """No declared near-miss (another seed range, another column, ddof=0, ...) lies within the
+    tolerance of the reference answer, so a check cannot accept it by coincidence; and each
+    declared mistake is diagnosed by its own message."""
+    q = QUESTIONS[qid]
+    assert not q.collisions(), [m.message for m in q.collisions()]
+    for mistake in q.mistakes():
+        result = q.judge(mistake.value)
+        assert not result and result.message == mistake.message, (mistake, result.line)
+
+
+def test_near_miss_seed_range_of_a_few_valued_metric_is_rejected(capsys):
+    """The case the issue found: mean rounds take few distinct values, and seeds 0 and 20 give
+    the same, so a mean over seeds 1-20 equalled the mean over 0-19. ex6 now asks for a
+    continuous measure, and the off-by-one range is named."""
+    rounds = runs("bottom_up", range(21))["mean_rounds"].to_numpy()
+    assert rounds[1:21].mean() == pytest.approx(rounds[:20].mean())  # why mean rounds could not work
+    result = ex6.q1.check(ex6.values(seeds=range(1, 21)).mean())
+    assert not result and "seeds 1-20" in result.message
+    result = ex6.q2.check(ex6.half_width(ex6.values(seeds=range(1, 21))))
+    assert not result and "seeds 1-20" in result.message
+
+
+def test_choices_normalise_case_spaces_hyphens_and_underscores(capsys):
+    assert ex1.q2.check("top-down") and ex1.q2.check("Top Down") and ex1.q2.check(" `top_down` ")
+    assert ex1.q3.check("Civil-Society") and ex1.q3.check("civil society") and ex1.q3.check("CIVIL_SOCIETY")
+    assert ex5.q3.check("Top-Down")
+    assert ex2.q3.check(ex2.q3.reference().upper().replace("-", " "))
+    assert ex3.q2.check("Yes") and ex3.q2.check("y") and ex3.q2.check(True)
+
+
+def test_line_numbers_may_be_given_as_any_number(capsys):
+    line = int(ex7.q1.reference())
+    for answer in (
+        line,
+        float(line),
+        np.int64(line),
+        np.float64(line),
+        str(line),
+        f" {line} ",
+        f"line {line}",
+    ):
+        assert ex7.q1.check(answer), answer
+    message = ex7.q1.check(line + 0.5).message
+    assert "whole number" in message and "string" not in message
+
+
+def test_type_names_read_as_english():
+    from govsim.exercises.checks import describe_type
+
+    assert describe_type(3) == "a whole number (int)"
+    assert describe_type(np.int64(3)) == "a whole number (int)"
+    assert describe_type(2.5) == "a number with a fraction (float)"
+    assert describe_type(np.zeros(3)) == "a numpy array of length 3"
+    assert describe_type(sample_gini) == "a function"
+    assert describe_type(ex4.TwoThirds().decide) == "a method"
+    assert describe_type(object()) == "an object"
+
+
+def test_essays_must_name_a_rule_as_a_whole_word_not_copied_from_the_question():
+    from govsim.exercises.rubric import named_options
+    from govsim.protocols import protocol_names
+
+    names, question = protocol_names(), ex8.q1.text
+    assert named_options("We prefer Bottom-Up rules", names, question) == ["bottom_up"]
+    assert named_options("consult then ratify, with support", names, question) == ["consult_then_ratify"]
+    assert named_options("The regional body must act", names, question) == []
+    assert named_options("A regional body could use regional forums", names, question) == ["regional"]
+    assert named_options("bottom-upper and topdown", names, question) == []
+    essay = COPIED_REGIONAL.replace("The regional body", "The regional body, by bottom up rules,", 1)
+    assert ex8.q1.judge(essay).status is Status.ATTEMPTED
 
 
 def test_ex3_accepts_any_sign_change_within_tolerance(capsys):

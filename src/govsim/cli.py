@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("scenarios", "run", "sweep", "report", "doctor", "lab", "solutions")
+COMMANDS = ("scenarios", "run", "sweep", "report", "doctor", "lab", "solutions", "handouts")
 
 
 class UsageError(Exception):

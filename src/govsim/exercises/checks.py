@@ -2,8 +2,12 @@
 online courses, working offline in JupyterLab and in plain Python.
 
 A check never reveals the expected value. It says what *kind* of thing is wrong (the wrong
-type, the wrong sign, off by a simple factor, out of the stated range) or simply that the
-answer is outside the tolerance stated in the question. A blank answer (``None``, ``...``,
+type, the wrong sign, off by a simple factor, rounded, out of the stated range) or simply that
+the answer is outside the tolerance stated in the question. A question can also declare the
+near-misses learners actually produce (another seed range, another column, ``ddof=0``) as
+:class:`Mistake` values: the check names that mistake when an answer matches one, and the
+tests prove that no declared mistake lies within the tolerance of the reference answer (so a
+near-miss can never be accepted by coincidence). A blank answer (``None``, ``...``,
 ``"..."``, ``NotImplemented``, a template that raises ``NotImplementedError``) is reported as
 "not attempted yet", never as a failure.
 
@@ -13,7 +17,9 @@ so tests and graders can assert on it.
 
 from __future__ import annotations
 
+import inspect
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -164,18 +170,69 @@ def _as_number(answer: Any) -> float | None:
     return None
 
 
+FRIENDLY_TYPES = {
+    "int": "a whole number (int)",
+    "float": "a number with a fraction (float)",
+    "str": "text (str)",
+    "bool": "True or False (bool)",
+    "NoneType": "None",
+}
+CONTAINER_NAMES = {"ndarray": "numpy array", "Series": "pandas Series", "DataFrame": "pandas DataFrame"}
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def describe_type(answer: Any) -> str:
-    """A short learner-facing name for the type of ``answer``."""
+    """A short learner-facing name for the type of ``answer``: ``"a numpy array of length 3"``,
+    ``"a whole number (int)"``, ``"a function"``, with the right article ("an int" never
+    appears)."""
     name = type(answer).__name__
-    if hasattr(answer, "__len__") and not isinstance(answer, str):
+    if isinstance(answer, bool | np.bool_):
+        return FRIENDLY_TYPES["bool"]
+    if isinstance(answer, np.integer):
+        return FRIENDLY_TYPES["int"]
+    if isinstance(answer, np.floating):
+        return FRIENDLY_TYPES["float"]
+    if name in FRIENDLY_TYPES:
+        return FRIENDLY_TYPES[name]
+    if inspect.isfunction(answer):
+        return "a function"
+    if inspect.ismethod(answer):
+        return "a method"
+    if isinstance(answer, type):
+        return f"the class {answer.__name__} itself"
+    if hasattr(answer, "__len__"):
+        name = CONTAINER_NAMES.get(name, name)
         try:
-            return f"a {name} of length {len(answer)}"
+            return f"{_article(name)} {name} of length {len(answer)}"
         except TypeError:
             pass
-    return f"a {name}"
+    return f"{_article(name)} {name}"
 
 
-SIMPLE_FACTORS = (2.0, 3.0, 4.0, 5.0, 10.0, 100.0)
+def normalise(text: str) -> str:
+    """Lower case, surrounding quotes, brackets and dots stripped, and every run of spaces,
+    hyphens and underscores made one space: ``"Civil-Society"`` and ``"civil_society"`` match."""
+    text = str(text).strip().strip("()[]'\"`.").strip().lower()
+    return re.sub(r"[\s_\-]+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A plausible wrong answer a question recognises: its value and what kind of error it is.
+
+    ``message`` names the mistake (e.g. "That is the mean over seeds 1-20 ...") and never the
+    expected value.
+    """
+
+    value: float
+    message: str
+
+
+SIMPLE_FACTORS = (2.0, 3.0, 4.0, 5.0, 10.0, 20.0)
+FACTOR_ADVICE = "did you sum instead of average, or miss a normalisation?"
 
 
 class Numeric(Question):
@@ -186,6 +243,10 @@ class Numeric(Question):
     ``accept`` may accept further answers (e.g. any point where a noisy curve changes sign);
     it returns None to accept, or a message saying why not. ``directional`` allows "too
     high / too low" feedback, for questions where that does not give the answer away.
+    ``mistakes`` computes the declared near-misses (a sequence of :class:`Mistake`).
+    ``factor_advice`` completes "Off by a factor of N: ..." for this question (None: that
+    diagnosis is never given, e.g. for a square-root question where a factor means a
+    misunderstanding, which ``mistakes`` names instead).
     """
 
     kind = "number"
@@ -201,9 +262,14 @@ class Numeric(Question):
         integer: bool = False,
         directional: bool = False,
         accept: Callable[[float], str | None] | None = None,
+        mistakes: Callable[[], Sequence[Mistake]] | None = None,
+        factor_advice: str | None = FACTOR_ADVICE,
         **kwargs: Any,
     ) -> None:
         super().__init__(qid, text, **kwargs)
+        self._mistakes = mistakes or (lambda: ())
+        self.factor_advice = factor_advice
+        self.mistakes = cache(lambda: tuple(self._mistakes()))
         self._expected = expected if callable(expected) else (lambda: expected)
         self.tol = float(tol)
         self.bounds = bounds
@@ -218,6 +284,20 @@ class Numeric(Question):
     def reference(self) -> float:
         value = self.expected()
         return round(value) if self.integer else value
+
+    def matches(self, x: float, y: float) -> bool:
+        """True when ``x`` is within the stated tolerance of ``y``."""
+        return abs(x - y) <= self.tol
+
+    def collisions(self) -> list[Mistake]:
+        """Declared mistakes within the tolerance of the reference: a badly posed question.
+
+        The tests require this to be empty for every question, so a near-miss is never
+        accepted because it happens to give the same number (e.g. a metric that takes few
+        distinct values, averaged over seeds 1-20 instead of 0-19).
+        """
+        y = self.expected()
+        return [m for m in self.mistakes() if self.matches(float(m.value), y)]
 
     def judge(self, answer: Any) -> Result:
         x = _as_number(answer)
@@ -234,15 +314,25 @@ class Numeric(Question):
                 Status.INCORRECT, "Your answer is NaN: did a calculation include missing values?"
             )
         low, high = self.bounds
+        if math.isinf(x):
+            return self.result(Status.INCORRECT, "Your answer is infinite: did you divide by zero?")
+        y = self.expected()
+        if self.matches(x, y):
+            return self.result(Status.CORRECT, "Well done.")
+        for mistake in self.mistakes():
+            if self.matches(x, float(mistake.value)):
+                return self.result(Status.INCORRECT, mistake.message)
+        if not self.integer and abs(y) > self.tol and abs(x - 100 * y) <= 100 * self.tol:
+            return self.result(
+                Status.INCORRECT,
+                "Off by a factor of 100: a percentage instead of a share? Give a share (0 to 1).",
+            )
         if not low <= x <= high:
             return self.result(
                 Status.INCORRECT, f"Out of range: the answer lies between {low:g} and {high:g}."
             )
         if self.integer and x != int(x):
             return self.result(Status.INCORRECT, "Expected a whole number (a count), not a fraction.")
-        y = self.expected()
-        if abs(x - y) <= self.tol:
-            return self.result(Status.CORRECT, "Well done.")
         if self.accept is not None:
             why = self.accept(x)
             if why is None:
@@ -251,18 +341,30 @@ class Numeric(Question):
         return self.result(Status.INCORRECT, self.diagnose(x, y))
 
     def diagnose(self, x: float, y: float) -> str:
-        """What kind of wrong: sign, a simple factor, direction (if allowed), or just 'outside'."""
+        """What kind of wrong: sign, rounding, percent for share, a simple factor, direction
+        (if allowed), or just 'outside the tolerance'."""
         tol = self.tol
         if abs(y) > tol and abs(x + y) <= tol:
             return "Right size, wrong sign: check which way round you subtracted."
-        for f in SIMPLE_FACTORS:
-            if abs(y) > tol and (abs(x - f * y) <= tol * f or abs(x - y / f) <= tol / f):
-                return (
-                    "Off by a simple factor: did you sum instead of average, use a percentage "
-                    "instead of a share, or miss a normalisation?"
-                )
+        rounded = next((k for k in range(1, 7) if x == round(y, k) and x not in (0, y)), None)
+        if rounded is not None and not self.integer:
+            return (
+                f"Rounded to {rounded} decimal place{'s' * (rounded != 1)}: give the unrounded "
+                f"number (answers within ±{tol:g} count)."
+            )
+        if abs(y) > tol and abs(x - 100 * y) <= 100 * tol:
+            return "Off by a factor of 100: a percentage instead of a share? Give a share (0 to 1)."
+        if abs(y) > tol and abs(x - y / 100) <= tol / 100:
+            return "Off by a factor of 100: a share instead of a percentage?"
+        if self.factor_advice is not None and abs(y) > tol:
+            for f in SIMPLE_FACTORS:
+                if abs(x - f * y) <= tol * f or abs(x - y / f) <= tol / f:
+                    return f"Off by a factor of {f:g}: {self.factor_advice}"
         if abs(y) > tol and abs(x) > tol and (x > 0) != (y > 0):
-            return "The sign is wrong."
+            return (
+                "Not within the stated tolerance, and of the opposite sign: check that you used "
+                "the right column, and which way round you subtracted."
+            )
         if self.directional:
             return f"Too {'high' if x > y else 'low'}, by more than the stated tolerance (±{tol:g})."
         if tol == 0:
@@ -272,7 +374,10 @@ class Numeric(Question):
 
 class Choice(Question):
     """Pick one of ``options`` (key -> label). The answer may be the key or the label, in any
-    case. ``expected`` is a key or a function computing the key from the model."""
+    case and with spaces, hyphens or underscores alike (see :func:`normalise`). ``expected`` is
+    a key or a function computing the key from the model. ``wrong`` is the message for a
+    wrong option; ``why`` may give a more specific one for particular wrong options (say what
+    the learner probably looked at), as long as it does not name the right one."""
 
     kind = "choice"
 
@@ -284,9 +389,11 @@ class Choice(Question):
         options: dict[str, str] | Callable[[], dict[str, str]],
         expected: str | Callable[[], str],
         wrong: str = "That is not what the model does: run it and look again.",
+        why: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(qid, text, **kwargs)
+        self.why = dict(why or {})
         self._options = options if callable(options) else (lambda: options)
         self._expected = expected if callable(expected) else (lambda: expected)
         self.wrong = wrong
@@ -297,20 +404,40 @@ class Choice(Question):
         return self.expected()
 
     def parse(self, answer: Any) -> str | None:
-        options = self.options()
-        text = str(answer).strip().strip("().").strip().lower()
-        for key, label in options.items():
-            if text in (key.lower(), label.lower()):
+        """The option key ``answer`` names (by key or label, see :func:`normalise`), or None."""
+        text = normalise(answer)
+        if self.numbered():  # "line 7", "Line 7." name option 7
+            text = re.sub(r"^line\s*(?=\d+$)", "", text)
+        for key, label in self.options().items():
+            if text in (normalise(key), normalise(label)):
                 return key
         return None
 
+    def numbered(self) -> bool:
+        """True when the options are numbers (e.g. line numbers), so numbers are answers too."""
+        return all(key.isdigit() for key in self.options())
+
     def judge(self, answer: Any) -> Result:
         options = self.options()
-        if isinstance(answer, int | np.integer) and not isinstance(answer, bool | np.bool_):
-            answer = str(int(answer))  # e.g. a line number among numbered options
-        if not isinstance(answer, str):
+        number = _as_number(answer)
+        if number is not None and self.numbered():
+            if number != int(number):
+                return self.result(
+                    Status.INCORRECT,
+                    f"Expected a whole number (one of the numbered options), got {number:g}.",
+                )
+            answer = str(int(number))  # 7, 7.0 and "7" name the same line
+        elif number is not None:
+            keys = ", ".join(repr(k) for k in options)
             return self.result(
-                Status.INCORRECT, f"Wrong type: expected a string, got {describe_type(answer)}."
+                Status.INCORRECT,
+                f"Wrong type: expected one of the options as text ({keys}), got {describe_type(answer)}.",
+            )
+        if not isinstance(answer, str):
+            keys = ", ".join(repr(k) for k in options)
+            return self.result(
+                Status.INCORRECT,
+                f"Wrong type: expected one of the options as text ({keys}), got {describe_type(answer)}.",
             )
         key = self.parse(answer)
         if key is None:
@@ -318,7 +445,7 @@ class Choice(Question):
             return self.result(Status.INCORRECT, f"{answer!r} is not one of the options ({keys}).")
         if key == self.expected():
             return self.result(Status.CORRECT, "Well done.")
-        return self.result(Status.INCORRECT, self.wrong)
+        return self.result(Status.INCORRECT, self.why.get(key, self.wrong))
 
 
 class YesNo(Choice):
@@ -342,8 +469,8 @@ class YesNo(Choice):
     def judge(self, answer: Any) -> Result:
         if isinstance(answer, bool | np.bool_):
             answer = "yes" if answer else "no"
-        elif isinstance(answer, str) and answer.strip().lower() in ("y", "n"):
-            answer = "yes" if answer.strip().lower() == "y" else "no"
+        elif isinstance(answer, str) and normalise(answer) in ("y", "n"):
+            answer = "yes" if normalise(answer) == "y" else "no"
         elif not isinstance(answer, str):
             return self.result(
                 Status.INCORRECT, f"Wrong type: expected True or False, got {describe_type(answer)}."

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from govsim.exercises.checks import Choice, Numeric
+from govsim.exercises.checks import Choice, Mistake, Numeric
 from govsim.exercises.runs import mean_of, runs
 from govsim.groups import GROUP_NAMES
 
@@ -37,6 +37,31 @@ def _share_key() -> str:
 def _faster_key() -> str:
     top, bottom = (mean_of(rule, "mean_rounds", SEEDS) for rule in RULES)
     return "c" if abs(top - bottom) < 1 else "a" if top < bottom else "b"
+
+
+def _extra_rounds(seeds=SEEDS) -> float:
+    return mean_of("bottom_up", "mean_rounds", seeds) - mean_of("top_down", "mean_rounds", seeds)
+
+
+def _extra_rounds_mistakes() -> list[Mistake]:
+    """Near-misses of q4: other seed ranges, one rule alone, a ratio, the whole agenda."""
+    top, bottom = (mean_of(rule, "mean_rounds", SEEDS) for rule in RULES)
+    slips = {(1, 6): "seeds 1-5", (0, 6): "seeds 0-5", (0, 4): "seeds 0-3"}
+    return [
+        *(
+            Mistake(
+                _extra_rounds(range(*r)), f"That is the difference over {text}: use seeds 0-4 (range(5))."
+            )
+            for r, text in slips.items()
+        ),
+        Mistake(bottom, "That is bottom_up's mean rounds alone: subtract top_down's."),
+        Mistake(top, "That is top_down's mean rounds alone: the question asks for the difference."),
+        Mistake(bottom / top, "That is a ratio: the question asks how many *more* rounds (a difference)."),
+        Mistake(
+            5 * (bottom - top),
+            "That is the difference for the whole agenda of five issues: give it per issue.",
+        ),
+    ]
 
 
 def _least_gain_key() -> str:
@@ -104,9 +129,10 @@ q3 = Choice(
 q4 = Numeric(
     "ex1.q4",
     "How many more rounds per issue does `bottom_up` need than `top_down`, on average over seeds "
-    "0-4? Use the table; answers within ±0.05 count.",
-    expected=lambda: mean_of("bottom_up", "mean_rounds", SEEDS) - mean_of("top_down", "mean_rounds", SEEDS),
-    tol=0.05,
+    "0-4? Use the table; answers within ±0.005 count.",
+    expected=_extra_rounds,
+    tol=0.005,
+    mistakes=_extra_rounds_mistakes,
     hints=(
         "The table from compare_rules() has one row per measure and one column per rule.",
         'table.loc["mean_rounds", "bottom_up"] picks one cell.',

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govsim.exercises.checks import Choice, Numeric
+from govsim.exercises.checks import Choice, Mistake, Numeric
 from govsim.exercises.runs import model
 
 PROTOCOL, SEED = "bottom_up", 2
@@ -17,6 +17,49 @@ def _issue_names() -> dict[str, str]:
     return {name: name for name in outcomes()["name"]}
 
 
+def _longest_mistakes() -> list[Mistake]:
+    rounds = outcomes()["rounds"]
+    return [
+        Mistake(
+            rounds.mean(), "That is the mean number of rounds; the question asks for the longest negotiation."
+        ),
+        Mistake(rounds.sum(), "That is the total over all issues; the question asks for the longest one."),
+        Mistake(rounds.min(), "That is the shortest negotiation; the question asks for the longest."),
+        Mistake(len(rounds), "That is the number of issues on the agenda, not a number of rounds."),
+    ]
+
+
+def _gain_mistakes() -> list[Mistake]:
+    table = outcomes()
+    gain = table["gain_civil_society"]
+    found = [
+        Mistake(
+            table[f"gain_{g}"].mean(), f"Wrong column: that is the mean of gain_{g}, not gain_civil_society."
+        )
+        for g in ("government", "business", "technical")
+    ]
+    found += [
+        Mistake(gain.sum(), "That is the sum over the five issues: the question asks for the mean."),
+        Mistake(gain.median(), "That is the median over the issues: the question asks for the mean."),
+        Mistake(gain.max(), "That is civil society's best issue, not its mean over the agenda."),
+        Mistake(gain.min(), "That is civil society's worst issue, not its mean over the agenda."),
+    ]
+    found += [
+        Mistake(
+            model(PROTOCOL, s).outcomes["gain_civil_society"].mean(),
+            f"That is the run with seed {s}: this exercise reads seed {SEED}.",
+        )
+        for s in (SEED - 1, SEED + 1)
+    ]
+    found.append(
+        Mistake(
+            model("top_down", SEED).outcomes["gain_civil_society"].mean(),
+            "That is the top_down run: this exercise reads the bottom_up run.",
+        )
+    )
+    return found
+
+
 def _worst_issue_for_governments() -> str:
     table = outcomes()
     return str(table.loc[table["gain_government"].idxmin(), "name"])
@@ -29,6 +72,7 @@ q1 = Numeric(
     tol=0,
     integer=True,
     bounds=(1, 2000),
+    mistakes=_longest_mistakes,
     hints=("Each row of the outcomes table is one agenda issue.", 'outcomes["rounds"].max()'),
     explanation="The rounds column holds the rounds each issue took; its maximum is the longest.",
     solution_code='longest = outcomes["rounds"].max()',
@@ -40,6 +84,7 @@ q2 = Numeric(
     "unrounded number (answers within ±0.000001 count).",
     expected=lambda: outcomes()["gain_civil_society"].mean(),
     tol=1e-6,
+    mistakes=_gain_mistakes,
     hints=(
         "The gain of a group on one issue is in the column gain_<group>.",
         'Average the column outcomes["gain_civil_society"] over the rows.',

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from govsim.exercises.checks import Choice, Numeric
+from govsim.exercises.checks import Choice, Mistake, Numeric
 from govsim.exercises.functions import Case, FunctionQuestion
 from govsim.exercises.runs import runs
 from govsim.groups import GROUP_NAMES
@@ -61,13 +61,39 @@ q1 = FunctionQuestion(
     explanation="Build all pairwise absolute differences with broadcasting, sum, and normalise.",
 )
 
+
+def _gini_mistakes() -> list[Mistake]:
+    """Near-misses of q2: another rule's shares, the n - 1 normalisation, the shares themselves."""
+    shares = np.asarray(participation("bottom_up"))
+    n = len(shares)
+    found = [
+        Mistake(
+            gini(participation(rule)), f"That is the Gini under {rule}: the question asks about bottom_up."
+        )
+        for rule in RULES
+        if rule != "bottom_up"
+    ]
+    found += [
+        Mistake(
+            gini(shares) * n / (n - 1),
+            "Your Gini divides by n(n - 1) instead of n squared: use the formula in the question.",
+        ),
+        Mistake(shares.mean(), "That is the mean participation share, not its Gini coefficient."),
+        Mistake(
+            shares.std() / shares.mean(), "That is the coefficient of variation, not the Gini coefficient."
+        ),
+    ]
+    return found
+
+
 q2 = Numeric(
     "ex5.q2",
     "What is the Gini coefficient of the four groups' participation shares under `bottom_up` "
-    "(`participation('bottom_up')`)? Answers within ±0.001 count.",
+    "(`participation('bottom_up')`)? Answers within ±0.0001 count.",
     expected=lambda: gini(participation("bottom_up")),
-    tol=0.001,
+    tol=0.0001,
     bounds=(0.0, 1.0),
+    mistakes=_gini_mistakes,
     hints=("participation('bottom_up') gives four numbers.", "gini(participation('bottom_up'))"),
     explanation="Apply your metric to the four shares.",
     solution_code='participation_gini = gini(participation("bottom_up"))',

@@ -151,6 +151,13 @@ class ProtocolQuestion(Question):
             return self.result(Status.INCORRECT, "That is the class you were given: write your own subclass.")
         if cls.decide is Protocol.decide:
             return self.result(Status.INCORRECT, "Your class has no `decide` method of its own.")
+        given = next((b for b in self.not_attempted if cls.decide is b.decide), None)
+        if given is not None:
+            return self.result(
+                Status.INCORRECT,
+                f"Your class inherits `decide` unchanged from {given.__name__}: write your own "
+                "`decide` method in it.",
+            )
         if self.must_register and cls.name != self.name:
             return self.result(Status.INCORRECT, f"Give the class the attribute name = {self.name!r}.")
         reference = self._reference()

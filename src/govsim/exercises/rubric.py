@@ -13,6 +13,52 @@ from typing import Any
 from govsim.exercises.checks import Blank, Question, Result, Status, describe_type, is_blank
 
 LEVELS = {0: "not yet", 1: "partly", 2: "fully"}
+#: words too common to tie a name to a phrase of the question ("a regional" is not "regional body")
+FILLER = frozenset(
+    "a an the of to and or in on at for with by is are be must would should could i we you it "
+    "this that use using recommend recommended choose".split()
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words; spaces, hyphens and underscores all separate (``top-down`` -> top, down)."""
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _occurrences(tokens: list[str], name: list[str]) -> list[int]:
+    k = len(name)
+    return [i for i in range(len(tokens) - k + 1) if tokens[i : i + k] == name]
+
+
+def copied_phrases(question: str, names: Sequence[str]) -> set[tuple[str, ...]]:
+    """Two-word phrases of ``question`` that contain an option name and a word that is not
+    filler, e.g. ("regional", "body"): an answer repeating them has not named the option."""
+    tokens, phrases = words(question), set()
+    for name in names:
+        part = words(name)
+        for i in _occurrences(tokens, part):
+            if i > 0 and tokens[i - 1] not in FILLER:
+                phrases.add((tokens[i - 1], *part))
+            j = i + len(part)
+            if j < len(tokens) and tokens[j] not in FILLER:
+                phrases.add((*part, tokens[j]))
+    return phrases
+
+
+def named_options(answer: str, names: Sequence[str], question: str = "") -> list[str]:
+    """The ``names`` that ``answer`` names as whole words (``bottom-up``, ``Bottom up`` and
+    ``bottom_up`` alike), not counting a name that only appears inside a phrase copied from
+    ``question``."""
+    tokens, copied, found = words(answer), copied_phrases(question, names), []
+    for name in names:
+        part = words(name)
+        for i in _occurrences(tokens, part):
+            before = (tokens[i - 1], *part) if i > 0 else None
+            after = (*part, tokens[i + len(part)]) if i + len(part) < len(tokens) else None
+            if before not in copied and after not in copied:
+                found.append(name)
+                break
+    return found
 
 
 def rubric_text(criteria: dict[str, str]) -> str:
@@ -61,10 +107,13 @@ class Essay(Question):
             return self.result(
                 Status.INCORRECT, "Back your answer with at least one figure from a model run."
             )
-        flat = re.sub(r"[\s-]+", "_", answer.lower())  # "bottom-up" and "bottom up" name bottom_up
-        if self.mention_one_of and not any(m.lower() in flat for m in self.mention_one_of):
+        if self.mention_one_of and not named_options(answer, self.mention_one_of, self.text):
             options = ", ".join(self.mention_one_of)
-            return self.result(Status.INCORRECT, f"Name the option you recommend (one of: {options}).")
+            return self.result(
+                Status.INCORRECT,
+                f"Your answer names no rule: name the one you recommend (one of: {options}); a "
+                "phrase copied from the question does not count.",
+            )
         return self.result(Status.ATTEMPTED, f"{words} words.\n{rubric_text(self.criteria)}")
 
 

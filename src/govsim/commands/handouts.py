@@ -1,0 +1,35 @@
+"""``govsim handouts OUTDIR``: the printable, offline set (glossary, reading list, debrief
+template, one handout per course block, parameter cheat-sheet) as HTML and PDF."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "handouts"
+HELP = "write printable handouts (glossary, reading list, debrief, one page per block) as HTML and PDF"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "outdir",
+        help="folder to write to: new, empty, or written before by govsim handouts (never through a link)",
+    )
+    parser.add_argument(
+        "--source", default=None, help="folder of course notebooks (default: the repository's notebooks/)"
+    )
+    parser.add_argument("--html-only", action="store_true", help="write the HTML pages only, no PDFs")
+
+
+def main(args: argparse.Namespace) -> int:
+    from govsim.handouts import write_handouts
+    from govsim.handouts.pdf import HOW_TO_GET_PDFS
+
+    result = write_handouts(args.outdir, source=args.source, pdf=not args.html_only)
+    pdfs = f" and {len(result.pdf_pages)} PDFs" if result.pdf_pages else ""
+    print(
+        f"govsim handouts: wrote {len(result.html)} HTML pages{pdfs} to {result.outdir} "
+        f"in {result.seconds:.1f} s; open index.html"
+    )
+    if result.pdf_skipped and not args.html_only:
+        print(f"govsim handouts: no PDFs ({result.pdf_skipped}): {HOW_TO_GET_PDFS}")
+    return 0

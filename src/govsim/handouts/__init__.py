@@ -1,0 +1,177 @@
+"""The printable, offline layer of the kit: glossary, reading list, debrief template, one
+handout per course block (with the predict-then-run sheet for notebook 02) and a parameter
+cheat-sheet, written as self-contained HTML and, where Chromium is available, as PDF.
+
+Everything is generated: terms and readings from ``govsim/data/*.toml``, block handouts from
+the course notebooks, the cheat-sheet from the parameter declarations. ``govsim handouts
+OUTDIR`` (or :func:`write_handouts`) writes the set; :func:`glossary_markdown` and
+:func:`readings_markdown` render ``docs/glossary.md`` and ``docs/reading-list.md``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govsim.handouts import content, html
+from govsim.handouts.files import finish, prepare, write_text
+
+FOOTER = "govsim handouts · generated from the course notebooks and the package's data · a stylized teaching model, not a forecast"
+
+
+@dataclass
+class Written:
+    """What :func:`write_handouts` wrote: the folder, the HTML and PDF file names, each PDF's
+    page count, why PDFs were skipped (or None) and how long it took (seconds)."""
+
+    outdir: Path
+    html: list[str] = field(default_factory=list)
+    pdf_pages: dict[str, int] = field(default_factory=dict)
+    pdf_skipped: str | None = None
+    seconds: float = 0.0
+    one_page: list[str] = field(default_factory=list)
+
+
+def _positions_figure() -> str:
+    """Where the classroom's stakeholders start (seed 0), as a data URI."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from govsim.model import GovernanceModel
+    from govsim.plotting import plot_positions
+
+    fig, ax = plt.subplots(figsize=(3.6, 3.2))
+    try:
+        plot_positions(GovernanceModel("classroom", rng=0), ax=ax)
+        return html.figure_html(
+            html.png_data_uri(fig),
+            "Where the forty classroom stakeholders start (seed 0): one marker shape and colour per group.",
+        )
+    finally:
+        plt.close(fig)
+
+
+def pages(source: str | Path | None = None) -> dict[str, tuple[str, str, str]]:
+    """Every handout page: file name -> (title, what it is, HTML)."""
+    found: dict[str, tuple[str, str, str]] = {}
+    sheets = content.worksheets()
+    for b in content.blocks(source):
+        figure = _positions_figure() if b.stem.startswith("01_") else ""
+        what = (
+            "predict-then-run sheet"
+            if sheets.get(b.stem, {}).get("predict")
+            else "one-page handout and worksheet"
+        )
+        found[f"block-{b.stem}.html"] = (
+            b.title,
+            what,
+            html.block_page(b, sheets.get(b.stem, {}), FOOTER, figure),
+        )
+    found["cheat-sheet.html"] = (
+        "Parameter cheat-sheet",
+        "every setting, its default, range and meaning",
+        html.cheat_sheet_page(content.parameter_rows(), FOOTER),
+    )
+    found["debrief.html"] = ("Debrief", "what happened / so what / now what", html.debrief_page(FOOTER))
+    found["glossary.html"] = (
+        "Glossary",
+        "terms with definitions and sources",
+        html.glossary_page(content.glossary(), FOOTER),
+    )
+    found["reading-list.html"] = (
+        "Reading list",
+        "per event, primary sources and both camps",
+        html.readings_page(content.readings(), FOOTER),
+    )
+    return found
+
+
+ONE_PAGE_PREFIXES = ("block-", "cheat-sheet", "debrief")
+
+
+def write_handouts(outdir: str | Path, source: str | Path | None = None, pdf: bool = True) -> Written:
+    """Write the handouts to ``outdir`` (see :mod:`govsim.handouts.files` for which folders are
+    accepted); with ``pdf`` and Chromium present, a PDF beside each page."""
+    from govsim.handouts import pdf as printer
+
+    started = time.perf_counter()
+    every = pages(source)  # build everything before touching the folder
+    out, previous = prepare(outdir)
+    result = Written(out)
+    for name, (_, _, text) in every.items():
+        write_text(out / name, text)
+        result.html.append(name)
+    index = [(name, title, what) for name, (title, what, _) in every.items()]
+    write_text(out / "index.html", html.index_page(index, FOOTER))
+    result.html.append("index.html")
+    one_page = [n for n in every if n.startswith(ONE_PAGE_PREFIXES)]
+    result.one_page = [n.replace(".html", ".pdf") for n in one_page]
+    written = list(result.html)
+    if pdf:
+        result.pdf_skipped = printer.unavailable()
+        if result.pdf_skipped is None:
+            result.pdf_pages = printer.print_pdfs([out / n for n in result.html], one_page=one_page)
+            written += list(result.pdf_pages)
+    else:
+        result.pdf_skipped = "PDFs not asked for"
+    finish(out, written, previous)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# ------------------------------------------------------------------ docs/*.md
+GENERATED = "<!-- Generated by govsim.handouts from src/govsim/data/{name}: edit that file, then run `python -m govsim.handouts` (a test checks this copy is current). -->"
+
+
+def glossary_markdown() -> str:
+    """``docs/glossary.md``: every term with its definition and source."""
+    lines = [GENERATED.format(name="glossary.toml"), "", "# Glossary", ""]
+    lines += [
+        "Internet-governance terms first, then what govsim means by its own words. Sources are in the",
+        "[reading list](reading-list.md). Printable: `govsim handouts OUTDIR`.",
+        "",
+    ]
+    for kind, heading in (("governance", "Internet governance"), ("model", "The model's words")):
+        lines += [f"## {heading}", ""]
+        for t in (t for t in content.glossary() if t.kind == kind):
+            name = f"**{t.term}**" + (f" ({t.expansion})" if t.expansion else "")
+            lines += [f"- {name}: {t.definition} *Source: {t.source}.*"]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def readings_markdown() -> str:
+    """``docs/reading-list.md``: per event, its readings with their view."""
+    lines = [GENERATED.format(name="readings.toml"), "", "# Reading list", ""]
+    lines += [
+        "Per event: the primary documents and accounts from more than one camp. Each entry says where",
+        "it stands: *primary* (the document itself), *supportive*, *critical* or *analysis*.",
+        "",
+    ]
+    for e in content.readings():
+        lines += [f"## {e.title}", "", e.why, ""]
+        lines += [
+            f"- [{r.view}] {r.authors} ({r.year}). *{r.title}*. {r.published}. {r.note}" for r in e.readings
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+DOCS = {"glossary.md": glossary_markdown, "reading-list.md": readings_markdown}
+
+
+def write_docs(folder: str | Path | None = None) -> list[Path]:
+    """Write ``docs/glossary.md`` and ``docs/reading-list.md`` (default: the repository's docs)."""
+    target = Path(folder) if folder is not None else Path(__file__).resolve().parents[3] / "docs"
+    written = []
+    for name, render in DOCS.items():
+        path = target / name
+        write_text(path, render())
+        written.append(path)
+    return written
+
+
+__all__ = ["Written", "glossary_markdown", "pages", "readings_markdown", "write_docs", "write_handouts"]

@@ -1,0 +1,303 @@
+"""What the printable handouts say, read from data files and notebooks (never typed twice).
+
+- :func:`glossary` reads ``govsim/data/glossary.toml``; :func:`readings` reads
+  ``govsim/data/readings.toml``; :func:`worksheets` reads ``govsim/data/worksheets.toml``.
+  Each is type-checked key by key: a bad entry raises ``ValueError`` naming the file, the
+  entry and the field.
+- :func:`blocks` reads each course notebook: its title, objectives and minutes (metadata), its
+  "Key points" and "Things to try" cells, the glossary terms its text uses and the reading-list
+  events it mentions.
+- :func:`parameter_rows` lists every declared parameter (``params.py``, ``population.py``)
+  for the cheat-sheet.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+DATA = resources.files("govsim") / "data"
+VIEWS = ("primary", "supportive", "critical", "analysis")
+KINDS = ("governance", "model")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry: ``term`` (as written), optional ``expansion``, a definition of one or
+    two sentences, a ``source`` where it can be checked, and its ``kind``."""
+
+    term: str
+    definition: str
+    source: str
+    kind: str
+    expansion: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return "term-" + re.sub(r"[^a-z0-9]+", "-", self.term.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One publication: authors, year, title, where it was published, its view and a note."""
+
+    authors: str
+    year: int
+    title: str
+    published: str
+    view: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event or topic of the reading list, with its readings in the order given."""
+
+    key: str
+    title: str
+    why: str
+    scenario: str
+    mentions: tuple[str, ...]
+    readings: tuple[Reading, ...]
+
+
+def _load(name: str) -> dict[str, Any]:
+    text = (DATA / name).read_bytes().decode("utf-8")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{name}: not valid TOML ({exc})") from None
+
+
+def _field(where: str, entry: dict[str, Any], key: str, kind: type, default: Any = None) -> Any:
+    """``entry[key]`` checked to be of ``kind`` (non-empty for strings); ``default`` if allowed and absent."""
+    if key not in entry:
+        if default is not None:
+            return default
+        raise ValueError(f"{where}: missing field {key!r}")
+    value = entry[key]
+    if not isinstance(value, kind) or isinstance(value, bool) or (kind is str and not value.strip()):
+        raise ValueError(f"{where}: {key}={value!r} is not a non-empty {kind.__name__}")
+    return value
+
+
+ABBREVIATIONS = re.compile(r"\b(?:paras?|e\.g|i\.e|etc|ed|eds|no|vol|cf)\.", re.I)
+
+
+def _sentences(text: str) -> int:
+    """Sentences in ``text``: ends of sentence, not counting abbreviations such as "para."."""
+    return len(re.findall(r"[.!?](?:\s|$)", ABBREVIATIONS.sub("", text.strip())))
+
+
+@cache
+def glossary() -> tuple[Term, ...]:
+    """Every glossary term, sorted alphabetically (case-insensitive)."""
+    entries = _load("glossary.toml").get("term", [])
+    found = []
+    for i, entry in enumerate(entries):
+        where = f"glossary.toml, term {i + 1}"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}: not a table")
+        unknown = set(entry) - {"term", "expansion", "definition", "source", "kind"}
+        if unknown:
+            raise ValueError(f"{where}: unknown field {sorted(unknown)[0]!r}")
+        term = Term(
+            term=_field(where, entry, "term", str),
+            definition=_field(where, entry, "definition", str),
+            source=_field(where, entry, "source", str),
+            kind=_field(where, entry, "kind", str),
+            expansion=_field(where, entry, "expansion", str, ""),
+        )
+        if term.kind not in KINDS:
+            raise ValueError(f"{where}: kind={term.kind!r} (allowed: {', '.join(KINDS)})")
+        if not 1 <= _sentences(term.definition) <= 2:
+            raise ValueError(f"{where}: the definition of {term.term!r} must be one or two sentences")
+        found.append(term)
+    names = [t.term.lower() for t in found]
+    if len(set(names)) != len(names):
+        raise ValueError("glossary.toml: a term is defined twice")
+    return tuple(sorted(found, key=lambda t: t.term.lower()))
+
+
+@cache
+def readings() -> tuple[Event, ...]:
+    """The reading list, event by event, in the file's order."""
+    events = []
+    for i, entry in enumerate(_load("readings.toml").get("event", [])):
+        where = f"readings.toml, event {i + 1}"
+        items = []
+        for j, item in enumerate(entry.get("reading", [])):
+            at = f"{where}, reading {j + 1}"
+            reading = Reading(
+                authors=_field(at, item, "authors", str),
+                year=_field(at, item, "year", int),
+                title=_field(at, item, "title", str),
+                published=_field(at, item, "published", str),
+                view=_field(at, item, "view", str),
+                note=_field(at, item, "note", str),
+            )
+            if reading.view not in VIEWS:
+                raise ValueError(f"{at}: view={reading.view!r} (allowed: {', '.join(VIEWS)})")
+            if not 1900 <= reading.year <= 2100:
+                raise ValueError(f"{at}: year={reading.year!r} is out of range (allowed: 1900-2100)")
+            items.append(reading)
+        mentions = entry.get("mentions", [])
+        if not isinstance(mentions, list) or not all(isinstance(m, str) and m for m in mentions):
+            raise ValueError(f"{where}: mentions={mentions!r} is not a list of strings")
+        events.append(
+            Event(
+                key=_field(where, entry, "key", str),
+                title=_field(where, entry, "title", str),
+                why=_field(where, entry, "why", str),
+                scenario=entry.get("scenario", "") if isinstance(entry.get("scenario", ""), str) else "",
+                mentions=tuple(mentions),
+                readings=tuple(items),
+            )
+        )
+    return tuple(events)
+
+
+@cache
+def worksheets() -> dict[str, dict[str, Any]]:
+    """Per notebook stem: ``prompts`` (questions to write an answer to) and, optionally, a
+    ``predict`` table (``rules`` and ``measures`` as [summary column, label] pairs)."""
+    found = {}
+    for stem, entry in _load("worksheets.toml").items():
+        where = f"worksheets.toml, [{stem}]"
+        prompts = entry.get("prompts", [])
+        if not isinstance(prompts, list) or not all(isinstance(p, str) and p.strip() for p in prompts):
+            raise ValueError(f"{where}: prompts must be a list of non-empty strings")
+        predict = entry.get("predict")
+        if predict is not None:
+            rules, measures = predict.get("rules"), predict.get("measures")
+            if not (isinstance(rules, list) and all(isinstance(r, str) for r in rules)):
+                raise ValueError(f"{where}: predict.rules must be a list of protocol names")
+            if not (isinstance(measures, list) and all(_pair(m) for m in measures)):
+                raise ValueError(f"{where}: predict.measures must be [column, label] pairs")
+        found[stem] = {"prompts": prompts, "predict": predict, "title": entry.get("title", "")}
+    return found
+
+
+def _pair(item: Any) -> bool:
+    return isinstance(item, list) and len(item) == 2 and all(isinstance(s, str) and s for s in item)
+
+
+# ------------------------------------------------------------------ notebooks
+@dataclass(frozen=True)
+class Block:
+    """One course notebook as a handout sees it."""
+
+    stem: str
+    title: str
+    teaching_minutes: int
+    exercise_minutes: int
+    objectives: tuple[str, ...]
+    key_points: tuple[str, ...]
+    things_to_try: tuple[str, ...]
+    terms: tuple[Term, ...]
+    events: tuple[Event, ...]
+
+    @property
+    def minutes(self) -> int:
+        return self.teaching_minutes + self.exercise_minutes
+
+
+def default_notebooks() -> Path:
+    """The repository's ``notebooks/`` folder (next to ``src/``)."""
+    return Path(__file__).resolve().parents[3] / "notebooks"
+
+
+def _section(markdown: str, heading: str) -> tuple[str, ...]:
+    """The list items under ``## heading`` (up to the next heading), joined across lines."""
+    match = re.search(rf"^##\s+{re.escape(heading)}\s*$(.*?)(?=^#|\Z)", markdown, re.M | re.S)
+    if not match:
+        return ()
+    items: list[str] = []
+    open_item = False  # a blank line ends an item; text after it is not part of the list
+    for line in match.group(1).splitlines():
+        start = re.match(r"^\s*(?:[-*]|\d+\.)\s+(.*)$", line)
+        if start:
+            items.append(start.group(1).strip())
+            open_item = True
+        elif line.strip() and open_item:
+            items[-1] += " " + line.strip()
+        else:
+            open_item = False
+    return tuple(items)
+
+
+def uses(text: str, term: Term) -> bool:
+    """True when ``text`` uses the glossary term (acronyms case-sensitive, words not)."""
+    names = [term.term] + ([term.expansion] if term.expansion else [])
+    for name in names:
+        flags = 0 if name.isupper() or ("-" in name and name.split("-")[0].isupper()) else re.I
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, flags):
+            return True
+    return False
+
+
+def block(path: Path) -> Block:
+    """Read one course notebook into a :class:`Block`."""
+    nb = nbformat.read(path, as_version=4)
+    meta = nb.metadata.get("govsim", {})
+    if not nb.cells or nb.cells[0].cell_type != "markdown":
+        raise ValueError(f"{path.name}: the first cell is not markdown (allowed: a notebook of the course)")
+    first = nb.cells[0].source
+    title = re.search(r"^#\s+(.+)$", first, re.M)
+    markdown = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    everything = "\n\n".join(c.source for c in nb.cells)
+    return Block(
+        stem=path.stem,
+        title=title.group(1).strip() if title else path.stem,
+        teaching_minutes=int(meta.get("teaching_minutes", 0)),
+        exercise_minutes=int(meta.get("exercise_minutes", 0)),
+        objectives=tuple(meta.get("objectives", ())),
+        key_points=_section(markdown, "Key points"),
+        things_to_try=_section(markdown, "Things to try"),
+        terms=tuple(t for t in glossary() if uses(markdown, t)),
+        events=tuple(
+            e
+            for e in readings()
+            if (e.scenario and e.scenario in everything) or any(m in everything for m in e.mentions)
+        ),
+    )
+
+
+def blocks(source: str | Path | None = None) -> list[Block]:
+    """Every course notebook in ``source`` (default: the repository's notebooks), in order."""
+    folder = Path(source) if source is not None else default_notebooks()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"source={str(folder)!r} is not a folder of course notebooks")
+    paths = sorted(folder.glob("*.ipynb"))
+    if not paths:
+        raise FileNotFoundError(f"source={str(folder)!r} holds no notebooks (*.ipynb)")
+    return [block(p) for p in paths]
+
+
+# ------------------------------------------------------------------ the cheat-sheet
+def parameter_rows() -> dict[str, list[dict[str, str]]]:
+    """The declared settings, as rows for the cheat-sheet: ``"process"`` (``Parameters``) and
+    ``"group"`` (``GroupProfile`` traits, set per group as ``group.trait``)."""
+    from govsim.params import parameter_specs
+    from govsim.population import profile_specs
+
+    def row(spec) -> dict[str, str]:
+        return {
+            "name": spec.name,
+            "default": f"{spec.default:g}",
+            "range": f"{spec.low:g} to {spec.high:g}",
+            "unit": spec.unit,
+            "meaning": spec.doc,
+        }
+
+    return {
+        "process": [row(s) for s in parameter_specs()],
+        "group": [row(s) for s in profile_specs() if not s.name.endswith("_sd")],
+    }

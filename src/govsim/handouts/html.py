@@ -1,0 +1,267 @@
+"""The handouts as self-contained HTML pages: inline CSS, images as data URIs, no script and
+no request to anything outside the page, so they print and read with the network off.
+
+Every string that comes from a data file or a notebook is escaped (:func:`inline` renders the
+few inline marks the notebooks use: `code`, **bold**, *italics*, and keeps a link's text only).
+Each page is sized for A4 paper; the block handouts, the cheat-sheet and the debrief template
+fit on one page.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from collections.abc import Mapping, Sequence
+
+from govsim.handouts.content import Block, Event, Reading, Term
+
+CSS = """
+@page { size: A4; margin: 12mm 14mm; }
+* { box-sizing: border-box; }
+body { font: 10pt/1.35 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #111; margin: 0; }
+main { max-width: 182mm; margin: 0 auto; padding: 4mm 0; }
+h1 { font-size: 17pt; margin: 0 0 2mm; }
+h2 { font-size: 12pt; margin: 4mm 0 1.5mm; border-bottom: 1px solid #999; padding-bottom: 0.5mm; }
+h3 { font-size: 10.5pt; margin: 3mm 0 1mm; }
+p, li { margin: 0.8mm 0; }
+ul { margin: 0; padding-left: 5mm; }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; background: #f1f1f1; padding: 0 0.6mm; }
+.meta { color: #444; font-size: 9pt; margin-bottom: 2mm; }
+.cols { display: grid; grid-template-columns: 1fr 1fr; gap: 5mm; }
+.box { border: 1px solid #777; border-radius: 1.5mm; padding: 2mm 3mm; margin: 2mm 0; break-inside: avoid; }
+.write { border: 1px solid #777; border-radius: 1.5mm; min-height: 14mm; margin: 1mm 0 2.5mm; }
+.write.tall { min-height: 25mm; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
+table.dense th, table.dense td { padding: 0.4mm 1.2mm; }
+th, td { border: 1px solid #888; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.blank { height: 7mm; min-width: 22mm; }
+dl { margin: 0; }
+dt { font-weight: bold; margin-top: 2mm; break-after: avoid; }
+dd { margin: 0.5mm 0 0 5mm; }
+.source { color: #444; font-size: 8.5pt; }
+.view { font-size: 8pt; text-transform: uppercase; letter-spacing: 0.04em; color: #333;
+        border: 1px solid #999; border-radius: 1mm; padding: 0 1mm; }
+figure { margin: 2mm 0; text-align: center; }
+figure img { width: 68mm; }
+figcaption { font-size: 8.5pt; color: #333; }
+footer { color: #555; font-size: 8pt; border-top: 1px solid #bbb; margin-top: 4mm; padding-top: 1mm; }
+a { color: inherit; }
+"""
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value (quotes too)."""
+    return html.escape(str(text), quote=True)
+
+
+def inline(text: str) -> str:
+    """Escape ``text``, then render `code`, **bold**, *italics* and [links](..) as their text,
+    and simple TeX such as ``$1/\\sqrt n$`` as plain symbols."""
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\$([^$]+)\$", lambda m: m.group(1).replace("\\sqrt", "√").replace(" ", ""), text)
+    out = esc(text)
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
+    return re.sub(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])", r"<em>\1</em>", out)
+
+
+def page(title: str, body: str, footer: str) -> str:
+    """A complete, self-contained HTML document."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"{body}\n<footer>{esc(footer)}</footer>\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _list(items: Sequence[str]) -> str:
+    return "<ul>" + "".join(f"<li>{inline(i)}</li>" for i in items) + "</ul>"
+
+
+def png_data_uri(figure) -> str:
+    """A matplotlib figure as a ``data:image/png;base64,...`` URI (so the page needs no file)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def figure_html(uri: str, caption: str) -> str:
+    return (
+        f'<figure><img src="{esc(uri)}" alt="{esc(caption)}"><figcaption>{esc(caption)}</figcaption></figure>'
+    )
+
+
+# ------------------------------------------------------------------ pages
+def glossary_page(terms: Sequence[Term], footer: str) -> str:
+    parts = [
+        "<h1>Glossary</h1>",
+        '<p class="meta">Internet-governance terms, then what govsim means by its own words.</p>',
+    ]
+    for kind, heading in (("governance", "Internet governance"), ("model", "The model's words")):
+        parts.append(f"<h2>{esc(heading)}</h2><dl>")
+        for t in (t for t in terms if t.kind == kind):
+            name = esc(t.term) + (f" <span class='source'>({esc(t.expansion)})</span>" if t.expansion else "")
+            parts.append(
+                f'<dt id="{esc(t.anchor)}">{name}</dt><dd>{inline(t.definition)} '
+                f'<span class="source">Source: {esc(t.source)}.</span></dd>'
+            )
+        parts.append("</dl>")
+    return page("govsim glossary", "\n".join(parts), footer)
+
+
+def reading_html(r: Reading) -> str:
+    return (
+        f'<li><span class="view">{esc(r.view)}</span> {esc(r.authors)} ({r.year}). '
+        f"<em>{esc(r.title)}</em>. {esc(r.published)}. <span class='source'>{esc(r.note)}</span></li>"
+    )
+
+
+def readings_page(events: Sequence[Event], footer: str) -> str:
+    parts = [
+        "<h1>Reading list</h1>",
+        '<p class="meta">Per event: the primary documents and accounts from more than one camp '
+        "(supportive, critical, analysis), so a room can read both sides.</p>",
+    ]
+    for e in events:
+        parts.append(f'<h2 id="{esc(e.key)}">{esc(e.title)}</h2><p>{esc(e.why)}</p>')
+        parts.append("<ul>" + "".join(reading_html(r) for r in e.readings) + "</ul>")
+    return page("govsim reading list", "\n".join(parts), footer)
+
+
+DEBRIEF = (
+    (
+        "What happened",
+        (
+            "Scenario, rule set, seeds (and which groups the room played):",
+            "What was decided, in how many rounds, and who complied?",
+            "Which move, setting or assumption made the difference?",
+        ),
+    ),
+    (
+        "So what",
+        (
+            "What does this say about the rules, and for whom is it good news?",
+            "Which result would the other camp stress? Is it a finding of the model, or built into the scenario?",
+        ),
+    ),
+    (
+        "Now what",
+        (
+            "One change you would make to a forum you know:",
+            "One thing to test next in the model (one setting, many seeds):",
+        ),
+    ),
+)
+
+
+def debrief_page(footer: str, facts: Mapping[str, object] | None = None) -> str:
+    """The debrief template (what happened / so what / now what); ``facts`` pre-fills a table
+    of the room's numbers (label -> value) above it."""
+    parts = [
+        "<h1>Debrief</h1>",
+        '<p class="meta">Session: ________________  Date: ____________  Team: ____________</p>',
+    ]
+    if facts:
+        rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in facts.items())
+        parts.append(f"<table>{rows}</table>")
+    for heading, prompts in DEBRIEF:
+        parts.append(f"<h2>{esc(heading)}</h2>")
+        parts += [f'<p>{esc(p)}</p><div class="write tall"></div>' for p in prompts]
+    return page("govsim debrief", "\n".join(parts), footer)
+
+
+def cheat_sheet_page(rows: Mapping[str, Sequence[Mapping[str, str]]], footer: str) -> str:
+    """Every declared setting: name, default, range, unit and meaning."""
+
+    def table(items: Sequence[Mapping[str, str]]) -> str:
+        head = "<tr><th>setting</th><th>default</th><th>range</th><th>unit</th><th>meaning</th></tr>"
+        body = "".join(
+            f"<tr><td><code>{esc(r['name'])}</code></td><td>{esc(r['default'])}</td><td>{esc(r['range'])}</td>"
+            f"<td>{esc(r['unit'])}</td><td>{esc(r['meaning'])}</td></tr>"
+            for r in items
+        )
+        return f"<table class='dense'>{head}{body}</table>"
+
+    body = (
+        "<h1>Parameter cheat-sheet</h1>"
+        '<p class="meta">Generated from the declarations in <code>params.py</code> and <code>population.py</code>. '
+        "Set a process setting with <code>GovernanceModel(..., rho=0.2)</code>; a group trait with "
+        '<code>"civil_society.capacity": 0.9</code> in a sweep, or <code>with_profile</code> on a scenario.</p>'
+        f"<h2>The rules of the process</h2>{table(rows['process'])}"
+        f"<h2>Group traits (per group, each drawn around its mean)</h2>{table(rows['group'])}"
+    )
+    return page("govsim parameter cheat-sheet", body, footer)
+
+
+def predict_table(predict: Mapping[str, object]) -> str:
+    rules = list(predict["rules"])  # type: ignore[arg-type]
+    head = (
+        "<tr><th rowspan='2'>measure</th><th colspan='{n}'>my prediction</th><th colspan='{n}'>the run showed</th>"
+        "<th rowspan='2'>surprised? why</th></tr><tr>{rules}{rules}</tr>"
+    ).format(n=len(rules), rules="".join(f"<th><code>{esc(r)}</code></th>" for r in rules))
+    rows = "".join(
+        f"<tr><td>{esc(label)}</td>" + "<td class='blank'></td>" * (2 * len(rules) + 1) + "</tr>"
+        for _, label in predict["measures"]  # type: ignore[union-attr]
+    )
+    return f"<table>{head}{rows}</table>"
+
+
+def block_page(b: Block, sheet: Mapping[str, object], footer: str, figure: str = "") -> str:
+    """One page per course block: objectives, key points, things to try, terms, readings and
+    the block's worksheet (for 02 the predict-then-run sheet)."""
+    title = str(sheet.get("title") or b.title)
+    parts = [
+        f"<h1>{inline(b.title)}</h1>",
+        f'<p class="meta">{b.teaching_minutes} min teaching + {b.exercise_minutes} min exercises · notebook '
+        f"<code>{esc(b.stem)}</code></p>",
+    ]
+    predict = sheet.get("predict")
+    if predict:
+        parts.append(
+            f"<h2>{esc(title)}</h2><p>Before each run, write what you expect; after it, what you saw.</p>"
+        )
+        parts.append(predict_table(predict))  # type: ignore[arg-type]
+    left = f"<h2>You will be able to</h2>{_list(b.objectives)}"
+    if b.key_points:
+        left += f"<h2>Key points</h2>{_list(b.key_points)}"
+    right = figure
+    if b.terms:
+        right += (
+            "<h2>Words to know</h2><p>"
+            + ", ".join(f'<a href="glossary.html#{esc(t.anchor)}">{esc(t.term)}</a>' for t in b.terms)
+            + " (see the glossary).</p>"
+        )
+    if b.events:
+        right += (
+            "<h2>Further reading</h2><ul>"
+            + "".join(
+                f'<li><a href="reading-list.html#{esc(e.key)}">{esc(e.title)}</a></li>' for e in b.events
+            )
+            + "</ul>"
+        )
+    if b.things_to_try and not predict:
+        right += f"<h2>Things to try</h2>{_list(b.things_to_try[:3])}"
+    parts.append(f'<div class="cols"><div>{left}</div><div>{right}</div></div>')
+    prompts = list(sheet.get("prompts", []))  # type: ignore[arg-type]
+    if prompts:
+        if not predict:
+            parts.append(f"<h2>{esc(title)}: your notes</h2>")
+        parts += [f'<p>{esc(p)}</p><div class="write"></div>' for p in prompts]
+    return page(f"govsim · {b.stem}", "\n".join(parts), footer)
+
+
+def index_page(entries: Sequence[tuple[str, str, str]], footer: str) -> str:
+    """The folder's table of contents: (file name, title, what it is)."""
+    rows = "".join(
+        f'<li><a href="{esc(name)}">{esc(title)}</a> <span class="source">{esc(what)}</span></li>'
+        for name, title, what in entries
+    )
+    body = (
+        "<h1>govsim handouts</h1><p class='meta'>Printable and offline: every page is self-contained "
+        "(no network), and each has a PDF beside it when Chromium was available.</p>"
+        f"<ul>{rows}</ul>"
+    )
+    return page("govsim handouts", body, footer)

@@ -1,0 +1,100 @@
+"""PDFs from the handout pages with Chromium's own print engine (via Playwright).
+
+Why Chromium: the project already uses Debian's Chromium through Playwright for its browser
+tests, so no second rendering engine (LaTeX, WeasyPrint and its system libraries) is needed,
+and the PDF looks exactly like the page a facilitator previews in a browser. Nothing is
+downloaded: Playwright drives the system's ``/usr/bin/chromium`` (``GOVSIM_CHROMIUM`` moves
+it), and every request that is not a ``file:`` or ``data:`` URL is aborted, so a page that
+tried to reach the network fails loudly instead of printing without its content.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+HOW_TO_GET_PDFS = (
+    "install Debian's chromium (apt-get install chromium) and Playwright "
+    '(pip install "govsim[browser]"), then run govsim handouts again'
+)
+
+
+def chromium_path() -> Path:
+    return Path(os.environ.get("GOVSIM_CHROMIUM", "/usr/bin/chromium"))
+
+
+def unavailable() -> str | None:
+    """Why PDFs cannot be made here (one line), or None when Chromium and Playwright are present."""
+    path = chromium_path()
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        return f"Chromium not found at {path}"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed"
+    return None
+
+
+def page_count(pdf: bytes) -> int:
+    """Number of pages in a PDF written by Chromium (its page objects are not compressed)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+def offline_only(route) -> None:
+    """Playwright route handler: let ``file:`` and ``data:`` through, abort everything else."""
+    if route.request.url.startswith(("file:", "data:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+SCALES = (1.0, 0.94, 0.88, 0.82, 0.76)  # a one-page handout may shrink this far, no further
+
+
+def print_pdfs(pages: Sequence[Path], one_page: Collection[str] = ()) -> dict[str, int]:
+    """Print each HTML file in ``pages`` to a PDF beside it (same name, ``.pdf``); returns the
+    number of pages of each PDF by file name. Pages named in ``one_page`` are scaled down (to
+    76% at most) until they fit on one sheet; one that still does not fit keeps its page count,
+    which the tests report. Raises ``RuntimeError`` if a page asked for anything outside itself."""
+    from playwright.sync_api import sync_playwright
+
+    counts: dict[str, int] = {}
+    failed: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(offline=True)
+            context.route("**/*", offline_only)
+            page = context.new_page()
+            page.on("requestfailed", lambda request: failed.append(request.url))
+            for path in pages:
+                page.goto(path.resolve().as_uri(), wait_until="load")
+                target = path.with_suffix(".pdf")
+                for scale in SCALES if path.name in one_page else SCALES[:1]:
+                    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True, scale=scale)
+                    if page_count(pdf) == 1:
+                        break
+                if failed:
+                    raise RuntimeError(f"{path.name} requested {failed[0]} (handouts must be self-contained)")
+                _write_bytes(target, pdf)
+                counts[target.name] = page_count(pdf)
+        finally:
+            browser.close()
+    return counts
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    from govsim.handouts.files import write_bytes
+
+    write_bytes(path, data)

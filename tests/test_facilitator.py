@@ -1,0 +1,141 @@
+"""The facilitator guide's arithmetic and numbers are checked, not trusted.
+
+- Every agenda's rows are contiguous, and its stated content time and total time equal the sums
+  of its rows (the full day once said 6 h of content while its blocks added up to 5 h 30).
+- Every block has a minute-by-minute plan running from 0 to the notebook's own length (teaching
+  plus exercise minutes in its metadata) and a "Surprises the room may find" box.
+- Every result the guide quotes is tagged ``<!-- fact:NAME -->`` and recomputed from seeded runs
+  (:mod:`govsim.handouts.facts`); it must match to the precision it is stated with. Inside the
+  surprise boxes, no decimal number or percentage may go untagged (settings in `code` are exempt).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from govsim.handouts.facts import FACTS
+
+ROOT = Path(__file__).resolve().parents[1]
+GUIDE = (ROOT / "docs" / "facilitator.md").read_text(encoding="utf-8")
+NOTEBOOKS = {
+    p.stem: nbformat.read(p, as_version=4).metadata["govsim"] for p in (ROOT / "notebooks").glob("*.ipynb")
+}
+TAG = re.compile(r"([-+]?\d+(?:\.\d+)?)(%?)<!-- fact:(\w+) -->")
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return 60 * int(hours) + int(minutes)
+
+
+def _duration(text: str) -> int:
+    """'5 h 30 min' -> 330; '90 min' -> 90; '7 h' -> 420."""
+    match = re.fullmatch(r"\s*(?:(\d+) h)?\s*(?:(\d+) min)?\s*", text)
+    assert match and any(match.groups()), text
+    return 60 * int(match.group(1) or 0) + int(match.group(2) or 0)
+
+
+def _sections(level: str) -> dict[str, str]:
+    parts = re.split(rf"^{level} (.+)$", GUIDE, flags=re.M)
+    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts), 2)}
+
+
+AGENDAS = {h: body for h, body in _sections("###").items() if re.search(r"\d+ h.*of content", h)}
+
+
+def test_there_are_three_agendas():
+    assert len(AGENDAS) == 3, list(AGENDAS)
+
+
+@pytest.mark.parametrize("heading", list(AGENDAS))
+def test_agenda_totals_add_up(heading):
+    body = AGENDAS[heading].split("\n### ")[0]
+    rows = re.findall(r"^\| (\d+:\d\d)-(\d+:\d\d) \| ([^|]*) \|", body, re.M)
+    assert rows, heading
+    content = breaks = 0
+    for (start, end), (next_start, _, _) in zip(
+        [(a, b) for a, b, _ in rows], [*rows[1:], (rows[-1][1], "", "")], strict=True
+    ):
+        assert _minutes(end) > _minutes(start), (heading, start, end)
+        assert next_start == end, f"{heading}: a gap or overlap after {end}"
+    for start, end, block in rows:
+        length = _minutes(end) - _minutes(start)
+        if re.fullmatch(r"\s*(break|lunch)\s*", block):
+            breaks += length
+        else:
+            content += length
+    stated = re.search(r"\(([^)]*?) of content(?:; ([^)]*?) with|,)", heading)
+    assert stated, heading
+    assert _duration(stated.group(1)) == content, f"{heading}: the blocks add up to {content} min"
+    total = _duration(stated.group(2)) if stated.group(2) else content
+    assert total == content + breaks == _minutes(rows[-1][1]) - _minutes(rows[0][0]), heading
+
+
+BLOCKS = {
+    re.match(r"`(\w+)`", h).group(1): body for h, body in _sections("###").items() if re.match(r"`\w+`", h)
+}
+
+
+def test_every_notebook_has_a_block_and_the_overview_matches_its_metadata():
+    assert set(BLOCKS) == set(NOTEBOOKS)
+    for stem, meta in NOTEBOOKS.items():
+        row = re.search(rf"^\| `{stem}` \|[^|]*\| (\d+) \+ (\d+) min \|$", GUIDE, re.M)
+        assert row, stem
+        assert (int(row.group(1)), int(row.group(2))) == (
+            meta["teaching_minutes"],
+            meta["exercise_minutes"],
+        ), stem
+
+
+@pytest.mark.parametrize("stem", sorted(NOTEBOOKS))
+def test_block_has_a_minute_plan_for_its_whole_length_and_a_surprises_box(stem):
+    body = BLOCKS[stem]
+    plan = body.split("- **Minute by minute.**")[1].split("\n- **")[0]
+    ranges = [(int(a), int(b)) for a, b in re.findall(r"^  - (\d+)-(\d+): \S", plan, re.M)]
+    assert len(ranges) >= 3, stem
+    assert ranges[0][0] == 0, stem
+    assert all(b > a for a, b in ranges) and all(
+        ranges[i][1] == ranges[i + 1][0] for i in range(len(ranges) - 1)
+    ), ranges
+    length = NOTEBOOKS[stem]["teaching_minutes"] + NOTEBOOKS[stem]["exercise_minutes"]
+    assert ranges[-1][1] == length, (
+        f"{stem}: the plan ends at {ranges[-1][1]}, the notebook takes {length} min"
+    )
+    assert "> **Surprises the room may find.**\n> - " in body, stem
+
+
+def _boxes() -> list[str]:
+    return re.findall(r"^> \*\*Surprises the room may find\.\*\*\n((?:> .*\n)+)", GUIDE, re.M)
+
+
+def test_every_number_in_the_surprise_boxes_is_tagged():
+    boxes = _boxes()
+    assert len(boxes) == len(NOTEBOOKS)
+    for box in boxes:
+        text = re.sub(r"`[^`]*`", "", TAG.sub("", box))  # settings in code spans are inputs
+        text = re.sub(r"seeds \d+-\d+|steps of \d+\.\d+|RFC \d+|\d+ seeds", "", text)
+        left = re.findall(r"\d+\.\d+|\d+\s*%", text)
+        assert not left, f"untagged numbers {left} in: {box[:120]}"
+
+
+def _precision(stated: str) -> float:
+    decimals = len(stated.split(".")[1]) if "." in stated else 0
+    return 0.5 * 10**-decimals + 1e-9
+
+
+@pytest.mark.slow
+def test_every_stated_number_is_what_the_model_computes():
+    tags = TAG.findall(GUIDE)
+    assert len(tags) >= 30
+    unknown = sorted({name for _, _, name in tags if name not in FACTS})
+    assert not unknown, f"no such fact: {unknown} (see govsim.handouts.facts)"
+    wrong = []
+    for stated, percent, name in tags:
+        value = FACTS[name].compute() * (100 if percent else 1)
+        if abs(float(stated) - value) > _precision(stated):
+            wrong.append(f"{name}: the guide says {stated}{percent}, the model gives {value:.4f}")
+    assert not wrong, "\n".join(wrong)

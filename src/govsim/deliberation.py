@@ -69,6 +69,24 @@ def exchange(positions: np.ndarray, confidence: np.ndarray, mu: float, a: np.nda
 
     x_a += mu (x_b - x_a) if |x_a - x_b| < eps_a, and symmetrically for b with eps_b.
     With equal radii each pair moves symmetrically, so the mean position is conserved.
+
+    Parameters
+    ----------
+    positions : (N, K) positions, updated in place
+    confidence : (N,) bounded-confidence radii eps (Euclidean distance)
+    mu : share of the distance a persuaded stakeholder moves, in [0, 0.5]
+    a, b : (M,) disjoint stakeholder indices, a_j meets b_j
+
+    Examples
+    --------
+    Two pairs at distance 0.4: the first pair is within both radii and meets halfway with
+    mu = 0.5; in the second pair only stakeholder 3 (radius 0.5) is persuaded.
+
+    >>> import numpy as np
+    >>> x = np.array([[0.1], [0.5], [0.1], [0.5]])
+    >>> exchange(x, np.array([0.5, 0.5, 0.3, 0.5]), 0.5, np.array([0, 2]), np.array([1, 3]))
+    >>> x.ravel().round(3).tolist()
+    [0.3, 0.3, 0.1, 0.3]
     """
     half = len(a)
     both = np.concatenate((a, b))
@@ -131,7 +149,22 @@ def lobby(
 
 
 def anchor(positions: np.ndarray, initial: np.ndarray, stubbornness: np.ndarray) -> None:
-    """Friedkin-Johnsen stubbornness: p <- (1 - lambda) p + lambda x0."""
+    """Friedkin-Johnsen stubbornness: p <- (1 - lambda) p + lambda x0, in place.
+
+    Parameters
+    ----------
+    positions : (N, K) current positions, updated in place
+    initial : (N, K) initial views x0
+    stubbornness : (N,) lambda in [0, 1], the share pulled back each round
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.array([[1.0], [0.5]])
+    >>> anchor(p, np.array([[0.0], [0.0]]), np.array([0.25, 1.0]))
+    >>> p.ravel().tolist()
+    [0.75, 0.0]
+    """
     for k in range(positions.shape[1]):
         column = positions[:, k]
         column += stubbornness * (initial[:, k] - column)

@@ -15,7 +15,25 @@ from scipy import ndimage
 def utility(positions: np.ndarray, salience: np.ndarray, y: np.ndarray) -> np.ndarray:
     """u_i(y) = -sum_k s_ik |p_ik - y_k|: salience-weighted city-block distance, negated.
 
-    ``y`` is one point (K,) or one point per stakeholder (N, K).
+    Parameters
+    ----------
+    positions : (N, K) ideal points in [0, 1]
+    salience : (N, K) weights, each row summing to 1
+    y : (K,) one text for everyone, or (N, K) one text per stakeholder
+
+    Returns
+    -------
+    (N,) utilities, <= 0 (0: the text is the stakeholder's ideal point)
+
+    Examples
+    --------
+    A stakeholder at (0.2, 0.8) caring three times as much about the first dimension:
+
+    >>> import numpy as np
+    >>> utility(np.array([[0.2, 0.8]]), np.array([[0.75, 0.25]]), np.array([0.6, 0.6]))
+    array([-0.35])
+
+    that is -(0.75 * 0.4 + 0.25 * 0.2).
     """
     # One dimension at a time: numpy is slow when a long (N, K) array meets a short (K,)
     # axis in broadcasting or reduction, and fast on (strided) columns.
@@ -148,6 +166,24 @@ def mean_pairwise_distance(points: np.ndarray) -> float:
 
 
 def weighted_share(mask: np.ndarray, weights: np.ndarray) -> float:
-    """sum_i w_i [mask_i] / sum_i w_i; e.g. fragmentation = capability-weighted share of non-compliers."""
+    """sum_i w_i [mask_i] / sum_i w_i; e.g. fragmentation = capability-weighted share of non-compliers.
+
+    Parameters
+    ----------
+    mask : (N,) bool
+    weights : (N,) non-negative weights
+
+    Returns
+    -------
+    float in [0, 1]; NaN when the weights sum to 0
+
+    Examples
+    --------
+    One non-complier holding half of the capability of four stakeholders:
+
+    >>> import numpy as np
+    >>> weighted_share(np.array([True, False, False, False]), np.array([3.0, 1.0, 1.0, 1.0]))
+    0.5
+    """
     total = float(np.sum(weights))
     return float(np.sum(weights[mask]) / total) if total > 0 else float("nan")

@@ -112,3 +112,33 @@ def test_only_the_command_line_imports_the_command_line():
     users = {m for m, deps in import_graph().items() if deps & cli and m not in cli}
     # the sweep package is being untangled from govsim.cli in the same series (issue 10 item 4)
     assert users <= {"govsim.sweep.backends"}, users
+
+
+STATE_MACHINE = {"forums", "issue_index", "round_in_issue", "issue_records", "capacity_eff"}
+OWNERS = {"govsim.model", "govsim.forums"}
+
+
+def _attributes(source: str) -> set[str]:
+    return {node.attr for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Attribute)}
+
+
+def test_only_the_model_reads_the_issue_state_machine():
+    """Presentation, the role-play, notebooks and exercises use the model's public interface
+    (current_issue, texts_on_table, gains_if_adopted, snapshot, closed_issues), never its
+    issue state machine, public or underscored."""
+    import json
+
+    private = STATE_MACHINE | {f"_{name}" for name in STATE_MACHINE}
+    readers = {}
+    for name, path in _modules().items():
+        if name not in OWNERS and (hits := _attributes(path.read_text(encoding="utf-8")) & private):
+            readers[name] = hits
+    repo = Path(__file__).parents[1]
+    for notebook in [*repo.glob("notebooks/*.ipynb"), *repo.glob("exercises/*.ipynb")]:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+        if hits := _attributes(code) & private:
+            readers[notebook.name] = hits
+    assert len(list(repo.glob("notebooks/*.ipynb"))) > 3 and _attributes("m.issue_index") == {"issue_index"}
+    assert readers == {}

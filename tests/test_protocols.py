@@ -135,6 +135,28 @@ def test_regional_runs_one_forum_per_region_and_reports_divergence():
         ).run()
 
 
+def test_regional_is_a_seating_layout_chosen_by_name_not_a_decision_rule():
+    from govsim import LAYOUTS, Regional
+    from govsim.forums import OneTable
+
+    assert set(LAYOUTS) == {"one_table", "per_region"} and LAYOUTS["per_region"] is Regional
+    assert "regional" in protocol_names() and "regional" not in PROTOCOLS  # the registry: rules only
+    assert protocol_names()[-1] == "regional"  # same order as before: menus and colours unchanged
+    assert isinstance(get_protocol("regional"), Regional)
+    tables = Regional({"north": "chambers"}).tables(("north", "south"), ("bottom_up", "top_down"))
+    assert [(t.name, t.region, t.protocol.name) for t in tables] == [
+        ("north", 0, "chambers"),
+        ("south", 1, "top_down"),
+    ]
+    assert [t.name for t in OneTable(get_protocol("top_down")).tables(("north",), ("bottom_up",))] == ["all"]
+    model = GovernanceModel("classroom", protocol=Regional({"north": "top_down"}), rng=1).run()
+    assert model.summary()["protocol"] == "regional"
+    with pytest.raises(ValueError, match="cannot itself be 'regional'"):
+        Regional({"north": "regional"})
+    with pytest.raises(ValueError, match="'regional' is a seating layout, not a decision rule"):
+        Regional().tables(("north",), ("regional",))
+
+
 class Unanimity(Protocol):
     """A learner's rule, defined outside the package (top level: sweeps and pickle need that)."""
 

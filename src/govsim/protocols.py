@@ -88,7 +88,14 @@ class Table:
 
 @dataclass
 class Decision:
-    """Outcome of one decision: adopted or not, who objected, and whose view counted."""
+    """Outcome of one decision: adopted or not, who objected, and whose view counted.
+
+    Attributes
+    ----------
+    adopted : bool
+    objecting : (n,) bool, stakeholders who objected (a subset of ``deciding``)
+    deciding : (n,) bool, stakeholders whose view counted (attendees, or voting governments)
+    """
 
     adopted: bool
     objecting: np.ndarray
@@ -101,7 +108,18 @@ class Decision:
 
 
 class Protocol:
-    """Base class: bottom-up drafting and revision toward objectors; subclasses set ``decide``."""
+    """Base class of decision rules: bottom-up drafting and revision toward objectors;
+    subclasses set ``name``, ``label`` and ``decide`` (and may override ``draft``/``revise``).
+
+    Class attributes
+    ----------------
+    name : the registry name, used wherever protocols are chosen
+    label : a short readable name for menus and plots
+    governments_only : only governments get a seat at the table
+    lobbied : non-governments present but without a seat lobby governments (top-down)
+
+    A protocol must keep the promises of :func:`govsim.testing.check_protocol`.
+    """
 
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
@@ -126,6 +144,12 @@ class Protocol:
         return weighted_mean(table.positions[who], (1 - v) + v * table.capability[who])
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """Adopt the (K,) text ``y`` at ``table`` or not; say who objected and who decided.
+
+        Returns
+        -------
+        Decision with (n,) bool masks, ``objecting`` within ``deciding``
+        """
         raise NotImplementedError
 
     def revise(self, table: Table, y: np.ndarray, decision: Decision) -> np.ndarray:

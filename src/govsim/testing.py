@@ -71,8 +71,8 @@ def check_protocol(
     instance = _build(cls, who)
     for rule in _rules(instance):
         _check_decisions(rule, who)
-    _check_pickle(cls, instance, who)
     _check_runs(cls, who, seed)
+    _check_pickle(cls, instance, who)
     if isinstance(instance, Protocol):
         _check_traits(cls, who)
 

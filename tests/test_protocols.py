@@ -193,14 +193,29 @@ def test_a_protocol_registered_in_a_test_keeps_the_contract_and_runs_by_name(una
     assert summary["protocol"] == "test_unanimity"
 
 
+class Unanimity2(Unanimity):
+    """``Unanimity`` edited and its cell re-run in a notebook: same name, a new class."""
+
+
+class MyBottomUp(BottomUp):
+    name = "bottom_up"
+    label = "mine"
+
+
+class MyRegional(BottomUp):
+    name = "regional"
+    label = "mine"
+
+
 def test_re_registering_a_user_rule_replaces_it_but_built_in_names_are_refused(unanimity):
-    again = type(Unanimity.__name__, (Unanimity,), {"__module__": __name__})  # a notebook cell re-run
-    assert register(again) is again and PROTOCOLS["test_unanimity"] is again
+    assert register(Unanimity2) is Unanimity2 and PROTOCOLS["test_unanimity"] is Unanimity2
     assert register(BottomUp) is BottomUp  # the built-in class itself may be registered again
-    for taken in ("bottom_up", "regional"):
-        with pytest.raises(ValueError, match=f"protocol name '{taken}' is built in"):
-            register(type("Mine", (BottomUp,), {"name": taken, "label": "mine"}))
+    for mine in (MyBottomUp, MyRegional):
+        with pytest.raises(ValueError, match=f"protocol name '{mine.name}' is built in"):
+            register(mine)
     assert PROTOCOLS["bottom_up"] is BottomUp and "regional" not in PROTOCOLS
+    with pytest.raises(TypeError, match="register expects a Protocol subclass"):
+        register(object)
 
 
 class Leaky(BottomUp):
@@ -257,4 +272,4 @@ def test_unknown_protocol_is_one_line_with_a_suggestion():
     with pytest.raises(ValueError, match="did you mean 'top_down'"):
         get_protocol("top-down")
     with pytest.raises(ValueError, match="needs a class attribute 'name'"):
-        register(type("Nameless", (Protocol,), {}))
+        register(Nameless)

@@ -96,8 +96,9 @@ class GovernanceModel(mesa.Model):
         self._layout = layout_for(self.protocol)
         pop = draw_population(self.setup.groups, self.setup.shifts(), self.rng, self.params.population_scale)
         self.population = pop
-        for name in vars(pop):  # the real traits: read-only, so no round can edit what is measured
-            getattr(pop, name).flags.writeable = False
+        for array in vars(pop).values():  # the real traits: read-only, so no round edits what is measured
+            if isinstance(array, np.ndarray):
+                array.flags.writeable = False
         self.group, self.region, self.x0 = pop.group, pop.region, pop.x0
         self.positions = pop.x0.copy()
         self.salience, self.capability, self.confidence = (

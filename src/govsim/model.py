@@ -20,7 +20,6 @@ seating are in :mod:`govsim.forums`; one-round overrides (the role-play's moves)
 
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,14 +32,24 @@ from govsim.agents import Stakeholder
 from govsim.deliberation import anchor, exchange, listen, lobby, random_pairs
 from govsim.forums import Forum, Layout, admitted, layout_for, seat
 from govsim.groups import GOVERNMENT, GROUP_NAMES, N_GROUPS
-from govsim.metrics import count_clusters, gain, group_means, group_shares, polarization
+from govsim.metrics import count_clusters, group_shares, polarization
 from govsim.outcomes import OUTCOME_COLUMNS, issue_outcome, run_summary
 from govsim.overrides import RoundInputs, RoundOverrides, round_inputs
 from govsim.params import Parameters
 from govsim.population import draw_population
 from govsim.protocols import Protocol, Table, get_protocol
 from govsim.scenarios import Scenario, load_scenario
-from govsim.views import IssueResult, IssueView, Snapshot, TableText, frozen_copy
+from govsim.views import (
+    IssueResult,
+    IssueView,
+    Snapshot,
+    TableText,
+    frozen_copy,
+    group_gains,
+    issue_result,
+    issue_view,
+    table_texts,
+)
 
 
 class GovernanceModel(mesa.Model):
@@ -296,18 +305,10 @@ class GovernanceModel(mesa.Model):
     @property
     def current_issue(self) -> IssueView | None:
         """The agenda issue under negotiation (or next to open); None when the agenda is done."""
-        agenda = self.setup.agenda
-        if self._issue_index >= len(agenda):
+        if self._issue_index >= len(self.setup.agenda):
             return None
-        issue = agenda[self._issue_index]
-        return IssueView(
-            index=self._issue_index,
-            name=issue.name,
-            round=self._round_in_issue if self._forums else 0,
-            status_quo=frozen_copy(np.asarray(issue.status_quo, dtype=float)),
-            initial_draft=None if issue.draft is None else frozen_copy(np.asarray(issue.draft, dtype=float)),
-            proposals={f.name: frozen_copy(f.proposal) for f in self._forums if f.proposal is not None},
-        )
+        played = self._round_in_issue if self._forums else 0
+        return issue_view(self._issue_index, self.setup.agenda[self._issue_index], self._forums, played)
 
     def texts_on_table(self) -> list[TableText]:
         """The text each open forum will decide on next, with the stakeholders it would bind.
@@ -317,23 +318,11 @@ class GovernanceModel(mesa.Model):
 
         Returns
         -------
-        list of TableText, each with ``text`` (K,) and ``members`` (n,) bool (copies)
+        list of TableText, each with ``text`` (K,) and ``members`` (n,) bool (read-only copies)
         """
-        texts = [
-            TableText(f.name, frozen_copy(f.draft), frozen_copy(f.members))
-            for f in self._forums
-            if f.open and f.draft is not None
-        ]
-        if texts or self._issue_index >= len(self.setup.agenda):
-            return texts
-        draft = self.setup.agenda[self._issue_index].draft
-        if draft is None:
-            return []
-        return [
-            TableText(
-                "all", frozen_copy(np.asarray(draft, dtype=float)), frozen_copy(np.ones(self.n, dtype=bool))
-            )
-        ]
+        agenda = self.setup.agenda
+        issue = agenda[self._issue_index] if self._issue_index < len(agenda) else None
+        return table_texts(self._forums, issue, self.n)
 
     def gains_if_adopted(self) -> dict[str, float]:
         """Mean gain u_i(y) - u_i(q) per group if the text(s) on the table were adopted now.
@@ -351,14 +340,10 @@ class GovernanceModel(mesa.Model):
         if not texts:
             return {}
         q = np.asarray(self.setup.agenda[self._issue_index].status_quo, dtype=float)
-        outcome = np.tile(q, (self.n, 1))
-        for t in texts:
-            outcome[t.members] = t.text
-        means = group_means(gain(self.positions, self.salience, outcome, q), self.group, N_GROUPS)
-        return {name: float(v) for name, v in zip(GROUP_NAMES, means, strict=True)}
+        return group_gains(texts, self.positions, self.salience, self.group, q)
 
     def snapshot(self) -> Snapshot:
-        """Copies of the state after the latest round (see :class:`~govsim.views.Snapshot`)."""
+        """Read-only copies of the state after the latest round (see :class:`~govsim.views.Snapshot`)."""
         record = self.round_record
         return Snapshot(
             issue=record.get("issue"),
@@ -373,20 +358,7 @@ class GovernanceModel(mesa.Model):
     @property
     def closed_issues(self) -> list[IssueResult]:
         """The closed agenda issues, in order (see :class:`~govsim.views.IssueResult`)."""
-        return [
-            IssueResult(
-                index=int(r["issue"]),
-                name=r["name"],
-                adopted=bool(r["adopted"]),
-                rounds=int(r["rounds"]),
-                outcome=frozen_copy(np.asarray(r["outcome"], dtype=float)),
-                regional_outcomes={
-                    k: frozen_copy(np.asarray(v, dtype=float)) for k, v in r["regional_outcomes"].items()
-                },
-                record=copy.deepcopy(r),
-            )
-            for r in self._issue_records
-        ]
+        return [issue_result(record) for record in self._issue_records]
 
     # ----------------------------------------------------------------- data
     def round_columns(self) -> list[str]:

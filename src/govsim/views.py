@@ -7,10 +7,18 @@ Plots, dashboards and the role-play ask :class:`govsim.model.GovernanceModel` th
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from govsim.groups import GROUP_NAMES, N_GROUPS
+from govsim.metrics import gain, group_means
+
+if TYPE_CHECKING:
+    from govsim.forums import Forum
+    from govsim.scenarios import Issue
 
 
 def frozen_copy(array: np.ndarray | None) -> np.ndarray | None:
@@ -103,3 +111,55 @@ class IssueResult:
     outcome: np.ndarray
     regional_outcomes: dict[str, np.ndarray]
     record: dict[str, Any]
+
+
+# ---------------------------------------------------------------- built from the model's state
+def issue_view(index: int, issue: Issue, forums: list[Forum], played: int) -> IssueView:
+    """The view of agenda issue ``index`` with its open ``forums`` after ``played`` rounds."""
+    return IssueView(
+        index=index,
+        name=issue.name,
+        round=played,
+        status_quo=frozen_copy(np.asarray(issue.status_quo, dtype=float)),
+        initial_draft=None if issue.draft is None else frozen_copy(np.asarray(issue.draft, dtype=float)),
+        proposals={f.name: frozen_copy(f.proposal) for f in forums if f.proposal is not None},
+    )
+
+
+def table_texts(forums: list[Forum], issue: Issue | None, n: int) -> list[TableText]:
+    """Each open forum's next text; with none yet, ``issue``'s initiating draft for all ``n``."""
+    texts = [
+        TableText(f.name, frozen_copy(f.draft), frozen_copy(f.members))
+        for f in forums
+        if f.open and f.draft is not None
+    ]
+    if texts or issue is None or issue.draft is None:
+        return texts
+    everyone = frozen_copy(np.ones(n, dtype=bool))
+    return [TableText("all", frozen_copy(np.asarray(issue.draft, dtype=float)), everyone)]
+
+
+def group_gains(
+    texts: list[TableText], positions: np.ndarray, salience: np.ndarray, group: np.ndarray, q: np.ndarray
+) -> dict[str, float]:
+    """Mean gain per group name if each stakeholder were bound by its table's text (else ``q``)."""
+    outcome = np.tile(q, (len(group), 1))
+    for t in texts:
+        outcome[t.members] = t.text
+    means = group_means(gain(positions, salience, outcome, q), group, N_GROUPS)
+    return {name: float(v) for name, v in zip(GROUP_NAMES, means, strict=True)}
+
+
+def issue_result(record: dict[str, Any]) -> IssueResult:
+    """An :class:`IssueResult` from a closed issue's outcome record (copied)."""
+    return IssueResult(
+        index=int(record["issue"]),
+        name=record["name"],
+        adopted=bool(record["adopted"]),
+        rounds=int(record["rounds"]),
+        outcome=frozen_copy(np.asarray(record["outcome"], dtype=float)),
+        regional_outcomes={
+            k: frozen_copy(np.asarray(v, dtype=float)) for k, v in record["regional_outcomes"].items()
+        },
+        record=copy.deepcopy(record),
+    )

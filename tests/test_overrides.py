@@ -8,9 +8,12 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govsim import GovernanceModel, RoundOverrides, get_protocol
 from govsim.groups import Group
+from govsim.metrics import gain, weighted_share
 from govsim.protocols import Decision, revision_target
 
 from helpers import exact_groups_scenario, table
@@ -196,3 +199,43 @@ def test_the_real_traits_are_read_only():
         model.tolerance[0] = 0.0
     with pytest.raises(ValueError, match="read-only"):
         model.population.capability[:] = 1.0
+
+
+# ------------------------------------------------------------------ properties
+GROUPS = st.sampled_from([G, B, C, T])
+overrides_strategy = st.builds(
+    RoundOverrides,
+    attendance=st.dictionaries(GROUPS, st.floats(0, 1), max_size=2),
+    persuadable=st.dictionaries(GROUPS, st.booleans(), max_size=2),
+    tolerance=st.dictionaries(GROUPS, st.floats(0, 1), max_size=2),
+    capability=st.dictionaries(GROUPS, st.floats(0, 5), max_size=2),
+    concede=st.dictionaries(GROUPS, st.floats(0, 1), max_size=1),
+    amendments=st.dictionaries(GROUPS, st.tuples(st.floats(0, 1), st.floats(0, 1)), max_size=1),
+)
+
+
+def test_empty_overrides_change_nothing():
+    plain = GovernanceModel("classroom", protocol="chambers", rng=5).run()
+    model = GovernanceModel("classroom", protocol="chambers", rng=5)
+    while model.running:
+        model.step(RoundOverrides())
+    assert model.rounds.equals(plain.rounds) and model.outcomes.equals(plain.outcomes)
+
+
+@settings(max_examples=15)
+@given(overrides_strategy, st.sampled_from(["bottom_up", "top_down", "chambers"]), st.integers(0, 1000))
+def test_no_override_reaches_compliance_or_fragmentation(overrides, protocol, seed):
+    """Whatever is overridden every round, each adopted issue is measured with the real traits."""
+    model = GovernanceModel("classroom", protocol=protocol, rng=seed, voice_bonus=0.0, max_rounds=8)
+    real = model.population
+    while model.running:
+        closed = len(model.closed_issues)
+        model.step(overrides)
+        if len(model.closed_issues) > closed and model.closed_issues[-1].adopted:
+            issue = model.closed_issues[-1]
+            q = np.asarray(model.setup.agenda[issue.index].status_quo, dtype=float)
+            comply = gain(model.snapshot().positions, real.salience, issue.outcome, q) >= -real.tolerance
+            assert issue.record["compliance"] == pytest.approx(comply.mean(), abs=1e-12)
+            assert issue.record["fragmentation"] == pytest.approx(
+                weighted_share(~comply, real.capability), abs=1e-12
+            )

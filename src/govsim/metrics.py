@@ -15,25 +15,7 @@ from scipy import ndimage
 def utility(positions: np.ndarray, salience: np.ndarray, y: np.ndarray) -> np.ndarray:
     """u_i(y) = -sum_k s_ik |p_ik - y_k|: salience-weighted city-block distance, negated.
 
-    Parameters
-    ----------
-    positions : (N, K) ideal points in [0, 1]
-    salience : (N, K) weights, each row summing to 1
-    y : (K,) one text for everyone, or (N, K) one text per stakeholder
-
-    Returns
-    -------
-    (N,) utilities, <= 0 (0: the text is the stakeholder's ideal point)
-
-    Examples
-    --------
-    A stakeholder at (0.2, 0.8) caring three times as much about the first dimension:
-
-    >>> import numpy as np
-    >>> utility(np.array([[0.2, 0.8]]), np.array([[0.75, 0.25]]), np.array([0.6, 0.6]))
-    array([-0.35])
-
-    that is -(0.75 * 0.4 + 0.25 * 0.2).
+    ``y`` is one point (K,) or one point per stakeholder (N, K).
     """
     # One dimension at a time: numpy is slow when a long (N, K) array meets a short (K,)
     # axis in broadcasting or reduction, and fast on (strided) columns.
@@ -89,7 +71,26 @@ def group_shares(
 
 
 def group_means(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Mean of ``values`` within each group; NaN for an empty group."""
+    """Mean of ``values`` within each group; NaN for an empty group.
+
+    Parameters
+    ----------
+    values : (N,) floats
+    group : (N,) int group codes in [0, n_groups)
+    n_groups : number of groups
+
+    Returns
+    -------
+    (n_groups,) means
+
+    Examples
+    --------
+    Gains of five stakeholders in groups 0, 0, 1, 1, 1; group 2 has nobody:
+
+    >>> import numpy as np
+    >>> group_means(np.array([0.2, 0.4, -0.1, 0.0, 0.1]), np.array([0, 0, 1, 1, 1]), 3).round(3).tolist()
+    [0.3, 0.0, nan]
+    """
     sums = np.bincount(group, weights=values, minlength=n_groups)
     counts = np.bincount(group, minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):

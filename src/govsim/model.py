@@ -36,7 +36,6 @@ from govsim.metrics import count_clusters, group_shares, polarization
 from govsim.outcomes import OUTCOME_COLUMNS, issue_outcome, run_summary
 from govsim.overrides import RoundInputs, RoundOverrides, round_inputs
 from govsim.params import Parameters
-from govsim.population import draw_population
 from govsim.protocols import Protocol, Table, get_protocol
 from govsim.scenarios import Scenario, load_scenario
 from govsim.views import (
@@ -103,7 +102,7 @@ class GovernanceModel(mesa.Model):
         self.params = self.setup.params
         self.protocol = get_protocol(protocol or self.setup.protocol)
         self._layout = layout_for(self.protocol)
-        pop = draw_population(self.setup.groups, self.setup.shifts(), self.rng, self.params.population_scale)
+        pop = self.setup.draw_population(self.rng)
         self.population = pop
         for array in vars(pop).values():  # the real traits: read-only, so no round edits what is measured
             if isinstance(array, np.ndarray):
@@ -251,7 +250,7 @@ class GovernanceModel(mesa.Model):
             amendments=inputs.amendments,
         )
         if forum.draft is None:
-            forum.draft = np.clip(forum.protocol.draft(table), 0.0, 1.0)
+            forum.draft = _on_table(issue, np.clip(forum.protocol.draft(table), 0.0, 1.0))
         forum.proposal = forum.draft
         decision = forum.protocol.decide(table, forum.draft)
         forum.rounds += 1
@@ -261,7 +260,9 @@ class GovernanceModel(mesa.Model):
         elif forum.rounds >= self.params.max_rounds:
             forum.open = False
         else:
-            forum.draft = np.clip(forum.protocol.revise(table, forum.draft, decision), 0.0, 1.0)
+            forum.draft = _on_table(
+                issue, np.clip(forum.protocol.revise(table, forum.draft, decision), 0.0, 1.0)
+            )
 
     # ----------------------------------------------------------------- issues
     def _open_issue(self) -> None:
@@ -422,6 +423,13 @@ class GovernanceModel(mesa.Model):
             self.step()
             steps += 1
         return self
+
+
+def _on_table(issue: Any, y: np.ndarray) -> np.ndarray:
+    """The text with the dimensions an issue does not decide held at its status quo."""
+    if issue.decides is None:
+        return y
+    return np.where(issue.decides, y, issue.status_quo)
 
 
 def _reporter(key: str):

@@ -126,7 +126,9 @@ class Population:
     group: np.ndarray  # (N,) int group code
     region: np.ndarray  # (N,) int region index
     x0: np.ndarray  # (N, K) initial positions
-    salience: np.ndarray  # (N, K), rows sum to 1
+    # (N, K) absolute salience, each in [0, 1]: how much i cares about dimension k. Drawn
+    # members' rows sum to 1 (a Dirichlet draw); named actors' come from their data as given.
+    salience: np.ndarray
     capability: np.ndarray
     confidence: np.ndarray
     tolerance: np.ndarray
@@ -177,6 +179,8 @@ def draw_population(
     """
     parts: dict[str, list[np.ndarray]] = {k: [] for k in Population.__dataclass_fields__}
     for spec in sorted(groups, key=lambda g: GROUP_ORDER.index(g.group)):
+        if spec.count == 0:  # a profile kept only for named actors' defaults
+            continue
         n = max(1, round(spec.count * scale))
         region = np.repeat(np.arange(len(spec.regions)), _split(n, spec.regions))
         prof = spec.profile
@@ -188,4 +192,44 @@ def draw_population(
         parts["salience"].append(rng.dirichlet(np.maximum(alpha, 1e-3), n))
         for trait in ("capability", "confidence", "tolerance", "capacity", "stubbornness"):
             parts[trait].append(_draw_trait(prof, trait, n, rng))
-    return Population(**{k: np.concatenate(v) for k, v in parts.items()})
+    k = len(region_shifts[0]) if len(region_shifts) else 0
+    return Population(**{name: np.concatenate(v) if v else _empty(name, k) for name, v in parts.items()})
+
+
+def _empty(name: str, k: int) -> np.ndarray:
+    if name in ("group", "region"):
+        return np.zeros(0, dtype=int)
+    return np.zeros((0, k)) if name in ("x0", "salience") else np.zeros(0)
+
+
+def actor_population(
+    actors: tuple[Any, ...], profiles: dict[Group, GroupProfile], regions: tuple[str, ...]
+) -> Population:
+    """Rows for named actors (:class:`govsim.actors.Actor`), in the order given, with no random
+    draw: a trait the actor leaves out (``None``) is its group profile's mean."""
+
+    def trait(actor: Any, name: str) -> float:
+        value = getattr(actor, name)
+        return getattr(profiles[actor.group], name) if value is None else value
+
+    return Population(
+        group=np.array([a.group.code for a in actors], dtype=int),
+        region=np.array([regions.index(a.region) if a.region else 0 for a in actors], dtype=int),
+        x0=np.array([a.position for a in actors], dtype=float),
+        salience=np.array([a.salience for a in actors], dtype=float),
+        capability=np.array([a.capability for a in actors], dtype=float),
+        **{
+            name: np.array([trait(a, name) for a in actors], dtype=float)
+            for name in ("confidence", "tolerance", "capacity", "stubbornness")
+        },
+    )
+
+
+def stack_populations(*parts: Population) -> Population:
+    """One population with the rows of ``parts`` in order."""
+    return Population(
+        **{
+            name: np.concatenate([getattr(p, name) for p in parts])
+            for name in Population.__dataclass_fields__
+        }
+    )

@@ -20,7 +20,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scenario",
         default="classroom",
-        help=f"one of: {', '.join(scenario_names())}, or a .toml file",
+        help=f"one of: {', '.join(scenario_names())}, a .toml file, or an actor table (.csv: Decide or KTAB)",
+    )
+    parser.add_argument(
+        "--group",
+        dest="actor_groups",
+        action="append",
+        default=[],
+        metavar="ACTOR=GROUP",
+        help="put a named actor in a group (default: government), e.g. --group ISOC=technical",
     )
     parser.add_argument("--protocol", help=f"one of: {', '.join(protocol_names())} (default: the scenario's)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); same seed, same output")
@@ -80,15 +88,41 @@ ISSUE_KEYS = (
 )
 
 
+def parse_actor_groups(pairs: list[str]) -> dict[str, str]:
+    """``["ISOC=technical"]`` -> ``{"ISOC": "technical"}``; names are checked by the scenario."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        actor, sep, group = pair.partition("=")
+        if not sep or not actor.strip() or not group.strip():
+            raise UsageError(f"--group {pair!r} must look like ACTOR=GROUP, e.g. ISOC=technical")
+        mapping[actor.strip()] = group.strip()
+    return mapping
+
+
 def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
+    """The run as one JSON-ready dict; points (outcome, status quo) in the scenario's own units."""
     summary = model.summary()
+    setup = model.setup
     out = {
         "scenario": summary.pop("scenario"),
         "protocol": summary.pop("protocol"),
         "seed": seed,
         **summary,
     }
-    out["issues"] = [{k: issue.record[k] for k in ISSUE_KEYS} for issue in model.closed_issues]
+    issues = []
+    for closed in model.closed_issues:
+        rec, issue = closed.record, setup.agenda[closed.index]
+        row = {k: rec[k] for k in ISSUE_KEYS}
+        if setup.scales:
+            row["outcome"] = setup.in_file_units(rec["outcome"])
+            row["regional_outcomes"] = {f: setup.in_file_units(v) for f, v in rec["regional_outcomes"].items()}
+            row["status_quo"] = setup.in_file_units(issue.status_quo)
+        issues.append(row)
+    out["issues"] = issues
+    if setup.scales:
+        out["scales"] = {d: [s.low, s.high] for d, s in zip(setup.dimensions, setup.scales, strict=True)}
+    if setup.notes:
+        out["notes"] = list(setup.notes)
     return _clean(out)
 
 
@@ -112,6 +146,17 @@ def _text(res: dict[str, Any]) -> str:
         lines.append(
             f"  {issue['name'][:34]:<34} {'yes' if issue['adopted'] else 'no':>7} {issue['rounds']:>6} {f(issue['compliance']):>7}  {gains}"
         )
+    if "scales" in res:
+        lines += ["", "  outcome in the file's units (status quo in brackets):"]
+        for issue in res["issues"]:
+            points = ", ".join(
+                f"{d} {v:.4g} [{q:.4g}] on {lo:g}-{hi:g}"
+                for (d, (lo, hi)), v, q in zip(
+                    res["scales"].items(), issue["outcome"], issue["status_quo"], strict=True
+                )
+            )
+            lines.append(f"  {issue['name'][:34]:<34} {points}")
+    lines += [f"  note: {note}" for note in res.get("notes", [])]
     return "\n".join(lines)
 
 
@@ -119,6 +164,8 @@ def main(args: argparse.Namespace) -> int:
     if args.protocol is not None and args.protocol not in protocol_names():
         raise UsageError(f"unknown protocol {args.protocol!r} (allowed: {', '.join(protocol_names())})")
     scenario = load_scenario(args.scenario)
+    if args.actor_groups:
+        scenario = scenario.with_actor_groups(parse_actor_groups(args.actor_groups))
     model = GovernanceModel(scenario, protocol=args.protocol, rng=args.seed, **parse_settings(args.settings))
     res = result(model.run(), args.seed)
     print(json.dumps(res, sort_keys=False) if args.json else f"{_text(res)}\n\n  {scenario.disclaimer}")

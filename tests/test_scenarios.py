@@ -26,8 +26,11 @@ def outcomes(name: str, protocol: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+ACTOR_TABLES = ("eu_emissions_1994", "wcit_2012_actors")
+
+
 def test_bundled_scenarios():
-    assert set(scenario_names()) == {"classroom", *HISTORY}
+    assert set(scenario_names()) == {"classroom", *HISTORY, *ACTOR_TABLES}
 
 
 @pytest.mark.parametrize("name", ["classroom", *HISTORY])

@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,7 +128,10 @@ class _Row:
     def text(self, index: int, field: str) -> str:
         if index >= len(self.fields) or not self.fields[index]:
             raise self.fail(f"field {field} is missing")
-        return self.fields[index]
+        value = self.fields[index]
+        if any(unicodedata.category(c) == "Cc" for c in value):
+            raise self.fail(f"field {field}={value!r} contains a control character (allowed: printable text)")
+        return value
 
     def number(self, index: int, field: str, low: float = -math.inf, high: float = math.inf) -> float:
         raw = self.text(index, field)
@@ -257,7 +261,7 @@ def _read_decide(lines: list[str], source: str, name: str) -> ActorTable:
         scale = scales[issue]
         if not scale.low <= position <= scale.high:
             raise ValueError(
-                f"{source}: line {line}: field position={position:g} is outside issue {issue!r}'s scale "
+                f"{source}: line {line}: field position={position:g} is outside the scale of issue {issue!r} "
                 f"(allowed: [{scale.low:g}, {scale.high:g}])"
             )
     powers: dict[str, tuple[float, int, str]] = {}
@@ -332,7 +336,8 @@ def _read_ktab(lines: list[str], source: str) -> ActorTable:
                 f"{source}: line {n1}: unknown column {name!r} (allowed after the dimensions: "
                 f"{', '.join(_KTAB_EXTRA)})"
             )
-    dims = tuple(_csv_fields(header_line)[3 + 2 * d] for d in range(n_dims))
+    names = _Row(source, n1, _csv_fields(header_line))
+    dims = tuple(names.text(3 + 2 * d, f"Position{d + 1} header") for d in range(n_dims))
     rows = [_Row(source, n, _csv_fields(line)) for n, line in rest[1:]]
     if not rows:
         raise ValueError(f"{source}: the actor table is empty (no actor rows after the header)")
@@ -383,7 +388,7 @@ def _read_ktab(lines: list[str], source: str) -> ActorTable:
     return ActorTable(
         source=source,
         format="ktab",
-        name=head.fields[0],
+        name=head.text(0, "scenario name"),
         description=head.fields[1] if len(head.fields) > 1 else "",
         dimensions=dims,
         scales=(KTAB_SCALE,) * n_dims,

@@ -52,8 +52,21 @@ def weighted_median(values: np.ndarray, weights: np.ndarray | None = None) -> np
 
 
 def weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Compromise position sum_i w_i x_i / sum_i w_i (Stokman & Van Oosten 1994)."""
-    return np.asarray(weights, dtype=float) @ values / np.sum(weights)
+    """Compromise position per dimension: y_k = sum_i w_ik x_ik / sum_i w_ik.
+
+    ``values`` (N, K); ``weights`` (N,) for one weight per stakeholder, or (N, K) for one per
+    stakeholder and dimension, as in the compromise model, w_ik = capability_i x salience_ik
+    (Stokman & Van Oosten 1994). A dimension whose weights are all 0 (nobody cares about it)
+    gets the plain mean.
+    """
+    weights = np.asarray(weights, dtype=float)
+    if weights.ndim == 1:
+        return weights @ values / np.sum(weights)
+    values = np.asarray(values, dtype=float)
+    total = weights.sum(axis=0)
+    plain = values.mean(axis=0) if len(values) else np.full(values.shape[1], np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, (weights * values).sum(axis=0) / np.where(total > 0, total, 1), plain)
 
 
 def group_shares(

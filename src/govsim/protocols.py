@@ -127,11 +127,8 @@ class Protocol:
     lobbied: ClassVar[bool] = False  # absent non-governments lobby governments
 
     def draft(self, table: Table) -> np.ndarray:
-        """First text: (1 - b) * initiating draft + b * compromise, b = ``draft_blend``.
-
-        The compromise is the voice-weighted mean of attendees (Stokman & Van Oosten 1994),
-        voice = (1 - v) + v * capability with v = ``capability_voice``.
-        """
+        """First text: (1 - b) * initiating draft + b * compromise, b = ``draft_blend``
+        (the compromise alone when the issue has no initiating draft)."""
         compromise = self.compromise(table)
         if table.initial_draft is None:
             return compromise
@@ -139,9 +136,19 @@ class Protocol:
         return (1 - b) * table.initial_draft + b * compromise
 
     def compromise(self, table: Table) -> np.ndarray:
+        """The attendees' compromise, per dimension k (Stokman & Van Oosten 1994):
+
+            y_k = sum_i w_ik p_ik / sum_i w_ik,   w_ik = voice_i x s_ik,
+            voice_i = (1 - v) + v x capability_i,  v = ``capability_voice``,
+
+        with s_ik the *absolute* salience (each in [0, 1]; an actor that does not care about
+        k has no weight on it). With v = 1 this is the field's capability x salience weighted
+        mean: 7.39 on Bueno de Mesquita's EU emission-standards table.
+        """
         who = table.attending if table.attending.any() else table.members
         v = table.params.capability_voice
-        return weighted_mean(table.positions[who], (1 - v) + v * table.capability[who])
+        voice = (1 - v) + v * table.capability[who]
+        return weighted_mean(table.positions[who], voice[:, None] * table.salience[who])
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         """Adopt the (K,) text ``y`` at ``table`` or not; say who objected and who decided.

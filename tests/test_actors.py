@@ -267,3 +267,17 @@ def test_toml_actor_errors_are_one_named_line(actor, expected):
     with pytest.raises(ValueError) as err:
         parse_scenario(data)
     assert expected in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_sweep_and_the_dashboard_accept_an_actor_table():
+    from govsim.dashboard import Dashboard
+    from govsim.sweep.experiment import Experiment
+
+    experiment = Experiment.from_dict(
+        {"scenario": "igf_room_ktab.csv", "factors": {"rho": [0.1, 0.2]}}, base=DATA
+    )
+    assert experiment.scenario_path == KTAB.resolve()
+    board = Dashboard(scenario=str(KTAB))
+    assert board.scenario.value == str(KTAB)
+    board.run_button.click()
+    assert board.error is None and board.model.setup.name == "IGF room"

@@ -29,7 +29,7 @@ from govsim.model import GovernanceModel
 from govsim.params import ParamSpec, check_names, parameter_specs
 from govsim.population import profile_specs
 from govsim.protocols import protocol_names
-from govsim.scenarios import Scenario, load_scenario, scenario_names, setting_names
+from govsim.scenarios import Scenario, is_scenario_file, load_scenario, scenario_names, setting_names
 
 ModelFactory = Callable[..., Any]
 DEFAULT_PARAMS = (
@@ -149,7 +149,10 @@ class Dashboard:
         panels: Sequence[str] = PANELS,
         seed: int = 1,
     ) -> None:
-        check_names([scenario], scenario_names(), "scenario")
+        choices = scenario_names()
+        if is_scenario_file(scenario):  # your own TOML or actor table joins the bundled ones
+            choices = [*choices, str(scenario)]
+        check_names([scenario], choices, "scenario")
         check_names(params, setting_names(), "setting")
         self.factory = model_factory or GovernanceModel
         self.panels = tuple(panels)
@@ -158,7 +161,7 @@ class Dashboard:
         self.error: str | None = None
         self._quiet = False
         setup = load_scenario(scenario)
-        self.scenario = self._dropdown("scenario", scenario_names(), scenario, "scenario")
+        self.scenario = self._dropdown("scenario", choices, str(scenario), "scenario")
         self.protocol = self._dropdown("protocol", protocol_names(), setup.protocol, "protocol")
         self.sliders = {name: make_slider(name, setting_value(setup, name)) for name in params}
         self.seed = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed")

@@ -117,6 +117,8 @@ def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
             row["outcome"] = setup.in_file_units(rec["outcome"])
             row["regional_outcomes"] = {f: setup.in_file_units(v) for f, v in rec["regional_outcomes"].items()}
             row["status_quo"] = setup.in_file_units(issue.status_quo)
+            decides = issue.decides or (True,) * setup.k
+            row["decides"] = [d for d, on in zip(setup.dimensions, decides, strict=True) if on]
         issues.append(row)
     out["issues"] = issues
     if setup.scales:
@@ -154,6 +156,7 @@ def _text(res: dict[str, Any]) -> str:
                 for (d, (lo, hi)), v, q in zip(
                     res["scales"].items(), issue["outcome"], issue["status_quo"], strict=True
                 )
+                if d in issue["decides"]
             )
             lines.append(f"  {issue['name'][:34]:<34} {points}")
     lines += [f"  note: {note}" for note in res.get("notes", [])]

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from govsim.params import check_names
-from govsim.scenarios import load_scenario, scenario_names, setting_names
+from govsim.scenarios import is_scenario_file, load_scenario, scenario_names, setting_names
 from govsim.sweep.factors import (
     PROTOCOL,
     Design,
@@ -163,8 +163,8 @@ class Experiment:
 
     @property
     def scenario_path(self) -> Path | None:
-        """The scenario file when ``scenario`` is a path rather than a bundled name."""
-        return Path(self.scenario) if self.scenario.endswith(".toml") else None
+        """The scenario file (TOML or actor table) when ``scenario`` is a path, not a bundled name."""
+        return Path(self.scenario) if is_scenario_file(self.scenario) else None
 
     @property
     def varied(self) -> list[str]:
@@ -203,9 +203,9 @@ class Experiment:
         scenario = data.get("scenario", "classroom")
         if not isinstance(scenario, str):
             raise ValueError(
-                f"scenario={scenario!r} must be one of {', '.join(scenario_names())} or a .toml path"
+                f"scenario={scenario!r} must be one of {', '.join(scenario_names())}, a .toml path or an actor table"
             )
-        if scenario.endswith(".toml") and base is not None:
+        if is_scenario_file(scenario) and base is not None:
             scenario = str((base / scenario).resolve())
         steps = data.get("steps", END)
         return cls(

@@ -25,15 +25,30 @@ def run_deffuant(n: int, d: float, mu: float, seed: int, max_sweeps: int = 3000)
     return x
 
 
-@pytest.mark.parametrize("d", [0.1, 0.15, 0.2])
-def test_number_of_clusters_matches_deffuant_2000(d):
+# Mean number of major clusters (>= 2% of agents) in simulations of the Deffuant-Weisbuch model,
+# N = 1000, mu = 0.5, uniform start, 10 seeds, as listed in the project's references (the
+# closed form floor(1/(2d)) overstates the count at small d: clusters end a little more than
+# 2d apart). Each value with the band the test accepts.
+PUBLISHED_CLUSTERS = {
+    0.1: (4.0, 5.0),  # "4-5 at d = 0.1"
+    0.15: (2.5, 3.5),  # "3 at d = 0.15"
+    0.2: (1.5, 2.5),  # "2 at d = 0.2"
+    0.25: (1.0, 2.0),  # "d = 0.25 sits between 1 and 2"
+    0.3: (1.0, 1.5),  # "about 1 cluster at d = 0.3"
+}
+
+
+@pytest.mark.parametrize("d", sorted(PUBLISHED_CLUSTERS))
+def test_number_of_clusters_matches_simulation_values(d):
     """Deffuant, Neau, Amblard & Weisbuch (2000), Adv. Complex Systems 3:87-98: on uniform
-    initial opinions the number of final clusters is about floor(1/(2d)) (independent reruns:
-    N = 1000, mu = 0.5, clusters holding >= 2% of agents, mean over 10 seeds)."""
+    initial opinions the dynamics end in a few clusters whose number falls as d grows; major
+    clusters counted as in the reference simulations (N = 1000, mu = 0.5, clusters holding
+    >= 2% of agents, mean over 10 seeds; values in the project's references)."""
     counts = [
-        count_clusters(run_deffuant(1000, d, 0.5, seed), gap=0.01, min_share=0.02) for seed in range(10)
+        count_clusters(run_deffuant(1000, d, 0.5, seed), radius=0.01, min_share=0.02) for seed in range(10)
     ]
-    assert abs(np.mean(counts) - np.floor(1 / (2 * d))) <= 1
+    low, high = PUBLISHED_CLUSTERS[d]
+    assert low <= np.mean(counts) <= high
 
 
 @pytest.mark.parametrize("d", [0.5, 0.7])
@@ -41,7 +56,7 @@ def test_consensus_above_one_half(d):
     """Full consensus for d > 1/2 (Fortunato 2004, IJMPC): everyone ends in one cluster."""
     for seed in range(3):
         x = run_deffuant(1000, d, 0.5, seed)
-        assert count_clusters(x, gap=0.01, min_share=0.0) == 1
+        assert count_clusters(x, radius=0.01, min_share=0.0) == 1
         assert np.ptp(x) < 1e-3
 
 

@@ -35,6 +35,33 @@ def test_weighted_median_is_the_ordinary_median_for_odd_equal_weights():
     np.testing.assert_allclose(weighted_median(values), [0.4, 0.2])
 
 
+def test_weighted_median_of_an_even_count_is_the_midpoint_of_the_two_middle_values():
+    """Issue 11, correction 3: the lower median of 0.2, 0.4, 0.6, 0.9 is 0.4, but mirrored
+    (x -> 1 - x) it would be 0.4 again, i.e. 0.6 on the original axis: the answer depended on
+    which end is 0. The midpoint, 0.5, does not."""
+    values = np.array([[0.2, 0.1], [0.4, 0.3], [0.6, 0.3], [0.9, 0.8]])
+    np.testing.assert_allclose(weighted_median(values), [0.5, 0.3])
+    np.testing.assert_allclose(weighted_median(values, np.array([1.0, 1.0, 1.0, 3.0])), [0.75, 0.55])
+
+
+def test_weighted_median_per_dimension_weights():
+    values = np.array([[0.0, 0.0], [1.0, 1.0], [0.5, 0.5]])
+    weights = np.array([[5.0, 0.0], [1.0, 1.0], [1.0, 1.0]])
+    np.testing.assert_allclose(weighted_median(values, weights), [0.0, 0.75])
+    np.testing.assert_allclose(weighted_median(values, np.zeros((3, 2))), [0.5, 0.5])  # nobody cares
+
+
+@given(
+    arrays(float, st.tuples(st.integers(1, 30), st.integers(1, 3)), elements=st.floats(0, 1)),
+    st.integers(0, 10_000),
+)
+def test_weighted_median_is_mirror_symmetric(values, seed):
+    """median(1 - x) = 1 - median(x), with or without weights, per dimension."""
+    weights = np.random.default_rng(seed).integers(0, 4, len(values)).astype(float)
+    for w in (None, weights):
+        np.testing.assert_allclose(weighted_median(1 - values, w), 1 - weighted_median(values, w), atol=1e-12)
+
+
 def test_weighted_median_respects_weights():
     values = np.array([[0.0], [1.0], [0.5]])
     np.testing.assert_allclose(weighted_median(values, np.array([5.0, 1.0, 1.0])), [0.0])
@@ -60,10 +87,29 @@ def test_polarization_of_two_points_is_half_their_distance():
 
 def test_count_clusters_known_configurations():
     one_d = np.concatenate([np.full(50, 0.1), np.full(50, 0.5), np.full(50, 0.9), [0.3]])
-    assert count_clusters(one_d[:, None]) == 3  # the lone stakeholder is under 2%
-    assert count_clusters(one_d[:, None], min_share=0.0) == 4
+    assert count_clusters(one_d[:, None]) == 3  # the lone stakeholder is no cluster
+    assert count_clusters(one_d[:, None], min_size=1, min_share=0.0) == 4
     two_d = np.array([[0.1, 0.1]] * 20 + [[0.11, 0.11]] * 20 + [[0.8, 0.2]] * 20)
-    assert count_clusters(two_d) == 2
+    assert count_clusters(two_d) == 2  # 0.014 apart: one cluster at radius 0.02
+
+
+def test_two_tight_groups_are_two_clusters_at_classroom_size():
+    """Issue 11, correction 5: at 40-52 stakeholders a 2% floor is one person, so the old
+    count reported every loner; the minimum size is now 2 and the link a stated radius."""
+    rng = np.random.default_rng(0)
+    groups = np.vstack([rng.normal([0.2, 0.3], 0.004, (20, 2)), rng.normal([0.7, 0.6], 0.004, (20, 2))])
+    assert count_clusters(groups) == 2
+    assert count_clusters(np.vstack([groups, [[0.45, 0.9]]])) == 2  # plus one loner: still 2
+    assert count_clusters(groups, radius=0.6) == 1  # the groups are 0.58 apart
+
+
+def test_a_uniform_cloud_of_40_has_no_clusters_of_loners():
+    """Forty stakeholders scattered uniformly over the unit square are not 40 opinion groups:
+    only chance pairs within the radius count (about one on average), never a loner."""
+    counts = [count_clusters(np.random.default_rng(seed).random((40, 2))) for seed in range(20)]
+    with_loners = [count_clusters(np.random.default_rng(s).random((40, 2)), min_size=1) for s in range(20)]
+    assert np.mean(counts) <= 1.5 and max(counts) <= 5
+    assert min(with_loners) >= 35  # what counting loners would report
 
 
 def test_mean_pairwise_distance_and_weighted_share():

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import ndimage
+from scipy.sparse import csgraph
 
 import govsim.deliberation as deliberation
 import govsim.metrics as metrics
@@ -75,24 +75,18 @@ def ref_polarization(positions):
     return float(np.sqrt(np.mean(np.sum((positions - positions.mean(axis=0)) ** 2, axis=1))))
 
 
-def ref_count_clusters(positions, gap=0.02, min_share=0.02):
+def ref_count_clusters(positions, radius=0.02, min_size=2, min_share=0.02):
+    """Single linkage from the full distance matrix: O(N^2), plain."""
     positions = np.asarray(positions, dtype=float)
     if positions.ndim == 1:
         positions = positions[:, None]
     n = len(positions)
     if n == 0:
         return 0
-    if positions.shape[1] == 1:
-        x = np.sort(positions[:, 0])
-        labels = np.concatenate([[0], np.cumsum(np.diff(x) > gap)])
-    else:
-        cells = np.minimum((positions / gap).astype(int), int(1 / gap))
-        grid = np.zeros((int(1 / gap) + 1,) * positions.shape[1], dtype=bool)
-        grid[tuple(cells.T)] = True
-        labelled, _ = ndimage.label(grid, structure=np.ones((3,) * positions.shape[1]))
-        labels = labelled[tuple(cells.T)]
+    near = np.sqrt(((positions[:, None, :] - positions[None, :, :]) ** 2).sum(axis=-1)) <= radius
+    _, labels = csgraph.connected_components(near, directed=False)
     sizes = np.bincount(labels)
-    return int(np.sum(sizes >= max(1, min_share * n)))
+    return int(np.sum(sizes >= max(min_size, min_share * n)))
 
 
 REFERENCE = {
@@ -149,8 +143,8 @@ def test_optimized_functions_equal_the_reference(n, k):
     clumped = np.clip(np.round(new * 8) / 8 + rng.normal(0, 0.005, new.shape), 0, 1)
     for points in (new, clumped):
         assert metrics.count_clusters(points) == ref_count_clusters(points)
-        assert metrics.count_clusters(points, gap=0.1, min_share=0.1) == ref_count_clusters(
-            points, gap=0.1, min_share=0.1
+        assert metrics.count_clusters(points, radius=0.1, min_share=0.1) == ref_count_clusters(
+            points, radius=0.1, min_share=0.1
         )
 
 

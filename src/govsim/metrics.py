@@ -5,11 +5,10 @@ Nothing here touches a model; the model's data collector calls these, and so can
 
 from __future__ import annotations
 
-import math
-from functools import cache
-
 import numpy as np
-from scipy import ndimage
+from scipy import sparse
+from scipy.sparse import csgraph
+from scipy.spatial import cKDTree
 
 
 def utility(positions: np.ndarray, salience: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -37,18 +36,33 @@ def gain(
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    """Per-dimension weighted median of ``values`` (N, K): the lowest v with cumulative weight >= half.
+    """Per-dimension weighted median of ``values`` (N, K), the same under x -> 1 - x.
 
-    In one dimension with single-peaked preferences this point beats every alternative in a
-    pairwise majority vote (Black 1948). With equal weights and odd N it is the ordinary median.
+    Per dimension, the lower median is the lowest v with cumulative weight >= half and the
+    upper median the highest v with at least half the weight at or above it; the median is
+    their midpoint. They differ only when the weight splits exactly in half (an even number
+    of equal weights): then the midpoint of the two middle positions, so the answer does not
+    depend on which end of the axis is 0. ``weights`` is (N,), or (N, K) for one weight per
+    dimension; a dimension whose weights are all 0 uses equal weights.
+
+    In one dimension with single-peaked preferences the median beats every alternative in a
+    pairwise majority vote (Black 1948); that guarantee is one-dimensional only.
     """
     values = np.atleast_2d(np.asarray(values, dtype=float))
-    w = np.ones(len(values)) if weights is None else np.asarray(weights, dtype=float)
+    n, k = values.shape
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+    w = np.broadcast_to(w[:, None] if w.ndim == 1 else w, (n, k))
+    w = np.where(w.sum(axis=0) > 0, w, 1.0)
     order = np.argsort(values, axis=0, kind="stable")
-    cum = np.cumsum(w[order], axis=0)
-    pick = np.argmax(cum >= 0.5 * cum[-1] - 1e-12, axis=0)
-    cols = np.arange(values.shape[1])
-    return values[order[pick, cols], cols]
+    ranked = np.take_along_axis(values, order, axis=0)
+    cum = np.cumsum(np.take_along_axis(w, order, axis=0), axis=0)
+    half = 0.5 * cum[-1]
+    tol = 1e-12 * cum[-1]
+    lower = np.argmax(cum >= half - tol, axis=0)
+    before = np.vstack([np.zeros((1, k)), cum[:-1]])  # weight strictly below each ranked value
+    upper = np.sum(before <= half + tol, axis=0) - 1
+    cols = np.arange(k)
+    return 0.5 * (ranked[lower, cols] + ranked[upper, cols])
 
 
 def weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -130,12 +144,18 @@ def polarization(positions: np.ndarray) -> float:
     return float(np.sqrt(total / n))
 
 
-def count_clusters(positions: np.ndarray, gap: float = 0.02, min_share: float = 0.02) -> int:
-    """Number of opinion clusters holding at least ``min_share`` of stakeholders.
+def count_clusters(
+    positions: np.ndarray, radius: float = 0.02, min_size: int = 2, min_share: float = 0.02
+) -> int:
+    """Number of opinion clusters: groups of at least ``max(min_size, min_share * N)``
+    stakeholders linked by chains of neighbours no more than ``radius`` apart (single linkage,
+    Euclidean distance).
 
-    One dimension: sort, and split where neighbours are more than ``gap`` apart. More
-    dimensions: bin into cells of side ``gap`` and join touching occupied cells. Both cost
-    O(N log N) or less, never the O(N^2) of all pairs.
+    A stakeholder with no neighbour within ``radius`` is a loner, never a cluster (the default
+    ``min_size = 2``), so a scattered room counts few clusters, not one per person. One
+    dimension: sort and split where neighbours are more than ``radius`` apart, O(N log N).
+    More dimensions: the pairs within ``radius`` from a k-d tree, then connected components,
+    never the O(N^2) of all pairs.
     """
     positions = np.asarray(positions, dtype=float)
     if positions.ndim == 1:
@@ -145,24 +165,13 @@ def count_clusters(positions: np.ndarray, gap: float = 0.02, min_share: float = 
         return 0
     if positions.shape[1] == 1:
         x = np.sort(positions[:, 0])
-        labels = np.concatenate([[0], np.cumsum(np.diff(x) > gap)])
-        sizes = np.bincount(labels)
+        labels = np.concatenate([[0], np.cumsum(np.diff(x) > radius)])
     else:
-        # Count stakeholders per cell, label touching occupied cells, then add up each
-        # label's counts: O(N) plus the fixed grid, with no per-stakeholder lookup.
-        shape = (int(1 / gap) + 1,) * positions.shape[1]
-        cells = np.ravel_multi_index((positions / gap).astype(np.intp).T, shape, mode="clip")
-        counts = np.bincount(cells, minlength=math.prod(shape))
-        labelled, _ = ndimage.label(counts.reshape(shape) > 0, structure=_neighbours(len(shape)))
-        occupied = np.flatnonzero(counts)
-        sizes = np.bincount(labelled.reshape(-1)[occupied], weights=counts[occupied])
-    return int(np.sum(sizes >= max(1, min_share * n)))
-
-
-@cache
-def _neighbours(k: int) -> np.ndarray:
-    """Connectivity for :func:`count_clusters`: cells touching by a face, edge or corner."""
-    return np.ones((3,) * k, dtype=bool)
+        pairs = cKDTree(positions).query_pairs(radius, output_type="ndarray")
+        links = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+        _, labels = csgraph.connected_components(links, directed=False)
+    sizes = np.bincount(labels)
+    return int(np.sum(sizes >= max(min_size, min_share * n)))
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:

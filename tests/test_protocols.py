@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from govsim import GovernanceModel, Protocol, get_protocol, protocol_names, register
-from govsim.protocols import PROTOCOLS, BottomUp, Decision
+from govsim.params import Parameters
+from govsim.protocols import PROTOCOLS, BottomUp, Decision, passes
 from govsim.testing import ProtocolContractError, check_protocol
 
 from helpers import exact_groups_scenario, table
@@ -41,6 +42,75 @@ class TestTopDownMedianVoter:
         for alternative in np.linspace(0, 1, 21):
             t.status_quo = np.array([alternative])
             assert get_protocol("top_down").decide(t, np.array([0.5])).adopted
+
+
+class TestMajorityMeansMoreThanHalf:
+    """Issue 11, correction 4: at majority_threshold = 0.5 a tie (1-1, 2-2) is not a majority;
+    "at least" applies only to thresholds above one half (e.g. two thirds)."""
+
+    @pytest.mark.parametrize(
+        ("support", "against", "threshold", "adopted"),
+        [
+            (1, 1, 0.5, False),
+            (2, 2, 0.5, False),
+            (3, 2, 0.5, True),
+            (2, 1, 0.5, True),
+            (2, 1, 2 / 3, True),  # exactly two thirds: at least the threshold
+            (3, 2, 2 / 3, False),
+            (3, 0, 1.0, True),
+            (2, 1, 1.0, False),
+        ],
+    )
+    def test_vote(self, support, against, threshold, adopted):
+        t = table(
+            [[0.5]] * support + [[0.0]] * against,
+            [G] * (support + against),
+            status_quo=0.0,
+            round=10,
+            params=Parameters(majority_threshold=threshold, consensus_rounds=0),
+        )
+        assert get_protocol("top_down").decide(t, np.array([0.5])).adopted is adopted
+
+    def test_the_rule(self):
+        assert not passes(0.5, 0.5) and passes(0.5001, 0.5) and passes(0.75, 0.75) and not passes(0.74, 0.75)
+
+    def test_chambers_tie_does_not_adopt(self):
+        # two chambers fully for, two fully against: mean support 0.5 at threshold 0.5
+        t = table(
+            [[1.0]] * 2 + [[0.0]] * 2,
+            [B, C, T, G],
+            status_quo=0.0,
+            params=Parameters(chamber_threshold=0.5, min_chambers=1),
+        )
+        assert not get_protocol("chambers").decide(t, np.array([1.0])).adopted
+
+
+class TestTopDownMedianMirror:
+    """Issue 11, correction 3: with an even number of governments the lower median favoured
+    the end of the axis labelled 0 ("state control"); the midpoint rule is symmetric."""
+
+    def test_even_number_of_governments_gives_the_midpoint(self):
+        t = table([[0.2], [0.4], [0.7], [0.9]], [G] * 4, status_quo=0.0)
+        np.testing.assert_allclose(get_protocol("top_down").draft(t), [0.55])
+
+    @pytest.mark.parametrize("seed", range(10))
+    def test_mirrored_room_gets_the_mirrored_text(self, seed):
+        rng = np.random.default_rng(seed)
+        n = 2 * int(rng.integers(1, 8))
+        positions = rng.random((n, 2))
+        groups = [G] * n
+        original = get_protocol("top_down").draft(table(positions, groups, status_quo=[0.5, 0.5]))
+        mirrored = get_protocol("top_down").draft(table(1 - positions, groups, status_quo=[0.5, 0.5]))
+        np.testing.assert_allclose(mirrored, 1 - original, atol=1e-12)
+
+    def test_governments_that_do_not_care_about_a_dimension_do_not_set_its_median(self):
+        t = table(
+            [[0.1, 0.2], [0.5, 0.9], [0.9, 0.4]],
+            [G] * 3,
+            status_quo=[0.5, 0.5],
+            salience=[[1.0, 0.0], [0.5, 0.5], [0.5, 0.5]],
+        )
+        np.testing.assert_allclose(get_protocol("top_down").draft(t), [0.5, 0.65])
 
 
 def test_top_down_seeks_unanimity_first_then_votes():
@@ -111,7 +181,10 @@ def test_consult_then_ratify_needs_both_the_room_and_the_governments():
     )
     decision = proto.decide(room_agrees_govs_do_not, np.array([0.9]))
     assert not decision.adopted and decision.deciding.tolist() == [False, False, False, True, True]
-    both = table([[0.9], [0.9], [0.9], [0.9], [0.2]], [B, C, T, G, G], status_quo=0.2, tolerance=1.0)
+    # two of three governments for (a 1-1 tie is no majority: issue 11, correction 4)
+    both = table(
+        [[0.9], [0.9], [0.9], [0.9], [0.9], [0.2]], [B, C, T, G, G, G], status_quo=0.2, tolerance=1.0
+    )
     assert proto.decide(both, np.array([0.9])).adopted
 
 

@@ -109,7 +109,7 @@ class Parameters:
         0.5,
         1.0,
         "share of votes",
-        "top-down and ratification: share of voting governments that must support",
+        "top-down and ratification: more than half of voting governments at 0.5, at least this share above",
     )
     rho: float = declare(
         0.1,

@@ -268,11 +268,22 @@ def _seating_types() -> tuple[type, ...]:
     return tuple(t for t in SEATINGS.values() if isinstance(t, type))
 
 
+def passes(share: float, threshold: float) -> bool:
+    """The adoption rule for a share of support: more than half, and at least ``threshold``.
+
+    At ``threshold = 0.5`` this is a majority in the ordinary sense, more than half: a tie
+    (1-1, 2-2) does not adopt. Above one half it reads "at least": 2/3 of the votes pass a
+    two-thirds threshold, and 1.0 is unanimity.
+    """
+    return share > 0.5 + 1e-12 and share >= threshold - 1e-12
+
+
 def _vote(table: Table, y: np.ndarray, voters: np.ndarray, threshold: float) -> Decision:
-    """Governments vote: support means u(y) >= u(q); adopt when the supporting share >= threshold."""
+    """Governments vote, one vote each: support means u(y) >= u(q); adopted when the
+    supporting share :func:`passes` ``threshold``."""
     support = voters & (table.gains(y) >= -1e-12)
     n = int(voters.sum())
-    adopted = n > 0 and support.sum() / n >= threshold - 1e-12
+    adopted = n > 0 and passes(support.sum() / n, threshold)
     return Decision(bool(adopted), voters & ~support, voters)
 
 
@@ -281,7 +292,8 @@ class TopDown(Protocol):
     """Multilateral: governments draft the median text and vote; others lobby from outside.
 
     The chair seeks unanimity for ``consensus_rounds`` rounds, revising toward objectors,
-    then calls a vote that needs ``majority_threshold`` of voting governments (WCIT-12).
+    then calls a vote that needs more than half of the voting governments, or at least
+    ``majority_threshold`` of them when that is above one half (WCIT-12).
     """
 
     name = "top_down"
@@ -290,11 +302,17 @@ class TopDown(Protocol):
     lobbied = True
 
     def draft(self, table: Table) -> np.ndarray:
-        """Per-dimension median of attending governments: it beats every alternative in a
-        pairwise majority vote in one dimension (Black 1948)."""
+        """Per-dimension median of the attending governments that care about the dimension
+        (salience > 0), one vote each; with an even number, the midpoint of the two middle
+        positions, so the text does not depend on which end of the axis is 0.
+
+        In one dimension the median beats every alternative in a pairwise majority vote (Black
+        1948). That guarantee is one-dimensional: with two or more dimensions a majority
+        usually prefers some other point to the per-dimension median.
+        """
         voters = table.attending & (table.group == GOVERNMENT)
         who = voters if voters.any() else table.governments
-        return weighted_median(table.positions[who])
+        return weighted_median(table.positions[who], (table.salience[who] > 0).astype(float))
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         voters = table.attending & (table.group == GOVERNMENT)
@@ -347,7 +365,8 @@ class ConsultThenRatify(Protocol):
 class Chambers(Protocol):
     """Stakeholder houses (as in ICANN's GNSO): each group is a chamber of equal weight.
 
-    Adopt when the mean of chamber support shares >= ``chamber_threshold`` and at least
+    Adopt when the mean of chamber support shares :func:`passes` ``chamber_threshold`` (more
+    than half at 0.5, at least the threshold above it) and at least
     ``min_chambers`` chambers (or all present, if fewer) have a majority in favour.
     """
 
@@ -363,7 +382,7 @@ class Chambers(Protocol):
             return Decision(False, objecting, table.attending)
         share = favour[present] / att[present]
         need = min(table.params.min_chambers, int(present.sum()))
-        adopted = share.mean() >= table.params.chamber_threshold - 1e-12 and np.sum(share > 0.5) >= need
+        adopted = passes(share.mean(), table.params.chamber_threshold) and np.sum(share > 0.5) >= need
         return Decision(bool(adopted), objecting, table.attending)
 
 

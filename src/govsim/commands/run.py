@@ -115,7 +115,9 @@ def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
         row = {k: rec[k] for k in ISSUE_KEYS}
         if setup.scales:
             row["outcome"] = setup.in_file_units(rec["outcome"])
-            row["regional_outcomes"] = {f: setup.in_file_units(v) for f, v in rec["regional_outcomes"].items()}
+            row["regional_outcomes"] = {
+                f: setup.in_file_units(v) for f, v in rec["regional_outcomes"].items()
+            }
             row["status_quo"] = setup.in_file_units(issue.status_quo)
             decides = issue.decides or (True,) * setup.k
             row["decides"] = [d for d, on in zip(setup.dimensions, decides, strict=True) if on]

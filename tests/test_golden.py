@@ -43,6 +43,7 @@ RUNS: dict[str, list[tuple[str, str | None, int]]] = {
     "scenarios": [
         (name, None, 3) for name in ("classroom", "wcit_2012", "netmundial_2014", "iana_transition_2016")
     ],
+    "actor_tables": [(name, None, 3) for name in ("eu_emissions_1994", "wcit_2012_actors")],
 }
 
 

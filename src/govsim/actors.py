@@ -33,6 +33,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from govsim.groups import Group
 
@@ -395,3 +396,20 @@ def _read_ktab(lines: list[str], source: str) -> ActorTable:
         status_quo=(None,) * n_dims,
         actors=tuple(actors),
     )
+
+
+def actor_frame(scenario: Any) -> Any:
+    """One row per named actor of a scenario: group, region, capability, and per dimension the
+    position (in the scenario's own units) and the absolute salience. A ``pandas.DataFrame``
+    indexed by actor name (empty when the scenario names no actors)."""
+    import pandas as pd  # imported here: the CLI reads actor files without needing pandas
+
+    rows = []
+    for actor in scenario.actors:
+        row: dict[str, Any] = {"actor": actor.name, "group": actor.group.value, "region": actor.region}
+        row["capability"] = actor.capability
+        points = scenario.in_file_units(actor.position)
+        for d, x, s in zip(scenario.dimensions, points, actor.salience, strict=True):
+            row[f"position_{d}"], row[f"salience_{d}"] = x, s
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("actor") if rows else pd.DataFrame()

@@ -14,7 +14,10 @@ from scipy.spatial import cKDTree
 def utility(positions: np.ndarray, salience: np.ndarray, y: np.ndarray) -> np.ndarray:
     """u_i(y) = -sum_k s_ik |p_ik - y_k|: salience-weighted city-block distance, negated.
 
-    ``y`` is one point (K,) or one point per stakeholder (N, K).
+    ``salience`` (N, K) is used as given: each s_ik is i's *absolute* salience of dimension k
+    in [0, 1] (drawn group members' rows sum to 1; a named actor's come from its data, so an
+    actor that cares little loses little from any outcome). ``y`` is one point (K,) or one
+    point per stakeholder (N, K).
     """
     # One dimension at a time: numpy is slow when a long (N, K) array meets a short (K,)
     # axis in broadcasting or reduction, and fast on (strided) columns.

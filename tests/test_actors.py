@@ -60,12 +60,14 @@ def test_decide_file_first_compromise_is_the_capability_x_salience_mean_by_hand(
 
 
 def test_ktab_file_first_compromise_is_the_capability_x_salience_mean_by_hand():
-    """igf_room_ktab.csv, powers 40, 20, 10, 10, saliences in percent.
-    Retention: w = 32, 12, 10, 3; sum w x = 2880 + 240 + 0 + 90 = 3210; 3210 / 57 = 56.3158.
-    OpenWifi: w = 16, 14, 9, 6; sum w x = 320 + 840 + 900 + 480 = 2540; 2540 / 45 = 56.4444."""
+    """igf_room_ktab.csv, powers 40, 20, 10, 10, saliences in percent (each actor's add up to
+    at most 100, as KTAB requires).
+    Retention: w = 40 x .8, 20 x .3, 10 x .6, 10 x .3 = 32, 6, 6, 3; sum w x = 2880 + 120 + 0
+    + 90 = 3090; 3090 / 47 = 65.7447. OpenWifi: w = 8, 14, 4, 6; sum w x = 160 + 840 + 400
+    + 480 = 1880; 1880 / 32 = 58.75."""
     got = first_proposals(KTAB, **EVERYONE_ATTENDS)
-    assert got["Retention"] == pytest.approx(3210 / 57)
-    assert got["OpenWifi"] == pytest.approx(2540 / 45)
+    assert got["Retention"] == pytest.approx(3090 / 47)
+    assert got["OpenWifi"] == pytest.approx(1880 / 32)
 
 
 def test_decide_reader_rescales_keeps_absent_rows_at_zero_salience_and_reads_the_status_quo():
@@ -191,6 +193,10 @@ KTAB_HEAD = "Room,test,2,1,\nActor,Description,Power,Pos1,Sal1,\n"
         (
             KTAB_HEAD + "A,a,1,50,120,\nB,b,1,50,50,\n",
             "line 3: field Salience1=120 is out of range (allowed: a number in [0, 100])",
+        ),
+        (
+            "Room,test,1,2,\nActor,Description,Power,P1,S1,P2,S2\nA,a,1,5,60,5,50\n",
+            "line 3: field Salience: the saliences add up to 110 (allowed: at most 100",
         ),
         (
             KTAB_HEAD + "A,a,-1,50,20,\nB,b,1,50,50,\n",

@@ -13,7 +13,8 @@ formats are read unchanged:
   ``#M`` point whose meaning is ``status quo`` states the status quo.
 * **KTAB SMP CSV**: a first line ``name, description, actors, dimensions``; a header
   ``Actor, Description, Power, Position1, Salience1, ...``; one row per actor, positions and
-  saliences on 0-100 scales. Optional extra columns ``Group``, ``Region``, ``Capacity``,
+  saliences on 0-100 scales (an actor's saliences add up to at most 100, as KTAB requires).
+  Optional extra columns ``Group``, ``Region``, ``Capacity``,
   ``Tolerance``, ``Confidence``, ``Stubbornness`` are govsim's own.
 
 Inside govsim every position is rescaled to [0, 1] (``Scale.to_unit``) and reported back in the
@@ -361,6 +362,11 @@ def _read_ktab(lines: list[str], source: str) -> ActorTable:
             KTAB_SCALE.to_unit(row.number(3 + 2 * d, f"Position{d + 1}", 0.0, 100.0)) for d in range(n_dims)
         )
         salience = tuple(row.number(4 + 2 * d, f"Salience{d + 1}", 0.0, 100.0) / 100 for d in range(n_dims))
+        if sum(salience) > 1.0 + 1e-9:  # KTAB's own rule: at most 100% of attention in all
+            raise row.fail(
+                f"field Salience: the saliences add up to {100 * sum(salience):g} (allowed: at most 100 "
+                "per actor over all dimensions, as KTAB requires)"
+            )
         traits: dict[str, object] = {}
         for offset, column in enumerate(extra):
             index = columns + offset

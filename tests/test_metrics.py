@@ -128,3 +128,20 @@ def test_weighted_median_lies_within_the_range_of_each_dimension(values):
     for k in range(values.shape[1]):
         assert np.sum(values[:, k] <= med[k]) * 2 >= len(values)
         assert np.sum(values[:, k] >= med[k]) * 2 >= len(values)
+
+
+def test_large_rooms_use_a_grid_that_never_splits_a_cluster(monkeypatch):
+    """Above ALL_PAIRS_UP_TO stakeholders (2-D, 3-D) the links come from a grid of side
+    ``radius``: every single-linkage cluster stays whole (it can only merge near groups), and
+    tight, well-separated groups come out the same as with the exact rule."""
+    import govsim.metrics as metrics
+
+    rng = np.random.default_rng(3)
+    for k in (2, 3):
+        tight = np.clip(np.round(rng.random((3000, k)) * 5) / 5 + rng.normal(0, 0.004, (3000, k)), 0, 1)
+        cloud = rng.random((3000, k))
+        grid = [count_clusters(p, min_size=1, min_share=0) for p in (tight, cloud)]
+        monkeypatch.setattr(metrics, "ALL_PAIRS_UP_TO", 10**9)
+        exact = [count_clusters(p, min_size=1, min_share=0) for p in (tight, cloud)]
+        monkeypatch.undo()
+        assert grid[0] == exact[0] and grid[1] <= exact[1]

@@ -5,8 +5,10 @@ Nothing here touches a model; the model's data collector calls these, and so can
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from scipy import sparse
+from scipy import ndimage, sparse
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
@@ -157,8 +159,9 @@ def count_clusters(
     A stakeholder with no neighbour within ``radius`` is a loner, never a cluster (the default
     ``min_size = 2``), so a scattered room counts few clusters, not one per person. One
     dimension: sort and split where neighbours are more than ``radius`` apart, O(N log N).
-    More dimensions: the pairs within ``radius`` from a k-d tree, then connected components,
-    never the O(N^2) of all pairs.
+    More dimensions: connected components of the links from :func:`_links` (exact up to
+    ``ALL_PAIRS_UP_TO`` stakeholders; above, a grid that never splits a cluster), never the
+    O(N^2) of all pairs.
     """
     positions = np.asarray(positions, dtype=float)
     if positions.ndim == 1:
@@ -170,11 +173,40 @@ def count_clusters(
         x = np.sort(positions[:, 0])
         labels = np.concatenate([[0], np.cumsum(np.diff(x) > radius)])
     else:
-        pairs = cKDTree(positions).query_pairs(radius, output_type="ndarray")
-        links = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-        _, labels = csgraph.connected_components(links, directed=False)
+        component, node = _links(positions, radius)
+        labels = component[node]
     sizes = np.bincount(labels)
     return int(np.sum(sizes >= max(min_size, min_share * n)))
+
+
+ALL_PAIRS_UP_TO = 2000  # stakeholders; larger 2-D/3-D rooms link through a grid (see _links)
+
+
+def _links(points: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """Single-linkage clusters at ``radius``: ``(component of each node, node of each point)``.
+
+    Up to ``ALL_PAIRS_UP_TO`` stakeholders (and for K > 3): exact, every pair within
+    ``radius`` from a k-d tree, one node per stakeholder. Above, in 2-D and 3-D, where
+    converged opinions put thousands within ``radius`` of each other and the pairs would
+    explode: one node per grid cell of side ``radius``, occupied cells linked when they touch
+    (by a face, edge or corner), so every pair within ``radius`` is linked. That never splits
+    a single-linkage cluster and can join groups at most 2 sqrt(K) x radius apart; it costs
+    O(N) plus the fixed grid.
+    """
+    n, k = points.shape
+    if n <= ALL_PAIRS_UP_TO or k > 3:
+        pairs = cKDTree(points).query_pairs(radius, output_type="ndarray")
+        return _components(n, pairs), np.arange(n)
+    shape = (int(np.ceil(1.0 / radius)) + 1,) * k
+    cells = np.ravel_multi_index((points / radius).astype(np.intp).T, shape, mode="clip")
+    occupied = np.bincount(cells, minlength=math.prod(shape)).reshape(shape) > 0
+    labelled, _ = ndimage.label(occupied, structure=np.ones((3,) * k, dtype=bool))
+    return labelled.reshape(-1), cells
+
+
+def _components(n: int, pairs: np.ndarray) -> np.ndarray:
+    graph = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    return csgraph.connected_components(graph, directed=False)[1]
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:

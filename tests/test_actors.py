@@ -95,6 +95,8 @@ def test_ktab_reader_takes_groups_from_a_group_column_and_others_default_to_gove
     assert [a.group.value for a in regrouped.actors][2:4] == ["business", "civil_society"]
     with pytest.raises(ValueError, match="unknown actor 'NG0'; did you mean 'NGO'"):
         load_scenario(DECIDE).with_actor_groups({"NG0": "civil_society"})
+    with pytest.raises(ValueError, match="scenario 'classroom' names no actors"):
+        load_scenario("classroom").with_actor_groups({"NGO": "civil_society"})
 
 
 def test_actors_sit_beside_drawn_group_members_and_take_profile_defaults():
@@ -186,6 +188,10 @@ KTAB_HEAD = "Room,test,2,1,\nActor,Description,Power,Pos1,Sal1,\n"
             "line 6: field position=12 is outside the scale of issue 'x' (allowed: [0, 10])",
         ),
         (DECIDE_HEAD, "the actor table is empty"),
+        (
+            "Room,test,1,2,\nActor,Description,Power,Pos,S1,Pos,S2\nA,a,1,5,20,5,20\n",
+            "line 2: dimension name 'Pos' is used twice",
+        ),
         ("", "the actor table is empty"),
         ("\n\n", "the actor table is empty"),
         ("name,group\nx,government\n", "line 1: neither a Decide file"),

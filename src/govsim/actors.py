@@ -340,6 +340,11 @@ def _read_ktab(lines: list[str], source: str) -> ActorTable:
             )
     names = _Row(source, n1, _csv_fields(header_line))
     dims = tuple(names.text(3 + 2 * d, f"Position{d + 1} header") for d in range(n_dims))
+    for d, dim in enumerate(dims):
+        if dim in dims[:d]:
+            raise names.fail(
+                f"dimension name {dim!r} is used twice (each position column needs its own name)"
+            )
     rows = [_Row(source, n, _csv_fields(line)) for n, line in rest[1:]]
     if not rows:
         raise ValueError(f"{source}: the actor table is empty (no actor rows after the header)")

@@ -136,6 +136,8 @@ class Scenario:
     def with_actor_groups(self, mapping: dict[str, str]) -> Scenario:
         """Put named actors in groups, e.g. ``{"ISOC": "technical"}`` (unknown names suggested)."""
         names = [a.name for a in self.actors]
+        if mapping and not names:
+            raise ValueError(f"scenario {self.name!r} names no actors (groups by actor are for actor tables)")
         check_names(mapping, names, "actor")
         actors = tuple(
             replace(a, group=Group.parse(mapping[a.name])) if a.name in mapping else a for a in self.actors

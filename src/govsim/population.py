@@ -87,6 +87,8 @@ class GroupProfile:
         "Dirichlet concentration of salience around the group mean (higher = more alike)",
     )
     position: tuple[PositionMode, ...] = field(default=(PositionMode((0.5, 0.5)),))
+    # relative: normalised to shares; each member draws Dirichlet shares summing to 1 (named
+    # actors carry absolute salience instead, see govsim.actors)
     salience: tuple[float, ...] = (0.5, 0.5)
 
     def __post_init__(self) -> None:

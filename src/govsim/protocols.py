@@ -72,7 +72,7 @@ class Table:
     amendments: dict[int, np.ndarray] = field(default_factory=dict)
 
     def gains(self, y: np.ndarray) -> np.ndarray:
-        """u_i(y) - u_i(q) for every stakeholder."""
+        """u_i(y) - u_i(q) for every stakeholder, with its absolute salience (see ``utility``)."""
         return utility(self.positions, self.salience, y) - utility(
             self.positions, self.salience, self.status_quo
         )

@@ -8,8 +8,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import ndimage, sparse
-from scipy.sparse import csgraph
+from scipy import ndimage
 from scipy.spatial import cKDTree
 
 
@@ -176,7 +175,7 @@ def count_clusters(
         component, node = _links(positions, radius)
         labels = component[node]
     sizes = np.bincount(labels)
-    return int(np.sum(sizes >= max(min_size, min_share * n)))
+    return int(np.sum(sizes >= max(1, min_size, min_share * n)))
 
 
 ALL_PAIRS_UP_TO = 2000  # stakeholders; larger 2-D/3-D rooms link through a grid (see _links)
@@ -205,8 +204,20 @@ def _links(points: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _components(n: int, pairs: np.ndarray) -> np.ndarray:
-    graph = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    return csgraph.connected_components(graph, directed=False)[1]
+    """Component of each of ``n`` nodes linked by ``pairs`` (M, 2): the smallest node index in
+    it. Min-label propagation with pointer jumping; exact at its fixed point, where every
+    pair shares a label and every label is its own."""
+    labels = np.arange(n)
+    a, b = pairs[:, 0], pairs[:, 1]
+    while True:
+        low = np.minimum(labels[a], labels[b])
+        new = labels.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:

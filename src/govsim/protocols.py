@@ -308,7 +308,7 @@ class TopDown(Protocol):
 
         In one dimension the median beats every alternative in a pairwise majority vote (Black
         1948). That guarantee is one-dimensional: with two or more dimensions a majority
-        usually prefers some other point to the per-dimension median.
+        often prefers some other point to the per-dimension median.
         """
         voters = table.attending & (table.group == GOVERNMENT)
         who = voters if voters.any() else table.governments

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from govsim import GovernanceModel, cli, load_scenario
-from govsim.actors import parse_actor_text, read_actor_file
+from govsim.actor_files import parse_actor_text, read_actor_file
 from govsim.groups import Group
 from govsim.scenarios import parse_scenario
 

@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from govsim.actors import FILE_SUFFIXES, OPTIONAL_TRAITS, Actor, ActorTable, Scale, read_actor_file
+from govsim.actor_files import FILE_SUFFIXES, read_actor_file
+from govsim.actors import OPTIONAL_TRAITS, Actor, ActorTable, Scale
 from govsim.groups import GROUP_NAMES, Group
 from govsim.params import Parameters, check_names, parameter_specs
 from govsim.population import (

@@ -8,8 +8,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import ndimage
-from scipy.spatial import cKDTree
 
 
 def utility(positions: np.ndarray, salience: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -192,6 +190,9 @@ def _links(points: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
     a single-linkage cluster and can join groups at most 2 sqrt(K) x radius apart; it costs
     O(N) plus the fixed grid.
     """
+    from scipy import ndimage  # imported here: scipy is slow to import and only this needs it
+    from scipy.spatial import cKDTree
+
     n, k = points.shape
     if n <= ALL_PAIRS_UP_TO or k > 3:
         pairs = cKDTree(points).query_pairs(radius, output_type="ndarray")

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from govsim import GovernanceModel, parameter_specs, protocol_names, scenario_names
-from govsim.dashboard import DEFAULT_PARAMS, build_dashboard, setting_spec
+from govsim.dashboard import DEFAULT_PARAMS, build_dashboard
+from govsim.settings import setting_spec
 
 
 @pytest.fixture

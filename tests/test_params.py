@@ -3,7 +3,8 @@
 import pytest
 
 from govsim import GovernanceModel, Parameters, parameter_specs, profile_specs
-from govsim.scenarios import load_scenario, setting_names
+from govsim.scenarios import load_scenario
+from govsim.settings import setting_names
 
 
 @pytest.mark.parametrize("spec", parameter_specs() + profile_specs(), ids=lambda s: s.name)

@@ -10,6 +10,7 @@ Quick start::
 from govsim.agents import Stakeholder
 from govsim.forums import LAYOUTS, Forum, Regional
 from govsim.groups import Group
+from govsim.measures import measure
 from govsim.model import GovernanceModel
 from govsim.overrides import RoundOverrides
 from govsim.params import Parameters, parameter_specs
@@ -37,6 +38,7 @@ __all__ = [
     "__version__",
     "get_protocol",
     "load_scenario",
+    "measure",
     "parameter_specs",
     "profile_specs",
     "protocol_names",

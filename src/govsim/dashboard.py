@@ -26,10 +26,10 @@ from matplotlib.figure import Figure
 
 from govsim import plotting
 from govsim.model import GovernanceModel
-from govsim.params import ParamSpec, check_names, parameter_specs
-from govsim.population import profile_specs
+from govsim.params import check_names
 from govsim.protocols import protocol_names
-from govsim.scenarios import Scenario, is_scenario_file, load_scenario, scenario_names, setting_names
+from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
+from govsim.settings import setting_names, setting_spec, setting_value
 
 ModelFactory = Callable[..., Any]
 DEFAULT_PARAMS = (
@@ -47,21 +47,6 @@ ALL_PANELS = ("positions", "attendance", "gains", "compliance")
 # 100 ms to render on a 2-core laptop, and a slider must redraw within 250 ms; pass
 # ``panels=ALL_PANELS`` for the full picture.
 PANELS = ("positions", "gains")
-
-
-def setting_spec(name: str) -> ParamSpec:
-    """The declaration behind a setting name: a parameter or a ``group.trait``."""
-    check_names([name], setting_names(), "setting")
-    specs = {s.name: s for s in (*parameter_specs(), *profile_specs())}
-    return specs[name.split(".", 1)[-1]]
-
-
-def setting_value(scenario: Scenario, name: str) -> float | int:
-    """The value a scenario gives a setting (its parameter, or its group's profile trait)."""
-    if "." in name:
-        group, trait = name.split(".", 1)
-        return getattr(scenario.profile(group), trait)
-    return getattr(scenario.params, name)
 
 
 def make_slider(name: str, value: float | int) -> w.ValueWidget:
@@ -319,6 +304,6 @@ def build_dashboard(
 
     ``model_factory(scenario, protocol=..., rng=..., **settings)`` builds a model;
     default :class:`GovernanceModel`. ``params`` names the sliders: parameters or ``group.trait``
-    (see :func:`govsim.scenarios.setting_names`).
+    (see :func:`govsim.settings.setting_names`).
     """
     return Dashboard(model_factory, scenario, params=params, panels=panels, seed=seed)

@@ -32,8 +32,9 @@ from govsim.agents import Stakeholder
 from govsim.deliberation import anchor, exchange, listen, lobby, random_pairs
 from govsim.forums import Forum, Layout, admitted, layout_for, seat
 from govsim.groups import GOVERNMENT, GROUP_NAMES, N_GROUPS
+from govsim.measures import issue_record, outcome_columns, registered, run_summary
 from govsim.metrics import count_clusters, group_shares, polarization
-from govsim.outcomes import OUTCOME_COLUMNS, issue_outcome, run_summary
+from govsim.outcomes import IssueContext
 from govsim.overrides import RoundInputs, RoundOverrides, round_inputs
 from govsim.params import Parameters
 from govsim.protocols import Protocol, Table, get_protocol
@@ -132,9 +133,10 @@ class GovernanceModel(mesa.Model):
         self.round_record: dict[str, Any] = {}
         self._issue_records: list[dict[str, Any]] = []
         self._participation = np.zeros(N_GROUPS)
+        self.measures = registered()  # the measures registered now; the columns stay fixed
         self.datacollector = mesa.DataCollector(
             model_reporters={key: _reporter(key) for key in self.round_columns()},
-            tables={"outcomes": OUTCOME_COLUMNS(self.setup.dimensions)},
+            tables={"outcomes": outcome_columns(self.setup.dimensions, self.measures)},
         )
 
     # ----------------------------------------------------------------- the round
@@ -279,24 +281,20 @@ class GovernanceModel(mesa.Model):
 
     def _close_issue(self) -> None:
         issue = self.setup.agenda[self._issue_index]
-        real = self.population  # compliance and fragmentation: the real traits, never a round's overrides
-        record = issue_outcome(
+        context = IssueContext(  # the real traits (population), never a round's overrides
+            index=self._issue_index,
             issue=issue,
-            forums=self._forums,
-            positions=self.positions,
-            salience=real.salience,
-            tolerance=real.tolerance,
-            capability=real.capability,
-            group=real.group,
-            voice_bonus=self.params.voice_bonus,
+            forums=tuple(self._forums),
+            population=self.population,
+            positions=self.positions.copy(),
+            params=self.params,
             participation=self._participation / max(1, self._round_in_issue),
             dimensions=self.setup.dimensions,
         )
-        record["issue"] = self._issue_index
+        record = issue_record(context, self.measures)
         self._issue_records.append(record)
-        self.datacollector.add_table_row(
-            "outcomes", {k: record[k] for k in OUTCOME_COLUMNS(self.setup.dimensions)}
-        )
+        columns = outcome_columns(self.setup.dimensions, self.measures)
+        self.datacollector.add_table_row("outcomes", {k: record[k] for k in columns})
         self._issue_index += 1
         self._forums = []
         if self._issue_index >= len(self.setup.agenda):
@@ -404,7 +402,7 @@ class GovernanceModel(mesa.Model):
 
     @property
     def outcomes(self) -> pd.DataFrame:
-        """One row per closed agenda issue (see :mod:`govsim.outcomes`)."""
+        """One row per closed agenda issue: a column per registered measure (see :mod:`govsim.measures`)."""
         return self.datacollector.get_table_dataframe("outcomes")
 
     def summary(self) -> dict[str, Any]:
@@ -413,7 +411,7 @@ class GovernanceModel(mesa.Model):
             "scenario": self.setup.name,
             "protocol": self.protocol.name,
             "stakeholders": self.n,
-            **run_summary(self.outcomes),
+            **run_summary(self.outcomes, self.setup.dimensions, self.measures),
         }
 
     def run(self, max_steps: int | None = None) -> GovernanceModel:

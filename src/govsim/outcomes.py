@@ -1,131 +1,122 @@
-"""Per-issue outcomes and run-level summaries, computed from arrays by pure functions.
+"""What a closed issue left behind: the texts that bind each stakeholder, their gains and who
+complies, computed once from the population and the forums.
 
-Measures (see the README's REFERENCES): agreement and time to agreement (Simcoe 2012);
-gain u_i(y) - u_i(q) by group (Bueno de Mesquita; Stokman); compliance, with governments
-that do not comply counted as non-signers (WCIT-12); fragmentation as the capability-weighted
-share of non-compliers; participation by group as input legitimacy (Scharpf 1999).
+:class:`IssueContext` is what every measure (see :mod:`govsim.measures`) reads. Its derived
+arrays are computed on first use and kept, so twenty measures cost one gain computation.
+
+Definitions (see the README's REFERENCES): each stakeholder is bound by its own forum's text,
+or by the status quo where its forum adopted nothing; its gain is u_i(y) - u_i(q) (Bueno de
+Mesquita; Stokman); it complies when u_i(y) - u_i(q) >= -(theta_i + voice_bonus * heard_i)
+(Tyler 1990), heard meaning it attended or watched the talks on this issue.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from govsim.groups import GOVERNMENT, GROUP_NAMES, N_GROUPS
-from govsim.metrics import distance, gain, group_means, mean_pairwise_distance, weighted_share
+from govsim.groups import N_GROUPS
+from govsim.metrics import gain, group_means
 
-
-def OUTCOME_COLUMNS(dimensions: tuple[str, ...]) -> list[str]:
-    """Columns of the outcomes table, one row per agenda issue."""
-    return [
-        "issue",
-        "name",
-        "adopted",
-        "regions_adopted",
-        "rounds",
-        *(f"outcome_{d}" for d in dimensions),
-        "compliance",
-        "government_compliance",
-        "fragmentation",
-        "divergence",
-        "objecting_share",
-        "ambition",
-        *(f"gain_{g}" for g in GROUP_NAMES),
-        "min_group_gain",
-        "gain_gap",
-        *(f"participation_{g}" for g in GROUP_NAMES),
-    ]
+if TYPE_CHECKING:
+    from govsim.params import Parameters
+    from govsim.population import Population
+    from govsim.scenarios import Issue
 
 
-def _mean_or_nan(values: np.ndarray) -> float:
-    return float(values.mean()) if len(values) else float("nan")
+@dataclass(frozen=True)
+class IssueContext:
+    """One closed issue, as the measures see it.
 
+    Attributes
+    ----------
+    index : position of the issue on the agenda (0-based).
+    issue : the agenda item (its ``name``, ``status_quo`` (K,) and ``draft``).
+    forums : the tables it was negotiated at (``members``, ``adopted``, ``proposal`` (K,),
+        ``rounds``, ``heard`` (n,), ``last`` decision with ``objecting``/``deciding`` (n,)).
+    population : the stakeholders' drawn traits (``group`` (n,), ``salience`` (n, K),
+        ``tolerance`` (n,), ``capability`` (n,), ...).
+    positions : (n, K) where everyone stands when the issue closes.
+    params : the process parameters of the run.
+    participation : (G,) each group's mean share of members attending, over the issue's rounds.
+    dimensions : names of the K policy dimensions.
+    """
 
-def issue_outcome(
-    *,
-    issue: Any,
-    forums: list[Any],
-    positions: np.ndarray,
-    salience: np.ndarray,
-    tolerance: np.ndarray,
-    capability: np.ndarray,
-    group: np.ndarray,
-    voice_bonus: float,
-    participation: np.ndarray,
-    dimensions: tuple[str, ...],
-) -> dict[str, Any]:
-    """Outcome of one closed issue. Each stakeholder is bound by its own forum's text (the
-    status quo where its forum adopted nothing) and complies when
-    u_i(y) - u_i(q) >= -(theta_i + voice_bonus * heard_i) (Tyler 1990)."""
-    q = np.asarray(issue.status_quo, dtype=float)
-    outcome = np.tile(q, (len(group), 1))
-    bound = np.zeros(len(group), dtype=bool)
-    heard = np.zeros(len(group), dtype=bool)
-    finals = {}
-    for f in forums:
-        y = f.proposal if f.adopted else q
-        outcome[f.members] = y
-        bound |= f.members & f.adopted
-        heard |= f.heard & f.members
-        finals[f.name] = [float(v) for v in y]
-    g = gain(positions, salience, outcome, q)
-    comply = g >= -(tolerance + voice_bonus * heard)
-    by_group = group_means(g, group, N_GROUPS)
-    present = ~np.isnan(by_group)
-    objecting = sum(int(f.last.objecting.sum()) for f in forums)
-    deciding = sum(int(f.last.deciding.sum()) for f in forums)
-    gov = bound & (group == GOVERNMENT)
-    mean_outcome = outcome.mean(axis=0)
-    record: dict[str, Any] = {
-        "name": issue.name,
-        "adopted": all(f.adopted for f in forums),
-        "regions_adopted": float(np.mean([f.adopted for f in forums])),
-        "rounds": max(f.rounds for f in forums),
-        "outcome": [float(v) for v in mean_outcome],
-        "regional_outcomes": finals,
-        "compliance": _mean_or_nan(comply[bound]),
-        "government_compliance": _mean_or_nan(comply[gov]),
-        "fragmentation": weighted_share(~comply[bound], capability[bound]) if bound.any() else float("nan"),
-        "divergence": mean_pairwise_distance(np.array(list(finals.values()))),
-        "objecting_share": objecting / deciding if deciding else float("nan"),
-        "ambition": float(distance(outcome, q).mean()),
-        "min_group_gain": float(by_group[present].min()),
-        "gain_gap": float(by_group[present].max() - by_group[present].min()),
-        "gain_by_group": {
-            name: float(v) for name, v, ok in zip(GROUP_NAMES, by_group, present, strict=True) if ok
-        },
-    }
-    record.update({f"outcome_{d}": float(v) for d, v in zip(dimensions, mean_outcome, strict=True)})
-    record.update({f"gain_{name}": float(v) for name, v in zip(GROUP_NAMES, by_group, strict=True)})
-    record.update(
-        {f"participation_{name}": float(v) for name, v in zip(GROUP_NAMES, participation, strict=True)}
-    )
-    return record
+    index: int
+    issue: Issue
+    forums: tuple[Any, ...]
+    population: Population
+    positions: np.ndarray
+    params: Parameters
+    participation: np.ndarray
+    dimensions: tuple[str, ...]
 
+    @property
+    def group(self) -> np.ndarray:
+        """(n,) int group codes (see :class:`govsim.groups.Group`)."""
+        return self.population.group
 
-SUMMARY_MEANS = {
-    "adoption_rate": "adopted",
-    "mean_rounds": "rounds",
-    "mean_compliance": "compliance",
-    "mean_government_compliance": "government_compliance",
-    "mean_min_group_gain": "min_group_gain",
-    "mean_gain_gap": "gain_gap",
-    "fragmentation": "fragmentation",
-    "divergence": "divergence",
-    "mean_objecting_share": "objecting_share",
-    "mean_ambition": "ambition",
-    **{f"mean_gain_{g}": f"gain_{g}" for g in GROUP_NAMES},
-    **{f"mean_participation_{g}": f"participation_{g}" for g in GROUP_NAMES},
-}
+    @cached_property
+    def status_quo(self) -> np.ndarray:
+        """(K,) the status quo q of the issue."""
+        return np.asarray(self.issue.status_quo, dtype=float)
 
+    @cached_property
+    def _binding(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, list[float]]]:
+        q = self.status_quo
+        n = len(self.group)
+        outcome = np.tile(q, (n, 1))
+        bound = np.zeros(n, dtype=bool)
+        heard = np.zeros(n, dtype=bool)
+        finals = {}
+        for f in self.forums:
+            y = f.proposal if f.adopted else q
+            outcome[f.members] = y
+            bound |= f.members & f.adopted
+            heard |= f.heard & f.members
+            finals[f.name] = [float(v) for v in y]
+        return outcome, bound, heard, finals
 
-def run_summary(outcomes: pd.DataFrame) -> dict[str, float]:
-    """Run-level means over issues (NaN-skipping: compliance counts adopted issues only)."""
-    result = {"n_issues": len(outcomes)}
-    for key, column in SUMMARY_MEANS.items():
-        values = outcomes[column].astype(float).to_numpy() if len(outcomes) else np.array([])
-        values = values[~np.isnan(values)]
-        result[key] = float(values.mean()) if len(values) else float("nan")
-    return result
+    @property
+    def outcome(self) -> np.ndarray:
+        """(n, K) the text each stakeholder is bound by (its forum's, or q where none was adopted)."""
+        return self._binding[0]
+
+    @property
+    def bound(self) -> np.ndarray:
+        """(n,) bool: members of a forum that adopted a text."""
+        return self._binding[1]
+
+    @property
+    def heard(self) -> np.ndarray:
+        """(n,) bool: attended or watched the talks of their forum on this issue."""
+        return self._binding[2]
+
+    @property
+    def forum_outcomes(self) -> dict[str, list[float]]:
+        """Forum name -> the text it ended with (q where it adopted nothing), in [0, 1]^K."""
+        return self._binding[3]
+
+    @cached_property
+    def gains(self) -> np.ndarray:
+        """(n,) u_i(y) - u_i(q) in utility units, y each stakeholder's binding text."""
+        return gain(self.positions, self.population.salience, self.outcome, self.status_quo)
+
+    @cached_property
+    def complies(self) -> np.ndarray:
+        """(n,) bool: gain >= -(tolerance + voice_bonus * heard)."""
+        tolerance = self.population.tolerance
+        return self.gains >= -(tolerance + self.params.voice_bonus * self.heard)
+
+    @cached_property
+    def group_gains(self) -> np.ndarray:
+        """(G,) each group's mean gain; NaN for a group with no members."""
+        return group_means(self.gains, self.group, N_GROUPS)
+
+    @property
+    def groups_present(self) -> np.ndarray:
+        """(G,) bool: groups with at least one member."""
+        return ~np.isnan(self.group_gains)

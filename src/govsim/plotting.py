@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from govsim.groups import GROUP_ORDER, Group
+from govsim.measures import MetricLabels, label_of
 from govsim.protocols import protocol_names
 
 GROUP_COLORS: dict[Group, str] = {
@@ -37,20 +38,9 @@ DIMENSION_ENDS: dict[str, tuple[str, str]] = {
     "rights": ("security first", "privacy, free speech first"),
 }
 
-METRIC_LABELS: dict[str, str] = {
-    "adoption_rate": "Issues adopted (share)",
-    "mean_rounds": "Rounds per issue (rounds)",
-    "mean_compliance": "Compliance (share)",
-    "mean_government_compliance": "Government compliance (share)",
-    "fragmentation": "Fragmentation (capability share)",
-    "divergence": "Regional divergence (distance)",
-    "mean_objecting_share": "Objecting at the end (share)",
-    "mean_ambition": "Ambition (distance from status quo)",
-    "mean_min_group_gain": "Worst-off group's gain (utility)",
-    "mean_gain_gap": "Gap between groups' gains (utility)",
-    **{f"mean_gain_{g.value}": f"{g.label} gain (utility)" for g in GROUP_ORDER},
-    **{f"mean_participation_{g.value}": f"{g.label} attendance (share)" for g in GROUP_ORDER},
-}
+# Labels of every registered measure's columns and summary keys ("<label> (<unit>)"), read
+# from the registry when asked, so a measure registered in a notebook is labelled too.
+METRIC_LABELS: Mapping[str, str] = MetricLabels()
 DEFAULT_METRICS = (
     "adoption_rate",
     "mean_compliance",
@@ -82,7 +72,8 @@ def dimension_label(name: str) -> str:
 
 
 def metric_label(name: str) -> str:
-    return METRIC_LABELS.get(name, name.replace("_", " "))
+    """Axis label of a summary key or outcomes column (see :func:`govsim.measures.label_of`)."""
+    return label_of(name)
 
 
 def _axes(ax: Axes | None) -> Axes:

@@ -26,7 +26,7 @@ import numpy as np
 from govsim.actor_files import FILE_SUFFIXES, read_actor_file
 from govsim.actors import OPTIONAL_TRAITS, Actor, ActorTable, Scale
 from govsim.groups import GROUP_NAMES, Group
-from govsim.params import Parameters, check_names, parameter_specs
+from govsim.params import Parameters, check_names
 from govsim.population import (
     GroupProfile,
     GroupSpec,
@@ -34,9 +34,9 @@ from govsim.population import (
     PositionMode,
     actor_population,
     draw_population,
-    profile_specs,
     stack_populations,
 )
+from govsim.settings import split_settings
 
 DATA = resources.files("govsim") / "data"
 DISCLAIMER = "A stylized illustration for teaching, not a forecast or a reconstruction of the event."
@@ -97,17 +97,15 @@ class Scenario:
 
     def with_settings(self, settings: dict[str, Any]) -> Scenario:
         """Apply ``{"rho": 0.2, "civil_society.capacity": 0.3}``: parameters or group traits."""
-        params = {k: v for k, v in settings.items() if "." not in k}
+        params, traits = split_settings(settings)
         scenario = replace(self, params=self.params.replace(**params)) if params else self
-        scalar_traits = [s.name for s in profile_specs()]
-        for key, value in settings.items():
-            if "." in key:
-                group, trait = key.split(".", 1)
-                check_names([trait], scalar_traits, f"{group} trait")
+        for group, changes in traits.items():
+            for trait, value in changes.items():
                 try:
                     scenario = scenario.with_profile(group, **{trait: value})
                 except ValueError as exc:
-                    raise ValueError(f"{group}.{exc}" if str(exc).startswith(trait) else str(exc)) from None
+                    text = str(exc)
+                    raise ValueError(f"{group.value}.{text}" if text.startswith(trait) else text) from None
         return scenario
 
     def with_profile(self, group: Group | str, **changes: Any) -> Scenario:
@@ -144,12 +142,6 @@ class Scenario:
             replace(a, group=Group.parse(mapping[a.name])) if a.name in mapping else a for a in self.actors
         )
         return replace(self, actors=actors, groups=_with_all_groups(self.groups, self.k))
-
-
-def setting_names() -> list[str]:
-    """Every name ``with_settings`` accepts: parameters and ``group.trait``."""
-    traits = [f"{g}.{s.name}" for g in GROUP_NAMES for s in profile_specs()]
-    return [s.name for s in parameter_specs()] + traits
 
 
 def _vector(raw: Any, k: int, where: str) -> tuple[float, ...]:

@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from govsim.cli import UsageError
+from govsim.measures import headline_keys
 from govsim.model import GovernanceModel
 from govsim.protocols import protocol_names
 from govsim.scenarios import load_scenario, scenario_names
@@ -73,21 +74,6 @@ def _clean(value: Any) -> Any:
     return value
 
 
-ISSUE_KEYS = (
-    "name",
-    "adopted",
-    "rounds",
-    "outcome",
-    "compliance",
-    "government_compliance",
-    "gain_by_group",
-    "fragmentation",
-    "objecting_share",
-    "ambition",
-    "regional_outcomes",
-)
-
-
 def parse_actor_groups(pairs: list[str]) -> dict[str, str]:
     """``["ISOC=technical"]`` -> ``{"ISOC": "technical"}``; names are checked by the scenario."""
     mapping: dict[str, str] = {}
@@ -109,10 +95,11 @@ def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
         "seed": seed,
         **summary,
     }
+    keys = headline_keys(model.measures)
     issues = []
     for closed in model.closed_issues:
         rec, issue = closed.record, setup.agenda[closed.index]
-        row = {k: rec[k] for k in ISSUE_KEYS}
+        row = {k: rec[k] for k in keys}
         if setup.scales:
             row["outcome"] = setup.in_file_units(rec["outcome"])
             row["regional_outcomes"] = {
@@ -130,7 +117,9 @@ def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
     return _clean(out)
 
 
-def _text(res: dict[str, Any]) -> str:
+def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
+    """The readable summary; ``extra`` adds a line per (summary key, label) of a user measure."""
+
     def f(v: Any) -> str:
         return "n/a" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
 
@@ -139,6 +128,7 @@ def _text(res: dict[str, Any]) -> str:
         f"  adopted {f(res['adoption_rate'])} of {res['n_issues']} issues, mean {f(res['mean_rounds'])} rounds per issue",
         f"  compliance {f(res['mean_compliance'])} (governments {f(res['mean_government_compliance'])}), fragmentation {f(res['fragmentation'])}",
         f"  worst-off group's mean gain {f(res['mean_min_group_gain'])}",
+        *(f"  {label}: {f(res[key])}" for key, label in extra),
         "",
         f"  {'issue':<34} {'adopted':>7} {'rounds':>6} {'comply':>7}  gains (gov / bus / civ / tech)",
     ]
@@ -173,5 +163,13 @@ def main(args: argparse.Namespace) -> int:
         scenario = scenario.with_actor_groups(parse_actor_groups(args.actor_groups))
     model = GovernanceModel(scenario, protocol=args.protocol, rng=args.seed, **parse_settings(args.settings))
     res = result(model.run(), args.seed)
-    print(json.dumps(res, sort_keys=False) if args.json else f"{_text(res)}\n\n  {scenario.disclaimer}")
+    extra = [
+        (key, m.labels(scenario.dimensions)[key])
+        for m in model.measures
+        if not m.builtin
+        for key, _ in m.summaries(scenario.dimensions)
+    ]
+    print(
+        json.dumps(res, sort_keys=False) if args.json else f"{_text(res, extra)}\n\n  {scenario.disclaimer}"
+    )
     return 0

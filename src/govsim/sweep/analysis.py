@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govsim.scenarios import setting_names
+from govsim.settings import setting_names
 from govsim.sweep.experiment import Experiment
 from govsim.sweep.factors import PROTOCOL, DesignKind
 from govsim.sweep.runner import OK

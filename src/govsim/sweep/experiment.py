@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from govsim.params import check_names
-from govsim.scenarios import is_scenario_file, load_scenario, scenario_names, setting_names
+from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
+from govsim.settings import setting_names, setting_spec
 from govsim.sweep.factors import (
     PROTOCOL,
     Design,
@@ -44,7 +45,6 @@ from govsim.sweep.factors import (
     Factor,
     check_protocol,
     check_value,
-    setting_spec,
 )
 
 TOP_KEYS = [

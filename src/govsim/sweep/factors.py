@@ -1,7 +1,6 @@
 """The parts of an experiment: its varied factors and the layout of its design points.
 
-Bounds come from :func:`govsim.params.parameter_specs` and :func:`govsim.population.profile_specs`;
-nothing here retypes one. Every check raises a one-line ``ValueError`` naming the key, the
+Bounds come from :func:`govsim.settings.setting_spec`; nothing here retypes one. Every check raises a one-line ``ValueError`` naming the key, the
 value and what is allowed.
 """
 
@@ -12,10 +11,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from govsim.params import ParamSpec, check_names, parameter_specs
-from govsim.population import profile_specs
+from govsim.params import ParamSpec, check_names
 from govsim.protocols import protocol_names
-from govsim.scenarios import setting_names
+from govsim.settings import setting_spec
 
 PROTOCOL = "protocol"
 
@@ -28,14 +26,6 @@ class DesignKind(Enum):
     SOBOL = "sobol"  # scrambled Sobol sequence over the ranges
     SALTELLI = "saltelli"  # Sobol points arranged for first-order and total Sobol indices
     LIST = "list"  # the points written out
-
-
-def setting_spec(name: str) -> ParamSpec:
-    """The declaration of a parameter (``rho``) or a group trait (``civil_society.capacity``)."""
-    check_names([name], setting_names(), "setting")
-    group, _, trait = name.rpartition(".")
-    specs = profile_specs() if group else parameter_specs()
-    return next(s for s in specs if s.name == trait)
 
 
 def check_protocol(name: Any, where: str) -> str:

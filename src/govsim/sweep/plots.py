@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govsim.measures import label_of
 from govsim.sweep.analysis import summarize
 from govsim.sweep.factors import PROTOCOL
 from govsim.sweep.runner import OK
@@ -60,7 +61,7 @@ def plot_factor(
         (line,) = ax.plot(x, part[f"{metric}_mean"], marker="o", label=str(name))
         ax.fill_between(x, part[f"{metric}_low"], part[f"{metric}_high"], color=line.get_color(), alpha=0.2)
     ax.set_xlabel(factor)
-    ax.set_ylabel(metric)
+    ax.set_ylabel(label_of(metric))
     if groups:
         ax.legend(title=groups[0], fontsize="small")
     return ax
@@ -80,7 +81,7 @@ def plot_heatmap(runs: pd.DataFrame, x: str, y: str, metric: str, *, ax: Any = N
     ax.set_yticks(range(grid.shape[0]), [_label(v) for v in grid.index])
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    ax.figure.colorbar(image, ax=ax, label=metric)
+    ax.figure.colorbar(image, ax=ax, label=label_of(metric))
     return ax
 
 

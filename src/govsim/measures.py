@@ -192,7 +192,7 @@ def register_measure(m: Measure) -> Measure:
     """Add ``m`` to the registry; replaces a user measure of the same column, refuses a clash
     with a built-in measure or any other measure's names (``ValueError``)."""
     _check(m)
-    current = _registry()
+    current = _REGISTRY
     old = current.get(m.column)
     if old is not None and old.builtin and not m.builtin:
         raise ValueError(
@@ -273,10 +273,6 @@ def measure(
     return wrap if func is None else wrap(func)
 
 
-def _registry() -> dict[str, Measure]:
-    return _REGISTRY
-
-
 def registered() -> tuple[Measure, ...]:
     """Every registered measure, built-in ones first, in registration order."""
     return tuple(_REGISTRY.values())
@@ -288,8 +284,13 @@ def user_measures() -> tuple[Measure, ...]:
 
 
 def install(measures: Iterable[Measure]) -> None:
-    """Register measures shipped from another process (a sweep's driver), replacing same-named ones."""
-    for m in measures:
+    """Make ``measures`` this process's user measures, exactly: what a sweep's worker does with
+    the measures its driver shipped (so a reused worker keeps none from an earlier sweep)."""
+    shipped = {m.column: m for m in measures}
+    for m in user_measures():
+        if m.column not in shipped:
+            del _REGISTRY[m.column]
+    for m in shipped.values():
         if _REGISTRY.get(m.column) is not m:
             register_measure(m)
 

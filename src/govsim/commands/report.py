@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from govsim.sweep.analysis import STANDARD_METRICS, sobol_indices, summarize
+from govsim.sweep.analysis import STANDARD_METRICS, default_metrics, sobol_indices, summarize
 from govsim.sweep.factors import PROTOCOL, DesignKind
 from govsim.sweep.store import Store, load_runs
 
@@ -22,12 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-plots", action="store_true", help="print the table only")
     parser.add_argument(
         "--metrics",
-        help=f"comma-separated metrics to report (default: {','.join(STANDARD_METRICS)})",
+        help=f"comma-separated metrics to report (default: {','.join(STANDARD_METRICS)}, then any stored user measure)",
     )
 
 
 def _metrics(text: str | None, runs: pd.DataFrame) -> list[str]:
-    metrics = list(STANDARD_METRICS) if text is None else [m.strip() for m in text.split(",") if m.strip()]
+    metrics = default_metrics(runs) if text is None else [m.strip() for m in text.split(",") if m.strip()]
     for metric in metrics:
         if metric not in runs.columns or not pd.api.types.is_numeric_dtype(runs[metric]):
             raise ValueError(f"--metrics: {metric!r} is not a metric of the runs table")

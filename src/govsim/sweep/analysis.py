@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govsim.measures import RESERVED, registered
 from govsim.settings import setting_names
 from govsim.sweep.experiment import Experiment
 from govsim.sweep.factors import PROTOCOL, DesignKind
@@ -25,6 +26,19 @@ STANDARD_METRICS = (
     "mean_participation_civil_society",
     "fragmentation",
 )
+
+
+def default_metrics(runs: pd.DataFrame) -> list[str]:
+    """What a report shows by default: :data:`STANDARD_METRICS`, then every stored numeric
+    column that is no setting, identifier or built-in summary: the summaries of measures the
+    sweep's own process registered (a notebook's), which this process need not know."""
+    known = RESERVED | set(setting_names()) | {key for m in registered() for key, _ in m.summaries(())}
+    extra = [
+        c
+        for c in runs.columns
+        if c not in known and c not in STANDARD_METRICS and pd.api.types.is_numeric_dtype(runs[c])
+    ]
+    return [m for m in STANDARD_METRICS if m in runs.columns] + extra
 
 
 def varied_factors(runs: pd.DataFrame) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from govsim.measures import user_measures
 from govsim.params import check_names
 from govsim.protocols import get_protocol
 from govsim.scenarios import load_scenario
@@ -67,6 +68,7 @@ def run_config(experiment: Experiment) -> RunConfig:
     names |= {p[PROTOCOL] for p in experiment.design.points if PROTOCOL in p}
     return RunConfig(
         protocols={name: type(get_protocol(name)) for name in sorted(names)},
+        measures=user_measures(),
         scenario=scenario.with_settings(dict(experiment.fixed)),
         protocol=experiment.protocol,
         steps=experiment.steps,

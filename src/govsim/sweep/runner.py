@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from govsim.measures import Measure, install
 from govsim.model import GovernanceModel
 from govsim.protocols import Protocol
 from govsim.scenarios import Scenario
@@ -37,6 +38,9 @@ class RunConfig:
     # the classes of the protocols used, shipped with the work: a protocol a notebook
     # defined and registered is unknown to a fresh worker's registry, its class is not
     protocols: dict[str, type[Protocol]] = field(default_factory=dict)
+    # the measures registered outside the package, shipped the same way: a worker's registry
+    # holds only the built-in ones until these are installed there
+    measures: tuple[Measure, ...] = ()
 
 
 @dataclass
@@ -50,6 +54,7 @@ class ChunkResult:
 
 def build_model(config: RunConfig, spec: RunSpec) -> GovernanceModel:
     """The model of one run, owning the run's own generator."""
+    install(config.measures)
     settings = {k: v for k, v in spec.settings.items() if k != PROTOCOL}
     name = spec.settings.get(PROTOCOL, config.protocol) or config.scenario.protocol
     protocol = config.protocols[name]() if name in config.protocols else name

@@ -1,0 +1,212 @@
+"""Registered measures: the built-in ones reproduce the outcomes table exactly as before the
+registry, and a measure registered from outside the package (one decorated function, as in a
+notebook) reaches ``model.outcomes``, ``model.summary()``, ``govsim run``'s output and sweeps
+on every backend."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import govsim
+from govsim import GovernanceModel, measures, plotting
+from govsim.commands.run import result
+from govsim.groups import GROUP_NAMES
+from govsim.sweep import Experiment, load_runs, run_sweep
+
+# The outcomes columns and summary keys as they were before the registry (tests must not
+# derive them from the code they check).
+OLD_COLUMNS = [
+    "issue",
+    "name",
+    "adopted",
+    "regions_adopted",
+    "rounds",
+    "outcome_openness",
+    "outcome_rights",
+    "compliance",
+    "government_compliance",
+    "fragmentation",
+    "divergence",
+    "objecting_share",
+    "ambition",
+    *(f"gain_{g}" for g in GROUP_NAMES),
+    "min_group_gain",
+    "gain_gap",
+    *(f"participation_{g}" for g in GROUP_NAMES),
+]
+OLD_SUMMARY = {
+    "scenario",
+    "protocol",
+    "stakeholders",
+    "n_issues",
+    "adoption_rate",
+    "mean_rounds",
+    "mean_compliance",
+    "mean_government_compliance",
+    "mean_min_group_gain",
+    "mean_gain_gap",
+    "fragmentation",
+    "divergence",
+    "mean_objecting_share",
+    "mean_ambition",
+    *(f"mean_gain_{g}" for g in GROUP_NAMES),
+    *(f"mean_participation_{g}" for g in GROUP_NAMES),
+}
+
+
+def issue_number(ctx):
+    """A measure whose values are known without running anything: the agenda position."""
+    return float(ctx.index)
+
+
+issue_number.__module__ = "__main__"  # what a notebook cell gives: no module a worker could import
+
+
+@pytest.fixture
+def user_measure():
+    """``issue_number`` registered as a notebook would, and removed afterwards."""
+    govsim.measure(column="issue_number", label="Agenda position", unit="issues", bounds=(0, None))(
+        issue_number
+    )
+    yield "issue_number"
+    measures.unregister("issue_number")
+
+
+def test_builtin_columns_and_summary_keys_are_unchanged():
+    model = GovernanceModel(rng=2).run()
+    assert list(model.outcomes.columns) == OLD_COLUMNS
+    assert set(model.summary()) == OLD_SUMMARY
+    assert all(m.builtin for m in measures.registered())
+
+
+def test_a_registered_measure_reaches_outcomes_summary_and_cli_json(user_measure):
+    model = GovernanceModel(rng=3).run()
+    n = len(model.setup.agenda)
+    assert list(model.outcomes[user_measure]) == [float(i) for i in range(n)]
+    assert model.summary()["mean_issue_number"] == pytest.approx((n - 1) / 2)
+    out = result(model, 3)  # what `govsim run --json` prints
+    assert out["mean_issue_number"] == pytest.approx((n - 1) / 2)
+    assert [issue[user_measure] for issue in out["issues"]] == list(range(n))
+    assert plotting.metric_label("mean_issue_number") == "Agenda position (issues)"
+    assert measures.bounds_of("mean_issue_number") == (0, None)
+
+
+def test_a_model_keeps_the_measures_it_was_built_with(user_measure):
+    before = GovernanceModel(rng=1)
+    measures.unregister(user_measure)
+    try:
+        assert user_measure in before.run().outcomes.columns
+        assert user_measure not in GovernanceModel(rng=1).run().outcomes.columns
+    finally:
+        govsim.measure(column=user_measure)(issue_number)
+
+
+def test_per_group_measure_hand_checked():
+    @govsim.measure(column="members", label="members", unit="stakeholders", per_group=True)
+    def members(ctx):
+        return np.bincount(ctx.group, minlength=len(GROUP_NAMES))
+
+    try:
+        model = GovernanceModel(rng=0).run()
+        counts = np.bincount(model.population.group, minlength=len(GROUP_NAMES))
+        row = model.outcomes.iloc[0]
+        assert [row[f"members_{g}"] for g in GROUP_NAMES] == counts.tolist()
+        assert model.summary()["mean_members_civil_society"] == counts[2]
+        assert model.issue_records[0]["members_by_group"] == dict(
+            zip(GROUP_NAMES, counts.tolist(), strict=True)
+        )
+    finally:
+        measures.unregister("members")
+
+
+def test_rerunning_the_same_cell_replaces_the_measure(user_measure):
+    @govsim.measure(column=user_measure)
+    def twice(ctx):
+        return 2.0 * ctx.index
+
+    assert list(GovernanceModel(rng=0).run().outcomes[user_measure])[:3] == [0.0, 2.0, 4.0]
+    assert sum(m.column == user_measure for m in measures.registered()) == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"column": "compliance"}, "'compliance' is built in"),
+        ({"column": "my_rate", "summary_name": "adoption_rate"}, "'adoption_rate' is already used"),
+        ({"column": "rho"}, "'rho' is already used"),
+        ({"column": "name"}, "'name' is already used"),
+        ({"column": "my share", "summary": "mean"}, "must be a name"),
+        ({"column": "ok_name", "summary": "total"}, "summary='total' is not known"),
+        ({"column": "ok_name", "bounds": (1, 0)}, "bounds=(1, 0)"),
+    ],
+)
+def test_refused_registrations(options, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        govsim.measure(**options)(issue_number)
+    assert not measures.user_measures()
+
+
+def test_a_measure_returning_the_wrong_length_says_so():
+    @govsim.measure(column="bad_groups", per_group=True)
+    def bad_groups(ctx):
+        return [1.0, 2.0]
+
+    try:
+        with pytest.raises(ValueError, match="returned 2 values; it needs one per group"):
+            GovernanceModel(rng=0).run()
+    finally:
+        measures.unregister("bad_groups")
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+@pytest.mark.parametrize("backend", ["serial", "processes", "dask"])
+def test_a_notebook_measure_reaches_a_sweep_on_every_backend(backend, user_measure, request, tmp_path):
+    client = request.getfixturevalue("dask_client") if backend == "dask" else None
+    exp = Experiment(factors={"protocol": ["top_down", "bottom_up"]}, fixed={"max_rounds": 4}, replicates=2)
+    run_sweep(exp, tmp_path, backend=backend, workers=2, client=client, quiet=True, chunk=1)
+    runs = load_runs(tmp_path)
+    assert (runs["status"] == "ok").all(), runs["error"].tolist()
+    agenda = len(govsim.load_scenario("classroom").agenda)
+    assert (runs["mean_issue_number"] == (agenda - 1) / 2).all()
+
+
+def test_workers_drop_measures_the_driver_no_longer_has(user_measure):
+    shipped = measures.user_measures()
+    measures.install(())  # a reused worker, given a sweep without user measures
+    try:
+        assert not measures.user_measures()
+        assert "mean_issue_number" not in GovernanceModel(rng=0).run().summary()
+    finally:
+        measures.install(shipped)
+    assert measures.user_measures() == shipped
+
+
+def test_report_lists_a_stored_user_measure_without_registering_it(user_measure, tmp_path, capsys):
+    exp = Experiment(factors={"support": [0.0, 1.0]}, fixed={"max_rounds": 3}, replicates=2)
+    run_sweep(exp, tmp_path, backend="serial", quiet=True)
+    measures.unregister(user_measure)  # a fresh `govsim report` process knows only built-ins
+    try:
+        from govsim.cli import main
+
+        assert main(["report", str(tmp_path), "--no-plots"]) == 0
+        assert "mean_issue_number" in capsys.readouterr().out
+    finally:
+        govsim.measure(column=user_measure, bounds=(0, None))(issue_number)
+
+
+def test_outcomes_frame_types_are_as_before():
+    out = GovernanceModel(rng=5).run().outcomes
+    assert out["adopted"].dtype == bool and pd.api.types.is_integer_dtype(out["rounds"])

@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from govsim.groups import GROUP_NAMES, GROUP_ORDER
+from govsim.intervals import Bounds, mean_interval
+from govsim.measures import bounds_of
 from govsim.model import GovernanceModel
 from govsim.params import Parameters
 from govsim.population import profile_specs
@@ -41,29 +42,23 @@ def replicate(
     return pd.DataFrame(rows)
 
 
-def mean_ci(values: Iterable[float], level: float = 0.95) -> pd.Series:
-    """Mean of ``values`` and its ``level`` confidence interval from Student's t.
+def mean_ci(values: Iterable[float], level: float = 0.95, bounds: Bounds | None = None) -> pd.Series:
+    """Mean of ``values`` and its ``level`` confidence interval: Student's t, clipped to
+    ``bounds`` (see :mod:`govsim.intervals`, where the rule and its reason are given).
 
     The interval is mean +/- t_{(1+level)/2, n-1} * s / sqrt(n), with s the sample standard
-    deviation; NaNs are dropped. With one value the interval is just that value.
+    deviation; NaNs are dropped. With one value there is no interval (low and high are NaN).
     """
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level={level!r} is out of range (allowed: a share strictly between 0 and 1)")
-    x = np.asarray(list(values), dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n == 0:
-        return pd.Series({"mean": np.nan, "low": np.nan, "high": np.nan, "n": 0})
-    mean = float(x.mean())
-    half = 0.0 if n < 2 else float(stats.t.ppf((1 + level) / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
-    return pd.Series({"mean": mean, "low": mean - half, "high": mean + half, "n": n})
+    return mean_interval(values, level, bounds)
 
 
 def compare(runs: pd.DataFrame, metric: str, by: str = "protocol", level: float = 0.95) -> pd.DataFrame:
-    """Mean and confidence interval of ``metric`` per value of ``by`` (rows sorted by ``by``)."""
+    """Mean and confidence interval of ``metric`` per value of ``by`` (rows sorted by ``by``),
+    kept inside the range the metric's measure declares (a share's stays in [0, 1])."""
     if metric not in runs.columns:
         raise ValueError(f"metric={metric!r} is not a column (allowed: {', '.join(map(str, runs.columns))})")
-    return runs.groupby(by)[metric].apply(lambda v: mean_ci(v, level)).unstack()
+    bounds = bounds_of(metric)
+    return runs.groupby(by)[metric].apply(lambda v: mean_interval(v, level, bounds)).unstack()
 
 
 def group_profiles(scenario: str | Scenario = "classroom") -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """Reading a sweep: means with 95% confidence intervals by design point, and Sobol indices.
 
 The confidence interval of a mean over n replicates is ``mean ± t(0.975, n-1) s / sqrt(n)``
-(Student's t; undefined for n = 1). Sobol indices (first-order S1 and total ST; Saltelli
+(Student's t; undefined for n = 1), clipped to the range the metric's measure declares (see
+:mod:`govsim.intervals`), so a share's interval stays inside [0, 1]. Sobol indices (first-order S1 and total ST; Saltelli
 2002, Jansen 1999, as implemented in SALib) need a ``saltelli`` design and the optional
 ``SALib`` package (``pip install 'govsim[sensitivity]'``).
 """
@@ -13,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govsim.measures import RESERVED, registered
+from govsim.intervals import clip, half_width
+from govsim.measures import RESERVED, bounds_of, registered
 from govsim.settings import setting_names
 from govsim.sweep.experiment import Experiment
 from govsim.sweep.factors import PROTOCOL, DesignKind
@@ -53,9 +55,8 @@ def summarize(
     by: list[str] | None = None,
 ) -> pd.DataFrame:
     """One row per design point (or per combination of ``by``): ``n`` successful replicates and,
-    for each metric, ``<metric>_mean``, ``<metric>_low`` and ``<metric>_high`` (the 95% CI)."""
-    from scipy import stats  # imported here: workers load this package and need none of it
-
+    for each metric, ``<metric>_mean``, ``<metric>_low`` and ``<metric>_high`` (the 95% CI,
+    inside the metric's declared range)."""
     missing = [m for m in metrics if m not in runs.columns]
     if missing:
         raise ValueError(f"metric {missing[0]!r} is not in the runs table")
@@ -72,11 +73,11 @@ def summarize(
     for metric in metrics:
         values = groups[metric]
         mean, sd, count = values.mean(), values.std(ddof=1), values.count()
-        half = stats.t.ppf(0.975, np.maximum(count - 1, 1)) * sd / np.sqrt(count)
-        half = half.where(count > 1)
+        half = half_width(sd, count, 0.95)
+        low, high = clip(mean - half, mean + half, bounds_of(metric))
         table[f"{metric}_mean"] = mean
-        table[f"{metric}_low"] = mean - half
-        table[f"{metric}_high"] = mean + half
+        table[f"{metric}_low"] = low
+        table[f"{metric}_high"] = high
     return table.reset_index().drop(columns="_all", errors="ignore")
 
 

@@ -221,6 +221,13 @@ WRONG = {
         (lambda: "Consult then ratify", "Not what"),
         (lambda: 3, TYPE),
     ],
+    "ex5.q4": [
+        (lambda: ex5.gini(ex5.participation("bottom_up")), "question 2's Gini of the mean shares"),
+        (lambda: ex5.per_issue_gini("top_down"), "under top_down"),
+        (lambda: ex5.per_issue_gini("consult_then_ratify"), "under consult_then_ratify"),
+        (lambda: 0.0, "Not within the stated tolerance"),
+        (lambda: [0.1, 0.2], TYPE),
+    ],
     "ex6.q1": [
         (lambda: ex6.values(seeds=range(1, 21)).mean(), r"seeds 1-20"),
         (lambda: ex6.values(seeds=range(21)).mean(), r"seeds 0-20"),
@@ -446,6 +453,22 @@ def test_near_miss_seed_range_of_a_few_valued_metric_is_rejected(capsys):
     assert not result and "seeds 1-20" in result.message
     result = ex6.q2.check(ex6.half_width(ex6.values(seeds=range(1, 21))))
     assert not result and "seeds 1-20" in result.message
+
+
+def test_ex5_measure_route_reaches_runs_and_matches_the_hand_computation(capsys):
+    """The solution code of ex5.q4, run as a learner would: the registered Gini appears in the
+    exercise runs tables and its mean equals the Gini computed by hand from the outcomes."""
+    from govsim import measures
+
+    namespace = {"gini": ex5.gini, "runs": ex5.runs}
+    try:
+        exec(ex5.q4.solution_code, namespace)
+        exec(ex5.q4.solution_code, namespace)  # running the cell again is fine
+        assert namespace["measured_gini"] == pytest.approx(ex5.per_issue_gini("bottom_up"), abs=1e-12)
+        assert ex5.q4.check(namespace["measured_gini"])
+    finally:
+        measures.unregister("participation_gini")
+    assert "mean_participation_gini" not in ex5.runs("bottom_up").columns
 
 
 def test_choices_normalise_case_spaces_hyphens_and_underscores(capsys):

@@ -27,7 +27,7 @@ of non-compliers; participation by group as input legitimacy (Scharpf 1999).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -77,7 +77,7 @@ class Measure:
     """
 
     column: str
-    func: Callable[[IssueContext], Any] = field(compare=False)
+    func: Callable[[IssueContext], Any]
     label: str
     unit: str = ""
     summary: str | None = "mean"

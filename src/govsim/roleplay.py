@@ -28,6 +28,7 @@ from govsim.model import GovernanceModel
 from govsim.overrides import RoundOverrides
 from govsim.protocols import protocol_names
 from govsim.scenarios import scenario_names
+from govsim.teaching import seed_rows
 
 FORMAT = "govsim-roleplay"
 VERSION = 1
@@ -141,11 +142,9 @@ class RolePlay:
 
     def simulated(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
         """All-simulated runs of the same scenario and protocol, one row of ``summary()`` per seed."""
-        rows = []
-        for s in seeds:
-            model = GovernanceModel(self.scenario, protocol=self.protocol, rng=int(s)).run()
-            rows.append({"seed": int(s), **model.summary()})
-        return pd.DataFrame(rows)
+        return pd.DataFrame(
+            seed_rows(lambda s: GovernanceModel(self.scenario, protocol=self.protocol, rng=s).run(), seeds)
+        )
 
     def comparison(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
         """The room next to the all-simulated runs: a ``protocol`` column names the side, so the
@@ -272,11 +271,13 @@ def fixed_strategies(
 ) -> pd.DataFrame:
     """What if one team played the same move every round? One row per (move, seed): ``move``,
     ``seed`` and the run's ``summary()``; every other seat is simulated. Data for a debrief."""
+
+    def finished(seed: int, move: Move) -> GovernanceModel:
+        play = RolePlay(scenario, protocol, (team,), seed)
+        play.play_to_end({play.teams[0]: move})
+        return play.model
+
     rows = []
-    for move in moves:
-        move = Move.parse(move)
-        for seed in seeds:
-            play = RolePlay(scenario, protocol, (team,), int(seed))
-            play.play_to_end({play.teams[0]: move})
-            rows.append({"move": move.value, "seed": int(seed), **play.model.summary()})
+    for move in map(Move.parse, moves):
+        rows += seed_rows(lambda seed, m=move: finished(seed, m), seeds, move=move.value)
     return pd.DataFrame(rows)

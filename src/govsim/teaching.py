@@ -7,7 +7,7 @@ The notebooks stay thin by calling these instead of repeating loops.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,15 @@ from govsim.protocols import Protocol, Table
 from govsim.scenarios import Scenario, load_scenario
 
 
+def seed_rows(finished: Callable[[int], Any], seeds: Iterable[int], **labels: Any) -> list[dict[str, Any]]:
+    """The one replicate loop: for each seed, ``labels``, ``seed`` and ``finished(seed).summary()``.
+
+    ``finished(seed)`` returns a model run to the end with that seed (every replicate table in
+    govsim, from notebooks, exercises and the role-play, is built here).
+    """
+    return [{**labels, "seed": int(seed), **finished(int(seed)).summary()} for seed in seeds]
+
+
 def replicate(
     scenario: str | Scenario = "classroom",
     protocols: Iterable[str | Protocol] = ("top_down", "bottom_up"),
@@ -34,11 +43,12 @@ def replicate(
     ``settings`` are parameter or ``group.trait`` overrides, as for :class:`GovernanceModel`
     (pass dotted names as ``**{"civil_society.capacity": 0.3}``). Same seeds, same table.
     """
+    seeds = [int(s) for s in seeds]
     rows = []
     for protocol in protocols:
-        for seed in seeds:
-            model = GovernanceModel(scenario, protocol=protocol, rng=int(seed), **settings).run()
-            rows.append({"seed": int(seed), **model.summary()})
+        rows += seed_rows(
+            lambda seed, p=protocol: GovernanceModel(scenario, protocol=p, rng=seed, **settings).run(), seeds
+        )
     return pd.DataFrame(rows)
 
 

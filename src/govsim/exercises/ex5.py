@@ -1,5 +1,7 @@
 """Exercise 5 — a new metric as a pure function: the Gini coefficient, tested against
-closed-form cases, then applied to who sits at the table under each rule.
+closed-form cases, then applied to who sits at the table under each rule, and finally
+registered as a measure of every issue (``@govsim.measure``) so it reaches ``summary()``,
+replicate tables, ``govsim run`` and sweeps like the built-in measures.
 
 Gini (mean absolute difference over twice the mean):
 G = sum_i sum_j |x_i - x_j| / (2 n^2 mean(x)); 0 when everyone has the same, (n - 1) / n when
@@ -12,7 +14,7 @@ import numpy as np
 
 from govsim.exercises.checks import Choice, Mistake, Numeric
 from govsim.exercises.functions import Case, FunctionQuestion
-from govsim.exercises.runs import runs
+from govsim.exercises.runs import model, runs
 from govsim.groups import GROUP_NAMES
 
 SEEDS = range(5)
@@ -119,4 +121,66 @@ q3 = Choice(
     solution_code='most_unequal = max(["top_down", "bottom_up", "consult_then_ratify"], key=lambda r: gini(participation(r)))',
 )
 
-QUESTIONS = (q1, q2, q3)
+MEASURE_CODE = """
+from govsim import measure
+
+@measure(column="participation_gini", label="Participation inequality", unit="Gini", bounds=(0, 1))
+def participation_gini(ctx):
+    return gini(ctx.participation)  # ctx.participation: the four groups' shares on this issue
+"""
+
+
+def per_issue_gini(protocol: str) -> float:
+    """Mean over seeds 0-4 of each run's mean over issues of the Gini of that issue's four
+    participation shares: what ``mean_participation_gini`` averages to, computed by hand from
+    the outcomes table (its ``participation_<group>`` columns are the measure's input)."""
+    columns = [f"participation_{g}" for g in GROUP_NAMES]
+    per_run = [np.mean([gini(row) for row in model(protocol, s).outcomes[columns].to_numpy()]) for s in SEEDS]
+    return float(np.mean(per_run))
+
+
+def _measure_mistakes() -> list[Mistake]:
+    """Near-misses of q4: question 2's Gini of the mean shares, another rule's per-issue Gini."""
+    found = [
+        Mistake(
+            gini(participation("bottom_up")),
+            "That is question 2's Gini of the mean shares: this one is the mean of each issue's "
+            "Gini, the `mean_participation_gini` column your measure adds.",
+        )
+    ]
+    found += [
+        Mistake(
+            per_issue_gini(rule),
+            f"That is the per-issue Gini under {rule}: the question asks about bottom_up.",
+        )
+        for rule in RULES
+        if rule != "bottom_up"
+    ]
+    return found
+
+
+q4 = Numeric(
+    "ex5.q4",
+    "Register your Gini as a measure of every issue: a function of the issue context `ctx`, "
+    'decorated with `@measure(column="participation_gini", ...)`, returning '
+    "`gini(ctx.participation)`. Then `runs('bottom_up')` has a `mean_participation_gini` column: "
+    "what is its mean over the five seeds? Answers within ±0.0001 count.",
+    expected=lambda: per_issue_gini("bottom_up"),
+    tol=0.0001,
+    bounds=(0.0, 1.0),
+    mistakes=_measure_mistakes,
+    hints=(
+        "Copy the decorator line from the text above the question, then run the cell once: "
+        "every model built afterwards has the new column.",
+        "runs('bottom_up')['mean_participation_gini'].mean()",
+    ),
+    explanation=(
+        "A registered measure is computed for every closed issue and summarised over issues like "
+        "the built-in ones. It differs from question 2: the mean of per-issue Ginis is not the "
+        "Gini of the mean shares."
+    ),
+    solution_code=MEASURE_CODE.strip()
+    + '\n\nmeasured_gini = runs("bottom_up")["mean_participation_gini"].mean()',
+)
+
+QUESTIONS = (q1, q2, q3, q4)

@@ -2,7 +2,7 @@
 
 Expected values are never typed in by hand (unless closed-form): a check runs the model with
 fixed seeds the first time it needs a value, so a recalibrated model gives updated answers.
-Runs are cached in memory and, for bundled protocols, on disk (``GOVSIM_CACHE_DIR``, default
+Runs are cached in memory and, for bundled protocols and no learner-registered measure, on disk (``GOVSIM_CACHE_DIR``, default
 ``~/.cache/govsim``) under a fingerprint of the package's code and data, so a restarted
 kernel does not redo them and any change to the model invalidates them.
 """
@@ -18,8 +18,10 @@ from typing import Any
 
 import pandas as pd
 
+from govsim.measures import Measure, user_measures
 from govsim.model import GovernanceModel
 from govsim.protocols import Protocol
+from govsim.teaching import seed_rows
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -35,7 +37,8 @@ def runs(
     ``protocol`` is a registered name or a Protocol class (instantiated afresh for each run).
     """
     key = tuple(sorted((k, float(v)) for k, v in settings.items()))
-    return _runs(protocol, tuple(int(s) for s in seeds), scenario, key).copy()
+    # the learner's registered measures are part of the key: registering one adds its column
+    return _runs(protocol, tuple(int(s) for s in seeds), scenario, key, user_measures()).copy()
 
 
 @cache
@@ -44,19 +47,20 @@ def _runs(
     seeds: tuple[int, ...],
     scenario: str,
     settings: tuple[tuple[str, float], ...],
+    measures: tuple[Measure, ...] = (),
 ) -> pd.DataFrame:
-    path = _disk_path(protocol, seeds, scenario, settings)
+    path = None if measures else _disk_path(protocol, seeds, scenario, settings)
     if path is not None and path.exists():
         try:
             return pd.read_parquet(path)
         except (OSError, ValueError):
             pass  # a damaged cache file: recompute and overwrite it
-    rows = []
-    for seed in seeds:
+
+    def finished(seed: int) -> GovernanceModel:
         rule = protocol() if isinstance(protocol, type) else protocol
-        model = GovernanceModel(scenario, protocol=rule, rng=seed, **dict(settings)).run()
-        rows.append({"seed": seed, **model.summary()})
-    table = pd.DataFrame(rows)
+        return GovernanceModel(scenario, protocol=rule, rng=seed, **dict(settings)).run()
+
+    table = pd.DataFrame(seed_rows(finished, seeds))
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,12 +20,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from govsim.groups import GROUP_NAMES, Group
 from govsim.model import GovernanceModel
 from govsim.overrides import RoundOverrides
+from govsim.plain import plain
 from govsim.protocols import protocol_names
 from govsim.scenarios import scenario_names
 from govsim.teaching import seed_rows
@@ -138,7 +138,7 @@ class RolePlay:
     def outcome(self) -> dict[str, Any]:
         """The room's result: the run summary and one row per closed issue (JSON-ready)."""
         issues = self.model.outcomes.to_dict(orient="records")
-        return {"summary": _plain(self.model.summary()), "issues": _plain(issues)}
+        return {"summary": plain(self.model.summary()), "issues": plain(issues)}
 
     def simulated(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
         """All-simulated runs of the same scenario and protocol, one row of ``summary()`` per seed."""
@@ -247,19 +247,6 @@ def _check_file(data: Any) -> dict[str, Any]:
     if data.get("protocol") is not None and not isinstance(data["protocol"], str):
         raise ValueError(f"protocol={data['protocol']!r} must be a string")
     return data
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalars and NaN to plain JSON values (NaN becomes null)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
 
 
 def fixed_strategies(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from typing import Any
 
 from govsim.cli import UsageError
 from govsim.measures import headline_keys
 from govsim.model import GovernanceModel
+from govsim.plain import plain
 from govsim.protocols import protocol_names
 from govsim.scenarios import load_scenario, scenario_names
 
@@ -61,19 +61,6 @@ def parse_settings(pairs: list[str]) -> dict[str, float]:
     return settings
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe and stable: floats rounded to 6 places, NaN as null."""
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 6)
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    return value
-
-
 def parse_actor_groups(pairs: list[str]) -> dict[str, str]:
     """``["ISOC=technical"]`` -> ``{"ISOC": "technical"}``; names are checked by the scenario."""
     mapping: dict[str, str] = {}
@@ -114,7 +101,7 @@ def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
         out["scales"] = {d: [s.low, s.high] for d, s in zip(setup.dimensions, setup.scales, strict=True)}
     if setup.notes:
         out["notes"] = list(setup.notes)
-    return _clean(out)
+    return plain(out, digits=6)  # JSON-safe and stable: NaN as null, 6 decimals
 
 
 def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:

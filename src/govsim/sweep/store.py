@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from govsim.plain import plain
 from govsim.sweep.experiment import Experiment
 from govsim.sweep.runner import FAILED, ID_COLUMNS, OK, TAIL_COLUMNS, ChunkResult
 
@@ -122,7 +123,7 @@ class Store:
         if manifest is not None and overwrite:
             self.clear()
             manifest = None
-        if manifest is not None and manifest.get("points") != _plain(points):
+        if manifest is not None and manifest.get("points") != plain(points):
             raise ValueError(
                 f"{self.path}: the design points differ from the stored ones (a changed scipy?); use --overwrite"
             )
@@ -141,7 +142,7 @@ class Store:
                 "experiment": experiment.to_dict(),
                 "digest": experiment.digest(),
                 "runs_planned": total,
-                "points": _plain(points),
+                "points": plain(points),
                 "versions": {
                     "govsim": _version("govsim"),
                     "mesa": _version("mesa"),
@@ -274,10 +275,6 @@ def _alive(pid: int) -> bool:
 
 def _part_number(path: Path) -> int:
     return int(path.stem.split("-")[1])
-
-
-def _plain(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return json.loads(json.dumps(points, default=str))
 
 
 def load_runs(path: str | Path) -> pd.DataFrame:

@@ -210,3 +210,70 @@ def test_report_lists_a_stored_user_measure_without_registering_it(user_measure,
 def test_outcomes_frame_types_are_as_before():
     out = GovernanceModel(rng=5).run().outcomes
     assert out["adopted"].dtype == bool and pd.api.types.is_integer_dtype(out["rounds"])
+
+
+def test_the_readme_recipe_runs_as_written():
+    """The README's "How to add a measure" code, run as a reader would paste it."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**How to add a measure (touches one file).**", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {"__name__": "__main__"}
+    try:
+        exec(compile(code, "README.md", "exec"), namespace)
+        model = namespace["model"]
+        column = model.outcomes["loser_share"]
+        assert len(column) == len(model.setup.agenda) and column.between(0, 1).all()
+        assert model.summary()["mean_loser_share"] == pytest.approx(column.mean())
+        assert plotting.metric_label("mean_loser_share") == "Stakeholders worse off (share)"
+    finally:
+        measures.unregister("loser_share")
+
+
+def test_builtin_measures_on_a_hand_computed_issue():
+    """Four stakeholders on one dimension, q = 0.5, the table adopts y = 0.6, nobody heard.
+    Gains |x - q| - |x - y|: -0.1, -0.1, +0.1, +0.1; with tolerances 0, 0.15, 0, 0 the first
+    alone does not comply."""
+    from types import SimpleNamespace
+
+    from govsim.outcomes import IssueContext
+    from govsim.params import Parameters
+    from govsim.scenarios import Issue
+
+    n = 4
+    population = SimpleNamespace(
+        group=np.array([0, 0, 1, 2]),
+        salience=np.ones((n, 1)),
+        tolerance=np.array([0.0, 0.15, 0.0, 0.0]),
+        capability=np.array([1.0, 1.0, 2.0, 0.0]),
+    )
+    forum = SimpleNamespace(
+        name="all",
+        members=np.ones(n, dtype=bool),
+        adopted=True,
+        proposal=np.array([0.6]),
+        rounds=3,
+        heard=np.zeros(n, dtype=bool),
+        last=SimpleNamespace(objecting=np.array([0, 1, 0, 0], bool), deciding=np.array([1, 1, 0, 0], bool)),
+    )
+    ctx = IssueContext(
+        index=0,
+        issue=Issue("micro", (0.5,)),
+        forums=(forum,),
+        population=population,
+        positions=np.array([[0.2], [0.4], [0.6], [0.9]]),
+        params=Parameters(voice_bonus=0.0),
+        participation=np.array([1.0, 0.5, 0.0, np.nan]),
+        dimensions=("x",),
+    )
+    rec = measures.issue_record(ctx)
+    assert rec["adopted"] is True and rec["rounds"] == 3 and rec["regions_adopted"] == 1.0
+    assert rec["outcome_x"] == pytest.approx(0.6) and rec["ambition"] == pytest.approx(0.1)
+    assert rec["compliance"] == 0.75 and rec["government_compliance"] == 0.5
+    assert rec["fragmentation"] == pytest.approx(0.25)  # capability 1 of 4 does not comply
+    assert rec["objecting_share"] == 0.5
+    assert rec["gain_by_group"] == pytest.approx({"government": -0.1, "business": 0.1, "civil_society": 0.1})
+    assert np.isnan(rec["gain_technical"])
+    assert rec["min_group_gain"] == pytest.approx(-0.1) and rec["gain_gap"] == pytest.approx(0.2)
+    assert rec["divergence"] == 0.0 and rec["regional_outcomes"] == {"all": [0.6]}

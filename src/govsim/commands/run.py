@@ -10,6 +10,7 @@ from govsim.cli import UsageError
 from govsim.measures import headline_keys
 from govsim.model import GovernanceModel
 from govsim.plain import plain
+from govsim.plugins import load_plugins
 from govsim.protocols import protocol_names
 from govsim.scenarios import load_scenario, scenario_names
 
@@ -143,6 +144,7 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    load_plugins()  # measures and protocols of installed plugins (see govsim.plugins)
     if args.protocol is not None and args.protocol not in protocol_names():
         raise UsageError(f"unknown protocol {args.protocol!r} (allowed: {', '.join(protocol_names())})")
     scenario = load_scenario(args.scenario)

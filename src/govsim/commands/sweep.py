@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from govsim.plugins import load_plugins
 from govsim.sweep.backends import Backend
 from govsim.sweep.driver import run_sweep
 
@@ -45,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    load_plugins()  # measures and protocols of installed plugins (see govsim.plugins)
     backend = Backend.DASK.value if args.scheduler else args.backend
     result = run_sweep(
         args.experiment,

@@ -36,6 +36,7 @@ import pandas as pd
 from govsim.groups import GOVERNMENT, GROUP_NAMES, GROUP_ORDER
 from govsim.metrics import distance, mean_pairwise_distance, weighted_share
 from govsim.outcomes import IssueContext
+from govsim.settings import setting_names
 
 __all__ = ["IssueContext", "Measure", "measure"]
 
@@ -199,9 +200,7 @@ def register_measure(m: Measure) -> Measure:
             f"measure {m.column!r} is built in and cannot be replaced; choose another column name "
             f"(built-in: {', '.join(k for k, v in current.items() if v.builtin)})"
         )
-    from govsim.settings import setting_names  # a measure may not shadow a setting column
-
-    taken = RESERVED | set(setting_names())
+    taken = RESERVED | set(setting_names())  # a measure may not shadow a setting column
     for other in current.values():
         if other.column != m.column:
             taken |= _names(other)

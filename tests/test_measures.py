@@ -277,3 +277,17 @@ def test_builtin_measures_on_a_hand_computed_issue():
     assert np.isnan(rec["gain_technical"])
     assert rec["min_group_gain"] == pytest.approx(-0.1) and rec["gain_gap"] == pytest.approx(0.2)
     assert rec["divergence"] == 0.0 and rec["regional_outcomes"] == {"all": [0.6]}
+
+
+def test_the_dashboard_status_line_shows_a_user_measure_escaped():
+    from govsim.dashboard import status_html
+
+    @govsim.measure(column="tagged", label="<b>Tagged</b>", unit="share", bounds=(0, 1))
+    def tagged(ctx):
+        return 0.5
+
+    try:
+        line = status_html(GovernanceModel(rng=0).run())
+        assert "&lt;b&gt;Tagged&lt;/b&gt; (share): 0.5." in line and "<b>Tagged" not in line
+    finally:
+        measures.unregister("tagged")

@@ -14,6 +14,7 @@ Every widget carries a stable ``description`` and a CSS class ``govsim-...`` for
 
 from __future__ import annotations
 
+import html
 import io
 import traceback
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from IPython.display import HTML, Image, clear_output, display
 from matplotlib.figure import Figure
 
 from govsim import plotting
+from govsim.measures import label_of
 from govsim.model import GovernanceModel
 from govsim.params import check_names
 from govsim.protocols import protocol_names
@@ -111,10 +113,18 @@ def status_html(model: Any) -> str:
     if not done:
         return f"<b>{model.protocol.name}</b>: {len(model.rounds)} rounds so far, no issue closed yet."
     s = model.summary()
+    # measures registered in the notebook, by their registered labels (user text: escaped)
+    extra = "".join(
+        f" {html.escape(label_of(key))}: {s[key]:.3g}."
+        for m in getattr(model, "measures", ())
+        if not m.builtin
+        for key, _ in m.summaries(model.setup.dimensions)
+    )
     return (
         f"<b>{s['protocol']}</b>: {done}/{len(agenda)} issues closed; adopted {s['adoption_rate']:.0%}, "
         f"{s['mean_rounds']:.1f} rounds per issue, compliance {s['mean_compliance']:.0%}, "
         f"fragmentation {s['fragmentation']:.1%}, worst-off group's gain {s['mean_min_group_gain']:+.3f}."
+        + extra
     )
 
 

@@ -114,7 +114,7 @@ def test_per_group_measure_hand_checked():
         row = model.outcomes.iloc[0]
         assert [row[f"members_{g}"] for g in GROUP_NAMES] == counts.tolist()
         assert model.summary()["mean_members_civil_society"] == counts[2]
-        assert model.issue_records[0]["members_by_group"] == dict(
+        assert model.closed_issues[0].record["members_by_group"] == dict(
             zip(GROUP_NAMES, counts.tolist(), strict=True)
         )
     finally:

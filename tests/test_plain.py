@@ -53,7 +53,8 @@ def test_a_model_summary_with_nan_is_strict_json():
     model = GovernanceModel("classroom", protocol="top_down", rng=0, majority_threshold=1.0, max_rounds=1)
     model.run()
     summary = model.summary()
-    assert any(math.isnan(r["compliance"]) for r in model.issue_records)  # issues nobody adopted
-    json.dumps(plain({"summary": summary, "issues": model.issue_records}), allow_nan=False)
+    records = [issue.record for issue in model.closed_issues]
+    assert any(math.isnan(r["compliance"]) for r in records)  # issues nobody adopted
+    json.dumps(plain({"summary": summary, "issues": records}), allow_nan=False)
     empty = GovernanceModel(rng=0).run(1).summary()  # no issue closed yet: every mean is NaN
     assert json.loads(json.dumps(plain(empty), allow_nan=False))["mean_compliance"] is None

@@ -12,12 +12,12 @@ from functools import cache
 
 from govsim.exercises.checks import Choice, Numeric, YesNo
 from govsim.exercises.runs import mean_of
-from govsim.population import profile_specs
+from govsim.settings import setting_spec
 
 SEEDS = range(10)
 TOL = 0.05
 WIDTH = 1 / 64  # bisection stops when the bracket is this narrow
-CAPACITY = next(s for s in profile_specs() if s.name == "capacity")
+CAPACITY = setting_spec("civil_society.capacity")
 
 
 @cache

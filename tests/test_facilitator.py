@@ -7,6 +7,10 @@
 - Every result the guide quotes is tagged ``<!-- fact:NAME -->`` and recomputed from seeded runs
   (:mod:`govsim.handouts.facts`); it must match to the precision it is stated with. Inside the
   surprise boxes, no decimal number or percentage may go untagged (settings in `code` are exempt).
+- A difference the surprise boxes state between two results set side by side must have a paired
+  95% interval over the shared seeds that excludes zero; otherwise the sentence must say the runs
+  cannot tell them apart (:func:`govsim.handouts.facts.comparison_problems`). An expert review
+  (2026-11-30) found three stated differences inside run-to-run noise; they are the cases below.
 """
 
 from __future__ import annotations
@@ -17,14 +21,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from govsim.handouts.facts import FACTS
+from govsim.handouts.facts import FACTS, TAG, comparison_problems, comparisons, paired_difference
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = (ROOT / "docs" / "facilitator.md").read_text(encoding="utf-8")
 NOTEBOOKS = {
     p.stem: nbformat.read(p, as_version=4).metadata["govsim"] for p in (ROOT / "notebooks").glob("*.ipynb")
 }
-TAG = re.compile(r"([-+]?\d+(?:\.\d+)?)(%?)<!-- fact:(\w+) -->")
 
 
 def _minutes(clock: str) -> int:
@@ -139,3 +142,75 @@ def test_every_stated_number_is_what_the_model_computes():
         if abs(float(stated) - value) > _precision(stated):
             wrong.append(f"{name}: the guide says {stated}{percent}, the model gives {value:.4f}")
     assert not wrong, "\n".join(wrong)
+
+
+def _tagged(value: str, name: str) -> str:
+    return f"{value}<!-- fact:{name} -->"
+
+
+def test_comparisons_are_the_pairs_set_side_by_side():
+    a, b, c, d = (_tagged("1", n) for n in ("a", "b", "c", "d"))
+    assert comparisons(f"{a} against {b}; {c} alone") == [("a", "b")]
+    assert comparisons(f"from {a} (no lobbying) to {b}") == [("a", "b")]
+    assert comparisons(f"{a} rounds per issue against {b}") == [("a", "b")]
+    assert comparisons(f"business gains {a}, governments {b}") == [("a", "b")]  # the reviewed wording
+    assert comparisons(f"{a} instead of {b}, business {c} instead of {d}") == [
+        ("a", "b"),
+        ("b", "c"),
+        ("c", "d"),
+    ]
+    assert comparisons(f"{a} at `openness=0.3` is {b}") == []  # numbers between: not side by side
+
+
+@pytest.mark.slow
+def test_differences_inside_the_noise_must_be_said_to_be_so():
+    """The review's cases (2026-11-30): business +0.042 and governments +0.040 under top-down;
+    the worst-off group -0.023 and -0.031; the technical community +0.013 and +0.016. Over the
+    guide's ten seeds each paired interval includes zero."""
+    reviewed = [
+        ("top_down_gain_business", "top_down_gain_government", "business gains {a}, governments {b}."),
+        (
+            "top_down_min_group_gain",
+            "bottom_up_min_group_gain",
+            "its mean gain is {a} under top-down and {b}.",
+        ),
+        (
+            "bottom_up_gain_technical",
+            "top_down_gain_technical",
+            "the technical community {a} instead of {b}.",
+        ),
+    ]
+    for a, b, sentence in reviewed:
+        diff = paired_difference(a, b)
+        assert diff["low"] < 0 < diff["high"] and diff["n"] == 10, (a, b, diff.to_dict())
+        stated = sentence.format(a=_tagged("0.1", a), b=_tagged("0.2", b))
+        assert any("cannot be told apart" in p for p in comparison_problems(stated)), stated
+        assert comparison_problems(stated[:-1] + ", within the noise.") == []
+        assert comparison_problems(stated[:-1] + "; ten seeds cannot tell them apart.") == []
+    clear = (
+        _tagged("-0.003", "bottom_up_gain_government")
+        + " instead of "
+        + _tagged("+0.040", "top_down_gain_government")
+    )
+    assert paired_difference("bottom_up_gain_government", "top_down_gain_government")["high"] < 0
+    assert comparison_problems(f"Governments {clear}.") == []
+    said = comparison_problems(f"Governments {clear}, within the noise.")
+    assert len(said) == 1 and "sets no such pair" in said[0]
+    unequal = _tagged("0.1", "top_down_gain_business") + " and " + _tagged("0.1", "top_down_gain_government")
+    assert any(
+        "not the same in every run" in p for p in comparison_problems(f"{unequal}, the same in every run.")
+    )
+    with pytest.raises(ValueError, match="not a mean over seeds"):
+        paired_difference("lobbying_crossing", "top_down_gain_business")
+    with pytest.raises(ValueError, match="different seeds"):
+        paired_difference("two_thirds_mean_rounds", "bottom_up_gain_business")
+    mixed = (
+        _tagged("0.6", "profile_business_capability") + " against " + _tagged("0.3", "top_down_gain_business")
+    )
+    assert any("assumption is set against a result" in p for p in comparison_problems(mixed))
+
+
+@pytest.mark.slow
+def test_every_difference_the_surprise_boxes_state_is_told_apart_by_the_runs():
+    problems = [p for box in _boxes() for p in comparison_problems(box.replace("\n> ", "\n"))]
+    assert not problems, "\n".join(problems)

@@ -75,6 +75,51 @@ class NotRegistered(ex4.TwoThirds):
     """Decides right, but nobody registered it."""
 
 
+class IntAdopted(ex4.TwoThirds):
+    """``attending and ...`` is the int 0 when nobody attends: right on every hand-made case,
+    but a Decision's ``adopted`` must be a bool (the protocol contract)."""
+
+    def decide(self, table, y):
+        objecting = table.objecting(y)
+        attending = int(table.attending.sum())
+        supporting = attending - int(objecting.sum())
+        return Decision(attending and 3 * supporting >= 2 * attending, objecting, table.attending)
+
+
+class GivesUp(ex4.TwoThirds):
+    """Adopts anything after 20 decisions, counted on the class: the second run of a seed
+    starts where the first stopped, so runs are not reproducible."""
+
+    tries = 0
+
+    def decide(self, table, y):
+        type(self).tries += 1
+        decision = super().decide(table, y)
+        if type(self).tries > 20:
+            return Decision(True, decision.objecting, decision.deciding)
+        return decision
+
+
+def _gives_up():
+    GivesUp.tries = 0
+    return GivesUp
+
+
+def _defined_in_a_function():
+    class LocalTwoThirds(ex4.TwoThirds):
+        def decide(self, table, y):
+            return super().decide(table, y)
+
+    return LocalTwoThirds
+
+
+class NoLabel(Protocol):
+    """Right decisions and the right name, but no label for menus and plots."""
+
+    name = "two_thirds"
+    decide = ex4.TwoThirds.decide
+
+
 class NoBlock(ex7.BrokenRoughConsensus):
     def decide(self, table, y):
         objecting = table.objecting(y)
@@ -200,6 +245,10 @@ WRONG = {
         (lambda: NotRegistered, "not registered"),
         (lambda: BottomUp, "attribute name"),
         (lambda: ex4.TwoThirds().decide, TYPE + ".*a method"),
+        (lambda: IntAdopted, "breaks a promise .*adopted must be a bool on the case 'nobody attending'"),
+        (_gives_up, "breaks a promise .*two runs with seed 11 differ"),
+        (_defined_in_a_function, "breaks a promise .*does not pickle.*top level"),
+        (lambda: NoLabel, "breaks a promise .*needs a class attribute 'label'"),
     ],
     "ex4.q2": [(lambda: "b", "Not what"), (lambda: "More", "Not what"), (lambda: 1, TYPE)],
     "ex5.q1": [
@@ -519,6 +568,27 @@ def test_essays_must_name_a_rule_as_a_whole_word_not_copied_from_the_question():
     assert named_options("bottom-upper and topdown", names, question) == []
     essay = COPIED_REGIONAL.replace("The regional body", "The regional body, by bottom up rules,", 1)
     assert ex8.q1.judge(essay).status is Status.ATTEMPTED
+
+
+def test_rule_questions_use_the_package_protocol_contract(registered, monkeypatch):
+    """Issue 10 item 5: the grader runs ``govsim.testing.check_protocol`` (the same contract
+    the package's tests use) once a rule decides the hand-made cases right, and shows its
+    message as one line without the rule's name; a rule that keeps it is judged as before."""
+    import govsim.testing
+    from govsim.testing import ProtocolContractError, check_protocol
+
+    for make in (lambda: IntAdopted, _gives_up, _defined_in_a_function, lambda: NoLabel):
+        rule = make()
+        with pytest.raises(ProtocolContractError) as broken:
+            check_protocol(make())
+        GivesUp.tries = 0
+        message = ex4.q1.judge(rule).message
+        assert "\n" not in message and str(broken.value).split(": ", 1)[1] in message, message
+        assert not message.startswith("two_thirds:"), message
+    seen = []
+    monkeypatch.setattr(govsim.testing, "check_protocol", lambda cls: seen.append(cls))
+    assert ex4.q1.judge(ex4.TwoThirds).status is Status.CORRECT and seen == [ex4.TwoThirds]
+    assert ex4.q1.judge(Majority).status is Status.INCORRECT and seen == [ex4.TwoThirds]  # cases first
 
 
 def test_ex3_accepts_any_sign_change_within_tolerance(capsys):

@@ -3,6 +3,11 @@ decision rule), run on hand-made cases and compared with a reference implementat
 
 A failure names the case (its description and inputs) and what the learner's code returned,
 never what it should have returned.
+
+A rule that decides every hand-made case right is then held to the promises every protocol
+keeps, with the same check the package's tests use (:func:`govsim.testing.check_protocol`:
+reproducible runs, a whole agenda that closes, Decision masks of the right shape and type, a
+class that pickles for sweeps), so the grader never accepts a rule the model would reject.
 """
 
 from __future__ import annotations
@@ -112,7 +117,8 @@ class TableCase:
 
 class ProtocolQuestion(Question):
     """A ``Protocol`` subclass named ``name``, registered, whose ``decide`` agrees with
-    ``reference_decide(table, y)`` on hand-made tables (adopted, objecting, deciding)."""
+    ``reference_decide(table, y)`` on hand-made tables (adopted, objecting, deciding) and,
+    with ``contract`` (the default), that passes :func:`govsim.testing.check_protocol`."""
 
     kind = "protocol"
 
@@ -126,6 +132,7 @@ class ProtocolQuestion(Question):
         cases: Callable[[], Sequence[TableCase]],
         must_register: bool = True,
         not_attempted: Sequence[type] = (),
+        contract: bool = True,
         **kwargs: Any,
     ) -> None:
         prefix = "@register\n" if must_register else ""
@@ -136,6 +143,7 @@ class ProtocolQuestion(Question):
         self.cases = cases
         self.must_register = must_register
         self.not_attempted = tuple(not_attempted)
+        self.contract = contract
 
     def reference(self) -> type[Protocol]:
         return self._reference
@@ -184,9 +192,29 @@ class ProtocolQuestion(Question):
                         Status.INCORRECT,
                         f"On the case '{case.description}' the Decision's `{part}` is not right.",
                     )
+        broken = _broken_promise(cls) if self.contract else None
+        if broken:
+            return self.result(
+                Status.INCORRECT,
+                f"Your rule decides the hand-made cases right but breaks a promise every rule must keep: {broken}",
+            )
         if self.must_register and PROTOCOLS.get(cls.name) is not cls:
             return self.result(
                 Status.INCORRECT,
                 "Your rule decides well, but it is not registered: put @register above the class.",
             )
         return self.result(Status.CORRECT, "Your rule passes every hand-made case.")
+
+
+def _broken_promise(cls: type[Protocol]) -> str | None:
+    """The first promise of :func:`govsim.testing.check_protocol` that ``cls`` breaks, as one
+    line without the rule's name in front (None when it keeps them all)."""
+    from govsim.testing import ProtocolContractError, check_protocol
+
+    try:
+        check_protocol(cls)
+    except ProtocolContractError as exc:
+        line = " ".join(str(exc).split())
+        who = getattr(cls, "name", "") or cls.__name__
+        return line.removeprefix(f"{who}: ")
+    return None

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from govsim import cli
-from govsim.handouts import DOCS, content, write_handouts
+from govsim.handouts import DOCS, content, glossary_markdown, html, write_handouts
 from govsim.handouts.files import MARKER
 from govsim.handouts.html import inline
 from govsim.handouts.pdf import offline_only, page_count, unavailable
@@ -43,14 +43,49 @@ def test_glossary_follows_the_shared_corrections():
     """Facts per the project's references: Tunis paras 35/36; NTIA reviewed, nobody ratified;
     WCIT prepared from 2009; NETmundial two days after about six months; no constituency veto
     in RFC 7282; 'one-size-fits-all' is not the NETmundial statement's phrase."""
-    text = " ".join(f"{t.term} {t.definition}" for t in content.glossary())
-    assert "para. 35 names the stakeholders" in text.lower() and "para. 36 the academic and technical" in text
+    text = " ".join(f"{t.term} {t.definition} {t.more}" for t in content.glossary())
+    assert "Para. 35 says Internet governance should involve all stakeholders" in text
+    assert "Para. 36 recognises the academic and technical communities" in text
     iana = next(t for t in content.glossary() if t.term == "IANA stewardship transition").definition
     assert "reviewed by NTIA" in iana and "No intergovernmental vote" in iana and "ratif" not in iana
     assert "from 2009" in text and "six months" in text
     assert "no constituencies" in text and "proxy" in text
     readings = " ".join(r.note for e in content.readings() for r in e.readings)
     assert "not in the NETmundial statement itself" in readings
+
+
+def test_glossary_and_readings_follow_the_expert_review():
+    """The kit review of 2026-11-30 (findings 4, 7-11, 14-18, 21): the Final Acts do not define
+    'multilateral'; para. 35's roles; GAC advice after 2016; enhanced cooperation's para. 69
+    wording; the IGF may 'make recommendations' (72(g)); 'fragmentation' is non-compliance,
+    not a split network; the ISOC words come from its ICANN 50 statement (June 2014); the
+    intergovernmental camp has more voices than the Code of Conduct."""
+    terms = {t.term: t for t in content.glossary()}
+    assert "Final Acts" not in terms["Multilateral"].source and "para. 29" in terms["Multilateral"].source
+    assert "the sovereign right of States" in terms["Tunis Agenda"].definition
+    assert "60%" in terms["GAC"].more and "12.2(a)(x)" in terms["GAC"].source
+    assert (
+        "not in the day-to-day technical and operational matters" in terms["Enhanced cooperation"].definition
+    )
+    assert "72(g)" in terms["IGF"].definition and "make recommendations" in terms["IGF"].definition
+    assert "not for a split network" in terms["Fragmentation"].definition
+    assert {"RIR", "ccNSO", "Divergence"} <= set(terms)
+    assert "names for rules, not verdicts" in terms["Top-down (rule)"].more
+    events = {e.key: e for e in content.readings()}
+    isoc = [r for r in events["netmundial_2014"].readings if "Internet Society" in r.authors]
+    assert len(isoc) == 1 and "ICANN 50" in isoc[0].title and "June 2014" in isoc[0].published
+    assert any("closing statement" in r.title for r in events["netmundial_2014"].readings)
+    assert "72(g)" in " ".join(r.note for r in events["igf_tunis"].readings)
+    authors = " ".join(r.authors for r in events["igf_tunis"].readings)
+    assert "IBSA" in authors and "Government of India" in authors and "Rousseff" in authors
+    assert any("CRISP" in r.authors for r in events["iana_transition_2016"].readings)
+
+
+def test_glossary_context_is_printed_after_the_definition():
+    gac = next(t for t in content.glossary() if t.term == "GAC")
+    markdown = glossary_markdown()
+    assert f"{gac.definition} {gac.more} *Source: {gac.source}.*" in markdown
+    assert inline(gac.more) in html.glossary_page(content.glossary(), "")
 
 
 def test_every_event_has_a_primary_source_and_more_than_one_camp():

@@ -138,7 +138,8 @@ def glossary_markdown() -> str:
         lines += [f"## {heading}", ""]
         for t in (t for t in content.glossary() if t.kind == kind):
             name = f"**{t.term}**" + (f" ({t.expansion})" if t.expansion else "")
-            lines += [f"- {name}: {t.definition} *Source: {t.source}.*"]
+            more = f" {t.more}" if t.more else ""
+            lines += [f"- {name}: {t.definition}{more} *Source: {t.source}.*"]
         lines.append("")
     return "\n".join(lines)
 

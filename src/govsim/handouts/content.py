@@ -31,13 +31,15 @@ KINDS = ("governance", "model")
 @dataclass(frozen=True)
 class Term:
     """One glossary entry: ``term`` (as written), optional ``expansion``, a definition of one or
-    two sentences, a ``source`` where it can be checked, and its ``kind``."""
+    two sentences, a ``source`` where it can be checked, its ``kind``, and optional ``more``
+    (context, history and what is disputed, of any length, printed after the definition)."""
 
     term: str
     definition: str
     source: str
     kind: str
     expansion: str = ""
+    more: str = ""
 
     @property
     def anchor(self) -> str:
@@ -105,7 +107,7 @@ def glossary() -> tuple[Term, ...]:
         where = f"glossary.toml, term {i + 1}"
         if not isinstance(entry, dict):
             raise ValueError(f"{where}: not a table")
-        unknown = set(entry) - {"term", "expansion", "definition", "source", "kind"}
+        unknown = set(entry) - {"term", "expansion", "definition", "source", "kind", "more"}
         if unknown:
             raise ValueError(f"{where}: unknown field {sorted(unknown)[0]!r}")
         term = Term(
@@ -114,6 +116,7 @@ def glossary() -> tuple[Term, ...]:
             source=_field(where, entry, "source", str),
             kind=_field(where, entry, "kind", str),
             expansion=_field(where, entry, "expansion", str, ""),
+            more=_field(where, entry, "more", str, ""),
         )
         if term.kind not in KINDS:
             raise ValueError(f"{where}: kind={term.kind!r} (allowed: {', '.join(KINDS)})")

@@ -38,6 +38,7 @@ table.dense th, table.dense td { padding: 0.4mm 1.2mm; }
 th, td { border: 1px solid #888; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #eee; }
 td.blank { height: 7mm; min-width: 22mm; }
+td.choice { text-align: center; white-space: nowrap; font-size: 12pt; }
 dl { margin: 0; }
 dt { font-weight: bold; margin-top: 2mm; break-after: avoid; }
 dd { margin: 0.5mm 0 0 5mm; }
@@ -104,8 +105,9 @@ def glossary_page(terms: Sequence[Term], footer: str) -> str:
         parts.append(f"<h2>{esc(heading)}</h2><dl>")
         for t in (t for t in terms if t.kind == kind):
             name = esc(t.term) + (f" <span class='source'>({esc(t.expansion)})</span>" if t.expansion else "")
+            more = f"{inline(t.more)} " if t.more else ""
             parts.append(
-                f'<dt id="{esc(t.anchor)}">{name}</dt><dd>{inline(t.definition)} '
+                f'<dt id="{esc(t.anchor)}">{name}</dt><dd>{inline(t.definition)} {more}'
                 f'<span class="source">Source: {esc(t.source)}.</span></dd>'
             )
         parts.append("</dl>")
@@ -197,13 +199,24 @@ def cheat_sheet_page(rows: Mapping[str, Sequence[Mapping[str, str]]], footer: st
 
 
 def predict_table(predict: Mapping[str, object]) -> str:
+    """The predict-then-run table: per measure, a direction to circle (the second rule against
+    the first: higher, lower or about the same), then what each rule's run showed."""
     rules = list(predict["rules"])  # type: ignore[arg-type]
+    first, second = rules[0], rules[-1]
     head = (
-        "<tr><th rowspan='2'>measure</th><th colspan='{n}'>my prediction</th><th colspan='{n}'>the run showed</th>"
-        "<th rowspan='2'>surprised? why</th></tr><tr>{rules}{rules}</tr>"
-    ).format(n=len(rules), rules="".join(f"<th><code>{esc(r)}</code></th>" for r in rules))
+        "<tr><th rowspan='2'>measure</th><th rowspan='2'>my prediction: <code>{second}</code> "
+        "against <code>{first}</code></th><th colspan='{n}'>the run showed</th>"
+        "<th rowspan='2'>surprised? why</th></tr><tr>{rules}</tr>"
+    ).format(
+        n=len(rules),
+        first=esc(first),
+        second=esc(second),
+        rules="".join(f"<th><code>{esc(r)}</code></th>" for r in rules),
+    )
     rows = "".join(
-        f"<tr><td>{esc(label)}</td>" + "<td class='blank'></td>" * (2 * len(rules) + 1) + "</tr>"
+        f"<tr><td>{esc(label)}</td><td class='choice'>↑ &nbsp; ↓ &nbsp; =</td>"
+        + "<td class='blank'></td>" * (len(rules) + 1)
+        + "</tr>"
         for _, label in predict["measures"]  # type: ignore[union-attr]
     )
     return f"<table>{head}{rows}</table>"
@@ -221,7 +234,8 @@ def block_page(b: Block, sheet: Mapping[str, object], footer: str, figure: str =
     predict = sheet.get("predict")
     if predict:
         parts.append(
-            f"<h2>{esc(title)}</h2><p>Before each run, write what you expect; after it, what you saw.</p>"
+            f"<h2>{esc(title)}</h2><p>Before the runs, circle a direction for each measure (↑ higher, "
+            "↓ lower, = about the same); after them, write what each run showed.</p>"
         )
         parts.append(predict_table(predict))  # type: ignore[arg-type]
     left = f"<h2>You will be able to</h2>{_list(b.objectives)}"

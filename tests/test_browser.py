@@ -353,7 +353,8 @@ def test_dashboard_notebook_in_the_browser(lab, page):
     auto = dashboard.locator(".govsim-auto input[type=checkbox]")
     if auto.count() and auto.is_checked():
         auto.uncheck()  # so the picture can only change because Run was pressed
-    slider = dashboard.locator(".govsim-slider").first
+    # lobbying: under top-down rules it moves governments, so the picture must change
+    slider = dashboard.locator(".govsim-slider").filter(has_text="lobbying").first
     was, now = drag_slider(page, slider)
     assert was != now
     assert image_src(page, scope) == first, "with auto-rerun off, moving a slider alone redraws nothing"

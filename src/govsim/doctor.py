@@ -353,12 +353,21 @@ def format_checklist(results: list[CheckResult], color: bool = False, stream: ob
         lines.append(f"{mark} {r.name:<10} {r.detail}")
         if not r.ok:
             lines.append(f"  {'':<10} fix: {r.fix}")
-    bad = [r.name for r in results if not r.ok]
-    if bad:
-        lines.append(f"{red}{len(bad)} of {len(results)} checks failed: {', '.join(bad)}{off}")
-    else:
-        lines.append(f"{green}All {len(results)} checks passed: this machine is ready for govsim.{off}")
+    lines.append(verdict(results, green, red, off))
     return "\n".join(lines)
+
+
+def verdict(results: list[CheckResult], green: str = "", red: str = "", off: str = "") -> str:
+    """The checklist's last line. It counts the checks that ran against all of :data:`CHECKS`
+    and names those left out, so every place that quotes it agrees with the real number."""
+    bad = [r.name for r in results if not r.ok]
+    ran = {r.name for r in results}
+    left_out = [name for name in CHECKS if name not in ran]
+    count = f"{len(results)} of the {len(CHECKS)} checks" if left_out else f"{len(results)} checks"
+    note = f" (not run: {', '.join(left_out)})" if left_out else ""
+    if bad:
+        return f"{red}{len(bad)} of {count} failed{note}: {', '.join(bad)}{off}"
+    return f"{green}All {count} passed{note}: this machine is ready for govsim.{off}"
 
 
 def wants_color(stream: object) -> bool:
@@ -366,4 +375,4 @@ def wants_color(stream: object) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 
-__all__ = ["CHECKS", "CheckResult", "all_ok", "format_checklist", "run_checks", "wants_color"]
+__all__ = ["CHECKS", "CheckResult", "all_ok", "format_checklist", "run_checks", "verdict", "wants_color"]

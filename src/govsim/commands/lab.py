@@ -144,9 +144,15 @@ def prepare_workspace(notebooks: Path, workspace: Path) -> list[Path]:
             for original in sorted(folder.glob(pattern)):
                 if original.is_file() and _copy_new(original, target / original.name):
                     copied.append(target / original.name)
-    for plugin, values in LAB_SETTINGS.items():
-        _write_new(workspace / SETTINGS / f"{plugin}.jupyterlab-settings", json.dumps(values, indent=2))
+    write_lab_settings(workspace / SETTINGS)
     return copied
+
+
+def write_lab_settings(folder: Path) -> None:
+    """Write :data:`LAB_SETTINGS` into a JupyterLab user-settings ``folder`` (files already
+    there are kept). Binder's ``postBuild`` calls this for its image."""
+    for plugin, values in LAB_SETTINGS.items():
+        _write_new(Path(folder) / f"{plugin}.jupyterlab-settings", json.dumps(values, indent=2))
 
 
 def lab_command(

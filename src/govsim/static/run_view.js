@@ -1,0 +1,207 @@
+// govsim's live run view: draws one recorded round of a run on a canvas (an anywidget module).
+// The kernel sends the whole recorded run once (model "data", see govsim/replay.py) and then
+// only the round to show ("frame"); Play, Pause, the speed and stepping are ipywidgets linked in
+// the browser, so animation needs no kernel round trip. "projector" enlarges everything.
+// After every paint: el.dataset.frame / el.dataset.version and window.__govsimPaints (browser tests).
+
+const VERMILLION = "#D55E00";
+const GREY = "#999999";
+
+function shape(ctx, marker, x, y, r) {
+  ctx.beginPath();
+  switch (marker) {
+    case "s": ctx.rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7); break;
+    case "^": ctx.moveTo(x, y - r * 1.1); ctx.lineTo(x + r, y + r * 0.75); ctx.lineTo(x - r, y + r * 0.75); ctx.closePath(); break;
+    case "D": ctx.moveTo(x, y - r * 1.15); ctx.lineTo(x + r * 0.9, y); ctx.lineTo(x, y + r * 1.15); ctx.lineTo(x - r * 0.9, y); ctx.closePath(); break;
+    case "*": {
+      for (let k = 0; k < 10; k++) {
+        const a = -Math.PI / 2 + (k * Math.PI) / 5, rr = k % 2 ? r * 0.45 : r;
+        k ? ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a)) : ctx.moveTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+      }
+      ctx.closePath(); break;
+    }
+    default: ctx.arc(x, y, r, 0, 2 * Math.PI);
+  }
+}
+
+function cross(ctx, x, y, r, width) {
+  ctx.save(); ctx.lineWidth = width; ctx.strokeStyle = "#000";
+  ctx.beginPath(); ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); ctx.stroke();
+  ctx.restore();
+}
+
+function niceStep(span, most) {
+  for (const s of [1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000]) if (span / s <= most) return s;
+  return Math.ceil(span / most);
+}
+
+function wrapText(ctx, text, width) {
+  const words = String(text).split(" "), lines = [];
+  let line = "";
+  for (const w of words) {
+    const next = line ? line + " " + w : w;
+    if (line && ctx.measureText(next).width > width) { lines.push(line); line = w; } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function draw(view) {
+  const { model, canvas, status } = view;
+  const data = model.get("data") || {};
+  const frames = data.frames || [];
+  const big = model.get("projector");
+  const s = big ? 1.6 : 1;
+  const W = Math.round((big ? 1400 : 1040)), H = Math.round((big ? 640 : 430));
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== W * dpr || canvas.height !== H * dpr) {
+    canvas.width = W * dpr; canvas.height = H * dpr;
+    canvas.style.width = W + "px"; canvas.style.height = H + "px";
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, W, H);
+  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
+  status.style.fontSize = `${Math.round(15 * s)}px`;
+  if (!frames.length) { status.textContent = "No run yet."; return; }
+  const i = Math.max(0, Math.min(frames.length - 1, model.get("frame") | 0));
+  const f = frames[i], groups = data.groups, codes = data.group;
+  const issue = data.issues[f.issue];
+  status.textContent = f.status;
+  const font = (px, bold) => `${bold ? "bold " : ""}${Math.round(px * s)}px sans-serif`;
+
+  // ---- left: the policy space
+  const legendH = 34 * s;
+  const top = 46 * s, bottom = H - legendH - 48 * s, size = bottom - top;
+  const left = 70 * s, right = left + size;
+  const px = (x) => left + x * size, py = (y) => bottom - y * size;
+  ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.strokeRect(left, top, size, size);
+  ctx.fillStyle = "#222"; ctx.font = font(11); ctx.textAlign = "center";
+  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+    ctx.fillText(String(t), px(t), bottom + 14 * s);
+    ctx.textAlign = "right"; ctx.fillText(String(t), left - 5 * s, py(t) + 4 * s); ctx.textAlign = "center";
+    ctx.strokeStyle = "#eee"; ctx.beginPath(); ctx.moveTo(px(t), top); ctx.lineTo(px(t), bottom); ctx.moveTo(left, py(t)); ctx.lineTo(right, py(t)); ctx.stroke();
+  }
+  const [dx, dy] = data.dimensions, [ex, ey] = data.ends;
+  ctx.fillText(`${dx}: 0 = ${ex[0]}, 1 = ${ex[1]}`, (left + right) / 2, bottom + 32 * s);
+  ctx.save(); ctx.translate(18 * s, (top + bottom) / 2); ctx.rotate(-Math.PI / 2);
+  ctx.fillText(`${dy}: 0 = ${ey[0]}, 1 = ${ey[1]}`, 0, 0); ctx.restore();
+  ctx.font = font(13, true); ctx.textAlign = "left";
+  const title = wrapText(ctx, `Issue ${f.issue + 1}: ${issue.name}`, size + 40 * s);
+  title.slice(-2).forEach((line, k, all) => ctx.fillText(line, left, top - 8 * s - (all.length - 1 - k) * 15 * s));
+  // trail of the text on the table in this issue, then the status quo and the text itself
+  const trail = [];
+  if (issue.first !== null) for (let k = issue.first; k <= i; k++) if (frames[k].text) trail.push(frames[k].text);
+  ctx.strokeStyle = VERMILLION; ctx.lineWidth = 1.5 * s; ctx.setLineDash([]);
+  ctx.beginPath(); trail.forEach(([x, y], k) => (k ? ctx.lineTo(px(x), py(y)) : ctx.moveTo(px(x), py(y)))); ctx.stroke();
+  ctx.fillStyle = VERMILLION; for (const [x, y] of trail.slice(0, -1)) { ctx.beginPath(); ctx.arc(px(x), py(y), 2.2 * s, 0, 7); ctx.fill(); }
+  cross(ctx, px(issue.status_quo[0]), py(issue.status_quo[1]), 7 * s, 3 * s);
+  // stakeholders: group marker, filled when attending, hollow when away, a black ring when objecting
+  const r = 5.5 * s;
+  f.positions.forEach(([x, y], k) => {
+    const g = groups[codes[k]], X = px(x), Y = py(y);
+    shape(ctx, g.marker, X, Y, r);
+    if (f.attending[k] === "1") { ctx.fillStyle = g.color; ctx.fill(); }
+    ctx.strokeStyle = g.color; ctx.lineWidth = 1.5 * s; ctx.stroke();
+    if (f.objecting[k] === "1") { shape(ctx, g.marker, X, Y, r + 3.5 * s); ctx.strokeStyle = "#000"; ctx.lineWidth = 2 * s; ctx.stroke(); }
+  });
+  if (f.text) {
+    shape(ctx, "*", px(f.text[0]), py(f.text[1]), 13 * s);
+    ctx.fillStyle = VERMILLION; ctx.fill(); ctx.strokeStyle = "#000"; ctx.lineWidth = 1; ctx.stroke();
+  }
+
+  // ---- right: attendance by group and objecting share, growing round by round
+  const total = frames.length - 1;
+  const L = right + 95 * s, R = W - 20 * s, T = top, B = bottom;
+  const sx = (n) => L + ((n - 0.5) / Math.max(1, total)) * (R - L), sy = (v) => B - v * (B - T);
+  ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.setLineDash([]); ctx.strokeRect(L, T, R - L, B - T);
+  ctx.font = font(11); ctx.fillStyle = "#222"; ctx.textAlign = "right";
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) ctx.fillText(String(v), L - 5 * s, sy(v) + 4 * s);
+  ctx.textAlign = "center";
+  const step = niceStep(total, big ? 8 : 12);
+  for (let n = step; n <= total; n += step) ctx.fillText(String(n), sx(n), B + 14 * s);
+  ctx.fillText("round of the run (dotted lines: a new issue starts)", (L + R) / 2, B + 32 * s);
+  ctx.save(); ctx.translate(L - 42 * s, (T + B) / 2); ctx.rotate(-Math.PI / 2);
+  ctx.fillText("share attending / objecting", 0, 0); ctx.restore();
+  ctx.font = font(13, true); ctx.textAlign = "left"; ctx.fillText("Who attends and who objects", L, T - 8 * s);
+  ctx.font = font(10); ctx.strokeStyle = GREY; ctx.fillStyle = "#555"; ctx.lineWidth = 1; ctx.setLineDash([2, 3]);
+  data.issues.forEach((iss, k) => {
+    if (iss.first === null) return;
+    if (k > 0) { ctx.beginPath(); ctx.moveTo(sx(iss.first - 0.5), T); ctx.lineTo(sx(iss.first - 0.5), B); ctx.stroke(); }
+    ctx.fillText(String(k + 1), sx(iss.first - 0.5) + 3 * s, T + 12 * s);
+  });
+  ctx.setLineDash([]);
+  if (i > 0) { ctx.strokeStyle = "#ccc"; ctx.lineWidth = 6 * s; ctx.beginPath(); ctx.moveTo(sx(i), T); ctx.lineTo(sx(i), B); ctx.stroke(); }
+  const series = data.series;
+  const trace = (values, color, dash, width, marker) => {
+    ctx.strokeStyle = color; ctx.lineWidth = width; ctx.setLineDash(dash.map((d) => d * s));
+    ctx.beginPath(); let on = false;
+    for (let n = 1; n <= i; n++) {
+      const v = values[n - 1];
+      if (v === null) { on = false; continue; }
+      on ? ctx.lineTo(sx(n), sy(v)) : ctx.moveTo(sx(n), sy(v)); on = true;
+    }
+    ctx.stroke(); ctx.setLineDash([]);
+    if (marker && i > 0) {
+      const every = Math.max(1, Math.round(total / 12));
+      ctx.fillStyle = color;
+      for (let n = 1; n <= i; n += every) if (values[n - 1] !== null) { shape(ctx, marker, sx(n), sy(values[n - 1]), 3 * s); ctx.fill(); }
+    }
+  };
+  groups.forEach((g) => trace(series[g.name], g.color, g.dash, 1.8 * s, g.marker));
+  trace(series.objecting, "#000", [], 3 * s, null);
+
+  // ---- legend: every group by colour, shape and line, then the other marks
+  let x = 20 * s; const y = H - legendH / 2;
+  ctx.font = font(12); ctx.textAlign = "left"; ctx.textBaseline = "middle";
+  const item = (drawMark, label) => { drawMark(x + 14 * s, y); x += 34 * s; ctx.fillStyle = "#222"; ctx.fillText(label, x, y); x += ctx.measureText(label).width + 18 * s; };
+  groups.forEach((g) => item((X, Y) => {
+    ctx.strokeStyle = g.color; ctx.lineWidth = 1.8 * s; ctx.setLineDash(g.dash.map((d) => d * s));
+    ctx.beginPath(); ctx.moveTo(X - 14 * s, Y); ctx.lineTo(X + 14 * s, Y); ctx.stroke(); ctx.setLineDash([]);
+    shape(ctx, g.marker, X, Y, 5 * s); ctx.fillStyle = g.color; ctx.fill();
+  }, g.label));
+  item((X, Y) => { ctx.strokeStyle = "#000"; ctx.lineWidth = 3 * s; ctx.beginPath(); ctx.moveTo(X - 14 * s, Y); ctx.lineTo(X + 14 * s, Y); ctx.stroke(); }, "objecting");
+  item((X, Y) => { shape(ctx, "o", X, Y, 8.5 * s); ctx.strokeStyle = "#000"; ctx.lineWidth = 2 * s; ctx.stroke(); }, "objected");
+  item((X, Y) => { shape(ctx, "o", X, Y, 5 * s); ctx.strokeStyle = "#555"; ctx.lineWidth = 1.5 * s; ctx.stroke(); }, "absent");
+  item((X, Y) => cross(ctx, X, Y, 6 * s, 3 * s), "status quo");
+  item((X, Y) => { shape(ctx, "*", X, Y, 10 * s); ctx.fillStyle = VERMILLION; ctx.fill(); }, "text on the table");
+  ctx.textBaseline = "alphabetic";
+}
+
+function render({ model, el }) {
+  const status = document.createElement("div");
+  status.className = "govsim-frame-status";
+  status.style.fontFamily = "sans-serif"; status.style.margin = "4px 0";
+  const canvas = document.createElement("canvas");
+  canvas.className = "govsim-canvas";
+  canvas.setAttribute("role", "img");
+  el.classList.add("govsim-run-view");
+  el.append(status, canvas);
+  // the static picture kept for offline exports is not needed where this view runs
+  const area = el.closest(".jp-Cell-outputArea, .output_area, .jp-OutputArea");
+  if (area) area.querySelectorAll(".govsim-static-fallback").forEach((n) => (n.style.display = "none"));
+  const view = { model, canvas, status, pending: false };
+  const paint = () => {
+    if (view.pending) return;
+    view.pending = true;
+    requestAnimationFrame(() => {
+      view.pending = false;
+      draw(view);
+      const version = model.get("version");
+      el.dataset.frame = String(model.get("frame"));
+      el.dataset.version = String(version);
+      canvas.setAttribute("aria-label", status.textContent);
+      const now = performance.now();
+      window.__govsimPaints = window.__govsimPaints || [];
+      window.__govsimPaints.push({ frame: model.get("frame"), version, time: now });
+      if (window.__govsimPaints.length > 2000) window.__govsimPaints.splice(0, 1000);
+    });
+  };
+  model.on("change:frame", paint);
+  model.on("change:data", paint);
+  model.on("change:projector", paint);
+  paint();
+  return () => { model.off("change:frame", paint); model.off("change:data", paint); model.off("change:projector", paint); };
+}
+
+export default { render };

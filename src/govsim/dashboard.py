@@ -291,7 +291,7 @@ class Dashboard:
     def run(self) -> None:
         """Rerun the agenda with the current settings, record it and show its last round."""
         self.error = None
-        show_in(self.output, "")
+        self.output.outputs = ()
         model = self.new_model()
         self.recording = record_run(model)
         self.model = model

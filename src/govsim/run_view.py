@@ -23,6 +23,8 @@ class RunView(anywidget.AnyWidget):
     (increases with every new recording, so a browser test can tell a rerun from a step)."""
 
     _esm = ESM
+    # where the live view runs, the static copy kept for offline exports is hidden
+    _css = ".jp-OutputArea:has(.govsim-run-view) .govsim-static-fallback { display: none; }"
     data = traitlets.Dict().tag(sync=True)
     frame = traitlets.Int(0).tag(sync=True)
     projector = traitlets.Bool(False).tag(sync=True)

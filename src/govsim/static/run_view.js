@@ -177,9 +177,13 @@ function render({ model, el }) {
   canvas.setAttribute("role", "img");
   el.classList.add("govsim-run-view");
   el.append(status, canvas);
-  // the static picture kept for offline exports is not needed where this view runs
-  const area = el.closest(".jp-Cell-outputArea, .output_area, .jp-OutputArea");
-  if (area) area.querySelectorAll(".govsim-static-fallback").forEach((n) => (n.style.display = "none"));
+  // The static picture kept for offline exports is not needed where this view runs; it is
+  // displayed just after the widget, so look again after every paint (run_view.py's CSS hides
+  // it too, where the browser knows :has()).
+  const hideFallback = () => {
+    const area = el.closest(".jp-Cell-outputArea, .jp-OutputArea, .output_area");
+    if (area) area.querySelectorAll(".govsim-static-fallback").forEach((n) => (n.style.display = "none"));
+  };
   const view = { model, canvas, status, pending: false };
   const paint = () => {
     if (view.pending) return;
@@ -187,6 +191,7 @@ function render({ model, el }) {
     requestAnimationFrame(() => {
       view.pending = false;
       draw(view);
+      hideFallback();
       const version = model.get("version");
       el.dataset.frame = String(model.get("frame"));
       el.dataset.version = String(version);
@@ -197,11 +202,10 @@ function render({ model, el }) {
       if (window.__govsimPaints.length > 2000) window.__govsimPaints.splice(0, 1000);
     });
   };
-  model.on("change:frame", paint);
-  model.on("change:data", paint);
-  model.on("change:projector", paint);
+  const events = ["change:frame", "change:data", "change:version", "change:projector"];
+  events.forEach((e) => model.on(e, paint));
   paint();
-  return () => { model.off("change:frame", paint); model.off("change:data", paint); model.off("change:projector", paint); };
+  return () => events.forEach((e) => model.off(e, paint));
 }
 
 export default { render };

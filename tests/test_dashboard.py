@@ -160,18 +160,15 @@ def test_offline_export_gets_a_static_picture(dash):
     assert FALLBACK_CLASS in ESM.read_text(encoding="utf-8"), "the live view hides the static copy"
 
 
-def test_the_adapter_uses_the_models_public_snapshot_when_there_is_one():
-    class WithSnapshot(GovernanceModel):
-        def snapshot(self):
-            return SimpleNamespace(
-                issue=self.round_record["issue"],
-                round=self.round_record["round"],
-                positions=self.positions,
-                attending=np.ones(self.n, dtype=bool),
-                objecting=np.zeros(self.n, dtype=bool),
-            )
+def test_the_recording_reads_the_models_public_snapshot():
+    """Presentation asks the model: what a frame shows is what ``snapshot()`` said after that round."""
 
-    rec = record_run(WithSnapshot("classroom", rng=1))
+    class Everyone(GovernanceModel):
+        def snapshot(self):
+            snap = super().snapshot()
+            return SimpleNamespace(**{**vars(snap), "attending": np.ones(self.n, dtype=bool)})
+
+    rec = record_run(Everyone("classroom", rng=1))
     assert set("".join(f["attending"] for f in rec["frames"][1:])) == {"1"}
 
 

@@ -8,8 +8,7 @@ status line. Frame 0 is the state before the first round. The recording is JSON-
 browser once and Play, Pause and stepping backwards need no kernel.
 
 Presentation reads the model only through its public interface (``snapshot()``, ``rounds``,
-``closed_issues``/``outcomes``, ``setup``); :func:`_snapshot` is the one place that adapts to
-models that predate ``snapshot()``.
+``outcomes``, ``summary()``, ``setup``).
 """
 
 from __future__ import annotations
@@ -39,28 +38,14 @@ class State:
 
 
 def _snapshot(model: Any, issue: int) -> State:
-    """The model's state after its latest round, from ``model.snapshot()`` when it has one.
-
-    Older models (before the public snapshot) expose ``positions``, ``attending`` and their
-    forums' last decisions; when a decision closed the issue its forums are gone and nobody is
-    shown objecting.
-    """
-    if hasattr(model, "snapshot"):
-        snap = model.snapshot()
-        return State(
-            np.asarray(snap.positions),
-            np.asarray(snap.attending, dtype=bool),
-            np.asarray(snap.objecting, dtype=bool),
-            issue if snap.issue is None else int(snap.issue),
-            int(snap.round),
-        )
-    objecting = np.zeros(model.n, dtype=bool)
-    for forum in getattr(model, "forums", []):
-        if forum.last is not None:
-            objecting |= np.asarray(forum.last.objecting, dtype=bool)
-    row = model.round_record
+    """The model's state after its latest round, from its public ``snapshot()``."""
+    snap = model.snapshot()
     return State(
-        model.positions.copy(), model.attending.copy(), objecting, int(row["issue"]), int(row["round"])
+        np.asarray(snap.positions),
+        np.asarray(snap.attending, dtype=bool),
+        np.asarray(snap.objecting, dtype=bool),
+        issue if snap.issue is None else int(snap.issue),
+        int(snap.round),
     )
 
 
@@ -76,7 +61,7 @@ def _r(values: Any) -> Any:
 
 def _bits(mask: np.ndarray) -> str:
     """A bool mask as a compact string of 0 and 1 (one character per stakeholder)."""
-    return "".join("1" if b else "0" for b in np.asarray(mask, dtype=bool))
+    return (np.asarray(mask, dtype=np.uint8) + ord("0")).tobytes().decode("ascii")
 
 
 def status_line(issue: int, name: str, n_issues: int, rnd: int, step: int, total: int) -> str:
@@ -113,7 +98,7 @@ def record_run(model: Any) -> dict[str, Any]:
         {
             "issue": 0,
             "round": 0,
-            "positions": _r(np.asarray(model.positions)[:, :2]),
+            "positions": _r(np.asarray(model.snapshot().positions)[:, :2]),
             "attending": _bits(np.zeros(model.n, dtype=bool)),
             "objecting": _bits(np.zeros(model.n, dtype=bool)),
             "text": None if first is None else _r(first),

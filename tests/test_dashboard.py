@@ -188,3 +188,21 @@ def test_callback_error_is_shown_in_the_output():
     assert dash.error.startswith("ValueError: rho=9")
     shown = dash.output.outputs[-1]["data"]
     assert "rho=9 is out of range" in str(shown)
+
+
+@pytest.mark.slow
+def test_an_html_export_made_offline_shows_the_picture(tmp_path):
+    """Executed and exported as a handout would be (nbconvert), the dashboard cell carries a
+    PNG of the run beside the widget, so the page is not blank without the widget manager."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("from govsim.dashboard import build_dashboard\nbuild_dashboard()")]
+    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = nb.cells[0].outputs
+    assert "application/vnd.jupyter.widget-view+json" in outputs[0]["data"]
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    assert FALLBACK_CLASS in html and "data:image/png;base64," in html

@@ -77,6 +77,16 @@ def test_missing_widget_extension_is_red(tmp_path, monkeypatch):
     assert "not found" in result.detail and "jupyterlab_widgets" in result.fix
 
 
+def test_missing_live_view_extension_is_red(tmp_path, monkeypatch):
+    """The dashboard draws through anywidget's JupyterLab extension: without it, no picture."""
+    manager = tmp_path / doctor.WIDGET_EXTENSION
+    manager.mkdir(parents=True)
+    (manager / "package.json").write_text(json.dumps({"version": "5.0.0"}))
+    monkeypatch.setattr(doctor, "_labextension_dirs", lambda: [tmp_path])
+    result = _red(doctor.check_widget_extension())
+    assert doctor.LIVE_VIEW_EXTENSION in result.detail and "anywidget" in result.fix
+
+
 def test_blocked_network_refuses_and_records_remote_connections():
     attempts: list[str] = []
     real = socket.socket.connect

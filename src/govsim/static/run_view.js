@@ -71,8 +71,11 @@ function draw(view) {
   const font = (px, bold) => `${bold ? "bold " : ""}${Math.round(px * s)}px sans-serif`;
 
   // ---- left: the policy space
+  // the issue's name wraps onto as many lines as it needs (never cut); the panels start below it
+  ctx.font = font(13, true);
+  const title = wrapText(ctx, `Issue ${f.issue + 1}: ${issue.name}`, 0.36 * W);
   const legendH = 34 * s;
-  const top = 46 * s, bottom = H - legendH - 48 * s, size = bottom - top;
+  const top = (14 + 16 * title.length) * s, bottom = H - legendH - 48 * s, size = bottom - top;
   const left = 70 * s, right = left + size;
   const px = (x) => left + x * size, py = (y) => bottom - y * size;
   ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.strokeRect(left, top, size, size);
@@ -87,8 +90,7 @@ function draw(view) {
   ctx.save(); ctx.translate(18 * s, (top + bottom) / 2); ctx.rotate(-Math.PI / 2);
   ctx.fillText(`${dy}: 0 = ${ey[0]}, 1 = ${ey[1]}`, 0, 0); ctx.restore();
   ctx.font = font(13, true); ctx.textAlign = "left";
-  const title = wrapText(ctx, `Issue ${f.issue + 1}: ${issue.name}`, size + 40 * s);
-  title.slice(-2).forEach((line, k, all) => ctx.fillText(line, left, top - 8 * s - (all.length - 1 - k) * 15 * s));
+  title.forEach((line, k) => ctx.fillText(line, left, top - 8 * s - (title.length - 1 - k) * 16 * s));
   // trail of the text on the table in this issue, then the status quo and the text itself
   const trail = [];
   if (issue.first !== null) for (let k = issue.first; k <= i; k++) if (frames[k].text) trail.push(frames[k].text);

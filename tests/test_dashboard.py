@@ -12,7 +12,7 @@ import pytest
 
 from govsim import GovernanceModel, parameter_specs, plotting, protocol_names, scenario_names
 from govsim.dashboard import DEFAULT_PARAMS, build_dashboard
-from govsim.display import FALLBACK_CLASS, static_fallback
+from govsim.display import FALLBACK_CLASS, HIDE_FALLBACK_CSS, LIVE_CLASS, static_fallback
 from govsim.replay import record_run, status_line
 from govsim.run_view import ESM
 from govsim.settings import setting_spec
@@ -158,6 +158,8 @@ def test_offline_export_gets_a_static_picture(dash):
     assert f'class="{FALLBACK_CLASS}"' in html and "data:image/png;base64," in html
     assert 'alt="a &quot;quoted&quot; &lt;run&gt;"' in html
     assert FALLBACK_CLASS in ESM.read_text(encoding="utf-8"), "the live view hides the static copy"
+    assert LIVE_CLASS in dash.widget._dom_classes, "marked live: its CSS hides the copy where widgets run"
+    assert any(getattr(c, "value", "") == HIDE_FALLBACK_CSS for c in dash.widget.children)
 
 
 def test_the_recording_reads_the_models_public_snapshot():

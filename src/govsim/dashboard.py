@@ -29,11 +29,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
-from IPython.display import display
 from matplotlib.figure import Figure
 
 from govsim import plotting
-from govsim.display import error_html, render_png, show_in, static_fallback
+from govsim.display import display_panel, error_html, live_panel, render_png, show_in
 from govsim.model import GovernanceModel
 from govsim.params import check_names
 from govsim.protocols import protocol_names
@@ -231,12 +230,11 @@ class Dashboard:
         )
         box = w.VBox([w.HTML(PROJECTOR_CSS), top, sliders, moves, self.view, self.status, self.output])
         box.add_class("govsim-dashboard")
-        return box
+        return live_panel(box)
 
     def _ipython_display_(self) -> None:
-        display(self.widget)
-        if self.model is not None:  # what an HTML export without network shows instead
-            display(static_fallback(self.figure, alt=self.status_text))
+        # with a static copy of the run for HTML exports made without network
+        display_panel(self.widget, None if self.model is None else self.figure, alt=self.status_text)
 
     # ------------------------------------------------------------ callbacks
     def _guard(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:

@@ -1,9 +1,10 @@
 """Showing pictures from widget panels: in a live notebook, and in an exported HTML handout.
 
 Widgets need a running kernel or the widget manager from a CDN, so an HTML export made for a
-room without network shows them blank. :func:`static_fallback` is the remedy used by every
-panel: next to a widget, one plain output holding a PNG of the figure the panel drew. The
-exported page shows it; a live view hides it (``static/run_view.js`` does, for the dashboard).
+room without network shows them blank. The remedy for every panel: :func:`display_panel` puts,
+next to the widget, one plain output holding a PNG of the figure the panel drew
+(:func:`static_fallback`); the exported page shows it, and a panel marked with
+:func:`live_panel` hides it wherever its widgets actually render.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from IPython.display import HTML, clear_output, display
 from matplotlib.figure import Figure
 
 FALLBACK_CLASS = "govsim-static-fallback"
+LIVE_CLASS = "govsim-live"  # on a panel's root widget: the panel is live, hide its static copy
+# Rendered only where widgets run (it is itself a widget), so an offline export keeps the picture.
+HIDE_FALLBACK_CSS = f"<style>.jp-OutputArea:has(.{LIVE_CLASS}) .{FALLBACK_CLASS} {{ display: none; }}</style>"
 
 
 def render_png(fig: Figure) -> bytes:
@@ -39,6 +43,22 @@ def static_fallback(fig: Figure, alt: str) -> HTML:
         f'<div class="{FALLBACK_CLASS}"><p><i>Picture saved with the notebook (the live view needs a '
         f'running kernel):</i></p><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}"></div>'
     )
+
+
+def live_panel(box: w.Box) -> w.Box:
+    """Mark ``box`` as a live panel and give it the style that hides its static copy when the
+    widgets render (add the returned box's children as usual; display with :func:`display_panel`)."""
+    box.add_class(LIVE_CLASS)
+    box.children = (w.HTML(HIDE_FALLBACK_CSS), *box.children)
+    return box
+
+
+def display_panel(widget: w.Widget, figure: Figure | None, alt: str) -> None:
+    """Display a live panel, then (when it has drawn one) a static copy of its figure for
+    exports made without network. Use in a panel's ``_ipython_display_``."""
+    display(widget)
+    if figure is not None:
+        display(static_fallback(figure, alt))
 
 
 def in_kernel() -> bool:

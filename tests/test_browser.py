@@ -390,7 +390,7 @@ def measure_play(page, dashboard, view) -> tuple[float, int, int]:
     last = re.search(r"\((\d+) rounds? in the run\)", status).group(1)
     version = int(view.get_attribute("data-version"))
     since = page.evaluate("() => performance.now()")
-    dashboard.locator(".govsim-play button").first.click()
+    dashboard.locator(".govsim-play").first.click()
     page.wait_for_function(
         "([el, last]) => el.dataset.frame === last",
         arg=[view.element_handle(), last.strip()],

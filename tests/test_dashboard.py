@@ -77,7 +77,7 @@ def test_the_recording_is_the_run_round_by_round(dash):
 
 def test_back_step_start_and_the_status_line(dash):
     dash.reset_button.click()
-    assert dash.frame == 0 == dash.play.value == dash.round.value
+    assert dash.frame == 0 == dash.round.value
     assert "before the first round" in dash.status_text
     dash.step_button.click()
     dash.step_button.click()
@@ -98,13 +98,22 @@ def test_status_line_pluralises():
     assert status_line(0, "x", 1, 1, 1, 2) == 'Issue 1 of 1, "x": round 1 (round 1 of 2 in the run)'
 
 
-def test_play_is_linked_in_the_browser_and_speed_sets_its_pace(dash):
+def test_play_runs_in_the_browser_linked_to_the_controls(dash):
+    """Play, the speed and the round slider are linked to the view in the browser (jslink): the
+    view steps through the recording by itself, and the kernel learns the round it stopped at."""
     linked = {(link.source[0], link.source[1], link.target[0], link.target[1]) for link in dash._links}
-    assert (dash.play, "value", dash.view, "frame") in linked
-    assert (dash.play, "value", dash.round, "value") in linked
-    assert dash.play.max == dash.round.max == len(dash.recording["frames"]) - 1
-    dash.speed.value = 20
-    assert dash.play.interval == 50
+    assert (dash.play, "value", dash.view, "playing") in linked
+    assert (dash.speed, "value", dash.view, "speed") in linked
+    assert (dash.round, "value", dash.view, "frame") in linked
+    assert dash.round.max == len(dash.recording["frames"]) - 1
+    dash.view.playing = True  # as the browser reports it
+    assert dash.play.description == "Pause"
+    dash.view.frame = 3
+    dash.view.playing = False
+    assert dash.play.description == "Play" and dash.frame == 3
+    dash.view.playing = True
+    dash.sliders["rho"].value = 0.3  # a rerun stops Play and shows the new run's end
+    assert not dash.view.playing and dash.frame == len(dash.recording["frames"]) - 1
 
 
 def test_slider_change_reruns_and_sends_a_new_recording(dash):

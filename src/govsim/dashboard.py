@@ -171,22 +171,25 @@ class Dashboard:
         )
         self.back_button = _button("Back", "step-backward", "Show the previous round", "govsim-back")
         self.step_button = _button("Step", "step-forward", "Show the next round", "govsim-step")
-        self.play = w.Play(value=0, min=0, max=0, interval=round(1000 / speed), show_repeat=False)
+        self.play = w.ToggleButton(
+            value=False, description="Play", icon="play", tooltip="Play the recorded rounds / pause"
+        )
         self.play.add_class("govsim-play")
         self.speed = w.IntSlider(
-            value=speed, min=SPEEDS[0], max=SPEEDS[1], description="rounds/s", continuous_update=False
+            value=speed, min=SPEEDS[0], max=SPEEDS[1], description="rounds/s", continuous_update=True
         )
         self.speed.add_class("govsim-speed")
         self.round = w.IntSlider(value=0, min=0, max=0, description="round", continuous_update=True)
         self.round.add_class("govsim-round")
-        self.view = RunView(projector=projector)
+        self.view = RunView(projector=projector, speed=speed)
         self.status = w.HTML(value="")
         self.status.add_class("govsim-status")
         self.output = w.Output()
         self.output.add_class("govsim-output")
         self._links = [
-            w.jslink((self.play, "value"), (self.view, "frame")),
-            w.jslink((self.play, "value"), (self.round, "value")),
+            w.jslink((self.play, "value"), (self.view, "playing")),
+            w.jslink((self.speed, "value"), (self.view, "speed")),
+            w.jslink((self.round, "value"), (self.view, "frame")),
         ]
         self._wire()
         self.widget = self._layout()
@@ -204,9 +207,7 @@ class Dashboard:
         self.reset_button.on_click(self._guard(lambda _: self.show(0)))
         self.back_button.on_click(self._guard(lambda _: self.show(self.frame - 1)))
         self.step_button.on_click(self._guard(lambda _: self.show(self.frame + 1)))
-        self.speed.observe(
-            lambda change: setattr(self.play, "interval", round(1000 / change["new"])), names="value"
-        )
+        self.view.observe(self._playing_changed, names="playing")
         self.projector.observe(self._guard(self._projector_changed), names="value")
         self.scenario.observe(self._guard(self._scenario_changed), names="value")
         for widget in (self.protocol, self.seed, *self.sliders.values()):
@@ -248,6 +249,11 @@ class Dashboard:
                 show_in(self.output, error_html(exc))
 
         return guarded
+
+    def _playing_changed(self, change: Any) -> None:
+        """The Play button says what pressing it does next."""
+        playing = bool(change["new"])
+        self.play.description, self.play.icon = ("Pause", "pause") if playing else ("Play", "play")
 
     def _projector_changed(self, change: Any) -> None:
         """Projector mode: bigger everything; the seed and the auto-rerun switch are hidden."""
@@ -294,10 +300,10 @@ class Dashboard:
         self.recording = record_run(model)
         self.model = model
         last = len(self.recording["frames"]) - 1
-        self.play.playing = False
-        self.play.max = self.round.max = last
+        self.view.playing = False
+        self.round.max = last
         self.view.show(self.recording, last)
-        self.play.value = self.round.value = last
+        self.round.value = last
         self.status.value = status_html(self.recording["summary"], self.protocol.value)
 
     def show(self, frame: int) -> None:
@@ -305,8 +311,8 @@ class Dashboard:
         if not self.recording:
             self.run()
         frame = max(0, min(len(self.recording["frames"]) - 1, int(frame)))
-        self.play.playing = False
-        self.view.frame = self.play.value = self.round.value = frame
+        self.view.playing = False
+        self.view.frame = self.round.value = frame
 
     # kept for notebooks written against the first dashboard
     reset = run

@@ -19,14 +19,17 @@ ESM = Path(__file__).with_name("static") / "run_view.js"
 
 class RunView(anywidget.AnyWidget):
     """A recorded run on a canvas: ``data`` (the recording), ``frame`` (the round shown, 0 =
-    before the first round), ``projector`` (bigger text, markers and canvas), ``version``
-    (increases with every new recording, so a browser test can tell a rerun from a step)."""
+    before the first round), ``playing`` and ``speed`` (rounds per second: the browser plays the
+    recording by itself and reports the round it stopped at), ``projector`` (bigger text,
+    markers and canvas), ``version`` (increases with every new recording)."""
 
     _esm = ESM
     # where the live view runs, the static copy kept for offline exports is hidden
     _css = ".jp-OutputArea:has(.govsim-run-view) .govsim-static-fallback { display: none; }"
     data = traitlets.Dict().tag(sync=True)
     frame = traitlets.Int(0).tag(sync=True)
+    playing = traitlets.Bool(False).tag(sync=True)
+    speed = traitlets.Int(8).tag(sync=True)
     projector = traitlets.Bool(False).tag(sync=True)
     version = traitlets.Int(0).tag(sync=True)
 
@@ -34,6 +37,7 @@ class RunView(anywidget.AnyWidget):
         """Replace the recording and show ``frame`` (default: the last round), in one message."""
         last = len(recording.get("frames", [])) - 1
         with self.hold_sync():
+            self.playing = False
             self.data = recording
             self.version += 1
             self.frame = last if frame is None else max(0, min(last, frame))

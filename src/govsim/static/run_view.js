@@ -1,7 +1,8 @@
 // govsim's live run view: draws one recorded round of a run on a canvas (an anywidget module).
 // The kernel sends the whole recorded run once (model "data", see govsim/replay.py) and then
-// only the round to show ("frame"); Play, Pause, the speed and stepping are ipywidgets linked in
-// the browser, so animation needs no kernel round trip. "projector" enlarges everything.
+// only the round to show ("frame"). While "playing" is true the browser steps through the
+// recorded rounds by itself at "speed" rounds per second, with no kernel traffic, and reports
+// the round it stopped at when paused or finished. "projector" enlarges everything.
 // After every paint: el.dataset.frame / el.dataset.version and window.__govsimPaints (browser tests).
 
 const VERMILLION = "#D55E00";
@@ -63,8 +64,9 @@ function draw(view) {
   ctx.clearRect(0, 0, W, H);
   ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
   status.style.fontSize = `${Math.round(15 * s)}px`;
-  if (!frames.length) { status.textContent = "No run yet."; return; }
-  const i = Math.max(0, Math.min(frames.length - 1, model.get("frame") | 0));
+  if (!frames.length) { status.textContent = "No run yet."; return 0; }
+  const shown = player(model).frame;
+  const i = Math.max(0, Math.min(frames.length - 1, (shown === null ? model.get("frame") : shown) | 0));
   const f = frames[i], groups = data.groups, codes = data.group;
   const issue = data.issues[f.issue];
   status.textContent = f.status;
@@ -168,6 +170,57 @@ function draw(view) {
   item((X, Y) => cross(ctx, X, Y, 6 * s, 3 * s), "status quo");
   item((X, Y) => { shape(ctx, "*", X, Y, 10 * s); ctx.fillStyle = VERMILLION; ctx.fill(); }, "text on the table");
   ctx.textBaseline = "alphabetic";
+  return i;
+}
+
+// Play in the browser: one player per widget model (shared by all its views on the page).
+function player(model) {
+  if (!model.__govsimPlayer) model.__govsimPlayer = { frame: null, timer: null, version: null, views: new Set() };
+  return model.__govsimPlayer;
+}
+
+function wirePlayer(model) {
+  const p = player(model);
+  if (p.wired) return p;
+  p.wired = true;
+  const last = () => ((model.get("data") || {}).frames || []).length - 1;
+  const repaint = () => p.views.forEach((paint) => paint());
+  // Report where Play stopped, unless the kernel stopped it (a new run, Back, Step: the kernel
+  // sends the round to show with it; ipywidgets marks kernel updates with _state_lock).
+  const finish = () => {
+    clearTimeout(p.timer);
+    p.timer = null;
+    const at = p.frame;
+    p.frame = null;
+    const fromKernel = model._state_lock && "playing" in model._state_lock;
+    if (at !== null && !fromKernel && model.get("version") === p.version) {
+      p.setting = true;
+      model.set("frame", at);
+      p.setting = false;
+      if (model.get("playing")) model.set("playing", false);
+      model.save_changes();
+    }
+    repaint();
+  };
+  model.on("change:frame", () => {  // the round slider moved while playing: play on from there
+    if (p.timer !== null && !p.setting) p.frame = model.get("frame");
+  });
+  const tick = () => {
+    if (!model.get("playing")) return;
+    const next = (p.frame === null ? model.get("frame") : p.frame) + 1;
+    if (next > last()) { finish(); return; }
+    p.frame = next;
+    repaint();
+    p.timer = setTimeout(tick, 1000 / Math.max(1, model.get("speed")));
+  };
+  model.on("change:playing", () => {
+    if (!model.get("playing")) { finish(); return; }
+    if (p.timer !== null) return;
+    p.version = model.get("version");
+    if (model.get("frame") >= last()) { p.frame = 0; repaint(); p.timer = setTimeout(tick, 1000 / Math.max(1, model.get("speed"))); }
+    else tick();
+  });
+  return p;
 }
 
 function render({ model, el }) {
@@ -192,22 +245,24 @@ function render({ model, el }) {
     view.pending = true;
     requestAnimationFrame(() => {
       view.pending = false;
-      draw(view);
+      const frame = draw(view);
       hideFallback();
       const version = model.get("version");
-      el.dataset.frame = String(model.get("frame"));
+      el.dataset.frame = String(frame);
       el.dataset.version = String(version);
       canvas.setAttribute("aria-label", status.textContent);
       const now = performance.now();
       window.__govsimPaints = window.__govsimPaints || [];
-      window.__govsimPaints.push({ frame: model.get("frame"), version, time: now });
+      window.__govsimPaints.push({ frame, version, time: now });
       if (window.__govsimPaints.length > 2000) window.__govsimPaints.splice(0, 1000);
     });
   };
   const events = ["change:frame", "change:data", "change:version", "change:projector"];
   events.forEach((e) => model.on(e, paint));
+  const play = wirePlayer(model);
+  play.views.add(paint);
   paint();
-  return () => events.forEach((e) => model.off(e, paint));
+  return () => { events.forEach((e) => model.off(e, paint)); play.views.delete(paint); };
 }
 
 export default { render };

@@ -429,7 +429,12 @@ def test_dashboard_notebook_in_the_browser(lab, page):
     )
     assert "round" in view.locator(".govsim-frame-status").inner_text()
     dashboard.locator(".govsim-projector-switch input[type=checkbox]").check()
-    page.wait_for_function("el => el.querySelector('canvas').width > 1300", arg=view.element_handle())
+    page.wait_for_function("el => el.dataset.projector === '1'", arg=view.element_handle())
+    width = page.evaluate(
+        "el => [el.querySelector('canvas').getBoundingClientRect().right, el.getBoundingClientRect().right]",
+        view.element_handle(),
+    )
+    assert width[0] <= width[1] + 1, "the picture fits the notebook's width"
     shot(page, f"{stem}-4-projector")
     assert cell_errors(page) == []
 

@@ -60,7 +60,10 @@ SPEED = 8
 PROJECTOR_CSS = """<style>
 .govsim-projector .widget-label, .govsim-projector .widget-readout, .govsim-projector button,
 .govsim-projector select, .govsim-projector .widget-html-content { font-size: 20px !important; }
+.govsim-projector .widget-label { width: auto !important; max-width: none !important; }
+.govsim-projector .jupyter-button { width: auto !important; height: auto !important; padding: 4px 14px; }
 .govsim-projector .widget-inline-hbox { min-height: 40px; }
+.govsim-projector .widget-hbox { flex-wrap: wrap; }
 </style>"""
 
 

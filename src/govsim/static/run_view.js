@@ -53,7 +53,9 @@ function draw(view) {
   const frames = data.frames || [];
   const big = model.get("projector");
   const s = big ? 1.6 : 1;
-  const W = Math.round((big ? 1400 : 1040)), H = Math.round((big ? 640 : 430));
+  // as wide as the output area allows; projector mode: taller, and everything 1.6 times bigger
+  const W = Math.round(Math.max(640, Math.min(1700, view.el.clientWidth || 1040)));
+  const H = Math.round(W * (big ? 0.62 : 0.42));
   const dpr = window.devicePixelRatio || 1;
   if (canvas.width !== W * dpr || canvas.height !== H * dpr) {
     canvas.width = W * dpr; canvas.height = H * dpr;
@@ -77,8 +79,9 @@ function draw(view) {
   ctx.font = font(13, true);
   const title = wrapText(ctx, `Issue ${f.issue + 1}: ${issue.name}`, 0.36 * W);
   const legendH = 34 * s;
-  const top = (14 + 16 * title.length) * s, bottom = H - legendH - 48 * s, size = bottom - top;
-  const left = 70 * s, right = left + size;
+  const top = (14 + 16 * title.length) * s;
+  const size = Math.min(H - legendH - 52 * s - top, 0.4 * W), bottom = top + size;
+  const left = 84 * s, right = left + size;
   const px = (x) => left + x * size, py = (y) => bottom - y * size;
   ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.strokeRect(left, top, size, size);
   ctx.fillStyle = "#222"; ctx.font = font(11); ctx.textAlign = "center";
@@ -88,9 +91,10 @@ function draw(view) {
     ctx.strokeStyle = "#eee"; ctx.beginPath(); ctx.moveTo(px(t), top); ctx.lineTo(px(t), bottom); ctx.moveTo(left, py(t)); ctx.lineTo(right, py(t)); ctx.stroke();
   }
   const [dx, dy] = data.dimensions, [ex, ey] = data.ends;
-  ctx.fillText(`${dx}: 0 = ${ex[0]}, 1 = ${ex[1]}`, (left + right) / 2, bottom + 32 * s);
+  ctx.fillText(dx, (left + right) / 2, bottom + 29 * s);
+  ctx.fillText(`0 = ${ex[0]}, 1 = ${ex[1]}`, (left + right) / 2, bottom + 43 * s);
   ctx.save(); ctx.translate(18 * s, (top + bottom) / 2); ctx.rotate(-Math.PI / 2);
-  ctx.fillText(`${dy}: 0 = ${ey[0]}, 1 = ${ey[1]}`, 0, 0); ctx.restore();
+  ctx.fillText(dy, 0, 0); ctx.fillText(`0 = ${ey[0]}, 1 = ${ey[1]}`, 0, 15 * s); ctx.restore();
   ctx.font = font(13, true); ctx.textAlign = "left";
   title.forEach((line, k) => ctx.fillText(line, left, top - 8 * s - (title.length - 1 - k) * 16 * s));
   // trail of the text on the table in this issue, then the status quo and the text itself
@@ -239,7 +243,8 @@ function render({ model, el }) {
     const area = el.closest(".jp-Cell-outputArea, .jp-OutputArea, .output_area");
     if (area) area.querySelectorAll(".govsim-static-fallback").forEach((n) => (n.style.display = "none"));
   };
-  const view = { model, canvas, status, pending: false };
+  el.style.width = "100%";
+  const view = { model, el, canvas, status, pending: false };
   const paint = () => {
     if (view.pending) return;
     view.pending = true;
@@ -249,6 +254,7 @@ function render({ model, el }) {
       hideFallback();
       const version = model.get("version");
       el.dataset.frame = String(frame);
+      el.dataset.projector = model.get("projector") ? "1" : "0";
       el.dataset.version = String(version);
       canvas.setAttribute("aria-label", status.textContent);
       const now = performance.now();
@@ -261,8 +267,10 @@ function render({ model, el }) {
   events.forEach((e) => model.on(e, paint));
   const play = wirePlayer(model);
   play.views.add(paint);
+  const resized = new ResizeObserver(() => paint());
+  resized.observe(el);
   paint();
-  return () => { events.forEach((e) => model.off(e, paint)); play.views.delete(paint); };
+  return () => { events.forEach((e) => model.off(e, paint)); play.views.delete(paint); resized.disconnect(); };
 }
 
 export default { render };

@@ -91,6 +91,8 @@ def test_back_step_start_and_the_status_line(dash):
     assert dash.frame == 0, "stepping back stops at the start"
     dash.show(10_000)
     assert dash.frame == len(dash.recording["frames"]) - 1
+    dash.reset()
+    assert dash.frame == 0 and dash.model is not None
 
 
 def test_status_line_pluralises():

@@ -317,8 +317,10 @@ class Dashboard:
         self.view.playing = False
         self.view.frame = self.round.value = frame
 
-    # kept for notebooks written against the first dashboard
-    reset = run
+    def reset(self) -> None:
+        """Rerun with the current settings and show the state before the first round."""
+        self.run()
+        self.show(0)
 
     @property
     def frame(self) -> int:

@@ -69,6 +69,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.repeats < 1:
         raise SystemExit(f"--repeats={args.repeats} must be at least 1")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (times scale with it)")
     dash = build_dashboard()
     slider = dash.sliders["rho"]
     values = [slider.min + (slider.max - slider.min) * (0.2 + 0.6 * (n % 2)) for n in range(args.repeats)]

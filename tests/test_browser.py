@@ -418,7 +418,12 @@ def test_dashboard_notebook_in_the_browser(lab, page):
     shot(page, f"{stem}-1-ran-all")
     assert cell_errors(page) == []
 
-    slider = dashboard.locator(".govsim-slider-majority-threshold")  # matters under either protocol
+    version = int(view.get_attribute("data-version"))
+    dashboard.locator(".govsim-protocol select").select_option("bottom_up")  # the classroom default
+    page.wait_for_function(
+        "v => (window.__govsimPaints || []).some(p => p.version > v)", arg=version, timeout=WIDGET_MS
+    )
+    slider = dashboard.locator(".govsim-slider-rho")  # bottom-up's objection threshold
     latencies = measure_slider_latency(page, view, slider, changes=9)
     shot(page, f"{stem}-2-slider")
     fps, shown, rounds = measure_play(page, dashboard, view)

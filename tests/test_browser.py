@@ -5,7 +5,10 @@ in a temporary folder holding copies of the notebooks; Playwright drives Debian'
 (``/usr/bin/chromium``, packages ``chromium`` and ``chromium-driver``; no browser is ever
 downloaded) with a fresh profile. Each test opens a notebook, runs all cells, works its widget
 panel, checks that the picture changed and that no cell shows an error, and saves screenshots
-in ``test-output/browser/``. The server's whole process tree is stopped afterwards and the test
+in ``test-output/browser/``. The dashboard test also plays the run and drags a slider, prints
+the median slider-to-paint latency and Play's frame rate, and saves them in
+``test-output/browser/dashboard-latency.json`` (``benchmarks/dashboard_latency.py --browser``
+reads them; the targets live there, never in a timed assertion). The server's whole process tree is stopped afterwards and the test
 checks that nothing is left behind.
 
 Without Chromium the tests are skipped, except on CI (``CI`` set), where they fail.

@@ -156,6 +156,7 @@ class Dashboard:
         self.panels = tuple(panels)
         self.model: Any = None
         self.recording: dict[str, Any] = {}
+        self._summary: dict[str, Any] = {}
         self.error: str | None = None
         self._quiet = False
         setup = load_scenario(scenario)
@@ -298,16 +299,17 @@ class Dashboard:
     def run(self) -> None:
         """Rerun the agenda with the current settings, record it and show its last round."""
         self.error = None
-        self.output.outputs = ()
+        if self.output.outputs:
+            self.output.outputs = ()
         model = self.new_model()
         self.recording = record_run(model)
         self.model = model
         last = len(self.recording["frames"]) - 1
-        self.view.playing = False
+        self.view.show(self.recording, last)  # the picture first: one message
         self.round.max = last
-        self.view.show(self.recording, last)
         self.round.value = last
-        self.status.value = status_html(self.recording["summary"], self.protocol.value)
+        self._summary = model.summary()  # after the picture is on its way: it does not need this
+        self.status.value = status_html(self._summary, self.protocol.value)
 
     def show(self, frame: int) -> None:
         """Show recorded round ``frame`` (0 = before the first round; clipped to the run)."""
@@ -335,7 +337,7 @@ class Dashboard:
     def summary(self) -> dict[str, Any] | None:
         if self.model is None:
             return None
-        return {k: float("nan") if v is None else v for k, v in self.recording["summary"].items()}
+        return dict(self._summary)
 
     @property
     def figure(self) -> Figure:

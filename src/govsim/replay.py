@@ -8,7 +8,7 @@ status line. Frame 0 is the state before the first round. The recording is JSON-
 browser once and Play, Pause and stepping backwards need no kernel.
 
 Presentation reads the model only through its public interface (``snapshot()``, ``rounds``,
-``outcomes``, ``summary()``, ``setup``).
+``closed_issues``, ``setup``).
 """
 
 from __future__ import annotations
@@ -88,17 +88,19 @@ def record_run(model: Any) -> dict[str, Any]:
     status quo (2,), first and last frame, adopted, outcome), ``frames`` (one per round plus
     the start: positions (n, 2), attending and objecting as "0"/"1" strings, the text on the
     table (2,) or None (its trail is the texts of the issue's earlier frames), status line), ``series`` (attendance per
-    group and objecting share, one value per round) and ``summary`` (the run's summary).
+    group and objecting share, one value per round). The run's ``summary()`` is left to the
+    caller: the picture does not need it, and it costs as much as a third of the recording.
     """
     setup = model.setup
     agenda = setup.agenda
     dims = list(setup.dimensions[:2])
     first = np.asarray(agenda[0].draft, dtype=float)[:2] if agenda[0].draft is not None else None
+    start = model.snapshot()
     frames = [
         {
             "issue": 0,
             "round": 0,
-            "positions": _r(np.asarray(model.snapshot().positions)[:, :2]),
+            "positions": _r(np.asarray(start.positions)[:, :2]),
             "attending": _bits(np.zeros(model.n, dtype=bool)),
             "objecting": _bits(np.zeros(model.n, dtype=bool)),
             "text": None if first is None else _r(first),
@@ -117,7 +119,7 @@ def record_run(model: Any) -> dict[str, Any]:
             }
         )
     rounds = model.rounds  # one row per round: the text decided on in that round
-    texts = _r(rounds[[f"proposal_{d}" for d in dims]].to_numpy(dtype=float))
+    texts = _r(np.column_stack([rounds[f"proposal_{d}"].to_numpy(dtype=float) for d in dims]))
     for frame, text in zip(frames[1:], texts, strict=True):
         frame["text"] = text
     total = len(frames) - 1
@@ -125,34 +127,28 @@ def record_run(model: Any) -> dict[str, Any]:
         frame["status"] = status_line(
             frame["issue"], agenda[frame["issue"]].name, len(agenda), frame["round"], step, total
         )
-    outcomes = model.outcomes
+    adopted = {result.index: result.adopted for result in model.closed_issues}
     issues = []
     for index, issue in enumerate(agenda):
         steps = [s for s, f in enumerate(frames) if f["issue"] == index and s > 0]
-        closed = (
-            outcomes[outcomes["issue"] == index] if "issue" in outcomes else outcomes.iloc[index : index + 1]
-        )
         issues.append(
             {
                 "name": issue.name,
                 "status_quo": _r(np.asarray(issue.status_quo, dtype=float)[:2]),
                 "first": steps[0] if steps else None,
                 "last": steps[-1] if steps else None,
-                "adopted": bool(closed["adopted"].iloc[0]) if len(closed) else None,
+                "adopted": adopted.get(index),
             }
         )
     return {
         "dimensions": dims,
         "ends": [list(DIMENSION_ENDS.get(d, ("low", "high"))) for d in dims],
         "groups": [{"name": g.value, **group_style(g)} for g in GROUP_ORDER],
-        "group": [int(c) for c in np.asarray(model.group)],
+        "group": [int(c) for c in np.asarray(start.group)],
         "issues": issues,
         "frames": frames,
         "series": {
             **{g: _r(rounds[f"attendance_{g}"]) for g in GROUP_NAMES},
             "objecting": _r(rounds["objecting_share"]),
-        },
-        "summary": {
-            k: None if isinstance(v, float) and math.isnan(v) else v for k, v in model.summary().items()
         },
     }

@@ -25,6 +25,7 @@ carries a stable ``description`` and a CSS class ``govsim-...`` for browser test
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,6 +34,7 @@ from matplotlib.figure import Figure
 
 from govsim import plotting
 from govsim.display import display_panel, error_html, live_panel, render_png, show_in
+from govsim.measures import label_of
 from govsim.model import GovernanceModel
 from govsim.params import check_names
 from govsim.protocols import protocol_names
@@ -114,16 +116,30 @@ def draw_panels(model: Any, panels: Sequence[str] = PANELS) -> Figure:
     return fig
 
 
-def status_html(summary: dict[str, Any] | None, protocol: str) -> str:
-    """One line on the whole run (the round-by-round status is in the view)."""
-    if not summary:
-        return f"<b>{protocol}</b>: no issue closed yet."
+def user_measures(model: Any) -> list[str]:
+    """Summary keys of the measures registered in the notebook (not govsim's own)."""
+    return [
+        key
+        for m in getattr(model, "measures", ())
+        if not m.builtin
+        for key, _ in m.summaries(model.setup.dimensions)
+    ]
+
+
+def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
+    """One line on the whole run of ``model`` (the round-by-round status is in the view), then
+    the measures registered in the notebook by their labels (user text: escaped).
+    ``summary`` is ``model.summary()`` when the caller has it already."""
+    if not model.closed_issues:
+        return f"<b>{model.protocol.name}</b>: no issue closed yet."
+    summary = model.summary() if summary is None else summary
     n = summary["n_issues"]
+    more = "".join(f" {html.escape(label_of(key))}: {summary[key]:.3g}." for key in user_measures(model))
     return (
         f"<b>{summary['protocol']}</b>: {plotting.plural(n, 'issue')} negotiated, adopted "
         f"{summary['adoption_rate']:.0%}; {summary['mean_rounds']:.1f} rounds per issue, compliance "
         f"{summary['mean_compliance']:.0%}, fragmentation {summary['fragmentation']:.1%}, worst-off group's "
-        f"gain {summary['mean_min_group_gain']:+.3f}."
+        f"gain {summary['mean_min_group_gain']:+.3f}." + more
     )
 
 
@@ -309,7 +325,7 @@ class Dashboard:
         self.round.max = last
         self.round.value = last
         self._summary = model.summary()  # after the picture is on its way: it does not need this
-        self.status.value = status_html(self._summary, self.protocol.value)
+        self.status.value = status_html(model, self._summary)
 
     def show(self, frame: int) -> None:
         """Show recorded round ``frame`` (0 = before the first round; clipped to the run)."""

@@ -2,13 +2,15 @@
 # govsim's one entry point for a fresh machine: finds Python 3.12+, builds .venv, installs govsim,
 # then runs what you asked for.
 #
-#   bash scripts/dev.sh start   # open the workshop in JupyterLab (headless machine: run the default scenario)
-#   bash scripts/dev.sh test    # lint, then the whole test suite (unit, notebooks, exercises, browser)
+#   bash scripts/dev.sh start         # open the workshop in JupyterLab (headless machine: run the default scenario)
+#   bash scripts/dev.sh test          # lint, then the whole test suite (unit, notebooks, exercises, browser)
+#   bash scripts/dev.sh govsim ARGS   # any govsim command through .venv, without activating it
 #
 # Choose the interpreter with PYTHON=/path/to/python3.12 or PYENV_VERSION=3.12.1 if the search picks wrong.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${GOVSIM_VENV:-.venv}"
+case "$VENV" in /*) ;; *) VENV="$PWD/$VENV" ;; esac
 
 python_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }
 
@@ -51,7 +53,14 @@ ensure_env() {
     pip_quiet install --quiet -e ".[dev]" || { echo "installing govsim failed; see the messages above" >&2; exit 1; }
     echo "$want" > "$stamp"
   fi
-  export PATH="$PWD/$VENV/bin:$PATH"
+  export PATH="$VENV/bin:$PATH"
+}
+
+# How to use govsim from this terminal afterwards (the README's tour starts with this line).
+activate_hint() {
+  local shown="${VENV#"$PWD"/}"
+  echo "govsim is installed in $shown. To use the govsim command in this terminal:  source $shown/bin/activate"
+  echo "(or, without activating: bash scripts/dev.sh govsim ARGS)"
 }
 
 cmd="${1:-start}"
@@ -59,11 +68,12 @@ shift || true
 case "$cmd" in
   start)
     ensure_env
+    activate_hint
     if [ -n "${GOVSIM_HEADLESS:-}" ] || { [ -z "${DISPLAY:-}" ] && [ "$(uname)" = Linux ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${GOVSIM_LAB:-}" ]; }; then
       echo "No display found: running the default scenario headless (set GOVSIM_LAB=1 to start JupyterLab anyway)."
-      exec govsim run "$@"
+      exec "$VENV/bin/python" -m govsim run "$@"
     fi
-    exec govsim lab -- "$@"  # anything after start goes to JupyterLab (e.g. --port 8899)
+    exec "$VENV/bin/python" -m govsim lab -- "$@"  # anything after start goes to JupyterLab (e.g. --port 8899)
     ;;
   test)
     ensure_env
@@ -71,8 +81,12 @@ case "$cmd" in
     ruff format --check .
     exec python -m pytest "$@"
     ;;
+  govsim)
+    ensure_env
+    exec "$VENV/bin/python" -m govsim "$@"
+    ;;
   *)
-    echo "usage: bash scripts/dev.sh start|test [args]" >&2
+    echo "usage: bash scripts/dev.sh start|test|govsim [args]" >&2
     exit 2
     ;;
 esac

@@ -1,23 +1,26 @@
-"""The dashboard driven headless: sliders come from the declarations, buttons change the model
-and the plotted data, and callback errors land in the output area."""
+"""The dashboard driven headless: sliders come from the declarations, a change reruns and
+records the run, Play / Back / Step move through the recorded rounds, projector mode switches,
+the static picture for offline exports is there, and callback errors land in the output area.
+What the browser draws is ``dash.view.data`` at ``dash.view.frame``: all inspectable here."""
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from govsim import GovernanceModel, parameter_specs, protocol_names, scenario_names
+from govsim import GovernanceModel, parameter_specs, plotting, protocol_names, scenario_names
 from govsim.dashboard import DEFAULT_PARAMS, build_dashboard
+from govsim.display import FALLBACK_CLASS, HIDE_FALLBACK_CSS, LIVE_CLASS, static_fallback
+from govsim.replay import record_run, status_line
+from govsim.run_view import ESM
 from govsim.settings import setting_spec
 
 
 @pytest.fixture
 def dash():
-    return build_dashboard(seed=2, panels=("positions", "attendance"))  # two panels: faster tests
-
-
-def _attendance_line(dash):
-    ax = dash.figure.axes[1]
-    line = next(ln for ln in ax.lines if ln.get_label() == "Civil society")
-    return np.asarray(line.get_ydata())
+    return build_dashboard(seed=2)
 
 
 def test_widgets_come_from_the_registries_and_declarations(dash):
@@ -33,6 +36,7 @@ def test_widgets_come_from_the_registries_and_declarations(dash):
     assert capacity.value == dash.model.setup.profile("civil_society").capacity
     for css, widget in [
         ("govsim-run", dash.run_button),
+        ("govsim-play", dash.play),
         ("govsim-output", dash.output),
         ("govsim-slider-rho", rho),
     ]:
@@ -40,26 +44,88 @@ def test_widgets_come_from_the_registries_and_declarations(dash):
 
 
 def test_chosen_params_only():
-    small = build_dashboard(params=["max_rounds", "technical.tolerance"], panels=("gains",))
+    small = build_dashboard(params=["max_rounds", "technical.tolerance"])
     assert set(small.sliders) == {"max_rounds", "technical.tolerance"}
     assert small.sliders["max_rounds"].step == 1
     with pytest.raises(ValueError, match="unknown setting 'rhoo'"):
         build_dashboard(params=["rhoo"])
 
 
-def test_run_then_slider_change_reruns_and_redraws(dash):
-    assert dash.summary is None and len(dash.model.rounds) == 0
-    dash.run_button.click()
-    assert not dash.model.running and dash.error is None
-    first = dash.summary
-    line = _attendance_line(dash)
-    assert len(line) == len(dash.model.rounds)
+def test_the_recording_is_the_run_round_by_round(dash):
+    model, rec = dash.model, dash.recording
+    rounds = model.rounds
+    frames = rec["frames"]
+    assert len(frames) == len(rounds) + 1, "one frame per round plus the start"
+    assert dash.frame == len(frames) - 1, "a new run shows its last round"
+    np.testing.assert_allclose(frames[-1]["positions"], model.positions[:, :2], atol=1e-4)
+    assert [f["issue"] for f in frames[1:]] == rounds["issue"].tolist()
+    assert [f["round"] for f in frames[1:]] == rounds["round"].tolist()
+    np.testing.assert_allclose(
+        [f["text"] for f in frames[1:]], rounds[["proposal_openness", "proposal_rights"]], atol=1e-4
+    )
+    for name in ("government", "civil_society"):
+        np.testing.assert_allclose(rec["series"][name], rounds[f"attendance_{name}"], atol=1e-4)
+    assert all(len(f["attending"]) == model.n == len(f["objecting"]) for f in frames)
+    assert set("".join(f["objecting"] for f in frames)) == {"0", "1"}, "someone objects at some point"
+    for k, issue in enumerate(rec["issues"]):
+        assert frames[issue["first"]]["issue"] == k == frames[issue["last"]]["issue"]
+        assert frames[issue["first"]]["round"] == 1
+    assert frames[0]["text"] == list(model.setup.agenda[0].draft), "before round 1: the initiating draft"
+    assert rec["groups"][2] == {"name": "civil_society", **plotting.group_style("civil_society")}
+    json.dumps(rec, allow_nan=False)  # what the browser receives is strict JSON
+
+
+def test_back_step_start_and_the_status_line(dash):
+    dash.reset_button.click()
+    assert dash.frame == 0 == dash.round.value
+    assert "before the first round" in dash.status_text
+    dash.step_button.click()
+    dash.step_button.click()
+    assert dash.frame == 2
+    name = dash.model.setup.agenda[0].name
+    assert dash.status_text.startswith(f'Issue 1 of 5, "{name}": round 2 (round 2 of')
+    dash.back_button.click()
+    assert dash.frame == 1 and dash.view.shown is dash.recording["frames"][1]
+    dash.back_button.click()
+    dash.back_button.click()
+    assert dash.frame == 0, "stepping back stops at the start"
+    dash.show(10_000)
+    assert dash.frame == len(dash.recording["frames"]) - 1
+    dash.reset()
+    assert dash.frame == 0 and dash.model is not None
+
+
+def test_status_line_pluralises():
+    assert status_line(0, "x", 1, 0, 0, 1).endswith("(1 round in the run)")
+    assert status_line(0, "x", 1, 1, 1, 2) == 'Issue 1 of 1, "x": round 1 (round 1 of 2 in the run)'
+
+
+def test_play_runs_in_the_browser_linked_to_the_controls(dash):
+    """Play, the speed and the round slider are linked to the view in the browser (jslink): the
+    view steps through the recording by itself, and the kernel learns the round it stopped at."""
+    linked = {(link.source[0], link.source[1], link.target[0], link.target[1]) for link in dash._links}
+    assert (dash.play, "value", dash.view, "playing") in linked
+    assert (dash.speed, "value", dash.view, "speed") in linked
+    assert (dash.round, "value", dash.view, "frame") in linked
+    assert dash.round.max == len(dash.recording["frames"]) - 1
+    dash.view.playing = True  # as the browser reports it
+    assert dash.play.description == "Pause"
+    dash.view.frame = 3
+    dash.view.playing = False
+    assert dash.play.description == "Play" and dash.frame == 3
+    dash.view.playing = True
+    dash.sliders["rho"].value = 0.3  # a rerun stops Play and shows the new run's end
+    assert not dash.view.playing and dash.frame == len(dash.recording["frames"]) - 1
+
+
+def test_slider_change_reruns_and_sends_a_new_recording(dash):
+    first, version = dash.summary, dash.view.version
     dash.sliders["civil_society.capacity"].value = 1.0  # auto rerun
     assert dash.model.setup.profile("civil_society").capacity == 1.0
     assert dash.summary["mean_participation_civil_society"] > first["mean_participation_civil_society"]
-    assert not np.array_equal(_attendance_line(dash), line)
-    assert "image/png" in dash.output.outputs[-1]["data"]
-    assert "issues closed" in dash.status.value
+    assert dash.view.version == version + 1
+    assert dash.frame == len(dash.recording["frames"]) - 1
+    assert "issues negotiated" in dash.status.value and dash.error is None
 
 
 def test_protocol_and_seed_match_a_direct_run(dash):
@@ -67,20 +133,11 @@ def test_protocol_and_seed_match_a_direct_run(dash):
     dash.protocol.value = "top_down"
     dash.seed.value = 7
     dash.sliders["rho"].value = 0.2
-    assert dash.model is None  # stale until a button is pressed
+    assert dash.model is None  # stale until Run is pressed
     dash.run_button.click()
     direct = GovernanceModel("classroom", protocol="top_down", rng=7, **dash.settings()).run()
     assert dash.summary == direct.summary()
-
-
-def test_step_and_reset(dash):
-    dash.step_button.click()
-    dash.step_button.click()
-    assert len(dash.model.rounds) == 2
-    offsets = dash.figure.axes[0].collections[0].get_offsets()
-    assert len(offsets) > 0
-    dash.reset_button.click()
-    assert len(dash.model.rounds) == 0
+    assert len(dash.recording["frames"]) == len(direct.rounds) + 1
 
 
 def test_scenario_change_loads_its_defaults(dash):
@@ -91,13 +148,74 @@ def test_scenario_change_loads_its_defaults(dash):
     assert dash.sliders["openness"].value == dash.model.setup.params.openness
 
 
+def test_every_protocol_records(dash):
+    for protocol in protocol_names():
+        rec = record_run(GovernanceModel("classroom", protocol=protocol, rng=1, max_rounds=6))
+        assert rec["frames"][-1]["status"].startswith("Issue 5 of 5")
+
+
+def test_projector_mode_enlarges_and_hides_code_facing_controls(dash):
+    dash.projector.value = True
+    assert dash.view.projector is True
+    assert dash.seed.layout.display == "none" and dash.auto.layout.display == "none"
+    assert "govsim-projector" in dash.widget._dom_classes
+    dash.projector.value = False
+    assert dash.seed.layout.display is None and not dash.view.projector
+    assert build_dashboard(projector=True).view.projector
+
+
+def test_offline_export_gets_a_static_picture(dash):
+    html = static_fallback(dash.figure, alt='a "quoted" <run>').data
+    assert f'class="{FALLBACK_CLASS}"' in html and "data:image/png;base64," in html
+    assert 'alt="a &quot;quoted&quot; &lt;run&gt;"' in html
+    assert FALLBACK_CLASS in ESM.read_text(encoding="utf-8"), "the live view hides the static copy"
+    assert LIVE_CLASS in dash.widget._dom_classes, "marked live: its CSS hides the copy where widgets run"
+    assert any(getattr(c, "value", "") == HIDE_FALLBACK_CSS for c in dash.widget.children)
+
+
+def test_the_recording_reads_the_models_public_snapshot():
+    """Presentation asks the model: what a frame shows is what ``snapshot()`` said after that round."""
+
+    class Everyone(GovernanceModel):
+        def snapshot(self):
+            snap = super().snapshot()
+            return SimpleNamespace(**{**vars(snap), "attending": np.ones(self.n, dtype=bool)})
+
+    rec = record_run(Everyone("classroom", rng=1))
+    assert set("".join(f["attending"] for f in rec["frames"][1:])) == {"1"}
+
+
+def test_the_browser_module_draws_every_mark():
+    js = Path(ESM).read_text(encoding="utf-8")
+    for mark in ("export default", "change:frame", "change:data", "projector", "__govsimPaints", "trail"):
+        assert mark in js
+
+
 def test_callback_error_is_shown_in_the_output():
     def broken(*args, **kwargs):
         raise ValueError("rho=9 is out of range (allowed: float in [0, 0.5])")
 
-    dash = build_dashboard(panels=("gains",))
+    dash = build_dashboard()
     dash.factory = broken
-    dash.reset_button.click()
+    dash.run_button.click()
     assert dash.error.startswith("ValueError: rho=9")
     shown = dash.output.outputs[-1]["data"]
     assert "rho=9 is out of range" in str(shown)
+
+
+@pytest.mark.slow
+def test_an_html_export_made_offline_shows_the_picture(tmp_path):
+    """Executed and exported as a handout would be (nbconvert), the dashboard cell carries a
+    PNG of the run beside the widget, so the page is not blank without the widget manager."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("from govsim.dashboard import build_dashboard\nbuild_dashboard()")]
+    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = nb.cells[0].outputs
+    assert "application/vnd.jupyter.widget-view+json" in outputs[0]["data"]
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    assert FALLBACK_CLASS in html and "data:image/png;base64," in html

@@ -4,13 +4,17 @@ conda users and Binder never read pyproject's dependency list directly: they ins
 ``environment.yml`` names, then ``pip install -e .`` fills any gap from PyPI. So the two lists
 must name the same runtime packages with the same version bounds, or a conda laptop and a pip
 laptop end up with different libraries. repo2docker's rules (its conda build pack): it reads
-``environment.yml`` from ``binder/`` or ``.binder/`` if either exists, else the repository root;
-a local pip requirement such as ``-e .`` makes it copy the whole repository before installing;
-it picks its base Python only from an exact ``python=X.Y`` line.
+``environment.yml`` and ``postBuild`` from ``binder/`` or ``.binder/`` if either exists, and then
+ignores the root files; it builds the environment before the repository is copied in (so a local
+``pip: -e .`` fails there) and runs ``postBuild`` from the repository root afterwards; it picks its
+base Python only from an exact ``python=X.Y`` line. So Binder gets ``binder/environment.yml`` (the
+same conda lines, no local pip requirement) and ``binder/postBuild`` installs govsim with
+``--no-deps``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -22,6 +26,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
+BINDER = ROOT / "binder"
 START_NOTEBOOK = "notebooks/00_start_here.ipynb"
 CONDA_NAMES: dict[str, str] = {}  # PyPI name -> conda-forge name, where they differ
 NON_PACKAGES = {"python", "pip"}
@@ -81,21 +86,46 @@ def test_python_version_agrees_with_requires_python(pyproject, env):
     assert requires.contains(lowest + ".0"), f"python{spec} allows versions pyproject rejects ({requires})"
 
 
-def test_binder_reads_an_exact_python_version(env):
+@pytest.fixture(scope="module")
+def binder_env() -> dict:
+    return yaml.safe_load((BINDER / "environment.yml").read_text(encoding="utf-8"))
+
+
+def test_binder_reads_an_exact_python_version(env, binder_env):
     """repo2docker (Binder) only picks a Python from an exact 'python=X.Y' line."""
-    assert re.fullmatch(r"=+\d+\.\d+(\.\*)?", _conda_specs(env)["python"])
+    assert re.fullmatch(r"=+\d+\.\d+(\.\*)?", _conda_specs(binder_env)["python"])
+
+
+def test_binder_environment_is_the_conda_environment_without_the_local_install(env, binder_env):
+    assert binder_env["channels"] == env["channels"]
+    assert _conda_specs(binder_env) == _conda_specs(env), (
+        "binder/environment.yml differs from environment.yml"
+    )
+    local = [line for line in _pip_lines(binder_env) if line.split()[-1].startswith((".", "/"))]
+    assert not local, f"Binder builds the environment before copying the repository: {local} fails there"
+
+
+def test_binder_post_build_installs_govsim_from_the_checkout():
+    post = BINDER / "postBuild"
+    assert post.is_file() and os.access(post, os.X_OK), "binder/postBuild must exist and be executable"
+    lines = post.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("#!"), "postBuild needs a shebang line"
+    assert "set -euo pipefail" in lines, "a failing install must fail the Binder build"
+    installs = [line.split() for line in lines if re.match(r"\s*(python -m )?pip install", line)]
+    assert any("--no-deps" in cmd and cmd[-1] == "." for cmd in installs), installs
+
+
+def test_binder_folder_holds_only_what_repo2docker_should_read():
+    """With binder/ present, repo2docker reads only it; a stray requirements.txt there would
+    add a second, unsynchronised dependency list."""
+    names = {p.name for p in BINDER.iterdir()}
+    assert names <= {"environment.yml", "postBuild", "README.md"}, names
+    assert not (ROOT / ".binder").exists(), ".binder/ would compete with binder/"
 
 
 def test_govsim_itself_is_installed_from_the_checkout(env):
     pip = [line.split() for line in _pip_lines(env)]
     assert ["-e", "."] in pip or ["."] in pip, "the pip section must install govsim from the checkout"
-
-
-def test_binder_reads_the_root_environment():
-    for folder in ("binder", ".binder"):
-        assert not (ROOT / folder).exists(), (
-            f"{folder}/ would make repo2docker ignore the root environment.yml"
-        )
 
 
 def test_binder_start_notebook_exists():

@@ -121,6 +121,9 @@ MODEL_ONLY = (STATE_MACHINE - {"forums"}) | {f"_{name}" for name in STATE_MACHIN
 PRESENTATION = {
     "govsim.plotting",
     "govsim.dashboard",
+    "govsim.replay",
+    "govsim.run_view",
+    "govsim.display",
     "govsim.roleplay",
     "govsim.roleplay_panel",
     "govsim.teaching",

@@ -5,8 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
+from matplotlib.markers import MarkerStyle
 
-from govsim import GovernanceModel, Group
+from govsim import GovernanceModel, Group, protocol_names
 from govsim import plotting as P
 
 
@@ -50,7 +51,7 @@ def test_positions_draws_every_stakeholder_in_its_group_colour_plus_markers():
     assert {P.group_color(g).lower() for g in Group} <= colours
     assert "openness" in ax.get_xlabel() and "0 =" in ax.get_xlabel()
     assert "rights" in ax.get_ylabel()
-    assert model.setup.agenda[0].name in ax.get_title()
+    assert model.setup.agenda[0].name in ax.get_title().replace("\n", " ")
 
 
 def test_positions_marks_the_adopted_text_of_a_closed_issue(finished):
@@ -139,3 +140,63 @@ def test_protocol_comparison_on_real_summaries():
     ax = P.plot_protocol_comparison(summaries, ax=_ax())
     assert len(ax.patches) == 2 * len(P.DEFAULT_METRICS)
     assert "1 run each" in ax.get_title()
+
+
+# ------------------------------------------------------------------ readable for everyone
+def test_groups_differ_by_marker_and_line_style_not_only_colour():
+    styles = [P.group_style(g) for g in Group]
+    for key in ("color", "marker", "linestyle", "hatch"):
+        assert len({s[key] for s in styles}) == len(styles), f"two groups share a {key}"
+    assert all(s["linestyle"] in P.DASHES for s in styles)
+
+
+def test_positions_and_attendance_use_each_groups_marker_and_line(finished):
+    ax = P.plot_positions(finished, ax=_ax())
+    handles = {
+        t.get_text(): h
+        for t, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles, strict=True)
+    }
+    for g in Group:
+        path = handles[g.label].get_paths()[0]
+        expected = (
+            MarkerStyle(P.GROUP_MARKERS[g])
+            .get_path()
+            .transformed(MarkerStyle(P.GROUP_MARKERS[g]).get_transform())
+        )
+        np.testing.assert_allclose(path.vertices, expected.vertices)
+    ax = P.plot_objections_attendance(finished.rounds, ax=_ax())
+    lines = {ln.get_label(): ln for ln in ax.lines}
+    for g in Group:
+        assert lines[g.label].get_marker() == P.GROUP_MARKERS[g]
+        assert lines[g.label].get_linestyle() == P.GROUP_LINESTYLES[g]
+    ticks = ax.xaxis.get_major_locator().tick_values(0.5, 7.5)
+    assert np.allclose(ticks, np.round(ticks)), "round ticks are whole numbers"
+
+
+def test_gains_legend_keeps_group_colours_before_any_issue_closed():
+    empty = GovernanceModel("classroom", rng=1).outcomes
+    ax = P.plot_gains(empty, ax=_ax())
+    patches = ax.get_legend().get_patches()
+    assert [to_hex(p.get_facecolor()) for p in patches] == [P.group_color(g).lower() for g in Group]
+
+
+def test_long_issue_names_wrap_and_are_never_cut(finished):
+    outcomes = finished.outcomes.copy()
+    long = "Cross-border data flows and the localisation of personal data"
+    outcomes.loc[0, "name"] = long
+    for plot in (P.plot_gains, P.plot_compliance):
+        labels = [t.get_text() for t in plot(outcomes, ax=_ax()).get_xticklabels()]
+        assert labels[0].replace("\n", " ") == long and "…" not in labels[0]
+        assert max(len(line) for line in labels[0].splitlines()) <= 16
+
+
+def test_one_colour_per_protocol_by_name_everywhere():
+    assert P.protocol_color("top_down") == P.PROTOCOL_COLORS["top_down"]
+    assert P.protocol_color("top_down", 5) == P.protocol_color("top_down", 0), "not by position"
+    assert set(P.PROTOCOL_COLORS) <= set(protocol_names()), "a colour for a protocol that does not exist"
+    assert P.protocol_color("bottom_up") != P.protocol_color("top_down")
+
+
+def test_plurals():
+    assert P.plural(1, "round") == "1 round" and P.plural(2, "round") == "2 rounds"
+    assert P.plural(0, "run") == "0 runs"

@@ -102,6 +102,13 @@ def test_plots_draw_one_band_per_protocol_and_a_binned_heatmap():
     assert len(ax.get_lines()) == 2 and len(ax.collections) == 2
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["bottom_up", "top_down"]
     assert len(ax.get_lines()[0].get_xdata()) <= 8  # 200 distinct values binned
+    from matplotlib.colors import to_hex
+
+    from govsim.plotting import protocol_color
+
+    for line in ax.get_lines():  # the protocols' colours of every other plot, and a shape each
+        assert to_hex(line.get_color()) == protocol_color(line.get_label()).lower()
+    assert len({line.get_marker() for line in ax.get_lines()}) == 2
     heat = plot_heatmap(runs, "rho", "support", "y")
     assert heat.images[0].get_array().shape == (8, 8)
     plt.close("all")

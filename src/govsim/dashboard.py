@@ -1,4 +1,13 @@
-"""An ipywidgets dashboard: choose a scenario and a protocol, move sliders, run, step, reset.
+"""The live dashboard: choose a scenario and a protocol, move sliders, and watch the run unfold.
+
+Every change reruns the whole agenda (a classroom run takes a few tens of milliseconds),
+records it round by round (:func:`govsim.replay.record_run`) and sends the recording once to
+the browser, where :class:`govsim.run_view.RunView` draws it. **Play / Pause** (with a speed
+in rounds per second), the round slider and **Back** / **Step** move through the recorded
+rounds in the browser: positions move, the text on the table travels with its trail,
+objectors are ringed, the attendance and objecting traces grow, and the status line names the
+issue and round. **Projector mode** enlarges text, markers and the picture and hides the
+controls that only matter to someone reading the code.
 
 Presentation only. The sliders are generated from the parameter declarations
 (:func:`govsim.params.parameter_specs` and :func:`govsim.population.profile_specs`): bounds,
@@ -7,29 +16,30 @@ defaults, units and tooltips are read from there, never typed again. The dashboa
 
     from govsim.dashboard import build_dashboard
     dash = build_dashboard()
-    dash  # displays it; dash.model and dash.summary hold its state
+    dash  # displays it; dash.model, dash.summary, dash.frame and dash.view.shown hold its state
 
-Every widget carries a stable ``description`` and a CSS class ``govsim-...`` for browser tests.
+Displayed in a notebook it also leaves a static picture of the run (see
+:mod:`govsim.display`), so an HTML export made without network is not blank. Every widget
+carries a stable ``description`` and a CSS class ``govsim-...`` for browser tests.
 """
 
 from __future__ import annotations
 
 import html
-import io
-import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
-from IPython import get_ipython
-from IPython.display import HTML, Image, clear_output, display
 from matplotlib.figure import Figure
 
 from govsim import plotting
+from govsim.display import display_panel, error_html, live_panel, render_png, show_in
 from govsim.measures import label_of
 from govsim.model import GovernanceModel
 from govsim.params import check_names
 from govsim.protocols import protocol_names
+from govsim.replay import record_run
+from govsim.run_view import RunView
 from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
 from govsim.settings import setting_names, setting_spec, setting_value
 
@@ -45,10 +55,18 @@ DEFAULT_PARAMS = (
     "civil_society.capacity",
 )
 ALL_PANELS = ("positions", "attendance", "gains", "compliance")
-# Two panels by default: where the texts land and who gains. Each matplotlib panel costs about
-# 100 ms to render on a 2-core laptop, and a slider must redraw within 250 ms; pass
-# ``panels=ALL_PANELS`` for the full picture.
-PANELS = ("positions", "gains")
+# The static picture (offline exports, ``dash.figure``): what the live view shows, plus who gained.
+PANELS = ("positions", "attendance", "gains")
+SPEEDS = (1, 30)  # rounds per second the Play control offers
+SPEED = 8
+PROJECTOR_CSS = """<style>
+.govsim-projector .widget-label, .govsim-projector .widget-readout, .govsim-projector button,
+.govsim-projector select, .govsim-projector .widget-html-content { font-size: 20px !important; }
+.govsim-projector .widget-label { width: auto !important; max-width: none !important; }
+.govsim-projector .jupyter-button { width: auto !important; height: auto !important; padding: 4px 14px; }
+.govsim-projector .widget-inline-hbox { min-height: 40px; }
+.govsim-projector .widget-hbox { flex-wrap: wrap; }
+</style>"""
 
 
 def make_slider(name: str, value: float | int) -> w.ValueWidget:
@@ -73,20 +91,12 @@ def make_slider(name: str, value: float | int) -> w.ValueWidget:
     return slider
 
 
-def render_png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
-
-
 def draw_panels(model: Any, panels: Sequence[str] = PANELS) -> Figure:
-    """A figure of ``panels`` for ``model`` (a pyplot-free Figure: nothing is shown twice)."""
-    rows = (len(panels) + 1) // 2
-    fig = Figure(figsize=(12, 4.4 * rows), dpi=72)  # fixed margins: constrained layout costs ~0.3 s
-    fig.subplots_adjust(
-        left=0.09, right=0.97, top=1 - 0.45 / (4.4 * rows), bottom=1.0 / (4.4 * rows), hspace=0.6, wspace=0.32
-    )
-    axes = fig.subplots(rows, 2, squeeze=False).ravel()
+    """A matplotlib figure of ``panels`` for ``model`` (pyplot-free: nothing is shown twice)."""
+    cols = min(3, len(panels))
+    rows = -(-len(panels) // cols)
+    fig = Figure(figsize=(5.2 * cols, 4.8 * rows), dpi=72, layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, panel in zip(axes, panels, strict=False):
         match panel:
             case "positions":
@@ -106,35 +116,42 @@ def draw_panels(model: Any, panels: Sequence[str] = PANELS) -> Figure:
     return fig
 
 
-def status_html(model: Any) -> str:
-    """One line on where the run stands, from public model state."""
-    agenda = model.setup.agenda
-    done = len(model.closed_issues)
-    if not done:
-        return f"<b>{model.protocol.name}</b>: {len(model.rounds)} rounds so far, no issue closed yet."
-    s = model.summary()
-    # measures registered in the notebook, by their registered labels (user text: escaped)
-    extra = "".join(
-        f" {html.escape(label_of(key))}: {s[key]:.3g}."
+def user_measures(model: Any) -> list[str]:
+    """Summary keys of the measures registered in the notebook (not govsim's own)."""
+    return [
+        key
         for m in getattr(model, "measures", ())
         if not m.builtin
         for key, _ in m.summaries(model.setup.dimensions)
-    )
+    ]
+
+
+def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
+    """One line on the whole run of ``model`` (the round-by-round status is in the view), then
+    the measures registered in the notebook by their labels (user text: escaped).
+    ``summary`` is ``model.summary()`` when the caller has it already."""
+    if not model.closed_issues:
+        return f"<b>{model.protocol.name}</b>: no issue closed yet."
+    summary = model.summary() if summary is None else summary
+    n = summary["n_issues"]
+    more = "".join(f" {html.escape(label_of(key))}: {summary[key]:.3g}." for key in user_measures(model))
     return (
-        f"<b>{s['protocol']}</b>: {done}/{len(agenda)} issues closed; adopted {s['adoption_rate']:.0%}, "
-        f"{s['mean_rounds']:.1f} rounds per issue, compliance {s['mean_compliance']:.0%}, "
-        f"fragmentation {s['fragmentation']:.1%}, worst-off group's gain {s['mean_min_group_gain']:+.3f}."
-        + extra
+        f"<b>{summary['protocol']}</b>: {plotting.plural(n, 'issue')} negotiated, adopted "
+        f"{summary['adoption_rate']:.0%}; {summary['mean_rounds']:.1f} rounds per issue, compliance "
+        f"{summary['mean_compliance']:.0%}, fragmentation {summary['fragmentation']:.1%}, worst-off group's "
+        f"gain {summary['mean_min_group_gain']:+.3f}." + more
     )
 
 
-def _in_kernel() -> bool:
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
+def _button(label: str, icon: str, tooltip: str, css: str) -> w.Button:
+    button = w.Button(description=label, icon=icon, tooltip=tooltip, layout=w.Layout(width="auto"))
+    button.add_class(css)
+    return button
 
 
 class Dashboard:
-    """The widgets (attributes below) and the state: ``model``, ``summary``, ``figure``, ``error``."""
+    """The widgets (attributes below) and the state: ``model`` (the run shown, played to the
+    end), ``recording``, ``frame`` (the round shown), ``summary``, ``error``."""
 
     def __init__(
         self,
@@ -143,6 +160,8 @@ class Dashboard:
         params: Sequence[str] = DEFAULT_PARAMS,
         panels: Sequence[str] = PANELS,
         seed: int = 1,
+        speed: int = SPEED,
+        projector: bool = False,
     ) -> None:
         choices = scenario_names()
         if is_scenario_file(scenario):  # your own TOML or actor table joins the bundled ones
@@ -152,7 +171,8 @@ class Dashboard:
         self.factory = model_factory or GovernanceModel
         self.panels = tuple(panels)
         self.model: Any = None
-        self.figure: Figure | None = None
+        self.recording: dict[str, Any] = {}
+        self._summary: dict[str, Any] = {}
         self.error: str | None = None
         self._quiet = False
         setup = load_scenario(scenario)
@@ -163,16 +183,38 @@ class Dashboard:
         self.seed.add_class("govsim-seed")
         self.auto = w.Checkbox(value=True, description="rerun when a setting changes")
         self.auto.add_class("govsim-auto")
-        self.run_button = self._button("Run", "play", "Run to the end of the agenda", "govsim-run")
-        self.step_button = self._button("Step", "step-forward", "Play one round", "govsim-step")
-        self.reset_button = self._button("Reset", "undo", "Start again with these settings", "govsim-reset")
+        self.projector = w.Checkbox(value=projector, description="projector mode")
+        self.projector.add_class("govsim-projector-switch")
+        self.run_button = _button("Run", "refresh", "Rerun the agenda with these settings", "govsim-run")
+        self.reset_button = _button(
+            "Start", "fast-backward", "Show the state before the first round", "govsim-reset"
+        )
+        self.back_button = _button("Back", "step-backward", "Show the previous round", "govsim-back")
+        self.step_button = _button("Step", "step-forward", "Show the next round", "govsim-step")
+        self.play = w.ToggleButton(
+            value=False, description="Play", icon="play", tooltip="Play the recorded rounds / pause"
+        )
+        self.play.add_class("govsim-play")
+        self.speed = w.IntSlider(
+            value=speed, min=SPEEDS[0], max=SPEEDS[1], description="rounds/s", continuous_update=True
+        )
+        self.speed.add_class("govsim-speed")
+        self.round = w.IntSlider(value=0, min=0, max=0, description="round", continuous_update=True)
+        self.round.add_class("govsim-round")
+        self.view = RunView(projector=projector, speed=speed)
         self.status = w.HTML(value="")
         self.status.add_class("govsim-status")
-        self.output = w.Output(layout=w.Layout(min_height="300px"))
+        self.output = w.Output()
         self.output.add_class("govsim-output")
+        self._links = [
+            w.jslink((self.play, "value"), (self.view, "playing")),
+            w.jslink((self.speed, "value"), (self.view, "speed")),
+            w.jslink((self.round, "value"), (self.view, "frame")),
+        ]
         self._wire()
         self.widget = self._layout()
-        self.reset()
+        self._projector_changed({"new": projector})
+        self.run()
 
     # ------------------------------------------------------------ construction
     def _dropdown(self, label: str, options: list[str], value: str, css: str) -> w.Dropdown:
@@ -180,31 +222,40 @@ class Dashboard:
         box.add_class(f"govsim-{css}")
         return box
 
-    def _button(self, label: str, icon: str, tooltip: str, css: str) -> w.Button:
-        button = w.Button(description=label, icon=icon, tooltip=tooltip)
-        button.add_class(css)
-        return button
-
     def _wire(self) -> None:
         self.run_button.on_click(self._guard(lambda _: self.run()))
-        self.step_button.on_click(self._guard(lambda _: self.step()))
-        self.reset_button.on_click(self._guard(lambda _: self.reset()))
+        self.reset_button.on_click(self._guard(lambda _: self.show(0)))
+        self.back_button.on_click(self._guard(lambda _: self.show(self.frame - 1)))
+        self.step_button.on_click(self._guard(lambda _: self.show(self.frame + 1)))
+        self.view.observe(self._playing_changed, names="playing")
+        self.projector.observe(self._guard(self._projector_changed), names="value")
         self.scenario.observe(self._guard(self._scenario_changed), names="value")
         for widget in (self.protocol, self.seed, *self.sliders.values()):
             widget.observe(self._guard(self._setting_changed), names="value")
 
     def _layout(self) -> w.VBox:
-        top = w.HBox([self.scenario, self.protocol, self.seed])
-        buttons = w.HBox([self.run_button, self.step_button, self.reset_button, self.auto])
+        top = w.HBox([self.scenario, self.protocol, self.seed, self.auto, self.projector])
         sliders = w.GridBox(
             list(self.sliders.values()), layout=w.Layout(grid_template_columns="repeat(2, 34em)")
         )
-        box = w.VBox([top, sliders, buttons, self.status, self.output])
+        moves = w.HBox(
+            [
+                self.run_button,
+                self.reset_button,
+                self.back_button,
+                self.play,
+                self.step_button,
+                self.speed,
+                self.round,
+            ]
+        )
+        box = w.VBox([w.HTML(PROJECTOR_CSS), top, sliders, moves, self.view, self.status, self.output])
         box.add_class("govsim-dashboard")
-        return box
+        return live_panel(box)
 
     def _ipython_display_(self) -> None:
-        display(self.widget)
+        # with a static copy of the run for HTML exports made without network
+        display_panel(self.widget, None if self.model is None else self.figure, alt=self.status_text)
 
     # ------------------------------------------------------------ callbacks
     def _guard(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -215,9 +266,22 @@ class Dashboard:
                 callback(change)
             except Exception as exc:  # shown to the user, kept for tests
                 self.error = f"{type(exc).__name__}: {exc}"
-                self._show(error_html(exc))
+                show_in(self.output, error_html(exc))
 
         return guarded
+
+    def _playing_changed(self, change: Any) -> None:
+        """The Play button says what pressing it does next."""
+        playing = bool(change["new"])
+        self.play.description, self.play.icon = ("Pause", "pause") if playing else ("Play", "play")
+
+    def _projector_changed(self, change: Any) -> None:
+        """Projector mode: bigger everything; the seed and the auto-rerun switch are hidden."""
+        on = bool(change["new"])
+        self.view.projector = on
+        for widget in (self.seed, self.auto):
+            widget.layout.display = "none" if on else None
+        (self.widget.add_class if on else self.widget.remove_class)("govsim-projector")
 
     def _scenario_changed(self, change: Any) -> None:
         setup = load_scenario(change["new"])
@@ -234,11 +298,10 @@ class Dashboard:
         if self._quiet:
             return
         if self.auto.value:
-            self.reset(draw=False)
             self.run()
         else:
             self.model = None
-            self.status.value = "Settings changed: press <b>Reset</b>, <b>Step</b> or <b>Run</b>."
+            self.status.value = "Settings changed: press <b>Run</b>."
 
     # ------------------------------------------------------------ actions
     def settings(self) -> dict[str, float | int]:
@@ -249,57 +312,55 @@ class Dashboard:
             self.scenario.value, protocol=self.protocol.value, rng=int(self.seed.value), **self.settings()
         )
 
-    def reset(self, draw: bool = True) -> None:
-        """A fresh model with the current settings, before its first round."""
-        self.error = None
-        self.model = self.new_model()
-        if draw:
-            self.redraw()
-
-    def step(self) -> None:
-        """Play one round (starting afresh when the last run has finished)."""
-        if self.model is None or not self.model.running:
-            self.reset(draw=False)
-        self.model.step()
-        self.redraw()
-
     def run(self) -> None:
-        """Play to the end of the agenda (starting afresh when the last run has finished)."""
-        if self.model is None or not self.model.running:
-            self.reset(draw=False)
-        self.model.run()
-        self.redraw()
+        """Rerun the agenda with the current settings, record it and show its last round."""
+        self.error = None
+        if self.output.outputs:
+            self.output.outputs = ()
+        model = self.new_model()
+        self.recording = record_run(model)
+        self.model = model
+        last = len(self.recording["frames"]) - 1
+        self.view.show(self.recording, last)  # the picture first: one message
+        self.round.max = last
+        self.round.value = last
+        self._summary = model.summary()  # after the picture is on its way: it does not need this
+        self.status.value = status_html(model, self._summary)
+
+    def show(self, frame: int) -> None:
+        """Show recorded round ``frame`` (0 = before the first round; clipped to the run)."""
+        if not self.recording:
+            self.run()
+        frame = max(0, min(len(self.recording["frames"]) - 1, int(frame)))
+        self.view.playing = False
+        self.view.frame = self.round.value = frame
+
+    def reset(self) -> None:
+        """Rerun with the current settings and show the state before the first round."""
+        self.run()
+        self.show(0)
+
+    @property
+    def frame(self) -> int:
+        return self.view.frame
+
+    @property
+    def status_text(self) -> str:
+        """The status line of the round shown: which issue and round."""
+        return self.view.shown["status"] if self.recording else ""
 
     @property
     def summary(self) -> dict[str, Any] | None:
-        return None if self.model is None or not self.model.closed_issues else self.model.summary()
+        if self.model is None:
+            return None
+        return dict(self._summary)
 
-    def redraw(self) -> None:
-        self.error = None
-        self.figure = draw_panels(self.model, self.panels)
-        self.status.value = status_html(self.model)
-        self._show(Image(data=render_png(self.figure), format="png"))
-
-    def _show(self, obj: Any) -> None:
-        show_in(self.output, obj)
-
-
-def show_in(output: w.Output, obj: Any) -> None:
-    """Replace what ``output`` shows with ``obj``. In a kernel: ``clear_output(wait=True)`` then
-    display (no flicker); without one (tests, benchmarks) the outputs are set directly."""
-    if _in_kernel():
-        with output:
-            clear_output(wait=True)
-            display(obj)
-    else:
-        output.outputs = ()
-        output.append_display_data(obj)
-
-
-def error_html(exc: Exception) -> HTML:
-    """An error as the user sees it in an output area: the one-line message, then where it came from."""
-    detail = traceback.format_exc(limit=3)
-    return HTML(f"<pre style='color:#b00'>{type(exc).__name__}: {exc}\n\n{detail}</pre>")
+    @property
+    def figure(self) -> Figure:
+        """A static matplotlib picture of the whole run (offline exports, tests)."""
+        if self.model is None:
+            raise ValueError("no run to draw yet (press Run)")
+        return draw_panels(self.model, self.panels)
 
 
 def build_dashboard(
@@ -309,11 +370,29 @@ def build_dashboard(
     params: Sequence[str] = DEFAULT_PARAMS,
     panels: Sequence[str] = PANELS,
     seed: int = 1,
+    speed: int = SPEED,
+    projector: bool = False,
 ) -> Dashboard:
-    """Build the dashboard (display it by leaving it last in a cell, or ``display(dash.widget)``).
+    """Build the dashboard (display it by leaving it last in a cell, or ``display(dash)``).
 
     ``model_factory(scenario, protocol=..., rng=..., **settings)`` builds a model;
     default :class:`GovernanceModel`. ``params`` names the sliders: parameters or ``group.trait``
-    (see :func:`govsim.settings.setting_names`).
+    (see :func:`govsim.scenarios.setting_names`). ``speed`` is Play's rounds per second;
+    ``projector`` starts in projector mode; ``panels`` are the static picture's panels.
     """
-    return Dashboard(model_factory, scenario, params=params, panels=panels, seed=seed)
+    return Dashboard(
+        model_factory, scenario, params=params, panels=panels, seed=seed, speed=speed, projector=projector
+    )
+
+
+__all__ = [
+    "Dashboard",
+    "build_dashboard",
+    "draw_panels",
+    "error_html",
+    "make_slider",
+    "render_png",
+    "setting_spec",
+    "setting_value",
+    "show_in",
+]

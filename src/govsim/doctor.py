@@ -28,6 +28,8 @@ from importlib import metadata
 from pathlib import Path
 
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
+LIVE_VIEW_EXTENSION = "anywidget"  # the dashboard's live view (govsim.run_view)
+LIVE_VIEW_FIX = 'pip install "anywidget>=0.9", then restart JupyterLab'
 REINSTALL = 'pip install -e ".[dev]" (or: conda env update -f environment.yml)'
 LOOPBACK = ("127.0.0.1", "::1", "localhost", "0.0.0.0", "", "None")
 
@@ -124,18 +126,30 @@ def check_widget_extension() -> CheckResult:
     if ipywidgets_version.split(".")[0] != "8" or lab_widgets_version.split(".")[0] != "3":
         detail = f"ipywidgets {ipywidgets_version} with jupyterlab_widgets {lab_widgets_version} do not match"
         return CheckResult("widgets", False, detail + " (need 8.x with 3.x)", fix)
-    for folder in _labextension_dirs():
-        package = folder / WIDGET_EXTENSION / "package.json"
-        if package.is_file():
-            version = json.loads(package.read_text(encoding="utf-8")).get("version", "?")
-            break
-    else:
-        return CheckResult("widgets", False, f"JupyterLab extension {WIDGET_EXTENSION} not found", fix)
-    if _is_disabled(WIDGET_EXTENSION, _disabled_extensions()):
-        detail = f"{WIDGET_EXTENSION} {version} is installed but disabled"
-        return CheckResult("widgets", False, detail, f"jupyter labextension enable {WIDGET_EXTENSION}")
-    detail = f"{WIDGET_EXTENSION} {version} enabled (ipywidgets {ipywidgets_version}) in {folder}"
+    found = {}
+    for name, reinstall in ((WIDGET_EXTENSION, fix), (LIVE_VIEW_EXTENSION, LIVE_VIEW_FIX)):
+        where = _find_extension(name)
+        if where is None:
+            return CheckResult("widgets", False, f"JupyterLab extension {name} not found", reinstall)
+        if _is_disabled(name, _disabled_extensions()):
+            detail = f"{name} {where[0]} is installed but disabled"
+            return CheckResult("widgets", False, detail, f"jupyter labextension enable {name}")
+        found[name] = where
+    version, folder = found[WIDGET_EXTENSION]
+    detail = (
+        f"{WIDGET_EXTENSION} {version} enabled (ipywidgets {ipywidgets_version}) in {folder}; "
+        f"the dashboard's {LIVE_VIEW_EXTENSION} {found[LIVE_VIEW_EXTENSION][0]} too"
+    )
     return CheckResult("widgets", True, detail)
+
+
+def _find_extension(name: str) -> tuple[str, Path] | None:
+    """(version, folder) of the installed JupyterLab extension ``name``, or None."""
+    for folder in _labextension_dirs():
+        package = folder / name / "package.json"
+        if package.is_file():
+            return json.loads(package.read_text(encoding="utf-8")).get("version", "?"), folder
+    return None
 
 
 KERNEL_CODE = "import sys, govsim; print(sys.executable, govsim.__version__)"
@@ -353,12 +367,22 @@ def format_checklist(results: list[CheckResult], color: bool = False, stream: ob
         lines.append(f"{mark} {r.name:<10} {r.detail}")
         if not r.ok:
             lines.append(f"  {'':<10} fix: {r.fix}")
-    bad = [r.name for r in results if not r.ok]
-    if bad:
-        lines.append(f"{red}{len(bad)} of {len(results)} checks failed: {', '.join(bad)}{off}")
-    else:
-        lines.append(f"{green}All {len(results)} checks passed: this machine is ready for govsim.{off}")
+    lines.append(verdict(results, green, red, off))
     return "\n".join(lines)
+
+
+def verdict(results: list[CheckResult], green: str = "", red: str = "", off: str = "") -> str:
+    """The checklist's last line. It counts the checks that ran against all of :data:`CHECKS`
+    and names those left out, so every place that quotes it agrees with the real number."""
+    bad = [r.name for r in results if not r.ok]
+    ran = {r.name for r in results}
+    left_out = [name for name in CHECKS if name not in ran]
+    count = f"{len(results)} of the {len(CHECKS)} checks" if left_out else f"{len(results)} checks"
+    note = f" (not run: {', '.join(left_out)})" if left_out else ""
+    if bad:
+        return f"{red}{len(bad)} of {count} failed{note}: {', '.join(bad)}{off}"
+    ready = "ready as far as these checks go" if left_out else "this machine is ready for govsim"
+    return f"{green}All {count} passed{note}: {ready}.{off}"
 
 
 def wants_color(stream: object) -> bool:
@@ -366,4 +390,4 @@ def wants_color(stream: object) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 
-__all__ = ["CHECKS", "CheckResult", "all_ok", "format_checklist", "run_checks", "wants_color"]
+__all__ = ["CHECKS", "CheckResult", "all_ok", "format_checklist", "run_checks", "verdict", "wants_color"]

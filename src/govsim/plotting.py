@@ -1,14 +1,18 @@
 """Pure plotting functions: each takes data and an optional matplotlib ``ax`` and returns the ``ax``.
 
-The model never imports this module. Every plot uses one fixed colour per stakeholder group
-(the Okabe-Ito palette, readable with the common forms of colour blindness), labelled axes
-with units and a title that says what is shown.
+The model never imports this module. Every plot uses one fixed style per stakeholder group: a
+colour (the Okabe-Ito palette, readable with the common forms of colour blindness) AND a marker
+shape and a line style, so groups stay apart without colour too. Protocols have one colour each,
+defined here for every plot (notebooks, ``govsim report``, the dashboard). Axes are labelled
+with units; titles and issue names wrap instead of being cut; round axes have integer ticks.
+The live dashboard draws in the browser with the same styles (:func:`group_style`).
 
 Reference: Okabe & Ito (2008), "Color Universal Design", https://jfly.uni-koeln.de/color/
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -16,6 +20,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from govsim.groups import GROUP_ORDER, Group
 from govsim.measures import MetricLabels, label_of
@@ -27,10 +34,39 @@ GROUP_COLORS: dict[Group, str] = {
     Group.CIVIL_SOCIETY: "#009E73",  # bluish green
     Group.TECHNICAL: "#CC79A7",  # reddish purple
 }
+# Shape and line per group: the same in every plot, the dashboard and the role-play.
+GROUP_MARKERS: dict[Group, str] = {
+    Group.GOVERNMENT: "o",  # circle
+    Group.BUSINESS: "s",  # square
+    Group.CIVIL_SOCIETY: "^",  # triangle
+    Group.TECHNICAL: "D",  # diamond
+}
+GROUP_LINESTYLES: dict[Group, str] = {
+    Group.GOVERNMENT: "-",
+    Group.BUSINESS: "--",
+    Group.CIVIL_SOCIETY: ":",
+    Group.TECHNICAL: "-.",
+}
+# matplotlib line style -> dash pattern in points (for canvas drawing in the browser)
+GROUP_HATCHES: dict[Group, str] = {
+    Group.GOVERNMENT: "",
+    Group.BUSINESS: "//",
+    Group.CIVIL_SOCIETY: "..",
+    Group.TECHNICAL: "xx",
+}
+DASHES: dict[str, list[float]] = {"-": [], "--": [6, 3], ":": [1.5, 2.5], "-.": [7, 3, 1.5, 3]}
 STATUS_QUO_COLOR = "#000000"
 PROPOSAL_COLOR = "#D55E00"  # vermillion
 OTHER_COLORS = ("#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999")
-PROTOCOL_COLORS = ("#D55E00", "#56B4E9", "#F0E442", "#999999", "#009E73", "#0072B2")
+# One colour per protocol, by name, for every plot (bar charts, sweep lines, the dashboard).
+PROTOCOL_COLORS: dict[str, str] = {
+    "top_down": "#D55E00",  # vermillion
+    "bottom_up": "#56B4E9",  # sky blue
+    "consult_then_ratify": "#F0E442",  # yellow
+    "chambers": "#999999",  # grey
+    "regional": "#009E73",  # bluish green
+}
+EXTRA_COLORS = ("#0072B2", "#CC79A7", "#E69F00", "#000000")  # other protocols and labels, in order
 
 # What 0 and 1 mean on the dimensions of the bundled scenarios (see data/profiles.toml).
 DIMENSION_ENDS: dict[str, tuple[str, str]] = {
@@ -58,11 +94,68 @@ def group_color(group: Group | str | int) -> str:
     return GROUP_COLORS[Group.parse(group)]
 
 
+def group_style(group: Group | str | int) -> dict[str, Any]:
+    """A group's label, colour, marker and line style (and its dash pattern for canvases)."""
+    g = GROUP_ORDER[int(group)] if isinstance(group, int | np.integer) else Group.parse(group)
+    line = GROUP_LINESTYLES[g]
+    return {
+        "label": g.label,
+        "color": GROUP_COLORS[g],
+        "marker": GROUP_MARKERS[g],
+        "linestyle": line,
+        "dash": DASHES[line],
+        "hatch": GROUP_HATCHES[g],
+    }
+
+
+def group_handles(kind: str = "line") -> list[Any]:
+    """Legend entries for the four groups, whatever the plot holds yet: ``"line"`` (marker and
+    line style), ``"marker"`` (marker only) or ``"bar"`` (colour and hatch)."""
+    styles = [group_style(g) for g in GROUP_ORDER]
+    if kind == "bar":
+        return [
+            Patch(facecolor=s["color"], hatch=s["hatch"], edgecolor="white", label=s["label"]) for s in styles
+        ]
+    line = {"marker": "none"} if kind == "marker" else {}
+    return [
+        Line2D(
+            [],
+            [],
+            color=s["color"],
+            marker=s["marker"],
+            linestyle=line.get("marker", s["linestyle"]),
+            label=s["label"],
+        )
+        for s in styles
+    ]
+
+
 def protocol_color(protocol: str, fallback: int = 0) -> str:
-    """A fixed colour per registered protocol (in registry order), so top-down looks the same everywhere."""
-    names = protocol_names()
+    """The colour of a protocol, fixed by name so top-down looks the same in every plot.
+
+    Registered protocols without a colour of their own (a learner's new rule) and other labels
+    take ``EXTRA_COLORS`` in turn: registered ones by registry position, others by ``fallback``.
+    """
+    if protocol in PROTOCOL_COLORS:
+        return PROTOCOL_COLORS[protocol]
+    names = [n for n in protocol_names() if n not in PROTOCOL_COLORS]
     n = names.index(protocol) if protocol in names else len(names) + fallback
-    return PROTOCOL_COLORS[n % len(PROTOCOL_COLORS)]
+    return EXTRA_COLORS[n % len(EXTRA_COLORS)]
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 round``, ``2 rounds`` (``words`` for irregular plurals)."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def wrap(text: str, width: int = 48) -> str:
+    """``text`` broken into lines of at most ``width`` characters (never cut)."""
+    return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
+
+
+def integer_rounds(axis: Any) -> None:
+    """Only whole numbers on an axis that counts rounds."""
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def dimension_label(name: str) -> str:
@@ -120,8 +213,13 @@ def plot_positions(model: Any, ax: Axes | None = None, issue: int | None = None)
         present = rows & model.attending
         away = rows & ~model.attending
         color = group_color(group)
-        ax.scatter(*model.positions[present, :2].T, color=color, label=group.label, s=36, zorder=3)
-        ax.scatter(*model.positions[away, :2].T, facecolors="none", edgecolors=color, s=36, zorder=3)
+        marker = GROUP_MARKERS[group]
+        ax.scatter(
+            *model.positions[present, :2].T, color=color, marker=marker, label=group.label, s=36, zorder=3
+        )
+        ax.scatter(
+            *model.positions[away, :2].T, facecolors="none", edgecolors=color, marker=marker, s=36, zorder=3
+        )
     ax.scatter(*q[:2], marker="X", s=140, color=STATUS_QUO_COLOR, label="status quo", zorder=4)
     if proposal is not None:
         ax.scatter(*proposal[:2], marker="*", s=260, color=PROPOSAL_COLOR, label=label, zorder=5)
@@ -129,7 +227,7 @@ def plot_positions(model: Any, ax: Axes | None = None, issue: int | None = None)
     ax.set_ylim(0, 1)
     ax.set_xlabel(dimension_label(dims[0]))
     ax.set_ylabel(dimension_label(dims[1]) if len(dims) > 1 else "")
-    ax.set_title(f"Stakeholder positions: issue {index + 1}, {model.setup.agenda[index].name}")
+    ax.set_title(wrap(f"Stakeholder positions: issue {index + 1}, {model.setup.agenda[index].name}"))
     ax.legend(loc="best", fontsize="small")
     return ax
 
@@ -148,7 +246,7 @@ def plot_proposal_path(
     for n, (index, rows) in enumerate(frame.groupby("issue", sort=True)):
         color = OTHER_COLORS[n % len(OTHER_COLORS)] if issue is None else PROPOSAL_COLOR
         x, y = rows[f"proposal_{dx}"].to_numpy(), rows[f"proposal_{dy}"].to_numpy()
-        ax.plot(x, y, "-", color=color, label=f"issue {int(index) + 1} ({len(rows)} rounds)")
+        ax.plot(x, y, "-", color=color, label=f"issue {int(index) + 1} ({plural(len(rows), 'round')})")
         ax.scatter(x[:1], y[:1], marker="o", color=color, s=30)
         ax.scatter(x[-1:], y[-1:], marker="*", color=color, s=160)
     ax.set_xlim(0, 1)
@@ -156,7 +254,7 @@ def plot_proposal_path(
     ax.set_xlabel(dimension_label(dx))
     ax.set_ylabel(dimension_label(dy))
     which = "all issues" if issue is None else f"issue {issue + 1}"
-    ax.set_title(f"How the proposal moved, round by round ({which}; o = first draft, * = last)")
+    ax.set_title(wrap(f"How the proposal moved, round by round ({which}; o = first draft, * = last)"))
     if len(frame):
         ax.legend(loc="best", fontsize="small")
     return ax
@@ -170,12 +268,25 @@ def plot_objections_attendance(rounds_df: pd.DataFrame, ax: Axes | None = None) 
     for group in GROUP_ORDER:
         column = f"attendance_{group.value}"
         if column in rounds_df:
-            ax.plot(x, rounds_df[column].to_numpy(dtype=float), color=group_color(group), label=group.label)
-    ax.plot(x, rounds_df["objecting_share"].to_numpy(dtype=float), "--", color="black", label="objecting")
+            style = group_style(group)
+            ax.plot(
+                x,
+                rounds_df[column].to_numpy(dtype=float),
+                color=style["color"],
+                linestyle=style["linestyle"],
+                marker=style["marker"],
+                markersize=4,
+                markevery=max(1, len(x) // 12),
+                label=group.label,
+            )
+    ax.plot(
+        x, rounds_df["objecting_share"].to_numpy(dtype=float), color="black", linewidth=2.5, label="objecting"
+    )
     starts = np.flatnonzero(np.diff(rounds_df["issue"].to_numpy())) + 1.5 if len(rounds_df) else []
     for s in starts:
         ax.axvline(s, color="#999999", linestyle=":", linewidth=1)
     ax.set_ylim(-0.02, 1.02)
+    integer_rounds(ax.xaxis)
     ax.set_xlabel("round of the run (rounds; dotted lines start a new issue)")
     ax.set_ylabel("share of group attending / of deciders objecting")
     ax.set_title("Who attends and who objects, round by round")
@@ -183,33 +294,44 @@ def plot_objections_attendance(rounds_df: pd.DataFrame, ax: Axes | None = None) 
     return ax
 
 
-def _short(name: str, width: int = 18) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+def _tick_label(name: str) -> str:
+    """An issue name as a tick label: wrapped onto short lines, never cut."""
+    return wrap(name, 16)
 
 
-def _grouped_bars(ax: Axes, labels: list[str], series: list[tuple[str, np.ndarray, str]]) -> None:
+def _grouped_bars(
+    ax: Axes, labels: list[str], series: list[tuple[str, np.ndarray, str]], hatches: Sequence[str] = ()
+) -> None:
     x = np.arange(len(labels))
     width = 0.8 / max(1, len(series))
     for n, (name, values, color) in enumerate(series):
-        ax.bar(x + (n - (len(series) - 1) / 2) * width, values, width, label=name, color=color)
-    ax.set_xticks(x, labels, rotation=20, ha="right")
+        hatch = hatches[n] if n < len(hatches) else None
+        ax.bar(
+            x + (n - (len(series) - 1) / 2) * width,
+            values,
+            width,
+            label=name,
+            color=color,
+            hatch=hatch,
+            edgecolor="white",
+        )
+    ax.set_xticks(x, labels)
 
 
 def plot_gains(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Mean gain over the status quo, u(y) - u(q), of each group on each agenda issue."""
     ax = _axes(ax)
-    labels = [_short(str(n)) for n in outcomes_df["name"]]
-    series = [
-        (g.label, outcomes_df[f"gain_{g.value}"].to_numpy(dtype=float), group_color(g))
-        for g in GROUP_ORDER
-        if f"gain_{g.value}" in outcomes_df
-    ]
-    _grouped_bars(ax, labels, series)
+    labels = [_tick_label(str(n)) for n in outcomes_df["name"]]
+    shown = [g for g in GROUP_ORDER if f"gain_{g.value}" in outcomes_df]
+    series = [(g.label, outcomes_df[f"gain_{g.value}"].to_numpy(dtype=float), group_color(g)) for g in shown]
+    _grouped_bars(ax, labels, series, hatches=[GROUP_HATCHES[g] for g in shown])
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xlabel("agenda issue")
     ax.set_ylabel("mean gain over status quo (utility)")
-    ax.set_title("Who gains on each issue (below zero = worse off than before)")
-    ax.legend(loc="best", fontsize="small")
+    ax.set_title(wrap("Who gains on each issue (below zero = worse off than before)"))
+    if not len(outcomes_df):
+        ax.text(0.5, 0.5, "no issue closed yet", transform=ax.transAxes, ha="center", color="#555555")
+    ax.legend(handles=group_handles("bar"), loc="best", fontsize="small")  # group colours even when empty
     return ax
 
 
@@ -224,7 +346,7 @@ def plot_compliance(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Compliance, government compliance and fragmentation on each agenda issue; issues that
     were not adopted bind nobody and are marked 'not adopted'."""
     ax = _axes(ax)
-    labels = [_short(str(n)) for n in outcomes_df["name"]]
+    labels = [_tick_label(str(n)) for n in outcomes_df["name"]]
     series = [(label, outcomes_df[col].to_numpy(dtype=float), c) for col, label, c in COMPLIANCE_SERIES]
     _grouped_bars(ax, labels, series)
     for i, adopted in enumerate(outcomes_df["adopted"].to_numpy()):
@@ -277,6 +399,6 @@ def plot_protocol_comparison(
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("value (unit in each label; shares run from 0 to 1)")
     runs = int(stats.size().max()) if len(frame) else 0
-    ax.set_title(f"Protocols side by side (mean over {runs} run{'s' if runs != 1 else ''} each)")
+    ax.set_title(wrap(f"Protocols side by side (mean over {plural(runs, 'run')} each)"))
     ax.legend(loc="best", fontsize="small", title="protocol")
     return ax

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 from typing import Any
 
 from govsim.cli import UsageError
@@ -105,29 +106,39 @@ def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
     return plain(out, digits=6)  # JSON-safe and stable: NaN as null, 6 decimals
 
 
+NAME_WIDTH = 34  # the issue column; longer names wrap onto the next lines, never cut
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
     """The readable summary; ``extra`` adds a line per (summary key, label) of a user measure."""
 
     def f(v: Any) -> str:
         return "n/a" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
 
+    adopted = sum(bool(issue["adopted"]) for issue in res["issues"])
     lines = [
         f"govsim: scenario {res['scenario']}, protocol {res['protocol']}, seed {res['seed']}, {res['stakeholders']} stakeholders",
-        f"  adopted {f(res['adoption_rate'])} of {res['n_issues']} issues, mean {f(res['mean_rounds'])} rounds per issue",
+        f"  adopted {adopted} of {_plural(res['n_issues'], 'issue')}, mean {f(res['mean_rounds'])} rounds per issue",
         f"  compliance {f(res['mean_compliance'])} (governments {f(res['mean_government_compliance'])}), fragmentation {f(res['fragmentation'])}",
         f"  worst-off group's mean gain {f(res['mean_min_group_gain'])}",
         *(f"  {label}: {f(res[key])}" for key, label in extra),
         "",
-        f"  {'issue':<34} {'adopted':>7} {'rounds':>6} {'comply':>7}  gains (gov / bus / civ / tech)",
+        f"  {'issue':<{NAME_WIDTH}} {'adopted':>7} {'rounds':>6} {'comply':>7}  gains (gov / bus / civ / tech)",
     ]
     for issue in res["issues"]:
         gains = " / ".join(
             "n/a" if issue["gain_by_group"].get(g) is None else f"{issue['gain_by_group'][g]:+.3f}"
             for g in ("government", "business", "civil_society", "technical")
         )
+        name = textwrap.wrap(str(issue["name"]), NAME_WIDTH, break_long_words=True) or [""]
         lines.append(
-            f"  {issue['name'][:34]:<34} {'yes' if issue['adopted'] else 'no':>7} {issue['rounds']:>6} {f(issue['compliance']):>7}  {gains}"
+            f"  {name[0]:<{NAME_WIDTH}} {'yes' if issue['adopted'] else 'no':>7} {issue['rounds']:>6} {f(issue['compliance']):>7}  {gains}"
         )
+        lines += [f"    {more}" for more in name[1:]]
     if "scales" in res:
         lines += ["", "  outcome in the file's units (status quo in brackets):"]
         for issue in res["issues"]:
@@ -138,7 +149,9 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
                 )
                 if d in issue["decides"]
             )
-            lines.append(f"  {issue['name'][:34]:<34} {points}")
+            name = textwrap.wrap(str(issue["name"]), NAME_WIDTH, break_long_words=True) or [""]
+            lines.append(f"  {name[0]:<{NAME_WIDTH}} {points}")
+            lines += [f"    {more}" for more in name[1:]]
     lines += [f"  note: {note}" for note in res.get("notes", [])]
     return "\n".join(lines)
 

@@ -17,6 +17,13 @@ from govsim.sweep.analysis import summarize
 from govsim.sweep.factors import PROTOCOL
 from govsim.sweep.runner import OK
 
+LINE_STYLES = (
+    {"marker": "o", "linestyle": "-"},
+    {"marker": "s", "linestyle": "--"},
+    {"marker": "^", "linestyle": ":"},
+    {"marker": "D", "linestyle": "-."},
+    {"marker": "v", "linestyle": (0, (5, 1, 1, 1, 1, 1))},
+)
 MAX_LEVELS = 12  # more distinct values than this are binned
 BINS = 8
 
@@ -49,16 +56,20 @@ def plot_factor(
     runs: pd.DataFrame, factor: str, metric: str, *, by: str | None = PROTOCOL, ax: Any = None
 ) -> Any:
     """Mean of ``metric`` against ``factor`` with its 95% confidence band, one line per ``by``."""
+    from govsim.plotting import protocol_color  # lazily: pyplot is slow to import
+
     ok = _check(runs, factor, metric)
     ok = ok.assign(**{factor: _binned(ok[factor])})
     groups = [by] if by and by != factor and by in ok.columns and ok[by].nunique() > 1 else []
     table = summarize(ok, [metric], by=[*groups, factor])
     ax = _axes(ax)
-    for label, part in table.groupby(groups) if groups else [((None,), table)]:
+    for n, (label, part) in enumerate(table.groupby(groups) if groups else [((None,), table)]):
         part = part.sort_values(factor)
         name = label[0] if label[0] is not None else metric
         x = part[factor].to_numpy(dtype=float)
-        (line,) = ax.plot(x, part[f"{metric}_mean"], marker="o", label=str(name))
+        style = LINE_STYLES[n % len(LINE_STYLES)]  # told apart without colour too
+        color = protocol_color(str(name), n) if groups and groups[0] == PROTOCOL else None
+        (line,) = ax.plot(x, part[f"{metric}_mean"], color=color, label=str(name), **style)
         ax.fill_between(x, part[f"{metric}_low"], part[f"{metric}_high"], color=line.get_color(), alpha=0.2)
     ax.set_xlabel(factor)
     ax.set_ylabel(label_of(metric))

@@ -1,0 +1,84 @@
+"""Showing pictures from widget panels: in a live notebook, and in an exported HTML handout.
+
+Widgets need a running kernel or the widget manager from a CDN, so an HTML export made for a
+room without network shows them blank. The remedy for every panel: :func:`display_panel` puts,
+next to the widget, one plain output holding a PNG of the figure the panel drew
+(:func:`static_fallback`); the exported page shows it, and a panel marked with
+:func:`live_panel` hides it wherever its widgets actually render.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import traceback
+from typing import Any
+
+import ipywidgets as w
+from IPython import get_ipython
+from IPython.display import HTML, clear_output, display
+from matplotlib.figure import Figure
+
+FALLBACK_CLASS = "govsim-static-fallback"
+LIVE_CLASS = "govsim-live"  # on a panel's root widget: the panel is live, hide its static copy
+# Rendered only where widgets run (it is itself a widget), so an offline export keeps the picture.
+HIDE_FALLBACK_CSS = f"<style>.jp-OutputArea:has(.{LIVE_CLASS}) .{FALLBACK_CLASS} {{ display: none; }}</style>"
+
+
+def render_png(fig: Figure) -> bytes:
+    """``fig`` as PNG bytes (fast zlib level: the picture is shown at once, not archived)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def static_fallback(fig: Figure, alt: str) -> HTML:
+    """An HTML output holding ``fig`` as an inline PNG, marked so a live widget can hide it.
+
+    ``alt`` describes the picture (escaped) for screen readers and for when images are off.
+    """
+    data = base64.b64encode(render_png(fig)).decode("ascii")
+    return HTML(
+        f'<div class="{FALLBACK_CLASS}"><p><i>Picture saved with the notebook (the live view needs a '
+        f'running kernel):</i></p><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}"></div>'
+    )
+
+
+def live_panel(box: w.Box) -> w.Box:
+    """Mark ``box`` as a live panel and give it the style that hides its static copy when the
+    widgets render (add the returned box's children as usual; display with :func:`display_panel`)."""
+    box.add_class(LIVE_CLASS)
+    box.children = (w.HTML(HIDE_FALLBACK_CSS), *box.children)
+    return box
+
+
+def display_panel(widget: w.Widget, figure: Figure | None, alt: str) -> None:
+    """Display a live panel, then (when it has drawn one) a static copy of its figure for
+    exports made without network. Use in a panel's ``_ipython_display_``."""
+    display(widget)
+    if figure is not None:
+        display(static_fallback(figure, alt))
+
+
+def in_kernel() -> bool:
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def show_in(output: w.Output, obj: Any) -> None:
+    """Replace what ``output`` shows with ``obj``. In a kernel: ``clear_output(wait=True)`` then
+    display (no flicker); without one (tests, benchmarks) the outputs are set directly."""
+    if in_kernel():
+        with output:
+            clear_output(wait=True)
+            display(obj)
+    else:
+        output.outputs = ()
+        output.append_display_data(obj)
+
+
+def error_html(exc: Exception) -> HTML:
+    """An error as the user sees it in an output area: the one-line message, then where it came from."""
+    detail = html.escape(traceback.format_exc(limit=3))
+    return HTML(f"<pre style='color:#b00'>{html.escape(f'{type(exc).__name__}: {exc}')}\n\n{detail}</pre>")

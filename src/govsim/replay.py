@@ -1,0 +1,154 @@
+"""A whole run recorded round by round, as plain data a browser can animate.
+
+:func:`record_run` plays a model to the end of its agenda and keeps, after every round, what the
+live dashboard shows: every stakeholder's position, who attended, who objected, the text on the
+table and where it has been this issue, the attendance and objecting-share traces, and one
+status line. Frame 0 is the state before the first round. The recording is JSON-ready
+(lists, floats rounded to 4 places, ``None`` for "no value"), so the dashboard sends it to the
+browser once and Play, Pause and stepping backwards need no kernel.
+
+Presentation reads the model only through its public interface (``snapshot()``, ``rounds``,
+``closed_issues``, ``setup``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from govsim.groups import GROUP_NAMES, GROUP_ORDER
+from govsim.plotting import DIMENSION_ENDS, group_style, plural
+
+DIGITS = 4
+
+
+@dataclass(frozen=True)
+class State:
+    """What one frame needs from the model after a round: (n, K) positions, (n,) bool
+    ``attending`` and ``objecting``, the issue's agenda index and the rounds played on it."""
+
+    positions: np.ndarray
+    attending: np.ndarray
+    objecting: np.ndarray
+    issue: int
+    round: int
+
+
+def _snapshot(model: Any, issue: int) -> State:
+    """The model's state after its latest round, from its public ``snapshot()``."""
+    snap = model.snapshot()
+    return State(
+        np.asarray(snap.positions),
+        np.asarray(snap.attending, dtype=bool),
+        np.asarray(snap.objecting, dtype=bool),
+        issue if snap.issue is None else int(snap.issue),
+        int(snap.round),
+    )
+
+
+def _r(values: Any) -> Any:
+    """Rounded floats (nested lists for arrays); NaN becomes None (JSON null)."""
+    array = np.round(np.asarray(values, dtype=float), DIGITS)
+    if array.ndim == 0:
+        return None if math.isnan(float(array)) else float(array)
+    if np.isnan(array).any():
+        return [_r(v) for v in array]
+    return array.tolist()
+
+
+def _bits(mask: np.ndarray) -> str:
+    """A bool mask as a compact string of 0 and 1 (one character per stakeholder)."""
+    return (np.asarray(mask, dtype=np.uint8) + ord("0")).tobytes().decode("ascii")
+
+
+def status_line(issue: int, name: str, n_issues: int, rnd: int, step: int, total: int) -> str:
+    """One line saying which issue and round a frame shows, e.g.
+    ``Issue 2 of 5, "Net neutrality": round 3 (round 12 of 38 in the run)``."""
+    where = f'Issue {issue + 1} of {n_issues}, "{name}"'
+    if step == 0:
+        return f"{where}: before the first round ({plural(total, 'round')} in the run)"
+    return f"{where}: round {rnd} (round {step} of {total} in the run)"
+
+
+def record_run(model: Any) -> dict[str, Any]:
+    """Play ``model`` to the end of its agenda, recording every round.
+
+    Parameters
+    ----------
+    model : a :class:`~govsim.model.GovernanceModel` before its first round (a model that has
+        already played rounds is recorded from where it stands).
+
+    Returns
+    -------
+    dict with ``dimensions`` (2 names) and ``ends`` (what 0 and 1 mean on each), ``groups``
+    (name, label, colour, marker, dash per group), ``group`` (n,) codes, ``issues`` (name,
+    status quo (2,), first and last frame, adopted, outcome), ``frames`` (one per round plus
+    the start: positions (n, 2), attending and objecting as "0"/"1" strings, the text on the
+    table (2,) or None (its trail is the texts of the issue's earlier frames), status line), ``series`` (attendance per
+    group and objecting share, one value per round). The run's ``summary()`` is left to the
+    caller: the picture does not need it, and it costs as much as a third of the recording.
+    """
+    setup = model.setup
+    agenda = setup.agenda
+    dims = list(setup.dimensions[:2])
+    first = np.asarray(agenda[0].draft, dtype=float)[:2] if agenda[0].draft is not None else None
+    start = model.snapshot()
+    frames = [
+        {
+            "issue": 0,
+            "round": 0,
+            "positions": _r(np.asarray(start.positions)[:, :2]),
+            "attending": _bits(np.zeros(model.n, dtype=bool)),
+            "objecting": _bits(np.zeros(model.n, dtype=bool)),
+            "text": None if first is None else _r(first),
+        }
+    ]
+    while model.running:
+        model.step()
+        state = _snapshot(model, frames[-1]["issue"])
+        frames.append(
+            {
+                "issue": state.issue,
+                "round": state.round,
+                "positions": _r(state.positions[:, :2]),
+                "attending": _bits(state.attending),
+                "objecting": _bits(state.objecting),
+            }
+        )
+    rounds = model.rounds  # one row per round: the text decided on in that round
+    texts = _r(np.column_stack([rounds[f"proposal_{d}"].to_numpy(dtype=float) for d in dims]))
+    for frame, text in zip(frames[1:], texts, strict=True):
+        frame["text"] = text
+    total = len(frames) - 1
+    for step, frame in enumerate(frames):
+        frame["status"] = status_line(
+            frame["issue"], agenda[frame["issue"]].name, len(agenda), frame["round"], step, total
+        )
+    adopted = {result.index: result.adopted for result in model.closed_issues}
+    issues = []
+    for index, issue in enumerate(agenda):
+        steps = [s for s, f in enumerate(frames) if f["issue"] == index and s > 0]
+        issues.append(
+            {
+                "name": issue.name,
+                "status_quo": _r(np.asarray(issue.status_quo, dtype=float)[:2]),
+                "first": steps[0] if steps else None,
+                "last": steps[-1] if steps else None,
+                "adopted": adopted.get(index),
+            }
+        )
+    return {
+        "dimensions": dims,
+        "ends": [list(DIMENSION_ENDS.get(d, ("low", "high"))) for d in dims],
+        "groups": [{"name": g.value, **group_style(g)} for g in GROUP_ORDER],
+        "group": [int(c) for c in np.asarray(start.group)],
+        "issues": issues,
+        "frames": frames,
+        "series": {
+            **{g: _r(rounds[f"attendance_{g}"]) for g in GROUP_NAMES},
+            "objecting": _r(rounds["objecting_share"]),
+        },
+    }

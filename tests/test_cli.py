@@ -72,7 +72,11 @@ def test_same_seed_same_output_byte_for_byte():
         (("run", "--set", "rho"), "must look like FIELD=VALUE"),
         (("run", "--set", "rho=abc"), "rho='abc' is not a number"),
         (("run", "--set", "civil_society.capacity=2"), "capacity=2.0 is out of range"),
-        (("run", "--seed", "x"), "invalid int value"),
+        (("run", "--seed", "x"), "argument --seed: 'x' is not a whole number"),
+        (("run", "--seed", "-5"), "argument --seed: -5 is out of range (allowed: a whole number >= 0)"),
+        (("run", "--set", "rho=0.2", "--set", "rho=0.3"), "--set rho is given twice (0.2 and 0.3)"),
+        (("sweep", "x.toml", "--out", ""), "argument --out: an empty path is not allowed"),
+        (("report", ""), "argument DIR: an empty path is not allowed"),
         (("run", "--scenario", "missing.toml"), "missing.toml"),
         (("fly",), "invalid choice"),
     ],
@@ -83,3 +87,62 @@ def test_user_errors_are_one_line_exit_2_no_traceback(args, expected):
     assert expected in res.stderr
     assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert res.stdout == ""
+
+
+def _reader_leaves(*args: str) -> tuple[int, str]:
+    """Run govsim with its stdout a pipe whose reader has already gone (as `| head -1` ends)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "govsim", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    return proc.wait(timeout=120), err
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly(tmp_path):
+    """`govsim run | head -1` and `govsim report DIR | head -1` (issue 12, item 18)."""
+    assert _reader_leaves("run", "--seed", "1") == (0, "")
+    experiment = tmp_path / "tiny.toml"
+    experiment.write_text("[fixed]\nmax_rounds = 3\n[factors]\nsupport = [0.0, 1.0]\n")
+    out = tmp_path / "res"
+    sweep = govsim("sweep", str(experiment), "--out", str(out), "--backend", "serial", "--quiet")
+    assert sweep.returncode == 0, sweep.stderr
+    assert _reader_leaves("report", str(out), "--no-plots") == (0, "")
+
+
+@pytest.mark.parametrize("args", [("--help",), ("run", "--seed", "x"), ("sweep",), ("report",)])
+def test_start_up_imports_neither_mesa_nor_pandas(args):
+    """The start-up paths stay light (their time is measured in benchmarks/cli_startup.py)."""
+    probe = (
+        "import runpy, sys\nsys.argv = ['govsim', *sys.argv[1:]]\n"
+        "try:\n    runpy.run_module('govsim', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print('heavy:', sorted(m for m in ('mesa', 'pandas', 'scipy', 'matplotlib') if m in sys.modules))"
+    )
+    res = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=60)
+    assert res.stdout.strip().splitlines()[-1] == "heavy: []"
+
+
+def test_corrupt_manifest_is_named(tmp_path):
+    (tmp_path / "manifest.json").write_text("{not json")
+    res = govsim("report", str(tmp_path))
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1
+    assert f"{tmp_path / 'manifest.json'}: not valid JSON (line 1, column 2" in res.stderr
+
+
+def test_an_accented_scenario_runs_under_an_ascii_locale(tmp_path):
+    """Issue 12, item 13: files are UTF-8 whatever the locale; output degrades, never fails."""
+    toml = tmp_path / "accents.toml"
+    toml.write_text(
+        'name = "São Paulo"\n[groups.government]\ncount = 4\n[[agenda]]\nname = "Réseau"\nstatus_quo = [0.5, 0.5]\n',
+        encoding="utf-8",
+    )
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}
+    env["PYTHONPATH"] = ":".join(sys.path)
+    res = subprocess.run(
+        [sys.executable, "-m", "govsim", "run", "--scenario", str(toml)],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+    assert b"scenario S\\xe3o Paulo" in res.stdout

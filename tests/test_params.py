@@ -51,3 +51,29 @@ def test_group_traits_validated_through_settings():
     with pytest.raises(ValueError, match="unknown group 'civil'"):
         scenario.with_settings({"civil.capacity": 0.5})
     assert "civil_society.capacity" in setting_names() and "rho" in setting_names()
+
+
+def test_one_number_rule_for_every_field():
+    """Issue 12, item 15: numpy numbers are numbers, text and booleans never are, a whole
+    number may be written 30.0 but not 30.5, in Python and in files alike."""
+    import numpy as np
+
+    params = Parameters(max_rounds=np.int64(30), rho=np.float32(0.25), meetings=2.0)
+    assert (params.max_rounds, params.meetings) == (30, 2) and type(params.max_rounds) is int
+    assert params.rho == 0.25 and type(params.rho) is float
+    for bad in ("0.2", True, float("nan")):
+        with pytest.raises(ValueError, match="rho="):
+            Parameters(rho=bad)
+    with pytest.raises(ValueError, match=r"max_rounds=30\.5 is not a whole number"):
+        Parameters(max_rounds=30.5)
+
+
+def test_model_arguments_of_the_wrong_kind_are_named():
+    with pytest.raises(TypeError, match=r"params=.fast. must be a govsim\.Parameters"):
+        GovernanceModel(params="fast")
+    with pytest.raises(TypeError, match="scenario=3 must be a scenario name"):
+        GovernanceModel(3)
+    model = GovernanceModel(rng=0)
+    with pytest.raises(ValueError, match="max_steps=-3 is out of range"):
+        model.run(-3)
+    assert model.run(0).rounds.empty

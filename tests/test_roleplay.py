@@ -167,6 +167,11 @@ def test_panel_drives_a_whole_session_then_round_trips_json(tmp_path):
             "moves[0].moves.civil_society='riot'",
         ),
         (lambda d: d["moves"].extend(d["moves"] * 200), "already finished"),
+        (lambda d: d.pop("outcome"), "outcome is missing"),
+        (
+            lambda d: d["outcome"]["summary"].update(stakeholders=99),
+            "outcome.summary.stakeholders=99 differs from the replayed 40",
+        ),
     ],
 )
 def test_bad_files_are_rejected_with_one_line(tmp_path, edit, message):
@@ -179,6 +184,13 @@ def test_bad_files_are_rejected_with_one_line(tmp_path, edit, message):
     with pytest.raises(ValueError, match=re.escape(message)) as info:
         RolePlay.load(path)
     assert "\n" not in str(info.value)
+
+
+def test_numpy_seeds_are_whole_numbers():
+    play = RolePlay(teams=("civil_society",), seed=np.int64(1))
+    assert play.seed == 1 and type(play.seed) is int
+    with pytest.raises(ValueError, match="seed=True is not a whole number"):
+        RolePlay(seed=True)
 
 
 def test_not_json_is_one_line(tmp_path):

@@ -91,16 +91,16 @@ def test_scenario_file_errors_are_one_line_and_named():
         "groups": {"government": {"count": 3}},
     }
     parse_scenario(base)
-    with pytest.raises(ValueError, match="unknown key in <scenario>: 'agendas'; did you mean 'agenda'"):
+    with pytest.raises(ValueError, match="<scenario>: unknown key 'agendas'; did you mean 'agenda'"):
         parse_scenario({**base, "agendas": []})
     with pytest.raises(ValueError, match="the agenda is empty"):
         parse_scenario({**base, "agenda": []})
-    with pytest.raises(ValueError, match=r"agenda\[0\].status_quo=\[0.5\] must have 2 values"):
+    with pytest.raises(ValueError, match=r"agenda\[0\].status_quo=\[0.5\] is not a list of 2 numbers"):
         parse_scenario({**base, "agenda": [{"name": "a", "status_quo": [0.5]}]})
-    with pytest.raises(ValueError, match=r"groups.government: capability=2 is out of range"):
+    with pytest.raises(ValueError, match=r"groups.government.capability=2 is out of range"):
         parse_scenario({**base, "groups": {"government": {"count": 3, "capability": 2}}})
     with pytest.raises(
-        ValueError, match="unknown group in <scenario>: 'goverment'; did you mean 'government'"
+        ValueError, match="unknown key in \\[groups\\]: 'goverment'; did you mean 'government'"
     ):
         parse_scenario({**base, "groups": {"goverment": {"count": 3}}})
 
@@ -115,15 +115,15 @@ def test_population_scale_multiplies_head_counts():
     [
         ({"agenda": [{"name": "a"}]}, "agenda[0] has no 'status_quo'"),
         ({"groups": {}}, "no stakeholders"),
-        ({"groups": {"government": {"count": -2}}}, "groups.government.count=-2 must be a whole number >= 0"),
-        ({"groups": {"government": {"count": 3, "regions": [-1.0]}}}, "must be shares >= 0"),
+        ({"groups": {"government": {"count": -2}}}, "groups.government.count=-2 is out of range"),
+        ({"groups": {"government": {"count": 3, "regions": [-1.0]}}}, "regions=[-1.0] holds -1.0"),
         (
             {"groups": {"government": {"count": 3, "position": 0.3}}},
-            "groups.government.position=0.3 must be a list of modes",
+            "groups.government.position=0.3 is not a list (allowed: a list of tables",
         ),
         (
             {"groups": {"government": {"count": 3, "salience": 0.3}}},
-            "groups.government.salience=0.3 must be a list of 2 numbers",
+            "groups.government.salience=0.3 is not a list of 2 numbers",
         ),
     ],
 )
@@ -144,3 +144,114 @@ def test_vector_traits_are_not_settable_by_name_and_errors_keep_the_group():
         scenario.with_settings({"civil_society.position": 0.3})
     with pytest.raises(ValueError, match=r"government\.capacity=2 is out of range"):
         scenario.with_settings({"government.capacity": 2})
+
+
+BASE = {
+    "name": "x",
+    "agenda": [{"name": "a", "status_quo": [0.5, 0.5]}],
+    "groups": {"government": {"count": 3}},
+}
+MODE = {"mean": [0.5, 0.5]}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # tracebacks before (issue 12, item 12)
+        ({"regions": ["north", "south"]}, "regions=['north', 'south'] is not a table"),
+        ({"params": "fast"}, "params='fast' is not a table"),
+        (
+            {"groups": {"government": {"count": 3, "position": [{**MODE, "sd": "wide"}]}}},
+            "groups.government.position[0].sd='wide' is not a number (allowed: a number in [0, 1])",
+        ),
+        # accepted before
+        ({"dimensions": "openness"}, "dimensions='openness' is not a list"),
+        (
+            {"groups": {"government": {"count": 3, "salience": [float("inf"), 1]}}},
+            "groups.government.salience=[inf, 1] holds inf",
+        ),
+        (
+            {"regions": {"north": {"protocol": "botom_up"}}},
+            "regions.north.protocol: 'botom_up'; did you mean",
+        ),
+        ({"regions": {"north": {"protocol": "regional"}}}, "regions.north.protocol: 'regional'"),
+        ({"params": {"rho": "0.2"}}, "params.rho='0.2' is not a number"),
+        ({"agenda": [{"name": "a", "status_quo": [0.5, float("nan")]}]}, "agenda[0].status_quo=[0.5, nan]"),
+        ({"name": 3}, "name=3 is not text"),
+        # odd messages before: min() iterable argument is empty, dictionary update sequence,
+        # negative dimensions are not allowed
+        ({"regions": {}}, "regions={} names no region"),
+        ({"groups": {"government": ["x"]}}, "groups.government=['x'] is not a table"),
+        (
+            {"groups": {"government": {"count": 3, "position": [{**MODE, "weight": float("inf")}]}}},
+            "groups.government.position[0].weight=inf is not a finite number",
+        ),
+        (
+            {"groups": {"government": {"count": 3, "regions": [float("nan")]}}},
+            "groups.government.regions=[nan]",
+        ),
+        ({"dimensions": []}, "dimensions=[] is not a non-empty list"),
+        # size limit (item 14): refused before anything is drawn
+        ({"groups": {"government": {"count": 10**7}}}, "groups.government.count=10000000 is out of range"),
+    ],
+)
+def test_every_scenario_key_is_type_checked_with_one_line(change, expected):
+    with pytest.raises(ValueError) as err:
+        parse_scenario({**BASE, **change}, "mine.toml")
+    message = str(err.value)
+    assert message.startswith("mine.toml: ") and expected in message, message
+    assert "\n" not in message
+
+
+def test_whole_valued_floats_count_as_whole_numbers():
+    scenario = parse_scenario({**BASE, "groups": {"government": {"count": 3.0}}})
+    assert scenario.groups[0].count == 3 and isinstance(scenario.groups[0].count, int)
+
+
+def test_population_scale_above_the_limit_fails_before_drawing():
+    scenario = parse_scenario({**BASE, "groups": {"government": {"count": 1000}}})
+    with pytest.raises(ValueError, match="population_scale=1000 gives 1000000 stakeholders, above the limit"):
+        GovernanceModel(scenario, rng=0, population_scale=1000)
+
+
+def test_scenario_files_are_utf8_whatever_the_locale(tmp_path):
+    """An accented name read under LC_ALL=C (ASCII locale) and with a byte-order mark."""
+    import subprocess
+    import sys
+
+    toml = tmp_path / "accents.toml"
+    toml.write_bytes(b"\xef\xbb\xbf" + 'name = "São Paulo"\n'.encode() + _rest())
+    code = "from govsim import load_scenario; import sys; print(load_scenario(sys.argv[1]).name == 'S\\u00e3o Paulo')"
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0", "PATH": ""}
+    env["PYTHONPATH"] = ":".join(sys.path)
+    res = subprocess.run([sys.executable, "-c", code, str(toml)], capture_output=True, env=env, timeout=60)
+    assert res.stdout.strip() == b"True", res.stderr
+
+
+def test_a_non_utf8_file_names_the_file_and_byte(tmp_path):
+    from govsim.reading import FileError
+
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(b'name = "x"\ntitle = "S\xe3o Paulo"\n')
+    with pytest.raises(FileError, match=r"latin1.toml: not UTF-8 text \(byte 21, line 2"):
+        load_scenario(path)
+
+
+def _rest() -> bytes:
+    return b'[groups.government]\ncount = 2\n[[agenda]]\nname = "a"\nstatus_quo = [0.5, 0.5]\n'
+
+
+def test_regional_is_a_protocol_name_before_any_model_is_built():
+    """``import govsim`` is lazy now; the per-region layout must still be offered by name."""
+    import subprocess
+    import sys
+
+    code = (
+        "from govsim.scenarios import parse_scenario\n"
+        "from govsim.protocols import protocol_names\n"
+        "data = {'protocol': 'regional', 'groups': {'government': {'count': 2}},\n"
+        "        'agenda': [{'name': 'a', 'status_quo': [0.5, 0.5]}]}\n"
+        "print('regional' in protocol_names(), parse_scenario(data).protocol)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.stdout.split() == ["True", "regional"], res.stderr

@@ -193,3 +193,122 @@ def _factor(name, **kw):
     from govsim.sweep import Factor
 
     return Factor(name, **kw)
+
+
+def _sweep_error(tmp_path, capsys, text: str, name: str = "exp.toml") -> str:
+    (tmp_path / "big.toml").write_text(
+        "[groups.government]\ncount = 1000\n[[agenda]]\nname = 'a'\nstatus_quo = [0.5, 0.5]\n"
+    )
+    path = tmp_path / name
+    path.write_text(text) if isinstance(text, str) else path.write_bytes(text)
+    out = tmp_path / "results"
+    assert cli.main(["sweep", str(path), "--out", str(out), "--backend", "serial", "--quiet"]) == 2
+    assert not out.exists()
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    return err
+
+
+def test_a_bad_scenario_named_by_an_experiment_is_reported_against_the_scenario(tmp_path, capsys):
+    (tmp_path / "mine.toml").write_text('[groups.government]\ncount = 3\nregions = ["north"]\n')
+    err = _sweep_error(tmp_path, capsys, 'scenario = "mine.toml"\n')
+    assert err.startswith("govsim sweep: error: mine.toml: groups.government.regions=['north']"), err
+
+
+@pytest.mark.parametrize(
+    ("text", "needles"),
+    [
+        ("", ["exp.toml: the experiment is empty"]),
+        ("# only a comment\n", ["exp.toml: the experiment is empty"]),
+        ('steps = "all"\n', ["steps='all'", '"end"']),
+        ('[fixed]\nrho = "0.2"\n', ["fixed.rho: rho='0.2' is not a number"]),
+        ("replicates = true\n", ["replicates=True is not a whole number"]),
+        ("replicates = 2.5\n", ["replicates=2.5 is not a whole number"]),
+        # size limits (item 14): counted, not planned
+        (
+            "[factors]\nrho = {levels = 1000000}\nsupport = {levels = 1000000}\n",
+            ["1,000,000,000,000 design points", "max_runs=100,000", "max_runs = 1000000000000"],
+        ),
+        ("replicates = 1000000000\n", ["1,000,000,000 runs", "max_runs=100,000"]),
+        (
+            'scenario = "big.toml"\n[factors]\npopulation_scale = [1, 500]\n',
+            ["population_scale=500 gives 500000"],
+        ),
+        ("name = 3\n", ["name=3 is not text"]),
+        ('[design]\nkind = "list"\npoints = "abc"\n', ["design.points='abc' must be a list of tables"]),
+        (b'name = "caf\xe9"\n', ["exp.toml: not UTF-8 text (byte 11, line 1"]),
+    ],
+)
+def test_bad_experiments_fail_fast_with_one_named_line(tmp_path, capsys, text, needles):
+    err = _sweep_error(tmp_path, capsys, text)
+    for needle in needles:
+        assert needle in err, err
+
+
+def test_max_runs_confirms_a_large_experiment_without_planning_it():
+    big = {"factors": {"rho": {"levels": 10**6}, "support": {"levels": 10**6}}, "max_runs": 10**12}
+    experiment = Experiment.from_dict(big)
+    assert experiment.size == (10**12, 10**12)
+    assert Experiment.from_dict(experiment.to_dict()) == experiment
+    small = Experiment.from_dict({"replicates": 3})
+    assert "max_runs" not in small.to_dict()  # the digest of stored results stays the same
+
+
+def test_numpy_integers_and_whole_floats_are_whole_numbers():
+    """Issue 12, item 15: one integral validator; numpy integers accepted, bool refused."""
+    exp = Experiment(seed=np.int64(5), replicates=np.int64(3), steps=np.int32(4))
+    assert (exp.seed, exp.replicates, exp.steps) == (5, 3, 4)
+    assert all(type(v) is int for v in (exp.seed, exp.replicates, exp.steps))
+    assert Experiment.from_dict({"replicates": 10.0}).replicates == 10
+    assert Experiment(factors={"meetings": {"levels": np.int64(3)}}).factors[0].count == 3
+    assert Experiment(design={"kind": "lhs", "samples": np.int64(4)}, factors={"rho": {}}).design.samples == 4
+    with pytest.raises(ValueError, match="seed=True is not a whole number"):
+        Experiment(seed=True)
+
+
+@pytest.mark.parametrize("kind", ["lhs", "sobol", "saltelli"])
+def test_integer_factors_get_equal_weight_per_whole_number(kind):
+    """meetings in [0, 2]: a third of the draws each (rounding to nearest gave 75 / 150 / 75)."""
+    samples = 300 if kind == "lhs" else 256
+    exp = Experiment(factors={"meetings": {"low": 0, "high": 2}}, design={"kind": kind, "samples": samples})
+    counts = np.bincount([p.settings["meetings"] for p in design_points(exp)], minlength=3)
+    assert counts.sum() == exp.size[0]
+    np.testing.assert_allclose(counts / counts.sum(), 1 / 3, atol=0.02)
+    factor = exp.factors[0]
+    assert factor.span == (0, 3)  # the interval drawn from, also SALib's bounds
+    assert [factor.from_unit(u) for u in (0.0, 0.33, 0.34, 0.66, 0.67, 0.999, 1.0)] == [0, 0, 1, 1, 2, 2, 2]
+
+
+def test_report_reads_results_of_a_protocol_this_session_does_not_know(tmp_path, capsys, monkeypatch):
+    """Issue 12, item 17: reading needs no protocol class; resuming says what to register."""
+    from govsim.protocols import PROTOCOLS, BottomUp
+    from govsim.sweep import run_sweep
+
+    class Notebook(BottomUp):
+        name = "notebook_rule"
+
+    with monkeypatch.context() as registered:
+        registered.setitem(PROTOCOLS, Notebook.name, Notebook)
+        exp = Experiment(factors={"protocol": ["bottom_up", Notebook.name]}, fixed={"max_rounds": 3})
+        run_sweep(exp, tmp_path, backend="serial", quiet=True)
+    assert Notebook.name not in PROTOCOLS  # a new session: the notebook's class is gone
+    assert cli.main(["report", str(tmp_path), "--no-plots"]) == 0
+    assert "2 runs ok, 0 failed, 2 planned" in capsys.readouterr().out
+    assert cli.main(["sweep", "--resume", "--out", str(tmp_path), "--backend", "serial", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "protocol 'notebook_rule' is not registered in this Python session" in err
+    assert "@govsim.register" in err and "run_sweep(None, OUT, resume=True)" in err
+
+
+def test_saltelli_with_too_few_samples_warns_about_indices_outside_0_1():
+    pytest.importorskip("SALib")
+    import pandas as pd
+
+    from govsim.sweep import sobol_indices
+
+    exp = Experiment(factors={"rho": {}, "mu": {}}, design={"kind": "saltelli", "samples": 2})
+    runs = pd.DataFrame({"sample": range(8), "status": "ok", "y": [0.0, 5.0, -3.0, 1.0, 9.0, -7.0, 0.5, 2.0]})
+    with pytest.warns(RuntimeWarning, match=r"outside \[0, 1\] for .*samples=2 .* use more samples"):
+        table = sobol_indices(runs, exp, "y")
+    assert not (table[["S1", "ST"]].stack().between(0, 1)).all()

@@ -5,43 +5,57 @@ Quick start::
     from govsim import GovernanceModel
     model = GovernanceModel("classroom", protocol="top_down", rng=1).run()
     model.summary()
+
+The names below are imported on first use (PEP 562), so ``import govsim`` and the ``govsim``
+command start without loading Mesa and pandas until a model is needed. Only the seating
+layouts are imported at once: they register ``regional`` where protocols are chosen.
 """
 
-from govsim.agents import Stakeholder
-from govsim.forums import LAYOUTS, Forum, Regional
-from govsim.groups import Group
-from govsim.measures import measure
-from govsim.model import GovernanceModel
-from govsim.overrides import RoundOverrides
-from govsim.params import Parameters, parameter_specs
-from govsim.population import GroupProfile, profile_specs
-from govsim.protocols import Decision, Protocol, Table, get_protocol, protocol_names, register
-from govsim.scenarios import Issue, Scenario, load_scenario, scenario_names
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import govsim.forums  # noqa: F401  (registers the ``regional`` layout, chosen like a protocol)
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "LAYOUTS",
-    "Decision",
-    "Forum",
-    "GovernanceModel",
-    "Group",
-    "GroupProfile",
-    "Issue",
-    "Parameters",
-    "Protocol",
-    "Regional",
-    "RoundOverrides",
-    "Scenario",
-    "Stakeholder",
-    "Table",
-    "__version__",
-    "get_protocol",
-    "load_scenario",
-    "measure",
-    "parameter_specs",
-    "profile_specs",
-    "protocol_names",
-    "register",
-    "scenario_names",
-]
+_HOMES = {
+    "Stakeholder": "govsim.agents",
+    "LAYOUTS": "govsim.forums",
+    "Forum": "govsim.forums",
+    "Regional": "govsim.forums",
+    "RoundOverrides": "govsim.overrides",
+    "Group": "govsim.groups",
+    "measure": "govsim.measures",
+    "GovernanceModel": "govsim.model",
+    "Parameters": "govsim.params",
+    "parameter_specs": "govsim.params",
+    "GroupProfile": "govsim.population",
+    "profile_specs": "govsim.population",
+    "Decision": "govsim.protocols",
+    "Protocol": "govsim.protocols",
+    "Table": "govsim.protocols",
+    "get_protocol": "govsim.protocols",
+    "protocol_names": "govsim.protocols",
+    "register": "govsim.protocols",
+    "Issue": "govsim.scenarios",
+    "Scenario": "govsim.scenarios",
+    "load_scenario": "govsim.scenarios",
+    "scenario_names": "govsim.scenarios",
+}
+
+__all__ = sorted([*_HOMES, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'govsim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

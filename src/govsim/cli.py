@@ -1,8 +1,12 @@
 """The ``govsim`` command. Each subcommand is a module in :mod:`govsim.commands` with
 ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``main(args) -> int``.
 
-User errors (``ValueError``, ``FileNotFoundError``, ``UsageError``) print one line on stderr
-and exit with status 2, never a traceback.
+User errors (the library's ``ValueError``, ``FileNotFoundError`` and other ``OSError``,
+``UsageError`` and argparse's own) print one line on stderr and exit with status 2, never a
+traceback. A reader that leaves early (``govsim run | head -1``) ends the command quietly.
+
+Start-up stays fast (``benchmarks/cli_startup.py``): building the parser imports only what the
+options need; a command imports Mesa, pandas and the rest when it runs.
 """
 
 from __future__ import annotations
@@ -17,6 +21,47 @@ COMMANDS = ("scenarios", "run", "sweep", "report", "doctor", "lab", "solutions",
 
 class UsageError(Exception):
     """A mistake in what the user asked for; printed as one line, exit status 2."""
+
+
+class LazyText:
+    """Help text computed only when the help is printed: ``action.x = LazyText(f)`` and
+    ``help="... %(x)s"`` (keeps heavy imports off the start-up path)."""
+
+    def __init__(self, make) -> None:
+        self.make = make
+
+    def __str__(self) -> str:
+        return str(self.make())
+
+
+def whole_arg(option: str, low: int = 0):
+    """An argparse ``type`` for a whole number >= ``low`` whose error names ``option``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (allowed: >= {low})") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{text} is out of range (allowed: a whole number >= {low})")
+        return value
+
+    parse.__name__ = option  # argparse names the type in some messages
+    return parse
+
+
+def path_arg(option: str):
+    """An argparse ``type`` for a path that must not be empty (``''`` is not "here")."""
+
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(
+                "an empty path is not allowed (give a folder name; '.' for here)"
+            )
+        return text
+
+    parse.__name__ = option
+    return parse
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,7 +80,7 @@ def _load(name: str):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="govsim", description="Simulate how Internet policy gets made.")
-    from govsim import __version__
+    from govsim import __version__  # the package's __init__ imports neither Mesa nor pandas
 
     parser.add_argument("--version", action="version", version=f"govsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -47,13 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a name from a file never fails on an ASCII terminal
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
     try:
-        return int(_load(args.command).main(args) or 0)
+        status = int(_load(args.command).main(args) or 0)
+        sys.stdout.flush()  # a reader that left shows up here, not at exit
+        return status
+    except BrokenPipeError:  # e.g. `govsim run --json | head`: the reader left, nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         print(
             f"govsim {args.command}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
@@ -67,9 +120,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("govsim: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # e.g. `govsim run --json | head`: the reader left, nothing to report
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 if __name__ == "__main__":  # python -m govsim.cli: use the package's module so error classes match

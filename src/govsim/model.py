@@ -39,6 +39,7 @@ from govsim.overrides import RoundInputs, RoundOverrides, round_inputs
 from govsim.params import Parameters
 from govsim.protocols import Protocol, Table, get_protocol
 from govsim.scenarios import Scenario, load_scenario
+from govsim.values import whole
 from govsim.views import (
     IssueResult,
     IssueView,
@@ -98,6 +99,10 @@ class GovernanceModel(mesa.Model):
         self._stepping = False
         setup = load_scenario(scenario)
         if params is not None:
+            if not isinstance(params, Parameters):
+                raise TypeError(
+                    f"params={params!r} must be a govsim.Parameters (or give settings by name: rho=0.2)"
+                )
             setup = replace(setup, params=params)
         self.setup = setup.with_settings(settings) if settings else setup
         self.params = self.setup.params
@@ -415,7 +420,9 @@ class GovernanceModel(mesa.Model):
         }
 
     def run(self, max_steps: int | None = None) -> GovernanceModel:
-        """Step until the agenda is done (or ``max_steps`` rounds); returns the model."""
+        """Step until the agenda is done (or ``max_steps`` rounds, a whole number >= 0); returns the model."""
+        if max_steps is not None:
+            max_steps = whole(max_steps, "max_steps", 0)
         steps = 0
         while self.running and (max_steps is None or steps < max_steps):
             self.step()

@@ -7,11 +7,12 @@ the field, the value given and what is allowed; unknown names get the closest va
 
 from __future__ import annotations
 
-import difflib
-import math
 from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from typing import Any
+
+from govsim.values import check_names as check_names  # its home moved to govsim.values
+from govsim.values import number, whole
 
 
 def declare(default: float | int, low: float, high: float, unit: str, doc: str) -> Any:
@@ -34,21 +35,12 @@ class ParamSpec:
     kind: type
 
     def check(self, value: Any) -> float | int:
-        """Return ``value`` converted to the declared kind, or raise a one-line ``ValueError``."""
-        allowed = f"allowed: {self.kind.__name__} in [{self.low:g}, {self.high:g}]"
-        if isinstance(value, bool):
-            raise ValueError(f"{self.name}={value!r} is not a number ({allowed})")
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{self.name}={value!r} is not a number ({allowed})") from None
-        if not math.isfinite(number) or not self.low <= number <= self.high:
-            raise ValueError(f"{self.name}={value!r} is out of range ({allowed})")
+        """Return ``value`` converted to the declared kind, or raise a one-line ``ValueError``
+        (the one rule of :mod:`govsim.values`: numbers only, never text or booleans)."""
+        allowed = f"{self.kind.__name__} in [{self.low:g}, {self.high:g}]"
         if self.kind is int:
-            if number != int(number):
-                raise ValueError(f"{self.name}={value!r} is not a whole number ({allowed})")
-            return int(number)
-        return number
+            return whole(value, self.name, self.low, self.high, allowed)
+        return number(value, self.name, self.low, self.high, allowed)
 
 
 @dataclass(frozen=True)
@@ -191,12 +183,3 @@ def check_declared(instance: Any) -> None:
 def parameter_specs() -> tuple[ParamSpec, ...]:
     """The declarations of :class:`Parameters`, in order."""
     return declared_specs(Parameters)
-
-
-def check_names(given: Any, valid: list[str], what: str) -> None:
-    """Raise ``ValueError`` for the first name in ``given`` not in ``valid``, suggesting the closest."""
-    for name in given:
-        if name not in valid:
-            close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.5)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ValueError(f"unknown {what} {name!r}{hint} (allowed: {', '.join(valid)})")

@@ -16,6 +16,9 @@ import numpy as np
 
 from govsim.groups import GROUP_ORDER, Group
 from govsim.params import ParamSpec, check_declared, check_names, declare, declared_specs
+from govsim.values import number
+
+MAX_STAKEHOLDERS = 200_000  # a model above this many stakeholders is refused before drawing it
 
 
 @dataclass(frozen=True)
@@ -27,12 +30,13 @@ class PositionMode:
     weight: float = 1.0
 
     def __post_init__(self) -> None:
-        if not all(0.0 <= m <= 1.0 for m in self.mean):
-            raise ValueError(f"position mean={list(self.mean)} must lie in [0, 1] on every dimension")
-        if not 0.0 <= self.sd <= 1.0:
-            raise ValueError(f"position sd={self.sd!r} is out of range (allowed: [0, 1])")
-        if not self.weight > 0:
-            raise ValueError(f"position weight={self.weight!r} must be > 0")
+        mean = tuple(number(m, "position mean", 0.0, 1.0) for m in self.mean)
+        object.__setattr__(self, "mean", mean)
+        object.__setattr__(self, "sd", number(self.sd, "position sd", 0.0, 1.0))
+        weight = number(self.weight, "position weight", 0.0)
+        if weight <= 0:
+            raise ValueError(f"position weight={self.weight!r} is out of range (allowed: a number > 0)")
+        object.__setattr__(self, "weight", weight)
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,9 @@ class GroupProfile:
         dims = {len(m.mean) for m in self.position} | {len(self.salience)}
         if len(dims) != 1:
             raise ValueError(f"position and salience disagree on the number of dimensions: {sorted(dims)}")
-        if any(s < 0 for s in self.salience) or sum(self.salience) <= 0:
+        salience = tuple(number(s, "salience", 0.0) for s in self.salience)
+        object.__setattr__(self, "salience", salience)
+        if sum(salience) <= 0:
             raise ValueError(f"salience={list(self.salience)} must be non-negative and not all zero")
 
     def with_(self, **changes: Any) -> GroupProfile:
@@ -168,6 +174,26 @@ def _draw_positions(profile: GroupProfile, n: int, rng: np.random.Generator) -> 
     return np.concatenate(blocks)
 
 
+def group_sizes(groups: tuple[GroupSpec, ...], scale: float = 1.0, actors: int = 0) -> dict[Group, int]:
+    """Head count of each drawn group at ``population_scale = scale`` (at least one each; a
+    group of count 0, kept only for named actors' defaults, is left out), counted before
+    anything is drawn; ``actors`` named actors come on top of them.
+
+    Raises
+    ------
+    ValueError
+        More than :data:`MAX_STAKEHOLDERS` in all (one line naming the scale and the total).
+    """
+    sizes = {spec.group: max(1, round(spec.count * scale)) for spec in groups if spec.count > 0}
+    total = sum(sizes.values()) + actors
+    if total > MAX_STAKEHOLDERS:
+        raise ValueError(
+            f"population_scale={scale:g} gives {total} stakeholders, above the limit of "
+            f"{MAX_STAKEHOLDERS} (lower population_scale or the group counts)"
+        )
+    return sizes
+
+
 def draw_population(
     groups: tuple[GroupSpec, ...],
     region_shifts: np.ndarray,
@@ -179,11 +205,12 @@ def draw_population(
     Positions: a mixture of normal modes, shifted by the region's offset, clipped to [0, 1].
     Salience: Dirichlet(concentration * group mean salience).
     """
+    sizes = group_sizes(groups, scale)
     parts: dict[str, list[np.ndarray]] = {k: [] for k in Population.__dataclass_fields__}
     for spec in sorted(groups, key=lambda g: GROUP_ORDER.index(g.group)):
         if spec.count == 0:  # a profile kept only for named actors' defaults
             continue
-        n = max(1, round(spec.count * scale))
+        n = sizes[spec.group]
         region = np.repeat(np.arange(len(spec.regions)), _split(n, spec.regions))
         prof = spec.profile
         parts["group"].append(np.full(n, spec.group.code))

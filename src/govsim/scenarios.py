@@ -14,7 +14,6 @@ inside govsim every position is in [0, 1].
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -26,17 +25,22 @@ import numpy as np
 from govsim.actor_files import FILE_SUFFIXES, read_actor_file
 from govsim.actors import OPTIONAL_TRAITS, Actor, ActorTable, Scale
 from govsim.groups import GROUP_NAMES, Group
-from govsim.params import Parameters, check_names
+from govsim.params import Parameters, check_names, parameter_specs
 from govsim.population import (
+    MAX_STAKEHOLDERS,
     GroupProfile,
     GroupSpec,
     Population,
     PositionMode,
     actor_population,
     draw_population,
+    group_sizes,
+    profile_specs,
     stack_populations,
 )
+from govsim.reading import FileError, read_toml
 from govsim.settings import split_settings
+from govsim.values import Table
 
 DATA = resources.files("govsim") / "data"
 DISCLAIMER = "A stylized illustration for teaching, not a forecast or a reconstruction of the event."
@@ -121,6 +125,7 @@ class Scenario:
     def draw_population(self, rng: np.random.Generator) -> Population:
         """The drawn group members (rows first, as :func:`draw_population` orders them), then
         the named actors in the order listed (exact values, no random draws)."""
+        group_sizes(self.groups, self.params.population_scale, len(self.actors))  # the limit, actors included
         drawn = draw_population(self.groups, self.shifts(), rng, self.params.population_scale)
         if not self.actors:
             return drawn
@@ -144,145 +149,198 @@ class Scenario:
         return replace(self, actors=actors, groups=_with_all_groups(self.groups, self.k))
 
 
-def _vector(raw: Any, k: int, where: str) -> tuple[float, ...]:
-    try:
-        vec = tuple(float(v) for v in raw)
-    except (TypeError, ValueError):
-        raise ValueError(f"{where}={raw!r} must be a list of {k} numbers, one per dimension") from None
-    if len(vec) != k:
-        raise ValueError(f"{where}={list(raw)} must have {k} values, one per dimension")
-    return vec
+TOP_KEYS = ["name", "title", "description", "event", "illustrates", "protocol", "dimensions"]
+ALL_KEYS = [*TOP_KEYS, "regions", "params", "groups", "agenda", "actors", "scales"]
+MODE_EXAMPLE = "{ mean = [0.5, 0.5], sd = 0.1, weight = 1.0 }"
 
 
-def _profile(raw: dict[str, Any], base: GroupProfile, k: int, where: str) -> GroupProfile:
-    raw = dict(raw)
-    changes: dict[str, Any] = {}
-    if "position" in raw:
-        modes = raw.pop("position")
-        if (
-            not isinstance(modes, list)
-            or not modes
-            or not all(isinstance(m, dict) and "mean" in m for m in modes)
-        ):
-            raise ValueError(
-                f"{where}.position={modes!r} must be a list of modes like [{{ mean = [0.5, 0.5], sd = 0.1 }}]"
-            )
-        changes["position"] = tuple(
-            PositionMode(
-                _vector(m["mean"], k, f"{where}.position.mean"),
-                m.get("sd", 0.1),
-                m.get("weight", 1.0),
-            )
-            for m in modes
-        )
-    if "salience" in raw:
-        changes["salience"] = _vector(raw.pop("salience"), k, f"{where}.salience")
-    changes.update(raw)
+def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
+    """Build a :class:`Scenario` from parsed TOML; every key is type-checked (through
+    :class:`govsim.values.Table`) and every number finite, and any error is one
+    :class:`~govsim.reading.FileError` line starting with ``source`` and naming the key, the
+    value and what is allowed."""
     try:
-        return base.with_(**changes)
+        return _parse(Table.of(data, source))
+    except FileError:
+        raise
     except ValueError as exc:
-        raise ValueError(f"{where}: {exc}") from None
+        raise FileError(f"{source}: {exc}") from None
 
 
-def parse_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
-    """Build a :class:`Scenario` from parsed TOML, with one-line errors naming the key."""
-    top = ["name", "title", "description", "event", "illustrates", "protocol", "dimensions"]
-    check_names(
-        data, [*top, "regions", "params", "groups", "agenda", "actors", "scales"], f"key in {source}:"
-    )
-    dims = tuple(data.get("dimensions", ("openness", "rights")))
+def _parse(top: Table) -> Scenario:
+    from govsim.protocols import protocol_names
+
+    source = top.where
+    top = Table(top.data).keys(ALL_KEYS)
+    dims = _dimensions(top)
     k = len(dims)
-    defaults = _default_profiles(k)
-    regions_raw = data.get("regions", {"world": {}})
-    regions = tuple(regions_raw)
-    shifts = tuple(
-        _vector(r.get("shift", [0.0] * k), k, f"regions.{n}.shift") for n, r in regions_raw.items()
-    )
-    regional = tuple(r.get("protocol", "bottom_up") for r in regions_raw.values())
-    check_names(data.get("groups", {}), list(GROUP_NAMES), f"group in {source}:")
-    scales = _scales(data["scales"], k) if "scales" in data else ()
-    actors = _actors(data.get("actors", []), scales or (Scale(),) * k, regions, source)
-    groups = []
-    for name in GROUP_NAMES:
-        raw = dict(data.get("groups", {}).get(name, {}))
-        count = raw.pop("count", 0)
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValueError(f"groups.{name}.count={count!r} must be a whole number >= 0")
-        shares = _vector(raw.pop("regions", [1.0] * len(regions)), len(regions), f"groups.{name}.regions")
-        if min(shares) < 0 or sum(shares) <= 0:
-            raise ValueError(f"groups.{name}.regions={list(shares)} must be shares >= 0 with a positive sum")
-        if count > 0 or actors:  # actors take their group's profile, so keep every profile
-            profile = _profile(raw, defaults[name], k, f"groups.{name}")
-            groups.append(GroupSpec(Group(name), count, profile, shares))
-    for n, item in enumerate(data.get("agenda", [])):
-        for key in ("name", "status_quo"):
-            if key not in item:
-                raise ValueError(
-                    f"{source}: agenda[{n}] has no {key!r} (each issue needs a name and a status_quo)"
-                )
-    if not actors and not any(g.count for g in groups):
-        raise ValueError(
-            f"{source}: no stakeholders (give at least one group a count > 0 under [groups.NAME])"
-        )
+    regions, shifts, regional = _regions(top, k)
+    scales = _scales(top, k) if "scales" in top else ()
     units = scales or (Scale(),) * k
-    agenda = tuple(
-        Issue(
-            i["name"],
-            _point(i["status_quo"], units, f"agenda[{n}].status_quo"),
-            _point(i["draft"], units, f"agenda[{n}].draft") if "draft" in i else None,
-        )
-        for n, i in enumerate(data.get("agenda", []))
-    )
+    actors = _actors(top, units, regions)
+    groups = _groups(top, k, len(regions), bool(actors))
+    agenda = _agenda(top, units)
     notes: tuple[str, ...] = ()
     if not agenda and actors:
         agenda, notes = per_dimension_agenda(dims, units, (None,) * k)
     if not agenda:
-        raise ValueError(f"{source}: the agenda is empty (add at least one [[agenda]] issue)")
+        raise ValueError("the agenda is empty (add at least one [[agenda]] issue)")
     if scales:
         notes = (_units_note(dims, scales), *notes)
     return Scenario(
-        name=data.get("name", source),
-        title=data.get("title", ""),
-        description=data.get("description", ""),
-        event=data.get("event", ""),
-        illustrates=data.get("illustrates", ""),
-        protocol=data.get("protocol", "bottom_up"),
+        name=top.text("name", source),
+        title=top.text("title", ""),
+        description=top.text("description", ""),
+        event=top.text("event", ""),
+        illustrates=top.text("illustrates", ""),
+        protocol=top.choice("protocol", protocol_names(), "bottom_up"),
         dimensions=dims,
         regions=regions,
         region_shifts=shifts,
         regional_protocols=regional,
-        groups=tuple(groups),
+        groups=groups,
         agenda=agenda,
-        params=Parameters().replace(**data.get("params", {})),
+        params=_params(top.table("params", {}, "[params] max_rounds = 60")),
         actors=actors,
         scales=scales,
         notes=notes,
     )
 
 
-def _scales(raw: Any, k: int) -> tuple[Scale, ...]:
-    where = "scales"
-    if not isinstance(raw, list) or len(raw) != k:
-        raise ValueError(f"{where}={raw!r} must be a list of {k} [low, high] pairs, one per dimension")
+def _dimensions(top: Table) -> tuple[str, ...]:
+    allowed = "a non-empty list of distinct names, like ['openness', 'rights']"
+    names = top.list("dimensions", ["openness", "rights"], allowed)
+    if not names or not all(isinstance(n, str) and n for n in names) or len(set(names)) != len(names):
+        raise ValueError(f"dimensions={names!r} is not {allowed}")
+    return tuple(names)
+
+
+def _regions(top: Table, k: int) -> tuple[tuple[str, ...], tuple[tuple[float, ...], ...], tuple[str, ...]]:
+    """Region names, their (K,) shifts and the rule each region's table uses under ``regional``."""
+    from govsim.protocols import protocol_names
+
+    table = top.table("regions", {"world": {}}, "[regions.north] shift = [0.05, 0.05]")
+    if not table.data:
+        raise ValueError("regions={} names no region (allowed: at least one [regions.NAME] table)")
+    allowed = [p for p in protocol_names() if p != "regional"]
+    names, shifts, protocols = [], [], []
+    for name in table.data:
+        region = table.table(name, example="{ shift = [0.05, 0.05], protocol = 'bottom_up' }")
+        region.keys(["shift", "protocol"])
+        names.append(name)
+        shifts.append(region.numbers("shift", k, (0.0,) * k, -1.0, 1.0))
+        protocols.append(region.choice("protocol", allowed, "bottom_up"))
+    return tuple(names), tuple(shifts), tuple(protocols)
+
+
+def _mode(table: Table, k: int) -> PositionMode:
+    table.keys(["mean", "sd", "weight"])
+    return PositionMode(
+        table.numbers("mean", k, low=0.0, high=1.0),
+        table.number("sd", 0.1, 0.0, 1.0),
+        table.number("weight", 1.0, 0.0),
+    )
+
+
+def _profile(table: Table, base: GroupProfile, k: int) -> GroupProfile:
+    """``base`` with the traits ``table`` gives (its ``count`` and ``regions`` read elsewhere)."""
+    traits = [s.name for s in profile_specs()]
+    table.keys([*traits, "position", "salience", "count", "regions"])
+    changes: dict[str, Any] = {}
+    if "position" in table:
+        modes = table.tables("position", MODE_EXAMPLE)
+        if not modes:
+            raise ValueError(
+                f"{table.path('position')}=[] has no mode (allowed: a list like [{MODE_EXAMPLE}])"
+            )
+        changes["position"] = tuple(_mode(m, k) for m in modes)
+    if "salience" in table:
+        changes["salience"] = table.numbers("salience", k, low=0.0)
+    for spec in profile_specs():
+        if spec.name in table:
+            changes[spec.name] = _checked(spec, table.data[spec.name], table.path(spec.name))
+    try:
+        return base.with_(**changes)
+    except ValueError as exc:
+        raise ValueError(f"{table.where}: {exc}") from None
+
+
+def _checked(spec: Any, value: Any, where: str) -> float | int:
+    """A declared value checked by its spec, the message naming the full key path."""
+    try:
+        return spec.check(value)
+    except ValueError as exc:
+        raise ValueError(f"{where}{str(exc).removeprefix(spec.name)}") from None
+
+
+def _groups(top: Table, k: int, n_regions: int, has_actors: bool) -> tuple[GroupSpec, ...]:
+    table = top.table("groups", {}, "[groups.government] count = 10")
+    table.keys(list(GROUP_NAMES))
+    defaults = _default_profiles(k)
+    groups = []
+    for name in GROUP_NAMES:
+        raw = table.table(name, {}, "{ count = 10, regions = [0.5, 0.5] }")
+        count = raw.whole("count", 0, 0, MAX_STAKEHOLDERS)
+        shares = raw.numbers("regions", n_regions, (1.0,) * n_regions, 0.0, what="one share per region")
+        if sum(shares) <= 0:
+            raise ValueError(f"{raw.path('regions')}={list(shares)} must be shares >= 0 with a positive sum")
+        profile = _profile(raw, defaults[name], k)
+        if count > 0 or has_actors:  # actors take their group's profile, so keep every profile
+            groups.append(GroupSpec(Group(name), count, profile, shares))
+    if not has_actors and not any(g.count for g in groups):
+        raise ValueError("no stakeholders (give at least one group a count > 0 under [groups.NAME])")
+    total = sum(g.count for g in groups)
+    if total > MAX_STAKEHOLDERS:
+        raise ValueError(f"groups: {total} stakeholders in all is above the limit of {MAX_STAKEHOLDERS}")
+    return tuple(groups)
+
+
+def _agenda(top: Table, units: tuple[Scale, ...]) -> tuple[Issue, ...]:
+    agenda = []
+    for item in top.tables("agenda", "[[agenda]] name = 'x' status_quo = [0.5, 0.5]"):
+        item.keys(["name", "status_quo", "draft"])
+        for key in ("name", "status_quo"):
+            if key not in item:
+                raise ValueError(f"{item.where} has no {key!r} (each issue needs a name and a status_quo)")
+        draft = _point(item, "draft", units) if "draft" in item else None
+        agenda.append(Issue(item.text("name"), _point(item, "status_quo", units), draft))
+    return tuple(agenda)
+
+
+def _params(table: Table) -> Parameters:
+    table.keys([s.name for s in parameter_specs()])
+    given = {
+        s.name: _checked(s, table.data[s.name], table.path(s.name))
+        for s in parameter_specs()
+        if s.name in table
+    }
+    return Parameters(**given)
+
+
+def _scales(top: Table, k: int) -> tuple[Scale, ...]:
+    pairs = top.list("scales", what=f"a list of {k} [low, high] pairs, one per dimension")
+    if len(pairs) != k:
+        raise ValueError(f"scales={pairs!r} is not a list of {k} [low, high] pairs, one per dimension")
+    rows = Table({str(n): pair for n, pair in enumerate(pairs)}, "scales")
     out = []
-    for n, pair in enumerate(raw):
-        low, high = _vector(pair, 2, f"{where}[{n}]")
-        try:
-            out.append(Scale(low, high))
-        except ValueError as exc:
-            raise ValueError(f"{where}[{n}]: {exc}") from None
+    for n in range(k):
+        low, high = rows.numbers(str(n), 2, what="[low, high]")
+        if not low < high:
+            raise ValueError(f"scales[{n}]=[{low:g}, {high:g}] must have low < high")
+        out.append(Scale(low, high))
     return tuple(out)
 
 
-def _point(raw: Any, scales: tuple[Scale, ...], where: str) -> tuple[float, ...]:
-    """A point given in the scenario's units, rescaled to [0, 1]; outside its scale is an error."""
-    values = _vector(raw, len(scales), where)
-    for v, s in zip(values, scales, strict=True):
+def _point(table: Table, key: str, units: tuple[Scale, ...]) -> tuple[float, ...]:
+    """A point given in the scenario's units (``units``), rescaled to [0, 1]; outside its
+    scale is an error."""
+    values = table.numbers(key, len(units))
+    for v, s in zip(values, units, strict=True):
         if not s.low <= v <= s.high:
             raise ValueError(
-                f"{where}={list(values)} must lie within the scales (allowed: [{s.low:g}, {s.high:g}])"
+                f"{table.path(key)}={list(values)} must lie within the scales (allowed: [{s.low:g}, {s.high:g}])"
             )
-    return tuple(s.to_unit(v) for v, s in zip(values, scales, strict=True))
+    return tuple(s.to_unit(v) for v, s in zip(values, units, strict=True))
 
 
 ACTOR_KEYS = (
@@ -297,41 +355,37 @@ ACTOR_KEYS = (
 )
 
 
-def _actors(raw: Any, scales: tuple[Scale, ...], regions: tuple[str, ...], source: str) -> tuple[Actor, ...]:
+def _actors(top: Table, units: tuple[Scale, ...], regions: tuple[str, ...]) -> tuple[Actor, ...]:
     """``[[actors]]`` tables: name, capability, position and salience required; the rest optional."""
-    if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
-        raise ValueError(f"{source}: actors must be [[actors]] tables, one per actor")
     actors: list[Actor] = []
-    for n, item in enumerate(raw):
-        where = f"actors[{n}]"
-        check_names(item, list(ACTOR_KEYS), f"key in {source}: {where}:")
+    for item in top.tables("actors", "[[actors]] name = 'ITU' capability = 1.0 ..."):
+        item.keys(list(ACTOR_KEYS))
         for key in ("name", "capability", "position", "salience"):
             if key not in item:
                 raise ValueError(
-                    f"{source}: {where} has no {key!r} (each actor needs a name, capability, position and salience)"
+                    f"{item.where} has no {key!r} (each actor needs a name, capability, position and salience)"
                 )
-        name = item["name"]
-        if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"{where}.name={name!r} must be a non-empty string")
+        name = item.text("name")
+        if not name.strip():
+            raise ValueError(f"{item.path('name')}={name!r} must be a non-empty name")
         if any(a.name == name for a in actors):
-            raise ValueError(f"{where}.name={name!r} is listed twice (each actor once)")
-        region = item.get("region", regions[0])
-        check_names([region], list(regions), f"region in {where}:")
+            raise ValueError(f"{item.path('name')}={name!r} is listed twice (each actor once)")
+        optional = {t: item.number(t, low=0.0, high=1.0) for t in OPTIONAL_TRAITS if t in item}
         try:
             actors.append(
                 Actor(
                     name=name,
-                    group=Group.parse(item.get("group", "government")),
-                    capability=item["capability"],
-                    position=_point(item["position"], scales, f"{where}.position"),
-                    salience=_vector(item["salience"], len(scales), f"{where}.salience"),
-                    region=region,
-                    description=str(item.get("description", "")),
-                    **{t: item[t] for t in OPTIONAL_TRAITS if t in item},
+                    group=Group.parse(item.text("group", "government")),
+                    capability=item.number("capability", low=0.0, high=1.0),
+                    position=_point(item, "position", units),
+                    salience=item.numbers("salience", len(units), low=0.0, high=1.0),
+                    region=item.choice("region", list(regions), regions[0]),
+                    description=item.text("description", ""),
+                    **optional,
                 )
             )
         except ValueError as exc:
-            raise ValueError(f"{source}: {where}: {exc}") from None
+            raise ValueError(f"{item.where}: {exc}") from None
     return tuple(actors)
 
 
@@ -394,11 +448,11 @@ def scenario_from_table(table: ActorTable) -> Scenario:
 @cache
 def _default_profiles(k: int) -> dict[str, GroupProfile]:
     """Bundled group profiles; their positions and salience are 2-D, so other K start neutral."""
-    raw = tomllib.loads((DATA / "profiles.toml").read_text())
+    raw = read_toml(DATA / "profiles.toml", "profiles.toml")
     base = GroupProfile(position=(PositionMode((0.5,) * k),), salience=(1.0,) * k)
     if k != 2:
         raw = {n: {t: v for t, v in r.items() if t not in ("position", "salience")} for n, r in raw.items()}
-    return {name: _profile(raw[name], base, k, f"profiles.{name}") for name in GROUP_NAMES}
+    return {name: _profile(Table.of(raw[name], name), base, k) for name in GROUP_NAMES}
 
 
 def scenario_names() -> list[str]:
@@ -409,7 +463,7 @@ def scenario_names() -> list[str]:
 
 @cache
 def _load_bundled(name: str) -> Scenario:
-    return parse_scenario(tomllib.loads((DATA / "scenarios" / f"{name}.toml").read_text()), f"{name}.toml")
+    return parse_scenario(read_toml(DATA / "scenarios" / f"{name}.toml", f"{name}.toml"), f"{name}.toml")
 
 
 def is_scenario_file(name: str | Path) -> bool:
@@ -422,10 +476,12 @@ def load_scenario(name: str | Path | Scenario = "classroom") -> Scenario:
     ``.csv``/``.tsv``/``.txt``/``.dec``) by path, or the scenario itself."""
     if isinstance(name, Scenario):
         return name
+    if not isinstance(name, str | Path):
+        raise TypeError(f"scenario={name!r} must be a scenario name, a file path or a Scenario")
     if is_scenario_file(name):
         path = Path(name)
         if path.suffix.lower() != ".toml":
             return scenario_from_table(read_actor_file(path))
-        return parse_scenario(tomllib.loads(path.read_text()), path.name)
+        return parse_scenario(read_toml(path, path.name), path.name)
     check_names([name], scenario_names(), "scenario")
     return _load_bundled(name)

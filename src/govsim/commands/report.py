@@ -4,29 +4,48 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from govsim.cli import LazyText, path_arg
 
-from govsim.sweep.analysis import STANDARD_METRICS, default_metrics, sobol_indices, summarize
-from govsim.sweep.factors import PROTOCOL, DesignKind
-from govsim.sweep.store import Store, load_runs
+if TYPE_CHECKING:  # imported when the command runs, not when the parser is built (start-up time)
+    import pandas as pd
 
 NAME = "report"
 HELP = "print the summary table of a sweep's results and write its standard plots"
 
 
+def _standard_metrics() -> str:
+    from govsim.sweep.analysis import STANDARD_METRICS
+
+    return ", ".join(STANDARD_METRICS)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("results", metavar="DIR", help="a results directory written by govsim sweep")
-    parser.add_argument("--plots", metavar="DIR", help="where to write the PNG plots (default: DIR/plots)")
-    parser.add_argument("--no-plots", action="store_true", help="print the table only")
     parser.add_argument(
-        "--metrics",
-        help=f"comma-separated metrics to report (default: {','.join(STANDARD_METRICS)}, then any stored user measure)",
+        "results", metavar="DIR", type=path_arg("DIR"), help="a results directory written by govsim sweep"
     )
+    parser.add_argument(
+        "--plots",
+        metavar="DIR",
+        type=path_arg("--plots"),
+        help="where to write the PNG plots (default: DIR/plots)",
+    )
+    parser.add_argument("--no-plots", action="store_true", help="print the table only")
+    action = parser.add_argument(
+        "--metrics",
+        help="comma-separated metrics to report (default: %(standard)s, then any stored user measure)",
+    )
+    action.standard = LazyText(_standard_metrics)  # read only when the help is printed
 
 
 def _metrics(text: str | None, runs: pd.DataFrame) -> list[str]:
+    import pandas as pd
+
+    from govsim.sweep.analysis import default_metrics
+
     metrics = default_metrics(runs) if text is None else [m.strip() for m in text.split(",") if m.strip()]
     for metric in metrics:
         if metric not in runs.columns or not pd.api.types.is_numeric_dtype(runs[metric]):
@@ -36,6 +55,8 @@ def _metrics(text: str | None, runs: pd.DataFrame) -> list[str]:
 
 def table_text(summary: pd.DataFrame, metrics: list[str]) -> str:
     """The summary as text: factors, n, then ``mean [low, high]`` per metric."""
+    import pandas as pd
+
     shown = summary[[c for c in summary.columns if not c.endswith(("_mean", "_low", "_high"))]].copy()
     for m in metrics:
         shown[m] = [
@@ -48,11 +69,19 @@ def table_text(summary: pd.DataFrame, metrics: list[str]) -> str:
 
 
 def sobol_text(runs: pd.DataFrame, experiment, metrics: list[str]) -> str:
-    """First-order and total Sobol indices of each metric that varies over the design."""
+    """First-order and total Sobol indices of each metric that varies over the design; a
+    warning (e.g. indices outside [0, 1] from too few samples) is printed as a line below."""
+    import pandas as pd
+
+    from govsim.sweep.analysis import sobol_indices
+
     tables, skipped = [], []
     for metric in metrics:
         try:
-            tables.append(sobol_indices(runs, experiment, metric).assign(metric=metric))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                tables.append(sobol_indices(runs, experiment, metric).assign(metric=metric))
+            skipped += [f"  warning: {w.message}" for w in caught if issubclass(w.category, RuntimeWarning)]
         except ValueError as exc:
             skipped.append(f"  {metric}: {exc}")
     lines = ["", "Sobol indices (S1 first-order, ST total, with 95% bootstrap half-widths):"]
@@ -70,6 +99,7 @@ def write_plots(runs: pd.DataFrame, factors: list[str], metrics: list[str], fold
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from govsim.sweep.factors import PROTOCOL
     from govsim.sweep.plots import plot_factor, plot_heatmap
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -94,6 +124,10 @@ def write_plots(runs: pd.DataFrame, factors: list[str], metrics: list[str], fold
 
 
 def main(args: argparse.Namespace) -> int:
+    from govsim.sweep.analysis import summarize
+    from govsim.sweep.factors import DesignKind
+    from govsim.sweep.store import Store, load_runs
+
     runs = load_runs(args.results)
     if runs.empty:
         raise ValueError(f"{args.results} holds no runs yet")

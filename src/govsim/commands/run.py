@@ -5,26 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from govsim.cli import UsageError
-from govsim.measures import headline_keys
-from govsim.model import GovernanceModel
-from govsim.plain import plain
-from govsim.plugins import load_plugins
-from govsim.protocols import protocol_names
-from govsim.scenarios import load_scenario, scenario_names
+from govsim.cli import LazyText, UsageError, whole_arg
+
+if TYPE_CHECKING:  # imported when the command runs (Mesa and pandas are slow to import)
+    from govsim.model import GovernanceModel
 
 NAME = "run"
 HELP = "run one scenario to the end of its agenda and summarise it"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    scenario = parser.add_argument(
         "--scenario",
         default="classroom",
-        help=f"one of: {', '.join(scenario_names())}, a .toml file, or an actor table (.csv: Decide or KTAB)",
+        help="one of: %(names)s, a .toml file, or an actor table (.csv: Decide or KTAB)",
     )
+    scenario.names = LazyText(lambda: ", ".join(_names("scenario")))
     parser.add_argument(
         "--group",
         dest="actor_groups",
@@ -33,8 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ACTOR=GROUP",
         help="put a named actor in a group (default: government), e.g. --group ISOC=technical",
     )
-    parser.add_argument("--protocol", help=f"one of: {', '.join(protocol_names())} (default: the scenario's)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); same seed, same output")
+    protocol = parser.add_argument("--protocol", help="one of: %(names)s (default: the scenario's)")
+    protocol.names = LazyText(lambda: ", ".join(_names("protocol")))
+    parser.add_argument(
+        "--seed",
+        type=whole_arg("--seed"),
+        default=0,
+        help="random seed >= 0 (default 0); same seed, same output",
+    )
     parser.add_argument(
         "--set",
         dest="settings",
@@ -46,8 +50,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
 
+def _names(kind: str) -> list[str]:
+    """The bundled scenarios or the registered protocols (imported only when asked)."""
+    if kind == "scenario":
+        from govsim.scenarios import scenario_names
+
+        return scenario_names()
+    from govsim.protocols import protocol_names
+
+    return protocol_names()
+
+
 def parse_settings(pairs: list[str]) -> dict[str, float]:
-    """``["rho=0.2"]`` -> ``{"rho": 0.2}``; names are checked by the model, values here."""
+    """``["rho=0.2"]`` -> ``{"rho": 0.2}``; names are checked by the model, values here.
+    A name given twice is refused (which value was meant is not ours to guess)."""
     settings: dict[str, float] = {}
     for pair in pairs:
         field, sep, value = pair.partition("=")
@@ -56,6 +72,8 @@ def parse_settings(pairs: list[str]) -> dict[str, float]:
             raise UsageError(
                 f"--set {pair!r} must look like FIELD=VALUE, e.g. rho=0.2 or civil_society.capacity=0.3"
             )
+        if field in settings:
+            raise UsageError(f"--set {field} is given twice ({settings[field]:g} and {value}): give it once")
         try:
             settings[field] = float(value)
         except ValueError:
@@ -76,6 +94,9 @@ def parse_actor_groups(pairs: list[str]) -> dict[str, str]:
 
 def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
     """The run as one JSON-ready dict; points (outcome, status quo) in the scenario's own units."""
+    from govsim.measures import headline_keys
+    from govsim.plain import plain
+
     summary = model.summary()
     setup = model.setup
     out = {
@@ -157,9 +178,13 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    from govsim.model import GovernanceModel
+    from govsim.plugins import load_plugins
+    from govsim.scenarios import load_scenario
+
     load_plugins()  # measures and protocols of installed plugins (see govsim.plugins)
-    if args.protocol is not None and args.protocol not in protocol_names():
-        raise UsageError(f"unknown protocol {args.protocol!r} (allowed: {', '.join(protocol_names())})")
+    if args.protocol is not None and args.protocol not in _names("protocol"):
+        raise UsageError(f"unknown protocol {args.protocol!r} (allowed: {', '.join(_names('protocol'))})")
     scenario = load_scenario(args.scenario)
     if args.actor_groups:
         scenario = scenario.with_actor_groups(parse_actor_groups(args.actor_groups))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from govsim.scenarios import load_scenario, scenario_names
-
 NAME = "scenarios"
 HELP = "list the bundled scenarios with a one-line description"
 
@@ -15,6 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from govsim.scenarios import load_scenario, scenario_names
+
     names = scenario_names()
     width = max(map(len, names))
     for name in names:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from govsim.plugins import load_plugins
-from govsim.sweep.backends import Backend
-from govsim.sweep.driver import run_sweep
+from govsim.cli import LazyText, path_arg
 
 NAME = "sweep"
 HELP = "run a parameter sweep described in a TOML experiment file; rerun to resume"
@@ -18,13 +16,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         help="experiment TOML file (optional with --resume: the stored experiment is used)",
     )
-    parser.add_argument("--out", required=True, metavar="DIR", help="results directory")
     parser.add_argument(
-        "--backend",
-        default=Backend.PROCESSES.value,
-        choices=[b.value for b in Backend],
-        help="where runs execute (default: processes)",
+        "--out", required=True, metavar="DIR", type=path_arg("--out"), help="results directory"
     )
+    backend = parser.add_argument(  # names checked by run_sweep: importing the backends is slow
+        "--backend", default="processes", help="where runs execute: %(backends)s (default: processes)"
+    )
+    backend.backends = LazyText(_backends)
     parser.add_argument("--workers", type=int, help="worker processes (default: the CPUs available)")
     parser.add_argument(
         "--scheduler",
@@ -45,7 +43,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _backends() -> str:
+    from govsim.sweep.backends import Backend
+
+    return ", ".join(b.value for b in Backend)
+
+
 def main(args: argparse.Namespace) -> int:
+    from govsim.plugins import load_plugins
+    from govsim.sweep.backends import Backend
+    from govsim.sweep.driver import run_sweep
+
     load_plugins()  # measures and protocols of installed plugins (see govsim.plugins)
     backend = Backend.DASK.value if args.scheduler else args.backend
     result = run_sweep(

@@ -6,36 +6,48 @@
     run_sweep(load_experiment("experiments/classroom_support.toml"), "results/support")
     summarize(load_runs("results/support"))
 
-See ``docs/sweeps.md`` for the experiment format and the command-line tools.
+See ``docs/sweeps.md`` for the experiment format and the command-line tools. The names below
+are imported on first use (PEP 562): ``govsim sweep --help`` needs none of pandas or Mesa.
 """
 
-from govsim.sweep.analysis import STANDARD_METRICS, sobol_indices, summarize
-from govsim.sweep.designs import Point, design_points
-from govsim.sweep.driver import SweepResult, rebuild_model, run_sweep
-from govsim.sweep.experiment import Experiment, load_experiment
-from govsim.sweep.factors import Design, DesignKind, Factor
-from govsim.sweep.plots import plot_factor, plot_heatmap
-from govsim.sweep.seeds import plan, run_rng
-from govsim.sweep.store import load_rounds, load_runs
+from __future__ import annotations
 
-__all__ = [
-    "STANDARD_METRICS",
-    "Design",
-    "DesignKind",
-    "Experiment",
-    "Factor",
-    "Point",
-    "SweepResult",
-    "design_points",
-    "load_experiment",
-    "load_rounds",
-    "load_runs",
-    "plan",
-    "plot_factor",
-    "plot_heatmap",
-    "rebuild_model",
-    "run_rng",
-    "run_sweep",
-    "sobol_indices",
-    "summarize",
-]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "STANDARD_METRICS": "govsim.sweep.analysis",
+    "sobol_indices": "govsim.sweep.analysis",
+    "summarize": "govsim.sweep.analysis",
+    "Point": "govsim.sweep.designs",
+    "design_points": "govsim.sweep.designs",
+    "SweepResult": "govsim.sweep.driver",
+    "rebuild_model": "govsim.sweep.driver",
+    "run_sweep": "govsim.sweep.driver",
+    "Experiment": "govsim.sweep.experiment",
+    "load_experiment": "govsim.sweep.experiment",
+    "Design": "govsim.sweep.factors",
+    "DesignKind": "govsim.sweep.factors",
+    "Factor": "govsim.sweep.factors",
+    "plot_factor": "govsim.sweep.plots",
+    "plot_heatmap": "govsim.sweep.plots",
+    "plan": "govsim.sweep.seeds",
+    "run_rng": "govsim.sweep.seeds",
+    "load_rounds": "govsim.sweep.store",
+    "load_runs": "govsim.sweep.store",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'govsim.sweep' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

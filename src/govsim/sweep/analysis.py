@@ -9,6 +9,7 @@ The confidence interval of a mean over n replicates is ``mean ± t(0.975, n-1) s
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -99,7 +100,7 @@ def sobol_indices(runs: pd.DataFrame, experiment: Experiment, metric: str, seed:
     problem: dict[str, Any] = {
         "num_vars": len(sampled),
         "names": [f.name for f in sampled],
-        "bounds": [[f.low, f.high] for f in sampled],
+        "bounds": [list(f.span) for f in sampled],  # the interval the design drew from
     }
     crossed = [f.name for f in experiment.factors if not f.sampled]
     ok = runs[runs["status"] == OK]
@@ -127,4 +128,19 @@ def sobol_indices(runs: pd.DataFrame, experiment: Experiment, metric: str, seed:
                     "ST_conf": result["ST_conf"][i],
                 }
             )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    _warn_outside_unit(table, metric, experiment.design.samples)
+    return table
+
+
+def _warn_outside_unit(table: pd.DataFrame, metric: str, samples: int) -> None:
+    """Indices are shares of variance, in [0, 1]; estimates outside it mean too few samples."""
+    inside = table["S1"].between(0, 1) & table["ST"].between(0, 1)
+    if not inside.all():
+        factors = ", ".join(dict.fromkeys(table.loc[~inside, "factor"]))
+        warnings.warn(
+            f"Sobol indices of {metric!r} fall outside [0, 1] for {factors}: with samples={samples} "
+            f"the estimates are unreliable; use more samples (e.g. {4 * samples})",
+            RuntimeWarning,
+            stacklevel=3,
+        )

@@ -2,7 +2,9 @@
 
 Factors given as levels are crossed with the points of the design (so a protocol factor
 compares every protocol at the same sampled settings). Sampled values are scaled from the
-unit cube to each factor's ``[low, high]``; whole-number parameters are rounded. Sampling
+unit cube to each factor's :attr:`~govsim.sweep.factors.Factor.span`: ``[low, high]``, or for a
+whole-number parameter ``[low, high + 1)`` rounded down, so every whole number in the range is
+drawn equally often (rounding ``[low, high]`` to the nearest would halve the two ends). Sampling
 designs draw their scrambling from the experiment's root seed (a stream of its own, apart
 from the runs'), so the same experiment always yields the same points.
 
@@ -70,13 +72,7 @@ def _base(experiment: Experiment, sampled: list[Factor]) -> list[dict[str, Any]]
             return [dict(p) for p in experiment.design.points]
         case DesignKind.LHS | DesignKind.SOBOL | DesignKind.SALTELLI:
             unit = unit_sample(kind, len(sampled), experiment.design.samples, experiment.seed)
-            low = np.array([f.low for f in sampled])
-            values = low + unit * (np.array([f.high for f in sampled]) - low)
-            kinds = [f.kind for f in sampled]
-            return [
-                {f.name: _as_kind(k, v) for f, k, v in zip(sampled, kinds, row, strict=True)}
-                for row in values
-            ]
+            return [{f.name: f.from_unit(u) for f, u in zip(sampled, row, strict=True)} for row in unit]
         case _:
             raise ValueError(f"design kind {kind!r} is not handled")
 

@@ -26,6 +26,7 @@ from govsim.sweep.factors import PROTOCOL
 from govsim.sweep.runner import FAILED, ChunkResult, RunConfig
 from govsim.sweep.seeds import plan
 from govsim.sweep.store import Store
+from govsim.values import whole
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def _backend(name: str | Backend) -> Backend:
 
 
 def run_config(experiment: Experiment) -> RunConfig:
+    experiment.check_registered()  # a stored experiment may use a protocol a notebook registered
     scenario = load_scenario(experiment.scenario_path or experiment.scenario)
     names = {experiment.protocol or scenario.protocol}
     names |= {level for f in experiment.factors if f.name == PROTOCOL for level in f.levels}
@@ -98,6 +100,8 @@ def run_sweep(
     ``resume=True`` takes the experiment from ``out``'s manifest. Everything is checked
     before anything is written. ``on_chunk`` is called after each chunk is stored.
     """
+    if not str(out).strip():
+        raise ValueError("out='' is empty: give a results folder ('.' for the current one)")
     store = Store(out)
     if resume and overwrite:
         raise ValueError("--resume keeps the stored runs and --overwrite deletes them: choose one")
@@ -113,10 +117,8 @@ def run_sweep(
     if kind is Backend.DASK and client is None:
         import_distributed()  # fail before writing anything when the extra is missing
     workers = default_workers() if workers is None else workers
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers={workers!r} must be a whole number >= 1")
-    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1):
-        raise ValueError(f"chunk={chunk!r} must be a whole number >= 1")
+    workers = whole(workers, "workers", 1)
+    chunk = None if chunk is None else whole(chunk, "chunk", 1)
     store.check(experiment, overwrite=overwrite)
     config = run_config(experiment)
     specs = plan(experiment)

@@ -23,19 +23,24 @@ named with its allowed range. A TOML experiment looks like::
 
 Factors given as levels are crossed with the design's points; ranges are what a sampling
 design draws (a grid needs ``{low, high, levels = n}`` for evenly spaced levels).
+
+Size is counted before anything is planned: an experiment of more than ``max_runs`` runs
+(default 100,000) is refused; write a larger ``max_runs = ...`` in the file to confirm one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from govsim.params import check_names
+from govsim.population import group_sizes
+from govsim.reading import FileError, read_text, read_toml
 from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
 from govsim.settings import setting_names, setting_spec
 from govsim.sweep.factors import (
@@ -46,6 +51,7 @@ from govsim.sweep.factors import (
     check_protocol,
     check_value,
 )
+from govsim.values import text, whole
 
 TOP_KEYS = [
     "name",
@@ -57,24 +63,15 @@ TOP_KEYS = [
     "steps",
     "common_random_numbers",
     "rounds",
+    "max_runs",
     "fixed",
     "factors",
     "design",
 ]
 END = "end"
-
-
-def _whole(value: Any, low: int, where: str, high: int | None = None) -> int:
-    ok = (
-        not isinstance(value, bool)
-        and isinstance(value, int)
-        and value >= low
-        and (high is None or value <= high)
-    )
-    if not ok:
-        upper = f" and <= {high}" if high is not None else ""
-        raise ValueError(f"{where}={value!r} must be a whole number >= {low}{upper}")
-    return value
+SCALE = "population_scale"
+MAX_RUNS = 100_000  # runs an experiment may plan unless its max_runs says more
+STEPS_ALLOWED = 'a whole number >= 1, or "end" to run to the end of the agenda'
 
 
 @dataclass(frozen=True)
@@ -99,8 +96,10 @@ class Experiment:
     rounds: bool = False
     name: str = ""
     description: str = ""
+    max_runs: int = MAX_RUNS
+    registered: InitVar[bool] = True
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, registered: bool) -> None:
         if isinstance(self.factors, Mapping):  # {"rho": [0.1, 0.2]} as in the TOML file
             object.__setattr__(
                 self, "factors", tuple(Factor.parse(str(k), v) for k, v in self.factors.items())
@@ -108,15 +107,20 @@ class Experiment:
         object.__setattr__(self, "factors", tuple(self.factors))
         if isinstance(self.design, Mapping):  # {"kind": "lhs", "samples": 16}
             object.__setattr__(self, "design", Design.parse(self.design))
-        _whole(self.replicates, 1, "replicates")
-        _whole(self.seed, 0, "seed", 2**63 - 1)
+        object.__setattr__(self, "replicates", whole(self.replicates, "replicates", 1))
+        object.__setattr__(self, "seed", whole(self.seed, "seed", 0, 2**63 - 1))
+        object.__setattr__(self, "max_runs", whole(self.max_runs, "max_runs", 1))
         if self.steps is not None:
-            _whole(self.steps, 1, "steps")
+            object.__setattr__(self, "steps", whole(self.steps, "steps", 1, allowed=STEPS_ALLOWED))
         for key in ("common_random_numbers", "rounds"):
             if not isinstance(getattr(self, key), bool):
                 raise ValueError(f"{key}={getattr(self, key)!r} must be true or false")
         if self.protocol is not None:
-            check_protocol(self.protocol, "protocol")
+            check_protocol(self.protocol, "protocol", registered)
+        for f in self.factors:
+            if f.name == PROTOCOL:
+                for level in f.levels:
+                    check_protocol(level, f"factors.{PROTOCOL}", registered)
         fixed = {str(k): v for k, v in self.fixed.items()}
         check_names(fixed, setting_names(), "setting in [fixed]:")
         object.__setattr__(
@@ -132,10 +136,63 @@ class Experiment:
             raise ValueError(
                 "protocol is both fixed and varied (remove the top-level protocol or factors.protocol)"
             )
-        self._check_design()
-        load_scenario(self.scenario_path or self.scenario).with_settings(dict(self.fixed))
+        self._check_design(registered)
+        self._check_size()
+        if registered:  # a stored experiment is read without its scenario file or protocol classes
+            scenario = load_scenario(self.scenario_path or self.scenario).with_settings(dict(self.fixed))
+            for scale in self._scales(scenario.params.population_scale):
+                group_sizes(scenario.groups, scale, len(scenario.actors))  # counted, not drawn
 
-    def _check_design(self) -> None:
+    def _scales(self, base: float) -> set[float]:
+        """Every population_scale a run may use (a sampled range: its upper end)."""
+        scales = {base}
+        for f in self.factors:
+            if f.name == SCALE:
+                scales |= set(f.levels) if f.levels is not None else {f.high}
+        return scales | {p[SCALE] for p in self.design.points if SCALE in p}
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """``(points, runs)``, counted from the factors and design without listing a point."""
+        kind = self.design.kind
+        crossed = [f for f in self.factors if not f.sampled or kind is DesignKind.GRID]
+        levels = math.prod(len(f.levels) if f.levels is not None else f.count for f in crossed)
+        sampled = len(self.factors) - len(crossed)
+        match kind:
+            case DesignKind.GRID:
+                base = 1
+            case DesignKind.LIST:
+                base = len(self.design.points)
+            case DesignKind.SALTELLI:
+                base = self.design.samples * (sampled + 2)
+            case _:
+                base = self.design.samples
+        return levels * base, levels * base * self.replicates
+
+    def _check_size(self) -> None:
+        points, runs = self.size
+        if runs > self.max_runs:
+            raise ValueError(
+                f"{points:,} design points x {self.replicates:,} replicates = {runs:,} runs is above "
+                f"max_runs={self.max_runs:,} (set max_runs = {runs} in the experiment to confirm)"
+            )
+
+    def check_registered(self) -> None:
+        """Raise when a protocol the experiment uses is not registered in this Python session
+        (results read without it; running or resuming needs its class)."""
+        from govsim.protocols import protocol_names
+
+        used = {self.protocol} if self.protocol else set()
+        used |= {level for f in self.factors if f.name == PROTOCOL for level in f.levels}
+        used |= {p[PROTOCOL] for p in self.design.points if PROTOCOL in p}
+        for name in sorted(used - set(protocol_names())):
+            raise ValueError(
+                f"protocol {name!r} is not registered in this Python session: run the code that defines it "
+                f"(the class with @govsim.register, e.g. in your notebook), then resume from that session "
+                f"with govsim.sweep.run_sweep(None, OUT, resume=True)"
+            )
+
+    def _check_design(self, registered: bool) -> None:
         kind = self.design.kind
         sampled = [f.name for f in self.factors if f.sampled]
         if kind is DesignKind.GRID:
@@ -151,7 +208,7 @@ class Experiment:
                 check_names(point, [*setting_names(), PROTOCOL], f"name in design.points[{i}]:")
                 for key, value in point.items():
                     if key == PROTOCOL:
-                        check_protocol(value, f"design.points[{i}].protocol")
+                        check_protocol(value, f"design.points[{i}].protocol", registered)
                     else:
                         check_value(setting_spec(key), value, f"design.points[{i}]")
                     if key in self.fixed or key in [f.name for f in self.factors]:
@@ -191,11 +248,19 @@ class Experiment:
         }
         if self.protocol is not None:
             out["protocol"] = self.protocol
+        if self.max_runs != MAX_RUNS:
+            out["max_runs"] = self.max_runs
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], base: Path | None = None) -> Experiment:
-        """From parsed TOML; a relative scenario path is taken relative to ``base``."""
+    def from_dict(
+        cls, data: Mapping[str, Any], base: Path | None = None, *, stored: bool = False
+    ) -> Experiment:
+        """From parsed TOML; a relative scenario path is taken relative to ``base``.
+
+        ``stored=True`` reads an experiment kept with its results: its protocols need not be
+        registered nor its scenario file present (see :meth:`check_registered` to run it).
+        """
         check_names(data, TOP_KEYS, "key in experiment:")
         for key in ("fixed", "factors"):
             if not isinstance(data.get(key, {}), Mapping):
@@ -209,6 +274,7 @@ class Experiment:
             scenario = str((base / scenario).resolve())
         steps = data.get("steps", END)
         return cls(
+            registered=not stored,
             scenario=scenario,
             factors=tuple(Factor.parse(str(k), v) for k, v in data.get("factors", {}).items()),
             design=Design.parse(data.get("design", {})),
@@ -219,28 +285,38 @@ class Experiment:
             steps=None if steps == END else steps,
             common_random_numbers=data.get("common_random_numbers", False),
             rounds=data.get("rounds", False),
-            name=str(data.get("name", "")),
-            description=str(data.get("description", "")),
+            name=text(data.get("name", ""), "name"),
+            description=text(data.get("description", ""), "description"),
+            max_runs=data.get("max_runs", MAX_RUNS),
         )
 
     def digest(self) -> str:
-        """SHA-256 of the experiment (and of its scenario file, if any): the identity a resume checks."""
-        text = json.dumps(self.to_dict(), sort_keys=True, default=str)
+        """SHA-256 of the experiment (and of its scenario file, if any): the identity a resume checks.
+
+        ``max_runs`` is a confirmation, not part of the identity."""
+        data = {k: v for k, v in self.to_dict().items() if k != "max_runs"}
+        text = json.dumps(data, sort_keys=True, default=str)
         if self.scenario_path is not None:
-            text += self.scenario_path.read_text()
+            text += read_text(self.scenario_path)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
 def load_experiment(path: str | Path) -> Experiment:
-    """Read and validate an experiment TOML file (one-line errors that name the file)."""
+    """Read and validate an experiment TOML file (one-line errors that name the file).
+
+    An error in a scenario file the experiment names is reported against that scenario file.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"experiment file {str(path)!r} not found")
-    try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path.name}: not valid TOML ({exc})") from None
+    data = read_toml(path, path.name)
+    if not data:
+        raise FileError(
+            f"{path.name}: the experiment is empty (give at least a scenario or [factors]; see docs/sweeps.md)"
+        )
     try:
         return Experiment.from_dict({"name": path.stem, **data}, base=path.parent)
+    except FileError:
+        raise
     except ValueError as exc:
-        raise ValueError(f"{path.name}: {exc}") from None
+        raise FileError(f"{path.name}: {exc}") from None

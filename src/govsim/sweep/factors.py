@@ -6,6 +6,7 @@ value and what is allowed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -14,6 +15,7 @@ from typing import Any
 from govsim.params import ParamSpec, check_names
 from govsim.protocols import protocol_names
 from govsim.settings import setting_spec
+from govsim.values import whole
 
 PROTOCOL = "protocol"
 
@@ -28,10 +30,12 @@ class DesignKind(Enum):
     LIST = "list"  # the points written out
 
 
-def check_protocol(name: Any, where: str) -> str:
-    if not isinstance(name, str):
+def check_protocol(name: Any, where: str, registered: bool = True) -> str:
+    """``name`` if it is a protocol name (a registered one unless ``registered=False``)."""
+    if not isinstance(name, str) or not name:
         raise ValueError(f"{where}={name!r} must be a protocol name (allowed: {', '.join(protocol_names())})")
-    check_names([name], protocol_names(), f"protocol in {where}:")
+    if registered:
+        check_names([name], protocol_names(), f"protocol in {where}:")
     return name
 
 
@@ -55,7 +59,8 @@ class Factor:
                 raise ValueError(
                     f"{where} must be a list of protocol names (allowed: {', '.join(protocol_names())})"
                 )
-            object.__setattr__(self, "levels", tuple(check_protocol(p, where) for p in self.levels))
+            # registered names are checked by the Experiment (a stored one may use a notebook's)
+            object.__setattr__(self, "levels", tuple(check_protocol(p, where, False) for p in self.levels))
         elif self.levels is not None:
             spec = setting_spec(self.name)
             object.__setattr__(self, "levels", tuple(check_value(spec, v, where) for v in self.levels))
@@ -67,10 +72,8 @@ class Factor:
                 raise ValueError(f"{where}: low={low!r} must be below high={high!r}")
             object.__setattr__(self, "low", low)
             object.__setattr__(self, "high", high)
-            if self.count is not None and (
-                isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1
-            ):
-                raise ValueError(f"{where}.levels={self.count!r} must be a whole number >= 1")
+            if self.count is not None:
+                object.__setattr__(self, "count", whole(self.count, f"{where}.levels", 1))
         if self.levels is not None and not self.levels:
             raise ValueError(f"{where}=[] has no levels: the design would be empty (give at least one value)")
         if self.levels is not None and len(set(self.levels)) != len(self.levels):
@@ -84,6 +87,22 @@ class Factor:
     @property
     def kind(self) -> type:
         return str if self.name == PROTOCOL else setting_spec(self.name).kind
+
+    @property
+    def span(self) -> tuple[float, float]:
+        """The interval a sampling design draws from: ``[low, high]`` for a real-valued factor,
+        ``[low, high + 1)`` for a whole-number one, whose draws are then rounded down, so each
+        whole number gets the same share of the draws (``[0, 2]``: a third each). SALib's
+        bounds for the factor are this same interval."""
+        if self.low is None or self.high is None:
+            raise ValueError(f"factors.{self.name} is given as levels, not a range")
+        return (self.low, self.high + 1.0) if self.kind is int else (self.low, self.high)
+
+    def from_unit(self, u: float) -> float | int:
+        """The factor's value at ``u`` in ``[0, 1]`` of its :attr:`span`."""
+        low, high = self.span
+        value = low + u * (high - low)
+        return min(math.floor(value), int(self.high)) if self.kind is int else float(value)
 
     def to_dict(self) -> Any:
         if self.levels is not None:
@@ -128,11 +147,13 @@ class Design:
             object.__setattr__(self, "kind", DesignKind(self.kind))
         sampling = self.kind in (DesignKind.LHS, DesignKind.SOBOL, DesignKind.SALTELLI)
         if sampling:
-            n = self.samples
-            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-                raise ValueError(
-                    f"design.samples={n!r} must be a whole number >= 1 for a {self.kind.value} design"
-                )
+            n = whole(
+                self.samples,
+                "design.samples",
+                1,
+                allowed=f"a whole number >= 1 for a {self.kind.value} design",
+            )
+            object.__setattr__(self, "samples", n)
             if self.kind is not DesignKind.LHS and n & (n - 1):
                 raise ValueError(
                     f"design.samples={n} must be a power of two for a {self.kind.value} design "
@@ -162,4 +183,9 @@ class Design:
         if not isinstance(raw, Mapping):
             raise ValueError(f"design={raw!r} must be a table like [design] kind = 'grid'")
         check_names(raw, ["kind", "samples", "points"], "key in [design]:")
-        return cls(raw.get("kind", "grid"), raw.get("samples"), tuple(raw.get("points", ())))
+        points = raw.get("points", [])
+        if not isinstance(points, list | tuple) or not all(isinstance(p, Mapping) for p in points):
+            raise ValueError(
+                f"design.points={points!r} must be a list of tables like [[design.points]] rho = 0.1"
+            )
+        return cls(raw.get("kind", "grid"), raw.get("samples"), tuple(points))

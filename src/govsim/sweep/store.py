@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from govsim.plain import plain
+from govsim.reading import FileError, read_json
 from govsim.sweep.experiment import Experiment
 from govsim.sweep.runner import FAILED, ID_COLUMNS, OK, TAIL_COLUMNS, ChunkResult
 
@@ -84,14 +85,20 @@ class Store:
     def manifest(self) -> dict[str, Any] | None:
         if not self.manifest_path.is_file():
             return None
-        return json.loads(self.manifest_path.read_text())
+        manifest = read_json(self.manifest_path)
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("experiment"), dict):
+            raise FileError(f"{self.manifest_path}: not a govsim results manifest (no experiment table)")
+        return manifest
 
     def experiment(self) -> Experiment:
         """The experiment stored in the manifest (to resume without the TOML file)."""
         manifest = self.manifest()
         if manifest is None:
             raise ValueError(f"{self.path} holds no {MANIFEST}: not a govsim results directory")
-        return Experiment.from_dict(manifest["experiment"])
+        try:  # stored=True: readable without its protocols' classes or its scenario file
+            return Experiment.from_dict(manifest["experiment"], stored=True)
+        except ValueError as exc:
+            raise FileError(f"{self.manifest_path}: {exc}") from None
 
     def check(self, experiment: Experiment, *, overwrite: bool = False) -> None:
         """Refuse a directory that holds other files or another experiment (unless ``overwrite``)."""

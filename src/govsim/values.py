@@ -1,0 +1,198 @@
+"""Checking values users hand govsim: one rule for numbers, and a typed reader for tables.
+
+One rule for every numeric field, in Python and in files:
+
+- a number is an ``int`` or a ``float`` (numpy's integers and floats included) and finite;
+- ``True``/``False`` and text are never numbers (``rho = "0.2"`` is refused, not converted);
+- a whole-number field also takes a float with a whole value (``10.0`` is ``10``), nothing else.
+
+Text from the command line is converted by the command line, never here.
+
+:class:`Table` reads a parsed TOML or JSON table key by key with these checks; every error is
+one line naming the key path, the value given and what is allowed, e.g.
+``groups.government.position[0].sd='wide' is not a number (allowed: a number in [0, 1])``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_MISSING: Any = object()
+
+
+def describe(kind: str, low: float | None, high: float | None) -> str:
+    """``"a number in [0, 1]"``, ``"a whole number >= 1"``, ``"a number"``."""
+    if low is not None and high is not None:
+        return f"{kind} in [{low:g}, {high:g}]"
+    if low is not None:
+        return f"{kind} >= {low:g}"
+    if high is not None:
+        return f"{kind} <= {high:g}"
+    return kind
+
+
+def number(
+    value: Any, where: str, low: float | None = None, high: float | None = None, allowed: str | None = None
+) -> float:
+    """``value`` as a finite ``float`` within ``[low, high]``, or a one-line ``ValueError``.
+
+    ``where`` names the field in the message; ``allowed`` replaces the default description
+    of what is allowed.
+    """
+    allowed = allowed or describe("a number", low, high)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{where}={value!r} is not a number (allowed: {allowed})")
+    result = float(value)
+    if not math.isfinite(result):
+        raise ValueError(f"{where}={value!r} is not a finite number (allowed: {allowed})")
+    if (low is not None and result < low) or (high is not None and result > high):
+        raise ValueError(f"{where}={value!r} is out of range (allowed: {allowed})")
+    return result
+
+
+def whole(
+    value: Any, where: str, low: int | None = None, high: int | None = None, allowed: str | None = None
+) -> int:
+    """``value`` as an ``int`` within ``[low, high]``: ints, numpy integers and whole-valued
+    floats (``10.0``) pass; ``True``, text and ``2.5`` raise a one-line ``ValueError``."""
+    allowed = allowed or describe("a whole number", low, high)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{where}={value!r} is not a whole number (allowed: {allowed})")
+    if isinstance(value, numbers.Integral):
+        result = int(value)
+    else:
+        real = float(value)
+        if not math.isfinite(real) or real != int(real):
+            raise ValueError(f"{where}={value!r} is not a whole number (allowed: {allowed})")
+        result = int(real)
+    if (low is not None and result < low) or (high is not None and result > high):
+        raise ValueError(f"{where}={value!r} is out of range (allowed: {allowed})")
+    return result
+
+
+def text(value: Any, where: str, allowed: str = "text") -> str:
+    """``value`` if it is a string, else a one-line ``ValueError``."""
+    if not isinstance(value, str):
+        raise ValueError(f"{where}={value!r} is not text (allowed: {allowed})")
+    return value
+
+
+def check_names(given: Any, valid: list[str], what: str) -> None:
+    """Raise ``ValueError`` for the first name in ``given`` not in ``valid``, suggesting the closest."""
+    for name in given:
+        if name not in valid:
+            close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"unknown {what} {name!r}{hint} (allowed: {', '.join(valid)})")
+
+
+def choice(value: Any, where: str, options: list[str]) -> str:
+    """``value`` if it is one of ``options``; else the closest option is suggested."""
+    text(value, where, f"one of {', '.join(options)}")
+    check_names([value], options, f"{where}:")
+    return value
+
+
+@dataclass(frozen=True)
+class Table:
+    """A parsed TOML/JSON table read key by key, each value type-checked on the way out.
+
+    ``where`` is the key path of the table (``"groups.government"``; empty at the top), so
+    messages name the full path of a key. Readers return the default when a key is absent.
+    """
+
+    data: Mapping[str, Any]
+    where: str = ""
+
+    @classmethod
+    def of(cls, value: Any, where: str, example: str = "") -> Table:
+        """``value`` as a Table, or a one-line error when it is not a table (a dict)."""
+        if not isinstance(value, Mapping):
+            hint = f", like {example}" if example else ""
+            raise ValueError(f"{where}={value!r} is not a table (allowed: a table of keys{hint})")
+        bad = next((k for k in value if not isinstance(k, str)), None)
+        if bad is not None:
+            raise ValueError(f"{where}: key {bad!r} is not text")
+        return cls(value, where)
+
+    def path(self, key: str | int) -> str:
+        if isinstance(key, int):
+            return f"{self.where}[{key}]"
+        return f"{self.where}.{key}" if self.where else key
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.data
+
+    def keys(self, allowed: list[str]) -> Table:
+        """Refuse any key not in ``allowed`` (suggesting the closest); returns ``self``."""
+        check_names(self.data, allowed, f"key in [{self.where}]:" if self.where else "key")
+        return self
+
+    def _get(self, key: str, default: Any, check: Callable[[Any, str], Any]) -> Any:
+        if key not in self.data:
+            if default is _MISSING:
+                raise ValueError(f"{self.path(key)} is missing")
+            return default
+        return check(self.data[key], self.path(key))
+
+    def text(self, key: str, default: Any = _MISSING) -> str:
+        return self._get(key, default, text)
+
+    def choice(self, key: str, options: list[str], default: Any = _MISSING) -> str:
+        return self._get(key, default, lambda v, w: choice(v, w, options))
+
+    def number(
+        self, key: str, default: Any = _MISSING, low: float | None = None, high: float | None = None
+    ) -> float:
+        return self._get(key, default, lambda v, w: number(v, w, low, high))
+
+    def whole(
+        self, key: str, default: Any = _MISSING, low: int | None = None, high: int | None = None
+    ) -> int:
+        return self._get(key, default, lambda v, w: whole(v, w, low, high))
+
+    def table(self, key: str, default: Any = _MISSING, example: str = "") -> Table:
+        if key not in self.data and default is not _MISSING:
+            return Table(default, self.path(key))
+        return self._get(key, default, lambda v, w: Table.of(v, w, example))
+
+    def list(self, key: str, default: Any = _MISSING, what: str = "a list") -> list[Any]:
+        def check(value: Any, where: str) -> list[Any]:
+            if not isinstance(value, list | tuple):
+                raise ValueError(f"{where}={value!r} is not a list (allowed: {what})")
+            return list(value)
+
+        return self._get(key, default, check)
+
+    def tables(self, key: str, example: str = "") -> list[Table]:
+        """An array of tables (``[[agenda]]``), each a :class:`Table` named ``key[i]``."""
+        items = self.list(key, [], f"a list of tables{', like ' + example if example else ''}")
+        return [Table.of(item, f"{self.path(key)}[{i}]", example) for i, item in enumerate(items)]
+
+    def numbers(
+        self,
+        key: str,
+        size: int,
+        default: Any = _MISSING,
+        low: float | None = None,
+        high: float | None = None,
+        what: str = "one per dimension",
+    ) -> tuple[float, ...]:
+        """A list of ``size`` finite numbers in ``[low, high]``."""
+        allowed = f"a list of {size} {describe('numbers', low, high)}, {what}"
+
+        def check(value: Any, where: str) -> tuple[float, ...]:
+            if not isinstance(value, list | tuple) or len(value) != size:
+                raise ValueError(f"{where}={value!r} is not {allowed}")
+            for v in value:
+                ok = not isinstance(v, bool) and isinstance(v, numbers.Real) and math.isfinite(v)
+                if not ok or (low is not None and v < low) or (high is not None and v > high):
+                    raise ValueError(f"{where}={list(value)!r} holds {v!r} (allowed: {allowed})")
+            return tuple(float(v) for v in value)
+
+        return self._get(key, default, check)

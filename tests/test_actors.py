@@ -220,7 +220,7 @@ KTAB_HEAD = "Room,test,2,1,\nActor,Description,Power,Pos1,Sal1,\n"
         ),
         (
             b"Room,test,1,1,\nActor,Description,Power,Pos1,Sal1\nM\xfcnchen,a,1,5,5\n",
-            "line 3: not UTF-8 text",
+            "not UTF-8 text (byte 50, line 3: b'\\xfc')",
         ),
         (DECIDE_HEAD.replace("'A'\t'Actor A'", "'A\x1b[31m'\t'Actor A'"), "contains a control character"),
     ],
@@ -257,7 +257,7 @@ def test_semicolon_separated_decide_rows_read_the_same():
         ({"capability": 0.5, "position": [0.5], "salience": [0.5]}, "actors[0] has no 'name'"),
         (
             {"name": "A", "capability": 0.5, "position": [0.5], "salience": [1.5]},
-            "salience=1.5 is out of range",
+            "actors[0].salience=[1.5] holds 1.5 (allowed: a list of 1 numbers in [0, 1]",
         ),
         (
             {"name": "A", "capability": 0.5, "position": [0.5], "salience": [0.5], "grup": "x"},
@@ -267,10 +267,13 @@ def test_semicolon_separated_decide_rows_read_the_same():
             {"name": "A", "capability": 0.5, "position": [0.5], "salience": [0.5], "group": "press"},
             "unknown group 'press'",
         ),
-        ({"name": "A", "capability": 0.5, "position": [0.5, 0.1], "salience": [0.5]}, "must have 1 values"),
+        (
+            {"name": "A", "capability": 0.5, "position": [0.5, 0.1], "salience": [0.5]},
+            "actors[0].position=[0.5, 0.1] is not a list of 1 numbers",
+        ),
         (
             {"name": "A", "capability": 0.5, "position": [0.5], "salience": [0.5], "region": "mars"},
-            "unknown region in actors[0]: 'mars'",
+            "unknown actors[0].region: 'mars'",
         ),
     ],
 )

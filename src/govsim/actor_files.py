@@ -36,6 +36,7 @@ from pathlib import Path
 
 from govsim.actors import OPTIONAL_TRAITS, Actor, ActorTable, Scale
 from govsim.groups import Group
+from govsim.reading import read_text
 
 FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".dec")  # what load_scenario reads as an actor table
 
@@ -67,19 +68,6 @@ class _Row:
         if not math.isfinite(value) or not low <= value <= high:
             raise self.fail(f"field {field}={raw} is out of range (allowed: {allowed})")
         return value
-
-
-def read_text(path: Path, label: str) -> str:
-    """The file's text as UTF-8 (a byte-order mark is dropped); other encodings are refused."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ValueError(
-            f"{label}: line {line}: not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); "
-            "save it as UTF-8"
-        ) from None
 
 
 def read_actor_file(path: str | Path) -> ActorTable:

@@ -5,8 +5,10 @@ and simulated stakeholders play every other seat. A move is a declared one-round
 (:class:`govsim.overrides.RoundOverrides`: attendance chance, the decision's tolerance,
 persuadability, capability) or a lasting change of view (conceding), passed to the model's
 ``step``; it never touches the model's arrays, and compliance and fragmentation are measured
-with the groups' real traits. At the end the room's outcome is set next to all-simulated runs
-of the same scenario and protocol over several seeds.
+with the groups' real traits. An ``amend`` move tables a text point that the chair's revision
+moves toward (the ``amendments`` override). A :class:`~govsim.roleplay_rules.SessionPlan` fits the
+session to its slot (issues, round budget, fallback decision). At the end the room's outcome is
+set next to all-simulated runs of the same scenario, protocol and plan over several seeds.
 
 The moves and the outcome save to JSON and load again (the run is replayed from the seed, so
 a loaded file gives the same model). No widgets here: see :mod:`govsim.roleplay_panel`.
@@ -15,26 +17,24 @@ a loaded file gives the same model). No widgets here: see :mod:`govsim.roleplay_
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from govsim.groups import GROUP_NAMES, Group
 from govsim.model import GovernanceModel
 from govsim.overrides import RoundOverrides
-from govsim.plain import plain
 from govsim.protocols import protocol_names
-from govsim.reading import read_json
-from govsim.scenarios import scenario_names
-from govsim.teaching import seed_rows
-from govsim.values import whole
+from govsim.roleplay_rules import SessionPlan
+from govsim.scenarios import load_scenario, scenario_names
 
 FORMAT = "govsim-roleplay"
-VERSION = 1
+VERSION = 2
+VERSIONS = (1, 2)  # version 1 files have no plan and no amendments
 CONCEDE_SHARE = 0.5  # a conceding group moves this share of the way toward the text on the table
 LOBBY_BOOST = 2.0  # a lobbying group's capability is multiplied by this for the round (capped at 1)
 COMPARE_METRICS = (
@@ -55,6 +55,7 @@ class Move(Enum):
     OBJECT = "object"
     LOBBY = "lobby"
     STAY_AWAY = "stay_away"
+    AMEND = "amend"
 
     @property
     def meaning(self) -> str:
@@ -78,6 +79,7 @@ MOVE_MEANINGS = {
     Move.OBJECT: "all attend and object to any text that leaves you worse off (tolerance 0)",
     Move.LOBBY: f"all attend and push harder: capability x{LOBBY_BOOST:g} this round",
     Move.STAY_AWAY: "nobody from your group attends this round",
+    Move.AMEND: "table a text point: if the text fails, the chair moves it toward your point",
 }
 
 
@@ -89,6 +91,7 @@ class RolePlay:
     protocol: str | None = None
     teams: tuple[str, ...] = GROUP_NAMES
     seed: int = 1
+    plan: SessionPlan = field(default_factory=SessionPlan)
     history: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -98,35 +101,61 @@ class RolePlay:
         self.teams = tuple(Group.parse(t).value for t in self.teams)
         if not self.teams or len(set(self.teams)) != len(self.teams):
             raise ValueError(f"teams={list(self.teams)} must name each group at most once, at least one")
-        self.seed = whole(self.seed, "seed", 0)
-        self.model = GovernanceModel(self.scenario, protocol=self.protocol, rng=self.seed)
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"seed={self.seed!r} must be a whole number >= 0")
+        if not isinstance(self.plan, SessionPlan):
+            raise TypeError(f"plan={self.plan!r} must be a SessionPlan")
+        self.setup = self.plan.scenario(load_scenario(self.scenario))
+        self.model = self.new_model(self.seed)
         self.protocol = self.model.protocol.name
+
+    def new_model(self, seed: int) -> GovernanceModel:
+        """A fresh model of this session's scenario, protocol and plan (what the room plays)."""
+        protocol = self.plan.protocol(self.protocol or self.setup.protocol, self.setup)
+        return GovernanceModel(self.setup, protocol=protocol, rng=seed)
+
+    @property
+    def announcement(self) -> str:
+        """The session's rules, to show before the first round (issues, budget, fallback)."""
+        return self.plan.announcement(self.setup, self.protocol)
 
     # ------------------------------------------------------------ playing
     @property
     def finished(self) -> bool:
         return not self.model.running
 
-    def play_round(self, moves: dict[str, Move | str] | None = None) -> dict[str, Any]:
+    def play_round(
+        self,
+        moves: dict[str, Move | str] | None = None,
+        amendments: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """Play one round with each team's move (missing teams: ``simulated``) as the round's
-        overrides, and return the record of the round."""
+        overrides, and return the record of the round.
+
+        ``amendments`` gives a text point (K numbers in [0, 1]) for every team that plays
+        ``amend``, and for no other team."""
         if self.finished:
             raise ValueError("the agenda is finished: no round left to play (save or start again)")
         chosen = self._check_moves(moves or {})
+        points = self._check_amendments(chosen, amendments or {})
         issue = self.model.current_issue
-        record = {
+        record: dict[str, Any] = {
             "issue": issue.index,
             "round": issue.round + 1,
             "moves": {team: move.value for team, move in chosen.items()},
         }
-        self.model.step(move_overrides(chosen))
+        if points:
+            record["amendments"] = {team: [float(v) for v in p] for team, p in points.items()}
+        self.model.step(move_overrides(chosen, points))
         self.history.append(record)
         return record
 
-    def play_to_end(self, moves: dict[str, Move | str] | None = None) -> None:
+    def play_to_end(
+        self, moves: dict[str, Move | str] | None = None, amendments: dict[str, Any] | None = None
+    ) -> None:
         """Play every remaining round with the same moves (default: all simulated)."""
         while not self.finished:
-            self.play_round(moves)
+            self.play_round(moves, amendments)
 
     def _check_moves(self, moves: dict[str, Move | str]) -> dict[str, Move]:
         unknown = [t for t in moves if t not in self.teams]
@@ -136,17 +165,32 @@ class RolePlay:
             )
         return {t: Move.parse(moves.get(t, Move.SIMULATED), f"moves.{t}") for t in self.teams}
 
+    def _check_amendments(self, chosen: dict[str, Move], amendments: dict[str, Any]) -> dict[str, np.ndarray]:
+        k = self.setup.k
+        dims = ", ".join(self.setup.dimensions)
+        for team, move in chosen.items():
+            if move is Move.AMEND and team not in amendments:
+                raise ValueError(f"amendments.{team} is missing: an amend move needs a text point ({dims})")
+        points = {}
+        for team, point in amendments.items():
+            if chosen.get(team) is not Move.AMEND:
+                raise ValueError(f"amendments.{team}: {team!r} did not play amend this round")
+            points[team] = check_point(point, k, f"amendments.{team}", dims)
+        return points
+
     # ------------------------------------------------------------ results
     def outcome(self) -> dict[str, Any]:
         """The room's result: the run summary and one row per closed issue (JSON-ready)."""
         issues = self.model.outcomes.to_dict(orient="records")
-        return {"summary": plain(self.model.summary()), "issues": plain(issues)}
+        return {"summary": _plain(self.model.summary()), "issues": _plain(issues)}
 
     def simulated(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
         """All-simulated runs of the same scenario and protocol, one row of ``summary()`` per seed."""
-        return pd.DataFrame(
-            seed_rows(lambda s: GovernanceModel(self.scenario, protocol=self.protocol, rng=s).run(), seeds)
-        )
+        rows = []
+        for s in seeds:
+            model = self.new_model(int(s)).run()
+            rows.append({"seed": int(s), **model.summary()})
+        return pd.DataFrame(rows)
 
     def comparison(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
         """The room next to the all-simulated runs: a ``protocol`` column names the side, so the
@@ -164,6 +208,7 @@ class RolePlay:
             "protocol": self.protocol,
             "seed": self.seed,
             "teams": list(self.teams),
+            "plan": self.plan.to_dict(),
             "moves": self.history,
             "outcome": self.outcome(),
         }
@@ -177,34 +222,44 @@ class RolePlay:
     def from_dict(cls, data: Any) -> RolePlay:
         """Rebuild a session by replaying its moves; every field is checked with a one-line error."""
         data = _check_file(data)
-        play = cls(data["scenario"], data["protocol"], tuple(data["teams"]), data["seed"])
+        plan = SessionPlan.from_dict(data.get("plan", {}))
+        play = cls(data["scenario"], data["protocol"], tuple(data["teams"]), data["seed"], plan)
         for n, record in enumerate(data["moves"]):
-            where = f"moves[{n}]"
-            if not isinstance(record, dict) or not isinstance(record.get("moves"), dict):
-                raise ValueError(f"{where} must be an object with a 'moves' object")
-            if play.finished:
-                raise ValueError(f"{where}: the agenda was already finished (too many rounds)")
-            moves = {t: Move.parse(m, f"{where}.moves.{t}") for t, m in record["moves"].items()}
-            play.play_round(moves)
-        _check_outcome(data["outcome"], json.loads(json.dumps(play.outcome())))
+            play.replay(record, f"moves[{n}]")
         return play
+
+    def replay(self, record: Any, where: str = "record") -> dict[str, Any]:
+        """Play one saved round record again (checked: one-line errors naming ``where``)."""
+        if not isinstance(record, dict) or not isinstance(record.get("moves"), dict):
+            raise ValueError(f"{where} must be an object with a 'moves' object")
+        if self.finished:
+            raise ValueError(f"{where}: the agenda was already finished (too many rounds)")
+        amendments = record.get("amendments", {})
+        if not isinstance(amendments, dict):
+            raise ValueError(f"{where}.amendments must be an object")
+        moves = {t: Move.parse(m, f"{where}.moves.{t}") for t, m in record["moves"].items()}
+        try:
+            return self.play_round(moves, amendments)
+        except ValueError as exc:
+            raise ValueError(f"{where}.{exc}") from None
 
     @classmethod
     def load(cls, path: str | Path) -> RolePlay:
-        data = read_json(path)  # UTF-8, one-line errors naming the file
         try:
-            return cls.from_dict(data)
-        except ValueError as exc:
-            raise ValueError(f"{path}: {exc}") from None
+            data = json.loads(Path(path).read_text())
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        return cls.from_dict(data)
 
 
 # ---------------------------------------------------------------- moves as overrides
-def move_overrides(moves: dict[str, Move]) -> RoundOverrides:
+def move_overrides(moves: dict[str, Move], amendments: dict[str, Any] | None = None) -> RoundOverrides:
     """The one-round overrides that the teams' moves stand for (group name -> move).
 
     ``hold``: not persuadable. ``concede``: move CONCEDE_SHARE toward the text on the table.
     ``object``: everyone attends, tolerance 0 in the decision, not persuadable. ``lobby``:
     everyone attends, capability x LOBBY_BOOST (capped at 1). ``stay_away``: attendance 0.
+    ``amend``: the team's text point (from ``amendments``) is tabled as its amendment.
     """
     fields: dict[str, dict[str, Any]] = {
         "attendance": {},
@@ -212,10 +267,13 @@ def move_overrides(moves: dict[str, Move]) -> RoundOverrides:
         "tolerance": {},
         "capability": {},
         "concede": {},
+        "amendments": {},
     }
     for team, move in moves.items():
         for name, value in MOVE_OVERRIDES[Move.parse(move)].items():
             fields[name][Group.parse(team).value] = value
+    for team, point in (amendments or {}).items():
+        fields["amendments"][Group.parse(team).value] = tuple(float(v) for v in point)
     return RoundOverrides(**fields)
 
 
@@ -226,6 +284,7 @@ MOVE_OVERRIDES: dict[Move, dict[str, Any]] = {
     Move.OBJECT: {"attendance": 1.0, "tolerance": 0.0, "persuadable": False},
     Move.LOBBY: {"attendance": 1.0, "capability": LOBBY_BOOST},
     Move.STAY_AWAY: {"attendance": 0.0},
+    Move.AMEND: {},  # the text point is the move: see move_overrides
 }
 
 
@@ -240,9 +299,10 @@ def _check_file(data: Any) -> dict[str, Any]:
         raise ValueError(f"the file must hold a JSON object, not {type(data).__name__}")
     if data.get("format") != FORMAT:
         raise ValueError(f"format={data.get('format')!r} is not a role-play file (expected {FORMAT!r})")
-    if data.get("version") != VERSION:
-        raise ValueError(f"version={data.get('version')!r} is not supported (allowed: {VERSION})")
-    for key, kind in (("scenario", str), ("seed", int), ("teams", list), ("moves", list), ("outcome", dict)):
+    if data.get("version") not in VERSIONS:
+        allowed = ", ".join(map(str, VERSIONS))
+        raise ValueError(f"version={data.get('version')!r} is not supported (allowed: {allowed})")
+    for key, kind in (("scenario", str), ("seed", int), ("teams", list), ("moves", list)):
         if key not in data:
             raise ValueError(f"{key} is missing")
         if not isinstance(data[key], kind) or isinstance(data[key], bool):
@@ -252,43 +312,52 @@ def _check_file(data: Any) -> dict[str, Any]:
     return data
 
 
-def _check_outcome(stored: Any, replayed: Any, where: str = "outcome") -> None:
-    """Refuse a file whose stored outcome is not what its moves replay to (an edited file).
-    Numbers agree to 1e-9 relative (JSON keeps a float's 17 digits; replay is deterministic)."""
-    same = type(stored) is type(replayed)
-    if same and isinstance(stored, dict):
-        for key in sorted(set(stored) | set(replayed)):
-            _check_outcome(stored.get(key), replayed.get(key), f"{where}.{key}")
-        return
-    if same and isinstance(stored, list) and len(stored) == len(replayed):
-        for n, (a, b) in enumerate(zip(stored, replayed, strict=True)):
-            _check_outcome(a, b, f"{where}[{n}]")
-        return
-    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (stored, replayed))
-    if (numbers and math.isclose(stored, replayed, rel_tol=1e-9, abs_tol=1e-12)) or stored == replayed:
-        return
-    raise ValueError(
-        f"{where}={stored!r} differs from the replayed {replayed!r}: the file was edited or made by "
-        "another govsim version (the moves and seed decide the outcome)"
-    )
+def check_point(point: Any, k: int, where: str, dims: str = "") -> np.ndarray:
+    """A text point: ``k`` finite numbers in [0, 1] (one per dimension), else a one-line error."""
+    allowed = f"{k} numbers in [0, 1]" + (f" ({dims})" if dims else "")
+    if isinstance(point, str | bytes) or not hasattr(point, "__len__") or len(point) != k:
+        raise ValueError(f"{where}={point!r} must be {allowed}")
+    values = []
+    for v in point:
+        if isinstance(v, bool) or not isinstance(v, int | float | np.number):
+            raise ValueError(f"{where}={point!r} must be {allowed}")
+        values.append(float(v))
+    arr = np.array(values)
+    if not np.all(np.isfinite(arr)) or arr.min() < 0 or arr.max() > 1:
+        raise ValueError(f"{where}={point!r} must be {allowed}")
+    return arr
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and NaN to plain JSON values (NaN becomes null)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
 
 
 def fixed_strategies(
     scenario: str = "classroom",
     protocol: str | None = None,
     team: str = "civil_society",
-    moves: tuple[Move | str, ...] = tuple(Move),
+    moves: tuple[Move | str, ...] = tuple(m for m in Move if m is not Move.AMEND),
     seeds: range | list[int] = range(5),
 ) -> pd.DataFrame:
     """What if one team played the same move every round? One row per (move, seed): ``move``,
-    ``seed`` and the run's ``summary()``; every other seat is simulated. Data for a debrief."""
-
-    def finished(seed: int, move: Move) -> GovernanceModel:
-        play = RolePlay(scenario, protocol, (team,), seed)
-        play.play_to_end({play.teams[0]: move})
-        return play.model
-
+    ``seed`` and the run's ``summary()``; every other seat is simulated. Data for a debrief.
+    ``amend`` is not offered: it needs a text point chosen round by round."""
     rows = []
-    for move in map(Move.parse, moves):
-        rows += seed_rows(lambda seed, m=move: finished(seed, m), seeds, move=move.value)
+    for move in moves:
+        move = Move.parse(move)
+        if move is Move.AMEND:
+            raise ValueError("moves: 'amend' needs a text point each round; fixed_strategies plays the others")
+        for seed in seeds:
+            play = RolePlay(scenario, protocol, (team,), int(seed))
+            play.play_to_end({play.teams[0]: move})
+            rows.append({"move": move.value, "seed": int(seed), **play.model.summary()})
     return pd.DataFrame(rows)

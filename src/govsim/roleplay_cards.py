@@ -1,0 +1,310 @@
+"""Role cards: what each team reads before the first caucus of a role-play.
+
+A card has two halves. The briefing (interests, red lines, resources, likely allies, the
+situation) is data in ``govsim/data/roles``: ``defaults.toml`` holds one briefing per group and
+``<scenario>.toml`` replaces fields for one scenario. The numbers half (how many members, where
+they start, what they care about, capability, capacity, tolerance, whether they have a seat) is
+generated here from the scenario's group profile and protocol, so it always says what the model
+does. Each card ends with what every move means for this group under these rules, in one
+sentence each.
+
+    from govsim.roleplay_cards import role_card, cards_html
+    role_card("wcit_2012", "civil_society").numbers
+    Path("cards.html").write_text(cards_html("wcit_2012"))  # printable: one card per page
+
+Every string reaching HTML goes through :func:`esc`.
+"""
+
+from __future__ import annotations
+
+import html
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from govsim.groups import GROUP_NAMES, Group
+from govsim.protocols import get_protocol
+from govsim.roleplay_rules import SessionPlan
+from govsim.scenarios import Scenario, load_scenario
+
+ROLES = resources.files("govsim") / "data" / "roles"
+FIELDS = ("title", "situation", "interests", "red_lines", "resources", "allies")
+LISTS = ("interests", "red_lines", "resources")
+# What 0 and 1 mean on the bundled dimensions (the same words as the plots' axis labels).
+ENDS = {
+    "openness": ("state control", "open, permissionless"),
+    "rights": ("security first", "privacy and free expression first"),
+}
+
+
+def esc(value: Any) -> str:
+    """The one way a user-controlled string reaches HTML here: ``html.escape`` with quotes."""
+    return html.escape(str(value), quote=True)
+
+
+@dataclass(frozen=True)
+class RoleCard:
+    """One team's card: the briefing (from data) and the numbers (from the scenario)."""
+
+    scenario: str
+    group: str
+    title: str
+    situation: str
+    interests: tuple[str, ...]
+    red_lines: tuple[str, ...]
+    resources: tuple[str, ...]
+    allies: str
+    numbers: tuple[str, ...]
+    moves: tuple[tuple[str, str], ...]  # (move, what it does for this group under these rules)
+
+    def html(self) -> str:
+        """The card as an HTML fragment (escaped), styled by :data:`CARD_CSS`."""
+        parts = [
+            f"<section class='govsim-card' data-group='{esc(self.group)}'>",
+            f"<h2>{esc(self.title)}</h2>",
+            f"<p class='govsim-card-situation'>{esc(self.situation)}</p>" if self.situation else "",
+        ]
+        for heading, items in (
+            ("Interests", self.interests),
+            ("Red lines", self.red_lines),
+            ("Resources", self.resources),
+        ):
+            parts.append(f"<h3>{heading}</h3><ul>{''.join(f'<li>{esc(i)}</li>' for i in items)}</ul>")
+        parts.append(f"<h3>Likely allies</h3><p>{esc(self.allies)}</p>")
+        parts.append(
+            f"<h3>Your numbers in the model</h3><ul>{''.join(f'<li>{esc(n)}</li>' for n in self.numbers)}</ul>"
+        )
+        rows = "".join(f"<tr><th>{esc(m)}</th><td>{esc(t)}</td></tr>" for m, t in self.moves)
+        parts.append(f"<h3>Your moves</h3><table class='govsim-card-moves'>{rows}</table>")
+        parts.append("</section>")
+        return "".join(parts)
+
+
+CARD_CSS = """
+.govsim-card { font-family: sans-serif; max-width: 48em; line-height: 1.35; }
+.govsim-card h2 { margin: 0 0 .3em; } .govsim-card h3 { margin: .8em 0 .2em; font-size: 1.05em; }
+.govsim-card ul { margin: .2em 0; padding-left: 1.4em; }
+.govsim-card-moves th { text-align: left; vertical-align: top; padding-right: 1em; white-space: nowrap; }
+.govsim-card-moves td { overflow-wrap: anywhere; }
+@media print { .govsim-card { page-break-after: always; break-after: page; } }
+"""
+
+
+# ---------------------------------------------------------------- briefings (data)
+@cache
+def _briefings(name: str) -> dict[str, dict[str, Any]]:
+    path = ROLES / f"{name}.toml"
+    if not path.is_file():
+        return {}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    for group, fields in data.items():
+        where = f"roles/{name}.toml: [{group}]"
+        if group not in GROUP_NAMES or not isinstance(fields, dict):
+            raise ValueError(f"{where} is not a group table (allowed: {', '.join(GROUP_NAMES)})")
+        for key, value in fields.items():
+            if key not in FIELDS:
+                raise ValueError(f"{where}.{key} is not a card field (allowed: {', '.join(FIELDS)})")
+            ok = (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+                if key in LISTS
+                else isinstance(value, str)
+            )
+            if not ok:
+                kind = "a list of strings" if key in LISTS else "a string"
+                raise ValueError(f"{where}.{key}={value!r} must be {kind}")
+    return data
+
+
+def briefing(scenario: str, group: str) -> dict[str, Any]:
+    """The briefing fields of ``group`` in ``scenario``: the defaults, replaced by the scenario's."""
+    merged = dict(_briefings("defaults").get(group, {}))
+    merged.update(_briefings(scenario).get(group, {}))
+    missing = [f for f in FIELDS if f not in merged and f != "situation"]
+    if missing:
+        raise ValueError(f"roles: the card of {group!r} has no {missing[0]!r} (add it to defaults.toml)")
+    return merged
+
+
+# ---------------------------------------------------------------- numbers (generated)
+def _where(mean: tuple[float, ...], dims: tuple[str, ...]) -> str:
+    parts = []
+    for d, v in zip(dims, mean, strict=True):
+        low, high = ENDS.get(d, ("low", "high"))
+        parts.append(f"{d} {v:.2f} (0 = {low}, 1 = {high})")
+    return " and ".join(parts)
+
+
+def _rank(value: float, values: list[float]) -> str:
+    higher = sum(v > value + 1e-12 for v in values)
+    if len(values) == 1:
+        return "the only group"
+    if higher == 0:
+        return "the highest of the groups"
+    if higher == len(values) - 1:
+        return "the lowest of the groups"
+    return f"number {higher + 1} of {len(values)} groups"
+
+
+def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
+    """Plain sentences about ``group``'s profile in ``setup`` under ``protocol`` (generated)."""
+    g = Group.parse(group)
+    spec = next(s for s in setup.groups if s.group is g)
+    prof, p = spec.profile, setup.params
+    dims = setup.dimensions
+    proto = get_protocol(protocol)
+    lines = [f"You play {spec.count} stakeholders; the simulation plays everyone else."]
+    modes = prof.position
+    total = sum(m.weight for m in modes)
+    if len(modes) == 1:
+        lines.append(f"Your members start around {_where(modes[0].mean, dims)}.")
+    else:
+        lines.append(
+            "Your members are split: "
+            + "; ".join(f"{m.weight / total:.0%} start around {_where(m.mean, dims)}" for m in modes)
+            + "."
+        )
+    share = [s / sum(prof.salience) for s in prof.salience]
+    lines.append(
+        "What you care about: " + ", ".join(f"{d} {w:.0%}" for d, w in zip(dims, share, strict=True)) + "."
+    )
+    caps = [s.profile.capability for s in setup.groups]
+    voice = (
+        f" and weighs your view in the compromise (capability voice {p.capability_voice:g})"
+        if p.capability_voice > 0
+        else ""
+    )
+    lines.append(
+        f"Capability {prof.capability:.2f} on a 0-1 scale ({_rank(prof.capability, caps)}): "
+        f"it sets how hard you pull governments when you lobby{voice}."
+    )
+    attend = prof.capacity + p.support * (1 - prof.capacity)
+    support = f" (with this scenario's travel support {p.support:g})" if p.support > 0 else ""
+    lines.append(
+        f"Capacity {prof.capacity:.2f}: in an ordinary round about {attend:.0%} of your members "
+        f"can afford to attend{support}."
+    )
+    lines.append(
+        f"Tolerance {prof.tolerance:.2f}: a member objects to a text that leaves them worse off than "
+        f"the status quo by more than {prof.tolerance:.2f} (gain measured as salience-weighted distance; "
+        "small means quick to object)."
+    )
+    if proto.governments_only and g is not Group.GOVERNMENT:
+        lines.append(
+            "Under these rules only governments sit at the table: you have no seat and no vote; "
+            f"present members lobby governments from the corridors (lobbying strength {p.lobbying:g})."
+        )
+    elif proto.governments_only:
+        lines.append("Under these rules only governments sit at the table and vote; other groups lobby you.")
+    elif p.openness < 1 and g is not Group.GOVERNMENT:
+        lines.append(
+            f"Accreditation: only the best-resourced {p.openness:.0%} of non-government stakeholders "
+            "may take a seat at all."
+        )
+    else:
+        lines.append("Under these rules every group sits at the table with an equal voice.")
+    return tuple(lines)
+
+
+def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str, str], ...]:
+    """What each move does for ``group`` under ``protocol``: one sentence each."""
+    from govsim.roleplay import CONCEDE_SHARE, LOBBY_BOOST, Move
+
+    g = Group.parse(group)
+    proto = get_protocol(protocol)
+    seated = not (proto.governments_only and g is not Group.GOVERNMENT)
+    p = setup.params
+    if seated:
+        obj = (
+            "all your members attend and object to any text that leaves them worse off at all (tolerance 0)."
+        )
+        lobby_where = (
+            "pull on governments"
+            if proto.lobbied
+            else f"weight in the compromise (counts only as far as capability voice {p.capability_voice:g} lets it)"
+        )
+        lobby = (
+            f"all your members attend and your capability counts x{LOBBY_BOOST:g} this round ({lobby_where})."
+        )
+        away = "none of your members attends: no voice at the table and no objections counted."
+    else:
+        obj = (
+            "you have no seat, so no objection of yours is counted: your members only turn up in the "
+            "corridors and lobby governments as usual."
+        )
+        lobby = f"all your members turn up and lobby governments with capability x{LOBBY_BOOST:g} this round."
+        away = "none of your members turns up: nobody lobbies governments for you this round."
+    effects = {
+        Move.SIMULATED: "the simulation plays your members as usual.",
+        Move.HOLD: "stand firm: none of your members is persuaded by anyone this round.",
+        Move.CONCEDE: (
+            f"your members move {CONCEDE_SHARE:.0%} of the way toward the text on the table "
+            "(a lasting change of view that fades only slowly)."
+        ),
+        Move.OBJECT: obj,
+        Move.LOBBY: lobby,
+        Move.STAY_AWAY: away,
+        Move.AMEND: (
+            "table a text point; if the text is not adopted this round, the chair's revision moves it "
+            "toward your point as it moves toward objectors"
+            + (
+                " (the chair reads written amendments even from groups without a seat)."
+                if not seated
+                else "."
+            )
+        ),
+    }
+    return tuple((m.value, effects[m]) for m in Move)
+
+
+# ---------------------------------------------------------------- cards
+def role_card(
+    scenario: str | Scenario, group: str, protocol: str | None = None, plan: SessionPlan | None = None
+) -> RoleCard:
+    """The card of ``group`` in ``scenario`` (protocol: the scenario's unless given)."""
+    setup = (plan or SessionPlan()).scenario(load_scenario(scenario))
+    g = Group.parse(group)
+    if all(s.group is not g for s in setup.groups):
+        raise ValueError(f"group={g.value!r} has no stakeholders in scenario {setup.name!r}")
+    protocol = protocol or setup.protocol
+    brief = briefing(setup.name, g.value)
+    return RoleCard(
+        scenario=setup.name,
+        group=g.value,
+        title=brief["title"],
+        situation=brief.get("situation", ""),
+        interests=tuple(brief["interests"]),
+        red_lines=tuple(brief["red_lines"]),
+        resources=tuple(brief["resources"]),
+        allies=brief["allies"],
+        numbers=numbers(setup, g.value, protocol),
+        moves=move_effects(setup, g.value, protocol),
+    )
+
+
+def role_cards(
+    scenario: str | Scenario, protocol: str | None = None, teams: tuple[str, ...] | None = None
+) -> list[RoleCard]:
+    """One card per team (default: every group with stakeholders in the scenario)."""
+    setup = load_scenario(scenario)
+    groups = teams or tuple(s.group.value for s in setup.groups)
+    return [role_card(setup, g, protocol) for g in groups]
+
+
+def page_html(title: str, body: str, css: str = CARD_CSS) -> str:
+    """A standalone, printable HTML page (no scripts, no network)."""
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{esc(title)}</title><style>{css}</style></head><body>{body}</body></html>"
+    )
+
+
+def cards_html(
+    scenario: str | Scenario, protocol: str | None = None, teams: tuple[str, ...] | None = None
+) -> str:
+    """Every team's card on its own printed page."""
+    setup = load_scenario(scenario)
+    cards = role_cards(setup, protocol, teams)
+    header = f"<p class='govsim-card-scenario'>{esc(setup.title)}. {esc(setup.disclaimer)}</p>"
+    return page_html(f"Role cards: {setup.name}", "".join(header + c.html() for c in cards))

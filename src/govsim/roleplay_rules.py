@@ -1,0 +1,239 @@
+"""Fitting a role-play into a workshop slot: how many issues, how many rounds, and what happens
+when the rounds run out.
+
+A :class:`SessionPlan` names the number of agenda issues (the first ``issues`` of the scenario),
+a round budget per issue and a declared :class:`Fallback`. The budget becomes the issue's
+deadline (``max_rounds``); in the last budgeted round the chair's text goes to the fallback
+decision. The plan's :meth:`SessionPlan.announcement` is the text shown before the session
+starts, so the room knows the rule before it plays.
+
+The fallback is a decision rule wrapped around the scenario's protocol
+(:class:`WithFallback`): it decides exactly as the protocol does in every round but the last
+budgeted one, where a text the protocol did not adopt goes to the fallback:
+
+- ``status_quo``: nothing more happens, so a room that blocks ends with "no agreement, the status
+  quo stays";
+- ``government_vote``: the governments present vote, and a simple majority (>= 1/2 of those
+  voting, as ``majority_threshold = 0.5``) adopts the text (the WCIT-12 pattern);
+- ``table_vote``: everyone at the table votes, a simple majority adopts.
+
+A vote supports the text when u(y) >= u(q) (no tolerance), as in :mod:`govsim.protocols`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any
+
+import numpy as np
+
+from govsim.forums import Layout, Regional, TableSpec
+from govsim.groups import Group
+from govsim.protocols import Decision, Protocol, Table, get_protocol
+from govsim.scenarios import Scenario
+
+GOVERNMENT = Group.GOVERNMENT.code
+SIMPLE_MAJORITY = 0.5
+CAUCUS_SECONDS = 150  # 2.5 minutes: the middle of the 2-3 minutes a 40-minute slot allows
+
+
+class Fallback(Enum):
+    """What happens to the chair's text when an issue's round budget runs out."""
+
+    STATUS_QUO = "status_quo"
+    GOVERNMENT_VOTE = "government_vote"
+    TABLE_VOTE = "table_vote"
+
+    @property
+    def statement(self) -> str:
+        """The one sentence shown on screen before the session starts."""
+        return FALLBACK_STATEMENTS[self]
+
+    @classmethod
+    def parse(cls, value: Fallback | str, where: str = "fallback") -> Fallback:
+        if isinstance(value, Fallback):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            allowed = ", ".join(f.value for f in cls)
+            raise ValueError(f"{where}={value!r} is not a fallback (allowed: {allowed})") from None
+
+
+FALLBACK_STATEMENTS = {
+    Fallback.STATUS_QUO: "no agreement: the status quo stays",
+    Fallback.GOVERNMENT_VOTE: "the governments present vote on the chair's text; a simple majority adopts it",
+    Fallback.TABLE_VOTE: "everyone at the table votes on the chair's text; a simple majority adopts it",
+}
+
+
+def majority(table: Table, y: np.ndarray, voters: np.ndarray) -> Decision:
+    """Adopt ``y`` when at least half of ``voters`` gain from it (u(y) >= u(q)); voters who lose
+    are the objectors. No voters: not adopted."""
+    support = voters & (table.gains(y) >= -1e-12)
+    n = int(voters.sum())
+    adopted = n > 0 and support.sum() / n >= SIMPLE_MAJORITY - 1e-12
+    return Decision(bool(adopted), voters & ~support, voters)
+
+
+class WithFallback(Protocol):
+    """``inner``'s rules, plus the fallback decision in round ``budget`` of each issue.
+
+    The wrapper carries the inner protocol's ``name``, seat and lobbying traits, so summaries,
+    plots and comparisons name the protocol the room chose. Drafting and revision (amendments
+    included, see :func:`govsim.protocols.revision_target`) are the inner protocol's.
+    """
+
+    def __init__(self, inner: Protocol | str, budget: int, fallback: Fallback | str) -> None:
+        inner = get_protocol(inner)
+        if not isinstance(inner, Protocol):
+            raise TypeError(f"inner={inner!r} must be a decision rule (for a seating layout use with_fallback)")
+        self.inner = inner
+        self.budget = _check_count("budget", budget)
+        self.fallback = Fallback.parse(fallback)
+        self.name = self.inner.name
+        self.label = self.inner.label
+        self.governments_only = self.inner.governments_only
+        self.lobbied = self.inner.lobbied
+
+    def draft(self, table: Table) -> np.ndarray:
+        return self.inner.draft(table)
+
+    def revise(self, table: Table, y: np.ndarray, decision: Decision) -> np.ndarray:
+        return self.inner.revise(table, y, decision)
+
+    def decide(self, table: Table, y: np.ndarray) -> Decision:
+        decision = self.inner.decide(table, y)
+        if decision.adopted or table.round < self.budget:
+            return decision
+        match self.fallback:
+            case Fallback.STATUS_QUO:
+                return decision
+            case Fallback.GOVERNMENT_VOTE:
+                return majority(table, y, table.attending & (table.group == GOVERNMENT))
+            case Fallback.TABLE_VOTE:
+                return majority(table, y, table.attending)
+            case _:
+                raise ValueError(f"fallback={self.fallback!r} is not handled")
+
+    def __repr__(self) -> str:
+        return f"WithFallback({self.inner!r}, budget={self.budget}, fallback={self.fallback.value!r})"
+
+
+class RegionalWithFallback(Regional):
+    """The ``regional`` seating whose every table decides under the budget and fallback.
+
+    A subclass of :class:`govsim.forums.Regional`, so the model takes it wherever it takes
+    ``regional``; its tables are the inner layout's, each rule wrapped in :class:`WithFallback`.
+    """
+
+    def __init__(self, inner: Regional, budget: int, fallback: Fallback | str) -> None:
+        self.inner = inner
+        self.mapping = dict(inner.mapping)
+        self.budget = _check_count("budget", budget)
+        self.fallback = Fallback.parse(fallback)
+
+    def tables(self, regions: tuple[str, ...], defaults: tuple[str, ...]) -> list[TableSpec]:
+        return [
+            TableSpec(spec.name, spec.region, WithFallback(spec.protocol, self.budget, self.fallback))
+            for spec in self.inner.tables(regions, defaults)
+        ]
+
+    def __repr__(self) -> str:
+        return f"RegionalWithFallback({self.inner!r}, budget={self.budget}, fallback={self.fallback.value!r})"
+
+
+def with_fallback(chosen: Protocol | Layout | str, budget: int, fallback: Fallback | str) -> Protocol | Layout:
+    """``chosen`` (a decision rule, a seating layout or a name) under a round budget and fallback."""
+    chosen = get_protocol(chosen) if isinstance(chosen, str) else chosen
+    if isinstance(chosen, Regional):
+        return RegionalWithFallback(chosen, budget, fallback)
+    if isinstance(chosen, Layout):
+        raise TypeError(f"{chosen!r}: only the regional seating can take a round budget and fallback")
+    return WithFallback(chosen, budget, fallback)
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """How a role-play fits its slot.
+
+    Parameters
+    ----------
+    issues : the first ``issues`` agenda issues are played (None: all).
+    budget : rounds per issue (None: the scenario's own deadline ``max_rounds``).
+    fallback : what the chair's text goes to when the budget runs out.
+    caucus_seconds : the caucus countdown the facilitator starts with (can be extended or skipped).
+    """
+
+    issues: int | None = None
+    budget: int | None = None
+    fallback: Fallback = Fallback.STATUS_QUO
+    caucus_seconds: int = CAUCUS_SECONDS
+
+    def __post_init__(self) -> None:
+        if self.issues is not None:
+            _check_count("issues", self.issues)
+        if self.budget is not None:
+            _check_count("budget", self.budget)
+        object.__setattr__(self, "fallback", Fallback.parse(self.fallback))
+        _check_count("caucus_seconds", self.caucus_seconds, low=0, high=3600)
+
+    def scenario(self, setup: Scenario) -> Scenario:
+        """``setup`` cut to the planned issues, with the budget as each issue's deadline."""
+        if self.issues is not None and self.issues > len(setup.agenda):
+            raise ValueError(
+                f"issues={self.issues} is more than the {len(setup.agenda)} issues on the "
+                f"agenda of {setup.name!r} (allowed: 1 to {len(setup.agenda)})"
+            )
+        agenda = setup.agenda if self.issues is None else setup.agenda[: self.issues]
+        params = setup.params if self.budget is None else setup.params.replace(max_rounds=self.budget)
+        return replace(setup, agenda=agenda, params=params)
+
+    def protocol(self, protocol: Protocol | Layout | str, setup: Scenario) -> Protocol | Layout:
+        """The protocol the room plays under: the budget's last round goes to the fallback."""
+        budget = self.scenario(setup).params.max_rounds
+        return with_fallback(protocol, budget, self.fallback)
+
+    def rounds_at_most(self, setup: Scenario) -> int:
+        """The most rounds the session can take: issues x budget."""
+        planned = self.scenario(setup)
+        return len(planned.agenda) * planned.params.max_rounds
+
+    def announcement(self, setup: Scenario, protocol: str) -> str:
+        """What the room is told before the first round (plain text)."""
+        planned = self.scenario(setup)
+        names = "; ".join(f"{n + 1}. {issue.name}" for n, issue in enumerate(planned.agenda))
+        budget = planned.params.max_rounds
+        return (
+            f"{len(planned.agenda)} issue(s) under {protocol} rules: {names}. "
+            f"Each issue gets at most {budget} round(s). If an issue is not agreed by round {budget}: "
+            f"{self.fallback.statement}."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "issues": self.issues,
+            "budget": self.budget,
+            "fallback": self.fallback.value,
+            "caucus_seconds": self.caucus_seconds,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "plan") -> SessionPlan:
+        if not isinstance(data, dict):
+            raise ValueError(f"{where} must be an object, not {type(data).__name__}")
+        known = ("issues", "budget", "fallback", "caucus_seconds")
+        extra = sorted(set(data) - set(known))
+        if extra:
+            raise ValueError(f"{where}.{extra[0]} is not a plan field (allowed: {', '.join(known)})")
+        try:
+            return cls(**{k: data[k] for k in known if k in data})
+        except ValueError as exc:
+            raise ValueError(f"{where}.{exc}") from None
+
+
+def _check_count(name: str, value: Any, low: int = 1, high: int = 2000) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= value <= high:
+        raise ValueError(f"{name}={value!r} must be a whole number from {low} to {high}")
+    return int(value)

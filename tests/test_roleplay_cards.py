@@ -1,0 +1,99 @@
+"""Role cards: every bundled scenario has one per group, the numbers follow the profile (so they
+cannot drift), the briefings are even-handed, hostile text is escaped, bad data is one line."""
+
+import re
+
+import pytest
+
+from govsim.groups import GROUP_NAMES
+from govsim.roleplay import Move
+from govsim.roleplay_cards import _briefings, briefing, cards_html, role_card, role_cards
+from govsim.scenarios import load_scenario, scenario_names
+
+
+@pytest.mark.parametrize("scenario", scenario_names())
+def test_every_scenario_has_a_complete_card_per_group(scenario):
+    setup = load_scenario(scenario)
+    cards = role_cards(scenario)
+    assert [c.group for c in cards] == [s.group.value for s in setup.groups]
+    for card in cards:
+        assert card.interests and card.red_lines and card.resources and card.allies and card.numbers
+        assert [m for m, _ in card.moves] == [m.value for m in Move]
+    page = cards_html(scenario)
+    assert page.count("class='govsim-card'") == len(cards) and "page-break-after" in page
+    assert "<script" not in page
+
+
+def test_the_numbers_are_generated_from_the_profile():
+    setup = load_scenario("classroom").with_profile("civil_society", capacity=0.3, tolerance=0.12)
+    card = role_card(setup, "civil_society")
+    text = " ".join(card.numbers)
+    assert "Capacity 0.30" in text and "Tolerance 0.12" in text and "about 30% of your members" in text
+    assert "You play 10 stakeholders" in text
+    wcit = " ".join(role_card("wcit_2012", "government").numbers)
+    assert "60% start around openness 0.25" in wcit and "40% start around openness 0.75" in wcit
+
+
+def test_seats_and_moves_follow_the_protocol():
+    """Under top-down rules a non-government group has no seat: the card says what object means then."""
+    top = role_card("classroom", "business", "top_down")
+    bottom = role_card("classroom", "business", "bottom_up")
+    assert "no seat" in top.numbers[-1] and "equal voice" in bottom.numbers[-1]
+    assert "no objection of yours is counted" in dict(top.moves)["object"]
+    assert "tolerance 0" in dict(bottom.moves)["object"]
+    assert "no seat" not in " ".join(role_card("classroom", "government", "top_down").numbers)
+
+
+def test_briefings_are_even_handed():
+    """Every group gets the same kinds of lines, as many of each, in every scenario."""
+    for scenario in scenario_names():
+        cards = role_cards(scenario)
+        for field in ("interests", "red_lines", "resources"):
+            assert len({len(getattr(c, field)) for c in cards}) == 1, (scenario, field)
+        assert len({bool(c.situation) for c in cards}) == 1, scenario
+    assert set(_briefings("defaults")) == set(GROUP_NAMES)
+
+
+def test_hostile_briefing_text_is_escaped(tmp_path, monkeypatch):
+    import govsim.roleplay_cards as cards
+
+    (tmp_path / "defaults.toml").write_text((cards.ROLES / "defaults.toml").read_text())
+    (tmp_path / "classroom.toml").write_text('[business]\nsituation = "<script>alert(1)</script> & co"\n')
+    monkeypatch.setattr(cards, "ROLES", tmp_path)
+    cards._briefings.cache_clear()
+    try:
+        page = cards_html("classroom")
+        assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+    finally:
+        cards._briefings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[press]\ntitle = "x"\n', "[press] is not a group table"),
+        ('[business]\nmotto = "x"\n', "[business].motto is not a card field"),
+        ("[business]\ninterests = 'one'\n", "[business].interests='one' must be a list of strings"),
+    ],
+)
+def test_bad_role_data_is_one_line(tmp_path, monkeypatch, text, message):
+    import govsim.roleplay_cards as cards
+
+    (tmp_path / "defaults.toml").write_text((cards.ROLES / "defaults.toml").read_text())
+    (tmp_path / "classroom.toml").write_text(text)
+    monkeypatch.setattr(cards, "ROLES", tmp_path)
+    cards._briefings.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            briefing("classroom", "business")
+    finally:
+        cards._briefings.cache_clear()
+
+
+def test_a_group_without_stakeholders_has_no_card():
+    setup = load_scenario("classroom")
+    from dataclasses import replace
+
+    fewer = replace(setup, groups=setup.groups[:2])
+    with pytest.raises(ValueError, match="group='technical' has no stakeholders"):
+        role_card(fewer, "technical")

@@ -16,7 +16,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("scenarios", "run", "sweep", "report", "doctor", "lab", "solutions", "handouts")
+COMMANDS = ("scenarios", "run", "sweep", "report", "doctor", "lab", "solutions", "handouts", "roleplay")
 
 
 class UsageError(Exception):

@@ -1,0 +1,115 @@
+"""``govsim roleplay``: the workshop role-play outside the notebook.
+
+    govsim roleplay serve --scenario classroom --issues 2 --budget 4 --session room.sqlite
+    govsim roleplay cards wcit_2012 --out cards.html      # printable role cards
+    govsim roleplay export --session room.sqlite --out room.json
+
+``serve`` runs every team on its own device (see :mod:`govsim.roleplay_serve`); it binds to
+127.0.0.1 unless ``--host`` is given. Starting it again with the same ``--session`` file resumes
+the session where it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from govsim.cli import UsageError
+
+NAME = "roleplay"
+HELP = "the workshop role-play: serve it to every team's device, print role cards, export a session"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
+    serve = sub.add_parser("serve", help="every team on its own device (Panel server, SQLite session file)")
+    serve.add_argument("--scenario", help="bundled scenario name (a new session's default: classroom)")
+    serve.add_argument("--protocol", help="decision rules (default: the scenario's)")
+    serve.add_argument(
+        "--teams", nargs="+", metavar="GROUP", help="groups played by teams (default: all four)"
+    )
+    serve.add_argument("--issues", type=int, help="play the first N agenda issues (default: all)")
+    serve.add_argument("--budget", type=int, help="rounds per issue (default: the scenario's deadline)")
+    serve.add_argument(
+        "--fallback", help="when the budget runs out: status_quo (default), government_vote or table_vote"
+    )
+    serve.add_argument("--caucus", type=int, metavar="SECONDS", help="caucus countdown (default: 150)")
+    serve.add_argument("--seed", type=int, help="random seed (a new session's default: 1)")
+    serve.add_argument("--session", type=Path, default=Path("roleplay.sqlite"), help="session file (SQLite)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1 only)")
+    serve.add_argument("--port", type=int, default=5006)
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help="a further address browsers use to reach the server (e.g. behind a proxy)",
+    )
+    serve.add_argument("--no-qr", action="store_true", help="do not print QR codes")
+    cards = sub.add_parser("cards", help="write the printable role cards of a scenario (HTML)")
+    cards.add_argument("scenario")
+    cards.add_argument("--protocol")
+    cards.add_argument("--out", type=Path, default=Path("role-cards.html"))
+    export = sub.add_parser("export", help="write a served session as hot-seat JSON (loads in the notebook)")
+    export.add_argument("--session", type=Path, required=True)
+    export.add_argument("--out", type=Path, default=Path("roleplay.json"))
+
+
+def _plan(args: argparse.Namespace):
+    from govsim.roleplay_rules import SessionPlan
+
+    given = {
+        k: v
+        for k, v in {
+            "issues": args.issues,
+            "budget": args.budget,
+            "fallback": args.fallback,
+            "caucus_seconds": args.caucus,
+        }.items()
+        if v is not None
+    }
+    return SessionPlan(**given) if given else None
+
+
+def _writable(path: Path) -> Path:
+    if path.is_symlink():
+        raise UsageError(f"--out {str(path)!r} is a symbolic link: give a plain file name")
+    return path
+
+
+def main(args: argparse.Namespace) -> int:
+    match args.action:
+        case "serve":
+            from govsim.roleplay_room import Room
+            from govsim.roleplay_serve import serve
+
+            if args.session.exists() and not args.session.is_file():
+                raise UsageError(f"--session {str(args.session)!r} is not a file")
+            room = Room(
+                args.session,
+                scenario=args.scenario,
+                protocol=args.protocol,
+                teams=tuple(args.teams) if args.teams else None,
+                seed=args.seed,
+                plan=_plan(args),
+            )
+            serve(room, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr)
+            return 0
+        case "cards":
+            from govsim.roleplay_cards import cards_html
+
+            _writable(args.out).write_text(cards_html(args.scenario, args.protocol), encoding="utf-8")
+            print(f"govsim roleplay: role cards written to {args.out}")
+            return 0
+        case "export":
+            from govsim.roleplay_room import Room
+
+            if not args.session.is_file():
+                raise UsageError(f"--session {str(args.session)!r} is not a session file")
+            data = Room(args.session).export()
+            _writable(args.out).write_text(json.dumps(data, indent=2), encoding="utf-8")
+            print(f"govsim roleplay: {len(data['moves'])} round(s) written to {args.out}")
+            return 0
+        case _:
+            raise UsageError("choose an action: serve, cards or export (govsim roleplay --help)")

@@ -1,0 +1,315 @@
+"""The role-play debrief: where the room sits among all-simulated runs, and on a small landscape.
+
+- **Each team's own gain** (mean gain u(y) - u(q) of its group over the closed issues) against the
+  distribution of that group's gain in all-simulated runs of the same scenario, protocol and
+  plan over a seed range: the room's *percentile* (the share of simulated runs the room beat,
+  ties counted half).
+- **The room's numbers**: issues adopted, rounds, compliance, fragmentation.
+- **A landscape**: the same plan, all simulated, over a small grid of ``lobbying`` x ``rho``
+  (default 3 x 3, two seeds per cell), for one summary measure; the room's value is set on it.
+- A printable **debrief sheet** (what happened / so what / now what) with those numbers filled in.
+
+Everything here is a pure function of a finished (or ended) :class:`~govsim.roleplay.RolePlay`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from govsim.groups import Group
+from govsim.model import GovernanceModel
+from govsim.plotting import group_color
+from govsim.roleplay import RolePlay
+from govsim.roleplay_cards import esc, page_html
+
+DEBRIEF_SEEDS = range(20)
+LANDSCAPE = {"lobbying": (0.0, 0.5, 1.0), "rho": (0.05, 0.15, 0.3)}
+LANDSCAPE_SEEDS = range(2)
+LANDSCAPE_MEASURE = "mean_min_group_gain"
+ROOM_MEASURES = {
+    "adoption_rate": "issues adopted (share)",
+    "mean_rounds": "rounds per issue",
+    "mean_compliance": "compliance (share of bound stakeholders)",
+    "fragmentation": "fragmentation (capability-weighted non-compliers)",
+    "mean_min_group_gain": "worst-off group's gain",
+}
+DPI = 110  # projector and print: >= 100 dpi
+
+
+def percentile(value: float, sample: Sequence[float]) -> float:
+    """Share of ``sample`` below ``value``, ties counted half, in percent (NaNs left out).
+
+    >>> percentile(2.0, [1.0, 2.0, 3.0, 4.0])
+    37.5
+    """
+    values = np.asarray(sample, dtype=float)
+    values = values[~np.isnan(values)]
+    if not len(values) or np.isnan(value):
+        return float("nan")
+    below = np.sum(values < value - 1e-12)
+    ties = np.sum(np.abs(values - value) <= 1e-12)
+    return float(100.0 * (below + 0.5 * ties) / len(values))
+
+
+@dataclass
+class Debrief:
+    """Everything the debrief screen and sheet show (frames are plain pandas)."""
+
+    scenario: str
+    protocol: str
+    announcement: str
+    room: dict[str, Any]  # the room's summary()
+    issues: pd.DataFrame  # the room's outcomes, one row per closed issue
+    standing: pd.DataFrame  # one row per team: gain, simulated mean/min/max, percentile
+    simulated: pd.DataFrame  # one row per seed: summary() of all-simulated runs
+    landscape: pd.DataFrame | None  # lobbying, rho, measure (mean over seeds)
+    measure: str
+    here: dict[str, float]  # the scenario's own lobbying and rho
+    moves: dict[str, dict[str, int]]  # team -> move -> rounds played
+    rounds_played: int
+
+
+def landscape(
+    play: RolePlay,
+    measure: str = LANDSCAPE_MEASURE,
+    grid: dict[str, Sequence[float]] | None = None,
+    seeds: Sequence[int] = LANDSCAPE_SEEDS,
+) -> pd.DataFrame:
+    """All-simulated runs of the session's plan over a grid of two settings: one row per cell,
+    the mean of ``measure`` over ``seeds``."""
+    grid = grid or LANDSCAPE
+    (xname, xs), (yname, ys) = list(grid.items())
+    rows = []
+    for x in xs:
+        for y in ys:
+            setup = play.setup.with_settings({xname: x, yname: y})
+            values = [
+                GovernanceModel(setup, protocol=play.plan.protocol(play.protocol, setup), rng=int(s))
+                .run()
+                .summary()[measure]
+                for s in seeds
+            ]
+            rows.append({xname: x, yname: y, measure: float(np.nanmean(values))})
+    return pd.DataFrame(rows)
+
+
+def debrief(
+    play: RolePlay,
+    seeds: Sequence[int] = DEBRIEF_SEEDS,
+    with_landscape: bool = True,
+    measure: str = LANDSCAPE_MEASURE,
+) -> Debrief:
+    """The room next to all-simulated runs of the same scenario, protocol and plan."""
+    sims = play.simulated(seeds)
+    room = play.model.summary()
+    rows = []
+    for team in play.teams:
+        column = f"mean_gain_{team}"
+        sample = sims[column].to_numpy(dtype=float)
+        rows.append(
+            {
+                "team": team,
+                "gain": room[column],
+                "simulated_mean": float(np.nanmean(sample)) if len(sample) else float("nan"),
+                "simulated_min": float(np.nanmin(sample)) if len(sample) else float("nan"),
+                "simulated_max": float(np.nanmax(sample)) if len(sample) else float("nan"),
+                "percentile": percentile(room[column], sample),
+            }
+        )
+    counts: dict[str, dict[str, int]] = {t: {} for t in play.teams}
+    for record in play.history:
+        for team, move in record["moves"].items():
+            counts[team][move] = counts[team].get(move, 0) + 1
+    p = play.setup.params
+    return Debrief(
+        scenario=play.scenario,
+        protocol=play.protocol,
+        announcement=play.announcement,
+        room=room,
+        issues=play.model.outcomes,
+        standing=pd.DataFrame(rows),
+        simulated=sims,
+        landscape=landscape(play, measure) if with_landscape else None,
+        measure=measure,
+        here={"lobbying": p.lobbying, "rho": p.rho},
+        moves=counts,
+        rounds_played=len(play.history),
+    )
+
+
+# ---------------------------------------------------------------- figures
+def debrief_figure(d: Debrief, dpi: int = DPI) -> Figure:
+    """Left: each team's gain (star) over the simulated runs' gains (dots). Right: the landscape
+    with the scenario's setting marked and the room's value in the title."""
+    fig = Figure(figsize=(13, 5.2), dpi=dpi)
+    fig.subplots_adjust(left=0.16, right=0.97, top=0.86, bottom=0.16, wspace=0.45)
+    left, right = fig.subplots(1, 2)
+    plot_standing(d, left)
+    if d.landscape is not None:
+        plot_landscape(d, right)
+    else:
+        right.set_visible(False)
+    return fig
+
+
+def plot_standing(d: Debrief, ax: Any) -> Any:
+    teams = list(d.standing["team"])
+    for n, team in enumerate(teams):
+        sample = d.simulated[f"mean_gain_{team}"].to_numpy(dtype=float)
+        jitter = np.linspace(-0.15, 0.15, len(sample)) if len(sample) > 1 else np.zeros(len(sample))
+        ax.scatter(sample, n + jitter, s=22, color="#999999", zorder=2)
+        row = d.standing.iloc[n]
+        ax.scatter([row["gain"]], [n], marker="*", s=320, color=group_color(team), zorder=3)
+        pct = "n/a" if np.isnan(row["percentile"]) else f"{row['percentile']:.0f}th"
+        ax.annotate(f" {pct} percentile", (row["gain"], n), xytext=(6, 8), textcoords="offset points")
+    ax.set_yticks(range(len(teams)), [Group.parse(t).label for t in teams])
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("mean gain over the issues, u(outcome) - u(status quo)")
+    ax.set_title(f"Your room (star) vs {len(d.simulated)} all-simulated runs (dots)")
+    return ax
+
+
+def plot_landscape(d: Debrief, ax: Any) -> Any:
+    frame = d.landscape
+    assert frame is not None
+    (xname, yname) = list(frame.columns[:2])
+    grid = frame.pivot(index=yname, columns=xname, values=d.measure)
+    xs, ys = list(grid.columns), list(grid.index)
+    image = ax.imshow(grid.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
+    for i, _ in enumerate(ys):
+        for j, _ in enumerate(xs):
+            ax.text(j, i, f"{grid.iloc[i, j]:+.3f}", ha="center", va="center", color="white", fontsize=10)
+    ax.set_xticks(range(len(xs)), [f"{x:g}" for x in xs])
+    ax.set_yticks(range(len(ys)), [f"{y:g}" for y in ys])
+    ax.set_xlabel(f"{xname} (all simulated)")
+    ax.set_ylabel(yname)
+    here = d.here
+    if here.get(xname) in xs and here.get(yname) in ys:
+        ax.scatter(
+            [xs.index(here[xname])],
+            [ys.index(here[yname])],
+            marker="s",
+            s=900,
+            facecolors="none",
+            edgecolors="white",
+            linewidths=2.5,
+        )
+    room = d.room.get(d.measure, float("nan"))
+    ax.set_title(f"{ROOM_MEASURES.get(d.measure, d.measure)}: your room {room:+.3f}")
+    ax.figure.colorbar(image, ax=ax)
+    return ax
+
+
+def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
+    """The projector view: positions with the text on the table, and attendance/objections with
+    integer round ticks; large type."""
+    from govsim import plotting
+
+    fig = Figure(figsize=(13, 5.4), dpi=dpi)
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.2, wspace=0.28)
+    left, right = fig.subplots(1, 2)
+    plotting.plot_positions(play.model, ax=left)
+    plotting.plot_objections_attendance(play.model.rounds, ax=right)
+    right.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(play.model.rounds) < 2:
+        right.set_xlim(0.5, max(2, len(play.model.rounds)) + 0.5)
+    for ax in (left, right):
+        ax.title.set_fontsize(14)
+        ax.xaxis.label.set_fontsize(12)
+        ax.yaxis.label.set_fontsize(12)
+        ax.tick_params(labelsize=12)
+    return fig
+
+
+def png_data_uri(fig: Figure) -> str:
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+# ---------------------------------------------------------------- the sheet
+SHEET_CSS = """
+body { font-family: sans-serif; max-width: 60em; margin: 1em auto; line-height: 1.4; font-size: 15px; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.2em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; margin: .4em 0; } td, th { border: 1px solid #ccc; padding: .2em .5em; }
+th { background: #f3f3f3; text-align: left; } img { max-width: 100%; }
+.write { border-bottom: 1px dotted #888; height: 2em; }
+@media print { body { font-size: 12px; } h2 { break-after: avoid; } }
+"""
+
+
+def _fmt(value: Any, spec: str = ".2f") -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return esc(value)
+    return "n/a" if np.isnan(number) else format(number, spec)
+
+
+def summary_rows(d: Debrief) -> list[tuple[str, str, str]]:
+    """(measure, the room, the all-simulated mean) for the room's headline numbers."""
+    rows = []
+    for key, label in ROOM_MEASURES.items():
+        sims = d.simulated[key].to_numpy(dtype=float) if key in d.simulated else np.array([])
+        mean = float(np.nanmean(sims)) if len(sims) and not np.all(np.isnan(sims)) else float("nan")
+        rows.append((label, _fmt(d.room.get(key)), _fmt(mean)))
+    return rows
+
+
+def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
+    """A printable page: what happened / so what / now what, with the room's numbers."""
+    issues = "".join(
+        f"<tr><td>{esc(r['name'])}</td><td>{'adopted' if r['adopted'] else 'no agreement'}</td>"
+        f"<td>{int(r['rounds'])}</td><td>{_fmt(r['compliance'], '.0%')}</td></tr>"
+        for _, r in d.issues.iterrows()
+    )
+    moves = "".join(
+        f"<tr><td>{esc(Group.parse(t).label)}</td><td>"
+        + esc(", ".join(f"{m} x{n}" for m, n in sorted(c.items())) or "none")
+        + "</td></tr>"
+        for t, c in d.moves.items()
+    )
+    headline = "".join(f"<tr><td>{esc(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in summary_rows(d))
+    standing = "".join(
+        f"<tr><td>{esc(Group.parse(r['team']).label)}</td><td>{_fmt(r['gain'], '+.3f')}</td>"
+        f"<td>{_fmt(r['simulated_mean'], '+.3f')}</td><td>{_fmt(r['percentile'], '.0f')}</td></tr>"
+        for _, r in d.standing.iterrows()
+    )
+    picture = f"<img alt='debrief figure' src='{png_data_uri(debrief_figure(d))}'>" if figure else ""
+    n_sims = len(d.simulated)
+    body = f"""
+<h1>Role-play debrief: {esc(d.scenario)} under {esc(d.protocol)} rules</h1>
+<p>{esc(d.announcement)}</p>
+<h2>What happened</h2>
+<p>{d.rounds_played} round(s) played; {len(d.issues)} issue(s) closed.</p>
+<table><tr><th>issue</th><th>result</th><th>rounds</th><th>compliance</th></tr>{issues}</table>
+<table><tr><th>team</th><th>moves played</th></tr>{moves}</table>
+<h2>So what</h2>
+<table><tr><th>measure</th><th>your room</th><th>all simulated (mean of {n_sims})</th></tr>{headline}</table>
+<table><tr><th>team</th><th>your gain</th><th>simulated mean</th><th>percentile</th></tr>{standing}</table>
+<p>A percentile of 80 means your group did better than 80% of the runs in which the simulation
+played every seat: the moves made the difference, or luck did. One room is one run.</p>
+{picture}
+<h2>Now what</h2>
+<ol>
+<li>Which move mattered most for your group, and would it have mattered under other rules?</li>
+<div class='write'></div>
+<li>Which rule of this process would you change, and what would it cost another group?</li>
+<div class='write'></div>
+<li>What in the real process does this model leave out (see the facilitator guide's limits)?</li>
+<div class='write'></div>
+</ol>
+<p><small>A stylized teaching model, not a forecast of any real negotiation.</small></p>
+"""
+    return page_html(f"Debrief: {d.scenario}", body, SHEET_CSS)

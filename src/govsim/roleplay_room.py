@@ -1,0 +1,286 @@
+"""A served role-play session: phases, join codes, secret moves and committed rounds.
+
+Each round goes through phases; only the facilitator moves the session on:
+
+    briefing -> caucus (countdown) -> moves (secret) -> reveal -> result -> caucus of the next round
+                                                                        -> ended (agenda done)
+
+Teams may submit during the caucus and the secret-moves phase; the last submission before the
+reveal counts. A late, stale or malformed submission returns a clear message and changes
+nothing. Playing the round and committing it to the session file is one transaction: what a
+page shows has been committed. No widgets here (see :mod:`govsim.roleplay_serve`), so every rule
+is tested without a browser.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from govsim.groups import GROUP_NAMES, Group
+from govsim.roleplay import Move, RolePlay, check_point
+from govsim.roleplay_rules import SessionPlan
+from govsim.roleplay_store import State, Store
+
+EXTEND_SECONDS = 60
+
+
+class Phase(Enum):
+    BRIEFING = "briefing"
+    CAUCUS = "caucus"
+    MOVES = "moves"
+    REVEAL = "reveal"
+    RESULT = "result"
+    ENDED = "ended"
+
+    @property
+    def text(self) -> str:
+        """What the phase is, for every page."""
+        return PHASE_TEXT[self]
+
+
+PHASE_TEXT = {
+    Phase.BRIEFING: "Briefing: read your role card",
+    Phase.CAUCUS: "Caucus: talk it over; you may already submit your move",
+    Phase.MOVES: "Secret moves: submit your team's move",
+    Phase.REVEAL: "Moves revealed",
+    Phase.RESULT: "Result of the round",
+    Phase.ENDED: "Session over: debrief",
+}
+OPEN_FOR_MOVES = (Phase.CAUCUS, Phase.MOVES)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who a join code belongs to: the facilitator, or one team."""
+
+    role: str  # "facilitator" or "team"
+    team: str | None = None
+
+
+class Room:
+    """One session file and the model it replays.
+
+    A new file is set up from the arguments (with fresh random join codes); an existing file
+    is resumed, and any argument given must agree with what it holds.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        scenario: str | None = None,
+        protocol: str | None = None,
+        teams: tuple[str, ...] | None = None,
+        seed: int | None = None,
+        plan: SessionPlan | None = None,
+    ) -> None:
+        self.store = Store(path)
+        asked = {"scenario": scenario, "protocol": protocol, "teams": teams, "seed": seed, "plan": plan}
+        config = self.store.get("config")
+        if config is None:
+            play = RolePlay(
+                scenario or "classroom",
+                protocol,
+                tuple(teams or GROUP_NAMES),
+                1 if seed is None else seed,
+                plan or SessionPlan(),
+            )
+            config = _config(play)
+            codes = {"facilitator": _code(), **{team: _code() for team in play.teams}}
+            self.store.initialise(config, codes, Phase.BRIEFING.value)
+            config = self.store.get("config")  # another process may have won the race
+        self.config = config
+        self.play = self._replay()
+        for key, value in asked.items():
+            if value is None:
+                continue
+            have = _config(self.play)[key]
+            want = value.to_dict() if isinstance(value, SessionPlan) else value
+            want = list(Group.parse(t).value for t in want) if key == "teams" else want
+            if have != want:
+                raise ValueError(
+                    f"session file {str(self.store.path)!r} holds {key}={have!r}, not {want!r}: "
+                    "leave the option out to resume it, or give a new session file"
+                )
+
+    def _replay(self) -> RolePlay:
+        c = self.config
+        play = RolePlay(
+            c["scenario"], c["protocol"], tuple(c["teams"]), c["seed"], SessionPlan.from_dict(c["plan"])
+        )
+        for n, record in enumerate(self.store.rounds()):
+            play.replay(record, f"{self.store.path.name}: round {n + 1}")
+        return play
+
+    # ------------------------------------------------------------ access
+    @property
+    def codes(self) -> dict[str, str]:
+        return self.store.get("codes")
+
+    def access(self, code: str | None) -> Access | None:
+        """The holder of ``code``, or None (compared in constant time)."""
+        if not isinstance(code, str) or not code:
+            return None
+        found = None
+        for who, secret in self.codes.items():
+            if hmac.compare_digest(code.encode(), secret.encode()):
+                found = Access("facilitator") if who == "facilitator" else Access("team", who)
+        return found
+
+    # ------------------------------------------------------------ reading
+    def state(self) -> State:
+        return self.store.state()
+
+    def phase(self) -> Phase:
+        return Phase(self.state().phase)
+
+    def submitted(self) -> list[str]:
+        """Teams that have a move in for the open round (never which move, before the reveal)."""
+        return list(self.store.moves(self.state().round + 1))
+
+    def revealed(self, state: State | None = None) -> dict[str, dict[str, Any]]:
+        """Every team's move once revealed: the open round's at reveal, the last round's after."""
+        state = state or self.state()
+        phase = Phase(state.phase)
+        if phase is Phase.REVEAL:
+            moves = self.store.moves(state.round + 1)
+            return {
+                t: moves.get(t, {"move": Move.SIMULATED.value, "amendment": None}) for t in self.play.teams
+            }
+        if phase in (Phase.RESULT, Phase.ENDED) and self.play.history:
+            last = self.play.history[-1]
+            amended = last.get("amendments", {})
+            return {t: {"move": m, "amendment": amended.get(t)} for t, m in last["moves"].items()}
+        return {}
+
+    def own_move(self, team: str) -> dict[str, Any] | None:
+        return self.store.moves(self.state().round + 1).get(team)
+
+    # ------------------------------------------------------------ teams
+    def submit(self, team: str, round_: int, move: Any, amendment: Any = None) -> tuple[bool, str]:
+        """Record ``team``'s move for round ``round_`` (the round its page showed).
+
+        Returns (accepted, message for that team's page); on refusal nothing changes."""
+        if team not in self.play.teams:
+            return False, f"{team!r} is not a team in this session: nothing was recorded."
+        try:
+            chosen = Move.parse(move)
+        except ValueError as exc:
+            return False, f"Not recorded: {exc}."
+        point = None
+        if chosen is Move.AMEND:
+            try:
+                point = check_point(
+                    amendment, self.play.setup.k, "amendment", ", ".join(self.play.setup.dimensions)
+                ).tolist()
+            except ValueError as exc:
+                return False, f"Not recorded: {exc}."
+        with self.store.transaction() as db:
+            state = Store.current(db)
+            phase = Phase(state.phase)
+            if round_ != state.round + 1:
+                return False, (
+                    f"Not recorded: your page showed round {round_}, but round {state.round + 1} is open now. "
+                    "The page has been refreshed: choose again."
+                )
+            if phase not in OPEN_FOR_MOVES:
+                why = {
+                    Phase.BRIEFING: "the first caucus has not started yet",
+                    Phase.REVEAL: f"the moves of round {round_} have been revealed",
+                    Phase.RESULT: f"round {round_} has been played",
+                    Phase.ENDED: "the session is over",
+                }[phase]
+                return False, f"Too late: {why}. Your move was not counted."
+            Store.upsert_move(db, round_, team, chosen.value, point)
+        extra = f" at ({', '.join(f'{v:.2f}' for v in point)})" if point else ""
+        return (
+            True,
+            f"Move recorded for round {round_}: {chosen.value}{extra}. You can change it until the reveal.",
+        )
+
+    # ------------------------------------------------------------ the facilitator
+    def advance(self, expected: Phase | str, round_: int, caucus_seconds: int | None = None) -> State:
+        """Move from phase ``expected`` of round ``round_`` (committed rounds) to the next phase.
+
+        The page sends what it showed, so a double click or a second facilitator window
+        cannot play a round twice: if the session has moved on, nothing happens."""
+        expected = Phase(expected)
+        seconds = self.play.plan.caucus_seconds if caucus_seconds is None else int(caucus_seconds)
+        with self.store.transaction() as db:
+            state = Store.current(db)
+            if Phase(state.phase) is not expected or state.round != round_:
+                return state
+            match expected:
+                case Phase.BRIEFING | Phase.RESULT if self.play.finished:
+                    Store.set_state(db, Phase.ENDED.value, state.round, None)
+                case Phase.BRIEFING | Phase.RESULT:
+                    Store.set_state(db, Phase.CAUCUS.value, state.round, time.time() + seconds)
+                case Phase.CAUCUS:
+                    Store.set_state(db, Phase.MOVES.value, state.round, None)
+                case Phase.MOVES:
+                    Store.set_state(db, Phase.REVEAL.value, state.round, None)
+                case Phase.REVEAL:
+                    self._play_and_commit(db, state)
+                case Phase.ENDED:
+                    pass
+                case _:
+                    raise ValueError(f"phase={expected!r} is not handled")
+        return self.state()
+
+    def _play_and_commit(self, db: Any, state: State) -> None:
+        moves = self.store.moves(state.round + 1, db)
+        chosen = {t: m["move"] for t, m in moves.items()}
+        amendments = {t: m["amendment"] for t, m in moves.items() if m["move"] == Move.AMEND.value}
+        try:
+            record = self.play.play_round(chosen, amendments)
+            Store.add_round(db, state.round, record)
+            Store.set_state(db, Phase.RESULT.value, state.round + 1, None)
+        except BaseException:
+            self.play = self._replay()  # the model must not run ahead of the file
+            raise
+
+    def extend(self, seconds: int = EXTEND_SECONDS) -> State:
+        """Add time to the caucus countdown (from now if it has run out)."""
+        with self.store.transaction() as db:
+            state = Store.current(db)
+            if Phase(state.phase) is Phase.CAUCUS:
+                base = max(time.time(), state.deadline or 0.0)
+                Store.set_state(db, state.phase, state.round, base + seconds)
+        return self.state()
+
+    def skip(self) -> State:
+        """End the caucus now (the countdown is skipped); in other phases the same as advancing."""
+        state = self.state()
+        return self.advance(Phase(state.phase), state.round)
+
+    def end(self) -> State:
+        """End the session now: the open round's moves are not played."""
+        with self.store.transaction() as db:
+            state = Store.current(db)
+            if Phase(state.phase) is not Phase.ENDED:
+                Store.set_state(db, Phase.ENDED.value, state.round, None)
+        return self.state()
+
+    def export(self) -> dict[str, Any]:
+        """The session in the hot-seat JSON format (loads with ``RolePlay.from_dict``)."""
+        return self.play.to_dict()
+
+
+def _config(play: RolePlay) -> dict[str, Any]:
+    return {
+        "scenario": play.scenario,
+        "protocol": play.protocol,
+        "teams": list(play.teams),
+        "seed": play.seed,
+        "plan": play.plan.to_dict(),
+    }
+
+
+def _code() -> str:
+    return secrets.token_urlsafe(9)

@@ -1,0 +1,160 @@
+"""A served role-play's state in one SQLite file: configuration, join codes, phase, the moves
+submitted for the open round, and every committed round.
+
+The file is the session: a server started again on the same file replays the committed rounds
+from the seed and carries on in the same phase with the same pending moves, so ``kill -9`` loses
+nothing that was shown. Write-ahead logging lets pages read while the facilitator writes; every
+call opens its own short-lived connection (the web engine runs many pages on one event loop),
+and every change is one ``BEGIN IMMEDIATE`` transaction that checks the state it expects, so a
+double click or a stale page changes nothing.
+
+Tables: ``meta`` (key, JSON value: ``config``, ``codes``, ``debrief``), ``state`` (one row:
+phase, round, deadline, version), ``moves`` (round, team, move, amendment, at) and ``rounds``
+(n, JSON record as in a hot-seat session file).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    phase TEXT NOT NULL, round INTEGER NOT NULL, deadline REAL, version INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS moves (
+    round INTEGER NOT NULL, team TEXT NOT NULL, move TEXT NOT NULL, amendment TEXT,
+    at REAL NOT NULL, PRIMARY KEY (round, team)
+);
+CREATE TABLE IF NOT EXISTS rounds (n INTEGER PRIMARY KEY, record TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class State:
+    """Where the session stands: ``round`` counts committed rounds (the open round is round + 1)."""
+
+    phase: str
+    round: int
+    deadline: float | None
+    version: int
+
+
+class Store:
+    """The session file. Every method opens, uses and closes its own connection."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if self.path.is_symlink():
+            raise ValueError(f"session file {str(self.path)!r} is a symbolic link: give the file itself")
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")  # a committed round survives a power cut, not only kill -9
+        return db
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back on error."""
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        finally:
+            db.close()
+
+    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
+        db = self._connect()
+        try:
+            return db.execute(sql, args).fetchall()
+        finally:
+            db.close()
+
+    # ------------------------------------------------------------ meta
+    def get(self, key: str) -> Any:
+        rows = self._read("SELECT value FROM meta WHERE key = ?", (key,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def put(self, key: str, value: Any, db: sqlite3.Connection | None = None) -> None:
+        sql, args = "INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value))
+        if db is not None:
+            db.execute(sql, args)
+            return
+        with self.transaction() as tx:
+            tx.execute(sql, args)
+
+    def initialise(self, config: dict[str, Any], codes: dict[str, str], phase: str) -> bool:
+        """Write a new session's configuration once; False when the file already holds one."""
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM meta WHERE key = 'config'").fetchone():
+                return False
+            self.put("config", config, db)
+            self.put("codes", codes, db)
+            db.execute("INSERT INTO state VALUES (1, ?, 0, NULL, 0)", (phase,))
+            return True
+
+    # ------------------------------------------------------------ state
+    def state(self) -> State:
+        rows = self._read("SELECT phase, round, deadline, version FROM state WHERE id = 1")
+        if not rows:
+            raise ValueError(f"session file {str(self.path)!r} holds no session state")
+        return State(*rows[0])
+
+    def version(self) -> int:
+        """The change counter pages poll (one small read)."""
+        rows = self._read("SELECT version FROM state WHERE id = 1")
+        return rows[0][0] if rows else -1
+
+    @staticmethod
+    def set_state(db: sqlite3.Connection, phase: str, round_: int, deadline: float | None) -> None:
+        db.execute(
+            "UPDATE state SET phase = ?, round = ?, deadline = ?, version = version + 1 WHERE id = 1",
+            (phase, round_, deadline),
+        )
+
+    @staticmethod
+    def current(db: sqlite3.Connection) -> State:
+        return State(*db.execute("SELECT phase, round, deadline, version FROM state WHERE id = 1").fetchone())
+
+    # ------------------------------------------------------------ moves and rounds
+    @staticmethod
+    def upsert_move(
+        db: sqlite3.Connection, round_: int, team: str, move: str, amendment: list[float] | None
+    ) -> None:
+        """The team's move for the open round; a later submission replaces an earlier one."""
+        db.execute(
+            "INSERT OR REPLACE INTO moves VALUES (?, ?, ?, ?, ?)",
+            (round_, team, move, None if amendment is None else json.dumps(amendment), time.time()),
+        )
+        db.execute("UPDATE state SET version = version + 1 WHERE id = 1")
+
+    def moves(self, round_: int, db: sqlite3.Connection | None = None) -> dict[str, dict[str, Any]]:
+        """team -> {"move", "amendment", "at"} for the round (round = committed rounds + 1)."""
+        sql = "SELECT team, move, amendment, at FROM moves WHERE round = ? ORDER BY team"
+        rows = db.execute(sql, (round_,)).fetchall() if db is not None else self._read(sql, (round_,))
+        return {
+            team: {"move": move, "amendment": None if a is None else json.loads(a), "at": at}
+            for team, move, a, at in rows
+        }
+
+    def rounds(self) -> list[dict[str, Any]]:
+        return [json.loads(r) for (r,) in self._read("SELECT record FROM rounds ORDER BY n")]
+
+    @staticmethod
+    def add_round(db: sqlite3.Connection, n: int, record: dict[str, Any]) -> None:
+        db.execute("INSERT INTO rounds VALUES (?, ?)", (n, json.dumps(record)))

@@ -5,8 +5,10 @@
   plan over a seed range: the room's *percentile* (the share of simulated runs the room beat,
   ties counted half).
 - **The room's numbers**: issues adopted, rounds, compliance, fragmentation.
-- **A landscape**: the same plan, all simulated, over a small grid of ``lobbying`` x ``rho``
-  (default 3 x 3, two seeds per cell), for one summary measure; the room's value is set on it.
+- **A landscape**: the same plan, all simulated, over a small grid of two settings that matter
+  under the session's rules (``lobbying`` x ``majority_threshold`` where non-governments lobby
+  governments, ``revision_step`` x ``rho`` elsewhere; the scenario's own values are always
+  cells), two seeds per cell, for one summary measure; the room's value is set on it.
 - A printable **debrief sheet** (what happened / so what / now what) with those numbers filled in.
 
 Everything here is a pure function of a finished (or ended) :class:`~govsim.roleplay.RolePlay`.
@@ -31,7 +33,12 @@ from govsim.roleplay import RolePlay
 from govsim.roleplay_cards import esc, page_html
 
 DEBRIEF_SEEDS = range(20)
-LANDSCAPE = {"lobbying": (0.0, 0.5, 1.0), "rho": (0.05, 0.15, 0.3)}
+AXIS_VALUES = {
+    "lobbying": (0.0, 0.5, 1.0),
+    "majority_threshold": (0.5, 0.67, 0.9),
+    "revision_step": (0.05, 0.1, 0.3),
+    "rho": (0.05, 0.1, 0.25),
+}
 LANDSCAPE_SEEDS = range(2)
 LANDSCAPE_MEASURE = "mean_min_group_gain"
 ROOM_MEASURES = {
@@ -77,6 +84,15 @@ class Debrief:
     rounds_played: int
 
 
+def landscape_axes(play: RolePlay) -> dict[str, tuple[float, ...]]:
+    """Two settings that move the outcome under the session's rules, each with a few values and
+    the scenario's own: lobbying x majority threshold where governments decide and are lobbied;
+    the chair's revision step x rough consensus's rho elsewhere."""
+    names = ("lobbying", "majority_threshold") if play.model.protocol.lobbied else ("revision_step", "rho")
+    params = play.setup.params
+    return {n: tuple(sorted({*AXIS_VALUES[n], float(getattr(params, n))})) for n in names}
+
+
 def landscape(
     play: RolePlay,
     measure: str = LANDSCAPE_MEASURE,
@@ -85,7 +101,7 @@ def landscape(
 ) -> pd.DataFrame:
     """All-simulated runs of the session's plan over a grid of two settings: one row per cell,
     the mean of ``measure`` over ``seeds``."""
-    grid = grid or LANDSCAPE
+    grid = grid or landscape_axes(play)
     (xname, xs), (yname, ys) = list(grid.items())
     rows = []
     for x in xs:
@@ -129,6 +145,7 @@ def debrief(
         for team, move in record["moves"].items():
             counts[team][move] = counts[team].get(move, 0) + 1
     p = play.setup.params
+    axes = landscape_axes(play)
     return Debrief(
         scenario=play.scenario,
         protocol=play.protocol,
@@ -137,9 +154,9 @@ def debrief(
         issues=play.model.outcomes,
         standing=pd.DataFrame(rows),
         simulated=sims,
-        landscape=landscape(play, measure) if with_landscape else None,
+        landscape=landscape(play, measure, axes) if with_landscape else None,
         measure=measure,
-        here={"lobbying": p.lobbying, "rho": p.rho},
+        here={name: float(getattr(p, name)) for name in axes},
         moves=counts,
         rounds_played=len(play.history),
     )
@@ -169,7 +186,7 @@ def plot_standing(d: Debrief, ax: Any) -> Any:
         row = d.standing.iloc[n]
         ax.scatter([row["gain"]], [n], marker="*", s=320, color=group_color(team), zorder=3)
         pct = "n/a" if np.isnan(row["percentile"]) else f"{row['percentile']:.0f}th"
-        ax.annotate(f" {pct} percentile", (row["gain"], n), xytext=(6, 8), textcoords="offset points")
+        ax.annotate(f"{pct} percentile", (row["gain"], n), xytext=(14, 10), textcoords="offset points")
     ax.set_yticks(range(len(teams)), [Group.parse(t).label for t in teams])
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
@@ -187,7 +204,10 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
     image = ax.imshow(grid.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
     for i, _ in enumerate(ys):
         for j, _ in enumerate(xs):
-            ax.text(j, i, f"{grid.iloc[i, j]:+.3f}", ha="center", va="center", color="white", fontsize=10)
+            ax.text(
+                j, i, f"{grid.iloc[i, j]:+.3f}", ha="center", va="center", fontsize=11,
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "linewidth": 0},
+            )  # fmt: skip
     ax.set_xticks(range(len(xs)), [f"{x:g}" for x in xs])
     ax.set_yticks(range(len(ys)), [f"{y:g}" for y in ys])
     ax.set_xlabel(f"{xname} (all simulated)")
@@ -220,9 +240,15 @@ def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
     plotting.plot_positions(play.model, ax=left)
     plotting.plot_objections_attendance(play.model.rounds, ax=right)
     right.xaxis.set_major_locator(MaxNLocator(integer=True))
+    for line in right.lines:  # a round's point shows even before there is a line to draw
+        if not line.get_label().startswith("_"):  # not the dotted issue separators
+            line.set_marker("o")
     if len(play.model.rounds) < 2:
         right.set_xlim(0.5, max(2, len(play.model.rounds)) + 0.5)
     for ax in (left, right):
+        legend = ax.get_legend()
+        for text in legend.get_texts() if legend else []:
+            text.set_fontsize(12)
         ax.title.set_fontsize(14)
         ax.xaxis.label.set_fontsize(12)
         ax.yaxis.label.set_fontsize(12)

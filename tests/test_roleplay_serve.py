@@ -1,0 +1,141 @@
+"""The served role-play's gates, through a real server process and Bokeh's own client: a team
+address sees only its own card and cannot act as facilitator, a wrong join code gets nothing,
+the server binds to loopback by default and refuses websockets from other origins; the CLI's
+one-line errors."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.request
+
+import pytest
+from roleplay_server import serve
+
+from govsim.cli import main
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore:There is no current event loop:DeprecationWarning"),
+]
+
+UNIQUE = {  # a line each group's card has and no other card has
+    "government": "Keep the ability to protect national security",
+    "business": "Open markets and data",
+    "civil_society": "Human rights online",
+    "technical": "An Internet that keeps working",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    served = serve(
+        tmp_path_factory.mktemp("serve"), "--scenario", "classroom", "--issues", "1", "--budget", "2"
+    )
+    yield served
+    served.kill()
+
+
+def page_text(server, code: str) -> str:
+    """Everything a page's document holds, as its browser would receive it."""
+    import panel  # noqa: F401  (registers Panel's models with Bokeh's client)
+    from bokeh.client import pull_session
+
+    import govsim.roleplay_serve  # noqa: F401  (the countdown component's model)
+
+    with pull_session(url=f"{server.base}/room", arguments={"code": code}) as session:
+        return "\n".join(
+            repr(v)
+            for m in session.document.models
+            for v in m.properties_with_values(include_defaults=False).values()
+        )
+
+
+def test_a_team_page_holds_its_own_card_only_and_no_facilitator_controls(server):
+    text = page_text(server, server.code("business"))
+    assert UNIQUE["business"] in text
+    assert not any(UNIQUE[g] in text for g in UNIQUE if g != "business")
+    assert "govsim-rp-next" not in text and "End the session" not in text
+    facilitator = page_text(server, server.code("facilitator"))
+    assert "govsim-rp-next" in facilitator and not any(line in facilitator for line in UNIQUE.values())
+
+
+def test_a_wrong_join_code_gets_nothing(server):
+    text = page_text(server, "not-a-code")
+    assert "This join code is not valid" in text and "Interests" not in text and "govsim-rp-next" not in text
+    for path in ("/rp/card", "/rp/join", "/rp/export", "/rp/debrief"):
+        for code in ("", "x", server.code("business") + "x"):
+            status, body = server.get(path, code=code)
+            assert status == 403 and "refused" in body, (path, code)
+
+
+def test_a_team_address_cannot_fetch_another_card_or_act_as_facilitator(server):
+    team = server.code("civil_society")
+    status, body = server.get("/rp/card", code=team)
+    assert status == 200 and UNIQUE["civil_society"] in body and body.count("class='govsim-card'") == 1
+    status, _ = server.get("/rp/card", code=team, team="government")
+    assert status == 403
+    for path in ("/rp/join", "/rp/export", "/rp/debrief"):
+        assert server.get(path, code=team)[0] == 403, path
+    status, body = server.get("/rp/card", code=server.code("facilitator"))
+    assert status == 200 and all(line in body for line in UNIQUE.values())
+    status, body = server.get("/rp/export", code=server.code("facilitator"))
+    assert status == 200 and json.loads(body)["format"] == "govsim-roleplay"
+    status, body = server.get("/rp/join", code=server.code("facilitator"))
+    assert status == 200 and body.count("<svg") == 4 and server.code("technical") in body
+
+
+def test_pages_are_not_cached_and_the_debrief_waits_for_the_end(server):
+    with urllib.request.urlopen(f"{server.base}/rp/alive") as reply:
+        assert reply.headers["Cache-Control"] == "no-store"
+    assert server.get("/rp/debrief", code=server.code("facilitator"))[0] == 409
+
+
+def test_default_bind_is_loopback_and_foreign_websocket_origins_are_refused(server):
+    assert f"Launching server at http://127.0.0.1:{server.port}" in server.log.read_text()
+    others = [a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")]
+    for address in others:
+        with pytest.raises(OSError), socket.create_connection((address, server.port), timeout=2):
+            pass
+    assert handshake(server, "http://evil.example").startswith("HTTP/1.1 403")
+    assert handshake(server, f"http://127.0.0.1:{server.port}").startswith("HTTP/1.1 101")
+
+
+def handshake(server, origin: str) -> str:
+    """The status line of a websocket handshake to the room app from ``origin``."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(
+            (
+                f"GET /room/ws HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nOrigin: {origin}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        return s.recv(200).decode(errors="replace").split("\r\n")[0]
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
+    assert (
+        main(
+            [
+                "roleplay",
+                "serve",
+                "--scenario",
+                "classroom",
+                "--issues",
+                "9",
+                "--session",
+                str(tmp_path / "a"),
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "issues=9 is more than the 5 issues" in err and err.count("\n") == 1
+    assert main(["roleplay", "serve", "--fallback", "coin", "--session", str(tmp_path / "b")]) == 2
+    assert "fallback='coin' is not a fallback" in capsys.readouterr().err
+    assert main(["roleplay", "export", "--session", str(tmp_path / "missing.sqlite")]) == 2
+    assert "is not a session file" in capsys.readouterr().err
+    out = tmp_path / "cards.html"
+    assert main(["roleplay", "cards", "wcit_2012", "--out", str(out)]) == 0
+    assert out.read_text().count("class='govsim-card'") == 4

@@ -136,7 +136,8 @@ def test_an_amendment_moves_the_text_and_is_replayed_exactly():
     def text_after(moves, amendments=None):
         play = RolePlay("classroom", "bottom_up", teams=("civil_society",), seed=3)
         play.play_round(moves, amendments)
-        return play.model.rounds, play.model.forums[0].draft if play.model.forums else None
+        texts = play.model.texts_on_table()
+        return play.model.rounds, texts[0].text if texts else None
 
     _, plain = text_after({"civil_society": "simulated"})
     _, amended = text_after({"civil_society": "amend"}, {"civil_society": [0.7, 1.0]})

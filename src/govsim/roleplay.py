@@ -355,7 +355,9 @@ def fixed_strategies(
     for move in moves:
         move = Move.parse(move)
         if move is Move.AMEND:
-            raise ValueError("moves: 'amend' needs a text point each round; fixed_strategies plays the others")
+            raise ValueError(
+                "moves: 'amend' needs a text point each round; fixed_strategies plays the others"
+            )
         for seed in seeds:
             play = RolePlay(scenario, protocol, (team,), int(seed))
             play.play_to_end({play.teams[0]: move})

@@ -154,6 +154,7 @@ def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
     prof, p = spec.profile, setup.params
     dims = setup.dimensions
     proto = get_protocol(protocol)
+    governments_only = getattr(proto, "governments_only", False)
     lines = [f"You play {spec.count} stakeholders; the simulation plays everyone else."]
     modes = prof.position
     total = sum(m.weight for m in modes)
@@ -190,12 +191,17 @@ def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
         f"the status quo by more than {prof.tolerance:.2f} (gain measured as salience-weighted distance; "
         "small means quick to object)."
     )
-    if proto.governments_only and g is not Group.GOVERNMENT:
+    if getattr(proto, "tables", None) is not None:  # a seating layout: a table per region
+        lines.append(
+            "Under these rules each region negotiates at its own table under its own rules: your "
+            "members sit where their region's rules give them a seat."
+        )
+    elif governments_only and g is not Group.GOVERNMENT:
         lines.append(
             "Under these rules only governments sit at the table: you have no seat and no vote; "
             f"present members lobby governments from the corridors (lobbying strength {p.lobbying:g})."
         )
-    elif proto.governments_only:
+    elif governments_only:
         lines.append("Under these rules only governments sit at the table and vote; other groups lobby you.")
     elif p.openness < 1 and g is not Group.GOVERNMENT:
         lines.append(
@@ -213,7 +219,7 @@ def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str,
 
     g = Group.parse(group)
     proto = get_protocol(protocol)
-    seated = not (proto.governments_only and g is not Group.GOVERNMENT)
+    seated = not (getattr(proto, "governments_only", False) and g is not Group.GOVERNMENT)
     p = setup.params
     if seated:
         obj = (
@@ -221,7 +227,7 @@ def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str,
         )
         lobby_where = (
             "pull on governments"
-            if proto.lobbied
+            if getattr(proto, "lobbied", False)
             else f"weight in the compromise (counts only as far as capability voice {p.capability_voice:g} lets it)"
         )
         lobby = (

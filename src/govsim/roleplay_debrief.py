@@ -88,7 +88,8 @@ def landscape_axes(play: RolePlay) -> dict[str, tuple[float, ...]]:
     """Two settings that move the outcome under the session's rules, each with a few values and
     the scenario's own: lobbying x majority threshold where governments decide and are lobbied;
     the chair's revision step x rough consensus's rho elsewhere."""
-    names = ("lobbying", "majority_threshold") if play.model.protocol.lobbied else ("revision_step", "rho")
+    lobbied = getattr(play.model.protocol, "lobbied", False)
+    names = ("lobbying", "majority_threshold") if lobbied else ("revision_step", "rho")
     params = play.setup.params
     return {n: tuple(sorted({*AXIS_VALUES[n], float(getattr(params, n))})) for n in names}
 

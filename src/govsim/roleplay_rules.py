@@ -88,7 +88,9 @@ class WithFallback(Protocol):
     def __init__(self, inner: Protocol | str, budget: int, fallback: Fallback | str) -> None:
         inner = get_protocol(inner)
         if not isinstance(inner, Protocol):
-            raise TypeError(f"inner={inner!r} must be a decision rule (for a seating layout use with_fallback)")
+            raise TypeError(
+                f"inner={inner!r} must be a decision rule (for a seating layout use with_fallback)"
+            )
         self.inner = inner
         self.budget = _check_count("budget", budget)
         self.fallback = Fallback.parse(fallback)
@@ -144,7 +146,9 @@ class RegionalWithFallback(Regional):
         return f"RegionalWithFallback({self.inner!r}, budget={self.budget}, fallback={self.fallback.value!r})"
 
 
-def with_fallback(chosen: Protocol | Layout | str, budget: int, fallback: Fallback | str) -> Protocol | Layout:
+def with_fallback(
+    chosen: Protocol | Layout | str, budget: int, fallback: Fallback | str
+) -> Protocol | Layout:
     """``chosen`` (a decision rule, a seating layout or a name) under a round budget and fallback."""
     chosen = get_protocol(chosen) if isinstance(chosen, str) else chosen
     if isinstance(chosen, Regional):

@@ -126,22 +126,21 @@ def _status_html(room: Room, team: str | None) -> str:
             f"Agenda done: {len(play.history)} round(s) played." if play.finished else "Ended early."
         )
     else:
-        index = model.issue_index
-        issue = play.setup.agenda[index].name
-        rnd = model.round_in_issue + 1 if model.forums else 1
+        issue = model.current_issue
         lines.append(
-            f"Issue {index + 1} of {len(play.setup.agenda)}: <b>{esc(issue)}</b>; "
-            f"round {rnd} of at most {budget}."
+            f"Issue {issue.index + 1} of {len(play.setup.agenda)}: <b>{esc(issue.name)}</b>; "
+            f"round {issue.round + 1} of at most {budget}."
         )
-        texts = _table_texts(play)
+        texts = model.texts_on_table()
         if texts:
             where = ", ".join(
-                f"{esc(d)} {v:.2f}" for d, v in zip(play.setup.dimensions, texts[0], strict=True)
+                f"{esc(d)} {v:.2f}" for d, v in zip(play.setup.dimensions, texts[0].text, strict=True)
             )
-            lines.append(f"Text on the table: {where}.")
-        gains = _gains_now(play)
+            more = f" (and {len(texts) - 1} more table(s))" if len(texts) > 1 else ""
+            lines.append(f"Text on the table: {where}{more}.")
+        gains = {g: v for g, v in model.gains_if_adopted().items() if v == v}
         if gains:
-            shown = {team: gains[team]} if team else gains
+            shown = {team: gains[team]} if team in gains else gains
             cells = ", ".join(f"{esc(Group.parse(g).label)} {v:+.3f}" for g, v in shown.items())
             lines.append(f"If adopted now, mean gain: {cells}.")
     if play.history and phase in (Phase.RESULT, Phase.ENDED, Phase.BRIEFING, Phase.CAUCUS, Phase.MOVES):
@@ -149,45 +148,18 @@ def _status_html(room: Room, team: str | None) -> str:
     return "<div class='govsim-rp-status'>" + "<br>".join(lines) + "</div>"
 
 
-def _table_texts(play: Any) -> list[Any]:
-    from govsim.roleplay import table_texts
-
-    return [text for text, _ in table_texts(play.model)]
-
-
-def _gains_now(play: Any) -> dict[str, float]:
-    import numpy as np
-
-    from govsim.groups import GROUP_NAMES
-    from govsim.metrics import gain, group_means
-    from govsim.roleplay import table_texts
-
-    model = play.model
-    texts = table_texts(model)
-    if not texts:
-        return {}
-    q = np.asarray(play.setup.agenda[model.issue_index].status_quo, dtype=float)
-    outcome = np.tile(q, (model.n, 1))
-    for text, who in texts:
-        outcome[who] = text
-    means = group_means(gain(model.positions, model.salience, outcome, q), model.group, len(GROUP_NAMES))
-    return {g: float(v) for g, v in zip(GROUP_NAMES, means, strict=True) if not np.isnan(v)}
-
-
 def _last_result(play: Any) -> str:
     record = play.history[-1]
-    rounds = play.model.rounds
-    last = rounds.iloc[-1]
-    closed = play.model.outcomes
+    last = play.model.rounds.iloc[-1]
     text = (
         f"Last round (issue {record['issue'] + 1}, round {record['round']}): "
         f"{last['objecting_share']:.0%} of those deciding objected."
         if last["objecting_share"] == last["objecting_share"]
         else f"Last round (issue {record['issue'] + 1}, round {record['round']}): nobody decided."
     )
-    if len(closed) and int(closed.iloc[-1]["issue"]) == record["issue"]:
-        row = closed.iloc[-1]
-        verdict = "adopted" if row["adopted"] else "no agreement: the status quo stays"
+    closed = play.model.closed_issues
+    if closed and closed[-1].index == record["issue"]:
+        verdict = "adopted" if closed[-1].adopted else "no agreement: the status quo stays"
         text += f" Issue {record['issue'] + 1} closed: <b>{verdict}</b>."
     return text
 

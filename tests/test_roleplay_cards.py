@@ -41,6 +41,7 @@ def test_seats_and_moves_follow_the_protocol():
     assert "no seat" in top.numbers[-1] and "equal voice" in bottom.numbers[-1]
     assert "no objection of yours is counted" in dict(top.moves)["object"]
     assert "tolerance 0" in dict(bottom.moves)["object"]
+    assert "nothing is tabled" in dict(top.moves)["amend"] and "weighed by" in dict(bottom.moves)["amend"]
     assert "no seat" not in " ".join(role_card("classroom", "government", "top_down").numbers)
 
 

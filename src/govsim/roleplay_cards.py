@@ -252,13 +252,12 @@ def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str,
         Move.LOBBY: lobby,
         Move.STAY_AWAY: away,
         Move.AMEND: (
-            "table a text point; if the text is not adopted this round, the chair's revision moves it "
-            "toward your point as it moves toward objectors"
-            + (
-                " (the chair reads written amendments even from groups without a seat)."
-                if not seated
-                else "."
-            )
+            "table a text point: if the text is not adopted this round, the chair's revision moves "
+            "toward it as toward objectors, weighed by how many of your members are at the table "
+            "(they speak through it instead of through their own positions)."
+            if seated
+            else "you have no seat, so nothing is tabled: under these rules only those at the table "
+            "can amend (persuade a government instead)."
         ),
     }
     return tuple((m.value, effects[m]) for m in Move)

@@ -1,8 +1,17 @@
-"""The widget panel for the workshop role-play (logic in :mod:`govsim.roleplay`).
+"""The hot-seat role-play panel: one screen, the facilitator enters the teams' moves (logic in
+:mod:`govsim.roleplay`; every team on its own device: :mod:`govsim.roleplay_serve`).
 
     from govsim.roleplay_panel import build_roleplay_panel
-    panel = build_roleplay_panel(teams=["civil_society", "government"])
-    panel  # one move menu per team, "Next round", "Show results", save and load
+    panel = build_roleplay_panel(teams=["civil_society", "government"], issues=2, budget=4)
+    panel  # plan, role cards, caucus countdown, one move menu per team, "Next round", debrief
+
+Each round: **Start caucus** runs the countdown in the browser (``+1 min`` extends it, **Skip**
+ends it); teams hand their moves in on paper; the facilitator sets them (an ``amend`` move gets
+its text point) and presses **Next round**, which reveals the moves and plays the round. The
+session's rules (issues, round budget, fallback decision) are shown before the first round.
+When the agenda is done, **Show results** is the debrief: each team's gain against all-simulated
+runs (percentile), the room's numbers and a small landscape; **Debrief sheet** and **Role cards**
+write printable HTML next to the session file.
 
 Every widget has a stable ``description`` and a ``govsim-rp-...`` CSS class for browser tests.
 """
@@ -17,22 +26,28 @@ import ipywidgets as w
 from IPython.display import Image, display
 from matplotlib.figure import Figure
 
-from govsim import plotting
 from govsim.dashboard import error_html, render_png, show_in
 from govsim.groups import GROUP_NAMES, Group
 from govsim.protocols import protocol_names
-from govsim.roleplay import COMPARE_METRICS, Move, RolePlay
-from govsim.scenarios import scenario_names
+from govsim.roleplay import Move, RolePlay
+from govsim.roleplay_cards import cards_html, esc, role_card
+from govsim.roleplay_debrief import Debrief, debrief, debrief_figure, debrief_sheet_html, projector_figure
+from govsim.roleplay_rules import CAUCUS_SECONDS, Fallback, SessionPlan
+from govsim.scenarios import load_scenario, scenario_names
+
+EXTEND_SECONDS = 60
+BIG = "font-size: 1.25em; line-height: 1.45;"
 
 
 def move_menu(team: str) -> w.Dropdown:
+    """A team's move menu: short option names (what each does is shown beside it, wrapped)."""
     group = Group.parse(team)
     menu = w.Dropdown(
-        options=[(f"{m.value}: {m.meaning}", m.value) for m in Move],
+        options=[(m.value, m.value) for m in Move],
         value=Move.SIMULATED.value,
         description=group.label,
         style={"description_width": "8em"},
-        layout=w.Layout(width="44em"),
+        layout=w.Layout(width="20em"),
     )
     menu.add_class("govsim-rp-move")
     menu.add_class(f"govsim-rp-move-{group.value.replace('_', '-')}")
@@ -45,28 +60,54 @@ def _button(label: str, css: str, tooltip: str) -> w.Button:
     return button
 
 
-def round_html(play: RolePlay) -> str:
-    """Where the session stands and what the text on the table would give each group."""
+def round_html(play: RolePlay, shown: bool = False) -> str:
+    """Where the session stands and what the text on the table would give each group.
+
+    ``shown``: the results are on screen, so the status no longer asks for them."""
     model = play.model
     agenda = model.setup.agenda
+    budget = model.setup.params.max_rounds
     if play.finished:
-        return f"<b>Agenda finished</b> after {len(play.history)} rounds. Press <b>Show results</b>."
-    issue = model.current_issue
-    lines = [f"<b>Issue {issue.index + 1}/{len(agenda)}: {issue.name}</b>, round {issue.round + 1} is next."]
-    texts = model.texts_on_table()
-    if texts:
-        gains = model.gains_if_adopted()
-        where = ", ".join(f"{d} {v:.2f}" for d, v in zip(model.setup.dimensions, texts[0].text, strict=True))
-        cells = ", ".join(f"{Group(g).label} {gains[g]:+.3f}" for g in GROUP_NAMES)
-        lines.append(f"Text on the table: {where}. If adopted now, mean gain by group: {cells}.")
+        done = f"<b>Agenda finished</b> after {len(play.history)} rounds."
+        lines = [
+            done + (" The debrief is below." if shown else " Press <b>Show results</b> for the debrief.")
+        ]
+    else:
+        issue = model.current_issue
+        lines = [
+            f"<b>Issue {issue.index + 1}/{len(agenda)}: {esc(issue.name)}</b>, "
+            f"round {issue.round + 1} of at most {budget} is next."
+        ]
+        texts = model.texts_on_table()
+        if texts:
+            gains = model.gains_if_adopted()
+            where = ", ".join(
+                f"{esc(d)} {v:.2f}" for d, v in zip(model.setup.dimensions, texts[0].text, strict=True)
+            )
+            cells = ", ".join(f"{Group(g).label} {v:+.3f}" for g, v in gains.items() if v == v)
+            lines.append(f"Text on the table: {where}. If adopted now, mean gain by group: {cells}.")
     if play.history:
+        record = play.history[-1]
         last = model.rounds.iloc[-1]
-        lines.append(f"Last round: {last['objecting_share']:.0%} of those deciding objected.")
-    return "<br>".join(lines)
+        share = last["objecting_share"]
+        said = f"{share:.0%} of those deciding objected" if share == share else "nobody decided"
+        lines.append(f"Last round (issue {record['issue'] + 1}, round {record['round']}): {said}.")
+        moves = ", ".join(
+            f"{Group.parse(t).label} {m}"
+            + (
+                f" ({', '.join(f'{v:.2f}' for v in record['amendments'][t])})"
+                if t in record.get("amendments", {})
+                else ""
+            )
+            for t, m in record["moves"].items()
+        )
+        lines.append(f"Moves revealed: {esc(moves)}.")
+    return f"<div style='{BIG}'>" + "<br>".join(lines) + "</div>"
 
 
 class RolePlayPanel:
-    """Widgets (attributes) and state: ``play`` (the :class:`RolePlay`), ``figure``, ``comparison``, ``error``."""
+    """Widgets (attributes) and state: ``play`` (the :class:`RolePlay`), ``figure``,
+    ``comparison`` (room vs all-simulated summaries), ``debrief`` and ``error``."""
 
     def __init__(
         self,
@@ -75,63 +116,128 @@ class RolePlayPanel:
         teams: Sequence[str] = GROUP_NAMES,
         seed: int = 1,
         compare_seeds: Sequence[int] = range(5),
+        plan: SessionPlan | None = None,
     ) -> None:
         self.compare_seeds = list(compare_seeds)
-        self.play = RolePlay(scenario, protocol, tuple(teams), seed)
+        self.play = RolePlay(scenario, protocol, tuple(teams), seed, plan or SessionPlan())
         self.figure: Figure | None = None
         self.comparison: Any = None
+        self.debrief: Debrief | None = None
         self.error: str | None = None
-        self.scenario = w.Dropdown(options=scenario_names(), value=scenario, description="scenario")
-        self.protocol = w.Dropdown(options=protocol_names(), value=self.play.protocol, description="protocol")
-        self.seed = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed")
-        self.teams = w.SelectMultiple(
-            options=[(Group(g).label, g) for g in GROUP_NAMES], value=self.play.teams, description="teams"
-        )
-        self.start_button = _button("Start again", "govsim-rp-start", "New session with these settings")
-        self.moves: dict[str, w.Dropdown] = {}
-        self.moves_box = w.VBox()
-        self.next_button = _button("Next round", "govsim-rp-next", "Apply the moves and play one round")
-        self.finish_button = _button("Play to the end", "govsim-rp-finish", "Keep these moves to the end")
-        self.results_button = _button(
-            "Show results", "govsim-rp-results", "The room next to all-simulated runs"
-        )
-        self.path = w.Text(value="roleplay.json", description="file")
-        self.save_button = _button("Save", "govsim-rp-save", "Save the moves and the outcome as JSON")
-        self.load_button = _button("Load", "govsim-rp-load", "Load a saved session and replay it")
-        self.status = w.HTML()
-        self.output = w.Output(layout=w.Layout(min_height="300px"))
-        for widget, css in [
-            (self.scenario, "govsim-rp-scenario"),
-            (self.protocol, "govsim-rp-protocol"),
-            (self.seed, "govsim-rp-seed"),
-            (self.teams, "govsim-rp-teams"),
-            (self.path, "govsim-rp-path"),
-            (self.status, "govsim-rp-status"),
-            (self.output, "govsim-rp-output"),
-        ]:
-            widget.add_class(css)
+        self._setup_widgets()
+        self._round_widgets()
         self._wire()
         self.widget = self._layout()
         self._new_menus()
         self.redraw()
 
+    # ------------------------------------------------------------ widgets
+    def _setup_widgets(self) -> None:
+        play, plan = self.play, self.play.plan
+        agenda = len(load_scenario(play.scenario).agenda)
+        self.scenario = w.Dropdown(options=scenario_names(), value=play.scenario, description="scenario")
+        self.protocol = w.Dropdown(options=protocol_names(), value=play.protocol, description="protocol")
+        self.seed = w.BoundedIntText(value=play.seed, min=0, max=2**31 - 1, description="seed")
+        self.teams = w.SelectMultiple(
+            options=[(Group(g).label, g) for g in GROUP_NAMES], value=play.teams, description="teams"
+        )
+        self.issues = w.BoundedIntText(value=plan.issues or agenda, min=1, max=agenda, description="issues")
+        self.budget = w.BoundedIntText(
+            value=plan.budget or 0, min=0, max=2000, description="rounds/issue",
+            tooltip="round budget per issue (0: the scenario's own deadline)",
+        )  # fmt: skip
+        self.fallback = w.Dropdown(
+            options=[(f"{f.value}: {f.statement}", f.value) for f in Fallback],
+            value=plan.fallback.value,
+            description="fallback",
+            layout=w.Layout(width="36em"),
+        )
+        self.caucus_seconds = w.BoundedIntText(
+            value=plan.caucus_seconds, min=0, max=3600, step=30, description="caucus (s)"
+        )
+        self.start_button = _button("Start again", "govsim-rp-start", "New session with these settings")
+        self.cards_button = _button(
+            "Role cards", "govsim-rp-cards", "Write printable role cards next to the file"
+        )
+        self.announcement = w.HTML()
+        for widget, css in [
+            (self.scenario, "govsim-rp-scenario"),
+            (self.protocol, "govsim-rp-protocol"),
+            (self.seed, "govsim-rp-seed"),
+            (self.teams, "govsim-rp-teams"),
+            (self.issues, "govsim-rp-issues"),
+            (self.budget, "govsim-rp-budget"),
+            (self.fallback, "govsim-rp-fallback"),
+            (self.caucus_seconds, "govsim-rp-caucus-seconds"),
+            (self.announcement, "govsim-rp-announcement"),
+        ]:
+            widget.add_class(css)
+
+    def _round_widgets(self) -> None:
+        self.clock = w.Play(
+            value=0, min=0, max=self.play.plan.caucus_seconds, interval=1000, show_repeat=False
+        )
+        self.clock_text = w.HTML()
+        self.caucus_button = _button("Start caucus", "govsim-rp-caucus", "Start the caucus countdown")
+        self.extend_button = _button(f"+{EXTEND_SECONDS // 60} min", "govsim-rp-extend", "More caucus time")
+        self.skip_button = _button("Skip", "govsim-rp-skip", "End the caucus now")
+        self.moves: dict[str, w.Dropdown] = {}
+        self.meanings: dict[str, w.HTML] = {}
+        self.points: dict[str, list[w.BoundedFloatText]] = {}
+        self.moves_box = w.VBox()
+        self.next_button = _button("Next round", "govsim-rp-next", "Reveal the moves and play one round")
+        self.finish_button = _button("Play to the end", "govsim-rp-finish", "Keep these moves to the end")
+        self.results_button = _button(
+            "Show results", "govsim-rp-results", "The debrief: the room vs all-simulated runs"
+        )
+        self.path = w.Text(value="roleplay.json", description="file")
+        self.save_button = _button("Save", "govsim-rp-save", "Save the moves and the outcome as JSON")
+        self.load_button = _button("Load", "govsim-rp-load", "Load a saved (or served, exported) session")
+        self.sheet_button = _button("Debrief sheet", "govsim-rp-sheet", "Write the printable debrief sheet")
+        self.status = w.HTML()
+        self.debrief_html = w.HTML()
+        self.output = w.Output(layout=w.Layout(min_height="300px"))
+        for widget, css in [
+            (self.clock, "govsim-rp-clock"),
+            (self.clock_text, "govsim-rp-clock-text"),
+            (self.path, "govsim-rp-path"),
+            (self.status, "govsim-rp-status"),
+            (self.debrief_html, "govsim-rp-debrief"),
+            (self.output, "govsim-rp-output"),
+        ]:
+            widget.add_class(css)
+        self.clock.observe(lambda _: self._tick(), names=["value", "max"])
+
     def _wire(self) -> None:
         actions: list[tuple[w.Button, Callable[[], None]]] = [
             (self.start_button, self.start),
+            (self.cards_button, self.write_cards),
+            (self.caucus_button, self.start_caucus),
+            (self.extend_button, self.extend),
+            (self.skip_button, self.skip),
             (self.next_button, self.next_round),
             (self.finish_button, self.play_to_end),
             (self.results_button, self.show_results),
             (self.save_button, lambda: self.save(self.path.value)),
             (self.load_button, lambda: self.load(self.path.value)),
+            (self.sheet_button, self.write_sheet),
         ]
         for button, action in actions:
             button.on_click(self._guard(action))
 
     def _layout(self) -> w.VBox:
-        setup = w.HBox([w.VBox([self.scenario, self.protocol, self.seed]), self.teams, self.start_button])
+        setup = w.HBox([w.VBox([self.scenario, self.protocol, self.seed]), self.teams])
+        plan = w.HBox([w.VBox([self.issues, self.budget, self.caucus_seconds]), w.VBox([self.fallback])])
+        starts = w.HBox([self.start_button, self.cards_button])
+        caucus = w.HBox(
+            [self.caucus_button, self.clock, self.clock_text, self.extend_button, self.skip_button]
+        )
         play = w.HBox([self.next_button, self.finish_button, self.results_button])
-        files = w.HBox([self.path, self.save_button, self.load_button])
-        box = w.VBox([setup, self.moves_box, play, self.status, self.output, files])
+        files = w.HBox([self.path, self.save_button, self.load_button, self.sheet_button])
+        box = w.VBox(
+            [setup, plan, starts, self.announcement, caucus, self.moves_box, play, self.status,
+             self.output, self.debrief_html, files]
+        )  # fmt: skip
         box.add_class("govsim-roleplay")
         return box
 
@@ -150,73 +256,175 @@ class RolePlayPanel:
         return guarded
 
     def _new_menus(self) -> None:
-        self.moves = {team: move_menu(team) for team in self.play.teams}
-        self.moves_box.children = list(self.moves.values())
+        self.moves, self.meanings, self.points = {}, {}, {}
+        rows = []
+        start = self.play.setup.agenda[0].draft or self.play.setup.agenda[0].status_quo
+        for team in self.play.teams:
+            menu = move_menu(team)
+            meaning = w.HTML(layout=w.Layout(width="34em"))  # wraps: long explanations stay readable
+            points = [
+                w.BoundedFloatText(value=round(float(v), 2), min=0.0, max=1.0, step=0.05, description=d,
+                                   layout=w.Layout(width="12em", display="none"))
+                for d, v in zip(self.play.setup.dimensions, start, strict=True)
+            ]  # fmt: skip
+            for box in points:
+                box.add_class("govsim-rp-amend")
+            menu.observe(lambda _, t=team: self._show_move(t), names="value")
+            self.moves[team], self.meanings[team], self.points[team] = menu, meaning, points
+            rows.append(w.HBox([menu, meaning, *points]))
+            self._show_move(team)
+        self.moves_box.children = rows
+
+    def _show_move(self, team: str) -> None:
+        card = role_card(self.play.setup, team, self.play.protocol)
+        self.meanings[team].value = f"<i>{esc(dict(card.moves)[self.moves[team].value])}</i>"
+        for box in self.points[team]:
+            box.layout.display = "" if self.moves[team].value == Move.AMEND.value else "none"
 
     def _sync_setup(self) -> None:
-        self.scenario.value, self.protocol.value = self.play.scenario, self.play.protocol
-        self.seed.value, self.teams.value = self.play.seed, self.play.teams
+        play = self.play
+        self.scenario.value, self.protocol.value = play.scenario, play.protocol
+        self.seed.value, self.teams.value = play.seed, play.teams
+        agenda = len(load_scenario(play.scenario).agenda)
+        self.issues.max = agenda
+        self.issues.value = play.plan.issues or agenda
+        self.budget.value = play.plan.budget or 0
+        self.fallback.value = play.plan.fallback.value
+        self.caucus_seconds.value = play.plan.caucus_seconds
         self._new_menus()
 
     # ------------------------------------------------------------ actions
+    def plan_from_widgets(self) -> SessionPlan:
+        agenda = len(load_scenario(self.scenario.value).agenda)
+        return SessionPlan(
+            issues=None if self.issues.value >= agenda else self.issues.value,
+            budget=self.budget.value or None,
+            fallback=self.fallback.value,
+            caucus_seconds=self.caucus_seconds.value,
+        )
+
     def start(self) -> None:
         """A new session from the setup widgets."""
         self.play = RolePlay(
-            self.scenario.value, self.protocol.value, tuple(self.teams.value), self.seed.value
-        )
-        self.comparison = None
+            self.scenario.value, self.protocol.value, tuple(self.teams.value), self.seed.value,
+            self.plan_from_widgets(),
+        )  # fmt: skip
+        self.comparison = self.debrief = None
+        self.debrief_html.value = ""
         self._new_menus()
         self.redraw()
 
     def chosen(self) -> dict[str, str]:
         return {team: menu.value for team, menu in self.moves.items()}
 
+    def amendments(self) -> dict[str, list[float]]:
+        return {
+            team: [box.value for box in self.points[team]]
+            for team, move in self.chosen().items()
+            if move == Move.AMEND.value
+        }
+
+    def start_caucus(self) -> None:
+        """Start the countdown (it runs in the browser: the Play widget ticks once a second)."""
+        self.clock.max = max(1, self.caucus_seconds.value)
+        self.clock.value = 0
+        self.clock.playing = True
+        self._tick()
+
+    def extend(self) -> None:
+        self.clock.max += EXTEND_SECONDS
+
+    def skip(self) -> None:
+        self.clock.playing = False
+        self.clock.value = self.clock.max
+
+    def _tick(self) -> None:
+        left = max(0, self.clock.max - self.clock.value)
+        text = f"{left // 60}:{left % 60:02d} left" if left else "time is up: secret moves"
+        self.clock_text.value = f"<b style='font-size: 1.6em'>Caucus: {text}</b>"
+
     def next_round(self) -> None:
-        self.play.play_round(self.chosen())
+        self.clock.playing = False
+        self.play.play_round(self.chosen(), self.amendments())
         self.redraw()
 
     def play_to_end(self) -> None:
-        self.play.play_to_end(self.chosen())
+        self.play.play_to_end(self.chosen(), self.amendments())
         self.redraw()
 
     def redraw(self) -> None:
-        model = self.play.model
-        fig = Figure(figsize=(12, 4.6), dpi=72)
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.2, wspace=0.3)
-        left, right = fig.subplots(1, 2)
-        plotting.plot_positions(model, ax=left)
-        plotting.plot_objections_attendance(model.rounds, ax=right)
-        self.figure = fig
-        self.status.value = round_html(self.play)
-        show_in(self.output, Image(data=render_png(fig), format="png"))
+        """The projector view: status in large type and a figure at >= 100 dpi."""
+        self.announcement.value = (
+            f"<div style='{BIG}'><b>The rules of this session.</b> {esc(self.play.announcement)}</div>"
+        )
+        self.figure = projector_figure(self.play)
+        self.status.value = round_html(self.play, shown=self.debrief is not None)
+        show_in(self.output, Image(data=render_png(self.figure), format="png"))
 
     def show_results(self) -> None:
-        """The room's outcome next to the all-simulated runs (same scenario and protocol)."""
+        """The debrief: each team's gain against all-simulated runs of the same session, the
+        room's numbers, and where the room sits on a small landscape."""
         if not self.play.finished:
             raise ValueError("the agenda is not finished yet: play the remaining rounds first")
-        self.comparison = self.play.comparison(self.compare_seeds)
-        fig = Figure(figsize=(12, 4.8), dpi=72)
-        fig.subplots_adjust(left=0.22, right=0.98, top=0.9, bottom=0.22, wspace=0.45)
-        left, right = fig.subplots(1, 2)
-        plotting.plot_protocol_comparison(self.comparison, ax=left, metrics=COMPARE_METRICS)
-        left.set_title(f"Your room vs {len(self.compare_seeds)} all-simulated runs")
-        plotting.plot_gains(self.play.model.outcomes, ax=right)
-        right.set_title("Your room: who gained on each issue")
-        self.figure = fig
-        show_in(self.output, Image(data=render_png(fig), format="png"))
+        self.debrief = debrief(self.play, self.compare_seeds)
+        room = {"seed": self.play.seed, **self.play.model.summary(), "protocol": "your room"}
+        sims = self.debrief.simulated.assign(protocol="all simulated")
+        import pandas as pd
+
+        self.comparison = pd.concat([pd.DataFrame([room]), sims], ignore_index=True)
+        self.figure = debrief_figure(self.debrief)
+        self.status.value = round_html(self.play, shown=True)
+        self.debrief_html.value = _debrief_table(self.debrief)
+        show_in(self.output, Image(data=render_png(self.figure), format="png"))
+
+    def _beside(self, suffix: str) -> Path:
+        path = Path(self.path.value)
+        target = path.with_name(f"{path.stem}-{suffix}.html")
+        if target.is_symlink():
+            raise ValueError(f"{target} is a symbolic link: give the file another name")
+        return target
+
+    def write_cards(self) -> None:
+        target = self._beside("cards")
+        target.write_text(cards_html(self.play.setup, self.play.protocol, self.play.teams), encoding="utf-8")
+        self.status.value = f"Role cards written to <code>{esc(target)}</code> (one card per printed page)."
+
+    def write_sheet(self) -> None:
+        if self.debrief is None:
+            raise ValueError("no debrief yet: finish the agenda and press Show results first")
+        target = self._beside("debrief")
+        target.write_text(debrief_sheet_html(self.debrief), encoding="utf-8")
+        self.status.value = f"Debrief sheet written to <code>{esc(target)}</code>."
 
     def save(self, path: str | Path) -> None:
         saved = self.play.save(path)
-        self.status.value = f"Saved {len(self.play.history)} rounds to <code>{saved}</code>."
+        self.status.value = f"Saved {len(self.play.history)} rounds to <code>{esc(saved)}</code>."
 
     def load(self, path: str | Path) -> None:
         self.play = RolePlay.load(path)
-        self.comparison = None
+        self.comparison = self.debrief = None
+        self.debrief_html.value = ""
         self._sync_setup()
         self.redraw()
         self.status.value = (
-            f"Loaded {len(self.play.history)} rounds from <code>{path}</code>. " + self.status.value
+            f"Loaded {len(self.play.history)} rounds from <code>{esc(path)}</code>. " + self.status.value
         )
+
+
+def _debrief_table(d: Debrief) -> str:
+    from govsim.roleplay_debrief import summary_rows
+
+    rows = "".join(f"<tr><td>{esc(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in summary_rows(d))
+    standing = "".join(
+        f"<tr><td>{esc(Group.parse(r['team']).label)}</td><td>{r['gain']:+.3f}</td>"
+        f"<td>{'n/a' if r['percentile'] != r['percentile'] else format(r['percentile'], '.0f')}</td></tr>"
+        for _, r in d.standing.iterrows()
+    )
+    return (
+        f"<div style='{BIG}'><table><tr><th>measure</th><th>your room</th>"
+        f"<th>all simulated (mean of {len(d.simulated)})</th></tr>{rows}</table>"
+        f"<table><tr><th>team</th><th>gain</th><th>percentile among all-simulated runs</th></tr>{standing}</table></div>"
+    )
 
 
 def build_roleplay_panel(
@@ -225,6 +433,13 @@ def build_roleplay_panel(
     teams: Sequence[str] = GROUP_NAMES,
     seed: int = 1,
     compare_seeds: Sequence[int] = range(5),
+    issues: int | None = None,
+    budget: int | None = None,
+    fallback: str = "status_quo",
+    caucus_seconds: int = CAUCUS_SECONDS,
 ) -> RolePlayPanel:
-    """Build the role-play panel; ``teams`` are the groups played by people in the room."""
-    return RolePlayPanel(scenario, protocol, teams, seed, compare_seeds)
+    """Build the hot-seat panel; ``teams`` are the groups played by people in the room;
+    ``issues``, ``budget`` and ``fallback`` fit the session to the slot (see
+    :class:`~govsim.roleplay_rules.SessionPlan`)."""
+    plan = SessionPlan(issues=issues, budget=budget, fallback=fallback, caucus_seconds=caucus_seconds)
+    return RolePlayPanel(scenario, protocol, teams, seed, compare_seeds, plan)

@@ -1,0 +1,135 @@
+"""The debrief and the projector view: percentiles by hand, the room against all-simulated runs
+of the same plan, the landscape's axes, a printable sheet with the room's numbers, figures at
+>= 100 dpi with whole-number round ticks; and the hot-seat panel's new parts (plan, amend,
+caucus countdown, status that stays true, printable cards and sheet)."""
+
+import numpy as np
+import pytest
+
+from govsim.roleplay import RolePlay
+from govsim.roleplay_debrief import (
+    debrief,
+    debrief_sheet_html,
+    landscape_axes,
+    percentile,
+    projector_figure,
+)
+from govsim.roleplay_panel import build_roleplay_panel
+from govsim.roleplay_rules import SessionPlan
+
+
+@pytest.mark.parametrize(
+    ("value", "sample", "expected"),
+    [
+        (2.0, [1.0, 2.0, 3.0, 4.0], 37.5),  # 1 below, 1 tie: (1 + 0.5) / 4
+        (5.0, [1.0, 2.0, 3.0, 4.0], 100.0),
+        (0.0, [1.0, 2.0], 0.0),
+        (1.0, [1.0, 1.0], 50.0),
+        (1.0, [float("nan"), 0.0], 100.0),  # NaNs left out
+    ],
+)
+def test_percentile_by_hand(value, sample, expected):
+    assert percentile(value, sample) == pytest.approx(expected)
+
+
+def test_percentile_of_nothing_is_nan():
+    assert np.isnan(percentile(1.0, [])) and np.isnan(percentile(float("nan"), [1.0]))
+
+
+@pytest.fixture(scope="module")
+def finished():
+    play = RolePlay(
+        "classroom", "bottom_up", seed=2, plan=SessionPlan(issues=2, budget=3, fallback="table_vote")
+    )
+    play.play_round({"civil_society": "amend"}, {"civil_society": [0.7, 0.9]})
+    play.play_to_end({"business": "lobby"})
+    return play
+
+
+def test_the_room_is_set_against_runs_of_the_same_plan(finished):
+    d = debrief(finished, seeds=range(6))
+    assert list(d.standing["team"]) == list(finished.teams) and len(d.simulated) == 6
+    assert (d.simulated["mean_rounds"] <= 3).all()  # the simulated runs had the same budget
+    row = d.standing.set_index("team").loc["business"]
+    sample = d.simulated["mean_gain_business"].to_numpy()
+    assert row["percentile"] == percentile(finished.model.summary()["mean_gain_business"], sample)
+    assert row["simulated_min"] <= row["simulated_mean"] <= row["simulated_max"]
+    assert d.moves["civil_society"] == {"amend": 1, "simulated": len(finished.history) - 1}
+    assert d.here == {"revision_step": 0.1, "rho": 0.1}
+    assert {"revision_step", "rho", d.measure} == set(d.landscape.columns)
+    assert len(d.landscape) == 3 * 3  # the scenario's own values are grid values already
+
+
+def test_landscape_axes_follow_the_rules():
+    top = RolePlay("wcit_2012", plan=SessionPlan(budget=3))
+    axes = landscape_axes(top)
+    assert list(axes) == ["lobbying", "majority_threshold"] and top.setup.params.lobbying in axes["lobbying"]
+    assert list(landscape_axes(RolePlay("netmundial_2014"))) == ["revision_step", "rho"]
+    assert 0.12 in landscape_axes(RolePlay("netmundial_2014"))["rho"]  # its own rho is a cell
+
+
+def test_the_sheet_is_filled_in_and_printable(finished):
+    d = debrief(finished, seeds=range(3), with_landscape=False)
+    page = debrief_sheet_html(d)
+    for heading in ("What happened", "So what", "Now what"):
+        assert f"<h2>{heading}</h2>" in page
+    assert f"{len(finished.history)} round(s) played" in page and "amend x1" in page
+    assert "data:image/png;base64," in page and "<script" not in page
+    d.issues.loc[0, "name"] = "<script>alert(1)</script>"
+    assert "<script>alert" not in debrief_sheet_html(d, figure=False)
+
+
+def test_projector_figure_is_large_with_whole_round_ticks(finished):
+    fig = projector_figure(finished)
+    assert fig.dpi >= 100 and fig.get_figwidth() * fig.dpi >= 1300
+    ticks = fig.axes[1].get_xticks()
+    shown = [t for t in ticks if fig.axes[1].get_xlim()[0] <= t <= fig.axes[1].get_xlim()[1]]
+    assert shown and all(float(t).is_integer() for t in shown)
+    assert fig.axes[0].title.get_fontsize() >= 14
+
+
+def test_hot_seat_panel_plan_amend_countdown_and_true_status(tmp_path):
+    panel = build_roleplay_panel(
+        teams=["civil_society", "business"], issues=1, budget=2, compare_seeds=[1, 2]
+    )
+    assert "Each issue gets at most 2 round(s)" in panel.announcement.value
+    assert panel.issues.value == 1 and panel.budget.value == 2
+    panel.moves["civil_society"].value = "amend"
+    assert panel.points["civil_society"][0].layout.display == ""
+    assert panel.points["business"][0].layout.display == "none"
+    assert "the chair&#x27;s revision moves toward it" in panel.meanings["civil_society"].value
+    panel.points["civil_society"][0].value = 0.6
+    panel.caucus_button.click()
+    assert panel.clock.playing and "2:30 left" in panel.clock_text.value
+    panel.extend_button.click()
+    assert panel.clock.max == 150 + 60
+    panel.skip_button.click()
+    assert "time is up" in panel.clock_text.value
+    panel.next_button.click()
+    assert panel.error is None
+    assert panel.play.history[0]["amendments"]["civil_society"][0] == 0.6
+    assert "Moves revealed: Civil society amend (0.60," in panel.status.value
+    panel.moves["civil_society"].value = "hold"
+    panel.finish_button.click()
+    assert panel.play.finished and len(panel.play.history) <= 2
+    assert "Press <b>Show results</b>" in panel.status.value
+    panel.results_button.click()
+    assert panel.error is None and "Show results" not in panel.status.value  # the status stays true
+    assert "percentile" in panel.debrief_html.value
+    panel.path.value = str(tmp_path / "room.json")
+    panel.sheet_button.click()
+    panel.cards_button.click()
+    assert panel.error is None
+    assert "What happened" in (tmp_path / "room-debrief.html").read_text()
+    assert (tmp_path / "room-cards.html").read_text().count("class='govsim-card'") == 2
+
+
+def test_hot_seat_panel_start_again_takes_the_plan_widgets():
+    panel = build_roleplay_panel(compare_seeds=[1])
+    panel.issues.value, panel.budget.value, panel.fallback.value = 2, 3, "government_vote"
+    panel.start_button.click()
+    assert panel.error is None
+    assert panel.play.plan == SessionPlan(issues=2, budget=3, fallback="government_vote")
+    assert "the governments present vote" in panel.announcement.value
+    panel.sheet_button.click()
+    assert "no debrief yet" in panel.error

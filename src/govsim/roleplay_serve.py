@@ -261,6 +261,7 @@ class TeamPage:
     def send(self) -> None:
         point = [box.value for box in self.points] if self.move.value == Move.AMEND.value else None
         ok, text = self.room.submit(self.team, self.shown_round + 1, self.move.value, point)
+        HUB.notify(self.room)
         self.message.object = (
             f"<span class='{'govsim-rp-ok' if ok else 'govsim-rp-refused'}'>{esc(text)}</span>"
         )
@@ -391,6 +392,7 @@ class FacilitatorPage:
         def run(_: Any) -> None:
             action()
             self.refresh(force=True)
+            HUB.notify(self.room)
 
         return run
 
@@ -596,6 +598,30 @@ def qr_text(url: str) -> str:
 
 
 # ---------------------------------------------------------------- the server
+class Hub:
+    """The open pages of each room, so a change made on one page is pushed to the others at
+    once (each on its own document's next tick); the periodic poll stays as the safety net."""
+
+    def __init__(self) -> None:
+        self.pages: dict[int, tuple[Any, Any, Any]] = {}
+
+    def add(self, room: Room, page: Any) -> None:
+        doc, key = pn.state.curdoc, id(page)
+        self.pages[key] = (room, doc, page)
+        pn.state.on_session_destroyed(lambda _context: self.pages.pop(key, None))
+
+    def notify(self, room: Room) -> None:
+        for other, doc, page in list(self.pages.values()):
+            if other is room and doc is not None:
+                try:
+                    doc.add_next_tick_callback(page.refresh)
+                except Exception:  # a page closing right now: its poll is gone with it
+                    continue
+
+
+HUB = Hub()
+
+
 def app_factory(room: Room) -> Callable[[], pn.viewable.Viewable]:
     def app() -> pn.viewable.Viewable:
         raw = pn.state.session_args.get("code", [b""])[0]
@@ -605,6 +631,7 @@ def app_factory(room: Room) -> Callable[[], pn.viewable.Viewable]:
             return refused_page()
         page = FacilitatorPage(room, code) if who.role == "facilitator" else TeamPage(room, who.team)
         pn.state.add_periodic_callback(page.refresh, period=POLL_MS)
+        HUB.add(room, page)
         return page.layout
 
     return app

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+VERSION_AGE = 0.1  # seconds a read of the change counter is shared between pages
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS state (
@@ -55,8 +56,12 @@ class Store:
         self.path = Path(path)
         if self.path.is_symlink():
             raise ValueError(f"session file {str(self.path)!r} is a symbolic link: give the file itself")
-        with self._connect() as db:
+        self._seen: tuple[float, int] | None = None
+        db = self._connect()
+        try:
             db.executescript(SCHEMA)
+        finally:
+            db.close()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
@@ -77,6 +82,7 @@ class Store:
             raise
         finally:
             db.close()
+            self._seen = None  # the next version() reads the file again
 
     def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
         db = self._connect()
@@ -115,10 +121,15 @@ class Store:
             raise ValueError(f"session file {str(self.path)!r} holds no session state")
         return State(*rows[0])
 
-    def version(self) -> int:
-        """The change counter pages poll (one small read)."""
+    def version(self, max_age: float = VERSION_AGE) -> int:
+        """The change counter pages poll: one small read, shared by every page that asks within
+        ``max_age`` seconds (a change made through this store is seen at once)."""
+        now = time.monotonic()
+        if self._seen is not None and now - self._seen[0] < max_age:
+            return self._seen[1]
         rows = self._read("SELECT version FROM state WHERE id = 1")
-        return rows[0][0] if rows else -1
+        self._seen = (now, rows[0][0] if rows else -1)
+        return self._seen[1]
 
     @staticmethod
     def set_state(db: sqlite3.Connection, phase: str, round_: int, deadline: float | None) -> None:

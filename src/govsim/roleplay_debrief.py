@@ -294,6 +294,22 @@ def summary_rows(d: Debrief) -> list[tuple[str, str, str]]:
     return rows
 
 
+def debrief_tables_html(d: Debrief, style: str = "") -> str:
+    """The room's headline numbers and each team's gain and percentile, as two HTML tables."""
+    rows = "".join(f"<tr><td>{esc(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in summary_rows(d))
+    standing = "".join(
+        f"<tr><td>{esc(Group.parse(r['team']).label)}</td><td>{_fmt(r['gain'], '+.3f')}</td>"
+        f"<td>{_fmt(r['percentile'], '.0f')}</td></tr>"
+        for _, r in d.standing.iterrows()
+    )
+    return (
+        f"<div style='{esc(style)}'><table class='govsim-rp-table govsim-rp-debrief-table'>"
+        f"<tr><th>measure</th><th>your room</th><th>all simulated (mean of {len(d.simulated)})</th></tr>"
+        f"{rows}</table><table class='govsim-rp-table govsim-rp-standing'><tr><th>team</th><th>gain</th>"
+        f"<th>percentile among all-simulated runs</th></tr>{standing}</table></div>"
+    )
+
+
 def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
     """A printable page: what happened / so what / now what, with the room's numbers."""
     issues = "".join(

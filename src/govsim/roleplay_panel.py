@@ -31,7 +31,14 @@ from govsim.groups import GROUP_NAMES, Group
 from govsim.protocols import protocol_names
 from govsim.roleplay import Move, RolePlay
 from govsim.roleplay_cards import cards_html, esc, role_card
-from govsim.roleplay_debrief import Debrief, debrief, debrief_figure, debrief_sheet_html, projector_figure
+from govsim.roleplay_debrief import (
+    Debrief,
+    debrief,
+    debrief_figure,
+    debrief_sheet_html,
+    debrief_tables_html,
+    projector_figure,
+)
 from govsim.roleplay_rules import CAUCUS_SECONDS, Fallback, SessionPlan
 from govsim.scenarios import load_scenario, scenario_names
 
@@ -143,7 +150,7 @@ class RolePlayPanel:
         )
         self.issues = w.BoundedIntText(value=plan.issues or agenda, min=1, max=agenda, description="issues")
         self.budget = w.BoundedIntText(
-            value=plan.budget or 0, min=0, max=2000, description="rounds/issue",
+            value=plan.budget or 0, min=0, max=2000, description="budget",
             tooltip="round budget per issue (0: the scenario's own deadline)",
         )  # fmt: skip
         self.fallback = w.Dropdown(
@@ -207,6 +214,7 @@ class RolePlayPanel:
         ]:
             widget.add_class(css)
         self.clock.observe(lambda _: self._tick(), names=["value", "max"])
+        self.clock_text.value = "<b style='font-size: 1.6em'>Caucus: press Start caucus</b>"
 
     def _wire(self) -> None:
         actions: list[tuple[w.Button, Callable[[], None]]] = [
@@ -374,7 +382,7 @@ class RolePlayPanel:
         self.comparison = pd.concat([pd.DataFrame([room]), sims], ignore_index=True)
         self.figure = debrief_figure(self.debrief)
         self.status.value = round_html(self.play, shown=True)
-        self.debrief_html.value = _debrief_table(self.debrief)
+        self.debrief_html.value = debrief_tables_html(self.debrief, BIG)
         show_in(self.output, Image(data=render_png(self.figure), format="png"))
 
     def _beside(self, suffix: str) -> Path:
@@ -409,22 +417,6 @@ class RolePlayPanel:
         self.status.value = (
             f"Loaded {len(self.play.history)} rounds from <code>{esc(path)}</code>. " + self.status.value
         )
-
-
-def _debrief_table(d: Debrief) -> str:
-    from govsim.roleplay_debrief import summary_rows
-
-    rows = "".join(f"<tr><td>{esc(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in summary_rows(d))
-    standing = "".join(
-        f"<tr><td>{esc(Group.parse(r['team']).label)}</td><td>{r['gain']:+.3f}</td>"
-        f"<td>{'n/a' if r['percentile'] != r['percentile'] else format(r['percentile'], '.0f')}</td></tr>"
-        for _, r in d.standing.iterrows()
-    )
-    return (
-        f"<div style='{BIG}'><table><tr><th>measure</th><th>your room</th>"
-        f"<th>all simulated (mean of {len(d.simulated)})</th></tr>{rows}</table>"
-        f"<table><tr><th>team</th><th>gain</th><th>percentile among all-simulated runs</th></tr>{standing}</table></div>"
-    )
 
 
 def build_roleplay_panel(

@@ -40,9 +40,9 @@ from govsim.roleplay_debrief import (
     debrief,
     debrief_figure,
     debrief_sheet_html,
+    debrief_tables_html,
     png_data_uri,
     projector_figure,
-    summary_rows,
 )
 from govsim.roleplay_room import EXTEND_SECONDS, Phase, Room
 
@@ -461,12 +461,17 @@ def room_debrief(room: Room) -> Debrief:
 def _team_debrief_html(room: Room, team: str) -> str:
     d = room_debrief(room)
     row = d.standing[d.standing["team"] == team].iloc[0]
-    pct = "n/a" if row["percentile"] != row["percentile"] else f"{row['percentile']:.0f}"
+    if row["gain"] != row["gain"]:
+        return (
+            "<div class='govsim-rp-team-debrief'><h2>Debrief</h2><p>No issue was closed, so there is no "
+            "gain to compare: the percentile needs at least one closed issue.</p></div>"
+        )
+    pct = "n/a" if row["percentile"] != row["percentile"] else f"{row['percentile']:.0f}th"
     return (
         "<div class='govsim-rp-team-debrief'><h2>Debrief</h2>"
         f"<p>Your group's mean gain: <b>{row['gain']:+.3f}</b>. In {len(d.simulated)} all-simulated runs "
         f"of the same session it ranged from {row['simulated_min']:+.3f} to {row['simulated_max']:+.3f} "
-        f"(mean {row['simulated_mean']:+.3f}): your room sits at the <b>{pct}th percentile</b>.</p></div>"
+        f"(mean {row['simulated_mean']:+.3f}): your room sits at the <b>{pct} percentile</b>.</p></div>"
     )
 
 
@@ -475,18 +480,10 @@ def _facilitator_debrief_html(room: Room) -> str:
     key = ("debrief-png", id(room), len(room.play.history))
     if key not in _CACHE:
         _CACHE[key] = png_data_uri(debrief_figure(d))
-    rows = "".join(f"<tr><td>{esc(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in summary_rows(d))
-    standing = "".join(
-        f"<tr><td>{esc(Group.parse(r['team']).label)}</td><td>{r['gain']:+.3f}</td>"
-        f"<td>{'n/a' if r['percentile'] != r['percentile'] else format(r['percentile'], '.0f')}</td></tr>"
-        for _, r in d.standing.iterrows()
-    )
     return (
-        "<h2>Debrief</h2><table class='govsim-rp-table govsim-rp-debrief-table'>"
-        f"<tr><th>measure</th><th>your room</th><th>all simulated (mean of {len(d.simulated)})</th></tr>{rows}</table>"
-        f"<table class='govsim-rp-table govsim-rp-standing'><tr><th>team</th><th>gain</th><th>percentile</th></tr>{standing}</table>"
-        f"<img alt='debrief figure' style='max-width:100%' src='{_CACHE[key]}'>"
-    )
+        "<h2>Debrief</h2>" + debrief_tables_html(d)
+        + f"<img alt='debrief figure' style='max-width:100%' src='{_CACHE[key]}'>"
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- HTTP routes

@@ -99,6 +99,9 @@ def test_hot_seat_panel_plan_amend_countdown_and_true_status(tmp_path):
     assert panel.points["business"][0].layout.display == "none"
     assert "the chair&#x27;s revision moves toward it" in panel.meanings["civil_society"].value
     panel.points["civil_society"][0].value = 0.6
+    panel.secret.value = True
+    assert panel.moves_box.layout.display == "none"
+    panel.secret.value = False
     panel.caucus_button.click()
     assert panel.clock.playing and "2:30 left" in panel.clock_text.value
     panel.extend_button.click()

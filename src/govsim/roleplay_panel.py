@@ -192,6 +192,11 @@ class RolePlayPanel:
         self.meanings: dict[str, w.HTML] = {}
         self.points: dict[str, list[w.BoundedFloatText]] = {}
         self.moves_box = w.VBox()
+        self.secret = w.Checkbox(
+            value=False, description="hide the move menus (secret moves: enter them unseen)"
+        )
+        self.secret.add_class("govsim-rp-secret")
+        self.secret.observe(lambda _: self._hide_moves(), names="value")
         self.next_button = _button("Next round", "govsim-rp-next", "Reveal the moves and play one round")
         self.finish_button = _button("Play to the end", "govsim-rp-finish", "Keep these moves to the end")
         self.results_button = _button(
@@ -243,7 +248,7 @@ class RolePlayPanel:
         play = w.HBox([self.next_button, self.finish_button, self.results_button])
         files = w.HBox([self.path, self.save_button, self.load_button, self.sheet_button])
         box = w.VBox(
-            [setup, plan, starts, self.announcement, caucus, self.moves_box, play, self.status,
+            [setup, plan, starts, self.announcement, caucus, self.secret, self.moves_box, play, self.status,
              self.output, self.debrief_html, files]
         )  # fmt: skip
         box.add_class("govsim-roleplay")
@@ -282,6 +287,9 @@ class RolePlayPanel:
             rows.append(w.HBox([menu, meaning, *points]))
             self._show_move(team)
         self.moves_box.children = rows
+
+    def _hide_moves(self) -> None:
+        self.moves_box.layout.display = "none" if self.secret.value else ""
 
     def _show_move(self, team: str) -> None:
         card = role_card(self.play.setup, team, self.play.protocol)

@@ -171,3 +171,18 @@ def test_a_symlinked_session_file_is_refused(tmp_path):
     link.symlink_to(target)
     with pytest.raises(ValueError, match="is a symbolic link"):
         Room(link)
+
+
+def test_a_file_that_is_not_a_session_is_one_line(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("these are my notes, not a database\n" * 50)
+    with pytest.raises(ValueError, match="is not a govsim session file") as info:
+        Room(path)
+    assert "\n" not in str(info.value)
+    Room(tmp_path / "room.sqlite")
+    db = sqlite3.connect(tmp_path / "room.sqlite")
+    db.execute("UPDATE meta SET value = '\"x\"' WHERE key = 'config'")
+    db.commit()
+    db.close()
+    with pytest.raises(ValueError, match="its configuration is damaged"):
+        Room(tmp_path / "room.sqlite")

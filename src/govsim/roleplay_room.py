@@ -95,6 +95,10 @@ class Room:
             codes = {"facilitator": _code(), **{team: _code() for team in play.teams}}
             self.store.initialise(config, codes, Phase.BRIEFING.value)
             config = self.store.get("config")  # another process may have won the race
+        if not isinstance(config, dict) or not {"scenario", "protocol", "teams", "seed", "plan"} <= set(
+            config
+        ):
+            raise ValueError(f"session file {str(self.store.path)!r}: its configuration is damaged")
         self.config = config
         self.play = self._replay()
         for key, value in asked.items():
@@ -121,7 +125,10 @@ class Room:
     # ------------------------------------------------------------ access
     @property
     def codes(self) -> dict[str, str]:
-        return self.store.get("codes")
+        codes = self.store.get("codes")
+        if not isinstance(codes, dict) or not all(isinstance(v, str) and v for v in codes.values()):
+            raise ValueError(f"session file {str(self.store.path)!r}: its join codes are damaged")
+        return codes
 
     def access(self, code: str | None) -> Access | None:
         """The holder of ``code``, or None (compared in constant time)."""

@@ -57,11 +57,16 @@ class Store:
         if self.path.is_symlink():
             raise ValueError(f"session file {str(self.path)!r} is a symbolic link: give the file itself")
         self._seen: tuple[float, int] | None = None
-        db = self._connect()
         try:
-            db.executescript(SCHEMA)
-        finally:
-            db.close()
+            db = self._connect()
+            try:
+                db.executescript(SCHEMA)
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as exc:
+            raise ValueError(
+                f"session file {str(self.path)!r} is not a govsim session file ({exc})"
+            ) from None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None)

@@ -68,10 +68,19 @@ def measure(devices: int) -> list[float]:
                         fac.locator(".govsim-rp-next button").click()
                         time.sleep(0.3)
                     fac.locator(".govsim-rp-status").filter(has_text="Result of the round").first.wait_for()
+                rss = _rss_mb(server.process.pid)
                 browser.close()
         finally:
             server.kill()
+    print(f"server memory with {devices * len(TEAMS) + 1} pages open: {rss:.0f} MB (resident)")
     return samples
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def main() -> None:

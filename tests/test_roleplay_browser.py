@@ -122,6 +122,10 @@ def test_a_two_issue_session_through_the_ui(browser, tmp_path):
         while True:
             label = "Start the first caucus" if played == 0 else "Next round"
             click_next(fac, label, "Caucus")
+            if played == 0:  # the countdown runs on every page; +1 min extends it everywhere
+                wait_text(teams["technical"], ".govsim-rp-clock", "Caucus: 2:")
+                fac.locator(".govsim-rp-extend button").click()
+                wait_text(teams["technical"], ".govsim-rp-clock", "Caucus: 3:")
             moves = plan.get(played + 1, {"technical": ("hold", None)})
             for team, (move, point) in moves.items():
                 submit(teams[team], move, point)

@@ -186,3 +186,9 @@ def test_a_file_that_is_not_a_session_is_one_line(tmp_path):
     db.close()
     with pytest.raises(ValueError, match="its configuration is damaged"):
         Room(tmp_path / "room.sqlite")
+
+
+def test_bad_arguments_leave_no_session_file(tmp_path):
+    with pytest.raises(ValueError, match="unknown group 'press'"):
+        Room(tmp_path / "room.sqlite", teams=("press",))
+    assert list(tmp_path.iterdir()) == []

@@ -80,17 +80,18 @@ class Room:
         seed: int | None = None,
         plan: SessionPlan | None = None,
     ) -> None:
-        self.store = Store(path)
         asked = {"scenario": scenario, "protocol": protocol, "teams": teams, "seed": seed, "plan": plan}
+
+        def fresh() -> RolePlay:
+            teams_ = tuple(teams or GROUP_NAMES)
+            seed_ = 1 if seed is None else seed
+            return RolePlay(scenario or "classroom", protocol, teams_, seed_, plan or SessionPlan())
+
+        new = None if Path(path).exists() else fresh()  # check the arguments before a file is made
+        self.store = Store(path)
         config = self.store.get("config")
         if config is None:
-            play = RolePlay(
-                scenario or "classroom",
-                protocol,
-                tuple(teams or GROUP_NAMES),
-                1 if seed is None else seed,
-                plan or SessionPlan(),
-            )
+            play = new or fresh()
             config = _config(play)
             codes = {"facilitator": _code(), **{team: _code() for team in play.teams}}
             self.store.initialise(config, codes, Phase.BRIEFING.value)

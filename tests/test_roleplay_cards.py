@@ -15,7 +15,8 @@ from govsim.scenarios import load_scenario, scenario_names
 def test_every_scenario_has_a_complete_card_per_group(scenario):
     setup = load_scenario(scenario)
     cards = role_cards(scenario)
-    assert [c.group for c in cards] == [s.group.value for s in setup.groups]
+    playing = {s.group.value for s in setup.groups if s.count} | {a.group.value for a in setup.actors}
+    assert [c.group for c in cards] == [g for g in GROUP_NAMES if g in playing]
     for card in cards:
         assert card.interests and card.red_lines and card.resources and card.allies and card.numbers
         assert [m for m, _ in card.moves] == [m.value for m in Move]
@@ -89,6 +90,18 @@ def test_bad_role_data_is_one_line(tmp_path, monkeypatch, text, message):
             briefing("classroom", "business")
     finally:
         cards._briefings.cache_clear()
+
+
+def test_actor_tables_name_their_members_with_the_published_numbers():
+    """Bueno de Mesquita (1994), EU emission standards: ten member states, positions 0-10,
+    capabilities 0.03-0.16 (see the shared references); only governments play."""
+    cards = role_cards("eu_emissions_1994")
+    assert [c.group for c in cards] == ["government"] and cards[0].title == "Member states"
+    text = " ".join(cards[0].numbers)
+    assert "You play 10 stakeholders" in text and "Germany at 4" in text and "France at 10" in text
+    assert "Capability 0.03 to 0.16" in text and "car" in " ".join(cards[0].interests)
+    wcit = role_card("wcit_2012_actors", "business", "top_down")
+    assert "ETNO at 7" in " ".join(wcit.numbers) and "no seat" in wcit.numbers[-1]
 
 
 def test_a_group_without_stakeholders_has_no_card():

@@ -202,3 +202,15 @@ def test_default_plan_is_the_plain_model():
     assert Fallback.parse("status_quo") is Fallback.STATUS_QUO
     assert get_protocol("bottom_up").name == WithFallback("bottom_up", 60, "status_quo").name
     assert Move.parse("amend") is Move.AMEND
+
+
+def test_teams_default_to_the_groups_with_stakeholders_and_empty_groups_are_refused():
+    """An actor table may seat only governments (Bueno de Mesquita's EU example)."""
+    play = RolePlay("eu_emissions_1994", seed=1, plan=SessionPlan(budget=3))
+    assert play.teams == ("government",)
+    play.play_round({"government": "amend"}, {"government": [0.7]})
+    play.play_to_end()
+    assert play.finished and len(play.history) <= 3
+    with pytest.raises(ValueError, match="'business' has no stakeholders in scenario 'eu_emissions_1994'"):
+        RolePlay("eu_emissions_1994", teams=("government", "business"))
+    assert RolePlay("classroom").teams == ("government", "business", "civil_society", "technical")

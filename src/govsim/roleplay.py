@@ -89,7 +89,7 @@ class RolePlay:
 
     scenario: str = "classroom"
     protocol: str | None = None
-    teams: tuple[str, ...] = GROUP_NAMES
+    teams: tuple[str, ...] = ()  # () = every group with stakeholders in the scenario
     seed: int = 1
     plan: SessionPlan = field(default_factory=SessionPlan)
     history: list[dict[str, Any]] = field(default_factory=list)
@@ -98,14 +98,21 @@ class RolePlay:
         _check_choice("scenario", self.scenario, scenario_names())
         if self.protocol is not None:
             _check_choice("protocol", self.protocol, protocol_names())
-        self.teams = tuple(Group.parse(t).value for t in self.teams)
-        if not self.teams or len(set(self.teams)) != len(self.teams):
-            raise ValueError(f"teams={list(self.teams)} must name each group at most once, at least one")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise ValueError(f"seed={self.seed!r} must be a whole number >= 0")
         if not isinstance(self.plan, SessionPlan):
             raise TypeError(f"plan={self.plan!r} must be a SessionPlan")
         self.setup = self.plan.scenario(load_scenario(self.scenario))
+        playing = playing_groups(self.setup)
+        self.teams = tuple(Group.parse(t).value for t in self.teams) or playing
+        if len(set(self.teams)) != len(self.teams):
+            raise ValueError(f"teams={list(self.teams)} must name each group at most once")
+        absent = [t for t in self.teams if t not in playing]
+        if absent:
+            raise ValueError(
+                f"teams: {absent[0]!r} has no stakeholders in scenario {self.scenario!r} "
+                f"(groups with stakeholders: {', '.join(playing)})"
+            )
         self.model = self.new_model(self.seed)
         self.protocol = self.model.protocol.name
 
@@ -310,6 +317,12 @@ def _check_file(data: Any) -> dict[str, Any]:
     if data.get("protocol") is not None and not isinstance(data["protocol"], str):
         raise ValueError(f"protocol={data['protocol']!r} must be a string")
     return data
+
+
+def playing_groups(setup: Any) -> tuple[str, ...]:
+    """The groups that have stakeholders in ``setup`` (drawn members or named actors), in order."""
+    present = {s.group.value for s in setup.groups if s.count} | {a.group.value for a in setup.actors}
+    return tuple(g for g in GROUP_NAMES if g in present)
 
 
 def check_point(point: Any, k: int, where: str, dims: str = "") -> np.ndarray:

@@ -24,7 +24,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
+from govsim.actors import Actor
 from govsim.groups import GROUP_NAMES, Group
+from govsim.population import GroupProfile
 from govsim.protocols import get_protocol
 from govsim.roleplay_rules import SessionPlan
 from govsim.scenarios import Scenario, load_scenario
@@ -36,6 +40,8 @@ LISTS = ("interests", "red_lines", "resources")
 ENDS = {
     "openness": ("state control", "open, permissionless"),
     "rights": ("security first", "privacy and free expression first"),
+    "internet_in_itrs": ("keep the Internet out of the treaty", "bring Internet governance into it"),
+    "emission_standards": ("least strict", "most strict"),
 }
 
 
@@ -128,12 +134,88 @@ def briefing(scenario: str, group: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- numbers (generated)
-def _where(mean: tuple[float, ...], dims: tuple[str, ...]) -> str:
+@dataclass(frozen=True)
+class Members:
+    """A group's stakeholders in a scenario: ``drawn`` from its profile, plus its named ``actors``
+    (whose missing traits take the profile's mean)."""
+
+    drawn: int
+    profile: GroupProfile
+    actors: tuple[Actor, ...]
+
+    @property
+    def count(self) -> int:
+        return self.drawn + len(self.actors)
+
+    def mean(self, trait: str) -> float:
+        """Head-weighted mean of a scalar trait over drawn members (profile mean) and actors."""
+        base = getattr(self.profile, trait)
+        values = [base] * self.drawn + [
+            base if getattr(a, trait) is None else getattr(a, trait) for a in self.actors
+        ]
+        return float(np.mean(values))
+
+    def salience_shares(self) -> np.ndarray:
+        rows = [np.asarray(self.profile.salience, dtype=float)] * self.drawn + [
+            np.asarray(a.salience, dtype=float) for a in self.actors
+        ]
+        shares = [r / r.sum() if r.sum() > 0 else np.full(len(r), 1 / len(r)) for r in rows]
+        return np.mean(shares, axis=0)
+
+
+def members(setup: Scenario, group: Group) -> Members | None:
+    """``group``'s stakeholders in ``setup``, or None when it has none."""
+    spec = next((s for s in setup.groups if s.group is group), None)
+    actors = tuple(a for a in setup.actors if a.group is group)
+    if spec is None or spec.count + len(actors) == 0:
+        return None
+    return Members(spec.count, spec.profile, actors)
+
+
+def _where(setup: Scenario, point: tuple[float, ...]) -> str:
+    """A point in [0, 1] said in the scenario's own units, with what the ends mean."""
     parts = []
-    for d, v in zip(dims, mean, strict=True):
-        low, high = ENDS.get(d, ("low", "high"))
-        parts.append(f"{d} {v:.2f} (0 = {low}, 1 = {high})")
+    for d, v, scale in zip(setup.dimensions, setup.in_file_units(point), _scales(setup), strict=True):
+        low, high = ENDS.get(d, (f"{scale.low:g}", f"{scale.high:g}"))
+        ends = f"{scale.low:g} = {low}, {scale.high:g} = {high}" if d in ENDS else f"on a {scale} scale"
+        parts.append(f"{d} {v:.2f} ({ends})")
     return " and ".join(parts)
+
+
+def _scales(setup: Scenario) -> tuple[Any, ...]:
+    from govsim.actors import Scale
+
+    return setup.scales or (Scale(),) * setup.k
+
+
+def _positions(setup: Scenario, m: Members) -> list[str]:
+    lines = []
+    modes = m.profile.position
+    total = sum(mode.weight for mode in modes)
+    if m.drawn and len(modes) == 1:
+        lines.append(f"Your members start around {_where(setup, modes[0].mean)}.")
+    elif m.drawn:
+        lines.append(
+            "Your members are split: "
+            + "; ".join(
+                f"{mode.weight / total:.0%} start around {_where(setup, mode.mean)}" for mode in modes
+            )
+            + "."
+        )
+    if m.actors:
+        named = "; ".join(
+            f"{a.name} at " + ", ".join(f"{v:g}" for v in setup.in_file_units(a.position)) for a in m.actors
+        )
+        units = ", ".join(f"{d} ({scale})" for d, scale in zip(setup.dimensions, _scales(setup), strict=True))
+        lines.append(f"Named members and where they start, on {units}: {named}.")
+    return lines
+
+
+def _capability(setup: Scenario, m: Members) -> str:
+    caps = [m.profile.capability] * m.drawn + [a.capability for a in m.actors]
+    others = [x.mean("capability") for g in Group if (x := members(setup, g)) is not None]
+    said = f"{caps[0]:.2f}" if max(caps) - min(caps) < 1e-9 else f"{min(caps):.2f} to {max(caps):.2f}"
+    return f"Capability {said} on a 0-1 scale ({_rank(m.mean('capability'), others)})"
 
 
 def _rank(value: float, values: list[float]) -> str:
@@ -148,47 +230,44 @@ def _rank(value: float, values: list[float]) -> str:
 
 
 def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
-    """Plain sentences about ``group``'s profile in ``setup`` under ``protocol`` (generated)."""
+    """Plain sentences about ``group``'s stakeholders in ``setup`` under ``protocol``: generated
+    from its profile and named actors, so they are what the model uses."""
     g = Group.parse(group)
-    spec = next(s for s in setup.groups if s.group is g)
-    prof, p = spec.profile, setup.params
-    dims = setup.dimensions
+    m = members(setup, g)
+    if m is None:
+        raise ValueError(f"group={g.value!r} has no stakeholders in scenario {setup.name!r}")
+    p = setup.params
     proto = get_protocol(protocol)
     governments_only = getattr(proto, "governments_only", False)
-    lines = [f"You play {spec.count} stakeholders; the simulation plays everyone else."]
-    modes = prof.position
-    total = sum(m.weight for m in modes)
-    if len(modes) == 1:
-        lines.append(f"Your members start around {_where(modes[0].mean, dims)}.")
-    else:
-        lines.append(
-            "Your members are split: "
-            + "; ".join(f"{m.weight / total:.0%} start around {_where(m.mean, dims)}" for m in modes)
-            + "."
+    lines = [f"You play {m.count} stakeholders; the simulation plays everyone else.", *_positions(setup, m)]
+    share = m.salience_shares()
+    lines.append(
+        "What you care about: "
+        + ", ".join(f"{d} {w:.0%}" for d, w in zip(setup.dimensions, share, strict=True))
+        + "."
+    )
+    v = p.capability_voice
+    if g is Group.GOVERNMENT:
+        use = (
+            f"it weighs your view in the compromise (capability voice {v:g})"
+            if v > 0
+            else "with capability voice 0 in this scenario it does not change your weight at the table"
         )
-    share = [s / sum(prof.salience) for s in prof.salience]
-    lines.append(
-        "What you care about: " + ", ".join(f"{d} {w:.0%}" for d, w in zip(dims, share, strict=True)) + "."
-    )
-    caps = [s.profile.capability for s in setup.groups]
-    voice = (
-        f" and weighs your view in the compromise (capability voice {p.capability_voice:g})"
-        if p.capability_voice > 0
-        else ""
-    )
-    lines.append(
-        f"Capability {prof.capability:.2f} on a 0-1 scale ({_rank(prof.capability, caps)}): "
-        f"it sets how hard you pull governments when you lobby{voice}."
-    )
-    attend = prof.capacity + p.support * (1 - prof.capacity)
+    else:
+        use = "it sets how hard you pull governments when you lobby" + (
+            f", and weighs your view in the compromise (capability voice {v:g})" if v > 0 else ""
+        )
+    lines.append(f"{_capability(setup, m)}: {use}.")
+    capacity, tolerance = m.mean("capacity"), m.mean("tolerance")
+    attend = capacity + p.support * (1 - capacity)
     support = f" (with this scenario's travel support {p.support:g})" if p.support > 0 else ""
     lines.append(
-        f"Capacity {prof.capacity:.2f}: in an ordinary round about {attend:.0%} of your members "
+        f"Capacity {capacity:.2f}: in an ordinary round about {attend:.0%} of your members "
         f"can afford to attend{support}."
     )
     lines.append(
-        f"Tolerance {prof.tolerance:.2f}: a member objects to a text that leaves them worse off than "
-        f"the status quo by more than {prof.tolerance:.2f} (gain measured as salience-weighted distance; "
+        f"Tolerance {tolerance:.2f}: a member objects to a text that leaves them worse off than "
+        f"the status quo by more than {tolerance:.2f} (gain measured as salience-weighted distance; "
         "small means quick to object)."
     )
     if getattr(proto, "tables", None) is not None:  # a seating layout: a table per region
@@ -270,7 +349,7 @@ def role_card(
     """The card of ``group`` in ``scenario`` (protocol: the scenario's unless given)."""
     setup = (plan or SessionPlan()).scenario(load_scenario(scenario))
     g = Group.parse(group)
-    if all(s.group is not g for s in setup.groups):
+    if members(setup, g) is None:
         raise ValueError(f"group={g.value!r} has no stakeholders in scenario {setup.name!r}")
     protocol = protocol or setup.protocol
     brief = briefing(setup.name, g.value)
@@ -293,7 +372,7 @@ def role_cards(
 ) -> list[RoleCard]:
     """One card per team (default: every group with stakeholders in the scenario)."""
     setup = load_scenario(scenario)
-    groups = teams or tuple(s.group.value for s in setup.groups)
+    groups = teams or tuple(g.value for g in Group if members(setup, g) is not None)
     return [role_card(setup, g, protocol) for g in groups]
 
 

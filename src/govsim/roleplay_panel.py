@@ -120,7 +120,7 @@ class RolePlayPanel:
         self,
         scenario: str = "classroom",
         protocol: str | None = None,
-        teams: Sequence[str] = GROUP_NAMES,
+        teams: Sequence[str] = (),
         seed: int = 1,
         compare_seeds: Sequence[int] = range(5),
         plan: SessionPlan | None = None,
@@ -430,7 +430,7 @@ class RolePlayPanel:
 def build_roleplay_panel(
     scenario: str = "classroom",
     protocol: str | None = None,
-    teams: Sequence[str] = GROUP_NAMES,
+    teams: Sequence[str] = (),
     seed: int = 1,
     compare_seeds: Sequence[int] = range(5),
     issues: int | None = None,

@@ -22,7 +22,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from govsim.groups import GROUP_NAMES, Group
+from govsim.groups import Group
 from govsim.roleplay import Move, RolePlay, check_point
 from govsim.roleplay_rules import SessionPlan
 from govsim.roleplay_store import State, Store
@@ -83,7 +83,7 @@ class Room:
         asked = {"scenario": scenario, "protocol": protocol, "teams": teams, "seed": seed, "plan": plan}
 
         def fresh() -> RolePlay:
-            teams_ = tuple(teams or GROUP_NAMES)
+            teams_ = tuple(teams or ())
             seed_ = 1 if seed is None else seed
             return RolePlay(scenario or "classroom", protocol, teams_, seed_, plan or SessionPlan())
 

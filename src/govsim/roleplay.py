@@ -28,9 +28,11 @@ import pandas as pd
 from govsim.groups import GROUP_NAMES, Group
 from govsim.model import GovernanceModel
 from govsim.overrides import RoundOverrides
+from govsim.plain import plain
 from govsim.protocols import protocol_names
 from govsim.roleplay_rules import SessionPlan
 from govsim.scenarios import load_scenario, scenario_names
+from govsim.teaching import seed_rows
 
 FORMAT = "govsim-roleplay"
 VERSION = 2
@@ -189,15 +191,11 @@ class RolePlay:
     def outcome(self) -> dict[str, Any]:
         """The room's result: the run summary and one row per closed issue (JSON-ready)."""
         issues = self.model.outcomes.to_dict(orient="records")
-        return {"summary": _plain(self.model.summary()), "issues": _plain(issues)}
+        return {"summary": plain(self.model.summary()), "issues": plain(issues)}
 
     def simulated(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
         """All-simulated runs of the same scenario and protocol, one row of ``summary()`` per seed."""
-        rows = []
-        for s in seeds:
-            model = self.new_model(int(s)).run()
-            rows.append({"seed": int(s), **model.summary()})
-        return pd.DataFrame(rows)
+        return pd.DataFrame(seed_rows(lambda s: self.new_model(s).run(), seeds))
 
     def comparison(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
         """The room next to the all-simulated runs: a ``protocol`` column names the side, so the
@@ -341,19 +339,6 @@ def check_point(point: Any, k: int, where: str, dims: str = "") -> np.ndarray:
     return arr
 
 
-def _plain(value: Any) -> Any:
-    """numpy scalars and NaN to plain JSON values (NaN becomes null)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
 def fixed_strategies(
     scenario: str = "classroom",
     protocol: str | None = None,
@@ -364,15 +349,17 @@ def fixed_strategies(
     """What if one team played the same move every round? One row per (move, seed): ``move``,
     ``seed`` and the run's ``summary()``; every other seat is simulated. Data for a debrief.
     ``amend`` is not offered: it needs a text point chosen round by round."""
+
+    def finished(seed: int, move: Move) -> GovernanceModel:
+        play = RolePlay(scenario, protocol, (team,), seed)
+        play.play_to_end({play.teams[0]: move})
+        return play.model
+
     rows = []
-    for move in moves:
-        move = Move.parse(move)
+    for move in map(Move.parse, moves):
         if move is Move.AMEND:
             raise ValueError(
                 "moves: 'amend' needs a text point each round; fixed_strategies plays the others"
             )
-        for seed in seeds:
-            play = RolePlay(scenario, protocol, (team,), int(seed))
-            play.play_to_end({play.teams[0]: move})
-            rows.append({"move": move.value, "seed": int(seed), **play.model.summary()})
+        rows += seed_rows(lambda seed, m=move: finished(seed, m), seeds, move=move.value)
     return pd.DataFrame(rows)

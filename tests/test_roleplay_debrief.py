@@ -136,3 +136,17 @@ def test_hot_seat_panel_start_again_takes_the_plan_widgets():
     assert "the governments present vote" in panel.announcement.value
     panel.sheet_button.click()
     assert "no debrief yet" in panel.error
+
+
+def test_amendments_are_typed_and_shown_in_the_scenarios_own_units():
+    """eu_emissions_1994 measures standards on 0-10 (Bueno de Mesquita 1994): an amendment typed
+    as 7 is 0.7 inside the model and reads 7.00 again on screen."""
+    panel = build_roleplay_panel("eu_emissions_1994", budget=2, compare_seeds=[1])
+    box = panel.points["government"][0]
+    assert (box.min, box.max) == (0.0, 10.0)
+    panel.moves["government"].value = "amend"
+    box.value = 7.0
+    panel.next_button.click()
+    assert panel.error is None
+    assert panel.play.history[0]["amendments"] == {"government": [pytest.approx(0.7)]}
+    assert "Government amend (7.00)" in panel.status.value

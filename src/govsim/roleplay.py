@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govsim.actors import Scale
 from govsim.groups import GROUP_NAMES, Group
 from govsim.model import GovernanceModel
 from govsim.overrides import RoundOverrides
@@ -321,6 +322,25 @@ def playing_groups(setup: Any) -> tuple[str, ...]:
     """The groups that have stakeholders in ``setup`` (drawn members or named actors), in order."""
     present = {s.group.value for s in setup.groups if s.count} | {a.group.value for a in setup.actors}
     return tuple(g for g in GROUP_NAMES if g in present)
+
+
+def scales_of(setup: Any) -> tuple[Scale, ...]:
+    """Each dimension's scale in the scenario's own units ([0, 1] unless the scenario says)."""
+    return tuple(setup.scales) or (Scale(),) * setup.k
+
+
+def to_model_units(setup: Any, values: Any) -> Any:
+    """A text point typed in the scenario's own units, in the model's [0, 1] (anything that is
+    not a list of numbers is passed on unchanged, for :func:`check_point` to refuse)."""
+    try:
+        return [s.to_unit(float(v)) for s, v in zip(scales_of(setup), values, strict=True)]
+    except (TypeError, ValueError):
+        return values
+
+
+def said_point(setup: Any, point: Any) -> str:
+    """A [0, 1] text point as the room reads it: in the scenario's own units, two decimals."""
+    return ", ".join(f"{v:.2f}" for v in setup.in_file_units(point))
 
 
 def check_point(point: Any, k: int, where: str, dims: str = "") -> np.ndarray:

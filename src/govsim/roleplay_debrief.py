@@ -236,9 +236,12 @@ def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
     from govsim import plotting
 
     fig = Figure(figsize=(13, 5.4), dpi=dpi)
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.2, wspace=0.28)
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.2, wspace=0.3)
     left, right = fig.subplots(1, 2)
-    plotting.plot_positions(play.model, ax=left)
+    if play.setup.k >= 2:
+        plotting.plot_positions(play.model, ax=left)
+    else:
+        plot_positions_1d(play, left)
     plotting.plot_objections_attendance(play.model.rounds, ax=right)
     right.xaxis.set_major_locator(MaxNLocator(integer=True))
     for line in right.lines:  # a round's point shows even before there is a line to draw
@@ -255,6 +258,40 @@ def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
         ax.yaxis.label.set_fontsize(12)
         ax.tick_params(labelsize=12)
     return fig
+
+
+def plot_positions_1d(play: RolePlay, ax: Any) -> Any:
+    """Stakeholders on a one-dimensional issue (in the scenario's units), one row per group, with
+    the status quo (black cross) and the text on the table (star)."""
+    from govsim.plotting import PROPOSAL_COLOR
+
+    model, setup = play.model, play.setup
+    snap = model.snapshot()
+    (scale,) = setup.scales or (None,)
+    to_units = (
+        (lambda v: np.asarray(v))
+        if scale is None
+        else (lambda v: scale.low + np.asarray(v) * (scale.high - scale.low))
+    )
+    rows = []
+    for n, g in enumerate(Group):
+        mine = snap.group == g.code
+        if mine.any():
+            ax.scatter(to_units(snap.positions[mine, 0]), np.full(mine.sum(), n), color=group_color(g), s=60)
+            rows.append((n, g.label))
+    issue = model.current_issue or (model.closed_issues[-1] if model.closed_issues else None)
+    if issue is not None and hasattr(issue, "status_quo"):
+        ax.axvline(float(to_units(issue.status_quo[0])), color="black", linestyle="--", label="status quo")
+    for text in model.texts_on_table():
+        ax.axvline(
+            float(to_units(text.text[0])), color=PROPOSAL_COLOR, linewidth=2.5, label="text on the table"
+        )
+    ax.set_yticks([n for n, _ in rows], [label for _, label in rows])
+    ax.set_xlabel(f"{setup.dimensions[0]}" + (f" ({scale})" if scale is not None else ", position in [0, 1]"))
+    ax.set_title("Stakeholder positions")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="best")
+    return ax
 
 
 def png_data_uri(fig: Figure) -> str:

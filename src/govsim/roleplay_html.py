@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from govsim.groups import Group
+from govsim.roleplay import said_point
 from govsim.roleplay_cards import esc
 from govsim.roleplay_debrief import (
     Debrief,
@@ -71,12 +72,13 @@ def last_result(play: Any) -> str:
     return text
 
 
-def moves_html(moves: dict[str, dict[str, Any]], title: str) -> str:
+def moves_html(moves: dict[str, dict[str, Any]], title: str, setup: Any) -> str:
+    """The revealed moves as a table (amendments in the scenario's own units)."""
     if not moves:
         return ""
     rows = "".join(
         f"<tr><td>{esc(Group.parse(t).label)}</td><td>{esc(m['move'])}"
-        + (f" ({', '.join(f'{v:.2f}' for v in m['amendment'])})" if m.get("amendment") else "")
+        + (f" ({esc(said_point(setup, m['amendment']))})" if m.get("amendment") else "")
         + "</td></tr>"
         for t, m in moves.items()
     )

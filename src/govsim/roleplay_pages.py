@@ -20,7 +20,7 @@ import param
 from panel.custom import JSComponent
 
 from govsim.groups import Group
-from govsim.roleplay import Move
+from govsim.roleplay import Move, said_point, scales_of, to_model_units
 from govsim.roleplay_cards import CARD_CSS, esc, role_card
 from govsim.roleplay_html import (
     facilitator_debrief_html,
@@ -149,18 +149,19 @@ class TeamPage:
         self.meaning = pn.pane.HTML(
             stylesheets=[PAGE_CSS], css_classes=["govsim-rp-meaning"], sizing_mode="stretch_width"
         )
-        start = room.play.setup.agenda[0].draft or room.play.setup.agenda[0].status_quo
+        setup = room.play.setup
+        start = setup.in_file_units(setup.agenda[0].draft or setup.agenda[0].status_quo)
         self.points = [
             pn.widgets.FloatInput(
-                name=f"amendment: {d}",
+                name=f"amendment: {d} ({scale})",
                 value=round(float(v), 2),
-                start=0.0,
-                end=1.0,
-                step=0.05,
+                start=scale.low,
+                end=scale.high,
+                step=(scale.high - scale.low) / 20,
                 css_classes=["govsim-rp-amend", f"govsim-rp-amend-{i}"],
-                width=180,
+                width=200,
             )
-            for i, (d, v) in enumerate(zip(room.play.setup.dimensions, start, strict=True))
+            for i, (d, v, scale) in enumerate(zip(setup.dimensions, start, scales_of(setup), strict=True))
         ]
         self.submit = pn.widgets.Button(
             name="Submit move", button_type="primary", css_classes=["govsim-rp-submit"], width=200
@@ -204,7 +205,8 @@ class TeamPage:
             box.visible = self.move.value == Move.AMEND.value
 
     def send(self) -> None:
-        point = [box.value for box in self.points] if self.move.value == Move.AMEND.value else None
+        typed = [box.value for box in self.points]
+        point = to_model_units(self.room.play.setup, typed) if self.move.value == Move.AMEND.value else None
         ok, text = self.room.submit(self.team, self.shown_round + 1, self.move.value, point)
         HUB.notify(self.room)
         self.message.object = (
@@ -239,7 +241,8 @@ class TeamPage:
         own = self.room.own_move(self.team) if phase in (Phase.CAUCUS, Phase.MOVES, Phase.REVEAL) else None
         if own:
             at = time.strftime("%H:%M:%S", time.localtime(own["at"]))
-            amend = f" at ({', '.join(f'{v:.2f}' for v in own['amendment'])})" if own["amendment"] else ""
+            setup = self.room.play.setup
+            amend = f" at ({said_point(setup, own['amendment'])})" if own["amendment"] else ""
             self.current.object = (
                 f"Your team's move for round {state.round + 1}: <b>{esc(own['move'])}</b>{amend} (sent {at})."
             )
@@ -249,7 +252,7 @@ class TeamPage:
             self.current.object = ""
         revealed = self.room.revealed(state)
         title = "Moves revealed" if phase is Phase.REVEAL else "Moves of the last round"
-        self.revealed.object = moves_html(revealed, title)
+        self.revealed.object = moves_html(revealed, title, self.room.play.setup)
         if phase is Phase.ENDED:
             self.revealed.object += team_debrief_html(self.room, self.team)
 
@@ -371,7 +374,7 @@ class FacilitatorPage:
         else:
             self.who.object = ""
         title = "Moves revealed" if phase is Phase.REVEAL else "Moves of the last round"
-        self.revealed.object = moves_html(self.room.revealed(state), title)
+        self.revealed.object = moves_html(self.room.revealed(state), title, self.room.play.setup)
         self.picture.object = (
             f"<img alt='projector view' style='max-width:100%' src='{projector_png(self.room)}'>"
         )

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from govsim.dashboard import error_html, render_png, show_in
 from govsim.groups import GROUP_NAMES, Group
 from govsim.protocols import protocol_names
-from govsim.roleplay import Move, RolePlay
+from govsim.roleplay import Move, RolePlay, said_point, scales_of, to_model_units
 from govsim.roleplay_cards import cards_html, esc, role_card
 from govsim.roleplay_debrief import (
     Debrief,
@@ -102,7 +102,7 @@ def round_html(play: RolePlay, shown: bool = False) -> str:
         moves = ", ".join(
             f"{Group.parse(t).label} {m}"
             + (
-                f" ({', '.join(f'{v:.2f}' for v in record['amendments'][t])})"
+                f" ({said_point(play.setup, record['amendments'][t])})"
                 if t in record.get("amendments", {})
                 else ""
             )
@@ -271,14 +271,16 @@ class RolePlayPanel:
     def _new_menus(self) -> None:
         self.moves, self.meanings, self.points = {}, {}, {}
         rows = []
-        start = self.play.setup.agenda[0].draft or self.play.setup.agenda[0].status_quo
+        setup = self.play.setup
+        start = setup.in_file_units(setup.agenda[0].draft or setup.agenda[0].status_quo)
         for team in self.play.teams:
             menu = move_menu(team)
             meaning = w.HTML(layout=w.Layout(width="34em"))  # wraps: long explanations stay readable
             points = [
-                w.BoundedFloatText(value=round(float(v), 2), min=0.0, max=1.0, step=0.05, description=d,
-                                   layout=w.Layout(width="12em", display="none"))
-                for d, v in zip(self.play.setup.dimensions, start, strict=True)
+                w.BoundedFloatText(value=round(float(v), 2), min=scale.low, max=scale.high,
+                                   step=(scale.high - scale.low) / 20, description=d,
+                                   layout=w.Layout(width="14em", display="none"))
+                for d, v, scale in zip(setup.dimensions, start, scales_of(setup), strict=True)
             ]  # fmt: skip
             for box in points:
                 box.add_class("govsim-rp-amend")
@@ -335,7 +337,7 @@ class RolePlayPanel:
 
     def amendments(self) -> dict[str, list[float]]:
         return {
-            team: [box.value for box in self.points[team]]
+            team: to_model_units(self.play.setup, [box.value for box in self.points[team]])
             for team, move in self.chosen().items()
             if move == Move.AMEND.value
         }

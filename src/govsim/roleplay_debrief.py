@@ -24,11 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from govsim.groups import Group
 from govsim.model import GovernanceModel
-from govsim.plotting import group_color
+from govsim.plotting import group_color, group_style
 from govsim.roleplay import RolePlay
 from govsim.roleplay_cards import esc, page_html
 
@@ -243,10 +242,7 @@ def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
     else:
         plot_positions_1d(play, left)
     plotting.plot_objections_attendance(play.model.rounds, ax=right)
-    right.xaxis.set_major_locator(MaxNLocator(integer=True))
-    for line in right.lines:  # a round's point shows even before there is a line to draw
-        if not line.get_label().startswith("_"):  # not the dotted issue separators
-            line.set_marker("o")
+    plotting.integer_rounds(right.xaxis)
     if len(play.model.rounds) < 2:
         right.set_xlim(0.5, max(2, len(play.model.rounds)) + 0.5)
     for ax in (left, right):
@@ -277,7 +273,11 @@ def plot_positions_1d(play: RolePlay, ax: Any) -> Any:
     for n, g in enumerate(Group):
         mine = snap.group == g.code
         if mine.any():
-            ax.scatter(to_units(snap.positions[mine, 0]), np.full(mine.sum(), n), color=group_color(g), s=60)
+            style = group_style(g)
+            ax.scatter(
+                to_units(snap.positions[mine, 0]), np.full(mine.sum(), n), color=style["color"],
+                marker=style["marker"], s=60,
+            )  # fmt: skip
             rows.append((n, g.label))
     issue = model.current_issue or (model.closed_issues[-1] if model.closed_issues else None)
     if issue is not None and hasattr(issue, "status_quo"):

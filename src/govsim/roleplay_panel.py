@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
-from IPython.display import Image, display
+from IPython.display import Image
 from matplotlib.figure import Figure
 
-from govsim.dashboard import error_html, render_png, show_in
+from govsim.display import display_panel, error_html, live_panel, render_png, show_in
 from govsim.groups import GROUP_NAMES, Group
 from govsim.protocols import protocol_names
 from govsim.roleplay import Move, RolePlay, said_point, scales_of, to_model_units
@@ -252,10 +252,10 @@ class RolePlayPanel:
              self.output, self.debrief_html, files]
         )  # fmt: skip
         box.add_class("govsim-roleplay")
-        return box
+        return live_panel(box)
 
     def _ipython_display_(self) -> None:
-        display(self.widget)
+        display_panel(self.widget, self.figure, alt="The role-play: positions and who attends and objects")
 
     def _guard(self, action: Callable[[], None]) -> Callable[[Any], None]:
         def guarded(_: Any) -> None:

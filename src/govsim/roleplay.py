@@ -17,6 +17,7 @@ a loaded file gives the same model). No widgets here: see :mod:`govsim.roleplay_
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -31,9 +32,11 @@ from govsim.model import GovernanceModel
 from govsim.overrides import RoundOverrides
 from govsim.plain import plain
 from govsim.protocols import protocol_names
+from govsim.reading import read_json
 from govsim.roleplay_rules import SessionPlan
 from govsim.scenarios import load_scenario, scenario_names
 from govsim.teaching import seed_rows
+from govsim.values import whole
 
 FORMAT = "govsim-roleplay"
 VERSION = 2
@@ -101,8 +104,7 @@ class RolePlay:
         _check_choice("scenario", self.scenario, scenario_names())
         if self.protocol is not None:
             _check_choice("protocol", self.protocol, protocol_names())
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"seed={self.seed!r} must be a whole number >= 0")
+        self.seed = whole(self.seed, "seed", 0)
         if not isinstance(self.plan, SessionPlan):
             raise TypeError(f"plan={self.plan!r} must be a SessionPlan")
         self.setup = self.plan.scenario(load_scenario(self.scenario))
@@ -232,6 +234,7 @@ class RolePlay:
         play = cls(data["scenario"], data["protocol"], tuple(data["teams"]), data["seed"], plan)
         for n, record in enumerate(data["moves"]):
             play.replay(record, f"moves[{n}]")
+        _check_outcome(data["outcome"], json.loads(json.dumps(play.outcome())))
         return play
 
     def replay(self, record: Any, where: str = "record") -> dict[str, Any]:
@@ -251,11 +254,11 @@ class RolePlay:
 
     @classmethod
     def load(cls, path: str | Path) -> RolePlay:
+        data = read_json(path)  # UTF-8, one-line errors naming the file
         try:
-            data = json.loads(Path(path).read_text())
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-        return cls.from_dict(data)
+            return cls.from_dict(data)
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
 
 
 # ---------------------------------------------------------------- moves as overrides
@@ -308,7 +311,7 @@ def _check_file(data: Any) -> dict[str, Any]:
     if data.get("version") not in VERSIONS:
         allowed = ", ".join(map(str, VERSIONS))
         raise ValueError(f"version={data.get('version')!r} is not supported (allowed: {allowed})")
-    for key, kind in (("scenario", str), ("seed", int), ("teams", list), ("moves", list)):
+    for key, kind in (("scenario", str), ("seed", int), ("teams", list), ("moves", list), ("outcome", dict)):
         if key not in data:
             raise ValueError(f"{key} is missing")
         if not isinstance(data[key], kind) or isinstance(data[key], bool):
@@ -316,6 +319,27 @@ def _check_file(data: Any) -> dict[str, Any]:
     if data.get("protocol") is not None and not isinstance(data["protocol"], str):
         raise ValueError(f"protocol={data['protocol']!r} must be a string")
     return data
+
+
+def _check_outcome(stored: Any, replayed: Any, where: str = "outcome") -> None:
+    """Refuse a file whose stored outcome is not what its moves replay to (an edited file).
+    Numbers agree to 1e-9 relative (JSON keeps a float's 17 digits; replay is deterministic)."""
+    same = type(stored) is type(replayed)
+    if same and isinstance(stored, dict):
+        for key in sorted(set(stored) | set(replayed)):
+            _check_outcome(stored.get(key), replayed.get(key), f"{where}.{key}")
+        return
+    if same and isinstance(stored, list) and len(stored) == len(replayed):
+        for n, (a, b) in enumerate(zip(stored, replayed, strict=True)):
+            _check_outcome(a, b, f"{where}[{n}]")
+        return
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (stored, replayed))
+    if (numbers and math.isclose(stored, replayed, rel_tol=1e-9, abs_tol=1e-12)) or stored == replayed:
+        return
+    raise ValueError(
+        f"{where}={stored!r} differs from the replayed {replayed!r}: the file was edited or made by "
+        "another govsim version (the moves and seed decide the outcome)"
+    )
 
 
 def playing_groups(setup: Any) -> tuple[str, ...]:

@@ -1,0 +1,122 @@
+"""What the course notebooks need beyond the model: prose bound to computed numbers, figures
+with one unit per axis, and single-run rates next to means.
+
+**Prose bound to numbers.** A notebook that writes "at lobbying 0.85 top-down serves civil
+society as well as bottom-up" in a markdown cell follows it with a code cell calling
+``stated(crossing, "0.85")``. :func:`stated` compares the computed value with the text at the
+precision the text is written with and fails, naming both, when a change to the model has made
+the sentence false. ``tests/test_notebooks.py`` fails on a decimal, percentage or multiple in a
+markdown cell that no nearby ``stated`` call (or reading-list link, for a historical figure)
+backs (rule in ``notebooks/README.md``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from govsim.plotting import metric_label, plot_protocol_comparison
+
+_NUMBER = re.compile(r"^\s*(?P<sign>[-−+])?(?P<num>\d+(?:\.(?P<dec>\d+))?)\s*(?P<unit>%|x|×)?\s*$")
+
+
+class StaleProse(AssertionError):
+    """A number the prose states no longer matches what the notebook computes."""
+
+
+def stated(value: float, text: str) -> float:
+    """Check that ``text``, a number as the prose writes it, still describes ``value``.
+
+    ``text`` is a decimal (``"0.72"``, ``"-0.02"``), a percentage of a share (``"44%"``, value
+    0.44) or a multiple (``"13x"``). The value is rounded to as many decimals as the text
+    shows, so ``stated(0.7249, "0.72")`` passes and ``stated(0.85, "0.72")`` fails.
+
+    Parameters
+    ----------
+    value : float
+        The computed number (a share in [0, 1] for a percentage).
+    text : str
+        The number exactly as the markdown cell writes it.
+
+    Returns
+    -------
+    float
+        ``value``, so a cell can print it.
+
+    Raises
+    ------
+    StaleProse
+        (an ``AssertionError``) the rounded value differs from the text.
+    ValueError
+        ``text`` is not a number in one of the forms above.
+    """
+    match = _NUMBER.match(text)
+    if match is None:
+        raise ValueError(f"stated text={text!r} is not a number like '0.72', '44%' or '13x'")
+    decimals = len(match["dec"] or "")
+    written = float(match["num"]) * (-1 if match["sign"] in ("-", "−") else 1)
+    scaled = float(value) * (100 if match["unit"] == "%" else 1)
+    if round(scaled, decimals) != round(written, decimals) or not np.isfinite(scaled):
+        shown = f"{scaled:.{decimals}f}{match['unit'] or ''}"
+        raise StaleProse(
+            f"the prose says {text!r} but the notebook now computes {shown}: update the sentence"
+        )
+    return float(value)
+
+
+def unit_of(metric: str) -> str:
+    """The unit a summary key is measured in, from its label: ``"mean_rounds"`` -> ``"rounds"``."""
+    label = metric_label(metric)
+    found = re.search(r"\(([^()]*)\)\s*$", label)
+    return found.group(1) if found else label
+
+
+def plot_by_unit(runs: pd.DataFrame, metrics: Sequence[str], title: str = "") -> list[Axes]:
+    """Protocols side by side, one panel per unit: rounds, shares and utilities never share an
+    axis. Metrics keep their order within a panel; panels follow the first metric of each unit.
+
+    Returns
+    -------
+    list of Axes, one per unit.
+    """
+    units: dict[str, list[str]] = {}
+    for metric in metrics:
+        units.setdefault(unit_of(metric), []).append(metric)
+    fig, axes = plt.subplots(
+        1, len(units), figsize=(6.5 * len(units), 1.2 + 0.9 * max(map(len, units.values())))
+    )
+    axes = list(np.atleast_1d(axes))
+    for ax, (unit, group) in zip(axes, units.items(), strict=True):
+        plot_protocol_comparison(runs, ax=ax, metrics=group)
+        ax.set_xlabel(unit)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return axes
+
+
+def paired_rate(runs: pd.DataFrame, column: str, first: str, second: str, by: str = "protocol") -> float:
+    """Share of seeds in which ``first`` scores higher than ``second`` on ``column``.
+
+    Runs are paired on ``seed`` (and ``scenario`` when present), so each comparison is the same
+    draw of stakeholders under two settings: the single-run rate behind a comparison of means.
+
+    Raises
+    ------
+    ValueError
+        ``first`` or ``second`` has no runs, or they share no seed.
+    """
+    keys = [k for k in ("scenario", "seed") if k in runs]
+    wide = runs.pivot_table(index=keys, columns=by, values=column)
+    for name in (first, second):
+        if name not in wide:
+            raise ValueError(f"{by}={name!r} has no runs (found: {', '.join(map(str, wide.columns))})")
+    both = wide[[first, second]].dropna()
+    if both.empty:
+        raise ValueError(f"{first!r} and {second!r} share no seed")
+    return float((both[first] > both[second]).mean())

@@ -202,7 +202,7 @@ def test_chambers_give_each_group_equal_weight():
 
 def test_regional_runs_one_forum_per_region_and_reports_divergence():
     model = GovernanceModel("classroom", protocol="regional", rng=1).run()
-    assert {f for r in model.closed_issues for f in r.regional_outcomes} == {"north", "south"}
+    assert {f for r in model.closed_issues for f in r.regional_outcomes} == {"region_a", "region_b"}
     assert model.summary()["divergence"] > 0
     with pytest.raises(ValueError, match="unknown region 'east'"):
         GovernanceModel(

@@ -30,7 +30,7 @@ ACTOR_TABLES = ("eu_emissions_1994", "wcit_2012_actors")
 
 
 def test_bundled_scenarios():
-    assert set(scenario_names()) == {"classroom", *HISTORY, *ACTOR_TABLES}
+    assert set(scenario_names()) == {"classroom", *HISTORY, *ACTOR_TABLES, "development_first"}
 
 
 @pytest.mark.parametrize("name", ["classroom", *HISTORY])

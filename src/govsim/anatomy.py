@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from itertools import pairwise
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -127,7 +128,7 @@ def plot_round(ax: Axes | None = None) -> Axes:
     colours = ["#dbe9f6", "#dbe9f6", "#f6e3d5", "#e3f0db", "#e3f0db"]
     for x, step, colour in zip(xs, ROUND_STEPS[:5], colours, strict=True):
         _box(ax, x, 0.7, step, colour)
-    for a, b in zip(xs, xs[1:], strict=False):
+    for a, b in pairwise(xs):
         _arrow(ax, (a + 0.08, 0.7), (b - 0.08, 0.7))
     _box(ax, 0.9, 0.2, ROUND_STEPS[5], "#f0f0f0")
     _arrow(ax, (0.9, 0.52), (0.9, 0.38))

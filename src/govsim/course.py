@@ -120,3 +120,29 @@ def paired_rate(runs: pd.DataFrame, column: str, first: str, second: str, by: st
     if both.empty:
         raise ValueError(f"{first!r} and {second!r} share no seed")
     return float((both[first] > both[second]).mean())
+
+
+def paired_difference(first: Sequence[float], second: Sequence[float], level: float = 0.95) -> pd.Series:
+    """Mean of ``first - second`` over paired runs (same seeds, same order) and its confidence
+    interval (Student's t, :func:`govsim.teaching.mean_ci`): ``mean``, ``low``, ``high``, ``n``.
+
+    Raises
+    ------
+    ValueError
+        The two have different lengths, or fewer than two pairs.
+    """
+    from govsim.teaching import mean_ci
+
+    a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    if a.shape != b.shape or a.ndim != 1 or len(a) < 2:
+        raise ValueError(
+            f"paired_difference needs two equal-length runs of >= 2 values, got {a.shape} and {b.shape}"
+        )
+    return mean_ci(a - b, level)
+
+
+def differs(first: Sequence[float], second: Sequence[float], level: float = 0.95) -> bool:
+    """True when the paired interval of ``first - second`` excludes zero: only then may the
+    prose state a difference; otherwise it says the two cannot be told apart."""
+    d = paired_difference(first, second, level)
+    return bool(d["low"] > 0 or d["high"] < 0)

@@ -174,18 +174,17 @@ def test_facilitator_guide_timings_match_notebook_metadata():
 
 STATED = re.compile(
     r"(?<![\w.\-])[-−]?\d+(?:\.\d+)?\s?(?:%|×|x\b)"  # a percentage or a multiple: 44%, 13x
-    r"|(?<![\w.\-])[-−]?\d+\.\d+(?![\w.])"  # a decimal: 0.72
+    r"|(?<![\w.\-])[-−]?\d+\.\d+(?!\w|\.\d)"  # a decimal: 0.72 (also at a sentence's end)
 )
 SOURCES = ("reading-list.md", "glossary.md")
 NEAR_BEFORE, NEAR_AFTER = 2, 3
 
 
-def _prose(source: str) -> str:
-    """Markdown without code (fenced, inline), maths and link targets: what a reader reads as prose."""
+def _without_code(source: str) -> str:
+    """Markdown without code (fenced, inline) and maths: values you type are not stated numbers."""
     text = re.sub(r"```.*?```", " ", source, flags=re.S)
     text = re.sub(r"`[^`]*`", " ", text)
-    text = re.sub(r"\$\$.*?\$\$|\$[^$]*\$", " ", text, flags=re.S)
-    return re.sub(r"\]\([^)]*\)", "] ", text)
+    return re.sub(r"\$\$.*?\$\$|\$[^$]*\$", " ", text, flags=re.S)
 
 
 def stated_numbers(source: str) -> list[tuple[str, bool]]:
@@ -194,9 +193,10 @@ def stated_numbers(source: str) -> list[tuple[str, bool]]:
     A stated number is a decimal (0.72), a percentage (44%) or a multiple (13x) outside code,
     maths and link targets; integers (counts, years, minutes, section numbers) are not."""
     found = []
-    for sentence in re.split(r"(?<=[.!?:])\s+|\n\s*\n|\n\s*[-*]\s", source):
+    for sentence in re.split(r"(?<=[.!?:])\s+|\n\s*\n|\n\s*[-*]\s", _without_code(source)):
         cited = any(s in sentence for s in SOURCES)
-        found += [(m.group(0).replace(" ", ""), cited) for m in STATED.finditer(_prose(sentence))]
+        prose = re.sub(r"\]\([^)]*\)", "] ", sentence)
+        found += [(m.group(0).replace(" ", ""), cited) for m in STATED.finditer(prose)]
     return found
 
 
@@ -208,7 +208,7 @@ def test_stated_numbers_rule_itself():
     text = (
         "Compliance moves from 0.33 to 0.96 (`lobbying = 1.0` is a setting), in 85 % of runs, "
         "about 10x faster. In 2012, 62% signed ([reading list](../docs/reading-list.md)). "
-        "Section 1. RFC 7282, 2014, 20 min, $\\sqrt n$."
+        "Section 1. RFC 7282, 2014, 20 min, $\\sqrt n$, `rho = 0.1`. It ends at 0.55."
     )
     assert stated_numbers(text) == [
         ("0.33", False),
@@ -216,6 +216,7 @@ def test_stated_numbers_rule_itself():
         ("85%", False),
         ("10x", False),
         ("62%", True),
+        ("0.55", False),
     ]
     assert _stated_calls('stated(x, "0.33")\nstated(rate, "85 %")') == {"0.33", "85%"}
 

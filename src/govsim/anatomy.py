@@ -35,7 +35,7 @@ ROUND_STEPS: tuple[Step, ...] = (
         "who is at the table",
         "Every government has a seat; of the others, the best-resourced share `openness` has one "
         "(highest capability first). A stakeholder with a seat comes this round with its chance "
-        "`capacity`, raised by participation support: capacity + support x (1 - capacity). Under "
+        "`capacity`, raised by participation `support`: capacity + support x (1 - capacity). Under "
         "top-down rules only governments have seats.",
         ("capacity", "support", "openness"),
     ),
@@ -60,10 +60,12 @@ ROUND_STEPS: tuple[Step, ...] = (
     Step(
         "4. Proposal",
         "the text on the table",
-        "First round: bottom-up tables the issue's initiating draft (blended with the attendees' "
-        "compromise by `draft_blend`); top-down tables the median of the governments' views, "
-        "dimension by dimension. After a round that fails, the chair moves the text "
-        "`revision_step` of the way toward the mean view of those who objected.",
+        "First round: bottom-up tables the issue's initiating draft (blended by `draft_blend` with "
+        "the attendees' compromise, their views averaged with weights for voice and salience); "
+        "top-down tables the median of the governments' views, dimension by dimension (with an "
+        "even number of governments, the midpoint of the two middle views). After a round that "
+        "fails, the chair moves the text `revision_step` of the way toward the mean view of those "
+        "who objected.",
         ("draft_blend", "capability_voice", "revision_step"),
     ),
     Step(
@@ -75,14 +77,15 @@ ROUND_STEPS: tuple[Step, ...] = (
         "has a majority of its attendees objecting (the model's stand-in for an unaddressed "
         "objection: RFC 7282 speaks of individuals and has no constituency veto). Top-down: a "
         "government votes yes only if the text is at least as good as the status quo for it; "
-        "unanimity for `consensus_rounds` rounds, then a `majority_threshold` vote.",
+        "unanimity for `consensus_rounds` rounds, then a vote: more than half at "
+        "`majority_threshold` = 0.5 (a tie fails), at least the threshold above one half.",
         ("tolerance", "rho", "consensus_rounds", "majority_threshold", "max_rounds"),
     ),
     Step(
         "6. Compliance",
         "after adoption: who goes along",
         "Each stakeholder complies unless the adopted text leaves it worse off than the status quo "
-        "by more than its tolerance, plus `voice_bonus` if it was at the table or followed the "
+        "by more than its `tolerance`, plus `voice_bonus` if it was at the table or followed the "
         "talks (being heard makes a loss easier to accept; Tyler 1990). Voting yes needs no loss "
         "at all, so a government can vote no and still comply. Fragmentation is the "
         "capability-weighted share of those who do not comply.",

@@ -280,3 +280,22 @@ def test_comparison_plots_have_one_unit_per_axis(nb):
                 metrics = DEFAULT_METRICS
             units = {unit_of(m) for m in metrics}
             assert len(units) == 1, f"code cell {i} plots {sorted(units)} on one axis: use plot_by_unit"
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a markdown heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_links_to_the_docs_resolve(nb):
+    """A link to docs/reading-list.md#anchor or docs/glossary.md#anchor names a heading there."""
+    docs = NOTEBOOKS.parent / "docs"
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for name, anchor in re.findall(r"\]\(\.\./docs/([\w\-]+\.md)(?:#([^)]*))?\)", cell.source):
+            path = docs / name
+            assert path.exists(), f"link to missing docs/{name}"
+            if anchor:
+                headings = re.findall(r"^#+\s+(.+)$", path.read_text(encoding="utf-8"), re.M)
+                assert anchor in {_slug(h) for h in headings}, f"docs/{name} has no heading #{anchor}"

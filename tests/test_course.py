@@ -9,7 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govsim.course import StaleProse, differs, paired_difference, paired_rate, plot_by_unit, stated, unit_of
+from govsim.course import (
+    StaleProse,
+    differs,
+    more,
+    paired_difference,
+    paired_rate,
+    plot_by_unit,
+    stated,
+    unit_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -86,3 +95,14 @@ def test_paired_difference_by_hand():
     assert not differs([1.0, -1.0, 0.5], [0.0, 0.0, 0.0])
     with pytest.raises(ValueError, match="equal-length"):
         paired_difference([1.0, 2.0], [1.0])
+
+
+def test_more_needs_a_mean_and_an_interval():
+    a = pd.DataFrame({"seed": [2, 0, 1], "x": [1.1, 1.0, 0.9], "y": [0.0, 0.0, 0.0]})
+    b = pd.DataFrame({"seed": [0, 1, 2], "x": [0.0, 0.0, 0.0]})
+    noisy = pd.DataFrame({"seed": [0, 1, 2], "x": [2.0, -1.0, 0.5]})
+    assert more(a, b, "x") and not more(b, a, "x")
+    assert not more(noisy, b, "x")  # higher on average, but the interval includes zero
+    assert more(a, a, "x", "y")  # two columns of the same runs
+    with pytest.raises(ValueError, match="pairs runs by seed"):
+        more(a, b.assign(seed=[0, 1, 5]), "x")

@@ -299,3 +299,36 @@ def test_links_to_the_docs_resolve(nb):
             if anchor:
                 headings = re.findall(r"^#+\s+(.+)$", path.read_text(encoding="utf-8"), re.M)
                 assert anchor in {_slug(h) for h in headings}, f"docs/{name} has no heading #{anchor}"
+
+
+def _summary_key(node: ast.AST) -> str | None:
+    """The summary column an expression reads: ``x["col"]``, ``x.loc[row, "col"]``, ``x["col"].mean()``."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("mean", "median")
+    ):
+        node = node.func.value
+    if not isinstance(node, ast.Subscript):
+        return None
+    key = node.slice.elts[-1] if isinstance(node.slice, ast.Tuple) else node.slice
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
+def test_run_comparisons_go_through_paired_intervals(nb):
+    """An assert that one setting's runs score higher than another's on a summary column uses
+    ``govsim.course.more`` (mean higher AND paired 95% interval excluding zero), never a bare
+    ``<``/``>`` between two means: a difference within the noise must not pass as a finding."""
+    from govsim import GovernanceModel
+
+    keys = set(GovernanceModel("classroom", rng=0).run().summary())
+    for i, cell in enumerate(_code(nb)):
+        for node in ast.walk(ast.parse(_python(cell.source))):
+            if not isinstance(node, ast.Assert):
+                continue
+            for test in ast.walk(node.test):
+                if isinstance(test, ast.Compare) and any(isinstance(op, (ast.Lt, ast.Gt)) for op in test.ops):
+                    sides = [_summary_key(s) for s in (test.left, *test.comparators)]
+                    assert sum(s in keys for s in sides) < 2, (
+                        f"code cell {i} compares two means with < or >: {ast.unparse(test)}; use more(...)"
+                    )

@@ -146,3 +146,27 @@ def differs(first: Sequence[float], second: Sequence[float], level: float = 0.95
     prose state a difference; otherwise it says the two cannot be told apart."""
     d = paired_difference(first, second, level)
     return bool(d["low"] > 0 or d["high"] < 0)
+
+
+def more(first: pd.DataFrame, second: pd.DataFrame, column: str, second_column: str | None = None) -> bool:
+    """True when ``first[column]`` is higher than ``second[second_column or column]`` on average
+    **and** the paired 95% interval of the difference excludes zero (:func:`differs`).
+
+    ``first`` and ``second`` hold one row per run; with a ``seed`` column they are paired on it,
+    otherwise on their index. This is how a notebook asserts "A gives more than B": a mean that
+    is higher only by the luck of the seeds does not pass.
+
+    Raises
+    ------
+    ValueError
+        The two do not hold the same seeds.
+    """
+    a = _by_seed(first)[column]
+    b = _by_seed(second)[second_column or column]
+    if not a.index.equals(b.index):
+        raise ValueError(f"more() pairs runs by seed: {list(a.index)} and {list(b.index)} differ")
+    return bool(a.mean() > b.mean() and differs(a, b))
+
+
+def _by_seed(runs: pd.DataFrame) -> pd.DataFrame:
+    return runs.set_index("seed").sort_index() if "seed" in runs.columns else runs.sort_index()

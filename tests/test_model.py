@@ -19,7 +19,7 @@ def test_mesa_idioms_agents_are_views_onto_the_arrays():
         agent.position[0] = 0.0  # read-only view: the model moves stakeholders, not the notebook
     model.step()
     np.testing.assert_array_equal(agent.position, model.positions[agent.row])
-    assert agent.region in ("north", "south") and "civil_society" in repr(agent)
+    assert agent.region in ("region_a", "region_b") and "civil_society" in repr(agent)
     assert agent.utility(agent.position) == 0.0
 
 

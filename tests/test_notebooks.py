@@ -168,3 +168,167 @@ def test_facilitator_guide_timings_match_notebook_metadata():
             continue
         meta = _read(path).metadata["govsim"]
         assert (meta["teaching_minutes"], meta["exercise_minutes"]) == (int(teaching), int(exercise)), stem
+
+
+# --- Prose bound to numbers (rule in notebooks/README.md, "Numbers in prose") -----------------
+
+STATED = re.compile(
+    r"(?<![\w.\-])[-−]?\d+(?:\.\d+)?\s?(?:%|×|x\b)"  # a percentage or a multiple: 44%, 13x
+    r"|(?<![\w.\-])[-−]?\d+\.\d+(?!\w|\.\d)"  # a decimal: 0.72 (also at a sentence's end)
+)
+SOURCES = ("reading-list.md", "glossary.md")
+NEAR_BEFORE, NEAR_AFTER = 2, 3
+
+
+def _without_code(source: str) -> str:
+    """Markdown without code (fenced, inline) and maths: values you type are not stated numbers."""
+    text = re.sub(r"```.*?```", " ", source, flags=re.S)
+    text = re.sub(r"`[^`]*`", " ", text)
+    return re.sub(r"\$\$.*?\$\$|\$[^$]*\$", " ", text, flags=re.S)
+
+
+def stated_numbers(source: str) -> list[tuple[str, bool]]:
+    """Every number the markdown ``source`` states, and whether its sentence cites a source.
+
+    A stated number is a decimal (0.72), a percentage (44%) or a multiple (13x) outside code,
+    maths and link targets; integers (counts, years, minutes, section numbers) are not."""
+    found = []
+    for sentence in re.split(r"(?<=[.!?:])\s+|\n\s*\n|\n\s*[-*]\s", _without_code(source)):
+        cited = any(s in sentence for s in SOURCES)
+        prose = re.sub(r"\]\([^)]*\)", "] ", sentence)
+        found += [(m.group(0).replace(" ", ""), cited) for m in STATED.finditer(prose)]
+    return found
+
+
+def _stated_calls(source: str) -> set[str]:
+    return {m.replace(" ", "") for m in re.findall(r"stated\([^\n]*?,\s*[\"']([^\"']+)[\"']", source)}
+
+
+def test_stated_numbers_rule_itself():
+    text = (
+        "Compliance moves from 0.33 to 0.96 (`lobbying = 1.0` is a setting), in 85 % of runs, "
+        "about 10x faster. In 2012, 62% signed ([reading list](../docs/reading-list.md)). "
+        "Section 1. RFC 7282, 2014, 20 min, $\\sqrt n$, `rho = 0.1`. It ends at 0.55."
+    )
+    assert stated_numbers(text) == [
+        ("0.33", False),
+        ("0.96", False),
+        ("85%", False),
+        ("10x", False),
+        ("62%", True),
+        ("0.55", False),
+    ]
+    assert _stated_calls('stated(x, "0.33")\nstated(rate, "85 %")') == {"0.33", "85%"}
+
+
+def test_every_stated_number_is_checked_nearby(nb):
+    """A number in prose is checked by ``stated(value, "<number>")`` in one of the two code cells
+    before it or the three after it, is cited from the reading list or glossary in its sentence,
+    or is a given (a chosen level such as "95%") listed in the metadata ``govsim.given_numbers``."""
+    given = set(nb.metadata["govsim"].get("given_numbers", {}))
+    code_at = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        before = [j for j in code_at if j < i][-NEAR_BEFORE:]
+        after = [j for j in code_at if j > i][:NEAR_AFTER]
+        checked = set().union(*(_stated_calls(nb.cells[j].source) for j in before + after))
+        for number, cited in stated_numbers(cell.source):
+            assert cited or number in given or number in checked, (
+                f"cell {i} states {number} with no stated(value, {number!r}) nearby, no reading-list "
+                f"link in its sentence and no given_numbers entry: {cell.source[:100]!r}"
+            )
+
+
+# --- Figures: a caption after each, one unit per axis -----------------------------------------
+
+DRAWS = re.compile(r"\b(plot_\w+|plt\.subplots|plt\.figure)\(")
+
+
+def test_every_figure_has_a_caption(nb):
+    """A code cell that draws is followed by a markdown cell opening with **Figure.** and one
+    plain-language sentence (the figure's alt text)."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not DRAWS.search(_python(cell.source)):
+            continue
+        after = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+        assert after is not None and after.cell_type == "markdown", (
+            f"cell {i} draws a figure with no caption after it"
+        )
+        first = after.source.strip().split("\n\n")[0]
+        assert first.startswith("**Figure.**"), f"cell {i + 1} should open with '**Figure.** <one sentence>'"
+        words = re.sub(r"\d\.\d", "0", first[len("**Figure.**") :]).strip()
+        assert words and len(re.findall(r"[.!?](\s|$)", words)) == 1, f"cell {i + 1}: one sentence, please"
+
+
+def test_comparison_plots_have_one_unit_per_axis(nb):
+    """``plot_protocol_comparison`` gets a literal list of metrics that share one unit; several
+    units go through ``govsim.course.plot_by_unit`` (one panel per unit)."""
+    from govsim.course import unit_of
+    from govsim.plotting import DEFAULT_METRICS
+
+    for i, cell in enumerate(_code(nb)):
+        for node in ast.walk(ast.parse(_python(cell.source))):
+            if not (
+                isinstance(node, ast.Call) and ast.unparse(node.func).endswith("plot_protocol_comparison")
+            ):
+                continue
+            given = {k.arg: k.value for k in node.keywords}
+            if "metrics" in given:
+                metrics = ast.literal_eval(given["metrics"])  # a name or expression fails here: use a literal
+            else:
+                metrics = DEFAULT_METRICS
+            units = {unit_of(m) for m in metrics}
+            assert len(units) == 1, f"code cell {i} plots {sorted(units)} on one axis: use plot_by_unit"
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a markdown heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_links_to_the_docs_resolve(nb):
+    """A link to docs/reading-list.md#anchor or docs/glossary.md#anchor names a heading there."""
+    docs = NOTEBOOKS.parent / "docs"
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for name, anchor in re.findall(r"\]\(\.\./docs/([\w\-]+\.md)(?:#([^)]*))?\)", cell.source):
+            path = docs / name
+            assert path.exists(), f"link to missing docs/{name}"
+            if anchor:
+                headings = re.findall(r"^#+\s+(.+)$", path.read_text(encoding="utf-8"), re.M)
+                assert anchor in {_slug(h) for h in headings}, f"docs/{name} has no heading #{anchor}"
+
+
+def _summary_key(node: ast.AST) -> str | None:
+    """The summary column an expression reads: ``x["col"]``, ``x.loc[row, "col"]``, ``x["col"].mean()``."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("mean", "median")
+    ):
+        node = node.func.value
+    if not isinstance(node, ast.Subscript):
+        return None
+    key = node.slice.elts[-1] if isinstance(node.slice, ast.Tuple) else node.slice
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
+def test_run_comparisons_go_through_paired_intervals(nb):
+    """An assert that one setting's runs score higher than another's on a summary column uses
+    ``govsim.course.more`` (mean higher AND paired 95% interval excluding zero), never a bare
+    ``<``/``>`` between two means: a difference within the noise must not pass as a finding."""
+    from govsim import GovernanceModel
+
+    keys = set(GovernanceModel("classroom", rng=0).run().summary())
+    for i, cell in enumerate(_code(nb)):
+        for node in ast.walk(ast.parse(_python(cell.source))):
+            if not isinstance(node, ast.Assert):
+                continue
+            for test in ast.walk(node.test):
+                if isinstance(test, ast.Compare) and any(isinstance(op, (ast.Lt, ast.Gt)) for op in test.ops):
+                    sides = [_summary_key(s) for s in (test.left, *test.comparators)]
+                    assert sum(s in keys for s in sides) < 2, (
+                        f"code cell {i} compares two means with < or >: {ast.unparse(test)}; use more(...)"
+                    )

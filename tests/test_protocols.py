@@ -202,7 +202,7 @@ def test_chambers_give_each_group_equal_weight():
 
 def test_regional_runs_one_forum_per_region_and_reports_divergence():
     model = GovernanceModel("classroom", protocol="regional", rng=1).run()
-    assert {f for r in model.closed_issues for f in r.regional_outcomes} == {"north", "south"}
+    assert {f for r in model.closed_issues for f in r.regional_outcomes} == {"region_a", "region_b"}
     assert model.summary()["divergence"] > 0
     with pytest.raises(ValueError, match="unknown region 'east'"):
         GovernanceModel(
@@ -224,7 +224,7 @@ def test_regional_is_a_seating_layout_chosen_by_name_not_a_decision_rule():
         ("south", 1, "top_down"),
     ]
     assert [t.name for t in OneTable(get_protocol("top_down")).tables(("north",), ("bottom_up",))] == ["all"]
-    model = GovernanceModel("classroom", protocol=Regional({"north": "top_down"}), rng=1).run()
+    model = GovernanceModel("classroom", protocol=Regional({"region_a": "top_down"}), rng=1).run()
     assert model.summary()["protocol"] == "regional"
     with pytest.raises(ValueError, match="cannot itself be 'regional'"):
         Regional({"north": "regional"})

@@ -30,7 +30,7 @@ ACTOR_TABLES = ("eu_emissions_1994", "wcit_2012_actors")
 
 
 def test_bundled_scenarios():
-    assert set(scenario_names()) == {"classroom", *HISTORY, *ACTOR_TABLES}
+    assert set(scenario_names()) == {"classroom", *HISTORY, *ACTOR_TABLES, "development_first"}
 
 
 @pytest.mark.parametrize("name", ["classroom", *HISTORY])
@@ -80,6 +80,7 @@ def test_classroom_top_down_versus_bottom_up():
     bottom = outcomes("classroom", "bottom_up")
     assert top["rounds"].mean() < bottom["rounds"].mean()
     assert top["gain_government"].mean() > bottom["gain_government"].mean()
+    assert top["gain_business"].mean() > bottom["gain_business"].mean()  # through lobbying
     assert top["gain_civil_society"].mean() < bottom["gain_civil_society"].mean()
     assert top["compliance"].mean() < bottom["compliance"].mean()
 

@@ -67,7 +67,7 @@ def test_stakeholders_has_one_row_each():
     model = GovernanceModel("classroom", rng=0)
     table = stakeholders(model)
     assert len(table) == model.n
-    assert set(table["region"]) == {"north", "south"}
+    assert set(table["region"]) == {"region_a", "region_b"}
     assert table["openness"].to_numpy() == pytest.approx(model.positions[:, 0])
 
 

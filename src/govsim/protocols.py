@@ -321,8 +321,13 @@ class TopDown(Protocol):
 
 
 def rough_consensus(table: Table, y: np.ndarray) -> Decision:
-    """RFC 7282: adopt when the objecting share <= rho and no group has a majority of its
-    attending members objecting (one whole constituency blocks even at 95% support)."""
+    """Rough consensus after RFC 7282: adopt when the objecting share <= rho and no group has a
+    majority of its attending members objecting (one whole constituency blocks even at 95% support).
+
+    The group block is the model's proxy for an objection nobody has addressed (RFC 7282 s.3),
+    not RFC 7282's rule: the RFC speaks of individuals' objections in a working group and has no
+    constituencies, so it gives no group a veto. The model cannot tell an answered objection from
+    an open one."""
     objecting = table.objecting(y)
     n = int(table.attending.sum())
     if n == 0:
@@ -348,11 +353,17 @@ class BottomUp(Protocol):
 
 @register
 class ConsultThenRatify(Protocol):
-    """Hybrid (NETmundial, IANA transition): rough consensus writes the text, then governments
-    ratify it by a ``majority_threshold`` vote; a failed ratification returns it to the table."""
+    """Hybrid: rough consensus writes the text, then all governments vote on it (a
+    ``majority_threshold`` vote); a failed vote returns the text to the table.
+
+    A stylized hybrid, not a model of a real event. It stands in for the IANA stewardship
+    transition's final check, which was different: one government (the US NTIA) reviewed the
+    community's proposal against criteria it had set in 2014; no intergovernmental vote took place,
+    and other governments took part inside the community process through ICANN's Governmental
+    Advisory Committee (GAC). The registered name stays ``consult_then_ratify``."""
 
     name = "consult_then_ratify"
-    label = "Consult, then governments ratify"
+    label = "Consult, then a government vote"
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         consulted = rough_consensus(table, y)
@@ -363,7 +374,10 @@ class ConsultThenRatify(Protocol):
 
 @register
 class Chambers(Protocol):
-    """Stakeholder houses (as in ICANN's GNSO): each group is a chamber of equal weight.
+    """Stakeholder houses: each of the four groups is a chamber of equal weight.
+
+    Not ICANN's GNSO, whose Council has two houses (contracted and non-contracted parties) and in
+    which governments have no house (they advise ICANN through the GAC).
 
     Adopt when the mean of chamber support shares :func:`passes` ``chamber_threshold`` (more
     than half at 0.5, at least the threshold above it) and at least

@@ -1,0 +1,33 @@
+"""The anatomy of a round (notebook 02) names only settings the model declares, in the order
+``GovernanceModel.step`` runs them, and its diagram draws every step."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from govsim import parameter_specs
+from govsim.anatomy import ROUND_STEPS, plot_round, round_steps
+from govsim.population import profile_specs
+
+
+def test_every_setting_named_is_declared():
+    declared = {s.name for s in parameter_specs()} | {s.name for s in profile_specs()}
+    for step in ROUND_STEPS:
+        assert step.settings and set(step.settings) <= declared, (step.name, set(step.settings) - declared)
+        for name in step.settings:
+            assert f"`{name}`" in step.rule or name in {"meetings", "capability_voice", "max_rounds"}, (
+                step.name,
+                name,
+            )
+
+
+def test_steps_follow_the_model_order():
+    names = [s.name.split(". ", 1)[1] for s in ROUND_STEPS]
+    assert names == ["Attendance", "Deliberation", "Lobbying", "Proposal", "Decision", "Compliance"]
+    assert list(round_steps().index) == [s.name for s in ROUND_STEPS]
+
+
+def test_the_diagram_draws_every_step():
+    ax = plot_round()
+    texts = {t.get_text() for t in ax.texts}
+    assert {s.name for s in ROUND_STEPS} <= texts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from govsim.cli import LazyText, path_arg
 
@@ -50,29 +51,67 @@ def _backends() -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    from govsim.escape import terminal_text
     from govsim.plugins import load_plugins
     from govsim.sweep.backends import Backend
-    from govsim.sweep.driver import run_sweep
+    from govsim.sweep.driver import Interrupted, run_sweep
 
     load_plugins()  # measures and protocols of installed plugins (see govsim.plugins)
     backend = Backend.DASK.value if args.scheduler else args.backend
-    result = run_sweep(
-        args.experiment,
-        args.out,
-        backend=backend,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        resume=args.resume,
-        overwrite=args.overwrite,
-        quiet=args.quiet,
-        chunk=args.chunk,
-    )
-    line = (
-        f"govsim sweep: {result.planned} runs planned, {result.skipped} already stored, "
-        f"{result.ran} run now ({result.failed} failed); results in {result.path}"
-    )
-    if not args.quiet or result.missing or result.failed:
-        print(line)
-    if result.missing:
-        print(f"govsim sweep: {result.missing} runs missing; run the same command again to resume")
+    try:
+        result = run_sweep(
+            args.experiment,
+            args.out,
+            backend=backend,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            overwrite=args.overwrite,
+            quiet=args.quiet,
+            chunk=args.chunk,
+        )
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (Interrupted)
+        signum = exc.signum if isinstance(exc, Interrupted) else 2
+        by = f" by {exc.args[0]}" if isinstance(exc, Interrupted) and exc.args[0] != "SIGINT" else ""
+        print(f"govsim sweep: interrupted{by}; {_stored(args.out)}", file=sys.stderr)
+        return 128 + signum
+    for line in report_lines(result, quiet=args.quiet):
+        print(terminal_text(line))
     return 1 if result.missing or result.failed else 0
+
+
+def _stored(out: str) -> str:
+    from govsim.sweep.store import Store
+
+    store = Store(out)
+    manifest = store.manifest() if store.path.is_dir() else None
+    if manifest is None:
+        return "nothing was stored"
+    counts = store.counts()
+    return (
+        f"{counts['ok'] + counts['failed']} of {manifest.get('runs_planned', '?')} runs stored; "
+        "run the same command again to resume"
+    )
+
+
+def report_lines(result, *, quiet: bool = False) -> list[str]:
+    """What ``govsim sweep`` prints at the end of a :class:`~govsim.sweep.driver.SweepResult`:
+    the counts, then one line on what is missing."""
+    lines = []
+    if not quiet or result.missing or result.failed:
+        lines.append(
+            f"govsim sweep: {result.planned} runs planned, {result.skipped} already stored, "
+            f"{result.ran} run now ({result.failed} failed); results in {result.path}"
+        )
+    if result.missing:
+        why = "; ".join(result.lost)
+        if result.killer_points:
+            points = ", ".join(f"p{p:06d}" for p in result.killer_points)
+            why = "; ".join(
+                filter(None, [why, f"the runs of point(s) {points} killed their worker every time"])
+            )
+        lines.append(
+            f"govsim sweep: {why + '; ' if why else ''}{result.missing} run{'s' * (result.missing != 1)} missing; "
+            "run the same command again to resume"
+        )
+    return lines

@@ -4,12 +4,21 @@
 only writer of the results directory, and it writes a chunk the moment it comes back, so
 killing the sweep at any point loses at most the chunks in flight; running the same
 experiment into the same directory again resumes it.
+
+Order of work, so that a failure says its real cause and leaves nothing half-made: check every
+input and the directory (read only); open the pool (connect to the scheduler, start the
+workers); take the directory's lock; write the manifest and check that the tables can be
+written; run. Whatever ends the sweep (an error, Ctrl-C, SIGTERM or SIGHUP, which raise
+:class:`Interrupted`) the pool is shut down, the counts are stored and the lock released.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +28,15 @@ from govsim.measures import user_measures
 from govsim.params import check_names
 from govsim.protocols import get_protocol
 from govsim.scenarios import load_scenario
-from govsim.sweep.backends import Backend, chunk_size, chunked, default_workers, execute, import_distributed
+from govsim.sweep.backends import (
+    Backend,
+    Lost,
+    chunk_size,
+    chunked,
+    default_workers,
+    import_distributed,
+    open_pool,
+)
 from govsim.sweep.designs import design_points
 from govsim.sweep.experiment import Experiment, load_experiment
 from govsim.sweep.factors import PROTOCOL
@@ -29,9 +46,21 @@ from govsim.sweep.store import Store
 from govsim.values import whole
 
 
+class Interrupted(KeyboardInterrupt):
+    """The sweep was stopped by a signal (SIGINT is Ctrl-C; SIGTERM and SIGHUP are handled alike)."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
 @dataclass(frozen=True)
 class SweepResult:
-    """What one call did: runs planned, already stored, run now, failed now, and still missing."""
+    """What one call did: runs planned, already stored, run now, failed now, and still missing.
+
+    ``lost`` holds one line per reason chunks did not come back (a worker killed by the
+    system ...); ``killer_points`` the design points whose runs killed every worker that ran them.
+    """
 
     path: Path
     planned: int
@@ -39,6 +68,8 @@ class SweepResult:
     ran: int
     failed: int
     missing: int
+    lost: tuple[str, ...] = ()
+    killer_points: tuple[int, ...] = field(default=())
 
     def runs(self) -> pd.DataFrame:
         return Store(self.path).runs()
@@ -123,21 +154,49 @@ def run_sweep(
     config = run_config(experiment)
     specs = plan(experiment)
     points = [p.settings for p in design_points(experiment)]
-    store.lock()
-    try:
+    with (
+        _signals_interrupt(),
+        open_pool(kind, workers=workers, scheduler=scheduler, client=client) as pool,
+        store.lock(),
+    ):
+        store.check(experiment, overwrite=overwrite)  # again, now that no other sweep can change it
         store.open(experiment, points, len(specs), overwrite=overwrite)
+        store.check_writable()
         done = store.done()
         todo = [s for s in specs if s.run_id not in done]
         size = chunk or chunk_size(len(todo), 1 if kind is Backend.SERIAL else workers)
-        chunks = chunked(todo, size)
-        results = execute(kind, config, chunks, workers=workers, scheduler=scheduler, client=client)
-        ran, failed = _store_all(store, results, len(specs), len(done), quiet, on_chunk)
-    finally:
+        try:
+            results = pool.run(config, chunked(todo, size))
+            ran, failed, lost = _store_all(store, results, len(specs), len(done), quiet, on_chunk)
+        except BaseException:
+            with contextlib.suppress(Exception):  # never hide why the sweep stopped
+                store.update(store.counts())
+            raise
         counts = store.counts()
         store.update(counts)
-        store.unlock()
     missing = len(specs) - counts["ok"] - counts["failed"]
-    return SweepResult(store.path, len(specs), len(done), ran, failed, missing)
+    reasons = tuple(dict.fromkeys(item.reason for item in lost if not item.killer))
+    killers = tuple(sorted({spec.point for item in lost if item.killer for spec in item.specs}))
+    return SweepResult(store.path, len(specs), len(done), ran, failed, missing, reasons, killers)
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Interrupted` here (as Ctrl-C does), so cleanup runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {n: signal.signal(getattr(signal, n), interrupt) for n in names}
+    try:
+        yield
+    finally:
+        for n, handler in previous.items():
+            signal.signal(getattr(signal, n), handler)
 
 
 def _store_all(
@@ -147,15 +206,16 @@ def _store_all(
     done: int,
     quiet: bool,
     on_chunk: Callable[[ChunkResult], None] | None,
-) -> tuple[int, int]:
+) -> tuple[int, int, list[Lost]]:
     """Store each chunk as it arrives, with a progress bar of runs done, failed and ETA."""
     from tqdm.auto import tqdm
 
     ran = failed = 0
+    lost: list[Lost] = []
     with tqdm(total=total, initial=done, unit="run", desc="sweep", disable=quiet, dynamic_ncols=True) as bar:
         for result in results:
-            if isinstance(result, BaseException):
-                bar.write(f"govsim sweep: a chunk was lost ({type(result).__name__}); run again to resume")
+            if isinstance(result, Lost):
+                lost.append(result)
                 continue
             store.write(result)
             n, bad = len(result.runs), sum(row["status"] == FAILED for row in result.runs)
@@ -164,4 +224,4 @@ def _store_all(
             bar.set_postfix(failed=failed, refresh=False)
             if on_chunk is not None:
                 on_chunk(result)
-    return ran, failed
+    return ran, failed, lost

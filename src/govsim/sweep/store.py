@@ -6,16 +6,21 @@
     DIR/runs/part-000001.parquet     one row per run of one finished chunk
     DIR/rounds/part-000001.parquet   its per-round series (when the experiment keeps them)
 
-Every file is written to a hidden temporary name and renamed into place (``os.replace`` is
-atomic), so a crash at any moment leaves only whole parts. A run may appear in several parts
-(failed, then retried on resume); the latest row wins. Nothing is pickled to disk.
+Every file is written through :mod:`govsim.safefiles`: to a temporary name govsim recognises
+as its own, created exclusively without following links, then renamed into place
+(``os.replace`` is atomic), so a crash at any moment leaves only whole parts and temporary
+files that the next sweep removes. ``runs/``, ``rounds/`` and ``plots/`` must be real folders
+holding only govsim's files; a link or a stranger's file there is refused, never followed or
+deleted. A run may appear in several parts (failed, then retried on resume); the latest row
+wins. Nothing is pickled to disk.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
 import platform
+import re
 import subprocess
 from datetime import UTC, datetime
 from importlib import metadata
@@ -26,27 +31,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from govsim import safefiles
 from govsim.plain import plain
 from govsim.reading import FileError, read_json
 from govsim.sweep.experiment import Experiment
+from govsim.sweep.lock import LOCK, SweepLock
 from govsim.sweep.runner import FAILED, ID_COLUMNS, OK, TAIL_COLUMNS, ChunkResult
 
 FORMAT = "govsim-sweep/1"
 MANIFEST = "manifest.json"
-OURS = (MANIFEST, "runs", "rounds", "plots", ".lock")
+TABLES = ("runs", "rounds")
+OURS = (MANIFEST, *TABLES, "plots", LOCK)
+PART = re.compile(r"part-\d{6}\.parquet")
+PLOT = re.compile(r"[A-Za-z0-9_.-]+\.png")  # what govsim report writes: FACTOR.png, heatmap_X_Y.png
+OWN_FILES = {"runs": PART, "rounds": PART, "plots": PLOT}
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _atomic_write(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as handle:
-        write(handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def _version(dist: str) -> str | None:
@@ -107,7 +109,11 @@ class Store:
         manifest = self.manifest()
         if manifest is None:
             others = (
-                sorted(p.name for p in self.path.iterdir() if p.name not in OURS)
+                sorted(
+                    p.name
+                    for p in self.path.iterdir()
+                    if p.name not in OURS and not safefiles.is_temporary(p.name)
+                )
                 if self.path.exists()
                 else []
             )
@@ -115,12 +121,45 @@ class Store:
                 raise ValueError(
                     f"{self.path} is not empty and holds no {MANIFEST} (found {others[0]!r}); choose a new or empty directory"
                 )
-        elif manifest.get("digest") != experiment.digest() and not overwrite:
+        elif manifest.get("digest") != experiment.digest() and not overwrite and not self.extends(experiment):
             name = manifest["experiment"].get("name") or "another experiment"
             raise ValueError(
                 f"{self.path} holds results of a different experiment ({name!r}); "
                 "choose another --out or pass --overwrite to replace them"
             )
+        self._check_own_folders()
+
+    def _check_own_folders(self) -> None:
+        """``runs/``, ``rounds/``, ``plots/``: absent, or real folders holding only govsim's files."""
+        for sub, pattern in OWN_FILES.items():
+            folder = self.path / sub
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                raise ValueError(
+                    f"{folder} is a symbolic link or a file; govsim writes only into its own folders"
+                )
+            foreign = safefiles.foreign_entries(folder, pattern) if folder.is_dir() else []
+            if foreign:
+                raise ValueError(f"{folder} holds {foreign[0]!r}, which govsim did not write; move it away")
+
+    def extends(self, experiment: Experiment) -> bool:
+        """Whether ``experiment`` is the stored one with more replicates (stored runs keep their seeds)."""
+        manifest = self.manifest()
+        try:
+            stored = manifest["experiment"]["replicates"]
+            same = dataclasses.replace(experiment, replicates=stored).digest() == manifest["digest"]
+        except (KeyError, TypeError, ValueError):
+            return False
+        return same and experiment.replicates > stored
+
+    def lock(self) -> SweepLock:
+        """The directory's lock (``with store.lock():``), created with the directory itself."""
+        safefiles.real_folder(self.path, parents=True)
+        return SweepLock(self.path)
+
+    def check_writable(self) -> None:
+        """Fail now, not after the runs, when the directory or its tables cannot be written."""
+        for folder in (self.path, *(self.path / t for t in TABLES)):
+            safefiles.check_writable(folder)
 
     def open(
         self, experiment: Experiment, points: list[dict[str, Any]], total: int, *, overwrite: bool
@@ -134,10 +173,12 @@ class Store:
             raise ValueError(
                 f"{self.path}: the design points differ from the stored ones (a changed scipy?); use --overwrite"
             )
-        for sub in ("runs", "rounds"):
-            (self.path / sub).mkdir(parents=True, exist_ok=True)
-            for tmp in (self.path / sub).glob(".*.tmp"):
-                tmp.unlink()
+        if manifest is not None and manifest.get("digest") != experiment.digest():  # more replicates
+            manifest.update(experiment=experiment.to_dict(), digest=experiment.digest(), runs_planned=total)
+        safefiles.clean_temporaries(self.path)
+        for sub in TABLES:
+            safefiles.real_folder(self.path / sub)
+            safefiles.clean_temporaries(self.path / sub)
         complete = {_part_number(p) for p in self._parts("runs")}
         for orphan in self._parts("rounds"):  # its chunk's runs part never landed
             if _part_number(orphan) not in complete:
@@ -163,37 +204,22 @@ class Store:
         manifest["updated"] = _now()
         self._write_manifest(manifest)
 
-    def lock(self) -> None:
-        """Claim the directory for this process; refuse while another live sweep holds it."""
-        lock = self.path / ".lock"
-        if lock.is_file():
-            try:
-                pid = int(lock.read_text().strip() or 0)
-            except ValueError:
-                pid = 0
-            if pid and pid != os.getpid() and _alive(pid):
-                raise ValueError(
-                    f"{self.path} is in use by another sweep (process {pid}); wait for it or stop it"
-                )
-        self.path.mkdir(parents=True, exist_ok=True)
-        _atomic_write(lock, lambda handle: handle.write(str(os.getpid()).encode()))
-
-    def unlock(self) -> None:
-        (self.path / ".lock").unlink(missing_ok=True)
-
     def clear(self) -> None:
-        """Remove what a sweep wrote here (only govsim's own files)."""
-        for name in ("runs", "rounds", "plots"):
-            folder = self.path / name
-            if folder.is_dir():
-                for part in folder.iterdir():
-                    part.unlink()
-                folder.rmdir()
+        """Remove what a sweep wrote here: only govsim's own files, never through a link.
+
+        Raises
+        ------
+        ValueError
+            ``runs/``, ``rounds/`` or ``plots/`` is a link or holds a file govsim did not write.
+        """
+        self._check_own_folders()  # all three before deleting anything
+        for sub, pattern in OWN_FILES.items():
+            safefiles.remove_owned(self.path / sub, pattern)
         self.manifest_path.unlink(missing_ok=True)
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         text = json.dumps(manifest, indent=2, default=str).encode()
-        _atomic_write(self.manifest_path, lambda handle: handle.write(text))
+        safefiles.write_bytes(self.manifest_path, text)
 
     def update(self, counts: dict[str, int]) -> None:
         manifest = self.manifest() or {}
@@ -207,10 +233,10 @@ class Store:
         name = f"part-{number:06d}.parquet"
         if chunk.rounds is not None and len(chunk.rounds):
             table = pa.Table.from_pandas(chunk.rounds, preserve_index=False)
-            _atomic_write(self.path / "rounds" / name, lambda h: pq.write_table(table, h))
+            safefiles.write_atomic(self.path / "rounds" / name, lambda h: pq.write_table(table, h))
         columns = list(dict.fromkeys(key for row in chunk.runs for key in row))
         runs = pa.Table.from_pylist([{key: row.get(key) for key in columns} for row in chunk.runs])
-        _atomic_write(self.path / "runs" / name, lambda h: pq.write_table(runs, h))
+        safefiles.write_atomic(self.path / "runs" / name, lambda h: pq.write_table(runs, h))
         return number
 
     def _parts(self, table: str) -> list[Path]:
@@ -266,18 +292,11 @@ class Store:
         return rounds.sort_values(["run_id", "step"], kind="stable").reset_index(drop=True)
 
     def counts(self) -> dict[str, int]:
+        """Runs stored ok and failed (zero for a directory with no part yet)."""
         runs = self.runs()
+        if "status" not in runs.columns:
+            return {"ok": 0, "failed": 0}
         return {"ok": int((runs["status"] == OK).sum()), "failed": int((runs["status"] == FAILED).sum())}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _part_number(path: Path) -> int:

@@ -1,0 +1,181 @@
+"""Writing files safely: whole or absent, never through a link, deleting only what govsim wrote.
+
+Everything govsim writes (results parts, manifests, locks, plots, saved sessions, caches)
+goes through this module:
+
+* :func:`write_atomic` writes to a fresh temporary file in the target's folder, created
+  exclusively and without following links (``O_CREAT | O_EXCL | O_NOFOLLOW``) under a name
+  govsim recognises as its own (``.govsim-tmp-...``), flushes and fsyncs it, then renames it
+  over the target (``os.replace`` is atomic and replaces a link instead of writing through it).
+  A crash at any moment leaves the old file or the new one, plus at worst a temporary file
+  that :func:`clean_temporaries` removes.
+* :func:`real_folder` creates or checks a folder and refuses a symbolic link, so nothing is
+  written into a link's target.
+* :func:`remove_owned` deletes a folder's files only when every entry is a regular file whose
+  name matches govsim's own pattern; anything else (a link, a subfolder, a stranger's file)
+  is refused with its name, and nothing is deleted.
+
+Errors are ``ValueError`` with one line naming the path (the command line prints it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+TEMP_PREFIX = ".govsim-tmp-"
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX; Windows has no symbolic links to follow here
+CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def is_temporary(name: str) -> bool:
+    """Whether ``name`` is one of govsim's temporary files (safe to delete when no writer runs)."""
+    return name.startswith(TEMP_PREFIX)
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def real_folder(path: str | Path, *, create: bool = True, parents: bool = False) -> Path:
+    """``path`` as a real folder (created when ``create``); a symbolic link or a file is refused.
+
+    Raises
+    ------
+    ValueError
+        ``path`` is a symbolic link, or exists and is not a folder.
+    """
+    path = Path(path)
+    if _is_link(path):
+        raise ValueError(f"{path} is a symbolic link; govsim does not write through links (remove it)")
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{path} is a file, not a folder")
+    if create:
+        path.mkdir(parents=parents, exist_ok=True)
+        if _is_link(path) or not path.is_dir():  # replaced while we looked
+            raise ValueError(f"{path} is not a real folder; govsim does not write through links")
+    return path
+
+
+def open_exclusive(path: str | Path, mode: int = 0o666) -> int:
+    """A file descriptor on a NEW file at ``path`` (never an existing file, never through a link)."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, mode)
+
+
+def _temporary(folder: Path, name: str) -> tuple[Path, int]:
+    for _ in range(100):
+        tmp = folder / f"{TEMP_PREFIX}{name}.{secrets.token_hex(4)}"
+        try:
+            return tmp, open_exclusive(tmp)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{folder}: no free temporary name for {name}")
+
+
+def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Write ``path`` whole or not at all: ``write(handle)`` fills a temporary file, then it is renamed.
+
+    Raises
+    ------
+    ValueError
+        The folder or the target is a symbolic link, or the target is a folder.
+    OSError
+        The folder is not writable (the temporary file is removed).
+    """
+    path = Path(path)
+    real_folder(path.parent, create=False)
+    if _is_link(path) or path.is_dir():
+        raise ValueError(f"{path} is a symbolic link or a folder; govsim writes only regular files")
+    tmp, fd = _temporary(path.parent, path.name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """:func:`write_atomic` for bytes."""
+    return write_atomic(path, lambda handle: handle.write(data))
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """:func:`write_atomic` for text, always UTF-8."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def clean_temporaries(folder: str | Path) -> list[Path]:
+    """Remove govsim's temporary files left in ``folder`` by a process that was killed."""
+    folder = Path(folder)
+    if not folder.is_dir() or _is_link(folder):
+        return []
+    removed = [p for p in folder.iterdir() if is_temporary(p.name)]
+    for path in removed:
+        path.unlink(missing_ok=True)  # a link is removed itself, never its target
+    return removed
+
+
+def foreign_entries(folder: str | Path, pattern: re.Pattern[str]) -> list[str]:
+    """Names in ``folder`` that govsim did not write: not a regular file matching ``pattern``
+    (or a temporary file of govsim's), e.g. links and subfolders."""
+    folder = Path(folder)
+    foreign = []
+    for entry in os.scandir(folder):
+        ours = pattern.fullmatch(entry.name) or is_temporary(entry.name)
+        if not ours or not entry.is_file(follow_symlinks=False):
+            foreign.append(entry.name)
+    return sorted(foreign)
+
+
+def remove_owned(folder: str | Path, pattern: re.Pattern[str]) -> None:
+    """Delete ``folder`` and its files, provided govsim wrote every one of them.
+
+    Raises
+    ------
+    ValueError
+        ``folder`` is a symbolic link or not a folder, or holds an entry govsim did not write
+        (named in the message); nothing is deleted then.
+    """
+    folder = Path(folder)
+    if not folder.exists() and not _is_link(folder):
+        return
+    real_folder(folder, create=False)
+    foreign = foreign_entries(folder, pattern)
+    if foreign:
+        raise ValueError(
+            f"{folder} holds {foreign[0]!r}, which govsim did not write; "
+            "move it away (govsim deletes only its own files)"
+        )
+    for entry in os.scandir(folder):
+        os.unlink(entry.path)
+    folder.rmdir()
+
+
+def check_writable(folder: str | Path) -> None:
+    """Create and remove a temporary file in ``folder``; a folder that refuses is named.
+
+    Raises
+    ------
+    ValueError
+        ``folder`` is not writable (read-only, no permission, full disk).
+    """
+    folder = Path(folder)
+    try:
+        tmp, fd = _temporary(folder, "probe")
+        os.close(fd)
+        tmp.unlink()
+    except OSError as exc:
+        raise ValueError(f"{folder} is not writable ({exc.strerror or exc}); choose another folder") from None

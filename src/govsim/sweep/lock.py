@@ -1,0 +1,164 @@
+"""One sweep at a time per results directory: an exclusive kernel lock on ``DIR/.lock``.
+
+The lock is ``flock(LOCK_EX | LOCK_NB)`` on a file opened without following links, so taking
+it is one atomic step (two drivers can never both hold it) and the kernel drops it when the
+process ends, however it ends: a killed sweep leaves no stale lock, and a lock file naming a
+process id that is now someone else's blocks nothing. The file records who holds it (host,
+process id, when that process started) so that the refusal can say so. On a file system
+without locks (some network mounts) the sweep is refused with that reason; there, and for a
+holder on another machine that is gone, delete ``DIR/.lock`` after checking that no sweep
+still runs (docs/sweeps.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from govsim.safefiles import CLOEXEC, NOFOLLOW
+
+try:
+    import fcntl
+except ImportError:  # Windows: exclusive creation instead (a stale file must be deleted by hand)
+    fcntl = None
+
+LOCK = ".lock"
+
+
+def process_started() -> str:
+    """When this process started (UTC, ISO 8601), from the kernel where it says."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        boot = next(
+            int(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime")
+        )
+        started = boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        started = time.time()
+    return datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds")
+
+
+def holder_text(info: dict[str, Any]) -> str:
+    """``process 123 on host h, started 2026-11-30T07:00:00+00:00`` (what is known of it)."""
+    parts = [f"process {info.get('pid', '?')}"]
+    if info.get("host"):
+        parts.append(f"on host {info['host']}")
+    if info.get("started"):
+        parts.append(f"started {info['started']}")
+    return " ".join(parts[:2]) + (f", {parts[2]}" if len(parts) > 2 else "")
+
+
+class SweepLock:
+    """``with SweepLock(folder):`` holds ``folder/.lock`` for this process, or raises ``ValueError``."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self.path = self.folder / LOCK
+        self.fd: int | None = None
+
+    def __enter__(self) -> SweepLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def acquire(self) -> None:
+        """Take the lock (once); refuse with the holder's host and process when it is taken.
+
+        Raises
+        ------
+        ValueError
+            Another live sweep holds it, the file is a link, or the file system has no locks.
+        """
+        for _ in range(20):
+            fd = self._open()
+            if fd is not None:
+                break
+        else:
+            raise ValueError(f"{self.path}: could not take the lock (it keeps being replaced)")
+        info = {"host": socket.gethostname(), "pid": os.getpid(), "started": process_started()}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(info).encode(), 0)
+        self.fd = fd
+
+    def _open(self) -> int | None:
+        try:
+            flags = os.O_RDWR | os.O_CREAT | NOFOLLOW | CLOEXEC
+            fd = os.open(self.path, flags if fcntl else flags | os.O_EXCL, 0o644)
+        except FileExistsError:  # only without fcntl
+            raise self._busy(_read(self.path)) from None
+        except OSError:
+            if os.path.islink(self.path):
+                raise ValueError(
+                    f"{self.path} is a symbolic link; delete it (govsim never follows one)"
+                ) from None
+            raise
+        if fcntl is None:
+            return fd
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            info = _read_fd(fd)
+            os.close(fd)
+            raise self._busy(info) from None
+        except OSError as exc:
+            os.close(fd)
+            raise ValueError(
+                f"{self.folder}: this file system does not support locks ({exc.strerror}); "
+                "use a local folder for --out"
+            ) from None
+        try:  # the file locked must still be the one in the folder (a finishing sweep deletes it)
+            same = os.path.samestat(os.fstat(fd), os.lstat(self.path))
+        except FileNotFoundError:
+            same = False
+        if not same:
+            os.close(fd)
+            return None
+        return fd
+
+    def _busy(self, info: dict[str, Any]) -> ValueError:
+        here = info.get("host") in (None, socket.gethostname())
+        hint = "wait for it or stop it" if here or fcntl is None else "wait for it or stop it there"
+        if fcntl is None or not here:
+            hint += f"; if it is gone, delete {self.path}"
+        return ValueError(f"{self.folder} is in use by another sweep ({holder_text(info)}); {hint}")
+
+    def release(self) -> None:
+        """Delete the lock file and drop the lock (safe to call twice)."""
+        if self.fd is None:
+            return
+        try:
+            if os.path.samestat(os.fstat(self.fd), os.lstat(self.path)):
+                os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+        finally:
+            os.close(self.fd)
+            self.fd = None
+
+
+def _read_fd(fd: int) -> dict[str, Any]:
+    try:
+        data = json.loads(os.pread(fd, 4096, 0).decode("utf-8", "replace") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC)
+    except OSError:
+        return {}
+    try:
+        return _read_fd(fd)
+    finally:
+        os.close(fd)

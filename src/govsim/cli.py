@@ -16,6 +16,8 @@ import importlib
 import os
 import sys
 
+from govsim.escape import terminal_text
+
 COMMANDS = ("scenarios", "run", "sweep", "report", "doctor", "lab", "solutions", "handouts", "roleplay")
 
 
@@ -108,14 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
-        print(
-            f"govsim {args.command}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-            file=sys.stderr,
-        )
+        message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        print(f"govsim {args.command}: error: {terminal_text(message, one_line=True)}", file=sys.stderr)
         return 2
     except (UsageError, ValueError, KeyError) as exc:
         message = exc.args[0] if exc.args else str(exc)
-        print(f"govsim {args.command}: error: {message}", file=sys.stderr)
+        print(f"govsim {args.command}: error: {terminal_text(message, one_line=True)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("govsim: interrupted", file=sys.stderr)

@@ -25,7 +25,6 @@ carries a stable ``description`` and a CSS class ``govsim-...`` for browser test
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,6 +33,7 @@ from matplotlib.figure import Figure
 
 from govsim import plotting
 from govsim.display import display_panel, error_html, live_panel, render_png, show_in
+from govsim.escape import html_text
 from govsim.measures import label_of
 from govsim.model import GovernanceModel
 from govsim.params import check_names
@@ -131,12 +131,12 @@ def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
     the measures registered in the notebook by their labels (user text: escaped).
     ``summary`` is ``model.summary()`` when the caller has it already."""
     if not model.closed_issues:
-        return f"<b>{model.protocol.name}</b>: no issue closed yet."
+        return f"<b>{html_text(model.protocol.name)}</b>: no issue closed yet."
     summary = model.summary() if summary is None else summary
     n = summary["n_issues"]
-    more = "".join(f" {html.escape(label_of(key))}: {summary[key]:.3g}." for key in user_measures(model))
+    more = "".join(f" {html_text(label_of(key))}: {summary[key]:.3g}." for key in user_measures(model))
     return (
-        f"<b>{summary['protocol']}</b>: {plotting.plural(n, 'issue')} negotiated, adopted "
+        f"<b>{html_text(summary['protocol'])}</b>: {plotting.plural(n, 'issue')} negotiated, adopted "
         f"{summary['adoption_rate']:.0%}; {summary['mean_rounds']:.1f} rounds per issue, compliance "
         f"{summary['mean_compliance']:.0%}, fragmentation {summary['fragmentation']:.1%}, worst-off group's "
         f"gain {summary['mean_min_group_gain']:+.3f}." + more

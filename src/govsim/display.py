@@ -10,7 +10,6 @@ next to the widget, one plain output holding a PNG of the figure the panel drew
 from __future__ import annotations
 
 import base64
-import html
 import io
 import traceback
 from typing import Any
@@ -19,6 +18,8 @@ import ipywidgets as w
 from IPython import get_ipython
 from IPython.display import HTML, clear_output, display
 from matplotlib.figure import Figure
+
+from govsim.escape import html_text
 
 FALLBACK_CLASS = "govsim-static-fallback"
 LIVE_CLASS = "govsim-live"  # on a panel's root widget: the panel is live, hide its static copy
@@ -41,7 +42,7 @@ def static_fallback(fig: Figure, alt: str) -> HTML:
     data = base64.b64encode(render_png(fig)).decode("ascii")
     return HTML(
         f'<div class="{FALLBACK_CLASS}"><p><i>Picture saved with the notebook (the live view needs a '
-        f'running kernel):</i></p><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}"></div>'
+        f'running kernel):</i></p><img src="data:image/png;base64,{data}" alt="{html_text(alt)}"></div>'
     )
 
 
@@ -80,5 +81,5 @@ def show_in(output: w.Output, obj: Any) -> None:
 
 def error_html(exc: Exception) -> HTML:
     """An error as the user sees it in an output area: the one-line message, then where it came from."""
-    detail = html.escape(traceback.format_exc(limit=3))
-    return HTML(f"<pre style='color:#b00'>{html.escape(f'{type(exc).__name__}: {exc}')}\n\n{detail}</pre>")
+    detail = html_text(traceback.format_exc(limit=3))
+    return HTML(f"<pre style='color:#b00'>{html_text(f'{type(exc).__name__}: {exc}')}\n\n{detail}</pre>")

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govsim import safefiles
 from govsim.actors import Scale
 from govsim.groups import GROUP_NAMES, Group
 from govsim.model import GovernanceModel
@@ -222,9 +223,7 @@ class RolePlay:
         }
 
     def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=True))
-        return path
+        return safefiles.write_text(Path(path), json.dumps(self.to_dict(), indent=2, allow_nan=True))
 
     @classmethod
     def from_dict(cls, data: Any) -> RolePlay:

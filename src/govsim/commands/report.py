@@ -8,7 +8,9 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from govsim import safefiles
 from govsim.cli import LazyText, path_arg
+from govsim.escape import terminal_text
 
 if TYPE_CHECKING:  # imported when the command runs, not when the parser is built (start-up time)
     import pandas as pd
@@ -102,7 +104,7 @@ def write_plots(runs: pd.DataFrame, factors: list[str], metrics: list[str], fold
     from govsim.sweep.factors import PROTOCOL
     from govsim.sweep.plots import plot_factor, plot_heatmap
 
-    folder.mkdir(parents=True, exist_ok=True)
+    safefiles.real_folder(folder, parents=True)
     numeric = [f for f in factors if f != PROTOCOL and runs[f].nunique() > 1]
     written = []
     for factor in numeric:
@@ -110,17 +112,22 @@ def write_plots(runs: pd.DataFrame, factors: list[str], metrics: list[str], fold
         for ax, metric in zip(axes[0], metrics, strict=True):
             plot_factor(runs, factor, metric, ax=ax)
         fig.tight_layout()
-        written.append(folder / f"{factor}.png")
-        fig.savefig(written[-1], dpi=100)
-        plt.close(fig)
+        written.append(_save(fig, folder / f"{factor}.png"))
     for x, y in itertools.islice(itertools.combinations(numeric, 2), 6):
         fig, ax = plt.subplots(figsize=(5.5, 4.2))
         plot_heatmap(runs, x, y, metrics[0], ax=ax)
         fig.tight_layout()
-        written.append(folder / f"heatmap_{x}_{y}.png")
-        fig.savefig(written[-1], dpi=100)
-        plt.close(fig)
+        written.append(_save(fig, folder / f"heatmap_{x}_{y}.png"))
     return written
+
+
+def _save(fig, path: Path) -> Path:
+    """A figure as PNG, written like every govsim file (never through a link)."""
+    import matplotlib.pyplot as plt
+
+    safefiles.write_atomic(path, lambda handle: fig.savefig(handle, format="png", dpi=100))
+    plt.close(fig)
+    return path
 
 
 def main(args: argparse.Namespace) -> int:
@@ -136,17 +143,21 @@ def main(args: argparse.Namespace) -> int:
     failed = int((runs["status"] != "ok").sum())
     planned = manifest.get("runs_planned", len(runs))
     name = manifest.get("experiment", {}).get("name", "")
-    print(f"govsim report: {name} — {len(runs) - failed} runs ok, {failed} failed, {planned} planned")
+    print(
+        terminal_text(
+            f"govsim report: {name} — {len(runs) - failed} runs ok, {failed} failed, {planned} planned"
+        )
+    )
     experiment = Store(args.results).experiment()
     if experiment.design.kind in (DesignKind.GRID, DesignKind.LIST):
         summary = summarize(runs, metrics)
     else:  # sampled points are many and distinct: summarize over them, by the levels factors
         summary = summarize(runs, metrics, by=[f.name for f in experiment.factors if not f.sampled])
-    print(table_text(summary, metrics))
+    print(terminal_text(table_text(summary, metrics)))
     if experiment.design.kind is DesignKind.SALTELLI:
         print(sobol_text(runs, experiment, metrics))
     if not args.no_plots:
         folder = Path(args.plots) if args.plots else Path(args.results) / "plots"
         for path in write_plots(runs, experiment.varied, metrics, folder):
-            print(f"wrote {path}")
+            print(terminal_text(f"wrote {path}"))
     return 0

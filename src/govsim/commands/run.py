@@ -8,6 +8,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from govsim.cli import LazyText, UsageError, whole_arg
+from govsim.escape import terminal_text
 
 if TYPE_CHECKING:  # imported when the command runs (Mesa and pandas are slow to import)
     from govsim.model import GovernanceModel
@@ -197,6 +198,8 @@ def main(args: argparse.Namespace) -> int:
         for key, _ in m.summaries(scenario.dimensions)
     ]
     print(
-        json.dumps(res, sort_keys=False) if args.json else f"{_text(res, extra)}\n\n  {scenario.disclaimer}"
+        json.dumps(res, sort_keys=False)
+        if args.json
+        else terminal_text(f"{_text(res, extra)}\n\n  {scenario.disclaimer}")
     )
     return 0

@@ -13,6 +13,7 @@ from typing import Any
 
 import nbformat
 
+from govsim import safefiles
 from govsim.exercises import EXERCISES, questions
 
 ANSWER_TAG = "answer"
@@ -90,6 +91,6 @@ def make_solution_notebooks(outdir: str | Path, source: str | Path | None = None
     for path in notebooks:
         nb = fill_answers(nbformat.read(path, as_version=4), where=path.name)
         target = out / path.name
-        nbformat.write(nb, target)
+        safefiles.write_text(target, nbformat.writes(nb) + "\n")
         written.append(target)
     return written

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from govsim import safefiles
 from govsim.measures import Measure, user_measures
 from govsim.model import GovernanceModel
 from govsim.protocols import Protocol
@@ -63,11 +64,9 @@ def _runs(
     table = pd.DataFrame(seed_rows(finished, seeds))
     if path is not None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")
-            table.to_parquet(partial)
-            partial.replace(path)
-        except OSError:
+            safefiles.real_folder(path.parent, parents=True)
+            safefiles.write_atomic(path, table.to_parquet)
+        except (OSError, ValueError):
             pass  # a read-only home: keep the in-memory cache only
     return table
 

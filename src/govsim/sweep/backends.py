@@ -119,7 +119,11 @@ class SerialPool:
         return None
 
     def run(self, config: RunConfig, chunks: list[list[RunSpec]]) -> Iterator[ChunkResult | Lost]:
-        return (run_chunk(config, chunk) for chunk in chunks)
+        for chunk in chunks:
+            try:
+                yield run_chunk(config, chunk)
+            except Exception as exc:  # run_chunk records a run's own errors; this is anything else
+                yield Lost(chunk, one_line(exc))
 
 
 # ---------------------------------------------------------------- local processes (loky)

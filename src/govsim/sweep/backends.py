@@ -24,9 +24,11 @@ each run owns its stream.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
+import signal
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import as_completed
@@ -159,6 +161,7 @@ class ProcessPool:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.executor: Any = None
+        self.futures: dict[Any, list[RunSpec]] = {}
 
     def __enter__(self) -> ProcessPool:
         from joblib.externals.loky import get_reusable_executor
@@ -176,23 +179,29 @@ class ProcessPool:
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
         if exc is not None:  # an error or an interruption: stop the workers now
-            self.executor.shutdown(wait=False, kill_workers=True)
+            self.stop()
+
+    def stop(self) -> None:
+        """Cancel what is queued and kill the workers (loky's own ``kill_workers`` shutdown can
+        trip over work it has queued, printing a traceback from its manager thread)."""
+        for future in self.futures:
+            future.cancel()
+        for process in list(getattr(self.executor, "_processes", {}).values()):
+            with contextlib.suppress(OSError):  # they hold nothing to save: chunks are stored
+                os.kill(process.pid, signal.SIGKILL)
+        self.executor.shutdown(wait=True)
 
     def run(self, config: RunConfig, chunks: list[list[RunSpec]]) -> Iterator[ChunkResult | Lost]:
         from joblib.externals.loky.process_executor import BrokenProcessPool
 
-        futures = {self.executor.submit(run_chunk, config, chunk): chunk for chunk in chunks}
-        broken = False
+        self.futures = futures = {self.executor.submit(run_chunk, config, chunk): chunk for chunk in chunks}
         for future in as_completed(futures):
             try:
                 yield future.result()
-            except BrokenProcessPool as exc:
-                broken = True
+            except BrokenProcessPool as exc:  # the pool is gone: every chunk not finished is lost
                 yield Lost(futures[future], worker_death(exc))
             except Exception as exc:  # e.g. a protocol class that cannot be pickled
                 yield Lost(futures[future], one_line(exc))
-        if broken:
-            self.executor.shutdown(wait=False, kill_workers=True)
 
 
 # ---------------------------------------------------------------- Dask

@@ -1,0 +1,76 @@
+"""Text from files is shown as text: escaped in widget HTML, stripped of control characters in a terminal.
+
+Issue 12, items 3 and 4: a crafted role-play file ran JavaScript in JupyterLab through an
+error message, and an experiment's name passed terminal escape sequences to the screen.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from govsim.dashboard import error_html, status_html
+from govsim.escape import html_text, terminal_text
+from govsim.roleplay import RolePlay
+from govsim.roleplay_panel import build_roleplay_panel
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+
+
+def _crafted(tmp_path: Path, **changes) -> Path:
+    data = RolePlay(teams=("civil_society",), seed=1).to_dict()
+    data.update(changes)
+    path = tmp_path / f"{PAYLOAD}.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def _shown(panel) -> str:
+    return "".join(str(o["data"].get("text/html", "")) for o in panel.output.outputs)
+
+
+@pytest.mark.parametrize("field", ["scenario", "teams", "protocol"])
+def test_a_crafted_role_play_file_shows_its_names_as_text(field, tmp_path):
+    value = [PAYLOAD] if field == "teams" else PAYLOAD
+    panel = build_roleplay_panel(compare_seeds=[1])
+    panel.path.value = str(_crafted(tmp_path, **{field: value}))
+    panel.load_button.click()
+    assert panel.error is not None and PAYLOAD in panel.error  # the message quotes the file
+    shown = _shown(panel)
+    assert ESCAPED in shown and "<img" not in shown
+
+
+def test_status_lines_escape_paths_and_names(tmp_path):
+    panel = build_roleplay_panel(teams=["civil_society"], compare_seeds=[1])
+    panel.save(tmp_path / f"{PAYLOAD}.json")
+    assert ESCAPED in panel.status.value and "<img" not in panel.status.value
+    panel.load(tmp_path / f"{PAYLOAD}.json")
+    assert ESCAPED in panel.status.value and "<img" not in panel.status.value
+
+
+def test_dashboard_error_and_status_html_escape():
+    try:
+        raise ValueError(f"unknown scenario {PAYLOAD!r}")
+    except ValueError as exc:
+        shown = error_html(exc).data
+    assert ESCAPED in shown and "<img" not in shown
+
+    class Named:
+        name = PAYLOAD
+
+    class Model:
+        protocol = Named()
+        issue_records: list = []
+        rounds: list = []
+        setup = type("Setup", (), {"agenda": []})()
+
+    assert ESCAPED in status_html(Model()) and "<img" not in status_html(Model())
+
+
+def test_html_text_and_terminal_text():
+    assert html_text("a & \"b\" <c>") == "a &amp; &quot;b&quot; &lt;c&gt;"
+    assert terminal_text("ok\x1b[31mred\x1b]0;title\x07\x9b2J end\ttab\nline") == "ok[31mred]0;title2J end\ttab\nline"
+    assert terminal_text("one\ntwo\tthree\r", one_line=True) == "one two three"

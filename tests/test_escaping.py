@@ -13,6 +13,8 @@ import pytest
 
 from govsim.dashboard import error_html, status_html
 from govsim.escape import html_text, terminal_text
+from govsim.model import GovernanceModel
+from govsim.protocols import BottomUp
 from govsim.roleplay import RolePlay
 from govsim.roleplay_panel import build_roleplay_panel
 
@@ -58,19 +60,19 @@ def test_dashboard_error_and_status_html_escape():
         shown = error_html(exc).data
     assert ESCAPED in shown and "<img" not in shown
 
-    class Named:
+    class Crafted(BottomUp):
         name = PAYLOAD
 
-    class Model:
-        protocol = Named()
-        issue_records: list = []
-        rounds: list = []
-        setup = type("Setup", (), {"agenda": []})()
-
-    assert ESCAPED in status_html(Model()) and "<img" not in status_html(Model())
+    model = GovernanceModel("classroom", protocol=Crafted(), rng=1)
+    for _ in range(2):  # before and after the first issue closes
+        assert ESCAPED in status_html(model) and "<img" not in status_html(model)
+        model.run()
 
 
 def test_html_text_and_terminal_text():
-    assert html_text("a & \"b\" <c>") == "a &amp; &quot;b&quot; &lt;c&gt;"
-    assert terminal_text("ok\x1b[31mred\x1b]0;title\x07\x9b2J end\ttab\nline") == "ok[31mred]0;title2J end\ttab\nline"
+    assert html_text('a & "b" <c>') == "a &amp; &quot;b&quot; &lt;c&gt;"
+    assert (
+        terminal_text("ok\x1b[31mred\x1b]0;title\x07\x9b2J end\ttab\nline")
+        == "ok[31mred]0;title2J end\ttab\nline"
+    )
     assert terminal_text("one\ntwo\tthree\r", one_line=True) == "one two three"

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/sweep_throughput.py [--runs 1000] [--workers 2]
 
-Runs the same sweep serially, with ``--workers`` processes (joblib/loky) and on a Dask
+Runs the same sweep serially, with ``--workers`` processes and on a Dask
 LocalCluster of ``--workers`` worker processes, each into a fresh results directory, and
 prints runs per second and the ratios. Times include starting the workers, as a user
 waits for them too. Targets (issue 5): processes >= 1.8x serial, Dask >= 0.8x processes,

@@ -9,12 +9,10 @@ as it is done, in whatever order chunks finish; a chunk that did not come back i
 each run owns its stream.
 
 * ``serial``: one chunk after another, here (debugging, tiny sweeps).
-* ``processes``: loky worker processes (cloudpickle, so a protocol a notebook defined in
-  ``__main__`` travels too), each limited to one BLAS/OpenMP thread. They start importing
-  govsim when the pool opens, while the driver plans, and are reused by the next sweep of the
-  same process. A worker exits when the driver dies, even by SIGKILL. A worker killed by the
-  system (out of memory, a crash in compiled code) breaks the pool: the chunks already
-  finished are kept and the rest are reported lost with the signal.
+* ``processes``: worker processes on this machine (:mod:`govsim.sweep.processes`: forked
+  with govsim already imported on Linux, a protocol class from a notebook included; one
+  BLAS thread each; gone when the driver dies). A worker the system kills breaks the pool:
+  the chunks already finished are kept and the rest are reported lost with the signal.
 * ``dask``: a ``distributed.Client`` on a scheduler address (dask-jobqueue, dask-gateway, ...)
   or on a fresh ``LocalCluster``. The run configuration goes with each task (no scattered data
   whose loss would cancel unrelated tasks). A chunk lost with its worker is rerun by the
@@ -24,48 +22,26 @@ each run owns its stream.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
-import re
-import signal
-import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import as_completed
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from govsim.sweep.runner import ChunkResult, RunConfig, run_chunk
+from govsim.sweep.processes import ProcessPool
+from govsim.sweep.runner import ChunkResult, Lost, RunConfig, one_line, run_chunk
 from govsim.sweep.seeds import RunSpec
 
 CHUNKS_PER_WORKER = 16  # enough chunks to balance the load and report progress often
 MIN_CHUNK, MAX_CHUNK = 4, 200  # a classroom run takes ~50 ms: 4 of them make a task >= 100 ms
 DASK_RETRIES = 2
 CONNECT_TIMEOUT = "30s"  # how long to wait for a --scheduler
-IDLE_TIMEOUT = 60  # seconds a local worker waits for more work before it exits
-ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-LIKELY_CAUSE = {
-    "SIGKILL": "often the system running out of memory",
-    "SIGSEGV": "a crash in compiled code",
-    "SIGBUS": "a crash in compiled code",
-    "SIGABRT": "an abort in compiled code",
-}
 
 
 class Backend(Enum):
     SERIAL = "serial"
     PROCESSES = "processes"
     DASK = "dask"
-
-
-@dataclass(frozen=True)
-class Lost:
-    """A chunk that did not come back: its runs and why, in one line."""
-
-    specs: list[RunSpec]
-    reason: str
-    killer: bool = False  # its runs kill the worker that runs them (the final message names them)
 
 
 def default_workers() -> int:
@@ -79,12 +55,6 @@ def chunk_size(n_runs: int, workers: int) -> int:
 
 def chunked(specs: Sequence[RunSpec], size: int) -> list[list[RunSpec]]:
     return [list(specs[i : i + size]) for i in range(0, len(specs), size)]
-
-
-def one_line(exc: BaseException) -> str:
-    """``Type: message`` on one line (the first line of a long message)."""
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def import_distributed():
@@ -126,82 +96,6 @@ class SerialPool:
                 yield run_chunk(config, chunk)
             except Exception as exc:  # run_chunk records a run's own errors; this is anything else
                 yield Lost(chunk, one_line(exc))
-
-
-# ---------------------------------------------------------------- local processes (loky)
-def _watch_parent(parent: int) -> None:
-    """In a worker: exit as soon as the driver ``parent`` is gone (even killed by SIGKILL)."""
-    os.environ.update(ONE_THREAD)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            threading.Event().wait(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="govsim-parent-watch", daemon=True).start()
-
-
-def _warm() -> int:
-    """Nothing: submitted when the pool opens so that workers import govsim while the driver plans."""
-    return os.getpid()
-
-
-def worker_death(exc: BaseException) -> str:
-    """One line on a worker the system killed, naming the signal and its likely cause."""
-    names = re.findall(r"\b(SIG[A-Z]+)\b", str(exc))
-    if not names:
-        return f"a worker process died ({one_line(exc)})"
-    cause = LIKELY_CAUSE.get(names[0])
-    return f"a worker process was killed by {names[0]}" + (f" ({cause})" if cause else "")
-
-
-class ProcessPool:
-    """loky worker processes on this machine, started when the pool opens."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.executor: Any = None
-        self.futures: dict[Any, list[RunSpec]] = {}
-
-    def __enter__(self) -> ProcessPool:
-        from joblib.externals.loky import get_reusable_executor
-
-        self.executor = get_reusable_executor(
-            max_workers=self.workers,
-            timeout=IDLE_TIMEOUT,
-            initializer=_watch_parent,
-            initargs=(os.getpid(),),
-            env=ONE_THREAD,
-        )
-        for _ in range(self.workers):
-            self.executor.submit(_warm)
-        return self
-
-    def __exit__(self, kind: object, exc: object, tb: object) -> None:
-        if exc is not None:  # an error or an interruption: stop the workers now
-            self.stop()
-
-    def stop(self) -> None:
-        """Cancel what is queued and kill the workers (loky's own ``kill_workers`` shutdown can
-        trip over work it has queued, printing a traceback from its manager thread)."""
-        for future in self.futures:
-            future.cancel()
-        for process in list(getattr(self.executor, "_processes", {}).values()):
-            with contextlib.suppress(OSError):  # they hold nothing to save: chunks are stored
-                os.kill(process.pid, signal.SIGKILL)
-        self.executor.shutdown(wait=True)
-
-    def run(self, config: RunConfig, chunks: list[list[RunSpec]]) -> Iterator[ChunkResult | Lost]:
-        from joblib.externals.loky.process_executor import BrokenProcessPool
-
-        self.futures = futures = {self.executor.submit(run_chunk, config, chunk): chunk for chunk in chunks}
-        for future in as_completed(futures):
-            try:
-                yield future.result()
-            except BrokenProcessPool as exc:  # the pool is gone: every chunk not finished is lost
-                yield Lost(futures[future], worker_death(exc))
-            except Exception as exc:  # e.g. a protocol class that cannot be pickled
-                yield Lost(futures[future], one_line(exc))
 
 
 # ---------------------------------------------------------------- Dask

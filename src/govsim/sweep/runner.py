@@ -52,6 +52,21 @@ class ChunkResult:
     rounds: pd.DataFrame | None
 
 
+@dataclass(frozen=True)
+class Lost:
+    """A chunk that did not come back from a backend: its runs and why, in one line."""
+
+    specs: list[RunSpec]
+    reason: str
+    killer: bool = False  # its runs kill the worker that runs them (the final message names them)
+
+
+def one_line(exc: BaseException) -> str:
+    """``Type: message`` on one line (the first line of a long message)."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
 def build_model(config: RunConfig, spec: RunSpec) -> GovernanceModel:
     """The model of one run, owning the run's own generator."""
     install(config.measures)

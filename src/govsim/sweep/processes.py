@@ -1,0 +1,136 @@
+"""The ``processes`` backend: worker processes on this machine.
+
+Start-up is what a user waits for: a fresh Python that imports govsim (Mesa, pandas, scipy)
+costs about a second of CPU per worker, as long as ~40 classroom runs. On Linux the workers
+are therefore forked from the driver when the pool opens, before the directory is locked,
+and start with everything already imported; elsewhere they are spawned and import it. The
+run configuration travels as cloudpickle bytes, so a protocol class a notebook defined in
+``__main__`` reaches every worker either way.
+
+Workers ignore Ctrl-C and SIGTERM (the driver stops them), run one BLAS thread each, and exit
+within a fifth of a second when the driver dies, even by SIGKILL. A worker the system kills
+(out of memory, a crash in compiled code) breaks the pool: finished chunks are kept, the rest
+are reported lost with the signal, named from the dead worker's exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, as_completed
+from typing import Any
+
+import cloudpickle
+
+from govsim.sweep.runner import ChunkResult, Lost, RunConfig, one_line, run_chunk
+from govsim.sweep.seeds import RunSpec
+
+# GOVSIM_START_METHOD=spawn (or forkserver) if a host process must not be forked
+START_METHOD = os.environ.get("GOVSIM_START_METHOD") or ("fork" if sys.platform == "linux" else "spawn")
+ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+LIKELY_CAUSE = {
+    "SIGKILL": "often the system running out of memory",
+    "SIGSEGV": "a crash in compiled code",
+    "SIGBUS": "a crash in compiled code",
+    "SIGABRT": "an abort in compiled code",
+}
+_configs: dict[bytes, RunConfig] = {}  # in a worker: the configuration of the sweep it serves
+
+
+def worker_start(parent: int) -> None:
+    """In a new worker: leave signals to the driver, one BLAS thread, and exit when ``parent`` dies."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN if name == "SIGINT" else signal.SIG_DFL)
+    os.environ.update(ONE_THREAD)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="govsim-parent-watch", daemon=True).start()
+
+
+def warm() -> int:
+    """Nothing: submitted when the pool opens so that the workers start while the driver plans."""
+    return os.getpid()
+
+
+def run_pickled(blob: bytes, specs: list[RunSpec]) -> ChunkResult:
+    """:func:`run_chunk` with the configuration as cloudpickle bytes (unpickled once per worker)."""
+    if blob not in _configs:
+        _configs.clear()
+        _configs[blob] = cloudpickle.loads(blob)
+    return run_chunk(_configs[blob], specs)
+
+
+def death_of(executor: Any) -> str:
+    """One line on the worker the system killed, naming the signal and its likely cause."""
+    codes = [p.exitcode for p in list(getattr(executor, "_processes", {}).values())]
+    killed = [-c for c in codes if c is not None and c < 0]
+    # the pool terminates the other workers with SIGTERM once one has died: prefer another signal
+    signum = next((s for s in killed if s != signal.SIGTERM), killed[0] if killed else None)
+    if signum is None:
+        return "a worker process died"
+    name = signal.Signals(signum).name
+    cause = LIKELY_CAUSE.get(name)
+    return f"a worker process was killed by {name}" + (f" ({cause})" if cause else "")
+
+
+class ProcessPool:
+    """``workers`` local processes, started when the pool opens; ``run`` yields chunks as they finish."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.executor: Any = None
+        self.futures: dict[Future, list[RunSpec]] = {}
+
+    def __enter__(self) -> ProcessPool:
+        try:
+            context = multiprocessing.get_context(START_METHOD)
+        except ValueError:
+            allowed = ", ".join(multiprocessing.get_all_start_methods())
+            raise ValueError(
+                f"GOVSIM_START_METHOD={START_METHOD!r} is not known (allowed: {allowed})"
+            ) from None
+        self.executor = ProcessPoolExecutor(
+            self.workers,
+            mp_context=context,
+            initializer=worker_start,
+            initargs=(os.getpid(),),
+        )
+        for _ in range(self.workers):
+            self.executor.submit(warm)
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if exc is not None:  # an error or an interruption: stop the workers now
+            self.stop()
+        else:
+            self.executor.shutdown(wait=True)
+
+    def stop(self) -> None:
+        """Cancel what is queued and kill the workers (they hold nothing the driver has not stored)."""
+        for future in self.futures:
+            future.cancel()
+        for process in list(getattr(self.executor, "_processes", {}).values()):
+            with contextlib.suppress(OSError):
+                os.kill(process.pid, signal.SIGKILL)
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, config: RunConfig, chunks: list[list[RunSpec]]) -> Iterator[ChunkResult | Lost]:
+        blob = cloudpickle.dumps(config)
+        self.futures = futures = {self.executor.submit(run_pickled, blob, chunk): chunk for chunk in chunks}
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except BrokenExecutor:  # the pool is gone: every chunk not finished is lost
+                yield Lost(futures[future], death_of(self.executor))
+            except Exception as exc:  # e.g. a protocol class that cannot be pickled
+                yield Lost(futures[future], one_line(exc))

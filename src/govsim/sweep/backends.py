@@ -14,7 +14,7 @@ each run owns its stream.
   BLAS thread each; gone when the driver dies). A worker the system kills breaks the pool:
   the chunks already finished are kept and the rest are reported lost with the signal.
 * ``dask``: a ``distributed.Client`` on a scheduler address (dask-jobqueue, dask-gateway, ...)
-  or on a fresh ``LocalCluster``. The run configuration goes with each task (no scattered data
+  or on a fresh ``LocalCluster`` (its workers forked like local processes on Linux). The run configuration goes with each task (no scattered data
   whose loss would cancel unrelated tasks). A chunk lost with its worker is rerun by the
   scheduler (``allowed-failures``); if it keeps killing workers, its runs are tried again one at
   a time so that only the runs that kill their worker are missing.
@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from enum import Enum
 from typing import Any
 
-from govsim.sweep.processes import ProcessPool
+from govsim.sweep.processes import START_METHOD, ProcessPool
 from govsim.sweep.runner import ChunkResult, Lost, RunConfig, one_line, run_chunk
 from govsim.sweep.seeds import RunSpec
 
@@ -115,10 +115,13 @@ class DaskPool:
                 self.client = distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as exc:
                 raise ValueError(f"--scheduler {self.scheduler}: cannot connect ({one_line(exc)})") from None
-        elif self.own_client:
-            self.cluster = distributed.LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+        elif self.own_client:  # workers forked like local processes: no second import of govsim
+            import dask
+
+            with dask.config.set({"distributed.worker.multiprocessing-method": START_METHOD}):
+                self.cluster = distributed.LocalCluster(
+                    n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
             self.client = distributed.Client(self.cluster)
         return self
 

@@ -20,7 +20,7 @@ import pytest
 
 from govsim import cli, safefiles
 from govsim.protocols import PROTOCOLS, BottomUp
-from govsim.sweep import Experiment, Factor, backends, load_runs, run_sweep
+from govsim.sweep import Experiment, Factor, backends, cluster, load_runs, run_sweep
 from govsim.sweep.lock import SweepLock
 from govsim.sweep.store import Store
 
@@ -140,7 +140,7 @@ def test_report_strips_terminal_escapes_from_the_experiment_name(tmp_path, capsy
 # ---------------------------------------------------------------- 5: one error path
 def test_an_unreachable_scheduler_writes_nothing_and_says_why(small_file, tmp_path, monkeypatch, capsys):
     pytest.importorskip("distributed")
-    monkeypatch.setattr(backends, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "1s")
     out = tmp_path / "out"
     assert cli.main(["sweep", str(small_file), "--out", str(out), "--scheduler", "tcp://127.0.0.1:1"]) == 2
     err = capsys.readouterr().err.strip()
@@ -386,4 +386,4 @@ def test_more_replicates_extend_a_finished_sweep_in_place(tmp_path):
 def test_a_missing_dask_is_a_value_error_not_the_cli_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ValueError, match=r"pip install 'govsim\[dask\]'"):
-        backends.import_distributed()
+        cluster.import_distributed()

@@ -28,14 +28,12 @@ from collections.abc import Iterator, Sequence
 from enum import Enum
 from typing import Any
 
-from govsim.sweep.processes import START_METHOD, ProcessPool
+from govsim.sweep.processes import ProcessPool
 from govsim.sweep.runner import ChunkResult, Lost, RunConfig, one_line, run_chunk
 from govsim.sweep.seeds import RunSpec
 
 CHUNKS_PER_WORKER = 16  # enough chunks to balance the load and report progress often
 MIN_CHUNK, MAX_CHUNK = 4, 200  # a classroom run takes ~50 ms: 4 of them make a task >= 100 ms
-DASK_RETRIES = 2
-CONNECT_TIMEOUT = "30s"  # how long to wait for a --scheduler
 
 
 class Backend(Enum):
@@ -57,17 +55,6 @@ def chunked(specs: Sequence[RunSpec], size: int) -> list[list[RunSpec]]:
     return [list(specs[i : i + size]) for i in range(0, len(specs), size)]
 
 
-def import_distributed():
-    """The ``distributed`` module, or a ``ValueError`` saying how to install it."""
-    try:
-        import distributed
-    except ImportError:
-        raise ValueError(
-            "the dask backend needs dask.distributed: pip install 'govsim[dask]' (or use --backend processes)"
-        ) from None
-    return distributed
-
-
 def open_pool(backend: Backend, *, workers: int, scheduler: str | None = None, client: Any = None):
     """The pool of ``backend``, to use as a context manager (``with open_pool(...) as pool``)."""
     match backend:
@@ -76,6 +63,8 @@ def open_pool(backend: Backend, *, workers: int, scheduler: str | None = None, c
         case Backend.PROCESSES:
             return ProcessPool(workers)
         case Backend.DASK:
+            from govsim.sweep.cluster import DaskPool
+
             return DaskPool(workers, scheduler, client)
         case _:
             raise ValueError(f"backend {backend!r} is not handled")
@@ -96,63 +85,3 @@ class SerialPool:
                 yield run_chunk(config, chunk)
             except Exception as exc:  # run_chunk records a run's own errors; this is anything else
                 yield Lost(chunk, one_line(exc))
-
-
-# ---------------------------------------------------------------- Dask
-class DaskPool:
-    """A Dask client: connected (or its LocalCluster started) when the pool opens."""
-
-    def __init__(self, workers: int, scheduler: str | None, client: Any) -> None:
-        self.workers, self.scheduler, self.client = workers, scheduler, client
-        self.own_client = client is None
-        self.cluster: Any = None
-
-    def __enter__(self) -> DaskPool:
-        distributed = import_distributed()
-        self.distributed = distributed
-        if self.own_client and self.scheduler:
-            try:
-                self.client = distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT)
-            except (OSError, TimeoutError) as exc:
-                raise ValueError(f"--scheduler {self.scheduler}: cannot connect ({one_line(exc)})") from None
-        elif self.own_client:  # workers forked like local processes: no second import of govsim
-            import dask
-
-            with dask.config.set({"distributed.worker.multiprocessing-method": START_METHOD}):
-                self.cluster = distributed.LocalCluster(
-                    n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
-                )
-            self.client = distributed.Client(self.cluster)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.own_client and self.client is not None:
-            self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-
-    def _submit(self, config: RunConfig, chunk: list[RunSpec]) -> Any:
-        return self.client.submit(run_chunk, config, chunk, retries=DASK_RETRIES, pure=False)
-
-    def run(self, config: RunConfig, chunks: list[list[RunSpec]]) -> Iterator[ChunkResult | Lost]:
-        killed_worker = self.distributed.KilledWorker
-        futures = {self._submit(config, chunk): chunk for chunk in chunks}
-        suspects: list[RunSpec] = []
-        for future in self.distributed.as_completed(futures):
-            chunk = futures.pop(future)
-            try:
-                yield future.result()
-            except killed_worker:  # maybe only a bystander of a run that kills: sorted out below
-                suspects += chunk
-            except Exception as exc:
-                yield Lost(chunk, one_line(exc))
-            future.release()
-        for spec in suspects:  # one at a time, so that a run that kills its worker takes no other
-            future = self._submit(config, [spec])
-            try:
-                yield future.result()
-            except killed_worker as exc:
-                yield Lost([spec], f"its worker died every time ({one_line(exc)})", killer=True)
-            except Exception as exc:
-                yield Lost([spec], one_line(exc))
-            future.release()

@@ -34,7 +34,6 @@ from govsim.sweep.backends import (
     chunk_size,
     chunked,
     default_workers,
-    import_distributed,
     open_pool,
 )
 from govsim.sweep.designs import design_points
@@ -145,8 +144,6 @@ def run_sweep(
     elif not isinstance(experiment, Experiment):
         experiment = load_experiment(experiment)
     kind = _backend(backend)
-    if kind is Backend.DASK and client is None:
-        import_distributed()  # fail before writing anything when the extra is missing
     workers = default_workers() if workers is None else workers
     workers = whole(workers, "workers", 1)
     chunk = None if chunk is None else whole(chunk, "chunk", 1)

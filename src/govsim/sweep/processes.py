@@ -70,9 +70,9 @@ def run_pickled(blob: bytes, specs: list[RunSpec]) -> ChunkResult:
     return run_chunk(_configs[blob], specs)
 
 
-def death_of(executor: Any) -> str:
+def death_of(processes: list[Any]) -> str:
     """One line on the worker the system killed, naming the signal and its likely cause."""
-    codes = [p.exitcode for p in list(getattr(executor, "_processes", {}).values())]
+    codes = [p.exitcode for p in processes]
     killed = [-c for c in codes if c is not None and c < 0]
     # the pool terminates the other workers with SIGTERM once one has died: prefer another signal
     signum = next((s for s in killed if s != signal.SIGTERM), killed[0] if killed else None)
@@ -90,6 +90,7 @@ class ProcessPool:
         self.workers = workers
         self.executor: Any = None
         self.futures: dict[Future, list[RunSpec]] = {}
+        self.known: dict[int, Any] = {}
 
     def __enter__(self) -> ProcessPool:
         try:
@@ -107,6 +108,7 @@ class ProcessPool:
         )
         for _ in range(self.workers):
             self.executor.submit(warm)
+        self.processes()
         return self
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
@@ -115,13 +117,18 @@ class ProcessPool:
         else:
             self.executor.shutdown(wait=True)
 
+    def processes(self) -> list[Any]:
+        """The worker processes (kept from the start: a broken pool forgets its own)."""
+        self.known.update(getattr(self.executor, "_processes", None) or {})
+        return list(self.known.values())
+
     def stop(self) -> None:
         """Cancel what is queued and kill the workers (they hold nothing the driver has not stored)."""
         for future in self.futures:
             future.cancel()
-        for process in list(getattr(self.executor, "_processes", {}).values()):
-            with contextlib.suppress(OSError):
-                os.kill(process.pid, signal.SIGKILL)
+        for process in self.processes():
+            with contextlib.suppress(OSError, ValueError):  # only one not yet reaped: never a reused pid
+                process.kill()
         self.executor.shutdown(wait=True, cancel_futures=True)
 
     def run(self, config: RunConfig, chunks: list[list[RunSpec]]) -> Iterator[ChunkResult | Lost]:
@@ -131,6 +138,6 @@ class ProcessPool:
             try:
                 yield future.result()
             except BrokenExecutor:  # the pool is gone: every chunk not finished is lost
-                yield Lost(futures[future], death_of(self.executor))
+                yield Lost(futures[future], death_of(self.processes()))
             except Exception as exc:  # e.g. a protocol class that cannot be pickled
                 yield Lost(futures[future], one_line(exc))

@@ -76,3 +76,20 @@ def test_html_text_and_terminal_text():
         == "ok[31mred]0;title2J end\ttab\nline"
     )
     assert terminal_text("one\ntwo\tthree\r", one_line=True) == "one two three"
+
+
+def test_govsim_run_prints_no_escape_sequence_from_a_scenario_file(tmp_path, capsys):
+    from govsim import cli
+
+    source = Path(__file__).parents[1] / "src" / "govsim" / "data" / "scenarios" / "classroom.toml"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace(
+        'name = "Cross-border data flows"', 'name = "Data\\u001b[2J\\u001b]0;owned\\u0007 flows"'
+    )
+    text = text.replace('name = "classroom"', 'name = "class\\u001b[31mroom"', 1)
+    crafted = tmp_path / "crafted.toml"
+    crafted.write_text(text, encoding="utf-8")
+    assert cli.main(["run", "--scenario", str(crafted)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "scenario class[31mroom" in out and "Data[2J]0;owned flows" in out

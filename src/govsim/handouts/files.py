@@ -2,15 +2,17 @@
 that is not ours.
 
 A folder is ours when it holds :data:`MARKER`, a small JSON file naming the generator and the
-files it wrote; an empty or new folder becomes ours. Files are opened with ``O_NOFOLLOW``, so a
-link planted where a handout will go makes the command fail instead of writing elsewhere.
+files it wrote; an empty or new folder becomes ours. Files are written by
+:mod:`govsim.safefiles` (whole or not at all, never through a link), so a link planted where a
+handout will go makes the command fail instead of writing elsewhere.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from govsim import safefiles
 
 MARKER = ".govsim-handouts.json"
 GENERATOR = "govsim handouts"
@@ -48,16 +50,8 @@ def prepare(outdir: str | Path) -> tuple[Path, list[str]]:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path``, refusing to follow a symbolic link there (``ValueError``)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags, 0o644)
-    except OSError as exc:
-        if path.is_symlink():
-            raise ValueError(f"{path} is a symbolic link (never written through a link)") from None
-        raise exc
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    """Write ``data`` to ``path`` whole, refusing a symbolic link there (``ValueError``)."""
+    safefiles.write_bytes(path, data)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, as_completed
 from typing import Any
@@ -72,8 +73,12 @@ def run_pickled(blob: bytes, specs: list[RunSpec]) -> ChunkResult:
 
 def death_of(processes: list[Any]) -> str:
     """One line on the worker the system killed, naming the signal and its likely cause."""
-    codes = [p.exitcode for p in processes]
-    killed = [-c for c in codes if c is not None and c < 0]
+    deadline = time.monotonic() + 2  # the pool's own thread may be reaping it at this moment
+    while True:
+        killed = [-p.exitcode for p in processes if p.exitcode is not None and p.exitcode < 0]
+        if killed or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
     # the pool terminates the other workers with SIGTERM once one has died: prefer another signal
     signum = next((s for s in killed if s != signal.SIGTERM), killed[0] if killed else None)
     if signum is None:

@@ -120,3 +120,14 @@ def test_a_protocol_defined_in_a_notebook_runs_on_workers(backend, dask_client, 
     ours = runs[runs["protocol"] == NotebookBottomUp.name][metrics].reset_index(drop=True)
     theirs = runs[runs["protocol"] == "bottom_up"][metrics].reset_index(drop=True)
     pd.testing.assert_frame_equal(ours, theirs)  # same rules, same streams: same results
+
+
+def test_tapered_chunks_cover_every_run_once_and_shrink_at_the_end():
+    from govsim.sweep.backends import MIN_CHUNK, chunk_size, tapered
+
+    runs = list(range(1000))
+    chunks = tapered(runs, chunk_size(len(runs), 2), 2)
+    assert [r for c in chunks for r in c] == runs
+    sizes = [len(c) for c in chunks]
+    assert sizes[0] == chunk_size(1000, 2) and sizes == sorted(sizes, reverse=True)
+    assert min(sizes[:-1]) == MIN_CHUNK and sizes[-1] <= MIN_CHUNK

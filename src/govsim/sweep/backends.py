@@ -55,6 +55,18 @@ def chunked(specs: Sequence[RunSpec], size: int) -> list[list[RunSpec]]:
     return [list(specs[i : i + size]) for i in range(0, len(specs), size)]
 
 
+def tapered(specs: Sequence[RunSpec], size: int, workers: int) -> list[list[RunSpec]]:
+    """Chunks of ``size`` runs, shrinking towards the end (never below ``MIN_CHUNK``) so that
+    the workers finish together: the last chunks take ~0.1 s instead of a whole chunk's time."""
+    chunks, start = [], 0
+    while start < len(specs):
+        remaining = len(specs) - start
+        step = max(1, min(size, max(MIN_CHUNK, math.ceil(remaining / (2 * workers)))))
+        chunks.append(list(specs[start : start + step]))
+        start += step
+    return chunks
+
+
 def open_pool(backend: Backend, *, workers: int, scheduler: str | None = None, client: Any = None):
     """The pool of ``backend``, to use as a context manager (``with open_pool(...) as pool``)."""
     match backend:

@@ -35,6 +35,7 @@ from govsim.sweep.backends import (
     chunked,
     default_workers,
     open_pool,
+    tapered,
 )
 from govsim.sweep.designs import design_points
 from govsim.sweep.experiment import Experiment, load_experiment
@@ -161,9 +162,12 @@ def run_sweep(
         store.check_writable()
         done = store.done()
         todo = [s for s in specs if s.run_id not in done]
-        size = chunk or chunk_size(len(todo), 1 if kind is Backend.SERIAL else workers)
+        if chunk or kind is Backend.SERIAL:
+            chunks = chunked(todo, chunk or chunk_size(len(todo), 1))
+        else:
+            chunks = tapered(todo, chunk_size(len(todo), workers), workers)
         try:
-            results = pool.run(config, chunked(todo, size))
+            results = pool.run(config, chunks)
             ran, failed, lost = _store_all(store, results, len(specs), len(done), quiet, on_chunk)
         except BaseException:
             with contextlib.suppress(Exception):  # never hide why the sweep stopped

@@ -196,8 +196,8 @@ def _signals_interrupt() -> Iterator[None]:
     try:
         yield
     finally:
-        for n, handler in previous.items():
-            signal.signal(getattr(signal, n), handler)
+        for n, handler in previous.items():  # None: set outside Python, restore the default
+            signal.signal(getattr(signal, n), signal.SIG_DFL if handler is None else handler)
 
 
 def _store_all(

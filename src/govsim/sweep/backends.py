@@ -13,11 +13,9 @@ each run owns its stream.
   with govsim already imported on Linux, a protocol class from a notebook included; one
   BLAS thread each; gone when the driver dies). A worker the system kills breaks the pool:
   the chunks already finished are kept and the rest are reported lost with the signal.
-* ``dask``: a ``distributed.Client`` on a scheduler address (dask-jobqueue, dask-gateway, ...)
-  or on a fresh ``LocalCluster`` (its workers forked like local processes on Linux). The run configuration goes with each task (no scattered data
-  whose loss would cancel unrelated tasks). A chunk lost with its worker is rerun by the
-  scheduler (``allowed-failures``); if it keeps killing workers, its runs are tried again one at
-  a time so that only the runs that kill their worker are missing.
+* ``dask``: a ``distributed.Client`` on a scheduler address or on a fresh ``LocalCluster``
+  (:mod:`govsim.sweep.cluster`: the configuration travels with each task; only runs that
+  kill every worker they meet are missing).
 """
 
 from __future__ import annotations

@@ -124,6 +124,11 @@ def test_write_atomic_creates_temporaries_exclusively_and_leaves_nothing_on_fail
     with pytest.raises(ValueError, match="symbolic link"):
         safefiles.write_text(tmp_path / "link", "x")
     assert not (tmp_path / "elsewhere").exists()
+    safefiles.write_atomic(tmp_path / "new.txt", lambda h: h.write(b"first"), replace=False)
+    with pytest.raises(FileExistsError):
+        safefiles.write_atomic(tmp_path / "new.txt", lambda h: h.write(b"second"), replace=False)
+    assert (tmp_path / "new.txt").read_bytes() == b"first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "new.txt"]
 
 
 # ---------------------------------------------------------------- 4: terminal escapes

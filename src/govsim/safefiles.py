@@ -80,13 +80,19 @@ def _temporary(folder: Path, name: str) -> tuple[Path, int]:
     raise FileExistsError(f"{folder}: no free temporary name for {name}")
 
 
-def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
+def write_atomic(path: str | Path, write: Callable[[BinaryIO], object], *, replace: bool = True) -> Path:
     """Write ``path`` whole or not at all: ``write(handle)`` fills a temporary file, then it is renamed.
+
+    With ``replace=False`` an existing ``path`` is kept: the temporary file is hard-linked into
+    place (``os.link`` fails when the name exists), so a file is created only whole and never
+    over another.
 
     Raises
     ------
     ValueError
         The folder or the target is a symbolic link, or the target is a folder.
+    FileExistsError
+        ``replace=False`` and ``path`` exists.
     OSError
         The folder is not writable (the temporary file is removed).
     """
@@ -100,7 +106,11 @@ def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path, follow_symlinks=False)
+            tmp.unlink()
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -24,6 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from govsim import safefiles
 from govsim.cli import UsageError
 
 NAME = "lab"
@@ -110,16 +111,14 @@ def _copy_new(source: Path, target: Path) -> bool:
     """Copy ``source`` to ``target`` unless ``target`` exists (or is a link): never overwrite."""
     if target.exists() or target.is_symlink():
         return False
-    with source.open("rb") as read, target.open("xb") as write:  # "x": fails rather than overwrite
-        write.write(read.read())
+    safefiles.write_atomic(target, lambda write: write.write(source.read_bytes()), replace=False)
     return True
 
 
 def _write_new(path: Path, text: str) -> None:
     if not (path.exists() or path.is_symlink()):
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as out:
-            out.write(text)
+        safefiles.write_atomic(path, lambda out: out.write(text.encode("utf-8")), replace=False)
 
 
 def prepare_workspace(notebooks: Path, workspace: Path) -> list[Path]:

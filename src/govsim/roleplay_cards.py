@@ -17,7 +17,6 @@ Every string reaching HTML goes through :func:`esc`.
 
 from __future__ import annotations
 
-import html
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from govsim.actors import Actor
+from govsim.escape import html_text
 from govsim.groups import GROUP_NAMES, Group
 from govsim.population import GroupProfile
 from govsim.protocols import get_protocol
@@ -46,8 +46,8 @@ ENDS = {
 
 
 def esc(value: Any) -> str:
-    """The one way a user-controlled string reaches HTML here: ``html.escape`` with quotes."""
-    return html.escape(str(value), quote=True)
+    """The one way a user-controlled string reaches HTML here: :func:`govsim.escape.html_text`."""
+    return html_text(value)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ import ipywidgets as w
 from IPython.display import Image
 from matplotlib.figure import Figure
 
+from govsim import safefiles
 from govsim.display import display_panel, error_html, live_panel, render_png, show_in
 from govsim.groups import GROUP_NAMES, Group
 from govsim.protocols import protocol_names
@@ -404,14 +405,14 @@ class RolePlayPanel:
 
     def write_cards(self) -> None:
         target = self._beside("cards")
-        target.write_text(cards_html(self.play.setup, self.play.protocol, self.play.teams), encoding="utf-8")
+        safefiles.write_text(target, cards_html(self.play.setup, self.play.protocol, self.play.teams))
         self.status.value = f"Role cards written to <code>{esc(target)}</code> (one card per printed page)."
 
     def write_sheet(self) -> None:
         if self.debrief is None:
             raise ValueError("no debrief yet: finish the agenda and press Show results first")
         target = self._beside("debrief")
-        target.write_text(debrief_sheet_html(self.debrief), encoding="utf-8")
+        safefiles.write_text(target, debrief_sheet_html(self.debrief))
         self.status.value = f"Debrief sheet written to <code>{esc(target)}</code>."
 
     def save(self, path: str | Path) -> None:

@@ -15,6 +15,7 @@ import argparse
 import json
 from pathlib import Path
 
+from govsim import safefiles
 from govsim.cli import UsageError
 
 NAME = "roleplay"
@@ -99,7 +100,7 @@ def main(args: argparse.Namespace) -> int:
         case "cards":
             from govsim.roleplay_cards import cards_html
 
-            _writable(args.out).write_text(cards_html(args.scenario, args.protocol), encoding="utf-8")
+            safefiles.write_text(_writable(args.out), cards_html(args.scenario, args.protocol))
             print(f"govsim roleplay: role cards written to {args.out}")
             return 0
         case "export":
@@ -108,7 +109,7 @@ def main(args: argparse.Namespace) -> int:
             if not args.session.is_file():
                 raise UsageError(f"--session {str(args.session)!r} is not a session file")
             data = Room(args.session).export()
-            _writable(args.out).write_text(json.dumps(data, indent=2), encoding="utf-8")
+            safefiles.write_text(_writable(args.out), json.dumps(data, indent=2))
             print(f"govsim roleplay: {len(data['moves'])} round(s) written to {args.out}")
             return 0
         case _:

@@ -82,8 +82,8 @@ def test_wrapper_keeps_the_protocols_name_and_seats_and_wraps_regional_forums():
     regional = with_fallback("regional", 4, "table_vote")
     tables = regional.tables(setup.regions, setup.regional_protocols)
     assert [(t.name, t.protocol.name, t.protocol.budget) for t in tables] == [
-        ("north", "bottom_up", 4),
-        ("south", "top_down", 4),
+        ("region_a", "bottom_up", 4),
+        ("region_b", "top_down", 4),
     ]
     assert all(isinstance(t.protocol, WithFallback) for t in tables)
     play = RolePlay("classroom", "regional", seed=1, plan=SessionPlan(issues=1, budget=3))

@@ -101,7 +101,7 @@ def _build(cls: type, who: str) -> Protocol | Layout:
 def _rules(instance: Protocol | Layout) -> list[Protocol]:
     if isinstance(instance, Protocol):
         return [instance]
-    return [spec.protocol for spec in instance.tables(("north", "south"), ("bottom_up", "top_down"))]
+    return [spec.protocol for spec in instance.tables(("region_a", "region_b"), ("bottom_up", "top_down"))]
 
 
 def hand_table(k: int = 1, *, attending: bool = True, round: int = 1) -> Table:

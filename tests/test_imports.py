@@ -110,8 +110,7 @@ def test_no_import_cycles_except_type_only_ones():
 def test_only_the_command_line_imports_the_command_line():
     cli = {"govsim.cli", "govsim.__main__"} | {m for m in import_graph() if m.startswith("govsim.commands")}
     users = {m for m, deps in import_graph().items() if deps & cli and m not in cli}
-    # the sweep package is being untangled from govsim.cli in the same series (issue 10 item 4)
-    assert users <= {"govsim.sweep.backends"}, users
+    assert users == set(), users
 
 
 STATE_MACHINE = {"forums", "issue_index", "round_in_issue", "issue_records", "capacity_eff"}

@@ -35,22 +35,14 @@ from pathlib import Path
 
 import pytest
 
+from govsim.handouts.pdf import CHROMIUM_ARGS, chromium_path
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = Path(os.environ.get("GOVSIM_BROWSER_NOTEBOOKS", ROOT / "notebooks"))
 OUTPUT = ROOT / "test-output" / "browser"
-CHROMIUM = os.environ.get("GOVSIM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM = str(chromium_path())
 DASHBOARD = "02_top_down_vs_bottom_up.ipynb"
 ROLEPLAY = "workshop_roleplay.ipynb"
 RUN_ALL_MS = 150_000

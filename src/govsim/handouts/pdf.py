@@ -22,8 +22,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-quic",
     "--disable-dev-shm-usage",
 ]
+"""Flags for a headless Chromium on a machine with no network: the one list, also used by the tests."""
 HOW_TO_GET_PDFS = (
     "install Debian's chromium (apt-get install chromium) and Playwright "
     '(pip install "govsim[browser]"), then run govsim handouts again'

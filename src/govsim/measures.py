@@ -124,7 +124,12 @@ def government_compliance(ctx: IssueContext) -> float:
     return _mean_or_nan(ctx.complies[ctx.bound & (ctx.group == GOVERNMENT)])
 
 
-@measure(label="Fragmentation", unit="capability share", summary_name="fragmentation", bounds=SHARE)
+@measure(
+    label="Non-compliance (capability-weighted)",
+    unit="capability share",
+    summary_name="fragmentation",
+    bounds=SHARE,
+)
 def fragmentation(ctx: IssueContext) -> float:
     """Capability-weighted share of bound stakeholders who do not comply."""
     bound = ctx.bound

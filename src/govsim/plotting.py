@@ -24,6 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from govsim.dimensions import DIMENSION_ENDS
 from govsim.groups import GROUP_ORDER, Group
 from govsim.measures import MetricLabels, label_of
 from govsim.protocols import protocol_names
@@ -68,11 +69,6 @@ PROTOCOL_COLORS: dict[str, str] = {
 }
 EXTRA_COLORS = ("#0072B2", "#CC79A7", "#E69F00", "#000000")  # other protocols and labels, in order
 
-# What 0 and 1 mean on the dimensions of the bundled scenarios (see data/profiles.toml).
-DIMENSION_ENDS: dict[str, tuple[str, str]] = {
-    "openness": ("state control", "open, permissionless"),
-    "rights": ("security first", "privacy, free speech first"),
-}
 
 # Labels of every registered measure's columns and summary keys ("<label> (<unit>)"), read
 # from the registry when asked, so a measure registered in a notebook is labelled too.

@@ -173,3 +173,28 @@ def test_a_group_without_stakeholders_has_no_card():
     fewer = replace(setup, groups=setup.groups[:2])
     with pytest.raises(ValueError, match="group='technical' has no stakeholders"):
         role_card(fewer, "technical")
+
+
+def test_the_axis_end_words_have_one_home():
+    """Finding 2 (role-play review): the openness axis ends were "state control" in the plots and
+    cards while a card said signing was not favouring state control. One home now
+    (govsim.dimensions), read by the plots and the cards; the README says the same words, and no
+    text names "state control" as an axis end."""
+    from pathlib import Path
+
+    import govsim.plotting as plotting
+    import govsim.roleplay_cards as cards
+    from govsim.dimensions import DIMENSION_ENDS
+
+    assert plotting.DIMENSION_ENDS is DIMENSION_ENDS and cards.ENDS is DIMENSION_ENDS
+    root = Path(__file__).resolve().parents[1]
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    for dim in ("openness", "rights"):
+        low, high = DIMENSION_ENDS[dim]
+        assert f"0 = {low}, 1 = {high}" in readme, dim
+    texts = [root / "README.md", *(root / "docs").glob("*.md"), *(root / "notebooks").glob("*.ipynb")]
+    texts += [*(root / "src" / "govsim").rglob("*.py"), *(root / "src" / "govsim" / "data").rglob("*.toml")]
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        for wrong in ("0 = state control", "(state control)", '"state control"'):
+            assert wrong not in text, (path.name, wrong)

@@ -48,7 +48,7 @@ Y = np.array([0.8])
     ("fallback", "adopted", "objectors"),
     [
         ("status_quo", False, [2, 3, 4]),  # rough consensus: 3 of 5 object, no fallback vote
-        ("government_vote", True, [2]),  # 2 of 3 governments gain: a simple majority adopts
+        ("government_vote", True, [2]),  # 2 of 3 governments gain: more than half adopt
         ("table_vote", False, [2, 3, 4]),  # 2 of 5 at the table gain: no majority
     ],
 )

@@ -28,6 +28,7 @@ from govsim.dimensions import DIMENSION_ENDS
 from govsim.groups import GROUP_ORDER, Group
 from govsim.measures import MetricLabels, label_of
 from govsim.protocols import protocol_names
+from govsim.words import plural
 
 GROUP_COLORS: dict[Group, str] = {
     Group.GOVERNMENT: "#0072B2",  # blue
@@ -137,11 +138,6 @@ def protocol_color(protocol: str, fallback: int = 0) -> str:
     names = [n for n in protocol_names() if n not in PROTOCOL_COLORS]
     n = names.index(protocol) if protocol in names else len(names) + fallback
     return EXTRA_COLORS[n % len(EXTRA_COLORS)]
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """``1 round``, ``2 rounds`` (``words`` for irregular plurals)."""
-    return f"{n} {word if n == 1 else words or word + 's'}"
 
 
 def wrap(text: str, width: int = 48) -> str:

@@ -35,6 +35,7 @@ from govsim.forums import Layout, Regional, TableSpec
 from govsim.groups import Group
 from govsim.protocols import Decision, Protocol, Table, get_protocol, passes
 from govsim.scenarios import Scenario
+from govsim.words import plural
 
 GOVERNMENT = Group.GOVERNMENT.code
 SIMPLE_MAJORITY = 0.5
@@ -223,9 +224,9 @@ class SessionPlan:
         names = "; ".join(f"{n + 1}. {issue.name}" for n, issue in enumerate(planned.agenda))
         budget = planned.params.max_rounds
         return (
-            f"{_count(len(planned.agenda), 'issue')} under {protocol} rules: {names}. "
+            f"{plural(len(planned.agenda), 'issue')} under {protocol} rules: {names}. "
             f"{adoption_rule(protocol, planned)} "
-            f"Each issue gets at most {_count(budget, 'round')}. If an issue is not agreed by round "
+            f"Each issue gets at most {plural(budget, 'round')}. If an issue is not agreed by round "
             f"{budget}: {self.fallback.statement}."
         )
 
@@ -265,11 +266,6 @@ def adoption_rule(protocol: Protocol | Layout | str, setup: Scenario) -> str:
     if isinstance(chosen, Layout):
         raise TypeError(f"{chosen!r}: no adoption rule is said for this seating layout")
     return chosen.rule(setup.params)
-
-
-def _count(n: int, noun: str) -> str:
-    """'1 issue', '2 issues'."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _check_count(name: str, value: Any, low: int = 1, high: int = 2000) -> int:

@@ -197,7 +197,18 @@ def test_html_only_writes_every_page_and_a_marker(tmp_path, capsys):
         assert not re.search(r"""(?:src|href)=["'](?:https?:|//)""", text), name  # nothing fetched
         assert "<script" not in text and "@import" not in text and "url(" not in text, name
     assert 'src="data:image/png;base64,' in (out / "block-01_meet_the_stakeholders.html").read_text()
+    roleplay = (out / "block-workshop_roleplay.html").read_text(encoding="utf-8")
+    assert roleplay.count('class="slip"') == 6  # finding 23 of the role-play review
     assert "wrote" in capsys.readouterr().out
+
+
+def test_the_move_slip_lists_every_move_the_role_play_knows():
+    from govsim.handouts.html import move_slip
+    from govsim.roleplay import Move
+
+    slip = move_slip()
+    assert slip.startswith("Team ___ Round ___ Move: ☐ pass (simulated)")
+    assert slip.count("☐") == len(Move) and "☐ stay away" in slip and "amend → point: ___ / ___" in slip
 
 
 def test_refuses_links_files_and_foreign_folders_like_other_commands(tmp_path, capsys):

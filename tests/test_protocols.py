@@ -87,7 +87,7 @@ class TestMajorityMeansMoreThanHalf:
 
 class TestTopDownMedianMirror:
     """Issue 11, correction 3: with an even number of governments the lower median favoured
-    the end of the axis labelled 0 ("state control"); the midpoint rule is symmetric."""
+    the end of the axis labelled 0 ("rules set and enforced by states"); the midpoint rule is symmetric."""
 
     def test_even_number_of_governments_gives_the_midpoint(self):
         t = table([[0.2], [0.4], [0.7], [0.9]], [G] * 4, status_quo=0.0)

@@ -7,7 +7,15 @@ import pytest
 
 from govsim.groups import GROUP_NAMES
 from govsim.roleplay import Move
-from govsim.roleplay_cards import _briefings, briefing, cards_html, role_card, role_cards
+from govsim.roleplay_cards import (
+    _briefings,
+    briefing,
+    cards_html,
+    move_effects,
+    numbers,
+    role_card,
+    role_cards,
+)
 from govsim.scenarios import load_scenario, scenario_names
 
 
@@ -39,7 +47,9 @@ def test_seats_and_moves_follow_the_protocol():
     """Under top-down rules a non-government group has no seat: the card says what object means then."""
     top = role_card("classroom", "business", "top_down")
     bottom = role_card("classroom", "business", "bottom_up")
-    assert "no seat" in top.numbers[-1] and "equal voice" in bottom.numbers[-1]
+    assert any("no seat" in n for n in top.numbers) and "equal voice" in " ".join(bottom.numbers)
+    assert top.numbers[-1].startswith("Only governments sit and vote")
+    assert bottom.numbers[-1].startswith("Every group sits at the table")
     assert "no objection of yours is counted" in dict(top.moves)["object"]
     assert "tolerance 0" in dict(bottom.moves)["object"]
     assert "nothing is tabled" in dict(top.moves)["amend"] and "weighed by" in dict(bottom.moves)["amend"]
@@ -101,7 +111,59 @@ def test_actor_tables_name_their_members_with_the_published_numbers():
     assert "You play 10 stakeholders" in text and "Germany at 4" in text and "France at 10" in text
     assert "Capability 0.03 to 0.16" in text and "car" in " ".join(cards[0].interests)
     wcit = role_card("wcit_2012_actors", "business", "top_down")
-    assert "ETNO at 7" in " ".join(wcit.numbers) and "no seat" in wcit.numbers[-1]
+    assert "ETNO at 7 (capability 0.5, salience 0.9)" in " ".join(wcit.numbers)
+    assert any("no seat" in n for n in wcit.numbers)
+    eu = " ".join(cards[0].numbers)
+    assert "Germany at 4 (capability 0.16, salience 0.8)" in eu and "What you care about" not in eu
+    assert "weighs each member by capability" in cards[0].numbers[-1]
+
+
+def _traits(governments_only: bool, lobbied: bool):
+    """A rule that declares its traits and decides as bottom_up (not registered)."""
+    from govsim.protocols import BottomUp
+
+    return type("Declared", (BottomUp,), {"governments_only": governments_only, "lobbied": lobbied})()
+
+
+@pytest.mark.parametrize(
+    ("governments_only", "lobbied", "voice", "group", "capability", "lobby"),
+    [
+        (True, True, 1.0, "government", "one state, one vote", "corridor lobbyists move you less"),
+        (True, True, 0.0, "business", "pull governments when you lobby", "lobby governments with"),
+        (False, False, 1.0, "business", "capability voice 1", "in the chair's compromise"),
+        (False, False, 0.0, "business", "it has no effect", "capability carries no weight"),
+        (False, True, 0.0, "business", "pull governments when you lobby", "capability carries no weight"),
+    ],
+)
+def test_the_card_says_what_capability_and_lobbying_do_from_the_declared_traits(
+    governments_only, lobbied, voice, group, capability, lobby
+):
+    """Finding 4 (role-play review): what capability and the lobby move do is derived from the
+    rule's declared traits (``governments_only``, ``lobbied``) and ``capability_voice``: only a
+    lobbied rule runs corridor lobbying (GovernanceModel._deliberate), and a government's
+    capability under a one-state-one-vote rule only weighs against its lobbyists
+    (deliberation.lobby: w = c_l / (c_l + c_g))."""
+    setup = load_scenario("classroom").with_settings({"capability_voice": voice})
+    rule = _traits(governments_only, lobbied)
+    card_numbers = numbers(setup, group, rule)
+    line = next(n for n in card_numbers if n.startswith("Capability"))
+    assert capability in line, line
+    effects = dict(move_effects(setup, group, rule))
+    assert lobby in effects["lobby"], effects["lobby"]
+    if governments_only and group == "government":
+        assert "not an extra veto" in effects["object"] and "tolerance 0" not in effects["object"]
+
+
+def test_the_card_lists_where_each_planned_issue_starts():
+    from govsim.roleplay_rules import SessionPlan
+
+    card = role_card("classroom", "technical", "bottom_up", SessionPlan(issues=2, budget=3))
+    issues = next(n for n in card.numbers if n.startswith("The issues:"))
+    assert "1. Cross-border data flows: status quo openness 0.5, rights 0.45; draft openness 0.8" in issues
+    assert "2. Encryption and lawful access" in issues and "3. " not in issues
+    one = role_card("wcit_2012_actors", "technical")
+    assert "You play 1 stakeholder;" in one.numbers[0]
+    assert any("about a 70% chance your member can afford" in n for n in one.numbers)
 
 
 def test_a_group_without_stakeholders_has_no_card():
@@ -111,3 +173,28 @@ def test_a_group_without_stakeholders_has_no_card():
     fewer = replace(setup, groups=setup.groups[:2])
     with pytest.raises(ValueError, match="group='technical' has no stakeholders"):
         role_card(fewer, "technical")
+
+
+def test_the_axis_end_words_have_one_home():
+    """Finding 2 (role-play review): the openness axis ends were "state control" in the plots and
+    cards while a card said signing was not favouring state control. One home now
+    (govsim.dimensions), read by the plots and the cards; the README says the same words, and no
+    text names "state control" as an axis end."""
+    from pathlib import Path
+
+    import govsim.plotting as plotting
+    import govsim.roleplay_cards as cards
+    from govsim.dimensions import DIMENSION_ENDS
+
+    assert plotting.DIMENSION_ENDS is DIMENSION_ENDS and cards.ENDS is DIMENSION_ENDS
+    root = Path(__file__).resolve().parents[1]
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    for dim in ("openness", "rights"):
+        low, high = DIMENSION_ENDS[dim]
+        assert f"0 = {low}, 1 = {high}" in readme, dim
+    texts = [root / "README.md", *(root / "docs").glob("*.md"), *(root / "notebooks").glob("*.ipynb")]
+    texts += [*(root / "src" / "govsim").rglob("*.py"), *(root / "src" / "govsim" / "data").rglob("*.toml")]
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        for wrong in ("0 = state control", "(state control)", '"state control"'):
+            assert wrong not in text, (path.name, wrong)

@@ -73,7 +73,8 @@ def test_the_sheet_is_filled_in_and_printable(finished):
     page = debrief_sheet_html(d)
     for heading in ("What happened", "So what", "Now what"):
         assert f"<h2>{heading}</h2>" in page
-    assert f"{len(finished.history)} round(s) played" in page and "amend x1" in page
+    n = len(finished.history)
+    assert f"{n} round{'' if n == 1 else 's'} played" in page and "amend x1" in page
     assert "data:image/png;base64," in page and "<script" not in page
     d.issues.loc[0, "name"] = "<script>alert(1)</script>"
     assert "<script>alert" not in debrief_sheet_html(d, figure=False)
@@ -92,7 +93,8 @@ def test_hot_seat_panel_plan_amend_countdown_and_true_status(tmp_path):
     panel = build_roleplay_panel(
         teams=["civil_society", "business"], issues=1, budget=2, compare_seeds=[1, 2]
     )
-    assert "Each issue gets at most 2 round(s)" in panel.announcement.value
+    assert "Each issue gets at most 2 rounds" in panel.announcement.value
+    assert "A text is adopted when" in panel.announcement.value  # how, from the protocol
     assert panel.issues.value == 1 and panel.budget.value == 2
     panel.moves["civil_society"].value = "amend"
     assert panel.points["civil_society"][0].layout.display == ""

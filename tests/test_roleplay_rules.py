@@ -9,7 +9,14 @@ import pytest
 from govsim import Group, Parameters, get_protocol
 from govsim.protocols import Table
 from govsim.roleplay import Move, RolePlay
-from govsim.roleplay_rules import Fallback, SessionPlan, WithFallback, majority, with_fallback
+from govsim.roleplay_rules import (
+    Fallback,
+    SessionPlan,
+    WithFallback,
+    adoption_rule,
+    majority,
+    with_fallback,
+)
 from govsim.scenarios import load_scenario
 
 GOV, CS = Group.GOVERNMENT.code, Group.CIVIL_SOCIETY.code
@@ -41,7 +48,7 @@ Y = np.array([0.8])
     ("fallback", "adopted", "objectors"),
     [
         ("status_quo", False, [2, 3, 4]),  # rough consensus: 3 of 5 object, no fallback vote
-        ("government_vote", True, [2]),  # 2 of 3 governments gain: a simple majority adopts
+        ("government_vote", True, [2]),  # 2 of 3 governments gain: more than half adopt
         ("table_vote", False, [2, 3, 4]),  # 2 of 5 at the table gain: no majority
     ],
 )
@@ -54,12 +61,70 @@ def test_fallback_decides_only_in_the_last_budgeted_round(fallback, adopted, obj
     assert list(np.flatnonzero(last.objecting)) == objectors
 
 
-def test_simple_majority_counts_half_as_enough_and_nobody_as_no():
+def test_the_fallback_majority_is_more_than_half_and_a_tie_does_not_adopt():
+    """One majority rule (govsim.protocols.passes): 1-1 and 5-5 ties do not adopt, 2 of 3 does."""
     table = five(1)
     one_of_three = np.array([True, False, True, True, False])  # 0.9 gains; 0.1 and 0.2 lose
     assert not majority(table, Y, one_of_three).adopted
-    assert majority(table, Y, np.array([True, False, True, False, False])).adopted  # 1 of 2
+    assert not majority(table, Y, np.array([True, False, True, False, False])).adopted  # 1-1
+    assert majority(table, Y, np.array([True, True, True, False, False])).adopted  # 2 of 3
     assert not majority(table, Y, np.zeros(5, dtype=bool)).adopted
+    ten = Table(  # 5 gain (at 0.9), 5 lose (at 0.1): a 5-5 tie
+        positions=np.repeat([[0.9], [0.1]], 5, axis=0),
+        salience=np.ones((10, 1)),
+        tolerance=np.zeros(10),
+        capability=np.full(10, 0.5),
+        group=np.full(10, GOV),
+        members=np.ones(10, dtype=bool),
+        attending=np.ones(10, dtype=bool),
+        status_quo=np.array([0.5]),
+        initial_draft=None,
+        round=1,
+        params=Parameters(),
+    )
+    tie = majority(ten, Y, np.ones(10, dtype=bool))
+    assert not tie.adopted and tie.objecting.sum() == 5
+    assert "more than half" in Fallback.GOVERNMENT_VOTE.statement
+
+
+@pytest.mark.parametrize("protocol", ["bottom_up", "top_down", "consult_then_ratify", "chambers", "regional"])
+def test_the_announcement_says_how_a_text_is_adopted_from_the_parameters(protocol):
+    """Finding 7 (role-play review): the rule sentence is the protocol's own, said from the
+    parameters, and the announcement counts issues and rounds in words that agree."""
+    setup = load_scenario("classroom")
+    plan = SessionPlan(issues=1, budget=1)
+    said = plan.announcement(setup, protocol)
+    assert said.startswith("1 issue under") and "at most 1 round." in said
+    assert adoption_rule(protocol, plan.scenario(setup)) in said
+    other = setup.with_settings(
+        {"rho": 0.25, "consensus_rounds": 3, "majority_threshold": 0.75, "min_chambers": 2}
+    )
+    changed = adoption_rule(protocol, other)
+    expected = {
+        "bottom_up": ["no more than 25% of those present object"],
+        "top_down": ["for the first 3 rounds", "then at least 75%"],
+        "consult_then_ratify": ["no more than 25%", "at least 75% must be no worse off"],
+        "chambers": ["at least 2 chambers"],
+        "regional": ["At the region_a table", "At the region_b table", "for the first 3 rounds"],
+    }[protocol]
+    for words in expected:
+        assert words in changed, (words, changed)
+    assert "issues under" in SessionPlan(issues=2, budget=3).announcement(setup, protocol)
+
+
+def test_the_rule_sentences_say_what_the_decision_does():
+    """A micro-check of the bottom_up sentence against rough_consensus on the five-stakeholder
+    table: 1 of 5 objecting is 20%, more than rho = 10%, so not adopted; with rho = 20% the
+    single objector's group (1 of 3 governments) is no majority, so it is adopted."""
+    rule = get_protocol("bottom_up")
+    table = five(1)
+    table.tolerance = np.array([0, 0, 0, 1, 1.0])  # civil society tolerates the text
+    assert "no more than 10%" in rule.rule(table.params) and not rule.decide(table, Y).adopted
+    table.params = Parameters(rho=0.2)
+    assert "no more than 20%" in rule.rule(table.params) and rule.decide(table, Y).adopted
+    with_voice = Parameters(capability_voice=1.0)
+    assert "weighs each member by capability" in rule.rule(with_voice)
+    assert "capability" not in get_protocol("top_down").rule(with_voice)  # the median: one vote each
 
 
 def test_amendments_reach_the_revision_through_the_wrapper():

@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 UNIQUE = {  # a line each group's card has and no other card has
-    "government": "Keep the ability to protect national security",
+    "government": "Protect people online: enforce national law",
     "business": "Open markets and data",
     "civil_society": "Human rights online",
     "technical": "An Internet that keeps working",

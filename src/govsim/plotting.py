@@ -24,9 +24,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from govsim.dimensions import DIMENSION_ENDS
 from govsim.groups import GROUP_ORDER, Group
 from govsim.measures import MetricLabels, label_of
 from govsim.protocols import protocol_names
+from govsim.words import plural
 
 GROUP_COLORS: dict[Group, str] = {
     Group.GOVERNMENT: "#0072B2",  # blue
@@ -68,11 +70,6 @@ PROTOCOL_COLORS: dict[str, str] = {
 }
 EXTRA_COLORS = ("#0072B2", "#CC79A7", "#E69F00", "#000000")  # other protocols and labels, in order
 
-# What 0 and 1 mean on the dimensions of the bundled scenarios (see data/profiles.toml).
-DIMENSION_ENDS: dict[str, tuple[str, str]] = {
-    "openness": ("state control", "open, permissionless"),
-    "rights": ("security first", "privacy, free speech first"),
-}
 
 # Labels of every registered measure's columns and summary keys ("<label> (<unit>)"), read
 # from the registry when asked, so a measure registered in a notebook is labelled too.
@@ -141,11 +138,6 @@ def protocol_color(protocol: str, fallback: int = 0) -> str:
     names = [n for n in protocol_names() if n not in PROTOCOL_COLORS]
     n = names.index(protocol) if protocol in names else len(names) + fallback
     return EXTRA_COLORS[n % len(EXTRA_COLORS)]
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """``1 round``, ``2 rounds`` (``words`` for irregular plurals)."""
-    return f"{n} {word if n == 1 else words or word + 's'}"
 
 
 def wrap(text: str, width: int = 48) -> str:

@@ -159,6 +159,18 @@ class Protocol:
         """
         raise NotImplementedError
 
+    def rule(self, params: Parameters) -> str:
+        """How a text is adopted under these rules, said to a role-play room in plain words.
+
+        The one home of that sentence: the role-play announcement and the role cards read it
+        (:meth:`govsim.roleplay_rules.SessionPlan.announcement`, :mod:`govsim.roleplay_cards`).
+        Built-in rules say it from ``params``; a registered rule that does not override this
+        method is said by its label and its class docstring's first line.
+        """
+        doc = (type(self).__doc__ or "").strip().splitlines()
+        summary = doc[0].rstrip(".") if doc else "see its documentation"
+        return f"The {self.label or self.name} rule: {summary}."
+
     def revise(self, table: Table, y: np.ndarray, decision: Decision) -> np.ndarray:
         """Objections are addressed, not counted (RFC 7282 s.3): y <- y + alpha (target - y).
 
@@ -278,6 +290,26 @@ def passes(share: float, threshold: float) -> bool:
     return share > 0.5 + 1e-12 and share >= threshold - 1e-12
 
 
+def _more_than_half(threshold: float) -> str:
+    """The :func:`passes` rule for ``threshold`` in words."""
+    return "more than half" if threshold <= 0.5 + 1e-12 else f"at least {threshold:.0%}"
+
+
+def _rough_consensus_words(params: Parameters) -> str:
+    """The :func:`rough_consensus` rule in words."""
+    return (
+        f"no more than {params.rho:.0%} of those present object and no group has most of its "
+        "members present objecting"
+    )
+
+
+def _weighing(params: Parameters) -> str:
+    """What capability does in the chair's compromise (:meth:`Protocol.compromise`), or ''."""
+    if params.capability_voice <= 0:
+        return ""
+    return " The chair's compromise weighs each member by capability."
+
+
 def _vote(table: Table, y: np.ndarray, voters: np.ndarray, threshold: float) -> Decision:
     """Governments vote, one vote each: support means u(y) >= u(q); adopted when the
     supporting share :func:`passes` ``threshold``."""
@@ -314,6 +346,20 @@ class TopDown(Protocol):
         who = voters if voters.any() else table.governments
         return weighted_median(table.positions[who], (table.salience[who] > 0).astype(float))
 
+    def rule(self, params: Parameters) -> str:
+        """Only governments vote: unanimity for ``consensus_rounds`` rounds, then ``majority_threshold``."""
+        later = _more_than_half(params.majority_threshold)
+        first = params.consensus_rounds
+        if first <= 0:
+            need = f"the text needs {later} of the governments present"
+        else:
+            rounds = "round" if first == 1 else f"{first} rounds"
+            need = f"for the first {rounds} the text needs every government present, then {later}"
+        return (
+            f"Only governments sit and vote, one vote each: {need}. A government votes for a text "
+            "that leaves it no worse off than today."
+        )
+
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         voters = table.attending & (table.group == GOVERNMENT)
         unanimity = table.round <= table.params.consensus_rounds
@@ -347,6 +393,12 @@ class BottomUp(Protocol):
     name = "bottom_up"
     label = "Bottom-up (rough consensus)"
 
+    def rule(self, params: Parameters) -> str:
+        return (
+            f"Every group sits at the table. A text is adopted when {_rough_consensus_words(params)}; "
+            f"otherwise the chair moves the text toward the objectors.{_weighing(params)}"
+        )
+
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         return rough_consensus(table, y)
 
@@ -364,6 +416,15 @@ class ConsultThenRatify(Protocol):
 
     name = "consult_then_ratify"
     label = "Consult, then a government vote"
+
+    def rule(self, params: Parameters) -> str:
+        return (
+            "Every group sits at the table and the text must first pass by rough consensus "
+            f"({_rough_consensus_words(params)}); then all governments vote on it (in the real IANA "
+            "transition one government, the US NTIA, reviewed it instead) and "
+            f"{_more_than_half(params.majority_threshold)} must be no worse off than today, or it "
+            f"returns to the table.{_weighing(params)}"
+        )
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         consulted = rough_consensus(table, y)
@@ -386,6 +447,16 @@ class Chambers(Protocol):
 
     name = "chambers"
     label = "Chambers (one house per group)"
+
+    def rule(self, params: Parameters) -> str:
+        need = params.min_chambers
+        return (
+            "Every group sits at the table as a chamber of equal weight. A text is adopted when, "
+            f"averaged over the chambers present, {_more_than_half(params.chamber_threshold)} of "
+            f"members do not object, and at least {need} chamber{'s' if need != 1 else ''} (or all "
+            "present, if fewer) have a majority not objecting; otherwise the chair moves the text "
+            f"toward the objectors.{_weighing(params)}"
+        )
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         objecting = table.objecting(y)

@@ -26,23 +26,19 @@ from typing import Any
 import numpy as np
 
 from govsim.actors import Actor
+from govsim.dimensions import DIMENSION_ENDS
 from govsim.escape import html_text
 from govsim.groups import GROUP_NAMES, Group
 from govsim.population import GroupProfile
 from govsim.protocols import get_protocol
-from govsim.roleplay_rules import SessionPlan
+from govsim.roleplay_rules import SessionPlan, adoption_rule
 from govsim.scenarios import Scenario, load_scenario
 
 ROLES = resources.files("govsim") / "data" / "roles"
 FIELDS = ("title", "situation", "interests", "red_lines", "resources", "allies")
 LISTS = ("interests", "red_lines", "resources")
-# What 0 and 1 mean on the bundled dimensions (the same words as the plots' axis labels).
-ENDS = {
-    "openness": ("state control", "open, permissionless"),
-    "rights": ("security first", "privacy and free expression first"),
-    "internet_in_itrs": ("keep the Internet out of the treaty", "bring Internet governance into it"),
-    "emission_standards": ("least strict", "most strict"),
-}
+# What 0 and 1 mean on the bundled dimensions: the plots' words, from their one home.
+ENDS = DIMENSION_ENDS
 
 
 def esc(value: Any) -> str:
@@ -204,11 +200,38 @@ def _positions(setup: Scenario, m: Members) -> list[str]:
         )
     if m.actors:
         named = "; ".join(
-            f"{a.name} at " + ", ".join(f"{v:g}" for v in setup.in_file_units(a.position)) for a in m.actors
+            f"{a.name} at {', '.join(_num(v) for v in setup.in_file_units(a.position))} "
+            f"(capability {_num(a.capability)}, salience {', '.join(_num(v) for v in a.salience)})"
+            for a in m.actors
         )
         units = ", ".join(f"{d} ({scale})" for d, scale in zip(setup.dimensions, _scales(setup), strict=True))
         lines.append(f"Named members and where they start, on {units}: {named}.")
     return lines
+
+
+def _num(value: float) -> str:
+    """A number as a card prints it: at most three decimals, no trailing zeros."""
+    return f"{round(float(value), 3):g}"
+
+
+def _issues(setup: Scenario) -> str:
+    """Where each planned issue's text starts, in the scenario's own units (the dimensions the
+    issue decides)."""
+    said = []
+    for n, issue in enumerate(setup.agenda, start=1):
+        on = issue.decides or (True,) * setup.k
+
+        def point(p: tuple[float, ...], on: tuple[bool, ...] = on) -> str:
+            units = setup.in_file_units(p)
+            return ", ".join(
+                f"{d} {_num(v)}" for d, v, k in zip(setup.dimensions, units, on, strict=True) if k
+            )
+
+        where = f"status quo {point(issue.status_quo)}"
+        if issue.draft is not None:
+            where += f"; draft {point(issue.draft)}"
+        said.append(f"{n}. {issue.name}: {where}.")
+    return "The issues: " + " ".join(said)
 
 
 def _capability(setup: Scenario, m: Members) -> str:
@@ -239,36 +262,43 @@ def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
     p = setup.params
     proto = get_protocol(protocol)
     governments_only = getattr(proto, "governments_only", False)
-    lines = [f"You play {m.count} stakeholders; the simulation plays everyone else.", *_positions(setup, m)]
-    share = m.salience_shares()
-    lines.append(
-        "What you care about: "
-        + ", ".join(f"{d} {w:.0%}" for d, w in zip(setup.dimensions, share, strict=True))
-        + "."
-    )
+    lobbied = getattr(proto, "lobbied", False)
+    who = "stakeholder" if m.count == 1 else "stakeholders"
+    lines = [f"You play {m.count} {who}; the simulation plays everyone else.", *_positions(setup, m)]
+    if setup.k > 1:
+        share = m.salience_shares()
+        lines.append(
+            "What you care about: "
+            + ", ".join(f"{d} {w:.0%}" for d, w in zip(setup.dimensions, share, strict=True))
+            + "."
+        )
     v = p.capability_voice
-    if g is Group.GOVERNMENT:
-        use = (
-            f"it weighs your view in the compromise (capability voice {v:g})"
-            if v > 0
-            else "with capability voice 0 in this scenario it does not change your weight at the table"
-        )
+    if governments_only and g is Group.GOVERNMENT:
+        use = "one state, one vote: it adds no votes, but the higher it is, the less the corridor lobbyists move you"
+    elif lobbied and g is not Group.GOVERNMENT:
+        use = "it sets how hard you pull governments when you lobby from the corridors"
+    elif v > 0:
+        use = f"it weighs your view when the chair drafts a compromise text (capability voice {v:g})"
     else:
-        use = "it sets how hard you pull governments when you lobby" + (
-            f", and weighs your view in the compromise (capability voice {v:g})" if v > 0 else ""
-        )
+        use = "under these rules it has no effect: every member at the table has an equal voice"
     lines.append(f"{_capability(setup, m)}: {use}.")
     capacity, tolerance = m.mean("capacity"), m.mean("tolerance")
     attend = capacity + p.support * (1 - capacity)
     support = f" (with this scenario's travel support {p.support:g})" if p.support > 0 else ""
+    if m.count == 1:
+        lines.append(
+            f"Capacity {capacity:.2f}: in an ordinary round there is about a {attend:.0%} chance your "
+            f"member can afford to attend{support}."
+        )
+    else:
+        lines.append(
+            f"Capacity {capacity:.2f}: in an ordinary round about {attend:.0%} of your members "
+            f"can afford to attend{support}."
+        )
     lines.append(
-        f"Capacity {capacity:.2f}: in an ordinary round about {attend:.0%} of your members "
-        f"can afford to attend{support}."
-    )
-    lines.append(
-        f"Tolerance {tolerance:.2f}: a member objects to a text that leaves them worse off than "
-        f"the status quo by more than {tolerance:.2f} (gain measured as salience-weighted distance; "
-        "small means quick to object)."
+        f"Tolerance {tolerance:.2f}: your members object only to a text that leaves them clearly worse "
+        f"off than today (by more than {tolerance:.2f} on the 0-1 scale, weighted by what they care "
+        "about). Smaller means quicker to object."
     )
     if getattr(proto, "tables", None) is not None:  # a seating layout: a table per region
         lines.append(
@@ -287,8 +317,8 @@ def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
             f"Accreditation: only the best-resourced {p.openness:.0%} of non-government stakeholders "
             "may take a seat at all."
         )
-    else:
-        lines.append("Under these rules every group sits at the table with an equal voice.")
+    lines.append(_issues(setup))
+    lines.append(adoption_rule(proto, setup))
     return tuple(lines)
 
 
@@ -300,18 +330,32 @@ def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str,
     proto = get_protocol(protocol)
     seated = not (getattr(proto, "governments_only", False) and g is not Group.GOVERNMENT)
     p = setup.params
-    if seated:
+    voted = getattr(proto, "governments_only", False)  # one state, one vote: no compromise text
+    v = p.capability_voice
+    if seated and voted:
         obj = (
-            "all your members attend and object to any text that leaves them worse off at all (tolerance 0)."
-        )
-        lobby_where = (
-            "pull on governments"
-            if getattr(proto, "lobbied", False)
-            else f"weight in the compromise (counts only as far as capability voice {p.capability_voice:g} lets it)"
+            "all your delegations attend and none is persuaded this round. In the vote each already "
+            "votes no on any text that leaves it worse off, so this is about turning up and standing "
+            "firm, not an extra veto."
         )
         lobby = (
-            f"all your members attend and your capability counts x{LOBBY_BOOST:g} this round ({lobby_where})."
+            f"all your delegations attend and your capability counts x{LOBBY_BOOST:g} this round "
+            "(capped at 1): corridor lobbyists move you less (it adds no votes)."
         )
+    elif seated:
+        obj = (
+            "all your members attend, none is persuaded this round, and they object to any text that "
+            "leaves them worse off at all (tolerance 0)."
+        )
+        lobby = (
+            f"all your members attend and count x{LOBBY_BOOST:g} (capability capped at 1) in the chair's "
+            "compromise, which is drafted in an issue's first round; later rounds revise the text "
+            "toward objectors and amendments, where capability carries no weight."
+            if v > 0
+            else "all your members attend; capability carries no weight at this table, so nothing else "
+            "changes (object or amend do more)."
+        )
+    if seated:
         away = "none of your members attends: no voice at the table and no objections counted."
     else:
         obj = (

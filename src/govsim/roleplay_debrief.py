@@ -30,6 +30,7 @@ from govsim.model import GovernanceModel
 from govsim.plotting import group_color, group_style
 from govsim.roleplay import RolePlay
 from govsim.roleplay_cards import esc, page_html
+from govsim.words import plural
 
 DEBRIEF_SEEDS = range(20)
 AXIS_VALUES = {
@@ -372,7 +373,7 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
 <h1>Role-play debrief: {esc(d.scenario)} under {esc(d.protocol)} rules</h1>
 <p>{esc(d.announcement)}</p>
 <h2>What happened</h2>
-<p>{d.rounds_played} round(s) played; {len(d.issues)} issue(s) closed.</p>
+<p>{plural(d.rounds_played, "round")} played; {plural(len(d.issues), "issue")} closed.</p>
 <table><tr><th>issue</th><th>result</th><th>rounds</th><th>compliance</th></tr>{issues}</table>
 <table><tr><th>team</th><th>moves played</th></tr>{moves}</table>
 <h2>So what</h2>

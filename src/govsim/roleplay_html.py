@@ -20,6 +20,7 @@ from govsim.roleplay_debrief import (
     projector_figure,
 )
 from govsim.roleplay_room import Phase, Room
+from govsim.words import plural
 
 
 def status_html(room: Room, team: str | None) -> str:
@@ -31,7 +32,7 @@ def status_html(room: Room, team: str | None) -> str:
     lines = [f"<b>{esc(phase.text)}</b>"]
     if phase is Phase.ENDED or play.finished:
         lines.append(
-            f"Agenda done: {len(play.history)} round(s) played." if play.finished else "Ended early."
+            f"Agenda done: {plural(len(play.history), 'round')} played." if play.finished else "Ended early."
         )
     else:
         issue = model.current_issue

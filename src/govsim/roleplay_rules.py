@@ -13,11 +13,14 @@ budgeted one, where a text the protocol did not adopt goes to the fallback:
 
 - ``status_quo``: nothing more happens, so a room that blocks ends with "no agreement, the status
   quo stays";
-- ``government_vote``: the governments present vote, and a simple majority (>= 1/2 of those
-  voting, as ``majority_threshold = 0.5``) adopts the text (the WCIT-12 pattern);
-- ``table_vote``: everyone at the table votes, a simple majority adopts.
+- ``government_vote``: the governments present vote, and more than half of those voting adopt
+  the text (a tie does not: :func:`govsim.protocols.passes`, the one majority rule; the WCIT-12
+  pattern);
+- ``table_vote``: everyone at the table votes; more than half adopt.
 
 A vote supports the text when u(y) >= u(q) (no tolerance), as in :mod:`govsim.protocols`.
+How a text is adopted before the budget runs out is the protocol's own sentence
+(:func:`adoption_rule`, from :meth:`govsim.protocols.Protocol.rule`).
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ import numpy as np
 
 from govsim.forums import Layout, Regional, TableSpec
 from govsim.groups import Group
-from govsim.protocols import Decision, Protocol, Table, get_protocol
+from govsim.protocols import Decision, Protocol, Table, get_protocol, passes
 from govsim.scenarios import Scenario
+from govsim.words import plural
 
 GOVERNMENT = Group.GOVERNMENT.code
 SIMPLE_MAJORITY = 0.5
@@ -63,17 +67,24 @@ class Fallback(Enum):
 
 FALLBACK_STATEMENTS = {
     Fallback.STATUS_QUO: "no agreement: the status quo stays",
-    Fallback.GOVERNMENT_VOTE: "the governments present vote on the chair's text; a simple majority adopts it",
-    Fallback.TABLE_VOTE: "everyone at the table votes on the chair's text; a simple majority adopts it",
+    Fallback.GOVERNMENT_VOTE: (
+        "the governments present vote on the chair's text; it is adopted if more than half of them "
+        "are no worse off with it than today"
+    ),
+    Fallback.TABLE_VOTE: (
+        "everyone at the table votes on the chair's text; it is adopted if more than half of them "
+        "are no worse off with it than today"
+    ),
 }
 
 
 def majority(table: Table, y: np.ndarray, voters: np.ndarray) -> Decision:
-    """Adopt ``y`` when at least half of ``voters`` gain from it (u(y) >= u(q)); voters who lose
-    are the objectors. No voters: not adopted."""
+    """Adopt ``y`` when more than half of ``voters`` are no worse off with it (u(y) >= u(q)): the
+    one majority rule, :func:`govsim.protocols.passes` (a tie, 5-5, does not adopt). Voters who
+    lose are the objectors. No voters: not adopted."""
     support = voters & (table.gains(y) >= -1e-12)
     n = int(voters.sum())
-    adopted = n > 0 and support.sum() / n >= SIMPLE_MAJORITY - 1e-12
+    adopted = n > 0 and passes(support.sum() / n, SIMPLE_MAJORITY)
     return Decision(bool(adopted), voters & ~support, voters)
 
 
@@ -101,6 +112,9 @@ class WithFallback(Protocol):
 
     def draft(self, table: Table) -> np.ndarray:
         return self.inner.draft(table)
+
+    def rule(self, params: Any) -> str:
+        return self.inner.rule(params)
 
     def revise(self, table: Table, y: np.ndarray, decision: Decision) -> np.ndarray:
         return self.inner.revise(table, y, decision)
@@ -210,9 +224,10 @@ class SessionPlan:
         names = "; ".join(f"{n + 1}. {issue.name}" for n, issue in enumerate(planned.agenda))
         budget = planned.params.max_rounds
         return (
-            f"{len(planned.agenda)} issue(s) under {protocol} rules: {names}. "
-            f"Each issue gets at most {budget} round(s). If an issue is not agreed by round {budget}: "
-            f"{self.fallback.statement}."
+            f"{plural(len(planned.agenda), 'issue')} under {protocol} rules: {names}. "
+            f"{adoption_rule(protocol, planned)} "
+            f"Each issue gets at most {plural(budget, 'round')}. If an issue is not agreed by round "
+            f"{budget}: {self.fallback.statement}."
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -235,6 +250,22 @@ class SessionPlan:
             return cls(**{k: data[k] for k in known if k in data})
         except ValueError as exc:
             raise ValueError(f"{where}.{exc}") from None
+
+
+def adoption_rule(protocol: Protocol | Layout | str, setup: Scenario) -> str:
+    """How a text is adopted under ``protocol`` in ``setup``: the protocol's own sentence
+    (:meth:`govsim.protocols.Protocol.rule`, said from ``setup.params``); for the regional
+    seating, one sentence per region's table."""
+    chosen = get_protocol(protocol) if isinstance(protocol, str) else protocol
+    if isinstance(chosen, Regional):
+        per_table = " ".join(
+            f"At the {spec.name} table: {spec.protocol.rule(setup.params)}"
+            for spec in chosen.tables(setup.regions, setup.regional_protocols)
+        )
+        return f"Each region negotiates at its own table under its own rules. {per_table}"
+    if isinstance(chosen, Layout):
+        raise TypeError(f"{chosen!r}: no adoption rule is said for this seating layout")
+    return chosen.rule(setup.params)
 
 
 def _check_count(name: str, value: Any, low: int = 1, high: int = 2000) -> int:

@@ -34,6 +34,7 @@ from govsim.roleplay_debrief import debrief_sheet_html
 from govsim.roleplay_html import room_debrief
 from govsim.roleplay_pages import BOOT, HUB, POLL_MS, FacilitatorPage, TeamPage, refused_page
 from govsim.roleplay_room import Phase, Room
+from govsim.words import plural
 
 
 # ---------------------------------------------------------------- HTTP routes
@@ -216,7 +217,7 @@ def serve(
     server = build_server(room, host, port, origins)
     links = addresses(room, host, port)
     out(
-        f"govsim roleplay: session file {room.store.path} ({room.phase().value}, {len(room.play.history)} round(s) played)"
+        f"govsim roleplay: session file {room.store.path} ({room.phase().value}, {plural(len(room.play.history), 'round')} played)"
     )
     out(f"rules: {room.play.announcement}")
     out(f"facilitator: {links['facilitator']}")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from govsim import safefiles
 from govsim.cli import UsageError
+from govsim.words import plural
 
 NAME = "roleplay"
 HELP = "the workshop role-play: serve it to every team's device, print role cards, export a session"
@@ -110,7 +111,7 @@ def main(args: argparse.Namespace) -> int:
                 raise UsageError(f"--session {str(args.session)!r} is not a session file")
             data = Room(args.session).export()
             safefiles.write_text(_writable(args.out), json.dumps(data, indent=2))
-            print(f"govsim roleplay: {len(data['moves'])} round(s) written to {args.out}")
+            print(f"govsim roleplay: {plural(len(data['moves']), 'round')} written to {args.out}")
             return 0
         case _:
             raise UsageError("choose an action: serve, cards or export (govsim roleplay --help)")

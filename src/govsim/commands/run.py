@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from govsim.cli import LazyText, UsageError, whole_arg
 from govsim.escape import terminal_text
+from govsim.words import plural
 
 if TYPE_CHECKING:  # imported when the command runs (Mesa and pandas are slow to import)
     from govsim.model import GovernanceModel
@@ -131,10 +132,6 @@ def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
 NAME_WIDTH = 34  # the issue column; longer names wrap onto the next lines, never cut
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
     """The readable summary; ``extra`` adds a line per (summary key, label) of a user measure."""
 
@@ -144,7 +141,7 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
     adopted = sum(bool(issue["adopted"]) for issue in res["issues"])
     lines = [
         f"govsim: scenario {res['scenario']}, protocol {res['protocol']}, seed {res['seed']}, {res['stakeholders']} stakeholders",
-        f"  adopted {adopted} of {_plural(res['n_issues'], 'issue')}, mean {f(res['mean_rounds'])} rounds per issue",
+        f"  adopted {adopted} of {plural(res['n_issues'], 'issue')}, mean {f(res['mean_rounds'])} rounds per issue",
         f"  compliance {f(res['mean_compliance'])} (governments {f(res['mean_government_compliance'])}), fragmentation {f(res['fragmentation'])}",
         f"  worst-off group's mean gain {f(res['mean_min_group_gain'])}",
         *(f"  {label}: {f(res[key])}" for key, label in extra),

@@ -169,8 +169,9 @@ def readings() -> tuple[Event, ...]:
 
 @cache
 def worksheets() -> dict[str, dict[str, Any]]:
-    """Per notebook stem: ``prompts`` (questions to write an answer to) and, optionally, a
-    ``predict`` table (``rules`` and ``measures`` as [summary column, label] pairs)."""
+    """Per notebook stem: ``prompts`` (questions to write an answer to), optionally a
+    ``predict`` table (``rules`` and ``measures`` as [summary column, label] pairs) and
+    ``slips``, the number of role-play move slips to print (0 to 12)."""
     found = {}
     for stem, entry in _load("worksheets.toml").items():
         where = f"worksheets.toml, [{stem}]"
@@ -184,7 +185,10 @@ def worksheets() -> dict[str, dict[str, Any]]:
                 raise ValueError(f"{where}: predict.rules must be a list of protocol names")
             if not (isinstance(measures, list) and all(_pair(m) for m in measures)):
                 raise ValueError(f"{where}: predict.measures must be [column, label] pairs")
-        found[stem] = {"prompts": prompts, "predict": predict, "title": entry.get("title", "")}
+        slips = entry.get("slips", 0)
+        if isinstance(slips, bool) or not isinstance(slips, int) or not 0 <= slips <= 12:
+            raise ValueError(f"{where}: slips={slips!r} must be a whole number from 0 to 12")
+        found[stem] = {"prompts": prompts, "predict": predict, "title": entry.get("title", ""), "slips": slips}
     return found
 
 

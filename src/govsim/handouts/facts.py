@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -84,6 +85,41 @@ def _single_run_rate() -> float:
     bottom = runs("bottom_up", seeds)["mean_gain_civil_society"].to_numpy()
     top = runs("top_down", seeds)["mean_gain_civil_society"].to_numpy()
     return float(np.mean(bottom > top))
+
+
+#: the role-play session the guide documents: classroom, bottom_up, two issues, three rounds each
+SESSION = {"scenario": "classroom", "protocol": "bottom_up", "issues": 2, "budget": 3}
+
+
+@cache
+def _sessions(fallback: str) -> pd.DataFrame:
+    """All-simulated role-play sessions of :data:`SESSION` under ``fallback``, one row per seed
+    (index: seed): ``none_adopted`` (1 when no issue is adopted), ``adopted_<n>`` (1 when
+    issue n is adopted) and every group's ``mean_gain_<group>``."""
+    from govsim.roleplay import RolePlay
+    from govsim.roleplay_rules import SessionPlan
+
+    plan = SessionPlan(issues=SESSION["issues"], budget=SESSION["budget"], fallback=fallback)
+    rows = {}
+    for seed in SEEDS:
+        room = RolePlay(SESSION["scenario"], SESSION["protocol"], seed=seed, plan=plan)
+        model = room.new_model(seed).run()
+        adopted = [float(a) for a in model.outcomes["adopted"]]
+        summary = model.summary()
+        rows[seed] = {
+            "none_adopted": float(not any(adopted)),
+            **{f"adopted_{n}": a for n, a in enumerate(adopted, start=1)},
+            **{f"mean_gain_{g}": float(summary[f"mean_gain_{g}"]) for g in GROUPS},
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _session_fact(name: str, description: str, fallback: str, column: str) -> Fact:
+    def samples() -> pd.Series:
+        return _sessions(fallback)[column].rename(column)
+
+    said = f"{description} (role-play session {SESSION}, fallback {fallback}, all simulated)"
+    return Fact(name, said, lambda: float(samples().mean()), samples)
 
 
 def _profile(group: str, trait: str) -> float:
@@ -217,6 +253,20 @@ def _facts() -> list[Fact]:
         Fact(f"profile_{g}_{t}", f"assumed {t} of {g} (group profile)", lambda g=g, t=t: _profile(g, t))
         for g in GROUPS
         for t in ("position_openness", "capability", "capacity")
+    ]
+    found += [
+        _session_fact("session_sq_none_adopted", "share of runs with no issue adopted", "status_quo", "none_adopted"),
+        _session_fact("session_gv_data_flows", "share of runs adopting issue 1 (data flows)", "government_vote", "adopted_1"),
+        _session_fact(
+            "session_gv_lawful_access", "share of runs adopting issue 2 (lawful access)", "government_vote", "adopted_2"
+        ),
+        _session_fact("session_tv_data_flows", "share of runs adopting issue 1 (data flows)", "table_vote", "adopted_1"),
+        _session_fact(
+            "session_tv_gain_government", "governments' mean gain", "table_vote", "mean_gain_government"
+        ),
+        _session_fact(
+            "session_gv_gain_government", "governments' mean gain", "government_vote", "mean_gain_government"
+        ),
     ]
     return found
 

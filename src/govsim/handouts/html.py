@@ -33,6 +33,7 @@ code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; background: #
 .box { border: 1px solid #777; border-radius: 1.5mm; padding: 2mm 3mm; margin: 2mm 0; break-inside: avoid; }
 .write { border: 1px solid #777; border-radius: 1.5mm; min-height: 14mm; margin: 1mm 0 2.5mm; }
 .write.tall { min-height: 25mm; }
+.slip { border: 1px dashed #777; padding: 2mm; margin: 1mm 0; font-size: 0.9em; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
 table.dense th, table.dense td { padding: 0.4mm 1.2mm; }
 th, td { border: 1px solid #888; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
@@ -264,7 +265,30 @@ def block_page(b: Block, sheet: Mapping[str, object], footer: str, figure: str =
         if not predict:
             parts.append(f"<h2>{esc(title)}: your notes</h2>")
         parts += [f'<p>{esc(p)}</p><div class="write"></div>' for p in prompts]
+    slips = int(sheet.get("slips", 0) or 0)  # type: ignore[call-overload]
+    if slips:
+        parts.append(move_slips(slips))
     return page(f"govsim · {b.stem}", "\n".join(parts), footer)
+
+
+def move_slip() -> str:
+    """One role-play move slip (plain text): the moves are :class:`govsim.roleplay.Move`, so a
+    new move reaches the printed slip too. ``simulated`` is printed as "pass (simulated)"."""
+    from govsim.roleplay import Move
+
+    boxes = " ".join(
+        "☐ pass (simulated)"
+        if m is Move.SIMULATED
+        else ("☐ amend → point: ___ / ___" if m is Move.AMEND else f"☐ {m.value.replace('_', ' ')}")
+        for m in Move
+    )
+    return f"Team ___ Round ___ Move: {boxes}"
+
+
+def move_slips(n: int) -> str:
+    """``n`` move slips to cut out, one per round (the head of delegation hands one in)."""
+    slip = f'<p class="slip">{esc(move_slip())}</p>'
+    return "<h2>Move slips (cut out; one per round)</h2>" + slip * n
 
 
 def index_page(entries: Sequence[tuple[str, str, str]], footer: str) -> str:

@@ -192,3 +192,38 @@ def test_bad_arguments_leave_no_session_file(tmp_path):
     with pytest.raises(ValueError, match="unknown group 'press'"):
         Room(tmp_path / "room.sqlite", teams=("press",))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["foreign", "empty"])
+def test_a_foreign_database_or_empty_file_is_refused_untouched_and_export_never_creates(
+    tmp_path, capsys, kind
+):
+    """Another program's SQLite database (or an empty file) is not taken over by serve or export."""
+    from govsim.cli import main
+
+    path = tmp_path / "foreign.db"
+    if kind == "foreign":
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE notes (x)")
+        db.commit()
+        db.close()
+    else:
+        path.write_bytes(b"")
+    before = path.read_bytes()
+    for args in (["export", "--out", str(tmp_path / "f.json")], ["serve", "--no-qr"]):
+        assert main(["roleplay", args[0], "--session", str(path), *args[1:]]) == 2
+        err = capsys.readouterr().err
+        assert "is not a govsim session file" in err and err.count("\n") == 1
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["foreign.db"]
+    with pytest.raises(ValueError, match="does not exist"):
+        Room(tmp_path / "new.sqlite", create=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["foreign.db"]
+
+
+def test_a_new_session_file_is_owner_only_and_a_missing_folder_is_named(tmp_path):
+    """The file holds the join codes: mode 0600. A folder that does not exist is said so."""
+    room = Room(tmp_path / "room.sqlite")
+    assert room.store.path.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(ValueError, match=r"the folder '.*nowhere' does not exist"):
+        Room(tmp_path / "nowhere" / "x.sqlite")

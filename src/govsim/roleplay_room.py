@@ -67,7 +67,8 @@ class Room:
     """One session file and the model it replays.
 
     A new file is set up from the arguments (with fresh random join codes); an existing file
-    is resumed, and any argument given must agree with what it holds.
+    is resumed, and any argument given must agree with what it holds. ``create=False`` (reading
+    a session, e.g. to export it) never creates or sets up a file.
     """
 
     def __init__(
@@ -79,6 +80,7 @@ class Room:
         teams: tuple[str, ...] | None = None,
         seed: int | None = None,
         plan: SessionPlan | None = None,
+        create: bool = True,
     ) -> None:
         asked = {"scenario": scenario, "protocol": protocol, "teams": teams, "seed": seed, "plan": plan}
 
@@ -87,9 +89,11 @@ class Room:
             seed_ = 1 if seed is None else seed
             return RolePlay(scenario or "classroom", protocol, teams_, seed_, plan or SessionPlan())
 
-        new = None if Path(path).exists() else fresh()  # check the arguments before a file is made
-        self.store = Store(path)
+        new = None if Path(path).exists() or not create else fresh()  # checked before a file is made
+        self.store = Store(path, create=create)
         config = self.store.get("config")
+        if config is None and not create:
+            raise ValueError(f"session file {str(self.store.path)!r} holds no session yet")
         if config is None:
             play = new or fresh()
             config = _config(play)

@@ -8,6 +8,11 @@ call opens its own short-lived connection (the web engine runs many pages on one
 and every change is one ``BEGIN IMMEDIATE`` transaction that checks the state it expects, so a
 double click or a stale page changes nothing.
 
+The file holds join codes, so it is created readable by its owner only (mode 0600), new
+(``O_EXCL``, never through a link). An existing file is used only when it has exactly
+govsim's tables and columns: any other SQLite database, or an empty file, is refused untouched
+(nothing is written to a file before it is known to be a session file).
+
 Tables: ``meta`` (key, JSON value: ``config``, ``codes``, ``debrief``), ``state`` (one row:
 phase, round, deadline, version), ``moves`` (round, team, move, amendment, at) and ``rounds``
 (n, JSON record as in a hot-seat session file).
@@ -16,6 +21,7 @@ phase, round, deadline, version), ``moves`` (round, team, move, amendment, at) a
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -23,6 +29,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from govsim.safefiles import open_exclusive
 
 VERSION_AGE = 0.1  # seconds a read of the change counter is shared between pages
 SCHEMA = """
@@ -37,6 +45,12 @@ CREATE TABLE IF NOT EXISTS moves (
 );
 CREATE TABLE IF NOT EXISTS rounds (n INTEGER PRIMARY KEY, record TEXT NOT NULL);
 """
+COLUMNS = {  # what a govsim session file holds, table -> columns (checked before any write)
+    "meta": ["key", "value"],
+    "state": ["id", "phase", "round", "deadline", "version"],
+    "moves": ["round", "team", "move", "amendment", "at"],
+    "rounds": ["n", "record"],
+}
 
 
 @dataclass(frozen=True)
@@ -52,21 +66,59 @@ class State:
 class Store:
     """The session file. Every method opens, uses and closes its own connection."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open the session file at ``path``; a missing file is created when ``create``.
+
+        Raises
+        ------
+        ValueError
+            ``path`` is a link, its folder does not exist, it is missing (and not ``create``),
+            or it is not a govsim session file (another database, an empty or a damaged file).
+        """
         self.path = Path(path)
+        name = str(self.path)
         if self.path.is_symlink():
-            raise ValueError(f"session file {str(self.path)!r} is a symbolic link: give the file itself")
+            raise ValueError(f"session file {name!r} is a symbolic link: give the file itself")
+        if not self.path.parent.is_dir():
+            raise ValueError(f"session file {name!r}: the folder {str(self.path.parent)!r} does not exist")
         self._seen: tuple[float, int] | None = None
         try:
-            db = self._connect()
-            try:
-                db.executescript(SCHEMA)
-            finally:
-                db.close()
+            made = create and self._create()
+            if made:
+                db = self._connect()
+                try:
+                    db.executescript(SCHEMA)
+                finally:
+                    db.close()
+            elif not self.path.exists():
+                raise ValueError(f"session file {name!r} does not exist")
+            else:
+                self._check_schema()
         except sqlite3.DatabaseError as exc:
+            raise ValueError(f"session file {name!r} is not a govsim session file ({exc})") from None
+
+    def _create(self) -> bool:
+        """Create the file, owner-only and new; False when it already exists."""
+        try:
+            os.close(open_exclusive(self.path, 0o600))
+        except FileExistsError:
+            return False
+        return True
+
+    def _check_schema(self) -> None:
+        """Refuse a file without exactly govsim's tables, reading it only (no journal mode set)."""
+        db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            have = {t: [r[1] for r in db.execute(f"PRAGMA table_info({t})")] for t in tables & set(COLUMNS)}
+        finally:
+            db.close()
+        if tables != set(COLUMNS) or have != COLUMNS:
+            held = ", ".join(sorted(tables)) if tables else "none"
             raise ValueError(
-                f"session file {str(self.path)!r} is not a govsim session file ({exc})"
-            ) from None
+                f"session file {str(self.path)!r} is not a govsim session file (its tables: {held}; "
+                f"a session file has {', '.join(COLUMNS)}): give a new file name to start a session"
+            )
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None)

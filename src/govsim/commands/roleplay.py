@@ -109,7 +109,7 @@ def main(args: argparse.Namespace) -> int:
 
             if not args.session.is_file():
                 raise UsageError(f"--session {str(args.session)!r} is not a session file")
-            data = Room(args.session).export()
+            data = Room(args.session, create=False).export()
             safefiles.write_text(_writable(args.out), json.dumps(data, indent=2))
             print(f"govsim roleplay: {plural(len(data['moves']), 'round')} written to {args.out}")
             return 0

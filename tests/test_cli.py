@@ -146,3 +146,27 @@ def test_an_accented_scenario_runs_under_an_ascii_locale(tmp_path):
     )
     assert res.returncode == 0, res.stderr
     assert b"scenario S\\xe3o Paulo" in res.stdout
+
+
+def test_deeply_nested_files_are_one_line(tmp_path, capsys):
+    """Breaker item 7: TOML 5,000 lists deep and JSON 100,000 deep were RecursionError tracebacks
+    (run, sweep, report, RolePlay.load); one "nested too deeply" line naming the file now, also
+    for depths the parser survives (65 levels) but a later walk might not."""
+    from govsim.cli import main
+    from govsim.roleplay import RolePlay
+
+    for depth in (65, 5000):
+        deep = tmp_path / f"deep{depth}.toml"
+        deep.write_text("a = " + "[" * depth + "]" * depth + "\n")
+        for args in (["run", "--scenario", str(deep)], ["sweep", str(deep), "--out", str(tmp_path / "o")]):
+            assert main(args) == 2
+            err = capsys.readouterr().err
+            assert f"deep{depth}.toml: nested too deeply" in err and err.count("\n") == 1, err
+    results = tmp_path / "h1"
+    results.mkdir()
+    (results / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    assert main(["report", str(results)]) == 2
+    err = capsys.readouterr().err
+    assert "manifest.json: nested too deeply" in err and err.count("\n") == 1
+    with pytest.raises(ValueError, match=r"manifest\.json: nested too deeply"):
+        RolePlay.load(results / "manifest.json")

@@ -6,6 +6,11 @@ manifests, role-play files) goes through :func:`read_text`, so a file reads the 
 one). An error names the file and, for text that is not UTF-8, the byte offset and line, and
 is a :class:`FileError`: a ``ValueError`` whose message already names its file, so callers that
 add their own file name (an experiment naming its scenario) leave it as it is.
+
+Parsed TOML and JSON may nest at most :data:`MAX_DEPTH` tables/lists deep: deeper text (which
+would exhaust Python's recursion in the parser or in any later walk over the value) is one
+"nested too deeply" line naming the file. :func:`parse_json` applies the same rule to JSON kept
+elsewhere (a role-play session file's records).
 """
 
 from __future__ import annotations
@@ -18,9 +23,30 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+MAX_DEPTH = 64  # tables/lists inside one another; govsim's own files nest fewer than 10
+
 
 class FileError(ValueError):
     """Bad content in one file; the one-line message starts with the file's name."""
+
+
+def _too_deep(name: object) -> FileError:
+    return FileError(f"{name}: nested too deeply (more than {MAX_DEPTH} tables or lists inside one another)")
+
+
+def check_depth(value: Any, name: object) -> Any:
+    """``value`` unchanged when its dicts/lists nest at most :data:`MAX_DEPTH` deep (counted
+    without recursion); else :class:`FileError` naming ``name``."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > MAX_DEPTH:
+                    raise _too_deep(name)
+                stack.append((child, depth + 1))
+    return value
 
 
 def read_text(path: str | Path | Traversable, label: str | None = None) -> str:
@@ -44,22 +70,34 @@ def read_text(path: str | Path | Traversable, label: str | None = None) -> str:
 
 def read_toml(path: str | Path | Traversable, label: str | None = None) -> dict[str, Any]:
     """A TOML file as a dict; invalid TOML is a :class:`FileError` with the parser's line."""
-    text = read_text(path, label)
+    return parse_toml(read_text(path, label), label or path)
+
+
+def parse_toml(text: str, name: object) -> dict[str, Any]:
+    """TOML text as a dict; invalid or too deeply nested text is a :class:`FileError` naming ``name``."""
     try:
-        return tomllib.loads(text)
+        return check_depth(tomllib.loads(text), name)
     except tomllib.TOMLDecodeError as exc:
-        raise FileError(f"{label or path}: not valid TOML ({exc})") from None
+        raise FileError(f"{name}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise _too_deep(name) from None
 
 
 def read_json(path: str | Path | Traversable, label: str | None = None) -> Any:
     """A JSON file's value; invalid JSON is a :class:`FileError` naming the line and column."""
-    text = read_text(path, label)
+    return parse_json(read_text(path, label), label or path)
+
+
+def parse_json(text: str, name: object) -> Any:
+    """JSON text's value; invalid or too deeply nested text is a :class:`FileError` naming ``name``."""
     try:
-        return json.loads(text)
+        return check_depth(json.loads(text), name)
     except json.JSONDecodeError as exc:
         raise FileError(
-            f"{label or path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:
+        raise _too_deep(name) from None
 
 
 def read_csv(path: str | Path | Traversable, label: str | None = None) -> list[dict[str, str]]:

@@ -17,7 +17,6 @@ Every string reaching HTML goes through :func:`esc`.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -31,6 +30,7 @@ from govsim.escape import html_text
 from govsim.groups import GROUP_NAMES, Group
 from govsim.population import GroupProfile
 from govsim.protocols import get_protocol
+from govsim.reading import read_toml
 from govsim.roleplay_rules import SessionPlan, adoption_rule
 from govsim.scenarios import Scenario, load_scenario
 
@@ -100,7 +100,7 @@ def _briefings(name: str) -> dict[str, dict[str, Any]]:
     path = ROLES / f"{name}.toml"
     if not path.is_file():
         return {}
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = read_toml(path, f"roles/{name}.toml")
     for group, fields in data.items():
         where = f"roles/{name}.toml: [{group}]"
         if group not in GROUP_NAMES or not isinstance(fields, dict):

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from govsim.reading import parse_json
 from govsim.safefiles import open_exclusive
 
 VERSION_AGE = 0.1  # seconds a read of the change counter is shared between pages
@@ -151,7 +152,7 @@ class Store:
     # ------------------------------------------------------------ meta
     def get(self, key: str) -> Any:
         rows = self._read("SELECT value FROM meta WHERE key = ?", (key,))
-        return json.loads(rows[0][0]) if rows else None
+        return parse_json(rows[0][0], f"{self.path}: {key}") if rows else None
 
     def put(self, key: str, value: Any, db: sqlite3.Connection | None = None) -> None:
         sql, args = "INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value))
@@ -216,12 +217,13 @@ class Store:
         sql = "SELECT team, move, amendment, at FROM moves WHERE round = ? ORDER BY team"
         rows = db.execute(sql, (round_,)).fetchall() if db is not None else self._read(sql, (round_,))
         return {
-            team: {"move": move, "amendment": None if a is None else json.loads(a), "at": at}
+            team: {"move": move, "amendment": None if a is None else parse_json(a, "a move"), "at": at}
             for team, move, a, at in rows
         }
 
     def rounds(self) -> list[dict[str, Any]]:
-        return [json.loads(r) for (r,) in self._read("SELECT record FROM rounds ORDER BY n")]
+        rows = self._read("SELECT n, record FROM rounds ORDER BY n")
+        return [parse_json(r, f"{self.path}: round {n}") for n, r in rows]
 
     @staticmethod
     def add_round(db: sqlite3.Connection, n: int, record: dict[str, Any]) -> None:

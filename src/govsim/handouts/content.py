@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import re
-import tomllib
+from govsim.reading import read_toml
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -71,11 +71,7 @@ class Event:
 
 
 def _load(name: str) -> dict[str, Any]:
-    text = (DATA / name).read_bytes().decode("utf-8")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{name}: not valid TOML ({exc})") from None
+    return read_toml(DATA / name, name)
 
 
 def _field(where: str, entry: dict[str, Any], key: str, kind: type, default: Any = None) -> Any:

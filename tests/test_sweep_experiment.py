@@ -227,9 +227,10 @@ def test_a_bad_scenario_named_by_an_experiment_is_reported_against_the_scenario(
         # size limits (item 14): counted, not planned
         (
             "[factors]\nrho = {levels = 1000000}\nsupport = {levels = 1000000}\n",
-            ["1,000,000,000,000 design points", "max_runs=100,000", "max_runs = 1000000000000"],
+            ["1,000,000,000,000 design points", "above the limit of 1,000,000 runs", "confirmed or not"],
         ),
-        ("replicates = 1000000000\n", ["1,000,000,000 runs", "max_runs=100,000"]),
+        ("replicates = 1000000000\n", ["1,000,000,000 runs", "above the limit of 1,000,000 runs"]),
+        ("replicates = 200000\n", ["200,000 runs", "max_runs=100,000", "max_runs = 200000"]),
         (
             'scenario = "big.toml"\n[factors]\npopulation_scale = [1, 500]\n',
             ["population_scale=500 gives 500000"],
@@ -246,9 +247,9 @@ def test_bad_experiments_fail_fast_with_one_named_line(tmp_path, capsys, text, n
 
 
 def test_max_runs_confirms_a_large_experiment_without_planning_it():
-    big = {"factors": {"rho": {"levels": 10**6}, "support": {"levels": 10**6}}, "max_runs": 10**12}
+    big = {"factors": {"rho": {"levels": 10**3}, "support": {"levels": 10**3}}, "max_runs": 10**6}
     experiment = Experiment.from_dict(big)
-    assert experiment.size == (10**12, 10**12)
+    assert experiment.size == (10**6, 10**6)
     assert Experiment.from_dict(experiment.to_dict()) == experiment
     small = Experiment.from_dict({"replicates": 3})
     assert "max_runs" not in small.to_dict()  # the digest of stored results stays the same
@@ -312,3 +313,28 @@ def test_saltelli_with_too_few_samples_warns_about_indices_outside_0_1():
     with pytest.warns(RuntimeWarning, match=r"outside \[0, 1\] for .*samples=2 .* use more samples"):
         table = sobol_indices(runs, exp, "y")
     assert not (table[["S1", "ST"]].stack().between(0, 1)).all()
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"factors": {"support": {"low": 0.0, "high": 1.0, "levels": 10**10}}, "max_runs": 10**6},
+        {"factors": {"support": [0.0, 1.0]}, "replicates": 10**12, "max_runs": 10**6},
+        {"factors": {f"x{i}": {"levels": 10**6} for i in range(3)}, "max_runs": 10**6},
+    ],
+)
+def test_no_experiment_plans_more_than_the_hard_cap_even_confirmed(given):
+    """Breaker item 7: 10**10 grid levels (74.5 GiB allocated) or 10**12 replicates (planning hung)
+    with a matching max_runs. The size is counted arithmetically and refused at once, also when
+    read from a stored manifest (resume)."""
+    from govsim.sweep.experiment import HARD_MAX_RUNS
+
+    names = {"x0": "support", "x1": "rho", "x2": "max_rounds"}
+    factors = {names.get(k, k): v for k, v in given["factors"].items()}
+    data = {**given, "factors": factors}
+    for stored in (False, True):
+        with pytest.raises(ValueError, match=f"above the limit of {HARD_MAX_RUNS:,} runs") as info:
+            Experiment.from_dict(data, stored=stored)
+        assert len(str(info.value)) < 300
+    with pytest.raises(ValueError, match=r"max_runs=\S+ is out of range \(allowed: a whole number in \[1, "):
+        Experiment.from_dict({**data, "max_runs": 1e14})

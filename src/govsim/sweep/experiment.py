@@ -24,8 +24,11 @@ named with its allowed range. A TOML experiment looks like::
 Factors given as levels are crossed with the design's points; ranges are what a sampling
 design draws (a grid needs ``{low, high, levels = n}`` for evenly spaced levels).
 
-Size is counted before anything is planned: an experiment of more than ``max_runs`` runs
-(default 100,000) is refused; write a larger ``max_runs = ...`` in the file to confirm one.
+Size is counted arithmetically before anything is planned or allocated: an experiment of more
+than ``max_runs`` runs (default 100,000) is refused; write a larger ``max_runs = ...`` in the
+file to confirm one. No experiment may plan more than :data:`HARD_MAX_RUNS` runs (1,000,000),
+confirmed or not, and ``max_runs`` may not exceed it: planning lists every run in memory, and a
+million classroom runs already take hours; split a larger study into several experiments.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ TOP_KEYS = [
 END = "end"
 SCALE = "population_scale"
 MAX_RUNS = 100_000  # runs an experiment may plan unless its max_runs says more
+HARD_MAX_RUNS = 1_000_000  # runs no experiment may plan, even confirmed (a stored one included)
 STEPS_ALLOWED = 'a whole number >= 1, or "end" to run to the end of the agenda'
 
 
@@ -109,7 +113,7 @@ class Experiment:
             object.__setattr__(self, "design", Design.parse(self.design))
         object.__setattr__(self, "replicates", whole(self.replicates, "replicates", 1))
         object.__setattr__(self, "seed", whole(self.seed, "seed", 0, 2**63 - 1))
-        object.__setattr__(self, "max_runs", whole(self.max_runs, "max_runs", 1))
+        object.__setattr__(self, "max_runs", whole(self.max_runs, "max_runs", 1, HARD_MAX_RUNS))
         if self.steps is not None:
             object.__setattr__(self, "steps", whole(self.steps, "steps", 1, allowed=STEPS_ALLOWED))
         for key in ("common_random_numbers", "rounds"):
@@ -171,6 +175,12 @@ class Experiment:
 
     def _check_size(self) -> None:
         points, runs = self.size
+        if runs > HARD_MAX_RUNS:
+            raise ValueError(
+                f"{_count(points)} design points x {_count(self.replicates)} replicates = {_count(runs)} runs "
+                f"is above the limit of {HARD_MAX_RUNS:,} runs per experiment, confirmed or not "
+                "(split the study into several experiments)"
+            )
         if runs > self.max_runs:
             raise ValueError(
                 f"{points:,} design points x {self.replicates:,} replicates = {runs:,} runs is above "
@@ -299,6 +309,11 @@ class Experiment:
         if self.scenario_path is not None:
             text += read_text(self.scenario_path)
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _count(n: int) -> str:
+    """``n`` with thousands separators, or ``about 1.2e+40`` when that would be long."""
+    return f"{n:,}" if n < 10**15 else f"about {float(n):.1e}"
 
 
 def load_experiment(path: str | Path) -> Experiment:

@@ -227,3 +227,56 @@ def test_a_new_session_file_is_owner_only_and_a_missing_folder_is_named(tmp_path
     assert room.store.path.stat().st_mode & 0o777 == 0o600
     with pytest.raises(ValueError, match=r"the folder '.*nowhere' does not exist"):
         Room(tmp_path / "nowhere" / "x.sqlite")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "99999"], "--port 99999 is out of range (allowed: a whole number in [1, 65535])"),
+        (["--port", "0"], "--port 0 is out of range"),
+        (["--port", "-5"], "--port -5 is out of range"),
+        (["--host", "256.1.1.1"], "--host '256.1.1.1' is not an IP address or host name"),
+        (["--host", "::1::"], "--host '::1::' is not an address of this machine"),
+        ([], "cannot listen on 127.0.0.1:{busy}"),
+    ],
+)
+def test_a_bad_address_is_one_line_before_a_session_file_is_made(tmp_path, capsys, args, message):
+    """Breaker items 7 and 9: --port 99999 was a Bokeh AssertionError traceback, --port 0 served
+    unusable addresses, and every bad address left a new session file behind."""
+    import socket
+
+    from govsim.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        given = args or ["--port", str(port)]
+        assert main(["roleplay", "serve", "--no-qr", "--session", str(tmp_path / "s.sqlite"), *given]) == 2
+    err = capsys.readouterr().err
+    assert message.format(busy=port) in err and err.count("\n") == 1, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_server_on_a_live_session_file_is_refused(tmp_path, capsys):
+    """Breaker item 8: two servers on one session file diverged. The first holds the session's
+    lock (govsim.sweep.lock's flock mechanism) as long as it runs; a second is one line."""
+    from govsim.cli import main
+    from govsim.sweep.lock import SessionLock
+
+    session = tmp_path / "room.sqlite"
+    Room(session)
+    with SessionLock(session):  # what a running `govsim roleplay serve` holds
+        argv = ["roleplay", "serve", "--no-qr", "--session", str(session), "--port", str(_free_port())]
+        assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "is in use by another role-play server (process " in err and err.count("\n") == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["room.sqlite"]  # the lock went with its holder

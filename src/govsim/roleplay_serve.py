@@ -20,6 +20,7 @@ The pages themselves are in :mod:`govsim.roleplay_pages`, the HTML they show in
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 from collections.abc import Callable
@@ -160,6 +161,39 @@ def app_factory(room: Room) -> Callable[[], pn.viewable.Viewable]:
     return app
 
 
+def check_address(host: str, port: int) -> None:
+    """Refuse, before anything is created, an address the server could not listen on.
+
+    ``port`` must be a whole number in [1, 65535] (0, "any free port", is refused: the join
+    addresses are printed before the server starts); ``host`` must be an address or name of
+    this machine, and ``host:port`` free (checked by binding it once, as the server will).
+
+    Raises
+    ------
+    ValueError
+        One line naming the host or port and what is allowed.
+    """
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise ValueError(f"--port {port!r} is out of range (allowed: a whole number in [1, 65535])")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if not host or all(part.isdigit() for part in host.split(".")):  # 256.1.1.1: no DNS lookup
+            raise ValueError(f"--host {host!r} is not an IP address or host name") from None
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (OSError, UnicodeError) as exc:
+        raise ValueError(f"--host {host!r} is not an address of this machine ({exc})") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ValueError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+
+
 def local_addresses(host: str) -> list[str]:
     """Host names a browser may use to reach a server bound to ``host`` (for websocket origins
     and the printed addresses): loopback for 127.0.0.1, the machine's addresses for 0.0.0.0."""
@@ -213,7 +247,10 @@ def serve(
     qr: bool = True,
     out: Callable[[str], None] = print,
 ) -> None:
-    """Print the join addresses (and QR codes), then serve until interrupted."""
+    """Print the join addresses (and QR codes), then serve until interrupted (see
+    :func:`check_address` for the address rules; the command line checks them before it
+    creates the session file)."""
+    check_address(host, port)
     server = build_server(room, host, port, origins)
     links = addresses(room, host, port)
     out(

@@ -6,7 +6,8 @@
 
 ``serve`` runs every team on its own device (see :mod:`govsim.roleplay_serve`); it binds to
 127.0.0.1 unless ``--host`` is given. Starting it again with the same ``--session`` file resumes
-the session where it was.
+the session where it was; a second server on a session file that one is serving is refused
+(a lock beside it, ``FILE.lock``). Host and port are checked before the file is created.
 """
 
 from __future__ import annotations
@@ -84,19 +85,26 @@ def main(args: argparse.Namespace) -> int:
     match args.action:
         case "serve":
             from govsim.roleplay_room import Room
-            from govsim.roleplay_serve import serve
+            from govsim.roleplay_serve import check_address, serve
+            from govsim.sweep.lock import SessionLock
 
+            check_address(args.host, args.port)  # before the session file is created
+            if not args.session.parent.is_dir():
+                raise UsageError(
+                    f"--session {str(args.session)!r}: the folder {str(args.session.parent)!r} does not exist"
+                )
             if args.session.exists() and not args.session.is_file():
                 raise UsageError(f"--session {str(args.session)!r} is not a file")
-            room = Room(
-                args.session,
-                scenario=args.scenario,
-                protocol=args.protocol,
-                teams=tuple(args.teams) if args.teams else None,
-                seed=args.seed,
-                plan=_plan(args),
-            )
-            serve(room, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr)
+            with SessionLock(args.session):  # one server per session file
+                room = Room(
+                    args.session,
+                    scenario=args.scenario,
+                    protocol=args.protocol,
+                    teams=tuple(args.teams) if args.teams else None,
+                    seed=args.seed,
+                    plan=_plan(args),
+                )
+                serve(room, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr)
             return 0
         case "cards":
             from govsim.roleplay_cards import cards_html

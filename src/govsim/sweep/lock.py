@@ -8,6 +8,10 @@ process id, when that process started) so that the refusal can say so. On a file
 without locks (some network mounts) the sweep is refused with that reason; there, and for a
 holder on another machine that is gone, delete ``DIR/.lock`` after checking that no sweep
 still runs (docs/sweeps.md).
+
+The same mechanism, :class:`ProcessLock`, keeps one role-play server per session file
+(:class:`SessionLock`, on ``SESSION.lock`` beside it): two servers on one file would each
+replay and advance it on their own and diverge.
 """
 
 from __future__ import annotations
@@ -55,15 +59,19 @@ def holder_text(info: dict[str, Any]) -> str:
     return " ".join(parts[:2]) + (f", {parts[2]}" if len(parts) > 2 else "")
 
 
-class SweepLock:
-    """``with SweepLock(folder):`` holds ``folder/.lock`` for this process, or raises ``ValueError``."""
+class ProcessLock:
+    """``with ProcessLock(path, subject):`` holds the lock file ``path`` for this process, or
+    raises ``ValueError`` saying that ``subject`` is in use by another :attr:`kind`."""
 
-    def __init__(self, folder: str | Path) -> None:
-        self.folder = Path(folder)
-        self.path = self.folder / LOCK
+    kind = "process"
+    local_hint = "use a local folder"
+
+    def __init__(self, path: str | Path, subject: str) -> None:
+        self.path = Path(path)
+        self.subject = subject
         self.fd: int | None = None
 
-    def __enter__(self) -> SweepLock:
+    def __enter__(self) -> ProcessLock:
         self.acquire()
         return self
 
@@ -76,7 +84,7 @@ class SweepLock:
         Raises
         ------
         ValueError
-            Another live sweep holds it, the file is a link, or the file system has no locks.
+            Another live holder has it, the file is a link, or the file system has no locks.
         """
         for _ in range(20):
             fd = self._open()
@@ -112,10 +120,9 @@ class SweepLock:
         except OSError as exc:
             os.close(fd)
             raise ValueError(
-                f"{self.folder}: this file system does not support locks ({exc.strerror}); "
-                "use a local folder for --out"
+                f"{self.subject}: this file system does not support locks ({exc.strerror}); {self.local_hint}"
             ) from None
-        try:  # the file locked must still be the one in the folder (a finishing sweep deletes it)
+        try:  # the file locked must still be the one in the folder (a finishing holder deletes it)
             same = os.path.samestat(os.fstat(fd), os.lstat(self.path))
         except FileNotFoundError:
             same = False
@@ -129,7 +136,7 @@ class SweepLock:
         hint = "wait for it or stop it" if here or fcntl is None else "wait for it or stop it there"
         if fcntl is None or not here:
             hint += f"; if it is gone, delete {self.path}"
-        return ValueError(f"{self.folder} is in use by another sweep ({holder_text(info)}); {hint}")
+        return ValueError(f"{self.subject} is in use by another {self.kind} ({holder_text(info)}); {hint}")
 
     def release(self) -> None:
         """Delete the lock file and drop the lock (safe to call twice)."""
@@ -143,6 +150,28 @@ class SweepLock:
         finally:
             os.close(self.fd)
             self.fd = None
+
+
+class SweepLock(ProcessLock):
+    """``with SweepLock(folder):`` holds ``folder/.lock`` for this process, or raises ``ValueError``."""
+
+    kind = "sweep"
+    local_hint = "use a local folder for --out"
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        super().__init__(self.folder / LOCK, str(self.folder))
+
+
+class SessionLock(ProcessLock):
+    """``with SessionLock(session_file):`` one role-play server per session file (``FILE.lock``)."""
+
+    kind = "role-play server"
+    local_hint = "keep the session file in a local folder"
+
+    def __init__(self, session: str | Path) -> None:
+        session = Path(session)
+        super().__init__(session.with_name(session.name + ".lock"), f"session file {str(session)!r}")
 
 
 def _read_fd(fd: int) -> dict[str, Any]:

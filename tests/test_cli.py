@@ -77,6 +77,7 @@ def test_same_seed_same_output_byte_for_byte():
         (("run", "--set", "rho=0.2", "--set", "rho=0.3"), "--set rho is given twice (0.2 and 0.3)"),
         (("sweep", "x.toml", "--out", ""), "argument --out: an empty path is not allowed"),
         (("report", ""), "argument DIR: an empty path is not allowed"),
+        (("handouts", ""), "argument OUTDIR: an empty path is not allowed"),
         (("run", "--scenario", "missing.toml"), "missing.toml"),
         (("fly",), "invalid choice"),
     ],
@@ -170,3 +171,13 @@ def test_deeply_nested_files_are_one_line(tmp_path, capsys):
     assert "manifest.json: nested too deeply" in err and err.count("\n") == 1
     with pytest.raises(ValueError, match=r"manifest\.json: nested too deeply"):
         RolePlay.load(results / "manifest.json")
+
+
+def test_metrics_that_name_nothing_are_refused():
+    """Breaker item 10: `govsim report base --metrics ","` was a pandas message about columns."""
+    import pandas as pd
+
+    from govsim.commands.report import _metrics
+
+    with pytest.raises(ValueError, match=r"--metrics ', ,' names no metric"):
+        _metrics(", ,", pd.DataFrame({"adopted": [1.0]}))

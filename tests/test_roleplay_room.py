@@ -64,6 +64,8 @@ def test_a_round_goes_through_its_phases_and_the_last_move_before_the_reveal_cou
     }
     assert record["amendments"] == {"civil_society": [0.7, 0.9]}
     assert room.store.rounds() == [record]  # committed before anything shows it
+    ok, text = room.submit("technical", 2, "object")  # breaker item 10: said "round 2 has been played"
+    assert not ok and "Too late: round 1 has been played" in text
 
 
 @pytest.mark.parametrize(

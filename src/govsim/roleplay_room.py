@@ -205,7 +205,7 @@ class Room:
                 why = {
                     Phase.BRIEFING: "the first caucus has not started yet",
                     Phase.REVEAL: f"the moves of round {round_} have been revealed",
-                    Phase.RESULT: f"round {round_} has been played",
+                    Phase.RESULT: f"round {state.round} has been played",
                     Phase.ENDED: "the session is over",
                 }[phase]
                 return False, f"Too late: {why}. Your move was not counted."

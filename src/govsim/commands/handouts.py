@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from govsim.cli import path_arg
+
 NAME = "handouts"
 HELP = "write printable handouts (glossary, reading list, debrief, one page per block) as HTML and PDF"
 
@@ -12,10 +14,14 @@ HELP = "write printable handouts (glossary, reading list, debrief, one page per 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "outdir",
+        type=path_arg("OUTDIR"),
         help="folder to write to: new, empty, or written before by govsim handouts (never through a link)",
     )
     parser.add_argument(
-        "--source", default=None, help="folder of course notebooks (default: the repository's notebooks/)"
+        "--source",
+        default=None,
+        type=path_arg("--source"),
+        help="folder of course notebooks (default: the repository's notebooks/)",
     )
     parser.add_argument("--html-only", action="store_true", help="write the HTML pages only, no PDFs")
 

@@ -49,6 +49,8 @@ def _metrics(text: str | None, runs: pd.DataFrame) -> list[str]:
     from govsim.sweep.analysis import default_metrics
 
     metrics = default_metrics(runs) if text is None else [m.strip() for m in text.split(",") if m.strip()]
+    if not metrics:
+        raise ValueError(f"--metrics {text!r} names no metric (give names separated by commas, e.g. adopted)")
     for metric in metrics:
         if metric not in runs.columns or not pd.api.types.is_numeric_dtype(runs[metric]):
             raise ValueError(f"--metrics: {metric!r} is not a metric of the runs table")

@@ -222,7 +222,16 @@ KTAB_HEAD = "Room,test,2,1,\nActor,Description,Power,Pos1,Sal1,\n"
             b"Room,test,1,1,\nActor,Description,Power,Pos1,Sal1\nM\xfcnchen,a,1,5,5\n",
             "not UTF-8 text (byte 50, line 3: b'\\xfc')",
         ),
-        (DECIDE_HEAD.replace("'A'\t'Actor A'", "'A\x1b[31m'\t'Actor A'"), "contains a control character"),
+        (
+            DECIDE_HEAD.replace("'A'\t'Actor A'", "'A\x1b[31m'\t'Actor A'"),
+            "contains a control or text-direction character",
+        ),
+        # breaker item 10: a bidi override was accepted; NaN said "allowed: a number >= -inf"
+        (
+            DECIDE_HEAD.replace("'A'\t'Actor A'", "'A\u202eB'\t'Actor A'"),
+            "field actor='A\\u202eB' contains a control or text-direction character",
+        ),
+        (DECIDE_HEAD + "#D\t'A'\t'x'\tnan\t0.5\t0.3\n", "is not a finite number (allowed: a number"),
     ],
 )
 def test_bad_actor_files_get_one_line_naming_file_line_and_field_and_nothing_runs(

@@ -181,3 +181,18 @@ def test_metrics_that_name_nothing_are_refused():
 
     with pytest.raises(ValueError, match=r"--metrics ', ,' names no metric"):
         _metrics(", ,", pd.DataFrame({"adopted": [1.0]}))
+
+
+def test_a_huge_value_in_an_error_is_cut_to_one_readable_line(tmp_path, capsys):
+    """Breaker item 10: 200,000 levels in an experiment gave a 1 MB error line; the terminal
+    rule (govsim.escape.terminal_text) keeps the start and the end of a long message."""
+    from govsim.cli import main
+    from govsim.escape import MAX_LINE
+
+    experiment = tmp_path / "wide.toml"
+    experiment.write_text("[factors]\nsupport = [" + ", ".join(["0.5"] * 200_000) + "]\n")
+    assert main(["sweep", str(experiment), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) < MAX_LINE + 100
+    assert "wide.toml: factors.support=[0.5, 0.5" in err and "characters left out) ... " in err
+    assert err.rstrip().endswith("repeats a level")

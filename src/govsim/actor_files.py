@@ -31,12 +31,13 @@ from __future__ import annotations
 import csv
 import io
 import math
-import unicodedata
 from pathlib import Path
 
 from govsim.actors import OPTIONAL_TRAITS, Actor, ActorTable, Scale
+from govsim.escape import has_control
 from govsim.groups import Group
 from govsim.reading import read_text
+from govsim.values import describe
 
 FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".dec")  # what load_scenario reads as an actor table
 
@@ -54,18 +55,23 @@ class _Row:
         if index >= len(self.fields) or not self.fields[index]:
             raise self.fail(f"field {field} is missing")
         value = self.fields[index]
-        if any(unicodedata.category(c) == "Cc" for c in value):
-            raise self.fail(f"field {field}={value!r} contains a control character (allowed: printable text)")
+        if has_control(value):
+            raise self.fail(
+                f"field {field}={value!a} contains a control or text-direction character "
+                "(allowed: printable text)"
+            )
         return value
 
     def number(self, index: int, field: str, low: float = -math.inf, high: float = math.inf) -> float:
         raw = self.text(index, field)
-        allowed = f"a number in [{low:g}, {high:g}]" if math.isfinite(high) else f"a number >= {low:g}"
+        allowed = describe("a number", *(b if math.isfinite(b) else None for b in (low, high)))
         try:
             value = float(raw)
         except ValueError:
             raise self.fail(f"field {field}={raw!r} is not a number (allowed: {allowed})") from None
-        if not math.isfinite(value) or not low <= value <= high:
+        if not math.isfinite(value):
+            raise self.fail(f"field {field}={raw} is not a finite number (allowed: {allowed})")
+        if not low <= value <= high:
             raise self.fail(f"field {field}={raw} is out of range (allowed: {allowed})")
         return value
 

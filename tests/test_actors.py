@@ -232,6 +232,11 @@ KTAB_HEAD = "Room,test,2,1,\nActor,Description,Power,Pos1,Sal1,\n"
             "field actor='A\\u202eB' contains a control or text-direction character",
         ),
         (DECIDE_HEAD + "#D\t'A'\t'x'\tnan\t0.5\t0.3\n", "is not a finite number (allowed: a number"),
+        (
+            DECIDE_HEAD + "#M\t'x'\t3\t'status quo'\n#M\t'x'\t7\t'Status quo'\n",
+            "line 7: issue 'x' has a second 'status quo' #M row",
+        ),
+        (KTAB_HEAD + "A,a,1,50,20,9\nB,b,1,50,50,\n", "line 3: 6 cells, the header 5"),
     ],
 )
 def test_bad_actor_files_get_one_line_naming_file_line_and_field_and_nothing_runs(

@@ -144,6 +144,8 @@ def _read_decide(lines: list[str], source: str, name: str) -> ActorTable:
                     f"field issue={key!r} is not declared by a #P row above (declared: {', '.join(issues)})"
                 )
             meaning = row.fields[3] if len(row.fields) > 3 else ""
+            if _is_status_quo(meaning) and any(_is_status_quo(m) for _, m in points.get(key, [])):
+                raise row.fail(f"issue {key!r} has a second 'status quo' #M row (allowed: one per issue)")
             points.setdefault(key, []).append((row.number(2, "scale point"), meaning))
         elif kind == "#D":
             actor, issue = row.text(1, "actor"), row.text(2, "issue")
@@ -221,8 +223,12 @@ def _read_decide(lines: list[str], source: str, name: str) -> ActorTable:
     )
 
 
+def _is_status_quo(meaning: str) -> bool:
+    return meaning.strip().lower() == "status quo"
+
+
 def _status_quo(points: list[tuple[float, str]], scale: Scale) -> float | None:
-    stated = [p for p, meaning in points if meaning.strip().lower() == "status quo"]
+    stated = [p for p, meaning in points if _is_status_quo(meaning)]
     return scale.to_unit(stated[0]) if stated else None
 
 
@@ -279,6 +285,10 @@ def _read_ktab(lines: list[str], source: str) -> ActorTable:
         raise ValueError(f"{source}: every Power is 0 (allowed: at least one actor with Power > 0)")
     actors = []
     for row, power in zip(rows, powers, strict=True):
+        if len(row.fields) > columns + len(extra):
+            raise row.fail(
+                f"{len(row.fields)} cells, the header {columns + len(extra)} (allowed: no cells past the header)"
+            )
         position = tuple(
             KTAB_SCALE.to_unit(row.number(3 + 2 * d, f"Position{d + 1}", 0.0, 100.0)) for d in range(n_dims)
         )

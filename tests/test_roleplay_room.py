@@ -154,6 +154,8 @@ def test_the_file_is_the_session_resume_exactly(room, tmp_path):
     with pytest.raises(ValueError, match="holds scenario='classroom', not 'wcit_2012'"):
         Room(tmp_path / "room.sqlite", scenario="wcit_2012")
     assert Room(tmp_path / "room.sqlite", scenario="classroom", seed=3).state() == room.state()
+    resumed = Room(tmp_path / "room.sqlite", teams=tuple(reversed(TEAMS)))  # breaker item 10: order
+    assert resumed.play.teams == room.play.teams
 
 
 def test_the_session_file_is_sqlite_in_wal_mode(room):

@@ -111,7 +111,9 @@ class Room:
                 continue
             have = _config(self.play)[key]
             want = value.to_dict() if isinstance(value, SessionPlan) else value
-            want = list(Group.parse(t).value for t in want) if key == "teams" else want
+            if key == "teams":  # the same teams in another order are the same session
+                want = sorted(Group.parse(t).value for t in want)
+                have = sorted(have)
             if have != want:
                 raise ValueError(
                     f"session file {str(self.store.path)!r} holds {key}={have!r}, not {want!r}: "

@@ -392,3 +392,21 @@ def test_a_missing_dask_is_a_value_error_not_the_cli_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ValueError, match=r"pip install 'govsim\[dask\]'"):
         cluster.import_distributed()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
+def test_a_runs_part_that_is_not_a_plain_file_is_named_with_its_kind(tmp_path, capsys, kind):
+    """Breaker item 10: a FIFO (or a link to /dev/zero) as a runs part hung or said only its path;
+    parts are checked with lstat before they are opened."""
+    out = tmp_path / "out"
+    run_sweep(SMALL, out, backend="serial", quiet=True)
+    part = sorted((out / "runs").iterdir())[0]
+    part.unlink()
+    if kind == "fifo":
+        os.mkfifo(part)
+    else:
+        part.symlink_to("/dev/zero")
+    assert cli.main(["report", str(out), "--no-plots"]) == 2
+    err = capsys.readouterr().err
+    expected = "a FIFO (named pipe)" if kind == "fifo" else "a symbolic link"
+    assert f"{part} is {expected}, not a results part" in err and err.count("\n") == 1

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import platform
 import re
+import stat
 import subprocess
 from datetime import UTC, datetime
 from importlib import metadata
@@ -240,8 +242,18 @@ class Store:
         return number
 
     def _parts(self, table: str) -> list[Path]:
+        """The table's part files; anything else under a part's name (a link, a FIFO, a device,
+        a folder) is refused with its kind before it is opened."""
         folder = self.path / table
-        return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+        parts = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+        for part in parts:
+            mode = os.lstat(part).st_mode
+            if not stat.S_ISREG(mode):
+                kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+                raise ValueError(
+                    f"{part} is {kind}, not a results part (parts are plain files govsim wrote; remove it)"
+                )
+        return parts
 
     def _runs_table(self) -> pa.Table:
         """Every stored row as one Arrow table, in the order written, with its part number.
@@ -297,6 +309,16 @@ class Store:
         if "status" not in runs.columns:
             return {"ok": 0, "failed": 0}
         return {"ok": int((runs["status"] == OK).sum()), "failed": int((runs["status"] == FAILED).sum())}
+
+
+_KINDS = {
+    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFDIR: "a folder",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def _part_number(path: Path) -> int:

@@ -77,7 +77,7 @@ def test_same_seed_same_output_byte_for_byte():
         (("run", "--set", "rho=0.2", "--set", "rho=0.3"), "--set rho is given twice (0.2 and 0.3)"),
         (("sweep", "x.toml", "--out", ""), "argument --out: an empty path is not allowed"),
         (("report", ""), "argument DIR: an empty path is not allowed"),
-        (("handouts", ""), "argument OUTDIR: an empty path is not allowed"),
+        (("handouts", ""), "argument outdir: an empty path is not allowed"),
         (("run", "--scenario", "missing.toml"), "missing.toml"),
         (("fly",), "invalid choice"),
     ],

@@ -13,10 +13,8 @@ layouts are imported at once: they register ``regional`` where protocols are cho
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 import govsim.forums  # noqa: F401  (registers the ``regional`` layout, chosen like a protocol)
+from govsim.exports import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -48,14 +46,4 @@ _HOMES = {
 __all__ = sorted([*_HOMES, "__version__"])
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'govsim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

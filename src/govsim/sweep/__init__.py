@@ -12,8 +12,7 @@ are imported on first use (PEP 562): ``govsim sweep --help`` needs none of panda
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from govsim.exports import lazy_exports
 
 _HOMES = {
     "STANDARD_METRICS": "govsim.sweep.analysis",
@@ -40,14 +39,4 @@ _HOMES = {
 __all__ = sorted(_HOMES)
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'govsim.sweep' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

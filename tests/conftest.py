@@ -3,6 +3,7 @@
 import os
 
 import matplotlib
+import pytest
 from hypothesis import settings
 
 matplotlib.use("Agg")
@@ -10,3 +11,16 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 settings.register_profile("govsim", deadline=None, max_examples=40, derandomize=True)
 settings.load_profile("govsim")
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A Dask client on a 2-worker LocalCluster, one per test module (a module may kill its workers)."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client

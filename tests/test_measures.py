@@ -166,18 +166,6 @@ def test_a_measure_returning_the_wrong_length_says_so():
         measures.unregister("bad_groups")
 
 
-@pytest.fixture(scope="module")
-def dask_client():
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        yield client
-
-
 @pytest.mark.parametrize("backend", ["serial", "processes", "dask"])
 def test_a_notebook_measure_reaches_a_sweep_on_every_backend(backend, user_measure, request, tmp_path):
     client = request.getfixturevalue("dask_client") if backend == "dask" else None

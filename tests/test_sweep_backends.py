@@ -34,18 +34,6 @@ def reference(tmp_path_factory):
     return _comparable(load_runs(out)), load_rounds(out)
 
 
-@pytest.fixture(scope="module")
-def dask_client():
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        yield client
-
-
 def test_reference_is_complete_and_ordered(reference):
     runs, rounds = reference
     assert list(runs["run_id"]) == sorted(runs["run_id"]) and runs["run_id"].is_unique

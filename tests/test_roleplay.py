@@ -10,7 +10,7 @@ import pytest
 from govsim import GovernanceModel, Group, RoundOverrides
 from govsim.metrics import gain, weighted_share
 from govsim.roleplay import CONCEDE_SHARE, MOVE_OVERRIDES, Move, RolePlay, move_overrides
-from govsim.roleplay_panel import build_roleplay_panel
+from govsim.roleplay.panel import build_roleplay_panel
 
 from helpers import exact_groups_scenario
 

@@ -69,8 +69,9 @@ class Clock(JSComponent):
     The server sends a heartbeat (``beat``) every ``POLL_MS``; when none has come for
     ``STALE_MS`` (the server stopped, or only the live connection dropped: a phone asleep, Wi-Fi
     roaming) a banner says "Connection lost, reconnecting", and the page asks ``/rp/alive`` with
-    a growing, jittered pause (at most 4 s) until the server answers, then reloads once (one
-    reload in flight, never a storm). A Submit click that is not answered (``ack``) within
+    a growing, jittered pause (at most 4 s) until the server answers. If heartbeats then resume,
+    the server was only busy and the banner goes; if not, the page reloads once (one reload in
+    flight, never a storm). A Submit click that is not answered (``ack``) within
     ``STALE_MS`` says so on the banner instead of doing nothing."""
 
     deadline = param.Number(default=0.0, doc="end of the countdown, seconds since the epoch; 0: none")
@@ -103,6 +104,7 @@ export function render({ model, el }) {
   }
   let lastBeat = Date.now(), recovering = false, reloading = false, pending = 0;
   function say(text) {
+    if (banner.style.display === "block" && banner.textContent === text) { return; }
     banner.textContent = text;
     banner.style.display = "block";
     try {  // what the banner said, kept across the reload (the page's own record)
@@ -111,13 +113,23 @@ export function render({ model, el }) {
       sessionStorage.setItem("govsim-banner", JSON.stringify(said.slice(-20)));
     } catch (err) { /* storage off: the banner still shows */ }
   }
-  model.on("beat", () => { lastBeat = Date.now(); });
+  model.on("beat", () => {
+    lastBeat = Date.now();
+    if (recovering && !reloading) {  // the server was only busy: the connection is fine
+      recovering = false;
+      banner.style.display = "none";
+    }
+  });
   model.on("ack", () => { pending = 0; });
+  const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
   async function recover(tries) {
-    if (reloading) { return; }
+    if (reloading || !recovering) { return; }
     try {
       const reply = await fetch(model.alive, { cache: "no-store" });
       await reply.json();
+      const asked = Date.now();
+      await sleep(model.stale_ms / 2);  // a busy server answers and beats again; a dead link does not
+      if (!recovering || lastBeat >= asked) { return; }
       reloading = true;  // one reload in flight: never another while it waits for the server
       location.reload();
       return;

@@ -61,8 +61,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _plan(args: argparse.Namespace, new: bool = False):
-    """The plan the options give; for a new session file, the options left out are the guide's
-    recommended session (:data:`govsim.roleplay.plan.RECOMMENDED`, issues capped by the agenda)."""
+    """The plan the options give, the options left out being the guide's recommended session
+    (:data:`govsim.roleplay.plan.RECOMMENDED`, issues capped by the agenda): for a new session
+    file always, for an existing one only when some plan option is given (to compare with it)."""
     from govsim.roleplay.plan import RECOMMENDED, SessionPlan
 
     given = {
@@ -75,14 +76,13 @@ def _plan(args: argparse.Namespace, new: bool = False):
         }.items()
         if v is not None
     }
-    if new:
-        from govsim.scenarios import load_scenario
+    if not new and not given:
+        return None
+    from govsim.scenarios import load_scenario
 
-        defaults = RECOMMENDED.to_dict()
-        agenda = len(load_scenario(args.scenario or "classroom").agenda)
-        defaults["issues"] = min(defaults["issues"], agenda)
-        return SessionPlan(**{**defaults, **given})
-    return SessionPlan(**given) if given else None
+    defaults = RECOMMENDED.to_dict()
+    defaults["issues"] = min(defaults["issues"], len(load_scenario(args.scenario or "classroom").agenda))
+    return SessionPlan(**{**defaults, **given})
 
 
 def _writable(path: Path) -> Path:

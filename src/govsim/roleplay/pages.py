@@ -66,7 +66,8 @@ VIEWPORT = {"viewport": "width=device-width, initial-scale=1"}
 class Clock(JSComponent):
     """The countdown (run in the browser from the server's deadline) and the connection watch.
 
-    The server sends a heartbeat (``beat``) every ``POLL_MS``; when none has come for
+    The server sends a heartbeat (a custom message, :meth:`beat`: much cheaper than a parameter
+    change) every ``POLL_MS``; when none has come for
     ``STALE_MS`` (the server stopped, or only the live connection dropped: a phone asleep, Wi-Fi
     roaming) a banner says "Connection lost, reconnecting", and the page asks ``/rp/alive`` with
     a growing, jittered pause (at most 4 s) until the server answers. If heartbeats then resume,
@@ -78,9 +79,12 @@ class Clock(JSComponent):
     server_now = param.Number(default=0.0, doc="the server's clock when sent (corrects skew)")
     boot = param.String(default="")
     alive = param.String(default="/rp/alive")
-    beat = param.Integer(default=0, doc="the heartbeat: counts up every POLL_MS")
     ack = param.Integer(default=0, doc="counts the Submit clicks the server has answered")
     stale_ms = param.Integer(default=STALE_MS)
+
+    def beat(self) -> None:
+        """Tell the browser the connection is alive (one small message, no model change)."""
+        self._send_msg(1)
 
     _esm = """
 export function render({ model, el }) {
@@ -113,7 +117,7 @@ export function render({ model, el }) {
       sessionStorage.setItem("govsim-banner", JSON.stringify(said.slice(-20)));
     } catch (err) { /* storage off: the banner still shows */ }
   }
-  model.on("beat", () => {
+  model.on("msg:custom", () => {
     lastBeat = Date.now();
     if (recovering && !reloading) {  // the server was only busy: the connection is fine
       recovering = false;
@@ -206,7 +210,7 @@ def heartbeat(page: Any) -> Callable[[], None]:
     """The periodic callback of a page: a heartbeat, then a refresh if the session moved."""
 
     def beat() -> None:
-        page.clock.beat += 1
+        page.clock.beat()
         page.refresh()
 
     return beat
@@ -332,24 +336,33 @@ class TeamPage:
         if version == self._version and not force:
             return
         self._version = version
-        state = self.room.state()
+        state, moves = self.room.view()
         phase = Phase(state.phase)
-        own = self.room.own_move(self.team) if phase in (Phase.CAUCUS, Phase.MOVES, Phase.REVEAL) else None
+        own = moves.get(self.team) if phase in (Phase.CAUCUS, Phase.MOVES, Phase.REVEAL) else None
         view = (state.phase, state.round, state.deadline, own and own["at"], len(self.room.play.history))
         if view == self.shown and not force:
             return
-        if self.shown and view[:2] != self.shown[:2]:
+        shown, self.shown = self.shown, view
+        self._round = state.round
+        if shown and view[:2] != shown[:2]:
             self.message.object = ""  # a new phase: the last confirmation no longer applies
             if phase is Phase.CAUCUS:
                 self.move.value = Move.SIMULATED.value  # a new round starts from a clean form
-        new_deadline = not self.shown or view[2] != self.shown[2]
-        self.shown = view
-        self._round = state.round
-        deadline = (state.deadline or 0.0) if phase is Phase.CAUCUS else 0.0
-        if new_deadline or deadline != self.clock.deadline:
+        if not shown or view[2] != shown[2]:
+            deadline = (state.deadline or 0.0) if phase is Phase.CAUCUS else 0.0
             self.clock.param.update(deadline=deadline, server_now=time.time())
+        if not shown or view[3] != shown[3] or view[:2] != shown[:2]:
+            self._show_own(state, phase, own)
+        if shown and view[:2] == shown[:2] and view[4] == shown[4]:
+            return  # only this team's move changed
         self.status.object = status_html(self.room, self.team, state)
         self.form.visible = phase in (Phase.CAUCUS, Phase.MOVES)
+        revealed = self.room.revealed(state)
+        title = "Moves revealed" if phase is Phase.REVEAL else "Moves of the last round"
+        self.revealed.object = moves_html(revealed, title, self.room.play.setup)
+        self.debrief.object = team_debrief_html(self.room, self.team) if phase is Phase.ENDED else ""
+
+    def _show_own(self, state: Any, phase: Phase, own: dict[str, Any] | None) -> None:
         if own:
             at = time.strftime("%H:%M:%S", time.localtime(own["at"]))
             setup = self.room.play.setup
@@ -363,10 +376,6 @@ class TeamPage:
             self.current.object = "Next: the facilitator opens the next round's caucus."
         else:
             self.current.object = ""
-        revealed = self.room.revealed(state)
-        title = "Moves revealed" if phase is Phase.REVEAL else "Moves of the last round"
-        self.revealed.object = moves_html(revealed, title, self.room.play.setup)
-        self.debrief.object = team_debrief_html(self.room, self.team) if phase is Phase.ENDED else ""
 
 
 class RoomView:
@@ -408,7 +417,7 @@ class RoomView:
             self.clock.param.update(deadline=deadline, server_now=time.time())
         self.status.object = status_html(room, None, state)
         if phase in (Phase.CAUCUS, Phase.MOVES):
-            sent = set(room.submitted())
+            sent = set(room.view()[1]) if state.version == room.view()[0].version else set(room.submitted())
             cells = "".join(
                 f"<tr><td>{esc(Group.parse(t).label)}</td><td class='govsim-rp-sent-{esc(t)}'>"
                 f"{'submitted' if t in sent else 'waiting'}</td></tr>"
@@ -420,14 +429,13 @@ class RoomView:
         title = "Moves revealed" if phase is Phase.REVEAL else "Moves of the last round"
         self.revealed.object = moves_html(room.revealed(state), title, room.play.setup)
         height = "max-height: 60vh; width: auto;" if self.compact else ""
-        if phase is Phase.ENDED:
-            self.picture.object = ""
-            self.debrief.object = facilitator_debrief_html(room, compact=self.compact)
-        else:
-            self.picture.object = (
-                f"<img alt='projector view' style='max-width:100%; {height}' src='{projector_png(room)}'>"
-            )
-            self.debrief.object = ""
+        ended = phase is Phase.ENDED
+        self.picture.object = (
+            ""
+            if ended and self.compact  # the projector shows the debrief alone, to fit the screen
+            else f"<img alt='projector view' style='max-width:100%; {height}' src='{projector_png(room)}'>"
+        )
+        self.debrief.object = facilitator_debrief_html(room, compact=self.compact) if ended else ""
 
 
 class FacilitatorPage(RoomView):

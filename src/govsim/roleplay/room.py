@@ -155,6 +155,17 @@ class Room:
     def state(self) -> RoomState:
         return self.store.state()
 
+    def view(self) -> tuple[RoomState, dict[str, dict[str, Any]]]:
+        """(state, the open round's moves by team), read once per change of the session file and
+        shared by every page that asks (the pages of a room poll it; one read serves them all)."""
+        version = self.store.version()
+        cached = getattr(self, "_view", None)
+        if cached is None or cached[0] != version:
+            state = self.store.state()
+            cached = (state.version, state, self.store.moves(state.round + 1))
+            self._view = cached
+        return cached[1], cached[2]
+
     def phase(self) -> Phase:
         return Phase(self.state().phase)
 

@@ -4,7 +4,7 @@ facilitator's screen showing it, with 4 team pages and with 24 (the same run, si
 Starts ``govsim roleplay serve`` on a free loopback port (the recommended session: 2 issues of
 at most 3 rounds, 6 rounds in all), opens the facilitator page and ``devices`` pages per team
 (each in its own Chromium context), then in each round every team page presses Submit in one
-burst. Measured in the pages themselves (wall clock, 10-ms polls):
+burst. Measured in the pages themselves (wall clock; a mutation observer on the element):
 
 - confirmation: click to the page's own "Move recorded for round r" (one sample per page and round);
 - facilitator: from the moment every team had sent a move (the latest of the teams' first
@@ -51,6 +51,28 @@ window.__deep = (sel, from = document) => {
   return found;
 };
 window.__text = (sel) => window.__deep(sel).map((el) => (el.shadowRoot || el).textContent).join(" ");
+// call done() once the text of the first `sel` element includes `wanted`: a mutation observer on
+// that element (cheap and prompt), with a 100-ms re-query in case the element is replaced
+window.__when = (sel, wanted, done) => {
+  let finished = false, observer = null;
+  const check = () => {
+    if (finished) return;
+    const host = window.__deep(sel)[0];
+    if (host && (host.shadowRoot || host).textContent.includes(wanted)) {
+      finished = true;
+      if (observer) observer.disconnect();
+      clearInterval(poll);
+      done(Date.now());
+    }
+  };
+  const host = window.__deep(sel)[0];
+  if (host) {
+    observer = new MutationObserver(check);
+    observer.observe(host.shadowRoot || host, { subtree: true, childList: true, characterData: true });
+  }
+  const poll = setInterval(check, 100);
+  check();
+};
 """
 CLICK_JS = """(round) => {
   window.__lat = undefined;
@@ -58,23 +80,15 @@ CLICK_JS = """(round) => {
   const button = window.__deep("button", host.shadowRoot || host)[0];
   const t0 = Date.now();
   window.__t0 = t0;
+  window.__when(".govsim-rp-message", `Move recorded for round ${round}`, (t1) => {
+    window.__lat = (t1 - t0) / 1000;
+  });
   button.click();
-  const poll = setInterval(() => {
-    if (window.__text(".govsim-rp-message").includes(`Move recorded for round ${round}`)) {
-      window.__lat = (Date.now() - t0) / 1000;
-      clearInterval(poll);
-    }
-  }, 10);
   return t0;
 }"""
 WATCH_JS = """(wanted) => {
   window.__seen = undefined;
-  const poll = setInterval(() => {
-    if (window.__text(".govsim-rp-submitted").includes(wanted)) {
-      window.__seen = Date.now();
-      clearInterval(poll);
-    }
-  }, 10);
+  window.__when(".govsim-rp-submitted", wanted, (t1) => { window.__seen = t1; });
 }"""
 
 

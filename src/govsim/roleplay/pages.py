@@ -70,9 +70,10 @@ class Clock(JSComponent):
     change) every ``POLL_MS``; when none has come for
     ``STALE_MS`` (the server stopped, or only the live connection dropped: a phone asleep, Wi-Fi
     roaming) a banner says "Connection lost, reconnecting", and the page asks ``/rp/alive`` with
-    a growing, jittered pause (at most 4 s) until the server answers. If heartbeats then resume,
-    the server was only busy and the banner goes; if not, the page reloads once (one reload in
-    flight, never a storm). A Submit click that is not answered (``ack``) within
+    a growing, jittered pause (at most 4 s) until the server answers. A new boot id (the server
+    restarted) reloads the page at once; the same one means the server was busy or only this
+    page's link dropped: if heartbeats resume within 4.5 s the banner goes, else the page
+    reloads. One reload in flight, never a storm. A Submit click that is not answered (``ack``) within
     ``STALE_MS`` says so on the banner instead of doing nothing."""
 
     deadline = param.Number(default=0.0, doc="end of the countdown, seconds since the epoch; 0: none")
@@ -129,11 +130,16 @@ export function render({ model, el }) {
   async function recover(tries) {
     if (reloading || !recovering) { return; }
     try {
-      const reply = await fetch(model.alive, { cache: "no-store" });
-      await reply.json();
-      const asked = Date.now();
-      await sleep(model.stale_ms / 2);  // a busy server answers and beats again; a dead link does not
-      if (!recovering || lastBeat >= asked) { return; }
+      const info = await (await fetch(model.alive, { cache: "no-store" })).json();
+      if (info.boot === model.boot) {
+        // the same server: busy (it beats again soon) or only this page's link dropped
+        for (let i = 0; i < 3; i++) {
+          const asked = Date.now();
+          await sleep(model.stale_ms / 2);
+          if (!recovering || lastBeat >= asked) { return; }
+        }
+        await (await fetch(model.alive, { cache: "no-store" })).json();  // still there?
+      }
       reloading = true;  // one reload in flight: never another while it waits for the server
       location.reload();
       return;
@@ -286,7 +292,7 @@ class TeamPage:
             self.move, self.meaning, *self.points, self.submit, self.message, sizing_mode="stretch_width"
         )
         self.move.param.watch(lambda _: self._show_meaning(), "value")
-        self.submit.on_click(lambda _: self.send())
+        self.submit.on_click(self._clicked)
         self.layout = pn.Column(
             self.head,
             self.clock,
@@ -308,14 +314,25 @@ class TeamPage:
         for box in self.points:
             box.visible = self.move.value == Move.AMEND.value
 
-    def send(self) -> None:
-        """Send the form's move; the page always says what happened (recorded, or why not)."""
+    async def _clicked(self, _: Any) -> None:
+        await self.send()
+
+    async def send(self) -> None:
+        """Send the form's move; the page always says what happened (recorded, or why not).
+
+        The session file's write (a synced transaction) runs in a worker thread, so a burst of
+        submissions from 24 devices does not hold up every page behind each disk write."""
+        import asyncio
+
+        round_ = self.shown_round + 1
         try:
             typed = [box.value for box in self.points]
             point = (
                 to_model_units(self.room.play.setup, typed) if self.move.value == Move.AMEND.value else None
             )
-            ok, text = self.room.submit(self.team, self.shown_round + 1, self.move.value, point)
+            ok, text = await asyncio.get_running_loop().run_in_executor(
+                None, self.room.submit, self.team, round_, self.move.value, point
+            )
         except Exception as exc:  # the session file cannot be read or written: say so, never nothing
             ok, text = False, f"Not recorded: the server could not save it ({type(exc).__name__}). Try again."
         self.message.object = (

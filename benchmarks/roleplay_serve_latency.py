@@ -134,12 +134,18 @@ def measure(devices: int, browser) -> dict:
                 page.context.close()
         finally:
             server.kill()
-    return {"devices": devices, "joined_s": joined, "confirm": confirm, "facilitator": facilitator, "rss_mb": rss}
+    return {
+        "devices": devices,
+        "joined_s": joined,
+        "confirm": confirm,
+        "facilitator": facilitator,
+        "rss_mb": rss,
+    }
 
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _rss_mb(pid: int) -> float:

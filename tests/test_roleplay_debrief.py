@@ -178,7 +178,7 @@ def test_the_debrief_discriminates_over_20_recommended_sessions_with_random_move
                 percentile(summary[f"mean_gain_{team}"], baseline[f"mean_gain_{team}"])
             )
         effects = own_effects(play)
-        for team, rows in effects.groupby("team"):
+        for _team, rows in effects.groupby("team"):
             sessions += 1
             moved = (rows["effect"].abs() > 1e-9).any() or (rows["rounds"] != rows["rounds_without"]).any()
             effective += bool(moved)

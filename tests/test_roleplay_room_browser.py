@@ -80,7 +80,8 @@ def open_page(browser, server, who: str, device: str | None = None, size=(1300, 
     context = browser.new_context(**options)
     context.set_default_timeout(WAIT_MS)
     context.route(
-        "**/*", lambda route: route.continue_() if route.request.url.startswith(server.base) else route.abort()
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(server.base) else route.abort(),
     )
     if script:
         context.add_init_script(script)
@@ -280,7 +281,11 @@ def test_25_pages_come_back_after_kill_9_at_the_debrief(browser, tmp_path):
             times.append(time.monotonic() - back)
         took = max(times)
         served = max(p.answered[-1] for p in pages) - back
-        print("back after (s):", [round(t, 1) for t in times], f"every page's reload answered after {served:.1f} s")
+        print(
+            "back after (s):",
+            [round(t, 1) for t in times],
+            f"every page's reload answered after {served:.1f} s",
+        )
         reloads = [len(p.navigations) - n for p, n in zip(pages, loads, strict=True)]
         assert min(reloads) >= 1 and max(reloads) <= 2, reloads  # one reload in flight: no storm
         after = fac.request.get(f"{server.base}/rp/export?code={server.code('facilitator')}").text()

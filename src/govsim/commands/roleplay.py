@@ -32,7 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--teams", nargs="+", metavar="GROUP", help="groups played by teams (default: all four)"
     )
-    serve.add_argument("--issues", type=int, help="play the first N agenda issues (a new session's default: 2)")
+    serve.add_argument(
+        "--issues", type=int, help="play the first N agenda issues (a new session's default: 2)"
+    )
     serve.add_argument("--budget", type=int, help="rounds per issue (a new session's default: 3)")
     serve.add_argument(
         "--fallback",

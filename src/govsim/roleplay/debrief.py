@@ -153,7 +153,9 @@ def effect_sentence(d: Debrief, team: str) -> str:
     for _, r in mine.iterrows():
         where = f"issue {r['issue'] + 1} ({r['name']})"
         if r["adopted"] is None or r["adopted_without"] is None:
-            closed = "closed only with your moves" if r["adopted_without"] is None else "closed only without them"
+            closed = (
+                "closed only with your moves" if r["adopted_without"] is None else "closed only without them"
+            )
             said.append(f"on {where}: it {closed}")
             changed = True
             continue
@@ -332,7 +334,9 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
             edgecolors="white",
             linewidths=2.5,
         )
-    ax.set_title(f"{ROOM_MEASURES.get(d.measure, d.measure)}: your room {_fmt(d.room.get(d.measure), '+.3f')}")
+    ax.set_title(
+        f"{ROOM_MEASURES.get(d.measure, d.measure)}: your room {_fmt(d.room.get(d.measure), '+.3f')}"
+    )
     ax.figure.colorbar(image, ax=ax)
     return ax
 
@@ -449,7 +453,8 @@ def debrief_tables_html(d: Debrief, style: str = "") -> str:
         for _, r in d.standing.iterrows()
     )
     effects = "".join(
-        f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>" for t in d.standing["team"]
+        f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>"
+        for t in d.standing["team"]
     )
     return (
         f"<div style='{esc(style)}'><table class='govsim-rp-table govsim-rp-debrief-table'>"
@@ -483,7 +488,8 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
     )
     picture = f"<img alt='debrief figure' src='{png_data_uri(debrief_figure(d))}'>" if figure else ""
     effects = "".join(
-        f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>" for t in d.standing["team"]
+        f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>"
+        for t in d.standing["team"]
     )
     n_sims = len(d.simulated)
     body = f"""

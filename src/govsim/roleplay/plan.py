@@ -303,7 +303,9 @@ CLOSING_PARTS = (
 )  # fmt: skip
 
 
-def timetable(plan: SessionPlan = RECOMMENDED, setup: Scenario | None = None) -> list[tuple[float, float, str]]:
+def timetable(
+    plan: SessionPlan = RECOMMENDED, setup: Scenario | None = None
+) -> list[tuple[float, float, str]]:
     """The slot minute by minute for ``plan`` (default: :data:`RECOMMENDED` in ``classroom``):
     (start, end, what) in minutes, from the plan's own caucus and round budget; the slack is
     what remains of :data:`SLOT_MINUTES`."""

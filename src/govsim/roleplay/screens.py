@@ -23,7 +23,6 @@ from govsim.roleplay.room import Phase, Room
 from govsim.roleplay.session import said_point
 from govsim.words import plural
 
-
 _CACHE: dict[tuple, Any] = {}
 
 
@@ -123,9 +122,7 @@ def team_debrief_html(room: Room, team: str) -> str:
     row = d.standing[d.standing["team"] == team].iloc[0]
     effect = f"<p class='govsim-rp-effect'>{esc(effect_sentence(d, team))}</p>"
     if row["gain"] != row["gain"] or row["percentile"] != row["percentile"]:
-        standing = (
-            "<p>No issue was closed, so there is no gain to set against the all-simulated runs.</p>"
-        )
+        standing = "<p>No issue was closed, so there is no gain to set against the all-simulated runs.</p>"
     else:
         standing = (
             f"<p>Your group's mean gain: <b>{row['gain']:+.3f}</b>. In {len(d.simulated)} all-simulated "

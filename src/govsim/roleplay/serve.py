@@ -1,18 +1,24 @@
 """Every team on its own device: the role-play served by Panel, state in a SQLite session file.
 
 ``govsim roleplay serve --scenario S --session room.sqlite`` starts one Panel server (bound to
-127.0.0.1 unless ``--host`` is given) with one app, ``/room``. The join code in the address
-decides what a page is: the facilitator's (advance, extend, skip, end; projector view; who has
-submitted; the debrief) or one team's (its own card, the text on the table, the countdown and
-a move form). A page is built on the server for its holder only, so a team's browser never
-receives another team's card, or any team's move before the reveal. A wrong code gets a page
-that says so and nothing else.
+127.0.0.1 unless ``--host`` is given; with ``--host 0.0.0.0`` the printed addresses and QR codes
+use the machine's LAN address, :func:`local_addresses`) with one app, ``/room``. The join code in
+the address decides what a page is: the facilitator's (advance, extend, skip, end; who has
+submitted; the debrief), the projector's (the same view without controls, sized for a 1080p
+screen, with its own code: photographing it gives nothing to act with) or one team's (its own
+card, the text on the table, the countdown and a move form, laid out for a phone). A page is
+built on the server for its holder only, so a team's browser never receives another team's card,
+or any team's move before the reveal. A wrong code gets a page that says so and nothing else;
+more than :data:`GUESSES_PER_MINUTE` wrong codes a minute from one address are not even checked.
 
 Plain HTTP routes (also gated by the code): ``/rp/card`` (the holder's printable card; all
 cards for the facilitator), ``/rp/join`` (facilitator: printable join sheet with QR codes),
 ``/rp/export`` (facilitator: the session as hot-seat JSON), ``/rp/debrief`` (facilitator: the
-printable debrief sheet) and ``/rp/alive`` (the server's boot id: pages poll it and reload after
-a restart, showing "Connection lost, reloading" meanwhile).
+printable debrief sheet) and ``/rp/alive`` (the server's boot id). Pages get a heartbeat; when
+it stops they show "Connection lost, reconnecting" and reload once the server answers (with a
+jittered back-off: see :class:`govsim.roleplay.pages.Clock`). What the first pages after a start
+show is computed before the server listens (:func:`warm`), so a restart in any phase, the
+debrief included, serves every page cheaply.
 
 The pages themselves are in :mod:`govsim.roleplay.pages`, the HTML they show in
 :mod:`govsim.roleplay.screens`, the session's rules in :mod:`govsim.roleplay.room`.
@@ -51,7 +57,6 @@ from govsim.roleplay.room import PROJECTOR, Phase, Room
 from govsim.roleplay.screens import facilitator_debrief_html, projector_png, room_debrief, team_debrief_html
 from govsim.words import plural
 
-
 # ---------------------------------------------------------------- guessing
 GUESSES_PER_MINUTE = 20  # wrong join codes one address may try per minute
 
@@ -62,7 +67,9 @@ class GuessLimit:
     until the oldest guess is a minute old. A participant who mistypes is not locked out for long;
     a guesser gets ``per_minute`` tries a minute instead of hundreds a second."""
 
-    def __init__(self, per_minute: int = GUESSES_PER_MINUTE, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, per_minute: int = GUESSES_PER_MINUTE, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.per_minute, self.clock = per_minute, clock
         self.wrong: dict[str, deque[float]] = {}
 

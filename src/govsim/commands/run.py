@@ -176,6 +176,7 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    from govsim.measures import user_summaries
     from govsim.model import GovernanceModel
     from govsim.plugins import load_plugins
     from govsim.scenarios import load_scenario
@@ -188,12 +189,7 @@ def main(args: argparse.Namespace) -> int:
         scenario = scenario.with_actor_groups(parse_actor_groups(args.actor_groups))
     model = GovernanceModel(scenario, protocol=args.protocol, rng=args.seed, **parse_settings(args.settings))
     res = result(model.run(), args.seed)
-    extra = [
-        (key, m.labels(scenario.dimensions)[key])
-        for m in model.measures
-        if not m.builtin
-        for key, _ in m.summaries(scenario.dimensions)
-    ]
+    extra = user_summaries(model.measures, scenario.dimensions)
     print(
         json.dumps(res, sort_keys=False)
         if args.json

@@ -46,7 +46,16 @@ from govsim.params import check_names
 from govsim.protocols import protocol_names, settings_unread
 from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
 from govsim.screen import plotting
-from govsim.screen.display import button, display_panel, error_html, guard, live_panel, render_png, show_in
+from govsim.screen.display import (
+    button,
+    display_panel,
+    error_html,
+    guard,
+    live_panel,
+    render_png,
+    show_in,
+    style_widget,
+)
 from govsim.screen.panels import get_panels, panel_names
 from govsim.screen.replay import record_run
 from govsim.screen.run_view import RunView
@@ -75,6 +84,8 @@ DASHBOARD_CSS = """<style>
 .govsim-dashboard .widget-checkbox { width: auto; }
 .govsim-dashboard .widget-checkbox label { overflow: visible; text-overflow: clip; white-space: nowrap; }
 .govsim-dashboard .govsim-sliders .widget-slider { width: auto; min-width: 0; }
+.govsim-dashboard .widget-dropdown { width: auto; }
+.govsim-dashboard .widget-dropdown > select { flex: 0 0 auto; width: auto; min-width: 8em; }
 .govsim-projector .widget-label, .govsim-projector .widget-label-basic, .govsim-projector .widget-readout,
 .govsim-projector button, .govsim-projector select, .govsim-projector .widget-html-content,
 .govsim-projector .widget-checkbox label { font-size: 20px !important; }
@@ -265,7 +276,7 @@ class Dashboard:
         )
         for row in (top, moves):
             row.add_class("govsim-row")
-        box = w.VBox([w.HTML(DASHBOARD_CSS), top, sliders, moves, self.view, self.status, self.output])
+        box = w.VBox([style_widget(DASHBOARD_CSS), top, sliders, moves, self.view, self.status, self.output])
         box.add_class("govsim-dashboard")
         return live_panel(box)
 

@@ -67,8 +67,13 @@ def live_panel(box: w.Box) -> w.Box:
     """Mark ``box`` as a live panel and give it the style that hides its static copy when the
     widgets render (add the returned box's children as usual; display with :func:`display_panel`)."""
     box.add_class(LIVE_CLASS)
-    box.children = (w.HTML(HIDE_FALLBACK_CSS), *box.children)
+    box.children = (style_widget(HIDE_FALLBACK_CSS), *box.children)
     return box
+
+
+def style_widget(css: str) -> w.HTML:
+    """A widget holding a ``<style>`` element and taking no room (a style applies wherever it is)."""
+    return w.HTML(css, layout=w.Layout(display="none"))
 
 
 def display_panel(widget: w.Widget, figure: Figure | None, alt: str) -> None:

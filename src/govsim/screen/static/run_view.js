@@ -65,12 +65,14 @@ function instrument(ctx, view) {
       .map(([a, b]) => [(t.a * a + t.c * b + t.e) / dpr, (t.b * a + t.d * b + t.f) / dpr]);
     const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
     view.texts.push({ text: String(text), x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys), slot: view.slot });
+    return undefined;
   };
 }
 
 function clippedTexts(view, W, H) {
   return view.texts.filter((b) => b.x0 < -0.5 || b.y0 < -0.5 || b.x1 > W + 0.5 || b.y1 > H + 0.5
-    || b.x0 < b.slot[0] - 0.5 || b.x1 > b.slot[1] + 0.5).map((b) => b.text);
+    || b.x0 < b.slot[0] - 0.5 || b.x1 > b.slot[1] + 0.5 || b.y0 < b.slot[2] - 0.5 || b.y1 > b.slot[3] + 0.5)
+    .map((b) => b.text);
 }
 
 // ---- the panel kinds: each says its margins, whether its plot is square, its title, how to draw
@@ -78,7 +80,7 @@ function clippedTexts(view, W, H) {
 const KINDS = {
   space: {
     square: true,
-    margins: (s) => ({ left: 84 * s, right: 20 * s, bottom: 52 * s }),
+    margins: (s) => ({ left: 100 * s, right: 20 * s, bottom: 80 * s }),
     title: (panel, data, f) => `Issue ${f.issue + 1}: ${data.issues[f.issue].name}`,
     legend: () => ["groups", { mark: "ring", label: "objected" }, { mark: "hollow", label: "absent" },
       { mark: "cross", label: "status quo" }, { mark: "star", label: "text on the table" }],
@@ -108,11 +110,13 @@ function drawSpace(ctx, box, panel, data, i, s, font) {
     ctx.textAlign = "right"; ctx.fillText(String(t), left - 5 * s, py(t) + 4 * s); ctx.textAlign = "center";
     ctx.strokeStyle = "#eee"; ctx.beginPath(); ctx.moveTo(px(t), top); ctx.lineTo(px(t), bottom); ctx.moveTo(left, py(t)); ctx.lineTo(right, py(t)); ctx.stroke();
   }
+  // what the axes mean, wrapped to the panel's column under the plot and to its height beside it
   const [dx, dy] = panel.dimensions, [ex, ey] = panel.ends;
-  ctx.fillText(dx, (left + right) / 2, bottom + 29 * s);
-  ctx.fillText(`0 = ${ex[0]}, 1 = ${ex[1]}`, (left + right) / 2, bottom + 43 * s);
-  ctx.save(); ctx.translate(left - 66 * s, (top + bottom) / 2); ctx.rotate(-Math.PI / 2);
-  ctx.fillText(dy, 0, 0); ctx.fillText(`0 = ${ey[0]}, 1 = ${ey[1]}`, 0, 15 * s); ctx.restore();
+  const mid = (left + right) / 2, room = 2 * Math.min(mid - box.slot[0], box.slot[1] - mid) - 8 * s;
+  axisText(ctx, wrapText(ctx, dx, room).concat(wrapText(ctx, `0 = ${ex[0]}, 1 = ${ex[1]}`, room)), mid, bottom + 29 * s, 14 * s);
+  const beside = wrapText(ctx, dy, size).concat(wrapText(ctx, `0 = ${ey[0]}, 1 = ${ey[1]}`, size));
+  ctx.save(); ctx.translate(left - 44 * s - 14 * s * (beside.length - 1), (top + bottom) / 2); ctx.rotate(-Math.PI / 2);
+  axisText(ctx, beside, 0, 0, 14 * s); ctx.restore();
   // trail of the text on the table in this issue, then the status quo and the text itself
   const trail = [];
   if (issue.first !== null) for (let k = issue.first; k <= i; k++) if (frames[k].text) trail.push(frames[k].text);
@@ -237,26 +241,30 @@ function layout(ctx, data, f, W, s, font, room) {
   const squares = panels.filter((p) => KINDS[p.kind].square).length, flex = panels.length - squares;
   const margins = panels.map((p) => KINDS[p.kind].margins(s));
   const across = margins.reduce((a, m) => a + m.left + m.right, 0);
-  ctx.font = font(13, true);
-  const guess = (W - across) / Math.max(1, panels.length);
-  const titles = panels.map((p) => wrapText(ctx, KINDS[p.kind].title(p, data, f), guess + 60 * s));
-  const top = (14 + 16 * Math.max(1, ...titles.map((t) => t.length))) * s;
   ctx.font = font(12);
-  const items = legendItems(data);
-  const rows = legendRows(ctx, items, W - 40 * s, s);
+  const rows = legendRows(ctx, legendItems(data), W - 40 * s, s);
   const legendH = (10 + 26 * rows.length) * s;
   const bottom = Math.max(...margins.map((m) => m.bottom), 0);
   const widthCap = squares ? (flex ? 0.4 * W : (W - across) / squares) : W;
-  const size = Math.round(Math.max(150 * s, Math.min(widthCap, room - top - bottom - legendH, 0.62 * W)));
-  const flexWidth = (W - across - squares * size) / Math.max(1, flex);
-  let x = 0;
-  const boxes = panels.map((p, k) => {
-    const m = margins[k], width = KINDS[p.kind].square ? size : flexWidth;
-    const box = { panel: p, title: titles[k], slot: [x, x + m.left + width + m.right], left: x + m.left, top, size, width };
-    x += m.left + width + m.right;
-    return box;
-  });
-  return { boxes, rows, legendH, H: Math.round(top + size + bottom + legendH) };
+  // two passes: the titles' lines set the top, which sets the size, which sets where titles wrap
+  let widths = panels.map(() => (W - across) / Math.max(1, panels.length)), plan = null;
+  for (let pass = 0; pass < 2; pass++) {
+    ctx.font = font(13, true);
+    const titles = panels.map((p, k) => wrapText(ctx, KINDS[p.kind].title(p, data, f), widths[k] + margins[k].right - 4 * s));
+    const top = (14 + 16 * Math.max(1, ...titles.map((t) => t.length))) * s;
+    const size = Math.round(Math.max(150 * s, Math.min(widthCap, room - top - bottom - legendH, 0.62 * W)));
+    const flexWidth = (W - across - squares * size) / Math.max(1, flex);
+    widths = panels.map((p) => (KINDS[p.kind].square ? size : flexWidth));
+    let x = 0;
+    const boxes = panels.map((p, k) => {
+      const m = margins[k], width = widths[k];
+      const box = { panel: p, title: titles[k], slot: [x, x + m.left + width + m.right], left: x + m.left, top, size, width };
+      x += m.left + width + m.right;
+      return box;
+    });
+    plan = { boxes, rows, legendH, H: Math.round(top + size + bottom + legendH) };
+  }
+  return plan;
 }
 
 function draw(view) {
@@ -269,7 +277,7 @@ function draw(view) {
   const W = Math.round(Math.max(640, Math.min(1700, view.el.clientWidth || 1040)));
   const ctx = canvas.getContext("2d");
   instrument(ctx, view);
-  view.texts = []; view.slot = [0, W];
+  view.texts = []; view.slot = [0, W, 0, 1e9];
   status.style.fontSize = `${Math.round(15 * s)}px`;
   if (!frames.length) { status.textContent = "No run yet."; return 0; }
   const shown = player(model).frame;
@@ -286,12 +294,12 @@ function draw(view) {
   ctx.clearRect(0, 0, W, H);
   ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
   for (const box of plan.boxes) {
-    view.slot = box.slot;
+    view.slot = [...box.slot, 0, H - plan.legendH];  // a panel's texts stay in its column, above the legend
     ctx.font = font(13, true); ctx.fillStyle = "#222"; ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
     box.title.forEach((line, k) => ctx.fillText(line, box.left, box.top - 8 * s - (box.title.length - 1 - k) * 16 * s));
     KINDS[box.panel.kind].draw(ctx, box, box.panel, data, i, s, font, big);
   }
-  view.slot = [0, W];
+  view.slot = [0, W, H - plan.legendH, H];
   ctx.font = font(12); ctx.textAlign = "left"; ctx.textBaseline = "middle";
   plan.rows.forEach((row, r) => {
     const y = H - plan.legendH + (18 + 26 * r) * s;

@@ -123,6 +123,7 @@ PRESENTATION = {
     "govsim.screen.replay",
     "govsim.screen.run_view",
     "govsim.screen.display",
+    "govsim.screen.panels",
     "govsim.roleplay",
     "govsim.roleplay.panel",
     "govsim.teaching",

@@ -159,7 +159,7 @@ class RolePlay:
         }
         if points:
             record["amendments"] = {team: [float(v) for v in p] for team, p in points.items()}
-        self.model.step(move_overrides(chosen, points))
+        self.model.play_round(move_overrides(chosen, points))
         self.history.append(record)
         return record
 

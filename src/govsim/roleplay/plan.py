@@ -209,11 +209,6 @@ class SessionPlan:
         budget = self.scenario(setup).params.max_rounds
         return with_fallback(protocol, budget, self.fallback)
 
-    def rounds_at_most(self, setup: Scenario) -> int:
-        """The most rounds the session can take: issues x budget."""
-        planned = self.scenario(setup)
-        return len(planned.agenda) * planned.params.max_rounds
-
     def announcement(self, setup: Scenario, protocol: str) -> str:
         """What the room is told before the first round (plain text)."""
         planned = self.scenario(setup)

@@ -44,13 +44,6 @@ VERSION = 2
 VERSIONS = (1, 2)  # version 1 files have no plan and no amendments
 CONCEDE_SHARE = 0.5  # a conceding group moves this share of the way toward the text on the table
 LOBBY_BOOST = 2.0  # a lobbying group's capability is multiplied by this for the round (capped at 1)
-COMPARE_METRICS = (
-    "adoption_rate",
-    "mean_rounds",
-    "mean_compliance",
-    "fragmentation",
-    "mean_min_group_gain",
-)
 
 
 class Move(Enum):

@@ -7,8 +7,11 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
+import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govsim import GovernanceModel, measure, parameter_specs, protocol_names, register, scenario_names
 from govsim.measures import unregister
@@ -16,7 +19,15 @@ from govsim.protocols import PROTOCOLS, BottomUp, get_protocol, rule_settings
 from govsim.screen import plotting
 from govsim.screen.dashboard import DEFAULT_PARAMS, build_dashboard, draw_panels
 from govsim.screen.display import FALLBACK_CLASS, HIDE_FALLBACK_CSS, LIVE_CLASS, static_fallback
-from govsim.screen.panels import Line, Panel, line_panel, panel_names, register_panel, unregister_panel
+from govsim.screen.panels import (
+    Line,
+    Panel,
+    line_panel,
+    panel_names,
+    record_lines,
+    register_panel,
+    unregister_panel,
+)
 from govsim.screen.replay import record_run, status_line
 from govsim.screen.run_view import ESM
 from govsim.settings import setting_spec
@@ -369,3 +380,34 @@ def test_the_status_line_lists_user_measures_by_label(dash):
         assert "Stakeholders &lt;worse&gt; off (share):" in dash.status.value
     finally:
         unregister("test_loser_share")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(
+        float,
+        st.integers(1, 60),
+        elements=st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.just(float("nan"))),
+    )
+)
+def test_a_line_panel_records_any_values_as_strict_json_within_its_axis(values):
+    """Whatever a panel returns (gaps, one value, all gaps, large numbers), the browser gets
+    strict JSON, one entry per round, and a value axis that holds every value."""
+    live = record_lines("any", "Any", [Line("x", values)], "value")
+    json.dumps(live, allow_nan=False)
+    got = live["lines"][0]["values"]
+    assert len(got) == len(values)
+    low, high = live["ylim"]
+    assert low < high
+    assert all(v is None or low <= v <= high for v in got)
+    assert [v is None for v in got] == list(np.isnan(values))
+
+
+def test_build_dashboard_takes_the_dashboards_arguments():
+    """One signature, not two typed twice: help() on build_dashboard shows Dashboard's."""
+    import inspect
+
+    from govsim.screen.dashboard import Dashboard
+
+    assert inspect.signature(build_dashboard) == inspect.signature(Dashboard)
+    assert build_dashboard(params=["rho"], projector=True).view.projector

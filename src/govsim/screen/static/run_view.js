@@ -319,6 +319,24 @@ function player(model) {
   return model.__govsimPlayer;
 }
 
+// The round slider ("slider", a widget reference): moved by a hand, it shows that round at once
+// (and tells the kernel); moved by the kernel, the kernel has set "frame" itself.
+function followSlider(model, p, repaint) {
+  const ref = model.get("slider");
+  if (!ref || !model.widget_manager) return;
+  model.widget_manager.get_model(String(ref).replace("IPY_MODEL_", "")).then((slider) => {
+    p.slider = slider;
+    slider.on("change:value", () => {
+      const fromKernel = slider._state_lock && "value" in slider._state_lock;
+      if (p.moving || fromKernel) return;
+      const at = slider.get("value");
+      if (p.timer !== null) { p.frame = at; repaint(); return; }
+      model.set("frame", at);
+      model.save_changes();
+    });
+  });
+}
+
 function wirePlayer(model) {
   const p = player(model);
   if (p.wired) return p;
@@ -345,40 +363,28 @@ function wirePlayer(model) {
   model.on("change:frame", () => {  // the round moved while playing: play on from there
     if (p.timer !== null && !p.setting) p.frame = model.get("frame");
   });
-  // The round slider ("slider", a widget reference): moved by a hand, it shows that round at once
-  // (and tells the kernel); moved by the kernel, the kernel has set "frame" itself.
-  const ref = model.get("slider");
-  if (ref && model.widget_manager) {
-    model.widget_manager.get_model(String(ref).replace("IPY_MODEL_", "")).then((slider) => {
-      p.slider = slider;
-      slider.on("change:value", () => {
-        const fromKernel = slider._state_lock && "value" in slider._state_lock;
-        if (p.moving || fromKernel) return;
-        const at = slider.get("value");
-        if (p.timer !== null) { p.frame = at; repaint(); return; }
-        model.set("frame", at);
-        model.save_changes();
-      });
-    });
-  }
+  followSlider(model, p, repaint);
+  const moveTo = (n) => {
+    p.frame = n;
+    if (p.slider) {  // the round slider follows Play, in the browser only (the kernel hears at Pause)
+      p.moving = true;
+      p.slider.set("value", n);
+      p.moving = false;
+    }
+    repaint();
+  };
   const tick = () => {
     if (!model.get("playing")) return;
     const next = (p.frame === null ? model.get("frame") : p.frame) + 1;
     if (next > last()) { finish(); return; }
-    p.frame = next;
-    if (p.slider) {  // the round slider follows Play, in the browser only (the kernel hears at Pause)
-      p.moving = true;
-      p.slider.set("value", next);
-      p.moving = false;
-    }
-    repaint();
+    moveTo(next);
     p.timer = setTimeout(tick, 1000 / Math.max(1, model.get("speed")));
   };
   model.on("change:playing", () => {
     if (!model.get("playing")) { finish(); return; }
     if (p.timer !== null) return;
     p.version = model.get("version");
-    if (model.get("frame") >= last()) { p.frame = 0; repaint(); p.timer = setTimeout(tick, 1000 / Math.max(1, model.get("speed"))); }
+    if (model.get("frame") >= last()) { moveTo(0); p.timer = setTimeout(tick, 1000 / Math.max(1, model.get("speed"))); }
     else tick();
   });
   return p;

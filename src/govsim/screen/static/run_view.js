@@ -274,7 +274,9 @@ function draw(view) {
   const big = model.get("projector");
   const s = big ? 1.6 : 1;
   const font = (px, bold) => `${bold ? "bold " : ""}${Math.round(px * s)}px sans-serif`;
+  // read the sizes before writing anything: a read after a write makes the browser lay out the page
   const W = Math.round(Math.max(640, Math.min(1700, view.el.clientWidth || 1040)));
+  const room = roomLeft(view);
   const ctx = canvas.getContext("2d");
   instrument(ctx, view);
   view.texts = []; view.slot = [0, W, 0, 1e9];
@@ -284,7 +286,7 @@ function draw(view) {
   const i = Math.max(0, Math.min(frames.length - 1, (shown === null ? model.get("frame") : shown) | 0));
   const f = frames[i];
   status.textContent = f.status;
-  const plan = layout(ctx, { ...data, panels: data.panels || [] }, f, W, s, font, roomLeft(view));
+  const plan = layout(ctx, { ...data, panels: data.panels || [] }, f, W, s, font, room);
   const H = plan.H, dpr = window.devicePixelRatio || 1;
   if (canvas.width !== W * dpr || canvas.height !== H * dpr) {
     canvas.width = W * dpr; canvas.height = H * dpr;
@@ -413,6 +415,7 @@ function render({ model, el }) {
     view.pending = true;
     requestAnimationFrame(() => {
       view.pending = false;
+      const started = performance.now();
       const frame = draw(view);
       hideFallback();
       const version = model.get("version");
@@ -423,7 +426,7 @@ function render({ model, el }) {
       canvas.setAttribute("aria-label", status.textContent);
       const now = performance.now();
       window.__govsimPaints = window.__govsimPaints || [];
-      window.__govsimPaints.push({ frame, version, time: now });
+      window.__govsimPaints.push({ frame, version, time: now, draw: now - started });
       if (window.__govsimPaints.length > 2000) window.__govsimPaints.splice(0, 1000);
     });
   };

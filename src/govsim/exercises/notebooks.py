@@ -11,8 +11,6 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from govsim import safefiles
 from govsim.exercises import EXERCISES, questions
 
@@ -33,6 +31,8 @@ def exercise_notebooks(source: str | Path | None = None) -> list[Path]:
     folder = Path(source) if source is not None else default_source()
     if not folder.is_dir():
         raise FileNotFoundError(f"source={str(folder)!r} is not a folder of exercise notebooks")
+    import nbformat  # slow to import (jsonschema); only when notebooks are read
+
     found = [p for p in sorted(folder.glob("*.ipynb")) if exercise_of(nbformat.read(p, as_version=4))]
     if not found:
         raise FileNotFoundError(f"source={str(folder)!r} holds no exercise notebooks (ex1 ... ex8)")
@@ -56,6 +56,8 @@ def answer_cells(nb: Any) -> list[tuple[int, str]]:
 
 def fill_answers(nb: Any, where: str = "notebook") -> Any:
     """A copy of ``nb`` with every answer cell replaced by the reference code of its question."""
+    import nbformat
+
     nb = copy.deepcopy(nb)
     name = exercise_of(nb)
     every = questions()
@@ -80,6 +82,8 @@ def fill_answers(nb: Any, where: str = "notebook") -> Any:
 
 def make_solution_notebooks(outdir: str | Path, source: str | Path | None = None) -> list[Path]:
     """Write a solution copy of every exercise notebook in ``source`` to ``outdir``."""
+    import nbformat
+
     notebooks = exercise_notebooks(source)
     out = Path(outdir)
     if out.exists() and not out.is_dir():

@@ -14,14 +14,13 @@
 from __future__ import annotations
 
 import re
-from govsim.reading import read_toml
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import nbformat
+from govsim.reading import read_toml
 
 DATA = resources.files("govsim") / "data"
 VIEWS = ("primary", "supportive", "critical", "analysis")
@@ -184,7 +183,12 @@ def worksheets() -> dict[str, dict[str, Any]]:
         slips = entry.get("slips", 0)
         if isinstance(slips, bool) or not isinstance(slips, int) or not 0 <= slips <= 12:
             raise ValueError(f"{where}: slips={slips!r} must be a whole number from 0 to 12")
-        found[stem] = {"prompts": prompts, "predict": predict, "title": entry.get("title", ""), "slips": slips}
+        found[stem] = {
+            "prompts": prompts,
+            "predict": predict,
+            "title": entry.get("title", ""),
+            "slips": slips,
+        }
     return found
 
 
@@ -248,6 +252,8 @@ def uses(text: str, term: Term) -> bool:
 
 def block(path: Path) -> Block:
     """Read one course notebook into a :class:`Block`."""
+    import nbformat  # slow to import (jsonschema): only when a notebook is read
+
     nb = nbformat.read(path, as_version=4)
     meta = nb.metadata.get("govsim", {})
     if not nb.cells or nb.cells[0].cell_type != "markdown":

@@ -46,7 +46,8 @@ def fake_venv(tmp_path: Path) -> Path:
 
 
 def _dev(venv: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "GOVSIM_VENV": str(venv), **env}
+    inherited = {k: v for k, v in os.environ.items() if k not in ("PYTHON", "GOVSIM_VENV")}
+    environ = {**inherited, "GOVSIM_VENV": str(venv), **env}
     environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), environ.get("PYTHONPATH", "")])
     return subprocess.run(
         ["bash", str(ROOT / "scripts" / "dev.sh"), *args],
@@ -93,42 +94,46 @@ def _python_reporting(folder: Path, version: str) -> Path:
     return python
 
 
+OTHER = f"3.{sys.version_info.minor + 1}"  # a Python other than the one running the tests
+
+
 @pytest.fixture
-def pyenv_313(tmp_path: Path) -> dict[str, str]:
-    """A pyenv whose selected version lacks python3.13: its shim fails (exit 127) and
-    ``pyenv whence python3.13`` names 3.13.0, which has it."""
+def pyenv_other(tmp_path: Path) -> dict[str, str]:
+    """A pyenv whose selected version lacks pythonX.Y (:data:`OTHER`, e.g. python3.13): its
+    shim fails (exit 127) and ``pyenv whence pythonX.Y`` names X.Y.0, which has it."""
     root = tmp_path / "pyenv"
-    real = _python_reporting(root / "versions" / "3.13.0", "3.13.0")
-    shim = root / "shims" / "python3.13"
+    real = _python_reporting(root / "versions" / f"{OTHER}.0", f"{OTHER}.0")
+    shim = root / "shims" / f"python{OTHER}"
     shim.parent.mkdir(parents=True)
-    shim.write_text("#!/bin/sh\necho 'pyenv: python3.13: command not found' >&2\nexit 127\n")
+    shim.write_text(f"#!/bin/sh\necho 'pyenv: python{OTHER}: command not found' >&2\nexit 127\n")
     shim.chmod(0o755)
     tool = tmp_path / "tools" / "pyenv"
     tool.parent.mkdir()
     tool.write_text(
         "#!/bin/bash\n"
-        f"root={shlex.quote(str(root))}\n"
+        f"root={shlex.quote(str(root))}\nv={OTHER}.0\n"
         'case "$1" in\n'
         '  root) echo "$root" ;;\n'
-        '  which) if [ "${PYENV_VERSION:-}" = 3.13.0 ] && [ -x "$root/versions/3.13.0/bin/$2" ]; then\n'
-        '           echo "$root/versions/3.13.0/bin/$2"; else echo "pyenv: $2: command not found" >&2; exit 127; fi ;;\n'
-        '  whence) [ -x "$root/versions/3.13.0/bin/$2" ] && echo 3.13.0 ;;\n'
-        "  versions) echo 3.13.0 ;;\n"
+        '  which) if [ "${PYENV_VERSION:-}" = "$v" ] && [ -x "$root/versions/$v/bin/$2" ]; then\n'
+        '           echo "$root/versions/$v/bin/$2"; else echo "pyenv: $2: command not found" >&2; exit 127; fi ;;\n'
+        '  whence) [ -x "$root/versions/$v/bin/$2" ] && echo "$v" ;;\n'
+        '  versions) echo "$v" ;;\n'
         "esac\n"
     )
     tool.chmod(0o755)
     return {"PATH": f"{tool.parent}{os.pathsep}{os.environ['PATH']}", "PYTHON": str(shim), "real": str(real)}
 
 
-def test_a_pyenv_shim_in_PYTHON_is_resolved_and_a_venv_of_another_version_stops(fake_venv, pyenv_313):
-    """PYTHON=$(command -v python3.13) under pyenv is a shim; the .venv here is this Python."""
-    done = _dev(fake_venv, "govsim", "--version", PATH=pyenv_313["PATH"], PYTHON=pyenv_313["PYTHON"])
+def test_a_pyenv_shim_in_PYTHON_is_resolved_and_a_venv_of_another_version_stops(fake_venv, pyenv_other):
+    """PYTHON=$(command -v python3.13) under pyenv is a shim (the review's case, with 3.13 the
+    Python after this one); the .venv here is this Python."""
+    done = _dev(fake_venv, "govsim", "--version", PATH=pyenv_other["PATH"], PYTHON=pyenv_other["PYTHON"])
     have = ".".join(map(str, sys.version_info[:3]))
     assert done.returncode == 1, done.stdout
     assert done.stdout == ""
     assert done.stderr.strip().splitlines() == [
-        f"{fake_venv} has Python {have} but PYTHON={pyenv_313['PYTHON']} is Python 3.13.0: remove"
-        f" {fake_venv} to rebuild it, or set GOVSIM_VENV=.venv-3.13 to keep both"
+        f"{fake_venv} has Python {have} but PYTHON={pyenv_other['PYTHON']} is Python {OTHER}.0: remove"
+        f" {fake_venv} to rebuild it, or set GOVSIM_VENV=.venv-{OTHER} to keep both"
     ]
 
 

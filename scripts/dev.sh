@@ -4,8 +4,8 @@
 #
 #   bash scripts/dev.sh start         # open the workshop in JupyterLab (headless machine: run the default scenario)
 #   bash scripts/dev.sh test          # lint, then the whole test suite (unit, notebooks, exercises, browser)
+#   bash scripts/dev.sh test --quick  # lint, then the core's fast unit tests (the inner loop, about a minute)
 #   bash scripts/dev.sh govsim ARGS   # any govsim command through .venv, without activating it
-#   bash scripts/dev.sh quick         # the quick test subset (CI runs it on Python 3.13 in .venv-3.13)
 #
 # Choose the interpreter with PYTHON=python3.13 (a pyenv shim is resolved to its version) or
 # PYTHON=/path/to/python3.12; a .venv of another version stops the script with one line.
@@ -14,12 +14,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${GOVSIM_VENV:-.venv}"
 case "$VENV" in /*) ;; *) VENV="$PWD/$VENV" ;; esac
-
-# The quick subset: start-up and argparse, the CLI contract, the model's fixed-seed golden runs,
-# parameters, protocols, the lab's files and the set-up files (tests/test_dev_script.py keeps it
-# and pyproject's classifiers in step with .ci/run).
-QUICK_TESTS=(tests/test_cli_help.py tests/test_cli.py tests/test_golden.py tests/test_params.py
-  tests/test_protocols.py tests/test_environment.py tests/test_dev_script.py tests/test_lab.py)
 
 python_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }
 python_version() { "$1" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null; }
@@ -67,7 +61,12 @@ pip_quiet() {
   return "${PIPESTATUS[0]}"
 }
 
-# Build (or reuse) $VENV with govsim and the extras named in $1 (default: dev).
+# What .govsim-installed holds once pyproject.toml's packages with the extras $1 are installed.
+stamp_of() {
+  (cat pyproject.toml; echo "extras=$1") | "$VENV/bin/python" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())'
+}
+
+# Build (or reuse) $VENV with govsim and the extras named in $1 (default: dev, which holds them all).
 ensure_env() {
   local extras="${1:-dev}" py have asked
   if [ -x "$VENV/bin/python" ] && python_ok "$VENV/bin/python"; then
@@ -89,9 +88,10 @@ ensure_env() {
     echo "Creating $VENV with $py (Python $(python_version "$py"))"
     "$py" -m venv "$VENV"
   fi
-  local stamp="$VENV/.govsim-installed" want
-  want=$( (cat pyproject.toml; echo "extras=$extras") | "$VENV/bin/python" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  local stamp="$VENV/.govsim-installed" want have_stamp
+  want=$(stamp_of "$extras")
+  have_stamp=$(cat "$stamp" 2>/dev/null || true)
+  if [ "$have_stamp" != "$want" ] && [ "$have_stamp" != "$(stamp_of dev)" ]; then
     echo "Installing govsim and its dependencies into $VENV (a few minutes the first time)"
     pip_quiet install --quiet --upgrade pip || { echo "upgrading pip failed; see the messages above" >&2; exit 1; }
     pip_quiet install --quiet -e ".[$extras]" || { echo "installing govsim failed; see the messages above" >&2; exit 1; }
@@ -120,22 +120,23 @@ case "$cmd" in
     exec "$VENV/bin/python" -m govsim lab -- "$@"  # anything after start goes to JupyterLab (e.g. --port 8899)
     ;;
   test)
+    if [ "${1:-}" = "--quick" ]; then  # the inner loop: lint and the core's fast unit tests
+      shift
+      ensure_env test  # the test extras are enough (CI's run on a second Python installs only them)
+      ruff check .
+      exec python -m pytest -q -m "core and not slow and not browser" tests "$@"
+    fi
     ensure_env
     ruff check .
     ruff format --check .
     exec python -m pytest "$@"
-    ;;
-  quick)  # CI's check on a second Python (PYTHON=python3.13 GOVSIM_VENV=.venv-3.13): a few minutes
-    ensure_env test
-    [ $# -gt 0 ] || set -- "${QUICK_TESTS[@]}"
-    exec python -m pytest -q -m "not slow and not browser" "$@"
     ;;
   govsim)
     ensure_env
     exec "$VENV/bin/python" -m govsim "$@"
     ;;
   *)
-    echo "usage: bash scripts/dev.sh start|test|quick|govsim [args]" >&2
+    echo "usage: bash scripts/dev.sh start|test [--quick]|govsim [args]" >&2
     exit 2
     ;;
 esac

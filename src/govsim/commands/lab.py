@@ -111,7 +111,7 @@ def default_workspace(notebooks: Path) -> Path:
     """``$GOVSIM_WORKSPACE``, else ``workspace/`` beside the notebooks folder when that folder's
     parent is writable (a checkout), else ``~/govsim-workspace``."""
     if os.environ.get("GOVSIM_WORKSPACE"):
-        return Path(os.environ["GOVSIM_WORKSPACE"]).expanduser().resolve()
+        return Path(os.environ["GOVSIM_WORKSPACE"]).expanduser().absolute()  # a link is refused, not followed
     checkout = notebooks.parent
     if os.access(checkout, os.W_OK):
         return checkout / "workspace"

@@ -92,6 +92,13 @@ class Parameters:
         "0 = equal voice in the compromise, 1 = voice in proportion to capability",
     )
     max_rounds: int = declare(60, 1, 2000, "rounds", "deadline: rounds before an issue is dropped unadopted")
+    stalemate_rounds: int = declare(
+        3,
+        1,
+        2000,
+        "rounds",
+        "rounds in a row in which no text can pass before the chair drops the issue with the reason",
+    )
     # -- decision rules (Black 1948; RFC 7282; Tsebelis 2002)
     consensus_rounds: int = declare(
         3, 0, 100, "rounds", "top-down: rounds that seek unanimity before a majority vote"
@@ -102,6 +109,13 @@ class Parameters:
         1.0,
         "share of votes",
         "top-down and ratification: more than half of voting governments at 0.5, at least this share above",
+    )
+    capability_vote: float = declare(
+        0.0,
+        0.0,
+        1.0,
+        "share",
+        "top-down and ratification: 0 = one government, one vote; 1 = votes weighted by capability",
     )
     rho: float = declare(
         0.1,

@@ -253,7 +253,7 @@ class GovernanceModel(mesa.Model):
             round=forum.rounds + 1,
             params=self.params,
             amendments=inputs.amendments,
-            decides=self._negotiated,
+            decides=np.flatnonzero(issue.decides) if issue.decides is not None else np.arange(self.setup.k),
         )
         if forum.draft is None:
             forum.draft = _on_table(issue, np.clip(forum.protocol.draft(table), 0.0, 1.0))

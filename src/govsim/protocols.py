@@ -56,7 +56,7 @@ class Table:
     round : int, 1 for the first round of the issue
     params : Parameters
     amendments : dict of group code -> (K,) text point tabled as an amendment this round
-    decides : (d,) int array, the dimensions the issue decides, or None for all of them
+    decides : (d,) int array, the dimensions the issue decides (None: not said, all of them)
     """
 
     positions: np.ndarray

@@ -430,6 +430,14 @@ class TopDown(Protocol):
             "a text that leaves it no worse off than today."
         )
 
+    def stalemate(self, table: Table) -> str:
+        """After the unanimity rounds: the vote of the governments present cannot pass
+        (:func:`vote_stalemate`)."""
+        if table.round <= table.params.consensus_rounds:
+            return ""
+        voters = table.attending & (table.group == GOVERNMENT)
+        return vote_stalemate(table, voters, table.params.majority_threshold)
+
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         voters = table.attending & (table.group == GOVERNMENT)
         unanimity = table.round <= table.params.consensus_rounds

@@ -168,9 +168,33 @@ class Parameters:
     population_scale: float = declare(
         1.0, 0.025, 5000.0, "multiple", "multiplies every group's head count in the scenario"
     )
+    # -- a researcher's own factors: (name, value) pairs an experiment declares (not a setting)
+    factors: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         check_declared(self)
+
+    def factor(self, name: str) -> float:
+        """The value of a factor the experiment declared itself (``[own_factors]``), for a
+        registered measure or protocol to read: ``ctx.params.factor("x1")``.
+
+        Raises
+        ------
+        ValueError
+            ``name`` is not one of this run's own factors (one line naming those it has).
+        """
+        for key, value in self.factors:
+            if key == name:
+                return value
+        have = ", ".join(k for k, _ in self.factors) or "none"
+        raise ValueError(
+            f"factor {name!r} is not declared by this run's experiment (its own factors: {have})"
+        )
+
+    def with_factors(self, values: dict[str, float]) -> Parameters:
+        """A copy with the researcher's own factors ``values`` set (names sorted)."""
+        merged = {**dict(self.factors), **{str(k): float(v) for k, v in values.items()}}
+        return replace(self, factors=tuple(sorted(merged.items())))
 
     def replace(self, **changes: Any) -> Parameters:
         """A copy with ``changes`` applied; unknown names are rejected with a suggestion."""

@@ -461,7 +461,7 @@ def _table(model, status_quo):
 
 def test_the_vote_weighting_is_said_in_the_rule_the_run_and_the_role_cards():
     from govsim.protocols import get_protocol
-    from govsim.roleplay_cards import numbers
+    from govsim.roleplay.cards import numbers
 
     plain, weighted = _three_governments(), _three_governments(capability_vote=1.0)
     assert "one vote each" in get_protocol("top_down").rule(plain.params)

@@ -118,13 +118,13 @@ OWNERS = {"govsim.model", "govsim.forums"}
 # outcome code may read the forums of an issue handed to it (an IssueContext's ``forums``)
 MODEL_ONLY = (STATE_MACHINE - {"forums"}) | {f"_{name}" for name in STATE_MACHINE}
 PRESENTATION = {
-    "govsim.plotting",
-    "govsim.dashboard",
-    "govsim.replay",
-    "govsim.run_view",
-    "govsim.display",
+    "govsim.screen.plotting",
+    "govsim.screen.dashboard",
+    "govsim.screen.replay",
+    "govsim.screen.run_view",
+    "govsim.screen.display",
     "govsim.roleplay",
-    "govsim.roleplay_panel",
+    "govsim.roleplay.panel",
     "govsim.teaching",
 }
 

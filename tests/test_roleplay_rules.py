@@ -9,7 +9,7 @@ import pytest
 from govsim import Group, Parameters, get_protocol
 from govsim.protocols import Table
 from govsim.roleplay import Move, RolePlay
-from govsim.roleplay_rules import (
+from govsim.roleplay.plan import (
     Fallback,
     SessionPlan,
     WithFallback,

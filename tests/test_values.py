@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govsim.sweep.factors import Factor
-from govsim.values import Table, number, whole
+from govsim.values import TomlTable, number, whole
 
 INTS = st.integers(-(2**62), 2**62)
 
@@ -70,7 +70,7 @@ def test_a_whole_number_factor_gives_each_value_an_equal_share_of_the_unit_inter
 
 
 def test_table_errors_name_the_key_path():
-    table = Table.of({"a": {"b": [1, "x"]}}, "file.toml")
+    table = TomlTable.of({"a": {"b": [1, "x"]}}, "file.toml")
     inner = table.table("a")
     assert inner.where == "file.toml.a"
     with pytest.raises(ValueError, match=r"file.toml.a.b=\[1, 'x'\] holds 'x'"):

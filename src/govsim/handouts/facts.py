@@ -97,7 +97,7 @@ def _sessions(fallback: str) -> pd.DataFrame:
     (index: seed): ``none_adopted`` (1 when no issue is adopted), ``adopted_<n>`` (1 when
     issue n is adopted) and every group's ``mean_gain_<group>``."""
     from govsim.roleplay import RolePlay
-    from govsim.roleplay_rules import SessionPlan
+    from govsim.roleplay.plan import SessionPlan
 
     plan = SessionPlan(issues=SESSION["issues"], budget=SESSION["budget"], fallback=fallback)
     rows = {}
@@ -255,12 +255,24 @@ def _facts() -> list[Fact]:
         for t in ("position_openness", "capability", "capacity")
     ]
     found += [
-        _session_fact("session_sq_none_adopted", "share of runs with no issue adopted", "status_quo", "none_adopted"),
-        _session_fact("session_gv_data_flows", "share of runs adopting issue 1 (data flows)", "government_vote", "adopted_1"),
         _session_fact(
-            "session_gv_lawful_access", "share of runs adopting issue 2 (lawful access)", "government_vote", "adopted_2"
+            "session_sq_none_adopted", "share of runs with no issue adopted", "status_quo", "none_adopted"
         ),
-        _session_fact("session_tv_data_flows", "share of runs adopting issue 1 (data flows)", "table_vote", "adopted_1"),
+        _session_fact(
+            "session_gv_data_flows",
+            "share of runs adopting issue 1 (data flows)",
+            "government_vote",
+            "adopted_1",
+        ),
+        _session_fact(
+            "session_gv_lawful_access",
+            "share of runs adopting issue 2 (lawful access)",
+            "government_vote",
+            "adopted_2",
+        ),
+        _session_fact(
+            "session_tv_data_flows", "share of runs adopting issue 1 (data flows)", "table_vote", "adopted_1"
+        ),
         _session_fact(
             "session_tv_gain_government", "governments' mean gain", "table_vote", "mean_gain_government"
         ),

@@ -6,12 +6,12 @@ and simulated stakeholders play every other seat. A move is a declared one-round
 persuadability, capability) or a lasting change of view (conceding), passed to the model's
 ``step``; it never touches the model's arrays, and compliance and fragmentation are measured
 with the groups' real traits. An ``amend`` move tables a text point that the chair's revision
-moves toward (the ``amendments`` override). A :class:`~govsim.roleplay_rules.SessionPlan` fits the
+moves toward (the ``amendments`` override). A :class:`~govsim.roleplay.plan.SessionPlan` fits the
 session to its slot (issues, round budget, fallback decision). At the end the room's outcome is
 set next to all-simulated runs of the same scenario, protocol and plan over several seeds.
 
 The moves and the outcome save to JSON and load again (the run is replayed from the seed, so
-a loaded file gives the same model). No widgets here: see :mod:`govsim.roleplay_panel`.
+a loaded file gives the same model). No widgets here: see :mod:`govsim.roleplay.panel`.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from govsim.overrides import RoundOverrides
 from govsim.plain import plain
 from govsim.protocols import protocol_names
 from govsim.reading import read_json
-from govsim.roleplay_rules import SessionPlan
+from govsim.roleplay.plan import SessionPlan
 from govsim.scenarios import load_scenario, scenario_names
 from govsim.teaching import seed_rows
 from govsim.values import whole
@@ -159,7 +159,7 @@ class RolePlay:
         }
         if points:
             record["amendments"] = {team: [float(v) for v in p] for team, p in points.items()}
-        self.model.step(move_overrides(chosen, points))
+        self.model.play_round(move_overrides(chosen, points))
         self.history.append(record)
         return record
 
@@ -203,7 +203,7 @@ class RolePlay:
 
     def comparison(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
         """The room next to the all-simulated runs: a ``protocol`` column names the side, so the
-        frame goes straight into :func:`govsim.plotting.plot_protocol_comparison`."""
+        frame goes straight into :func:`govsim.screen.plotting.plot_protocol_comparison`."""
         room = pd.DataFrame([{"seed": self.seed, **self.model.summary()}]).assign(protocol="your room")
         sims = self.simulated(seeds).assign(protocol="all simulated")
         return pd.concat([room, sims], ignore_index=True)

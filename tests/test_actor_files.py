@@ -19,6 +19,7 @@ hypothesis-generated ones).
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -245,11 +246,7 @@ def test_bad_toolkit_style_rows_are_one_line_naming_line_field_value_and_what_is
 def test_an_issue_without_scale_points_takes_decides_default_0_100_and_says_so():
     table = parse_actor_text("'#A'\t'A'\n'#P'\t'x'\n'#D'\t'A'\t'x'\t25\t0.5\t1\n", "t.csv")
     assert table.scales[0].low == 0 and table.scales[0].high == 100 and table.actors[0].position == (0.25,)
-    assert "scale 0-100 for x (Decide's default" in " ".join(load_scenario_from(table).notes)
-
-
-def load_scenario_from(table):
-    return scenario_from_table(table)
+    assert "scale 0-100 for x (Decide's default" in " ".join(scenario_from_table(table).notes)
 
 
 # ---------------------------------------------------------------- item 5: one run, any format
@@ -469,6 +466,16 @@ def test_the_vote_weighting_is_said_in_the_rule_the_run_and_the_role_cards():
     assert "votes weighted by capability" in get_protocol("consult_then_ratify").rule(weighted.params)
     eu = load_scenario("eu_emissions_1994").with_settings({"capability_vote": 1.0})
     assert any("votes weighted by capability" in line for line in numbers(eu, "government", "top_down"))
+
+
+def test_govsim_run_says_who_counts_in_the_vote(capsys):
+    from govsim import cli
+
+    run = ["run", "--scenario", "wcit_2012_actors", "--protocol", "top_down"]
+    assert cli.main(run) == 0
+    assert "Only governments sit and vote, one vote each" in capsys.readouterr().out
+    assert cli.main([*run, "--set", "capability_vote=1", "--json"]) == 0
+    assert "votes weighted by capability" in json.loads(capsys.readouterr().out)["rule"]
 
 
 # ---------------------------------------------------------------- issue 26 item 13: caps and progress

@@ -14,7 +14,9 @@ File styles are those of the public toolkits' own files (read, not copied):
   a trailing comma or none, leading spaces in numbers.
 
 The tables themselves are made up here (``tests/data/actors/climate_toolkit.csv`` and
-hypothesis-generated ones).
+hypothesis-generated ones), except two of KTAB's example files kept unchanged under
+``tests/data/actors/ktab/`` (MIT licence, KAPSARC 2015; source and commit in its README.md).
+The Decide toolkit's published files are GPL-3.0 and are not kept here.
 """
 
 from __future__ import annotations
@@ -215,6 +217,32 @@ def test_ktab_soe_policy_layout_loads_as_published():
     table = parse_actor_text(text, "soe.csv")
     assert table.name == "China Policy; scen 0" and table.dimensions == ("Policy Position",)
     assert [a.capability for a in table.actors] == pytest.approx([1.0, 0.35])
+
+
+KTAB_FILES = DATA / "ktab"  # KTAB's own example files, unchanged (MIT; see its README.md)
+
+
+@pytest.mark.parametrize("name", ["SOE-Policy.csv", "dummyData_3Dim-no-final-comma.csv"])
+def test_ktabs_published_example_files_load_unchanged_and_give_the_compromise(name):
+    """KTAB's examples/smp/doc files as published: the first bottom-up text (mu = 0, everyone
+    present) is the power x salience weighted mean of each dimension, computed here from the
+    raw cells with the csv module (SOE-Policy: 35.0063, as an independent check found)."""
+    import csv
+
+    path = KTAB_FILES / name
+    lines = path.read_text().splitlines()
+    rows = [[c.strip() for c in r] for r in csv.reader(lines[2:]) if r]
+    k = int(next(csv.reader([lines[0]]))[3])
+    want = []
+    for d in range(k):
+        w = [float(r[2]) * float(r[4 + 2 * d]) for r in rows]
+        want.append(sum(wi * float(r[3 + 2 * d]) for wi, r in zip(w, rows, strict=True)) / sum(w))
+    model = GovernanceModel(str(path), rng=0, mu=0.0, **{"government.capacity": 1.0}).run()
+    first = model.rounds[model.rounds["round"] == 1]
+    got = [100 * first.iloc[d][f"proposal_{dim}"] for d, dim in enumerate(model.setup.dimensions)]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    if name == "SOE-Policy.csv":
+        assert got[0] == pytest.approx(35.0063, abs=5e-5)
 
 
 @pytest.mark.parametrize(

@@ -120,7 +120,7 @@ def decide_text(table, style: str = "toolkit") -> str:
 def ktab_text(table, style: str = "soe") -> str:
     """The table as a KTAB SMP CSV: ``soe`` (SOE-Policy.csv: ", " cells and a trailing ", ",
     a semicolon in the scenario name) or ``dummy`` (dummyData_3Dim-no-final-comma.csv: no
-    trailing comma on the rows, leading spaces in numbers)."""
+    trailing comma on the rows, leading spaces in numbers, CRLF line ends)."""
     names, actors = table
     k = len(names)
     header = ",".join(f"{d},Salience{j + 1}" for j, d in enumerate(names))
@@ -135,7 +135,8 @@ def ktab_text(table, style: str = "soe") -> str:
         for name, power, cells in actors:
             values = ", ".join(f"{p:6.2f}, {s:5.2f}" for p, s in map(_cell, cells))
             lines.append(f"{name}, {name} (long name), {power:7.3f}, {values}")
-    return "\n".join(lines) + "\n"
+    eol = "\r\n" if style == "dummy" else "\n"  # Windows line ends on one of the two
+    return eol.join(lines) + eol
 
 
 def toml_scenario(table) -> dict:

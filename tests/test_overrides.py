@@ -46,7 +46,7 @@ def rows(model, group):
         ({"persuadable": {C: "no"}}, "RoundOverrides.persuadable['civil_society']='no' is not true or false"),
         ({"tolerance": {B: -0.1}}, "RoundOverrides.tolerance['business']=-0.1 is out of range"),
         ({"capability": {B: "x2"}}, "RoundOverrides.capability['business']='x2' is not a number"),
-        ({"concede": {T: float("nan")}}, "RoundOverrides.concede['technical']=nan is out of range"),
+        ({"concede": {T: float("nan")}}, "RoundOverrides.concede['technical']=nan is not a finite number"),
         ({"amendments": {C: "0.5"}}, "RoundOverrides.amendments['civil_society']='0.5' is not a text point"),
         (
             {"amendments": {C: [0.5, 1.2]}},

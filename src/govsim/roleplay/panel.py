@@ -39,12 +39,11 @@ from govsim.roleplay.debrief import (
     debrief_tables_html,
     projector_figure,
 )
-from govsim.roleplay.plan import CAUCUS_SECONDS, Fallback, SessionPlan
+from govsim.roleplay.plan import CAUCUS_SECONDS, EXTEND_SECONDS, Fallback, SessionPlan, max_rounds
 from govsim.roleplay.session import Move, RolePlay, said_point, scales_of, to_model_units
 from govsim.scenarios import load_scenario, scenario_names
 from govsim.screen.display import display_panel, error_html, live_panel, render_png, show_in
 
-EXTEND_SECONDS = 60
 BIG = "font-size: 1.25em; line-height: 1.45;"
 
 
@@ -152,7 +151,7 @@ class RolePlayPanel:
         )
         self.issues = w.BoundedIntText(value=plan.issues or agenda, min=1, max=agenda, description="issues")
         self.budget = w.BoundedIntText(
-            value=plan.budget or 0, min=0, max=2000, description="budget",
+            value=plan.budget or 0, min=0, max=max_rounds(), description="budget",
             tooltip="round budget per issue (0: the scenario's own deadline)",
         )  # fmt: skip
         self.fallback = w.Dropdown(

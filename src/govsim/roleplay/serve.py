@@ -37,6 +37,7 @@ from govsim.roleplay.page import page_html
 from govsim.roleplay.pages import BOOT, HUB, POLL_MS, FacilitatorPage, TeamPage, refused_page
 from govsim.roleplay.room import Phase, Room
 from govsim.roleplay.screens import room_debrief
+from govsim.values import whole
 from govsim.words import plural
 
 
@@ -175,8 +176,7 @@ def check_address(host: str, port: int) -> None:
     ValueError
         One line naming the host or port and what is allowed.
     """
-    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        raise ValueError(f"--port {port!r} is out of range (allowed: a whole number in [1, 65535])")
+    port = whole(port, "--port", 1, 65535)
     try:
         ipaddress.ip_address(host)
     except ValueError:

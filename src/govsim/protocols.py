@@ -370,7 +370,7 @@ def vote_stalemate(table: Table, voters: np.ndarray, threshold: float) -> str:
         if passes(float(w[side | indifferent].sum()) / total, threshold):
             return ""
     return (
-        f"no text can pass the governments' vote: the status quo {q:.4g} is their median on the issue, "
+        "no text can pass the governments' vote: the status quo is their median on the issue, "
         "so every change loses (Black 1948)"
     )
 

@@ -444,7 +444,9 @@ class TopDown(Protocol):
     label = "Top-down (intergovernmental vote)"
     governments_only = True
     lobbied = True
-    reads = frozenset({"consensus_rounds", "majority_threshold", "revision_step", "lobbying"})
+    reads = frozenset(
+        {"consensus_rounds", "majority_threshold", "capability_vote", "revision_step", "lobbying"}
+    )
 
     def draft(self, table: Table) -> np.ndarray:
         """Per-dimension median of the attending governments that care about the dimension
@@ -542,7 +544,9 @@ class ConsultThenRatify(Protocol):
 
     name = "consult_then_ratify"
     label = "Consult, then a government vote"
-    reads = frozenset({"draft_blend", "capability_voice", "revision_step", "rho", "majority_threshold"})
+    reads = frozenset(
+        {"draft_blend", "capability_voice", "revision_step", "rho", "majority_threshold", "capability_vote"}
+    )
 
     def rule(self, params: Parameters) -> str:
         return (

@@ -57,7 +57,7 @@ def test_glossary_follows_the_shared_corrections():
 def test_glossary_and_readings_follow_the_expert_review():
     """The kit review of 2026-11-30 (findings 4, 7-11, 14-18, 21): the Final Acts do not define
     'multilateral'; para. 35's roles; GAC advice after 2016; enhanced cooperation's para. 69
-    wording; the IGF may 'make recommendations' (72(g)); 'fragmentation' is non-compliance,
+    wording; the IGF may 'make recommendations' (72(g)); the model's non-compliance is
     not a split network; the ISOC words come from its ICANN 50 statement (June 2014); the
     intergovernmental camp has more voices than the Code of Conduct."""
     terms = {t.term: t for t in content.glossary()}
@@ -68,7 +68,8 @@ def test_glossary_and_readings_follow_the_expert_review():
         "not in the day-to-day technical and operational matters" in terms["Enhanced cooperation"].definition
     )
     assert "72(g)" in terms["IGF"].definition and "make recommendations" in terms["IGF"].definition
-    assert "not for a split network" in terms["Fragmentation"].definition
+    assert "not for a split network" in terms["Non-compliance"].definition
+    assert "does not measure it" in terms["Fragmentation"].definition  # issue 22.6
     assert {"RIR", "ccNSO", "Divergence"} <= set(terms)
     assert "names for rules, not verdicts" in terms["Top-down (rule)"].more
     events = {e.key: e for e in content.readings()}

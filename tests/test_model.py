@@ -46,7 +46,7 @@ def test_model_runs_the_whole_agenda_and_stops():
 
 def test_summary_is_flat_and_complete():
     summary = GovernanceModel("classroom", rng=0).run().summary()
-    for key in ("adoption_rate", "mean_rounds", "mean_compliance", "mean_min_group_gain", "fragmentation"):
+    for key in ("adoption_rate", "mean_rounds", "mean_compliance", "mean_min_group_gain", "noncompliance"):
         assert isinstance(summary[key], float)
     assert summary["n_issues"] == 5 and summary["stakeholders"] == 40
 
@@ -122,7 +122,7 @@ def test_invariants_hold_for_any_valid_parameters(settings, protocol, seed):
     shares = [c for c in rounds if c.startswith("attendance_")] + ["objecting_share"]
     values = rounds[shares].to_numpy(dtype=float)
     assert np.all((values[~np.isnan(values)] >= 0) & (values[~np.isnan(values)] <= 1))
-    for col in ("compliance", "government_compliance", "fragmentation", "objecting_share", "regions_adopted"):
+    for col in ("compliance", "government_compliance", "noncompliance", "objecting_share", "regions_adopted"):
         v = out[col].to_numpy(dtype=float)
         assert np.all((v[~np.isnan(v)] >= 0) & (v[~np.isnan(v)] <= 1 + 1e-12)), col
     again = GovernanceModel("classroom", protocol=protocol, rng=seed, max_rounds=6, **settings).run()

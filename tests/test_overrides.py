@@ -236,6 +236,6 @@ def test_no_override_reaches_compliance_or_fragmentation(overrides, protocol, se
             q = np.asarray(model.setup.agenda[issue.index].status_quo, dtype=float)
             comply = gain(model.snapshot().positions, real.salience, issue.outcome, q) >= -real.tolerance
             assert issue.record["compliance"] == pytest.approx(comply.mean(), abs=1e-12)
-            assert issue.record["fragmentation"] == pytest.approx(
+            assert issue.record["noncompliance"] == pytest.approx(
                 weighted_share(~comply, real.capability), abs=1e-12
             )

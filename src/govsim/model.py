@@ -153,7 +153,7 @@ class GovernanceModel(mesa.Model):
         overrides : declared one-round changes per group (:class:`~govsim.overrides.RoundOverrides`):
             attendance, persuadability, the decision's tolerance, capability, concessions and
             amendments. They reach attendance, deliberation and the decision only; compliance
-            and fragmentation are always measured with the real traits (``population``).
+            and non-compliance are always measured with the real traits (``population``).
 
         Raises
         ------

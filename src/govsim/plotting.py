@@ -78,7 +78,7 @@ DEFAULT_METRICS = (
     "adoption_rate",
     "mean_compliance",
     "mean_government_compliance",
-    "fragmentation",
+    "noncompliance",
     "mean_objecting_share",
     "mean_participation_civil_society",
 )
@@ -330,12 +330,12 @@ def plot_gains(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
 COMPLIANCE_SERIES = (
     ("compliance", "complying (share of those bound)", "#56B4E9"),
     ("government_compliance", "governments complying (share)", "#0072B2"),
-    ("fragmentation", "fragmentation (capability share)", "#D55E00"),
+    ("noncompliance", "not complying (capability share)", "#D55E00"),
 )
 
 
 def plot_compliance(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Compliance, government compliance and fragmentation on each agenda issue; issues that
+    """Compliance, government compliance and non-compliance on each agenda issue; issues that
     were not adopted bind nobody and are marked 'not adopted'."""
     ax = _axes(ax)
     labels = [_tick_label(str(n)) for n in outcomes_df["name"]]
@@ -348,7 +348,7 @@ def plot_compliance(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_xlabel("agenda issue")
     ax.set_ylabel("share")
-    ax.set_title("Compliance and fragmentation on each adopted issue")
+    ax.set_title("Compliance and non-compliance on each adopted issue")
     ax.legend(loc="upper center", fontsize="small")
     return ax
 

@@ -4,7 +4,7 @@
   distribution of that group's gain in all-simulated runs of the same scenario, protocol and
   plan over a seed range: the room's *percentile* (the share of simulated runs the room beat,
   ties counted half).
-- **The room's numbers**: issues adopted, rounds, compliance, fragmentation.
+- **The room's numbers**: issues adopted, rounds, compliance, non-compliance.
 - **A landscape**: the same plan, all simulated, over a small grid of two settings that matter
   under the session's rules (``lobbying`` x ``majority_threshold`` where non-governments lobby
   governments, ``revision_step`` x ``rho`` elsewhere; the scenario's own values are always
@@ -45,7 +45,7 @@ ROOM_MEASURES = {
     "adoption_rate": "issues adopted (share)",
     "mean_rounds": "rounds per issue",
     "mean_compliance": "compliance (share of bound stakeholders)",
-    "fragmentation": "fragmentation (capability-weighted non-compliers)",
+    "noncompliance": "non-compliance (capability-weighted share of non-compliers)",
     "mean_min_group_gain": "worst-off group's gain",
 }
 DPI = 110  # projector and print: >= 100 dpi

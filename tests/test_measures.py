@@ -301,5 +301,7 @@ def test_a_renamed_measure_reads_from_tables_stored_under_its_former_name(tmp_pa
     old = pa.table({"run_id": ["a"], "fragmentation": [0.25]})
     pq.write_table(old, tmp_path / "part.parquet")
     read = _current_names(pq.read_table(tmp_path / "part.parquet"))
-    assert read.column_names == ["run_id", "noncompliance"] and read.column("noncompliance").to_pylist() == [0.25]
+    assert read.column_names == ["run_id", "noncompliance"] and read.column("noncompliance").to_pylist() == [
+        0.25
+    ]
     assert renamed(["run_id", "noncompliance"]) == {}

@@ -17,6 +17,12 @@ DIMENSION_ENDS: dict[str, tuple[str, str]] = {
     # WCIT-12's second question of reach: the 2012 ITRs' Articles 5A (security and robustness of
     # networks) and 5B (unsolicited bulk electronic messages). A scope, not a value: 1 is not
     # "security before rights" (the same treaty's preamble commits states to human rights).
-    "security_in_itrs": ("keep network security and spam out of the treaty", "treaty articles on network security and spam"),
-    "public_interest": ("light, market-led rules (voluntary commitments)", "public-interest obligations (access funding, data protection)"),
+    "security_in_itrs": (
+        "keep network security and spam out of the treaty",
+        "treaty articles on network security and spam",
+    ),
+    "public_interest": (
+        "light, market-led rules (voluntary commitments)",
+        "public-interest obligations (access funding, data protection)",
+    ),
 }

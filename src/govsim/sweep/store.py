@@ -298,7 +298,9 @@ class Store:
         """The per-round table of the runs that finished (empty when the experiment kept none)."""
         complete = {_part_number(p) for p in self._parts("runs")}
         frames = [
-            _current_names(pq.read_table(p)).to_pandas() for p in self._parts("rounds") if _part_number(p) in complete
+            _current_names(pq.read_table(p)).to_pandas()
+            for p in self._parts("rounds")
+            if _part_number(p) in complete
         ]
         if not frames:
             return pd.DataFrame(columns=["run_id", "step"])

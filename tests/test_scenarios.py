@@ -26,14 +26,14 @@ def outcomes(name: str, protocol: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-ACTOR_TABLES = ("eu_emissions_1994", "wcit_2012_actors")
+ACTOR_TABLES = ("eu_emissions_1994", "wcit_2012_actors", "marco_civil_2014")
 
 
 def test_bundled_scenarios():
-    assert set(scenario_names()) == {"classroom", *HISTORY, *ACTOR_TABLES, "development_first"}
+    assert set(scenario_names()) == {"classroom", "classroom_plural", *HISTORY, *ACTOR_TABLES, "development_first"}
 
 
-@pytest.mark.parametrize("name", ["classroom", *HISTORY])
+@pytest.mark.parametrize("name", ["classroom", "classroom_plural", *HISTORY])
 def test_each_scenario_describes_itself(name):
     s = load_scenario(name)
     assert s.title and s.description and s.event and s.illustrates

@@ -21,6 +21,10 @@ DIMENSION_ENDS: dict[str, tuple[str, str]] = {
         "keep network security and spam out of the treaty",
         "treaty articles on network security and spam",
     ),
+    "net_neutrality": (
+        "operators free to manage and price traffic",
+        "strict neutrality, exceptions only by decree",
+    ),
     "public_interest": (
         "light, market-led rules (voluntary commitments)",
         "public-interest obligations (access funding, data protection)",

@@ -291,7 +291,8 @@ def test_pages_render_offline_in_chromium_and_pdfs_have_the_right_page_count(tmp
     for name, pages in result.pdf_pages.items():
         data = (out / name).read_bytes()
         assert data.startswith(b"%PDF") and page_count(data) == pages >= 1, name
-    assert {n: result.pdf_pages[n] for n in result.one_page} == dict.fromkeys(result.one_page, 1)
+    # One sheet printed on both sides: at most two A4 pages, at full size (issue 22.12).
+    assert all(result.pdf_pages[n] <= 2 for n in result.one_page), result.pdf_pages
     assert result.pdf_pages["glossary.pdf"] >= 2 and result.pdf_pages["reading-list.pdf"] >= 2
 
     failed, asked = [], []
@@ -321,3 +322,18 @@ def test_pages_render_offline_in_chromium_and_pdfs_have_the_right_page_count(tmp
         u for u in asked if not u.startswith("file:")
     ]
     assert sorted(links) == sorted(n for n in result.html if n != "index.html")
+
+
+def test_every_handout_text_prints_at_10_pt_or_more():
+    """A regional-IGF review (issue 22.12): tables printed at 8.5 pt, footers at 8 pt, and PDFs
+    shrank one-page handouts to 76%, for a room reading in its second or third language. Every
+    font size in the handouts' CSS is at least 10 pt and no PDF is scaled down."""
+    import re
+
+    from govsim.handouts import html
+    from govsim.handouts.pdf import SCALES
+
+    sizes = [float(v) for v in re.findall(r"font(?:-size)?:\s*([\d.]+)pt", html.CSS)]
+    assert sizes and min(sizes) >= 10, sizes
+    assert not re.search(r"font-size:\s*[\d.]+(em|%|px)", html.CSS)
+    assert min(SCALES) >= 1.0

@@ -30,7 +30,13 @@ ACTOR_TABLES = ("eu_emissions_1994", "wcit_2012_actors", "marco_civil_2014")
 
 
 def test_bundled_scenarios():
-    assert set(scenario_names()) == {"classroom", "classroom_plural", *HISTORY, *ACTOR_TABLES, "development_first"}
+    assert set(scenario_names()) == {
+        "classroom",
+        "classroom_plural",
+        *HISTORY,
+        *ACTOR_TABLES,
+        "development_first",
+    }
 
 
 @pytest.mark.parametrize("name", ["classroom", "classroom_plural", *HISTORY])

@@ -4,7 +4,7 @@ One ``step`` is one round of the current issue, for every forum still open:
 
 1. attendance: each stakeholder with a seat attends with probability ``capacity``;
 2. deliberation: bounded-confidence exchange among attendees, observers listen, and under
-   top-down rules absent non-governments lobby governments; then everyone is pulled back
+   top-down rules non-governments that came but have no seat lobby governments; then everyone is pulled back
    toward their initial view (stubbornness);
 3. proposal: the chair's draft (first round) or its revision toward the objectors;
 4. decision: the protocol adopts or not; an issue closes when adopted or at ``max_rounds``;

@@ -124,7 +124,7 @@ class Protocol:
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     governments_only: ClassVar[bool] = False  # only governments sit at the table
-    lobbied: ClassVar[bool] = False  # absent non-governments lobby governments
+    lobbied: ClassVar[bool] = False  # present non-governments without a seat lobby governments
 
     def draft(self, table: Table) -> np.ndarray:
         """First text: (1 - b) * initiating draft + b * compromise, b = ``draft_blend``

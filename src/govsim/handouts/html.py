@@ -180,10 +180,13 @@ def cheat_sheet_page(rows: Mapping[str, Sequence[Mapping[str, str]]], footer: st
     """Every declared setting: name, default, range, unit and meaning."""
 
     def table(items: Sequence[Mapping[str, str]]) -> str:
-        head = "<tr><th>setting</th><th>default</th><th>range</th><th>unit</th><th>meaning</th></tr>"
+        here = any(r.get("classroom") for r in items)
+        extra = "<th>in <code>classroom</code></th>" if here else ""
+        head = f"<tr><th>setting</th><th>default</th>{extra}<th>range</th><th>unit</th><th>meaning</th></tr>"
         body = "".join(
-            f"<tr><td><code>{esc(r['name'])}</code></td><td>{esc(r['default'])}</td><td>{esc(r['range'])}</td>"
-            f"<td>{esc(r['unit'])}</td><td>{esc(r['meaning'])}</td></tr>"
+            f"<tr><td><code>{esc(r['name'])}</code></td><td>{esc(r['default'])}</td>"
+            + (f"<td>{esc(r.get('classroom', ''))}</td>" if here else "")
+            + f"<td>{esc(r['range'])}</td><td>{esc(r['unit'])}</td><td>{esc(r['meaning'])}</td></tr>"
             for r in items
         )
         return f"<table class='dense'>{head}{body}</table>"
@@ -192,7 +195,8 @@ def cheat_sheet_page(rows: Mapping[str, Sequence[Mapping[str, str]]], footer: st
         "<h1>Parameter cheat-sheet</h1>"
         '<p class="meta">Generated from the declarations in <code>params.py</code> and <code>population.py</code>. '
         "Set a process setting with <code>GovernanceModel(..., rho=0.2)</code>; a group trait with "
-        '<code>"civil_society.capacity": 0.9</code> in a sweep, or <code>with_profile</code> on a scenario.</p>'
+        '<code>"civil_society.capacity": 0.9</code> in a sweep, or <code>with_profile</code> on a scenario. '
+        "Each scenario sets its own values: predict from the scenario's column, not the default.</p>"
         f"<h2>The rules of the process</h2>{table(rows['process'])}"
         f"<h2>Group traits (per group, each drawn around its mean)</h2>{table(rows['group'])}"
     )

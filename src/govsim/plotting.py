@@ -287,8 +287,9 @@ def plot_objections_attendance(rounds_df: pd.DataFrame, ax: Axes | None = None) 
 
 
 def _tick_label(name: str) -> str:
-    """An issue name as a tick label: wrapped onto short lines, never cut."""
-    return wrap(name, 16)
+    """An issue name as a tick label: wrapped onto short lines, never cut, narrow enough that five
+    issues side by side in half a 13-inch figure do not run into each other."""
+    return wrap(name, 12)
 
 
 def _grouped_bars(
@@ -323,7 +324,10 @@ def plot_gains(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_title(wrap("Who gains on each issue (below zero = worse off than before)"))
     if not len(outcomes_df):
         ax.text(0.5, 0.5, "no issue closed yet", transform=ax.transAxes, ha="center", color="#555555")
-    ax.legend(handles=group_handles("bar"), loc="best", fontsize="small")  # group colours even when empty
+    # Headroom above the bars for the legend, so it never covers a bar.
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + 0.35 * (high - low))
+    ax.legend(handles=group_handles("bar"), loc="upper center", ncol=2, fontsize="small")
     return ax
 
 

@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 
 from govsim.roleplay import RolePlay
-from govsim.roleplay_debrief import (
+from govsim.roleplay.debrief import (
     debrief,
     debrief_sheet_html,
     landscape_axes,
     percentile,
     projector_figure,
 )
-from govsim.roleplay_panel import build_roleplay_panel
-from govsim.roleplay_rules import SessionPlan
+from govsim.roleplay.panel import build_roleplay_panel
+from govsim.roleplay.plan import SessionPlan
 
 
 @pytest.mark.parametrize(
@@ -159,7 +159,7 @@ def test_a_percentile_against_runs_that_all_agree_is_said_in_words():
     all-simulated run adopts nothing, so every team's percentile was 50 or 100 and the debrief's
     'so what' carried no information. Against a sample with no spread the debrief says above,
     the same or below instead; with spread it keeps the percentile."""
-    from govsim.roleplay_debrief import compared
+    from govsim.roleplay.debrief import compared
 
     assert compared(0.1, [0.0] * 10).startswith("above every all-simulated run")
     assert compared(0.0, [0.0] * 10).startswith("the same as every")

@@ -228,7 +228,7 @@ def test_empty_overrides_change_nothing():
 
 @settings(max_examples=15)
 @given(overrides_strategy, st.sampled_from(["bottom_up", "top_down", "chambers"]), st.integers(0, 1000))
-def test_no_override_reaches_compliance_or_fragmentation(overrides, protocol, seed):
+def test_no_override_reaches_compliance_or_noncompliance(overrides, protocol, seed):
     """Whatever is overridden every round, each adopted issue is measured with the real traits."""
     model = GovernanceModel("classroom", protocol=protocol, rng=seed, voice_bonus=0.0, max_rounds=8)
     real = model.population

@@ -54,7 +54,7 @@ def test_each_move_is_a_declared_override():
 
 
 def _measured_with_real_traits(model, issue):
-    """Compliance and fragmentation of a just-closed, adopted one-table issue, recomputed from the
+    """Compliance and non-compliance of a just-closed, adopted one-table issue, recomputed from the
     public interface with the real traits (voice_bonus = 0, so who was heard does not matter)."""
     real, snap = model.population, model.snapshot()
     q = np.asarray(model.setup.agenda[issue.index].status_quo, dtype=float)

@@ -297,7 +297,6 @@ def parameter_rows() -> dict[str, list[dict[str, str]]]:
     per group as ``group.trait``)."""
     from govsim.params import parameter_specs
     from govsim.population import profile_specs
-
     from govsim.scenarios import load_scenario
 
     classroom = load_scenario("classroom").params

@@ -277,12 +277,14 @@ def plot_objections_attendance(rounds_df: pd.DataFrame, ax: Axes | None = None) 
     starts = np.flatnonzero(np.diff(rounds_df["issue"].to_numpy())) + 1.5 if len(rounds_df) else []
     for s in starts:
         ax.axvline(s, color="#999999", linestyle=":", linewidth=1)
-    ax.set_ylim(-0.02, 1.02)
+    # Headroom above the shares for the legend, so it never covers a line.
+    ax.set_ylim(-0.02, 1.45)
+    ax.set_yticks(np.linspace(0, 1, 6))
     integer_rounds(ax.xaxis)
     ax.set_xlabel("round of the run (rounds; dotted lines start a new issue)")
     ax.set_ylabel("share of group attending / of deciders objecting")
     ax.set_title("Who attends and who objects, round by round")
-    ax.legend(loc="best", fontsize="small")
+    ax.legend(loc="upper center", ncol=3, fontsize="small")
     return ax
 
 

@@ -20,8 +20,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from govsim.reading import read_toml
 from govsim.values import whole
 
@@ -254,6 +252,8 @@ def uses(text: str, term: Term) -> bool:
 
 def block(path: Path) -> Block:
     """Read one course notebook into a :class:`Block`."""
+    import nbformat  # slow to import (jsonschema): only when a notebook is read
+
     nb = nbformat.read(path, as_version=4)
     meta = nb.metadata.get("govsim", {})
     if not nb.cells or nb.cells[0].cell_type != "markdown":

@@ -198,7 +198,7 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
     lines = [
         f"govsim: scenario {res['scenario']}, protocol {res['protocol']}, seed {res['seed']}, {res['stakeholders']} stakeholders",
         f"  adopted {adopted} of {plural(res['n_issues'], 'issue')}, mean {f(res['mean_rounds'])} rounds per issue",
-        f"  compliance {f(res['mean_compliance'])} (governments {f(res['mean_government_compliance'])}), fragmentation {f(res['fragmentation'])}",
+        f"  compliance {f(res['mean_compliance'])} (governments {f(res['mean_government_compliance'])}), non-compliance (capability-weighted) {f(res['noncompliance'])}",
         f"  worst-off group's mean gain {f(res['mean_min_group_gain'])}",
         *(
             textwrap.wrap(f"rule: {res['rule']}", 100, initial_indent="  ", subsequent_indent="    ")

@@ -4,8 +4,10 @@ pytest, so the README's test command still passes and ``git status`` stays clean
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -52,16 +54,16 @@ def test_git_ignores_only_the_top_level_folder(folder):
 def test_ruff_skips_generated_folders_but_lints_source_packages_of_the_same_name(tmp_path):
     """Outside a git checkout too: ruff's exclusions are anchored to the project root, so
     ``handouts/`` at the root is skipped and ``src/govsim/handouts/`` is linted."""
-    ruff = shutil.which("ruff")
-    if ruff is None:
+    if importlib.util.find_spec("ruff") is None:
         pytest.skip("ruff is not installed")
+    ruff = [sys.executable, "-m", "ruff"]
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     for folder in GENERATED_FOLDERS:
         for where in (tmp_path / folder, tmp_path / "src" / "govsim" / folder):
             where.mkdir(parents=True, exist_ok=True)
             (where / "x.py").write_text("x = 1\n", encoding="utf-8")
     shown = subprocess.run(
-        [ruff, "check", "--show-files", "."], cwd=tmp_path, capture_output=True, text=True, check=False
+        [*ruff, "check", "--show-files", "."], cwd=tmp_path, capture_output=True, text=True, check=False
     ).stdout
     for folder in GENERATED_FOLDERS:
         assert f"src/govsim/{folder}/x.py" in shown, f"ruff skips src/govsim/{folder}/"

@@ -245,9 +245,9 @@ def _free_port() -> int:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--port", "99999"], "--port 99999 is out of range (allowed: a whole number in [1, 65535])"),
-        (["--port", "0"], "--port 0 is out of range"),
-        (["--port", "-5"], "--port -5 is out of range"),
+        (["--port", "99999"], "--port=99999 is out of range (allowed: a whole number in [1, 65535])"),
+        (["--port", "0"], "--port=0 is out of range"),
+        (["--port", "-5"], "--port=-5 is out of range"),
         (["--host", "256.1.1.1"], "--host '256.1.1.1' is not an IP address or host name"),
         (["--host", "::1::"], "--host '::1::' is not an address of this machine"),
         ([], "cannot listen on 127.0.0.1:{busy}"),

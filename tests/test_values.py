@@ -112,3 +112,26 @@ def test_csv_files_are_utf8_and_checked_row_by_row(tmp_path):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(FileError, match=message):
             read_csv(path)
+
+
+@pytest.mark.parametrize(
+    ("kind", "given", "expected"),
+    [
+        ("Group", " Civil_Society ", "civil_society"),
+        ("Move", "CONCEDE", "concede"),
+        ("Fallback", "status_quo", "status_quo"),
+    ],
+)
+def test_one_parser_for_every_named_option(kind, given, expected):
+    """Groups, moves and fallbacks are parsed by one rule (values.member): any case, spaces
+    trimmed, the member itself accepted; anything else one line listing what is allowed."""
+    from govsim.groups import Group
+    from govsim.roleplay.plan import Fallback
+    from govsim.roleplay.session import Move
+
+    cls = {"Group": Group, "Move": Move, "Fallback": Fallback}[kind]
+    parsed = cls.parse(given)
+    assert parsed.value == expected and cls.parse(parsed) is parsed
+    with pytest.raises(ValueError, match=r"\(allowed: .*, .*\)$") as info:
+        cls.parse("no such option")
+    assert "\n" not in str(info.value)

@@ -20,6 +20,7 @@ import math
 import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 _MISSING: Any = object()
@@ -80,6 +81,22 @@ def text(value: Any, where: str, allowed: str = "text") -> str:
     if not isinstance(value, str):
         raise ValueError(f"{where}={value!r} is not text (allowed: {allowed})")
     return value
+
+
+def member[E: Enum](kind: type[E], value: Any, message: str) -> E:
+    """The member of the enum ``kind`` named ``value`` (its value, any case, spaces trimmed), or
+    ``value`` itself if it already is one; otherwise ``ValueError(message + " (allowed: ...)")``.
+
+    The one parser of named options (groups, role-play moves, fallbacks), e.g.
+    ``member(Move, "Concede", "move='Concede' is not a move")``.
+    """
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in kind)
+        raise ValueError(f"{message} (allowed: {allowed})") from None
 
 
 def check_names(given: Any, valid: list[str], what: str) -> None:

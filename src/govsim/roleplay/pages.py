@@ -23,7 +23,8 @@ from govsim.escape import html_text as esc
 from govsim.groups import Group
 from govsim.roleplay.cards import role_card
 from govsim.roleplay.page import CARD_CSS
-from govsim.roleplay.room import EXTEND_SECONDS, PROJECTOR, Phase, Room
+from govsim.roleplay.plan import EXTEND_SECONDS
+from govsim.roleplay.room import PROJECTOR, Phase, Room
 from govsim.roleplay.screens import (
     facilitator_debrief_html,
     moves_html,

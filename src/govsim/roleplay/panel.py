@@ -40,12 +40,12 @@ from govsim.roleplay.debrief import (
     debrief_tables_html,
     projector_figure,
 )
-from govsim.roleplay.plan import CAUCUS_SECONDS, Fallback, SessionPlan
+from govsim.roleplay.plan import CAUCUS_SECONDS, EXTEND_SECONDS, Fallback, SessionPlan, max_rounds
 from govsim.roleplay.session import Move, RolePlay, said_point, scales_of, to_model_units
 from govsim.scenarios import load_scenario, scenario_names
-from govsim.screen.display import display_panel, error_html, live_panel, render_png, show_in
+from govsim.screen.display import button as _button
+from govsim.screen.display import display_panel, guard, live_panel, render_png, show_in
 
-EXTEND_SECONDS = 60
 BIG = "font-size: 1.25em; line-height: 1.45;"
 
 
@@ -62,12 +62,6 @@ def move_menu(team: str) -> w.Dropdown:
     menu.add_class("govsim-rp-move")
     menu.add_class(f"govsim-rp-move-{group.value.replace('_', '-')}")
     return menu
-
-
-def _button(label: str, css: str, tooltip: str) -> w.Button:
-    button = w.Button(description=label, tooltip=tooltip, layout=w.Layout(width="auto"))
-    button.add_class(css)
-    return button
 
 
 def round_html(play: RolePlay, shown: bool = False) -> str:
@@ -153,7 +147,7 @@ class RolePlayPanel:
         )
         self.issues = w.BoundedIntText(value=plan.issues or agenda, min=1, max=agenda, description="issues")
         self.budget = w.BoundedIntText(
-            value=plan.budget or 0, min=0, max=2000, description="budget",
+            value=plan.budget or 0, min=0, max=max_rounds(), description="budget",
             tooltip="round budget per issue (0: the scenario's own deadline)",
         )  # fmt: skip
         self.fallback = w.Dropdown(
@@ -239,7 +233,7 @@ class RolePlayPanel:
             (self.sheet_button, self.write_sheet),
         ]
         for button, action in actions:
-            button.on_click(self._guard(action))
+            button.on_click(guard(self, lambda _, act=action: act()))
 
     def _layout(self) -> w.VBox:
         setup = w.HBox([w.VBox([self.scenario, self.protocol, self.seed]), self.teams])
@@ -259,17 +253,6 @@ class RolePlayPanel:
 
     def _ipython_display_(self) -> None:
         display_panel(self.widget, self.figure, alt="The role-play: positions and who attends and objects")
-
-    def _guard(self, action: Callable[[], None]) -> Callable[[Any], None]:
-        def guarded(_: Any) -> None:
-            try:
-                self.error = None
-                action()
-            except Exception as exc:  # shown to the room, kept for tests
-                self.error = f"{type(exc).__name__}: {exc}"
-                show_in(self.output, error_html(exc))
-
-        return guarded
 
     def _new_menus(self) -> None:
         self.moves, self.meanings, self.points = {}, {}, {}

@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from govsim.groups import Group
-from govsim.roleplay.plan import SessionPlan
+from govsim.roleplay.plan import EXTEND_SECONDS, SessionPlan
 from govsim.roleplay.session import Move, RolePlay, check_point
 from govsim.roleplay.store import RoomState, SessionStore
 
-EXTEND_SECONDS = 60
 PROJECTOR = "projector"  # the read-only view's code: safe to show the room (it can change nothing)
 
 

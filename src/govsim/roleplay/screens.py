@@ -16,11 +16,11 @@ from govsim.roleplay.debrief import (
     debrief_figure,
     debrief_tables_html,
     effect_sentence,
-    png_data_uri,
     projector_figure,
 )
 from govsim.roleplay.room import Phase, Room
 from govsim.roleplay.session import said_point
+from govsim.screen.display import png_data_uri
 from govsim.words import plural
 
 _CACHE: dict[tuple, Any] = {}
@@ -101,7 +101,7 @@ def moves_html(moves: dict[str, dict[str, Any]], title: str, setup: Any) -> str:
 def projector_png(room: Room) -> str:
     key = ("projector", id(room), len(room.play.history))
     if key not in _CACHE:
-        _CACHE[key] = png_data_uri(projector_figure(room.play))
+        _CACHE[key] = png_data_uri(projector_figure(room.play), fast=False)
     return _CACHE[key]
 
 
@@ -127,8 +127,8 @@ def team_debrief_html(room: Room, team: str) -> str:
         standing = (
             f"<p>Your group's mean gain: <b>{row['gain']:+.3f}</b>. In {len(d.simulated)} all-simulated "
             f"runs of the same session it ranged from {row['simulated_min']:+.3f} to "
-            f"{row['simulated_max']:+.3f} (mean {row['simulated_mean']:+.3f}): your room sits at the "
-            f"<b>{row['percentile']:.0f}th percentile</b>.</p>"
+            f"{row['simulated_max']:+.3f} (mean {row['simulated_mean']:+.3f}): your room is "
+            f"<b>{esc(row['compared'])}</b>.</p>"
         )
     _CACHE[key] = f"<div class='govsim-rp-team-debrief'><h2>Debrief</h2>{effect}{standing}</div>"
     return _CACHE[key]
@@ -140,7 +140,7 @@ def facilitator_debrief_html(room: Room, compact: bool = False) -> str:
     d = room_debrief(room)
     key = ("debrief-png", id(room), len(room.play.history))
     if key not in _CACHE:
-        _CACHE[key] = png_data_uri(debrief_figure(d))
+        _CACHE[key] = png_data_uri(debrief_figure(d), fast=False)
     if compact:
         return (
             "<div style='display:flex; gap:1em; align-items:flex-start'>"

@@ -55,6 +55,7 @@ from govsim.roleplay.pages import (
 )
 from govsim.roleplay.room import PROJECTOR, Phase, Room
 from govsim.roleplay.screens import facilitator_debrief_html, projector_png, room_debrief, team_debrief_html
+from govsim.values import whole
 from govsim.words import plural
 
 # ---------------------------------------------------------------- guessing
@@ -263,8 +264,7 @@ def check_address(host: str, port: int) -> None:
     ValueError
         One line naming the host or port and what is allowed.
     """
-    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        raise ValueError(f"--port {port!r} is out of range (allowed: a whole number in [1, 65535])")
+    port = whole(port, "--port", 1, 65535)
     try:
         ipaddress.ip_address(host)
     except ValueError:

@@ -74,19 +74,22 @@ class Clock(JSComponent):
     a growing, jittered pause (at most 4 s) until the server answers. A new boot id (the server
     restarted) reloads the page at once; the same one means the server was busy or only this
     page's link dropped: if heartbeats resume within 4.5 s the banner goes, else the page
-    reloads. One reload in flight, never a storm. A Submit click that is not answered (``ack``) within
-    ``STALE_MS`` says so on the banner instead of doing nothing."""
+    reloads. One reload in flight, never a storm. A Submit click that is not answered within
+    ``STALE_MS`` (:meth:`ack`) says so on the banner instead of doing nothing."""
 
     deadline = param.Number(default=0.0, doc="end of the countdown, seconds since the epoch; 0: none")
     server_now = param.Number(default=0.0, doc="the server's clock when sent (corrects skew)")
     boot = param.String(default="")
     alive = param.String(default="/rp/alive")
-    ack = param.Integer(default=0, doc="counts the Submit clicks the server has answered")
     stale_ms = param.Integer(default=STALE_MS)
 
     def beat(self) -> None:
         """Tell the browser the connection is alive (one small message, no model change)."""
         self._send_msg(1)
+
+    def ack(self) -> None:
+        """Tell the browser its Submit click was answered (and that the connection is alive)."""
+        self._send_msg("ack")
 
     _esm = """
 export function render({ model, el }) {
@@ -119,14 +122,14 @@ export function render({ model, el }) {
       sessionStorage.setItem("govsim-banner", JSON.stringify(said.slice(-20)));
     } catch (err) { /* storage off: the banner still shows */ }
   }
-  model.on("msg:custom", () => {
+  model.on("msg:custom", (msg) => {
     lastBeat = Date.now();
+    if (msg === "ack") { pending = 0; }
     if (recovering && !reloading) {  // the server was only busy: the connection is fine
       recovering = false;
       banner.style.display = "none";
     }
   });
-  model.on("ack", () => { pending = 0; });
   const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
   async function recover(tries) {
     if (reloading || !recovering) { return; }
@@ -204,13 +207,26 @@ class Hub:
                 continue
             if team is not None and getattr(page, "team", None) not in (None, team):
                 continue
+            if getattr(page, "queued", False):
+                continue  # a refresh is already on its way: it will read the newest state
             try:
-                doc.add_next_tick_callback(page.refresh)
+                doc.add_next_tick_callback(queued_refresh(page))
+                page.queued = True
             except Exception:  # a page closing right now: its poll is gone with it
                 continue
 
 
 HUB = Hub()
+
+
+def queued_refresh(page: Any) -> Callable[[], None]:
+    """A page's refresh as queued by :class:`Hub` (a burst of submissions queues it once)."""
+
+    def run() -> None:
+        page.queued = False
+        page.refresh()
+
+    return run
 
 
 def heartbeat(page: Any) -> Callable[[], None]:
@@ -339,7 +355,7 @@ class TeamPage:
         self.message.object = (
             f"<span class='{'govsim-rp-ok' if ok else 'govsim-rp-refused'}'>{esc(text)}</span>"
         )
-        self.clock.ack += 1
+        self.clock.ack()
         HUB.notify(self.room, self.team)
         self.refresh(force=True)
 

@@ -121,6 +121,7 @@ def test_hot_seat_panel_plan_amend_countdown_and_true_status(tmp_path):
     panel.results_button.click()
     assert panel.error is None and "Show results" not in panel.status.value  # the status stays true
     assert "against all-simulated runs" in panel.debrief_html.value
+    assert "What each team's own moves changed" in panel.debrief_html.value  # the served debrief's
     panel.path.value = str(tmp_path / "room.json")
     panel.sheet_button.click()
     panel.cards_button.click()

@@ -299,7 +299,7 @@ def test_toml_actor_errors_are_one_named_line(actor, expected):
 
 
 def test_a_sweep_and_the_dashboard_accept_an_actor_table():
-    from govsim.dashboard import Dashboard
+    from govsim.screen.dashboard import Dashboard
     from govsim.sweep.experiment import Experiment
 
     experiment = Experiment.from_dict(

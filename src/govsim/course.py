@@ -25,46 +25,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from govsim.plotting import metric_label, plot_protocol_comparison
-
-_NUMBER = re.compile(r"^\s*(?P<sign>[-−+])?(?P<num>\d+(?:\.(?P<dec>\d+))?)\s*(?P<unit>%|x|×)?\s*$")
-_RANGE = re.compile(
-    r"^\s*(?P<low>[-−+]?\d+(?:\.\d+)?)(?:\s*[-–]\s*|\s+to\s+)(?P<high>[-−+]?\d+(?:\.\d+)?)\s*(?P<unit>%|x|×)?\s*$"
-)
+from govsim.handouts.facts import NUMBER, Fact, problems, written_interval
+from govsim.screen.plotting import metric_label, plot_protocol_comparison
 
 
 class StaleProse(AssertionError):
     """A number the prose states no longer matches what the notebook computes."""
-
-
-def written_interval(text: str) -> tuple[float, float]:
-    """The interval a number as the prose writes it stands for, in the value's units.
-
-    A single number stands for everything that rounds to it: ``"0.34"`` is [0.335, 0.345],
-    ``"95%"`` is [0.945, 0.955] (a percentage is of a share), ``"12x"`` is [11.5, 12.5]. A range
-    stands for itself: ``"0.6-0.8"`` is [0.6, 0.8], ``"30-50%"`` is [0.30, 0.50], ``"-0.02 to -0.01"``
-    is [-0.02, -0.01] (write a range with a negative or signed end with "to").
-
-    Raises
-    ------
-    ValueError
-        ``text`` is not a number or range in one of these forms.
-    """
-    ranged = _RANGE.match(text)
-    if ranged is not None:
-        scale = 0.01 if ranged["unit"] == "%" else 1.0
-        low, high = (float(ranged[k].replace("−", "-")) * scale for k in ("low", "high"))
-        if low > high:
-            raise ValueError(f"stated text={text!r} is a range whose low end is above its high end")
-        return low, high
-    match = _NUMBER.match(text)
-    if match is None:
-        raise ValueError(f"stated text={text!r} is not a number like '0.72', '44%', '13x' or '0.6-0.8'")
-    decimals = len(match["dec"] or "")
-    written = float(match["num"]) * (-1 if match["sign"] in ("-", "−") else 1)
-    scale = 0.01 if match["unit"] == "%" else 1.0
-    half = 0.5 * 10.0**-decimals
-    return (written - half) * scale, (written + half) * scale
 
 
 def stated(value: Any, text: str) -> float:
@@ -93,8 +59,6 @@ def stated(value: Any, text: str) -> float:
     ValueError
         ``text`` is not a number in one of the forms above.
     """
-    from govsim.handouts.facts import Fact, problems
-
     if isinstance(value, Fact):
         found = problems(value, text)
         if found:
@@ -111,7 +75,7 @@ def stated(value: Any, text: str) -> float:
 
 
 def _shown(value: float, text: str) -> str:
-    match = _NUMBER.match(text)
+    match = NUMBER.match(text)
     if match is None:
         return f"{value:.4g}"
     percent = match["unit"] == "%"

@@ -1,6 +1,7 @@
 """The negotiation model: stakeholders work through an agenda of policy issues under a protocol.
 
-One ``step`` is one round of the current issue, for every forum still open:
+One ``step`` is one round of the current issue, for every forum still open (``play_round(overrides)``
+plays one with declared one-round overrides):
 
 1. attendance: each stakeholder with a seat attends with probability ``capacity``;
 2. deliberation: bounded-confidence exchange among attendees, observers listen, and under
@@ -91,12 +92,13 @@ class GovernanceModel(mesa.Model):
     ) -> None:
         # Always hand Mesa a Generator, so rng=42 and rng=default_rng(42) give the same run.
         super().__init__(rng=np.random.default_rng(rng))
-        # Mesa replaces ``self.step`` with a wrapper that advances its clock (``steps``, ``time``)
-        # and then calls this class's ``step`` with no arguments. Keep the wrapper as
-        # ``_advance`` and let ``model.step(overrides)`` go through it (see ``step``).
-        self._advance = vars(self).pop("step", None)
-        self._pending: RoundInputs | None = None
-        self._stepping = False
+        # ``self.step`` is now Mesa's own step (in Mesa 3 a wrapper that advances its clock and then
+        # calls this class's ``step``). It is called only while the agenda is open, so a finished
+        # model, Mesa's counters included, stays as it is; overrides reach a round through
+        # ``play_round``, which sets them for the next round and then calls Mesa's step.
+        self._mesa_step = self.step
+        self.step = self._step_while_open
+        self._next_inputs: RoundInputs | None = None
         setup = load_scenario(scenario)
         if params is not None:
             if not isinstance(params, Parameters):
@@ -145,8 +147,12 @@ class GovernanceModel(mesa.Model):
         )
 
     # ----------------------------------------------------------------- the round
-    def step(self, overrides: RoundOverrides | None = None) -> None:
-        """Play one round of the current issue in every open forum.
+    def play_round(self, overrides: RoundOverrides | None = None) -> None:
+        """Play one round of the current issue in every open forum, with declared overrides.
+
+        The overrides are checked, set for the next round, and then Mesa's own ``step()`` plays
+        it, so Mesa's clock (``steps``, ``time``) and govsim's rounds always agree. On a finished
+        agenda nothing changes.
 
         Parameters
         ----------
@@ -161,10 +167,32 @@ class GovernanceModel(mesa.Model):
             ``overrides`` of the wrong type, or an amendment with the wrong number of
             dimensions; the model is left unchanged.
         """
-        if self._stepping:  # called by Mesa's clock: play the round prepared below
-            self._play_round(self._pending)
-            return
-        inputs = round_inputs(  # validated before anything moves
+        inputs = self._round_inputs(overrides)  # validated before anything moves
+        self._next_inputs = inputs
+        try:
+            self.step()
+        finally:
+            self._next_inputs = None
+
+    def step(self) -> None:
+        """One round with no overrides (Mesa's step: ``model.step()`` or :meth:`run`).
+
+        Mesa advances its clock and calls this; :meth:`play_round` sets overrides for the round
+        first. Calls after the agenda is finished change nothing.
+        """
+        inputs = self._next_inputs if self._next_inputs is not None else self._round_inputs(None)
+        self._play_round(inputs)
+
+    def _step_while_open(self, *overrides: Any) -> None:
+        if overrides:
+            raise TypeError(
+                "model.step() takes no arguments: play a round with overrides by model.play_round(overrides)"
+            )
+        if self.running:
+            self._mesa_step()
+
+    def _round_inputs(self, overrides: RoundOverrides | None) -> RoundInputs:
+        return round_inputs(
             overrides,
             self.group,
             attendance=self._capacity_eff,
@@ -173,14 +201,6 @@ class GovernanceModel(mesa.Model):
             capability=self.capability,
             dimensions=self.setup.dimensions,
         )
-        if self._advance is None:
-            self._play_round(inputs)
-            return
-        self._pending, self._stepping = inputs, True
-        try:
-            self._advance()
-        finally:
-            self._pending, self._stepping = None, False
 
     def _play_round(self, inputs: RoundInputs) -> None:
         if not self.running:

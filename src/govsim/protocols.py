@@ -163,7 +163,7 @@ class Protocol:
         """How a text is adopted under these rules, said to a role-play room in plain words.
 
         The one home of that sentence: the role-play announcement and the role cards read it
-        (:meth:`govsim.roleplay_rules.SessionPlan.announcement`, :mod:`govsim.roleplay_cards`).
+        (:meth:`govsim.roleplay.plan.SessionPlan.announcement`, :mod:`govsim.roleplay.cards`).
         Built-in rules say it from ``params``; a registered rule that does not override this
         method is said by its label and its class docstring's first line.
         """

@@ -40,7 +40,7 @@ from govsim.population import (
 )
 from govsim.reading import FileError, read_toml
 from govsim.settings import split_settings
-from govsim.values import Table
+from govsim.values import TomlTable
 
 DATA = resources.files("govsim") / "data"
 DISCLAIMER = "A stylized illustration for teaching, not a forecast or a reconstruction of the event."
@@ -156,22 +156,22 @@ MODE_EXAMPLE = "{ mean = [0.5, 0.5], sd = 0.1, weight = 1.0 }"
 
 def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
     """Build a :class:`Scenario` from parsed TOML; every key is type-checked (through
-    :class:`govsim.values.Table`) and every number finite, and any error is one
+    :class:`govsim.values.TomlTable`) and every number finite, and any error is one
     :class:`~govsim.reading.FileError` line starting with ``source`` and naming the key, the
     value and what is allowed."""
     try:
-        return _parse(Table.of(data, source))
+        return _parse(TomlTable.of(data, source))
     except FileError:
         raise
     except ValueError as exc:
         raise FileError(f"{source}: {exc}") from None
 
 
-def _parse(top: Table) -> Scenario:
+def _parse(top: TomlTable) -> Scenario:
     from govsim.protocols import protocol_names
 
     source = top.where
-    top = Table(top.data).keys(ALL_KEYS)
+    top = TomlTable(top.data).keys(ALL_KEYS)
     dims = _dimensions(top)
     k = len(dims)
     regions, shifts, regional = _regions(top, k)
@@ -207,7 +207,7 @@ def _parse(top: Table) -> Scenario:
     )
 
 
-def _dimensions(top: Table) -> tuple[str, ...]:
+def _dimensions(top: TomlTable) -> tuple[str, ...]:
     allowed = "a non-empty list of distinct names, like ['openness', 'rights']"
     names = top.list("dimensions", ["openness", "rights"], allowed)
     if not names or not all(isinstance(n, str) and n for n in names) or len(set(names)) != len(names):
@@ -215,7 +215,9 @@ def _dimensions(top: Table) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _regions(top: Table, k: int) -> tuple[tuple[str, ...], tuple[tuple[float, ...], ...], tuple[str, ...]]:
+def _regions(
+    top: TomlTable, k: int
+) -> tuple[tuple[str, ...], tuple[tuple[float, ...], ...], tuple[str, ...]]:
     """Region names, their (K,) shifts and the rule each region's table uses under ``regional``."""
     from govsim.protocols import protocol_names
 
@@ -233,7 +235,7 @@ def _regions(top: Table, k: int) -> tuple[tuple[str, ...], tuple[tuple[float, ..
     return tuple(names), tuple(shifts), tuple(protocols)
 
 
-def _mode(table: Table, k: int) -> PositionMode:
+def _mode(table: TomlTable, k: int) -> PositionMode:
     table.keys(["mean", "sd", "weight"])
     return PositionMode(
         table.numbers("mean", k, low=0.0, high=1.0),
@@ -242,7 +244,7 @@ def _mode(table: Table, k: int) -> PositionMode:
     )
 
 
-def _profile(table: Table, base: GroupProfile, k: int) -> GroupProfile:
+def _profile(table: TomlTable, base: GroupProfile, k: int) -> GroupProfile:
     """``base`` with the traits ``table`` gives (its ``count`` and ``regions`` read elsewhere)."""
     traits = [s.name for s in profile_specs()]
     table.keys([*traits, "position", "salience", "count", "regions"])
@@ -273,7 +275,7 @@ def _checked(spec: Any, value: Any, where: str) -> float | int:
         raise ValueError(f"{where}{str(exc).removeprefix(spec.name)}") from None
 
 
-def _groups(top: Table, k: int, n_regions: int, has_actors: bool) -> tuple[GroupSpec, ...]:
+def _groups(top: TomlTable, k: int, n_regions: int, has_actors: bool) -> tuple[GroupSpec, ...]:
     table = top.table("groups", {}, "[groups.government] count = 10")
     table.keys(list(GROUP_NAMES))
     defaults = _default_profiles(k)
@@ -295,7 +297,7 @@ def _groups(top: Table, k: int, n_regions: int, has_actors: bool) -> tuple[Group
     return tuple(groups)
 
 
-def _agenda(top: Table, units: tuple[Scale, ...]) -> tuple[Issue, ...]:
+def _agenda(top: TomlTable, units: tuple[Scale, ...]) -> tuple[Issue, ...]:
     agenda = []
     for item in top.tables("agenda", "[[agenda]] name = 'x' status_quo = [0.5, 0.5]"):
         item.keys(["name", "status_quo", "draft"])
@@ -307,7 +309,7 @@ def _agenda(top: Table, units: tuple[Scale, ...]) -> tuple[Issue, ...]:
     return tuple(agenda)
 
 
-def _params(table: Table) -> Parameters:
+def _params(table: TomlTable) -> Parameters:
     table.keys([s.name for s in parameter_specs()])
     given = {
         s.name: _checked(s, table.data[s.name], table.path(s.name))
@@ -317,11 +319,11 @@ def _params(table: Table) -> Parameters:
     return Parameters(**given)
 
 
-def _scales(top: Table, k: int) -> tuple[Scale, ...]:
+def _scales(top: TomlTable, k: int) -> tuple[Scale, ...]:
     pairs = top.list("scales", what=f"a list of {k} [low, high] pairs, one per dimension")
     if len(pairs) != k:
         raise ValueError(f"scales={pairs!r} is not a list of {k} [low, high] pairs, one per dimension")
-    rows = Table({str(n): pair for n, pair in enumerate(pairs)}, "scales")
+    rows = TomlTable({str(n): pair for n, pair in enumerate(pairs)}, "scales")
     out = []
     for n in range(k):
         low, high = rows.numbers(str(n), 2, what="[low, high]")
@@ -331,7 +333,7 @@ def _scales(top: Table, k: int) -> tuple[Scale, ...]:
     return tuple(out)
 
 
-def _point(table: Table, key: str, units: tuple[Scale, ...]) -> tuple[float, ...]:
+def _point(table: TomlTable, key: str, units: tuple[Scale, ...]) -> tuple[float, ...]:
     """A point given in the scenario's units (``units``), rescaled to [0, 1]; outside its
     scale is an error."""
     values = table.numbers(key, len(units))
@@ -355,7 +357,7 @@ ACTOR_KEYS = (
 )
 
 
-def _actors(top: Table, units: tuple[Scale, ...], regions: tuple[str, ...]) -> tuple[Actor, ...]:
+def _actors(top: TomlTable, units: tuple[Scale, ...], regions: tuple[str, ...]) -> tuple[Actor, ...]:
     """``[[actors]]`` tables: name, capability, position and salience required; the rest optional."""
     actors: list[Actor] = []
     for item in top.tables("actors", "[[actors]] name = 'ITU' capability = 1.0 ..."):
@@ -452,7 +454,7 @@ def _default_profiles(k: int) -> dict[str, GroupProfile]:
     base = GroupProfile(position=(PositionMode((0.5,) * k),), salience=(1.0,) * k)
     if k != 2:
         raw = {n: {t: v for t, v in r.items() if t not in ("position", "salience")} for n, r in raw.items()}
-    return {name: _profile(Table.of(raw[name], name), base, k) for name in GROUP_NAMES}
+    return {name: _profile(TomlTable.of(raw[name], name), base, k) for name in GROUP_NAMES}
 
 
 def scenario_names() -> list[str]:

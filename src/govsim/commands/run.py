@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from govsim.cli import LazyText, UsageError, whole_arg
 from govsim.escape import terminal_text
+from govsim.groups import GROUP_NAMES
 from govsim.words import plural
 
 if TYPE_CHECKING:  # imported when the command runs (Mesa and pandas are slow to import)
@@ -151,7 +152,7 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
     for issue in res["issues"]:
         gains = " / ".join(
             "n/a" if issue["gain_by_group"].get(g) is None else f"{issue['gain_by_group'][g]:+.3f}"
-            for g in ("government", "business", "civil_society", "technical")
+            for g in GROUP_NAMES
         )
         name = textwrap.wrap(str(issue["name"]), NAME_WIDTH, break_long_words=True) or [""]
         lines.append(

@@ -10,7 +10,7 @@ the model.
 
 **The rule for a stated number** (:func:`problems`, used by :func:`govsim.course.stated`,
 ``tests/test_facilitator.py`` and ``tests/test_stated.py``). The text denotes an interval
-(:func:`govsim.course.written_interval`): ``0.34`` is [0.335, 0.345], ``95%`` is [94.5%, 95.5%],
+(:func:`written_interval`): ``0.34`` is [0.335, 0.345], ``95%`` is [94.5%, 95.5%],
 ``0.6-0.8`` is [0.6, 0.8]. A fact is computed over the seeds :data:`COMPUTED` (seeds 0-199) and
 
 1. its 95% interval over those seeds must lie inside the text's interval: a number is stated no
@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from govsim.exercises.runs import runs
+from govsim.groups import GROUP_NAMES
 from govsim.measure_registry import bounds_of
 from govsim.teaching import mean_ci
 
@@ -54,7 +55,6 @@ COMPUTED = range(200)
 HELD_OUT = range(1000, 1200)
 #: resamples of the percentile bootstrap (statistics that are not a mean over seeds)
 BOOTSTRAP = 2000
-GROUPS = ("government", "business", "civil_society", "technical")
 POOR = {"civil_society.capacity": 0.1}  # notebook 04's low-capacity civil society
 
 Seeds = Sequence[int]
@@ -133,6 +133,44 @@ class Fact:
         return float(low), float(high)
 
 
+#: a number as prose writes it: a decimal, a percentage or a multiple
+NUMBER = re.compile(r"^\s*(?P<sign>[-−+])?(?P<num>\d+(?:\.(?P<dec>\d+))?)\s*(?P<unit>%|x|×)?\s*$")
+#: a range as prose writes it: 0.6-0.8, 75-90%, -0.02 to -0.01
+RANGE = re.compile(
+    r"^\s*(?P<low>[-−+]?\d+(?:\.\d+)?)(?:\s*[-–]\s*|\s+to\s+)(?P<high>[-−+]?\d+(?:\.\d+)?)\s*(?P<unit>%|x|×)?\s*$"
+)
+
+
+def written_interval(text: str) -> tuple[float, float]:
+    """The interval a number as the prose writes it stands for, in the value's units.
+
+    A single number stands for everything that rounds to it: ``"0.34"`` is [0.335, 0.345],
+    ``"95%"`` is [0.945, 0.955] (a percentage is of a share), ``"12x"`` is [11.5, 12.5]. A range
+    stands for itself: ``"0.6-0.8"`` is [0.6, 0.8], ``"30-50%"`` is [0.30, 0.50], ``"-0.02 to -0.01"``
+    is [-0.02, -0.01] (write a range with a negative or signed end with "to").
+
+    Raises
+    ------
+    ValueError
+        ``text`` is not a number or range in one of these forms.
+    """
+    ranged = RANGE.match(text)
+    if ranged is not None:
+        scale = 0.01 if ranged["unit"] == "%" else 1.0
+        low, high = (float(ranged[k].replace("−", "-")) * scale for k in ("low", "high"))
+        if low > high:
+            raise ValueError(f"stated text={text!r} is a range whose low end is above its high end")
+        return low, high
+    match = NUMBER.match(text)
+    if match is None:
+        raise ValueError(f"stated text={text!r} is not a number like '0.72', '44%', '13x' or '0.6-0.8'")
+    decimals = len(match["dec"] or "")
+    written = float(match["num"]) * (-1 if match["sign"] in ("-", "−") else 1)
+    scale = 0.01 if match["unit"] == "%" else 1.0
+    half = 0.5 * 10.0**-decimals
+    return (written - half) * scale, (written + half) * scale
+
+
 def _span(seeds: Seeds) -> str:
     seeds = list(seeds)
     return (
@@ -146,11 +184,9 @@ def problems(fact: Fact, text: str, held_out: bool = False) -> list[str]:
     """What is wrong with stating ``fact`` as ``text`` (empty: nothing), one line each.
 
     Rule 1: the fact's 95% interval over its seeds lies inside the interval ``text`` denotes
-    (:func:`govsim.course.written_interval`). Rule 2, with ``held_out``: its value on
+    (:func:`written_interval`). Rule 2, with ``held_out``: its value on
     :data:`HELD_OUT` lies inside it too.
     """
-    from govsim.course import written_interval
-
     low, high = written_interval(text)
     eps = 1e-9
     found = []
@@ -247,7 +283,8 @@ def _session_runs(fallback: str, seeds: tuple[int, ...]) -> pd.DataFrame:
     """All-simulated role-play sessions of :data:`SESSION` under ``fallback``, one row per seed
     (index: seed): ``none_adopted`` (1 when no issue is adopted), ``adopted_<n>`` (1 when
     issue n is adopted) and every group's ``mean_gain_<group>``."""
-    from govsim.roleplay import RolePlay, SessionPlan
+    from govsim.roleplay import RolePlay
+    from govsim.roleplay.plan import SessionPlan
 
     plan = SessionPlan(issues=SESSION["issues"], budget=SESSION["budget"], fallback=fallback)
     rows = {}
@@ -259,7 +296,7 @@ def _session_runs(fallback: str, seeds: tuple[int, ...]) -> pd.DataFrame:
         rows[seed] = {
             "none_adopted": float(not any(adopted)),
             **{f"adopted_{n}": a for n, a in enumerate(adopted, start=1)},
-            **{f"mean_gain_{g}": float(summary[f"mean_gain_{g}"]) for g in GROUPS},
+            **{f"mean_gain_{g}": float(summary[f"mean_gain_{g}"]) for g in GROUP_NAMES},
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -284,7 +321,7 @@ def _facts() -> list[Fact]:
     found = [
         _seeded(f"{p}_gain_{g}", f"mean gain of {g} under {p}", p, f"mean_gain_{g}")
         for p in ("top_down", "bottom_up")
-        for g in GROUPS
+        for g in GROUP_NAMES
     ]
     found += [
         _seeded(f"{p}_min_group_gain", f"worst-off group's mean gain under {p}", p, "mean_min_group_gain")
@@ -453,7 +490,7 @@ def _facts() -> list[Fact]:
     ]
     found += [
         Fact(f"profile_{g}_{t}", f"assumed {t} of {g} (group profile)", value=lambda g=g, t=t: _profile(g, t))
-        for g in GROUPS
+        for g in GROUP_NAMES
         for t in ("position_openness", "capability", "capacity")
     ]
     found += [
@@ -523,11 +560,11 @@ def told_apart(a: str, b: str, level: float = 0.95, seeds: Seeds | None = None) 
     return bool(diff["low"] > 0 or diff["high"] < 0)
 
 
-_NUMBER = r"[-+]?\d+(?:\.\d+)?(?:(?:-|–| to )[-+]?\d+(?:\.\d+)?)?%?"
+_WRITTEN = r"[-+]?\d+(?:\.\d+)?(?:(?:-|–| to )[-+]?\d+(?:\.\d+)?)?%?"
 #: how a text tags a stated number: ``0.33<!-- fact:NAME -->`` (the number as written, with an
 #: optional range ``0.6-0.8`` or ``-0.02 to -0.01`` and %, and the fact's name)
-TAG = re.compile(rf"({_NUMBER})<!-- fact:(\w+) -->")
-_TAGGED = rf"{_NUMBER}<!-- fact:(\w+) -->"
+TAG = re.compile(rf"({_WRITTEN})<!-- fact:(\w+) -->")
+_TAGGED = rf"{_WRITTEN}<!-- fact:(\w+) -->"
 #: two tagged numbers set side by side: "A against B", "A instead of B", "from A to B", "A and B"
 #: (a few words without numbers may stand between A and the comparing word), or "A, governments B"
 COMPARED = re.compile(

@@ -51,7 +51,7 @@ from govsim.sweep.factors import (
     Design,
     DesignKind,
     Factor,
-    check_protocol,
+    check_protocol_name,
     check_value,
 )
 from govsim.values import text, whole
@@ -120,11 +120,11 @@ class Experiment:
             if not isinstance(getattr(self, key), bool):
                 raise ValueError(f"{key}={getattr(self, key)!r} must be true or false")
         if self.protocol is not None:
-            check_protocol(self.protocol, "protocol", registered)
+            check_protocol_name(self.protocol, "protocol", registered)
         for f in self.factors:
             if f.name == PROTOCOL:
                 for level in f.levels:
-                    check_protocol(level, f"factors.{PROTOCOL}", registered)
+                    check_protocol_name(level, f"factors.{PROTOCOL}", registered)
         fixed = {str(k): v for k, v in self.fixed.items()}
         check_names(fixed, setting_names(), "setting in [fixed]:")
         object.__setattr__(
@@ -218,7 +218,7 @@ class Experiment:
                 check_names(point, [*setting_names(), PROTOCOL], f"name in design.points[{i}]:")
                 for key, value in point.items():
                     if key == PROTOCOL:
-                        check_protocol(value, f"design.points[{i}].protocol", registered)
+                        check_protocol_name(value, f"design.points[{i}].protocol", registered)
                     else:
                         check_value(setting_spec(key), value, f"design.points[{i}]")
                     if key in self.fixed or key in [f.name for f in self.factors]:

@@ -30,7 +30,7 @@ class DesignKind(Enum):
     LIST = "list"  # the points written out
 
 
-def check_protocol(name: Any, where: str, registered: bool = True) -> str:
+def check_protocol_name(name: Any, where: str, registered: bool = True) -> str:
     """``name`` if it is a protocol name (a registered one unless ``registered=False``)."""
     if not isinstance(name, str) or not name:
         raise ValueError(f"{where}={name!r} must be a protocol name (allowed: {', '.join(protocol_names())})")
@@ -60,7 +60,9 @@ class Factor:
                     f"{where} must be a list of protocol names (allowed: {', '.join(protocol_names())})"
                 )
             # registered names are checked by the Experiment (a stored one may use a notebook's)
-            object.__setattr__(self, "levels", tuple(check_protocol(p, where, False) for p in self.levels))
+            object.__setattr__(
+                self, "levels", tuple(check_protocol_name(p, where, False) for p in self.levels)
+            )
         elif self.levels is not None:
             spec = setting_spec(self.name)
             object.__setattr__(self, "levels", tuple(check_value(spec, v, where) for v in self.levels))

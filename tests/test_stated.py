@@ -146,7 +146,8 @@ def test_a_number_from_favourable_seeds_fails_on_the_held_out_seeds():
 
 
 def test_the_interval_of_other_statistics_is_a_fixed_bootstrap():
-    """A share of seeds, a ratio: a percentile bootstrap over seeds, the same on every call."""
+    """A statistic that is not a mean over seeds (here a share computed by ``statistic``): a
+    percentile bootstrap over seeds, the same on every call, close to the normal approximation."""
     fact = replace(_noisy(0.5, 0.5, 0.5), statistic=lambda t: float((t["x"] > 0.5).mean()))
     first, again = fact.interval(), fact.interval()
     assert first == again

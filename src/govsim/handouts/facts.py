@@ -19,10 +19,11 @@ the model.
 2. its value on the disjoint seeds :data:`HELD_OUT` (seeds 1000-1199) must lie inside the text's
    interval too, so a number picked from favourable seeds fails.
 
-The 95% interval of a mean over seeds is Student's t (:func:`govsim.teaching.mean_ci`); of any
-other statistic of the per-seed runs (a share of seeds, a ratio of means, the smallest setting at
-which one mean reaches another) a percentile bootstrap over seeds, with a fixed generator so the
-check is the same on every run. An assumption (a group profile) has no seeds: its interval is
+The 95% interval of a mean over seeds is Student's t (:func:`govsim.teaching.mean_ci`, kept
+inside the range the values declare; a share of seeds is the mean of 0/1 values); of any other
+statistic of the per-seed runs (a ratio of means, the smallest setting at which one mean reaches
+another) a percentile bootstrap over seeds, with a fixed generator so the check is the same on
+every run. An assumption (a group profile) has no seeds: its interval is
 the value itself.
 
 A fact that is a mean over seeds keeps its per-seed values (:meth:`Fact.samples`), so that two

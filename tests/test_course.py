@@ -133,3 +133,17 @@ def test_stated_reads_a_range_and_refuses_a_reversed_one():
         stated(0.95, "75-90%")
     with pytest.raises(ValueError, match="low end is above"):
         written_interval("0.8-0.6")
+
+
+def test_plot_by_unit_stays_readable_on_a_projector():
+    """A regional-IGF review (issue 22.12): five metrics in four units made one row of panels 26
+    inches wide, with legends over the bars. At most two panels a row, one legend for the figure."""
+    from govsim.course import plot_by_unit
+    from govsim.teaching import replicate
+
+    runs = replicate("classroom", ["bottom_up", "top_down"], range(2))
+    metrics = ["mean_rounds", "mean_compliance", "mean_min_group_gain", "mean_ambition"]
+    axes = plot_by_unit(runs, metrics)
+    figure = axes[0].figure
+    assert len(axes) == 4 and figure.get_size_inches()[0] <= 15
+    assert all(ax.get_legend() is None for ax in axes) and len(figure.legends) == 1

@@ -133,7 +133,9 @@ def test_only_the_model_reads_the_issue_state_machine():
     private = MODEL_ONLY | STATE_MACHINE
     readers = {}
     for name, path in _modules().items():
-        above = name in PRESENTATION or name.startswith(("govsim.exercises", "govsim.screen", "govsim.roleplay"))
+        above = name in PRESENTATION or name.startswith(
+            ("govsim.exercises", "govsim.screen", "govsim.roleplay")
+        )
         banned = private if above else MODEL_ONLY
         if name not in OWNERS and (hits := _attributes(path.read_text(encoding="utf-8")) & banned):
             readers[name] = hits

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from govsim.outcomes import IssueContext
 
 SUMMARIES = ("mean", "median", "min", "max")
+#: Former names of built-in columns and summary keys -> their names now. Stored tables (sweep
+#: results written by an older govsim) are read through :func:`renamed`, so a resumed or
+#: reported experiment keeps its numbers. ``fragmentation`` was the capability-weighted share of
+#: non-compliers; an Internet-governance room hears "splinternet", a claim the model never makes
+#: (issue 22.6), so the measure is named for what it counts.
+RENAMED: dict[str, str] = {"fragmentation": "noncompliance"}
 LEADING = ("issue", "name")  # the outcomes table's first columns: which issue the row is
 RESERVED = frozenset(
     {
@@ -269,6 +275,14 @@ def user_measures() -> tuple[Measure, ...]:
     return tuple(m for m in _REGISTRY.values() if not m.builtin)
 
 
+def user_summaries(measures: Iterable[Measure], dimensions: Iterable[str]) -> list[tuple[str, str]]:
+    """(summary key, label) of every summary the user measures among ``measures`` add to a run
+    with these policy ``dimensions``, in order: what ``govsim run`` and the dashboard's status
+    line list after govsim's own figures."""
+    dims = tuple(dimensions)
+    return [(key, m.labels(dims)[key]) for m in measures if not m.builtin for key, _ in m.summaries(dims)]
+
+
 def install(measures: Iterable[Measure]) -> None:
     """Make ``measures`` this process's user measures, exactly: what a sweep's worker does with
     the measures its driver shipped (so a reused worker keeps none from an earlier sweep)."""
@@ -357,6 +371,12 @@ def bounds_of(name: str) -> Bounds | None:
         if base and m.per_dimension and name.startswith(f"{base}_"):
             return m.bounds
     return None
+
+
+def renamed(columns: Iterable[str]) -> dict[str, str]:
+    """``{former name: name now}`` for the columns in ``columns`` that carry a former name
+    (:data:`RENAMED`); pass it to ``DataFrame.rename(columns=...)``."""
+    return {c: RENAMED[c] for c in columns if c in RENAMED}
 
 
 def label_of(name: str) -> str:

@@ -98,6 +98,13 @@ class Parameters:
     max_rounds: int = declare(
         60, low=1, high=2000, unit="rounds", doc="deadline: rounds before an issue is dropped unadopted"
     )
+    stalemate_rounds: int = declare(
+        3,
+        low=1,
+        high=2000,
+        unit="rounds",
+        doc="rounds in a row in which no text can pass before the chair drops the issue with the reason",
+    )
     # -- decision rules (Black 1948; RFC 7282; Tsebelis 2002)
     consensus_rounds: int = declare(
         3, low=0, high=100, unit="rounds", doc="top-down: rounds that seek unanimity before a majority vote"
@@ -108,6 +115,13 @@ class Parameters:
         high=1.0,
         unit="share of votes",
         doc="top-down and ratification: more than half of voting governments at 0.5, at least this share above",
+    )
+    capability_vote: float = declare(
+        0.0,
+        low=0.0,
+        high=1.0,
+        unit="share",
+        doc="top-down and ratification: 0 = one government, one vote; 1 = votes weighted by capability",
     )
     rho: float = declare(
         0.1,
@@ -168,9 +182,33 @@ class Parameters:
         unit="multiple",
         doc="multiplies every group's head count in the scenario",
     )
+    # -- a researcher's own factors: (name, value) pairs an experiment declares (not a setting)
+    factors: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         check_declared(self)
+
+    def factor(self, name: str) -> float:
+        """The value of a factor the experiment declared itself (``[own_factors]``), for a
+        registered measure or protocol to read: ``ctx.params.factor("x1")``.
+
+        Raises
+        ------
+        ValueError
+            ``name`` is not one of this run's own factors (one line naming those it has).
+        """
+        for key, value in self.factors:
+            if key == name:
+                return value
+        have = ", ".join(k for k, _ in self.factors) or "none"
+        raise ValueError(
+            f"factor {name!r} is not declared by this run's experiment (its own factors: {have})"
+        )
+
+    def with_factors(self, values: dict[str, float]) -> Parameters:
+        """A copy with the researcher's own factors ``values`` set (names sorted)."""
+        merged = {**dict(self.factors), **{str(k): float(v) for k, v in values.items()}}
+        return replace(self, factors=tuple(sorted(merged.items())))
 
     def replace(self, **changes: Any) -> Parameters:
         """A copy with ``changes`` applied; unknown names are rejected with a suggestion."""

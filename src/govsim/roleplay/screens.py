@@ -15,11 +15,11 @@ from govsim.roleplay.debrief import (
     debrief,
     debrief_figure,
     debrief_tables_html,
-    png_data_uri,
     projector_figure,
 )
 from govsim.roleplay.room import Phase, Room
 from govsim.roleplay.session import said_point
+from govsim.screen.display import png_data_uri
 from govsim.words import plural
 
 
@@ -92,7 +92,7 @@ _CACHE: dict[tuple, Any] = {}
 def projector_png(room: Room) -> str:
     key = ("projector", id(room), len(room.play.history))
     if key not in _CACHE:
-        _CACHE[key] = png_data_uri(projector_figure(room.play))
+        _CACHE[key] = png_data_uri(projector_figure(room.play), fast=False)
     return _CACHE[key]
 
 
@@ -111,12 +111,11 @@ def team_debrief_html(room: Room, team: str) -> str:
             "<div class='govsim-rp-team-debrief'><h2>Debrief</h2><p>No issue was closed, so there is no "
             "gain to compare: the percentile needs at least one closed issue.</p></div>"
         )
-    pct = "n/a" if row["percentile"] != row["percentile"] else f"{row['percentile']:.0f}th"
     return (
         "<div class='govsim-rp-team-debrief'><h2>Debrief</h2>"
         f"<p>Your group's mean gain: <b>{row['gain']:+.3f}</b>. In {len(d.simulated)} all-simulated runs "
         f"of the same session it ranged from {row['simulated_min']:+.3f} to {row['simulated_max']:+.3f} "
-        f"(mean {row['simulated_mean']:+.3f}): your room sits at the <b>{pct} percentile</b>.</p></div>"
+        f"(mean {row['simulated_mean']:+.3f}): your room is <b>{esc(row['compared'])}</b>.</p></div>"
     )
 
 
@@ -124,7 +123,7 @@ def facilitator_debrief_html(room: Room) -> str:
     d = room_debrief(room)
     key = ("debrief-png", id(room), len(room.play.history))
     if key not in _CACHE:
-        _CACHE[key] = png_data_uri(debrief_figure(d))
+        _CACHE[key] = png_data_uri(debrief_figure(d), fast=False)
     return (
         "<h2>Debrief</h2>" + debrief_tables_html(d)
         + f"<img alt='debrief figure' style='max-width:100%' src='{_CACHE[key]}'>"

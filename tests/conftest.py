@@ -1,10 +1,13 @@
-"""Shared test settings: hypothesis without wall-clock deadlines (this machine is shared and noisy)."""
+"""Shared test settings: hypothesis without wall-clock deadlines (this machine is shared and noisy),
+and every registry (protocols, layouts, measures) restored after each test."""
 
 import os
 
 import matplotlib
 import pytest
 from hypothesis import settings
+
+from govsim.registry import registered
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -24,3 +27,10 @@ def dask_client():
         distributed.Client(cluster) as client,
     ):
         yield client
+
+
+@pytest.fixture(autouse=True)
+def restored_registries():
+    """Whatever a test registers (a protocol, a layout, a measure) is gone in the next test."""
+    with registered():
+        yield

@@ -20,6 +20,9 @@ on which case. The promises:
    ``lobbied`` lets absent non-governments pull governments (and nothing else does when it is
    False).
 
+Tests and experiments that register rules or measures wrap them in :func:`registered` (from
+:mod:`govsim.registry`), which puts every registry back as it was.
+
 A seating layout chosen like a protocol (``regional``) is checked through each of its tables'
 rules, and on whole runs.
 
@@ -39,7 +42,11 @@ from govsim.groups import GOVERNMENT, Group
 from govsim.model import GovernanceModel
 from govsim.params import Parameters
 from govsim.protocols import Decision, Protocol, Table, get_protocol
+from govsim.registry import registered
 from govsim.scenarios import parse_scenario
+
+
+__all__ = ["ProtocolContractError", "check_protocol", "registered"]
 
 
 class ProtocolContractError(Exception):

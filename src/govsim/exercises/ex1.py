@@ -86,6 +86,7 @@ q2 = Choice(
     "Which rule needs fewer rounds per issue on average? 'a' `top_down`, 'b' `bottom_up`, "
     "'c' about the same (within one round).",
     options={"a": "top_down", "b": "bottom_up", "c": "about the same"},
+    aliases={"c": ("about the same (within one round)",)},
     expected=_faster_key,
     wrong="Not what the model shows: compare the mean_rounds row of the two columns.",
     hints=(
@@ -125,9 +126,9 @@ q4 = Numeric(
     "ex1.q4",
     "How much more does civil society gain per issue under `bottom_up` than under `top_down`, on "
     "average over seeds 0-4 (`bottom_up` minus `top_down`)? Use the table; give the unrounded "
-    "number (answers within ±0.000001 count).",
+    "number (answers within ±1e-9 count).",
     expected=_gain_gap,
-    tol=1e-6,
+    tol=1e-9,
     signed=True,
     mistakes=_gain_gap_mistakes,
     hints=(

@@ -18,18 +18,14 @@ def _issue_names() -> dict[str, str]:
 
 
 def _rounds_mistakes() -> list[tuple[list[int], str]]:
-    """Near-misses of q1: the column sorted, reversed, another seed's or rule's run."""
+    """Near-misses of q1: the column sorted or reversed. (Another seed's or rule's run is not
+    named: other runs share those columns, so the diagnosis would not be certain.)"""
     rounds = [int(r) for r in outcomes()["rounds"]]
     found = [
         (sorted(rounds), "Those are the right numbers sorted: keep the agenda order (the table's row order)."),
         (sorted(rounds, reverse=True), "Those are the right numbers sorted: keep the agenda order."),
         (rounds[::-1], "Those are the right numbers in reverse: keep the agenda order (first row first)."),
     ]
-    found += [
-        (list(model(PROTOCOL, s).outcomes["rounds"]), f"That is the run with seed {s}: this exercise reads seed {SEED}.")
-        for s in (SEED - 1, SEED + 1)
-    ]
-    found.append((list(model("top_down", SEED).outcomes["rounds"]), "That is the top_down run: this exercise reads the bottom_up run."))
     return [(m, why) for m, why in found if list(m) != rounds]
 
 
@@ -91,9 +87,9 @@ q1 = Numbers(
 q2 = Numeric(
     "ex2.q2",
     "What is civil society's mean gain over the five agenda issues of this run? Give the "
-    "unrounded number (answers within ±0.000001 count).",
+    "unrounded number (answers within ±1e-9 count).",
     expected=lambda: outcomes()["gain_civil_society"].mean(),
-    tol=1e-6,
+    tol=1e-9,
     mistakes=_gain_mistakes,
     hints=(
         "The gain of a group on one issue is in the column gain_<group>.",

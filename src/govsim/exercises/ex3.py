@@ -117,6 +117,11 @@ q3 = Choice(
         "b": "present stakeholders lobby governments",
         "c": "governments copy the majority",
     },
+    aliases={
+        "a": ("civil society gets a vote when it attends",),
+        "b": ("stakeholders who are present lobby the governments",),
+        "c": ("governments copy the majority view of everyone present",),
+    },
     expected="b",
     wrong="Not how the model works: read the docstring of govsim.protocols.TopDown.",
     hints=(

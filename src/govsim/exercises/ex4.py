@@ -75,6 +75,7 @@ q2 = Choice(
     "how many rounds per issue does `two_thirds` need (seeds 0-4)? 'a' fewer, 'b' about the same "
     "(within one round), 'c' more.",
     options={"a": "fewer", "b": "about the same", "c": "more"},
+    aliases={"b": ("about the same (within one round)",)},
     expected=_rounds_key,
     wrong="Not what the model shows: run try_rule(TwoThirds) and compare the mean_rounds row.",
     hints=(

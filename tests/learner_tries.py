@@ -145,7 +145,9 @@ def add(qid, kind, what, make, accept, says="", never=()):
     TRIES.append(Try(qid, kind, what, make, accept, says, tuple(never)))
 
 
-def numeric(qid: str, value: Callable[[], float], wrong: list[tuple[str, Callable[[], Any], str]], types=True):
+def numeric(
+    qid: str, value: Callable[[], float], wrong: list[tuple[str, Callable[[], Any], str]], types=True
+):
     for what, _ in forms(0.0):
         add(qid, "correct form", what, (lambda what=what: dict(forms(value()))[what]()), True)
     for what, make, says in wrong:
@@ -173,13 +175,25 @@ choice(
     ["a", "top_down", "TopDown", "Top-down (intergovernmental vote)", "top-down", "‘top_down’", "Top Down"],
     ["b", "bottom_up", "c", "about the same"],
 )
-add("ex1.q2", "correct form", "the class TopDown", lambda: __import__("govsim.protocols").protocols.TopDown, True)
+add(
+    "ex1.q2",
+    "correct form",
+    "the class TopDown",
+    lambda: __import__("govsim.protocols").protocols.TopDown,
+    True,
+)
 choice(
     "ex1.q3",
     ["civil_society", "Civil society", "CIVIL_SOCIETY", "CivilSociety", "civil-society", "`civil_society`"],
     ["government", "business", "technical"],
 )
-add("ex1.q3", "correct form", "the Group member", lambda: __import__("govsim.groups").groups.Group.CIVIL_SOCIETY, True)
+add(
+    "ex1.q3",
+    "correct form",
+    "the Group member",
+    lambda: __import__("govsim.groups").groups.Group.CIVIL_SOCIETY,
+    True,
+)
 numeric(
     "ex1.q4",
     gain_gap,
@@ -366,7 +380,9 @@ class TTTuple(TT):
 
 class TTRaises(TT):
     def decide(self, table, y):
-        return Decision(table.attending.sum() / table.attending.sum() > 0, table.objecting(y), table.attending)
+        return Decision(
+            table.attending.sum() / table.attending.sum() > 0, table.objecting(y), table.attending
+        )
 
 
 class TTLoops(TT):
@@ -463,7 +479,9 @@ def g_flood(values):
 def g_n1(values):
     x = np.asarray(values, dtype=float)
     n = len(x)
-    return 0.0 if x.sum() == 0 or n < 2 else float(np.abs(x[:, None] - x).sum() / (2 * n * (n - 1) * x.mean()))
+    return (
+        0.0 if x.sum() == 0 or n < 2 else float(np.abs(x[:, None] - x).sum() / (2 * n * (n - 1) * x.mean()))
+    )
 
 
 def g_sorted_assumed(values):
@@ -497,7 +515,12 @@ for what, fn, ok, says in [
     ("returns a dict", lambda v: {"gini": g_ok(v)}, False, r"dict"),
     ("returns complex", lambda v: complex(g_ok(v)), False, r"complex"),
     ("returns a generator", lambda v: (g_ok(v) for _ in range(1)), False, r"generator"),
-    ("returns the list of diffs", lambda v: list(np.abs(np.subtract.outer(v, v)).ravel()), False, r"Wrong type"),
+    (
+        "returns the list of diffs",
+        lambda v: list(np.abs(np.subtract.outer(v, v)).ravel()),
+        False,
+        r"Wrong type",
+    ),
     ("returns None", lambda v: None, False, r"None"),
     ("raises", lambda v: 1 / 0, False, r"ZeroDivisionError"),
 ]:
@@ -689,15 +712,32 @@ for what, words, ok, says in [
     ("parliamentary chambers", "parliamentary chambers", False, r"names no rule"),
 ]:
     add("ex8.q1", "correct form" if ok else "near miss", what, essay(words, part), ok, says)
-add("ex8.q1", "correct form", "a percent figure", essay("bottom_up", lambda: f"{100 * float(part()):.0f}%"), True)
+add(
+    "ex8.q1",
+    "correct form",
+    "a percent figure",
+    essay("bottom_up", lambda: f"{100 * float(part()):.0f}%"),
+    True,
+)
 add("ex8.q1", "near miss", "G20 only", essay("bottom_up", lambda: "as high as in the G20"), False, r"figure")
 add("ex8.q1", "near miss", "a made-up figure", essay("bottom_up", lambda: "0.987654"), False, r"figure")
 add("ex8.q1", "near miss", "too short", lambda: "bottom_up: 0.72", False, r"at least 80 words")
 add("ex8.q1", "wrong type", "a number", lambda: 42, False, r"Wrong type")
-add("ex8.q2", "correct form", "all scores", lambda: dict.fromkeys(
-    ("recommendation", "evidence", "tradeoff", "uncertainty", "limits"), 1), True)
-add("ex8.q2", "near miss", "a score of 3", lambda: dict.fromkeys(
-    ("recommendation", "evidence", "tradeoff", "uncertainty", "limits"), 3), False, r"0, 1 or 2")
+add(
+    "ex8.q2",
+    "correct form",
+    "all scores",
+    lambda: dict.fromkeys(("recommendation", "evidence", "tradeoff", "uncertainty", "limits"), 1),
+    True,
+)
+add(
+    "ex8.q2",
+    "near miss",
+    "a score of 3",
+    lambda: dict.fromkeys(("recommendation", "evidence", "tradeoff", "uncertainty", "limits"), 3),
+    False,
+    r"0, 1 or 2",
+)
 add("ex8.q2", "wrong type", "a list", lambda: [2, 2, 2, 2, 2], False, r"Wrong type")
 
 
@@ -739,7 +779,7 @@ def judge(t: Try, questions: dict[str, Any], limit: float = 60.0) -> tuple[str, 
             result = questions[t.qid].check(answer)
     except _Hang:
         return "crash", "hang"
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:
         return "crash", f"{type(exc).__name__}: {exc}"[:300]
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

@@ -155,5 +155,11 @@ def test_named_mistakes_are_unique(question, universe):
     and not minus the answer (where the sign is diagnosed)."""
     values = [float(m.value) for m in question.mistakes()]
     for i, value in enumerate(values):
-        others = [v for j, v in enumerate(values) if j != i and question.mistakes()[j].message != question.mistakes()[i].message]
-        assert near(np.array(others), value, question.tol) == 0 or question.judge(value).message.startswith("Not")
+        others = [
+            v
+            for j, v in enumerate(values)
+            if j != i and question.mistakes()[j].message != question.mistakes()[i].message
+        ]
+        assert near(np.array(others), value, question.tol) == 0 or question.judge(value).message.startswith(
+            "Not"
+        )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+
 _REGISTRIES: list[dict] = []
 _NAMES: dict[int, str] = {}
 
@@ -36,7 +37,6 @@ def registry(name: str) -> dict:
     _REGISTRIES.append(table)
     _NAMES[id(table)] = name
     return table
-
 
 
 def registries() -> dict[str, dict]:

@@ -45,7 +45,6 @@ from govsim.protocols import Decision, Protocol, Table, get_protocol
 from govsim.registry import registered
 from govsim.scenarios import parse_scenario
 
-
 __all__ = ["ProtocolContractError", "check_protocol", "registered"]
 
 

@@ -146,7 +146,9 @@ def as_number(answer: Any, wanted: str = "a single number", *, text: bool = True
         if depth > 3:
             raise Refused(f"Wrong type: expected {wanted}, got nested containers.")
         return as_number(_one_element(answer, wanted), wanted, text=text, depth=depth + 1)
-    if isinstance(answer, Complex | np.complexfloating) and not isinstance(answer, Real | np.floating | np.integer):
+    if isinstance(answer, Complex | np.complexfloating) and not isinstance(
+        answer, Real | np.floating | np.integer
+    ):
         raise Refused(f"Wrong type: expected {wanted}, got a complex number ({answer!r}).")
     if isinstance(answer, Integral | np.integer):
         value = int(answer)
@@ -160,14 +162,18 @@ def as_number(answer: Any, wanted: str = "a single number", *, text: bool = True
         try:
             value = float(answer)
         except (OverflowError, ValueError, InvalidOperation):
-            raise Refused("Your answer is too large to be a number Python can compare: check the calculation.") from None
+            raise Refused(
+                "Your answer is too large to be a number Python can compare: check the calculation."
+            ) from None
         return _finite(value)
     raise Refused(f"Wrong type: expected {wanted}, got {describe_type(answer)}.")
 
 
 def _finite(value: float) -> Number:
     if math.isnan(value):
-        raise Refused("Your answer is NaN (not a number): did a calculation include missing values, or 0 / 0?")
+        raise Refused(
+            "Your answer is NaN (not a number): did a calculation include missing values, or 0 / 0?"
+        )
     if math.isinf(value):
         raise Refused("Your answer is infinite: did you divide by zero?")
     return Number(value)
@@ -185,7 +191,9 @@ def _number_text(answer: str, wanted: str) -> Number:
     try:
         value = float(Fraction(core.replace(" ", "")))
     except (OverflowError, ZeroDivisionError):
-        raise Refused(f"The text {core!r} is not a number that can be compared (too large, or divided by zero).") from None
+        raise Refused(
+            f"The text {core!r} is not a number that can be compared (too large, or divided by zero)."
+        ) from None
     number = _finite(value)
     return Number(number.value, percent)
 

@@ -77,7 +77,9 @@ def describe(seats: tuple[Seat, ...], rho: float = 0.1) -> str:
     for group in GROUP_NAMES:
         mine = [s for s in present if s.group == group]
         if mine:
-            counts = [f"{sum(s.stance == k for s in mine)} {k}" for k in STANCES if any(s.stance == k for s in mine)]
+            counts = [
+                f"{sum(s.stance == k for s in mine)} {k}" for k in STANCES if any(s.stance == k for s in mine)
+            ]
             parts.append(f"{len(mine)} {group.replace('_', ' ')} ({', '.join(counts)})")
     absent = [s for s in seats if not s.present]
     text = f"{len(present)} present" + (f": {'; '.join(parts)}" if parts else "")
@@ -92,7 +94,13 @@ def small_cases() -> list[TableCase]:
     absent supporter), groups dealt in turn from two line-ups, at each rho in :data:`RHOS`."""
     lineups = (GROUP_NAMES, ("civil_society", "civil_society", "government", "business"))
     found = [TableCase((), 0.1)]
-    kinds = (("supports", True), ("objects", True), ("small loss", True), ("objects", False), ("supports", False))
+    kinds = (
+        ("supports", True),
+        ("objects", True),
+        ("small loss", True),
+        ("objects", False),
+        ("supports", False),
+    )
     for n in range(1, 7):
         for counts in itertools.product(range(n + 1), repeat=len(kinds)):
             if sum(counts) != n:
@@ -114,7 +122,10 @@ def threshold_cases() -> list[TableCase]:
             seats = tuple(Seat(GROUP_NAMES[i % 4], "objects" if i < k else "supports") for i in range(n))
             found.append(TableCase(seats, rho))
             # the objectors all in one group: at, above and below that group's half
-            one = tuple(Seat("civil_society" if i < 2 * k else "government", "objects" if i < k else "supports") for i in range(n))
+            one = tuple(
+                Seat("civil_society" if i < 2 * k else "government", "objects" if i < k else "supports")
+                for i in range(n)
+            )
             found.append(TableCase(one, rho))
             more = tuple(
                 Seat("civil_society" if i < 2 * k - 1 else "government", "objects" if i < k else "supports")

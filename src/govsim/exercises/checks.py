@@ -141,7 +141,9 @@ class Question:
         except Refused as refused:
             result = self.result(Status.INCORRECT, str(refused))
         except RecursionError:
-            result = self.result(Status.INCORRECT, "Your answer nests itself without end; give a plain value.")
+            result = self.result(
+                Status.INCORRECT, "Your answer nests itself without end; give a plain value."
+            )
         except Exception as exc:  # a check must never end in a traceback
             text = " ".join(str(exc).split())[:200]
             result = self.result(
@@ -187,12 +189,6 @@ class Question:
 
     def __repr__(self) -> str:
         return f"{self.qid} ({self.kind}): {self.text}"
-
-
-def normalise(text: str) -> str:
-    """Words of a choice for comparing (see :func:`govsim.exercises.answers.option_words`):
-    ``"Civil-Society"``, ``"civil_society"`` and ``"CivilSociety"`` match."""
-    return option_words(text)
 
 
 @dataclass(frozen=True)
@@ -285,7 +281,12 @@ class Numeric(Question):
         if number.percent and self.unit != "percent":
             return self.result(
                 Status.INCORRECT,
-                "You wrote a percentage (with %): " + ("give a share between 0 and 1." if self.unit == "share" else "give a plain number, without %."),
+                "You wrote a percentage (with %): "
+                + (
+                    "give a share between 0 and 1."
+                    if self.unit == "share"
+                    else "give a plain number, without %."
+                ),
             )
         if self.integer:
             rounded = whole(x)
@@ -319,7 +320,9 @@ class Numeric(Question):
         return self.result(Status.INCORRECT, self.diagnose(x, y))
 
     def outside(self) -> str:
-        return "Not the right number." if self.tol == 0 else f"Not within the stated tolerance (±{self.tol:g})."
+        return (
+            "Not the right number." if self.tol == 0 else f"Not within the stated tolerance (±{self.tol:g})."
+        )
 
     def diagnose(self, x: float, y: float) -> str:
         """Name a kind of wrong only where no other plausible computation gives the same
@@ -490,7 +493,9 @@ class Numbers(Question):
     ) -> None:
         super().__init__(qid, text, **kwargs)
         self.expected = cache(lambda: tuple(int(v) for v in expected()))
-        self.mistakes = cache(lambda: tuple((tuple(int(v) for v in m), why) for m, why in (mistakes or tuple)()))
+        self.mistakes = cache(
+            lambda: tuple((tuple(int(v) for v in m), why) for m, why in (mistakes or tuple)())
+        )
 
     def reference(self) -> list[int]:
         return list(self.expected())
@@ -503,7 +508,11 @@ class Numbers(Question):
         if isinstance(answer, dict | set | frozenset) or type(answer).__name__ == "DataFrame":
             raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.")
         try:
-            items = list(np.asarray(answer, dtype=object).ravel()) if not isinstance(answer, list | tuple) else list(answer)
+            items = (
+                list(np.asarray(answer, dtype=object).ravel())
+                if not isinstance(answer, list | tuple)
+                else list(answer)
+            )
         except Exception:
             raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.") from None
         if np.ndim(answer) == 0 and not isinstance(answer, list | tuple):
@@ -527,4 +536,6 @@ class Numbers(Question):
         named = {why for m, why in self.mistakes() if m == values}
         if len(named) == 1:
             return self.result(Status.INCORRECT, named.pop())
-        return self.not_yet(f"{sum(a != b for a, b in zip(values, expected))} of {len(expected)} numbers differ.")
+        return self.not_yet(
+            f"{sum(a != b for a, b in zip(values, expected, strict=True))} of {len(expected)} numbers differ."
+        )

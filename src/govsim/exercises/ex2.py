@@ -22,7 +22,10 @@ def _rounds_mistakes() -> list[tuple[list[int], str]]:
     named: other runs share those columns, so the diagnosis would not be certain.)"""
     rounds = [int(r) for r in outcomes()["rounds"]]
     found = [
-        (sorted(rounds), "Those are the right numbers sorted: keep the agenda order (the table's row order)."),
+        (
+            sorted(rounds),
+            "Those are the right numbers sorted: keep the agenda order (the table's row order).",
+        ),
         (sorted(rounds, reverse=True), "Those are the right numbers sorted: keep the agenda order."),
         (rounds[::-1], "Those are the right numbers in reverse: keep the agenda order (first row first)."),
     ]

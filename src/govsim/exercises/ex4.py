@@ -8,7 +8,6 @@ the solution notebook registers it).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from govsim.exercises.checks import Choice

@@ -154,7 +154,7 @@ q1 = Numeric(
     mistakes=_mean_mistakes,
     hints=(
         "A list comprehension over range(20) with GovernanceModel(..., rng=seed).run().summary().",
-        "np.mean(gains) of the 20 values. range(20) is seeds 0 to 19.",
+        "Average the 20 values with numpy. range(20) is seeds 0 to 19.",
     ),
     explanation="Each seed is one replicate; the mean over replicates estimates the expected gain.",
     solution_code="""
@@ -194,7 +194,6 @@ q3 = Numeric(
     integer=True,
     bounds=(1, 10_000),
     mistakes=_replicates_mistakes,
-    
     hints=(
         "The half-width is proportional to 1 / sqrt(n).",
         "To halve 1 / sqrt(n), multiply n by 2 squared.",

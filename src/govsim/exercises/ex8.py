@@ -11,7 +11,6 @@ import inspect
 import re
 import textwrap
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 
@@ -88,7 +87,9 @@ def produced(answer: str) -> Iterator[float]:
     from govsim.protocols import protocol_names
 
     settings: list[dict[str, float]] = [{}]
-    for lever, value in re.findall(r"\b(openness|support|transparency)\s*(?:=|of|at|to)?\s*(\d*\.?\d+)", answer):
+    for lever, value in re.findall(
+        r"\b(openness|support|transparency)\s*(?:=|of|at|to)?\s*(\d*\.?\d+)", answer
+    ):
         if 0 <= float(value) <= 1:
             settings.append({lever: float(value)})
     for rule in protocol_names():
@@ -130,7 +131,11 @@ def learner_numbers(limit: int = 200_000) -> list[float]:
             if isinstance(value, GovernanceModel):
                 value = pd.Series(value.summary())
             if isinstance(value, pd.DataFrame | pd.Series):
-                found += value.select_dtypes("number").to_numpy(dtype=float).ravel().tolist() if isinstance(value, pd.DataFrame) else pd.to_numeric(value, errors="coerce").dropna().tolist()
+                found += (
+                    value.select_dtypes("number").to_numpy(dtype=float).ravel().tolist()
+                    if isinstance(value, pd.DataFrame)
+                    else pd.to_numeric(value, errors="coerce").dropna().tolist()
+                )
             elif isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
                 found += value.astype(float).ravel()[:limit].tolist()
             elif isinstance(value, float | np.floating):

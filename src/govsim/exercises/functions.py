@@ -199,7 +199,9 @@ class ProtocolQuestion(Question):
         if wrong:
             return self.result(Status.INCORRECT, wrong)
         try:
-            different = sandbox.run(lambda: _runs_differ(cls, self._reference), what="A run with your rule", limit=120)
+            different = sandbox.run(
+                lambda: _runs_differ(cls, self._reference), what="A run with your rule", limit=120
+            )
         except sandbox.Failed as failed:
             return self.result(Status.INCORRECT, str(failed))
         if different:
@@ -215,7 +217,9 @@ class ProtocolQuestion(Question):
                 Status.INCORRECT,
                 "Your rule decides well, but it is not registered: put @register above the class.",
             )
-        return self.result(Status.CORRECT, f"Your rule decides all {len(all_cases())} test tables and whole runs as asked.")
+        return self.result(
+            Status.CORRECT, f"Your rule decides all {len(all_cases())} test tables and whole runs as asked."
+        )
 
     def first_difference(self, rule: Protocol) -> str | None:
         """One line on the smallest table where ``rule`` decides otherwise than the reference."""
@@ -245,7 +249,10 @@ class ProtocolQuestion(Question):
                 did = "adopts" if adopted else "does not adopt"
                 other = "does not" if adopted else "does"
                 return f"{where}: your rule {did}; the rule asked for {other}."
-            for part, words in (("objecting", "who objects"), ("deciding", "who decides (those at the table)")):
+            for part, words in (
+                ("objecting", "who objects"),
+                ("deciding", "who decides (those at the table)"),
+            ):
                 got = np.asarray(getattr(decision, part))
                 expected = getattr(want, part)
                 if got.shape != expected.shape or not np.array_equal(got.astype(bool), expected):
@@ -261,13 +268,17 @@ def _runs_differ(cls: type[Protocol], reference: type[Protocol], seeds: Sequence
         ours = GovernanceModel("classroom", protocol=cls(), rng=seed).run().summary()
         theirs = GovernanceModel("classroom", protocol=reference(), rng=seed).run().summary()
         ours.pop("protocol"), theirs.pop("protocol")
-        if not all(np.isclose(ours[k], theirs[k], equal_nan=True) for k in theirs if isinstance(theirs[k], float)):
+        if not all(
+            np.isclose(ours[k], theirs[k], equal_nan=True) for k in theirs if isinstance(theirs[k], float)
+        ):
             return (
                 f"Your rule decides every test table as asked, but a whole run (classroom, seed {seed}) "
                 "ends otherwise than under the rule asked for: does your decide change the table it "
                 "is given, or remember something between calls?"
             )
     return None
+
+
 def _broken_promise(cls: type[Protocol]) -> str | None:
     """The first promise of :func:`govsim.testing.check_protocol` that ``cls`` breaks, as one
     line without the rule's name in front (None when it keeps them all)."""
@@ -275,7 +286,11 @@ def _broken_promise(cls: type[Protocol]) -> str | None:
 
     try:
         sandbox.run(
-            check_protocol, cls, what="Your rule's contract check", limit=120, passthrough=(ProtocolContractError,)
+            check_protocol,
+            cls,
+            what="Your rule's contract check",
+            limit=120,
+            passthrough=(ProtocolContractError,),
         )
     except sandbox.Failed as exc:
         return " ".join(str(exc).split())

@@ -13,11 +13,6 @@ from typing import Any
 from govsim.exercises.checks import Blank, Question, Result, Status, describe_type, is_blank
 
 LEVELS = {0: "not yet", 1: "partly", 2: "fully"}
-#: words too common to tie a name to a phrase of the question ("a regional" is not "regional body")
-FILLER = frozenset(
-    "a an the of to and or in on at for with by is are be must would should could i we you it "
-    "this that use using recommend recommended choose".split()
-)
 
 
 def words(text: str) -> list[str]:
@@ -28,37 +23,6 @@ def words(text: str) -> list[str]:
 def _occurrences(tokens: list[str], name: list[str]) -> list[int]:
     k = len(name)
     return [i for i in range(len(tokens) - k + 1) if tokens[i : i + k] == name]
-
-
-def copied_phrases(question: str, names: Sequence[str]) -> set[tuple[str, ...]]:
-    """Two-word phrases of ``question`` that contain an option name and a word that is not
-    filler, e.g. ("regional", "body"): an answer repeating them has not named the option."""
-    tokens, phrases = words(question), set()
-    for name in names:
-        part = words(name)
-        for i in _occurrences(tokens, part):
-            if i > 0 and tokens[i - 1] not in FILLER:
-                phrases.add((tokens[i - 1], *part))
-            j = i + len(part)
-            if j < len(tokens) and tokens[j] not in FILLER:
-                phrases.add((*part, tokens[j]))
-    return phrases
-
-
-def named_options(answer: str, names: Sequence[str], question: str = "") -> list[str]:
-    """The ``names`` that ``answer`` names as whole words (``bottom-up``, ``Bottom up`` and
-    ``bottom_up`` alike), not counting a name that only appears inside a phrase copied from
-    ``question``."""
-    tokens, copied, found = words(answer), copied_phrases(question, names), []
-    for name in names:
-        part = words(name)
-        for i in _occurrences(tokens, part):
-            before = (tokens[i - 1], *part) if i > 0 else None
-            after = (*part, tokens[i + len(part)]) if i + len(part) < len(tokens) else None
-            if before not in copied and after not in copied:
-                found.append(name)
-                break
-    return found
 
 
 CODE_QUOTES = "`'\"‘’“”"
@@ -90,7 +54,11 @@ def named_rules(answer: str, names: Sequence[str]) -> list[str]:
         quoted = rf"[{CODE_QUOTES}]{re.escape(name)}[{CODE_QUOTES}]"
         beside = rf"\b{re.escape(name)}\s+(rule|protocol|layout|option)s?\b|\b(rule|protocol|layout)\s+{re.escape(name)}\b"
         cls_name = cls.__name__ if isinstance(cls, type) else ""
-        if re.search(quoted, answer, re.I) or re.search(beside, answer, re.I) or (cls_name and re.search(rf"\b{cls_name}\b", answer)):
+        if (
+            re.search(quoted, answer, re.I)
+            or re.search(beside, answer, re.I)
+            or (cls_name and re.search(rf"\b{cls_name}\b", answer))
+        ):
             found.append(name)
     return found
 

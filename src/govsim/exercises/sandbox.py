@@ -75,12 +75,16 @@ def deadline(seconds: float) -> Iterator[None]:
             raise _OutOfTime
 
         previous = signal.signal(signal.SIGALRM, ring)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        outer, _ = signal.getitimer(signal.ITIMER_REAL)  # an alarm set by the caller, if any
+        started = time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, seconds if not outer else min(seconds, outer))
         try:
             yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+            if outer:  # give the caller's alarm back what is left of it
+                signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer - (time.monotonic() - started)))
         return
     end = time.monotonic() + seconds
     previous_trace = sys.gettrace()
@@ -130,7 +134,9 @@ def run(
     except NotImplementedError:
         raise Blank from None
     except _OutOfTime:
-        raise Failed(f"{what} ran for more than {limit:g} seconds (an endless loop?); the check stopped it.") from None
+        raise Failed(
+            f"{what} ran for more than {limit:g} seconds (an endless loop?); the check stopped it."
+        ) from None
     except RecursionError:
         raise Failed(f"{what} called itself without end (RecursionError).") from None
     except MemoryError:

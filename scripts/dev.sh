@@ -4,6 +4,7 @@
 #
 #   bash scripts/dev.sh start         # open the workshop in JupyterLab (headless machine: run the default scenario)
 #   bash scripts/dev.sh test          # lint, then the whole test suite (unit, notebooks, exercises, browser)
+#   bash scripts/dev.sh test --quick  # lint, then the core's fast unit tests (the inner loop, about a minute)
 #   bash scripts/dev.sh govsim ARGS   # any govsim command through .venv, without activating it
 #
 # Choose the interpreter with PYTHON=/path/to/python3.12 or PYENV_VERSION=3.12.1 if the search picks wrong.
@@ -77,6 +78,11 @@ case "$cmd" in
     ;;
   test)
     ensure_env
+    if [ "${1:-}" = "--quick" ]; then  # the inner loop: lint and the core's fast unit tests
+      shift
+      ruff check .
+      exec python -m pytest -q -m "core and not slow and not browser" tests "$@"
+    fi
     ruff check .
     ruff format --check .
     exec python -m pytest "$@"

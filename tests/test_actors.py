@@ -168,8 +168,9 @@ KTAB_HEAD = "Room,test,2,1,\nActor,Description,Power,Pos1,Sal1,\n"
             "line 7: field actor='C' is not declared",
         ),
         (
-            "#A\t'A'\t''\n#P\t'x'\t''\n#P\t'y'\t''\n#M\t'x'\t0\t''\n#M\t'x'\t1\t''\n#D\t'A'\t'x'\t1\t0.5\t1\n",
-            "line 3: issue 'y' has no scale",
+            "#A\t'A'\t''\n#P\t'x'\t''\n#P\t'y'\t''\n#M\t'x'\t0\t''\n#M\t'x'\t1\t''\n#M\t'y'\t5\n"
+            "#D\t'A'\t'x'\t1\t0.5\t1\n",
+            "line 3: issue 'y' has one scale point, 5 (allowed: two or more #M rows",
         ),
         (
             DECIDE_HEAD + "#D\t'A'\t'x'\t5\t1.4\t0.3\n",
@@ -299,7 +300,7 @@ def test_toml_actor_errors_are_one_named_line(actor, expected):
 
 
 def test_a_sweep_and_the_dashboard_accept_an_actor_table():
-    from govsim.dashboard import Dashboard
+    from govsim.screen.dashboard import Dashboard
     from govsim.sweep.experiment import Experiment
 
     experiment = Experiment.from_dict(

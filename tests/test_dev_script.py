@@ -74,3 +74,15 @@ def test_set_up_command_says_how_to_activate(fake_venv):
     assert f"source {fake_venv}/bin/activate" in done.stdout
     assert "bash scripts/dev.sh govsim" in done.stdout
     assert "govsim: scenario classroom" in done.stdout, "headless start runs the default scenario"
+
+
+def test_the_quick_loop_names_test_files_that_exist():
+    """``dev.sh test --quick`` runs the tests marked ``core`` (tests/conftest.py): a renamed or
+    removed file must not silently drop out of the inner loop."""
+    from conftest import CORE
+
+    tests = Path(__file__).resolve().parent
+    missing = sorted(name for name in CORE if not (tests / f"{name}.py").is_file())
+    assert not missing, f"tests/conftest.py CORE names missing files: {missing}"
+    script = (tests.parent / "scripts" / "dev.sh").read_text(encoding="utf-8")
+    assert '-m "core and not slow and not browser"' in script

@@ -206,5 +206,5 @@ def test_offline_import_skips_the_command_line_entry_point(monkeypatch):
     monkeypatch.setattr("sys.argv", ["govsim", "doctor"])
     broken: list[str] = []
     modules = doctor._import_all(broken)
-    assert broken == [] and "govsim.model" in modules and "govsim.dashboard" in modules
+    assert broken == [] and "govsim.model" in modules and "govsim.screen.dashboard" in modules
     assert not any(m.endswith("__main__") for m in modules)

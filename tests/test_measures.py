@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 import govsim
-from govsim import GovernanceModel, measures, plotting
+from govsim import GovernanceModel, measures
 from govsim.commands.run import result
 from govsim.groups import GROUP_NAMES
+from govsim.screen import plotting
 from govsim.sweep import Experiment, load_runs, run_sweep
 
 # The outcomes columns and summary keys as they were before the registry (tests must not
@@ -274,7 +275,7 @@ def test_builtin_measures_on_a_hand_computed_issue():
 
 
 def test_the_dashboard_status_line_shows_a_user_measure_escaped():
-    from govsim.dashboard import status_html
+    from govsim.screen.dashboard import status_html
 
     @govsim.measure(column="tagged", label="<b>Tagged</b>", unit="share", bounds=(0, 1))
     def tagged(ctx):

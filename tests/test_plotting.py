@@ -8,7 +8,7 @@ from matplotlib.colors import to_hex
 from matplotlib.markers import MarkerStyle
 
 from govsim import GovernanceModel, Group, protocol_names
-from govsim import plotting as P
+from govsim.screen import plotting as P
 
 
 @pytest.fixture(scope="module")

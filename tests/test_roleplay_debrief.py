@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 
 from govsim.roleplay import RolePlay
-from govsim.roleplay_debrief import (
+from govsim.roleplay.debrief import (
     debrief,
     debrief_sheet_html,
     landscape_axes,
     percentile,
     projector_figure,
 )
-from govsim.roleplay_panel import build_roleplay_panel
-from govsim.roleplay_rules import SessionPlan
+from govsim.roleplay.panel import build_roleplay_panel
+from govsim.roleplay.plan import SessionPlan
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import matplotlib.pyplot as plt
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
@@ -92,14 +91,6 @@ ROUND_STEPS: tuple[Step, ...] = (
         ("tolerance", "voice_bonus"),
     ),
 )
-
-
-def round_steps() -> pd.DataFrame:
-    """:data:`ROUND_STEPS` as a table: one row per step (``rule``, ``settings``)."""
-    return pd.DataFrame(
-        {"rule": [s.rule for s in ROUND_STEPS], "settings": [", ".join(s.settings) for s in ROUND_STEPS]},
-        index=pd.Index([s.name for s in ROUND_STEPS], name="step"),
-    )
 
 
 def _box(ax: Axes, x: float, y: float, step: Step, color: str) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from govsim.plotting import metric_label, plot_protocol_comparison
+from govsim.screen.plotting import metric_label, plot_protocol_comparison
 
 _NUMBER = re.compile(r"^\s*(?P<sign>[-−+])?(?P<num>\d+(?:\.(?P<dec>\d+))?)\s*(?P<unit>%|x|×)?\s*$")
 

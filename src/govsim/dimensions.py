@@ -1,7 +1,7 @@
 """What the ends of the bundled policy dimensions mean: the one home of these words.
 
-The plots' axis labels (:func:`govsim.plotting.dimension_label`), the replay and the role cards
-(:mod:`govsim.roleplay_cards`) all read :data:`DIMENSION_ENDS`. This module imports nothing
+The plots' axis labels (:func:`govsim.screen.plotting.dimension_label`), the replay and the role cards
+(:mod:`govsim.roleplay.cards`) all read :data:`DIMENSION_ENDS`. This module imports nothing
 heavy, so the role-play server and the CLI can use it without loading matplotlib.
 """
 

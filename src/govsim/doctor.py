@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
-LIVE_VIEW_EXTENSION = "anywidget"  # the dashboard's live view (govsim.run_view)
+LIVE_VIEW_EXTENSION = "anywidget"  # the dashboard's live view (govsim.screen.run_view)
 LIVE_VIEW_FIX = 'pip install "anywidget>=0.9", then restart JupyterLab'
 REINSTALL = 'pip install -e ".[dev]" (or: conda env update -f environment.yml)'
 LOOPBACK = ("127.0.0.1", "::1", "localhost", "0.0.0.0", "", "None")

@@ -43,12 +43,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     action.standard = LazyText(_standard_metrics)  # read only when the help is printed
 
 
-def _metrics(text: str | None, runs: pd.DataFrame) -> list[str]:
+def _metrics(text: str | None, runs: pd.DataFrame, own: tuple[str, ...] = ()) -> list[str]:
     import pandas as pd
 
     from govsim.sweep.analysis import default_metrics
 
-    metrics = default_metrics(runs) if text is None else [m.strip() for m in text.split(",") if m.strip()]
+    metrics = (
+        default_metrics(runs, own) if text is None else [m.strip() for m in text.split(",") if m.strip()]
+    )
     if not metrics:
         raise ValueError(f"--metrics {text!r} names no metric (give names separated by commas, e.g. adopted)")
     for metric in metrics:
@@ -140,7 +142,8 @@ def main(args: argparse.Namespace) -> int:
     runs = load_runs(args.results)
     if runs.empty:
         raise ValueError(f"{args.results} holds no runs yet")
-    metrics = _metrics(args.metrics, runs)
+    experiment = Store(args.results).experiment()
+    metrics = _metrics(args.metrics, runs, experiment.own_names)
     manifest = Store(args.results).manifest() or {}
     failed = int((runs["status"] != "ok").sum())
     planned = manifest.get("runs_planned", len(runs))
@@ -150,7 +153,6 @@ def main(args: argparse.Namespace) -> int:
             f"govsim report: {name} — {len(runs) - failed} runs ok, {failed} failed, {planned} planned"
         )
     )
-    experiment = Store(args.results).experiment()
     if experiment.design.kind in (DesignKind.GRID, DesignKind.LIST):
         summary = summarize(runs, metrics)
     else:  # sampled points are many and distinct: summarize over them, by the levels factors

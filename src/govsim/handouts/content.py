@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import re
-from govsim.reading import read_toml
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -22,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+
+from govsim.reading import read_toml
+from govsim.values import whole
 
 DATA = resources.files("govsim") / "data"
 VIEWS = ("primary", "supportive", "critical", "analysis")
@@ -182,9 +184,13 @@ def worksheets() -> dict[str, dict[str, Any]]:
             if not (isinstance(measures, list) and all(_pair(m) for m in measures)):
                 raise ValueError(f"{where}: predict.measures must be [column, label] pairs")
         slips = entry.get("slips", 0)
-        if isinstance(slips, bool) or not isinstance(slips, int) or not 0 <= slips <= 12:
-            raise ValueError(f"{where}: slips={slips!r} must be a whole number from 0 to 12")
-        found[stem] = {"prompts": prompts, "predict": predict, "title": entry.get("title", ""), "slips": slips}
+        slips = whole(slips, f"{where}: slips", 0, 12)
+        found[stem] = {
+            "prompts": prompts,
+            "predict": predict,
+            "title": entry.get("title", ""),
+            "slips": slips,
+        }
     return found
 
 

@@ -34,10 +34,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from govsim import safefiles
+from govsim.locks import LOCK, SweepLock
 from govsim.plain import plain
 from govsim.reading import FileError, read_json
 from govsim.sweep.experiment import Experiment
-from govsim.sweep.lock import LOCK, SweepLock
 from govsim.sweep.runner import FAILED, ID_COLUMNS, OK, TAIL_COLUMNS, ChunkResult
 
 FORMAT = "govsim-sweep/1"

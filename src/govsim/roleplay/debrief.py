@@ -25,11 +25,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from govsim.escape import html_text as esc
 from govsim.groups import Group
 from govsim.model import GovernanceModel
-from govsim.plotting import group_color, group_style
-from govsim.roleplay import RolePlay
-from govsim.roleplay_cards import esc, page_html
+from govsim.roleplay.page import page_html
+from govsim.roleplay.session import RolePlay
+from govsim.screen.plotting import group_color, group_style
 from govsim.words import plural
 
 DEBRIEF_SEEDS = range(20)
@@ -233,7 +234,7 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
 def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
     """The projector view: positions with the text on the table, and attendance/objections with
     integer round ticks; large type."""
-    from govsim import plotting
+    from govsim.screen import plotting
 
     fig = Figure(figsize=(13, 5.4), dpi=dpi)
     fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.2, wspace=0.3)
@@ -260,7 +261,7 @@ def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
 def plot_positions_1d(play: RolePlay, ax: Any) -> Any:
     """Stakeholders on a one-dimensional issue (in the scenario's units), one row per group, with
     the status quo (black cross) and the text on the table (star)."""
-    from govsim.plotting import PROPOSAL_COLOR
+    from govsim.screen.plotting import PROPOSAL_COLOR
 
     model, setup = play.model, play.setup
     snap = model.snapshot()

@@ -719,6 +719,33 @@ add(
     essay("bottom_up", lambda: f"{100 * float(part()):.0f}%"),
     True,
 )
+add(
+    "ex8.q1",
+    "correct form",
+    "whole rounds",
+    lambda: (
+        "I recommend bottom_up: it took "
+        + f"{round(mean('bottom_up', 'mean_rounds', range(10)))} rounds per issue against "
+        + f"{round(mean('top_down', 'mean_rounds', range(10)))} rounds under top_down. "
+        + FILL * 3
+    ),
+    True,
+)
+add(
+    "ex8.q1",
+    "near miss",
+    "only an interval level",
+    essay("bottom_up", lambda: "within a 95% confidence interval"),
+    False,
+    r"figure",
+)
+add(
+    "ex8.q1",
+    "correct form",
+    "seeds 0-19 figure",
+    essay("bottom_up", lambda: f"{mean('bottom_up', 'mean_participation_civil_society', range(20)):.3f}"),
+    True,
+)
 add("ex8.q1", "near miss", "G20 only", essay("bottom_up", lambda: "as high as in the G20"), False, r"figure")
 add("ex8.q1", "near miss", "a made-up figure", essay("bottom_up", lambda: "0.987654"), False, r"figure")
 add("ex8.q1", "near miss", "too short", lambda: "bottom_up: 0.72", False, r"at least 80 words")

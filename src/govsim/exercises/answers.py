@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Number", "Refused", "as_number", "describe_type", "option_words", "text_of"]
+__all__ = ["Number", "Refused", "as_number", "describe_type", "near_whole", "option_words", "text_of"]
 
 
 class Refused(ValueError):
@@ -198,7 +198,7 @@ def _number_text(answer: str, wanted: str) -> Number:
     return Number(number.value, percent)
 
 
-def whole(x: float) -> float | None:
+def near_whole(x: float) -> float | None:
     """``x`` rounded when it is a whole number up to float arithmetic (``80.00000000000001``)."""
     nearest = round(x)
     return float(nearest) if abs(x - nearest) <= 1e-9 * max(1.0, abs(x)) else None

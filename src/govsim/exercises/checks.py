@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from govsim.exercises.answers import Refused, as_number, describe_type, option_words, text_of, whole
+from govsim.exercises.answers import Refused, as_number, describe_type, near_whole, option_words, text_of
 
 
 class Status(Enum):
@@ -289,7 +289,7 @@ class Numeric(Question):
                 ),
             )
         if self.integer:
-            rounded = whole(x)
+            rounded = near_whole(x)
             if rounded is None:
                 return self.result(Status.INCORRECT, "Expected a whole number (a count), not a fraction.")
             x = rounded
@@ -422,7 +422,7 @@ class Choice(Question):
         options = self.options()
         if self.numbered() and not isinstance(answer, str):
             number = as_number(answer, "a whole number (one of the numbered options)", text=False)
-            line = whole(number.value)
+            line = near_whole(number.value)
             if line is None:
                 return self.result(
                     Status.INCORRECT,
@@ -527,7 +527,7 @@ class Numbers(Question):
                 Status.INCORRECT,
                 f"Expected {len(expected)} numbers, one per issue in agenda order; got {len(got)}.",
             )
-        whole_numbers = [whole(v) for v in got]
+        whole_numbers = [near_whole(v) for v in got]
         if any(v is None for v in whole_numbers):
             return self.result(Status.INCORRECT, "Expected whole numbers (counts of rounds), not fractions.")
         values = tuple(int(v) for v in whole_numbers)

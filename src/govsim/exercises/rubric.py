@@ -65,12 +65,16 @@ def named_rules(answer: str, names: Sequence[str]) -> list[str]:
 
 def quoted_figures(answer: str) -> list[tuple[float, int]]:
     """(value, decimals shown) of each figure in ``answer`` that could come from a run: a
-    number with a decimal point or a % sign, not part of a word ("G20"), not a setting value
-    ("support = 0.5"); a percentage is read as a share."""
+    number with a decimal point or a % sign, or a whole number of rounds; not part of a word
+    ("G20"), not a setting value ("support = 0.5"), not the level of an interval ("95%
+    interval"); a percentage is read as a share."""
     found = []
     for match in NUMBER.finditer(answer):
         sign, digits, percent = match.groups()
-        if "." not in digits and not percent:
+        after = answer[match.end() : match.end() + 25].lower()
+        if "." not in digits and not percent and not re.match(r"\s*(more\s+|fewer\s+)?rounds?\b", after):
+            continue  # a count of seeds, runs or issues, or a year, is not a figure from a run
+        if percent and re.match(r"\s*(confidence|interval|ci\b)", after):
             continue
         before = answer[max(0, match.start() - 20) : match.start()].lower()
         if re.search(r"(openness|support|transparency|capacity|rho|seeds?)\s*(=|of|at|to)?\s*$", before):

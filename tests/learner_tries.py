@@ -614,6 +614,21 @@ add("ex6.q4", "near miss", "the opposite", lambda: not _overlap(), False)
 # ------------------------------------------------------------------ ex7
 for what, answer in [("int", 3), ("text", "3"), ("line 3", "line 3"), ("float", 3.0), ("numpy", np.int64(3))]:
     add("ex7.q1", "correct form", what, (lambda a=answer: a), True)
+add("ex7.q1", "correct form", "the line's own text", lambda: "n = int(table.members.sum())", True)
+add("ex6.q3", "correct form", "with a unit", lambda: "80 runs", True)
+add(
+    "ex8.q2",
+    "correct form",
+    "text scores, other case",
+    lambda: {
+        "Recommendation": "2",
+        "evidence": 1.0,
+        "tradeoff": np.int64(1),
+        "Uncertainty": 0,
+        "limits": "1",
+    },
+    True,
+)
 for what, answer, says in [("2", 2, ""), ("9", 9, ""), ("99", 99, r"not one of"), ("3.5", 3.5, r"whole")]:
     add("ex7.q1", "near miss", what, (lambda a=answer: a), False, says)
 

@@ -161,6 +161,7 @@ def test_numbers_read_in_every_reasonable_form(capsys):
         " 80 ",
         np.int64(80),
         np.float32(80),
+        "80 runs",
         Decimal("80"),
         Fraction(160, 2),
         [80],

@@ -181,6 +181,7 @@ def _finite(value: float) -> Number:
 
 def _number_text(answer: str, wanted: str) -> Number:
     raw = answer.strip().strip(QUOTES).strip().replace("\u2212", "-").replace("_", "")
+    raw = re.sub(r"(?<=[\d%.])\s+[a-z]+(\s+[a-z]+)?\s*$", "", raw, flags=re.I)  # "80 runs", "5.5 rounds"
     percent = raw.endswith("%")
     core = raw.removesuffix("%").strip()
     if core.lower() in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):

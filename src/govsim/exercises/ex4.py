@@ -1,8 +1,8 @@
 """Exercise 4 — a new decision rule: a two-thirds supermajority of the attendees, written as a
 ``Protocol`` subclass and registered by name.
 
-The check runs the learner's class on hand-made tables where the right answer is known by
-counting, and compares with the reference rule below (which the package does not register;
+The check runs the learner's class on thousands of generated tables
+(:mod:`govsim.exercises.cases`) and on whole runs, and compares with the reference rule below (which the package does not register;
 the solution notebook registers it).
 """
 

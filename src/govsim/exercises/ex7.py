@@ -87,7 +87,9 @@ q1 = Choice(
     "ex7.q1",
     "Which line of `BrokenRoughConsensus.decide` (as printed by `show_broken()`) holds the bug? "
     "Answer with its line number.",
-    options=lambda: {str(n): str(n) for n in range(1, len(_decide_lines()) + 1)},
+    options=lambda: {
+        str(n): line.strip() for n, line in enumerate(_decide_lines(), 1)
+    },  # the line's own text names it too
     expected=lambda: _buggy_line(),
     wrong="That line does what rough consensus asks. Try the hand-made cases to see where the rule goes wrong.",
     hints=(

@@ -1,11 +1,17 @@
 """Questions whose answer is code: a function (a metric) or a ``Protocol`` subclass (a
-decision rule), run on hand-made cases and compared with a reference implementation.
+decision rule), judged by differential testing against a reference implementation.
 
-A failure names the case (its description and inputs) and what the learner's code returned,
-never what it should have returned.
+Every call of the learner's code gets its own copy of the inputs and runs in the sandbox
+(:mod:`govsim.exercises.sandbox`: a time limit, capped printing, any failure one line). A
+metric is run on hand-made and seeded random inputs; a rule on every table of
+:mod:`govsim.exercises.cases` (absent members, small losses, ties, exact thresholds, one member,
+nobody, everyone objecting, group blocks, several rho), then on whole seeded runs beside the
+reference. A wrong function is named by its first failing case and what it returned; a wrong
+rule by the smallest table it decides differently ("with 3 present and 2 absent ..., your rule
+adopts; the rule asked for does not").
 
-A rule that decides every hand-made case right is then held to the promises every protocol
-keeps, with the same check the package's tests use (:func:`govsim.testing.check_protocol`:
+A rule that decides every table right is then held to the promises every protocol keeps,
+with the same check the package's tests use (:func:`govsim.testing.check_protocol`:
 reproducible runs, a whole agenda that closes, Decision masks of the right shape and type, a
 class that pickles for sweeps), so the grader never accepts a rule the model would reject.
 """

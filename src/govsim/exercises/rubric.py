@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from govsim.exercises.answers import Refused, as_number, near_whole, option_words
 from govsim.exercises.checks import Blank, Question, Result, Status, describe_type, is_blank
 
 LEVELS = {0: "not yet", 1: "partly", 2: "fully"}
@@ -182,17 +183,26 @@ class SelfAssessment(Question):
             )
         if all(is_blank(v) for v in answer.values()):
             raise Blank
-        unknown = [k for k in answer if k not in self.criteria]
+        keys = {option_words(k): k for k in self.criteria}
+        unknown = [k for k in answer if option_words(str(k)) not in keys]
         if unknown:
             return self.result(
                 Status.INCORRECT, f"Unknown criterion {unknown[0]!r} (allowed: {', '.join(self.criteria)})."
             )
-        missing = [k for k in self.criteria if k not in answer or is_blank(answer[k])]
+        given = {keys[option_words(str(k))]: v for k, v in answer.items()}
+        missing = [k for k in self.criteria if k not in given or is_blank(given[k])]
         if missing:
             return self.result(Status.INCORRECT, f"Score every criterion; missing: {', '.join(missing)}.")
-        bad = [k for k, v in answer.items() if isinstance(v, bool) or v not in LEVELS]
-        if bad:
-            return self.result(Status.INCORRECT, f"Scores are 0, 1 or 2; {bad[0]!r} has {answer[bad[0]]!r}.")
+        scores = {}
+        for k, v in given.items():
+            try:
+                score = near_whole(as_number(v, "a score").value)
+            except Refused:
+                score = None
+            if score not in LEVELS:
+                return self.result(Status.INCORRECT, f"Scores are 0, 1 or 2; {k!r} has {v!r}.")
+            scores[k] = int(score)
+        answer = scores
         total, top = sum(answer.values()), 2 * len(self.criteria)
         weakest = [self.criteria[k] for k, v in answer.items() if v == 0]
         advice = f" Revisit first: {weakest[0]}" if weakest else ""

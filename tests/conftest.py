@@ -22,6 +22,7 @@ settings.load_profile("govsim")
 CORE = {
     "test_actors",
     "test_anatomy",
+    "test_cli_help",
     "test_deliberation",
     "test_escaping",
     "test_extending",

@@ -2,6 +2,7 @@
 by hand, and every kind of bad file refused with one line before anything runs."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -124,7 +125,36 @@ def test_bundled_actor_scenarios_say_where_their_numbers_come_from():
     assert "Bueno de Mesquita (1994)" in eu.event and len(eu.actors) == 10
     wcit = load_scenario("wcit_2012_actors")
     assert "89 signed" in wcit.event and "judgement" in wcit.description
-    assert all("judgement" in a.description and "(public)" in a.description for a in wcit.actors)
+    assert all(
+        "judgement" in a.description and re.search(r"\((public|reported)\b", a.description)
+        for a in wcit.actors
+    )
+    assert "151-155" in wcit.event
+
+
+# OECD members among the named delegations (OECD membership in 2012).
+OECD_2012 = {"United States", "United Kingdom", "Canada", "Sweden", "Germany", "Japan"}
+
+
+def test_the_named_wcit_room_is_not_the_map_it_disclaims():
+    """A review from a regional IGF (issue 22.3): every named non-signer was in the OECD and every
+    named Southern signer but Brazil co-sponsored the withdrawn Internet proposal. Non-signers and
+    signers must come from outside those two camps, and the regional groups must be in the room."""
+    wcit = load_scenario("wcit_2012_actors")
+    governments = [a for a in wcit.actors if a.group.value == "government"]
+    refused = {
+        a.name for a in governments if re.match(r"(Did not sign|Announced .* could not sign)", a.description)
+    }
+    assert refused - OECD_2012 >= {"Kenya", "Costa Rica"}, refused
+    signed_not_sponsoring = {
+        a.name
+        for a in governments
+        if "igned" in a.description
+        and "sponsor" not in a.description.split(";")[0]
+        and re.search(r"(not a sponsor|sponsored no)", a.description)
+    }
+    assert len(signed_not_sponsoring) >= 2, signed_not_sponsoring
+    assert sum("group" in a.name for a in governments) >= 2
 
 
 def govsim(*args: str) -> subprocess.CompletedProcess:

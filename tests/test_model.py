@@ -84,7 +84,7 @@ def test_a_round_played_with_overrides_needs_no_mesa_internals():
 
 def test_summary_is_flat_and_complete():
     summary = GovernanceModel("classroom", rng=0).run().summary()
-    for key in ("adoption_rate", "mean_rounds", "mean_compliance", "mean_min_group_gain", "fragmentation"):
+    for key in ("adoption_rate", "mean_rounds", "mean_compliance", "mean_min_group_gain", "noncompliance"):
         assert isinstance(summary[key], float)
     assert summary["n_issues"] == 5 and summary["stakeholders"] == 40
 
@@ -160,7 +160,7 @@ def test_invariants_hold_for_any_valid_parameters(settings, protocol, seed):
     shares = [c for c in rounds if c.startswith("attendance_")] + ["objecting_share"]
     values = rounds[shares].to_numpy(dtype=float)
     assert np.all((values[~np.isnan(values)] >= 0) & (values[~np.isnan(values)] <= 1))
-    for col in ("compliance", "government_compliance", "fragmentation", "objecting_share", "regions_adopted"):
+    for col in ("compliance", "government_compliance", "noncompliance", "objecting_share", "regions_adopted"):
         v = out[col].to_numpy(dtype=float)
         assert np.all((v[~np.isnan(v)] >= 0) & (v[~np.isnan(v)] <= 1 + 1e-12)), col
     again = GovernanceModel("classroom", protocol=protocol, rng=seed, max_rounds=6, **settings).run()

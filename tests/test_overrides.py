@@ -228,7 +228,7 @@ def test_empty_overrides_change_nothing():
 
 @settings(max_examples=15)
 @given(overrides_strategy, st.sampled_from(["bottom_up", "top_down", "chambers"]), st.integers(0, 1000))
-def test_no_override_reaches_compliance_or_fragmentation(overrides, protocol, seed):
+def test_no_override_reaches_compliance_or_noncompliance(overrides, protocol, seed):
     """Whatever is overridden every round, each adopted issue is measured with the real traits."""
     model = GovernanceModel("classroom", protocol=protocol, rng=seed, voice_bonus=0.0, max_rounds=8)
     real = model.population
@@ -240,6 +240,6 @@ def test_no_override_reaches_compliance_or_fragmentation(overrides, protocol, se
             q = np.asarray(model.setup.agenda[issue.index].status_quo, dtype=float)
             comply = gain(model.snapshot().positions, real.salience, issue.outcome, q) >= -real.tolerance
             assert issue.record["compliance"] == pytest.approx(comply.mean(), abs=1e-12)
-            assert issue.record["fragmentation"] == pytest.approx(
+            assert issue.record["noncompliance"] == pytest.approx(
                 weighted_share(~comply, real.capability), abs=1e-12
             )

@@ -40,7 +40,10 @@ def test_the_numbers_are_generated_from_the_profile():
     assert "Capacity 0.30" in text and "Tolerance 0.12" in text and "about 30% of your members" in text
     assert "You play 10 stakeholders" in text
     wcit = " ".join(role_card("wcit_2012", "government").numbers)
-    assert "60% start around openness 0.25" in wcit and "40% start around openness 0.75" in wcit
+    assert (
+        "60% start around internet_in_itrs 0.75" in wcit and "40% start around internet_in_itrs 0.25" in wcit
+    )
+    assert "security first" not in wcit  # the treaty's reach, not a value (issue 22.1)
 
 
 def test_seats_and_moves_follow_the_protocol():

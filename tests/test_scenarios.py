@@ -26,14 +26,20 @@ def outcomes(name: str, protocol: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-ACTOR_TABLES = ("eu_emissions_1994", "wcit_2012_actors")
+ACTOR_TABLES = ("eu_emissions_1994", "wcit_2012_actors", "marco_civil_2014")
 
 
 def test_bundled_scenarios():
-    assert set(scenario_names()) == {"classroom", *HISTORY, *ACTOR_TABLES, "development_first"}
+    assert set(scenario_names()) == {
+        "classroom",
+        "classroom_plural",
+        *HISTORY,
+        *ACTOR_TABLES,
+        "development_first",
+    }
 
 
-@pytest.mark.parametrize("name", ["classroom", *HISTORY])
+@pytest.mark.parametrize("name", ["classroom", "classroom_plural", *HISTORY])
 def test_each_scenario_describes_itself(name):
     s = load_scenario(name)
     assert s.title and s.description and s.event and s.illustrates
@@ -263,3 +269,35 @@ def test_regional_is_a_protocol_name_before_any_model_is_built():
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.stdout.split() == ["True", "regional"], res.stderr
+
+
+CLASSROOM_AXES = ("openness", "rights")
+
+
+@pytest.mark.parametrize("name", scenario_names())
+def test_every_bundled_axis_says_what_its_ends_mean_and_borrows_no_classroom_positions(name):
+    """A scenario whose axes are not the classroom's says what its own ends mean (plots and role
+    cards print them) and gives every group its own positions: the classroom profiles' positions
+    mean openness and rights, so borrowing them would draw a group where its caveat says it is
+    not (issue 22.1: WCIT-12's signers drawn at "security first")."""
+    from govsim.dimensions import DIMENSION_ENDS
+
+    s = load_scenario(name)
+    unlabelled = {d for d in s.dimensions if d not in DIMENSION_ENDS} - {"emission_standards"}
+    assert not unlabelled, unlabelled
+    if s.dimensions != CLASSROOM_AXES:
+        from govsim.scenarios import _default_profiles
+
+        defaults = _default_profiles(len(s.dimensions))
+        borrowed = {
+            g.group.value
+            for g in s.groups
+            if g.count and len(s.dimensions) == 2 and g.profile.position == defaults[g.group.value].position
+        }
+        assert not borrowed, borrowed
+
+
+def test_wcit_axes_are_the_treatys_reach():
+    s = load_scenario("wcit_2012")
+    assert s.dimensions == ("internet_in_itrs", "security_in_itrs")
+    assert "stylises signature" in s.illustrates and "decides by vote" not in s.title

@@ -5,7 +5,7 @@ plays one with declared one-round overrides):
 
 1. attendance: each stakeholder with a seat attends with probability ``capacity``;
 2. deliberation: bounded-confidence exchange among attendees, observers listen, and under
-   top-down rules absent non-governments lobby governments; then everyone is pulled back
+   top-down rules non-governments that came but have no seat lobby governments; then everyone is pulled back
    toward their initial view (stubbornness);
 3. proposal: the chair's draft (first round) or its revision toward the objectors;
 4. decision: the protocol adopts or not; an issue closes when adopted or at ``max_rounds``;
@@ -160,7 +160,7 @@ class GovernanceModel(mesa.Model):
         overrides : declared one-round changes per group (:class:`~govsim.overrides.RoundOverrides`):
             attendance, persuadability, the decision's tolerance, capability, concessions and
             amendments. They reach attendance, deliberation and the decision only; compliance
-            and fragmentation are always measured with the real traits (``population``).
+            and non-compliance are always measured with the real traits (``population``).
 
         Raises
         ------

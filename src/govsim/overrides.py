@@ -3,7 +3,7 @@
 A :class:`RoundOverrides` is passed to :meth:`govsim.model.GovernanceModel.step`. Every field
 maps a group name to a value and applies to every stakeholder of that group for that one
 round. Overrides reach attendance, deliberation and the decision (and its revision) only.
-Compliance and fragmentation, measured when an issue closes, always use the stakeholders' own
+Compliance and non-compliance, measured when an issue closes, always use the stakeholders' own
 traits: a one-round negotiating move never changes how the outcome is measured.
 
     >>> from govsim.overrides import RoundOverrides

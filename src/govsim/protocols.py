@@ -127,7 +127,7 @@ class Protocol:
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     governments_only: ClassVar[bool] = False  # only governments sit at the table
-    lobbied: ClassVar[bool] = False  # absent non-governments lobby governments
+    lobbied: ClassVar[bool] = False  # present non-governments without a seat lobby governments
 
     def draft(self, table: Table) -> np.ndarray:
         """First text: (1 - b) * initiating draft + b * compromise, b = ``draft_blend``
@@ -392,7 +392,9 @@ class TopDown(Protocol):
 
     The chair seeks unanimity for ``consensus_rounds`` rounds, revising toward objectors,
     then calls a vote that needs more than half of the voting governments, or at least
-    ``majority_threshold`` of them when that is above one half (WCIT-12).
+    ``majority_threshold`` of them when that is above one half. The vote is a stylisation: in
+    ``wcit_2012`` it stands for signature (the 2012 ITRs were opened for signature, not voted on;
+    the one formal vote at WCIT-12, 77-33-8, was on a preamble amendment).
     """
 
     name = "top_down"

@@ -251,7 +251,7 @@ def _regions(
     """Region names, their (K,) shifts and the rule each region's table uses under ``regional``."""
     from govsim.protocols import protocol_names
 
-    table = top.table("regions", {"world": {}}, "[regions.north] shift = [0.05, 0.05]")
+    table = top.table("regions", {"world": {}}, "[regions.region_a] shift = [0.05, 0.05]")
     if not table.data:
         raise ValueError("regions={} names no region (allowed: at least one [regions.NAME] table)")
     allowed = [p for p in protocol_names() if p != "regional"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govsim import safefiles
-from govsim.cli import LazyText, path_arg
+from govsim.cli import LazyHelp, path_arg
 from govsim.escape import terminal_text
 
 if TYPE_CHECKING:  # imported when the command runs, not when the parser is built (start-up time)
@@ -36,11 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where to write the PNG plots (default: DIR/plots)",
     )
     parser.add_argument("--no-plots", action="store_true", help="print the table only")
-    action = parser.add_argument(
+    parser.add_argument(
         "--metrics",
-        help="comma-separated metrics to report (default: %(standard)s, then any stored user measure)",
+        help=LazyHelp(
+            "comma-separated metrics to report (default: {standard}, then any stored user measure)",
+            standard=_standard_metrics,
+        ),
     )
-    action.standard = LazyText(_standard_metrics)  # read only when the help is printed
 
 
 def _metrics(text: str | None, runs: pd.DataFrame, own: tuple[str, ...] = ()) -> list[str]:

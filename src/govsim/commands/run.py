@@ -9,7 +9,7 @@ import textwrap
 import time
 from typing import TYPE_CHECKING, Any
 
-from govsim.cli import LazyText, UsageError, whole_arg
+from govsim.cli import LazyHelp, UsageError, whole_arg
 from govsim.escape import terminal_text
 from govsim.groups import GROUP_NAMES
 from govsim.words import plural
@@ -22,12 +22,14 @@ HELP = "run one scenario to the end of its agenda and summarise it"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    scenario = parser.add_argument(
+    parser.add_argument(
         "--scenario",
         default="classroom",
-        help="one of: %(names)s, a .toml file, or an actor table (.csv: Decide or KTAB)",
+        help=LazyHelp(
+            "one of: {names}, a .toml file, or an actor table (.csv: Decide or KTAB)",
+            names=lambda: _names("scenario"),
+        ),
     )
-    scenario.names = LazyText(lambda: ", ".join(_names("scenario")))
     parser.add_argument(
         "--group",
         dest="actor_groups",
@@ -36,8 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ACTOR=GROUP",
         help="put a named actor in a group (default: government), e.g. --group ISOC=technical",
     )
-    protocol = parser.add_argument("--protocol", help="one of: %(names)s (default: the scenario's)")
-    protocol.names = LazyText(lambda: ", ".join(_names("protocol")))
+    parser.add_argument(
+        "--protocol",
+        help=LazyHelp("one of: {names} (default: the scenario's)", names=lambda: _names("protocol")),
+    )
     parser.add_argument(
         "--seed",
         type=whole_arg("--seed"),
@@ -194,7 +198,7 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
     lines = [
         f"govsim: scenario {res['scenario']}, protocol {res['protocol']}, seed {res['seed']}, {res['stakeholders']} stakeholders",
         f"  adopted {adopted} of {plural(res['n_issues'], 'issue')}, mean {f(res['mean_rounds'])} rounds per issue",
-        f"  compliance {f(res['mean_compliance'])} (governments {f(res['mean_government_compliance'])}), fragmentation {f(res['fragmentation'])}",
+        f"  compliance {f(res['mean_compliance'])} (governments {f(res['mean_government_compliance'])}), non-compliance (capability-weighted) {f(res['noncompliance'])}",
         f"  worst-off group's mean gain {f(res['mean_min_group_gain'])}",
         *(
             textwrap.wrap(f"rule: {res['rule']}", 100, initial_indent="  ", subsequent_indent="    ")

@@ -20,8 +20,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from govsim.reading import read_toml
 from govsim.values import whole
 
@@ -254,6 +252,8 @@ def uses(text: str, term: Term) -> bool:
 
 def block(path: Path) -> Block:
     """Read one course notebook into a :class:`Block`."""
+    import nbformat  # slow to import (jsonschema): only when a notebook is read
+
     nb = nbformat.read(path, as_version=4)
     meta = nb.metadata.get("govsim", {})
     if not nb.cells or nb.cells[0].cell_type != "markdown":
@@ -292,15 +292,23 @@ def blocks(source: str | Path | None = None) -> list[Block]:
 
 # ------------------------------------------------------------------ the cheat-sheet
 def parameter_rows() -> dict[str, list[dict[str, str]]]:
-    """The declared settings, as rows for the cheat-sheet: ``"process"`` (``Parameters``) and
-    ``"group"`` (``GroupProfile`` traits, set per group as ``group.trait``)."""
+    """The declared settings, as rows for the cheat-sheet: ``"process"`` (``Parameters``, with the
+    classroom scenario's value beside the default) and ``"group"`` (``GroupProfile`` traits, set
+    per group as ``group.trait``)."""
     from govsim.params import parameter_specs
     from govsim.population import profile_specs
+    from govsim.scenarios import load_scenario
+
+    classroom = load_scenario("classroom").params
 
     def row(spec) -> dict[str, str]:
+        here = getattr(classroom, spec.name, None)
         return {
             "name": spec.name,
             "default": f"{spec.default:g}",
+            # What the course's main scenario uses: a participant who predicts from the default
+            # mispredicts when the scenario sets its own (issue 22.10: consensus_rounds 3 vs 1).
+            "classroom": f"{here:g}" if isinstance(here, int | float) else "",
             "range": f"{spec.low:g} to {spec.high:g}",
             "unit": spec.unit,
             "meaning": spec.doc,

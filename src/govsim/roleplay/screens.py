@@ -111,12 +111,11 @@ def team_debrief_html(room: Room, team: str) -> str:
             "<div class='govsim-rp-team-debrief'><h2>Debrief</h2><p>No issue was closed, so there is no "
             "gain to compare: the percentile needs at least one closed issue.</p></div>"
         )
-    pct = "n/a" if row["percentile"] != row["percentile"] else f"{row['percentile']:.0f}th"
     return (
         "<div class='govsim-rp-team-debrief'><h2>Debrief</h2>"
         f"<p>Your group's mean gain: <b>{row['gain']:+.3f}</b>. In {len(d.simulated)} all-simulated runs "
         f"of the same session it ranged from {row['simulated_min']:+.3f} to {row['simulated_max']:+.3f} "
-        f"(mean {row['simulated_mean']:+.3f}): your room sits at the <b>{pct} percentile</b>.</p></div>"
+        f"(mean {row['simulated_mean']:+.3f}): your room is <b>{esc(row['compared'])}</b>.</p></div>"
     )
 
 

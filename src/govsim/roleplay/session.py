@@ -4,7 +4,7 @@ Every round each team picks a :class:`Move` for its group, the facilitator advan
 and simulated stakeholders play every other seat. A move is a declared one-round override
 (:class:`govsim.overrides.RoundOverrides`: attendance chance, the decision's tolerance,
 persuadability, capability) or a lasting change of view (conceding), passed to the model's
-``step``; it never touches the model's arrays, and compliance and fragmentation are measured
+``step``; it never touches the model's arrays, and compliance and non-compliance are measured
 with the groups' real traits. An ``amend`` move tables a text point that the chair's revision
 moves toward (the ``amendments`` override). A :class:`~govsim.roleplay.plan.SessionPlan` fits the
 session to its slot (issues, round budget, fallback decision). At the end the room's outcome is

@@ -138,7 +138,7 @@ def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
     return (
         f"<b>{html_text(summary['protocol'])}</b>: {plotting.plural(n, 'issue')} negotiated, adopted "
         f"{summary['adoption_rate']:.0%}; {summary['mean_rounds']:.1f} rounds per issue, compliance "
-        f"{summary['mean_compliance']:.0%}, fragmentation {summary['fragmentation']:.1%}, worst-off group's "
+        f"{summary['mean_compliance']:.0%}, non-compliance (capability-weighted) {summary['noncompliance']:.1%}, worst-off group's "
         f"gain {summary['mean_min_group_gain']:+.3f}." + more
     )
 

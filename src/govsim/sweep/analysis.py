@@ -27,7 +27,7 @@ STANDARD_METRICS = (
     "mean_compliance",
     "mean_min_group_gain",
     "mean_participation_civil_society",
-    "fragmentation",
+    "noncompliance",
 )
 
 

@@ -179,7 +179,7 @@ def test_numbers_read_in_every_reasonable_form(capsys):
         (float("nan"), "NaN"),
         (float("-inf"), "infinite"),
         (np.nan, "NaN"),
-        ("80 runs", "not a number"),
+        ("80 or 160", "not a number"),
     ):
         result = ex6.q3.check(bad)
         assert result.status is Status.INCORRECT and words in result.message, result.line

@@ -42,7 +42,8 @@ from govsim.roleplay.debrief import (
 from govsim.roleplay.plan import CAUCUS_SECONDS, EXTEND_SECONDS, Fallback, SessionPlan, max_rounds
 from govsim.roleplay.session import Move, RolePlay, said_point, scales_of, to_model_units
 from govsim.scenarios import load_scenario, scenario_names
-from govsim.screen.display import display_panel, error_html, live_panel, render_png, show_in
+from govsim.screen.display import button as _button
+from govsim.screen.display import display_panel, guard, live_panel, render_png, show_in
 
 BIG = "font-size: 1.25em; line-height: 1.45;"
 
@@ -60,12 +61,6 @@ def move_menu(team: str) -> w.Dropdown:
     menu.add_class("govsim-rp-move")
     menu.add_class(f"govsim-rp-move-{group.value.replace('_', '-')}")
     return menu
-
-
-def _button(label: str, css: str, tooltip: str) -> w.Button:
-    button = w.Button(description=label, tooltip=tooltip, layout=w.Layout(width="auto"))
-    button.add_class(css)
-    return button
 
 
 def round_html(play: RolePlay, shown: bool = False) -> str:
@@ -237,7 +232,7 @@ class RolePlayPanel:
             (self.sheet_button, self.write_sheet),
         ]
         for button, action in actions:
-            button.on_click(self._guard(action))
+            button.on_click(guard(self, lambda _, act=action: act()))
 
     def _layout(self) -> w.VBox:
         setup = w.HBox([w.VBox([self.scenario, self.protocol, self.seed]), self.teams])
@@ -257,17 +252,6 @@ class RolePlayPanel:
 
     def _ipython_display_(self) -> None:
         display_panel(self.widget, self.figure, alt="The role-play: positions and who attends and objects")
-
-    def _guard(self, action: Callable[[], None]) -> Callable[[Any], None]:
-        def guarded(_: Any) -> None:
-            try:
-                self.error = None
-                action()
-            except Exception as exc:  # shown to the room, kept for tests
-                self.error = f"{type(exc).__name__}: {exc}"
-                show_in(self.output, error_html(exc))
-
-        return guarded
 
     def _new_menus(self) -> None:
         self.moves, self.meanings, self.points = {}, {}, {}

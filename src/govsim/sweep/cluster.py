@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import signal
 from collections.abc import Iterator
 from typing import Any
 
-from govsim.sweep.processes import START_METHOD
+from govsim.sweep.processes import START_METHOD, leave_signals_to_the_driver
 from govsim.sweep.runner import ChunkResult, Lost, RunConfig, one_line, run_chunk
 from govsim.sweep.seeds import RunSpec
 
@@ -41,14 +40,6 @@ def import_distributed():
             "the dask backend needs dask.distributed: pip install 'govsim[dask]' (or use --backend processes)"
         ) from None
     return distributed
-
-
-def leave_signals_to_the_driver() -> None:
-    """In a LocalCluster worker forked from the driver: drop the driver's signal handlers."""
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class SignalsPlugin(WorkerPlugin):

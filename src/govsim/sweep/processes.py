@@ -43,11 +43,20 @@ LIKELY_CAUSE = {
 _configs: dict[bytes, RunConfig] = {}  # in a worker: the configuration of the sweep it serves
 
 
+def leave_signals_to_the_driver() -> None:
+    """In a worker: ignore Ctrl-C (the driver stops the workers); SIGTERM and SIGHUP end it,
+    unless the driver ignores them (started under ``nohup``): then the worker ignores them too."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signum = getattr(signal, name)
+            if signal.getsignal(signum) is not signal.SIG_IGN:  # a fork inherits the driver's choice
+                signal.signal(signum, signal.SIG_DFL)
+
+
 def worker_start(parent: int) -> None:
     """In a new worker: leave signals to the driver, one BLAS thread, and exit when ``parent`` dies."""
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN if name == "SIGINT" else signal.SIG_DFL)
+    leave_signals_to_the_driver()
     os.environ.update(ONE_THREAD)
 
     def watch() -> None:

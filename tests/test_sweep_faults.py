@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -56,7 +55,7 @@ def test_a_sweep_started_under_nohup_survives_the_hang_up(tmp_path, backend):
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGHUP)  # the terminal went away
-    stdout, stderr = proc.communicate(timeout=300)
+    _, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 0, stderr
     assert "interrupted" not in stderr
     from govsim.sweep import load_runs

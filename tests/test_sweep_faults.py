@@ -95,5 +95,3 @@ def test_the_workers_keep_what_the_driver_inherited(monkeypatch):
     finally:
         for signum, handler in saved.items():
             signal.signal(signum, handler)
-
-

@@ -272,3 +272,74 @@ def test_a_point_that_always_kills_its_dask_worker_ends_in_bounded_time(tmp_path
     assert result.missing == 10 - len(stored) >= 4
     line = report_lines(result)[-1]
     assert ("p000003" in line and "p000004" in line) and line.endswith("run the same command again to resume")
+
+
+# ---------------------------------------------------------------- 11: no __main__ guard under spawn
+UNGUARDED = """from govsim.sweep import Experiment, Factor, run_sweep
+exp = Experiment(factors=(Factor("rho", levels=(0.1, 0.2)),), fixed={{"max_rounds": 3}}, replicates=1)
+print(run_sweep(exp, "out", backend="{backend}", workers=2, quiet=True))
+"""
+GUARDED = """from govsim.sweep import Experiment, Factor, run_sweep
+
+
+def main():
+    exp = Experiment(factors=(Factor("rho", levels=(0.1, 0.2)),), fixed={{"max_rounds": 3}}, replicates=1)
+    print(run_sweep(exp, "out", backend="{backend}", workers=2, quiet=True).missing)
+
+
+if "__main__" == __name__:
+    main()
+"""
+
+
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_a_script_without_the_main_guard_under_spawn_is_told_so_in_one_line(backend, tmp_path):
+    """N08: under spawn, a 2-line script calling run_sweep at top level printed 64 lines
+    (processes) or 476 (Dask) and named SIGTERM as the cause. Now nothing starts and the last
+    line names the script, the line and the guard; the guarded script runs."""
+    if backend == "dask":
+        pytest.importorskip("distributed")
+    script = tmp_path / "sweep_script.py"
+    script.write_text(UNGUARDED.format(backend=backend))
+    env = {**os.environ, "GOVSIM_START_METHOD": "spawn"}
+    done = subprocess.run(
+        [sys.executable, script.name], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == (
+        "ValueError: sweep_script.py, line 3: the sweep starts at the top level of the script, and under the "
+        "'spawn' start method each worker imports sweep_script.py again and would start it again: "
+        'put it under `if __name__ == "__main__":`'
+    )
+    assert "bootstrapping phase" not in done.stderr and "SIGTERM" not in done.stderr
+    assert len(done.stderr.splitlines()) < 20 and not (tmp_path / "out").exists()  # a short traceback
+    script.write_text(GUARDED.format(backend=backend))
+    done = subprocess.run(
+        [sys.executable, script.name], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "0", done.stderr[-2000:]
+
+
+def test_the_guard_check_reads_the_lines_running_now(tmp_path, monkeypatch):
+    """Fork never imports the script again; a notebook's ``__main__`` has no file to import."""
+    from govsim.sweep.processes import check_main_guard
+
+    assert check_main_guard("fork") is None
+    main = type(sys)("__main__")  # a notebook's __main__ has no __file__
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert check_main_guard("spawn") is None
+
+
+def test_a_worker_that_exits_by_itself_is_not_said_to_be_killed_by_sigterm(tmp_path, monkeypatch):
+    """F06's ``os._exit(1)`` was reported as 'killed by SIGTERM', the signal the pool sends to
+    the surviving workers afterwards."""
+    monkeypatch.setitem(PROTOCOLS, ExitsItsWorker.name, ExitsItsWorker)
+    experiment = Experiment(
+        factors=(Factor("rho", levels=(0.1, 0.3)),),
+        fixed={"max_rounds": 4},
+        replicates=2,
+        protocol=ExitsItsWorker.name,
+    )
+    result = run_sweep(experiment, tmp_path, backend="processes", workers=2, chunk=1, quiet=True)
+    assert result.missing >= 2 and result.lost == ("a worker process exited by itself (status 1)",)

@@ -1,4 +1,5 @@
-"""Showing pictures from widget panels: in a live notebook, and in an exported HTML handout.
+"""Showing pictures from widget panels: in a live notebook, and in an exported HTML handout;
+and the widgets that hold values from a file or the user.
 
 Widgets need a running kernel or the widget manager from a CDN, so an HTML export made for a
 room without network shows them blank. The remedy for every panel: :func:`display_panel` puts,
@@ -18,6 +19,7 @@ import ipywidgets as w
 from IPython import get_ipython
 from IPython.display import HTML, clear_output, display
 from matplotlib.figure import Figure
+from traitlets import TraitError, validate
 
 from govsim.escape import html_text
 
@@ -83,3 +85,51 @@ def error_html(exc: Exception) -> HTML:
     """An error as the user sees it in an output area: the one-line message, then where it came from."""
     detail = html_text(traceback.format_exc(limit=3))
     return HTML(f"<pre style='color:#b00'>{html_text(f'{type(exc).__name__}: {exc}')}\n\n{detail}</pre>")
+
+
+class OutOfRange(TraitError, ValueError):
+    """A value a widget cannot hold, refused (never clamped to fit)."""
+
+
+class _Refuses:
+    """Mixin for ipywidgets' bounded widgets: a value outside [min, max] is refused."""
+
+    @validate("value")
+    def _validate_value(self, proposal: Any) -> Any:
+        value = proposal["value"]
+        if not self.min <= value <= self.max:
+            raise OutOfRange(
+                f"{self.description or 'value'}={value!r} is out of range "
+                f"(allowed: {self.min:g} to {self.max:g}); a widget never changes a value to fit"
+            )
+        return value
+
+
+class IntSlider(_Refuses, w.IntSlider):
+    """``ipywidgets.IntSlider`` that refuses a value outside its bounds."""
+
+
+class FloatSlider(_Refuses, w.FloatSlider):
+    """``ipywidgets.FloatSlider`` that refuses a value outside its bounds."""
+
+
+class BoundedIntText(_Refuses, w.BoundedIntText):
+    """``ipywidgets.BoundedIntText`` that refuses a value outside its bounds."""
+
+
+class BoundedFloatText(_Refuses, w.BoundedFloatText):
+    """``ipywidgets.BoundedFloatText`` that refuses a value outside its bounds."""
+
+
+class Dropdown(w.Dropdown):
+    """``ipywidgets.Dropdown`` whose refusal names the value and the options."""
+
+    @validate("value")
+    def _validate_value(self, proposal: Any) -> Any:
+        try:
+            return super()._validate_value(proposal)
+        except TraitError:
+            allowed = ", ".join(map(str, self._options_values))
+            raise OutOfRange(
+                f"{self.description or 'value'}={proposal['value']!r} is not one of the choices (allowed: {allowed})"
+            ) from None

@@ -1,7 +1,7 @@
 """How fast the live dashboard answers, on the default classroom scenario.
 
 A slider change rebuilds the model with the new value, plays the whole agenda while recording
-every round (:func:`govsim.replay.record_run`), and sends the recording to the browser as one
+every round (:func:`govsim.screen.replay.record_run`), and sends the recording to the browser as one
 widget message, where a canvas draws it. Play then animates recorded rounds in the browser
 without the kernel. This script times the kernel's part of a slider change end to end (the
 callback plus serialising the message, median of ``--repeats``), next to a bare model run, and
@@ -29,8 +29,8 @@ import time
 from pathlib import Path
 
 from govsim import GovernanceModel
-from govsim.dashboard import build_dashboard
-from govsim.replay import record_run
+from govsim.screen.dashboard import build_dashboard
+from govsim.screen.replay import record_run
 
 SLIDER_TARGET_MS = 150.0
 FPS_TARGET = 10.0

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from govsim.roleplay import RolePlay
-from govsim.roleplay_rules import SessionPlan
+from govsim.roleplay.plan import SessionPlan
 from govsim.scenarios import load_scenario, scenario_names
 
 

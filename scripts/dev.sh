@@ -4,20 +4,46 @@
 #
 #   bash scripts/dev.sh start         # open the workshop in JupyterLab (headless machine: run the default scenario)
 #   bash scripts/dev.sh test          # lint, then the whole test suite (unit, notebooks, exercises, browser)
+#   bash scripts/dev.sh test --quick  # lint, then the core's fast unit tests (the inner loop, about a minute)
 #   bash scripts/dev.sh govsim ARGS   # any govsim command through .venv, without activating it
 #
-# Choose the interpreter with PYTHON=/path/to/python3.12 or PYENV_VERSION=3.12.1 if the search picks wrong.
+# Choose the interpreter with PYTHON=python3.13 (a pyenv shim is resolved to its version) or
+# PYTHON=/path/to/python3.12; a .venv of another version stops the script with one line.
+# GOVSIM_VENV=.venv-3.13 keeps a second venv beside the first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${GOVSIM_VENV:-.venv}"
 case "$VENV" in /*) ;; *) VENV="$PWD/$VENV" ;; esac
 
 python_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }
+python_version() { "$1" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null; }
+
+# The interpreter a command name or path stands for. A pyenv shim runs whichever version pyenv
+# has selected, and fails when that version lacks the command: resolve it to the installed
+# version that has it (`pyenv which`, else the newest from `pyenv whence`).
+real_python() {
+  local path name v
+  path=$(command -v "$1" 2>/dev/null) || return 1
+  if command -v pyenv >/dev/null 2>&1 && [ "$(dirname "$path")" = "$(pyenv root)/shims" ]; then
+    name=$(basename "$path")
+    if ! path=$(pyenv which "$name" 2>/dev/null); then
+      for v in $(pyenv whence "$name" 2>/dev/null | sort -V -r); do
+        path=$(PYENV_VERSION="$v" pyenv which "$name" 2>/dev/null) && break
+      done
+    fi
+  fi
+  [ -n "$path" ] && python_ok "$path" && echo "$path"
+}
 
 find_python() {
   local cand v
-  for cand in "${PYTHON:-}" python3.12 python3.13 python3 python; do
-    [ -n "$cand" ] && command -v "$cand" >/dev/null 2>&1 && python_ok "$cand" && { command -v "$cand"; return; }
+  if [ -n "${PYTHON:-}" ]; then  # asked for: that one or none
+    real_python "$PYTHON" && return
+    echo "PYTHON=$PYTHON is not a Python 3.12 or newer that runs here (under pyenv: pyenv versions lists what is installed)" >&2
+    return 2
+  fi
+  for cand in python3.12 python3.13 python3 python; do
+    real_python "$cand" && return
   done
   if command -v pyenv >/dev/null 2>&1; then
     for v in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[2-9]|[2-9][0-9])\.[0-9]+$' | sort -V); do
@@ -35,22 +61,40 @@ pip_quiet() {
   return "${PIPESTATUS[0]}"
 }
 
+# What .govsim-installed holds once pyproject.toml's packages with the extras $1 are installed.
+stamp_of() {
+  (cat pyproject.toml; echo "extras=$1") | "$VENV/bin/python" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())'
+}
+
+# Build (or reuse) $VENV with govsim and the extras named in $1 (default: dev, which holds them all).
 ensure_env() {
-  if [ ! -x "$VENV/bin/python" ] || ! python_ok "$VENV/bin/python"; then
-    local py
+  local extras="${1:-dev}" py have asked
+  if [ -x "$VENV/bin/python" ] && python_ok "$VENV/bin/python"; then
+    if [ -n "${PYTHON:-}" ]; then  # an existing venv of another version is not what was asked for
+      py=$(find_python) || exit 1
+      have=$(python_version "$VENV/bin/python")
+      asked=$(python_version "$py")
+      if [ "$have" != "$asked" ]; then
+        echo "${VENV#"$PWD"/} has Python $have but PYTHON=$PYTHON is Python $asked: remove ${VENV#"$PWD"/} to rebuild it, or set GOVSIM_VENV=.venv-${asked%.*} to keep both" >&2
+        exit 1
+      fi
+    fi
+  else
     py=$(find_python) || {
-      echo "govsim needs Python 3.12 or newer and found none. Install one, or point PYTHON at it: PYTHON=/path/to/python3.12 bash scripts/dev.sh $*" >&2
+      [ -n "${PYTHON:-}" ] && exit 1
+      echo "govsim needs Python 3.12 or newer and found none. Install one, or point PYTHON at it: PYTHON=/path/to/python3.12 bash scripts/dev.sh $cmd" >&2
       exit 1
     }
-    echo "Creating $VENV with $py ($("$py" -V 2>&1))"
+    echo "Creating $VENV with $py (Python $(python_version "$py"))"
     "$py" -m venv "$VENV"
   fi
-  local stamp="$VENV/.govsim-installed" want
-  want=$(cat pyproject.toml | "$VENV/bin/python" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  local stamp="$VENV/.govsim-installed" want have_stamp
+  want=$(stamp_of "$extras")
+  have_stamp=$(cat "$stamp" 2>/dev/null || true)
+  if [ "$have_stamp" != "$want" ] && [ "$have_stamp" != "$(stamp_of dev)" ]; then
     echo "Installing govsim and its dependencies into $VENV (a few minutes the first time)"
     pip_quiet install --quiet --upgrade pip || { echo "upgrading pip failed; see the messages above" >&2; exit 1; }
-    pip_quiet install --quiet -e ".[dev]" || { echo "installing govsim failed; see the messages above" >&2; exit 1; }
+    pip_quiet install --quiet -e ".[$extras]" || { echo "installing govsim failed; see the messages above" >&2; exit 1; }
     echo "$want" > "$stamp"
   fi
   export PATH="$VENV/bin:$PATH"
@@ -76,6 +120,12 @@ case "$cmd" in
     exec "$VENV/bin/python" -m govsim lab -- "$@"  # anything after start goes to JupyterLab (e.g. --port 8899)
     ;;
   test)
+    if [ "${1:-}" = "--quick" ]; then  # the inner loop: lint and the core's fast unit tests
+      shift
+      ensure_env test  # the test extras are enough (CI's run on a second Python installs only them)
+      ruff check .
+      exec python -m pytest -q -m "core and not slow and not browser" tests "$@"
+    fi
     ensure_env
     ruff check .
     ruff format --check .
@@ -86,7 +136,7 @@ case "$cmd" in
     exec "$VENV/bin/python" -m govsim "$@"
     ;;
   *)
-    echo "usage: bash scripts/dev.sh start|test|govsim [args]" >&2
+    echo "usage: bash scripts/dev.sh start|test [--quick]|govsim [args]" >&2
     exit 2
     ;;
 esac

@@ -2,6 +2,7 @@
 by hand, and every kind of bad file refused with one line before anything runs."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -124,7 +125,36 @@ def test_bundled_actor_scenarios_say_where_their_numbers_come_from():
     assert "Bueno de Mesquita (1994)" in eu.event and len(eu.actors) == 10
     wcit = load_scenario("wcit_2012_actors")
     assert "89 signed" in wcit.event and "judgement" in wcit.description
-    assert all("judgement" in a.description and "(public)" in a.description for a in wcit.actors)
+    assert all(
+        "judgement" in a.description and re.search(r"\((public|reported)\b", a.description)
+        for a in wcit.actors
+    )
+    assert "151-155" in wcit.event
+
+
+# OECD members among the named delegations (OECD membership in 2012).
+OECD_2012 = {"United States", "United Kingdom", "Canada", "Sweden", "Germany", "Japan"}
+
+
+def test_the_named_wcit_room_is_not_the_map_it_disclaims():
+    """A review from a regional IGF (issue 22.3): every named non-signer was in the OECD and every
+    named Southern signer but Brazil co-sponsored the withdrawn Internet proposal. Non-signers and
+    signers must come from outside those two camps, and the regional groups must be in the room."""
+    wcit = load_scenario("wcit_2012_actors")
+    governments = [a for a in wcit.actors if a.group.value == "government"]
+    refused = {
+        a.name for a in governments if re.match(r"(Did not sign|Announced .* could not sign)", a.description)
+    }
+    assert refused - OECD_2012 >= {"Kenya", "Costa Rica"}, refused
+    signed_not_sponsoring = {
+        a.name
+        for a in governments
+        if "igned" in a.description
+        and "sponsor" not in a.description.split(";")[0]
+        and re.search(r"(not a sponsor|sponsored no)", a.description)
+    }
+    assert len(signed_not_sponsoring) >= 2, signed_not_sponsoring
+    assert sum("group" in a.name for a in governments) >= 2
 
 
 def govsim(*args: str) -> subprocess.CompletedProcess:
@@ -168,8 +198,9 @@ KTAB_HEAD = "Room,test,2,1,\nActor,Description,Power,Pos1,Sal1,\n"
             "line 7: field actor='C' is not declared",
         ),
         (
-            "#A\t'A'\t''\n#P\t'x'\t''\n#P\t'y'\t''\n#M\t'x'\t0\t''\n#M\t'x'\t1\t''\n#D\t'A'\t'x'\t1\t0.5\t1\n",
-            "line 3: issue 'y' has no scale",
+            "#A\t'A'\t''\n#P\t'x'\t''\n#P\t'y'\t''\n#M\t'x'\t0\t''\n#M\t'x'\t1\t''\n#M\t'y'\t5\n"
+            "#D\t'A'\t'x'\t1\t0.5\t1\n",
+            "line 3: issue 'y' has one scale point, 5 (allowed: two or more #M rows",
         ),
         (
             DECIDE_HEAD + "#D\t'A'\t'x'\t5\t1.4\t0.3\n",
@@ -299,7 +330,7 @@ def test_toml_actor_errors_are_one_named_line(actor, expected):
 
 
 def test_a_sweep_and_the_dashboard_accept_an_actor_table():
-    from govsim.dashboard import Dashboard
+    from govsim.screen.dashboard import Dashboard
     from govsim.sweep.experiment import Experiment
 
     experiment = Experiment.from_dict(

@@ -35,7 +35,7 @@ def test_run_json_contract():
         "mean_rounds",
         "mean_compliance",
         "mean_min_group_gain",
-        "fragmentation",
+        "noncompliance",
     ):
         assert key in data
     assert data["scenario"] == "wcit_2012" and data["protocol"] == "top_down" and data["seed"] == 4

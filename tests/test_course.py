@@ -106,3 +106,17 @@ def test_more_needs_a_mean_and_an_interval():
     assert more(a, a, "x", "y")  # two columns of the same runs
     with pytest.raises(ValueError, match="pairs runs by seed"):
         more(a, b.assign(seed=[0, 1, 5]), "x")
+
+
+def test_plot_by_unit_stays_readable_on_a_projector():
+    """A regional-IGF review (issue 22.12): five metrics in four units made one row of panels 26
+    inches wide, with legends over the bars. At most two panels a row, one legend for the figure."""
+    from govsim.course import plot_by_unit
+    from govsim.teaching import replicate
+
+    runs = replicate("classroom", ["bottom_up", "top_down"], range(2))
+    metrics = ["mean_rounds", "mean_compliance", "mean_min_group_gain", "mean_ambition"]
+    axes = plot_by_unit(runs, metrics)
+    figure = axes[0].figure
+    assert len(axes) == 4 and figure.get_size_inches()[0] <= 15
+    assert all(ax.get_legend() is None for ax in axes) and len(figure.legends) == 1

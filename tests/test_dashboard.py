@@ -10,11 +10,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from govsim import GovernanceModel, parameter_specs, plotting, protocol_names, scenario_names
-from govsim.dashboard import DEFAULT_PARAMS, build_dashboard
-from govsim.display import FALLBACK_CLASS, HIDE_FALLBACK_CSS, LIVE_CLASS, static_fallback
-from govsim.replay import record_run, status_line
-from govsim.run_view import ESM
+from govsim import GovernanceModel, parameter_specs, protocol_names, scenario_names
+from govsim.screen import plotting
+from govsim.screen.dashboard import DEFAULT_PARAMS, build_dashboard
+from govsim.screen.display import FALLBACK_CLASS, HIDE_FALLBACK_CSS, LIVE_CLASS, static_fallback
+from govsim.screen.replay import record_run, status_line
+from govsim.screen.run_view import ESM
 from govsim.settings import setting_spec
 
 
@@ -213,7 +214,9 @@ def test_an_html_export_made_offline_shows_the_picture(tmp_path):
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("from govsim.dashboard import build_dashboard\nbuild_dashboard()")]
+    nb.cells = [
+        nbformat.v4.new_code_cell("from govsim.screen.dashboard import build_dashboard\nbuild_dashboard()")
+    ]
     NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = nb.cells[0].outputs
     assert "application/vnd.jupyter.widget-view+json" in outputs[0]["data"]

@@ -109,7 +109,7 @@ def test_blocked_network_lets_loopback_through():
 
 
 def test_code_that_reaches_out_makes_offline_red(monkeypatch):
-    def sneaky(broken):
+    def sneaky(broken, without_extra=None):
         try:
             socket.create_connection(("192.0.2.1", 443), timeout=1)
         except OSError:
@@ -206,5 +206,92 @@ def test_offline_import_skips_the_command_line_entry_point(monkeypatch):
     monkeypatch.setattr("sys.argv", ["govsim", "doctor"])
     broken: list[str] = []
     modules = doctor._import_all(broken)
-    assert broken == [] and "govsim.model" in modules and "govsim.dashboard" in modules
+    assert broken == [] and "govsim.model" in modules and "govsim.screen.dashboard" in modules
     assert not any(m.endswith("__main__") for m in modules)
+
+
+def _failing_imports(monkeypatch, missing: dict[str, str]) -> None:
+    """Make ``importlib.import_module`` fail for some govsim modules as if a package were missing."""
+    real = doctor.importlib.import_module
+
+    def import_module(name, package=None):
+        if name in missing:
+            raise ModuleNotFoundError(f"No module named {missing[name]!r}", name=missing[name])
+        return real(name, package)
+
+    monkeypatch.setattr(doctor.importlib, "import_module", import_module)
+
+
+def test_a_module_missing_a_runtime_package_makes_offline_red(monkeypatch):
+    """The review blocked panel: the line stayed green with a smaller count (93 -> 91)."""
+    _failing_imports(monkeypatch, {"govsim.metrics": "panel", "govsim.values": "matplotlib"})
+    result = _red(doctor.check_offline())
+    assert result.detail.startswith("2 of ")
+    assert "govsim.metrics (ModuleNotFoundError: No module named 'panel')" in result.detail
+    assert "govsim.values" in result.detail
+
+
+def test_a_module_needing_an_extra_that_is_missing_is_named_on_a_green_line(monkeypatch):
+    _failing_imports(monkeypatch, {"govsim.sweep.analysis": "SALib", "govsim.testing": "distributed"})
+    result = doctor.check_offline()
+    assert result.ok, result
+    total = int(result.detail.split(" of ")[1].split()[0])
+    assert result.detail.startswith(f"{total - 2} of {total} modules imported (")
+    assert "govsim.sweep.analysis (needs the 'sensitivity' extra)" in result.detail
+    assert "govsim.testing (needs the 'dask' extra)" in result.detail
+
+
+def test_an_error_other_than_import_in_a_module_is_red(monkeypatch):
+    real = doctor.importlib.import_module
+
+    def import_module(name, package=None):
+        if name == "govsim.views":
+            raise AttributeError("module 'numpy' has no attribute 'float'")
+        return real(name, package)
+
+    monkeypatch.setattr(doctor.importlib, "import_module", import_module)
+    assert "govsim.views (AttributeError: module 'numpy'" in _red(doctor.check_offline()).detail
+
+
+def test_extras_are_read_from_the_installed_metadata():
+    extras = doctor._extra_packages()
+    assert extras["dask"] == "dask" and extras["distributed"] == "dask"
+    assert extras["salib"] == "sensitivity" and extras["playwright"] == "browser"
+    assert "mesa" not in extras and "panel" not in extras, "runtime packages are never optional"
+
+
+def test_the_kernel_check_runs_beside_the_others(monkeypatch):
+    """The kernel is started before the first check runs: the first check can see it started."""
+    import threading
+
+    started = threading.Event()
+
+    def kernel() -> CheckResult:
+        started.set()
+        return CheckResult("kernel", True, "fake kernel")
+
+    def python() -> CheckResult:
+        return CheckResult("python", started.wait(timeout=30), "waited for the kernel to start")
+
+    monkeypatch.setitem(CHECKS, "kernel", kernel)
+    monkeypatch.setitem(CHECKS, "python", python)
+    results = run_checks(only=("python", "kernel"))
+    assert [r.name for r in results] == ["python", "kernel"] and all(r.ok for r in results)
+
+
+def test_each_line_is_printed_when_its_check_ends(monkeypatch, capsys):
+    """A slow check is seen while it runs: the lines before it are already out."""
+    seen: dict[str, str] = {}
+
+    def scenarios() -> CheckResult:
+        seen["before"] = capsys.readouterr().out
+        return CheckResult("scenarios", True, "fine")
+
+    monkeypatch.setitem(CHECKS, "scenarios", scenarios)
+    monkeypatch.setitem(CHECKS, "offline", lambda: CheckResult("offline", True, "fine"))
+    assert cli.main(["doctor", "--skip", "kernel", "--skip", "matplotlib"]) == 0
+    before = seen["before"].splitlines()
+    assert before[0].startswith("govsim doctor: checking this machine")
+    assert [line.split()[1] for line in before[1:]] == ["python", "packages", "widgets"]
+    after = capsys.readouterr().out.splitlines()
+    assert after[0] == "✓ scenarios  fine" and after[-1].startswith("All 5 of the 7 checks passed")

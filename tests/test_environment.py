@@ -9,7 +9,9 @@ ignores the root files; it builds the environment before the repository is copie
 ``pip: -e .`` fails there) and runs ``postBuild`` from the repository root afterwards; it picks its
 base Python only from an exact ``python=X.Y`` line. So Binder gets ``binder/environment.yml`` (the
 same conda lines, no local pip requirement) and ``binder/postBuild`` installs govsim with
-``--no-deps``.
+``--no-deps``. A requirement conda-forge does not carry at govsim's bounds (mesa>=3.5: conda-forge
+had 3.3.1) is installed by the files' ``pip:`` section, with the same bounds and a comment
+saying why.
 """
 
 from __future__ import annotations
@@ -61,6 +63,12 @@ def _pip_lines(env: dict) -> list[str]:
     return [line for dep in env["dependencies"] if isinstance(dep, dict) for line in dep.get("pip", [])]
 
 
+def _pip_requirements(env: dict) -> dict[str, SpecifierSet]:
+    """The packages the ``pip:`` section installs from PyPI (not the local checkout)."""
+    reqs = [Requirement(line) for line in _pip_lines(env) if not line.split()[-1].startswith((".", "/"))]
+    return {_norm(r.name): r.specifier for r in reqs}
+
+
 def test_environment_is_a_named_conda_forge_env(env):
     assert env["name"] == "govsim"
     assert "conda-forge" in env["channels"]
@@ -68,13 +76,32 @@ def test_environment_is_a_named_conda_forge_env(env):
 
 
 def test_same_runtime_packages_and_bounds(pyproject, env):
+    """Each runtime requirement once, from conda-forge or (where conda-forge lags) from pip."""
     wanted = {_norm(r.name): r.specifier for r in map(Requirement, pyproject["project"]["dependencies"])}
-    conda = {k: v for k, v in _conda_specs(env).items() if k not in NON_PACKAGES}
-    named = {_norm(CONDA_NAMES.get(name, name)): spec for name, spec in wanted.items()}
-    assert sorted(conda) == sorted(named), "environment.yml and pyproject.toml list different packages"
+    conda = {k: SpecifierSet(v) for k, v in _conda_specs(env).items() if k not in NON_PACKAGES}
+    pip = _pip_requirements(env)
+    assert not set(conda) & set(pip), f"listed for both conda and pip: {sorted(set(conda) & set(pip))}"
+    named = {
+        _norm(CONDA_NAMES.get(name, name)) if name not in pip else name: spec for name, spec in wanted.items()
+    }
+    listed = {**conda, **pip}
+    assert sorted(listed) == sorted(named), "environment.yml and pyproject.toml list different packages"
     for name, spec in named.items():
-        assert SpecifierSet(conda[name]) == spec, (
-            f"{name}: environment.yml {conda[name]!r} vs pyproject {spec}"
+        assert listed[name] == spec, f"{name}: environment.yml {listed[name]} vs pyproject {spec}"
+
+
+def test_mesa_comes_from_pypi_and_each_pip_package_says_why(env):
+    """conda-forge's ``mesa`` (the agent-based modelling package) lagged PyPI at 3.3.1 while
+    govsim needs >=3.5, so conda could not solve the file: mesa is installed by pip."""
+    assert "mesa" in _pip_requirements(env) and "mesa" not in _conda_specs(env)
+    comments = " ".join(
+        line
+        for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    )
+    for name in _pip_requirements(env):
+        assert re.search(rf"\b{re.escape(name)}\b.*(conda-forge|PyPI)", comments), (
+            f"environment.yml installs {name} with pip: say why in a comment"
         )
 
 
@@ -103,6 +130,7 @@ def test_binder_environment_is_the_conda_environment_without_the_local_install(e
     )
     local = [line for line in _pip_lines(binder_env) if line.split()[-1].startswith((".", "/"))]
     assert not local, f"Binder builds the environment before copying the repository: {local} fails there"
+    assert _pip_requirements(binder_env) == _pip_requirements(env), "the pip: sections differ"
 
 
 def test_binder_post_build_installs_govsim_from_the_checkout():
@@ -129,13 +157,22 @@ def test_govsim_itself_is_installed_from_the_checkout(env):
 
 
 def test_binder_start_notebook_exists():
-    assert (ROOT / START_NOTEBOOK).is_file(), f"the Binder badge opens {START_NOTEBOOK}"
+    assert (ROOT / START_NOTEBOOK).is_file(), f"the README tells Binder to open {START_NOTEBOOK}"
 
 
 def test_readme_binder_links_open_existing_notebooks():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for url in re.findall(r"https://mybinder\.org/v2/[^\s)\"'\]]+", readme):
+        repo = urlparse(url).path.split("/")[3:5]
+        assert not re.search(r"[<>{}]|OWNER|REPO|USER", "/".join(repo)), f"Binder link {url} is a placeholder"
         query = dict(p.split("=", 1) for p in urlparse(url).query.split("&") if "=" in p)
         path = unquote(query.get("labpath", query.get("urlpath", "").removeprefix("lab/tree/")))
         assert path, f"Binder link {url} names no notebook (add ?labpath=...)"
         assert (ROOT / path).is_file(), f"Binder link {url} opens {path}, which does not exist"
+
+
+def test_readme_binder_steps_open_an_existing_notebook():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    steps = re.search(r'"File to open" to\s+`([^`]+)`', readme)
+    assert steps, "the README says how to launch on Binder, with the notebook to open"
+    assert steps.group(1) == START_NOTEBOOK and (ROOT / steps.group(1)).is_file()

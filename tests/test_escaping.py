@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from govsim.dashboard import error_html, status_html
 from govsim.escape import html_text, terminal_text
 from govsim.model import GovernanceModel
 from govsim.protocols import BottomUp
 from govsim.roleplay import RolePlay
-from govsim.roleplay_panel import build_roleplay_panel
+from govsim.roleplay.panel import build_roleplay_panel
+from govsim.screen.dashboard import error_html, status_html
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"

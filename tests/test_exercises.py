@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from nbclient import NotebookClient
 
 from govsim import cli
@@ -731,3 +734,54 @@ def test_solutions_command(tmp_path, capsys):
     assert len(err) == 1 and "source=" in err[0]
     assert cli.main(["solutions", str(EXERCISE_DIR)]) == 2
     assert "exercises folder itself" in capsys.readouterr().err
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_solutions_never_replace_a_learners_edited_notebook(tmp_path, capsys):
+    """The review's case: ``govsim solutions ws/exercises`` replaced the learner's answers."""
+    from govsim.commands import lab
+
+    workspace = tmp_path / "ws"
+    lab.prepare_workspace(EXERCISE_DIR.parent / "notebooks", workspace)
+    mine = workspace / "exercises" / "ex1_predict_then_run.ipynb"
+    mine.write_text(mine.read_text(encoding="utf-8").replace("...", "LEARNER ANSWER", 1), encoding="utf-8")
+    before = _tree(workspace)
+    assert cli.main(["solutions", str(workspace / "exercises")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "is not empty and holds no .govsim-solutions.json" in err[0], err
+    assert _tree(workspace) == before, "nothing in the learner's folder changed"
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    names=st.lists(
+        st.sampled_from(["ex1_predict_then_run.ipynb", "notes.txt", ".DS_Store", "sub/x.ipynb"]),
+        min_size=1,
+        unique=True,
+    )
+)
+def test_solutions_refuse_any_folder_they_did_not_write(tmp_path_factory, names):
+    folder = tmp_path_factory.mktemp("foreign")
+    for name in names:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(f"mine: {name}")
+    before = _tree(folder)
+    with pytest.raises(ValueError, match=r"holds no \.govsim-solutions\.json"):
+        make_solution_notebooks(folder, source=EXERCISE_DIR)
+    assert _tree(folder) == before
+
+
+def test_solutions_rewrite_their_own_folder_and_keep_other_files(tmp_path):
+    out = tmp_path / "solutions"
+    first = make_solution_notebooks(out, source=EXERCISE_DIR)
+    (out / "my-notes.txt").write_text("kept")
+    first[0].write_text("stale")
+    again = make_solution_notebooks(out, source=EXERCISE_DIR)
+    assert [p.name for p in again] == [p.name for p in first]
+    assert first[0].read_text() != "stale" and (out / "my-notes.txt").read_text() == "kept"
+    assert json.loads((out / ".govsim-solutions.json").read_text())["generator"] == "govsim solutions"

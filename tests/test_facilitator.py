@@ -214,3 +214,42 @@ def test_differences_inside_the_noise_must_be_said_to_be_so():
 def test_every_difference_the_surprise_boxes_state_is_told_apart_by_the_runs():
     problems = [p for box in _boxes() for p in comparison_problems(box.replace("\n> ", "\n"))]
     assert not problems, "\n".join(problems)
+
+
+def _named_plan(body: str, title: str) -> list[tuple[int, int, str]]:
+    plan = body.split(f"**{title}")[1].split("\n\n")[0]
+    return [(int(a), int(b), text) for a, b, text in re.findall(r"^  - (\d+)-(\d+): (.*)$", plan, re.M)]
+
+
+def test_the_90_minute_taster_keeps_the_other_side_and_plans_its_debrief():
+    """A regional-IGF review (issue 22.7): the 90-minute agenda gave notebook 05 twenty minutes and
+    lost "Argue the other side" first. Its 20 minutes, the opening and the closing debrief each
+    have a minute plan that adds up to the agenda row, and the taster says how to print, how to
+    include remote participants, how to run without laptops and how to take feedback."""
+    heading = next(h for h in AGENDAS if h.startswith("90 minutes"))
+    body = AGENDAS[heading]
+    rows = {
+        block.strip(): _minutes(end) - _minutes(start)
+        for start, end, block in re.findall(r"^\| (\d+:\d\d)-(\d+:\d\d) \| ([^|]*) \|", body, re.M)
+    }
+    for title, row in [
+        ("`05_history_lessons` in 20 minutes.", next(b for b in rows if "other side" in b)),
+        ("Closing debrief in 15 minutes.", next(b for b in rows if b.startswith("closing debrief"))),
+        ("Opening, 0:00-0:10.", next(b for b in rows if b.startswith("welcome"))),
+    ]:
+        plan = _named_plan(body, title)
+        assert plan and plan[0][0] == 0, title
+        assert all(plan[i][1] == plan[i + 1][0] for i in range(len(plan) - 1)), title
+        assert plan[-1][1] == rows[row], (title, plan[-1][1], rows[row])
+    five = body.split("**`05_history_lessons` in 20 minutes.")[1].split("\n\n")[0]
+    assert "Argue the other side" in five and "development_first" in five
+    for needed in (
+        "introductions",
+        "ground rules",
+        "Feedback",
+        "Pages to print",
+        "signatory state",
+        "Hybrid",
+        "No laptops",
+    ):
+        assert needed.lower() in body.lower(), needed

@@ -18,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govsim import cli, safefiles
+from govsim.locks import SessionLock, SweepLock
 from govsim.sweep import Experiment, Factor, load_runs, run_sweep
-from govsim.sweep.lock import SessionLock, SweepLock
 
 SMALL = Experiment(factors=(Factor("rho", levels=(0.1, 0.2)),), fixed={"max_rounds": 3}, replicates=2)
 SECRET = "root:x:0:0:root:/root:/bin/bash\nyears of work\n"
@@ -87,7 +87,7 @@ def _never_serve(*args, **kwargs):
 
 @pytest.fixture(scope="module")
 def session_file(tmp_path_factory) -> Path:
-    from govsim.roleplay_room import Room
+    from govsim.roleplay.room import Room
 
     path = tmp_path_factory.mktemp("session") / "room.sqlite"
     Room(path, seed=3)
@@ -111,7 +111,7 @@ def test_a_hard_link_beside_a_session_is_refused_before_sqlite_opens_it(
         os.link(session, tmp_path / "victims" / "other-name.sqlite")
         linked = session
     before = {p: _digest(p) for p in (victim, session)}
-    monkeypatch.setattr("govsim.roleplay_serve.serve", _never_serve)
+    monkeypatch.setattr("govsim.roleplay.serve.serve", _never_serve)
     args = {"serve": ["--port", str(_free_port())], "export": ["--out", str(tmp_path / "out.json")]}[action]
     assert cli.main(["roleplay", action, "--session", str(session), *args]) == 2
     err = capsys.readouterr().err

@@ -117,16 +117,7 @@ STATE_MACHINE = {"forums", "issue_index", "round_in_issue", "issue_records", "ca
 OWNERS = {"govsim.model", "govsim.forums"}
 # outcome code may read the forums of an issue handed to it (an IssueContext's ``forums``)
 MODEL_ONLY = (STATE_MACHINE - {"forums"}) | {f"_{name}" for name in STATE_MACHINE}
-PRESENTATION = {
-    "govsim.plotting",
-    "govsim.dashboard",
-    "govsim.replay",
-    "govsim.run_view",
-    "govsim.display",
-    "govsim.roleplay",
-    "govsim.roleplay_panel",
-    "govsim.teaching",
-}
+PRESENTATION = {"govsim.teaching"}  # and every module of govsim.screen and govsim.roleplay (below)
 
 
 def _attributes(source: str) -> set[str]:
@@ -142,7 +133,10 @@ def test_only_the_model_reads_the_issue_state_machine():
     private = MODEL_ONLY | STATE_MACHINE
     readers = {}
     for name, path in _modules().items():
-        banned = private if name in PRESENTATION or name.startswith("govsim.exercises") else MODEL_ONLY
+        above = name in PRESENTATION or name.startswith(
+            ("govsim.exercises", "govsim.screen", "govsim.roleplay")
+        )
+        banned = private if above else MODEL_ONLY
         if name not in OWNERS and (hits := _attributes(path.read_text(encoding="utf-8")) & banned):
             readers[name] = hits
     repo = Path(__file__).parents[1]
@@ -154,3 +148,42 @@ def test_only_the_model_reads_the_issue_state_machine():
             readers[notebook.name] = hits
     assert len(list(repo.glob("notebooks/*.ipynb"))) > 3 and _attributes("m.issue_index") == {"issue_index"}
     assert readers == {}
+
+
+# The layers the folders show, lowest first (README, Development). A module imports only from
+# its own layer or lower ones; two layers of the same rank never import each other.
+LAYERS = (
+    ("cli", 4, ("govsim.cli", "govsim.__main__", "govsim.commands", "govsim.doctor")),
+    ("course", 3, ("govsim.course", "govsim.anatomy", "govsim.exercises", "govsim.handouts")),
+    ("roleplay", 2, ("govsim.roleplay",)),
+    ("research", 2, ("govsim.sweep",)),
+    ("screen", 1, ("govsim.screen",)),
+)
+
+
+def layer_of(module: str) -> tuple[str, int]:
+    for name, rank, prefixes in LAYERS:
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return name, rank
+    return "core", 0
+
+
+def test_every_layer_imports_only_downward():
+    """The model core imports no presentation, role-play, sweep, course or command line; the
+    screen only the core; the role-play and the sweeps the screen and the core (never each
+    other); the course everything but the command line."""
+    assert layer_of("govsim.roleplay.serve") == ("roleplay", 2) and layer_of("govsim.model") == ("core", 0)
+    upward = []
+    for module, deps in import_graph().items():
+        name, rank = layer_of(module)
+        for dep in deps:
+            dep_name, dep_rank = layer_of(dep)
+            if dep_rank > rank or (dep_rank == rank and dep_name != name):
+                upward.append(f"{module} ({name}) imports {dep} ({dep_name})")
+    assert upward == []
+
+
+def test_no_role_play_module_lies_at_the_package_root():
+    assert sorted(p.name for p in ROOT.glob("roleplay*.py")) == []
+    assert {p.name for p in (ROOT / "roleplay").glob("*.py")} >= {"session.py", "serve.py", "page.py"}
+    assert {p.name for p in (ROOT / "screen").glob("*.py")} >= {"dashboard.py", "plotting.py", "run_view.py"}

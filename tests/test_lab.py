@@ -5,9 +5,11 @@ untouched) and the JupyterLab command it builds (``--dry-run``); the browser tes
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -134,3 +136,139 @@ def test_cli_bad_folder_exits_2(tmp_path, capsys):
     assert cli.main(["lab", "--notebooks", str(tmp_path / "nowhere"), "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is not a folder" in err
+
+
+# ---------------------------------------------------------------- links (issue 26, item 6)
+def _slug(heading: str) -> str:
+    """The anchor GitHub and JupyterLab give a Markdown heading: lower case, punctuation
+    dropped, spaces to hyphens."""
+    return re.sub(r"\s", "-", re.sub(r"[^\w\s-]", "", heading.strip().lower()))
+
+
+def _anchors(path: Path) -> set[str]:
+    return {
+        _slug(m) for m in re.findall(r"^#+\s+(.*)$", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    }
+
+
+def _all_links(path: Path) -> list[str]:
+    """Every relative link of a notebook's Markdown cells or a Markdown file, anchor included."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        text = "\n".join(
+            "".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "markdown"
+        )
+    found = re.findall(r"\]\(\s*<?([^)\s>]+)>?", text) + re.findall(r"(?:href|src)=[\"']([^\"']+)", text)
+    return [unquote(link) for link in found if not re.match(r"[A-Za-z][\w+.-]*:|#|/", link)]
+
+
+def test_every_relative_link_opens_from_the_workspace(tmp_path):
+    """The review found 36 dead links (glossary, reading list) in 9 lab notebooks: follow every
+    relative link of every notebook and exercise, and of the files they lead to, from the
+    workspace, anchors included."""
+    workspace = tmp_path / "ws"
+    lab.prepare_workspace(CHECKOUT_NOTEBOOKS, workspace)
+    queue = sorted(
+        p for folder in lab.FOLDERS for p in (workspace / folder).iterdir() if p.suffix in (".ipynb", ".md")
+    )
+    assert len(queue) >= 10
+    followed, seen = 0, set(queue)
+    while queue:
+        page = queue.pop()
+        for link in _all_links(page):
+            file, _, anchor = link.partition("#")
+            target = (page.parent / file).resolve()
+            assert target.is_file(), f"{page.relative_to(workspace)}: {link} is dead in the workspace"
+            assert workspace.resolve() in target.parents, f"{page.name}: {link} leaves the workspace"
+            if anchor:
+                assert anchor.lower() in _anchors(target), (
+                    f"{page.relative_to(workspace)}: no heading #{anchor}"
+                )
+            followed += 1
+            if target.suffix == ".md" and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    assert followed >= 36, followed  # the review's count: the glossary and reading-list links
+
+
+def test_linked_files_are_copied_once_and_kept(tmp_path):
+    notebooks = _originals(tmp_path)
+    (notebooks.parent / "docs").mkdir()
+    (notebooks.parent / "docs" / "glossary.md").write_text("# Glossary\nsee [more](more.md)\n")
+    (notebooks.parent / "docs" / "more.md").write_text("# More\n")
+    (notebooks.parent / "secret.txt").write_text("not linked")
+    (notebooks / "01.ipynb").write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "markdown",
+                        "source": ["[g](../docs/glossary.md#glossary) [w](https://x.org)"],
+                    }
+                ]
+            }
+        )
+    )
+    workspace = tmp_path / "ws"
+    copied = {p.relative_to(workspace).as_posix() for p in lab.prepare_workspace(notebooks, workspace)}
+    assert {"docs/glossary.md", "docs/more.md"} <= copied and not (workspace / "secret.txt").exists()
+    (workspace / "docs" / "glossary.md").write_text("my notes")
+    assert lab.prepare_workspace(notebooks, workspace) == []
+    assert (workspace / "docs" / "glossary.md").read_text() == "my notes"
+
+
+# ---------------------------------------------------------------- whose folder (issue 26, item 7)
+def test_a_foreign_non_empty_folder_is_refused_unless_asked(tmp_path, capsys):
+    """The review's O11: 25 files merged into a foreign project without a word."""
+    notebooks = _originals(tmp_path)
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    (project / "notebooks" / lab.START).write_text("their own")
+    args = ["lab", "--notebooks", str(notebooks), "--workspace", str(project), "--", "--help"]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (
+        len(err) == 1
+        and "is not empty and holds no .govsim-lab.json" in err[0]
+        and "--use-existing" in err[0]
+    )
+    assert sorted(p.name for p in project.rglob("*")) == ["00_start_here.ipynb", "notebooks"]
+    copied = lab.prepare_workspace(notebooks, project, use_existing=True)
+    assert (project / "notebooks" / lab.START).read_text() == "their own"
+    assert "notebooks/00_start_here.ipynb" not in {p.relative_to(project).as_posix() for p in copied}
+    assert lab.prepare_workspace(notebooks, project) == [], "now marked: used again without asking"
+
+
+def test_a_workspace_made_before_the_marker_is_still_ours(tmp_path):
+    notebooks = _originals(tmp_path)
+    workspace = tmp_path / "ws"
+    lab.prepare_workspace(notebooks, workspace)
+    (workspace / ".govsim-lab.json").unlink()  # as an older govsim lab left it
+    (workspace / "notebooks" / lab.START).write_text("my work")
+    assert lab.prepare_workspace(notebooks, workspace) == []
+    assert (workspace / "notebooks" / lab.START).read_text() == "my work"
+
+
+@pytest.mark.parametrize(
+    "link", [".jupyter", ".jupyter/user-settings", "notebooks", "exercises", "docs", "."]
+)
+def test_nothing_is_written_through_a_link(tmp_path, link):
+    """The review's L2: a symlinked .jupyter got a settings file written into its target."""
+    notebooks = _originals(tmp_path)
+    (notebooks.parent / "docs").mkdir()
+    (notebooks.parent / "docs" / "g.md").write_text("# G\n")
+    (notebooks / "01.ipynb").write_text(
+        json.dumps({"cells": [{"cell_type": "markdown", "source": "[g](../docs/g.md)"}]})
+    )
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    workspace = tmp_path / "ws"
+    if link == ".":
+        workspace.symlink_to(victim)
+    else:
+        (workspace / link).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / link).symlink_to(victim)
+        (workspace / ".govsim-lab.json").write_text(json.dumps({"generator": "govsim lab", "files": []}))
+    with pytest.raises((ValueError, UsageError), match="symbolic link"):
+        lab.prepare_workspace(notebooks, workspace)
+    assert list(victim.iterdir()) == [], "nothing written into the link's target"

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 import govsim
-from govsim import GovernanceModel, measures, plotting
+from govsim import GovernanceModel, measures
 from govsim.commands.run import result
 from govsim.groups import GROUP_NAMES
+from govsim.screen import plotting
 from govsim.sweep import Experiment, load_runs, run_sweep
 
 # The outcomes columns and summary keys as they were before the registry (tests must not
@@ -27,7 +28,7 @@ OLD_COLUMNS = [
     "outcome_rights",
     "compliance",
     "government_compliance",
-    "fragmentation",
+    "noncompliance",
     "divergence",
     "objecting_share",
     "ambition",
@@ -47,7 +48,7 @@ OLD_SUMMARY = {
     "mean_government_compliance",
     "mean_min_group_gain",
     "mean_gain_gap",
-    "fragmentation",
+    "noncompliance",
     "divergence",
     "mean_objecting_share",
     "mean_ambition",
@@ -265,7 +266,7 @@ def test_builtin_measures_on_a_hand_computed_issue():
     assert rec["adopted"] is True and rec["rounds"] == 3 and rec["regions_adopted"] == 1.0
     assert rec["outcome_x"] == pytest.approx(0.6) and rec["ambition"] == pytest.approx(0.1)
     assert rec["compliance"] == 0.75 and rec["government_compliance"] == 0.5
-    assert rec["fragmentation"] == pytest.approx(0.25)  # capability 1 of 4 does not comply
+    assert rec["noncompliance"] == pytest.approx(0.25)  # capability 1 of 4 does not comply
     assert rec["objecting_share"] == 0.5
     assert rec["gain_by_group"] == pytest.approx({"government": -0.1, "business": 0.1, "civil_society": 0.1})
     assert np.isnan(rec["gain_technical"])
@@ -274,7 +275,7 @@ def test_builtin_measures_on_a_hand_computed_issue():
 
 
 def test_the_dashboard_status_line_shows_a_user_measure_escaped():
-    from govsim.dashboard import status_html
+    from govsim.screen.dashboard import status_html
 
     @govsim.measure(column="tagged", label="<b>Tagged</b>", unit="share", bounds=(0, 1))
     def tagged(ctx):
@@ -285,3 +286,23 @@ def test_the_dashboard_status_line_shows_a_user_measure_escaped():
         assert "&lt;b&gt;Tagged&lt;/b&gt; (share): 0.5." in line and "<b>Tagged" not in line
     finally:
         measures.unregister("tagged")
+
+
+def test_a_renamed_measure_reads_from_tables_stored_under_its_former_name(tmp_path):
+    """Issue 22.6: 'fragmentation' (an IGF room hears 'splinternet') is now 'noncompliance'.
+    A results part written before the rename joins a new part column for column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from govsim.measure_registry import RENAMED, renamed
+    from govsim.sweep.store import _current_names
+
+    assert RENAMED == {"fragmentation": "noncompliance"}
+    assert "fragmentation" not in GovernanceModel(rng=0).run().summary()
+    old = pa.table({"run_id": ["a"], "fragmentation": [0.25]})
+    pq.write_table(old, tmp_path / "part.parquet")
+    read = _current_names(pq.read_table(tmp_path / "part.parquet"))
+    assert read.column_names == ["run_id", "noncompliance"] and read.column("noncompliance").to_pylist() == [
+        0.25
+    ]
+    assert renamed(["run_id", "noncompliance"]) == {}

@@ -265,7 +265,7 @@ def test_comparison_plots_have_one_unit_per_axis(nb):
     """``plot_protocol_comparison`` gets a literal list of metrics that share one unit; several
     units go through ``govsim.course.plot_by_unit`` (one panel per unit)."""
     from govsim.course import unit_of
-    from govsim.plotting import DEFAULT_METRICS
+    from govsim.screen.plotting import DEFAULT_METRICS
 
     for i, cell in enumerate(_code(nb)):
         for node in ast.walk(ast.parse(_python(cell.source))):

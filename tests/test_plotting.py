@@ -8,7 +8,7 @@ from matplotlib.colors import to_hex
 from matplotlib.markers import MarkerStyle
 
 from govsim import GovernanceModel, Group, protocol_names
-from govsim import plotting as P
+from govsim.screen import plotting as P
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_gains_draws_one_bar_per_group_and_issue(finished):
 
 def test_compliance_bars_and_not_adopted_marker(finished):
     outcomes = finished.outcomes.copy()
-    outcomes.loc[0, ["adopted", "compliance", "government_compliance", "fragmentation"]] = [
+    outcomes.loc[0, ["adopted", "compliance", "government_compliance", "noncompliance"]] = [
         False,
         np.nan,
         np.nan,

@@ -10,7 +10,7 @@ import pytest
 from govsim import GovernanceModel, Group, RoundOverrides
 from govsim.metrics import gain, weighted_share
 from govsim.roleplay import CONCEDE_SHARE, MOVE_OVERRIDES, Move, RolePlay, move_overrides
-from govsim.roleplay_panel import build_roleplay_panel
+from govsim.roleplay.panel import build_roleplay_panel
 
 from helpers import exact_groups_scenario
 
@@ -36,7 +36,7 @@ def test_moves_leave_the_real_traits_alone_and_concessions_stay():
     model = GovernanceModel(scenario, protocol="bottom_up", rng=0, transparency=0.0)
     rows = model.group == Group.CIVIL_SOCIETY.code
     (text,) = model.texts_on_table()
-    model.step(move_overrides({"civil_society": Move.CONCEDE}))
+    model.play_round(move_overrides({"civil_society": Move.CONCEDE}))
     np.testing.assert_allclose(
         model.positions[rows, 0], [0.0 + CONCEDE_SHARE * 0.6, 0.4 + CONCEDE_SHARE * 0.2]
     )
@@ -54,7 +54,7 @@ def test_each_move_is_a_declared_override():
 
 
 def _measured_with_real_traits(model, issue):
-    """Compliance and fragmentation of a just-closed, adopted one-table issue, recomputed from the
+    """Compliance and non-compliance of a just-closed, adopted one-table issue, recomputed from the
     public interface with the real traits (voice_bonus = 0, so who was heard does not matter)."""
     real, snap = model.population, model.snapshot()
     q = np.asarray(model.setup.agenda[issue.index].status_quo, dtype=float)
@@ -66,7 +66,7 @@ def _measured_with_real_traits(model, issue):
 @pytest.mark.parametrize("team", ["civil_society", "government"])
 @pytest.mark.parametrize("move", list(Move))
 def test_a_move_in_a_closing_round_never_changes_how_the_outcome_is_measured(protocol, team, move):
-    """Issue 10: a one-round move must not leak into compliance or fragmentation. The team plays
+    """Issue 10: a one-round move must not leak into compliance or non-compliance. The team plays
     ``move`` in every round, so every closing round is played under it; each adopted issue's
     measures must equal those computed with the group's real traits."""
     model = GovernanceModel("classroom", protocol=protocol, rng=0, voice_bonus=0.0)
@@ -74,12 +74,12 @@ def test_a_move_in_a_closing_round_never_changes_how_the_outcome_is_measured(pro
     checked = 0
     while model.running:
         closed = len(model.closed_issues)
-        model.step(overrides)
+        model.play_round(overrides)
         if len(model.closed_issues) > closed and model.closed_issues[-1].adopted:
             issue = model.closed_issues[-1]
-            compliance, fragmentation = _measured_with_real_traits(model, issue)
+            compliance, noncompliance = _measured_with_real_traits(model, issue)
             assert issue.record["compliance"] == pytest.approx(compliance, abs=1e-12)
-            assert issue.record["fragmentation"] == pytest.approx(fragmentation, abs=1e-12)
+            assert issue.record["noncompliance"] == pytest.approx(noncompliance, abs=1e-12)
             checked += 1
     if protocol == "top_down" and team == "government" and move is Move.STAY_AWAY:
         assert model.summary()["adoption_rate"] == 0  # no government votes: nothing is adopted
@@ -96,7 +96,7 @@ def test_the_leak_test_would_catch_the_old_array_edit():
     differs = []
     while model.running:
         closed = len(model.closed_issues)
-        model.step(overrides)
+        model.play_round(overrides)
         if len(model.closed_issues) > closed:
             issue = model.closed_issues[-1]
             q = np.asarray(model.setup.agenda[issue.index].status_quo, dtype=float)

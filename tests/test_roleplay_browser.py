@@ -155,7 +155,7 @@ def test_a_two_issue_session_through_the_ui(browser, tmp_path):
         image = fac.locator(".govsim-rp-projector img").first
         assert image.evaluate("img => img.naturalWidth") >= 1300  # 13 in at >= 100 dpi
         for page in teams.values():
-            wait_text(page, ".govsim-rp-team-debrief", "percentile")
+            wait_text(page, ".govsim-rp-team-debrief", "all-simulated runs")
         fac.screenshot(path=str(OUTPUT / "roleplay-serve-2-debrief.png"), full_page=True)
 
         sheet = fac.request.get(f"{server.base}/rp/debrief?code={server.code('facilitator')}")

@@ -7,7 +7,7 @@ import pytest
 
 from govsim.groups import GROUP_NAMES
 from govsim.roleplay import Move
-from govsim.roleplay_cards import (
+from govsim.roleplay.cards import (
     _briefings,
     briefing,
     cards_html,
@@ -40,7 +40,10 @@ def test_the_numbers_are_generated_from_the_profile():
     assert "Capacity 0.30" in text and "Tolerance 0.12" in text and "about 30% of your members" in text
     assert "You play 10 stakeholders" in text
     wcit = " ".join(role_card("wcit_2012", "government").numbers)
-    assert "60% start around openness 0.25" in wcit and "40% start around openness 0.75" in wcit
+    assert (
+        "60% start around internet_in_itrs 0.75" in wcit and "40% start around internet_in_itrs 0.25" in wcit
+    )
+    assert "security first" not in wcit  # the treaty's reach, not a value (issue 22.1)
 
 
 def test_seats_and_moves_follow_the_protocol():
@@ -67,7 +70,7 @@ def test_briefings_are_even_handed():
 
 
 def test_hostile_briefing_text_is_escaped(tmp_path, monkeypatch):
-    import govsim.roleplay_cards as cards
+    import govsim.roleplay.cards as cards
 
     (tmp_path / "defaults.toml").write_text((cards.ROLES / "defaults.toml").read_text())
     (tmp_path / "classroom.toml").write_text('[business]\nsituation = "<script>alert(1)</script> & co"\n')
@@ -89,7 +92,7 @@ def test_hostile_briefing_text_is_escaped(tmp_path, monkeypatch):
     ],
 )
 def test_bad_role_data_is_one_line(tmp_path, monkeypatch, text, message):
-    import govsim.roleplay_cards as cards
+    import govsim.roleplay.cards as cards
 
     (tmp_path / "defaults.toml").write_text((cards.ROLES / "defaults.toml").read_text())
     (tmp_path / "classroom.toml").write_text(text)
@@ -155,7 +158,7 @@ def test_the_card_says_what_capability_and_lobbying_do_from_the_declared_traits(
 
 
 def test_the_card_lists_where_each_planned_issue_starts():
-    from govsim.roleplay_rules import SessionPlan
+    from govsim.roleplay.plan import SessionPlan
 
     card = role_card("classroom", "technical", "bottom_up", SessionPlan(issues=2, budget=3))
     issues = next(n for n in card.numbers if n.startswith("The issues:"))
@@ -182,8 +185,8 @@ def test_the_axis_end_words_have_one_home():
     text names "state control" as an axis end."""
     from pathlib import Path
 
-    import govsim.plotting as plotting
-    import govsim.roleplay_cards as cards
+    import govsim.roleplay.cards as cards
+    import govsim.screen.plotting as plotting
     from govsim.dimensions import DIMENSION_ENDS
 
     assert plotting.DIMENSION_ENDS is DIMENSION_ENDS and cards.ENDS is DIMENSION_ENDS

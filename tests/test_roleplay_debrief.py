@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 
 from govsim.roleplay import RolePlay
-from govsim.roleplay_debrief import (
+from govsim.roleplay.debrief import (
     debrief,
     debrief_sheet_html,
     landscape_axes,
     percentile,
     projector_figure,
 )
-from govsim.roleplay_panel import build_roleplay_panel
-from govsim.roleplay_rules import SessionPlan
+from govsim.roleplay.panel import build_roleplay_panel
+from govsim.roleplay.plan import SessionPlan
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_hot_seat_panel_plan_amend_countdown_and_true_status(tmp_path):
     assert "Press <b>Show results</b>" in panel.status.value
     panel.results_button.click()
     assert panel.error is None and "Show results" not in panel.status.value  # the status stays true
-    assert "percentile" in panel.debrief_html.value
+    assert "against all-simulated runs" in panel.debrief_html.value
     panel.path.value = str(tmp_path / "room.json")
     panel.sheet_button.click()
     panel.cards_button.click()
@@ -152,3 +152,17 @@ def test_amendments_are_typed_and_shown_in_the_scenarios_own_units():
     assert panel.error is None
     assert panel.play.history[0]["amendments"] == {"government": [pytest.approx(0.7)]}
     assert "Government amend (7.00)" in panel.status.value
+
+
+def test_a_percentile_against_runs_that_all_agree_is_said_in_words():
+    """A regional-IGF review (issue 22, G14): with `--budget 3 --fallback status_quo` every
+    all-simulated run adopts nothing, so every team's percentile was 50 or 100 and the debrief's
+    'so what' carried no information. Against a sample with no spread the debrief says above,
+    the same or below instead; with spread it keeps the percentile."""
+    from govsim.roleplay.debrief import compared
+
+    assert compared(0.1, [0.0] * 10).startswith("above every all-simulated run")
+    assert compared(0.0, [0.0] * 10).startswith("the same as every")
+    assert compared(-0.1, [0.0] * 10).startswith("below every")
+    assert compared(0.5, [0.0, 1.0]) == "50th percentile"
+    assert compared(float("nan"), [0.0]) == "n/a"

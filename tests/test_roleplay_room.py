@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 
 from govsim.roleplay import RolePlay
-from govsim.roleplay_room import Phase, Room
-from govsim.roleplay_rules import SessionPlan
+from govsim.roleplay.plan import SessionPlan
+from govsim.roleplay.room import Phase, Room
 
 TEAMS = ("government", "business", "civil_society", "technical")
 
@@ -131,7 +131,7 @@ def test_a_whole_session_exports_to_the_hot_seat_format(room, tmp_path):
     again = RolePlay.load(path)
     assert again.to_dict() == data
 
-    from govsim.roleplay_panel import build_roleplay_panel
+    from govsim.roleplay.panel import build_roleplay_panel
 
     panel = build_roleplay_panel(compare_seeds=[1])
     panel.path.value = str(path)
@@ -244,9 +244,9 @@ def _free_port() -> int:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--port", "99999"], "--port 99999 is out of range (allowed: a whole number in [1, 65535])"),
-        (["--port", "0"], "--port 0 is out of range"),
-        (["--port", "-5"], "--port -5 is out of range"),
+        (["--port", "99999"], "--port=99999 is out of range (allowed: a whole number in [1, 65535])"),
+        (["--port", "0"], "--port=0 is out of range"),
+        (["--port", "-5"], "--port=-5 is out of range"),
         (["--host", "256.1.1.1"], "--host '256.1.1.1' is not an IP address or host name"),
         (["--host", "::1::"], "--host '::1::' is not an address of this machine"),
         ([], "cannot listen on 127.0.0.1:{busy}"),
@@ -272,9 +272,9 @@ def test_a_bad_address_is_one_line_before_a_session_file_is_made(tmp_path, capsy
 
 def test_a_second_server_on_a_live_session_file_is_refused(tmp_path, capsys):
     """Breaker item 8: two servers on one session file diverged. The first holds the session's
-    lock (govsim.sweep.lock's flock mechanism) as long as it runs; a second is one line."""
+    lock (govsim.locks's flock mechanism) as long as it runs; a second is one line."""
     from govsim.cli import main
-    from govsim.sweep.lock import SessionLock
+    from govsim.locks import SessionLock
 
     session = tmp_path / "room.sqlite"
     Room(session)

@@ -9,7 +9,7 @@ import pytest
 from govsim import Group, Parameters, get_protocol
 from govsim.protocols import Table
 from govsim.roleplay import Move, RolePlay
-from govsim.roleplay_rules import (
+from govsim.roleplay.plan import (
     Fallback,
     SessionPlan,
     WithFallback,
@@ -233,8 +233,8 @@ def test_bad_amendments_are_one_line_and_change_nothing(moves, amendments, messa
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"issues": 0}, "issues=0 must be a whole number from 1"),
-        ({"budget": 2.5}, "budget=2.5 must be a whole number"),
+        ({"issues": 0}, r"issues=0 is out of range \(allowed: a whole number in \[1, 2000\]\)"),
+        ({"budget": 2.5}, "budget=2.5 is not a whole number"),
         ({"fallback": "coin_toss"}, "fallback='coin_toss' is not a fallback"),
         ({"caucus_seconds": -1}, "caucus_seconds=-1"),
     ],

@@ -41,7 +41,7 @@ def page_text(server, code: str) -> str:
     import panel  # noqa: F401  (registers Panel's models with Bokeh's client)
     from bokeh.client import pull_session
 
-    import govsim.roleplay_serve  # noqa: F401  (the countdown component's model)
+    import govsim.roleplay.serve  # noqa: F401  (the countdown component's model)
 
     with pull_session(url=f"{server.base}/room", arguments={"code": code}) as session:
         return "\n".join(

@@ -21,7 +21,7 @@ def _result(names: list[str], adopted: list[bool]) -> dict:
         "mean_rounds": 3.0,
         "mean_compliance": 0.9,
         "mean_government_compliance": 0.8,
-        "fragmentation": 0.1,
+        "noncompliance": 0.1,
         "mean_min_group_gain": -0.02,
         "issues": issues,
     }

@@ -23,7 +23,7 @@ PAGE = 4096
 
 @pytest.fixture(scope="module")
 def session_file(tmp_path_factory) -> Path:
-    from govsim.roleplay_room import Room
+    from govsim.roleplay.room import Room
 
     path = tmp_path_factory.mktemp("session") / "room.sqlite"
     room = Room(path, seed=3)
@@ -46,7 +46,7 @@ def no_server(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("the server started on a session file that should have been refused")
 
-    monkeypatch.setattr("govsim.roleplay_serve.serve", never)
+    monkeypatch.setattr("govsim.roleplay.serve.serve", never)
 
 
 def _run(action: str, session: Path, tmp_path: Path) -> list[str]:
@@ -133,7 +133,7 @@ def test_a_read_only_session_is_refused_before_the_server_starts_and_still_expor
 def test_a_later_sqlite_error_is_a_value_error_naming_the_file(session_file, tmp_path, monkeypatch):
     """Past the checks at start (a disk that fills, a lock held elsewhere), the store still says
     which file failed instead of raising sqlite3's own error."""
-    from govsim.roleplay_store import Store
+    from govsim.roleplay.store import SessionStore as Store
 
     session = tmp_path / "room.sqlite"
     shutil.copy(session_file, session)

@@ -104,7 +104,7 @@ def test_plots_draw_one_band_per_protocol_and_a_binned_heatmap():
     assert len(ax.get_lines()[0].get_xdata()) <= 8  # 200 distinct values binned
     from matplotlib.colors import to_hex
 
-    from govsim.plotting import protocol_color
+    from govsim.screen.plotting import protocol_color
 
     for line in ax.get_lines():  # the protocols' colours of every other plot, and a shape each
         assert to_hex(line.get_color()) == protocol_color(line.get_label()).lower()

@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from govsim import cli, safefiles
+from govsim.locks import SweepLock
 from govsim.protocols import PROTOCOLS, BottomUp
 from govsim.sweep import Experiment, Factor, backends, cluster, load_runs, run_sweep
-from govsim.sweep.lock import SweepLock
 from govsim.sweep.store import Store
 
 SMALL = Experiment(

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govsim.sweep.factors import Factor
-from govsim.values import Table, number, whole
+from govsim.values import TomlTable, number, whole
 
 INTS = st.integers(-(2**62), 2**62)
 
@@ -70,7 +70,7 @@ def test_a_whole_number_factor_gives_each_value_an_equal_share_of_the_unit_inter
 
 
 def test_table_errors_name_the_key_path():
-    table = Table.of({"a": {"b": [1, "x"]}}, "file.toml")
+    table = TomlTable.of({"a": {"b": [1, "x"]}}, "file.toml")
     inner = table.table("a")
     assert inner.where == "file.toml.a"
     with pytest.raises(ValueError, match=r"file.toml.a.b=\[1, 'x'\] holds 'x'"):
@@ -112,3 +112,26 @@ def test_csv_files_are_utf8_and_checked_row_by_row(tmp_path):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(FileError, match=message):
             read_csv(path)
+
+
+@pytest.mark.parametrize(
+    ("kind", "given", "expected"),
+    [
+        ("Group", " Civil_Society ", "civil_society"),
+        ("Move", "CONCEDE", "concede"),
+        ("Fallback", "status_quo", "status_quo"),
+    ],
+)
+def test_one_parser_for_every_named_option(kind, given, expected):
+    """Groups, moves and fallbacks are parsed by one rule (values.member): any case, spaces
+    trimmed, the member itself accepted; anything else one line listing what is allowed."""
+    from govsim.groups import Group
+    from govsim.roleplay.plan import Fallback
+    from govsim.roleplay.session import Move
+
+    cls = {"Group": Group, "Move": Move, "Fallback": Fallback}[kind]
+    parsed = cls.parse(given)
+    assert parsed.value == expected and cls.parse(parsed) is parsed
+    with pytest.raises(ValueError, match=r"\(allowed: .*, .*\)$") as info:
+        cls.parse("no such option")
+    assert "\n" not in str(info.value)

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govsim.dashboard import build_dashboard, make_slider
-from govsim.display import OutOfRange
 from govsim.roleplay import RolePlay
-from govsim.roleplay_panel import build_roleplay_panel
+from govsim.roleplay.panel import build_roleplay_panel
+from govsim.screen.dashboard import build_dashboard, make_slider
+from govsim.screen.display import OutOfRange
 from govsim.settings import setting_names, setting_spec
 
 

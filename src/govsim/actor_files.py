@@ -6,11 +6,15 @@ the Stokman compromise and exchange models (Stokman & Van Oosten 1994; Stokman &
 of Bueno de Mesquita's expected-utility model (1994) and of KAPSARC's KTAB toolkit. Two file
 formats are read unchanged:
 
-* **Decide** (the Stokman exchange model): typed rows separated by tabs (or semicolons),
-  fields optionally in single quotes. ``#A`` actor key, name, comment; ``#P`` issue key, name,
-  description; ``#M`` issue, scale point, meaning; ``#D`` actor, issue, position, salience,
-  power; ``#/`` comment. The issue's scale runs from its lowest to its highest ``#M`` point; a
-  ``#M`` point whose meaning is ``status quo`` states the status quo.
+* **Decide** (the Stokman exchange model; the ``decide-exchange-model`` toolkit): typed rows,
+  fields separated by tabs (or semicolons or commas) and in single quotes or none, the row
+  tag included: the toolkit writes ``'#A'<TAB>'USA'<TAB>'USA'<TAB>''``. ``#A`` actor key,
+  name, comment; ``#P`` issue key, name, description; ``#M`` issue, scale point, meaning;
+  ``#D`` actor, issue, position, salience, power; ``#/`` and ``#O`` comment and title rows.
+  The issue's scale runs from its lowest to its highest ``#M`` point (0-100 without any, as
+  the toolkit reads it); a ``#M`` point whose meaning is ``status quo`` states the status quo.
+  Lines may end in CRLF; empty trailing cells, rows of empty cells and cells past a row's
+  fields are ignored; an actor may lack rows for some issues (salience 0 there).
 * **KTAB SMP CSV**: a first line ``name, description, actors, dimensions``; a header
   ``Actor, Description, Power, Position1, Salience1, ...``; one row per actor, positions and
   saliences on 0-100 scales (an actor's saliences add up to at most 100, as KTAB requires).
@@ -32,10 +36,12 @@ import csv
 import io
 import math
 from pathlib import Path
+from typing import Any
 
-from govsim.actors import OPTIONAL_TRAITS, Actor, ActorTable, Scale
+from govsim.actors import MAX_DIMENSIONS, OPTIONAL_TRAITS, Actor, ActorTable, Scale
 from govsim.escape import has_control
 from govsim.groups import Group
+from govsim.population import MAX_STAKEHOLDERS
 from govsim.reading import read_text
 from govsim.values import describe
 
@@ -84,20 +90,31 @@ def read_actor_file(path: str | Path) -> ActorTable:
 
 
 def parse_actor_text(text: str, source: str = "<actors>", name: str = "actors") -> ActorTable:
-    """Parse an actor table given as text (see the module docstring for the two formats)."""
-    lines = text.splitlines()
+    """Parse an actor table given as text (see the module docstring for the two formats).
+
+    Raises
+    ------
+    ValueError
+        One line naming ``source``, the line, the field, the value and what is allowed.
+    """
+    lines = text.splitlines()  # \n, \r\n and \r alike
     first = next((line.strip() for line in lines if line.strip()), "")
     if not first:
         raise ValueError(f"{source}: the actor table is empty")
-    if first.startswith("#"):
-        return _read_decide(lines, source, name)
+    if first.lstrip(DECIDE_QUOTES).startswith("#"):
+        rows = (
+            line for line in lines if line.strip() and not _is_comment(line.strip().lstrip(DECIDE_QUOTES))
+        )
+        dialect = decide_dialect(next(rows, first))
+        if dialect is not None:
+            return _DecideReader(source, name).read(lines, *dialect)
     head = _csv_fields(first)
     if len(head) >= 4 and all(_is_whole(v) for v in head[2:4]):
         return _read_ktab(lines, source)
     raise ValueError(
-        f"{source}: line 1: neither a Decide file (rows starting #A, #P, #M, #D) nor a KTAB CSV "
-        "(a first line 'name, description, actors, dimensions', then 'Actor, Description, Power, "
-        "Position1, Salience1, ...')"
+        f"{source}: line 1: neither a Decide file (rows starting #A, #P, #M, #D, quoted or not) nor a "
+        "KTAB CSV (a first line 'name, description, actors, dimensions', then 'Actor, Description, "
+        "Power, Position1, Salience1, ...')"
     )
 
 
@@ -105,7 +122,7 @@ def _csv_fields(line: str, delimiter: str = ",", quote: str = '"') -> list[str]:
     fields = next(csv.reader(io.StringIO(line), delimiter=delimiter, quotechar=quote), [])
     fields = [f.strip() for f in fields]
     while fields and not fields[-1]:
-        fields.pop()  # KTAB rows end with a comma
+        fields.pop()  # KTAB rows end with a comma, Decide rows often with empty cells
     return fields
 
 
@@ -114,112 +131,206 @@ def _is_whole(value: str) -> bool:
 
 
 # ---------------------------------------------------------------- Decide
-def _read_decide(lines: list[str], source: str, name: str) -> ActorTable:
-    actors: dict[str, tuple[str, int]] = {}  # key -> (comment, line)
-    issues: dict[str, tuple[str, int]] = {}  # key -> (name, line)
-    points: dict[str, list[tuple[float, str]]] = {}
-    data: dict[tuple[str, str], tuple[float, float, float, int]] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.startswith("#/"):
-            continue
-        if not line.startswith("#") or len(line) < 2:
-            raise ValueError(f"{source}: line {number}: a Decide row starts with #A, #P, #M, #D or #/")
-        delimiter = "\t" if "\t" in line else ";"
-        row = _Row(source, number, _csv_fields(line, delimiter, "'"))
-        kind = row.fields[0].upper()
-        if kind == "#A":
-            key = row.text(1, "actor")
-            if key in actors:
-                raise row.fail(f"actor {key!r} is declared twice (first on line {actors[key][1]})")
-            actors[key] = (" ".join(f for f in row.fields[2:4] if f), number)
-        elif kind == "#P":
-            key = row.text(1, "issue")
-            if key in issues:
-                raise row.fail(f"issue {key!r} is declared twice (first on line {issues[key][1]})")
-            issues[key] = (row.fields[2] if len(row.fields) > 2 and row.fields[2] else key, number)
-        elif kind == "#M":
-            key = row.text(1, "issue")
-            if key not in issues:
+DECIDE_DELIMITERS = "\t;,"
+DECIDE_QUOTES = "'\""
+
+
+def decide_dialect(line: str) -> tuple[str, str] | None:
+    """``(delimiter, quote)`` of a Decide file from its first row, or None when the row is no
+    Decide row.
+
+    The Decide toolkit writes every field in single quotes, the row tag included
+    (``'#A'<TAB>'USA'``), and reads its files with :class:`csv.Sniffer`, so hand-made files
+    also come with bare tags (``#A<TAB>'USA'``), double quotes, or semicolons or commas
+    between fields. The tag decides: the character after it (and after its closing quote)
+    is the delimiter; the quote is the one around the tag, else a single quote.
+    """
+    line = line.lstrip()
+    quote = line[0] if line[:1] in DECIDE_QUOTES else ""
+    body = line[len(quote) :]
+    if not body.startswith("#") or len(body) < 2:
+        return None
+    rest = body[2:]
+    if quote:
+        if not rest.startswith(quote):
+            return None
+        rest = rest[1:]
+    delimiter = rest[:1]
+    if delimiter and delimiter not in DECIDE_DELIMITERS:
+        return None
+    if not quote:  # bare tags: the quote the other fields use, Decide's single quote by default
+        quote = '"' if (delimiter + '"') in line and (delimiter + "'") not in line else "'"
+    return delimiter or "\t", quote
+
+
+class _DecideReader:
+    """Reads a Decide file row by row: one handler per row type (``#A``, ``#P``, ``#M``, ``#D``),
+    then :meth:`table` checks the whole and builds the :class:`ActorTable`.
+
+    Read as the Decide toolkit reads its files: extra cells past a row's fields are ignored
+    (its descriptions and comments), trailing empty cells and rows of empty cells are
+    skipped, ``#/`` and ``#O`` rows are comments, an actor may lack rows for some issues
+    (salience 0 there), and an issue without ``#M`` rows runs from 0 to 100 (the toolkit's
+    default scale; the table's notes say so).
+    """
+
+    def __init__(self, source: str, name: str) -> None:
+        self.source, self.name = source, name
+        self.actors: dict[str, tuple[str, int]] = {}  # key -> (comment, line)
+        self.issues: dict[str, tuple[str, int]] = {}  # key -> (name, line)
+        self.points: dict[str, list[tuple[float, str]]] = {}
+        self.data: dict[tuple[str, str], tuple[float, float, float, int]] = {}
+        self.handlers = {"#A": self.actor, "#P": self.issue, "#M": self.point, "#D": self.datum}
+
+    def read(self, lines: list[str], delimiter: str, quote: str) -> ActorTable:
+        for number, line in enumerate(lines, start=1):
+            fields = _csv_fields(line, delimiter, quote)
+            if not any(fields):
+                continue  # a blank line, or a row of empty cells as spreadsheets save them
+            kind = fields[0].upper()
+            if _is_comment(kind):
+                continue
+            row = _Row(self.source, number, fields)
+            handler = self.handlers.get(kind)
+            if handler is None:
                 raise row.fail(
-                    f"field issue={key!r} is not declared by a #P row above (declared: {', '.join(issues)})"
+                    f"field row type={fields[0]!a} is not a Decide row type "
+                    "(allowed: #A, #P, #M, #D, #O, #/, quoted or not)"
                 )
-            meaning = row.fields[3] if len(row.fields) > 3 else ""
-            if _is_status_quo(meaning) and any(_is_status_quo(m) for _, m in points.get(key, [])):
-                raise row.fail(f"issue {key!r} has a second 'status quo' #M row (allowed: one per issue)")
-            points.setdefault(key, []).append((row.number(2, "scale point"), meaning))
-        elif kind == "#D":
-            actor, issue = row.text(1, "actor"), row.text(2, "issue")
-            if actor not in actors:
-                raise row.fail(
-                    f"field actor={actor!r} is not declared by an #A row (declared: {', '.join(actors)})"
+            handler(row)
+        return self.table()
+
+    # one handler per row type
+    def actor(self, row: _Row) -> None:
+        key = row.text(1, "actor")
+        if key in self.actors:
+            raise row.fail(f"actor {key!r} is declared twice (first on line {self.actors[key][1]})")
+        self.actors[key] = (" ".join(f for f in row.fields[2:4] if f), row.line)
+
+    def issue(self, row: _Row) -> None:
+        key = row.text(1, "issue")
+        if key in self.issues:
+            raise row.fail(f"issue {key!r} is declared twice (first on line {self.issues[key][1]})")
+        if len(self.issues) >= MAX_DIMENSIONS:
+            raise row.fail(f"issue {key!r} is one more than the limit of {MAX_DIMENSIONS} issues per table")
+        self.issues[key] = (row.fields[2] if len(row.fields) > 2 and row.fields[2] else key, row.line)
+
+    def point(self, row: _Row) -> None:
+        key = row.text(1, "issue")
+        if key not in self.issues:
+            raise row.fail(
+                f"field issue={key!r} is not declared by a #P row above (declared: {', '.join(self.issues)})"
+            )
+        meaning = row.fields[3] if len(row.fields) > 3 else ""
+        if _is_status_quo(meaning) and any(_is_status_quo(m) for _, m in self.points.get(key, [])):
+            raise row.fail(f"issue {key!r} has a second 'status quo' #M row (allowed: one per issue)")
+        self.points.setdefault(key, []).append((row.number(2, "scale point"), meaning))
+
+    def datum(self, row: _Row) -> None:
+        actor, issue = row.text(1, "actor"), row.text(2, "issue")
+        if actor not in self.actors:
+            raise row.fail(
+                f"field actor={actor!r} is not declared by an #A row (declared: {', '.join(self.actors)})"
+            )
+        if issue not in self.issues:
+            raise row.fail(
+                f"field issue={issue!r} is not declared by a #P row (declared: {', '.join(self.issues)})"
+            )
+        if (actor, issue) in self.data:
+            first = self.data[actor, issue][3]
+            raise row.fail(f"a second row for actor {actor!r} on issue {issue!r} (first on line {first})")
+        values = (row.number(3, "position"), row.number(4, "salience", 0.0, 1.0), row.number(5, "power", 0.0))
+        self.data[actor, issue] = (*values, row.line)
+
+    # the whole table
+    def fail(self, line: int, message: str) -> ValueError:
+        return ValueError(f"{self.source}: line {line}: {message}")
+
+    def scales(self) -> dict[str, Scale]:
+        scales = {}
+        for key, (_, line) in self.issues.items():
+            values = {p for p, _ in self.points.get(key, [])}
+            if len(values) == 1:
+                raise self.fail(
+                    line,
+                    f"issue {key!r} has one scale point, {values.pop():g} (allowed: two or more #M rows "
+                    "giving its scale points, e.g. 0 and 100, or none for Decide's default 0-100)",
                 )
-            if issue not in issues:
-                raise row.fail(
-                    f"field issue={issue!r} is not declared by a #P row (declared: {', '.join(issues)})"
+            scales[key] = Scale(min(values), max(values)) if values else DECIDE_DEFAULT_SCALE
+        for (_actor, issue), (position, _, _, line) in self.data.items():
+            scale = scales[issue]
+            if not scale.low <= position <= scale.high:
+                raise self.fail(
+                    line,
+                    f"field position={position:g} is outside the scale of issue {issue!r} "
+                    f"(allowed: [{scale.low:g}, {scale.high:g}])",
                 )
-            if (actor, issue) in data:
-                first = data[actor, issue][3]
-                raise row.fail(f"a second row for actor {actor!r} on issue {issue!r} (first on line {first})")
-            values = (
-                row.number(3, "position"),
-                row.number(4, "salience", 0.0, 1.0),
-                row.number(5, "power", 0.0),
+        return scales
+
+    def powers(self) -> dict[str, float]:
+        """One power per actor (govsim gives each actor one capability), divided by the largest."""
+        powers: dict[str, tuple[float, int, str]] = {}
+        for (actor, issue), (_, _, power, line) in self.data.items():
+            if actor in powers and powers[actor][0] != power:
+                first, first_line, first_issue = powers[actor]
+                raise self.fail(
+                    line,
+                    f"field power={power:g} for actor {actor!r} differs from its power {first:g} on issue "
+                    f"{first_issue!r} (line {first_line}); govsim gives each actor one power",
+                )
+            powers.setdefault(actor, (power, line, issue))
+        top = max(p for p, _, _ in powers.values())
+        if top <= 0:
+            raise ValueError(f"{self.source}: every power is 0 (allowed: at least one actor with power > 0)")
+        return {actor: powers[actor][0] / top if actor in powers else 0.0 for actor in self.actors}
+
+    def table(self) -> ActorTable:
+        if not self.actors or not self.data:
+            raise ValueError(f"{self.source}: the actor table is empty (it needs #A actors and #D data rows)")
+        scales, capability = self.scales(), self.powers()
+        keys = list(self.issues)
+        actors = []
+        for actor in self.actors:
+            cells = [self.data.get((actor, k)) for k in keys]
+            actors.append(
+                Actor(
+                    name=actor,
+                    group=Group.GOVERNMENT,
+                    capability=capability[actor],
+                    position=tuple(
+                        scales[k].to_unit(c[0]) if c else 0.5 for k, c in zip(keys, cells, strict=True)
+                    ),
+                    salience=tuple(c[1] if c else 0.0 for c in cells),
+                    description=self.actors[actor][0],
+                )
             )
-            data[actor, issue] = (*values, number)
-        elif kind != "#O":
-            raise row.fail(f"unknown row type {row.fields[0]!r} (allowed: #A, #P, #M, #D, #O, #/)")
-    if not actors or not data:
-        raise ValueError(f"{source}: the actor table is empty (it needs #A actors and #D data rows)")
-    for key, (_, line) in issues.items():
-        if len({p for p, _ in points.get(key, [])}) < 2:
-            raise ValueError(
-                f"{source}: line {line}: issue {key!r} has no scale (allowed: two or more #M rows "
-                "giving its scale points, e.g. 0 and 100)"
-            )
-    scales = {k: Scale(min(p for p, _ in points[k]), max(p for p, _ in points[k])) for k in issues}
-    for (_actor, issue), (position, _, _, line) in data.items():
-        scale = scales[issue]
-        if not scale.low <= position <= scale.high:
-            raise ValueError(
-                f"{source}: line {line}: field position={position:g} is outside the scale of issue {issue!r} "
-                f"(allowed: [{scale.low:g}, {scale.high:g}])"
-            )
-    powers: dict[str, tuple[float, int, str]] = {}
-    for (actor, issue), (_, _, power, line) in data.items():
-        if actor in powers and powers[actor][0] != power:
-            first, first_line, first_issue = powers[actor]
-            raise ValueError(
-                f"{source}: line {line}: field power={power:g} for actor {actor!r} differs from its power "
-                f"{first:g} on issue {first_issue!r} (line {first_line}); govsim gives each actor one power"
-            )
-        powers.setdefault(actor, (power, line, issue))
-    keys = list(issues)
-    status = tuple(_status_quo(points[k], scales[k]) for k in keys)
-    top = max(p for p, _, _ in powers.values())
-    if top <= 0:
-        raise ValueError(f"{source}: every power is 0 (allowed: at least one actor with power > 0)")
-    table = []
-    for actor in actors:
-        row = [data.get((actor, k)) for k in keys]
-        table.append(
-            Actor(
-                name=actor,
-                group=Group.GOVERNMENT,
-                capability=powers.get(actor, (0.0,))[0] / top,
-                position=tuple(scales[k].to_unit(r[0]) if r else 0.5 for k, r in zip(keys, row, strict=True)),
-                salience=tuple(r[1] if r else 0.0 for r in row),
-                description=actors[actor][0],
-            )
+        unscaled = [k for k in keys if k not in self.points]
+        notes = (
+            (f"scale 0-100 for {', '.join(unscaled)} (Decide's default: the file gives no #M points)",)
+            if unscaled
+            else ()
         )
-    return ActorTable(
-        source=source,
-        format="decide",
-        name=name,
-        description="",
-        dimensions=tuple(keys),
-        scales=tuple(scales[k] for k in keys),
-        status_quo=status,
-        actors=tuple(table),
+        return ActorTable(
+            source=self.source,
+            format="decide",
+            name=self.name,
+            description="",
+            dimensions=tuple(keys),
+            scales=tuple(scales[k] for k in keys),
+            status_quo=tuple(_status_quo(self.points.get(k, []), scales[k]) for k in keys),
+            actors=tuple(actors),
+            notes=notes,
+        )
+
+
+DECIDE_DEFAULT_SCALE = Scale(0.0, 100.0)  # an issue without #M points, as the Decide toolkit reads it
+
+
+def _is_comment(tag: str) -> bool:
+    """``#/`` (a comment, as Decide's column captions) or ``#O`` (the file's title)."""
+    tag = tag.upper()
+    return tag.startswith("#/") or (
+        tag.startswith("#O") and tag[2:3] in ("", " ", *DECIDE_QUOTES, *DECIDE_DELIMITERS)
     )
 
 
@@ -240,67 +351,91 @@ _KTAB_EXTRA = ("group", "region", *OPTIONAL_TRAITS)
 def _read_ktab(lines: list[str], source: str) -> ActorTable:
     numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
     (n0, first), rest = numbered[0], numbered[1:]
-    head = _Row(source, n0, _csv_fields(first))
-    n_actors = int(head.number(2, "number of actors", 1))
-    n_dims = int(head.number(3, "number of dimensions", 1))
+    reader = _KtabReader(_Row(source, n0, _csv_fields(first)))
     if not rest:
         raise ValueError(f"{source}: the actor table is empty (no header and no actor rows after line {n0})")
-    n1, header_line = rest[0]
-    header = [h.lower() for h in _csv_fields(header_line)]
-    columns = 3 + 2 * n_dims
-    if len(header) < columns or header[0] != "actor":
-        raise ValueError(
-            f"{source}: line {n1}: the header must be 'Actor, Description, Power' then a position and a "
-            f"salience column for each of the {n_dims} dimensions (found {len(header)} columns)"
-        )
-    extra = header[columns:]
-    for name in extra:
-        if name not in _KTAB_EXTRA:
-            raise ValueError(
-                f"{source}: line {n1}: unknown column {name!r} (allowed after the dimensions: "
-                f"{', '.join(_KTAB_EXTRA)})"
-            )
-    names = _Row(source, n1, _csv_fields(header_line))
-    dims = tuple(names.text(3 + 2 * d, f"Position{d + 1} header") for d in range(n_dims))
-    for d, dim in enumerate(dims):
-        if dim in dims[:d]:
-            raise names.fail(
-                f"dimension name {dim!r} is used twice (each position column needs its own name)"
-            )
+    reader.header(_Row(source, rest[0][0], _csv_fields(rest[0][1])))
     rows = [_Row(source, n, _csv_fields(line)) for n, line in rest[1:]]
     if not rows:
         raise ValueError(f"{source}: the actor table is empty (no actor rows after the header)")
-    if len(rows) != n_actors:
-        raise ValueError(f"{source}: line {n0}: says {n_actors} actors but the table has {len(rows)} rows")
-    seen: dict[str, int] = {}
-    powers = []
-    for row in rows:
-        name = row.text(0, "Actor")
-        if name in seen:
-            raise row.fail(f"a second row for actor {name!r} (first on line {seen[name]})")
-        seen[name] = row.line
-        powers.append(row.number(2, "Power", 0.0))
-    top = max(powers)
-    if top <= 0:
-        raise ValueError(f"{source}: every Power is 0 (allowed: at least one actor with Power > 0)")
-    actors = []
-    for row, power in zip(rows, powers, strict=True):
-        if len(row.fields) > columns + len(extra):
+    if len(rows) != reader.n_actors:
+        raise ValueError(
+            f"{source}: line {n0}: says {reader.n_actors} actors but the table has {len(rows)} rows"
+        )
+    return reader.table(rows)
+
+
+class _KtabReader:
+    """Reads a KTAB SMP CSV: the first line (:meth:`__init__`), the header (:meth:`header`),
+    then one handler per actor row (:meth:`actor`); :meth:`table` builds the ActorTable.
+
+    As KTAB's published examples are written: spaces around cells, a trailing comma or none,
+    the position columns named as the author likes (``Pstn1``, ``Policy Position``).
+    """
+
+    def __init__(self, head: _Row) -> None:
+        self.head = head
+        self.n_actors = int(head.number(2, "number of actors", 1, MAX_STAKEHOLDERS))
+        self.n_dims = int(head.number(3, "number of dimensions", 1, MAX_DIMENSIONS))
+        self.columns = 3 + 2 * self.n_dims
+        self.extra: list[str] = []
+        self.dims: tuple[str, ...] = ()
+
+    def header(self, row: _Row) -> None:
+        names = [h.lower() for h in row.fields]
+        if len(names) < self.columns or names[0] != "actor":
             raise row.fail(
-                f"{len(row.fields)} cells, the header {columns + len(extra)} (allowed: no cells past the header)"
+                "the header must be 'Actor, Description, Power' then a position and a salience column "
+                f"for each of the {self.n_dims} dimensions (found {len(names)} columns)"
+            )
+        self.extra = names[self.columns :]
+        for name in self.extra:
+            if name not in _KTAB_EXTRA:
+                raise row.fail(
+                    f"unknown column {name!r} (allowed after the dimensions: {', '.join(_KTAB_EXTRA)})"
+                )
+        self.dims = tuple(row.text(3 + 2 * d, f"Position{d + 1} header") for d in range(self.n_dims))
+        for d, dim in enumerate(self.dims):
+            if dim in self.dims[:d]:
+                raise row.fail(
+                    f"dimension name {dim!r} is used twice (each position column needs its own name)"
+                )
+
+    def actor(self, row: _Row, top: float) -> Actor:
+        """One actor row; ``top`` is the largest power in the table."""
+        if len(row.fields) > self.columns + len(self.extra):
+            raise row.fail(
+                f"{len(row.fields)} cells, the header {self.columns + len(self.extra)} "
+                "(allowed: no cells past the header)"
             )
         position = tuple(
-            KTAB_SCALE.to_unit(row.number(3 + 2 * d, f"Position{d + 1}", 0.0, 100.0)) for d in range(n_dims)
+            KTAB_SCALE.to_unit(row.number(3 + 2 * d, f"Position{d + 1}", 0.0, 100.0))
+            for d in range(self.n_dims)
         )
-        salience = tuple(row.number(4 + 2 * d, f"Salience{d + 1}", 0.0, 100.0) / 100 for d in range(n_dims))
+        salience = tuple(
+            row.number(4 + 2 * d, f"Salience{d + 1}", 0.0, 100.0) / 100 for d in range(self.n_dims)
+        )
         if sum(salience) > 1.0 + 1e-9:  # KTAB's own rule: at most 100% of attention in all
             raise row.fail(
                 f"field Salience: the saliences add up to {100 * sum(salience):g} (allowed: at most 100 "
                 "per actor over all dimensions, as KTAB requires)"
             )
-        traits: dict[str, object] = {}
-        for offset, column in enumerate(extra):
-            index = columns + offset
+        traits = self.traits(row)
+        return Actor(
+            name=row.fields[0],
+            group=traits.pop("group", Group.GOVERNMENT),
+            capability=row.number(2, "Power", 0.0) / top,
+            position=position,
+            salience=salience,
+            description=row.fields[1] if len(row.fields) > 1 else "",
+            **traits,
+        )
+
+    def traits(self, row: _Row) -> dict[str, Any]:
+        """govsim's own optional columns after the dimensions (Group, Region, Capacity, ...)."""
+        traits: dict[str, Any] = {}
+        for offset, column in enumerate(self.extra):
+            index = self.columns + offset
             if index >= len(row.fields) or not row.fields[index]:
                 continue
             if column == "group":
@@ -312,24 +447,27 @@ def _read_ktab(lines: list[str], source: str) -> ActorTable:
                 traits["region"] = row.fields[index]
             else:
                 traits[column] = row.number(index, column.capitalize(), 0.0, 1.0)
-        actors.append(
-            Actor(
-                name=row.fields[0],
-                group=traits.pop("group", Group.GOVERNMENT),
-                capability=power / top,
-                position=position,
-                salience=salience,
-                description=row.fields[1] if len(row.fields) > 1 else "",
-                **traits,
+        return traits
+
+    def table(self, rows: list[_Row]) -> ActorTable:
+        seen: dict[str, int] = {}
+        for row in rows:
+            name = row.text(0, "Actor")
+            if name in seen:
+                raise row.fail(f"a second row for actor {name!r} (first on line {seen[name]})")
+            seen[name] = row.line
+        top = max(row.number(2, "Power", 0.0) for row in rows)
+        if top <= 0:
+            raise ValueError(
+                f"{self.head.source}: every Power is 0 (allowed: at least one actor with Power > 0)"
             )
+        return ActorTable(
+            source=self.head.source,
+            format="ktab",
+            name=self.head.text(0, "scenario name"),
+            description=self.head.fields[1] if len(self.head.fields) > 1 else "",
+            dimensions=self.dims,
+            scales=(KTAB_SCALE,) * self.n_dims,
+            status_quo=(None,) * self.n_dims,
+            actors=tuple(self.actor(row, top) for row in rows),
         )
-    return ActorTable(
-        source=source,
-        format="ktab",
-        name=head.text(0, "scenario name"),
-        description=head.fields[1] if len(head.fields) > 1 else "",
-        dimensions=dims,
-        scales=(KTAB_SCALE,) * n_dims,
-        status_quo=(None,) * n_dims,
-        actors=tuple(actors),
-    )

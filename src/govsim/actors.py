@@ -22,6 +22,13 @@ from govsim.groups import Group
 
 OPTIONAL_TRAITS = ("capacity", "tolerance", "confidence", "stubbornness")
 
+#: Limits checked while a file is read, before anything is allocated for it (as the
+#: stakeholder limit, :data:`govsim.population.MAX_STAKEHOLDERS`): the policy dimensions
+#: (issues of an actor table) and the agenda's issues of one scenario. Time and memory grow
+#: with both (positions are (n, K); an actor table negotiates one issue per dimension).
+MAX_DIMENSIONS = 100
+MAX_ISSUES = 200
+
 
 @dataclass(frozen=True)
 class Scale:
@@ -97,6 +104,7 @@ class ActorTable:
     scales: tuple[Scale, ...]
     status_quo: tuple[float | None, ...]
     actors: tuple[Actor, ...]
+    notes: tuple[str, ...] = ()  # what a reader of the results should know (a default scale)
 
 
 def actor_frame(scenario: Any) -> Any:

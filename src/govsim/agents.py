@@ -47,10 +47,6 @@ class Stakeholder(mesa.Agent):
         return self._read("positions")
 
     @property
-    def initial_position(self) -> np.ndarray:
-        return self._read("x0")
-
-    @property
     def salience(self) -> np.ndarray:
         return self._read("salience")
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import matplotlib.pyplot as plt
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
@@ -45,27 +44,30 @@ ROUND_STEPS: tuple[Step, ...] = (
         "Random pairs of those present talk. Each moves `mu` of the way toward the other, but only "
         "if the two are closer than its `confidence` bound (bounded confidence: views far apart "
         "do not persuade). A share `transparency` of those absent follow the talks and hear one "
-        "speaker the same way. After talks and lobbying, every view is pulled back toward where "
-        "it started by its `stubbornness`: view = (1 - stubbornness) x view + stubbornness x first view.",
-        ("mu", "confidence", "transparency", "stubbornness", "meetings"),
+        "speaker the same way.",
+        ("mu", "confidence", "transparency", "meetings"),
     ),
     Step(
         "3. Lobbying",
-        "top-down only: the corridor",
-        "Each non-government that came but has no seat pulls one government, picked at random, "
-        "toward its own view with weight `lobbying` x its capability / (its capability + the "
-        "government's capability): the better-resourced pull harder.",
-        ("lobbying",),
+        "the corridor (top-down); then views pull back",
+        "Top-down only: each non-government that came but has no seat pulls one government, picked "
+        "at random, toward its own view with weight `lobbying` x its capability / (its capability "
+        "+ the government's capability): the better-resourced pull harder. Then, under every rule, "
+        "every view is pulled back toward where it started by its `stubbornness`: "
+        "view = (1 - stubbornness) x view + stubbornness x first view.",
+        ("lobbying", "stubbornness"),
     ),
     Step(
         "4. Proposal",
         "the text on the table",
         "First round: bottom-up tables the issue's initiating draft (blended by `draft_blend` with "
         "the attendees' compromise, their views averaged with weights for voice and salience); "
-        "top-down tables the median of the governments' views, dimension by dimension (with an "
-        "even number of governments, the midpoint of the two middle views). After a round that "
-        "fails, the chair moves the text `revision_step` of the way toward the mean view of those "
-        "who objected.",
+        "top-down tables the median of the views of the governments present that care about the "
+        "dimension (salience above 0), dimension by dimension (with an even number of them, the "
+        "midpoint of the two middle views). After a round that fails, the chair moves the text "
+        "`revision_step` of the way toward the mean view of those who objected: new text = old "
+        "text + revision_step x (objectors' mean view - old text). Example: text 0.80, objectors' "
+        "mean 0.41, revision_step 0.1: new text 0.80 + 0.1 x (0.41 - 0.80) = 0.761.",
         ("draft_blend", "capability_voice", "revision_step"),
     ),
     Step(
@@ -78,7 +80,13 @@ ROUND_STEPS: tuple[Step, ...] = (
         "objection: RFC 7282 speaks of individuals and has no constituency veto). Top-down: a "
         "government votes yes only if the text is at least as good as the status quo for it; "
         "unanimity for `consensus_rounds` rounds, then a vote: more than half at "
-        "`majority_threshold` = 0.5 (a tie fails), at least the threshold above one half.",
+        "`majority_threshold` = 0.5 (a tie fails), at least the threshold above one half. "
+        "Consult-then-ratify: the bottom-up test first, then all governments vote on the text "
+        "(`majority_threshold`); a failed vote sends it back to the table. Chambers: each of the "
+        "four groups is a house of equal weight; the text passes when the houses' mean share in "
+        "favour passes `chamber_threshold` and at least `min_chambers` houses have a majority for "
+        "it. Regional: each region negotiates at its own table under its own rule, so regions can "
+        "adopt different texts (their distance is the divergence).",
         ("tolerance", "rho", "consensus_rounds", "majority_threshold", "max_rounds"),
     ),
     Step(
@@ -87,19 +95,11 @@ ROUND_STEPS: tuple[Step, ...] = (
         "Each stakeholder complies unless the adopted text leaves it worse off than the status quo "
         "by more than its `tolerance`, plus `voice_bonus` if it was at the table or followed the "
         "talks (being heard makes a loss easier to accept; Tyler 1990). Voting yes needs no loss "
-        "at all, so a government can vote no and still comply. Fragmentation is the "
-        "capability-weighted share of those who do not comply.",
+        "at all, so a government can vote no and still comply. Non-compliance is the "
+        "capability-weighted share of those who do not comply (not a split network).",
         ("tolerance", "voice_bonus"),
     ),
 )
-
-
-def round_steps() -> pd.DataFrame:
-    """:data:`ROUND_STEPS` as a table: one row per step (``rule``, ``settings``)."""
-    return pd.DataFrame(
-        {"rule": [s.rule for s in ROUND_STEPS], "settings": [", ".join(s.settings) for s in ROUND_STEPS]},
-        index=pd.Index([s.name for s in ROUND_STEPS], name="step"),
-    )
 
 
 def _box(ax: Axes, x: float, y: float, step: Step, color: str) -> None:
@@ -141,5 +141,5 @@ def plot_round(ax: Axes | None = None) -> Axes:
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 0.92)
     ax.axis("off")
-    ax.set_title("One round of govsim (one model.step()); step 3 only under top-down rules")
+    ax.set_title("One round of govsim (one model.step()); step 3's lobbying only under top-down rules")
     return ax

@@ -12,6 +12,7 @@ options need; a command imports Mesa, pandas and the rest when it runs.
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib
 import os
 import sys
@@ -25,15 +26,45 @@ class UsageError(Exception):
     """A mistake in what the user asked for; printed as one line, exit status 2."""
 
 
-class LazyText:
-    """Help text computed only when the help is printed: ``action.x = LazyText(f)`` and
-    ``help="... %(x)s"`` (keeps heavy imports off the start-up path)."""
+class LazyHelp(str):
+    """A help text whose ``{field}`` parts are computed only when the help is printed.
 
-    def __init__(self, make) -> None:
-        self.make = make
+    ``help=LazyHelp("one of: {names}", names=scenario_names)``: each field is a function
+    returning a string or a list of strings (joined with ", "). Building the parser calls none
+    of them (this keeps Mesa and pandas off the start-up path), and argparse sees a finished
+    string when the option is added: Python 3.14 and later check every help string there, so a
+    ``%(name)s`` filled in after ``add_argument`` is refused ("badly formed help string").
+    govsim's parsers fill the fields when they format the help (:class:`HelpFormatter`).
+    """
 
-    def __str__(self) -> str:
-        return str(self.make())
+    fields: dict
+
+    def __new__(cls, template: str, **fields):
+        self = super().__new__(cls, template)
+        self.fields = fields
+        return self
+
+    def render(self) -> str:
+        """The text with its fields filled in (``%`` in a value is kept as a literal ``%``)."""
+        values = {}
+        for name, make in self.fields.items():
+            value = make()
+            text = value if isinstance(value, str) else ", ".join(map(str, value))
+            values[name] = text.replace("%", "%%")  # argparse expands the help with ``%`` next
+        return self.format(**values)
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, filling :class:`LazyHelp` fields while the help is printed.
+
+    ``_format_action`` runs only when a help text is formatted, never when an option is added,
+    so Python 3.14's add-time check sees the template and computes nothing."""
+
+    def _format_action(self, action: argparse.Action) -> str:
+        if isinstance(action.help, LazyHelp):
+            action = copy.copy(action)
+            action.help = action.help.render()
+        return super()._format_action(action)
 
 
 def whole_arg(option: str, low: int = 0):
@@ -67,6 +98,12 @@ def path_arg(option: str):
 
 
 class _Parser(argparse.ArgumentParser):
+    """govsim's parser (and its subcommands'): help through :class:`HelpFormatter`, errors as one line."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # argparse's own usage errors: one line, exit 2
         self.exit(2, f"govsim: error: {message}\n")
 

@@ -19,8 +19,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
-from govsim.plotting import metric_label, plot_protocol_comparison
+from govsim.screen.plotting import metric_label, plot_protocol_comparison
 
 _NUMBER = re.compile(r"^\s*(?P<sign>[-−+])?(?P<num>\d+(?:\.(?P<dec>\d+))?)\s*(?P<unit>%|x|×)?\s*$")
 
@@ -87,16 +88,30 @@ def plot_by_unit(runs: pd.DataFrame, metrics: Sequence[str], title: str = "") ->
     units: dict[str, list[str]] = {}
     for metric in metrics:
         units.setdefault(unit_of(metric), []).append(metric)
-    fig, axes = plt.subplots(
-        1, len(units), figsize=(6.5 * len(units), 1.2 + 0.9 * max(map(len, units.values())))
+    # At most two panels a row: four units in one row made a figure 26 inches wide, unreadable
+    # on a projector or a printed page (issue 22.12).
+    columns = min(2, len(units))
+    rows = -(-len(units) // columns)
+    height = 1.2 + 0.9 * max(map(len, units.values()))
+    fig, grid = plt.subplots(
+        rows, columns, figsize=(6.5 * columns + 2, height * rows), squeeze=False, layout="constrained"
     )
-    axes = list(np.atleast_1d(axes))
+    axes = list(grid.ravel())
+    for extra in axes[len(units) :]:
+        extra.set_visible(False)
+    axes = axes[: len(units)]
     for ax, (unit, group) in zip(axes, units.items(), strict=True):
         plot_protocol_comparison(runs, ax=ax, metrics=group)
         ax.set_xlabel(unit)
+        ax.xaxis.set_major_locator(MaxNLocator(5))  # tick labels that never run into each other
+    # One legend for the figure, beside the panels, never over the bars.
+    handles, labels = axes[0].get_legend_handles_labels()
+    for ax in axes:
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    fig.legend(handles, labels, title="protocol", loc="outside right upper")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return axes
 
 

@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
-LIVE_VIEW_EXTENSION = "anywidget"  # the dashboard's live view (govsim.run_view)
+LIVE_VIEW_EXTENSION = "anywidget"  # the dashboard's live view (govsim.screen.run_view)
 LIVE_VIEW_FIX = 'pip install "anywidget>=0.9", then restart JupyterLab'
 REINSTALL = 'pip install -e ".[dev]" (or: conda env update -f environment.yml)'
 LOOPBACK = ("127.0.0.1", "::1", "localhost", "0.0.0.0", "", "None")
@@ -267,11 +267,38 @@ def blocked_network(attempts: list[str]) -> Iterator[None]:
         )
 
 
-def _import_all(broken: list[str]) -> list[str]:
-    """Import every govsim module; a module needing an optional extra that is not installed
-    (dask, SALib, ...) is skipped, any other import error is added to ``broken``."""
+def _import_name(name: str) -> str:
+    return name.lower().replace("-", "_")
+
+
+def _extra_packages() -> dict[str, str]:
+    """Import name -> govsim extra, for the packages only an extra installs
+    (``{"dask": "dask", "distributed": "dask", "salib": "sensitivity", ...}``), from govsim's
+    installed metadata."""
+    from packaging.requirements import Requirement
+
+    extras = metadata.metadata("govsim").get_all("Provides-Extra") or []
+    found: dict[str, str] = {}
+    for text in metadata.requires("govsim") or []:
+        req = Requirement(text)
+        if req.marker is None or req.marker.evaluate({"extra": ""}) or _import_name(req.name) == "govsim":
+            continue
+        for extra in extras:
+            if req.marker.evaluate({"extra": extra}):
+                for name in (req.name, *req.extras):
+                    found.setdefault(_import_name(name), extra)
+    return found
+
+
+def _import_all(broken: list[str], without_extra: list[str] | None = None) -> list[str]:
+    """Import every govsim module and return the names imported.
+
+    A module that cannot be imported is added to ``broken`` with the reason, unless what is
+    missing is a package that only one of govsim's extras installs (dask, SALib, ...): that
+    module goes to ``without_extra`` as ``"module (extra)"``, so a line can name it."""
     import govsim
 
+    optional = _extra_packages()
     imported = []
     for info in pkgutil.walk_packages(govsim.__path__, "govsim."):
         if info.name.endswith("__main__"):  # importing it would run the command line
@@ -279,31 +306,45 @@ def _import_all(broken: list[str]) -> list[str]:
         try:
             importlib.import_module(info.name)
         except ImportError as exc:
-            if not (exc.name or "govsim").startswith("govsim"):
-                continue
-            broken.append(f"{info.name} ({exc})")
+            missing = _import_name((exc.name or "").split(".")[0])
+            if missing in optional and without_extra is not None:
+                without_extra.append(f"{info.name} (needs the {optional[missing]!r} extra)")
+            else:
+                broken.append(f"{info.name} ({type(exc).__name__}: {exc})")
+        except Exception as exc:  # any other failure at import is a broken module too
+            broken.append(f"{info.name} ({type(exc).__name__}: {(str(exc).splitlines() or [''])[0]})")
         else:
             imported.append(info.name)
     return imported
 
 
 def check_offline() -> CheckResult:
-    """Import every govsim module and run the classroom scenario with the network blocked."""
+    """Import every govsim module and run the classroom scenario with the network blocked.
+
+    Red when a module cannot be imported (a missing runtime package included); a module that
+    needs an extra that is not installed is named on the green line, never silently left out."""
     from govsim.model import GovernanceModel
 
     attempts: list[str] = []
     broken: list[str] = []
+    without_extra: list[str] = []
     with blocked_network(attempts):
-        modules = _import_all(broken)
+        modules = _import_all(broken, without_extra)
         model = GovernanceModel("classroom", rng=0).run()
     if attempts:
         detail = f"govsim tried to reach the network: {', '.join(attempts[:3])}"
         return CheckResult(
             "offline", False, detail, "report this as a bug; meanwhile keep the machine online"
         )
+    total = len(modules) + len(broken) + len(without_extra)
     if broken:
-        return CheckResult("offline", False, f"cannot import {'; '.join(broken)}", REINSTALL)
-    detail = f"{len(modules)} modules imported and a {len(model.rounds)}-round run finished with the network blocked"
+        detail = f"{len(broken)} of {total} modules cannot be imported: {'; '.join(broken)}"
+        return CheckResult("offline", False, detail, REINSTALL)
+    skipped = f" ({'; '.join(without_extra)}: not installed here)" if without_extra else ""
+    detail = (
+        f"{len(modules)} of {total} modules imported{skipped} and a {len(model.rounds)}-round run "
+        "finished with the network blocked"
+    )
     return CheckResult("offline", True, detail)
 
 
@@ -330,17 +371,48 @@ def _safe(name: str, check: Callable[[], CheckResult]) -> CheckResult:
         return CheckResult(name, False, f"{type(exc).__name__}: {first}", REINSTALL)
 
 
-def run_checks(skip: Iterable[str] = (), only: Iterable[str] | None = None) -> list[CheckResult]:
-    """Run the checks in :data:`CHECKS` order (``only`` some of them, or all but ``skip``)."""
+# What each check is doing, shown while it runs (``govsim doctor`` on a terminal).
+RUNNING = {
+    "kernel": "starting Jupyter's python3 kernel (started first, runs beside the others)",
+    "matplotlib": "drawing a PNG",
+    "offline": "importing every govsim module and running a model with the network blocked",
+}
+BACKGROUND = ("kernel",)  # checks that wait on another process: started first, collected in turn
+
+
+def _selected(skip: Iterable[str], only: Iterable[str] | None) -> list[str]:
     skip, only = set(skip), None if only is None else set(only)
     unknown = sorted((skip | (only or set())) - set(CHECKS))
     if unknown:
         raise ValueError(f"check={unknown[0]!r} is unknown (allowed: {', '.join(CHECKS)})")
-    return [
-        _safe(name, check)
-        for name, check in CHECKS.items()
-        if name not in skip and (only is None or name in only)
-    ]
+    return [name for name in CHECKS if name not in skip and (only is None or name in only)]
+
+
+def iter_checks(
+    skip: Iterable[str] = (), only: Iterable[str] | None = None
+) -> Iterator[tuple[str, Callable]]:
+    """``(name, wait)`` for each selected check in :data:`CHECKS` order; ``wait()`` runs the
+    check (or waits for it) and returns its :class:`CheckResult`.
+
+    The checks in :data:`BACKGROUND` (the kernel: mostly waiting on a new process) start in a
+    thread before the first is returned, so their time overlaps the others'. Raises
+    ``ValueError`` for an unknown check name."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = _selected(skip, only)
+    background = [n for n in names if n in BACKGROUND]
+    with ThreadPoolExecutor(max_workers=max(1, len(background))) as pool:
+        started = {n: pool.submit(_safe, n, CHECKS[n]) for n in background}
+        for name in names:
+            if name in started:
+                yield name, started[name].result
+            else:
+                yield name, lambda name=name: _safe(name, CHECKS[name])
+
+
+def run_checks(skip: Iterable[str] = (), only: Iterable[str] | None = None) -> list[CheckResult]:
+    """Run the checks in :data:`CHECKS` order (``only`` some of them, or all but ``skip``)."""
+    return [wait() for _, wait in iter_checks(skip, only)]
 
 
 def all_ok(results: Iterable[CheckResult]) -> bool:
@@ -356,17 +428,20 @@ def _symbols(stream: io.TextIOBase | None) -> tuple[str, str]:
     return "✓", "✗"
 
 
+def format_line(result: CheckResult, color: bool = False, stream: object = None) -> str:
+    """One check as text: ``✓``/``✗``, its name and detail, and a ``fix:`` line when red."""
+    yes, no = _symbols(stream) if stream is not None else ("✓", "✗")
+    green, red, off = ("\033[32m", "\033[31m", "\033[0m") if color else ("", "", "")
+    mark = f"{green}{yes}{off}" if result.ok else f"{red}{no}{off}"
+    line = f"{mark} {result.name:<10} {result.detail}"
+    return line if result.ok else f"{line}\n  {'':<10} fix: {result.fix}"
+
+
 def format_checklist(results: list[CheckResult], color: bool = False, stream: object = None) -> str:
     """The checklist as text: ``✓``/``✗`` per line, a ``fix:`` line under each red one, and a verdict.
     ``color`` adds ANSI green/red; ``stream`` picks plain symbols when it cannot print ✓."""
-    yes, no = _symbols(stream) if stream is not None else ("✓", "✗")
     green, red, off = ("\033[32m", "\033[31m", "\033[0m") if color else ("", "", "")
-    lines = []
-    for r in results:
-        mark = f"{green}{yes}{off}" if r.ok else f"{red}{no}{off}"
-        lines.append(f"{mark} {r.name:<10} {r.detail}")
-        if not r.ok:
-            lines.append(f"  {'':<10} fix: {r.fix}")
+    lines = [format_line(r, color, stream) for r in results]
     lines.append(verdict(results, green, red, off))
     return "\n".join(lines)
 
@@ -390,4 +465,14 @@ def wants_color(stream: object) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 
-__all__ = ["CHECKS", "CheckResult", "all_ok", "format_checklist", "run_checks", "verdict", "wants_color"]
+__all__ = [
+    "CHECKS",
+    "CheckResult",
+    "all_ok",
+    "format_checklist",
+    "format_line",
+    "iter_checks",
+    "run_checks",
+    "verdict",
+    "wants_color",
+]

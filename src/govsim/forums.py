@@ -41,6 +41,8 @@ class Forum:
     adopted : closed with a text adopted
     last : the latest :class:`~govsim.protocols.Decision`, or None
     heard : (n,) bool, members who attended or watched at least one round of this issue
+    stalled : rejected rounds in a row in which the protocol said no text could pass
+    stopped : why the forum closed before ``max_rounds`` without a text ("" otherwise)
     """
 
     name: str
@@ -54,6 +56,8 @@ class Forum:
     adopted: bool = False
     last: Decision | None = None
     heard: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    stalled: int = 0
+    stopped: str = ""
 
 
 def admitted(group: np.ndarray, capability: np.ndarray, openness: float) -> np.ndarray:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from govsim.values import member
+
 
 class Group(Enum):
     """A stakeholder group; ``value`` is the name used in files, tables and the CLI."""
@@ -25,13 +27,7 @@ class Group(Enum):
     @classmethod
     def parse(cls, name: str | Group) -> Group:
         """``Group`` from its name (``"civil_society"``) or itself; one-line error otherwise."""
-        if isinstance(name, Group):
-            return name
-        try:
-            return cls(str(name).strip().lower())
-        except ValueError:
-            allowed = ", ".join(g.value for g in cls)
-            raise ValueError(f"unknown group {name!r} (allowed: {allowed})") from None
+        return member(cls, name, f"unknown group {name!r}")
 
 
 GROUP_ORDER: tuple[Group, ...] = tuple(Group)

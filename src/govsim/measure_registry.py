@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from govsim.outcomes import IssueContext
 
 SUMMARIES = ("mean", "median", "min", "max")
+#: Former names of built-in columns and summary keys -> their names now. Stored tables (sweep
+#: results written by an older govsim) are read through :func:`renamed`, so a resumed or
+#: reported experiment keeps its numbers. ``fragmentation`` was the capability-weighted share of
+#: non-compliers; an Internet-governance room hears "splinternet", a claim the model never makes
+#: (issue 22.6), so the measure is named for what it counts.
+RENAMED: dict[str, str] = {"fragmentation": "noncompliance"}
 LEADING = ("issue", "name")  # the outcomes table's first columns: which issue the row is
 RESERVED = frozenset(
     {
@@ -357,6 +363,12 @@ def bounds_of(name: str) -> Bounds | None:
         if base and m.per_dimension and name.startswith(f"{base}_"):
             return m.bounds
     return None
+
+
+def renamed(columns: Iterable[str]) -> dict[str, str]:
+    """``{former name: name now}`` for the columns in ``columns`` that carry a former name
+    (:data:`RENAMED`); pass it to ``DataFrame.rename(columns=...)``."""
+    return {c: RENAMED[c] for c in columns if c in RENAMED}
 
 
 def label_of(name: str) -> str:

@@ -22,8 +22,8 @@ registered when it is built, so its columns never change mid-run.
 
 Built-in measures (see the README's REFERENCES): agreement and time to agreement (Simcoe 2012);
 gain u_i(y) - u_i(q) by group (Bueno de Mesquita; Stokman); compliance, with governments that
-do not comply counted as non-signers (WCIT-12); fragmentation as the capability-weighted share
-of non-compliers; participation by group as input legitimacy (Scharpf 1999).
+do not comply counted as non-signers (WCIT-12); non-compliance as the capability-weighted share
+of non-compliers (called ``fragmentation`` before issue 22: it is no split network); participation by group as input legitimacy (Scharpf 1999).
 """
 
 from __future__ import annotations
@@ -127,10 +127,10 @@ def government_compliance(ctx: IssueContext) -> float:
 @measure(
     label="Non-compliance (capability-weighted)",
     unit="capability share",
-    summary_name="fragmentation",
+    summary_name="noncompliance",
     bounds=SHARE,
 )
-def fragmentation(ctx: IssueContext) -> float:
+def noncompliance(ctx: IssueContext) -> float:
     """Capability-weighted share of bound stakeholders who do not comply."""
     bound = ctx.bound
     if not bound.any():

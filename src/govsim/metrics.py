@@ -236,7 +236,7 @@ def mean_pairwise_distance(points: np.ndarray) -> float:
 
 
 def weighted_share(mask: np.ndarray, weights: np.ndarray) -> float:
-    """sum_i w_i [mask_i] / sum_i w_i; e.g. fragmentation = capability-weighted share of non-compliers.
+    """sum_i w_i [mask_i] / sum_i w_i; e.g. non-compliance = capability-weighted share of non-compliers.
 
     Parameters
     ----------

@@ -1,10 +1,11 @@
 """The negotiation model: stakeholders work through an agenda of policy issues under a protocol.
 
-One ``step`` is one round of the current issue, for every forum still open:
+One ``step`` is one round of the current issue, for every forum still open (``play_round(overrides)``
+plays one with declared one-round overrides):
 
 1. attendance: each stakeholder with a seat attends with probability ``capacity``;
 2. deliberation: bounded-confidence exchange among attendees, observers listen, and under
-   top-down rules absent non-governments lobby governments; then everyone is pulled back
+   top-down rules non-governments that came but have no seat lobby governments; then everyone is pulled back
    toward their initial view (stubbornness);
 3. proposal: the chair's draft (first round) or its revision toward the objectors;
 4. decision: the protocol adopts or not; an issue closes when adopted or at ``max_rounds``;
@@ -91,12 +92,13 @@ class GovernanceModel(mesa.Model):
     ) -> None:
         # Always hand Mesa a Generator, so rng=42 and rng=default_rng(42) give the same run.
         super().__init__(rng=np.random.default_rng(rng))
-        # Mesa replaces ``self.step`` with a wrapper that advances its clock (``steps``, ``time``)
-        # and then calls this class's ``step`` with no arguments. Keep the wrapper as
-        # ``_advance`` and let ``model.step(overrides)`` go through it (see ``step``).
-        self._advance = vars(self).pop("step", None)
-        self._pending: RoundInputs | None = None
-        self._stepping = False
+        # ``self.step`` is now Mesa's own step (in Mesa 3 a wrapper that advances its clock and then
+        # calls this class's ``step``). It is called only while the agenda is open, so a finished
+        # model, Mesa's counters included, stays as it is; overrides reach a round through
+        # ``play_round``, which sets them for the next round and then calls Mesa's step.
+        self._mesa_step = self.step
+        self.step = self._step_while_open
+        self._next_inputs: RoundInputs | None = None
         setup = load_scenario(scenario)
         if params is not None:
             if not isinstance(params, Parameters):
@@ -134,6 +136,7 @@ class GovernanceModel(mesa.Model):
         Stakeholder.create_agents(self, self.n, row=np.arange(self.n))
         self._issue_index = 0
         self._round_in_issue = 0
+        self._negotiated: np.ndarray | None = None
         self._forums: list[Forum] = []
         self.round_record: dict[str, Any] = {}
         self._issue_records: list[dict[str, Any]] = []
@@ -145,15 +148,19 @@ class GovernanceModel(mesa.Model):
         )
 
     # ----------------------------------------------------------------- the round
-    def step(self, overrides: RoundOverrides | None = None) -> None:
-        """Play one round of the current issue in every open forum.
+    def play_round(self, overrides: RoundOverrides | None = None) -> None:
+        """Play one round of the current issue in every open forum, with declared overrides.
+
+        The overrides are checked, set for the next round, and then Mesa's own ``step()`` plays
+        it, so Mesa's clock (``steps``, ``time``) and govsim's rounds always agree. On a finished
+        agenda nothing changes.
 
         Parameters
         ----------
         overrides : declared one-round changes per group (:class:`~govsim.overrides.RoundOverrides`):
             attendance, persuadability, the decision's tolerance, capability, concessions and
             amendments. They reach attendance, deliberation and the decision only; compliance
-            and fragmentation are always measured with the real traits (``population``).
+            and non-compliance are always measured with the real traits (``population``).
 
         Raises
         ------
@@ -161,10 +168,32 @@ class GovernanceModel(mesa.Model):
             ``overrides`` of the wrong type, or an amendment with the wrong number of
             dimensions; the model is left unchanged.
         """
-        if self._stepping:  # called by Mesa's clock: play the round prepared below
-            self._play_round(self._pending)
-            return
-        inputs = round_inputs(  # validated before anything moves
+        inputs = self._round_inputs(overrides)  # validated before anything moves
+        self._next_inputs = inputs
+        try:
+            self.step()
+        finally:
+            self._next_inputs = None
+
+    def step(self) -> None:
+        """One round with no overrides (Mesa's step: ``model.step()`` or :meth:`run`).
+
+        Mesa advances its clock and calls this; :meth:`play_round` sets overrides for the round
+        first. Calls after the agenda is finished change nothing.
+        """
+        inputs = self._next_inputs if self._next_inputs is not None else self._round_inputs(None)
+        self._play_round(inputs)
+
+    def _step_while_open(self, *overrides: Any) -> None:
+        if overrides:
+            raise TypeError(
+                "model.step() takes no arguments: play a round with overrides by model.play_round(overrides)"
+            )
+        if self.running:
+            self._mesa_step()
+
+    def _round_inputs(self, overrides: RoundOverrides | None) -> RoundInputs:
+        return round_inputs(
             overrides,
             self.group,
             attendance=self._capacity_eff,
@@ -173,14 +202,6 @@ class GovernanceModel(mesa.Model):
             capability=self.capability,
             dimensions=self.setup.dimensions,
         )
-        if self._advance is None:
-            self._play_round(inputs)
-            return
-        self._pending, self._stepping = inputs, True
-        try:
-            self._advance()
-        finally:
-            self._pending, self._stepping = None, False
 
     def _play_round(self, inputs: RoundInputs) -> None:
         if not self.running:
@@ -225,20 +246,17 @@ class GovernanceModel(mesa.Model):
         self.observing |= observers
         forum.heard |= at_table | observers
         speakers = np.flatnonzero(at_table)
+        cols = self._negotiated
+        views = self.positions if cols is None else self.positions[:, cols]  # a copy: written back below
         for _ in range(p.meetings):
             a, b = random_pairs(speakers, self.rng)
-            exchange(self.positions, inputs.confidence, p.mu, a, b)
-        listen(self.positions, inputs.confidence, p.mu, np.flatnonzero(observers), speakers, self.rng)
+            exchange(views, inputs.confidence, p.mu, a, b)
+        listen(views, inputs.confidence, p.mu, np.flatnonzero(observers), speakers, self.rng)
         if lobbyists is not None:
             governments = np.flatnonzero(forum.members & (self.group == GOVERNMENT))
-            lobby(
-                self.positions,
-                inputs.capability,
-                p.lobbying,
-                np.flatnonzero(lobbyists),
-                governments,
-                self.rng,
-            )
+            lobby(views, inputs.capability, p.lobbying, np.flatnonzero(lobbyists), governments, self.rng)
+        if cols is not None:
+            self.positions[:, cols] = views
 
     def _decide(self, forum: Forum, inputs: RoundInputs) -> None:
         issue = self.setup.agenda[self._issue_index]
@@ -255,6 +273,7 @@ class GovernanceModel(mesa.Model):
             round=forum.rounds + 1,
             params=self.params,
             amendments=inputs.amendments,
+            decides=np.flatnonzero(issue.decides) if issue.decides is not None else np.arange(self.setup.k),
         )
         if forum.draft is None:
             forum.draft = _on_table(issue, np.clip(forum.protocol.draft(table), 0.0, 1.0))
@@ -264,6 +283,12 @@ class GovernanceModel(mesa.Model):
         forum.last = decision
         if decision.adopted:
             forum.open, forum.adopted = False, True
+            return
+        reason = forum.protocol.stalemate(table)
+        forum.stalled = forum.stalled + 1 if reason else 0
+        if forum.stalled >= self.params.stalemate_rounds:
+            forum.open = False
+            forum.stopped = f"{reason}; stopped after {forum.rounds} rounds ({forum.stalled} in a row)"
         elif forum.rounds >= self.params.max_rounds:
             forum.open = False
         else:
@@ -274,6 +299,7 @@ class GovernanceModel(mesa.Model):
     # ----------------------------------------------------------------- issues
     def _open_issue(self) -> None:
         self._round_in_issue = 0
+        self._negotiated = negotiated_dimensions(self.setup.agenda[self._issue_index])
         self._participation[:] = 0.0
         self._forums = seat(
             self._layout,
@@ -297,6 +323,12 @@ class GovernanceModel(mesa.Model):
             dimensions=self.setup.dimensions,
         )
         record = issue_record(context, self.measures)
+        stopped = [
+            f"{f.name}: {f.stopped}" if len(self._forums) > 1 else f.stopped
+            for f in self._forums
+            if f.stopped
+        ]
+        record["stopped"] = "; ".join(stopped)  # why it ended unadopted before max_rounds ("" if not)
         self._issue_records.append(record)
         columns = outcome_columns(self.setup.dimensions, self.measures)
         self.datacollector.add_table_row("outcomes", {k: record[k] for k in columns})
@@ -428,6 +460,25 @@ class GovernanceModel(mesa.Model):
             self.step()
             steps += 1
         return self
+
+
+def negotiated_dimensions(issue: Any) -> np.ndarray | None:
+    """The dimensions an issue puts on the table, as column indices, or None for all of them.
+
+    Actors bargain issue by issue: while an issue that decides some dimensions only is open
+    (each issue of an actor table decides its own), views meet, move and are lobbied on those
+    dimensions alone, and the bounded-confidence distance that gates persuasion is measured
+    on them. This is how the field's actor-table models negotiate: positions, saliences and
+    the compromise are per issue in the Stokman compromise and exchange models (Stokman &
+    Van Oosten 1994; Thomson, Stokman, Achen & Koenig 2006, *The European Union Decides*)
+    and in Bueno de Mesquita's expected-utility model (1994), which bargains one issue at a
+    time. Measured over all K issues at once, two actors close on the issue at hand but far
+    on twelve others never meet (0 of 105 COP21 pairs within reach, 13 issues). An issue
+    deciding every dimension (the classroom scenarios) keeps the distance over all of them.
+    """
+    if issue.decides is None or all(issue.decides):
+        return None
+    return np.flatnonzero(issue.decides)
 
 
 def _on_table(issue: Any, y: np.ndarray) -> np.ndarray:

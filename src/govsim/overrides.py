@@ -3,7 +3,7 @@
 A :class:`RoundOverrides` is passed to :meth:`govsim.model.GovernanceModel.step`. Every field
 maps a group name to a value and applies to every stakeholder of that group for that one
 round. Overrides reach attendance, deliberation and the decision (and its revision) only.
-Compliance and fragmentation, measured when an issue closes, always use the stakeholders' own
+Compliance and non-compliance, measured when an issue closes, always use the stakeholders' own
 traits: a one-round negotiating move never changes how the outcome is measured.
 
     >>> from govsim.overrides import RoundOverrides
@@ -17,7 +17,6 @@ traits: a one-round negotiating move never changes how the outcome is measured.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -25,16 +24,7 @@ from typing import Any
 import numpy as np
 
 from govsim.groups import Group
-
-
-def _number(where: str, value: Any, low: float, high: float) -> float:
-    allowed = f"allowed: a number in [{low:g}, {high:g}]"
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ValueError(f"{where}={value!r} is not a number ({allowed})")
-    value = float(value)
-    if not (math.isfinite(value) and low <= value <= high):
-        raise ValueError(f"{where}={value!r} is out of range ({allowed})")
-    return value
+from govsim.values import number
 
 
 def _flag(where: str, value: Any) -> bool:
@@ -46,7 +36,7 @@ def _flag(where: str, value: Any) -> bool:
 def _point(where: str, value: Any) -> tuple[float, ...]:
     if isinstance(value, str | bytes | Mapping) or not hasattr(value, "__iter__"):
         raise ValueError(f"{where}={value!r} is not a text point (allowed: a list of numbers in [0, 1])")
-    point = tuple(_number(f"{where}[{k}]", v, 0.0, 1.0) for k, v in enumerate(value))
+    point = tuple(number(v, f"{where}[{k}]", 0.0, 1.0) for k, v in enumerate(value))
     if not point:
         raise ValueError(f"{where}=[] is empty (allowed: one number in [0, 1] per dimension)")
     return point
@@ -54,15 +44,15 @@ def _point(where: str, value: Any) -> tuple[float, ...]:
 
 # field -> (checker of one value, one-line meaning)
 CHECKS = {
-    "attendance": (lambda where, v: _number(where, v, 0.0, 1.0), "chance of attending this round"),
+    "attendance": (lambda where, v: number(v, where, 0.0, 1.0), "chance of attending this round"),
     "persuadable": (_flag, "False: nobody in the group is persuaded in this round's exchanges"),
-    "tolerance": (lambda where, v: _number(where, v, 0.0, 1.0), "objection threshold for the decision"),
+    "tolerance": (lambda where, v: number(v, where, 0.0, 1.0), "objection threshold for the decision"),
     "capability": (
-        lambda where, v: _number(where, v, 0.0, 100.0),
+        lambda where, v: number(v, where, 0.0, 100.0),
         "multiplier of capability (capped at 1) for lobbying pull and compromise weight",
     ),
     "concede": (
-        lambda where, v: _number(where, v, 0.0, 1.0),
+        lambda where, v: number(v, where, 0.0, 1.0),
         "share of the way toward the text on the table",
     ),
     "amendments": (_point, "a text point the chair's revision moves toward"),

@@ -45,50 +45,52 @@ class GroupProfile:
 
     capability: float = declare(
         0.3,
-        0.01,
-        1.0,
-        "share of the strongest",
-        "resources and influence (lobbying pull, voice under capability weighting)",
+        low=0.01,
+        high=1.0,
+        unit="share of the strongest",
+        doc="resources and influence (lobbying pull, voice under capability weighting)",
     )
-    capability_sd: float = declare(0.1, 0.0, 1.0, "", "spread of capability within the group")
+    capability_sd: float = declare(
+        0.1, low=0.0, high=1.0, unit="", doc="spread of capability within the group"
+    )
     confidence: float = declare(
         0.3,
-        0.0,
-        1.5,
-        "distance",
-        "bounded-confidence radius: how different a view can be and still persuade (eps)",
+        low=0.0,
+        high=1.5,
+        unit="distance",
+        doc="bounded-confidence radius: how different a view can be and still persuade (eps)",
     )
-    confidence_sd: float = declare(0.05, 0.0, 1.0, "", "spread of the confidence radius")
+    confidence_sd: float = declare(0.05, low=0.0, high=1.0, unit="", doc="spread of the confidence radius")
     tolerance: float = declare(
         0.05,
-        0.0,
-        1.0,
-        "utility",
-        "how much worse than the status quo a stakeholder accepts before objecting (theta)",
+        low=0.0,
+        high=1.0,
+        unit="utility",
+        doc="how much worse than the status quo a stakeholder accepts before objecting (theta)",
     )
-    tolerance_sd: float = declare(0.02, 0.0, 1.0, "", "spread of tolerance")
+    tolerance_sd: float = declare(0.02, low=0.0, high=1.0, unit="", doc="spread of tolerance")
     capacity: float = declare(
         0.8,
-        0.0,
-        1.0,
-        "probability",
-        "chance of attending a round it may attend (travel, staff, money)",
+        low=0.0,
+        high=1.0,
+        unit="probability",
+        doc="chance of attending a round it may attend (travel, staff, money)",
     )
-    capacity_sd: float = declare(0.1, 0.0, 1.0, "", "spread of capacity")
+    capacity_sd: float = declare(0.1, low=0.0, high=1.0, unit="", doc="spread of capacity")
     stubbornness: float = declare(
         0.1,
-        0.0,
-        1.0,
-        "share per round",
-        "pull back toward the initial view each round (Friedkin-Johnsen lambda)",
+        low=0.0,
+        high=1.0,
+        unit="share per round",
+        doc="pull back toward the initial view each round (Friedkin-Johnsen lambda)",
     )
-    stubbornness_sd: float = declare(0.02, 0.0, 1.0, "", "spread of stubbornness")
+    stubbornness_sd: float = declare(0.02, low=0.0, high=1.0, unit="", doc="spread of stubbornness")
     salience_concentration: float = declare(
         20.0,
-        0.1,
-        1000.0,
-        "",
-        "Dirichlet concentration of salience around the group mean (higher = more alike)",
+        low=0.1,
+        high=1000.0,
+        unit="",
+        doc="Dirichlet concentration of salience around the group mean (higher = more alike)",
     )
     position: tuple[PositionMode, ...] = field(default=(PositionMode((0.5, 0.5)),))
     # relative: normalised to shares; each member draws Dirichlet shares summing to 1 (named

@@ -56,6 +56,7 @@ class Table:
     round : int, 1 for the first round of the issue
     params : Parameters
     amendments : dict of group code -> (K,) text point tabled as an amendment this round
+    decides : (d,) int array, the dimensions the issue decides (None: not said, all of them)
     """
 
     positions: np.ndarray
@@ -70,6 +71,7 @@ class Table:
     round: int  # 1 for the first round of the issue
     params: Parameters
     amendments: dict[int, np.ndarray] = field(default_factory=dict)
+    decides: np.ndarray | None = None  # column indices of the dimensions the issue decides; None = all
 
     def gains(self, y: np.ndarray) -> np.ndarray:
         """u_i(y) - u_i(q) for every stakeholder, with its absolute salience (see ``utility``)."""
@@ -124,7 +126,7 @@ class Protocol:
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     governments_only: ClassVar[bool] = False  # only governments sit at the table
-    lobbied: ClassVar[bool] = False  # absent non-governments lobby governments
+    lobbied: ClassVar[bool] = False  # present non-governments without a seat lobby governments
 
     def draft(self, table: Table) -> np.ndarray:
         """First text: (1 - b) * initiating draft + b * compromise, b = ``draft_blend``
@@ -163,13 +165,22 @@ class Protocol:
         """How a text is adopted under these rules, said to a role-play room in plain words.
 
         The one home of that sentence: the role-play announcement and the role cards read it
-        (:meth:`govsim.roleplay_rules.SessionPlan.announcement`, :mod:`govsim.roleplay_cards`).
+        (:meth:`govsim.roleplay.plan.SessionPlan.announcement`, :mod:`govsim.roleplay.cards`).
         Built-in rules say it from ``params``; a registered rule that does not override this
         method is said by its label and its class docstring's first line.
         """
         doc = (type(self).__doc__ or "").strip().splitlines()
         summary = doc[0].rstrip(".") if doc else "see its documentation"
         return f"The {self.label or self.name} rule: {summary}."
+
+    def stalemate(self, table: Table) -> str:
+        """Why no text can pass at ``table`` whatever the chair tables, or ``""`` when one might.
+
+        After ``stalemate_rounds`` rejected rounds in a row with a reason, the model closes the
+        issue unadopted and names the reason, instead of revising to ``max_rounds``. The base
+        rule cannot tell, and says ``""``.
+        """
+        return ""
 
     def revise(self, table: Table, y: np.ndarray, decision: Decision) -> np.ndarray:
         """Objections are addressed, not counted (RFC 7282 s.3): y <- y + alpha (target - y).
@@ -310,13 +321,68 @@ def _weighing(params: Parameters) -> str:
     return " The chair's compromise weighs each member by capability."
 
 
+def vote_weights(table: Table) -> np.ndarray:
+    """(n,) each government's weight in a vote and in the top-down median:
+    w_i = (1 - v) + v x capability_i, v = ``capability_vote``.
+
+    v = 0 is one state, one vote (the UN General Assembly, the ITU's treaty conferences);
+    v = 1 weighs votes by capability, as weighted voting in the Council of the EU does and as
+    Bueno de Mesquita's model takes the capability-weighted median (1994). The two differ
+    wherever power and numbers part: on Copenhagen's ``Newtreaty`` the plain median of the
+    eleven parties is 90, the capability-weighted one 50."""
+    v = table.params.capability_vote
+    return (1 - v) + v * table.capability
+
+
 def _vote(table: Table, y: np.ndarray, voters: np.ndarray, threshold: float) -> Decision:
-    """Governments vote, one vote each: support means u(y) >= u(q); adopted when the
-    supporting share :func:`passes` ``threshold``."""
+    """Governments vote, each with its :func:`vote_weights` (one vote each by default):
+    support means u(y) >= u(q); adopted when the supporting share of the weight
+    :func:`passes` ``threshold``."""
     support = voters & (table.gains(y) >= -1e-12)
-    n = int(voters.sum())
-    adopted = n > 0 and passes(support.sum() / n, threshold)
+    if table.params.capability_vote == 0:
+        n = int(voters.sum())
+        adopted = n > 0 and passes(support.sum() / n, threshold)
+    else:
+        weight = vote_weights(table)
+        total = float(weight[voters].sum())
+        adopted = total > 0 and passes(float(weight[support].sum()) / total, threshold)
     return Decision(bool(adopted), voters & ~support, voters)
+
+
+def vote_stalemate(table: Table, voters: np.ndarray, threshold: float) -> str:
+    """Why no text can win the government vote on an issue deciding one dimension, or ``""``.
+
+    On dimension k, a text y below the status quo q is supported by the voters at p < q (for
+    y close enough to q) and by those with salience 0 (indifferent); no other voter. So the
+    largest support any text can get is the weight of one side plus the indifferent; when
+    neither side :func:`passes` ``threshold``, the status quo is the voters' weighted median
+    and beats every alternative (Black 1948): the vote cannot pass, however the text is
+    revised. With more than one dimension decided no such test is made (``""``).
+    """
+    if table.decides is None or len(table.decides) != 1 or not voters.any():
+        return ""
+    k = int(table.decides[0])
+    q = table.status_quo[k]
+    p, indifferent = table.positions[voters, k], table.salience[voters, k] == 0
+    w = vote_weights(table)[voters]
+    total = float(w.sum())
+    for side in (p < q - 1e-12, p > q + 1e-12):
+        if passes(float(w[side | indifferent].sum()) / total, threshold):
+            return ""
+    return (
+        "no text can pass the governments' vote: the status quo is their median on the issue, "
+        "so every change loses (Black 1948)"
+    )
+
+
+def _votes_words(params: Parameters) -> str:
+    """Who counts in a government vote (:func:`vote_weights`), in words."""
+    v = params.capability_vote
+    if v == 0:
+        return "one vote each"
+    if v == 1:
+        return "votes weighted by capability"
+    return f"votes weighted {v:.0%} by capability, {1 - v:.0%} equally"
 
 
 @register
@@ -325,7 +391,9 @@ class TopDown(Protocol):
 
     The chair seeks unanimity for ``consensus_rounds`` rounds, revising toward objectors,
     then calls a vote that needs more than half of the voting governments, or at least
-    ``majority_threshold`` of them when that is above one half (WCIT-12).
+    ``majority_threshold`` of them when that is above one half. The vote is a stylisation: in
+    ``wcit_2012`` it stands for signature (the 2012 ITRs were opened for signature, not voted on;
+    the one formal vote at WCIT-12, 77-33-8, was on a preamble amendment).
     """
 
     name = "top_down"
@@ -335,8 +403,9 @@ class TopDown(Protocol):
 
     def draft(self, table: Table) -> np.ndarray:
         """Per-dimension median of the attending governments that care about the dimension
-        (salience > 0), one vote each; with an even number, the midpoint of the two middle
-        positions, so the text does not depend on which end of the axis is 0.
+        (salience > 0), each weighted as it votes (:func:`vote_weights`: one vote each by
+        default, by capability at ``capability_vote = 1``); with an even split, the midpoint of
+        the two middle positions, so the text does not depend on which end of the axis is 0.
 
         In one dimension the median beats every alternative in a pairwise majority vote (Black
         1948). That guarantee is one-dimensional: with two or more dimensions a majority
@@ -344,7 +413,10 @@ class TopDown(Protocol):
         """
         voters = table.attending & (table.group == GOVERNMENT)
         who = voters if voters.any() else table.governments
-        return weighted_median(table.positions[who], (table.salience[who] > 0).astype(float))
+        cares = (table.salience[who] > 0).astype(float)
+        if table.params.capability_vote == 0:
+            return weighted_median(table.positions[who], cares)
+        return weighted_median(table.positions[who], cares * vote_weights(table)[who][:, None])
 
     def rule(self, params: Parameters) -> str:
         """Only governments vote: unanimity for ``consensus_rounds`` rounds, then ``majority_threshold``."""
@@ -356,9 +428,17 @@ class TopDown(Protocol):
             rounds = "round" if first == 1 else f"{first} rounds"
             need = f"for the first {rounds} the text needs every government present, then {later}"
         return (
-            f"Only governments sit and vote, one vote each: {need}. A government votes for a text "
-            "that leaves it no worse off than today."
+            f"Only governments sit and vote, {_votes_words(params)}: {need}. A government votes for "
+            "a text that leaves it no worse off than today."
         )
+
+    def stalemate(self, table: Table) -> str:
+        """After the unanimity rounds: the vote of the governments present cannot pass
+        (:func:`vote_stalemate`)."""
+        if table.round <= table.params.consensus_rounds:
+            return ""
+        voters = table.attending & (table.group == GOVERNMENT)
+        return vote_stalemate(table, voters, table.params.majority_threshold)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         voters = table.attending & (table.group == GOVERNMENT)
@@ -420,11 +500,15 @@ class ConsultThenRatify(Protocol):
     def rule(self, params: Parameters) -> str:
         return (
             "Every group sits at the table and the text must first pass by rough consensus "
-            f"({_rough_consensus_words(params)}); then all governments vote on it (in the real IANA "
-            "transition one government, the US NTIA, reviewed it instead) and "
+            f"({_rough_consensus_words(params)}); then all governments vote on it, {_votes_words(params)} "
+            "(in the real IANA transition one government, the US NTIA, reviewed it instead), and "
             f"{_more_than_half(params.majority_threshold)} must be no worse off than today, or it "
             f"returns to the table.{_weighing(params)}"
         )
+
+    def stalemate(self, table: Table) -> str:
+        """The ratifying vote of all governments cannot pass (:func:`vote_stalemate`)."""
+        return vote_stalemate(table, table.governments, table.params.majority_threshold)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         consulted = rough_consensus(table, y)

@@ -102,7 +102,7 @@ def parse_json(text: str, name: object) -> Any:
 
 def read_csv(path: str | Path | Traversable, label: str | None = None) -> list[dict[str, str]]:
     """A CSV file with a header row as one dict per data row (values are text; check them with
-    :class:`govsim.values.Table`). A missing header, a repeated column name, or a row with more
+    :class:`govsim.values.TomlTable`). A missing header, a repeated column name, or a row with more
     or fewer cells than the header is a :class:`FileError` naming the line (from 1)."""
     name = label or path
     reader = csv.reader(io.StringIO(read_text(path, label), newline=""), strict=True)

@@ -21,12 +21,17 @@ goes through this module:
   new file (already written, and flocked when asked) at a free name with ``os.link``, which
   fails rather than replace anything. Files another program writes in place beside ours
   (SQLite's ``-wal`` and ``-shm``) are checked first with :func:`refuse_linked`.
+* :func:`claim_folder` and :func:`record_folder`: a command that fills a folder (``govsim
+  handouts``, ``govsim solutions``) writes only into a new or empty folder, or one holding its
+  marker file (``.govsim-KIND.json``, naming the command and the files it wrote), so a
+  learner's or a stranger's files are never replaced.
 
 Errors are ``ValueError`` with one line naming the path (the command line prints it).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -252,3 +257,79 @@ def check_writable(folder: str | Path) -> None:
         tmp.unlink()
     except OSError as exc:
         raise ValueError(f"{folder} is not writable ({exc.strerror or exc}); choose another folder") from None
+
+
+def make_folders(root: str | Path, relative: str | Path) -> Path:
+    """Create ``root / relative`` one folder at a time, refusing a symbolic link at any step
+    below ``root`` (``root`` itself must be a real folder), so nothing lands in a link's target.
+
+    Raises
+    ------
+    ValueError
+        ``root`` or a folder on the way is a symbolic link or a file.
+    """
+    folder = real_folder(root, create=False)
+    for part in Path(relative).parts:
+        folder = real_folder(folder / part)
+    return folder
+
+
+def marker_name(kind: str) -> str:
+    """The marker file of folders written by ``govsim KIND`` (``.govsim-handouts.json``)."""
+    return f".govsim-{kind}.json"
+
+
+def claim_folder(
+    outdir: str | Path, kind: str, *, adopt: bool = False, name: str = "outdir"
+) -> tuple[Path, list[str]]:
+    """Check that ``govsim KIND`` may write into ``outdir``, creating it if missing; return it
+    and the files a previous run of the command wrote there.
+
+    Allowed: a new folder, an empty one, or one holding the command's marker
+    (:func:`marker_name`), written by :func:`record_folder`; with ``adopt`` (the user asked)
+    also a non-empty folder without the marker.
+
+    Raises
+    ------
+    ValueError
+        (one line, naming the folder as ``name=...``) ``outdir`` is a symbolic link or a file,
+        or a non-empty folder without the command's marker (or with a damaged or foreign one).
+    """
+    out = Path(outdir)
+    marker = marker_name(kind)
+    allowed = f"allowed: a new folder, an empty one, or one written before by govsim {kind}"
+    if _is_link(out):
+        raise ValueError(f"{name}={str(out)!r} is a symbolic link ({allowed}; never written through a link)")
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{name}={str(out)!r} is a file ({allowed})")
+    if not out.exists():
+        out.mkdir(parents=True)
+        return out, []
+    if not any(out.iterdir()):
+        return out, []
+    path = out / marker
+    if adopt and not path.exists() and not _is_link(path):
+        return out, []
+    if _is_link(path) or not path.is_file():
+        raise ValueError(f"{name}={str(out)!r} is not empty and holds no {marker} ({allowed})")
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise ValueError(f"{name}={str(out)!r}: {marker} is damaged ({allowed})") from None
+    previous = previous if isinstance(previous, dict) else {}
+    files = previous.get("files")
+    if previous.get("generator") != f"govsim {kind}" or not isinstance(files, list):
+        raise ValueError(f"{name}={str(out)!r}: {marker} was not written by govsim {kind} ({allowed})")
+    return out, [f for f in files if isinstance(f, str) and "/" not in f and f not in (".", "..")]
+
+
+def record_folder(out: str | Path, kind: str, written: list[str], previous: list[str]) -> None:
+    """Finish a folder claimed by :func:`claim_folder`: remove the files of a previous run that
+    this run did not write (regular files only), then write the marker listing this run's."""
+    out = Path(out)
+    for name in set(previous) - set(written):
+        stale = out / name
+        if stale.is_file() and not _is_link(stale):
+            stale.unlink()
+    marker = {"generator": f"govsim {kind}", "files": sorted(written)}
+    write_text(out / marker_name(kind), json.dumps(marker, indent=1) + "\n")

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from govsim.actor_files import FILE_SUFFIXES, read_actor_file
-from govsim.actors import OPTIONAL_TRAITS, Actor, ActorTable, Scale
+from govsim.actors import MAX_DIMENSIONS, MAX_ISSUES, OPTIONAL_TRAITS, Actor, ActorTable, Scale
 from govsim.groups import GROUP_NAMES, Group
 from govsim.params import Parameters, check_names, parameter_specs
 from govsim.population import (
@@ -40,7 +40,7 @@ from govsim.population import (
 )
 from govsim.reading import FileError, read_toml
 from govsim.settings import split_settings
-from govsim.values import Table
+from govsim.values import TomlTable, number
 
 DATA = resources.files("govsim") / "data"
 DISCLAIMER = "A stylized illustration for teaching, not a forecast or a reconstruction of the event."
@@ -85,6 +85,7 @@ class Scenario:
     actors: tuple[Actor, ...] = ()
     scales: tuple[Scale, ...] = ()  # the file's units per dimension; () = [0, 1]
     notes: tuple[str, ...] = ()  # what a reader of the results should know (units, status quo)
+    status_quo_rule: tuple[str, ...] = ()  # per dimension, where a per-dimension agenda's q comes from
 
     @property
     def disclaimer(self) -> str:
@@ -137,6 +138,27 @@ class Scenario:
         scales = self.scales or (Scale(),) * self.k
         return [s.from_unit(float(v)) for s, v in zip(scales, point, strict=True)]
 
+    def with_status_quo(self, mapping: dict[str, float]) -> Scenario:
+        """Declare the status quo of dimensions, e.g. ``{"Newtreaty": 30}``, in the scenario's
+        own units (its ``scales``): every agenda issue starts from it on those dimensions, and
+        the notes say it was declared. Unknown names are suggested; a value outside the scale
+        is a one-line ``ValueError``."""
+        check_names(mapping, list(self.dimensions), "dimension")
+        units = self.scales or (Scale(),) * self.k
+        q = {}
+        for name, value in mapping.items():
+            k = self.dimensions.index(name)
+            scale = units[k]
+            allowed = f"a number in [{scale.low:g}, {scale.high:g}], the scale of {name!r}"
+            q[k] = scale.to_unit(number(value, f"status quo {name}", scale.low, scale.high, allowed))
+        agenda = tuple(
+            replace(i, status_quo=tuple(q.get(k, v) for k, v in enumerate(i.status_quo))) for i in self.agenda
+        )
+        rule = tuple(DECLARED if k in q else r for k, r in enumerate(self.status_quo_rule or ("",) * self.k))
+        notes = tuple(n for n in self.notes if not n.startswith(STATUS_QUO_NOTE))
+        said = _status_notes(self.dimensions, agenda, rule, self.scales)
+        return replace(self, agenda=agenda, status_quo_rule=rule, notes=(*notes, *said))
+
     def with_actor_groups(self, mapping: dict[str, str]) -> Scenario:
         """Put named actors in groups, e.g. ``{"ISOC": "technical"}`` (unknown names suggested)."""
         names = [a.name for a in self.actors]
@@ -150,28 +172,28 @@ class Scenario:
 
 
 TOP_KEYS = ["name", "title", "description", "event", "illustrates", "protocol", "dimensions"]
-ALL_KEYS = [*TOP_KEYS, "regions", "params", "groups", "agenda", "actors", "scales"]
+ALL_KEYS = [*TOP_KEYS, "regions", "params", "groups", "agenda", "actors", "scales", "status_quo"]
 MODE_EXAMPLE = "{ mean = [0.5, 0.5], sd = 0.1, weight = 1.0 }"
 
 
 def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
     """Build a :class:`Scenario` from parsed TOML; every key is type-checked (through
-    :class:`govsim.values.Table`) and every number finite, and any error is one
+    :class:`govsim.values.TomlTable`) and every number finite, and any error is one
     :class:`~govsim.reading.FileError` line starting with ``source`` and naming the key, the
     value and what is allowed."""
     try:
-        return _parse(Table.of(data, source))
+        return _parse(TomlTable.of(data, source))
     except FileError:
         raise
     except ValueError as exc:
         raise FileError(f"{source}: {exc}") from None
 
 
-def _parse(top: Table) -> Scenario:
+def _parse(top: TomlTable) -> Scenario:
     from govsim.protocols import protocol_names
 
     source = top.where
-    top = Table(top.data).keys(ALL_KEYS)
+    top = TomlTable(top.data).keys(ALL_KEYS)
     dims = _dimensions(top)
     k = len(dims)
     regions, shifts, regional = _regions(top, k)
@@ -181,8 +203,13 @@ def _parse(top: Table) -> Scenario:
     groups = _groups(top, k, len(regions), bool(actors))
     agenda = _agenda(top, units)
     notes: tuple[str, ...] = ()
+    rule: tuple[str, ...] = ()
+    declared = _point(top, "status_quo", units) if "status_quo" in top else None
+    if declared is not None and agenda:
+        raise ValueError("status_quo is for a scenario without [[agenda]] (give each issue its status_quo)")
     if not agenda and actors:
-        agenda, notes = per_dimension_agenda(dims, units, (None,) * k)
+        agenda, rule = per_dimension_agenda(dims, (None,) * k, declared)
+        notes = _status_notes(dims, agenda, rule, scales)
     if not agenda:
         raise ValueError("the agenda is empty (add at least one [[agenda]] issue)")
     if scales:
@@ -200,26 +227,31 @@ def _parse(top: Table) -> Scenario:
         regional_protocols=regional,
         groups=groups,
         agenda=agenda,
-        params=_params(top.table("params", {}, "[params] max_rounds = 60")),
+        params=_params(top.table("params", {}, "[params] max_rounds = 60"), bool(actors)),
         actors=actors,
         scales=scales,
         notes=notes,
+        status_quo_rule=rule,
     )
 
 
-def _dimensions(top: Table) -> tuple[str, ...]:
+def _dimensions(top: TomlTable) -> tuple[str, ...]:
     allowed = "a non-empty list of distinct names, like ['openness', 'rights']"
     names = top.list("dimensions", ["openness", "rights"], allowed)
+    if len(names) > MAX_DIMENSIONS:
+        raise ValueError(f"dimensions: {len(names)} names is above the limit of {MAX_DIMENSIONS}")
     if not names or not all(isinstance(n, str) and n for n in names) or len(set(names)) != len(names):
         raise ValueError(f"dimensions={names!r} is not {allowed}")
     return tuple(names)
 
 
-def _regions(top: Table, k: int) -> tuple[tuple[str, ...], tuple[tuple[float, ...], ...], tuple[str, ...]]:
+def _regions(
+    top: TomlTable, k: int
+) -> tuple[tuple[str, ...], tuple[tuple[float, ...], ...], tuple[str, ...]]:
     """Region names, their (K,) shifts and the rule each region's table uses under ``regional``."""
     from govsim.protocols import protocol_names
 
-    table = top.table("regions", {"world": {}}, "[regions.north] shift = [0.05, 0.05]")
+    table = top.table("regions", {"world": {}}, "[regions.region_a] shift = [0.05, 0.05]")
     if not table.data:
         raise ValueError("regions={} names no region (allowed: at least one [regions.NAME] table)")
     allowed = [p for p in protocol_names() if p != "regional"]
@@ -233,7 +265,7 @@ def _regions(top: Table, k: int) -> tuple[tuple[str, ...], tuple[tuple[float, ..
     return tuple(names), tuple(shifts), tuple(protocols)
 
 
-def _mode(table: Table, k: int) -> PositionMode:
+def _mode(table: TomlTable, k: int) -> PositionMode:
     table.keys(["mean", "sd", "weight"])
     return PositionMode(
         table.numbers("mean", k, low=0.0, high=1.0),
@@ -242,7 +274,7 @@ def _mode(table: Table, k: int) -> PositionMode:
     )
 
 
-def _profile(table: Table, base: GroupProfile, k: int) -> GroupProfile:
+def _profile(table: TomlTable, base: GroupProfile, k: int) -> GroupProfile:
     """``base`` with the traits ``table`` gives (its ``count`` and ``regions`` read elsewhere)."""
     traits = [s.name for s in profile_specs()]
     table.keys([*traits, "position", "salience", "count", "regions"])
@@ -273,7 +305,7 @@ def _checked(spec: Any, value: Any, where: str) -> float | int:
         raise ValueError(f"{where}{str(exc).removeprefix(spec.name)}") from None
 
 
-def _groups(top: Table, k: int, n_regions: int, has_actors: bool) -> tuple[GroupSpec, ...]:
+def _groups(top: TomlTable, k: int, n_regions: int, has_actors: bool) -> tuple[GroupSpec, ...]:
     table = top.table("groups", {}, "[groups.government] count = 10")
     table.keys(list(GROUP_NAMES))
     defaults = _default_profiles(k)
@@ -295,9 +327,12 @@ def _groups(top: Table, k: int, n_regions: int, has_actors: bool) -> tuple[Group
     return tuple(groups)
 
 
-def _agenda(top: Table, units: tuple[Scale, ...]) -> tuple[Issue, ...]:
+def _agenda(top: TomlTable, units: tuple[Scale, ...]) -> tuple[Issue, ...]:
     agenda = []
-    for item in top.tables("agenda", "[[agenda]] name = 'x' status_quo = [0.5, 0.5]"):
+    items = top.tables("agenda", "[[agenda]] name = 'x' status_quo = [0.5, 0.5]")
+    if len(items) > MAX_ISSUES:
+        raise ValueError(f"agenda: {len(items)} issues is above the limit of {MAX_ISSUES}")
+    for item in items:
         item.keys(["name", "status_quo", "draft"])
         for key in ("name", "status_quo"):
             if key not in item:
@@ -307,21 +342,29 @@ def _agenda(top: Table, units: tuple[Scale, ...]) -> tuple[Issue, ...]:
     return tuple(agenda)
 
 
-def _params(table: Table) -> Parameters:
+#: Settings whose default differs in a room of named actors, whatever file format names them
+#: (TOML ``[[actors]]``, Decide, KTAB): power is data there, so the compromise weighs each
+#: actor's voice by capability x salience (Stokman & Van Oosten 1994). A scenario's own
+#: ``[params]`` still say otherwise.
+ACTOR_ROOM_DEFAULTS: dict[str, float] = {"capability_voice": 1.0}
+
+
+def _params(table: TomlTable, named_actors: bool = False) -> Parameters:
     table.keys([s.name for s in parameter_specs()])
     given = {
         s.name: _checked(s, table.data[s.name], table.path(s.name))
         for s in parameter_specs()
         if s.name in table
     }
-    return Parameters(**given)
+    defaults = ACTOR_ROOM_DEFAULTS if named_actors else {}
+    return Parameters(**{**defaults, **given})
 
 
-def _scales(top: Table, k: int) -> tuple[Scale, ...]:
+def _scales(top: TomlTable, k: int) -> tuple[Scale, ...]:
     pairs = top.list("scales", what=f"a list of {k} [low, high] pairs, one per dimension")
     if len(pairs) != k:
         raise ValueError(f"scales={pairs!r} is not a list of {k} [low, high] pairs, one per dimension")
-    rows = Table({str(n): pair for n, pair in enumerate(pairs)}, "scales")
+    rows = TomlTable({str(n): pair for n, pair in enumerate(pairs)}, "scales")
     out = []
     for n in range(k):
         low, high = rows.numbers(str(n), 2, what="[low, high]")
@@ -331,7 +374,7 @@ def _scales(top: Table, k: int) -> tuple[Scale, ...]:
     return tuple(out)
 
 
-def _point(table: Table, key: str, units: tuple[Scale, ...]) -> tuple[float, ...]:
+def _point(table: TomlTable, key: str, units: tuple[Scale, ...]) -> tuple[float, ...]:
     """A point given in the scenario's units (``units``), rescaled to [0, 1]; outside its
     scale is an error."""
     values = table.numbers(key, len(units))
@@ -355,7 +398,7 @@ ACTOR_KEYS = (
 )
 
 
-def _actors(top: Table, units: tuple[Scale, ...], regions: tuple[str, ...]) -> tuple[Actor, ...]:
+def _actors(top: TomlTable, units: tuple[Scale, ...], regions: tuple[str, ...]) -> tuple[Actor, ...]:
     """``[[actors]]`` tables: name, capability, position and salience required; the rest optional."""
     actors: list[Actor] = []
     for item in top.tables("actors", "[[actors]] name = 'ITU' capability = 1.0 ..."):
@@ -389,18 +432,39 @@ def _actors(top: Table, units: tuple[Scale, ...], regions: tuple[str, ...]) -> t
     return tuple(actors)
 
 
+STATUS_QUO_NOTE = "agenda: one issue per dimension; status quo "
+STATED = "stated in the file"
+DECLARED = "declared"
+MIDPOINT = "the scale midpoint: nothing states one; declare it with --status-quo NAME=VALUE or status_quo"
+
+
 def per_dimension_agenda(
-    dims: tuple[str, ...], scales: tuple[Scale, ...], stated: tuple[float | None, ...]
+    dims: tuple[str, ...], stated: tuple[float | None, ...], declared: tuple[float, ...] | None = None
 ) -> tuple[tuple[Issue, ...], tuple[str, ...]]:
-    """One issue per dimension, deciding that dimension only; status quo as stated, else the
-    scale's midpoint. Returns the agenda and a note saying which status quo each issue has."""
-    q = tuple(0.5 if s is None else s for s in stated)
+    """One issue per dimension, deciding that dimension only, and per dimension the rule its
+    status quo comes from: ``declared`` (the scenario's ``status_quo``), else as ``stated`` in
+    the file, else the scale's midpoint (a stated default, said in the run's notes: no file
+    states one, and results depend on it)."""
+    if declared is not None:
+        q, rule = declared, (DECLARED,) * len(dims)
+    else:
+        q = tuple(0.5 if v is None else v for v in stated)
+        rule = tuple(MIDPOINT if v is None else STATED for v in stated)
     agenda = tuple(Issue(d, q, decides=tuple(j == i for j in range(len(dims)))) for i, d in enumerate(dims))
+    return agenda, rule
+
+
+def _status_notes(
+    dims: tuple[str, ...], agenda: tuple[Issue, ...], rule: tuple[str, ...], scales: tuple[Scale, ...]
+) -> tuple[str, ...]:
+    """The note naming each dimension's status quo (in the file's units) and its rule."""
+    units = scales or (Scale(),) * len(dims)
     said = [
-        f"{d} {sc.from_unit(v):g} ({'the scale midpoint: the file states none' if s is None else 'stated in the file'})"
-        for d, sc, v, s in zip(dims, scales, q, stated, strict=True)
+        f"{d} {sc.from_unit(v):g} ({r})"
+        for d, sc, v, r in zip(dims, units, agenda[0].status_quo, rule, strict=True)
+        if r
     ]
-    return agenda, ("agenda: one issue per dimension; status quo " + ", ".join(said),)
+    return (STATUS_QUO_NOTE + ", ".join(said),) if said and agenda else ()
 
 
 def _units_note(dims: tuple[str, ...], scales: tuple[Scale, ...]) -> str:
@@ -419,10 +483,11 @@ def _with_all_groups(groups: tuple[GroupSpec, ...], k: int) -> tuple[GroupSpec, 
 
 def scenario_from_table(table: ActorTable) -> Scenario:
     """An actor table as a scenario: each issue a dimension, the default agenda one issue per
-    dimension, every actor always known by name. Power is data here, so the compromise weighs
-    voice by capability (``capability_voice = 1``)."""
+    dimension, every actor always known by name, and the settings of any room of named actors
+    (:data:`ACTOR_ROOM_DEFAULTS`), so a TOML ``[[actors]]`` table of the same actors runs the same."""
     k = len(table.dimensions)
-    agenda, notes = per_dimension_agenda(table.dimensions, table.scales, table.status_quo)
+    agenda, rule = per_dimension_agenda(table.dimensions, table.status_quo)
+    notes = (*table.notes, *_status_notes(table.dimensions, agenda, rule, table.scales))
     regions = tuple(dict.fromkeys(a.region for a in table.actors if a.region)) or ("world",)
     actors = tuple(a if a.region else replace(a, region=regions[0]) for a in table.actors)
     return Scenario(
@@ -438,10 +503,11 @@ def scenario_from_table(table: ActorTable) -> Scenario:
         regional_protocols=("bottom_up",) * len(regions),
         groups=_with_all_groups((), k),
         agenda=agenda,
-        params=Parameters(capability_voice=1.0),
+        params=Parameters(**ACTOR_ROOM_DEFAULTS),
         actors=actors,
         scales=table.scales,
         notes=(_units_note(table.dimensions, table.scales), *notes),
+        status_quo_rule=rule,
     )
 
 
@@ -452,7 +518,7 @@ def _default_profiles(k: int) -> dict[str, GroupProfile]:
     base = GroupProfile(position=(PositionMode((0.5,) * k),), salience=(1.0,) * k)
     if k != 2:
         raw = {n: {t: v for t, v in r.items() if t not in ("position", "salience")} for n, r in raw.items()}
-    return {name: _profile(Table.of(raw[name], name), base, k) for name in GROUP_NAMES}
+    return {name: _profile(TomlTable.of(raw[name], name), base, k) for name in GROUP_NAMES}
 
 
 def scenario_names() -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govsim.groups import GROUP_NAMES, GROUP_ORDER
+from govsim.groups import GROUP_NAMES, GROUP_ORDER, Group
 from govsim.intervals import Bounds, mean_interval
 from govsim.measures import bounds_of
 from govsim.model import GovernanceModel
@@ -113,10 +113,27 @@ def hand_table(
     salience: Any = None,
     tolerance: float = 0.0,
     attending: Any = None,
+    capability: Any = None,
+    round: int = 1,
     params: Parameters | None = None,
 ) -> Table:
     """A :class:`~govsim.protocols.Table` built by hand, to try a decision rule on a few
-    stakeholders: equal salience and capability unless given, everyone a member."""
+    stakeholders: equal salience and capability unless given, everyone a member.
+
+    Parameters
+    ----------
+    positions : (n,) views on one dimension, or (n, K) views, in [0, 1].
+    groups : n group names (``"government"``, ``"business"``, ``"civil_society"``, ``"technical"``).
+    status_quo : (K,) the status quo.
+    salience : (n, K), default equal; tolerance : each stakeholder's theta, default 0;
+    attending : (n,) bool, default everyone; capability : (n,), default 1 for everyone;
+    round : the table's round (1 = the first); params : the rules, default :class:`Parameters`.
+
+    Raises
+    ------
+    ValueError
+        An unknown group name, or ``groups`` and ``positions`` of different lengths.
+    """
     pos = np.atleast_2d(np.asarray(positions, dtype=float))
     if pos.shape[0] == 1 and np.ndim(positions) == 1:
         pos = pos.T  # a flat list means one dimension, one value per stakeholder
@@ -130,18 +147,16 @@ def hand_table(
         positions=pos,
         salience=sal,
         tolerance=np.full(n, float(tolerance)),
-        capability=np.ones(n),
+        capability=np.ones(n) if capability is None else np.asarray(capability, dtype=float),
         group=codes,
         members=np.ones(n, dtype=bool),
         attending=att,
         status_quo=np.atleast_1d(np.asarray(status_quo, dtype=float)),
         initial_draft=None,
-        round=1,
+        round=round,
         params=params or Parameters(),
     )
 
 
 def _group_name(name: str) -> str:
-    if name not in GROUP_NAMES:
-        raise ValueError(f"unknown group {name!r} (allowed: {', '.join(GROUP_NAMES)})")
-    return name
+    return Group.parse(name).value

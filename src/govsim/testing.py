@@ -37,9 +37,9 @@ import numpy as np
 from govsim.forums import Layout
 from govsim.groups import GOVERNMENT, Group
 from govsim.model import GovernanceModel
-from govsim.params import Parameters
 from govsim.protocols import Decision, Protocol, Table, get_protocol
 from govsim.scenarios import parse_scenario
+from govsim.teaching import hand_table
 
 
 class ProtocolContractError(Exception):
@@ -104,31 +104,27 @@ def _rules(instance: Protocol | Layout) -> list[Protocol]:
     return [spec.protocol for spec in instance.tables(("region_a", "region_b"), ("bottom_up", "top_down"))]
 
 
-def hand_table(k: int = 1, *, attending: bool = True, round: int = 1) -> Table:
-    """Twelve stakeholders, three of each group, spread over [0, 1] on ``k`` dimensions."""
+def spread_table(k: int = 1, *, attending: bool = True, round: int = 1) -> Table:
+    """Twelve stakeholders, three of each group, spread over [0, 1] on ``k`` dimensions (built
+    with :func:`govsim.teaching.hand_table`): the contract's ready-made case."""
     n = 12
     positions = np.column_stack([np.linspace(0, 1, n) if d == 0 else np.linspace(1, 0, n) for d in range(k)])
-    codes = np.array([g.code for g in Group] * 3)
-    return Table(
-        positions=positions,
-        salience=np.full((n, k), 1.0 / k),
-        tolerance=np.full(n, 0.05),
-        capability=np.linspace(0.2, 1.0, n),
-        group=codes,
-        members=np.ones(n, dtype=bool),
+    return hand_table(
+        positions,
+        [g.value for g in Group] * 3,
+        np.full(k, 0.3),
+        tolerance=0.05,
         attending=np.full(n, attending),
-        status_quo=np.full(k, 0.3),
-        initial_draft=None,
+        capability=np.linspace(0.2, 1.0, n),
         round=round,
-        params=Parameters(),
     )
 
 
 CASES = {
-    "one dimension": hand_table(1),
-    "two dimensions": hand_table(2),
-    "nobody attending": hand_table(1, attending=False),
-    "a round past the consensus rounds": hand_table(2, round=10),
+    "one dimension": spread_table(1),
+    "two dimensions": spread_table(2),
+    "nobody attending": spread_table(1, attending=False),
+    "a round past the consensus rounds": spread_table(2, round=10),
 }
 
 

@@ -8,7 +8,7 @@ One rule for every numeric field, in Python and in files:
 
 Text from the command line is converted by the command line, never here.
 
-:class:`Table` reads a parsed TOML or JSON table key by key with these checks; every error is
+:class:`TomlTable` reads a parsed TOML or JSON table key by key with these checks; every error is
 one line naming the key path, the value given and what is allowed, e.g.
 ``groups.government.position[0].sd='wide' is not a number (allowed: a number in [0, 1])``.
 """
@@ -20,6 +20,7 @@ import math
 import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 _MISSING: Any = object()
@@ -82,6 +83,22 @@ def text(value: Any, where: str, allowed: str = "text") -> str:
     return value
 
 
+def member[E: Enum](kind: type[E], value: Any, message: str) -> E:
+    """The member of the enum ``kind`` named ``value`` (its value, any case, spaces trimmed), or
+    ``value`` itself if it already is one; otherwise ``ValueError(message + " (allowed: ...)")``.
+
+    The one parser of named options (groups, role-play moves, fallbacks), e.g.
+    ``member(Move, "Concede", "move='Concede' is not a move")``.
+    """
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in kind)
+        raise ValueError(f"{message} (allowed: {allowed})") from None
+
+
 def check_names(given: Any, valid: list[str], what: str) -> None:
     """Raise ``ValueError`` for the first name in ``given`` not in ``valid``, suggesting the closest."""
     for name in given:
@@ -99,7 +116,7 @@ def choice(value: Any, where: str, options: list[str]) -> str:
 
 
 @dataclass(frozen=True)
-class Table:
+class TomlTable:
     """A parsed TOML/JSON table read key by key, each value type-checked on the way out.
 
     ``where`` is the key path of the table (``"groups.government"``; empty at the top), so
@@ -110,8 +127,8 @@ class Table:
     where: str = ""
 
     @classmethod
-    def of(cls, value: Any, where: str, example: str = "") -> Table:
-        """``value`` as a Table, or a one-line error when it is not a table (a dict)."""
+    def of(cls, value: Any, where: str, example: str = "") -> TomlTable:
+        """``value`` as a TomlTable, or a one-line error when it is not a table (a dict)."""
         if not isinstance(value, Mapping):
             hint = f", like {example}" if example else ""
             raise ValueError(f"{where}={value!r} is not a table (allowed: a table of keys{hint})")
@@ -128,7 +145,7 @@ class Table:
     def __contains__(self, key: str) -> bool:
         return key in self.data
 
-    def keys(self, allowed: list[str]) -> Table:
+    def keys(self, allowed: list[str]) -> TomlTable:
         """Refuse any key not in ``allowed`` (suggesting the closest); returns ``self``."""
         check_names(self.data, allowed, f"key in [{self.where}]:" if self.where else "key")
         return self
@@ -156,10 +173,10 @@ class Table:
     ) -> int:
         return self._get(key, default, lambda v, w: whole(v, w, low, high))
 
-    def table(self, key: str, default: Any = _MISSING, example: str = "") -> Table:
+    def table(self, key: str, default: Any = _MISSING, example: str = "") -> TomlTable:
         if key not in self.data and default is not _MISSING:
-            return Table(default, self.path(key))
-        return self._get(key, default, lambda v, w: Table.of(v, w, example))
+            return TomlTable(default, self.path(key))
+        return self._get(key, default, lambda v, w: TomlTable.of(v, w, example))
 
     def list(self, key: str, default: Any = _MISSING, what: str = "a list") -> list[Any]:
         def check(value: Any, where: str) -> list[Any]:
@@ -169,10 +186,10 @@ class Table:
 
         return self._get(key, default, check)
 
-    def tables(self, key: str, example: str = "") -> list[Table]:
-        """An array of tables (``[[agenda]]``), each a :class:`Table` named ``key[i]``."""
+    def tables(self, key: str, example: str = "") -> list[TomlTable]:
+        """An array of tables (``[[agenda]]``), each a :class:`TomlTable` named ``key[i]``."""
         items = self.list(key, [], f"a list of tables{', like ' + example if example else ''}")
-        return [Table.of(item, f"{self.path(key)}[{i}]", example) for i, item in enumerate(items)]
+        return [TomlTable.of(item, f"{self.path(key)}[{i}]", example) for i, item in enumerate(items)]
 
     def numbers(
         self,

@@ -101,7 +101,9 @@ class IssueResult:
         its forum adopted nothing)
     regional_outcomes : forum name -> (K,) the text that forum ended with
     record : the issue's full outcome record (every column of ``model.outcomes`` for this
-        issue, plus ``gain_by_group`` and ``regional_outcomes``), as plain values
+        issue, plus ``gain_by_group``, ``regional_outcomes`` and ``stopped``), as plain values
+    stopped : why the issue ended unadopted before ``max_rounds`` (a stalemate the protocol
+        names, see :meth:`govsim.protocols.Protocol.stalemate`), or ""
     """
 
     index: int
@@ -111,6 +113,7 @@ class IssueResult:
     outcome: np.ndarray
     regional_outcomes: dict[str, np.ndarray]
     record: dict[str, Any]
+    stopped: str = ""
 
 
 # ---------------------------------------------------------------- built from the model's state
@@ -162,4 +165,5 @@ def issue_result(record: dict[str, Any]) -> IssueResult:
             k: frozen_copy(np.asarray(v, dtype=float)) for k, v in record["regional_outcomes"].items()
         },
         record=copy.deepcopy(record),
+        stopped=str(record.get("stopped", "")),
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from dataclasses import asdict
 
-from govsim.doctor import CHECKS, all_ok, format_checklist, run_checks, wants_color
+from govsim.doctor import CHECKS, RUNNING, all_ok, format_line, iter_checks, run_checks, verdict, wants_color
 
 NAME = "doctor"
+SLOW = 1.0  # seconds: a check that took longer says so on its line
 HELP = "check Python, packages, the Jupyter widget extension, a kernel, plotting, scenarios and offline use"
 
 
@@ -28,11 +30,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    if not args.json:
-        print("govsim doctor: checking this machine (the kernel check takes a few seconds)", flush=True)
-    results = run_checks(skip=args.skip)
     if args.json:
+        results = run_checks(skip=args.skip)
         print(json.dumps([asdict(r) for r in results], indent=2))
-    else:
-        print(format_checklist(results, color=wants_color(sys.stdout), stream=sys.stdout))
+        return 0 if all_ok(results) else 1
+    out = sys.stdout
+    color, live = wants_color(out), bool(getattr(out, "isatty", lambda: False)())
+    print("govsim doctor: checking this machine; each line appears when its check ends", flush=True)
+    results = []
+    for name, wait in iter_checks(skip=args.skip):
+        if live:  # the check running now, replaced by its result line
+            print(f"  {name:<10} {RUNNING.get(name, 'checking')} ...", end="\r", flush=True)
+        start = time.perf_counter()
+        result = wait()
+        took = time.perf_counter() - start
+        if live:
+            print("\033[2K", end="")  # clear the progress line
+        line = format_line(result, color=color, stream=out)
+        print(line + (f" [{took:.1f} s]" if took >= SLOW else ""), flush=True)
+        results.append(result)
+    green, red, off = ("\033[32m", "\033[31m", "\033[0m") if color else ("", "", "")
+    print(verdict(results, green, red, off))
     return 0 if all_ok(results) else 1

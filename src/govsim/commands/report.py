@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govsim import safefiles
-from govsim.cli import LazyText, path_arg
+from govsim.cli import LazyHelp, path_arg
 from govsim.escape import terminal_text
 
 if TYPE_CHECKING:  # imported when the command runs, not when the parser is built (start-up time)
@@ -36,19 +36,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where to write the PNG plots (default: DIR/plots)",
     )
     parser.add_argument("--no-plots", action="store_true", help="print the table only")
-    action = parser.add_argument(
+    parser.add_argument(
         "--metrics",
-        help="comma-separated metrics to report (default: %(standard)s, then any stored user measure)",
+        help=LazyHelp(
+            "comma-separated metrics to report (default: {standard}, then any stored user measure)",
+            standard=_standard_metrics,
+        ),
     )
-    action.standard = LazyText(_standard_metrics)  # read only when the help is printed
 
 
-def _metrics(text: str | None, runs: pd.DataFrame) -> list[str]:
+def _metrics(text: str | None, runs: pd.DataFrame, own: tuple[str, ...] = ()) -> list[str]:
     import pandas as pd
 
     from govsim.sweep.analysis import default_metrics
 
-    metrics = default_metrics(runs) if text is None else [m.strip() for m in text.split(",") if m.strip()]
+    metrics = (
+        default_metrics(runs, own) if text is None else [m.strip() for m in text.split(",") if m.strip()]
+    )
     if not metrics:
         raise ValueError(f"--metrics {text!r} names no metric (give names separated by commas, e.g. adopted)")
     for metric in metrics:
@@ -140,7 +144,8 @@ def main(args: argparse.Namespace) -> int:
     runs = load_runs(args.results)
     if runs.empty:
         raise ValueError(f"{args.results} holds no runs yet")
-    metrics = _metrics(args.metrics, runs)
+    experiment = Store(args.results).experiment()
+    metrics = _metrics(args.metrics, runs, experiment.own_names)
     manifest = Store(args.results).manifest() or {}
     failed = int((runs["status"] != "ok").sum())
     planned = manifest.get("runs_planned", len(runs))
@@ -150,7 +155,6 @@ def main(args: argparse.Namespace) -> int:
             f"govsim report: {name} — {len(runs) - failed} runs ok, {failed} failed, {planned} planned"
         )
     )
-    experiment = Store(args.results).experiment()
     if experiment.design.kind in (DesignKind.GRID, DesignKind.LIST):
         summary = summarize(runs, metrics)
     else:  # sampled points are many and distinct: summarize over them, by the levels factors

@@ -4,7 +4,7 @@
     govsim roleplay cards wcit_2012 --out cards.html      # printable role cards
     govsim roleplay export --session room.sqlite --out room.json
 
-``serve`` runs every team on its own device (see :mod:`govsim.roleplay_serve`); it binds to
+``serve`` runs every team on its own device (see :mod:`govsim.roleplay.serve`); it binds to
 127.0.0.1 unless ``--host`` is given. Starting it again with the same ``--session`` file resumes
 the session where it was; a second server on a session file that one is serving is refused
 (a lock beside it, ``FILE.lock``). Host and port are checked before the file is created.
@@ -60,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _plan(args: argparse.Namespace):
-    from govsim.roleplay_rules import SessionPlan
+    from govsim.roleplay.plan import SessionPlan
 
     given = {
         k: v
@@ -84,9 +84,9 @@ def _writable(path: Path) -> Path:
 def main(args: argparse.Namespace) -> int:
     match args.action:
         case "serve":
-            from govsim.roleplay_room import Room
-            from govsim.roleplay_serve import check_address, serve
-            from govsim.sweep.lock import SessionLock
+            from govsim.locks import SessionLock
+            from govsim.roleplay.room import Room
+            from govsim.roleplay.serve import check_address, serve
 
             check_address(args.host, args.port)  # before the session file is created
             if not args.session.parent.is_dir():
@@ -107,13 +107,13 @@ def main(args: argparse.Namespace) -> int:
                 serve(room, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr)
             return 0
         case "cards":
-            from govsim.roleplay_cards import cards_html
+            from govsim.roleplay.cards import cards_html
 
             safefiles.write_text(_writable(args.out), cards_html(args.scenario, args.protocol))
             print(f"govsim roleplay: role cards written to {args.out}")
             return 0
         case "export":
-            from govsim.roleplay_room import Room
+            from govsim.roleplay.room import Room
 
             if not args.session.is_file():
                 raise UsageError(f"--session {str(args.session)!r} is not a session file")

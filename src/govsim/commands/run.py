@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import textwrap
+import time
 from typing import TYPE_CHECKING, Any
 
-from govsim.cli import LazyText, UsageError, whole_arg
+from govsim.cli import LazyHelp, UsageError, whole_arg
 from govsim.escape import terminal_text
+from govsim.groups import GROUP_NAMES
 from govsim.words import plural
 
 if TYPE_CHECKING:  # imported when the command runs (Mesa and pandas are slow to import)
@@ -19,12 +22,14 @@ HELP = "run one scenario to the end of its agenda and summarise it"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    scenario = parser.add_argument(
+    parser.add_argument(
         "--scenario",
         default="classroom",
-        help="one of: %(names)s, a .toml file, or an actor table (.csv: Decide or KTAB)",
+        help=LazyHelp(
+            "one of: {names}, a .toml file, or an actor table (.csv: Decide or KTAB)",
+            names=lambda: _names("scenario"),
+        ),
     )
-    scenario.names = LazyText(lambda: ", ".join(_names("scenario")))
     parser.add_argument(
         "--group",
         dest="actor_groups",
@@ -33,8 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ACTOR=GROUP",
         help="put a named actor in a group (default: government), e.g. --group ISOC=technical",
     )
-    protocol = parser.add_argument("--protocol", help="one of: %(names)s (default: the scenario's)")
-    protocol.names = LazyText(lambda: ", ".join(_names("protocol")))
+    parser.add_argument(
+        "--protocol",
+        help=LazyHelp("one of: {names} (default: the scenario's)", names=lambda: _names("protocol")),
+    )
     parser.add_argument(
         "--seed",
         type=whole_arg("--seed"),
@@ -48,6 +55,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FIELD=VALUE",
         help="change a parameter or group trait, e.g. --set rho=0.2 --set civil_society.capacity=0.3",
+    )
+    parser.add_argument(
+        "--status-quo",
+        dest="status_quo",
+        action="append",
+        default=[],
+        metavar="DIMENSION=VALUE",
+        help="declare a dimension's status quo in the file's units, e.g. --status-quo Newtreaty=30 "
+        "(an actor table that states none starts from the scale midpoint, and says so)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
@@ -83,6 +99,21 @@ def parse_settings(pairs: list[str]) -> dict[str, float]:
     return settings
 
 
+def parse_status_quo(pairs: list[str]) -> dict[str, float]:
+    """``["Newtreaty=30"]`` -> ``{"Newtreaty": 30.0}``; names and ranges are checked by the scenario."""
+    points: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"--status-quo {pair!r} must look like DIMENSION=VALUE, e.g. Newtreaty=30")
+        try:
+            points[name] = float(value)
+        except ValueError:
+            raise UsageError(f"--status-quo {name}={value!r} is not a number") from None
+    return points
+
+
 def parse_actor_groups(pairs: list[str]) -> dict[str, str]:
     """``["ISOC=technical"]`` -> ``{"ISOC": "technical"}``; names are checked by the scenario."""
     mapping: dict[str, str] = {}
@@ -107,11 +138,15 @@ def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
         "seed": seed,
         **summary,
     }
+    if hasattr(model.protocol, "rule"):  # a seating layout (regional) says its rules per table
+        out["rule"] = model.protocol.rule(model.params)
     keys = headline_keys(model.measures)
     issues = []
     for closed in model.closed_issues:
         rec, issue = closed.record, setup.agenda[closed.index]
         row = {k: rec[k] for k in keys}
+        if closed.stopped:
+            row["stopped"] = closed.stopped
         if setup.scales:
             row["outcome"] = setup.in_file_units(rec["outcome"])
             row["regional_outcomes"] = {
@@ -129,6 +164,27 @@ def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
     return plain(out, digits=6)  # JSON-safe and stable: NaN as null, 6 decimals
 
 
+PROGRESS_AFTER = 2.0  # seconds: a run that takes longer says where it is, every this often
+
+
+def run_with_progress(model: GovernanceModel, stream: Any, every: float = PROGRESS_AFTER) -> GovernanceModel:
+    """Run ``model`` to the end; once it has taken ``every`` seconds, write one line to
+    ``stream`` every ``every`` seconds naming the issue and round it is at (a long agenda says
+    where it is instead of running without a word)."""
+    start = time.monotonic()
+    said = start
+    n = len(model.setup.agenda)
+    while model.running:
+        model.step()
+        now = time.monotonic()
+        if now - said >= every and model.running:
+            said = now
+            issue = model.current_issue
+            where = f"issue {issue.index + 1} of {n}, round {issue.round}" if issue else f"{n} issues"
+            print(f"govsim: running, {where} ({now - start:.0f} s)", file=stream, flush=True)
+    return model
+
+
 NAME_WIDTH = 34  # the issue column; longer names wrap onto the next lines, never cut
 
 
@@ -142,8 +198,13 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
     lines = [
         f"govsim: scenario {res['scenario']}, protocol {res['protocol']}, seed {res['seed']}, {res['stakeholders']} stakeholders",
         f"  adopted {adopted} of {plural(res['n_issues'], 'issue')}, mean {f(res['mean_rounds'])} rounds per issue",
-        f"  compliance {f(res['mean_compliance'])} (governments {f(res['mean_government_compliance'])}), fragmentation {f(res['fragmentation'])}",
+        f"  compliance {f(res['mean_compliance'])} (governments {f(res['mean_government_compliance'])}), non-compliance (capability-weighted) {f(res['noncompliance'])}",
         f"  worst-off group's mean gain {f(res['mean_min_group_gain'])}",
+        *(
+            textwrap.wrap(f"rule: {res['rule']}", 100, initial_indent="  ", subsequent_indent="    ")
+            if "rule" in res
+            else []
+        ),
         *(f"  {label}: {f(res[key])}" for key, label in extra),
         "",
         f"  {'issue':<{NAME_WIDTH}} {'adopted':>7} {'rounds':>6} {'comply':>7}  gains (gov / bus / civ / tech)",
@@ -151,7 +212,7 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
     for issue in res["issues"]:
         gains = " / ".join(
             "n/a" if issue["gain_by_group"].get(g) is None else f"{issue['gain_by_group'][g]:+.3f}"
-            for g in ("government", "business", "civil_society", "technical")
+            for g in GROUP_NAMES
         )
         name = textwrap.wrap(str(issue["name"]), NAME_WIDTH, break_long_words=True) or [""]
         lines.append(
@@ -171,6 +232,9 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
             name = textwrap.wrap(str(issue["name"]), NAME_WIDTH, break_long_words=True) or [""]
             lines.append(f"  {name[0]:<{NAME_WIDTH}} {points}")
             lines += [f"    {more}" for more in name[1:]]
+    lines += [
+        f"  stopped: {issue['name']}: {issue['stopped']}" for issue in res["issues"] if "stopped" in issue
+    ]
     lines += [f"  note: {note}" for note in res.get("notes", [])]
     return "\n".join(lines)
 
@@ -186,8 +250,10 @@ def main(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     if args.actor_groups:
         scenario = scenario.with_actor_groups(parse_actor_groups(args.actor_groups))
+    if args.status_quo:
+        scenario = scenario.with_status_quo(parse_status_quo(args.status_quo))
     model = GovernanceModel(scenario, protocol=args.protocol, rng=args.seed, **parse_settings(args.settings))
-    res = result(model.run(), args.seed)
+    res = result(run_with_progress(model, sys.stderr), args.seed)
     extra = [
         (key, m.labels(scenario.dimensions)[key])
         for m in model.measures

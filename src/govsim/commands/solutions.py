@@ -9,7 +9,9 @@ HELP = "write solution notebooks (the exercises with reference answers filled in
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("outdir", help="folder to write the solution notebooks to (created if missing)")
+    parser.add_argument(
+        "outdir", help="a new or empty folder, or one govsim solutions wrote before (never a learner's)"
+    )
     parser.add_argument(
         "--source",
         default=None,

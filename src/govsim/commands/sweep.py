@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from govsim.cli import LazyText, path_arg
+from govsim.cli import LazyHelp, path_arg
 
 NAME = "sweep"
 HELP = "run a parameter sweep described in a TOML experiment file; rerun to resume"
@@ -20,10 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", required=True, metavar="DIR", type=path_arg("--out"), help="results directory"
     )
-    backend = parser.add_argument(  # names checked by run_sweep: importing the backends is slow
-        "--backend", default="processes", help="where runs execute: %(backends)s (default: processes)"
+    parser.add_argument(  # names checked by run_sweep: importing the backends is slow
+        "--backend",
+        default="processes",
+        help=LazyHelp("where runs execute: {backends} (default: %(default)s)", backends=_backends),
     )
-    backend.backends = LazyText(_backends)
     parser.add_argument("--workers", type=int, help="worker processes (default: the CPUs available)")
     parser.add_argument(
         "--scheduler",

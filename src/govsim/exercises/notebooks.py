@@ -11,8 +11,6 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from govsim import safefiles
 from govsim.exercises import EXERCISES, questions
 
@@ -33,6 +31,8 @@ def exercise_notebooks(source: str | Path | None = None) -> list[Path]:
     folder = Path(source) if source is not None else default_source()
     if not folder.is_dir():
         raise FileNotFoundError(f"source={str(folder)!r} is not a folder of exercise notebooks")
+    import nbformat  # slow to import (jsonschema); only when notebooks are read
+
     found = [p for p in sorted(folder.glob("*.ipynb")) if exercise_of(nbformat.read(p, as_version=4))]
     if not found:
         raise FileNotFoundError(f"source={str(folder)!r} holds no exercise notebooks (ex1 ... ex8)")
@@ -56,6 +56,8 @@ def answer_cells(nb: Any) -> list[tuple[int, str]]:
 
 def fill_answers(nb: Any, where: str = "notebook") -> Any:
     """A copy of ``nb`` with every answer cell replaced by the reference code of its question."""
+    import nbformat
+
     nb = copy.deepcopy(nb)
     name = exercise_of(nb)
     every = questions()
@@ -79,18 +81,29 @@ def fill_answers(nb: Any, where: str = "notebook") -> Any:
 
 
 def make_solution_notebooks(outdir: str | Path, source: str | Path | None = None) -> list[Path]:
-    """Write a solution copy of every exercise notebook in ``source`` to ``outdir``."""
+    """Write a solution copy of every exercise notebook in ``source`` to ``outdir``.
+
+    ``outdir`` must be new, empty, or written before by this function (it holds
+    ``.govsim-solutions.json``): a learner's folder, such as a lab workspace's ``exercises/``,
+    is refused with one line and nothing in it changes (:func:`govsim.safefiles.claim_folder`).
+
+    Raises
+    ------
+    ValueError
+        ``outdir`` is the exercises folder, a file, a symbolic link, or a non-empty folder that
+        govsim solutions did not write.
+    """
+    import nbformat
+
     notebooks = exercise_notebooks(source)
     out = Path(outdir)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"outdir={str(out)!r} is a file (allowed: a folder, new or existing)")
-    if out.resolve() == notebooks[0].parent.resolve():
+    if out.is_dir() and out.resolve() == notebooks[0].parent.resolve():
         raise ValueError(f"outdir={str(out)!r} is the exercises folder itself (allowed: any other folder)")
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in notebooks:
-        nb = fill_answers(nbformat.read(path, as_version=4), where=path.name)
-        target = out / path.name
-        safefiles.write_text(target, nbformat.writes(nb) + "\n")
-        written.append(target)
+    solutions = [
+        (path.name, nbformat.writes(fill_answers(nbformat.read(path, as_version=4), where=path.name)) + "\n")
+        for path in notebooks
+    ]  # every notebook is checked before the folder is touched
+    out, previous = safefiles.claim_folder(out, "solutions")
+    written = [safefiles.write_text(out / name, text) for name, text in solutions]
+    safefiles.record_folder(out, "solutions", [p.name for p in written], previous)
     return written

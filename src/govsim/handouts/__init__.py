@@ -41,7 +41,7 @@ def _positions_figure() -> str:
     import matplotlib.pyplot as plt
 
     from govsim.model import GovernanceModel
-    from govsim.plotting import plot_positions
+    from govsim.screen.plotting import plot_positions
 
     fig, ax = plt.subplots(figsize=(3.6, 3.2))
     try:

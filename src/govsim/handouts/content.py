@@ -14,14 +14,14 @@
 from __future__ import annotations
 
 import re
-from govsim.reading import read_toml
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import nbformat
+from govsim.reading import read_toml
+from govsim.values import whole
 
 DATA = resources.files("govsim") / "data"
 VIEWS = ("primary", "supportive", "critical", "analysis")
@@ -182,9 +182,13 @@ def worksheets() -> dict[str, dict[str, Any]]:
             if not (isinstance(measures, list) and all(_pair(m) for m in measures)):
                 raise ValueError(f"{where}: predict.measures must be [column, label] pairs")
         slips = entry.get("slips", 0)
-        if isinstance(slips, bool) or not isinstance(slips, int) or not 0 <= slips <= 12:
-            raise ValueError(f"{where}: slips={slips!r} must be a whole number from 0 to 12")
-        found[stem] = {"prompts": prompts, "predict": predict, "title": entry.get("title", ""), "slips": slips}
+        slips = whole(slips, f"{where}: slips", 0, 12)
+        found[stem] = {
+            "prompts": prompts,
+            "predict": predict,
+            "title": entry.get("title", ""),
+            "slips": slips,
+        }
     return found
 
 
@@ -248,6 +252,8 @@ def uses(text: str, term: Term) -> bool:
 
 def block(path: Path) -> Block:
     """Read one course notebook into a :class:`Block`."""
+    import nbformat  # slow to import (jsonschema): only when a notebook is read
+
     nb = nbformat.read(path, as_version=4)
     meta = nb.metadata.get("govsim", {})
     if not nb.cells or nb.cells[0].cell_type != "markdown":
@@ -286,15 +292,23 @@ def blocks(source: str | Path | None = None) -> list[Block]:
 
 # ------------------------------------------------------------------ the cheat-sheet
 def parameter_rows() -> dict[str, list[dict[str, str]]]:
-    """The declared settings, as rows for the cheat-sheet: ``"process"`` (``Parameters``) and
-    ``"group"`` (``GroupProfile`` traits, set per group as ``group.trait``)."""
+    """The declared settings, as rows for the cheat-sheet: ``"process"`` (``Parameters``, with the
+    classroom scenario's value beside the default) and ``"group"`` (``GroupProfile`` traits, set
+    per group as ``group.trait``)."""
     from govsim.params import parameter_specs
     from govsim.population import profile_specs
+    from govsim.scenarios import load_scenario
+
+    classroom = load_scenario("classroom").params
 
     def row(spec) -> dict[str, str]:
+        here = getattr(classroom, spec.name, None)
         return {
             "name": spec.name,
             "default": f"{spec.default:g}",
+            # What the course's main scenario uses: a participant who predicts from the default
+            # mispredicts when the scenario sets its own (issue 22.10: consensus_rounds 3 vs 1).
+            "classroom": f"{here:g}" if isinstance(here, int | float) else "",
             "range": f"{spec.low:g} to {spec.high:g}",
             "unit": spec.unit,
             "meaning": spec.doc,

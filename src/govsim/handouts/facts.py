@@ -28,10 +28,11 @@ import numpy as np
 import pandas as pd
 
 from govsim.exercises.runs import runs
+from govsim.groups import GROUP_NAMES
 from govsim.teaching import mean_ci
 
 SEEDS = range(10)
-GROUPS = ("government", "business", "civil_society", "technical")
+
 POOR = {"civil_society.capacity": 0.1}  # notebook 04's low-capacity civil society
 
 
@@ -97,7 +98,7 @@ def _sessions(fallback: str) -> pd.DataFrame:
     (index: seed): ``none_adopted`` (1 when no issue is adopted), ``adopted_<n>`` (1 when
     issue n is adopted) and every group's ``mean_gain_<group>``."""
     from govsim.roleplay import RolePlay
-    from govsim.roleplay_rules import SessionPlan
+    from govsim.roleplay.plan import SessionPlan
 
     plan = SessionPlan(issues=SESSION["issues"], budget=SESSION["budget"], fallback=fallback)
     rows = {}
@@ -109,7 +110,7 @@ def _sessions(fallback: str) -> pd.DataFrame:
         rows[seed] = {
             "none_adopted": float(not any(adopted)),
             **{f"adopted_{n}": a for n, a in enumerate(adopted, start=1)},
-            **{f"mean_gain_{g}": float(summary[f"mean_gain_{g}"]) for g in GROUPS},
+            **{f"mean_gain_{g}": float(summary[f"mean_gain_{g}"]) for g in GROUP_NAMES},
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -134,7 +135,7 @@ def _facts() -> list[Fact]:
     found = [
         _seeded(f"{p}_gain_{g}", f"mean gain of {g} under {p}", p, f"mean_gain_{g}")
         for p in ("top_down", "bottom_up")
-        for g in GROUPS
+        for g in GROUP_NAMES
     ]
     found += [
         _seeded(f"{p}_min_group_gain", f"worst-off group's mean gain under {p}", p, "mean_min_group_gain")
@@ -251,16 +252,28 @@ def _facts() -> list[Fact]:
     ]
     found += [
         Fact(f"profile_{g}_{t}", f"assumed {t} of {g} (group profile)", lambda g=g, t=t: _profile(g, t))
-        for g in GROUPS
+        for g in GROUP_NAMES
         for t in ("position_openness", "capability", "capacity")
     ]
     found += [
-        _session_fact("session_sq_none_adopted", "share of runs with no issue adopted", "status_quo", "none_adopted"),
-        _session_fact("session_gv_data_flows", "share of runs adopting issue 1 (data flows)", "government_vote", "adopted_1"),
         _session_fact(
-            "session_gv_lawful_access", "share of runs adopting issue 2 (lawful access)", "government_vote", "adopted_2"
+            "session_sq_none_adopted", "share of runs with no issue adopted", "status_quo", "none_adopted"
         ),
-        _session_fact("session_tv_data_flows", "share of runs adopting issue 1 (data flows)", "table_vote", "adopted_1"),
+        _session_fact(
+            "session_gv_data_flows",
+            "share of runs adopting issue 1 (data flows)",
+            "government_vote",
+            "adopted_1",
+        ),
+        _session_fact(
+            "session_gv_lawful_access",
+            "share of runs adopting issue 2 (lawful access)",
+            "government_vote",
+            "adopted_2",
+        ),
+        _session_fact(
+            "session_tv_data_flows", "share of runs adopting issue 1 (data flows)", "table_vote", "adopted_1"
+        ),
         _session_fact(
             "session_tv_gain_government", "governments' mean gain", "table_vote", "mean_gain_government"
         ),

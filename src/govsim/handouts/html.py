@@ -3,8 +3,8 @@ no request to anything outside the page, so they print and read with the network
 
 Every string that comes from a data file or a notebook is escaped (:func:`inline` renders the
 few inline marks the notebooks use: `code`, **bold**, *italics*, and keeps a link's text only).
-Each page is sized for A4 paper; the block handouts, the cheat-sheet and the debrief template
-fit on one page.
+Each page is sized for A4 paper, every text at 10 pt or more; the block handouts, the
+cheat-sheet and the debrief template fit on one sheet printed on both sides.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ h2 { font-size: 12pt; margin: 4mm 0 1.5mm; border-bottom: 1px solid #999; paddin
 h3 { font-size: 10.5pt; margin: 3mm 0 1mm; }
 p, li { margin: 0.8mm 0; }
 ul { margin: 0; padding-left: 5mm; }
-code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; background: #f1f1f1; padding: 0 0.6mm; }
-.meta { color: #444; font-size: 9pt; margin-bottom: 2mm; }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: 10pt; background: #f1f1f1; padding: 0 0.6mm; }
+.meta { color: #444; font-size: 10pt; margin-bottom: 2mm; }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 5mm; }
 .box { border: 1px solid #777; border-radius: 1.5mm; padding: 2mm 3mm; margin: 2mm 0; break-inside: avoid; }
 .write { border: 1px solid #777; border-radius: 1.5mm; min-height: 14mm; margin: 1mm 0 2.5mm; }
 .write.tall { min-height: 25mm; }
-.slip { border: 1px dashed #777; padding: 2mm; margin: 1mm 0; font-size: 0.9em; }
-table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
+.slip { border: 1px dashed #777; padding: 2mm; margin: 1mm 0; }
+table { border-collapse: collapse; width: 100%; font-size: 10pt; }
 table.dense th, table.dense td { padding: 0.4mm 1.2mm; }
 th, td { border: 1px solid #888; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #eee; }
@@ -43,13 +43,13 @@ td.choice { text-align: center; white-space: nowrap; font-size: 12pt; }
 dl { margin: 0; }
 dt { font-weight: bold; margin-top: 2mm; break-after: avoid; }
 dd { margin: 0.5mm 0 0 5mm; }
-.source { color: #444; font-size: 8.5pt; }
-.view { font-size: 8pt; text-transform: uppercase; letter-spacing: 0.04em; color: #333;
+.source { color: #444; font-size: 10pt; }
+.view { font-size: 10pt; text-transform: uppercase; letter-spacing: 0.04em; color: #333;
         border: 1px solid #999; border-radius: 1mm; padding: 0 1mm; }
 figure { margin: 2mm 0; text-align: center; }
 figure img { width: 68mm; }
-figcaption { font-size: 8.5pt; color: #333; }
-footer { color: #555; font-size: 8pt; border-top: 1px solid #bbb; margin-top: 4mm; padding-top: 1mm; }
+figcaption { font-size: 10pt; color: #333; }
+footer { color: #555; font-size: 10pt; border-top: 1px solid #bbb; margin-top: 4mm; padding-top: 1mm; }
 a { color: inherit; }
 """
 
@@ -180,10 +180,13 @@ def cheat_sheet_page(rows: Mapping[str, Sequence[Mapping[str, str]]], footer: st
     """Every declared setting: name, default, range, unit and meaning."""
 
     def table(items: Sequence[Mapping[str, str]]) -> str:
-        head = "<tr><th>setting</th><th>default</th><th>range</th><th>unit</th><th>meaning</th></tr>"
+        here = any(r.get("classroom") for r in items)
+        extra = "<th>in <code>classroom</code></th>" if here else ""
+        head = f"<tr><th>setting</th><th>default</th>{extra}<th>range</th><th>unit</th><th>meaning</th></tr>"
         body = "".join(
-            f"<tr><td><code>{esc(r['name'])}</code></td><td>{esc(r['default'])}</td><td>{esc(r['range'])}</td>"
-            f"<td>{esc(r['unit'])}</td><td>{esc(r['meaning'])}</td></tr>"
+            f"<tr><td><code>{esc(r['name'])}</code></td><td>{esc(r['default'])}</td>"
+            + (f"<td>{esc(r.get('classroom', ''))}</td>" if here else "")
+            + f"<td>{esc(r['range'])}</td><td>{esc(r['unit'])}</td><td>{esc(r['meaning'])}</td></tr>"
             for r in items
         )
         return f"<table class='dense'>{head}{body}</table>"
@@ -192,7 +195,8 @@ def cheat_sheet_page(rows: Mapping[str, Sequence[Mapping[str, str]]], footer: st
         "<h1>Parameter cheat-sheet</h1>"
         '<p class="meta">Generated from the declarations in <code>params.py</code> and <code>population.py</code>. '
         "Set a process setting with <code>GovernanceModel(..., rho=0.2)</code>; a group trait with "
-        '<code>"civil_society.capacity": 0.9</code> in a sweep, or <code>with_profile</code> on a scenario.</p>'
+        '<code>"civil_society.capacity": 0.9</code> in a sweep, or <code>with_profile</code> on a scenario. '
+        "Each scenario sets its own values: predict from the scenario's column, not the default.</p>"
         f"<h2>The rules of the process</h2>{table(rows['process'])}"
         f"<h2>Group traits (per group, each drawn around its mean)</h2>{table(rows['group'])}"
     )

@@ -61,14 +61,17 @@ def offline_only(route) -> None:
         route.abort()
 
 
-SCALES = (1.0, 0.94, 0.88, 0.82, 0.76)  # a one-page handout may shrink this far, no further
+# A one-page handout may not shrink: every text prints at 10 pt or more (the CSS's smallest size),
+# for rooms reading in a second or third language (issue 22.12). One that does not fit keeps its
+# page count, which the tests report.
+SCALES = (1.0,)
 
 
 def print_pdfs(pages: Sequence[Path], one_page: Collection[str] = ()) -> dict[str, int]:
     """Print each HTML file in ``pages`` to a PDF beside it (same name, ``.pdf``); returns the
-    number of pages of each PDF by file name. Pages named in ``one_page`` are scaled down (to
-    76% at most) until they fit on one sheet; one that still does not fit keeps its page count,
-    which the tests report. Raises ``RuntimeError`` if a page asked for anything outside itself."""
+    number of pages of each PDF by file name. Pages are printed at full size (:data:`SCALES`), so
+    no text falls below the CSS's 10 pt; one named in ``one_page`` that does not fit keeps its
+    page count, which the tests report. Raises ``RuntimeError`` if a page asked for anything outside itself."""
     from playwright.sync_api import sync_playwright
 
     counts: dict[str, int] = {}

@@ -27,15 +27,18 @@ STANDARD_METRICS = (
     "mean_compliance",
     "mean_min_group_gain",
     "mean_participation_civil_society",
-    "fragmentation",
+    "noncompliance",
 )
 
 
-def default_metrics(runs: pd.DataFrame) -> list[str]:
+def default_metrics(runs: pd.DataFrame, own: tuple[str, ...] = ()) -> list[str]:
     """What a report shows by default: :data:`STANDARD_METRICS`, then every stored numeric
-    column that is no setting, identifier or built-in summary: the summaries of measures the
-    sweep's own process registered (a notebook's), which this process need not know."""
-    known = RESERVED | set(setting_names()) | {key for m in registered() for key, _ in m.summaries(())}
+    column that is no setting, own factor (``own``), identifier or built-in summary: the
+    summaries of measures the sweep's own process registered (a notebook's), which this
+    process need not know."""
+    known = (
+        RESERVED | set(setting_names()) | set(own) | {key for m in registered() for key, _ in m.summaries(())}
+    )
     extra = [
         c
         for c in runs.columns
@@ -44,9 +47,10 @@ def default_metrics(runs: pd.DataFrame) -> list[str]:
     return [m for m in STANDARD_METRICS if m in runs.columns] + extra
 
 
-def varied_factors(runs: pd.DataFrame) -> list[str]:
-    """Setting columns (protocol included) that take more than one value in ``runs``."""
-    names = [PROTOCOL, *setting_names()]
+def varied_factors(runs: pd.DataFrame, own: tuple[str, ...] = ()) -> list[str]:
+    """Setting columns (protocol and the experiment's ``own`` factors included) that take more
+    than one value in ``runs``."""
+    names = [PROTOCOL, *setting_names(), *own]
     return [c for c in runs.columns if c in names and runs[c].nunique(dropna=False) > 1]
 
 
@@ -82,11 +86,15 @@ def summarize(
     return table.reset_index().drop(columns="_all", errors="ignore")
 
 
-def sobol_indices(runs: pd.DataFrame, experiment: Experiment, metric: str, seed: int = 0) -> pd.DataFrame:
+def sobol_indices(
+    runs: pd.DataFrame, experiment: Experiment, metric: str, seed: int | None = None
+) -> pd.DataFrame:
     """First-order and total Sobol indices of ``metric`` for each sampled factor.
 
     Replicates are averaged per point first. With levels factors (e.g. a protocol factor)
-    the indices are computed separately for each combination of levels.
+    the indices are computed separately for each combination of levels. The bootstrap
+    intervals (``S1_conf``, ``ST_conf``) are drawn from ``seed`` (default: the experiment's),
+    so the same runs give the same table every time (:func:`bootstrap_seed`).
     """
     if experiment.design.kind is not DesignKind.SALTELLI:
         raise ValueError(
@@ -115,7 +123,12 @@ def sobol_indices(runs: pd.DataFrame, experiment: Experiment, metric: str, seed:
             )
         if np.ptp(y.to_numpy()) == 0:
             raise ValueError(f"{metric!r} does not vary over the design: there is no variance to attribute")
-        result = sobol.analyze(problem, y.to_numpy(), calc_second_order=False, seed=seed)
+        result = sobol.analyze(
+            problem,
+            y.to_numpy(),
+            calc_second_order=False,
+            seed=bootstrap_seed(experiment.seed if seed is None else seed),
+        )
         labels = dict(zip(crossed, combo if isinstance(combo, tuple) else (combo,), strict=True))
         for i, name in enumerate(problem["names"]):
             rows.append(
@@ -131,6 +144,14 @@ def sobol_indices(runs: pd.DataFrame, experiment: Experiment, metric: str, seed:
     table = pd.DataFrame(rows)
     _warn_outside_unit(table, metric, experiment.design.samples)
     return table
+
+
+def bootstrap_seed(seed: int) -> int:
+    """A non-zero seed for SALib's bootstrap derived from ``seed`` (a whole number >= 0).
+
+    SALib seeds its bootstrap only ``if seed:``, so 0 (the experiments' default seed) would
+    leave the intervals unseeded and different on every call."""
+    return int(np.random.SeedSequence(seed).generate_state(1)[0]) or 1
 
 
 def _warn_outside_unit(table: pd.DataFrame, metric: str, samples: int) -> None:

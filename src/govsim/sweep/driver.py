@@ -40,7 +40,7 @@ from govsim.sweep.backends import (
 from govsim.sweep.designs import design_points
 from govsim.sweep.experiment import Experiment, load_experiment
 from govsim.sweep.factors import PROTOCOL
-from govsim.sweep.runner import FAILED, ChunkResult, RunConfig
+from govsim.sweep.runner import FAILED, ChunkResult, RunConfig, with_settings
 from govsim.sweep.seeds import plan
 from govsim.sweep.store import Store
 from govsim.values import whole
@@ -102,11 +102,12 @@ def run_config(experiment: Experiment) -> RunConfig:
     return RunConfig(
         protocols={name: type(get_protocol(name)) for name in sorted(names)},
         measures=user_measures(),
-        scenario=scenario.with_settings(dict(experiment.fixed)),
+        scenario=with_settings(scenario, dict(experiment.fixed), experiment.own_names),
         protocol=experiment.protocol,
         steps=experiment.steps,
         rounds=experiment.rounds,
         fixed=dict(experiment.fixed),
+        own=experiment.own_names,
     )
 
 

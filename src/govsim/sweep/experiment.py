@@ -21,6 +21,15 @@ named with its allowed range. A TOML experiment looks like::
     [design]
     kind = "grid"                          # grid, lhs, sobol, saltelli or list
 
+An experiment may declare factors of its own, which no model setting carries: a registered
+measure or protocol reads them (``ctx.params.factor("x1")``)::
+
+    [own_factors]
+    x1 = {low = -3.1416, high = 3.1416, doc = "Ishigami x1"}
+
+    [factors]
+    x1 = {}                                # its declared bounds, or {low = ..., high = ...}
+
 Factors given as levels are crossed with the design's points; ranges are what a sampling
 design draws (a grid needs ``{low, high, levels = n}`` for evenly spaced levels).
 
@@ -51,8 +60,9 @@ from govsim.sweep.factors import (
     Design,
     DesignKind,
     Factor,
-    check_protocol,
+    check_protocol_name,
     check_value,
+    own_factor_spec,
 )
 from govsim.values import text, whole
 
@@ -68,6 +78,7 @@ TOP_KEYS = [
     "rounds",
     "max_runs",
     "fixed",
+    "own_factors",
     "factors",
     "design",
 ]
@@ -101,12 +112,19 @@ class Experiment:
     name: str = ""
     description: str = ""
     max_runs: int = MAX_RUNS
+    own_factors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     registered: InitVar[bool] = True
 
     def __post_init__(self, registered: bool) -> None:
+        if not isinstance(self.own_factors, Mapping):
+            raise ValueError("own_factors must be a table like [own_factors] x1 = {low = 0, high = 1}")
+        own = {str(k): own_factor_spec(k, v) for k, v in self.own_factors.items()}
+        object.__setattr__(self, "own_factors", {k: dict(v) for k, v in self.own_factors.items()})
         if isinstance(self.factors, Mapping):  # {"rho": [0.1, 0.2]} as in the TOML file
             object.__setattr__(
-                self, "factors", tuple(Factor.parse(str(k), v) for k, v in self.factors.items())
+                self,
+                "factors",
+                tuple(Factor.parse(str(k), v, own.get(str(k))) for k, v in self.factors.items()),
             )
         object.__setattr__(self, "factors", tuple(self.factors))
         if isinstance(self.design, Mapping):  # {"kind": "lhs", "samples": 16}
@@ -120,16 +138,21 @@ class Experiment:
             if not isinstance(getattr(self, key), bool):
                 raise ValueError(f"{key}={getattr(self, key)!r} must be true or false")
         if self.protocol is not None:
-            check_protocol(self.protocol, "protocol", registered)
+            check_protocol_name(self.protocol, "protocol", registered)
         for f in self.factors:
             if f.name == PROTOCOL:
                 for level in f.levels:
-                    check_protocol(level, f"factors.{PROTOCOL}", registered)
+                    check_protocol_name(level, f"factors.{PROTOCOL}", registered)
         fixed = {str(k): v for k, v in self.fixed.items()}
-        check_names(fixed, setting_names(), "setting in [fixed]:")
+        check_names(fixed, [*setting_names(), *own], "setting in [fixed]:")
         object.__setattr__(
-            self, "fixed", {k: check_value(setting_spec(k), v, f"fixed.{k}") for k, v in fixed.items()}
+            self,
+            "fixed",
+            {k: check_value(own.get(k) or setting_spec(k), v, f"fixed.{k}") for k, v in fixed.items()},
         )
+        for f in self.factors:
+            if f.name in own and f.spec is None:
+                raise ValueError(f"factors.{f.name} must be built with its own_factors declaration")
         names = [f.name for f in self.factors]
         for name in names:
             if names.count(name) > 1:
@@ -143,7 +166,8 @@ class Experiment:
         self._check_design(registered)
         self._check_size()
         if registered:  # a stored experiment is read without its scenario file or protocol classes
-            scenario = load_scenario(self.scenario_path or self.scenario).with_settings(dict(self.fixed))
+            settings = {k: v for k, v in self.fixed.items() if k not in own}
+            scenario = load_scenario(self.scenario_path or self.scenario).with_settings(settings)
             for scale in self._scales(scenario.params.population_scale):
                 group_sizes(scenario.groups, scale, len(scenario.actors))  # counted, not drawn
 
@@ -214,13 +238,17 @@ class Experiment:
         elif kind is DesignKind.LIST:
             if sampled:
                 raise ValueError(f"factors.{sampled[0]}: a list design takes levels, not a range")
+            own = self.own_names
             for i, point in enumerate(self.design.points):
-                check_names(point, [*setting_names(), PROTOCOL], f"name in design.points[{i}]:")
+                check_names(point, [*setting_names(), *own, PROTOCOL], f"name in design.points[{i}]:")
                 for key, value in point.items():
                     if key == PROTOCOL:
-                        check_protocol(value, f"design.points[{i}].protocol", registered)
+                        check_protocol_name(value, f"design.points[{i}].protocol", registered)
                     else:
-                        check_value(setting_spec(key), value, f"design.points[{i}]")
+                        spec = (
+                            own_factor_spec(key, self.own_factors[key]) if key in own else setting_spec(key)
+                        )
+                        check_value(spec, value, f"design.points[{i}]")
                     if key in self.fixed or key in [f.name for f in self.factors]:
                         raise ValueError(f"design.points[{i}].{key} is also in [fixed] or [factors]")
         elif not sampled:
@@ -232,6 +260,11 @@ class Experiment:
     def scenario_path(self) -> Path | None:
         """The scenario file (TOML or actor table) when ``scenario`` is a path, not a bundled name."""
         return Path(self.scenario) if is_scenario_file(self.scenario) else None
+
+    @property
+    def own_names(self) -> tuple[str, ...]:
+        """The names of the experiment's own factors (``[own_factors]``), in order."""
+        return tuple(self.own_factors)
 
     @property
     def varied(self) -> list[str]:
@@ -253,6 +286,9 @@ class Experiment:
             "common_random_numbers": self.common_random_numbers,
             "rounds": self.rounds,
             "fixed": dict(self.fixed),
+            **(
+                {"own_factors": {k: dict(v) for k, v in self.own_factors.items()}} if self.own_factors else {}
+            ),
             "factors": {f.name: f.to_dict() for f in self.factors},
             "design": self.design.to_dict(),
         }
@@ -272,7 +308,7 @@ class Experiment:
         registered nor its scenario file present (see :meth:`check_registered` to run it).
         """
         check_names(data, TOP_KEYS, "key in experiment:")
-        for key in ("fixed", "factors"):
+        for key in ("fixed", "factors", "own_factors"):
             if not isinstance(data.get(key, {}), Mapping):
                 raise ValueError(f"{key} must be a table like [{key}]")
         scenario = data.get("scenario", "classroom")
@@ -286,7 +322,8 @@ class Experiment:
         return cls(
             registered=not stored,
             scenario=scenario,
-            factors=tuple(Factor.parse(str(k), v) for k, v in data.get("factors", {}).items()),
+            factors=dict(data.get("factors", {})),
+            own_factors=dict(data.get("own_factors", {})),
             design=Design.parse(data.get("design", {})),
             fixed=dict(data.get("fixed", {})),
             protocol=data.get("protocol"),

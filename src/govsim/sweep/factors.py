@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from govsim.params import ParamSpec, check_names
 from govsim.protocols import protocol_names
-from govsim.settings import setting_spec
-from govsim.values import whole
+from govsim.settings import setting_names, setting_spec
+from govsim.values import number, whole
 
 PROTOCOL = "protocol"
 
@@ -30,7 +30,7 @@ class DesignKind(Enum):
     LIST = "list"  # the points written out
 
 
-def check_protocol(name: Any, where: str, registered: bool = True) -> str:
+def check_protocol_name(name: Any, where: str, registered: bool = True) -> str:
     """``name`` if it is a protocol name (a registered one unless ``registered=False``)."""
     if not isinstance(name, str) or not name:
         raise ValueError(f"{where}={name!r} must be a protocol name (allowed: {', '.join(protocol_names())})")
@@ -51,6 +51,12 @@ class Factor:
     low: float | None = None
     high: float | None = None
     count: int | None = None
+    spec: ParamSpec | None = field(default=None, compare=False, repr=False)  # an own factor's declaration
+
+    def declared(self) -> ParamSpec:
+        """The declaration the factor's values are checked by: its own (an experiment's
+        ``[own_factors]``) or the setting's (:func:`govsim.settings.setting_spec`)."""
+        return self.spec if self.spec is not None else setting_spec(self.name)
 
     def __post_init__(self) -> None:
         where = f"factors.{self.name}"
@@ -60,12 +66,14 @@ class Factor:
                     f"{where} must be a list of protocol names (allowed: {', '.join(protocol_names())})"
                 )
             # registered names are checked by the Experiment (a stored one may use a notebook's)
-            object.__setattr__(self, "levels", tuple(check_protocol(p, where, False) for p in self.levels))
+            object.__setattr__(
+                self, "levels", tuple(check_protocol_name(p, where, False) for p in self.levels)
+            )
         elif self.levels is not None:
-            spec = setting_spec(self.name)
+            spec = self.declared()
             object.__setattr__(self, "levels", tuple(check_value(spec, v, where) for v in self.levels))
         else:
-            spec = setting_spec(self.name)
+            spec = self.declared()
             low = spec.low if self.low is None else check_value(spec, self.low, f"{where}.low")
             high = spec.high if self.high is None else check_value(spec, self.high, f"{where}.high")
             if not low < high:
@@ -86,7 +94,7 @@ class Factor:
 
     @property
     def kind(self) -> type:
-        return str if self.name == PROTOCOL else setting_spec(self.name).kind
+        return str if self.name == PROTOCOL else self.declared().kind
 
     @property
     def span(self) -> tuple[float, float]:
@@ -113,16 +121,43 @@ class Factor:
         return out
 
     @classmethod
-    def parse(cls, name: str, raw: Any) -> Factor:
-        """From TOML: a list of levels, or a table with optional ``low``, ``high`` and ``levels``."""
+    def parse(cls, name: str, raw: Any, spec: ParamSpec | None = None) -> Factor:
+        """From TOML: a list of levels, or a table with optional ``low``, ``high`` and ``levels``;
+        ``spec`` declares an own factor (else ``name`` must be a setting)."""
         if isinstance(raw, list):
-            return cls(name, levels=tuple(raw))
+            return cls(name, levels=tuple(raw), spec=spec)
         if isinstance(raw, Mapping):
             check_names(raw, ["low", "high", "levels"], f"key in factors.{name}:")
-            return cls(name, low=raw.get("low"), high=raw.get("high"), count=raw.get("levels"))
+            return cls(name, low=raw.get("low"), high=raw.get("high"), count=raw.get("levels"), spec=spec)
         raise ValueError(
             f"factors.{name}={raw!r} must be a list of levels or a table like {{low = 0.1, high = 0.3}}"
         )
+
+
+def own_factor_spec(name: Any, raw: Any) -> ParamSpec:
+    """The declaration of a researcher's own factor, from ``[own_factors] x1 = {low = -3.1416,
+    high = 3.1416, doc = "Ishigami x1"}``: a real number in ``[low, high]`` that no setting
+    has as its name. A registered measure or protocol reads it as ``params.factor("x1")``."""
+    where = f"own_factors.{name}"
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"{where}: {name!r} is not a name (allowed: letters, digits and _, like x1)")
+    if name == PROTOCOL or name in setting_names():
+        raise ValueError(f"{where}: {name!r} is a setting's name already (allowed: a name of your own)")
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}={raw!r} must be a table like {{low = -3.1416, high = 3.1416}}")
+    check_names(raw, ["low", "high", "doc", "unit"], f"key in {where}:")
+    for key in ("low", "high"):
+        if key not in raw:
+            raise ValueError(f"{where} has no {key!r} (an own factor needs its bounds, low and high)")
+    low = number(raw["low"], f"{where}.low")
+    high = number(raw["high"], f"{where}.high")
+    if not low < high:
+        raise ValueError(f"{where}: low={low:g} must be below high={high:g}")
+    doc, unit = raw.get("doc", "a factor of the experiment's own"), raw.get("unit", "")
+    for key, value in (("doc", doc), ("unit", unit)):
+        if not isinstance(value, str):
+            raise ValueError(f"{where}.{key}={value!r} must be text")
+    return ParamSpec(name=name, default=low, low=low, high=high, unit=unit, doc=doc, kind=float)
 
 
 def check_value(spec: ParamSpec, value: Any, where: str) -> float | int:

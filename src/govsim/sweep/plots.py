@@ -56,7 +56,7 @@ def plot_factor(
     runs: pd.DataFrame, factor: str, metric: str, *, by: str | None = PROTOCOL, ax: Any = None
 ) -> Any:
     """Mean of ``metric`` against ``factor`` with its 95% confidence band, one line per ``by``."""
-    from govsim.plotting import protocol_color  # lazily: pyplot is slow to import
+    from govsim.screen.plotting import protocol_color  # lazily: pyplot is slow to import
 
     ok = _check(runs, factor, metric)
     ok = ok.assign(**{factor: _binned(ok[factor])})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -41,6 +41,7 @@ class RunConfig:
     # the measures registered outside the package, shipped the same way: a worker's registry
     # holds only the built-in ones until these are installed there
     measures: tuple[Measure, ...] = ()
+    own: tuple[str, ...] = ()  # the experiment's own factors: read through params.factor(name)
 
 
 @dataclass
@@ -67,6 +68,14 @@ def one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
+def with_settings(scenario: Scenario, settings: dict[str, Any], own: tuple[str, ...] = ()) -> Scenario:
+    """``scenario`` with settings applied: model settings by name, the experiment's ``own``
+    factors as :attr:`govsim.params.Parameters.factors`."""
+    mine = {k: v for k, v in settings.items() if k in own}
+    scenario = scenario.with_settings({k: v for k, v in settings.items() if k not in own})
+    return replace(scenario, params=scenario.params.with_factors(mine)) if mine else scenario
+
+
 def build_model(config: RunConfig, spec: RunSpec) -> GovernanceModel:
     """The model of one run, owning the run's own generator."""
     install(config.measures)
@@ -74,7 +83,7 @@ def build_model(config: RunConfig, spec: RunSpec) -> GovernanceModel:
     name = spec.settings.get(PROTOCOL, config.protocol) or config.scenario.protocol
     protocol = config.protocols[name]() if name in config.protocols else name
     return GovernanceModel(
-        config.scenario.with_settings(settings),
+        with_settings(config.scenario, settings, config.own),
         protocol=protocol,
         rng=run_rng(spec.seed, spec.key),
     )

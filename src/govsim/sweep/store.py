@@ -34,10 +34,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from govsim import safefiles
+from govsim.locks import LOCK, SweepLock
 from govsim.plain import plain
 from govsim.reading import FileError, read_json
 from govsim.sweep.experiment import Experiment
-from govsim.sweep.lock import LOCK, SweepLock
 from govsim.sweep.runner import FAILED, ID_COLUMNS, OK, TAIL_COLUMNS, ChunkResult
 
 FORMAT = "govsim-sweep/1"
@@ -263,7 +263,7 @@ class Store:
         """
         tables = []
         for path in self._parts("runs"):
-            table = pq.read_table(path)
+            table = _current_names(pq.read_table(path))
             tables.append(
                 table.append_column("part", pa.array([_part_number(path)] * len(table), pa.int64()))
             )
@@ -297,7 +297,11 @@ class Store:
     def rounds(self) -> pd.DataFrame:
         """The per-round table of the runs that finished (empty when the experiment kept none)."""
         complete = {_part_number(p) for p in self._parts("runs")}
-        frames = [pq.read_table(p).to_pandas() for p in self._parts("rounds") if _part_number(p) in complete]
+        frames = [
+            _current_names(pq.read_table(p)).to_pandas()
+            for p in self._parts("rounds")
+            if _part_number(p) in complete
+        ]
         if not frames:
             return pd.DataFrame(columns=["run_id", "step"])
         rounds = pd.concat(frames, ignore_index=True)
@@ -339,3 +343,12 @@ def load_rounds(path: str | Path) -> pd.DataFrame:
     if store.manifest() is None:
         raise ValueError(f"{path} holds no {MANIFEST}: not a govsim results directory")
     return store.rounds()
+
+
+def _current_names(table: pa.Table) -> pa.Table:
+    """A stored part with its columns under today's names (a part written before a measure was
+    renamed, :data:`govsim.measure_registry.RENAMED`, joins newer parts column for column)."""
+    from govsim.measure_registry import renamed
+
+    names = renamed(table.column_names)
+    return table.rename_columns([names.get(c, c) for c in table.column_names]) if names else table

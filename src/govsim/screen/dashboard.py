@@ -1,8 +1,8 @@
 """The live dashboard: choose a scenario and a protocol, move sliders, and watch the run unfold.
 
 Every change reruns the whole agenda (a classroom run takes a few tens of milliseconds),
-records it round by round (:func:`govsim.replay.record_run`) and sends the recording once to
-the browser, where :class:`govsim.run_view.RunView` draws it. **Play / Pause** (with a speed
+records it round by round (:func:`govsim.screen.replay.record_run`) and sends the recording once to
+the browser, where :class:`govsim.screen.run_view.RunView` draws it. **Play / Pause** (with a speed
 in rounds per second), the round slider and **Back** / **Step** move through the recorded
 rounds in the browser: positions move, the text on the table travels with its trail,
 objectors are ringed, the attendance and objecting traces grow, and the status line names the
@@ -14,12 +14,12 @@ Presentation only. The sliders are generated from the parameter declarations
 defaults, units and tooltips are read from there, never typed again. The dashboard takes a
 ``model_factory`` so tests and notebooks can hand it any model with the same interface.
 
-    from govsim.dashboard import build_dashboard
+    from govsim.screen.dashboard import build_dashboard
     dash = build_dashboard()
     dash  # displays it; dash.model, dash.summary, dash.frame and dash.view.shown hold its state
 
 Displayed in a notebook it also leaves a static picture of the run (see
-:mod:`govsim.display`), so an HTML export made without network is not blank. Every widget
+:mod:`govsim.screen.display`), so an HTML export made without network is not blank. Every widget
 carries a stable ``description`` and a CSS class ``govsim-...`` for browser tests.
 """
 
@@ -31,8 +31,14 @@ from typing import Any
 import ipywidgets as w
 from matplotlib.figure import Figure
 
-from govsim import plotting
-from govsim.display import (
+from govsim.escape import html_text
+from govsim.measures import label_of
+from govsim.model import GovernanceModel
+from govsim.params import check_names
+from govsim.protocols import protocol_names
+from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
+from govsim.screen import plotting
+from govsim.screen.display import (
     Dropdown,
     FloatSlider,
     IntSlider,
@@ -42,14 +48,8 @@ from govsim.display import (
     render_png,
     show_in,
 )
-from govsim.escape import html_text
-from govsim.measures import label_of
-from govsim.model import GovernanceModel
-from govsim.params import check_names
-from govsim.protocols import protocol_names
-from govsim.replay import record_run
-from govsim.run_view import RunView
-from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
+from govsim.screen.replay import record_run
+from govsim.screen.run_view import RunView
 from govsim.settings import setting_names, setting_spec, setting_value
 from govsim.values import whole
 
@@ -148,7 +148,7 @@ def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
     return (
         f"<b>{html_text(summary['protocol'])}</b>: {plotting.plural(n, 'issue')} negotiated, adopted "
         f"{summary['adoption_rate']:.0%}; {summary['mean_rounds']:.1f} rounds per issue, compliance "
-        f"{summary['mean_compliance']:.0%}, fragmentation {summary['fragmentation']:.1%}, worst-off group's "
+        f"{summary['mean_compliance']:.0%}, non-compliance (capability-weighted) {summary['noncompliance']:.1%}, worst-off group's "
         f"gain {summary['mean_min_group_gain']:+.3f}." + more
     )
 

@@ -8,7 +8,7 @@ Each round goes through phases; only the facilitator moves the session on:
 Teams may submit during the caucus and the secret-moves phase; the last submission before the
 reveal counts. A late, stale or malformed submission returns a clear message and changes
 nothing. Playing the round and committing it to the session file is one transaction: what a
-page shows has been committed. No widgets here (see :mod:`govsim.roleplay_serve`), so every rule
+page shows has been committed. No widgets here (see :mod:`govsim.roleplay.serve`), so every rule
 is tested without a browser.
 """
 
@@ -23,11 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from govsim.groups import Group
-from govsim.roleplay import Move, RolePlay, check_point
-from govsim.roleplay_rules import SessionPlan
-from govsim.roleplay_store import State, Store
-
-EXTEND_SECONDS = 60
+from govsim.roleplay.plan import EXTEND_SECONDS, SessionPlan
+from govsim.roleplay.session import Move, RolePlay, check_point
+from govsim.roleplay.store import RoomState, SessionStore
 
 
 class Phase(Enum):
@@ -90,7 +88,7 @@ class Room:
             return RolePlay(scenario or "classroom", protocol, teams_, seed_, plan or SessionPlan())
 
         new = None if Path(path).exists() or not create else fresh()  # checked before a file is made
-        self.store = Store(path, create=create)
+        self.store = SessionStore(path, create=create)
         config = self.store.get("config")
         if config is None and not create:
             raise ValueError(f"session file {str(self.store.path)!r} holds no session yet")
@@ -148,7 +146,7 @@ class Room:
         return found
 
     # ------------------------------------------------------------ reading
-    def state(self) -> State:
+    def state(self) -> RoomState:
         return self.store.state()
 
     def phase(self) -> Phase:
@@ -158,7 +156,7 @@ class Room:
         """Teams that have a move in for the open round (never which move, before the reveal)."""
         return list(self.store.moves(self.state().round + 1))
 
-    def revealed(self, state: State | None = None) -> dict[str, dict[str, Any]]:
+    def revealed(self, state: RoomState | None = None) -> dict[str, dict[str, Any]]:
         """Every team's move once revealed: the open round's at reveal, the last round's after."""
         state = state or self.state()
         phase = Phase(state.phase)
@@ -196,7 +194,7 @@ class Room:
             except ValueError as exc:
                 return False, f"Not recorded: {exc}."
         with self.store.transaction() as db:
-            state = Store.current(db)
+            state = SessionStore.current(db)
             phase = Phase(state.phase)
             if round_ != state.round + 1:
                 return False, (
@@ -211,7 +209,7 @@ class Room:
                     Phase.ENDED: "the session is over",
                 }[phase]
                 return False, f"Too late: {why}. Your move was not counted."
-            Store.upsert_move(db, round_, team, chosen.value, point)
+            SessionStore.upsert_move(db, round_, team, chosen.value, point)
         extra = f" at ({', '.join(f'{v:.2f}' for v in point)})" if point else ""
         return (
             True,
@@ -219,7 +217,7 @@ class Room:
         )
 
     # ------------------------------------------------------------ the facilitator
-    def advance(self, expected: Phase | str, round_: int, caucus_seconds: int | None = None) -> State:
+    def advance(self, expected: Phase | str, round_: int, caucus_seconds: int | None = None) -> RoomState:
         """Move from phase ``expected`` of round ``round_`` (committed rounds) to the next phase.
 
         The page sends what it showed, so a double click or a second facilitator window
@@ -227,18 +225,18 @@ class Room:
         expected = Phase(expected)
         seconds = self.play.plan.caucus_seconds if caucus_seconds is None else int(caucus_seconds)
         with self.store.transaction() as db:
-            state = Store.current(db)
+            state = SessionStore.current(db)
             if Phase(state.phase) is not expected or state.round != round_:
                 return state
             match expected:
                 case Phase.BRIEFING | Phase.RESULT if self.play.finished:
-                    Store.set_state(db, Phase.ENDED.value, state.round, None)
+                    SessionStore.set_state(db, Phase.ENDED.value, state.round, None)
                 case Phase.BRIEFING | Phase.RESULT:
-                    Store.set_state(db, Phase.CAUCUS.value, state.round, time.time() + seconds)
+                    SessionStore.set_state(db, Phase.CAUCUS.value, state.round, time.time() + seconds)
                 case Phase.CAUCUS:
-                    Store.set_state(db, Phase.MOVES.value, state.round, None)
+                    SessionStore.set_state(db, Phase.MOVES.value, state.round, None)
                 case Phase.MOVES:
-                    Store.set_state(db, Phase.REVEAL.value, state.round, None)
+                    SessionStore.set_state(db, Phase.REVEAL.value, state.round, None)
                 case Phase.REVEAL:
                     self._play_and_commit(db, state)
                 case Phase.ENDED:
@@ -247,38 +245,38 @@ class Room:
                     raise ValueError(f"phase={expected!r} is not handled")
         return self.state()
 
-    def _play_and_commit(self, db: Any, state: State) -> None:
+    def _play_and_commit(self, db: Any, state: RoomState) -> None:
         moves = self.store.moves(state.round + 1, db)
         chosen = {t: m["move"] for t, m in moves.items()}
         amendments = {t: m["amendment"] for t, m in moves.items() if m["move"] == Move.AMEND.value}
         try:
             record = self.play.play_round(chosen, amendments)
-            Store.add_round(db, state.round, record)
-            Store.set_state(db, Phase.RESULT.value, state.round + 1, None)
+            SessionStore.add_round(db, state.round, record)
+            SessionStore.set_state(db, Phase.RESULT.value, state.round + 1, None)
         except BaseException:
             self.play = self._replay()  # the model must not run ahead of the file
             raise
 
-    def extend(self, seconds: int = EXTEND_SECONDS) -> State:
+    def extend(self, seconds: int = EXTEND_SECONDS) -> RoomState:
         """Add time to the caucus countdown (from now if it has run out)."""
         with self.store.transaction() as db:
-            state = Store.current(db)
+            state = SessionStore.current(db)
             if Phase(state.phase) is Phase.CAUCUS:
                 base = max(time.time(), state.deadline or 0.0)
-                Store.set_state(db, state.phase, state.round, base + seconds)
+                SessionStore.set_state(db, state.phase, state.round, base + seconds)
         return self.state()
 
-    def skip(self) -> State:
+    def skip(self) -> RoomState:
         """End the caucus now (the countdown is skipped); in other phases the same as advancing."""
         state = self.state()
         return self.advance(Phase(state.phase), state.round)
 
-    def end(self) -> State:
+    def end(self) -> RoomState:
         """End the session now: the open round's moves are not played."""
         with self.store.transaction() as db:
-            state = Store.current(db)
+            state = SessionStore.current(db)
             if Phase(state.phase) is not Phase.ENDED:
-                Store.set_state(db, Phase.ENDED.value, state.round, None)
+                SessionStore.set_state(db, Phase.ENDED.value, state.round, None)
         return self.state()
 
     def export(self) -> dict[str, Any]:

@@ -4,7 +4,7 @@
   distribution of that group's gain in all-simulated runs of the same scenario, protocol and
   plan over a seed range: the room's *percentile* (the share of simulated runs the room beat,
   ties counted half).
-- **The room's numbers**: issues adopted, rounds, compliance, fragmentation.
+- **The room's numbers**: issues adopted, rounds, compliance, non-compliance.
 - **A landscape**: the same plan, all simulated, over a small grid of two settings that matter
   under the session's rules (``lobbying`` x ``majority_threshold`` where non-governments lobby
   governments, ``revision_step`` x ``rho`` elsewhere; the scenario's own values are always
@@ -25,11 +25,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from govsim.escape import html_text as esc
 from govsim.groups import Group
 from govsim.model import GovernanceModel
-from govsim.plotting import group_color, group_style
-from govsim.roleplay import RolePlay
-from govsim.roleplay_cards import esc, page_html
+from govsim.roleplay.page import page_html
+from govsim.roleplay.session import RolePlay
+from govsim.screen.plotting import group_color, group_style
 from govsim.words import plural
 
 DEBRIEF_SEEDS = range(20)
@@ -45,7 +46,7 @@ ROOM_MEASURES = {
     "adoption_rate": "issues adopted (share)",
     "mean_rounds": "rounds per issue",
     "mean_compliance": "compliance (share of bound stakeholders)",
-    "fragmentation": "fragmentation (capability-weighted non-compliers)",
+    "noncompliance": "non-compliance (capability-weighted share of non-compliers)",
     "mean_min_group_gain": "worst-off group's gain",
 }
 DPI = 110  # projector and print: >= 100 dpi
@@ -64,6 +65,31 @@ def percentile(value: float, sample: Sequence[float]) -> float:
     below = np.sum(values < value - 1e-12)
     ties = np.sum(np.abs(values - value) <= 1e-12)
     return float(100.0 * (below + 0.5 * ties) / len(values))
+
+
+def compared(value: float, sample: Sequence[float]) -> str:
+    """The room against the all-simulated runs, in words: a percentile where the runs differ;
+    where every run gave the same number (with ``--fallback status_quo`` a short budget often
+    adopts nothing, so every gain is 0), a percentile is 50 or 100 and says nothing, so the
+    words say instead whether the room did better, the same or worse than every run.
+
+    >>> compared(0.2, [0.0, 0.0, 0.0])
+    'above every all-simulated run (all gave +0.000): the moves, or luck, made the difference'
+    >>> compared(2.0, [1.0, 2.0, 3.0, 4.0])
+    '38th percentile'
+    """
+    values = np.asarray(sample, dtype=float)
+    values = values[~np.isnan(values)]
+    if not len(values) or np.isnan(value):
+        return "n/a"
+    if values.max() - values.min() > 1e-9:
+        return f"{percentile(value, values):.0f}th percentile"
+    same = f"all gave {values[0]:+.3f}"
+    if value > values[0] + 1e-9:
+        return f"above every all-simulated run ({same}): the moves, or luck, made the difference"
+    if value < values[0] - 1e-9:
+        return f"below every all-simulated run ({same})"
+    return f"the same as every all-simulated run ({same})"
 
 
 @dataclass
@@ -139,6 +165,7 @@ def debrief(
                 "simulated_min": float(np.nanmin(sample)) if len(sample) else float("nan"),
                 "simulated_max": float(np.nanmax(sample)) if len(sample) else float("nan"),
                 "percentile": percentile(room[column], sample),
+                "compared": compared(room[column], sample),
             }
         )
     counts: dict[str, dict[str, int]] = {t: {} for t in play.teams}
@@ -186,8 +213,8 @@ def plot_standing(d: Debrief, ax: Any) -> Any:
         ax.scatter(sample, n + jitter, s=22, color="#999999", zorder=2)
         row = d.standing.iloc[n]
         ax.scatter([row["gain"]], [n], marker="*", s=320, color=group_color(team), zorder=3)
-        pct = "n/a" if np.isnan(row["percentile"]) else f"{row['percentile']:.0f}th"
-        ax.annotate(f"{pct} percentile", (row["gain"], n), xytext=(14, 10), textcoords="offset points")
+        words = str(row["compared"]).split(" (")[0]
+        ax.annotate(words, (row["gain"], n), xytext=(14, 10), textcoords="offset points")
     ax.set_yticks(range(len(teams)), [Group.parse(t).label for t in teams])
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
@@ -233,7 +260,7 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
 def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
     """The projector view: positions with the text on the table, and attendance/objections with
     integer round ticks; large type."""
-    from govsim import plotting
+    from govsim.screen import plotting
 
     fig = Figure(figsize=(13, 5.4), dpi=dpi)
     fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.2, wspace=0.3)
@@ -260,7 +287,7 @@ def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
 def plot_positions_1d(play: RolePlay, ax: Any) -> Any:
     """Stakeholders on a one-dimensional issue (in the scenario's units), one row per group, with
     the status quo (black cross) and the text on the table (star)."""
-    from govsim.plotting import PROPOSAL_COLOR
+    from govsim.screen.plotting import PROPOSAL_COLOR
 
     model, setup = play.model, play.setup
     snap = model.snapshot()
@@ -337,14 +364,14 @@ def debrief_tables_html(d: Debrief, style: str = "") -> str:
     rows = "".join(f"<tr><td>{esc(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in summary_rows(d))
     standing = "".join(
         f"<tr><td>{esc(Group.parse(r['team']).label)}</td><td>{_fmt(r['gain'], '+.3f')}</td>"
-        f"<td>{_fmt(r['percentile'], '.0f')}</td></tr>"
+        f"<td>{esc(r['compared'])}</td></tr>"
         for _, r in d.standing.iterrows()
     )
     return (
         f"<div style='{esc(style)}'><table class='govsim-rp-table govsim-rp-debrief-table'>"
         f"<tr><th>measure</th><th>your room</th><th>all simulated (mean of {len(d.simulated)})</th></tr>"
         f"{rows}</table><table class='govsim-rp-table govsim-rp-standing'><tr><th>team</th><th>gain</th>"
-        f"<th>percentile among all-simulated runs</th></tr>{standing}</table></div>"
+        f"<th>against all-simulated runs</th></tr>{standing}</table></div>"
     )
 
 
@@ -364,7 +391,7 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
     headline = "".join(f"<tr><td>{esc(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in summary_rows(d))
     standing = "".join(
         f"<tr><td>{esc(Group.parse(r['team']).label)}</td><td>{_fmt(r['gain'], '+.3f')}</td>"
-        f"<td>{_fmt(r['simulated_mean'], '+.3f')}</td><td>{_fmt(r['percentile'], '.0f')}</td></tr>"
+        f"<td>{_fmt(r['simulated_mean'], '+.3f')}</td><td>{esc(r['compared'])}</td></tr>"
         for _, r in d.standing.iterrows()
     )
     picture = f"<img alt='debrief figure' src='{png_data_uri(debrief_figure(d))}'>" if figure else ""
@@ -378,9 +405,11 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
 <table><tr><th>team</th><th>moves played</th></tr>{moves}</table>
 <h2>So what</h2>
 <table><tr><th>measure</th><th>your room</th><th>all simulated (mean of {n_sims})</th></tr>{headline}</table>
-<table><tr><th>team</th><th>your gain</th><th>simulated mean</th><th>percentile</th></tr>{standing}</table>
-<p>A percentile of 80 means your group did better than 80% of the runs in which the simulation
-played every seat: the moves made the difference, or luck did. One room is one run.</p>
+<table><tr><th>team</th><th>your gain</th><th>simulated mean</th><th>against the simulation</th></tr>{standing}</table>
+<p>A percentile of 80 means your group did better than 80 in 100 of the runs in which the simulation
+played every seat: the moves made the difference, or luck did. One room is one run. Where every
+simulated run gave the same gain, a percentile says nothing, and the table says instead whether
+your room did better, the same or worse.</p>
 {picture}
 <h2>Now what</h2>
 <ol>

@@ -94,14 +94,23 @@ class OutOfRange(TraitError, ValueError):
 class _Refuses:
     """Mixin for ipywidgets' bounded widgets: a value outside [min, max] is refused."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        given = kwargs.get("value")  # the bounds, set after the value, would have clamped it
+        if given is not None and self.value != given:
+            self._refuse(given)
+
+    def _refuse(self, value: Any) -> None:
+        raise OutOfRange(
+            f"{self.description or 'value'}={value!r} is out of range "
+            f"(allowed: {self.min:g} to {self.max:g}); a widget never changes a value to fit"
+        )
+
     @validate("value")
     def _validate_value(self, proposal: Any) -> Any:
         value = proposal["value"]
         if not self.min <= value <= self.max:
-            raise OutOfRange(
-                f"{self.description or 'value'}={value!r} is out of range "
-                f"(allowed: {self.min:g} to {self.max:g}); a widget never changes a value to fit"
-            )
+            self._refuse(value)
         return value
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from govsim.groups import GROUP_NAMES, GROUP_ORDER
-from govsim.plotting import DIMENSION_ENDS, group_style, plural
+from govsim.screen.plotting import DIMENSION_ENDS, group_style, plural
 
 DIGITS = 4
 

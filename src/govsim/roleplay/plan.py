@@ -32,14 +32,16 @@ from typing import Any
 import numpy as np
 
 from govsim.forums import Layout, Regional, TableSpec
-from govsim.groups import Group
+from govsim.groups import GOVERNMENT
+from govsim.params import parameter_specs
 from govsim.protocols import Decision, Protocol, Table, get_protocol, passes
 from govsim.scenarios import Scenario
+from govsim.values import member, whole
 from govsim.words import plural
 
-GOVERNMENT = Group.GOVERNMENT.code
 SIMPLE_MAJORITY = 0.5
 CAUCUS_SECONDS = 150  # 2.5 minutes: the middle of the 2-3 minutes a 40-minute slot allows
+EXTEND_SECONDS = 60  # what the facilitator's "+1 min" adds to a caucus
 
 
 class Fallback(Enum):
@@ -56,13 +58,7 @@ class Fallback(Enum):
 
     @classmethod
     def parse(cls, value: Fallback | str, where: str = "fallback") -> Fallback:
-        if isinstance(value, Fallback):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            allowed = ", ".join(f.value for f in cls)
-            raise ValueError(f"{where}={value!r} is not a fallback (allowed: {allowed})") from None
+        return member(cls, value, f"{where}={value!r} is not a fallback")
 
 
 FALLBACK_STATEMENTS = {
@@ -213,11 +209,6 @@ class SessionPlan:
         budget = self.scenario(setup).params.max_rounds
         return with_fallback(protocol, budget, self.fallback)
 
-    def rounds_at_most(self, setup: Scenario) -> int:
-        """The most rounds the session can take: issues x budget."""
-        planned = self.scenario(setup)
-        return len(planned.agenda) * planned.params.max_rounds
-
     def announcement(self, setup: Scenario, protocol: str) -> str:
         """What the room is told before the first round (plain text)."""
         planned = self.scenario(setup)
@@ -268,7 +259,10 @@ def adoption_rule(protocol: Protocol | Layout | str, setup: Scenario) -> str:
     return chosen.rule(setup.params)
 
 
-def _check_count(name: str, value: Any, low: int = 1, high: int = 2000) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= value <= high:
-        raise ValueError(f"{name}={value!r} must be a whole number from {low} to {high}")
-    return int(value)
+def max_rounds() -> int:
+    """The most rounds an issue may take: the declared bound of ``max_rounds``."""
+    return int(next(s.high for s in parameter_specs() if s.name == "max_rounds"))
+
+
+def _check_count(name: str, value: Any, low: int = 1, high: int | None = None) -> int:
+    return whole(value, name, low, max_rounds() if high is None else high)

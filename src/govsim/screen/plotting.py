@@ -78,7 +78,7 @@ DEFAULT_METRICS = (
     "adoption_rate",
     "mean_compliance",
     "mean_government_compliance",
-    "fragmentation",
+    "noncompliance",
     "mean_objecting_share",
     "mean_participation_civil_society",
 )
@@ -277,18 +277,21 @@ def plot_objections_attendance(rounds_df: pd.DataFrame, ax: Axes | None = None) 
     starts = np.flatnonzero(np.diff(rounds_df["issue"].to_numpy())) + 1.5 if len(rounds_df) else []
     for s in starts:
         ax.axvline(s, color="#999999", linestyle=":", linewidth=1)
-    ax.set_ylim(-0.02, 1.02)
+    # Headroom above the shares for the legend, so it never covers a line.
+    ax.set_ylim(-0.02, 1.45)
+    ax.set_yticks(np.linspace(0, 1, 6))
     integer_rounds(ax.xaxis)
     ax.set_xlabel("round of the run (rounds; dotted lines start a new issue)")
     ax.set_ylabel("share of group attending / of deciders objecting")
     ax.set_title("Who attends and who objects, round by round")
-    ax.legend(loc="best", fontsize="small")
+    ax.legend(loc="upper center", ncol=3, fontsize="small")
     return ax
 
 
 def _tick_label(name: str) -> str:
-    """An issue name as a tick label: wrapped onto short lines, never cut."""
-    return wrap(name, 16)
+    """An issue name as a tick label: wrapped onto short lines, never cut, narrow enough that five
+    issues side by side in half a 13-inch figure do not run into each other."""
+    return wrap(name, 12)
 
 
 def _grouped_bars(
@@ -323,19 +326,22 @@ def plot_gains(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_title(wrap("Who gains on each issue (below zero = worse off than before)"))
     if not len(outcomes_df):
         ax.text(0.5, 0.5, "no issue closed yet", transform=ax.transAxes, ha="center", color="#555555")
-    ax.legend(handles=group_handles("bar"), loc="best", fontsize="small")  # group colours even when empty
+    # Headroom above the bars for the legend, so it never covers a bar.
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + 0.35 * (high - low))
+    ax.legend(handles=group_handles("bar"), loc="upper center", ncol=2, fontsize="small")
     return ax
 
 
 COMPLIANCE_SERIES = (
     ("compliance", "complying (share of those bound)", "#56B4E9"),
     ("government_compliance", "governments complying (share)", "#0072B2"),
-    ("fragmentation", "fragmentation (capability share)", "#D55E00"),
+    ("noncompliance", "not complying (capability share)", "#D55E00"),
 )
 
 
 def plot_compliance(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Compliance, government compliance and fragmentation on each agenda issue; issues that
+    """Compliance, government compliance and non-compliance on each agenda issue; issues that
     were not adopted bind nobody and are marked 'not adopted'."""
     ax = _axes(ax)
     labels = [_tick_label(str(n)) for n in outcomes_df["name"]]
@@ -348,7 +354,7 @@ def plot_compliance(outcomes_df: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_xlabel("agenda issue")
     ax.set_ylabel("share")
-    ax.set_title("Compliance and fragmentation on each adopted issue")
+    ax.set_title("Compliance and non-compliance on each adopted issue")
     ax.legend(loc="upper center", fontsize="small")
     return ax
 

@@ -14,8 +14,8 @@ cards for the facilitator), ``/rp/join`` (facilitator: printable join sheet with
 printable debrief sheet) and ``/rp/alive`` (the server's boot id: pages poll it and reload after
 a restart, showing "Connection lost, reloading" meanwhile).
 
-The pages themselves are in :mod:`govsim.roleplay_pages`, the HTML they show in
-:mod:`govsim.roleplay_html`, the session's rules in :mod:`govsim.roleplay_room`.
+The pages themselves are in :mod:`govsim.roleplay.pages`, the HTML they show in
+:mod:`govsim.roleplay.screens`, the session's rules in :mod:`govsim.roleplay.room`.
 """
 
 from __future__ import annotations
@@ -29,12 +29,15 @@ from typing import Any
 import panel as pn
 from tornado.web import RequestHandler
 
+from govsim.escape import html_text as esc
 from govsim.groups import Group
-from govsim.roleplay_cards import esc, page_html, role_card, role_cards
-from govsim.roleplay_debrief import debrief_sheet_html
-from govsim.roleplay_html import room_debrief
-from govsim.roleplay_pages import BOOT, HUB, POLL_MS, FacilitatorPage, TeamPage, refused_page
-from govsim.roleplay_room import Phase, Room
+from govsim.roleplay.cards import role_card, role_cards
+from govsim.roleplay.debrief import debrief_sheet_html
+from govsim.roleplay.page import page_html
+from govsim.roleplay.pages import BOOT, HUB, POLL_MS, FacilitatorPage, TeamPage, refused_page
+from govsim.roleplay.room import Phase, Room
+from govsim.roleplay.screens import room_debrief
+from govsim.values import whole
 from govsim.words import plural
 
 
@@ -173,8 +176,7 @@ def check_address(host: str, port: int) -> None:
     ValueError
         One line naming the host or port and what is allowed.
     """
-    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        raise ValueError(f"--port {port!r} is out of range (allowed: a whole number in [1, 65535])")
+    port = whole(port, "--port", 1, 65535)
     try:
         ipaddress.ip_address(host)
     except ValueError:

@@ -1,6 +1,6 @@
 """The live run view: an `anywidget <https://anywidget.dev>`_ that draws a recorded run in the browser.
 
-The kernel sends the whole run once (``data``, from :func:`govsim.replay.record_run`) and then
+The kernel sends the whole run once (``data``, from :func:`govsim.screen.replay.record_run`) and then
 only which round to show (``frame``); the drawing (``static/run_view.js``, a canvas) happens in
 the browser, so a slider change costs one model run plus one message, and Play animates
 without the kernel. Without a browser (tests, scripts) the state is plain traitlets:

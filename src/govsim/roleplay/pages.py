@@ -19,17 +19,20 @@ import panel as pn
 import param
 from panel.custom import JSComponent
 
+from govsim.escape import html_text as esc
 from govsim.groups import Group
-from govsim.roleplay import Move, said_point, scales_of, to_model_units
-from govsim.roleplay_cards import CARD_CSS, esc, role_card
-from govsim.roleplay_html import (
+from govsim.roleplay.cards import role_card
+from govsim.roleplay.page import CARD_CSS
+from govsim.roleplay.plan import EXTEND_SECONDS
+from govsim.roleplay.room import Phase, Room
+from govsim.roleplay.screens import (
     facilitator_debrief_html,
     moves_html,
     projector_png,
     status_html,
     team_debrief_html,
 )
-from govsim.roleplay_room import EXTEND_SECONDS, Phase, Room
+from govsim.roleplay.session import Move, said_point, scales_of, to_model_units
 
 POLL_MS = 250
 BOOT = secrets.token_hex(8)  # changes with every server start: pages reload when it does

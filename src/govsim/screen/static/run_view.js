@@ -1,5 +1,5 @@
 // govsim's live run view: draws one recorded round of a run on a canvas (an anywidget module).
-// The kernel sends the whole recorded run once (model "data", see govsim/replay.py) and then
+// The kernel sends the whole recorded run once (model "data", see govsim/screen/replay.py) and then
 // only the round to show ("frame"). While "playing" is true the browser steps through the
 // recorded rounds by itself at "speed" rounds per second, with no kernel traffic, and reports
 // the round it stopped at when paused or finished. "projector" enlarges everything.

@@ -1,7 +1,7 @@
 """The hot-seat role-play panel: one screen, the facilitator enters the teams' moves (logic in
-:mod:`govsim.roleplay`; every team on its own device: :mod:`govsim.roleplay_serve`).
+:mod:`govsim.roleplay`; every team on its own device: :mod:`govsim.roleplay.serve`).
 
-    from govsim.roleplay_panel import build_roleplay_panel
+    from govsim.roleplay.panel import build_roleplay_panel
     panel = build_roleplay_panel(teams=["civil_society", "government"], issues=2, budget=4)
     panel  # plan, role cards, caucus countdown, one move menu per team, "Next round", debrief
 
@@ -27,7 +27,22 @@ from IPython.display import Image
 from matplotlib.figure import Figure
 
 from govsim import safefiles
-from govsim.display import (
+from govsim.escape import html_text as esc
+from govsim.groups import GROUP_NAMES, Group
+from govsim.protocols import protocol_names
+from govsim.roleplay.cards import cards_html, role_card
+from govsim.roleplay.debrief import (
+    Debrief,
+    debrief,
+    debrief_figure,
+    debrief_sheet_html,
+    debrief_tables_html,
+    projector_figure,
+)
+from govsim.roleplay.plan import CAUCUS_SECONDS, EXTEND_SECONDS, Fallback, SessionPlan, max_rounds
+from govsim.roleplay.session import Move, RolePlay, said_point, scales_of, to_model_units
+from govsim.scenarios import load_scenario, scenario_names
+from govsim.screen.display import (
     BoundedFloatText,
     BoundedIntText,
     Dropdown,
@@ -37,23 +52,8 @@ from govsim.display import (
     render_png,
     show_in,
 )
-from govsim.groups import GROUP_NAMES, Group
-from govsim.protocols import protocol_names
-from govsim.roleplay import Move, RolePlay, said_point, scales_of, to_model_units
-from govsim.roleplay_cards import cards_html, esc, role_card
-from govsim.roleplay_debrief import (
-    Debrief,
-    debrief,
-    debrief_figure,
-    debrief_sheet_html,
-    debrief_tables_html,
-    projector_figure,
-)
-from govsim.roleplay_rules import CAUCUS_SECONDS, Fallback, SessionPlan
-from govsim.scenarios import load_scenario, scenario_names
 from govsim.values import whole
 
-EXTEND_SECONDS = 60
 BIG = "font-size: 1.25em; line-height: 1.45;"
 
 
@@ -161,7 +161,7 @@ class RolePlayPanel:
         )
         self.issues = BoundedIntText(value=plan.issues or agenda, min=1, max=agenda, description="issues")
         self.budget = BoundedIntText(  # the bounds are SessionPlan's own (0: the scenario's deadline)
-            value=plan.budget or 0, min=0, max=2000, description="budget",
+            value=plan.budget or 0, min=0, max=max_rounds(), description="budget",
             tooltip="round budget per issue (0: the scenario's own deadline)",
         )  # fmt: skip
         self.fallback = Dropdown(
@@ -453,6 +453,6 @@ def build_roleplay_panel(
 ) -> RolePlayPanel:
     """Build the hot-seat panel; ``teams`` are the groups played by people in the room;
     ``issues``, ``budget`` and ``fallback`` fit the session to the slot (see
-    :class:`~govsim.roleplay_rules.SessionPlan`)."""
+    :class:`~govsim.roleplay.plan.SessionPlan`)."""
     plan = SessionPlan(issues=issues, budget=budget, fallback=fallback, caucus_seconds=caucus_seconds)
     return RolePlayPanel(scenario, protocol, teams, seed, compare_seeds, plan)

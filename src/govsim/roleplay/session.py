@@ -4,14 +4,14 @@ Every round each team picks a :class:`Move` for its group, the facilitator advan
 and simulated stakeholders play every other seat. A move is a declared one-round override
 (:class:`govsim.overrides.RoundOverrides`: attendance chance, the decision's tolerance,
 persuadability, capability) or a lasting change of view (conceding), passed to the model's
-``step``; it never touches the model's arrays, and compliance and fragmentation are measured
+``step``; it never touches the model's arrays, and compliance and non-compliance are measured
 with the groups' real traits. An ``amend`` move tables a text point that the chair's revision
-moves toward (the ``amendments`` override). A :class:`~govsim.roleplay_rules.SessionPlan` fits the
+moves toward (the ``amendments`` override). A :class:`~govsim.roleplay.plan.SessionPlan` fits the
 session to its slot (issues, round budget, fallback decision). At the end the room's outcome is
 set next to all-simulated runs of the same scenario, protocol and plan over several seeds.
 
 The moves and the outcome save to JSON and load again (the run is replayed from the seed, so
-a loaded file gives the same model). No widgets here: see :mod:`govsim.roleplay_panel`.
+a loaded file gives the same model). No widgets here: see :mod:`govsim.roleplay.panel`.
 """
 
 from __future__ import annotations
@@ -34,23 +34,16 @@ from govsim.overrides import RoundOverrides
 from govsim.plain import plain
 from govsim.protocols import protocol_names
 from govsim.reading import read_json
-from govsim.roleplay_rules import SessionPlan
+from govsim.roleplay.plan import SessionPlan
 from govsim.scenarios import load_scenario, scenario_names
 from govsim.teaching import seed_rows
-from govsim.values import whole
+from govsim.values import member, number, whole
 
 FORMAT = "govsim-roleplay"
 VERSION = 2
 VERSIONS = (1, 2)  # version 1 files have no plan and no amendments
 CONCEDE_SHARE = 0.5  # a conceding group moves this share of the way toward the text on the table
 LOBBY_BOOST = 2.0  # a lobbying group's capability is multiplied by this for the round (capped at 1)
-COMPARE_METRICS = (
-    "adoption_rate",
-    "mean_rounds",
-    "mean_compliance",
-    "fragmentation",
-    "mean_min_group_gain",
-)
 
 
 class Move(Enum):
@@ -70,13 +63,7 @@ class Move(Enum):
 
     @classmethod
     def parse(cls, value: Move | str, where: str = "move") -> Move:
-        if isinstance(value, Move):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            allowed = ", ".join(m.value for m in cls)
-            raise ValueError(f"{where}={value!r} is not a move (allowed: {allowed})") from None
+        return member(cls, value, f"{where}={value!r} is not a move")
 
 
 MOVE_MEANINGS = {
@@ -159,7 +146,7 @@ class RolePlay:
         }
         if points:
             record["amendments"] = {team: [float(v) for v in p] for team, p in points.items()}
-        self.model.step(move_overrides(chosen, points))
+        self.model.play_round(move_overrides(chosen, points))
         self.history.append(record)
         return record
 
@@ -203,7 +190,7 @@ class RolePlay:
 
     def comparison(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
         """The room next to the all-simulated runs: a ``protocol`` column names the side, so the
-        frame goes straight into :func:`govsim.plotting.plot_protocol_comparison`."""
+        frame goes straight into :func:`govsim.screen.plotting.plot_protocol_comparison`."""
         room = pd.DataFrame([{"seed": self.seed, **self.model.summary()}]).assign(protocol="your room")
         sims = self.simulated(seeds).assign(protocol="all simulated")
         return pd.concat([room, sims], ignore_index=True)
@@ -371,14 +358,10 @@ def check_point(point: Any, k: int, where: str, dims: str = "") -> np.ndarray:
     allowed = f"{k} numbers in [0, 1]" + (f" ({dims})" if dims else "")
     if isinstance(point, str | bytes) or not hasattr(point, "__len__") or len(point) != k:
         raise ValueError(f"{where}={point!r} must be {allowed}")
-    values = []
-    for v in point:
-        if isinstance(v, bool) or not isinstance(v, int | float | np.number):
-            raise ValueError(f"{where}={point!r} must be {allowed}")
-        values.append(float(v))
-    arr = np.array(values)
-    if not np.all(np.isfinite(arr)) or arr.min() < 0 or arr.max() > 1:
-        raise ValueError(f"{where}={point!r} must be {allowed}")
+    try:
+        arr = np.array([number(v, where, 0.0, 1.0) for v in point])
+    except ValueError:
+        raise ValueError(f"{where}={point!r} must be {allowed}") from None
     return arr
 
 

@@ -8,7 +8,7 @@ generated here from the scenario's group profile and protocol, so it always says
 does. Each card ends with what every move means for this group under these rules, in one
 sentence each.
 
-    from govsim.roleplay_cards import role_card, cards_html
+    from govsim.roleplay.cards import role_card, cards_html
     role_card("wcit_2012", "civil_society").numbers
     Path("cards.html").write_text(cards_html("wcit_2012"))  # printable: one card per page
 
@@ -26,12 +26,13 @@ import numpy as np
 
 from govsim.actors import Actor
 from govsim.dimensions import DIMENSION_ENDS
-from govsim.escape import html_text
+from govsim.escape import html_text as esc
 from govsim.groups import GROUP_NAMES, Group
 from govsim.population import GroupProfile
 from govsim.protocols import get_protocol
 from govsim.reading import read_toml
-from govsim.roleplay_rules import SessionPlan, adoption_rule
+from govsim.roleplay.page import page_html
+from govsim.roleplay.plan import SessionPlan, adoption_rule
 from govsim.scenarios import Scenario, load_scenario
 
 ROLES = resources.files("govsim") / "data" / "roles"
@@ -39,11 +40,6 @@ FIELDS = ("title", "situation", "interests", "red_lines", "resources", "allies")
 LISTS = ("interests", "red_lines", "resources")
 # What 0 and 1 mean on the bundled dimensions: the plots' words, from their one home.
 ENDS = DIMENSION_ENDS
-
-
-def esc(value: Any) -> str:
-    """The one way a user-controlled string reaches HTML here: :func:`govsim.escape.html_text`."""
-    return html_text(value)
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ class RoleCard:
     moves: tuple[tuple[str, str], ...]  # (move, what it does for this group under these rules)
 
     def html(self) -> str:
-        """The card as an HTML fragment (escaped), styled by :data:`CARD_CSS`."""
+        """The card as an HTML fragment (escaped), styled by :data:`govsim.roleplay.page.CARD_CSS`."""
         parts = [
             f"<section class='govsim-card' data-group='{esc(self.group)}'>",
             f"<h2>{esc(self.title)}</h2>",
@@ -82,16 +78,6 @@ class RoleCard:
         parts.append(f"<h3>Your moves</h3><table class='govsim-card-moves'>{rows}</table>")
         parts.append("</section>")
         return "".join(parts)
-
-
-CARD_CSS = """
-.govsim-card { font-family: sans-serif; max-width: 48em; line-height: 1.35; }
-.govsim-card h2 { margin: 0 0 .3em; } .govsim-card h3 { margin: .8em 0 .2em; font-size: 1.05em; }
-.govsim-card ul { margin: .2em 0; padding-left: 1.4em; }
-.govsim-card-moves th { text-align: left; vertical-align: top; padding-right: 1em; white-space: nowrap; }
-.govsim-card-moves td { overflow-wrap: anywhere; }
-@media print { .govsim-card { page-break-after: always; break-after: page; } }
-"""
 
 
 # ---------------------------------------------------------------- briefings (data)
@@ -324,7 +310,7 @@ def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
 
 def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str, str], ...]:
     """What each move does for ``group`` under ``protocol``: one sentence each."""
-    from govsim.roleplay import CONCEDE_SHARE, LOBBY_BOOST, Move
+    from govsim.roleplay.session import CONCEDE_SHARE, LOBBY_BOOST, Move
 
     g = Group.parse(group)
     proto = get_protocol(protocol)
@@ -418,14 +404,6 @@ def role_cards(
     setup = load_scenario(scenario)
     groups = teams or tuple(g.value for g in Group if members(setup, g) is not None)
     return [role_card(setup, g, protocol) for g in groups]
-
-
-def page_html(title: str, body: str, css: str = CARD_CSS) -> str:
-    """A standalone, printable HTML page (no scripts, no network)."""
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{esc(title)}</title><style>{css}</style></head><body>{body}</body></html>"
-    )
 
 
 def cards_html(

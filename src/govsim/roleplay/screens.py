@@ -1,17 +1,16 @@
 """HTML fragments the served role-play's pages show: where the session stands, the revealed
 moves, the projector picture and the debrief (cached per played round, shared by every page).
 
-Every string that reaches HTML goes through :func:`govsim.roleplay_cards.esc`.
+Every string that reaches HTML goes through :func:`govsim.escape.html_text`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from govsim.escape import html_text as esc
 from govsim.groups import Group
-from govsim.roleplay import said_point
-from govsim.roleplay_cards import esc
-from govsim.roleplay_debrief import (
+from govsim.roleplay.debrief import (
     Debrief,
     debrief,
     debrief_figure,
@@ -19,7 +18,8 @@ from govsim.roleplay_debrief import (
     png_data_uri,
     projector_figure,
 )
-from govsim.roleplay_room import Phase, Room
+from govsim.roleplay.room import Phase, Room
+from govsim.roleplay.session import said_point
 from govsim.words import plural
 
 
@@ -111,12 +111,11 @@ def team_debrief_html(room: Room, team: str) -> str:
             "<div class='govsim-rp-team-debrief'><h2>Debrief</h2><p>No issue was closed, so there is no "
             "gain to compare: the percentile needs at least one closed issue.</p></div>"
         )
-    pct = "n/a" if row["percentile"] != row["percentile"] else f"{row['percentile']:.0f}th"
     return (
         "<div class='govsim-rp-team-debrief'><h2>Debrief</h2>"
         f"<p>Your group's mean gain: <b>{row['gain']:+.3f}</b>. In {len(d.simulated)} all-simulated runs "
         f"of the same session it ranged from {row['simulated_min']:+.3f} to {row['simulated_max']:+.3f} "
-        f"(mean {row['simulated_mean']:+.3f}): your room sits at the <b>{pct} percentile</b>.</p></div>"
+        f"(mean {row['simulated_mean']:+.3f}): your room is <b>{esc(row['compared'])}</b>.</p></div>"
     )
 
 

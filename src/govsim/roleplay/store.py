@@ -61,7 +61,7 @@ COLUMNS = {  # what a govsim session file holds, table -> columns (checked befor
 
 
 @dataclass(frozen=True)
-class State:
+class RoomState:
     """Where the session stands: ``round`` counts committed rounds (the open round is round + 1)."""
 
     phase: str
@@ -70,7 +70,7 @@ class State:
     version: int
 
 
-class Store:
+class SessionStore:
     """The session file. Every method opens, uses and closes its own connection."""
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
@@ -247,11 +247,11 @@ class Store:
             return True
 
     # ------------------------------------------------------------ state
-    def state(self) -> State:
+    def state(self) -> RoomState:
         rows = self._read("SELECT phase, round, deadline, version FROM state WHERE id = 1")
         if not rows:
             raise ValueError(f"session file {str(self.path)!r} holds no session state")
-        return State(*rows[0])
+        return RoomState(*rows[0])
 
     def version(self, max_age: float = VERSION_AGE) -> int:
         """The change counter pages poll: one small read, shared by every page that asks within
@@ -271,8 +271,10 @@ class Store:
         )
 
     @staticmethod
-    def current(db: sqlite3.Connection) -> State:
-        return State(*db.execute("SELECT phase, round, deadline, version FROM state WHERE id = 1").fetchone())
+    def current(db: sqlite3.Connection) -> RoomState:
+        return RoomState(
+            *db.execute("SELECT phase, round, deadline, version FROM state WHERE id = 1").fetchone()
+        )
 
     # ------------------------------------------------------------ moves and rounds
     @staticmethod

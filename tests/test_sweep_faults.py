@@ -343,3 +343,23 @@ def test_a_worker_that_exits_by_itself_is_not_said_to_be_killed_by_sigterm(tmp_p
     )
     result = run_sweep(experiment, tmp_path, backend="processes", workers=2, chunk=1, quiet=True)
     assert result.missing >= 2 and result.lost == ("a worker process exited by itself (status 1)",)
+
+
+# ---------------------------------------------------------------- 17: Dask's own CPU on two cores
+def test_our_local_cluster_runs_without_dasks_own_profiler_and_monitors():
+    """On two cores, Dask's bookkeeping competes with the two workers (benchmarks/sweep_throughput.py
+    prints the CPU seconds): our own LocalCluster starts with it turned down, restarted workers too."""
+    pytest.importorskip("distributed")
+    import dask
+
+    def settings() -> tuple:
+        return tuple(dask.config.get(key) for key in cluster.LEAN)
+
+    with cluster.DaskPool(2, None, None) as pool:
+        seen = pool.client.run(settings)
+        stealing = pool.client.run_on_scheduler(
+            lambda dask_scheduler: "stealing" in dask_scheduler.extensions
+        )
+    expected = tuple(cluster.LEAN.values())
+    assert len(seen) == 2 and all(value == expected for value in seen.values())
+    assert stealing is False

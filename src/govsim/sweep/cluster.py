@@ -42,6 +42,21 @@ CONNECT_TIMEOUT = "30s"  # how long to wait for a --scheduler
 NO_WORKER_SECONDS = 60.0  # a cluster without any worker this long has failed: end the sweep
 WATCH_SECONDS = 1.0  # how often the workers are counted while no chunk comes back
 RESULT_SECONDS = 10.0  # fetching a finished chunk's result longer than this: its worker is gone
+# Our own LocalCluster shares the machine's cores with its workers: on two cores, every CPU
+# second Dask spends on itself is taken from a run (benchmarks/sweep_throughput.py prints the
+# CPU seconds of driver and workers). Its bookkeeping is turned down: no statistical profiler
+# sampling each worker every 10 ms, no GIL monitor, system and event-loop monitors once a
+# second or less, and no work stealing (tapered chunks already finish together). Read when
+# the cluster starts: workers started later (restarts) get it from their nanny.
+LEAN = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.system-monitor.disk": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 PORT_HINT = "a Dask scheduler listens on port 8786 by default; 8787 is its dashboard"
 
 
@@ -141,7 +156,7 @@ class DaskPool:
 
             check_main_guard("spawn")  # a worker the nanny restarts is spawned, whatever START_METHOD
 
-            with dask.config.set({"distributed.worker.multiprocessing-method": START_METHOD}):
+            with dask.config.set({"distributed.worker.multiprocessing-method": START_METHOD, **LEAN}):
                 self.cluster = distributed.LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
                 )

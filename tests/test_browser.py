@@ -439,7 +439,9 @@ def test_dashboard_notebook_in_the_browser(lab, page):
     assert cell_errors(page) == []
 
     ordered = sorted(latencies)
+    draws = page.evaluate("() => (window.__govsimPaints || []).map(p => p.draw)")
     figures = {
+        "canvas_draw_ms_median": statistics.median(draws),
         "slider_to_paint_ms_median": statistics.median(latencies),
         "slider_to_paint_ms_p90": ordered[int(0.9 * (len(ordered) - 1))],
         "slider_changes": len(latencies),
@@ -451,7 +453,7 @@ def test_dashboard_notebook_in_the_browser(lab, page):
     print(
         f"\ndashboard in Chromium: slider change -> new picture painted, median "
         f"{figures['slider_to_paint_ms_median']:.0f} ms (p90 {figures['slider_to_paint_ms_p90']:.0f} ms, "
-        f"{len(latencies)} changes; target <= 150 ms); Play: {fps:.1f} frames/s, {shown} of {rounds} "
+        f"{len(latencies)} changes; target <= 150 ms; drawing the canvas {figures['canvas_draw_ms_median']:.1f} ms); Play: {fps:.1f} frames/s, {shown} of {rounds} "
         "rounds painted (target >= 10 frames/s)"
     )
     assert shown >= rounds // 2 and fps > 0, "Play animated the run round by round"
@@ -497,3 +499,132 @@ def test_a_failing_cell_is_reported(lab, page):
     open_and_run_all(page, lab, "broken.ipynb")
     errors = cell_errors(page)
     assert any(e.startswith("ZeroDivisionError") for e in errors), errors
+
+
+# ---------------------------------------------------------------- the dashboard on laptops and projectors
+SCREENS = [(1366, 768), (1920, 1080)]
+# every text a widget shows; a select's text is checked by its width against its longest option
+TEXTS = "label, button, .widget-readout, .widget-html-content, .govsim-frame-status"
+CONTROLS = "button, select, input, .widget-slider, .widget-checkbox, .widget-readout, .widget-label"
+
+
+def _file_browser(page, open_: bool) -> None:
+    """Open JupyterLab's file browser in the left sidebar, or close the sidebar."""
+    page.evaluate(
+        """open => { const shell = window.jupyterapp.shell;
+                     if (open) shell.activateById('filebrowser'); else shell.collapseLeft(); }""",
+        open_,
+    )
+    page.wait_for_function(
+        "open => window.jupyterapp.shell.leftCollapsed === !open", arg=open_, timeout=WIDGET_MS
+    )
+
+
+def _settled(page, view) -> None:
+    """Wait until the run view has painted at its current size and stays put for a moment."""
+    page.wait_for_timeout(400)
+    page.wait_for_function(
+        """el => { const c = el.querySelector('canvas'); const now = c.width + 'x' + c.height;
+                   const same = el.__govsimSize === now; el.__govsimSize = now; return same; }""",
+        arg=view.element_handle(),
+        polling=300,
+    )
+
+
+def layout_problems(page, dashboard, view, *, whole: bool) -> list[str]:
+    """What a learner or a room would see cut or out of reach: a widget text cut (its scrollWidth
+    over its clientWidth), a name cut in the picture (the run view's ``data-clipped``), a
+    control beyond the notebook's visible width, and with ``whole`` (the dashboard scrolled to
+    the top of the notebook) a control or the picture's legend below the visible height."""
+    dashboard.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(200)
+    found = page.evaluate(
+        """([el, texts, controls, whole]) => {
+            const problems = [];
+            const scroller = el.closest('.jp-WindowedPanel-outer') || document.documentElement;
+            const area = scroller.getBoundingClientRect();
+            const right = Math.min(area.right, window.innerWidth), bottom = Math.min(area.bottom, window.innerHeight);
+            const shown = (n) => n.offsetParent !== null && n.getClientRects().length > 0;
+            const name = (n) => (n.innerText || n.value || n.className || n.tagName).toString().trim().slice(0, 40);
+            for (const n of el.querySelectorAll(texts)) {
+                if (shown(n) && n.scrollWidth > n.clientWidth + 1 && getComputedStyle(n).overflowX !== 'visible')
+                    problems.push(`text cut: "${name(n)}" (${n.clientWidth} of ${n.scrollWidth} px)`);
+            }
+            for (const n of el.querySelectorAll('select')) {
+                const ctx = document.createElement('canvas').getContext('2d');
+                ctx.font = getComputedStyle(n).font;
+                const widest = Math.max(...[...n.options].map((o) => ctx.measureText(o.text).width));
+                if (shown(n) && widest + 24 > n.clientWidth) problems.push(`menu text cut: "${n.value}" (${n.clientWidth} px for ${Math.round(widest)})`);
+            }
+            for (const n of el.querySelectorAll(controls)) {
+                if (!shown(n)) continue;
+                const r = n.getBoundingClientRect();
+                if (r.left < area.left - 1 || r.right > right + 1) problems.push(`control beyond the width: "${name(n)}" (${Math.round(r.left)}-${Math.round(r.right)} of ${Math.round(area.left)}-${Math.round(right)})`);
+                if (whole && (r.top < area.top - 1 || r.bottom > bottom + 1)) problems.push(`control off screen: "${name(n)}" (${Math.round(r.top)}-${Math.round(r.bottom)} of ${Math.round(area.top)}-${Math.round(bottom)})`);
+            }
+            const view = el.querySelector('.govsim-run-view'), canvas = view.querySelector('canvas');
+            if (view.dataset.clipped) problems.push(`names cut in the picture: ${view.dataset.clipped}`);
+            const c = canvas.getBoundingClientRect();
+            if (c.right > right + 1) problems.push(`picture beyond the width (${Math.round(c.right)} > ${Math.round(right)})`);
+            if (whole && c.bottom > bottom + 1) problems.push(`legend below the screen (${Math.round(c.bottom)} > ${Math.round(bottom)})`);
+            return problems;
+        }""",
+        [dashboard.element_handle(), TEXTS, CONTROLS, whole],
+    )
+    return found
+
+
+def test_the_dashboard_fits_laptop_and_projector_screens(lab, page):
+    """Issue 26: at 1366x768 and 1920x1080, with JupyterLab's file browser open and closed, in
+    normal and projector mode, no widget text or name in the picture is cut and no control is
+    beyond the notebook's width; with the dashboard scrolled to the top, its controls and the
+    picture's legend are on screen together (not asked of the smallest screens with the
+    browser open or in projector mode, where the controls alone fill much of the height); and the
+    round slider follows Play."""
+    name = _notebook(DASHBOARD)
+    open_and_run_all(page, lab, name)
+    dashboard = page.locator(".govsim-dashboard").first
+    view = dashboard.locator(".govsim-run-view")
+    page.wait_for_function("el => el.dataset.version !== undefined", arg=view.element_handle())
+    problems = []
+    try:
+        for width, height in SCREENS:
+            page.set_viewport_size({"width": width, "height": height})
+            for browser_open in (True, False):
+                _file_browser(page, browser_open)
+                for projector in (False, True):
+                    box = dashboard.locator(".govsim-projector-switch input[type=checkbox]")
+                    box.set_checked(projector)
+                    page.wait_for_function(
+                        "([el, on]) => el.dataset.projector === on",
+                        arg=[view.element_handle(), "01"[projector]],
+                    )
+                    _settled(page, view)
+                    # the whole dashboard on one screen: at 1080p always; on a laptop in normal
+                    # mode with the file browser closed
+                    whole = width >= 1920 or not (browser_open or projector)
+                    where = f"{width}x{height}, file browser {'open' if browser_open else 'closed'}, "
+                    where += "projector" if projector else "normal"
+                    found = layout_problems(page, dashboard, view, whole=whole)
+                    side = "browser" if browser_open else "full"
+                    shot(page, f"fit-{width}x{height}-{side}-{'projector' if projector else 'normal'}")
+                    problems += [f"{where}: {p}" for p in found]
+        # the round slider follows Play (it stayed at 0)
+        dashboard.locator(".govsim-reset").click()
+        page.wait_for_function("el => el.dataset.frame === '0'", arg=view.element_handle())
+        readout = dashboard.locator(".govsim-round .widget-readout")
+        dashboard.locator(".govsim-play").first.click()
+        page.wait_for_function(
+            "el => Number(el.dataset.frame) >= 3", arg=view.element_handle(), timeout=WIDGET_MS
+        )
+        seen = int(readout.inner_text())
+        dashboard.locator(".govsim-play").first.click()  # pause
+        assert seen >= 2, f"the round slider stayed at {seen} while Play showed later rounds"
+        page.wait_for_function(
+            "([el, r]) => r.innerText.trim() === el.dataset.frame",
+            arg=[view.element_handle(), readout.element_handle()],
+        )
+    finally:
+        page.set_viewport_size({"width": 1500, "height": 1100})
+    assert problems == [], "\n".join(problems)
+    assert cell_errors(page) == []

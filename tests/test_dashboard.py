@@ -7,16 +7,31 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
+import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from govsim import GovernanceModel, parameter_specs, protocol_names, scenario_names
+from govsim import GovernanceModel, measure, parameter_specs, protocol_names, register, scenario_names
+from govsim.measures import unregister
+from govsim.protocols import PROTOCOLS, BottomUp, get_protocol, rule_settings
 from govsim.screen import plotting
-from govsim.screen.dashboard import DEFAULT_PARAMS, build_dashboard
+from govsim.screen.dashboard import DEFAULT_PARAMS, build_dashboard, draw_panels
 from govsim.screen.display import FALLBACK_CLASS, HIDE_FALLBACK_CSS, LIVE_CLASS, static_fallback
+from govsim.screen.panels import (
+    Line,
+    Panel,
+    line_panel,
+    panel_names,
+    record_lines,
+    register_panel,
+    unregister_panel,
+)
 from govsim.screen.replay import record_run, status_line
 from govsim.screen.run_view import ESM
 from govsim.settings import setting_spec
+from govsim.testing import ProtocolContractError, check_protocol
 
 
 @pytest.fixture
@@ -64,8 +79,14 @@ def test_the_recording_is_the_run_round_by_round(dash):
     np.testing.assert_allclose(
         [f["text"] for f in frames[1:]], rounds[["proposal_openness", "proposal_rights"]], atol=1e-4
     )
-    for name in ("government", "civil_society"):
-        np.testing.assert_allclose(rec["series"][name], rounds[f"attendance_{name}"], atol=1e-4)
+    assert [p["kind"] for p in rec["panels"]] == ["space", "lines"], (
+        "gains is drawn in the static picture only"
+    )
+    lines = {line["label"]: line["values"] for line in rec["panels"][1]["lines"]}
+    for group in ("government", "civil_society"):
+        label = plotting.group_style(group)["label"]
+        np.testing.assert_allclose(lines[label], rounds[f"attendance_{group}"], atol=1e-4)
+    np.testing.assert_allclose(lines["objecting"], rounds["objecting_share"], atol=1e-4)
     assert all(len(f["attending"]) == model.n == len(f["objecting"]) for f in frames)
     assert set("".join(f["objecting"] for f in frames)) == {"0", "1"}, "someone objects at some point"
     for k, issue in enumerate(rec["issues"]):
@@ -107,13 +128,15 @@ def test_play_runs_in_the_browser_linked_to_the_controls(dash):
     linked = {(link.source[0], link.source[1], link.target[0], link.target[1]) for link in dash._links}
     assert (dash.play, "value", dash.view, "playing") in linked
     assert (dash.speed, "value", dash.view, "speed") in linked
-    assert (dash.round, "value", dash.view, "frame") in linked
+    assert dash.view.slider is dash.round, "the view moves the round slider as it plays"
     assert dash.round.max == len(dash.recording["frames"]) - 1
     dash.view.playing = True  # as the browser reports it
     assert dash.play.description == "Pause"
     dash.view.frame = 3
     dash.view.playing = False
-    assert dash.play.description == "Play" and dash.frame == 3
+    assert dash.play.description == "Play" and dash.frame == 3 == dash.round.value
+    dash.round.value = 5  # the round slider moved by hand
+    assert dash.frame == 5
     dash.view.playing = True
     dash.sliders["rho"].value = 0.3  # a rerun stops Play and shows the new run's end
     assert not dash.view.playing and dash.frame == len(dash.recording["frames"]) - 1
@@ -222,3 +245,169 @@ def test_an_html_export_made_offline_shows_the_picture(tmp_path):
     assert "application/vnd.jupyter.widget-view+json" in outputs[0]["data"]
     html, _ = HTMLExporter().from_notebook_node(nb)
     assert FALLBACK_CLASS in html and "data:image/png;base64," in html
+
+
+# ---------------------------------------------------------------- settings a protocol does not read
+def test_a_setting_the_protocol_does_not_read_is_disabled_and_says_why(dash):
+    """Issue 26: ``rho`` stayed live under ``top_down``, where it cannot change the result."""
+    dash.protocol.value = "top_down"
+    rho = dash.sliders["rho"]
+    assert rho.disabled and "top_down does not read rho" in rho.tooltip
+    assert "bottom_up" in rho.tooltip, "the tooltip names where it matters"
+    assert not dash.sliders["majority_threshold"].disabled, "top-down's vote reads it"
+    assert not dash.sliders["openness"].disabled, "a lever every rule feels"
+    dash.protocol.value = "bottom_up"
+    assert not rho.disabled and rho.tooltip.startswith(setting_spec("rho").doc)
+    assert dash.sliders["majority_threshold"].disabled
+    dash.protocol.value = "regional"  # each table its own rule: nothing can be said unread
+    assert not any(s.disabled for s in dash.sliders.values())
+
+
+@pytest.mark.parametrize("protocol", ["top_down", "bottom_up", "consult_then_ratify", "chambers"])
+def test_what_is_disabled_cannot_change_the_run(protocol):
+    """The disabled set is derived from the rules' declared ``reads``, and it tells the truth:
+    a disabled setting at either end of its range gives the same run (another seed than
+    check_protocol's)."""
+    dash = build_dashboard(seed=5, params=sorted(rule_settings()))
+    dash.protocol.value = protocol
+    disabled = {name for name, s in dash.sliders.items() if s.disabled}
+    assert disabled == set(rule_settings() - get_protocol(protocol).reads)
+    base = GovernanceModel("classroom", protocol=protocol, rng=5, max_rounds=15).run().rounds
+    specs = {s.name: s for s in parameter_specs()}
+    for name in disabled:
+        for value in (specs[name].low, specs[name].high):
+            other = GovernanceModel("classroom", protocol=protocol, rng=5, max_rounds=15, **{name: value})
+            assert other.run().rounds.equals(base), f"{name}={value} changed a {protocol} run"
+
+
+def test_a_registered_protocol_declares_what_it_reads():
+    class Quorum(BottomUp):
+        """Rough consensus that also needs a chamber threshold's share to attend."""
+
+        name = "test_quorum"
+        label = "Quorum"
+        reads = BottomUp.reads | {"chamber_threshold"}
+
+    class Silent(BottomUp):
+        """Declares nothing: every setting may matter."""
+
+        name = "test_silent"
+        label = "Silent"
+        reads = None
+
+    register(Quorum)
+    register(Silent)
+    try:
+        dash = build_dashboard(params=["rho", "chamber_threshold", "majority_threshold"])
+        dash.protocol.value = "test_quorum"
+        assert [n for n, s in dash.sliders.items() if s.disabled] == ["majority_threshold"]
+        dash.protocol.value = "test_silent"
+        assert not any(s.disabled for s in dash.sliders.values())
+    finally:
+        PROTOCOLS.pop("test_quorum")
+        PROTOCOLS.pop("test_silent")
+
+
+class Liar(BottomUp):
+    """Rough consensus, but declaring it does not read rho."""
+
+    name = "test_liar"
+    label = "Liar"
+    reads = BottomUp.reads - {"rho"}
+
+
+class Extra(BottomUp):
+    """Declares a setting that does not exist."""
+
+    name = "test_extra"
+    label = "Extra"
+    reads = BottomUp.reads | {"no_such_setting"}
+
+
+def test_check_protocol_catches_a_rule_that_hides_what_it_reads():
+    with pytest.raises(ProtocolContractError, match="reads leaves out 'rho'"):
+        check_protocol(Liar)
+    with pytest.raises(ProtocolContractError, match="must be a frozenset of parameter names"):
+        check_protocol(Extra)
+
+
+# ---------------------------------------------------------------- the panel registry
+def test_every_registered_panel_draws_and_unknown_ones_are_named(dash):
+    assert {"positions", "attendance", "path", "gains", "compliance"} <= set(panel_names())
+    fig = draw_panels(dash.model, panel_names())
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == len(panel_names())
+    with pytest.raises(ValueError, match=r"unknown panel 'gain'.*did you mean 'gains'"):
+        build_dashboard(panels=["positions", "gain"])
+    rec = record_run(GovernanceModel("classroom", rng=1), ["positions", "path", "gains"])
+    assert [p["name"] for p in rec["panels"]] == ["positions", "path"], "path is live, gains static only"
+    json.dumps(rec, allow_nan=False)
+
+
+def test_a_line_panel_shows_live_and_static(tmp_path):
+    calls = []
+
+    @line_panel("test_spread", title="How spread out the room is", ylabel="spread")
+    def spread(model):
+        calls.append(model)
+        return [Line("spread", model.rounds["objecting_share"] * 2, color="#0072B2")]
+
+    try:
+        dash = build_dashboard(panels=["positions", "test_spread"])
+        live = dash.view.data["panels"][-1]
+        assert live["kind"] == "lines" and live["title"] == "How spread out the room is"
+        np.testing.assert_allclose(
+            live["lines"][0]["values"], dash.model.rounds["objecting_share"] * 2, atol=1e-4
+        )
+        assert live["ylim"][0] <= min(live["lines"][0]["values"]) and live["ylim"][1] >= max(
+            live["lines"][0]["values"]
+        )
+        titles = [ax.get_title() for ax in dash.figure.axes]
+        assert "How spread out the room is" in titles
+        with pytest.raises(ValueError, match="built in"):
+            register_panel(Panel("positions", "mine", lambda m, ax: None))
+    finally:
+        unregister_panel("test_spread")
+    assert "test_spread" not in panel_names()
+
+
+def test_the_status_line_lists_user_measures_by_label(dash):
+    @measure(column="test_loser_share", label="Stakeholders <worse> off", unit="share")
+    def loser_share(ctx):
+        return float(np.mean(ctx.gains < 0))
+
+    try:
+        dash.run()
+        assert "Stakeholders &lt;worse&gt; off (share):" in dash.status.value
+    finally:
+        unregister("test_loser_share")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(
+        float,
+        st.integers(1, 60),
+        elements=st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.just(float("nan"))),
+    )
+)
+def test_a_line_panel_records_any_values_as_strict_json_within_its_axis(values):
+    """Whatever a panel returns (gaps, one value, all gaps, large numbers), the browser gets
+    strict JSON, one entry per round, and a value axis that holds every value."""
+    live = record_lines("any", "Any", [Line("x", values)], "value")
+    json.dumps(live, allow_nan=False)
+    got = live["lines"][0]["values"]
+    assert len(got) == len(values)
+    low, high = live["ylim"]
+    assert low < high
+    assert all(v is None or low <= v <= high for v in got)
+    assert [v is None for v in got] == list(np.isnan(values))
+
+
+def test_build_dashboard_takes_the_dashboards_arguments():
+    """One signature, not two typed twice: help() on build_dashboard shows Dashboard's."""
+    import inspect
+
+    from govsim.screen.dashboard import Dashboard
+
+    assert inspect.signature(build_dashboard) == inspect.signature(Dashboard)
+    assert build_dashboard(params=["rho"], projector=True).view.projector

@@ -100,3 +100,31 @@ def test_the_readme_example_runs_as_written():
     finally:
         PROTOCOLS.pop("supermajority", None)
         del sys.modules[module.__name__]
+
+
+def test_the_readme_dashboard_panel_shows_live_and_static():
+    """README, EXTENDING THE MODEL: a dashboard panel is one function; run as written, from
+    outside the package, it is in the recording the browser draws and in the static picture."""
+    from pathlib import Path
+
+    from govsim.screen.panels import panel_names, unregister_panel
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**A dashboard panel") :]
+    start = section.index("```python") + len("```python")
+    code = section[start : section.index("```\n", start)]
+    module = types.ModuleType("readme_panel")
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile(code, "README.md", "exec"), vars(module))
+        dash = module.dash
+        assert "text_moves" in panel_names()
+        live = {p["name"]: p for p in dash.view.data["panels"]}
+        assert live["text_moves"]["kind"] == "lines", "drawn live in the browser"
+        values = live["text_moves"]["lines"][0]["values"]
+        assert len(values) == len(dash.model.rounds) and values[0] is None
+        assert any(v is not None and v > 0 for v in values), "the text moves in some round"
+        assert "How far the text moved" in [ax.get_title() for ax in dash.figure.axes], "and in the picture"
+    finally:
+        unregister_panel("text_moves")
+        del sys.modules[module.__name__]

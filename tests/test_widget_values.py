@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from govsim.roleplay import RolePlay
 from govsim.roleplay.panel import build_roleplay_panel
 from govsim.screen.dashboard import build_dashboard, make_slider
-from govsim.screen.display import OutOfRange
+from govsim.screen.display import OutOfRange, guard
 from govsim.settings import setting_names, setting_spec
 
 
@@ -43,7 +43,7 @@ def test_a_saved_seed_loads_into_the_hot_seat_panel_whole_and_plays_again_whole(
 
 def test_a_negative_seed_typed_into_the_panel_is_refused_not_clamped(panel):
     panel.seed.value = -5
-    panel._guard(panel.start)(None)  # what "Start again" runs
+    guard(panel, lambda _: panel.start())(None)  # what "Start again" runs
     assert panel.error == "ValueError: seed=-5 is out of range (allowed: a whole number >= 0)"
     panel.seed.value = 1
 

@@ -275,6 +275,14 @@ def user_measures() -> tuple[Measure, ...]:
     return tuple(m for m in _REGISTRY.values() if not m.builtin)
 
 
+def user_summaries(measures: Iterable[Measure], dimensions: Iterable[str]) -> list[tuple[str, str]]:
+    """(summary key, label) of every summary the user measures among ``measures`` add to a run
+    with these policy ``dimensions``, in order: what ``govsim run`` and the dashboard's status
+    line list after govsim's own figures."""
+    dims = tuple(dimensions)
+    return [(key, m.labels(dims)[key]) for m in measures if not m.builtin for key, _ in m.summaries(dims)]
+
+
 def install(measures: Iterable[Measure]) -> None:
     """Make ``measures`` this process's user measures, exactly: what a sweep's worker does with
     the measures its driver shipped (so a reused worker keeps none from an earlier sweep)."""

@@ -52,6 +52,7 @@ from govsim.measure_registry import (
     seal_builtins,
     unregister,
     user_measures,
+    user_summaries,
 )
 from govsim.metrics import distance, mean_pairwise_distance, weighted_share
 from govsim.outcomes import IssueContext
@@ -77,6 +78,7 @@ __all__ = [
     "run_summary",
     "unregister",
     "user_measures",
+    "user_summaries",
 ]
 
 

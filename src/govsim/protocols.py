@@ -119,6 +119,11 @@ class Protocol:
     label : a short readable name for menus and plots
     governments_only : only governments get a seat at the table
     lobbied : non-governments present but without a seat lobby governments (top-down)
+    reads : the names of the :class:`~govsim.params.Parameters` its drafting, deciding and
+        revising read (with ``lobbying`` when ``lobbied``), or None when not declared. What
+        the dashboard uses to disable a slider the chosen rule never reads
+        (:func:`settings_unread`); :func:`govsim.testing.check_protocol` checks that changing
+        any other rule setting (:func:`rule_settings`) leaves a run unchanged.
 
     A protocol must keep the promises of :func:`govsim.testing.check_protocol`.
     """
@@ -127,6 +132,7 @@ class Protocol:
     label: ClassVar[str] = ""
     governments_only: ClassVar[bool] = False  # only governments sit at the table
     lobbied: ClassVar[bool] = False  # present non-governments without a seat lobby governments
+    reads: ClassVar[frozenset[str] | None] = None  # the Parameters its rules read; None: not declared
 
     def draft(self, table: Table) -> np.ndarray:
         """First text: (1 - b) * initiating draft + b * compromise, b = ``draft_blend``
@@ -273,6 +279,46 @@ def protocol_names() -> list[str]:
     return [*built, *SEATINGS, *added]
 
 
+def rule_settings() -> frozenset[str]:
+    """The settings some registered rule declares it reads (the union of every ``reads``).
+
+    The other settings (deliberation, attendance, the levers, group traits) matter under every
+    rule; these matter only under the rules that read them."""
+    return frozenset().union(*(cls.reads for cls in PROTOCOLS.values() if cls.reads is not None))
+
+
+def settings_unread(protocol: str) -> dict[str, str]:
+    """The rule settings the protocol named ``protocol`` never reads, each with a one-line reason.
+
+    Derived from the rules' declared ``reads``: a rule that declares nothing (and a seating
+    such as ``regional``, whose tables may each follow another rule) is taken to read
+    everything, so nothing is said to be unread.
+
+    Returns
+    -------
+    dict
+        ``{setting: "top_down does not read rho: only bottom_up, ... do"}`` (empty when every
+        setting may matter).
+
+    Raises
+    ------
+    ValueError
+        Unknown protocol name.
+    """
+    check_names([protocol], protocol_names(), "protocol")
+    reads = PROTOCOLS[protocol].reads if protocol in PROTOCOLS else None
+    if reads is None:
+        return {}
+    found = {}
+    for setting in sorted(rule_settings() - reads):
+        users = [n for n, cls in PROTOCOLS.items() if cls.reads is not None and setting in cls.reads]
+        found[setting] = (
+            f"{protocol} does not read {setting}: it changes nothing under these rules "
+            f"(it matters under {', '.join(users)})"
+        )
+    return found
+
+
 def get_protocol(protocol: str | Protocol | Layout) -> Protocol | Layout:
     """A decision rule (or, for ``regional``, a seating layout) from its name, or the object itself.
 
@@ -400,6 +446,9 @@ class TopDown(Protocol):
     label = "Top-down (intergovernmental vote)"
     governments_only = True
     lobbied = True
+    reads = frozenset(
+        {"consensus_rounds", "majority_threshold", "capability_vote", "revision_step", "lobbying"}
+    )
 
     def draft(self, table: Table) -> np.ndarray:
         """Per-dimension median of the attending governments that care about the dimension
@@ -472,6 +521,7 @@ class BottomUp(Protocol):
 
     name = "bottom_up"
     label = "Bottom-up (rough consensus)"
+    reads = frozenset({"draft_blend", "capability_voice", "revision_step", "rho"})
 
     def rule(self, params: Parameters) -> str:
         return (
@@ -496,6 +546,9 @@ class ConsultThenRatify(Protocol):
 
     name = "consult_then_ratify"
     label = "Consult, then a government vote"
+    reads = frozenset(
+        {"draft_blend", "capability_voice", "revision_step", "rho", "majority_threshold", "capability_vote"}
+    )
 
     def rule(self, params: Parameters) -> str:
         return (
@@ -531,6 +584,9 @@ class Chambers(Protocol):
 
     name = "chambers"
     label = "Chambers (one house per group)"
+    reads = frozenset(
+        {"draft_blend", "capability_voice", "revision_step", "chamber_threshold", "min_chambers"}
+    )
 
     def rule(self, params: Parameters) -> str:
         need = params.min_chambers

@@ -19,6 +19,10 @@ on which case. The promises:
 5. declared traits take effect: ``governments_only`` keeps everyone else away from the table,
    ``lobbied`` lets absent non-governments pull governments (and nothing else does when it is
    False).
+6. declared settings hold: a rule that declares ``reads`` (the settings it reads) names only
+   declared parameters, includes ``lobbying`` when ``lobbied``, and gives the same history when
+   any other rule setting (:func:`govsim.protocols.rule_settings`) is at either end of its range
+   (the dashboard disables those sliders under that rule).
 
 A seating layout chosen like a protocol (``regional``) is checked through each of its tables'
 rules, and on whole runs.
@@ -37,7 +41,8 @@ import numpy as np
 from govsim.forums import Layout
 from govsim.groups import GOVERNMENT, Group
 from govsim.model import GovernanceModel
-from govsim.protocols import Decision, Protocol, Table, get_protocol
+from govsim.params import parameter_specs
+from govsim.protocols import Decision, Protocol, Table, get_protocol, rule_settings
 from govsim.scenarios import parse_scenario
 from govsim.teaching import hand_table
 
@@ -75,6 +80,7 @@ def check_protocol(
     _check_pickle(cls, instance, who)
     if isinstance(instance, Protocol):
         _check_traits(cls, who)
+        _check_reads(cls, who, seed)
 
 
 # ------------------------------------------------------------------ helpers
@@ -203,6 +209,29 @@ def _check_runs(cls: type, who: str, seed: int) -> None:
 
 def _run(cls: type, seed: int) -> GovernanceModel:
     return GovernanceModel("classroom", protocol=cls(), rng=seed, max_rounds=12).run()
+
+
+def _check_reads(cls: type, who: str, seed: int) -> None:
+    reads = cls.reads
+    if reads is None:
+        return
+    specs = {s.name: s for s in parameter_specs()}
+    if not isinstance(reads, frozenset | set) or not all(isinstance(n, str) and n in specs for n in reads):
+        raise ProtocolContractError(
+            f"{who}: reads={reads!r} must be a frozenset of parameter names (allowed: {', '.join(specs)})"
+        )
+    if cls.lobbied and "lobbying" not in reads:
+        raise ProtocolContractError(f"{who}: lobbied is True, so reads must include 'lobbying'")
+    base = _run(cls, seed)
+    for name in sorted(rule_settings() - reads):
+        for value in (specs[name].low, specs[name].high):
+            model = GovernanceModel("classroom", protocol=cls(), rng=seed, max_rounds=12, **{name: value})
+            other = _call(who, "a classroom run", f"{name}={value:g}", model.run)
+            if not (other.rounds.equals(base.rounds) and other.outcomes.equals(base.outcomes)):
+                raise ProtocolContractError(
+                    f"{who}: reads leaves out {name!r}, but {name}={value:g} changed the run "
+                    "(add it to reads)"
+                )
 
 
 def _micro(lobbying: float) -> Any:

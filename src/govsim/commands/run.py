@@ -240,6 +240,7 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    from govsim.measures import user_summaries
     from govsim.model import GovernanceModel
     from govsim.plugins import load_plugins
     from govsim.scenarios import load_scenario
@@ -254,12 +255,7 @@ def main(args: argparse.Namespace) -> int:
         scenario = scenario.with_status_quo(parse_status_quo(args.status_quo))
     model = GovernanceModel(scenario, protocol=args.protocol, rng=args.seed, **parse_settings(args.settings))
     res = result(run_with_progress(model, sys.stderr), args.seed)
-    extra = [
-        (key, m.labels(scenario.dimensions)[key])
-        for m in model.measures
-        if not m.builtin
-        for key, _ in m.summaries(scenario.dimensions)
-    ]
+    extra = user_summaries(model.measures, scenario.dimensions)
     print(
         json.dumps(res, sort_keys=False)
         if args.json

@@ -41,13 +41,14 @@ def _positions_figure() -> str:
     import matplotlib.pyplot as plt
 
     from govsim.model import GovernanceModel
+    from govsim.screen.display import png_data_uri
     from govsim.screen.plotting import plot_positions
 
     fig, ax = plt.subplots(figsize=(3.6, 3.2))
     try:
         plot_positions(GovernanceModel("classroom", rng=0), ax=ax)
         return html.figure_html(
-            html.png_data_uri(fig),
+            png_data_uri(fig, dpi=150, tight=True, fast=False),
             "Where the forty classroom stakeholders start (seed 0): one marker shape and colour per group.",
         )
     finally:

@@ -9,9 +9,7 @@ cheat-sheet and the debrief template fit on one sheet printed on both sides.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import re
 from collections.abc import Mapping, Sequence
 
@@ -81,13 +79,6 @@ def page(title: str, body: str, footer: str) -> str:
 
 def _list(items: Sequence[str]) -> str:
     return "<ul>" + "".join(f"<li>{inline(i)}</li>" for i in items) + "</ul>"
-
-
-def png_data_uri(figure) -> str:
-    """A matplotlib figure as a ``data:image/png;base64,...`` URI (so the page needs no file)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def figure_html(uri: str, caption: str) -> str:

@@ -16,7 +16,6 @@ Everything here is a pure function of a finished (or ended) :class:`~govsim.role
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from govsim.groups import Group
 from govsim.model import GovernanceModel
 from govsim.roleplay.page import page_html
 from govsim.roleplay.session import RolePlay
+from govsim.screen.display import png_data_uri
 from govsim.screen.plotting import group_color, group_style
 from govsim.words import plural
 
@@ -322,14 +322,6 @@ def plot_positions_1d(play: RolePlay, ax: Any) -> Any:
     return ax
 
 
-def png_data_uri(fig: Figure) -> str:
-    import io
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
 # ---------------------------------------------------------------- the sheet
 SHEET_CSS = """
 body { font-family: sans-serif; max-width: 60em; margin: 1em auto; line-height: 1.4; font-size: 15px; }
@@ -394,7 +386,9 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
         f"<td>{_fmt(r['simulated_mean'], '+.3f')}</td><td>{esc(r['compared'])}</td></tr>"
         for _, r in d.standing.iterrows()
     )
-    picture = f"<img alt='debrief figure' src='{png_data_uri(debrief_figure(d))}'>" if figure else ""
+    picture = (
+        f"<img alt='debrief figure' src='{png_data_uri(debrief_figure(d), fast=False)}'>" if figure else ""
+    )
     n_sims = len(d.simulated)
     body = f"""
 <h1>Role-play debrief: {esc(d.scenario)} under {esc(d.protocol)} rules</h1>

@@ -47,11 +47,12 @@ from govsim.screen.display import (
     BoundedIntText,
     Dropdown,
     display_panel,
-    error_html,
+    guard,
     live_panel,
     render_png,
     show_in,
 )
+from govsim.screen.display import button as _button
 from govsim.values import whole
 
 BIG = "font-size: 1.25em; line-height: 1.45;"
@@ -70,12 +71,6 @@ def move_menu(team: str) -> w.Dropdown:
     menu.add_class("govsim-rp-move")
     menu.add_class(f"govsim-rp-move-{group.value.replace('_', '-')}")
     return menu
-
-
-def _button(label: str, css: str, tooltip: str) -> w.Button:
-    button = w.Button(description=label, tooltip=tooltip, layout=w.Layout(width="auto"))
-    button.add_class(css)
-    return button
 
 
 def round_html(play: RolePlay, shown: bool = False) -> str:
@@ -247,7 +242,7 @@ class RolePlayPanel:
             (self.sheet_button, self.write_sheet),
         ]
         for button, action in actions:
-            button.on_click(self._guard(action))
+            button.on_click(guard(self, lambda _, act=action: act()))
 
     def _layout(self) -> w.VBox:
         setup = w.HBox([w.VBox([self.scenario, self.protocol, self.seed]), self.teams])
@@ -267,17 +262,6 @@ class RolePlayPanel:
 
     def _ipython_display_(self) -> None:
         display_panel(self.widget, self.figure, alt="The role-play: positions and who attends and objects")
-
-    def _guard(self, action: Callable[[], None]) -> Callable[[Any], None]:
-        def guarded(_: Any) -> None:
-            try:
-                self.error = None
-                action()
-            except Exception as exc:  # shown to the room, kept for tests
-                self.error = f"{type(exc).__name__}: {exc}"
-                show_in(self.output, error_html(exc))
-
-        return guarded
 
     def _new_menus(self) -> None:
         self.moves, self.meanings, self.points = {}, {}, {}

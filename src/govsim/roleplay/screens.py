@@ -15,11 +15,11 @@ from govsim.roleplay.debrief import (
     debrief,
     debrief_figure,
     debrief_tables_html,
-    png_data_uri,
     projector_figure,
 )
 from govsim.roleplay.room import Phase, Room
 from govsim.roleplay.session import said_point
+from govsim.screen.display import png_data_uri
 from govsim.words import plural
 
 
@@ -92,7 +92,7 @@ _CACHE: dict[tuple, Any] = {}
 def projector_png(room: Room) -> str:
     key = ("projector", id(room), len(room.play.history))
     if key not in _CACHE:
-        _CACHE[key] = png_data_uri(projector_figure(room.play))
+        _CACHE[key] = png_data_uri(projector_figure(room.play), fast=False)
     return _CACHE[key]
 
 
@@ -123,7 +123,7 @@ def facilitator_debrief_html(room: Room) -> str:
     d = room_debrief(room)
     key = ("debrief-png", id(room), len(room.play.history))
     if key not in _CACHE:
-        _CACHE[key] = png_data_uri(debrief_figure(d))
+        _CACHE[key] = png_data_uri(debrief_figure(d), fast=False)
     return (
         "<h2>Debrief</h2>" + debrief_tables_html(d)
         + f"<img alt='debrief figure' style='max-width:100%' src='{_CACHE[key]}'>"

@@ -4,6 +4,7 @@ A layer above the model: everything here reads the model's public interface (vie
 the measure registry) and never reaches into its arrays. Its rooms:
 
 - :mod:`~govsim.screen.plotting` — matplotlib figures for notebooks, exports and handouts;
+- :mod:`~govsim.screen.panels` — the dashboard's panels, one registry entry each (static and live);
 - :mod:`~govsim.screen.replay` — a run recorded round by round for the browser;
 - :mod:`~govsim.screen.run_view` and ``static/run_view.js`` — the browser-drawn run view;
 - :mod:`~govsim.screen.display` — showing widgets with a static fallback picture;
@@ -20,6 +21,11 @@ from govsim.exports import lazy_exports
 _HOMES = {
     "Dashboard": "govsim.screen.dashboard",
     "build_dashboard": "govsim.screen.dashboard",
+    "Line": "govsim.screen.panels",
+    "Panel": "govsim.screen.panels",
+    "line_panel": "govsim.screen.panels",
+    "panel_names": "govsim.screen.panels",
+    "register_panel": "govsim.screen.panels",
 }
 
 __all__ = sorted(_HOMES)

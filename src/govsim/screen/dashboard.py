@@ -7,7 +7,14 @@ in rounds per second), the round slider and **Back** / **Step** move through the
 rounds in the browser: positions move, the text on the table travels with its trail,
 objectors are ringed, the attendance and objecting traces grow, and the status line names the
 issue and round. **Projector mode** enlarges text, markers and the picture and hides the
-controls that only matter to someone reading the code.
+controls that only matter to someone reading the code. The controls wrap rather than shrink or
+cut their labels, and the picture is as tall as the notebook's visible height leaves room for,
+so the controls and the picture's legend are on screen together (1366x768 to 1920x1080).
+
+The panels come from the registry :mod:`govsim.screen.panels`: each draws the static picture,
+and those with a live drawing also draw in the browser. A slider for a setting the chosen
+protocol does not read (its declared ``reads``, :func:`govsim.protocols.settings_unread`) is
+disabled, its tooltip saying why.
 
 Presentation only. The sliders are generated from the parameter declarations
 (:func:`govsim.params.parameter_specs` and :func:`govsim.population.profile_specs`): bounds,
@@ -25,6 +32,7 @@ carries a stable ``description`` and a CSS class ``govsim-...`` for browser test
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -32,22 +40,26 @@ import ipywidgets as w
 from matplotlib.figure import Figure
 
 from govsim.escape import html_text
-from govsim.measures import label_of
+from govsim.measures import user_summaries
 from govsim.model import GovernanceModel
 from govsim.params import check_names
-from govsim.protocols import protocol_names
+from govsim.protocols import protocol_names, settings_unread
 from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
 from govsim.screen import plotting
 from govsim.screen.display import (
     Dropdown,
     FloatSlider,
     IntSlider,
+    button,
     display_panel,
     error_html,
+    guard,
     live_panel,
     render_png,
     show_in,
+    style_widget,
 )
+from govsim.screen.panels import get_panels, panel_names
 from govsim.screen.replay import record_run
 from govsim.screen.run_view import RunView
 from govsim.settings import setting_names, setting_spec, setting_value
@@ -64,19 +76,34 @@ DEFAULT_PARAMS = (
     "transparency",
     "civil_society.capacity",
 )
-ALL_PANELS = ("positions", "attendance", "gains", "compliance")
-# The static picture (offline exports, ``dash.figure``): what the live view shows, plus who gained.
+# The panels (govsim.screen.panels): the live view draws those with a live drawing (the positions,
+# attendance); the static picture (offline exports, ``dash.figure``) all of them, so who gained too.
 PANELS = ("positions", "attendance", "gains")
 SPEEDS = (1, 30)  # rounds per second the Play control offers
 SPEED = 8
-PROJECTOR_CSS = """<style>
-.govsim-projector .widget-label, .govsim-projector .widget-readout, .govsim-projector button,
-.govsim-projector select, .govsim-projector .widget-html-content { font-size: 20px !important; }
+# Rows wrap instead of shrinking their widgets; labels keep their whole text (checkbox labels
+# included); projector mode enlarges every label, readout, button and menu.
+DASHBOARD_CSS = """<style>
+.govsim-dashboard .widget-hbox.govsim-row { flex-wrap: wrap; column-gap: 8px; }
+.govsim-dashboard .widget-checkbox { width: auto; }
+.govsim-dashboard .widget-checkbox label { overflow: visible; text-overflow: clip; white-space: nowrap; }
+.govsim-dashboard .govsim-sliders .widget-slider { width: auto; min-width: 0; }
+.govsim-dashboard .widget-dropdown { width: auto; }
+.govsim-dashboard .widget-dropdown > select { flex: 0 0 auto; width: auto; min-width: 8em; }
+.govsim-projector .widget-label, .govsim-projector .widget-label-basic, .govsim-projector .widget-readout,
+.govsim-projector button, .govsim-projector select, .govsim-projector .widget-html-content,
+.govsim-projector .widget-checkbox label { font-size: 20px !important; }
 .govsim-projector .widget-label { width: auto !important; max-width: none !important; }
 .govsim-projector .jupyter-button { width: auto !important; height: auto !important; padding: 4px 14px; }
 .govsim-projector .widget-inline-hbox { min-height: 40px; }
-.govsim-projector .widget-hbox { flex-wrap: wrap; }
+.govsim-projector .govsim-sliders { grid-template-columns: repeat(auto-fill, minmax(36em, 1fr)) !important; }
 </style>"""
+
+
+def slider_tooltip(name: str) -> str:
+    """A setting's declared meaning, unit and range: its slider's tooltip."""
+    spec = setting_spec(name)
+    return f"{spec.doc} [{spec.unit or 'no unit'}; {spec.low:g} to {spec.high:g}]"
 
 
 def make_slider(name: str, value: float | int) -> w.ValueWidget:
@@ -87,10 +114,10 @@ def make_slider(name: str, value: float | int) -> w.ValueWidget:
         "min": spec.low,
         "max": spec.high,
         "description": name,
-        "tooltip": f"{spec.doc} [{spec.unit or 'no unit'}; {spec.low:g} to {spec.high:g}]",
+        "tooltip": slider_tooltip(name),
         "continuous_update": False,
-        "style": {"description_width": "12em"},
-        "layout": w.Layout(width="32em"),
+        "style": {"description_width": "13em"},
+        "layout": w.Layout(width="auto", min_width="26em"),
     }
     if spec.kind is int:
         slider = IntSlider(step=1, **common)
@@ -102,38 +129,24 @@ def make_slider(name: str, value: float | int) -> w.ValueWidget:
 
 
 def draw_panels(model: Any, panels: Sequence[str] = PANELS) -> Figure:
-    """A matplotlib figure of ``panels`` for ``model`` (pyplot-free: nothing is shown twice)."""
+    """A matplotlib figure of ``panels`` (names in :mod:`govsim.screen.panels`) for the played
+    ``model`` (pyplot-free: nothing is shown twice).
+
+    Raises
+    ------
+    ValueError
+        An unknown panel name (one line, with the closest name and the allowed ones).
+    """
+    chosen = get_panels(panels)
     cols = min(3, len(panels))
     rows = -(-len(panels) // cols)
     fig = Figure(figsize=(5.2 * cols, 4.8 * rows), dpi=72, layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
-    for ax, panel in zip(axes, panels, strict=False):
-        match panel:
-            case "positions":
-                plotting.plot_positions(model, ax=ax)
-            case "path":
-                plotting.plot_proposal_path(model.rounds, ax=ax, dimensions=model.setup.dimensions[:2])
-            case "attendance":
-                plotting.plot_objections_attendance(model.rounds, ax=ax)
-            case "gains":
-                plotting.plot_gains(model.outcomes, ax=ax)
-            case "compliance":
-                plotting.plot_compliance(model.outcomes, ax=ax)
-            case _:
-                raise ValueError(f"panel={panel!r} is unknown (allowed: path, {', '.join(ALL_PANELS)})")
+    for ax, panel in zip(axes, chosen, strict=False):
+        panel.draw(model, ax)
     for ax in axes[len(panels) :]:
         ax.set_visible(False)
     return fig
-
-
-def user_measures(model: Any) -> list[str]:
-    """Summary keys of the measures registered in the notebook (not govsim's own)."""
-    return [
-        key
-        for m in getattr(model, "measures", ())
-        if not m.builtin
-        for key, _ in m.summaries(model.setup.dimensions)
-    ]
 
 
 def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
@@ -144,19 +157,14 @@ def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
         return f"<b>{html_text(model.protocol.name)}</b>: no issue closed yet."
     summary = model.summary() if summary is None else summary
     n = summary["n_issues"]
-    more = "".join(f" {html_text(label_of(key))}: {summary[key]:.3g}." for key in user_measures(model))
+    extra = user_summaries(getattr(model, "measures", ()), model.setup.dimensions)
+    more = "".join(f" {html_text(label)}: {summary[key]:.3g}." for key, label in extra)
     return (
         f"<b>{html_text(summary['protocol'])}</b>: {plotting.plural(n, 'issue')} negotiated, adopted "
         f"{summary['adoption_rate']:.0%}; {summary['mean_rounds']:.1f} rounds per issue, compliance "
         f"{summary['mean_compliance']:.0%}, non-compliance (capability-weighted) {summary['noncompliance']:.1%}, worst-off group's "
         f"gain {summary['mean_min_group_gain']:+.3f}." + more
     )
-
-
-def _button(label: str, icon: str, tooltip: str, css: str) -> w.Button:
-    button = w.Button(description=label, icon=icon, tooltip=tooltip, layout=w.Layout(width="auto"))
-    button.add_class(css)
-    return button
 
 
 class Dashboard:
@@ -178,6 +186,7 @@ class Dashboard:
             choices = [*choices, str(scenario)]
         check_names([scenario], choices, "scenario")
         check_names(params, setting_names(), "setting")
+        get_panels(panels)  # unknown names fail here, before any widget is built
         self.factory = model_factory or GovernanceModel
         self.panels = tuple(panels)
         self.model: Any = None
@@ -185,24 +194,29 @@ class Dashboard:
         self._summary: dict[str, Any] = {}
         self.error: str | None = None
         self._quiet = False
+        self._moving = False  # the kernel moves the view and the round slider together
         setup = load_scenario(scenario)
         self.scenario = self._dropdown("scenario", choices, str(scenario), "scenario")
         self.protocol = self._dropdown("protocol", protocol_names(), setup.protocol, "protocol")
         self.sliders = {name: make_slider(name, setting_value(setup, name)) for name in params}
         self.seed = w.IntText(value=whole(seed, "seed", 0), description="seed")  # any seed, shown whole
         self.seed.add_class("govsim-seed")
-        self.auto = w.Checkbox(value=True, description="rerun when a setting changes")
+        self.auto = w.Checkbox(value=True, description="rerun when a setting changes", indent=False)
         self.auto.add_class("govsim-auto")
-        self.projector = w.Checkbox(value=projector, description="projector mode")
+        self.projector = w.Checkbox(value=projector, description="projector mode", indent=False)
         self.projector.add_class("govsim-projector-switch")
-        self.run_button = _button("Run", "refresh", "Rerun the agenda with these settings", "govsim-run")
-        self.reset_button = _button(
-            "Start", "fast-backward", "Show the state before the first round", "govsim-reset"
+        self.run_button = button("Run", "govsim-run", "Rerun the agenda with these settings", "refresh")
+        self.reset_button = button(
+            "Start", "govsim-reset", "Show the state before the first round", "fast-backward"
         )
-        self.back_button = _button("Back", "step-backward", "Show the previous round", "govsim-back")
-        self.step_button = _button("Step", "step-forward", "Show the next round", "govsim-step")
+        self.back_button = button("Back", "govsim-back", "Show the previous round", "step-backward")
+        self.step_button = button("Step", "govsim-step", "Show the next round", "step-forward")
         self.play = w.ToggleButton(
-            value=False, description="Play", icon="play", tooltip="Play the recorded rounds / pause"
+            value=False,
+            description="Play",
+            icon="play",
+            tooltip="Play the recorded rounds / pause",
+            layout=w.Layout(width="auto", flex="0 0 auto"),
         )
         self.play.add_class("govsim-play")
         self.speed = IntSlider(
@@ -211,7 +225,7 @@ class Dashboard:
         self.speed.add_class("govsim-speed")
         self.round = w.IntSlider(value=0, min=0, max=0, description="round", continuous_update=True)
         self.round.add_class("govsim-round")
-        self.view = RunView(projector=projector, speed=speed)
+        self.view = RunView(projector=projector, speed=speed, slider=self.round)
         self.status = w.HTML(value="")
         self.status.add_class("govsim-status")
         self.output = w.Output()
@@ -219,11 +233,11 @@ class Dashboard:
         self._links = [
             w.jslink((self.play, "value"), (self.view, "playing")),
             w.jslink((self.speed, "value"), (self.view, "speed")),
-            w.jslink((self.round, "value"), (self.view, "frame")),
-        ]
+        ]  # the round slider: ``view.slider`` (it follows Play in the browser)
         self._wire()
         self.widget = self._layout()
         self._projector_changed({"new": projector})
+        self._protocol_changed({"new": self.protocol.value})
         self.run()
 
     # ------------------------------------------------------------ construction
@@ -233,21 +247,26 @@ class Dashboard:
         return box
 
     def _wire(self) -> None:
-        self.run_button.on_click(self._guard(lambda _: self.run()))
-        self.reset_button.on_click(self._guard(lambda _: self.show(0)))
-        self.back_button.on_click(self._guard(lambda _: self.show(self.frame - 1)))
-        self.step_button.on_click(self._guard(lambda _: self.show(self.frame + 1)))
+        self.run_button.on_click(guard(self, lambda _: self.run()))
+        self.reset_button.on_click(guard(self, lambda _: self.show(0)))
+        self.back_button.on_click(guard(self, lambda _: self.show(self.frame - 1)))
+        self.step_button.on_click(guard(self, lambda _: self.show(self.frame + 1)))
         self.view.observe(self._playing_changed, names="playing")
-        self.projector.observe(self._guard(self._projector_changed), names="value")
-        self.scenario.observe(self._guard(self._scenario_changed), names="value")
+        self.view.observe(self._frame_changed, names="frame")
+        self.round.observe(self._round_changed, names="value")
+        self.projector.observe(guard(self, self._projector_changed), names="value")
+        self.scenario.observe(guard(self, self._scenario_changed), names="value")
+        self.protocol.observe(guard(self, self._protocol_changed), names="value")
         for widget in (self.protocol, self.seed, *self.sliders.values()):
-            widget.observe(self._guard(self._setting_changed), names="value")
+            widget.observe(guard(self, self._setting_changed), names="value")
 
     def _layout(self) -> w.VBox:
         top = w.HBox([self.scenario, self.protocol, self.seed, self.auto, self.projector])
         sliders = w.GridBox(
-            list(self.sliders.values()), layout=w.Layout(grid_template_columns="repeat(2, 34em)")
+            list(self.sliders.values()),
+            layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(27em, 1fr))", width="100%"),
         )
+        sliders.add_class("govsim-sliders")
         moves = w.HBox(
             [
                 self.run_button,
@@ -259,7 +278,9 @@ class Dashboard:
                 self.round,
             ]
         )
-        box = w.VBox([w.HTML(PROJECTOR_CSS), top, sliders, moves, self.view, self.status, self.output])
+        for row in (top, moves):
+            row.add_class("govsim-row")
+        box = w.VBox([style_widget(DASHBOARD_CSS), top, sliders, moves, self.view, self.status, self.output])
         box.add_class("govsim-dashboard")
         return live_panel(box)
 
@@ -268,17 +289,22 @@ class Dashboard:
         display_panel(self.widget, None if self.model is None else self.figure, alt=self.status_text)
 
     # ------------------------------------------------------------ callbacks
-    def _guard(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
-        """Wrap a callback so any error is shown in the output area instead of vanishing."""
+    def _frame_changed(self, change: Any) -> None:
+        """The browser reports the round Play stopped at: the round slider says it too."""
+        if not self._moving:
+            self.round.value = change["new"]
 
-        def guarded(change: Any) -> None:
-            try:
-                callback(change)
-            except Exception as exc:  # shown to the user, kept for tests
-                self.error = f"{type(exc).__name__}: {exc}"
-                show_in(self.output, error_html(exc))
+    def _round_changed(self, change: Any) -> None:
+        """The round slider moved (the browser has shown that round already)."""
+        if not self._moving and not self.view.playing:
+            self.view.frame = change["new"]
 
-        return guarded
+    def _protocol_changed(self, change: Any) -> None:
+        """Disable the sliders of settings the chosen protocol never reads, the tooltip saying why."""
+        unread = settings_unread(change["new"])
+        for name, slider in self.sliders.items():
+            slider.disabled = name in unread
+            slider.tooltip = unread.get(name) or slider_tooltip(name)
 
     def _playing_changed(self, change: Any) -> None:
         """The Play button says what pressing it does next."""
@@ -331,12 +357,16 @@ class Dashboard:
         if self.output.outputs:
             self.output.outputs = ()
         model = self.new_model()
-        self.recording = record_run(model)
+        self.recording = record_run(model, self.panels)
         self.model = model
         last = len(self.recording["frames"]) - 1
-        self.view.show(self.recording, last)  # the picture first: one message
-        self.round.max = last
-        self.round.value = last
+        self._moving = True
+        try:
+            self.view.show(self.recording, last)  # the picture first: one message
+            self.round.max = last
+            self.round.value = last
+        finally:
+            self._moving = False
         self._summary = model.summary()  # after the picture is on its way: it does not need this
         self.status.value = status_html(model, self._summary)
 
@@ -345,8 +375,12 @@ class Dashboard:
         if not self.recording:
             self.run()
         frame = max(0, min(len(self.recording["frames"]) - 1, int(frame)))
-        self.view.playing = False
-        self.view.frame = self.round.value = frame
+        self._moving = True
+        try:
+            self.view.playing = False
+            self.view.frame = self.round.value = frame
+        finally:
+            self._moving = False
 
     def reset(self) -> None:
         """Rerun with the current settings and show the state before the first round."""
@@ -376,27 +410,21 @@ class Dashboard:
         return draw_panels(self.model, self.panels)
 
 
-def build_dashboard(
-    model_factory: ModelFactory | None = None,
-    scenario: str = "classroom",
-    *,
-    params: Sequence[str] = DEFAULT_PARAMS,
-    panels: Sequence[str] = PANELS,
-    seed: int = 1,
-    speed: int = SPEED,
-    projector: bool = False,
-) -> Dashboard:
-    """Build the dashboard (display it by leaving it last in a cell, or ``display(dash)``).
+def build_dashboard(*args: Any, **kwargs: Any) -> Dashboard:
+    """Build the dashboard (display it by leaving it last in a cell, or ``display(dash)``):
+    :class:`Dashboard` with the same arguments.
 
     ``model_factory(scenario, protocol=..., rng=..., **settings)`` builds a model;
     default :class:`GovernanceModel`. ``params`` names the sliders: parameters or ``group.trait``
-    (see :func:`govsim.scenarios.setting_names`). ``speed`` is Play's rounds per second;
-    ``projector`` starts in projector mode; ``panels`` are the static picture's panels.
+    (see :func:`govsim.scenarios.setting_names`). ``panels`` names the panels
+    (:func:`govsim.screen.panels.panel_names`): the live view draws those with a live drawing,
+    the static picture all of them. ``speed`` is Play's rounds per second; ``projector``
+    starts in projector mode.
     """
-    return Dashboard(
-        model_factory, scenario, params=params, panels=panels, seed=seed, speed=speed, projector=projector
-    )
+    return Dashboard(*args, **kwargs)
 
+
+build_dashboard.__signature__ = inspect.signature(Dashboard)  # help() and tab completion show it
 
 __all__ = [
     "Dashboard",
@@ -404,6 +432,7 @@ __all__ = [
     "draw_panels",
     "error_html",
     "make_slider",
+    "panel_names",
     "render_png",
     "setting_spec",
     "setting_value",

@@ -13,7 +13,8 @@ from __future__ import annotations
 import base64
 import io
 import traceback
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import ipywidgets as w
 from IPython import get_ipython
@@ -29,11 +30,28 @@ LIVE_CLASS = "govsim-live"  # on a panel's root widget: the panel is live, hide 
 HIDE_FALLBACK_CSS = f"<style>.jp-OutputArea:has(.{LIVE_CLASS}) .{FALLBACK_CLASS} {{ display: none; }}</style>"
 
 
-def render_png(fig: Figure) -> bytes:
-    """``fig`` as PNG bytes (fast zlib level: the picture is shown at once, not archived)."""
+def render_png(fig: Figure, *, dpi: float | None = None, tight: bool = False, fast: bool = True) -> bytes:
+    """``fig`` as PNG bytes at ``dpi`` (default: the figure's own).
+
+    ``tight`` trims the white margin (``bbox_inches="tight"``); ``fast`` uses the fastest zlib
+    level (a picture shown at once; ``False`` for one kept in a file or printed page).
+    """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=fig.dpi if dpi is None else dpi,
+        bbox_inches="tight" if tight else None,
+        pil_kwargs={"compress_level": 1} if fast else None,
+    )
     return buffer.getvalue()
+
+
+def png_data_uri(fig: Figure, *, dpi: float | None = None, tight: bool = False, fast: bool = True) -> str:
+    """``fig`` as a ``data:image/png;base64,...`` URI (a page that needs no picture file);
+    options as :func:`render_png`."""
+    data = base64.b64encode(render_png(fig, dpi=dpi, tight=tight, fast=fast)).decode("ascii")
+    return f"data:image/png;base64,{data}"
 
 
 def static_fallback(fig: Figure, alt: str) -> HTML:
@@ -41,10 +59,9 @@ def static_fallback(fig: Figure, alt: str) -> HTML:
 
     ``alt`` describes the picture (escaped) for screen readers and for when images are off.
     """
-    data = base64.b64encode(render_png(fig)).decode("ascii")
     return HTML(
         f'<div class="{FALLBACK_CLASS}"><p><i>Picture saved with the notebook (the live view needs a '
-        f'running kernel):</i></p><img src="data:image/png;base64,{data}" alt="{html_text(alt)}"></div>'
+        f'running kernel):</i></p><img src="{png_data_uri(fig)}" alt="{html_text(alt)}"></div>'
     )
 
 
@@ -52,8 +69,13 @@ def live_panel(box: w.Box) -> w.Box:
     """Mark ``box`` as a live panel and give it the style that hides its static copy when the
     widgets render (add the returned box's children as usual; display with :func:`display_panel`)."""
     box.add_class(LIVE_CLASS)
-    box.children = (w.HTML(HIDE_FALLBACK_CSS), *box.children)
+    box.children = (style_widget(HIDE_FALLBACK_CSS), *box.children)
     return box
+
+
+def style_widget(css: str) -> w.HTML:
+    """A widget holding a ``<style>`` element and taking no room (a style applies wherever it is)."""
+    return w.HTML(css, layout=w.Layout(display="none"))
 
 
 def display_panel(widget: w.Widget, figure: Figure | None, alt: str) -> None:
@@ -85,6 +107,38 @@ def error_html(exc: Exception) -> HTML:
     """An error as the user sees it in an output area: the one-line message, then where it came from."""
     detail = html_text(traceback.format_exc(limit=3))
     return HTML(f"<pre style='color:#b00'>{html_text(f'{type(exc).__name__}: {exc}')}\n\n{detail}</pre>")
+
+
+class Guarded(Protocol):
+    """A panel whose callbacks :func:`guard` wraps: an ``output`` area and the last ``error``."""
+
+    output: w.Output
+    error: str | None
+
+
+def guard(panel: Guarded, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Wrap a widget callback so an error is shown in ``panel.output`` (and kept in
+    ``panel.error``, for tests) instead of vanishing; ``panel.error`` is cleared first."""
+
+    def guarded(change: Any) -> None:
+        panel.error = None
+        try:
+            callback(change)
+        except Exception as exc:  # shown to the user, kept for tests
+            panel.error = f"{type(exc).__name__}: {exc}"
+            show_in(panel.output, error_html(exc))
+
+    return guarded
+
+
+def button(label: str, css: str, tooltip: str, icon: str = "") -> w.Button:
+    """A button as wide as its label that never shrinks to "R..." in a crowded row, with the CSS
+    class ``css`` (browser tests find it by that)."""
+    widget = w.Button(
+        description=label, icon=icon, tooltip=tooltip, layout=w.Layout(width="auto", flex="0 0 auto")
+    )
+    widget.add_class(css)
+    return widget
 
 
 class OutOfRange(TraitError, ValueError):

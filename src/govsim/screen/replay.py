@@ -2,8 +2,8 @@
 
 :func:`record_run` plays a model to the end of its agenda and keeps, after every round, what the
 live dashboard shows: every stakeholder's position, who attended, who objected, the text on the
-table and where it has been this issue, the attendance and objecting-share traces, and one
-status line. Frame 0 is the state before the first round. The recording is JSON-ready
+table and where it has been this issue, and one status line; then what each chosen panel
+(:mod:`govsim.screen.panels`) draws, such as the attendance and objecting-share traces. Frame 0 is the state before the first round. The recording is JSON-ready
 (lists, floats rounded to 4 places, ``None`` for "no value"), so the dashboard sends it to the
 browser once and Play, Pause and stepping backwards need no kernel.
 
@@ -13,16 +13,17 @@ Presentation reads the model only through its public interface (``snapshot()``, 
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from govsim.groups import GROUP_NAMES, GROUP_ORDER
-from govsim.screen.plotting import DIMENSION_ENDS, group_style, plural
+from govsim.groups import GROUP_ORDER
+from govsim.screen.panels import Panel, get_panels, rounded
+from govsim.screen.plotting import group_style, plural
 
-DIGITS = 4
+LIVE = ("positions", "attendance")  # what the live view draws unless told otherwise
 
 
 @dataclass(frozen=True)
@@ -49,16 +50,6 @@ def _snapshot(model: Any, issue: int) -> State:
     )
 
 
-def _r(values: Any) -> Any:
-    """Rounded floats (nested lists for arrays); NaN becomes None (JSON null)."""
-    array = np.round(np.asarray(values, dtype=float), DIGITS)
-    if array.ndim == 0:
-        return None if math.isnan(float(array)) else float(array)
-    if np.isnan(array).any():
-        return [_r(v) for v in array]
-    return array.tolist()
-
-
 def _bits(mask: np.ndarray) -> str:
     """A bool mask as a compact string of 0 and 1 (one character per stakeholder)."""
     return (np.asarray(mask, dtype=np.uint8) + ord("0")).tobytes().decode("ascii")
@@ -73,24 +64,33 @@ def status_line(issue: int, name: str, n_issues: int, rnd: int, step: int, total
     return f"{where}: round {rnd} (round {step} of {total} in the run)"
 
 
-def record_run(model: Any) -> dict[str, Any]:
+def record_run(model: Any, panels: Sequence[str | Panel] = LIVE) -> dict[str, Any]:
     """Play ``model`` to the end of its agenda, recording every round.
 
     Parameters
     ----------
     model : a :class:`~govsim.model.GovernanceModel` before its first round (a model that has
         already played rounds is recorded from where it stands).
+    panels : the panels the live view draws (names in :data:`govsim.screen.panels.PANELS`, or
+        :class:`~govsim.screen.panels.Panel` s); those without a live drawing are skipped.
 
     Returns
     -------
-    dict with ``dimensions`` (2 names) and ``ends`` (what 0 and 1 mean on each), ``groups``
-    (name, label, colour, marker, dash per group), ``group`` (n,) codes, ``issues`` (name,
-    status quo (2,), first and last frame, adopted, outcome), ``frames`` (one per round plus
-    the start: positions (n, 2), attending and objecting as "0"/"1" strings, the text on the
-    table (2,) or None (its trail is the texts of the issue's earlier frames), status line), ``series`` (attendance per
-    group and objecting share, one value per round). The run's ``summary()`` is left to the
-    caller: the picture does not need it, and it costs as much as a third of the recording.
+    dict with ``groups`` (name, label, colour, marker, dash per group), ``group`` (n,) codes,
+    ``issues`` (name, status quo (2,), first and last frame, adopted), ``frames`` (one per
+    round plus the start: positions (n, 2), attending and objecting as "0"/"1" strings, the
+    text on the table (2,) or None (its trail is the texts of the issue's earlier frames),
+    status line), ``panels`` (what each live panel draws, in order: ``Panel.live(model)``).
+    The run's ``summary()`` is left to the caller: the picture does not need it, and it costs
+    as much as a third of the recording.
+
+    Raises
+    ------
+    ValueError
+        An unknown panel name.
     """
+    named = get_panels(p for p in panels if isinstance(p, str))
+    chosen = [p for p in (named.pop(0) if isinstance(p, str) else p for p in panels) if p.live]
     setup = model.setup
     agenda = setup.agenda
     dims = list(setup.dimensions[:2])
@@ -100,10 +100,10 @@ def record_run(model: Any) -> dict[str, Any]:
         {
             "issue": 0,
             "round": 0,
-            "positions": _r(np.asarray(start.positions)[:, :2]),
+            "positions": rounded(np.asarray(start.positions)[:, :2]),
             "attending": _bits(np.zeros(model.n, dtype=bool)),
             "objecting": _bits(np.zeros(model.n, dtype=bool)),
-            "text": None if first is None else _r(first),
+            "text": None if first is None else rounded(first),
         }
     ]
     while model.running:
@@ -113,13 +113,13 @@ def record_run(model: Any) -> dict[str, Any]:
             {
                 "issue": state.issue,
                 "round": state.round,
-                "positions": _r(state.positions[:, :2]),
+                "positions": rounded(state.positions[:, :2]),
                 "attending": _bits(state.attending),
                 "objecting": _bits(state.objecting),
             }
         )
     rounds = model.rounds  # one row per round: the text decided on in that round
-    texts = _r(np.column_stack([rounds[f"proposal_{d}"].to_numpy(dtype=float) for d in dims]))
+    texts = rounded(np.column_stack([rounds[f"proposal_{d}"].to_numpy(dtype=float) for d in dims]))
     for frame, text in zip(frames[1:], texts, strict=True):
         frame["text"] = text
     total = len(frames) - 1
@@ -134,21 +134,16 @@ def record_run(model: Any) -> dict[str, Any]:
         issues.append(
             {
                 "name": issue.name,
-                "status_quo": _r(np.asarray(issue.status_quo, dtype=float)[:2]),
+                "status_quo": rounded(np.asarray(issue.status_quo, dtype=float)[:2]),
                 "first": steps[0] if steps else None,
                 "last": steps[-1] if steps else None,
                 "adopted": adopted.get(index),
             }
         )
     return {
-        "dimensions": dims,
-        "ends": [list(DIMENSION_ENDS.get(d, ("low", "high"))) for d in dims],
         "groups": [{"name": g.value, **group_style(g)} for g in GROUP_ORDER],
         "group": [int(c) for c in np.asarray(start.group)],
         "issues": issues,
         "frames": frames,
-        "series": {
-            **{g: _r(rounds[f"attendance_{g}"]) for g in GROUP_NAMES},
-            "objecting": _r(rounds["objecting_share"]),
-        },
+        "panels": [panel.live(model) for panel in chosen],
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import anywidget
+import ipywidgets as w
 import traitlets
 
 ESM = Path(__file__).with_name("static") / "run_view.js"
@@ -21,7 +22,8 @@ class RunView(anywidget.AnyWidget):
     """A recorded run on a canvas: ``data`` (the recording), ``frame`` (the round shown, 0 =
     before the first round), ``playing`` and ``speed`` (rounds per second: the browser plays the
     recording by itself and reports the round it stopped at), ``projector`` (bigger text,
-    markers and canvas), ``version`` (increases with every new recording)."""
+    markers and canvas), ``version`` (increases with every new recording), ``slider`` (an
+    optional round slider: it follows Play in the browser, and moving it shows that round)."""
 
     _esm = ESM
     # where the live view runs, the static copy kept for offline exports is hidden
@@ -32,6 +34,7 @@ class RunView(anywidget.AnyWidget):
     speed = traitlets.Int(8).tag(sync=True)
     projector = traitlets.Bool(False).tag(sync=True)
     version = traitlets.Int(0).tag(sync=True)
+    slider = traitlets.Instance(w.IntSlider, allow_none=True).tag(sync=True, **w.widget_serialization)
 
     def show(self, recording: dict, frame: int | None = None) -> None:
         """Replace the recording and show ``frame`` (default: the last round), in one message."""

@@ -3,7 +3,9 @@
 // only the round to show ("frame"). While "playing" is true the browser steps through the
 // recorded rounds by itself at "speed" rounds per second, with no kernel traffic, and reports
 // the round it stopped at when paused or finished. "projector" enlarges everything.
-// After every paint: el.dataset.frame / el.dataset.version and window.__govsimPaints (browser tests).
+// Each panel of the recording ("panels", see govsim/screen/panels.py) is drawn by the function of its
+// kind (KINDS below): a new kind is one entry there; a new panel of a known kind needs no JavaScript.
+// After every paint: el.dataset.frame / .version / .clipped and window.__govsimPaints (browser tests).
 
 const VERMILLION = "#D55E00";
 const GREY = "#999999";
@@ -47,41 +49,59 @@ function wrapText(ctx, text, width) {
   return lines;
 }
 
-function draw(view) {
-  const { model, canvas, status } = view;
-  const data = model.get("data") || {};
-  const frames = data.frames || [];
-  const big = model.get("projector");
-  const s = big ? 1.6 : 1;
-  // as wide as the output area allows; projector mode: taller, and everything 1.6 times bigger
-  const W = Math.round(Math.max(640, Math.min(1700, view.el.clientWidth || 1040)));
-  const H = Math.round(W * (big ? 0.62 : 0.42));
-  const dpr = window.devicePixelRatio || 1;
-  if (canvas.width !== W * dpr || canvas.height !== H * dpr) {
-    canvas.width = W * dpr; canvas.height = H * dpr;
-    canvas.style.width = W + "px"; canvas.style.height = H + "px";
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, W, H);
-  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
-  status.style.fontSize = `${Math.round(15 * s)}px`;
-  if (!frames.length) { status.textContent = "No run yet."; return 0; }
-  const shown = player(model).frame;
-  const i = Math.max(0, Math.min(frames.length - 1, (shown === null ? model.get("frame") : shown) | 0));
-  const f = frames[i], groups = data.groups, codes = data.group;
-  const issue = data.issues[f.issue];
-  status.textContent = f.status;
-  const font = (px, bold) => `${bold ? "bold " : ""}${Math.round(px * s)}px sans-serif`;
+// ---- what was written where: every fillText is recorded with its box (CSS px), so a browser test
+// can tell a cut name (outside the canvas, or spilling out of its panel's column) from a whole one
+function instrument(ctx, view) {
+  if (ctx.__govsimTexts) return;
+  ctx.__govsimTexts = true;
+  const fill = ctx.fillText.bind(ctx);
+  ctx.fillText = (text, x, y) => {
+    fill(text, x, y);
+    const m = ctx.measureText(text), align = ctx.textAlign;
+    const x0 = align === "center" ? x - m.width / 2 : align === "right" || align === "end" ? x - m.width : x;
+    const corners = [[x0, y - m.actualBoundingBoxAscent], [x0 + m.width, y + m.actualBoundingBoxDescent]];
+    const t = ctx.getTransform(), dpr = window.devicePixelRatio || 1;
+    const pts = [[corners[0][0], corners[0][1]], [corners[1][0], corners[0][1]], [corners[0][0], corners[1][1]], [corners[1][0], corners[1][1]]]
+      .map(([a, b]) => [(t.a * a + t.c * b + t.e) / dpr, (t.b * a + t.d * b + t.f) / dpr]);
+    const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+    view.texts.push({ text: String(text), x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys), slot: view.slot });
+    return undefined;
+  };
+}
 
-  // ---- left: the policy space
-  // the issue's name wraps onto as many lines as it needs (never cut); the panels start below it
-  ctx.font = font(13, true);
-  const title = wrapText(ctx, `Issue ${f.issue + 1}: ${issue.name}`, 0.36 * W);
-  const legendH = 34 * s;
-  const top = (14 + 16 * title.length) * s;
-  const size = Math.min(H - legendH - 52 * s - top, 0.4 * W), bottom = top + size;
-  const left = 84 * s, right = left + size;
+function clippedTexts(view, W, H) {
+  return view.texts.filter((b) => b.x0 < -0.5 || b.y0 < -0.5 || b.x1 > W + 0.5 || b.y1 > H + 0.5
+    || b.x0 < b.slot[0] - 0.5 || b.x1 > b.slot[1] + 0.5 || b.y0 < b.slot[2] - 0.5 || b.y1 > b.slot[3] + 0.5)
+    .map((b) => b.text);
+}
+
+// ---- the panel kinds: each says its margins, whether its plot is square, its title, how to draw
+// one recorded round into its box, and its legend entries ("groups" = one entry per group)
+const KINDS = {
+  space: {
+    square: true,
+    margins: (s) => ({ left: 100 * s, right: 20 * s, bottom: 80 * s }),
+    title: (panel, data, f) => `Issue ${f.issue + 1}: ${data.issues[f.issue].name}`,
+    legend: () => ["groups", { mark: "ring", label: "objected" }, { mark: "hollow", label: "absent" },
+      { mark: "cross", label: "status quo" }, { mark: "star", label: "text on the table" }],
+    draw: drawSpace,
+  },
+  lines: {
+    square: false,
+    margins: (s) => ({ left: 95 * s, right: 20 * s, bottom: 52 * s }),
+    title: (panel) => panel.title,
+    legend: (panel) => panel.lines.map((l) => (l.legend === "group" ? "groups"
+      : { mark: "line", label: l.label, color: l.color, width: l.width, dash: l.dash })),
+    draw: drawLines,
+  },
+};
+
+function axisText(ctx, lines, x, y, step) { lines.forEach((line, k) => ctx.fillText(line, x, y + k * step)); }
+
+function drawSpace(ctx, box, panel, data, i, s, font) {
+  const { left, top, size } = box, bottom = top + size, right = left + size;
+  const frames = data.frames, f = frames[i], groups = data.groups, codes = data.group;
+  const issue = data.issues[f.issue];
   const px = (x) => left + x * size, py = (y) => bottom - y * size;
   ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.strokeRect(left, top, size, size);
   ctx.fillStyle = "#222"; ctx.font = font(11); ctx.textAlign = "center";
@@ -90,13 +110,13 @@ function draw(view) {
     ctx.textAlign = "right"; ctx.fillText(String(t), left - 5 * s, py(t) + 4 * s); ctx.textAlign = "center";
     ctx.strokeStyle = "#eee"; ctx.beginPath(); ctx.moveTo(px(t), top); ctx.lineTo(px(t), bottom); ctx.moveTo(left, py(t)); ctx.lineTo(right, py(t)); ctx.stroke();
   }
-  const [dx, dy] = data.dimensions, [ex, ey] = data.ends;
-  ctx.fillText(dx, (left + right) / 2, bottom + 29 * s);
-  ctx.fillText(`0 = ${ex[0]}, 1 = ${ex[1]}`, (left + right) / 2, bottom + 43 * s);
-  ctx.save(); ctx.translate(18 * s, (top + bottom) / 2); ctx.rotate(-Math.PI / 2);
-  ctx.fillText(dy, 0, 0); ctx.fillText(`0 = ${ey[0]}, 1 = ${ey[1]}`, 0, 15 * s); ctx.restore();
-  ctx.font = font(13, true); ctx.textAlign = "left";
-  title.forEach((line, k) => ctx.fillText(line, left, top - 8 * s - (title.length - 1 - k) * 16 * s));
+  // what the axes mean, wrapped to the panel's column under the plot and to its height beside it
+  const [dx, dy] = panel.dimensions, [ex, ey] = panel.ends;
+  const mid = (left + right) / 2, room = 2 * Math.min(mid - box.slot[0], box.slot[1] - mid) - 8 * s;
+  axisText(ctx, wrapText(ctx, dx, room).concat(wrapText(ctx, `0 = ${ex[0]}, 1 = ${ex[1]}`, room)), mid, bottom + 29 * s, 14 * s);
+  const beside = wrapText(ctx, dy, size).concat(wrapText(ctx, `0 = ${ey[0]}, 1 = ${ey[1]}`, size));
+  ctx.save(); ctx.translate(left - 44 * s - 14 * s * (beside.length - 1), (top + bottom) / 2); ctx.rotate(-Math.PI / 2);
+  axisText(ctx, beside, 0, 0, 14 * s); ctx.restore();
   // trail of the text on the table in this issue, then the status quo and the text itself
   const trail = [];
   if (issue.first !== null) for (let k = issue.first; k <= i; k++) if (frames[k].text) trail.push(frames[k].text);
@@ -117,63 +137,181 @@ function draw(view) {
     shape(ctx, "*", px(f.text[0]), py(f.text[1]), 13 * s);
     ctx.fillStyle = VERMILLION; ctx.fill(); ctx.strokeStyle = "#000"; ctx.lineWidth = 1; ctx.stroke();
   }
+}
 
-  // ---- right: attendance by group and objecting share, growing round by round
-  const total = frames.length - 1;
-  const L = right + 95 * s, R = W - 20 * s, T = top, B = bottom;
-  const sx = (n) => L + ((n - 0.5) / Math.max(1, total)) * (R - L), sy = (v) => B - v * (B - T);
+function drawLines(ctx, box, panel, data, i, s, font, big) {
+  // values per round of the run, drawn up to the round shown; dotted lines where an issue starts
+  const total = data.frames.length - 1;
+  const L = box.left, R = box.left + box.width, T = box.top, B = box.top + box.size;
+  const [lo, hi] = panel.ylim, span = hi - lo || 1;
+  const sx = (n) => L + ((n - 0.5) / Math.max(1, total)) * (R - L), sy = (v) => B - ((v - lo) / span) * (B - T);
   ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.setLineDash([]); ctx.strokeRect(L, T, R - L, B - T);
   ctx.font = font(11); ctx.fillStyle = "#222"; ctx.textAlign = "right";
-  for (const v of [0, 0.25, 0.5, 0.75, 1]) ctx.fillText(String(v), L - 5 * s, sy(v) + 4 * s);
+  for (let k = 0; k <= 4; k++) { const v = lo + (k * span) / 4; ctx.fillText(String(+v.toPrecision(3)), L - 5 * s, sy(v) + 4 * s); }
   ctx.textAlign = "center";
-  const step = niceStep(total, big ? 8 : 12);
+  const step = niceStep(total, Math.max(2, Math.floor((R - L) / (45 * s))));
   for (let n = step; n <= total; n += step) ctx.fillText(String(n), sx(n), B + 14 * s);
-  ctx.fillText("round of the run (dotted lines: a new issue starts)", (L + R) / 2, B + 32 * s);
-  ctx.save(); ctx.translate(L - 42 * s, (T + B) / 2); ctx.rotate(-Math.PI / 2);
-  ctx.fillText("share attending / objecting", 0, 0); ctx.restore();
-  ctx.font = font(13, true); ctx.textAlign = "left"; ctx.fillText("Who attends and who objects", L, T - 8 * s);
+  axisText(ctx, wrapText(ctx, "round of the run (dotted lines: a new issue starts)", R - L), (L + R) / 2, B + 30 * s, 14 * s);
+  ctx.save(); ctx.translate(L - 50 * s, (T + B) / 2); ctx.rotate(-Math.PI / 2);
+  axisText(ctx, wrapText(ctx, panel.ylabel, B - T), 0, 0, 14 * s); ctx.restore();
   ctx.font = font(10); ctx.strokeStyle = GREY; ctx.fillStyle = "#555"; ctx.lineWidth = 1; ctx.setLineDash([2, 3]);
   data.issues.forEach((iss, k) => {
     if (iss.first === null) return;
     if (k > 0) { ctx.beginPath(); ctx.moveTo(sx(iss.first - 0.5), T); ctx.lineTo(sx(iss.first - 0.5), B); ctx.stroke(); }
-    ctx.fillText(String(k + 1), sx(iss.first - 0.5) + 3 * s, T + 12 * s);
+    ctx.textAlign = "left"; ctx.fillText(String(k + 1), sx(iss.first - 0.5) + 3 * s, T + 12 * s);
   });
   ctx.setLineDash([]);
   if (i > 0) { ctx.strokeStyle = "#ccc"; ctx.lineWidth = 6 * s; ctx.beginPath(); ctx.moveTo(sx(i), T); ctx.lineTo(sx(i), B); ctx.stroke(); }
-  const series = data.series;
-  const trace = (values, color, dash, width, marker) => {
-    ctx.strokeStyle = color; ctx.lineWidth = width; ctx.setLineDash(dash.map((d) => d * s));
+  ctx.save(); ctx.beginPath(); ctx.rect(L, T, R - L, B - T); ctx.clip();
+  for (const line of panel.lines) {
+    const values = line.values;
+    ctx.strokeStyle = line.color; ctx.lineWidth = line.width * s; ctx.setLineDash(line.dash.map((d) => d * s));
     ctx.beginPath(); let on = false;
     for (let n = 1; n <= i; n++) {
       const v = values[n - 1];
-      if (v === null) { on = false; continue; }
+      if (v === null || v === undefined) { on = false; continue; }
       on ? ctx.lineTo(sx(n), sy(v)) : ctx.moveTo(sx(n), sy(v)); on = true;
     }
     ctx.stroke(); ctx.setLineDash([]);
-    if (marker && i > 0) {
+    if (line.marker && i > 0) {
       const every = Math.max(1, Math.round(total / 12));
-      ctx.fillStyle = color;
-      for (let n = 1; n <= i; n += every) if (values[n - 1] !== null) { shape(ctx, marker, sx(n), sy(values[n - 1]), 3 * s); ctx.fill(); }
+      ctx.fillStyle = line.color;
+      for (let n = 1; n <= i; n += every) if (values[n - 1] !== null) { shape(ctx, line.marker, sx(n), sy(values[n - 1]), 3 * s); ctx.fill(); }
     }
-  };
-  groups.forEach((g) => trace(series[g.name], g.color, g.dash, 1.8 * s, g.marker));
-  trace(series.objecting, "#000", [], 3 * s, null);
+  }
+  ctx.restore();
+}
 
-  // ---- legend: every group by colour, shape and line, then the other marks
-  let x = 20 * s; const y = H - legendH / 2;
+// ---- the legend: every group by colour, shape and line, then each panel's other marks, wrapped
+function legendItems(data) {
+  const items = [], seen = new Set();
+  const add = (item) => { if (!seen.has(item.label)) { seen.add(item.label); items.push(item); } };
+  const entries = data.panels.flatMap((p) => (KINDS[p.kind] ? KINDS[p.kind].legend(p, data) : []));
+  if (entries.includes("groups")) data.groups.forEach((g) => add({ mark: "group", label: g.label, group: g }));
+  entries.forEach((e) => { if (e !== "groups") add(e); });
+  return items;
+}
+
+function drawMark(ctx, item, X, Y, s) {
+  switch (item.mark) {
+    case "group": {
+      const g = item.group;
+      ctx.strokeStyle = g.color; ctx.lineWidth = 1.8 * s; ctx.setLineDash(g.dash.map((d) => d * s));
+      ctx.beginPath(); ctx.moveTo(X - 14 * s, Y); ctx.lineTo(X + 14 * s, Y); ctx.stroke(); ctx.setLineDash([]);
+      shape(ctx, g.marker, X, Y, 5 * s); ctx.fillStyle = g.color; ctx.fill(); break;
+    }
+    case "line":
+      ctx.strokeStyle = item.color; ctx.lineWidth = item.width * s; ctx.setLineDash((item.dash || []).map((d) => d * s));
+      ctx.beginPath(); ctx.moveTo(X - 14 * s, Y); ctx.lineTo(X + 14 * s, Y); ctx.stroke(); ctx.setLineDash([]); break;
+    case "ring": shape(ctx, "o", X, Y, 8.5 * s); ctx.strokeStyle = "#000"; ctx.lineWidth = 2 * s; ctx.stroke(); break;
+    case "hollow": shape(ctx, "o", X, Y, 5 * s); ctx.strokeStyle = "#555"; ctx.lineWidth = 1.5 * s; ctx.stroke(); break;
+    case "cross": cross(ctx, X, Y, 6 * s, 3 * s); break;
+    case "star": shape(ctx, "*", X, Y, 10 * s); ctx.fillStyle = VERMILLION; ctx.fill(); break;
+    default: break;
+  }
+}
+
+// rows of legend items that fit in ``width``: [[{item, x}], ...]
+function legendRows(ctx, items, width, s) {
+  const rows = [[]];
+  let x = 0;
+  for (const item of items) {
+    const w = 34 * s + ctx.measureText(item.label).width;
+    if (x > 0 && x + w > width) { rows.push([]); x = 0; }
+    rows[rows.length - 1].push({ item, x });
+    x += w + 18 * s;
+  }
+  return rows;
+}
+
+// How tall the picture may be: what is left of the notebook's visible height once the rest of
+// the dashboard (controls, status) has its room, so the controls and the legend show together.
+function roomLeft(view) {
+  const scroller = view.el.closest(".jp-WindowedPanel-outer, .jp-Notebook, .jp-OutputArea-output");
+  const visible = scroller && scroller.clientHeight > 200 ? scroller.clientHeight : window.innerHeight;
+  const panel = view.el.closest(".govsim-dashboard") || view.el;
+  const rest = panel.getBoundingClientRect().height - view.canvas.getBoundingClientRect().height;
+  return visible - rest - 16;
+}
+
+function layout(ctx, data, f, W, s, font, room) {
+  // titles wrap (never cut); square panels (the policy space) as big as the height allows, the
+  // others share the rest of the width; the canvas is as tall as its content, no blank band
+  const panels = data.panels.filter((p) => KINDS[p.kind]);
+  const squares = panels.filter((p) => KINDS[p.kind].square).length, flex = panels.length - squares;
+  const margins = panels.map((p) => KINDS[p.kind].margins(s));
+  const across = margins.reduce((a, m) => a + m.left + m.right, 0);
+  ctx.font = font(12);
+  const rows = legendRows(ctx, legendItems(data), W - 40 * s, s);
+  const legendH = (10 + 26 * rows.length) * s;
+  const bottom = Math.max(...margins.map((m) => m.bottom), 0);
+  const widthCap = squares ? (flex ? 0.4 * W : (W - across) / squares) : W;
+  // two passes: the titles' lines set the top, which sets the size, which sets where titles wrap
+  let widths = panels.map(() => (W - across) / Math.max(1, panels.length)), plan = null;
+  for (let pass = 0; pass < 2; pass++) {
+    ctx.font = font(13, true);
+    const titles = panels.map((p, k) => wrapText(ctx, KINDS[p.kind].title(p, data, f), widths[k] + margins[k].right - 4 * s));
+    const top = (14 + 16 * Math.max(1, ...titles.map((t) => t.length))) * s;
+    const size = Math.round(Math.max(150 * s, Math.min(widthCap, room - top - bottom - legendH, 0.62 * W)));
+    const flexWidth = (W - across - squares * size) / Math.max(1, flex);
+    widths = panels.map((p) => (KINDS[p.kind].square ? size : flexWidth));
+    let x = 0;
+    const boxes = panels.map((p, k) => {
+      const m = margins[k], width = widths[k];
+      const box = { panel: p, title: titles[k], slot: [x, x + m.left + width + m.right], left: x + m.left, top, size, width };
+      x += m.left + width + m.right;
+      return box;
+    });
+    plan = { boxes, rows, legendH, H: Math.round(top + size + bottom + legendH) };
+  }
+  return plan;
+}
+
+function draw(view) {
+  const { model, canvas, status } = view;
+  const data = model.get("data") || {};
+  const frames = data.frames || [];
+  const big = model.get("projector");
+  const s = big ? 1.6 : 1;
+  const font = (px, bold) => `${bold ? "bold " : ""}${Math.round(px * s)}px sans-serif`;
+  // read the sizes before writing anything: a read after a write makes the browser lay out the page
+  const W = Math.round(Math.max(640, Math.min(1700, view.el.clientWidth || 1040)));
+  const room = roomLeft(view);
+  const ctx = canvas.getContext("2d");
+  instrument(ctx, view);
+  view.texts = []; view.slot = [0, W, 0, 1e9];
+  status.style.fontSize = `${Math.round(15 * s)}px`;
+  if (!frames.length) { status.textContent = "No run yet."; return 0; }
+  const shown = player(model).frame;
+  const i = Math.max(0, Math.min(frames.length - 1, (shown === null ? model.get("frame") : shown) | 0));
+  const f = frames[i];
+  status.textContent = f.status;
+  const plan = layout(ctx, { ...data, panels: data.panels || [] }, f, W, s, font, room);
+  const H = plan.H, dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== W * dpr || canvas.height !== H * dpr) {
+    canvas.width = W * dpr; canvas.height = H * dpr;
+    canvas.style.width = W + "px"; canvas.style.height = H + "px";
+  }
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, W, H);
+  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
+  for (const box of plan.boxes) {
+    view.slot = [...box.slot, 0, H - plan.legendH];  // a panel's texts stay in its column, above the legend
+    ctx.font = font(13, true); ctx.fillStyle = "#222"; ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
+    box.title.forEach((line, k) => ctx.fillText(line, box.left, box.top - 8 * s - (box.title.length - 1 - k) * 16 * s));
+    KINDS[box.panel.kind].draw(ctx, box, box.panel, data, i, s, font, big);
+  }
+  view.slot = [0, W, H - plan.legendH, H];
   ctx.font = font(12); ctx.textAlign = "left"; ctx.textBaseline = "middle";
-  const item = (drawMark, label) => { drawMark(x + 14 * s, y); x += 34 * s; ctx.fillStyle = "#222"; ctx.fillText(label, x, y); x += ctx.measureText(label).width + 18 * s; };
-  groups.forEach((g) => item((X, Y) => {
-    ctx.strokeStyle = g.color; ctx.lineWidth = 1.8 * s; ctx.setLineDash(g.dash.map((d) => d * s));
-    ctx.beginPath(); ctx.moveTo(X - 14 * s, Y); ctx.lineTo(X + 14 * s, Y); ctx.stroke(); ctx.setLineDash([]);
-    shape(ctx, g.marker, X, Y, 5 * s); ctx.fillStyle = g.color; ctx.fill();
-  }, g.label));
-  item((X, Y) => { ctx.strokeStyle = "#000"; ctx.lineWidth = 3 * s; ctx.beginPath(); ctx.moveTo(X - 14 * s, Y); ctx.lineTo(X + 14 * s, Y); ctx.stroke(); }, "objecting");
-  item((X, Y) => { shape(ctx, "o", X, Y, 8.5 * s); ctx.strokeStyle = "#000"; ctx.lineWidth = 2 * s; ctx.stroke(); }, "objected");
-  item((X, Y) => { shape(ctx, "o", X, Y, 5 * s); ctx.strokeStyle = "#555"; ctx.lineWidth = 1.5 * s; ctx.stroke(); }, "absent");
-  item((X, Y) => cross(ctx, X, Y, 6 * s, 3 * s), "status quo");
-  item((X, Y) => { shape(ctx, "*", X, Y, 10 * s); ctx.fillStyle = VERMILLION; ctx.fill(); }, "text on the table");
+  plan.rows.forEach((row, r) => {
+    const y = H - plan.legendH + (18 + 26 * r) * s;
+    for (const { item, x } of row) {
+      drawMark(ctx, item, 20 * s + x + 14 * s, y, s);
+      ctx.fillStyle = "#222"; ctx.fillText(item.label, 20 * s + x + 34 * s, y);
+    }
+  });
   ctx.textBaseline = "alphabetic";
+  view.clipped = clippedTexts(view, W, H);
   return i;
 }
 
@@ -181,6 +319,24 @@ function draw(view) {
 function player(model) {
   if (!model.__govsimPlayer) model.__govsimPlayer = { frame: null, timer: null, version: null, views: new Set() };
   return model.__govsimPlayer;
+}
+
+// The round slider ("slider", a widget reference): moved by a hand, it shows that round at once
+// (and tells the kernel); moved by the kernel, the kernel has set "frame" itself.
+function followSlider(model, p, repaint) {
+  const ref = model.get("slider");
+  if (!ref || !model.widget_manager) return;
+  model.widget_manager.get_model(String(ref).replace("IPY_MODEL_", "")).then((slider) => {
+    p.slider = slider;
+    slider.on("change:value", () => {
+      const fromKernel = slider._state_lock && "value" in slider._state_lock;
+      if (p.moving || fromKernel) return;
+      const at = slider.get("value");
+      if (p.timer !== null) { p.frame = at; repaint(); return; }
+      model.set("frame", at);
+      model.save_changes();
+    });
+  });
 }
 
 function wirePlayer(model) {
@@ -206,22 +362,31 @@ function wirePlayer(model) {
     }
     repaint();
   };
-  model.on("change:frame", () => {  // the round slider moved while playing: play on from there
+  model.on("change:frame", () => {  // the round moved while playing: play on from there
     if (p.timer !== null && !p.setting) p.frame = model.get("frame");
   });
+  followSlider(model, p, repaint);
+  const moveTo = (n) => {
+    p.frame = n;
+    if (p.slider) {  // the round slider follows Play, in the browser only (the kernel hears at Pause)
+      p.moving = true;
+      p.slider.set("value", n);
+      p.moving = false;
+    }
+    repaint();
+  };
   const tick = () => {
     if (!model.get("playing")) return;
     const next = (p.frame === null ? model.get("frame") : p.frame) + 1;
     if (next > last()) { finish(); return; }
-    p.frame = next;
-    repaint();
+    moveTo(next);
     p.timer = setTimeout(tick, 1000 / Math.max(1, model.get("speed")));
   };
   model.on("change:playing", () => {
     if (!model.get("playing")) { finish(); return; }
     if (p.timer !== null) return;
     p.version = model.get("version");
-    if (model.get("frame") >= last()) { p.frame = 0; repaint(); p.timer = setTimeout(tick, 1000 / Math.max(1, model.get("speed"))); }
+    if (model.get("frame") >= last()) { moveTo(0); p.timer = setTimeout(tick, 1000 / Math.max(1, model.get("speed"))); }
     else tick();
   });
   return p;
@@ -244,22 +409,24 @@ function render({ model, el }) {
     if (area) area.querySelectorAll(".govsim-static-fallback").forEach((n) => (n.style.display = "none"));
   };
   el.style.width = "100%";
-  const view = { model, el, canvas, status, pending: false };
+  const view = { model, el, canvas, status, pending: false, texts: [], slot: [0, 0], clipped: [] };
   const paint = () => {
     if (view.pending) return;
     view.pending = true;
     requestAnimationFrame(() => {
       view.pending = false;
+      const started = performance.now();
       const frame = draw(view);
       hideFallback();
       const version = model.get("version");
       el.dataset.frame = String(frame);
       el.dataset.projector = model.get("projector") ? "1" : "0";
       el.dataset.version = String(version);
+      el.dataset.clipped = view.clipped.join(" | ");  // names cut off in the picture (none: "")
       canvas.setAttribute("aria-label", status.textContent);
       const now = performance.now();
       window.__govsimPaints = window.__govsimPaints || [];
-      window.__govsimPaints.push({ frame, version, time: now });
+      window.__govsimPaints.push({ frame, version, time: now, draw: now - started });
       if (window.__govsimPaints.length > 2000) window.__govsimPaints.splice(0, 1000);
     });
   };
@@ -267,8 +434,12 @@ function render({ model, el }) {
   events.forEach((e) => model.on(e, paint));
   const play = wirePlayer(model);
   play.views.add(paint);
+  // a new width, or the rest of the dashboard or the notebook's visible height changing size
   const resized = new ResizeObserver(() => paint());
   resized.observe(el);
+  requestAnimationFrame(() => {
+    for (const near of [el.closest(".govsim-dashboard"), el.closest(".jp-WindowedPanel-outer")]) if (near) resized.observe(near);
+  });
   paint();
   return () => { events.forEach((e) => model.off(e, paint)); play.views.delete(paint); resized.disconnect(); };
 }

@@ -398,6 +398,7 @@ class GovernanceModel(mesa.Model):
 
     # ----------------------------------------------------------------- data
     def round_columns(self) -> list[str]:
+        """The columns of the per-round table, in order."""
         return [
             "issue",
             "round",

@@ -41,7 +41,7 @@ from typing import Any
 from govsim.actors import MAX_DIMENSIONS, OPTIONAL_TRAITS, Actor, ActorTable, Scale
 from govsim.escape import has_control
 from govsim.groups import Group
-from govsim.population import MAX_STAKEHOLDERS
+from govsim.population import MAX_STAKEHOLDERS, check_cells
 from govsim.reading import read_text
 from govsim.values import describe
 
@@ -287,6 +287,7 @@ class _DecideReader:
     def table(self) -> ActorTable:
         if not self.actors or not self.data:
             raise ValueError(f"{self.source}: the actor table is empty (it needs #A actors and #D data rows)")
+        check_cells(len(self.actors), len(self.issues), f"{self.source}: ")
         scales, capability = self.scales(), self.powers()
         keys = list(self.issues)
         actors = []
@@ -377,6 +378,9 @@ class _KtabReader:
         self.head = head
         self.n_actors = int(head.number(2, "number of actors", 1, MAX_STAKEHOLDERS))
         self.n_dims = int(head.number(3, "number of dimensions", 1, MAX_DIMENSIONS))
+        check_cells(
+            self.n_actors, self.n_dims, f"{head.source}: line {head.line}: "
+        )  # before any row is read
         self.columns = 3 + 2 * self.n_dims
         self.extra: list[str] = []
         self.dims: tuple[str, ...] = ()

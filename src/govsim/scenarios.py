@@ -25,6 +25,7 @@ import numpy as np
 from govsim.actor_files import FILE_SUFFIXES, read_actor_file
 from govsim.actors import MAX_DIMENSIONS, MAX_ISSUES, OPTIONAL_TRAITS, Actor, ActorTable, Scale
 from govsim.groups import GROUP_NAMES, Group
+from govsim.i18n import N_
 from govsim.params import Parameters, check_names, parameter_specs
 from govsim.population import (
     MAX_STAKEHOLDERS,
@@ -43,7 +44,7 @@ from govsim.settings import split_settings
 from govsim.values import TomlTable, number
 
 DATA = resources.files("govsim") / "data"
-DISCLAIMER = "A stylized illustration for teaching, not a forecast or a reconstruction of the event."
+DISCLAIMER = N_("A stylized illustration for teaching, not a forecast or a reconstruction of the event.")
 
 
 @dataclass(frozen=True)

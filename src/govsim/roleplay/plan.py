@@ -33,6 +33,7 @@ import numpy as np
 
 from govsim.forums import Layout, Regional, TableSpec
 from govsim.groups import GOVERNMENT
+from govsim.i18n import _, name
 from govsim.params import parameter_specs
 from govsim.protocols import Decision, Protocol, Table, get_protocol, passes
 from govsim.scenarios import Scenario
@@ -250,10 +251,12 @@ def adoption_rule(protocol: Protocol | Layout | str, setup: Scenario) -> str:
     chosen = get_protocol(protocol) if isinstance(protocol, str) else protocol
     if isinstance(chosen, Regional):
         per_table = " ".join(
-            f"At the {spec.name} table: {spec.protocol.rule(setup.params)}"
+            _("At the {table} table: {rule}").format(
+                table=name(spec.name), rule=spec.protocol.rule(setup.params)
+            )
             for spec in chosen.tables(setup.regions, setup.regional_protocols)
         )
-        return f"Each region negotiates at its own table under its own rules. {per_table}"
+        return _("Each region negotiates at its own table under its own rules.") + " " + per_table
     if isinstance(chosen, Layout):
         raise TypeError(f"{chosen!r}: no adoption rule is said for this seating layout")
     return chosen.rule(setup.params)

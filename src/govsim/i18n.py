@@ -102,10 +102,10 @@ def catalog(lang: str) -> dict[str, str]:
 
 def _fallback(message: str, lang: str) -> str:
     if (lang, message) not in _warned:
-        _warned.add((lang, message))
         warnings.warn(
             f"no {LANGUAGES[lang]} translation of {message!r}: shown in English", MissingTranslation, 3
         )
+        _warned.add((lang, message))
     return message
 
 

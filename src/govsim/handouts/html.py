@@ -120,9 +120,12 @@ def glossary_page(terms: Sequence[Term], footer: str) -> str:
 
 
 def reading_html(r: Reading) -> str:
+    """One reading: its authors, title and publisher as published (``translate="no"``, in any
+    language), its view and note in the page's language."""
+    cited = f"{esc(r.authors)} ({r.year}). <em>{esc(r.title)}</em>. {esc(r.published)}."
     return (
-        f'<li><span class="view">{esc(r.view)}</span> {esc(r.authors)} ({r.year}). '
-        f"<em>{esc(r.title)}</em>. {esc(r.published)}. <span class='source'>{esc(r.note)}</span></li>"
+        f'<li><span class="view">{esc(r.view)}</span> <span translate="no">{cited}</span> '
+        f"<span class='source'>{esc(r.note)}</span></li>"
     )
 
 

@@ -232,7 +232,7 @@ def _issues(setup: Scenario) -> str:
         where = _("status quo {point}").format(point=point(issue.status_quo))
         if issue.draft is not None:
             where += "; " + _("draft {point}").format(point=point(issue.draft))
-        said.append(f"{n}. {name(issue.name)}: {where}.")
+        said.append(_("{number}. {issue}: {where}.").format(number=n, issue=name(issue.name), where=where))
     return _("The issues: {issues}").format(issues=" ".join(said))
 
 
@@ -295,7 +295,7 @@ def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
         )
     else:
         use = _("under these rules it has no effect: every member at the table has an equal voice")
-    lines.append(f"{_capability(setup, m)}: {use}.")
+    lines.append(_("{capability}: {use}.").format(capability=_capability(setup, m), use=use))
     capacity, tolerance = m.mean("capacity"), m.mean("tolerance")
     attend = capacity + p.support * (1 - capacity)
     support = (

@@ -259,8 +259,8 @@ def worksheet_in_language(stem: str, sheet: dict[str, Any]) -> dict[str, Any]:
 
 
 def block_in_language(b: Block) -> Block:
-    """A block handout's words from its notebook (title, objectives, key points, things to try)
-    in the current language (``data/lang/<lang>/blocks.toml``, one table per notebook stem);
+    """A block handout's words from its notebook (title, objectives, key points, the first three
+    things to try, as the page prints them) in the current language (``data/lang/<lang>/blocks.toml``, one table per notebook stem);
     terms and readings in the current language too."""
     found = data_file("blocks.toml").get(b.stem, {})
     where = f"blocks.toml: [{b.stem}]"
@@ -272,7 +272,7 @@ def block_in_language(b: Block) -> Block:
         objectives=tuple(text(list(b.objectives), found.get("objectives"), f"{where}.objectives")),
         key_points=tuple(text(list(b.key_points), found.get("key_points"), f"{where}.key_points")),
         things_to_try=tuple(
-            text(list(b.things_to_try), found.get("things_to_try"), f"{where}.things_to_try")
+            text(list(b.things_to_try[:3]), found.get("things_to_try"), f"{where}.things_to_try")
         ),
         terms=tuple(term_in_language(t) for t in b.terms),
         events=tuple(event_in_language(e) for e in b.events),

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from govsim.groups import Group
+from govsim.i18n import N_, _
 from govsim.roleplay.plan import EXTEND_SECONDS, SessionPlan
 from govsim.roleplay.session import Move, RolePlay, check_point
 from govsim.roleplay.store import RoomState, SessionStore
@@ -38,17 +39,17 @@ class Phase(Enum):
 
     @property
     def text(self) -> str:
-        """What the phase is, for every page."""
-        return PHASE_TEXT[self]
+        """What the phase is, for every page (in the current language)."""
+        return _(PHASE_TEXT[self])
 
 
 PHASE_TEXT = {
-    Phase.BRIEFING: "Briefing: read your role card",
-    Phase.CAUCUS: "Caucus: talk it over; you may already submit your move",
-    Phase.MOVES: "Secret moves: submit your team's move",
-    Phase.REVEAL: "Moves revealed",
-    Phase.RESULT: "Result of the round",
-    Phase.ENDED: "Session over: debrief",
+    Phase.BRIEFING: N_("Briefing: read your role card"),
+    Phase.CAUCUS: N_("Caucus: talk it over; you may already submit your move"),
+    Phase.MOVES: N_("Secret moves: submit your team's move"),
+    Phase.REVEAL: N_("Moves revealed"),
+    Phase.RESULT: N_("Result of the round"),
+    Phase.ENDED: N_("Session over: debrief"),
 }
 OPEN_FOR_MOVES = (Phase.CAUCUS, Phase.MOVES)
 

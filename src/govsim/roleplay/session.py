@@ -29,7 +29,8 @@ import pandas as pd
 from govsim import safefiles
 from govsim.actors import Scale
 from govsim.groups import GROUP_NAMES, Group
-from govsim.i18n import N_, _, number, percent
+from govsim.i18n import N_, _, percent
+from govsim.i18n import number as said_number
 from govsim.model import GovernanceModel
 from govsim.overrides import RoundOverrides
 from govsim.plain import plain
@@ -61,7 +62,7 @@ class Move(Enum):
     @property
     def meaning(self) -> str:
         """What the move does, in one line in the current language."""
-        return _(MOVE_MEANINGS[self]).format(share=percent(CONCEDE_SHARE), boost=number(LOBBY_BOOST))
+        return _(MOVE_MEANINGS[self]).format(share=percent(CONCEDE_SHARE), boost=said_number(LOBBY_BOOST))
 
     @classmethod
     def parse(cls, value: Move | str, where: str = "move") -> Move:

@@ -33,12 +33,11 @@ import numpy as np
 
 from govsim.forums import Layout, Regional, TableSpec
 from govsim.groups import GOVERNMENT
-from govsim.i18n import _, name
+from govsim.i18n import N_, _, name
 from govsim.params import parameter_specs
 from govsim.protocols import Decision, Protocol, Table, get_protocol, passes
 from govsim.scenarios import Scenario
 from govsim.values import member, whole
-from govsim.words import plural
 
 SIMPLE_MAJORITY = 0.5
 CAUCUS_SECONDS = 150  # 2.5 minutes: the middle of the 2-3 minutes a 40-minute slot allows
@@ -55,7 +54,7 @@ class Fallback(Enum):
     @property
     def statement(self) -> str:
         """The one sentence shown on screen before the session starts."""
-        return FALLBACK_STATEMENTS[self]
+        return _(FALLBACK_STATEMENTS[self])
 
     @classmethod
     def parse(cls, value: Fallback | str, where: str = "fallback") -> Fallback:
@@ -63,12 +62,12 @@ class Fallback(Enum):
 
 
 FALLBACK_STATEMENTS = {
-    Fallback.STATUS_QUO: "no agreement: the status quo stays",
-    Fallback.GOVERNMENT_VOTE: (
+    Fallback.STATUS_QUO: N_("no agreement: the status quo stays"),
+    Fallback.GOVERNMENT_VOTE: N_(
         "the governments present vote on the chair's text; it is adopted if more than half of them "
         "are no worse off with it than today"
     ),
-    Fallback.TABLE_VOTE: (
+    Fallback.TABLE_VOTE: N_(
         "everyone at the table votes on the chair's text; it is adopted if more than half of them "
         "are no worse off with it than today"
     ),
@@ -213,14 +212,23 @@ class SessionPlan:
     def announcement(self, setup: Scenario, protocol: str) -> str:
         """What the room is told before the first round (plain text)."""
         planned = self.scenario(setup)
-        names = "; ".join(f"{n + 1}. {issue.name}" for n, issue in enumerate(planned.agenda))
+        names = "; ".join(f"{n + 1}. {name(issue.name)}" for n, issue in enumerate(planned.agenda))
         budget = planned.params.max_rounds
-        return (
-            f"{plural(len(planned.agenda), 'issue')} under {protocol} rules: {names}. "
-            f"{adoption_rule(protocol, planned)} "
-            f"Each issue gets at most {plural(budget, 'round')}. If an issue is not agreed by round "
-            f"{budget}: {self.fallback.statement}."
-        )
+        count = len(planned.agenda)
+        issues = (
+            _("1 issue under {protocol} rules: {names}.")
+            if count == 1
+            else _("{count} issues under {protocol} rules: {names}.")
+        ).format(count=count, protocol=protocol, names=names)
+        rounds = (
+            _("Each issue gets at most 1 round. If an issue is not agreed by round 1: {fallback}.")
+            if budget == 1
+            else _(
+                "Each issue gets at most {budget} rounds. If an issue is not agreed by round {budget}: "
+                "{fallback}."
+            )
+        ).format(budget=budget, fallback=self.fallback.statement)
+        return f"{issues} {adoption_rule(protocol, planned)} {rounds}"
 
     def to_dict(self) -> dict[str, Any]:
         return {

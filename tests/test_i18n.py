@@ -105,7 +105,7 @@ def test_every_card_and_handout_has_its_long_texts_in(lang: str) -> None:
         warnings.simplefilter("error", MissingTranslation)
         with language(lang):
             rendered = {**every_card_page(), **every_handout()}
-    assert all(f'lang="{lang}"' in page for name, page in rendered.items() if name.endswith(".html"))
+    assert all(f'lang="{lang}"' in page or f"lang='{lang}'" in page for page in rendered.values())
 
 
 # ---------------------------------------------------------------- the catalogs
@@ -239,3 +239,25 @@ def test_a_card_in_french_is_french(group: str) -> None:
         card = role_card("classroom", group)
     assert card.numbers[0].startswith("Vous jouez")
     assert card.moves[0][0] == "simulated"  # the move's value stays the key the pages use
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_command_line_writes_cards_in_the_room_language(lang: str, tmp_path, capsys) -> None:
+    from govsim.cli import main
+
+    out = tmp_path / "cards.html"
+    assert main(["roleplay", "cards", "netmundial_2014", "--lang", lang, "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert f"lang='{lang}'" in page
+    assert FIELD_TERMS[lang]["rule"] in page  # NETmundial's rule: rough consensus
+    assert "Red lines" not in page and "govsim roleplay:" in capsys.readouterr().out
+
+
+def test_an_unknown_language_is_one_line_exit_2(capsys) -> None:
+    from govsim.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["roleplay", "cards", "classroom", "--lang", "de"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "lang='de' is not a language of the kit (allowed: en, fr, es)" in err

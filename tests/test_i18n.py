@@ -261,3 +261,15 @@ def test_an_unknown_language_is_one_line_exit_2(capsys) -> None:
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "lang='de' is not a language of the kit (allowed: en, fr, es)" in err
+
+
+def test_a_translation_of_changed_english_is_shown_as_missing_not_stale(monkeypatch) -> None:
+    """Each translated table records the fingerprint of the English it was made from: when the
+    English changes, the old translation is not shown (English is, with a warning)."""
+    monkeypatch.setattr(i18n, "_warned", set())
+    english = {"title": "Red lines", "why": "because"}
+    translated = {"source": i18n.fingerprint(english), "title": "Lignes rouges"}
+    with language("fr"):
+        assert i18n.fresh(translated, english, "x") is translated
+        with pytest.warns(MissingTranslation, match="the English changed since it was translated"):
+            assert i18n.fresh(translated, {**english, "why": "because, now"}, "x") == {}

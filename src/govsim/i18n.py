@@ -197,6 +197,29 @@ def text(english: Any, translated: Any, where: str) -> Any:
     return translated
 
 
+def fingerprint(english: Any) -> str:
+    """A short digest of an English entry (its translatable fields): a translation records the
+    digest of the English it was made from (``source``), so a changed English text shows up as a
+    missing translation instead of a stale one."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(english, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:10]
+
+
+def fresh(translated: Any, english: dict[str, Any], where: str) -> dict[str, Any]:
+    """``translated`` (one table of a language's data file) if its ``source`` is the
+    :func:`fingerprint` of ``english``; else {} (so every field falls back, visibly) with a
+    warning that the English changed since it was translated."""
+    if not isinstance(translated, dict) or current() in ("en", PSEUDO):
+        return {}
+    if translated.get("source") != fingerprint(english):
+        if translated:
+            _fallback(f"{where} (the English changed since it was translated)", current())
+        return {}
+    return translated
+
+
 def missing(lang: str, messages: set[str]) -> list[str]:
     """The ``messages`` (English msgids) the catalog of ``lang`` lacks, sorted."""
     have = catalog(parse_language(lang))

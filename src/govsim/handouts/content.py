@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from govsim.i18n import N_, _, data_file, text
+from govsim.i18n import N_, _, data_file, fresh, text
 from govsim.reading import read_toml
 from govsim.values import whole
 
@@ -206,8 +206,9 @@ VIEW_NAMES = {
 def term_in_language(t: Term) -> Term:
     """``t`` in the current language (:mod:`govsim.i18n`; ``data/lang/<lang>/glossary.toml``,
     one table per English term). The source stays as published; the anchor stays English."""
-    found = data_file("glossary.toml").get("term", {}).get(t.term, {})
     where = f"glossary.toml: [term.{t.term!r}]"
+    english = {"term": t.term, "expansion": t.expansion, "definition": t.definition, "more": t.more}
+    found = fresh(data_file("glossary.toml").get("term", {}).get(t.term), english, where)
     return Term(
         term=text(t.term, found.get("term", t.term if t.term.isupper() else None), f"{where}.term"),
         definition=text(t.definition, found.get("definition"), f"{where}.definition"),
@@ -223,8 +224,9 @@ def event_in_language(e: Event) -> Event:
     """``e`` in the current language (``data/lang/<lang>/readings.toml``, one table per event
     key with ``title``, ``why`` and ``notes``, one per reading): titles, authors and publishers
     stay as published."""
-    found = data_file("readings.toml").get("event", {}).get(e.key, {})
     where = f"readings.toml: [event.{e.key}]"
+    english = {"title": e.title, "why": e.why, "notes": [r.note for r in e.readings]}
+    found = fresh(data_file("readings.toml").get("event", {}).get(e.key), english, where)
     notes = text([r.note for r in e.readings], found.get("notes"), f"{where}.notes")
     return Event(
         key=e.key,
@@ -244,8 +246,13 @@ def worksheet_in_language(stem: str, sheet: dict[str, Any]) -> dict[str, Any]:
     (``data/lang/<lang>/worksheets.toml``: ``title``, ``prompts`` and the predict ``labels``)."""
     if not sheet:
         return sheet
-    found = data_file("worksheets.toml").get(stem, {})
     where = f"worksheets.toml: [{stem}]"
+    english = {
+        "title": sheet.get("title", ""),
+        "prompts": list(sheet["prompts"]),
+        "labels": [label for _c, label in (sheet.get("predict") or {}).get("measures", [])],
+    }
+    found = fresh(data_file("worksheets.toml").get(stem), english, where)
     out = dict(sheet)
     if sheet.get("title"):
         out["title"] = text(sheet["title"], found.get("title"), f"{where}.title")
@@ -262,8 +269,14 @@ def block_in_language(b: Block) -> Block:
     """A block handout's words from its notebook (title, objectives, key points, the first three
     things to try, as the page prints them) in the current language (``data/lang/<lang>/blocks.toml``, one table per notebook stem);
     terms and readings in the current language too."""
-    found = data_file("blocks.toml").get(b.stem, {})
     where = f"blocks.toml: [{b.stem}]"
+    english = {
+        "title": b.title,
+        "objectives": list(b.objectives),
+        "key_points": list(b.key_points),
+        "things_to_try": list(b.things_to_try[:3]),
+    }
+    found = fresh(data_file("blocks.toml").get(b.stem), english, where)
     return Block(
         stem=b.stem,
         title=text(b.title, found.get("title"), f"{where}.title"),

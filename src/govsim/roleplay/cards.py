@@ -28,7 +28,7 @@ from govsim.actors import Actor
 from govsim.dimensions import DIMENSION_ENDS
 from govsim.escape import html_text as esc
 from govsim.groups import GROUP_NAMES, Group
-from govsim.i18n import N_, _, data_file, decimal, name, number, percent, text
+from govsim.i18n import N_, _, data_file, decimal, fresh, name, number, percent, text
 from govsim.population import GroupProfile
 from govsim.protocols import get_protocol
 from govsim.reading import read_toml
@@ -110,9 +110,11 @@ def briefing(scenario: str, group: str) -> dict[str, Any]:
     in the current language (from ``data/lang/<lang>/roles/``, :func:`govsim.i18n.data_file`)."""
     merged: dict[str, Any] = {}
     for file in ("defaults", scenario):
-        translated = data_file(f"roles/{file}.toml").get(group, {})
-        for key, value in _briefings(file).get(group, {}).items():
-            merged[key] = text(value, translated.get(key), f"roles/{file}.toml: [{group}].{key}")
+        english = _briefings(file).get(group, {})
+        where = f"roles/{file}.toml: [{group}]"
+        translated = fresh(data_file(f"roles/{file}.toml").get(group), english, where)
+        for key, value in english.items():
+            merged[key] = text(value, translated.get(key), f"{where}.{key}")
     missing = [f for f in FIELDS if f not in merged and f != "situation"]
     if missing:
         raise ValueError(f"roles: the card of {group!r} has no {missing[0]!r} (add it to defaults.toml)")

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -242,6 +243,32 @@ def test_a_difference_must_hold_on_the_held_out_seeds_too(monkeypatch):
 def test_every_difference_the_surprise_boxes_state_is_told_apart_by_the_runs():
     problems = [p for box in _boxes() for p in comparison_problems(box.replace("\n> ", "\n"), held_out=True)]
     assert not problems, "\n".join(problems)
+
+
+def test_the_roleplay_minute_plan_is_the_servers_own_with_slack():
+    """Issue 23: the role-play's minute-by-minute plan is generated from the server's defaults
+    (the recommended plan, the default caucus, joining time) and leaves at least 4 minutes."""
+    from govsim.roleplay.plan import (
+        CAUCUS_SECONDS,
+        MIN_SLACK_MINUTES,
+        RECOMMENDED,
+        SLOT_MINUTES,
+        slack_minutes,
+        timetable,
+        timetable_markdown,
+    )
+
+    assert timetable_markdown() in GUIDE
+    assert slack_minutes() >= MIN_SLACK_MINUTES
+    rows = timetable()
+    assert rows[0][0] == 0 and all(a[1] == b[0] for a, b in itertools.pairwise(rows))
+    assert rows[-1][1] + slack_minutes() == SLOT_MINUTES
+    assert "join" in rows[0][2]  # joining is budgeted, first
+    assert RECOMMENDED.caucus_seconds == CAUCUS_SECONDS
+    assert f"{CAUCUS_SECONDS / 60:g}-minute caucus" in GUIDE
+    command = re.search(r"`govsim roleplay serve --scenario classroom ([^`]*)`", GUIDE).group(1)
+    assert f"--issues {RECOMMENDED.issues} --budget {RECOMMENDED.budget}" in command
+    assert f"--fallback {RECOMMENDED.fallback.value}" in command
 
 
 def _named_plan(body: str, title: str) -> list[tuple[int, int, str]]:

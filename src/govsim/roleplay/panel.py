@@ -32,6 +32,7 @@ from govsim.groups import GROUP_NAMES, Group
 from govsim.protocols import protocol_names
 from govsim.roleplay.cards import cards_html, role_card
 from govsim.roleplay.debrief import (
+    DEBRIEF_SEEDS,
     Debrief,
     debrief,
     debrief_figure,
@@ -118,7 +119,7 @@ class RolePlayPanel:
         protocol: str | None = None,
         teams: Sequence[str] = (),
         seed: int = 1,
-        compare_seeds: Sequence[int] = range(5),
+        compare_seeds: Sequence[int] = DEBRIEF_SEEDS,
         plan: SessionPlan | None = None,
     ) -> None:
         self.compare_seeds = list(compare_seeds)
@@ -419,7 +420,7 @@ def build_roleplay_panel(
     protocol: str | None = None,
     teams: Sequence[str] = (),
     seed: int = 1,
-    compare_seeds: Sequence[int] = range(5),
+    compare_seeds: Sequence[int] = DEBRIEF_SEEDS,
     issues: int | None = None,
     budget: int | None = None,
     fallback: str = "status_quo",

@@ -10,6 +10,7 @@ connection.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import secrets
 import time
@@ -404,8 +405,9 @@ class TeamPage:
             point = (
                 to_model_units(self.room.play.setup, typed) if self.move.value == Move.AMEND.value else None
             )
+            spoken = contextvars.copy_context()  # the worker thread answers in the page's language
             ok, text = await asyncio.get_running_loop().run_in_executor(
-                None, self.room.submit, self.team, round_, self.move.value, point
+                None, spoken.run, self.room.submit, self.team, round_, self.move.value, point
             )
         except Exception as exc:  # the session file cannot be read or written: say so, never nothing
             ok, text = (

@@ -33,7 +33,7 @@ SCENARIOS = sorted(p.stem for p in (SRC / "data" / "scenarios").glob("*.toml"))
 # Words a page may show untranslated in every language: the kit's name, code names a participant
 # types or reads off a screen as they are (scenario and rule names, a notebook stem), and what
 # the page itself says is not to be translated (HTML's translate="no": a book's title as published).
-KEEP = re.compile(r"\bgovsim\b|`[^`]*`|<code>.*?</code>|<span translate=\"no\">.*?</span>", re.S)
+KEEP = re.compile(r"""\bgovsim\b|`[^`]*`|<code>.*?</code>|<(span|p) translate=["']no["']>.*?</\1>""", re.S)
 
 
 def visible(page: str) -> str:

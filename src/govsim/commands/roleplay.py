@@ -53,6 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a further address browsers use to reach the server (e.g. behind a proxy)",
     )
     serve.add_argument("--no-qr", action="store_true", help="do not print QR codes")
+    add_lang(serve, "the pages, cards and join sheet (each page can switch for itself)")
     cards = sub.add_parser("cards", help="write the printable role cards of a scenario (HTML)")
     cards.add_argument("scenario")
     cards.add_argument("--protocol")
@@ -117,7 +118,7 @@ def main(args: argparse.Namespace) -> int:
                     seed=args.seed,
                     plan=_plan(args, new=not args.session.exists()),
                 )
-                serve(room, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr)
+                serve(room, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr, lang=args.lang)
             return 0
         case "cards":
             from govsim.i18n import _, language

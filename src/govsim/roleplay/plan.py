@@ -38,6 +38,7 @@ from govsim.params import parameter_specs
 from govsim.protocols import Decision, Protocol, Table, get_protocol, passes
 from govsim.scenarios import Scenario
 from govsim.values import member, whole
+from govsim.words import plural
 
 SIMPLE_MAJORITY = 0.5
 CAUCUS_SECONDS = 150  # 2.5 minutes: the middle of the 2-3 minutes a 40-minute slot allows

@@ -57,7 +57,6 @@ from govsim.roleplay.pages import (
 from govsim.roleplay.room import PROJECTOR, Phase, Room
 from govsim.roleplay.screens import facilitator_debrief_html, projector_png, room_debrief, team_debrief_html
 from govsim.values import whole
-from govsim.words import plural
 
 # ---------------------------------------------------------------- guessing
 GUESSES_PER_MINUTE = 20  # wrong join codes one address may try per minute
@@ -437,26 +436,39 @@ def serve(
     check_address(host, port)
     server = build_server(room, host, port, origins, lang)
     links = addresses(room, host, port)
-    out(
-        f"govsim roleplay: session file {room.store.path} ({room.phase().value}, {plural(len(room.play.history), 'round')} played)"
-    )
-    with language(lang):
-        out(f"rules: {room.play.announcement}")
-    out(f"facilitator: {links['facilitator']}  (your screen only: it carries your controls)")
-    out(f"  projector: {links[PROJECTOR]}  (the room's screen: no controls)")
-    for team in room.play.teams:
-        out(f"{Group.parse(team).label:>20}: {links[team]}")
-        if qr:
-            out(qr_text(links[team]))
-    if host not in ("127.0.0.1", "localhost"):
-        out(f"listening on {host}:{port}: anyone on this network who has a join address can open it")
-    out("stop with Ctrl+C; start again with the same --session file to resume")
-    with language(lang):
+    with language(lang):  # the facilitator's terminal speaks the session's language too
+        played = len(room.play.history)
+        rounds = _("1 round played") if played == 1 else _("{rounds} rounds played").format(rounds=played)
+        out(
+            "govsim roleplay: "
+            + _("session file {path} ({phase}, {rounds})").format(
+                path=room.store.path, phase=room.phase().value, rounds=rounds
+            )
+        )
+        out(_("rules: {announcement}").format(announcement=room.play.announcement))
+        out(
+            _("facilitator: {link}  (your screen only: it carries your controls)").format(
+                link=links["facilitator"]
+            )
+        )
+        out("  " + _("projector: {link}  (the room's screen: no controls)").format(link=links[PROJECTOR]))
+        for team in room.play.teams:
+            out(f"{Group.parse(team).label:>20}: {links[team]}")
+            if qr:
+                out(qr_text(links[team]))
+        if host not in ("127.0.0.1", "localhost"):
+            out(
+                _("listening on {address}: anyone on this network who has a join address can open it").format(
+                    address=f"{host}:{port}"
+                )
+            )
+        out(_("stop with Ctrl+C; start again with the same --session file to resume"))
+        stopped = "govsim roleplay: " + _("stopped (the session file keeps every committed round)")
         warm(room)
     server.start()
     try:
         server.io_loop.start()
     except KeyboardInterrupt:
-        out("govsim roleplay: stopped (the session file keeps every committed round)")
+        out(stopped)
     finally:
         server.stop()

@@ -482,12 +482,12 @@ class TopDown(Protocol):
         )
 
     def stalemate(self, table: Table) -> str:
-        """After the unanimity rounds: the vote of the governments present cannot pass
-        (:func:`vote_stalemate`)."""
+        """After the unanimity rounds: the vote of all member governments cannot pass
+        (:func:`vote_stalemate`). Tested on every government with a vote, not on those who
+        happened to attend, so the verdict does not depend on attendance."""
         if table.round <= table.params.consensus_rounds:
             return ""
-        voters = table.attending & (table.group == GOVERNMENT)
-        return vote_stalemate(table, voters, table.params.majority_threshold)
+        return vote_stalemate(table, table.governments, table.params.majority_threshold)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         voters = table.attending & (table.group == GOVERNMENT)

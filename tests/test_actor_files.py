@@ -499,6 +499,32 @@ def test_the_vote_weighting_is_said_in_the_rule_the_run_and_the_role_cards():
     assert any("votes weighted by capability" in line for line in numbers(eu, "government", "top_down"))
 
 
+@pytest.mark.parametrize("v", [0.0, 0.5, 1.0])
+def test_role_cards_say_what_capability_and_lobbying_do_from_the_declared_vote_rule(v):
+    """Item 15: with capability_vote=1 the government's card still said "one state, one vote:
+    it adds no votes" and the lobby move "(it adds no votes)"; consult_then_ratify's rule said
+    "more than half must be no worse off" under weighted votes. Each line is now derived from
+    capability_vote, and what it claims is checked against vote_weights: a higher capability
+    (as the lobby move's boost gives) weighs more in the vote exactly when v > 0."""
+    from govsim.protocols import get_protocol, vote_weights
+    from govsim.roleplay.cards import move_effects, numbers
+
+    eu = load_scenario("eu_emissions_1994").with_settings({"capability_vote": v})
+    card = " ".join(numbers(eu, "government", "top_down"))
+    lobby = dict(move_effects(eu, "government", "top_down"))["lobby"]
+    model = GovernanceModel(_three_governments(capability_vote=v), rng=0)
+    table = _table(model, status_quo=0.5)
+    before = vote_weights(table).copy()
+    table.capability = np.minimum(1.0, 2 * table.capability)
+    weighs_more = bool(np.any(vote_weights(table) > before + 1e-12))
+    assert weighs_more is (v > 0)
+    assert ("adds no votes" in card) is (not weighs_more)
+    assert ("adds no votes" in lobby) is (not weighs_more)
+    assert ("your vote weighs more" in lobby) is weighs_more
+    ratify = get_protocol("consult_then_ratify").rule(eu.params)
+    assert ("of the vote weight must be no worse off" in ratify) is weighs_more
+
+
 def test_govsim_run_says_who_counts_in_the_vote(capsys):
     from govsim import cli
 

@@ -84,6 +84,7 @@ class Served:
         text = self.log.read_text()
         self.links = {
             "facilitator": re.findall(r"facilitator: (\S+)", text)[-1],
+            "projector": re.findall(r"projector: (\S+)", text)[-1],
             **{
                 team: re.findall(rf"{label}: (\S+)", text)[-1]
                 for team, label in (

@@ -202,9 +202,10 @@ def test_kill_9_mid_round_then_restart_loses_nothing(browser, tmp_path):
         server.kill()  # kill -9 in the middle of round 2's caucus
         banner = business.locator(".govsim-rp-banner")
         banner.wait_for(state="visible")
-        assert "Connection lost, reloading" in banner.inner_text()
+        assert "Connection lost, reconnecting" in banner.inner_text()
         server.start()  # the same session file and port
         for page in (fac, business, civil):  # each page reloads itself and shows the current state
+            page.locator(".govsim-rp-banner").first.wait_for(state="hidden")  # the reloaded page
             wait_text(page, ".govsim-rp-status", "round 2 of at most 2")
         wait_text(business, ".govsim-rp-current", "Your team's move for round 2: hold")
         wait_text(fac, ".govsim-rp-submitted", "Moves in: 1 of 2")

@@ -121,6 +121,7 @@ def test_hot_seat_panel_plan_amend_countdown_and_true_status(tmp_path):
     panel.results_button.click()
     assert panel.error is None and "Show results" not in panel.status.value  # the status stays true
     assert "against all-simulated runs" in panel.debrief_html.value
+    assert "What each team's own moves changed" in panel.debrief_html.value  # the served debrief's
     panel.path.value = str(tmp_path / "room.json")
     panel.sheet_button.click()
     panel.cards_button.click()
@@ -152,6 +153,56 @@ def test_amendments_are_typed_and_shown_in_the_scenarios_own_units():
     assert panel.error is None
     assert panel.play.history[0]["amendments"] == {"government": [pytest.approx(0.7)]}
     assert "Government amend (7.00)" in panel.status.value
+
+
+def test_the_debrief_discriminates_over_20_recommended_sessions_with_random_moves():
+    """Issue 23: under the recommended session (:data:`govsim.roleplay.plan.RECOMMENDED`), rooms
+    whose teams move at random (20 seeds) get team percentiles with at least 5 distinct values,
+    and each team's own-move effect (the same session with its seat simulated) is non-zero in
+    most sessions; no NaN reaches a sentence."""
+    from govsim.roleplay import Move
+    from govsim.roleplay.debrief import effect_sentence, own_effects
+    from govsim.roleplay.plan import RECOMMENDED
+
+    choices = [m.value for m in Move if m is not Move.AMEND]
+    baseline = RolePlay("classroom", "bottom_up", seed=0, plan=RECOMMENDED).simulated(range(100))
+    percentiles: dict[str, list[float]] = {}
+    effective = sessions = 0
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        play = RolePlay("classroom", "bottom_up", seed=seed, plan=RECOMMENDED)
+        while not play.finished:
+            play.play_round({t: str(rng.choice(choices)) for t in play.teams})
+        summary = play.model.summary()
+        for team in play.teams:
+            percentiles.setdefault(team, []).append(
+                percentile(summary[f"mean_gain_{team}"], baseline[f"mean_gain_{team}"])
+            )
+        effects = own_effects(play)
+        for _team, rows in effects.groupby("team"):
+            sessions += 1
+            moved = (rows["effect"].abs() > 1e-9).any() or (rows["rounds"] != rows["rounds_without"]).any()
+            effective += bool(moved)
+    assert all(len(set(np.round(v, 6))) >= 5 for v in percentiles.values()), percentiles
+    assert effective > sessions / 2, (effective, sessions)
+    d = debrief(play, seeds=range(20), with_landscape=False)
+    assert d.effects is not None
+    for team in play.teams:
+        sentence = effect_sentence(d, team)
+        assert "nan" not in sentence.lower() and sentence.startswith("Your moves")
+
+
+def test_an_early_ended_session_shows_no_nan(finished):
+    """A session ended before any issue closed: words instead of "+nan" in the debrief."""
+    play = RolePlay("classroom", "bottom_up", seed=3, plan=SessionPlan(issues=2, budget=3))
+    play.play_round({"business": "lobby"})
+    d = debrief(play, seeds=range(5))
+    page = debrief_sheet_html(d)
+    assert "nan" not in page.replace("data:image", "").lower().split("base64,")[0]
+    from govsim.roleplay.debrief import debrief_tables_html, effect_sentence
+
+    assert "nan" not in debrief_tables_html(d).lower()
+    assert "no issue was closed" in effect_sentence(d, "business").lower()
 
 
 def test_a_percentile_against_runs_that_all_agree_is_said_in_words():

@@ -9,7 +9,7 @@ import pytest
 
 from govsim.roleplay import RolePlay
 from govsim.roleplay.plan import SessionPlan
-from govsim.roleplay.room import Phase, Room
+from govsim.roleplay.room import Access, Phase, Room
 
 TEAMS = ("government", "business", "civil_society", "technical")
 
@@ -26,9 +26,10 @@ def advance(room: Room) -> Phase:
 
 def test_codes_are_random_distinct_and_checked(room, tmp_path):
     codes = room.codes
-    assert set(codes) == {"facilitator", *TEAMS} and len(set(codes.values())) == 5
+    assert set(codes) == {"facilitator", "projector", *TEAMS} and len(set(codes.values())) == 6
     assert all(len(c) >= 12 for c in codes.values())
     assert room.access(codes["facilitator"]).role == "facilitator"
+    assert room.access(codes["projector"]) == Access("projector")
     assert room.access(codes["business"]).team == "business"
     for wrong in (None, "", "nope", codes["business"][:-1], codes["business"] + "x"):
         assert room.access(wrong) is None

@@ -139,3 +139,71 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
     out = tmp_path / "cards.html"
     assert main(["roleplay", "cards", "wcit_2012", "--out", str(out)]) == 0
     assert out.read_text().count("class='govsim-card'") == 4
+
+
+def test_lan_addresses_come_from_the_outbound_interface_never_the_host_name(monkeypatch):
+    """Issue 23: with --host 0.0.0.0 the first printed address is one a phone can reach: found
+    from the outbound interface (a UDP connect() sends nothing), never from the host name's
+    lookup (127.0.1.1 on Debian and Ubuntu); loopback comes last."""
+    import govsim.roleplay.serve as served
+
+    def no_lookup(*_args):
+        raise AssertionError("the host name was looked up")
+
+    monkeypatch.setattr(socket, "gethostbyname_ex", no_lookup)
+    found = served.outbound_addresses()
+    assert all(served._reachable(a) for a in found)
+    hosts = served.local_addresses("0.0.0.0")
+    assert hosts[-2:] == ["127.0.0.1", "localhost"] and "127.0.1.1" not in hosts
+    assert [h.strip("[]") for h in hosts[:-2]] == found
+    assert not served._reachable("127.0.1.1") and not served._reachable("fe80::1")
+    assert served._reachable("192.0.2.2") and served._reachable("10.1.2.3")
+
+
+def test_lan_addresses_fall_back_to_the_interfaces(monkeypatch):
+    """No route out (no Wi-Fi uplink): the interfaces' own addresses are used."""
+    import govsim.roleplay.serve as served
+
+    class NoRoute(socket.socket):
+        def connect(self, _address):
+            raise OSError("Network is unreachable")
+
+    monkeypatch.setattr(served.socket, "socket", NoRoute)
+    monkeypatch.setattr(served, "_interface_addresses", lambda: ["127.0.0.1", "10.0.0.7"])
+    assert served.outbound_addresses() == ["10.0.0.7"]
+    assert served.local_addresses("0.0.0.0")[0] == "10.0.0.7"
+
+
+def test_join_code_guesses_are_rate_limited_per_address():
+    from govsim.roleplay.serve import GuessLimit
+
+    now = [0.0]
+    limit = GuessLimit(per_minute=3, clock=lambda: now[0])
+
+    class Room:
+        def access(self, code):
+            return "holder" if code == "right" else None
+
+    room = Room()
+    assert limit.check(room, "right", "a") == ("holder", "")
+    for _ in range(3):
+        assert limit.check(room, "wrong", "a")[0] is None
+    held, why = limit.check(room, "right", "a")  # blocked: even the right code is not checked
+    assert held is None and why.startswith("Too many")
+    assert limit.check(room, "right", "b") == ("holder", "")  # another device is not held up
+    now[0] = 61.0
+    assert limit.check(room, "right", "a") == ("holder", "")
+
+
+def test_a_guessing_flood_is_answered_with_wait(tmp_path):
+    """770 guesses a second before issue 23: now 20 wrong codes a minute per address, then 429
+    on the HTTP routes and a "wait a minute" page on /room (no code is checked meanwhile)."""
+    served = serve(tmp_path, "--scenario", "classroom", "--issues", "1", "--budget", "1")
+    try:
+        statuses = [served.get("/rp/card", code=f"guess{n:04d}")[0] for n in range(25)]
+        assert statuses[:20] == [403] * 20 and set(statuses[20:]) == {429}
+        status, _ = served.get("/rp/card", code=served.code("business"))
+        assert status == 429  # the right code too, from the guessing address, for a minute
+        assert "Too many wrong join codes" in page_text(served, served.code("business"))
+    finally:
+        served.kill()

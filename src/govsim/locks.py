@@ -3,7 +3,9 @@
 The lock is ``flock(LOCK_EX | LOCK_NB)`` on a file opened without following links, so taking
 it is one atomic step (two drivers can never both hold it) and the kernel drops it when the
 process ends, however it ends: a killed sweep leaves no stale lock, and a lock file naming a
-process id that is now someone else's blocks nothing. The file records who holds it (host,
+process id that is now someone else's blocks nothing. The lock file is never written once it
+has its name (a hard link planted there would carry the write to its target): a new file is
+made for each holder and a stale one is deleted, never reused. The file records who holds it (host,
 process id, when that process started) so that the refusal can say so. On a file system
 without locks (some network mounts) the sweep is refused with that reason; there, and for a
 holder on another machine that is gone, delete ``DIR/.lock`` after checking that no sweep
@@ -16,6 +18,7 @@ replay and advance it on their own and diverge.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -24,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from govsim import safefiles
 from govsim.safefiles import CLOEXEC, NOFOLLOW
 
 try:
@@ -81,55 +85,69 @@ class ProcessLock:
     def acquire(self) -> None:
         """Take the lock (once); refuse with the holder's host and process when it is taken.
 
+        The lock file is always a new one, written and locked before it takes the name
+        (:func:`govsim.safefiles.create_new`); a file already at the name is only read and
+        locked, never written: when no one holds it (a holder that was killed, or a name
+        planted there, even a hard link to someone's file), the name is deleted and a new file
+        made. So a planted link's target is never changed.
+
         Raises
         ------
         ValueError
-            Another live holder has it, the file is a link, or the file system has no locks.
+            Another live holder has it, the name is a symbolic link, or the file system has no locks.
         """
-        for _ in range(20):
-            fd = self._open()
-            if fd is not None:
-                break
-        else:
-            raise ValueError(f"{self.path}: could not take the lock (it keeps being replaced)")
         info = {"host": socket.gethostname(), "pid": os.getpid(), "started": process_started()}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(info).encode(), 0)
-        self.fd = fd
+        data = json.dumps(info).encode()
+        for _ in range(20):
+            try:
+                fd = safefiles.create_new(self.path, data, lock=self._lock)
+            except FileNotFoundError:  # our temporary file was swept away by a finishing holder
+                continue
+            if fd is not None:
+                self.fd = fd
+                return
+            self._clear_stale()
+        raise ValueError(f"{self.path}: could not take the lock (it keeps being replaced)")
 
-    def _open(self) -> int | None:
+    def _lock(self, fd: int) -> None:
+        if fcntl is None:
+            return
         try:
-            flags = os.O_RDWR | os.O_CREAT | NOFOLLOW | CLOEXEC
-            fd = os.open(self.path, flags if fcntl else flags | os.O_EXCL, 0o644)
-        except FileExistsError:  # only without fcntl
-            raise self._busy(_read(self.path)) from None
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:  # a new file no one else can know of: only a file system without locks
+            raise ValueError(
+                f"{self.subject}: this file system does not support locks ({exc.strerror}); {self.local_hint}"
+            ) from None
+
+    def _clear_stale(self) -> None:
+        """The file at the name: refuse when it is held (or a symbolic link), delete it otherwise."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | NOFOLLOW | CLOEXEC)
+        except FileNotFoundError:  # released meanwhile
+            return
         except OSError:
             if os.path.islink(self.path):
                 raise ValueError(
                     f"{self.path} is a symbolic link; delete it (govsim never follows one)"
                 ) from None
             raise
-        if fcntl is None:
-            return fd
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            info = _read_fd(fd)
+            if fcntl is None:  # no kernel locks: a file at the name is a holder's
+                raise self._busy(_read_fd(fd))
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise self._busy(_read_fd(fd)) from None
+            except OSError as exc:
+                raise ValueError(
+                    f"{self.subject}: this file system does not support locks ({exc.strerror}); "
+                    f"{self.local_hint}"
+                ) from None
+            with contextlib.suppress(FileNotFoundError):  # no holder: free the name (not the file)
+                if os.path.samestat(os.fstat(fd), os.lstat(self.path)):
+                    os.unlink(self.path)
+        finally:
             os.close(fd)
-            raise self._busy(info) from None
-        except OSError as exc:
-            os.close(fd)
-            raise ValueError(
-                f"{self.subject}: this file system does not support locks ({exc.strerror}); {self.local_hint}"
-            ) from None
-        try:  # the file locked must still be the one in the folder (a finishing holder deletes it)
-            same = os.path.samestat(os.fstat(fd), os.lstat(self.path))
-        except FileNotFoundError:
-            same = False
-        if not same:
-            os.close(fd)
-            return None
-        return fd
 
     def _busy(self, info: dict[str, Any]) -> ValueError:
         here = info.get("host") in (None, socket.gethostname())

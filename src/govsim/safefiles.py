@@ -14,6 +14,13 @@ goes through this module:
 * :func:`remove_owned` deletes a folder's files only when every entry is a regular file whose
   name matches govsim's own pattern; anything else (a link, a subfolder, a stranger's file)
   is refused with its name, and nothing is deleted.
+* Never write through a file with more than one name. A hard link planted at a name govsim
+  writes (``ln victim DIR/.lock``) shares the victim's inode, and ``O_NOFOLLOW`` does not see
+  it: writing into the opened file would overwrite the victim. So govsim writes into new files
+  only: :func:`write_atomic` renames a new file over the name, and :func:`create_new` puts a
+  new file (already written, and flocked when asked) at a free name with ``os.link``, which
+  fails rather than replace anything. Files another program writes in place beside ours
+  (SQLite's ``-wal`` and ``-shm``) are checked first with :func:`refuse_linked`.
 * :func:`claim_folder` and :func:`record_folder`: a command that fills a folder (``govsim
   handouts``, ``govsim solutions``) writes only into a new or empty folder, or one holding its
   marker file (``.govsim-KIND.json``, naming the command and the files it wrote), so a
@@ -73,6 +80,62 @@ def real_folder(path: str | Path, *, create: bool = True, parents: bool = False)
 def open_exclusive(path: str | Path, mode: int = 0o666) -> int:
     """A file descriptor on a NEW file at ``path`` (never an existing file, never through a link)."""
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, mode)
+
+
+def link_kind(path: str | Path) -> str | None:
+    """Why writing through ``path`` would reach another file: ``"a symbolic link"``,
+    ``"a hard link (3 names for one file)"``, or ``None`` (missing, or a file with one name)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return "a symbolic link"
+    if not stat.S_ISDIR(info.st_mode) and info.st_nlink > 1:
+        return f"a hard link ({info.st_nlink} names for one file)"
+    return None
+
+
+def refuse_linked(*paths: str | Path) -> None:
+    """Refuse, before anything writes in place, any of ``paths`` that is a link of either kind.
+
+    Raises
+    ------
+    ValueError
+        One line naming the first linked path and its kind.
+    """
+    for path in paths:
+        kind = link_kind(path)
+        if kind is not None:
+            raise ValueError(
+                f"{path} is {kind}; govsim never writes through a link (delete that name and try again)"
+            )
+
+
+def create_new(path: str | Path, data: bytes, *, lock: Callable[[int], object] | None = None) -> int | None:
+    """Put a new file holding ``data`` at ``path`` if that name is free; its open descriptor, or
+    ``None`` when ``path`` exists (nothing is written to the existing file, whatever it is).
+
+    The file is written (and ``lock(fd)`` applied, e.g. an ``flock``) under a temporary name
+    first, then linked into place, so no one ever sees it empty or unlocked. The caller closes
+    the descriptor.
+    """
+    path = Path(path)
+    tmp, fd = _temporary(path.parent, path.name)
+    try:
+        if lock is not None:
+            lock(fd)
+        os.pwrite(fd, data, 0)
+        os.link(tmp, path, follow_symlinks=False)
+    except FileExistsError:
+        os.close(fd)
+        return None
+    except BaseException:
+        os.close(fd)
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
+    return fd
 
 
 def _temporary(folder: Path, name: str) -> tuple[Path, int]:

@@ -32,10 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--teams", nargs="+", metavar="GROUP", help="groups played by teams (default: all four)"
     )
-    serve.add_argument("--issues", type=int, help="play the first N agenda issues (default: all)")
-    serve.add_argument("--budget", type=int, help="rounds per issue (default: the scenario's deadline)")
     serve.add_argument(
-        "--fallback", help="when the budget runs out: status_quo (default), government_vote or table_vote"
+        "--issues", type=int, help="play the first N agenda issues (a new session's default: 2)"
+    )
+    serve.add_argument("--budget", type=int, help="rounds per issue (a new session's default: 3)")
+    serve.add_argument(
+        "--fallback",
+        help="when the budget runs out: table_vote (a new session's default), status_quo or government_vote",
     )
     serve.add_argument("--caucus", type=int, metavar="SECONDS", help="caucus countdown (default: 150)")
     serve.add_argument("--seed", type=int, help="random seed (a new session's default: 1)")
@@ -59,8 +62,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     export.add_argument("--out", type=Path, default=Path("roleplay.json"))
 
 
-def _plan(args: argparse.Namespace):
-    from govsim.roleplay.plan import SessionPlan
+def _plan(args: argparse.Namespace, new: bool = False):
+    """The plan the options give, the options left out being the guide's recommended session
+    (:data:`govsim.roleplay.plan.RECOMMENDED`, issues capped by the agenda): for a new session
+    file always, for an existing one only when some plan option is given (to compare with it)."""
+    from govsim.roleplay.plan import RECOMMENDED, SessionPlan
 
     given = {
         k: v
@@ -72,7 +78,13 @@ def _plan(args: argparse.Namespace):
         }.items()
         if v is not None
     }
-    return SessionPlan(**given) if given else None
+    if not new and not given:
+        return None
+    from govsim.scenarios import load_scenario
+
+    defaults = RECOMMENDED.to_dict()
+    defaults["issues"] = min(defaults["issues"], len(load_scenario(args.scenario or "classroom").agenda))
+    return SessionPlan(**{**defaults, **given})
 
 
 def _writable(path: Path) -> Path:
@@ -102,7 +114,7 @@ def main(args: argparse.Namespace) -> int:
                     protocol=args.protocol,
                     teams=tuple(args.teams) if args.teams else None,
                     seed=args.seed,
-                    plan=_plan(args),
+                    plan=_plan(args, new=not args.session.exists()),
                 )
                 serve(room, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr)
             return 0

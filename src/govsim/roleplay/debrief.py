@@ -2,8 +2,13 @@
 
 - **Each team's own gain** (mean gain u(y) - u(q) of its group over the closed issues) against the
   distribution of that group's gain in all-simulated runs of the same scenario, protocol and
-  plan over a seed range: the room's *percentile* (the share of simulated runs the room beat,
-  ties counted half).
+  plan over a seed range (:data:`DEBRIEF_SEEDS`, 100 runs): the room's *percentile* (the share
+  of simulated runs the room beat, ties counted half).
+- **The effect of each team's own moves** (:func:`own_effects`): the same session, same seed and
+  the other teams' moves as played, with that team's seat played by the simulation; the
+  difference, issue by issue, in its group's gain and whether the text was adopted, and in the
+  rounds taken. This says something even when the percentile cannot (a plan under which the
+  all-simulated runs all end alike).
 - **The room's numbers**: issues adopted, rounds, compliance, non-compliance.
 - **A landscape**: the same plan, all simulated, over a small grid of two settings that matter
   under the session's rules (``lobbying`` x ``majority_threshold`` where non-governments lobby
@@ -33,7 +38,7 @@ from govsim.screen.display import png_data_uri
 from govsim.screen.plotting import group_color, group_style
 from govsim.words import plural
 
-DEBRIEF_SEEDS = range(20)
+DEBRIEF_SEEDS = range(100)  # percentiles in steps of 1 (20 runs gave steps of 5, ties at 0 or 100)
 AXIS_VALUES = {
     "lobbying": (0.0, 0.5, 1.0),
     "majority_threshold": (0.5, 0.67, 0.9),
@@ -108,6 +113,107 @@ class Debrief:
     here: dict[str, float]  # the scenario's own lobbying and rho
     moves: dict[str, dict[str, int]]  # team -> move -> rounds played
     rounds_played: int
+    effects: pd.DataFrame | None = None  # own_effects(): one row per (team, issue)
+
+
+def without_team(play: RolePlay, team: str) -> RolePlay:
+    """The same session (scenario, rules, plan, seed) with ``team``'s seat played by the
+    simulation: the other teams' moves are replayed in the order they were played, for as many
+    rounds as the room played (fewer if the agenda ends sooner)."""
+    other = RolePlay(play.scenario, play.protocol, play.teams, play.seed, play.plan)
+    for record in play.history:
+        if other.finished:
+            break
+        moves = {**record["moves"], team: "simulated"}
+        amendments = {t: p for t, p in record.get("amendments", {}).items() if t != team}
+        other.play_round(moves, amendments)
+    return other
+
+
+def own_effects(play: RolePlay) -> pd.DataFrame:
+    """What each team's own moves changed: one row per (team, issue closed in the room or in the
+    run without that team) with ``gain`` (its group's gain on the issue in the room),
+    ``gain_without`` (in :func:`without_team`), ``effect`` (the difference; NaN when the issue
+    closed in one run only), ``adopted``/``adopted_without`` and the session's ``rounds`` and
+    ``rounds_without``. Gains are u(outcome) - u(status quo), 0 for an issue not adopted."""
+    rows = []
+    room = play.model.outcomes.set_index("issue")
+    for team in play.teams:
+        other = without_team(play, team)
+        alt = other.model.outcomes.set_index("issue")
+        for issue in sorted(set(room.index) | set(alt.index)):
+            here, there = issue in room.index, issue in alt.index
+            gain = float(room.loc[issue, f"gain_{team}"]) if here else float("nan")
+            without = float(alt.loc[issue, f"gain_{team}"]) if there else float("nan")
+            rows.append(
+                {
+                    "team": team,
+                    "issue": int(issue),
+                    "name": str((room if here else alt).loc[issue, "name"]),
+                    "gain": gain,
+                    "gain_without": without,
+                    "effect": gain - without,
+                    "adopted": bool(room.loc[issue, "adopted"]) if here else None,
+                    "adopted_without": bool(alt.loc[issue, "adopted"]) if there else None,
+                    "rounds": len(play.history),
+                    "rounds_without": len(other.history),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=["team", "issue", "name", "gain", "gain_without", "effect", "adopted", "adopted_without",
+                 "rounds", "rounds_without"],
+    )  # fmt: skip
+
+
+def effect_sentence(d: Debrief, team: str) -> str:
+    """One team's own-move effect in words (plain text): "Your moves changed the outcome on issue 1
+    (name) by +0.051 for your group (adopted; without your moves: not adopted) ... and the rounds
+    by +1." or that they changed nothing, with what happened either way."""
+    if d.effects is None or not len(d.effects):
+        return "No issue was closed, with or without your moves: there is no outcome to compare."
+    mine = d.effects[d.effects["team"] == team]
+    said = []
+    changed = False
+    for _, r in mine.iterrows():
+        where = f"issue {r['issue'] + 1} ({r['name']})"
+        if r["adopted"] is None or r["adopted_without"] is None:
+            closed = (
+                "closed only with your moves" if r["adopted_without"] is None else "closed only without them"
+            )
+            said.append(f"on {where}: it {closed}")
+            changed = True
+            continue
+        verdict = _verdict(r["adopted"]) + (
+            f"; without your moves: {_verdict(r['adopted_without'])}"
+            if r["adopted"] != r["adopted_without"]
+            else ""
+        )
+        if abs(r["effect"]) > 1e-9 or r["adopted"] != r["adopted_without"]:
+            changed = True
+        said.append(f"on {where} by {r['effect']:+.3f} for your group ({verdict})")
+    rounds = int(mine["rounds"].iloc[0]) - int(mine["rounds_without"].iloc[0])
+    if rounds:
+        changed = True
+    if not changed:
+        outcome = "; ".join(
+            f"issue {r['issue'] + 1} {_verdict(r['adopted'])}, your group's gain {r['gain']:+.3f}"
+            for _, r in mine.iterrows()
+        )
+        return (
+            "Your moves did not change the outcome: with the simulation in your seat, the same "
+            f"happened ({outcome}) in the same {plural(int(mine['rounds'].iloc[0]), 'round')}."
+        )
+    taken = (
+        f"and the rounds by {rounds:+d}"
+        if rounds
+        else f"and not the number of rounds ({int(mine['rounds'].iloc[0])})"
+    )
+    return f"Your moves changed the outcome {'; '.join(said)}; {taken}."
+
+
+def _verdict(adopted: Any) -> str:
+    return "adopted" if adopted else "not adopted"
 
 
 def landscape_axes(play: RolePlay) -> dict[str, tuple[float, ...]]:
@@ -187,6 +293,7 @@ def debrief(
         here={name: float(getattr(p, name)) for name in axes},
         moves=counts,
         rounds_played=len(play.history),
+        effects=own_effects(play),
     )
 
 
@@ -212,6 +319,8 @@ def plot_standing(d: Debrief, ax: Any) -> Any:
         jitter = np.linspace(-0.15, 0.15, len(sample)) if len(sample) > 1 else np.zeros(len(sample))
         ax.scatter(sample, n + jitter, s=22, color="#999999", zorder=2)
         row = d.standing.iloc[n]
+        if np.isnan(row["gain"]):  # no closed issue: no star, no percentile
+            continue
         ax.scatter([row["gain"]], [n], marker="*", s=320, color=group_color(team), zorder=3)
         words = str(row["compared"]).split(" (")[0]
         ax.annotate(words, (row["gain"], n), xytext=(14, 10), textcoords="offset points")
@@ -251,8 +360,9 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
             edgecolors="white",
             linewidths=2.5,
         )
-    room = d.room.get(d.measure, float("nan"))
-    ax.set_title(f"{ROOM_MEASURES.get(d.measure, d.measure)}: your room {room:+.3f}")
+    ax.set_title(
+        f"{ROOM_MEASURES.get(d.measure, d.measure)}: your room {_fmt(d.room.get(d.measure), '+.3f')}"
+    )
     ax.figure.colorbar(image, ax=ax)
     return ax
 
@@ -352,18 +462,26 @@ def summary_rows(d: Debrief) -> list[tuple[str, str, str]]:
 
 
 def debrief_tables_html(d: Debrief, style: str = "") -> str:
-    """The room's headline numbers and each team's gain and percentile, as two HTML tables."""
+    """The room's headline numbers, each team's gain and percentile (two HTML tables) and what
+    each team's own moves changed (a list)."""
     rows = "".join(f"<tr><td>{esc(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in summary_rows(d))
     standing = "".join(
         f"<tr><td>{esc(Group.parse(r['team']).label)}</td><td>{_fmt(r['gain'], '+.3f')}</td>"
         f"<td>{esc(r['compared'])}</td></tr>"
         for _, r in d.standing.iterrows()
     )
+    effects = "".join(
+        f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>"
+        for t in d.standing["team"]
+    )
     return (
         f"<div style='{esc(style)}'><table class='govsim-rp-table govsim-rp-debrief-table'>"
         f"<tr><th>measure</th><th>your room</th><th>all simulated (mean of {len(d.simulated)})</th></tr>"
         f"{rows}</table><table class='govsim-rp-table govsim-rp-standing'><tr><th>team</th><th>gain</th>"
-        f"<th>against all-simulated runs</th></tr>{standing}</table></div>"
+        f"<th>against all-simulated runs ({len(d.simulated)})</th></tr>{standing}</table>"
+        "<p class='govsim-rp-effects-title'><b>What each team's own moves changed</b> (the same "
+        "session and seed with that team's seat simulated):</p>"
+        f"<ul class='govsim-rp-effects'>{effects}</ul></div>"
     )
 
 
@@ -389,6 +507,10 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
     picture = (
         f"<img alt='debrief figure' src='{png_data_uri(debrief_figure(d), fast=False)}'>" if figure else ""
     )
+    effects = "".join(
+        f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>"
+        for t in d.standing["team"]
+    )
     n_sims = len(d.simulated)
     body = f"""
 <h1>Role-play debrief: {esc(d.scenario)} under {esc(d.protocol)} rules</h1>
@@ -404,6 +526,10 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
 played every seat: the moves made the difference, or luck did. One room is one run. Where every
 simulated run gave the same gain, a percentile says nothing, and the table says instead whether
 your room did better, the same or worse.</p>
+<h3>What each team's own moves changed</h3>
+<p>The same session and seed, with the other teams' moves as played and one team's seat played
+by the simulation:</p>
+<ul>{effects}</ul>
 {picture}
 <h2>Now what</h2>
 <ol>

@@ -24,7 +24,7 @@ from govsim.groups import Group
 from govsim.roleplay.cards import role_card
 from govsim.roleplay.page import CARD_CSS
 from govsim.roleplay.plan import EXTEND_SECONDS
-from govsim.roleplay.room import Phase, Room
+from govsim.roleplay.room import PROJECTOR, Phase, Room
 from govsim.roleplay.screens import (
     facilitator_debrief_html,
     moves_html,
@@ -34,8 +34,9 @@ from govsim.roleplay.screens import (
 )
 from govsim.roleplay.session import Move, said_point, scales_of, to_model_units
 
-POLL_MS = 250
-BOOT = secrets.token_hex(8)  # changes with every server start: pages reload when it does
+POLL_MS = 1000  # the safety-net poll and the heartbeat (changes made here are pushed at once)
+STALE_MS = 3000  # no heartbeat for this long: the page says the connection is lost (banner <= 5 s)
+BOOT = secrets.token_hex(8)  # changes with every server start
 NEXT_LABEL = {
     Phase.BRIEFING: "Start the first caucus",
     Phase.CAUCUS: "End the caucus: secret moves",
@@ -43,36 +44,63 @@ NEXT_LABEL = {
     Phase.REVEAL: "Play the round",
     Phase.RESULT: "Next round",
 }
+#: Pages are read on phones: text at least 16 px (18 here), one column, tap targets at least
+#: 44 px tall (48 here), inputs at 18 px so phones do not zoom into them.
 PAGE_CSS = """
-:host { font-size: 18px; }
-.govsim-rp-head h1 { font-size: 1.7em; margin: .2em 0; }
-.govsim-rp-status { font-size: 1.15em; line-height: 1.45; overflow-wrap: anywhere; }
-.govsim-rp-message { font-size: 1.1em; font-weight: bold; }
+:host { font-size: 18px; line-height: 1.45; }
+.govsim-rp-head h1 { font-size: 1.6em; margin: .2em 0; }
+.govsim-rp-status { font-size: 1.1em; overflow-wrap: anywhere; }
+.govsim-rp-message { font-size: 1.05em; font-weight: bold; }
 table.govsim-rp-table td, table.govsim-rp-table th { border: 1px solid #ccc; padding: .2em .6em; overflow-wrap: anywhere; }
-table.govsim-rp-table { border-collapse: collapse; }
+table.govsim-rp-table { border-collapse: collapse; max-width: 100%; }
+img { max-width: 100%; height: auto; }
 """
+CONTROL_CSS = """
+:host { font-size: 18px; }
+label, .bk-input-group label { font-size: 18px; }
+select, input, .bk-input { font-size: 18px; min-height: 48px; }
+button, .bk-btn { font-size: 18px; min-height: 48px; min-width: 48px; }
+"""
+VIEWPORT = {"viewport": "width=device-width, initial-scale=1"}
 
 
 class Clock(JSComponent):
-    """The countdown (run in the browser from the server's deadline) and the connection watch:
-    when ``/rp/alive`` stops answering, a banner says "Connection lost, reloading"; when it answers
-    with another boot id (the server restarted) the page reloads and shows the current state."""
+    """The countdown (run in the browser from the server's deadline) and the connection watch.
+
+    The server sends a heartbeat (a custom message, :meth:`beat`: much cheaper than a parameter
+    change) every ``POLL_MS``; when none has come for
+    ``STALE_MS`` (the server stopped, or only the live connection dropped: a phone asleep, Wi-Fi
+    roaming) a banner says "Connection lost, reconnecting", and the page asks ``/rp/alive`` with
+    a growing, jittered pause (at most 4 s) until the server answers. A new boot id (the server
+    restarted) reloads the page at once; the same one means the server was busy or only this
+    page's link dropped: if heartbeats resume within 4.5 s the banner goes, else the page
+    reloads. One reload in flight, never a storm. A Submit click that is not answered within
+    ``STALE_MS`` (:meth:`ack`) says so on the banner instead of doing nothing."""
 
     deadline = param.Number(default=0.0, doc="end of the countdown, seconds since the epoch; 0: none")
     server_now = param.Number(default=0.0, doc="the server's clock when sent (corrects skew)")
     boot = param.String(default="")
     alive = param.String(default="/rp/alive")
+    stale_ms = param.Integer(default=STALE_MS)
+
+    def beat(self) -> None:
+        """Tell the browser the connection is alive (one small message, no model change)."""
+        self._send_msg(1)
+
+    def ack(self) -> None:
+        """Tell the browser its Submit click was answered (and that the connection is alive)."""
+        self._send_msg("ack")
 
     _esm = """
 export function render({ model, el }) {
   const clock = document.createElement("div");
   clock.className = "govsim-rp-clock";
-  clock.style.cssText = "font-size: 2.2em; font-weight: bold; font-variant-numeric: tabular-nums;";
+  clock.style.cssText = "font-size: 2em; font-weight: bold; font-variant-numeric: tabular-nums;";
   const banner = document.createElement("div");
   banner.className = "govsim-rp-banner";
-  banner.textContent = "Connection lost, reloading\u2026";
+  banner.setAttribute("role", "alert");
   banner.style.cssText = "display:none; position:fixed; top:0; left:0; right:0; z-index:1000; " +
-    "padding:.6em; background:#b00; color:#fff; font-size:1.4em; text-align:center;";
+    "padding:.6em; background:#b00; color:#fff; font-size:20px; text-align:center;";
   el.appendChild(clock);
   el.appendChild(banner);
   let offset = model.server_now - Date.now() / 1000;
@@ -83,27 +111,86 @@ export function render({ model, el }) {
     const m = Math.floor(left / 60), s = left % 60;
     clock.textContent = left > 0 ? `Caucus: ${m}:${String(s).padStart(2, "0")} left` : "Caucus: time is up";
   }
-  let lost = false;
-  async function watch() {
+  let lastBeat = Date.now(), recovering = false, reloading = false, pending = 0;
+  function say(text) {
+    if (banner.style.display === "block" && banner.textContent === text) { return; }
+    banner.textContent = text;
+    banner.style.display = "block";
+    try {  // what the banner said, kept across the reload (the page's own record)
+      const said = JSON.parse(sessionStorage.getItem("govsim-banner") || "[]");
+      said.push(text);
+      sessionStorage.setItem("govsim-banner", JSON.stringify(said.slice(-20)));
+    } catch (err) { /* storage off: the banner still shows */ }
+  }
+  model.on("msg:custom", (msg) => {
+    lastBeat = Date.now();
+    if (msg === "ack") { pending = 0; }
+    if (recovering && !reloading) {  // the server was only busy: the connection is fine
+      recovering = false;
+      banner.style.display = "none";
+    }
+  });
+  const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+  async function recover(tries) {
+    if (reloading || !recovering) { return; }
     try {
-      const reply = await fetch(model.alive, { cache: "no-store" });
-      const info = await reply.json();
-      if (lost || (model.boot && info.boot !== model.boot)) { location.reload(); }
-    } catch (err) {
-      lost = true;
-      banner.style.display = "block";
+      const info = await (await fetch(model.alive, { cache: "no-store" })).json();
+      if (info.boot === model.boot) {
+        // the same server: busy (it beats again soon) or only this page's link dropped
+        for (let i = 0; i < 3; i++) {
+          const asked = Date.now();
+          await sleep(model.stale_ms / 2);
+          if (!recovering || lastBeat >= asked) { return; }
+        }
+        await (await fetch(model.alive, { cache: "no-store" })).json();  // still there?
+      }
+      reloading = true;  // one reload in flight: never another while it waits for the server
+      location.reload();
+      return;
+    } catch (err) { /* not back yet */ }
+    const pause = Math.min(4000, 500 * 2 ** tries) * (0.5 + Math.random() / 2);
+    setTimeout(() => recover(tries + 1), pause);
+  }
+  function lost(text) {
+    say(text);
+    if (!recovering) { recovering = true; setTimeout(() => recover(0), 250 + Math.random() * 750); }
+  }
+  function check() {
+    if (Date.now() - lastBeat > model.stale_ms) {
+      lost(pending ? "Your move was NOT sent: the connection is lost. Reconnecting\u2026"
+                   : "Connection lost, reconnecting\u2026");
+    } else if (pending && Date.now() - pending > model.stale_ms) {
+      lost("No answer from the server: your move may not have been sent. Reconnecting\u2026");
     }
   }
+  document.addEventListener("click", (event) => {
+    const onSubmit = event.composedPath().some(
+      (n) => n.classList && n.classList.contains("govsim-rp-submit"));
+    if (!onSubmit) { return; }
+    pending = Date.now();
+    if (recovering || Date.now() - lastBeat > model.stale_ms) {
+      lost("Your move was NOT sent: the connection is lost. Reconnecting\u2026");
+    }
+  }, true);
   setInterval(tick, 250);
-  setInterval(watch, 1000);
+  setInterval(check, 500);
   tick();
 }
 """
 
 
+def set_viewport() -> None:
+    """Give the page being built the phone viewport tag (Panel's page template reads ``meta``)."""
+    doc = pn.state.curdoc
+    if doc is not None:
+        doc.template_variables["meta"] = {**doc.template_variables.get("meta", {}), **VIEWPORT}
+
+
 class Hub:
-    """The open pages of each room, so a change made on one page is pushed to the others at
-    once (each on its own document's next tick); the periodic poll stays as the safety net."""
+    """The open pages of each room, so a change made on one page is pushed to the pages it
+    concerns at once (each on its own document's next tick); the periodic poll stays as the
+    safety net. A team's submission concerns only that team's pages and the facilitator's and
+    projector's (who has submitted); a phase change concerns every page."""
 
     def __init__(self) -> None:
         self.pages: dict[int, tuple[Any, Any, Any]] = {}
@@ -113,41 +200,72 @@ class Hub:
         self.pages[key] = (room, doc, page)
         pn.state.on_session_destroyed(lambda _context: self.pages.pop(key, None))
 
-    def notify(self, room: Room) -> None:
+    def notify(self, room: Room, team: str | None = None) -> None:
+        """Refresh the room's pages (with ``team``: that team's pages and the room-wide ones)."""
         for other, doc, page in list(self.pages.values()):
-            if other is room and doc is not None:
-                try:
-                    doc.add_next_tick_callback(page.refresh)
-                except Exception:  # a page closing right now: its poll is gone with it
-                    continue
+            if other is not room or doc is None:
+                continue
+            if team is not None and getattr(page, "team", None) not in (None, team):
+                continue
+            if getattr(page, "queued", False):
+                continue  # a refresh is already on its way: it will read the newest state
+            try:
+                doc.add_next_tick_callback(queued_refresh(page))
+                page.queued = True
+            except Exception:  # a page closing right now: its poll is gone with it
+                continue
 
 
 HUB = Hub()
 
 
+def queued_refresh(page: Any) -> Callable[[], None]:
+    """A page's refresh as queued by :class:`Hub` (a burst of submissions queues it once)."""
+
+    def run() -> None:
+        page.queued = False
+        page.refresh()
+
+    return run
+
+
+def heartbeat(page: Any) -> Callable[[], None]:
+    """The periodic callback of a page: a heartbeat, then a refresh if the session moved."""
+
+    def beat() -> None:
+        page.clock.beat()
+        page.refresh()
+
+    return beat
+
+
 class TeamPage:
-    """One team's page: its card, the table, the countdown and its move form."""
+    """One team's page: its card, the table, the countdown and its move form (one column)."""
 
     def __init__(self, room: Room, team: str) -> None:
         self.room, self.team = room, team
-        self.shown = (-1, "")
+        self.shown: tuple = ()
+        self._version = -1
+        self._round = room.state().round
         self.card = role_card(room.play.setup, team, room.play.protocol)
         label = Group.parse(team).label
         self.head = pn.pane.HTML(
             f"<div class='govsim-rp-head'><h1>{esc(label)}</h1>{esc(room.play.setup.title)}</div>",
             stylesheets=[PAGE_CSS],
             css_classes=["govsim-rp-team-head"],
+            sizing_mode="stretch_width",
         )
         self.clock = Clock(boot=BOOT)
         self.status = pn.pane.HTML(
             stylesheets=[PAGE_CSS], css_classes=["govsim-rp-status-pane"], sizing_mode="stretch_width"
         )
+        control = {"stylesheets": [CONTROL_CSS], "sizing_mode": "stretch_width", "max_width": 420}
         self.move = pn.widgets.Select(
             name="Your move",
             options=[m.value for m in Move],
             value=Move.SIMULATED.value,
             css_classes=["govsim-rp-move"],
-            width=320,
+            **control,
         )
         self.meaning = pn.pane.HTML(
             stylesheets=[PAGE_CSS], css_classes=["govsim-rp-meaning"], sizing_mode="stretch_width"
@@ -162,12 +280,12 @@ class TeamPage:
                 end=scale.high,
                 step=(scale.high - scale.low) / 20,
                 css_classes=["govsim-rp-amend", f"govsim-rp-amend-{i}"],
-                width=200,
+                **control,
             )
             for i, (d, v, scale) in enumerate(zip(setup.dimensions, start, scales_of(setup), strict=True))
         ]
         self.submit = pn.widgets.Button(
-            name="Submit move", button_type="primary", css_classes=["govsim-rp-submit"], width=200
+            name="Submit move", button_type="primary", css_classes=["govsim-rp-submit"], **control
         )
         self.message = pn.pane.HTML(
             stylesheets=[PAGE_CSS], css_classes=["govsim-rp-message"], sizing_mode="stretch_width"
@@ -178,15 +296,20 @@ class TeamPage:
         self.revealed = pn.pane.HTML(
             stylesheets=[PAGE_CSS], css_classes=["govsim-rp-revealed-pane"], sizing_mode="stretch_width"
         )
+        self.debrief = pn.pane.HTML(
+            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-debrief-pane"], sizing_mode="stretch_width"
+        )
         self.card_pane = pn.pane.HTML(
             self.card.html(),
             stylesheets=[CARD_CSS, PAGE_CSS],
             css_classes=["govsim-rp-card"],
             sizing_mode="stretch_width",
         )
-        self.form = pn.Column(self.move, self.meaning, pn.Row(*self.points), self.submit, self.message)
+        self.form = pn.Column(
+            self.move, self.meaning, *self.points, self.submit, self.message, sizing_mode="stretch_width"
+        )
         self.move.param.watch(lambda _: self._show_meaning(), "value")
-        self.submit.on_click(lambda _: self.send())
+        self.submit.on_click(self._clicked)
         self.layout = pn.Column(
             self.head,
             self.clock,
@@ -194,6 +317,7 @@ class TeamPage:
             self.form,
             self.current,
             self.revealed,
+            self.debrief,
             self.card_pane,
             sizing_mode="stretch_width",
             css_classes=["govsim-rp-team", f"govsim-rp-team-{team}"],
@@ -207,14 +331,32 @@ class TeamPage:
         for box in self.points:
             box.visible = self.move.value == Move.AMEND.value
 
-    def send(self) -> None:
-        typed = [box.value for box in self.points]
-        point = to_model_units(self.room.play.setup, typed) if self.move.value == Move.AMEND.value else None
-        ok, text = self.room.submit(self.team, self.shown_round + 1, self.move.value, point)
-        HUB.notify(self.room)
+    async def _clicked(self, _: Any) -> None:
+        await self.send()
+
+    async def send(self) -> None:
+        """Send the form's move; the page always says what happened (recorded, or why not).
+
+        The session file's write (a synced transaction) runs in a worker thread, so a burst of
+        submissions from 24 devices does not hold up every page behind each disk write."""
+        import asyncio
+
+        round_ = self.shown_round + 1
+        try:
+            typed = [box.value for box in self.points]
+            point = (
+                to_model_units(self.room.play.setup, typed) if self.move.value == Move.AMEND.value else None
+            )
+            ok, text = await asyncio.get_running_loop().run_in_executor(
+                None, self.room.submit, self.team, round_, self.move.value, point
+            )
+        except Exception as exc:  # the session file cannot be read or written: say so, never nothing
+            ok, text = False, f"Not recorded: the server could not save it ({type(exc).__name__}). Try again."
         self.message.object = (
             f"<span class='{'govsim-rp-ok' if ok else 'govsim-rp-refused'}'>{esc(text)}</span>"
         )
+        self.clock.ack()
+        HUB.notify(self.room, self.team)
         self.refresh(force=True)
 
     @property
@@ -222,26 +364,39 @@ class TeamPage:
         return self._round
 
     def refresh(self, force: bool = False) -> None:
+        """Show the session's state; nothing is sent to the browser unless something this page
+        shows has changed (a submission by another team changes nothing here)."""
         version = self.room.store.version()
-        if version == self.shown[0] and not force:
+        if version == self._version and not force:
             return
-        state = self.room.state()
-        self._round = state.round
+        self._version = version
+        state, moves = self.room.view()
         phase = Phase(state.phase)
-        if (state.round, phase.value) != (
-            getattr(self, "_last_round", None),
-            getattr(self, "_last_phase", None),
-        ):
-            if hasattr(self, "_last_round"):
-                self.message.object = ""
-            self._last_round, self._last_phase = state.round, phase.value
-        self.shown = (version, state.phase)
-        self.clock.param.update(
-            deadline=(state.deadline or 0.0) if phase is Phase.CAUCUS else 0.0, server_now=time.time()
-        )
-        self.status.object = status_html(self.room, self.team)
+        own = moves.get(self.team) if phase in (Phase.CAUCUS, Phase.MOVES, Phase.REVEAL) else None
+        view = (state.phase, state.round, state.deadline, own and own["at"], len(self.room.play.history))
+        if view == self.shown and not force:
+            return
+        shown, self.shown = self.shown, view
+        self._round = state.round
+        if shown and view[:2] != shown[:2]:
+            self.message.object = ""  # a new phase: the last confirmation no longer applies
+            if phase is Phase.CAUCUS:
+                self.move.value = Move.SIMULATED.value  # a new round starts from a clean form
+        if not shown or view[2] != shown[2]:
+            deadline = (state.deadline or 0.0) if phase is Phase.CAUCUS else 0.0
+            self.clock.param.update(deadline=deadline, server_now=time.time())
+        if not shown or view[3] != shown[3] or view[:2] != shown[:2]:
+            self._show_own(state, phase, own)
+        if shown and view[:2] == shown[:2] and view[4] == shown[4]:
+            return  # only this team's move changed
+        self.status.object = status_html(self.room, self.team, state)
         self.form.visible = phase in (Phase.CAUCUS, Phase.MOVES)
-        own = self.room.own_move(self.team) if phase in (Phase.CAUCUS, Phase.MOVES, Phase.REVEAL) else None
+        revealed = self.room.revealed(state)
+        title = "Moves revealed" if phase is Phase.REVEAL else "Moves of the last round"
+        self.revealed.object = moves_html(revealed, title, self.room.play.setup)
+        self.debrief.object = team_debrief_html(self.room, self.team) if phase is Phase.ENDED else ""
+
+    def _show_own(self, state: Any, phase: Phase, own: dict[str, Any] | None) -> None:
         if own:
             at = time.strftime("%H:%M:%S", time.localtime(own["at"]))
             setup = self.room.play.setup
@@ -251,21 +406,20 @@ class TeamPage:
             )
         elif phase in (Phase.CAUCUS, Phase.MOVES):
             self.current.object = "No move sent yet: without one, the simulation plays your members."
+        elif phase is Phase.RESULT:
+            self.current.object = "Next: the facilitator opens the next round's caucus."
         else:
             self.current.object = ""
-        revealed = self.room.revealed(state)
-        title = "Moves revealed" if phase is Phase.REVEAL else "Moves of the last round"
-        self.revealed.object = moves_html(revealed, title, self.room.play.setup)
-        if phase is Phase.ENDED:
-            self.revealed.object += team_debrief_html(self.room, self.team)
 
 
-class FacilitatorPage:
-    """The facilitator's page: controls, who has submitted, the projector view, the debrief."""
+class RoomView:
+    """What the whole room may see: the rules, the countdown, where the session stands, who has
+    submitted (never what, before the reveal), the revealed moves, the projector picture and the
+    debrief. The facilitator's page adds its controls; the projector page is this alone."""
 
-    def __init__(self, room: Room, code: str) -> None:
-        self.room, self.code = room, code
-        self.shown = (-1, "", 0)
+    compact = False
+
+    def _room_parts(self, room: Room) -> None:
         play = room.play
         self.head = pn.pane.HTML(
             stylesheets=[PAGE_CSS],
@@ -276,21 +430,6 @@ class FacilitatorPage:
         self.clock = Clock(boot=BOOT)
         self.status = pn.pane.HTML(
             stylesheets=[PAGE_CSS], css_classes=["govsim-rp-status-pane"], sizing_mode="stretch_width"
-        )
-        self.caucus = pn.widgets.IntInput(
-            name="caucus (seconds)",
-            value=play.plan.caucus_seconds,
-            start=0,
-            end=3600,
-            step=30,
-            css_classes=["govsim-rp-caucus-seconds"],
-            width=160,
-        )
-        self.next = pn.widgets.Button(name="Next", button_type="primary", css_classes=["govsim-rp-next"])
-        self.extend = pn.widgets.Button(name=f"+{EXTEND_SECONDS // 60} min", css_classes=["govsim-rp-extend"])
-        self.skip = pn.widgets.Button(name="Skip the countdown", css_classes=["govsim-rp-skip"])
-        self.end = pn.widgets.Button(
-            name="End the session", button_type="danger", css_classes=["govsim-rp-end"]
         )
         self.who = pn.pane.HTML(
             stylesheets=[PAGE_CSS], css_classes=["govsim-rp-submitted"], sizing_mode="stretch_width"
@@ -304,13 +443,81 @@ class FacilitatorPage:
         self.debrief = pn.pane.HTML(
             stylesheets=[PAGE_CSS], css_classes=["govsim-rp-debrief"], sizing_mode="stretch_width"
         )
+
+    def _show_room(self, state: Any) -> None:
+        room, phase = self.room, Phase(state.phase)
+        deadline = (state.deadline or 0.0) if phase is Phase.CAUCUS else 0.0
+        if deadline != self.clock.deadline or not self.clock.server_now:
+            self.clock.param.update(deadline=deadline, server_now=time.time())
+        self.status.object = status_html(room, None, state)
+        if phase in (Phase.CAUCUS, Phase.MOVES):
+            sent = set(room.view()[1]) if state.version == room.view()[0].version else set(room.submitted())
+            cells = "".join(
+                f"<tr><td>{esc(Group.parse(t).label)}</td><td class='govsim-rp-sent-{esc(t)}'>"
+                f"{'submitted' if t in sent else 'waiting'}</td></tr>"
+                for t in room.play.teams
+            )
+            self.who.object = f"<h3>Moves in: {len(sent)} of {len(room.play.teams)}</h3><table class='govsim-rp-table'>{cells}</table>"
+        else:
+            self.who.object = ""
+        title = "Moves revealed" if phase is Phase.REVEAL else "Moves of the last round"
+        self.revealed.object = moves_html(room.revealed(state), title, room.play.setup)
+        height = "max-height: 60vh; width: auto;" if self.compact else ""
+        ended = phase is Phase.ENDED
+        self.picture.object = (
+            ""
+            if ended and self.compact  # the projector shows the debrief alone, to fit the screen
+            else f"<img alt='projector view' style='max-width:100%; {height}' src='{projector_png(room)}'>"
+        )
+        self.debrief.object = facilitator_debrief_html(room, compact=self.compact) if ended else ""
+
+
+class FacilitatorPage(RoomView):
+    """The facilitator's page: the room's view plus the controls, on the facilitator's own screen."""
+
+    team = None
+
+    def __init__(self, room: Room, code: str) -> None:
+        self.room, self.code = room, code
+        self.shown = (-1, "", 0)
+        play = room.play
+        self._room_parts(room)
+        control = {"stylesheets": [CONTROL_CSS]}
+        self.caucus = pn.widgets.IntInput(
+            name="caucus (seconds)",
+            value=play.plan.caucus_seconds,
+            start=0,
+            end=3600,
+            step=30,
+            css_classes=["govsim-rp-caucus-seconds"],
+            width=180,
+            **control,
+        )
+        self.next = pn.widgets.Button(
+            name="Next", button_type="primary", css_classes=["govsim-rp-next"], **control
+        )
+        self.extend = pn.widgets.Button(
+            name=f"+{EXTEND_SECONDS // 60} min", css_classes=["govsim-rp-extend"], **control
+        )
+        self.skip = pn.widgets.Button(name="Skip the countdown", css_classes=["govsim-rp-skip"], **control)
+        self.end = pn.widgets.Button(
+            name="End the session", button_type="danger", css_classes=["govsim-rp-end"], **control
+        )
         q = f"?code={esc(code)}"
+        projector = f"?code={esc(room.codes[PROJECTOR])}"
         self.links = pn.pane.HTML(
-            f"<p>Print: <a href='/rp/card{q}' target='_blank'>role cards</a> · "
+            f"<p><b>On the projector</b> open <a href='/room{projector}' target='_blank' "
+            "class='govsim-rp-projector-link'>the projector view</a> (it has no controls and "
+            "not your code). Print: "
+            f"<a href='/rp/card{q}' target='_blank'>role cards</a> · "
             f"<a href='/rp/join{q}' target='_blank'>join sheet with QR codes</a> · "
             f"<a href='/rp/export{q}' target='_blank' class='govsim-rp-export'>export the session (JSON)</a> · "
             f"<a href='/rp/debrief{q}' target='_blank' class='govsim-rp-sheet'>debrief sheet</a></p>",
+            stylesheets=[PAGE_CSS],
             sizing_mode="stretch_width",
+        )
+        self.error = pn.pane.HTML(
+            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-error"], sizing_mode="stretch_width"
         )
         actions: list[tuple[Any, Callable[[], Any]]] = [
             (self.next, lambda: room.advance(self.shown[1], self.shown[2], self.caucus.value)),
@@ -329,6 +536,7 @@ class FacilitatorPage:
             self.clock,
             self.status,
             self.controls,
+            self.error,
             self.who,
             self.revealed,
             self.picture,
@@ -341,7 +549,11 @@ class FacilitatorPage:
 
     def _do(self, action: Callable[[], Any]) -> Callable[[Any], None]:
         def run(_: Any) -> None:
-            action()
+            try:
+                action()
+                self.error.object = ""
+            except Exception as exc:  # the session file cannot be written: say so on the page
+                self.error.object = f"<b>Not done:</b> {esc(type(exc).__name__)}: {esc(str(exc))}"
             self.refresh(force=True)
             HUB.notify(self.room)
 
@@ -354,10 +566,6 @@ class FacilitatorPage:
         state = self.room.state()
         phase = Phase(state.phase)
         self.shown = (version, state.phase, state.round)
-        self.clock.param.update(
-            deadline=(state.deadline or 0.0) if phase is Phase.CAUCUS else 0.0, server_now=time.time()
-        )
-        self.status.object = status_html(self.room, None)
         label = NEXT_LABEL.get(phase, "")
         if phase is Phase.RESULT and self.room.play.finished:
             label = "Finish: debrief"
@@ -366,26 +574,50 @@ class FacilitatorPage:
         self.extend.visible = self.skip.visible = phase is Phase.CAUCUS
         self.caucus.visible = phase in (Phase.BRIEFING, Phase.RESULT)
         self.end.visible = phase is not Phase.ENDED
-        if phase in (Phase.CAUCUS, Phase.MOVES):
-            sent = set(self.room.submitted())
-            cells = "".join(
-                f"<tr><td>{esc(Group.parse(t).label)}</td><td class='govsim-rp-sent-{esc(t)}'>"
-                f"{'submitted' if t in sent else 'waiting'}</td></tr>"
-                for t in self.room.play.teams
-            )
-            self.who.object = f"<h3>Moves in: {len(sent)} of {len(self.room.play.teams)}</h3><table class='govsim-rp-table'>{cells}</table>"
-        else:
-            self.who.object = ""
-        title = "Moves revealed" if phase is Phase.REVEAL else "Moves of the last round"
-        self.revealed.object = moves_html(self.room.revealed(state), title, self.room.play.setup)
-        self.picture.object = (
-            f"<img alt='projector view' style='max-width:100%' src='{projector_png(self.room)}'>"
+        self._show_room(state)
+
+
+class ProjectorPage(RoomView):
+    """The room's screen: what the facilitator's page shows, without its controls or its code,
+    laid out to fit a 1920x1080 projector in every phase (two columns, the picture capped)."""
+
+    team = None
+    compact = True
+    CSS = """
+    :host { font-size: 20px; }
+    .govsim-rp-head h1 { font-size: 1.5em; margin: 0; }
+    .govsim-rp-announcement { font-size: .85em; margin: .2em 0; }
+    """
+
+    def __init__(self, room: Room) -> None:
+        self.room = room
+        self.shown = (-1, "", 0)
+        self._room_parts(room)
+        self.head.stylesheets = [PAGE_CSS, self.CSS]
+        left = pn.Column(
+            self.clock, self.status, self.who, self.revealed, width=560, css_classes=["govsim-rp-left"]
         )
-        self.debrief.object = facilitator_debrief_html(self.room) if phase is Phase.ENDED else ""
+        right = pn.Column(self.picture, self.debrief, sizing_mode="stretch_width")
+        self.layout = pn.Column(
+            self.head,
+            pn.Row(left, right, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width",
+            css_classes=["govsim-rp-projector-page"],
+        )
+        self.refresh()
+
+    def refresh(self, force: bool = False) -> None:
+        version = self.room.store.version()
+        if version == self.shown[0] and not force:
+            return
+        state = self.room.state()
+        self.shown = (version, state.phase, state.round)
+        self._show_room(state)
 
 
-def refused_page() -> pn.viewable.Viewable:
+def refused_page(text: str = "This join code is not valid.") -> pn.viewable.Viewable:
+    set_viewport()
     return pn.pane.HTML(
-        "<h1 class='govsim-rp-refused'>This join code is not valid.</h1>"
-        "<p>Ask the facilitator for your team's address.</p>"
+        f"<h1 class='govsim-rp-refused'>{esc(text)}</h1><p>Ask the facilitator for your team's address.</p>",
+        stylesheets=[PAGE_CSS],
     )

@@ -32,6 +32,7 @@ from govsim.groups import GROUP_NAMES, Group
 from govsim.protocols import protocol_names
 from govsim.roleplay.cards import cards_html, role_card
 from govsim.roleplay.debrief import (
+    DEBRIEF_SEEDS,
     Debrief,
     debrief,
     debrief_figure,
@@ -42,8 +43,18 @@ from govsim.roleplay.debrief import (
 from govsim.roleplay.plan import CAUCUS_SECONDS, EXTEND_SECONDS, Fallback, SessionPlan, max_rounds
 from govsim.roleplay.session import Move, RolePlay, said_point, scales_of, to_model_units
 from govsim.scenarios import load_scenario, scenario_names
+from govsim.screen.display import (
+    BoundedFloatText,
+    BoundedIntText,
+    Dropdown,
+    display_panel,
+    guard,
+    live_panel,
+    render_png,
+    show_in,
+)
 from govsim.screen.display import button as _button
-from govsim.screen.display import display_panel, guard, live_panel, render_png, show_in
+from govsim.values import whole
 
 BIG = "font-size: 1.25em; line-height: 1.45;"
 
@@ -51,7 +62,7 @@ BIG = "font-size: 1.25em; line-height: 1.45;"
 def move_menu(team: str) -> w.Dropdown:
     """A team's move menu: short option names (what each does is shown beside it, wrapped)."""
     group = Group.parse(team)
-    menu = w.Dropdown(
+    menu = Dropdown(
         options=[(m.value, m.value) for m in Move],
         value=Move.SIMULATED.value,
         description=group.label,
@@ -118,7 +129,7 @@ class RolePlayPanel:
         protocol: str | None = None,
         teams: Sequence[str] = (),
         seed: int = 1,
-        compare_seeds: Sequence[int] = range(5),
+        compare_seeds: Sequence[int] = DEBRIEF_SEEDS,
         plan: SessionPlan | None = None,
     ) -> None:
         self.compare_seeds = list(compare_seeds)
@@ -138,24 +149,24 @@ class RolePlayPanel:
     def _setup_widgets(self) -> None:
         play, plan = self.play, self.play.plan
         agenda = len(load_scenario(play.scenario).agenda)
-        self.scenario = w.Dropdown(options=scenario_names(), value=play.scenario, description="scenario")
-        self.protocol = w.Dropdown(options=protocol_names(), value=play.protocol, description="protocol")
-        self.seed = w.BoundedIntText(value=play.seed, min=0, max=2**31 - 1, description="seed")
+        self.scenario = Dropdown(options=scenario_names(), value=play.scenario, description="scenario")
+        self.protocol = Dropdown(options=protocol_names(), value=play.protocol, description="protocol")
+        self.seed = w.IntText(value=play.seed, description="seed")  # any seed a file holds, shown whole
         self.teams = w.SelectMultiple(
             options=[(Group(g).label, g) for g in GROUP_NAMES], value=play.teams, description="teams"
         )
-        self.issues = w.BoundedIntText(value=plan.issues or agenda, min=1, max=agenda, description="issues")
-        self.budget = w.BoundedIntText(
+        self.issues = BoundedIntText(value=plan.issues or agenda, min=1, max=agenda, description="issues")
+        self.budget = BoundedIntText(  # the bounds are SessionPlan's own (0: the scenario's deadline)
             value=plan.budget or 0, min=0, max=max_rounds(), description="budget",
             tooltip="round budget per issue (0: the scenario's own deadline)",
         )  # fmt: skip
-        self.fallback = w.Dropdown(
+        self.fallback = Dropdown(
             options=[(f"{f.value}: {f.statement}", f.value) for f in Fallback],
             value=plan.fallback.value,
             description="fallback",
             layout=w.Layout(width="36em"),
         )
-        self.caucus_seconds = w.BoundedIntText(
+        self.caucus_seconds = BoundedIntText(
             value=plan.caucus_seconds, min=0, max=3600, step=30, description="caucus (s)"
         )
         self.start_button = _button("Start again", "govsim-rp-start", "New session with these settings")
@@ -262,7 +273,7 @@ class RolePlayPanel:
             menu = move_menu(team)
             meaning = w.HTML(layout=w.Layout(width="34em"))  # wraps: long explanations stay readable
             points = [
-                w.BoundedFloatText(value=round(float(v), 2), min=scale.low, max=scale.high,
+                BoundedFloatText(value=round(float(v), 2), min=scale.low, max=scale.high,
                                    step=(scale.high - scale.low) / 20, description=d,
                                    layout=w.Layout(width="14em", display="none"))
                 for d, v, scale in zip(setup.dimensions, start, scales_of(setup), strict=True)
@@ -309,8 +320,8 @@ class RolePlayPanel:
     def start(self) -> None:
         """A new session from the setup widgets."""
         self.play = RolePlay(
-            self.scenario.value, self.protocol.value, tuple(self.teams.value), self.seed.value,
-            self.plan_from_widgets(),
+            self.scenario.value, self.protocol.value, tuple(self.teams.value),
+            whole(self.seed.value, "seed", 0), self.plan_from_widgets(),
         )  # fmt: skip
         self.comparison = self.debrief = None
         self.debrief_html.value = ""
@@ -419,7 +430,7 @@ def build_roleplay_panel(
     protocol: str | None = None,
     teams: Sequence[str] = (),
     seed: int = 1,
-    compare_seeds: Sequence[int] = range(5),
+    compare_seeds: Sequence[int] = DEBRIEF_SEEDS,
     issues: int | None = None,
     budget: int | None = None,
     fallback: str = "status_quo",

@@ -266,3 +266,82 @@ def max_rounds() -> int:
 
 def _check_count(name: str, value: Any, low: int = 1, high: int | None = None) -> int:
     return whole(value, name, low, max_rounds() if high is None else high)
+
+
+#: The session the facilitator guide recommends for a 40-minute slot (two issues of at most three
+#: rounds; everyone at the table votes on the chair's text when the budget runs out), and the
+#: served session's defaults for a new session file. Calibrated so the debrief says something:
+#: with every seat simulated (classroom, bottom_up, seeds 0-39) about half the issues are
+#: adopted and each group's gain takes a different value in almost every run, so a room's
+#: percentile discriminates; under ``status_quo`` the same runs adopt nothing (every gain 0).
+RECOMMENDED = SessionPlan(issues=2, budget=3, fallback=Fallback.TABLE_VOTE)
+
+
+SLOT_MINUTES = 40
+#: Joining: 24 devices scanning the join sheet's QR codes (the server opens 24 pages in seconds:
+#: ``benchmarks/roleplay_serve_latency.py`` measures it; the rest is people finding the camera).
+JOIN_MINUTES = 3.0
+ROUND_OVERHEAD_MINUTES = 1.0  # moves, reveal and result of a round, on top of its caucus
+MIN_SLACK_MINUTES = 4.0
+SLOT_PARTS = (  # (minutes, what happens) before and after the rounds
+    (JOIN_MINUTES, "every team opens its join address (QR code on the join sheet) on its devices"),
+    (3.0, "teams read the top half of their card (situation, interests, red lines); show one card "
+          "on the projector and point to \"Your numbers\" and \"Your moves\""),
+    (2.0, "read the rules from the screen: how a text is adopted, the issues and their round "
+          "budget, the fallback, the caucus rules"),
+)  # fmt: skip
+CLOSING_PARTS = (
+    (1.0, "**Finish: debrief** (served) or **Show results** (hot-seat)"),
+    (6.0, "debrief: what each team's own moves changed, each team against the simulation, then "
+          "the debrief sheet (what happened / so what / now what)"),
+)  # fmt: skip
+
+
+def timetable(
+    plan: SessionPlan = RECOMMENDED, setup: Scenario | None = None
+) -> list[tuple[float, float, str]]:
+    """The slot minute by minute for ``plan`` (default: :data:`RECOMMENDED` in ``classroom``):
+    (start, end, what) in minutes, from the plan's own caucus and round budget; the slack is
+    what remains of :data:`SLOT_MINUTES`."""
+    if setup is None:
+        from govsim.scenarios import load_scenario
+
+        setup = load_scenario("classroom")
+    planned = plan.scenario(setup)
+    rounds = len(planned.agenda) * planned.params.max_rounds
+    caucus = plan.caucus_seconds / 60
+    parts = [
+        *SLOT_PARTS,
+        (
+            rounds * (caucus + ROUND_OVERHEAD_MINUTES),
+            f"{plural(rounds, 'round')} at most: each a {caucus:g}-minute caucus (the countdown's "
+            f"default) plus about {_minutes(ROUND_OVERHEAD_MINUTES)} for moves, reveal and result",
+        ),
+        *CLOSING_PARTS,
+    ]
+    rows, at = [], 0.0
+    for length, what in parts:
+        rows.append((at, at + length, what))
+        at += length
+    return rows
+
+
+def slack_minutes(plan: SessionPlan = RECOMMENDED, setup: Scenario | None = None) -> float:
+    """Minutes of :data:`SLOT_MINUTES` that :func:`timetable` leaves free."""
+    return SLOT_MINUTES - timetable(plan, setup)[-1][1]
+
+
+def timetable_markdown(plan: SessionPlan = RECOMMENDED, setup: Scenario | None = None) -> str:
+    """The guide's minute-by-minute list (Markdown bullets), generated from the server's defaults."""
+    lines = [f"  - {_clock(a)}-{_clock(b)}: {what}" for a, b, what in timetable(plan, setup)]
+    slack = slack_minutes(plan, setup)
+    lines.append(f"  - {_clock(SLOT_MINUTES - slack)}-{SLOT_MINUTES}: slack ({_minutes(slack)}) for overruns")
+    return "\n".join(lines)
+
+
+def _minutes(value: float) -> str:
+    return f"{value:g} minute" + ("" if value == 1 else "s")
+
+
+def _clock(value: float) -> str:
+    return f"{value:g}"

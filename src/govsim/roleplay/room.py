@@ -27,6 +27,8 @@ from govsim.roleplay.plan import EXTEND_SECONDS, SessionPlan
 from govsim.roleplay.session import Move, RolePlay, check_point
 from govsim.roleplay.store import RoomState, SessionStore
 
+PROJECTOR = "projector"  # the read-only view's code: safe to show the room (it can change nothing)
+
 
 class Phase(Enum):
     BRIEFING = "briefing"
@@ -57,7 +59,7 @@ OPEN_FOR_MOVES = (Phase.CAUCUS, Phase.MOVES)
 class Access:
     """Who a join code belongs to: the facilitator, or one team."""
 
-    role: str  # "facilitator" or "team"
+    role: str  # "facilitator", "projector" (read-only, no controls) or "team"
     team: str | None = None
 
 
@@ -95,7 +97,7 @@ class Room:
         if config is None:
             play = new or fresh()
             config = _config(play)
-            codes = {"facilitator": _code(), **{team: _code() for team in play.teams}}
+            codes = {"facilitator": _code(), PROJECTOR: _code(), **{team: _code() for team in play.teams}}
             self.store.initialise(config, codes, Phase.BRIEFING.value)
             config = self.store.get("config")  # another process may have won the race
         if not isinstance(config, dict) or not {"scenario", "protocol", "teams", "seed", "plan"} <= set(
@@ -103,6 +105,9 @@ class Room:
         ):
             raise ValueError(f"session file {str(self.store.path)!r}: its configuration is damaged")
         self.config = config
+        codes = self.store.get("codes")
+        if create and isinstance(codes, dict) and PROJECTOR not in codes:  # a file from before
+            self.store.put("codes", {**codes, PROJECTOR: _code()})
         self.play = self._replay()
         for key, value in asked.items():
             if value is None:
@@ -142,12 +147,23 @@ class Room:
         found = None
         for who, secret in self.codes.items():
             if hmac.compare_digest(code.encode(), secret.encode()):
-                found = Access("facilitator") if who == "facilitator" else Access("team", who)
+                found = Access(who) if who in ("facilitator", PROJECTOR) else Access("team", who)
         return found
 
     # ------------------------------------------------------------ reading
     def state(self) -> RoomState:
         return self.store.state()
+
+    def view(self) -> tuple[RoomState, dict[str, dict[str, Any]]]:
+        """(state, the open round's moves by team), read once per change of the session file and
+        shared by every page that asks (the pages of a room poll it; one read serves them all)."""
+        version = self.store.version()
+        cached = getattr(self, "_view", None)
+        if cached is None or cached[0] != version:
+            state = self.store.state()
+            cached = (state.version, state, self.store.moves(state.round + 1))
+            self._view = cached
+        return cached[1], cached[2]
 
     def phase(self) -> Phase:
         return Phase(self.state().phase)

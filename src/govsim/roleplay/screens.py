@@ -15,6 +15,7 @@ from govsim.roleplay.debrief import (
     debrief,
     debrief_figure,
     debrief_tables_html,
+    effect_sentence,
     projector_figure,
 )
 from govsim.roleplay.room import Phase, Room
@@ -22,10 +23,21 @@ from govsim.roleplay.session import said_point
 from govsim.screen.display import png_data_uri
 from govsim.words import plural
 
+_CACHE: dict[tuple, Any] = {}
 
-def status_html(room: Room, team: str | None) -> str:
-    """Issue, round, phase and the text on the table (what it would give ``team``, or every group)."""
-    play, state = room.play, room.state()
+
+def status_html(room: Room, team: str | None, state: Any = None) -> str:
+    """Issue, round, phase and the text on the table (what it would give ``team``, or every group);
+    computed once per (played rounds, phase, team) and shared by every page that shows it."""
+    state = state or room.state()
+    key = ("status", id(room), len(room.play.history), state.phase, state.round, team)
+    if key not in _CACHE:
+        _CACHE[key] = _status_html(room, team, state)
+    return _CACHE[key]
+
+
+def _status_html(room: Room, team: str | None, state: Any) -> str:
+    play = room.play
     phase = Phase(state.phase)
     model = play.model
     budget = play.setup.params.max_rounds
@@ -86,9 +98,6 @@ def moves_html(moves: dict[str, dict[str, Any]], title: str, setup: Any) -> str:
     return f"<h3>{esc(title)}</h3><table class='govsim-rp-table govsim-rp-revealed'>{rows}</table>"
 
 
-_CACHE: dict[tuple, Any] = {}
-
-
 def projector_png(room: Room) -> str:
     key = ("projector", id(room), len(room.play.history))
     if key not in _CACHE:
@@ -104,26 +113,41 @@ def room_debrief(room: Room) -> Debrief:
 
 
 def team_debrief_html(room: Room, team: str) -> str:
+    """One team's debrief: what its own moves changed, and where its gain sits among the
+    all-simulated runs (never a NaN: a missing number is said in words)."""
+    key = ("team-debrief", id(room), len(room.play.history), team)
+    if key in _CACHE:
+        return _CACHE[key]
     d = room_debrief(room)
     row = d.standing[d.standing["team"] == team].iloc[0]
-    if row["gain"] != row["gain"]:
-        return (
-            "<div class='govsim-rp-team-debrief'><h2>Debrief</h2><p>No issue was closed, so there is no "
-            "gain to compare: the percentile needs at least one closed issue.</p></div>"
+    effect = f"<p class='govsim-rp-effect'>{esc(effect_sentence(d, team))}</p>"
+    if row["gain"] != row["gain"] or row["percentile"] != row["percentile"]:
+        standing = "<p>No issue was closed, so there is no gain to set against the all-simulated runs.</p>"
+    else:
+        standing = (
+            f"<p>Your group's mean gain: <b>{row['gain']:+.3f}</b>. In {len(d.simulated)} all-simulated "
+            f"runs of the same session it ranged from {row['simulated_min']:+.3f} to "
+            f"{row['simulated_max']:+.3f} (mean {row['simulated_mean']:+.3f}): your room is "
+            f"<b>{esc(row['compared'])}</b>.</p>"
         )
-    return (
-        "<div class='govsim-rp-team-debrief'><h2>Debrief</h2>"
-        f"<p>Your group's mean gain: <b>{row['gain']:+.3f}</b>. In {len(d.simulated)} all-simulated runs "
-        f"of the same session it ranged from {row['simulated_min']:+.3f} to {row['simulated_max']:+.3f} "
-        f"(mean {row['simulated_mean']:+.3f}): your room is <b>{esc(row['compared'])}</b>.</p></div>"
-    )
+    _CACHE[key] = f"<div class='govsim-rp-team-debrief'><h2>Debrief</h2>{effect}{standing}</div>"
+    return _CACHE[key]
 
 
-def facilitator_debrief_html(room: Room) -> str:
+def facilitator_debrief_html(room: Room, compact: bool = False) -> str:
+    """The debrief for the facilitator's page (``compact``: for the projector, the figure beside
+    the tables and capped in height so the whole fits a 1080p screen)."""
     d = room_debrief(room)
     key = ("debrief-png", id(room), len(room.play.history))
     if key not in _CACHE:
         _CACHE[key] = png_data_uri(debrief_figure(d), fast=False)
+    if compact:
+        return (
+            "<div style='display:flex; gap:1em; align-items:flex-start'>"
+            f"<div style='flex:0 0 34em; font-size:.8em'>{debrief_tables_html(d)}</div>"
+            f"<img alt='debrief figure' style='max-width:calc(100% - 35em); max-height:55vh' src='{_CACHE[key]}'>"
+            "</div>"
+        )  # fmt: skip
     return (
         "<h2>Debrief</h2>" + debrief_tables_html(d)
         + f"<img alt='debrief figure' style='max-width:100%' src='{_CACHE[key]}'>"

@@ -1,18 +1,24 @@
 """Every team on its own device: the role-play served by Panel, state in a SQLite session file.
 
 ``govsim roleplay serve --scenario S --session room.sqlite`` starts one Panel server (bound to
-127.0.0.1 unless ``--host`` is given) with one app, ``/room``. The join code in the address
-decides what a page is: the facilitator's (advance, extend, skip, end; projector view; who has
-submitted; the debrief) or one team's (its own card, the text on the table, the countdown and
-a move form). A page is built on the server for its holder only, so a team's browser never
-receives another team's card, or any team's move before the reveal. A wrong code gets a page
-that says so and nothing else.
+127.0.0.1 unless ``--host`` is given; with ``--host 0.0.0.0`` the printed addresses and QR codes
+use the machine's LAN address, :func:`local_addresses`) with one app, ``/room``. The join code in
+the address decides what a page is: the facilitator's (advance, extend, skip, end; who has
+submitted; the debrief), the projector's (the same view without controls, sized for a 1080p
+screen, with its own code: photographing it gives nothing to act with) or one team's (its own
+card, the text on the table, the countdown and a move form, laid out for a phone). A page is
+built on the server for its holder only, so a team's browser never receives another team's card,
+or any team's move before the reveal. A wrong code gets a page that says so and nothing else;
+more than :data:`GUESSES_PER_MINUTE` wrong codes a minute from one address are not even checked.
 
 Plain HTTP routes (also gated by the code): ``/rp/card`` (the holder's printable card; all
 cards for the facilitator), ``/rp/join`` (facilitator: printable join sheet with QR codes),
 ``/rp/export`` (facilitator: the session as hot-seat JSON), ``/rp/debrief`` (facilitator: the
-printable debrief sheet) and ``/rp/alive`` (the server's boot id: pages poll it and reload after
-a restart, showing "Connection lost, reloading" meanwhile).
+printable debrief sheet) and ``/rp/alive`` (the server's boot id). Pages get a heartbeat; when
+it stops they show "Connection lost, reconnecting" and reload once the server answers (with a
+jittered back-off: see :class:`govsim.roleplay.pages.Clock`). What the first pages after a start
+show is computed before the server listens (:func:`warm`), so a restart in any phase, the
+debrief included, serves every page cheaply.
 
 The pages themselves are in :mod:`govsim.roleplay.pages`, the HTML they show in
 :mod:`govsim.roleplay.screens`, the session's rules in :mod:`govsim.roleplay.room`.
@@ -23,6 +29,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -34,11 +42,66 @@ from govsim.groups import Group
 from govsim.roleplay.cards import role_card, role_cards
 from govsim.roleplay.debrief import debrief_sheet_html
 from govsim.roleplay.page import page_html
-from govsim.roleplay.pages import BOOT, HUB, POLL_MS, FacilitatorPage, TeamPage, refused_page
-from govsim.roleplay.room import Phase, Room
-from govsim.roleplay.screens import room_debrief
+from govsim.roleplay.pages import (
+    BOOT,
+    HUB,
+    POLL_MS,
+    FacilitatorPage,
+    ProjectorPage,
+    TeamPage,
+    heartbeat,
+    refused_page,
+    set_viewport,
+)
+from govsim.roleplay.room import PROJECTOR, Phase, Room
+from govsim.roleplay.screens import facilitator_debrief_html, projector_png, room_debrief, team_debrief_html
 from govsim.values import whole
 from govsim.words import plural
+
+# ---------------------------------------------------------------- guessing
+GUESSES_PER_MINUTE = 20  # wrong join codes one address may try per minute
+
+
+class GuessLimit:
+    """Join-code guesses, rate-limited per client address: after ``per_minute`` wrong codes in
+    the last 60 s, an address's codes are not even checked (right or wrong, the answer is "wait")
+    until the oldest guess is a minute old. A participant who mistypes is not locked out for long;
+    a guesser gets ``per_minute`` tries a minute instead of hundreds a second."""
+
+    def __init__(
+        self, per_minute: int = GUESSES_PER_MINUTE, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.per_minute, self.clock = per_minute, clock
+        self.wrong: dict[str, deque[float]] = {}
+
+    def blocked(self, who: str) -> bool:
+        times = self.wrong.get(who)
+        if not times:
+            return False
+        while times and self.clock() - times[0] >= 60.0:
+            times.popleft()
+        if not times:
+            self.wrong.pop(who, None)
+        return len(times) >= self.per_minute
+
+    def failed(self, who: str) -> None:
+        if len(self.wrong) > 10_000:  # many addresses: forget those with nothing recent
+            for key in [k for k, v in self.wrong.items() if not v or self.clock() - v[-1] >= 60.0]:
+                self.wrong.pop(key, None)
+        self.wrong.setdefault(who, deque()).append(self.clock())
+
+    def check(self, room: Room, code: str | None, who: str) -> tuple[Any, str]:
+        """(the code's holder or None, why not): the room's :meth:`Room.access` behind the limit."""
+        if self.blocked(who):
+            return None, "Too many wrong join codes from this device: wait a minute, then try again."
+        holder = room.access(code)
+        if holder is None:
+            self.failed(who)
+            return None, "This join code is not valid."
+        return holder, ""
+
+
+GUESSES = GuessLimit()
 
 
 # ---------------------------------------------------------------- HTTP routes
@@ -53,8 +116,13 @@ class _Gate(RequestHandler):
         self.set_header("X-Frame-Options", "DENY")
 
     def holder(self, facilitator_only: bool = False) -> Any:
-        who = self.room.access(self.get_query_argument("code", None))
-        if who is None or (facilitator_only and who.role != "facilitator"):
+        who, why = GUESSES.check(self.room, self.get_query_argument("code", None), self.request.remote_ip)
+        if who is None and why.startswith("Too many"):
+            self.set_status(429)
+            self.set_header("Retry-After", "60")
+            self.finish("refused: too many wrong join codes from this address; wait a minute\n")
+            return None
+        if who is None or (facilitator_only and who.role != "facilitator") or who.role == PROJECTOR:
             self.set_status(403)
             self.finish("refused: wrong join code, or an address that may not see this\n")
             return None
@@ -153,15 +221,35 @@ def app_factory(room: Room) -> Callable[[], pn.viewable.Viewable]:
     def app() -> pn.viewable.Viewable:
         raw = pn.state.session_args.get("code", [b""])[0]
         code = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-        who = room.access(code)
+        request = getattr(pn.state.curdoc.session_context, "request", None)
+        address = getattr(request, "remote_ip", None) or "?"
+        who, why = GUESSES.check(room, code, address)
         if who is None:
-            return refused_page()
-        page = FacilitatorPage(room, code) if who.role == "facilitator" else TeamPage(room, who.team)
-        pn.state.add_periodic_callback(page.refresh, period=POLL_MS)
+            return refused_page(why)
+        set_viewport()
+        if who.role == "facilitator":
+            page: Any = FacilitatorPage(room, code)
+        elif who.role == PROJECTOR:
+            page = ProjectorPage(room)
+        else:
+            page = TeamPage(room, who.team)
+        pn.state.add_periodic_callback(heartbeat(page), period=POLL_MS)
         HUB.add(room, page)
         return page.layout
 
     return app
+
+
+def warm(room: Room) -> None:
+    """Compute what the first pages after a start will show (the projector picture; after the
+    end, the debrief and its figure), so a restart in any phase builds each page cheaply."""
+    projector_png(room)
+    if room.phase() is Phase.ENDED:
+        room_debrief(room)
+        facilitator_debrief_html(room)
+        facilitator_debrief_html(room, compact=True)
+        for team in room.play.teams:
+            team_debrief_html(room, team)
 
 
 def check_address(host: str, port: int) -> None:
@@ -196,26 +284,78 @@ def check_address(host: str, port: int) -> None:
             raise ValueError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
 
 
+NO_ROUTE = ("192.0.2.1", "2001:db8::1")  # TEST-NET-1 and the documentation prefix (RFC 5737, 3849)
+
+
+def outbound_addresses() -> list[str]:
+    """This machine's addresses on the network it would reach others through (the outbound
+    interface), for phones on the same Wi-Fi: a UDP socket "connected" to a documentation
+    address (no packet is sent; the kernel only picks a route and source address), then, if that
+    finds nothing, the addresses of every interface (``ip -o addr``/``getifaddrs`` through
+    ``socket.if_nameindex``). Never the host name's lookup, which on Debian and Ubuntu gives only
+    127.0.1.1. Loopback and link-local addresses are left out."""
+    found: list[str] = []
+    for family, target in ((socket.AF_INET, NO_ROUTE[0]), (socket.AF_INET6, NO_ROUTE[1])):
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as probe:
+                probe.connect((target, 9))  # UDP connect(): a route lookup, nothing is sent
+                found.append(probe.getsockname()[0])
+        except OSError:
+            continue
+    if not [a for a in found if _reachable(a)]:
+        found += _interface_addresses()
+    return [*dict.fromkeys(a for a in found if _reachable(a))]
+
+
+def _reachable(address: str) -> bool:
+    """An address another device could use: not loopback, link-local, unspecified or multicast."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    return not (ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast)
+
+
+def _interface_addresses() -> list[str]:
+    """Every interface's IPv4 address (Linux: SIOCGIFADDR per interface name); empty elsewhere."""
+    try:
+        import fcntl
+        import struct
+    except ImportError:  # Windows: no ioctl
+        return []
+    found = []
+    try:
+        names = [name for _, name in socket.if_nameindex()]
+    except OSError:
+        return []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for name in names:
+            try:
+                raw = fcntl.ioctl(s.fileno(), 0x8915, struct.pack("256s", name[:15].encode()))  # SIOCGIFADDR
+            except OSError:
+                continue
+            found.append(socket.inet_ntoa(raw[20:24]))
+    return found
+
+
 def local_addresses(host: str) -> list[str]:
     """Host names a browser may use to reach a server bound to ``host`` (for websocket origins
-    and the printed addresses): loopback for 127.0.0.1, the machine's addresses for 0.0.0.0."""
+    and the printed addresses), the one to print first: loopback for 127.0.0.1; for 0.0.0.0
+    (or ::) the machine's LAN addresses (:func:`outbound_addresses`), then loopback, so a phone
+    on the room's network gets an address it can open."""
     if host in ("127.0.0.1", "localhost"):
         return ["127.0.0.1", "localhost"]
     if host not in ("0.0.0.0", "::", ""):
         return [host]
-    found: list[str] = []
-    try:
-        found += [a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")]
-    except OSError:
-        pass
-    return [*dict.fromkeys(found), socket.gethostname(), "127.0.0.1", "localhost"]
+    lan = [f"[{a}]" if ":" in a else a for a in outbound_addresses()]
+    return [*dict.fromkeys([*lan, "127.0.0.1", "localhost"])]
 
 
 def addresses(room: Room, host: str, port: int) -> dict[str, str]:
     """The join address of the facilitator and of each team (first reachable host name)."""
     base = f"http://{local_addresses(host)[0]}:{port}"
     codes = room.codes
-    return {who: f"{base}/room?code={codes[who]}" for who in ["facilitator", *room.play.teams]}
+    return {who: f"{base}/room?code={codes[who]}" for who in ["facilitator", PROJECTOR, *room.play.teams]}
 
 
 def build_server(room: Room, host: str = "127.0.0.1", port: int = 5006, origins: tuple[str, ...] = ()) -> Any:
@@ -259,7 +399,8 @@ def serve(
         f"govsim roleplay: session file {room.store.path} ({room.phase().value}, {plural(len(room.play.history), 'round')} played)"
     )
     out(f"rules: {room.play.announcement}")
-    out(f"facilitator: {links['facilitator']}")
+    out(f"facilitator: {links['facilitator']}  (your screen only: it carries your controls)")
+    out(f"  projector: {links[PROJECTOR]}  (the room's screen: no controls)")
     for team in room.play.teams:
         out(f"{Group.parse(team).label:>20}: {links[team]}")
         if qr:
@@ -267,6 +408,7 @@ def serve(
     if host not in ("127.0.0.1", "localhost"):
         out(f"listening on {host}:{port}: anyone on this network who has a join address can open it")
     out("stop with Ctrl+C; start again with the same --session file to resume")
+    warm(room)
     server.start()
     try:
         server.io_loop.start()

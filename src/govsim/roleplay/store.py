@@ -11,7 +11,13 @@ double click or a stale page changes nothing.
 The file holds join codes, so it is created readable by its owner only (mode 0600), new
 (``O_EXCL``, never through a link). An existing file is used only when it has exactly
 govsim's tables and columns: any other SQLite database, or an empty file, is refused untouched
-(nothing is written to a file before it is known to be a session file).
+(nothing is written to a file before it is known to be a session file). Before anything
+starts, an existing file is read whole (SQLite's ``quick_check``): a damaged one is refused
+with one line; a file the server will write (``create=True``) is tried with a write that is
+rolled back, so a read-only file, folder or a lock held elsewhere is refused at start, not at
+the facilitator's first click. The file, its ``-wal`` and its ``-shm`` (which SQLite writes in
+place) are refused when they are links of either kind (:func:`govsim.safefiles.refuse_linked`).
+Any later SQLite error is a ``ValueError`` naming the file.
 
 Tables: ``meta`` (key, JSON value: ``config``, ``codes``, ``debrief``), ``state`` (one row:
 phase, round, deadline, version), ``moves`` (round, team, move, amendment, at) and ``rounds``
@@ -25,13 +31,13 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from govsim.reading import parse_json
-from govsim.safefiles import open_exclusive
+from govsim.safefiles import open_exclusive, refuse_linked
 
 VERSION_AGE = 0.1  # seconds a read of the change counter is shared between pages
 SCHEMA = """
@@ -74,7 +80,8 @@ class SessionStore:
         ------
         ValueError
             ``path`` is a link, its folder does not exist, it is missing (and not ``create``),
-            or it is not a govsim session file (another database, an empty or a damaged file).
+            it is not a govsim session file (another database, an empty file), it is damaged,
+            or (with ``create``) it cannot be written.
         """
         self.path = Path(path)
         name = str(self.path)
@@ -82,6 +89,7 @@ class SessionStore:
             raise ValueError(f"session file {name!r} is a symbolic link: give the file itself")
         if not self.path.parent.is_dir():
             raise ValueError(f"session file {name!r}: the folder {str(self.path.parent)!r} does not exist")
+        refuse_linked(self.path, *self._siblings())  # before any connection: SQLite writes in place
         self._seen: tuple[float, int] | None = None
         try:
             made = create and self._create()
@@ -97,6 +105,9 @@ class SessionStore:
                 self._check_schema()
         except sqlite3.DatabaseError as exc:
             raise ValueError(f"session file {name!r} is not a govsim session file ({exc})") from None
+        self._check_whole()
+        if create:
+            self._check_writable()
 
     def _create(self) -> bool:
         """Create the file, owner-only and new; False when it already exists."""
@@ -121,33 +132,96 @@ class SessionStore:
                 f"a session file has {', '.join(COLUMNS)}): give a new file name to start a session"
             )
 
+    def _check_whole(self) -> None:
+        """Read every page (``PRAGMA quick_check``): a damaged file is refused before anything starts."""
+        try:
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                found = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as exc:
+            found = [str(exc)]
+        if found != ["ok"]:
+            raise ValueError(
+                f"session file {str(self.path)!r} is damaged ({'; '.join(found)}): "
+                "restore a copy, or give a new file name to start a session"
+            )
+
+    def _check_writable(self) -> None:
+        """A write that is rolled back: a file the server could not write is refused now."""
+
+        class Probe(Exception):
+            pass
+
+        try:
+            with self.transaction() as db:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('govsim-write-check', '0')")
+                raise Probe
+        except Probe:
+            return
+        except ValueError as exc:
+            raise ValueError(
+                f"{exc.args[0]}: the role-play server must write it (check its permissions, "
+                "the folder's, free space, and that no other program holds it)"
+            ) from None
+
+    def _siblings(self) -> tuple[Path, ...]:
+        """The files SQLite writes in place beside the session file."""
+        return tuple(self.path.with_name(self.path.name + end) for end in ("-wal", "-shm"))
+
     def _connect(self) -> sqlite3.Connection:
+        refuse_linked(self.path, *self._siblings())  # SQLite would write through them
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")  # a committed round survives a power cut, not only kill -9
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")  # a committed round survives a power cut, not only kill -9
+        except BaseException:
+            db.close()
+            raise
         return db
+
+    def _failed(self, exc: sqlite3.Error) -> ValueError:
+        return ValueError(f"session file {str(self.path)!r} cannot be used ({exc})")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back on error."""
-        db = self._connect()
+        """One write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back on error.
+
+        Raises
+        ------
+        ValueError
+            SQLite refused (a read-only or damaged file, a full disk, a lock held too long).
+        """
+        try:
+            db = self._connect()
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
         try:
             db.execute("BEGIN IMMEDIATE")
             yield db
             db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise self._failed(exc) from None
         except BaseException:
-            db.execute("ROLLBACK")
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
             raise
         finally:
             db.close()
             self._seen = None  # the next version() reads the file again
 
     def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
-        db = self._connect()
         try:
-            return db.execute(sql, args).fetchall()
-        finally:
-            db.close()
+            db = self._connect()
+            try:
+                return db.execute(sql, args).fetchall()
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
 
     # ------------------------------------------------------------ meta
     def get(self, key: str) -> Any:

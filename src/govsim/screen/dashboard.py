@@ -47,6 +47,9 @@ from govsim.protocols import protocol_names, settings_unread
 from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
 from govsim.screen import plotting
 from govsim.screen.display import (
+    Dropdown,
+    FloatSlider,
+    IntSlider,
     button,
     display_panel,
     error_html,
@@ -60,6 +63,7 @@ from govsim.screen.panels import get_panels, panel_names
 from govsim.screen.replay import record_run
 from govsim.screen.run_view import RunView
 from govsim.settings import setting_names, setting_spec, setting_value
+from govsim.values import whole
 
 ModelFactory = Callable[..., Any]
 DEFAULT_PARAMS = (
@@ -116,9 +120,9 @@ def make_slider(name: str, value: float | int) -> w.ValueWidget:
         "layout": w.Layout(width="auto", min_width="26em"),
     }
     if spec.kind is int:
-        slider = w.IntSlider(step=1, **common)
+        slider = IntSlider(step=1, **common)
     else:
-        slider = w.FloatSlider(step=(spec.high - spec.low) / 100, readout_format=".2f", **common)
+        slider = FloatSlider(step=(spec.high - spec.low) / 100, readout_format=".2f", **common)
     slider.add_class("govsim-slider")
     slider.add_class(f"govsim-slider-{name.replace('.', '-').replace('_', '-')}")
     return slider
@@ -195,7 +199,7 @@ class Dashboard:
         self.scenario = self._dropdown("scenario", choices, str(scenario), "scenario")
         self.protocol = self._dropdown("protocol", protocol_names(), setup.protocol, "protocol")
         self.sliders = {name: make_slider(name, setting_value(setup, name)) for name in params}
-        self.seed = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed")
+        self.seed = w.IntText(value=whole(seed, "seed", 0), description="seed")  # any seed, shown whole
         self.seed.add_class("govsim-seed")
         self.auto = w.Checkbox(value=True, description="rerun when a setting changes", indent=False)
         self.auto.add_class("govsim-auto")
@@ -215,7 +219,7 @@ class Dashboard:
             layout=w.Layout(width="auto", flex="0 0 auto"),
         )
         self.play.add_class("govsim-play")
-        self.speed = w.IntSlider(
+        self.speed = IntSlider(
             value=speed, min=SPEEDS[0], max=SPEEDS[1], description="rounds/s", continuous_update=True
         )
         self.speed.add_class("govsim-speed")
@@ -238,7 +242,7 @@ class Dashboard:
 
     # ------------------------------------------------------------ construction
     def _dropdown(self, label: str, options: list[str], value: str, css: str) -> w.Dropdown:
-        box = w.Dropdown(options=options, value=value, description=label)
+        box = Dropdown(options=options, value=value, description=label)
         box.add_class(f"govsim-{css}")
         return box
 
@@ -341,7 +345,10 @@ class Dashboard:
 
     def new_model(self) -> Any:
         return self.factory(
-            self.scenario.value, protocol=self.protocol.value, rng=int(self.seed.value), **self.settings()
+            self.scenario.value,
+            protocol=self.protocol.value,
+            rng=whole(self.seed.value, "seed", 0),
+            **self.settings(),
         )
 
     def run(self) -> None:

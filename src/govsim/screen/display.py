@@ -1,4 +1,5 @@
-"""Showing pictures from widget panels: in a live notebook, and in an exported HTML handout.
+"""Showing pictures from widget panels: in a live notebook, and in an exported HTML handout;
+and the widgets that hold values from a file or the user.
 
 Widgets need a running kernel or the widget manager from a CDN, so an HTML export made for a
 room without network shows them blank. The remedy for every panel: :func:`display_panel` puts,
@@ -19,6 +20,7 @@ import ipywidgets as w
 from IPython import get_ipython
 from IPython.display import HTML, clear_output, display
 from matplotlib.figure import Figure
+from traitlets import TraitError, validate
 
 from govsim.escape import html_text
 
@@ -137,3 +139,60 @@ def button(label: str, css: str, tooltip: str, icon: str = "") -> w.Button:
     )
     widget.add_class(css)
     return widget
+
+
+class OutOfRange(TraitError, ValueError):
+    """A value a widget cannot hold, refused (never clamped to fit)."""
+
+
+class _Refuses:
+    """Mixin for ipywidgets' bounded widgets: a value outside [min, max] is refused."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        given = kwargs.get("value")  # the bounds, set after the value, would have clamped it
+        if given is not None and self.value != given:
+            self._refuse(given)
+
+    def _refuse(self, value: Any) -> None:
+        raise OutOfRange(
+            f"{self.description or 'value'}={value!r} is out of range "
+            f"(allowed: {self.min:g} to {self.max:g}); a widget never changes a value to fit"
+        )
+
+    @validate("value")
+    def _validate_value(self, proposal: Any) -> Any:
+        value = proposal["value"]
+        if not self.min <= value <= self.max:
+            self._refuse(value)
+        return value
+
+
+class IntSlider(_Refuses, w.IntSlider):
+    """``ipywidgets.IntSlider`` that refuses a value outside its bounds."""
+
+
+class FloatSlider(_Refuses, w.FloatSlider):
+    """``ipywidgets.FloatSlider`` that refuses a value outside its bounds."""
+
+
+class BoundedIntText(_Refuses, w.BoundedIntText):
+    """``ipywidgets.BoundedIntText`` that refuses a value outside its bounds."""
+
+
+class BoundedFloatText(_Refuses, w.BoundedFloatText):
+    """``ipywidgets.BoundedFloatText`` that refuses a value outside its bounds."""
+
+
+class Dropdown(w.Dropdown):
+    """``ipywidgets.Dropdown`` whose refusal names the value and the options."""
+
+    @validate("value")
+    def _validate_value(self, proposal: Any) -> Any:
+        try:
+            return super()._validate_value(proposal)
+        except TraitError:
+            allowed = ", ".join(map(str, self._options_values))
+            raise OutOfRange(
+                f"{self.description or 'value'}={proposal['value']!r} is not one of the choices (allowed: {allowed})"
+            ) from None

@@ -1,25 +1,34 @@
 """The ``dask`` backend: a Dask client on a scheduler address or on a fresh LocalCluster.
 
 The client connects (or the LocalCluster starts, its workers forked like local processes on
-Linux) when the pool opens, before the results directory is touched. The run configuration
+Linux; a worker restarted later is spawned, never forked from the running driver) when the
+pool opens, before the results directory is touched. A ``--scheduler`` address is first asked
+who it is, under one wall-clock deadline (:func:`probe_scheduler`): a service that is not a
+Dask scheduler (a web server, the dashboard port 8787) or that never answers is one line, not
+a traceback or a hang. The run configuration
 goes with each task instead of being scattered: scattered data has no lineage, so losing the
 workers that hold it would cancel every task waiting on it. A chunk lost with its worker is
 rerun by the scheduler (``allowed-failures``); if it keeps killing workers, its runs are tried
 again one at a time, so that only the runs that kill their worker are missing and their design
-points can be named. A chunk that raises is retried ``DASK_RETRIES`` times.
+points can be named. A chunk that raises is retried ``DASK_RETRIES`` times. A cluster left with
+no worker for ``NO_WORKER_SECONDS`` (every restart failed, or it was stopped) ends the sweep:
+the chunks still out are reported lost with their design points, to be run again on resume.
 
 Only connect to a trusted scheduler: the Dask protocol is unauthenticated pickle.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-import signal
+import queue
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
-from govsim.sweep.processes import START_METHOD
+from govsim.sweep.processes import START_METHOD, check_main_guard, leave_signals_to_the_driver
 from govsim.sweep.runner import ChunkResult, Lost, RunConfig, one_line, run_chunk
 from govsim.sweep.seeds import RunSpec
 
@@ -30,6 +39,25 @@ except ImportError:  # pragma: no cover - without the extra this module is never
 
 DASK_RETRIES = 2
 CONNECT_TIMEOUT = "30s"  # how long to wait for a --scheduler
+NO_WORKER_SECONDS = 60.0  # a cluster without any worker this long has failed: end the sweep
+WATCH_SECONDS = 1.0  # how often the workers are counted while no chunk comes back
+RESULT_SECONDS = 10.0  # fetching a finished chunk's result longer than this: its worker is gone
+# Our own LocalCluster shares the machine's cores with its workers: on two cores, every CPU
+# second Dask spends on itself is taken from a run (benchmarks/sweep_throughput.py prints the
+# CPU seconds of driver and workers). Its bookkeeping is turned down: no statistical profiler
+# sampling each worker every 10 ms, no GIL monitor, system and event-loop monitors once a
+# second or less, and no work stealing (tapered chunks already finish together). Read when
+# the cluster starts: workers started later (restarts) get it from their nanny.
+LEAN = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.system-monitor.disk": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+PORT_HINT = "a Dask scheduler listens on port 8786 by default; 8787 is its dashboard"
 
 
 def import_distributed():
@@ -43,19 +71,66 @@ def import_distributed():
     return distributed
 
 
-def leave_signals_to_the_driver() -> None:
-    """In a LocalCluster worker forked from the driver: drop the driver's signal handlers."""
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 class SignalsPlugin(WorkerPlugin):
     """Applied to every worker of our own LocalCluster, restarted ones included."""
 
     def setup(self, worker: Any) -> None:
         leave_signals_to_the_driver()
+
+
+def probe_scheduler(address: str, timeout: str | None = None) -> None:
+    """Ask ``address`` who it is, and refuse anything but a Dask scheduler, within ``timeout``
+    (default ``CONNECT_TIMEOUT``).
+
+    The question runs on its own event loop in a helper thread (so it works inside a notebook's
+    running loop) and is cancelled at the deadline, handshake included.
+
+    Raises
+    ------
+    ValueError
+        One line: nothing answered in time, the address is malformed, or what answered is not
+        a Dask scheduler (another protocol, or a Dask worker).
+    """
+    from dask.utils import parse_timedelta
+    from distributed.core import rpc
+
+    seconds = parse_timedelta(timeout or CONNECT_TIMEOUT, default="s")
+
+    async def identity() -> Any:
+        async def ask() -> Any:
+            remote = rpc(address, timeout=seconds)
+            try:
+                return await remote.identity()
+            finally:
+                await remote.close_rpc()
+
+        return await asyncio.wait_for(ask(), seconds)
+
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["answer"] = asyncio.run(identity())
+        except BaseException as exc:  # a foreign protocol raises anything (MemoryError)
+            box["error"] = exc
+
+    helper = threading.Thread(target=run, name="govsim-scheduler-probe", daemon=True)
+    helper.start()
+    helper.join(seconds + 5)
+    error, answer = box.get("error"), box.get("answer")
+    where = f"--scheduler {address}"
+    if ("error" not in box and "answer" not in box) or isinstance(error, TimeoutError):
+        raise ValueError(
+            f"{where}: cannot connect (no Dask scheduler answered within {seconds:g} s; {PORT_HINT})"
+        )
+    if isinstance(error, (ValueError, OSError)):
+        raise ValueError(f"{where}: cannot connect ({one_line(error)})")
+    if error is not None:
+        raise ValueError(f"{where}: what answered there is not a Dask scheduler ({PORT_HINT})")
+    kind = answer.get("type") if isinstance(answer, dict) else None
+    if kind != "Scheduler":
+        what = f"a Dask {kind}" if isinstance(kind, str) else "not a Dask scheduler"
+        raise ValueError(f"{where} is {what}, not a scheduler ({PORT_HINT})")
 
 
 class DaskPool:
@@ -71,14 +146,17 @@ class DaskPool:
         distributed = import_distributed()
         self.distributed = distributed
         if self.own_client and self.scheduler:
+            probe_scheduler(self.scheduler)
             try:
                 self.client = distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT)
-            except (OSError, TimeoutError) as exc:
+            except Exception as exc:  # it answered a moment ago: gone, or refusing clients
                 raise ValueError(f"--scheduler {self.scheduler}: cannot connect ({one_line(exc)})") from None
         elif self.own_client:  # workers forked like local processes: no second import of govsim
             import dask
 
-            with dask.config.set({"distributed.worker.multiprocessing-method": START_METHOD}):
+            check_main_guard("spawn")  # a worker the nanny restarts is spawned, whatever START_METHOD
+
+            with dask.config.set({"distributed.worker.multiprocessing-method": START_METHOD, **LEAN}):
                 self.cluster = distributed.LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
                 )
@@ -112,21 +190,83 @@ class DaskPool:
         killed_worker = self.distributed.KilledWorker
         self.futures = futures = {self._submit(config, chunk): chunk for chunk in chunks}
         suspects: list[RunSpec] = []
-        for future in self.distributed.as_completed(futures):
+        for future, outcome in self._outcomes(futures):
+            if future is None:  # no worker left: what is still out is lost
+                yield self._no_workers([s for chunk in futures.values() for s in chunk] + suspects)
+                return
             chunk = futures.pop(future)
-            try:
-                yield future.result()
-            except killed_worker:  # maybe only a bystander of a run that kills: sorted out below
-                suspects += chunk
-            except Exception as exc:
-                yield Lost(chunk, one_line(exc))
+            if isinstance(outcome, killed_worker):  # maybe only a bystander of a run that kills
+                suspects += chunk  # sorted out below
+            elif isinstance(outcome, BaseException):
+                yield Lost(chunk, one_line(outcome))
+            else:
+                yield outcome
             future.release()
-        for spec in suspects:  # one at a time, so that a run that kills its worker takes no other
-            future = self._submit(config, [spec])
-            try:
-                yield future.result()
-            except killed_worker as exc:
-                yield Lost([spec], f"its worker died every time ({one_line(exc)})", killer=True)
-            except Exception as exc:
-                yield Lost([spec], one_line(exc))
+        while suspects:  # one at a time, so that a run that kills its worker takes no other
+            spec = suspects.pop(0)
+            self.futures = {self._submit(config, [spec]): [spec]}
+            future, outcome = next(self._outcomes(self.futures))
+            if future is None:
+                yield self._no_workers([spec, *suspects])
+                return
+            if isinstance(outcome, killed_worker):
+                yield Lost([spec], f"its worker died every time ({one_line(outcome)})", killer=True)
+            elif isinstance(outcome, BaseException):
+                yield Lost([spec], one_line(outcome))
+            else:
+                yield outcome
             future.release()
+        self.futures = {}
+
+    def _outcomes(self, futures: dict[Any, list[RunSpec]]) -> Iterator[tuple[Any, Any]]:
+        """``(future, its result or exception)`` as each finishes; then ``(None, None)`` and
+        nothing more once the cluster has had no worker for ``NO_WORKER_SECONDS`` (a wait that
+        would otherwise never end). A result lost with its worker after it was computed goes
+        back to waiting (the scheduler computes it again when it can)."""
+        timeout_errors = (TimeoutError, getattr(self.distributed, "TimeoutError", TimeoutError))
+        done: queue.SimpleQueue = queue.SimpleQueue()
+        for future in futures:
+            future.add_done_callback(done.put)
+        waiting, alone_since = len(futures), None
+        while waiting:
+            try:
+                future = done.get(timeout=WATCH_SECONDS)
+            except queue.Empty:
+                future = None
+            if future is not None:
+                try:
+                    outcome = future.result(timeout=RESULT_SECONDS)
+                except timeout_errors:  # computed, then lost with its worker: wait for it again
+                    future.add_done_callback(done.put)
+                    future = None
+                except Exception as exc:
+                    outcome = exc
+            if future is not None:
+                waiting -= 1
+                alone_since = None
+                yield future, outcome
+                continue
+            if self._workers() > 0:
+                alone_since = None
+                continue
+            alone_since = alone_since or time.monotonic()
+            if time.monotonic() - alone_since >= NO_WORKER_SECONDS:
+                yield None, None
+                return
+
+    def _workers(self) -> int:
+        """Live workers the scheduler knows of (0 when the scheduler does not answer)."""
+        try:
+            return len(self.client.nthreads(callback_timeout=WATCH_SECONDS * 5))
+        except Exception:  # a scheduler that is gone has no workers
+            return 0
+
+    def _no_workers(self, specs: list[RunSpec]) -> Lost:
+        with contextlib.suppress(Exception):
+            self.client.cancel(list(self.futures))
+        points = ", ".join(f"p{p:06d}" for p in sorted({s.point for s in specs}))
+        return Lost(
+            specs,
+            f"the Dask cluster had no worker for {NO_WORKER_SECONDS:g} s (they kept dying, or it was "
+            f"stopped); the runs of point(s) {points} were not done",
+        )

@@ -184,7 +184,11 @@ def run_sweep(
 
 @contextlib.contextmanager
 def _signals_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise :class:`Interrupted` here (as Ctrl-C does), so cleanup runs."""
+    """SIGTERM and SIGHUP raise :class:`Interrupted` here (as Ctrl-C does), so cleanup runs.
+
+    Either is left alone when this process started with it ignored (``nohup``), and the
+    workers then ignore it too (:func:`govsim.sweep.processes.leave_signals_to_the_driver`).
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -193,6 +197,8 @@ def _signals_interrupt() -> Iterator[None]:
         raise Interrupted(signum)
 
     names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    # a signal that arrived ignored stays ignored (nohup ignores SIGHUP so that a job survives logout)
+    names = [n for n in names if signal.getsignal(getattr(signal, n)) is not signal.SIG_IGN]
     previous = {n: signal.signal(getattr(signal, n), interrupt) for n in names}
     try:
         yield

@@ -15,6 +15,7 @@ are reported lost with the signal, named from the dead worker's exit code.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import multiprocessing
 import os
@@ -24,6 +25,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, as_completed
+from pathlib import Path
 from typing import Any
 
 import cloudpickle
@@ -43,11 +45,20 @@ LIKELY_CAUSE = {
 _configs: dict[bytes, RunConfig] = {}  # in a worker: the configuration of the sweep it serves
 
 
+def leave_signals_to_the_driver() -> None:
+    """In a worker: ignore Ctrl-C (the driver stops the workers); SIGTERM and SIGHUP end it,
+    unless the driver ignores them (started under ``nohup``): then the worker ignores them too."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signum = getattr(signal, name)
+            if signal.getsignal(signum) is not signal.SIG_IGN:  # a fork inherits the driver's choice
+                signal.signal(signum, signal.SIG_DFL)
+
+
 def worker_start(parent: int) -> None:
     """In a new worker: leave signals to the driver, one BLAS thread, and exit when ``parent`` dies."""
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN if name == "SIGINT" else signal.SIG_DFL)
+    leave_signals_to_the_driver()
     os.environ.update(ONE_THREAD)
 
     def watch() -> None:
@@ -56,6 +67,64 @@ def worker_start(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="govsim-parent-watch", daemon=True).start()
+
+
+def check_main_guard(method: str = START_METHOD) -> None:
+    """Refuse to start workers that would run the user's script again.
+
+    Under the ``spawn`` and ``forkserver`` start methods (the defaults on macOS and Windows)
+    every new worker imports the script the driver runs (``__main__``). A sweep started at
+    its top level, outside ``if __name__ == "__main__":``, would then be started again inside
+    each worker, which Python refuses with a long traceback in every worker. This looks at the
+    lines of ``__main__`` running now and, if one is not under that guard, says so in one line
+    before any worker starts. Notebooks, ``python -c`` and the REPL have no script to import
+    again and pass.
+
+    Raises
+    ------
+    ValueError
+        The script, the line and the guard to put around it.
+    """
+    if method == "fork":
+        return
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not path:
+        return
+    frame, lines = sys._getframe(), []
+    while frame is not None:
+        if frame.f_globals is vars(main) and frame.f_code.co_name == "<module>":
+            lines.append(frame.f_lineno)
+        frame = frame.f_back
+    if not lines:
+        return
+    try:
+        tree = ast.parse(Path(path).read_bytes())
+    except (OSError, SyntaxError, ValueError):  # no source to read: nothing to say
+        return
+    guarded = [
+        (node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and _is_main_test(node.test)
+    ]
+    for line in lines:
+        if not any(first <= line <= last for first, last in guarded):
+            name = Path(path).name
+            raise ValueError(
+                f"{name}, line {line}: the sweep starts at the top level of the script, and under the "
+                f"{method!r} start method each worker imports {name} again and would start it again: "
+                'put it under `if __name__ == "__main__":`'
+            )
+
+
+def _is_main_test(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s.id for s in sides if isinstance(s, ast.Name)]
+    texts = [s.value for s in sides if isinstance(s, ast.Constant)]
+    return names == ["__name__"] and texts == ["__main__"]
 
 
 def warm() -> int:
@@ -79,8 +148,13 @@ def death_of(processes: list[Any]) -> str:
         if killed or time.monotonic() > deadline:
             break
         time.sleep(0.01)
-    # the pool terminates the other workers with SIGTERM once one has died: prefer another signal
-    signum = next((s for s in killed if s != signal.SIGTERM), killed[0] if killed else None)
+    # the pool terminates the other workers with SIGTERM once one has died: prefer another signal,
+    # then a worker that exited by itself (os._exit in a protocol, a crash reported as a status)
+    signum = next((s for s in killed if s != signal.SIGTERM), None)
+    exited = [p.exitcode for p in processes if p.exitcode is not None and p.exitcode > 0]
+    if signum is None and exited:
+        return f"a worker process exited by itself (status {exited[0]})"
+    signum = signum or (killed[0] if killed else None)
     if signum is None:
         return "a worker process died"
     name = signal.Signals(signum).name
@@ -105,6 +179,7 @@ class ProcessPool:
             raise ValueError(
                 f"GOVSIM_START_METHOD={START_METHOD!r} is not known (allowed: {allowed})"
             ) from None
+        check_main_guard()
         self.executor = ProcessPoolExecutor(
             self.workers,
             mp_context=context,

@@ -127,6 +127,7 @@ class OneTable(Layout):
         self.protocol = protocol
 
     def tables(self, regions: tuple[str, ...], defaults: tuple[str, ...]) -> list[TableSpec]:
+        """One table, for everyone, under :attr:`protocol`."""
         return [TableSpec("all", None, self.protocol)]
 
     def __repr__(self) -> str:
@@ -135,7 +136,7 @@ class OneTable(Layout):
 
 @register_layout
 class Regional(Layout):
-    """ "Not one-size-fits-all": each region negotiates at its own table under its own rule.
+    """'Not one-size-fits-all': each region negotiates at its own table under its own rule.
 
     ``mapping`` names a decision rule per region; regions left out use the scenario's choice
     (``Scenario.regional_protocols``). The result is one outcome per region; their spread is
@@ -160,6 +161,7 @@ class Regional(Layout):
             get_protocol(proto)
 
     def tables(self, regions: tuple[str, ...], defaults: tuple[str, ...]) -> list[TableSpec]:
+        """One table per region, under its rule from ``mapping`` or the scenario's default."""
         check_names(self.mapping, list(regions), "region")
         return [
             TableSpec(region, r, rule(self.mapping.get(region, default)))

@@ -22,6 +22,7 @@ class Group(Enum):
 
     @property
     def label(self) -> str:
+        """The group's name for people: ``civil_society`` -> ``Civil society``."""
         return self.value.replace("_", " ").capitalize()
 
     @classmethod

@@ -40,7 +40,7 @@ from govsim.overrides import RoundInputs, RoundOverrides, round_inputs
 from govsim.params import Parameters
 from govsim.protocols import Protocol, Table, get_protocol
 from govsim.scenarios import Scenario, load_scenario
-from govsim.values import whole
+from govsim.values import number, whole
 from govsim.views import (
     IssueResult,
     IssueView,
@@ -183,6 +183,20 @@ class GovernanceModel(mesa.Model):
         """
         inputs = self._next_inputs if self._next_inputs is not None else self._round_inputs(None)
         self._play_round(inputs)
+
+    def run_for(self, duration: float) -> None:
+        """Play whole rounds for ``duration`` units of Mesa's clock, one round a unit.
+
+        Mesa's own ``run_for`` advances its clock past the end of the agenda; here the clock
+        stops with the rounds, so ``steps``, ``time`` and the rounds played always agree.
+        """
+        self.run_until(self.time + number(duration, "duration", 0.0))
+
+    def run_until(self, end_time: float) -> None:
+        """Play whole rounds until Mesa's clock reaches ``end_time`` or the agenda is done."""
+        end = number(end_time, "end_time")
+        while self.running and self.time + 1.0 <= end:
+            self.step()
 
     def _step_while_open(self, *overrides: Any) -> None:
         if overrides:
@@ -403,6 +417,7 @@ class GovernanceModel(mesa.Model):
 
     # ----------------------------------------------------------------- data
     def round_columns(self) -> list[str]:
+        """The columns of the per-round table, in order."""
         return [
             "issue",
             "round",

@@ -183,6 +183,7 @@ class TomlTable:
         return cls(value, where)
 
     def path(self, key: str | int) -> str:
+        """The full key path of ``key`` in this table, for messages (``groups.government.capability``)."""
         if isinstance(key, int):
             return f"{self.where}[{key}]"
         return f"{self.where}.{key}" if self.where else key
@@ -203,27 +204,34 @@ class TomlTable:
         return check(self.data[key], self.path(key))
 
     def text(self, key: str, default: Any = _MISSING) -> str:
+        """The text at ``key``, or ``default`` if absent; ``ValueError`` if absent without one or not text."""
         return self._get(key, default, text)
 
     def choice(self, key: str, options: list[str], default: Any = _MISSING) -> str:
+        """The value at ``key``, one of ``options``; the closest option is suggested otherwise."""
         return self._get(key, default, lambda v, w: choice(v, w, options))
 
     def number(
         self, key: str, default: Any = _MISSING, low: float | None = None, high: float | None = None
     ) -> float:
+        """The number at ``key``, within [``low``, ``high``] where given."""
         return self._get(key, default, lambda v, w: number(v, w, low, high))
 
     def whole(
         self, key: str, default: Any = _MISSING, low: int | None = None, high: int | None = None
     ) -> int:
+        """The whole number at ``key``, within [``low``, ``high``] where given."""
         return self._get(key, default, lambda v, w: whole(v, w, low, high))
 
     def table(self, key: str, default: Any = _MISSING, example: str = "") -> TomlTable:
+        """The sub-table at ``key`` as a :class:`TomlTable` (``example`` shows its form in errors)."""
         if key not in self.data and default is not _MISSING:
             return TomlTable(default, self.path(key))
         return self._get(key, default, lambda v, w: TomlTable.of(v, w, example))
 
     def list(self, key: str, default: Any = _MISSING, what: str = "a list") -> list[Any]:
+        """The list at ``key`` (a tuple becomes a list); ``what`` says what is allowed in errors."""
+
         def check(value: Any, where: str) -> list[Any]:
             if not isinstance(value, list | tuple):
                 raise ValueError(f"{where}={value!r} is not a list (allowed: {what})")

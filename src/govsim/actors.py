@@ -30,6 +30,21 @@ MAX_DIMENSIONS = 100
 MAX_ISSUES = 200
 
 
+def scale_problem(low: float, high: float) -> str:
+    """What is wrong with a scale from ``low`` to ``high`` (in the file's units), or ``""``.
+
+    The one rule every format's scales follow: finite ends, ``low < high``, and a finite span
+    ``high - low`` (a span that overflows, as [-1e308, 1e308], would turn every position into
+    NaN when rescaled to [0, 1])."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "must have finite ends (allowed: two finite numbers, low < high)"
+    if not low < high:
+        return "must have low < high"
+    if not math.isfinite(high - low):
+        return "spans too far: high - low overflows (allowed: a finite span high - low)"
+    return ""
+
+
 @dataclass(frozen=True)
 class Scale:
     """An issue's scale in the file's units: ``low`` maps to 0 inside govsim, ``high`` to 1."""
@@ -38,8 +53,9 @@ class Scale:
     high: float = 1.0
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low < self.high):
-            raise ValueError(f"scale [{self.low}, {self.high}] must have low < high")
+        problem = scale_problem(self.low, self.high)
+        if problem:
+            raise ValueError(f"scale [{self.low:g}, {self.high:g}] {problem}")
 
     def to_unit(self, value: float) -> float:
         return (value - self.low) / (self.high - self.low)

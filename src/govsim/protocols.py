@@ -361,6 +361,13 @@ def _rough_consensus_words(params: Parameters) -> str:
     )
 
 
+def _vote_share(threshold: float, params: Parameters) -> str:
+    """The share a government vote needs (:func:`_vote`), in words: of the votes, or of the
+    vote weight when votes are weighted by capability."""
+    share = _more_than_half(threshold)
+    return share if params.capability_vote == 0 else f"{share} of the vote weight"
+
+
 def _weighing(params: Parameters) -> str:
     """What capability does in the chair's compromise (:meth:`Protocol.compromise`), or ''."""
     if params.capability_voice <= 0:
@@ -422,8 +429,9 @@ def vote_stalemate(table: Table, voters: np.ndarray, threshold: float) -> str:
     )
 
 
-def _votes_words(params: Parameters) -> str:
-    """Who counts in a government vote (:func:`vote_weights`), in words."""
+def votes_words(params: Parameters) -> str:
+    """Who counts in a government vote (:func:`vote_weights`), in words: the one home of that
+    phrase (the protocols' rules and the role cards read it)."""
     v = params.capability_vote
     if v == 0:
         return "one vote each"
@@ -470,7 +478,7 @@ class TopDown(Protocol):
 
     def rule(self, params: Parameters) -> str:
         """Only governments vote: unanimity for ``consensus_rounds`` rounds, then ``majority_threshold``."""
-        later = _more_than_half(params.majority_threshold)
+        later = _vote_share(params.majority_threshold, params)
         first = params.consensus_rounds
         if first <= 0:
             need = f"the text needs {later} of the governments present"
@@ -478,17 +486,17 @@ class TopDown(Protocol):
             rounds = "round" if first == 1 else f"{first} rounds"
             need = f"for the first {rounds} the text needs every government present, then {later}"
         return (
-            f"Only governments sit and vote, {_votes_words(params)}: {need}. A government votes for "
+            f"Only governments sit and vote, {votes_words(params)}: {need}. A government votes for "
             "a text that leaves it no worse off than today."
         )
 
     def stalemate(self, table: Table) -> str:
-        """After the unanimity rounds: the vote of the governments present cannot pass
-        (:func:`vote_stalemate`)."""
+        """After the unanimity rounds: the vote of all member governments cannot pass
+        (:func:`vote_stalemate`). Tested on every government with a vote, not on those who
+        happened to attend, so the verdict does not depend on attendance."""
         if table.round <= table.params.consensus_rounds:
             return ""
-        voters = table.attending & (table.group == GOVERNMENT)
-        return vote_stalemate(table, voters, table.params.majority_threshold)
+        return vote_stalemate(table, table.governments, table.params.majority_threshold)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         voters = table.attending & (table.group == GOVERNMENT)
@@ -554,9 +562,9 @@ class ConsultThenRatify(Protocol):
     def rule(self, params: Parameters) -> str:
         return (
             "Every group sits at the table and the text must first pass by rough consensus "
-            f"({_rough_consensus_words(params)}); then all governments vote on it, {_votes_words(params)} "
+            f"({_rough_consensus_words(params)}); then all governments vote on it, {votes_words(params)} "
             "(in the real IANA transition one government, the US NTIA, reviewed it instead), and "
-            f"{_more_than_half(params.majority_threshold)} must be no worse off than today, or it "
+            f"{_vote_share(params.majority_threshold, params)} must be no worse off than today, or it "
             f"returns to the table.{_weighing(params)}"
         )
 

@@ -29,7 +29,7 @@ from govsim.dimensions import DIMENSION_ENDS
 from govsim.escape import html_text as esc
 from govsim.groups import GROUP_NAMES, Group
 from govsim.population import GroupProfile
-from govsim.protocols import get_protocol
+from govsim.protocols import get_protocol, votes_words
 from govsim.reading import read_toml
 from govsim.roleplay.page import page_html
 from govsim.roleplay.plan import SessionPlan, adoption_rule
@@ -259,8 +259,13 @@ def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
             + "."
         )
     v = p.capability_voice
-    if governments_only and g is Group.GOVERNMENT:
+    if governments_only and g is Group.GOVERNMENT and p.capability_vote == 0:
         use = "one state, one vote: it adds no votes, but the higher it is, the less the corridor lobbyists move you"
+    elif governments_only and g is Group.GOVERNMENT:
+        use = (
+            f"governments vote with {votes_words(p)}: the higher it is, the more your vote weighs in the "
+            "vote and in the median text, and the less the corridor lobbyists move you"
+        )
     elif lobbied and g is not Group.GOVERNMENT:
         use = "it sets how hard you pull governments when you lobby from the corridors"
     elif v > 0:
@@ -326,7 +331,12 @@ def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str,
         )
         lobby = (
             f"all your delegations attend and your capability counts x{LOBBY_BOOST:g} this round "
-            "(capped at 1): corridor lobbyists move you less (it adds no votes)."
+            "(capped at 1): corridor lobbyists move you less "
+            + (
+                "(it adds no votes)."
+                if p.capability_vote == 0
+                else f"and your vote weighs more this round ({votes_words(p)})."
+            )
         )
     elif seated:
         obj = (

@@ -498,7 +498,7 @@ class _KtabReader:
         )
 
     def traits(self, row: _Row) -> dict[str, Any]:
-        """govsim's own optional columns after the dimensions (Group, Region, Capacity, ...)."""
+        """The optional columns govsim adds after the dimensions (Group, Region, Capacity, ...)."""
         traits: dict[str, Any] = {}
         for offset, column in enumerate(self.extra):
             index = self.columns + offset

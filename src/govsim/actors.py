@@ -58,13 +58,18 @@ class Scale:
             raise ValueError(f"scale [{self.low:g}, {self.high:g}] {problem}")
 
     def to_unit(self, value: float) -> float:
+        """``value`` (in the file's units) rescaled to [0, 1]: ``low`` gives 0, ``high`` gives 1.
+
+        Values outside the scale map outside [0, 1]; the callers check the range."""
         return (value - self.low) / (self.high - self.low)
 
     def from_unit(self, value: float) -> float:
+        """A position in [0, 1] back in the file's units (the inverse of :meth:`to_unit`)."""
         return self.low + value * (self.high - self.low)
 
     @property
     def midpoint(self) -> float:
+        """The middle of the scale, in the file's units (0.5 inside govsim)."""
         return 0.5 * (self.low + self.high)
 
     def __str__(self) -> str:

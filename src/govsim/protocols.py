@@ -46,7 +46,8 @@ class Table:
     Attributes
     ----------
     positions : (n, K) float array in [0, 1]
-    salience : (n, K) float array, rows sum to 1
+    salience : (n, K) float array, absolute, each in [0, 1] (a drawn population's rows sum to 1,
+        a named actor's need not: :mod:`govsim.actors`)
     tolerance : (n,) float array, utility
     capability : (n,) float array in [0, 1]
     group : (n,) int array of group codes (:mod:`govsim.groups`)
@@ -86,6 +87,7 @@ class Table:
 
     @property
     def governments(self) -> np.ndarray:
+        """(n,) bool: the governments among this forum's members, attending or not."""
         return self.members & (self.group == GOVERNMENT)
 
 
@@ -106,6 +108,7 @@ class Decision:
 
     @property
     def objecting_share(self) -> float:
+        """The share of ``deciding`` that objected, in [0, 1]; NaN when nobody decided."""
         n = int(self.deciding.sum())
         return float(self.objecting.sum() / n) if n else float("nan")
 
@@ -145,7 +148,9 @@ class Protocol:
         return (1 - b) * table.initial_draft + b * compromise
 
     def compromise(self, table: Table) -> np.ndarray:
-        """The attendees' compromise, per dimension k (Stokman & Van Oosten 1994):
+        """The attendees' compromise, a (K,) point (Stokman & Van Oosten 1994).
+
+        Per dimension k::
 
             y_k = sum_i w_ik p_ik / sum_i w_ik,   w_ik = voice_i x s_ik,
             voice_i = (1 - v) + v x capability_i,  v = ``capability_voice``,
@@ -499,6 +504,8 @@ class TopDown(Protocol):
         return vote_stalemate(table, table.governments, table.params.majority_threshold)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """The attending governments vote on ``y``: every one must support it for the first
+        ``consensus_rounds`` rounds, then a share that :func:`passes` ``majority_threshold``."""
         voters = table.attending & (table.group == GOVERNMENT)
         unanimity = table.round <= table.params.consensus_rounds
         return _vote(table, y, voters, 1.0 if unanimity else table.params.majority_threshold)
@@ -533,12 +540,14 @@ class BottomUp(Protocol):
     reads = frozenset({"draft_blend", "capability_voice", "revision_step", "rho"})
 
     def rule(self, params: Parameters) -> str:
+        """Every group sits; adoption by :func:`rough_consensus`, in words (see :meth:`Protocol.rule`)."""
         return (
             f"Every group sits at the table. A text is adopted when {_rough_consensus_words(params)}; "
             f"otherwise the chair moves the text toward the objectors.{_weighing(params)}"
         )
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """Adopt ``y`` by :func:`rough_consensus` of the attendees."""
         return rough_consensus(table, y)
 
 
@@ -560,6 +569,8 @@ class ConsultThenRatify(Protocol):
     )
 
     def rule(self, params: Parameters) -> str:
+        """Rough consensus, then the government vote, in words (see :meth:`Protocol.rule`); it
+        says that the real IANA transition had a review by one government instead."""
         return (
             "Every group sits at the table and the text must first pass by rough consensus "
             f"({_rough_consensus_words(params)}); then all governments vote on it, {votes_words(params)} "
@@ -573,6 +584,9 @@ class ConsultThenRatify(Protocol):
         return vote_stalemate(table, table.governments, table.params.majority_threshold)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """Adopt ``y`` when it passes :func:`rough_consensus` of the attendees and then the vote
+        of all member governments (``majority_threshold``); otherwise the failing step's
+        :class:`Decision` (its objectors pull the revision)."""
         consulted = rough_consensus(table, y)
         if not consulted.adopted:
             return consulted
@@ -598,6 +612,7 @@ class Chambers(Protocol):
     )
 
     def rule(self, params: Parameters) -> str:
+        """The chamber rule in words (see :meth:`Protocol.rule`)."""
         need = params.min_chambers
         return (
             "Every group sits at the table as a chamber of equal weight. A text is adopted when, "
@@ -608,6 +623,8 @@ class Chambers(Protocol):
         )
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """Adopt ``y`` by the chamber rule of the class docstring; every attendee decides, and
+        nobody present means not adopted."""
         objecting = table.objecting(y)
         att = np.bincount(table.group[table.attending], minlength=N_GROUPS)
         favour = np.bincount(table.group[table.attending & ~objecting], minlength=N_GROUPS)

@@ -102,9 +102,17 @@ class Scenario:
 
     @property
     def k(self) -> int:
+        """The number of policy dimensions K (positions are (n, K))."""
         return len(self.dimensions)
 
     def profile(self, group: Group | str) -> GroupProfile:
+        """The traits ``group`` (a :class:`~govsim.groups.Group` or its name) is drawn from here.
+
+        Raises
+        ------
+        ValueError
+            ``group`` is not a group's name.
+        """
         group = Group.parse(group)
         return next(g.profile for g in self.groups if g.group is group)
 
@@ -122,6 +130,13 @@ class Scenario:
         return scenario
 
     def with_profile(self, group: Group | str, **changes: Any) -> Scenario:
+        """A copy with ``group``'s profile traits changed (``capacity=0.3``); others as they are.
+
+        Raises
+        ------
+        ValueError
+            An unknown group or trait (the message suggests the nearest name).
+        """
         group = Group.parse(group)
         specs = tuple(
             replace(g, profile=g.profile.with_(**changes)) if g.group is group else g for g in self.groups
@@ -129,6 +144,8 @@ class Scenario:
         return replace(self, groups=specs)
 
     def shifts(self) -> np.ndarray:
+        """The regions' position shifts, an (R, K) float array with one row per region: added to
+        a drawn member's position in [0, 1] units (the sum is clipped to [0, 1])."""
         return np.asarray(self.region_shifts, dtype=float).reshape(len(self.regions), self.k)
 
     def draw_population(self, rng: np.random.Generator) -> Population:
@@ -541,6 +558,7 @@ def _default_profiles(k: int) -> dict[str, GroupProfile]:
 
 
 def scenario_names() -> list[str]:
+    """The bundled scenarios' names, sorted (the files in ``govsim/data/scenarios``)."""
     return sorted(
         p.name.removesuffix(".toml") for p in (DATA / "scenarios").iterdir() if p.name.endswith(".toml")
     )

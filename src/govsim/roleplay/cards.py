@@ -127,6 +127,7 @@ class Members:
 
     @property
     def count(self) -> int:
+        """The group's stakeholders: drawn members plus named actors."""
         return self.drawn + len(self.actors)
 
     def mean(self, trait: str) -> float:
@@ -138,6 +139,9 @@ class Members:
         return float(np.mean(values))
 
     def salience_shares(self) -> np.ndarray:
+        """(K,) how the group's attention splits over the dimensions, summing to 1: each
+        member's salience made into shares (equal shares for a member who cares about none),
+        averaged over members, one head one weight."""
         rows = [np.asarray(self.profile.salience, dtype=float)] * self.drawn + [
             np.asarray(a.salience, dtype=float) for a in self.actors
         ]

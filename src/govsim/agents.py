@@ -35,10 +35,12 @@ class Stakeholder(mesa.Agent):
 
     @property
     def group(self) -> Group:
+        """The stakeholder's group (government, business, civil society or technical community)."""
         return GROUP_ORDER[int(self.model.group[self.row])]
 
     @property
     def region(self) -> str:
+        """The name of the stakeholder's region, as the scenario lists it."""
         return self.model.setup.regions[int(self.model.region[self.row])]
 
     @property
@@ -48,26 +50,32 @@ class Stakeholder(mesa.Agent):
 
     @property
     def salience(self) -> np.ndarray:
+        """How much it cares about each policy dimension, each in [0, 1], shape (K,) (read-only)."""
         return self._read("salience")
 
     @property
     def capability(self) -> float:
+        """Resources and influence, as a share of the strongest, in (0, 1]."""
         return float(self.model.capability[self.row])
 
     @property
     def confidence(self) -> float:
+        """Bounded-confidence radius (eps): how far a view may lie from its own and still persuade."""
         return float(self.model.confidence[self.row])
 
     @property
     def tolerance(self) -> float:
+        """How much worse than the status quo (in utility) it accepts before objecting (theta)."""
         return float(self.model.tolerance[self.row])
 
     @property
     def capacity(self) -> float:
+        """Probability of attending a round it may attend (travel, staff, money)."""
         return float(self.model.capacity[self.row])
 
     @property
     def stubbornness(self) -> float:
+        """Share of the way back to its initial view each round (Friedkin-Johnsen lambda)."""
         return float(self.model.stubbornness[self.row])
 
     @property

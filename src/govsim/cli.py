@@ -40,6 +40,7 @@ class LazyHelp(str):
     fields: dict
 
     def __new__(cls, template: str, **fields):
+        """A message whose ``%``-fields are filled in when it is rendered, not when it is made."""
         self = super().__new__(cls, template)
         self.fields = fields
         return self
@@ -137,6 +138,7 @@ def _load(name: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``govsim`` argument parser: one subcommand per entry of ``COMMANDS``, loaded from its module."""
     parser = _Parser(prog="govsim", description="Simulate how Internet policy gets made.")
     from govsim import __version__  # the package's __init__ imports neither Mesa nor pandas
 
@@ -150,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``govsim`` with ``argv`` (default: ``sys.argv``); returns the exit status (2: bad input)."""
     for stream in (sys.stdout, sys.stderr):  # a name from a file never fails on an ASCII terminal
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")

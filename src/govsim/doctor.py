@@ -46,7 +46,7 @@ class CheckResult:
 
 # ---------------------------------------------------------------- versions
 def _requirements() -> list:
-    """govsim's runtime requirements (no extras) as ``packaging`` Requirement objects."""
+    """The runtime requirements of govsim (no extras) as ``packaging`` Requirement objects."""
     from packaging.requirements import Requirement
 
     reqs = [Requirement(text) for text in metadata.requires("govsim") or []]
@@ -416,6 +416,7 @@ def run_checks(skip: Iterable[str] = (), only: Iterable[str] | None = None) -> l
 
 
 def all_ok(results: Iterable[CheckResult]) -> bool:
+    """True when every check in ``results`` passed."""
     return all(r.ok for r in results)
 
 

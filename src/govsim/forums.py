@@ -42,7 +42,9 @@ class Forum:
     adopted : closed with a text adopted
     last : the latest :class:`~govsim.protocols.Decision`, or None
     heard : (n,) bool, members who attended or watched at least one round of this issue
-    stalled : rejected rounds in a row in which the protocol said no text could pass
+    stalled : rejected rounds in a row in which the protocol said no text could pass, or the
+        revision returned to a text already tried
+    tried : the decided dimensions of every text tabled and rejected on this issue
     stopped : why the forum closed before ``max_rounds`` without a text ("" otherwise)
     """
 
@@ -58,6 +60,7 @@ class Forum:
     last: Decision | None = None
     heard: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     stalled: int = 0
+    tried: list[np.ndarray] = field(default_factory=list)
     stopped: str = ""
 
 
@@ -124,6 +127,7 @@ class OneTable(Layout):
         self.protocol = protocol
 
     def tables(self, regions: tuple[str, ...], defaults: tuple[str, ...]) -> list[TableSpec]:
+        """One table, for everyone, under :attr:`protocol`."""
         return [TableSpec("all", None, self.protocol)]
 
     def __repr__(self) -> str:
@@ -132,7 +136,7 @@ class OneTable(Layout):
 
 @register_layout
 class Regional(Layout):
-    """ "Not one-size-fits-all": each region negotiates at its own table under its own rule.
+    """'Not one-size-fits-all': each region negotiates at its own table under its own rule.
 
     ``mapping`` names a decision rule per region; regions left out use the scenario's choice
     (``Scenario.regional_protocols``). The result is one outcome per region; their spread is
@@ -157,6 +161,7 @@ class Regional(Layout):
             get_protocol(proto)
 
     def tables(self, regions: tuple[str, ...], defaults: tuple[str, ...]) -> list[TableSpec]:
+        """One table per region, under its rule from ``mapping`` or the scenario's default."""
         check_names(self.mapping, list(regions), "region")
         return [
             TableSpec(region, r, rule(self.mapping.get(region, default)))

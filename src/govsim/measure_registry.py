@@ -79,6 +79,7 @@ class Measure:
 
     @property
     def summary_base(self) -> str | None:
+        """The stem of the summary columns (``mean_gain`` ...), or None when the measure has no summary."""
         if self.summary is None:
             return None
         return self.summary_name or f"{self.summary}_{self.column}"

@@ -154,7 +154,7 @@ def round_inputs(
     capability: np.ndarray,
     dimensions: tuple[str, ...],
 ) -> RoundInputs:
-    """This round's arrays: copies with the overridden rows replaced (no copy without overrides).
+    """The arrays for this round: copies with the overridden rows replaced (no copy without overrides).
 
     Raises
     ------

@@ -216,6 +216,7 @@ class Parameters:
         return replace(self, **changes)
 
     def as_dict(self) -> dict[str, float | int]:
+        """Every parameter by name, with its value."""
         return {s.name: getattr(self, s.name) for s in parameter_specs()}
 
 

@@ -147,6 +147,7 @@ class Population:
 
     @property
     def size(self) -> int:
+        """The number of stakeholders, N."""
         return len(self.group)
 
 

@@ -47,7 +47,8 @@ class Table:
     Attributes
     ----------
     positions : (n, K) float array in [0, 1]
-    salience : (n, K) float array, rows sum to 1
+    salience : (n, K) float array, absolute, each in [0, 1] (a drawn population's rows sum to 1,
+        a named actor's need not: :mod:`govsim.actors`)
     tolerance : (n,) float array, utility
     capability : (n,) float array in [0, 1]
     group : (n,) int array of group codes (:mod:`govsim.groups`)
@@ -87,6 +88,7 @@ class Table:
 
     @property
     def governments(self) -> np.ndarray:
+        """(n,) bool: the governments among this forum's members, attending or not."""
         return self.members & (self.group == GOVERNMENT)
 
 
@@ -107,6 +109,7 @@ class Decision:
 
     @property
     def objecting_share(self) -> float:
+        """The share of ``deciding`` that objected, in [0, 1]; NaN when nobody decided."""
         n = int(self.deciding.sum())
         return float(self.objecting.sum() / n) if n else float("nan")
 
@@ -146,7 +149,9 @@ class Protocol:
         return (1 - b) * table.initial_draft + b * compromise
 
     def compromise(self, table: Table) -> np.ndarray:
-        """The attendees' compromise, per dimension k (Stokman & Van Oosten 1994):
+        """The attendees' compromise, a (K,) point (Stokman & Van Oosten 1994).
+
+        Per dimension k::
 
             y_k = sum_i w_ik p_ik / sum_i w_ik,   w_ik = voice_i x s_ik,
             voice_i = (1 - v) + v x capability_i,  v = ``capability_voice``,
@@ -365,6 +370,13 @@ def _rough_consensus_words(params: Parameters) -> str:
     ).format(share=percent(params.rho))
 
 
+def _vote_share(threshold: float, params: Parameters) -> str:
+    """The share a government vote needs (:func:`_vote`), in words: of the votes, or of the
+    vote weight when votes are weighted by capability."""
+    share = _more_than_half(threshold)
+    return share if params.capability_vote == 0 else _("{share} of the vote weight").format(share=share)
+
+
 def _weighing(params: Parameters) -> str:
     """What capability does in the chair's compromise (:meth:`Protocol.compromise`), or ''."""
     if params.capability_voice <= 0:
@@ -426,8 +438,9 @@ def vote_stalemate(table: Table, voters: np.ndarray, threshold: float) -> str:
     )
 
 
-def _votes_words(params: Parameters) -> str:
-    """Who counts in a government vote (:func:`vote_weights`), in words."""
+def votes_words(params: Parameters) -> str:
+    """Who counts in a government vote (:func:`vote_weights`), in words: the one home of that
+    phrase (the protocols' rules and the role cards read it)."""
     v = params.capability_vote
     if v == 0:
         return _("one vote each")
@@ -476,7 +489,7 @@ class TopDown(Protocol):
 
     def rule(self, params: Parameters) -> str:
         """Only governments vote: unanimity for ``consensus_rounds`` rounds, then ``majority_threshold``."""
-        later = _more_than_half(params.majority_threshold)
+        later = _vote_share(params.majority_threshold, params)
         first = params.consensus_rounds
         if first <= 0:
             need = _("the text needs {later} of the governments present").format(later=later)
@@ -491,17 +504,19 @@ class TopDown(Protocol):
         return _(
             "Only governments sit and vote, {votes}: {need}. A government votes for a text that "
             "leaves it no worse off than today."
-        ).format(votes=_votes_words(params), need=need)
+        ).format(votes=votes_words(params), need=need)
 
     def stalemate(self, table: Table) -> str:
-        """After the unanimity rounds: the vote of the governments present cannot pass
-        (:func:`vote_stalemate`)."""
+        """After the unanimity rounds: the vote of all member governments cannot pass
+        (:func:`vote_stalemate`). Tested on every government with a vote, not on those who
+        happened to attend, so the verdict does not depend on attendance."""
         if table.round <= table.params.consensus_rounds:
             return ""
-        voters = table.attending & (table.group == GOVERNMENT)
-        return vote_stalemate(table, voters, table.params.majority_threshold)
+        return vote_stalemate(table, table.governments, table.params.majority_threshold)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """The attending governments vote on ``y``: every one must support it for the first
+        ``consensus_rounds`` rounds, then a share that :func:`passes` ``majority_threshold``."""
         voters = table.attending & (table.group == GOVERNMENT)
         unanimity = table.round <= table.params.consensus_rounds
         return _vote(table, y, voters, 1.0 if unanimity else table.params.majority_threshold)
@@ -536,12 +551,14 @@ class BottomUp(Protocol):
     reads = frozenset({"draft_blend", "capability_voice", "revision_step", "rho"})
 
     def rule(self, params: Parameters) -> str:
+        """Every group sits; adoption by :func:`rough_consensus`, in words (see :meth:`Protocol.rule`)."""
         return _(
             "Every group sits at the table. A text is adopted when {rule}; otherwise the chair "
             "moves the text toward the objectors."
         ).format(rule=_rough_consensus_words(params)) + _weighing(params)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """Adopt ``y`` by :func:`rough_consensus` of the attendees."""
         return rough_consensus(table, y)
 
 
@@ -563,6 +580,8 @@ class ConsultThenRatify(Protocol):
     )
 
     def rule(self, params: Parameters) -> str:
+        """Rough consensus, then the government vote, in words (see :meth:`Protocol.rule`); it
+        says that the real IANA transition had a review by one government instead."""
         return _(
             "Every group sits at the table and the text must first pass by rough consensus "
             "({rule}); then all governments vote on it, {votes} (in the real IANA transition one "
@@ -570,8 +589,8 @@ class ConsultThenRatify(Protocol):
             "today, or it returns to the table."
         ).format(
             rule=_rough_consensus_words(params),
-            votes=_votes_words(params),
-            share=_more_than_half(params.majority_threshold),
+            votes=votes_words(params),
+            share=_vote_share(params.majority_threshold, params),
         ) + _weighing(params)
 
     def stalemate(self, table: Table) -> str:
@@ -579,6 +598,9 @@ class ConsultThenRatify(Protocol):
         return vote_stalemate(table, table.governments, table.params.majority_threshold)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """Adopt ``y`` when it passes :func:`rough_consensus` of the attendees and then the vote
+        of all member governments (``majority_threshold``); otherwise the failing step's
+        :class:`Decision` (its objectors pull the revision)."""
         consulted = rough_consensus(table, y)
         if not consulted.adopted:
             return consulted
@@ -604,6 +626,7 @@ class Chambers(Protocol):
     )
 
     def rule(self, params: Parameters) -> str:
+        """The chamber rule in words (see :meth:`Protocol.rule`)."""
         need = params.min_chambers
         said = (
             _(
@@ -623,6 +646,8 @@ class Chambers(Protocol):
         return said.format(share=_more_than_half(params.chamber_threshold), need=need) + _weighing(params)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """Adopt ``y`` by the chamber rule of the class docstring; every attendee decides, and
+        nobody present means not adopted."""
         objecting = table.objecting(y)
         att = np.bincount(table.group[table.attending], minlength=N_GROUPS)
         favour = np.bincount(table.group[table.attending & ~objecting], minlength=N_GROUPS)

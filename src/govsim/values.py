@@ -18,10 +18,13 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from govsim.escape import has_control
 
 _MISSING: Any = object()
 
@@ -56,6 +59,36 @@ def number(
     return result
 
 
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def decimal(
+    raw: str, where: str, low: float | None = None, high: float | None = None, allowed: str | None = None
+) -> float:
+    """A number written in a text cell or on the command line, read by one rule: plain decimal
+    notation in ASCII digits (``12``, ``-0.5``, ``.25``, ``1e3``), finite, within ``[low, high]``.
+
+    Python's ``float()`` also takes ``1_0`` (as 10), other scripts' digits (Arabic-Indic ``٥``
+    as 5), ``inf``, ``nan`` and hexadecimal-free oddities; a file meaning something else by them
+    would be misread silently, so they are refused.
+
+    Raises
+    ------
+    ValueError
+        One line: ``where``, the text and what is allowed.
+    """
+    allowed = allowed or describe("a number", low, high)
+    text = raw.strip()
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"{where}={raw!a} is not a number in plain decimal notation (allowed: {allowed})")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{where}={text} is not a finite number (allowed: {allowed})")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{where}={text} is out of range (allowed: {allowed})")
+    return value
+
+
 def whole(
     value: Any, where: str, low: int | None = None, high: int | None = None, allowed: str | None = None
 ) -> int:
@@ -74,6 +107,18 @@ def whole(
     if (low is not None and result < low) or (high is not None and result > high):
         raise ValueError(f"{where}={value!r} is out of range (allowed: {allowed})")
     return result
+
+
+def printable(value: str, where: str) -> str:
+    """``value`` if it holds no control or text-direction character, else a one-line
+    ``ValueError`` naming ``where``. The one rule for names in every format (TOML ``[[actors]]``,
+    Decide, KTAB): a name reaches role cards, terminals and HTML, where a right-to-left override
+    (U+202E) would show another text than the file holds."""
+    if has_control(value):
+        raise ValueError(
+            f"{where}={value!a} contains a control or text-direction character (allowed: printable text)"
+        )
+    return value
 
 
 def text(value: Any, where: str, allowed: str = "text") -> str:
@@ -138,6 +183,7 @@ class TomlTable:
         return cls(value, where)
 
     def path(self, key: str | int) -> str:
+        """The full key path of ``key`` in this table, for messages (``groups.government.capability``)."""
         if isinstance(key, int):
             return f"{self.where}[{key}]"
         return f"{self.where}.{key}" if self.where else key
@@ -158,27 +204,34 @@ class TomlTable:
         return check(self.data[key], self.path(key))
 
     def text(self, key: str, default: Any = _MISSING) -> str:
+        """The text at ``key``, or ``default`` if absent; ``ValueError`` if absent without one or not text."""
         return self._get(key, default, text)
 
     def choice(self, key: str, options: list[str], default: Any = _MISSING) -> str:
+        """The value at ``key``, one of ``options``; the closest option is suggested otherwise."""
         return self._get(key, default, lambda v, w: choice(v, w, options))
 
     def number(
         self, key: str, default: Any = _MISSING, low: float | None = None, high: float | None = None
     ) -> float:
+        """The number at ``key``, within [``low``, ``high``] where given."""
         return self._get(key, default, lambda v, w: number(v, w, low, high))
 
     def whole(
         self, key: str, default: Any = _MISSING, low: int | None = None, high: int | None = None
     ) -> int:
+        """The whole number at ``key``, within [``low``, ``high``] where given."""
         return self._get(key, default, lambda v, w: whole(v, w, low, high))
 
     def table(self, key: str, default: Any = _MISSING, example: str = "") -> TomlTable:
+        """The sub-table at ``key`` as a :class:`TomlTable` (``example`` shows its form in errors)."""
         if key not in self.data and default is not _MISSING:
             return TomlTable(default, self.path(key))
         return self._get(key, default, lambda v, w: TomlTable.of(v, w, example))
 
     def list(self, key: str, default: Any = _MISSING, what: str = "a list") -> list[Any]:
+        """The list at ``key`` (a tuple becomes a list); ``what`` says what is allowed in errors."""
+
         def check(value: Any, where: str) -> list[Any]:
             if not isinstance(value, list | tuple):
                 raise ValueError(f"{where}={value!r} is not a list (allowed: {what})")

@@ -44,6 +44,7 @@ class TableCase:
 
     @property
     def y(self) -> np.ndarray:
+        """The draft on the table, shape (K,) (a fresh copy each time)."""
         return DRAFT.copy()
 
     def table(self) -> Table:
@@ -52,6 +53,7 @@ class TableCase:
 
     @property
     def description(self) -> str:
+        """The table in words, as the question shows it to the learner."""
         return describe(self.seats, self.rho)
 
 

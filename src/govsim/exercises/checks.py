@@ -56,6 +56,7 @@ class Result:
 
     @property
     def correct(self) -> bool:
+        """True only for a correct answer (an attempted essay is true but not correct)."""
         return self.status is Status.CORRECT
 
     @property
@@ -166,12 +167,15 @@ class Question:
     blank_message = "Fill in your answer above, run that cell, then run this check again."
 
     def judge(self, answer: Any) -> Result:
+        """The :class:`Result` for ``answer``; raise :class:`Blank` when it is still the placeholder."""
         raise NotImplementedError
 
     def reference(self) -> Any:
+        """The reference answer, in the form a learner would give it."""
         raise NotImplementedError
 
     def result(self, status: Status, message: str = "") -> Result:
+        """A :class:`Result` for this question with ``status`` and ``message``."""
         return Result(self.qid, status, message)
 
     def hint(self, number: int | None = None) -> None:
@@ -256,6 +260,7 @@ class Numeric(Question):
         return float(self._expected())
 
     def reference(self) -> float:
+        """The expected number, rounded when the question asks for a whole number."""
         value = self.expected()
         return round(value) if self.integer else value
 
@@ -274,6 +279,7 @@ class Numeric(Question):
         return [m for m in self.mistakes() if self.matches(float(m.value), y)]
 
     def judge(self, answer: Any) -> Result:
+        """Correct within the tolerance; otherwise a diagnosis (wrong type, percent, sign, a named slip)."""
         wanted = "a whole number" if self.integer else "a single number"
         number = as_number(answer, wanted)
         x = number.value
@@ -320,6 +326,7 @@ class Numeric(Question):
         return self.result(Status.INCORRECT, self.diagnose(x, y))
 
     def outside(self) -> str:
+        """The message for a number outside the tolerance, with the tolerance when there is one."""
         return (
             "Not the right number." if self.tol == 0 else f"Not within the stated tolerance (±{self.tol:g})."
         )
@@ -388,6 +395,7 @@ class Choice(Question):
         self.expected = cache(self._expected)
 
     def reference(self) -> str:
+        """The key of the correct option."""
         return self.expected()
 
     def names(self, key: str) -> set[str]:
@@ -412,6 +420,7 @@ class Choice(Question):
         return all(key.isdigit() for key in self.options())
 
     def wrong_type(self, answer: Any) -> Result:
+        """The refusal for an answer that is not text, listing the options."""
         keys = ", ".join(repr(k) for k in self.options())
         return self.result(
             Status.INCORRECT,
@@ -419,6 +428,7 @@ class Choice(Question):
         )
 
     def judge(self, answer: Any) -> Result:
+        """Correct when the answer names the expected option in any known spelling (or by its number)."""
         options = self.options()
         if self.numbered() and not isinstance(answer, str):
             number = as_number(answer, "a whole number (one of the numbered options)", text=False)
@@ -460,9 +470,11 @@ class YesNo(Choice):
         )
 
     def reference(self) -> bool:
+        """True when the expected answer is yes."""
         return self.expected() == "yes"
 
     def judge(self, answer: Any) -> Result:
+        """Accept ``True``/``False`` as well as yes/no in words; refuse any other type."""
         if isinstance(answer, bool | np.bool_):
             answer = "yes" if answer else "no"
         elif not isinstance(answer, str):
@@ -498,9 +510,11 @@ class Numbers(Question):
         )
 
     def reference(self) -> list[int]:
+        """The expected whole numbers, in order."""
         return list(self.expected())
 
     def values(self, answer: Any) -> list[float]:
+        """``answer`` as numbers (a list, or text separated by commas or spaces); :class:`Refused` otherwise."""
         want = f"{len(self.expected())} whole numbers in order (a list)"
         if isinstance(answer, str):
             parts = [p for p in re.split(r"[\s,;\[\]()]+", answer) if p]
@@ -520,6 +534,7 @@ class Numbers(Question):
         return [as_number(v, "a whole number", text=False).value for v in items]
 
     def judge(self, answer: Any) -> Result:
+        """Correct when every number matches in order; a wrong count or order is named."""
         expected = self.expected()
         got = self.values(answer)
         if len(got) != len(expected):

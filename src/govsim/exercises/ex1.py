@@ -44,8 +44,11 @@ def _gain_gap(seeds=SEEDS, column: str = "mean_gain_civil_society") -> float:
 
 
 def _gain_gap_mistakes() -> list[Mistake]:
-    """Near-misses of q4: other seed ranges, one rule alone. (Mean rounds, which this question
-    once asked about, fall on a grid of 1/25 and other seed windows hit the same value.)"""
+    """Near-misses of q4: other seed ranges, one rule alone.
+
+    (Mean rounds, which this question once asked about, fall on a grid of 1/25 and other seed
+    windows hit the same value.)
+    """
     top, bottom = (mean_of(rule, "mean_gain_civil_society", SEEDS) for rule in RULES)
     slips = {(1, 6): "seeds 1-5", (0, 6): "seeds 0-5", (0, 4): "seeds 0-3"}
     return [

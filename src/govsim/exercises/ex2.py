@@ -18,8 +18,11 @@ def _issue_names() -> dict[str, str]:
 
 
 def _rounds_mistakes() -> list[tuple[list[int], str]]:
-    """Near-misses of q1: the column sorted or reversed. (Another seed's or rule's run is not
-    named: other runs share those columns, so the diagnosis would not be certain.)"""
+    """Near-misses of q1: the column sorted or reversed.
+
+    (Another seed's or rule's run is not named: other runs share those columns, so the
+    diagnosis would not be certain.)
+    """
     rounds = [int(r) for r in outcomes()["rounds"]]
     found = [
         (

@@ -26,6 +26,7 @@ class TwoThirds(Protocol):
     label = "Two-thirds of attendees"
 
     def decide(self, table, y):
+        """Adopt ``y`` when at least two-thirds of those attending do not object to it."""
         objecting = table.objecting(y)  # attendees for whom y is worse than q beyond tolerance
         attending = int(table.attending.sum())
         supporting = attending - int(objecting.sum())

@@ -1,4 +1,4 @@
-"""Exercise 6 — a small experiment with replicates: how sure are we of a mean?
+"""Exercise 6 — a small experiment with replicates: how sure we are of a mean.
 
 Twenty seeded runs per rule; the 95% confidence interval by the normal approximation,
 mean ± 1.96 s / sqrt(n), with s the sample standard deviation (ddof = 1).

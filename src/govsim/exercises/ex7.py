@@ -29,6 +29,7 @@ class BrokenRoughConsensus(Protocol):
     label = "Rough consensus (broken)"
 
     def decide(self, table, y):
+        """The broken rule: a group blocks when more than half its attendees object (counts all members)."""
         objecting = table.objecting(y)
         n = int(table.members.sum())
         if n == 0:
@@ -47,6 +48,7 @@ class FixedRoughConsensus(BrokenRoughConsensus):
     label = "Rough consensus (fixed)"
 
     def decide(self, table, y):
+        """The fixed rule: a group blocks when more than half its attendees object (counts attendees)."""
         objecting = table.objecting(y)
         n = int(table.attending.sum())  # the fix: count those at the table, not all members
         if n == 0:

@@ -98,9 +98,11 @@ class FunctionQuestion(Question):
         self.generated = generated
 
     def reference(self) -> Callable[..., Any]:
+        """The reference function."""
         return self._reference
 
     def judge(self, answer: Any) -> Result:
+        """Run the learner's function on every case and compare with the reference's results."""
         if not callable(answer) or isinstance(answer, type):
             return self.result(
                 Status.INCORRECT, f"Wrong type: expected a function, got {describe_type(answer)}."
@@ -175,9 +177,11 @@ class ProtocolQuestion(Question):
         self.contract = contract
 
     def reference(self) -> type[Protocol]:
+        """The reference ``Protocol`` subclass."""
         return self._reference
 
     def judge(self, answer: Any) -> Result:
+        """Check the class (own ``decide``, ``name``, registered, the contract) and its decisions."""
         cls = type(answer) if isinstance(answer, Protocol) else answer
         if not (isinstance(cls, type) and issubclass(cls, Protocol)):
             return self.result(

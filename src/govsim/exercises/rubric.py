@@ -136,6 +136,7 @@ class Essay(Question):
         return self.sample()
 
     def judge(self, answer: Any) -> Result:
+        """Attempted (never graded) when long enough, backed by a run's figure and naming a rule where asked."""
         if not isinstance(answer, str):
             return self.result(
                 Status.INCORRECT, f"Wrong type: expected text (a string), got {describe_type(answer)}."
@@ -174,9 +175,11 @@ class SelfAssessment(Question):
         self.sample = dict(sample)
 
     def reference(self) -> dict[str, int]:
+        """The sample self-assessment scores, one per criterion."""
         return dict(self.sample)
 
     def judge(self, answer: Any) -> Result:
+        """Attempted when every criterion has a score of 0, 1 or 2."""
         if not isinstance(answer, dict):
             return self.result(
                 Status.INCORRECT, f"Wrong type: expected a dict of scores, got {describe_type(answer)}."

@@ -39,9 +39,11 @@ class CappedOutput(io.TextIOBase):
         self.target, self.cap, self.written, self.dropped = target, cap, 0, 0
 
     def writable(self) -> bool:
+        """Always true: this is an output stream."""
         return True
 
     def write(self, text: str) -> int:
+        """Pass on ``text`` while under the cap; count and drop the rest. Returns ``len(text)``."""
         text = str(text)
         room = max(0, self.cap - self.written)
         if room:
@@ -51,6 +53,7 @@ class CappedOutput(io.TextIOBase):
         return len(text)
 
     def flush(self) -> None:
+        """Flush the target stream, ignoring errors from a closed one."""
         with contextlib.suppress(Exception):
             self.target.flush()
 

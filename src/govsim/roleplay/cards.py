@@ -30,7 +30,7 @@ from govsim.escape import html_text as esc
 from govsim.groups import GROUP_NAMES, Group
 from govsim.i18n import N_, _, data_file, decimal, fresh, name, number, percent, text
 from govsim.population import GroupProfile
-from govsim.protocols import get_protocol
+from govsim.protocols import get_protocol, votes_words
 from govsim.reading import read_toml
 from govsim.roleplay.page import page_html
 from govsim.roleplay.plan import SessionPlan, adoption_rule
@@ -133,6 +133,7 @@ class Members:
 
     @property
     def count(self) -> int:
+        """The group's stakeholders: drawn members plus named actors."""
         return self.drawn + len(self.actors)
 
     def mean(self, trait: str) -> float:
@@ -144,6 +145,9 @@ class Members:
         return float(np.mean(values))
 
     def salience_shares(self) -> np.ndarray:
+        """(K,) how the group's attention splits over the dimensions, summing to 1: each
+        member's salience made into shares (equal shares for a member who cares about none),
+        averaged over members, one head one weight."""
         rows = [np.asarray(self.profile.salience, dtype=float)] * self.drawn + [
             np.asarray(a.salience, dtype=float) for a in self.actors
         ]
@@ -284,11 +288,16 @@ def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
         cares = ", ".join(f"{name(d)} {percent(w)}" for d, w in zip(setup.dimensions, share, strict=True))
         lines.append(_("What you care about: {shares}.").format(shares=cares))
     v = p.capability_voice
-    if governments_only and g is Group.GOVERNMENT:
+    if governments_only and g is Group.GOVERNMENT and p.capability_vote == 0:
         use = _(
             "one state, one vote: it adds no votes, but the higher it is, the less the corridor "
             "lobbyists move you"
         )
+    elif governments_only and g is Group.GOVERNMENT:
+        use = _(
+            "governments vote with {votes}: the higher it is, the more your vote weighs in the vote "
+            "and in the median text, and the less the corridor lobbyists move you"
+        ).format(votes=votes_words(p))
     elif lobbied and g is not Group.GOVERNMENT:
         use = _("it sets how hard you pull governments when you lobby from the corridors")
     elif v > 0:
@@ -388,10 +397,18 @@ def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str,
             "votes no on any text that leaves it worse off, so this is about turning up and standing "
             "firm, not an extra veto."
         )
-        lobby = _(
-            "all your delegations attend and your capability counts x{boost} this round "
-            "(capped at 1): corridor lobbyists move you less (it adds no votes)."
-        ).format(boost=boost)
+        lobby = (
+            _(
+                "all your delegations attend and your capability counts x{boost} this round "
+                "(capped at 1): corridor lobbyists move you less (it adds no votes)."
+            ).format(boost=boost)
+            if p.capability_vote == 0
+            else _(
+                "all your delegations attend and your capability counts x{boost} this round "
+                "(capped at 1): corridor lobbyists move you less and your vote weighs more this "
+                "round ({votes})."
+            ).format(boost=boost, votes=votes_words(p))
+        )
     elif seated:
         obj = _(
             "all your members attend, none is persuaded this round, and they object to any text that "

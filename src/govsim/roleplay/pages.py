@@ -392,7 +392,6 @@ class TeamPage:
 
         The session file's write (a synced transaction) runs in a worker thread, so a burst of
         submissions from 24 devices does not hold up every page behind each disk write."""
-
         with language(self.lang):
             await self._send()
 

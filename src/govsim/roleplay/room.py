@@ -33,6 +33,9 @@ PROJECTOR = "projector"  # the read-only view's code: safe to show the room (it 
 
 
 class Phase(Enum):
+    """Where a round of a served session stands; only the facilitator moves it on (see the
+    module docstring for the order). The value is what the session file stores."""
+
     BRIEFING = "briefing"
     CAUCUS = "caucus"
     MOVES = "moves"
@@ -137,6 +140,15 @@ class Room:
     # ------------------------------------------------------------ access
     @property
     def codes(self) -> dict[str, str]:
+        """The join codes by holder: ``"facilitator"``, :data:`PROJECTOR` and each team's name.
+
+        Secrets: show each to its holder only.
+
+        Raises
+        ------
+        ValueError
+            The session file's codes are missing or damaged (the file is named).
+        """
         codes = self.store.get("codes")
         if not isinstance(codes, dict) or not all(isinstance(v, str) and v for v in codes.values()):
             raise ValueError(f"session file {str(self.store.path)!r}: its join codes are damaged")
@@ -154,6 +166,7 @@ class Room:
 
     # ------------------------------------------------------------ reading
     def state(self) -> RoomState:
+        """The session's phase, round and countdown as the session file holds them now."""
         return self.store.state()
 
     def view(self) -> tuple[RoomState, dict[str, dict[str, Any]]]:
@@ -168,6 +181,7 @@ class Room:
         return cached[1], cached[2]
 
     def phase(self) -> Phase:
+        """The current :class:`Phase`, read from the session file."""
         return Phase(self.state().phase)
 
     def submitted(self) -> list[str]:
@@ -190,6 +204,8 @@ class Room:
         return {}
 
     def own_move(self, team: str) -> dict[str, Any] | None:
+        """``team``'s own submission for the open round (``{"move": ..., "amendment": ...}``),
+        or None; for that team's page only, since moves stay secret until the reveal."""
         return self.store.moves(self.state().round + 1).get(team)
 
     # ------------------------------------------------------------ teams

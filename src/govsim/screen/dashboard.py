@@ -341,9 +341,11 @@ class Dashboard:
 
     # ------------------------------------------------------------ actions
     def settings(self) -> dict[str, float | int]:
+        """The sliders' values, by parameter name."""
         return {name: slider.value for name, slider in self.sliders.items()}
 
     def new_model(self) -> Any:
+        """A fresh model from the factory with the chosen scenario, rule, seed and sliders."""
         return self.factory(
             self.scenario.value,
             protocol=self.protocol.value,
@@ -389,6 +391,7 @@ class Dashboard:
 
     @property
     def frame(self) -> int:
+        """The index of the recorded round on screen."""
         return self.view.frame
 
     @property
@@ -398,6 +401,7 @@ class Dashboard:
 
     @property
     def summary(self) -> dict[str, Any] | None:
+        """The run's summary (a copy), or None before a model is built."""
         if self.model is None:
             return None
         return dict(self._summary)

@@ -87,6 +87,7 @@ def display_panel(widget: w.Widget, figure: Figure | None, alt: str) -> None:
 
 
 def in_kernel() -> bool:
+    """True inside a Jupyter kernel (not a plain IPython terminal or a script)."""
     shell = get_ipython()
     return shell is not None and getattr(shell, "kernel", None) is not None
 

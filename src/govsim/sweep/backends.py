@@ -35,12 +35,15 @@ MIN_CHUNK, MAX_CHUNK = 4, 200  # a classroom run takes ~50 ms: 4 of them make a 
 
 
 class Backend(Enum):
+    """Where a sweep's runs execute: here in order, in local processes, or on a Dask cluster."""
+
     SERIAL = "serial"
     PROCESSES = "processes"
     DASK = "dask"
 
 
 def default_workers() -> int:
+    """The CPUs this process may use (its affinity mask where the OS has one), at least 1."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
@@ -50,6 +53,7 @@ def chunk_size(n_runs: int, workers: int) -> int:
 
 
 def chunked(specs: Sequence[RunSpec], size: int) -> list[list[RunSpec]]:
+    """``specs`` in consecutive lists of ``size`` runs (the last may be shorter)."""
     return [list(specs[i : i + size]) for i in range(0, len(specs), size)]
 
 
@@ -90,6 +94,7 @@ class SerialPool:
         return None
 
     def run(self, config: RunConfig, chunks: list[list[RunSpec]]) -> Iterator[ChunkResult | Lost]:
+        """Run each chunk in turn; a chunk that fails outside its runs is yielded as :class:`Lost`."""
         for chunk in chunks:
             try:
                 yield run_chunk(config, chunk)

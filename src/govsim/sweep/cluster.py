@@ -75,6 +75,7 @@ class SignalsPlugin(WorkerPlugin):
     """Applied to every worker of our own LocalCluster, restarted ones included."""
 
     def setup(self, worker: Any) -> None:
+        """Leave Ctrl-C to the driver (see :func:`leave_signals_to_the_driver`), so one Ctrl-C stops the sweep."""
         leave_signals_to_the_driver()
 
 
@@ -187,6 +188,7 @@ class DaskPool:
         return self.client.submit(run_chunk, config, chunk, retries=DASK_RETRIES, pure=False)
 
     def run(self, config: RunConfig, chunks: list[list[RunSpec]]) -> Iterator[ChunkResult | Lost]:
+        """Submit every chunk; yield results as they finish, and :class:`Lost` for chunks no worker can finish."""
         killed_worker = self.distributed.KilledWorker
         self.futures = futures = {self._submit(config, chunk): chunk for chunk in chunks}
         suspects: list[RunSpec] = []

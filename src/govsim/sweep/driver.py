@@ -72,6 +72,7 @@ class SweepResult:
     killer_points: tuple[int, ...] = field(default=())
 
     def runs(self) -> pd.DataFrame:
+        """The runs table of the stored results, one row per run."""
         return Store(self.path).runs()
 
 
@@ -94,6 +95,7 @@ def _backend(name: str | Backend) -> Backend:
 
 
 def run_config(experiment: Experiment) -> RunConfig:
+    """What every worker needs to run the experiment's runs; refuses unregistered protocols."""
     experiment.check_registered()  # a stored experiment may use a protocol a notebook registered
     scenario = load_scenario(experiment.scenario_path or experiment.scenario)
     names = {experiment.protocol or scenario.protocol}

@@ -94,6 +94,7 @@ class Factor:
 
     @property
     def kind(self) -> type:
+        """``str`` for the protocol factor, otherwise the declared parameter's type (``int`` or ``float``)."""
         return str if self.name == PROTOCOL else self.declared().kind
 
     @property
@@ -113,6 +114,7 @@ class Factor:
         return min(math.floor(value), int(self.high)) if self.kind is int else float(value)
 
     def to_dict(self) -> Any:
+        """The factor as it is written in an experiment file: its levels, or its range."""
         if self.levels is not None:
             return list(self.levels)
         out: dict[str, Any] = {"low": self.low, "high": self.high}
@@ -161,6 +163,7 @@ def own_factor_spec(name: Any, raw: Any) -> ParamSpec:
 
 
 def check_value(spec: ParamSpec, value: Any, where: str) -> float | int:
+    """``spec.check(value)``, with ``where`` put in front of its error message."""
     try:
         return spec.check(value)
     except ValueError as exc:
@@ -206,6 +209,7 @@ class Design:
             raise ValueError(f"design.points only applies to a list design (this one is {self.kind.value!r})")
 
     def to_dict(self) -> dict[str, Any]:
+        """The design as it is written in an experiment file."""
         out: dict[str, Any] = {"kind": self.kind.value}
         if self.samples is not None:
             out["samples"] = self.samples
@@ -215,6 +219,7 @@ class Design:
 
     @classmethod
     def parse(cls, raw: Any) -> Design:
+        """A :class:`Design` from an experiment file's ``[design]`` table; one-line ``ValueError`` otherwise."""
         if not isinstance(raw, Mapping):
             raise ValueError(f"design={raw!r} must be a table like [design] kind = 'grid'")
         check_names(raw, ["kind", "samples", "points"], "key in [design]:")

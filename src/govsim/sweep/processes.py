@@ -212,6 +212,7 @@ class ProcessPool:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
     def run(self, config: RunConfig, chunks: list[list[RunSpec]]) -> Iterator[ChunkResult | Lost]:
+        """Submit every chunk; yield results as they finish, and :class:`Lost` for chunks a broken pool drops."""
         blob = cloudpickle.dumps(config)
         self.futures = futures = {self.executor.submit(run_pickled, blob, chunk): chunk for chunk in chunks}
         for future in as_completed(futures):

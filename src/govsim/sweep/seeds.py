@@ -19,6 +19,7 @@ from govsim.sweep.experiment import Experiment
 
 
 def spawn_key(point: int, replicate: int, common_random_numbers: bool = False) -> tuple[int, ...]:
+    """A run's spawn key: ``(point, replicate)``, or ``(replicate,)`` with common random numbers."""
     return (replicate,) if common_random_numbers else (point, replicate)
 
 
@@ -46,6 +47,7 @@ class RunSpec:
 
     @property
     def spawn_key(self) -> str:
+        """The spawn key as stored in the runs table (``'3,1'``)."""
         return ",".join(str(k) for k in self.key)
 
 

@@ -84,9 +84,11 @@ class Store:
 
     @property
     def manifest_path(self) -> Path:
+        """Where the manifest (the experiment and progress counts) is stored."""
         return self.path / MANIFEST
 
     def manifest(self) -> dict[str, Any] | None:
+        """The stored manifest, or None before the first write; ``FileError`` if it is not govsim's."""
         if not self.manifest_path.is_file():
             return None
         manifest = read_json(self.manifest_path)
@@ -224,6 +226,7 @@ class Store:
         safefiles.write_bytes(self.manifest_path, text)
 
     def update(self, counts: dict[str, int]) -> None:
+        """Record the progress ``counts`` in the manifest, with the time."""
         manifest = self.manifest() or {}
         manifest.update(updated=_now(), counts=counts)
         self._write_manifest(manifest)

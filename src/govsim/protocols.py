@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from govsim.groups import GOVERNMENT, N_GROUPS
+from govsim.i18n import _, percent
 from govsim.metrics import utility, weighted_mean, weighted_median
 from govsim.params import Parameters, check_names
 from govsim.registry import registry
@@ -182,8 +183,8 @@ class Protocol:
         method is said by its label and its class docstring's first line.
         """
         doc = (type(self).__doc__ or "").strip().splitlines()
-        summary = doc[0].rstrip(".") if doc else "see its documentation"
-        return f"The {self.label or self.name} rule: {summary}."
+        summary = doc[0].rstrip(".") if doc else _("see its documentation")
+        return _("The {rule} rule: {summary}.").format(rule=self.label or self.name, summary=summary)
 
     def stalemate(self, table: Table) -> str:
         """Why no text can pass at ``table`` whatever the chair tables, or ``""`` when one might.
@@ -355,29 +356,32 @@ def passes(share: float, threshold: float) -> bool:
 
 def _more_than_half(threshold: float) -> str:
     """The :func:`passes` rule for ``threshold`` in words."""
-    return "more than half" if threshold <= 0.5 + 1e-12 else f"at least {threshold:.0%}"
+    return (
+        _("more than half")
+        if threshold <= 0.5 + 1e-12
+        else _("at least {share}").format(share=percent(threshold))
+    )
 
 
 def _rough_consensus_words(params: Parameters) -> str:
     """The :func:`rough_consensus` rule in words."""
-    return (
-        f"no more than {params.rho:.0%} of those present object and no group has most of its "
-        "members present objecting"
-    )
+    return _(
+        "no more than {share} of those present object and no group has most of its members present objecting"
+    ).format(share=percent(params.rho))
 
 
 def _vote_share(threshold: float, params: Parameters) -> str:
     """The share a government vote needs (:func:`_vote`), in words: of the votes, or of the
     vote weight when votes are weighted by capability."""
     share = _more_than_half(threshold)
-    return share if params.capability_vote == 0 else f"{share} of the vote weight"
+    return share if params.capability_vote == 0 else _("{share} of the vote weight").format(share=share)
 
 
 def _weighing(params: Parameters) -> str:
     """What capability does in the chair's compromise (:meth:`Protocol.compromise`), or ''."""
     if params.capability_voice <= 0:
         return ""
-    return " The chair's compromise weighs each member by capability."
+    return " " + _("The chair's compromise weighs each member by capability.")
 
 
 def vote_weights(table: Table) -> np.ndarray:
@@ -439,10 +443,12 @@ def votes_words(params: Parameters) -> str:
     phrase (the protocols' rules and the role cards read it)."""
     v = params.capability_vote
     if v == 0:
-        return "one vote each"
+        return _("one vote each")
     if v == 1:
-        return "votes weighted by capability"
-    return f"votes weighted {v:.0%} by capability, {1 - v:.0%} equally"
+        return _("votes weighted by capability")
+    return _("votes weighted {share} by capability, {rest} equally").format(
+        share=percent(v), rest=percent(1 - v)
+    )
 
 
 @register
@@ -486,14 +492,19 @@ class TopDown(Protocol):
         later = _vote_share(params.majority_threshold, params)
         first = params.consensus_rounds
         if first <= 0:
-            need = f"the text needs {later} of the governments present"
+            need = _("the text needs {later} of the governments present").format(later=later)
+        elif first == 1:
+            need = _("for the first round the text needs every government present, then {later}").format(
+                later=later
+            )
         else:
-            rounds = "round" if first == 1 else f"{first} rounds"
-            need = f"for the first {rounds} the text needs every government present, then {later}"
-        return (
-            f"Only governments sit and vote, {votes_words(params)}: {need}. A government votes for "
-            "a text that leaves it no worse off than today."
-        )
+            need = _(
+                "for the first {rounds} rounds the text needs every government present, then {later}"
+            ).format(rounds=first, later=later)
+        return _(
+            "Only governments sit and vote, {votes}: {need}. A government votes for a text that "
+            "leaves it no worse off than today."
+        ).format(votes=votes_words(params), need=need)
 
     def stalemate(self, table: Table) -> str:
         """After the unanimity rounds: the vote of all member governments cannot pass
@@ -541,10 +552,10 @@ class BottomUp(Protocol):
 
     def rule(self, params: Parameters) -> str:
         """Every group sits; adoption by :func:`rough_consensus`, in words (see :meth:`Protocol.rule`)."""
-        return (
-            f"Every group sits at the table. A text is adopted when {_rough_consensus_words(params)}; "
-            f"otherwise the chair moves the text toward the objectors.{_weighing(params)}"
-        )
+        return _(
+            "Every group sits at the table. A text is adopted when {rule}; otherwise the chair "
+            "moves the text toward the objectors."
+        ).format(rule=_rough_consensus_words(params)) + _weighing(params)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         """Adopt ``y`` by :func:`rough_consensus` of the attendees."""
@@ -571,13 +582,16 @@ class ConsultThenRatify(Protocol):
     def rule(self, params: Parameters) -> str:
         """Rough consensus, then the government vote, in words (see :meth:`Protocol.rule`); it
         says that the real IANA transition had a review by one government instead."""
-        return (
+        return _(
             "Every group sits at the table and the text must first pass by rough consensus "
-            f"({_rough_consensus_words(params)}); then all governments vote on it, {votes_words(params)} "
-            "(in the real IANA transition one government, the US NTIA, reviewed it instead), and "
-            f"{_vote_share(params.majority_threshold, params)} must be no worse off than today, or it "
-            f"returns to the table.{_weighing(params)}"
-        )
+            "({rule}); then all governments vote on it, {votes} (in the real IANA transition one "
+            "government, the US NTIA, reviewed it instead), and {share} must be no worse off than "
+            "today, or it returns to the table."
+        ).format(
+            rule=_rough_consensus_words(params),
+            votes=votes_words(params),
+            share=_vote_share(params.majority_threshold, params),
+        ) + _weighing(params)
 
     def stalemate(self, table: Table) -> str:
         """The ratifying vote of all governments cannot pass (:func:`vote_stalemate`)."""
@@ -614,13 +628,22 @@ class Chambers(Protocol):
     def rule(self, params: Parameters) -> str:
         """The chamber rule in words (see :meth:`Protocol.rule`)."""
         need = params.min_chambers
-        return (
-            "Every group sits at the table as a chamber of equal weight. A text is adopted when, "
-            f"averaged over the chambers present, {_more_than_half(params.chamber_threshold)} of "
-            f"members do not object, and at least {need} chamber{'s' if need != 1 else ''} (or all "
-            "present, if fewer) have a majority not objecting; otherwise the chair moves the text "
-            f"toward the objectors.{_weighing(params)}"
+        said = (
+            _(
+                "Every group sits at the table as a chamber of equal weight. A text is adopted when, "
+                "averaged over the chambers present, {share} of members do not object, and at least "
+                "1 chamber (or all present, if fewer) has a majority not objecting; otherwise the "
+                "chair moves the text toward the objectors."
+            )
+            if need == 1
+            else _(
+                "Every group sits at the table as a chamber of equal weight. A text is adopted when, "
+                "averaged over the chambers present, {share} of members do not object, and at least "
+                "{need} chambers (or all present, if fewer) have a majority not objecting; otherwise "
+                "the chair moves the text toward the objectors."
+            )
         )
+        return said.format(share=_more_than_half(params.chamber_threshold), need=need) + _weighing(params)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         """Adopt ``y`` by the chamber rule of the class docstring; every attendee decides, and

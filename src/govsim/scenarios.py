@@ -33,6 +33,7 @@ from govsim.actors import (
     scale_problem,
 )
 from govsim.groups import GROUP_NAMES, Group
+from govsim.i18n import N_
 from govsim.params import Parameters, check_names, parameter_specs
 from govsim.population import (
     MAX_STAKEHOLDERS,
@@ -51,7 +52,7 @@ from govsim.settings import split_settings
 from govsim.values import TomlTable, number, printable
 
 DATA = resources.files("govsim") / "data"
-DISCLAIMER = "A stylized illustration for teaching, not a forecast or a reconstruction of the event."
+DISCLAIMER = N_("A stylized illustration for teaching, not a forecast or a reconstruction of the event.")
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ def tables(draw, max_actors: int = 6, max_issues: int = 4, missing: bool = True)
     """A table as plain numbers: issue names, and per actor an integer power (1-100) and per
     issue an integer position (0-100) and salience in percent, or None for no row (Decide),
     which the other formats write as salience 0 at the midpoint. Each actor's saliences add
-    up to at most 100 (KTAB's rule)."""
+    up to at most 100 (KTAB's rule); the first actor cares about every issue, so no issue is
+    undefined (an issue nobody cares about is refused)."""
     k = draw(st.integers(1, max_issues))
     n = draw(st.integers(2, max_actors))
     names = [f"issue{j}" for j in range(k)]
@@ -55,10 +56,11 @@ def tables(draw, max_actors: int = 6, max_issues: int = 4, missing: bool = True)
         cells = []
         budget = 100
         for _ in range(k):
-            if missing and draw(st.booleans()) and draw(st.booleans()):
+            if i > 0 and missing and draw(st.booleans()) and draw(st.booleans()):
                 cells.append(None)
                 continue
             salience = min(draw(st.integers(0, budget // k + 1 if budget >= k else 0)), budget)
+            salience = max(salience, 1) if i == 0 else salience
             budget -= salience
             cells.append((draw(st.integers(0, 100)), salience))
         if all(c is None for c in cells):
@@ -497,6 +499,32 @@ def test_the_vote_weighting_is_said_in_the_rule_the_run_and_the_role_cards():
     assert any("votes weighted by capability" in line for line in numbers(eu, "government", "top_down"))
 
 
+@pytest.mark.parametrize("v", [0.0, 0.5, 1.0])
+def test_role_cards_say_what_capability_and_lobbying_do_from_the_declared_vote_rule(v):
+    """Item 15: with capability_vote=1 the government's card still said "one state, one vote:
+    it adds no votes" and the lobby move "(it adds no votes)"; consult_then_ratify's rule said
+    "more than half must be no worse off" under weighted votes. Each line is now derived from
+    capability_vote, and what it claims is checked against vote_weights: a higher capability
+    (as the lobby move's boost gives) weighs more in the vote exactly when v > 0."""
+    from govsim.protocols import get_protocol, vote_weights
+    from govsim.roleplay.cards import move_effects, numbers
+
+    eu = load_scenario("eu_emissions_1994").with_settings({"capability_vote": v})
+    card = " ".join(numbers(eu, "government", "top_down"))
+    lobby = dict(move_effects(eu, "government", "top_down"))["lobby"]
+    model = GovernanceModel(_three_governments(capability_vote=v), rng=0)
+    table = _table(model, status_quo=0.5)
+    before = vote_weights(table).copy()
+    table.capability = np.minimum(1.0, 2 * table.capability)
+    weighs_more = bool(np.any(vote_weights(table) > before + 1e-12))
+    assert weighs_more is (v > 0)
+    assert ("adds no votes" in card) is (not weighs_more)
+    assert ("adds no votes" in lobby) is (not weighs_more)
+    assert ("your vote weighs more" in lobby) is weighs_more
+    ratify = get_protocol("consult_then_ratify").rule(eu.params)
+    assert ("of the vote weight must be no worse off" in ratify) is weighs_more
+
+
 def test_govsim_run_says_who_counts_in_the_vote(capsys):
     from govsim import cli
 
@@ -599,3 +627,182 @@ def test_loading_and_building_say_where_they_are(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err.splitlines()
     assert any(line.startswith("govsim: loading classroom (") for line in err), err
     assert any(line.startswith("govsim: running the first round (") for line in err), err
+
+
+# ---------------------------------------------------------------- issue 21's independent try, items 1-10
+ROWS = {
+    "A": ["#A\tA\tActor A", "#A\tB\tActor B"],
+    "P": ["#P\tx\tIssue x"],
+    "M": ["#M\tx\t0", "#M\tx\t100"],
+    "D": ["#D\tA\tx\t20\t0.5\t1", "#D\tB\tx\t80\t0.5\t0.5"],
+}
+
+
+@given(st.permutations(["A", "P", "M", "D"]))
+def test_the_order_of_decide_rows_does_not_matter(order):
+    """Item 1: a #D row before its #A row, or #M before #P, was refused ("not declared by an
+    #A row (declared: )"); the toolkit parses every row first, then resolves references."""
+    text = "\n".join(line for kind in order for line in ROWS[kind]) + "\n"
+    table = parse_actor_text(text, "order.csv")
+    canonical = parse_actor_text("\n".join(ROWS[k][i] for k in "APMD" for i in range(len(ROWS[k]))))
+    assert [_core(a) for a in table.actors] == [_core(a) for a in canonical.actors]
+
+
+def test_a_reference_to_an_undeclared_actor_is_still_named_wherever_it_stands():
+    text = "#D\tZ\tx\t20\t0.5\t1\n#A\tA\n#P\tx\n#D\tA\tx\t20\t0.5\t1\n"
+    with pytest.raises(ValueError, match=r"^r.csv: line 1: field actor='Z' is not declared by an #A row"):
+        parse_actor_text(text, "r.csv")
+
+
+@given(st.sampled_from(["'s-Hertogenbosch", "'t Zandt", "O'Brien", "l'Aquila'"]))
+def test_an_unquoted_field_keeps_its_apostrophe(name):
+    """Item 2: with bare tags, an unquoted field starting with an apostrophe was read as an
+    opening quote and the error blamed a control character that is not there. A field is
+    quoted only where the toolkit quotes: a quote at its start closed right before the next
+    delimiter or the line's end."""
+    text = f"#A\t{name}\tden Bosch\n#A\tB\n#P\tx\n#D\t{name}\tx\t20\t0.5\t1\n#D\tB\tx\t80\t0.5\t1\n"
+    table = parse_actor_text(text, "apos.csv")
+    assert table.actors[0].name == name
+    quoted = text.replace(f"\t{name}\t", "\t'" + name.replace("'", "''") + "'\t")
+    assert parse_actor_text(quoted, "apos.csv").actors[0].name == name
+
+
+@pytest.mark.parametrize(
+    ("rows", "why"),
+    [
+        ("#D\tA\tx\t20\t0\t1\n#D\tB\tx\t80\t0\t1\n#D\tA\ty\t20\t1\t1\n", "every actor's salience on it is 0"),
+        ("#D\tA\ty\t20\t1\t1\n#D\tB\ty\t80\t1\t1\n", "it has no #D rows"),
+    ],
+)
+def test_an_issue_nobody_cares_about_is_refused_with_its_name(rows, why):
+    """Item 3: an issue with every salience 0 was adopted at the plain mean, and a #P issue
+    with no #D rows was "adopted yes" at 50; neither has a compromise."""
+    text = "#A\tA\n#A\tB\n#P\tx\n#P\ty\n" + rows
+    with pytest.raises(ValueError, match=rf"^u.csv: line 3: issue 'x' is undefined: {why}"):
+        parse_actor_text(text, "u.csv")
+
+
+def test_a_ktab_dimension_nobody_cares_about_is_refused():
+    text = "t,d,2,2\nActor,Description,Power,P1,S1,P2,S2\nA,a,10,20,0,30,50\nB,b,5,80,0,40,50\n"
+    with pytest.raises(ValueError, match=r"^k.csv: line 1: dimension 'P1' is undefined"):
+        parse_actor_text(text, "k.csv")
+
+
+def test_a_scale_whose_span_overflows_is_refused_in_every_format():
+    """Items 4 and 5: #M points at -1e308 and 1e308 gave "position=nan is out of range" with
+    no file or line; the same scale in TOML gave a traceback (and --json a null outcome)."""
+    text = "#A\tB\n#P\ti1\n#M\ti1\t-1e308\n#M\ti1\t1e308\n#D\tB\ti1\t1e308\t0.5\t1\n"
+    with pytest.raises(ValueError, match=r"^h.csv: line 2: the #M points of issue 'i1' .* overflows"):
+        parse_actor_text(text, "h.csv")
+    data = {
+        "name": "huge",
+        "dimensions": ["a", "b"],
+        "scales": [[-1e308, 1e308], [0, 100]],
+        "actors": [{"name": "A", "capability": 1, "position": [5, 50], "salience": [1, 1]}],
+    }
+    with pytest.raises(ValueError, match=r"scales\[0\]=\[-1e\+308, 1e\+308\] spans too far"):
+        parse_scenario(data)
+
+
+def test_the_cli_refuses_an_overflowing_scale_in_one_line(tmp_path):
+    path = tmp_path / "huge.toml"
+    path.write_text(
+        'name = "huge"\ndimensions = ["a"]\nscales = [[-1e308, 1e308]]\n'
+        '[[actors]]\nname = "A"\ncapability = 1\nposition = [5]\nsalience = [1]\n'
+    )
+    for extra in ([], ["--json"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "govsim", "run", "--scenario", str(path), *extra],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 2 and out.stderr.count("\n") == 1 and "huge.toml: scales[0]" in out.stderr
+
+
+@pytest.mark.parametrize(
+    "cell", ["1_0", "\u0665", "\u0661\u0660", "١.٥", "0x10", "inf", "nan", " 1e3e", "1,5"]
+)
+def test_a_number_in_a_text_cell_is_plain_decimal_notation(cell):
+    """Item 9: float() read position 1_0 as 10 and Arabic-Indic digits as 5."""
+    text = f"#A\tA\n#A\tB\n#P\tx\n#D\tA\tx\t{cell}\t0.5\t1\n#D\tB\tx\t80\t0.5\t1\n"
+    with pytest.raises(ValueError, match=r"^n.csv: line 4: field position=.* (not a number|not a finite)"):
+        parse_actor_text(text, "n.csv")
+
+
+@given(st.floats(0, 100, allow_nan=False).map(lambda v: round(v, 3)))
+def test_plain_decimal_numbers_read_as_python_writes_them(value):
+    text = f"#A\tA\n#A\tB\n#P\tx\n#D\tA\tx\t{value!r}\t0.5\t1\n#D\tB\tx\t{value:e}\t0.5\t1\n"
+    a, b = parse_actor_text(text, "n.csv").actors
+    assert a.position == b.position == (pytest.approx(value / 100),)
+
+
+def test_too_many_decide_actors_are_refused_while_reading_naming_the_file(monkeypatch):
+    """Item 6: 200,001 actors were all parsed and built (26 s, 416 MB) before a message naming
+    population_scale, not the file. The count is checked as the #A rows are read."""
+    import govsim.actor_files as actor_files
+
+    monkeypatch.setattr(actor_files, "MAX_STAKEHOLDERS", 5)
+    text = "".join(f"#A\tA{i}\n" for i in range(6)) + "#P\tx\n#D\tA0\tx\tbad\t0.5\t1\n"
+    with pytest.raises(ValueError, match=r"^cap.csv: line 6: #A row 6 is above the limit of 5 actors"):
+        parse_actor_text(text, "cap.csv")
+
+
+def test_too_many_toml_actors_are_refused_before_any_is_read(monkeypatch):
+    """Item 7: 200,001 [[actors]] ran past 300 s: the count was not checked first and the
+    duplicate check was quadratic."""
+    import govsim.scenarios as scenarios
+
+    monkeypatch.setattr(scenarios, "MAX_STAKEHOLDERS", 3)
+    actors = [{"name": f"A{i}", "capability": 1, "position": [0.5], "salience": [1]} for i in range(3)]
+    actors.append({"name": "broken"})  # never read: the count comes first
+    with pytest.raises(ValueError, match=r"actors: 4 \[\[actors\]\] tables are above the limit of 3"):
+        parse_scenario({"name": "many", "dimensions": ["x"], "actors": actors})
+
+
+def test_a_duplicate_toml_actor_is_named_with_its_first_place():
+    actors = [{"name": n, "capability": 1, "position": [0.5], "salience": [1]} for n in ("A", "B", "A")]
+    with pytest.raises(ValueError, match=r"actors\[2\].name='A' is listed twice .*first at actors\[0\]"):
+        parse_scenario({"name": "dup", "dimensions": ["x"], "actors": actors})
+
+
+@pytest.mark.parametrize("bad", ["Y\u202eZ", "Y\u2067Z", "Y\x07Z", "Y\u200fZ"])
+def test_one_rule_for_names_in_every_format(bad):
+    """Item 8: text-direction characters in TOML actor names were accepted and reached role
+    cards, while Decide and KTAB refused them."""
+    toml = {
+        "name": "n",
+        "dimensions": ["x"],
+        "actors": [
+            {"name": "A", "capability": 1, "position": [0.5], "salience": [1]},
+            {"name": bad, "capability": 1, "position": [0.5], "salience": [1]},
+        ],
+    }
+    decide = f"#A\tA\n#A\t{bad}\n#P\tx\n#D\tA\tx\t20\t0.5\t1\n#D\t{bad}\tx\t80\t0.5\t1\n"
+    ktab = f"t,d,2,1\nActor,Description,Power,P1,S1\nA,a,10,20,50\n{bad},b,5,80,50\n"
+    messages = []
+    for read in (
+        lambda: parse_scenario(toml),
+        lambda: parse_actor_text(decide, "d.csv"),
+        lambda: parse_actor_text(ktab, "k.csv"),
+    ):
+        with pytest.raises(ValueError, match="contains a control or text-direction character") as err:
+            read()
+        messages.append(str(err.value))
+    assert all(
+        ascii(bad) in m or repr(bad).encode("ascii", "backslashreplace").decode() in m for m in messages
+    )
+
+
+def test_a_repeated_status_quo_is_refused_in_one_line(tmp_path):
+    """Item 10: --status-quo Newtreaty=30 --status-quo Newtreaty=70 kept 70 silently."""
+    path = tmp_path / "room.csv"
+    path.write_text(MEDIAN_ON_Q)
+    run = [sys.executable, "-m", "govsim", "run", "--scenario", str(path)]
+    out = subprocess.run(
+        [*run, "--status-quo", "x=30", "--status-quo", "x=70"], capture_output=True, text=True
+    )
+    assert out.returncode == 2 and out.stderr.count("\n") == 1
+    assert "--status-quo x is given twice (30 and 70)" in out.stderr and "Traceback" not in out.stderr
+    out = subprocess.run([*run, "--status-quo", "x=1_0"], capture_output=True, text=True)
+    assert out.returncode == 2 and "plain decimal notation" in out.stderr

@@ -66,6 +66,23 @@ def test_mesa_clock_and_govsim_rounds_agree_and_a_finished_model_stays_finished(
     assert model.rng.bit_generator.state == state
 
 
+def test_mesa_run_for_and_run_until_stop_with_the_agenda():
+    """Mesa's clock methods play whole rounds and stop with the agenda, so a finished model's
+    counters never move and a long ``run_for`` ends with steps == time == rounds played."""
+    fresh = GovernanceModel("classroom", rng=1)
+    fresh.run_for(1000)
+    assert not fresh.running and fresh.steps == len(fresh.rounds) and fresh.time == float(fresh.steps)
+    done = GovernanceModel("classroom", rng=1).run()
+    assert done.rounds.equals(fresh.rounds)
+    before = (done.steps, done.time, len(done.rounds))
+    done.run_for(3)
+    done.run_until(done.time + 2)
+    assert (done.steps, done.time, len(done.rounds)) == before
+    partial = GovernanceModel("classroom", rng=1)
+    partial.run_until(2.5)
+    assert partial.steps == 2 == len(partial.rounds) and partial.time == 2.0
+
+
 def test_a_round_played_with_overrides_needs_no_mesa_internals():
     """Overrides are set for the next round and the model's public ``step`` plays it, so a Mesa
     that stops wrapping ``step`` (here: the class's own step in place of Mesa's clock) still

@@ -338,3 +338,23 @@ def test_no_experiment_plans_more_than_the_hard_cap_even_confirmed(given):
         assert len(str(info.value)) < 300
     with pytest.raises(ValueError, match=r"max_runs=\S+ is out of range \(allowed: a whole number in \[1, "):
         Experiment.from_dict({**data, "max_runs": 1e14})
+
+
+def test_report_on_a_sweep_where_every_run_failed_says_so_with_the_stored_failure(
+    tmp_path, capsys, monkeypatch
+):
+    """Issue 21's independent try, item 16: `govsim report DIR --no-plots` on a sweep whose
+    runs all failed said "--metrics None names no metric", though --metrics was not passed,
+    and gave no failure reason."""
+    from govsim.sweep import run_sweep, runner
+
+    def broken(config, spec):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(runner, "build_model", broken)
+    exp = Experiment(factors={"protocol": ["bottom_up", "top_down"]}, fixed={"max_rounds": 3})
+    run_sweep(exp, tmp_path, backend="serial", quiet=True)
+    assert cli.main(["report", str(tmp_path), "--no-plots"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--metrics" not in err
+    assert "every run failed (2 of 2)" in err and "RuntimeError: injected failure" in err

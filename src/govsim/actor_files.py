@@ -38,12 +38,11 @@ import math
 from pathlib import Path
 from typing import Any
 
-from govsim.actors import MAX_DIMENSIONS, OPTIONAL_TRAITS, Actor, ActorTable, Scale
-from govsim.escape import has_control
+from govsim.actors import MAX_DIMENSIONS, OPTIONAL_TRAITS, Actor, ActorTable, Scale, scale_problem
 from govsim.groups import Group
 from govsim.population import MAX_STAKEHOLDERS, check_cells
 from govsim.reading import read_text
-from govsim.values import describe
+from govsim.values import decimal, printable
 
 FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".dec")  # what load_scenario reads as an actor table
 
@@ -60,26 +59,18 @@ class _Row:
     def text(self, index: int, field: str) -> str:
         if index >= len(self.fields) or not self.fields[index]:
             raise self.fail(f"field {field} is missing")
-        value = self.fields[index]
-        if has_control(value):
-            raise self.fail(
-                f"field {field}={value!a} contains a control or text-direction character "
-                "(allowed: printable text)"
-            )
-        return value
+        try:
+            return printable(self.fields[index], f"field {field}")
+        except ValueError as exc:
+            raise self.fail(str(exc)) from None
 
     def number(self, index: int, field: str, low: float = -math.inf, high: float = math.inf) -> float:
         raw = self.text(index, field)
-        allowed = describe("a number", *(b if math.isfinite(b) else None for b in (low, high)))
+        bounds = (b if math.isfinite(b) else None for b in (low, high))
         try:
-            value = float(raw)
-        except ValueError:
-            raise self.fail(f"field {field}={raw!r} is not a number (allowed: {allowed})") from None
-        if not math.isfinite(value):
-            raise self.fail(f"field {field}={raw} is not a finite number (allowed: {allowed})")
-        if not low <= value <= high:
-            raise self.fail(f"field {field}={raw} is out of range (allowed: {allowed})")
-        return value
+            return decimal(raw, f"field {field}", *bounds)
+        except ValueError as exc:
+            raise self.fail(str(exc)) from None
 
 
 def read_actor_file(path: str | Path) -> ActorTable:
@@ -124,6 +115,44 @@ def _csv_fields(line: str, delimiter: str = ",", quote: str = '"') -> list[str]:
     while fields and not fields[-1]:
         fields.pop()  # KTAB rows end with a comma, Decide rows often with empty cells
     return fields
+
+
+def decide_fields(line: str, delimiter: str, quote: str) -> list[str]:
+    """The fields of one Decide row, quoted only where the toolkit quotes: a field is quoted
+    when it starts with ``quote`` and a later ``quote`` closes it right before a delimiter or
+    the end of the line (a doubled quote inside stands for one). Any other field is read as
+    written, so ``'s-Hertogenbosch`` (an apostrophe, no closing quote) keeps its apostrophe.
+    Spaces around fields and empty trailing fields are dropped, as :func:`_csv_fields` does."""
+    fields: list[str] = []
+    i, n = 0, len(line)
+    while True:
+        while i < n and line[i] == " ":
+            i += 1
+        end = _closing_quote(line, i, delimiter, quote) if line.startswith(quote, i) else -1
+        if end >= 0:
+            fields.append(line[i + 1 : end].replace(quote * 2, quote))
+            i = line.find(delimiter, end + 1) if delimiter else -1
+        else:
+            j = line.find(delimiter, i) if delimiter else -1
+            fields.append((line[i:] if j < 0 else line[i:j]).strip())
+            i = j
+        if i < 0:
+            break
+        i += len(delimiter)
+    while fields and not fields[-1]:
+        fields.pop()
+    return fields
+
+
+def _closing_quote(line: str, start: int, delimiter: str, quote: str) -> int:
+    """Index of the quote closing a quoted field opened at ``start``, or -1 if none does."""
+    j = start + 1
+    while (k := line.find(quote, j)) >= 0:
+        rest = line[k + 1 :].lstrip(" ")
+        if rest == "" or (delimiter and rest.startswith(delimiter)):
+            return k
+        j = k + 2 if line.startswith(quote, k + 1) else k + 1  # a doubled quote stands for one
+    return -1
 
 
 def _is_whole(value: str) -> bool:
@@ -183,21 +212,36 @@ class _DecideReader:
         self.handlers = {"#A": self.actor, "#P": self.issue, "#M": self.point, "#D": self.datum}
 
     def read(self, lines: list[str], delimiter: str, quote: str) -> ActorTable:
+        """One reading pass (split every row, check its type, count the actors against
+        :data:`MAX_STAKEHOLDERS` before anything is built), then the declarations (``#A``,
+        ``#P``) and then the rows that refer to them (``#M``, ``#D``): as the toolkit parses
+        every row first, the order of the rows does not matter."""
+        declarations: list[_Row] = []
+        references: list[_Row] = []
+        n_actors = 0
         for number, line in enumerate(lines, start=1):
-            fields = _csv_fields(line, delimiter, quote)
+            fields = decide_fields(line, delimiter, quote)
             if not any(fields):
                 continue  # a blank line, or a row of empty cells as spreadsheets save them
             kind = fields[0].upper()
             if _is_comment(kind):
                 continue
             row = _Row(self.source, number, fields)
-            handler = self.handlers.get(kind)
-            if handler is None:
+            if kind not in self.handlers:
                 raise row.fail(
                     f"field row type={fields[0]!a} is not a Decide row type "
                     "(allowed: #A, #P, #M, #D, #O, #/, quoted or not)"
                 )
-            handler(row)
+            if kind == "#A":
+                n_actors += 1
+                if n_actors > MAX_STAKEHOLDERS:
+                    raise row.fail(
+                        f"#A row {n_actors:,} is above the limit of {MAX_STAKEHOLDERS:,} actors per table "
+                        "(allowed: at most that many #A rows)"
+                    )
+            (declarations if kind in ("#A", "#P") else references).append(row)
+        for row in (*declarations, *references):
+            self.handlers[row.fields[0].upper()](row)
         return self.table()
 
     # one handler per row type
@@ -219,7 +263,7 @@ class _DecideReader:
         key = row.text(1, "issue")
         if key not in self.issues:
             raise row.fail(
-                f"field issue={key!r} is not declared by a #P row above (declared: {', '.join(self.issues)})"
+                f"field issue={key!r} is not declared by a #P row (declared: {', '.join(self.issues)})"
             )
         meaning = row.fields[3] if len(row.fields) > 3 else ""
         if _is_status_quo(meaning) and any(_is_status_quo(m) for _, m in self.points.get(key, [])):
@@ -256,7 +300,16 @@ class _DecideReader:
                     f"issue {key!r} has one scale point, {values.pop():g} (allowed: two or more #M rows "
                     "giving its scale points, e.g. 0 and 100, or none for Decide's default 0-100)",
                 )
-            scales[key] = Scale(min(values), max(values)) if values else DECIDE_DEFAULT_SCALE
+            if not values:
+                scales[key] = DECIDE_DEFAULT_SCALE
+                continue
+            low, high = min(values), max(values)
+            problem = scale_problem(low, high)
+            if problem:
+                raise self.fail(
+                    line, f"the #M points of issue {key!r} give a scale [{low:g}, {high:g}] that {problem}"
+                )
+            scales[key] = Scale(low, high)
         for (_actor, issue), (position, _, _, line) in self.data.items():
             scale = scales[issue]
             if not scale.low <= position <= scale.high:
@@ -288,6 +341,15 @@ class _DecideReader:
         if not self.actors or not self.data:
             raise ValueError(f"{self.source}: the actor table is empty (it needs #A actors and #D data rows)")
         check_cells(len(self.actors), len(self.issues), f"{self.source}: ")
+        for key, (_, line) in self.issues.items():
+            saliences = [c[1] for (_, issue), c in self.data.items() if issue == key]
+            if not any(saliences):
+                why = "every actor's salience on it is 0" if saliences else "it has no #D rows"
+                raise self.fail(
+                    line,
+                    f"issue {key!r} is undefined: {why}, so no actor cares about it and no compromise "
+                    "exists (allowed: at least one #D row with salience > 0; or remove the #P row)",
+                )
         scales, capability = self.scales(), self.powers()
         keys = list(self.issues)
         actors = []
@@ -356,6 +418,10 @@ def _read_ktab(lines: list[str], source: str) -> ActorTable:
     if not rest:
         raise ValueError(f"{source}: the actor table is empty (no header and no actor rows after line {n0})")
     reader.header(_Row(source, rest[0][0], _csv_fields(rest[0][1])))
+    if len(rest) - 1 > reader.n_actors:  # counted before any row is split or built
+        raise ValueError(
+            f"{source}: line {n0}: says {reader.n_actors} actors but the table has {len(rest) - 1} rows"
+        )
     rows = [_Row(source, n, _csv_fields(line)) for n, line in rest[1:]]
     if not rows:
         raise ValueError(f"{source}: the actor table is empty (no actor rows after the header)")
@@ -436,7 +502,7 @@ class _KtabReader:
         )
 
     def traits(self, row: _Row) -> dict[str, Any]:
-        """govsim's own optional columns after the dimensions (Group, Region, Capacity, ...)."""
+        """The optional columns govsim adds after the dimensions (Group, Region, Capacity, ...)."""
         traits: dict[str, Any] = {}
         for offset, column in enumerate(self.extra):
             index = self.columns + offset
@@ -465,6 +531,13 @@ class _KtabReader:
             raise ValueError(
                 f"{self.head.source}: every Power is 0 (allowed: at least one actor with Power > 0)"
             )
+        actors = tuple(self.actor(row, top) for row in rows)
+        for d, dim in enumerate(self.dims):
+            if not any(a.salience[d] for a in actors):
+                raise self.head.fail(
+                    f"dimension {dim!r} is undefined: every actor's Salience{d + 1} is 0, so no actor "
+                    "cares about it and no compromise exists (allowed: at least one salience > 0)"
+                )
         return ActorTable(
             source=self.head.source,
             format="ktab",
@@ -473,5 +546,5 @@ class _KtabReader:
             dimensions=self.dims,
             scales=(KTAB_SCALE,) * self.n_dims,
             status_quo=(None,) * self.n_dims,
-            actors=tuple(self.actor(row, top) for row in rows),
+            actors=actors,
         )

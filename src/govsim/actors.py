@@ -30,6 +30,21 @@ MAX_DIMENSIONS = 100
 MAX_ISSUES = 200
 
 
+def scale_problem(low: float, high: float) -> str:
+    """What is wrong with a scale from ``low`` to ``high`` (in the file's units), or ``""``.
+
+    The one rule every format's scales follow: finite ends, ``low < high``, and a finite span
+    ``high - low`` (a span that overflows, as [-1e308, 1e308], would turn every position into
+    NaN when rescaled to [0, 1])."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "must have finite ends (allowed: two finite numbers, low < high)"
+    if not low < high:
+        return "must have low < high"
+    if not math.isfinite(high - low):
+        return "spans too far: high - low overflows (allowed: a finite span high - low)"
+    return ""
+
+
 @dataclass(frozen=True)
 class Scale:
     """An issue's scale in the file's units: ``low`` maps to 0 inside govsim, ``high`` to 1."""
@@ -38,17 +53,23 @@ class Scale:
     high: float = 1.0
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low < self.high):
-            raise ValueError(f"scale [{self.low}, {self.high}] must have low < high")
+        problem = scale_problem(self.low, self.high)
+        if problem:
+            raise ValueError(f"scale [{self.low:g}, {self.high:g}] {problem}")
 
     def to_unit(self, value: float) -> float:
+        """``value`` (in the file's units) rescaled to [0, 1]: ``low`` gives 0, ``high`` gives 1.
+
+        Values outside the scale map outside [0, 1]; the callers check the range."""
         return (value - self.low) / (self.high - self.low)
 
     def from_unit(self, value: float) -> float:
+        """A position in [0, 1] back in the file's units (the inverse of :meth:`to_unit`)."""
         return self.low + value * (self.high - self.low)
 
     @property
     def midpoint(self) -> float:
+        """The middle of the scale, in the file's units (0.5 inside govsim)."""
         return 0.5 * (self.low + self.high)
 
     def __str__(self) -> str:

@@ -104,6 +104,25 @@ def path_arg(option: str, convert=str):
     return parse
 
 
+def add_lang(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--lang en|fr|es``: the language of what participants read (:mod:`govsim.i18n`)."""
+    from govsim.i18n import LANGUAGES, parse_language
+
+    def lang(text: str) -> str:
+        try:
+            return parse_language(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    lang.__name__ = "--lang"
+    parser.add_argument(
+        "--lang",
+        type=lang,
+        default="en",
+        help=f"language of {what}: {', '.join(f'{k} ({v})' for k, v in LANGUAGES.items())}; default en",
+    )
+
+
 class _Parser(argparse.ArgumentParser):
     """govsim's parser (and its subcommands'): help through :class:`HelpFormatter`, errors as one line."""
 

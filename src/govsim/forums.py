@@ -42,7 +42,9 @@ class Forum:
     adopted : closed with a text adopted
     last : the latest :class:`~govsim.protocols.Decision`, or None
     heard : (n,) bool, members who attended or watched at least one round of this issue
-    stalled : rejected rounds in a row in which the protocol said no text could pass
+    stalled : rejected rounds in a row in which the protocol said no text could pass, or the
+        revision returned to a text already tried
+    tried : the decided dimensions of every text tabled and rejected on this issue
     stopped : why the forum closed before ``max_rounds`` without a text ("" otherwise)
     """
 
@@ -58,6 +60,7 @@ class Forum:
     last: Decision | None = None
     heard: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     stalled: int = 0
+    tried: list[np.ndarray] = field(default_factory=list)
     stopped: str = ""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from govsim.i18n import N_, _
 from govsim.values import member
 
 
@@ -22,8 +23,8 @@ class Group(Enum):
 
     @property
     def label(self) -> str:
-        """The group's name for people: ``civil_society`` -> ``Civil society``."""
-        return self.value.replace("_", " ").capitalize()
+        """The group's name for people, in the current language (:mod:`govsim.i18n`)."""
+        return _(GROUP_LABELS[self.value])
 
     @classmethod
     def parse(cls, name: str | Group) -> Group:
@@ -31,6 +32,12 @@ class Group(Enum):
         return member(cls, name, f"unknown group {name!r}")
 
 
+GROUP_LABELS = {
+    "government": N_("Government"),
+    "business": N_("Business"),
+    "civil_society": N_("Civil society"),
+    "technical": N_("Technical"),
+}
 GROUP_ORDER: tuple[Group, ...] = tuple(Group)
 GROUP_NAMES: tuple[str, ...] = tuple(g.value for g in GROUP_ORDER)
 N_GROUPS = len(GROUP_ORDER)

@@ -40,7 +40,7 @@ from govsim.overrides import RoundInputs, RoundOverrides, round_inputs
 from govsim.params import Parameters
 from govsim.protocols import Protocol, Table, get_protocol
 from govsim.scenarios import Scenario, load_scenario
-from govsim.values import whole
+from govsim.values import number, whole
 from govsim.views import (
     IssueResult,
     IssueView,
@@ -184,6 +184,20 @@ class GovernanceModel(mesa.Model):
         inputs = self._next_inputs if self._next_inputs is not None else self._round_inputs(None)
         self._play_round(inputs)
 
+    def run_for(self, duration: float) -> None:
+        """Play whole rounds for ``duration`` units of Mesa's clock, one round a unit.
+
+        Mesa's own ``run_for`` advances its clock past the end of the agenda; here the clock
+        stops with the rounds, so ``steps``, ``time`` and the rounds played always agree.
+        """
+        self.run_until(self.time + number(duration, "duration", 0.0))
+
+    def run_until(self, end_time: float) -> None:
+        """Play whole rounds until Mesa's clock reaches ``end_time`` or the agenda is done."""
+        end = number(end_time, "end_time")
+        while self.running and self.time + 1.0 <= end:
+            self.step()
+
     def _step_while_open(self, *overrides: Any) -> None:
         if overrides:
             raise TypeError(
@@ -281,10 +295,17 @@ class GovernanceModel(mesa.Model):
         decision = forum.protocol.decide(table, forum.draft)
         forum.rounds += 1
         forum.last = decision
+        cols = table.decides
         if decision.adopted:
-            forum.open, forum.adopted = False, True
+            forum.open = False
+            if np.max(np.abs(forum.draft[cols] - table.status_quo[cols]), initial=0.0) <= SAME_TEXT:
+                forum.stopped = NO_CHANGE  # one rule under every protocol: the status quo is no adoption
+            else:
+                forum.adopted = True
             return
-        reason = forum.protocol.stalemate(table)
+        revised = _on_table(issue, np.clip(forum.protocol.revise(table, forum.draft, decision), 0.0, 1.0))
+        forum.tried.append(forum.draft[cols])
+        reason = forum.protocol.stalemate(table) or _no_progress(forum.tried, revised[cols])
         forum.stalled = forum.stalled + 1 if reason else 0
         if forum.stalled >= self.params.stalemate_rounds:
             forum.open = False
@@ -292,9 +313,7 @@ class GovernanceModel(mesa.Model):
         elif forum.rounds >= self.params.max_rounds:
             forum.open = False
         else:
-            forum.draft = _on_table(
-                issue, np.clip(forum.protocol.revise(table, forum.draft, decision), 0.0, 1.0)
-            )
+            forum.draft = revised
 
     # ----------------------------------------------------------------- issues
     def _open_issue(self) -> None:
@@ -480,6 +499,29 @@ def negotiated_dimensions(issue: Any) -> np.ndarray | None:
     if issue.decides is None or all(issue.decides):
         return None
     return np.flatnonzero(issue.decides)
+
+
+SAME_TEXT = 1e-9  # texts closer than this on every decided dimension (unit scale) are the same text
+RETURNS = 1e-3  # a revision within this of a text already tried (unit scale) makes no progress
+NO_CHANGE = (
+    "no change: the text that passed is the status quo, so nothing is adopted (the same under every protocol)"
+)
+
+
+def _no_progress(tried: list[np.ndarray], revised: np.ndarray) -> str:
+    """Why the chair's revision makes no progress, or ``""``: the revised text (its decided
+    dimensions) lies within ``RETURNS`` of a text already tabled and rejected on this issue, so
+    the revisions have stopped moving or cycle between the same texts (each revision draws the
+    objections of the other side). Protocol-independent; the model stops the issue after
+    ``stalemate_rounds`` such rounds in a row."""
+    if not tried:
+        return ""
+    if np.min(np.max(np.abs(np.asarray(tried) - revised), axis=1)) > RETURNS:
+        return ""
+    return (
+        "no progress: each revision returns to a text already tried and rejected "
+        "(the text has stopped moving or cycles between the sides' objections)"
+    )
 
 
 def _on_table(issue: Any, y: np.ndarray) -> np.ndarray:

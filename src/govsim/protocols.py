@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from govsim.groups import GOVERNMENT, N_GROUPS
+from govsim.i18n import _, percent
 from govsim.metrics import utility, weighted_mean, weighted_median
 from govsim.params import Parameters, check_names
 from govsim.registry import registry
@@ -46,7 +47,8 @@ class Table:
     Attributes
     ----------
     positions : (n, K) float array in [0, 1]
-    salience : (n, K) float array, rows sum to 1
+    salience : (n, K) float array, absolute, each in [0, 1] (a drawn population's rows sum to 1,
+        a named actor's need not: :mod:`govsim.actors`)
     tolerance : (n,) float array, utility
     capability : (n,) float array in [0, 1]
     group : (n,) int array of group codes (:mod:`govsim.groups`)
@@ -86,6 +88,7 @@ class Table:
 
     @property
     def governments(self) -> np.ndarray:
+        """(n,) bool: the governments among this forum's members, attending or not."""
         return self.members & (self.group == GOVERNMENT)
 
 
@@ -106,6 +109,7 @@ class Decision:
 
     @property
     def objecting_share(self) -> float:
+        """The share of ``deciding`` that objected, in [0, 1]; NaN when nobody decided."""
         n = int(self.deciding.sum())
         return float(self.objecting.sum() / n) if n else float("nan")
 
@@ -145,7 +149,9 @@ class Protocol:
         return (1 - b) * table.initial_draft + b * compromise
 
     def compromise(self, table: Table) -> np.ndarray:
-        """The attendees' compromise, per dimension k (Stokman & Van Oosten 1994):
+        """The attendees' compromise, a (K,) point (Stokman & Van Oosten 1994).
+
+        Per dimension k::
 
             y_k = sum_i w_ik p_ik / sum_i w_ik,   w_ik = voice_i x s_ik,
             voice_i = (1 - v) + v x capability_i,  v = ``capability_voice``,
@@ -177,8 +183,8 @@ class Protocol:
         method is said by its label and its class docstring's first line.
         """
         doc = (type(self).__doc__ or "").strip().splitlines()
-        summary = doc[0].rstrip(".") if doc else "see its documentation"
-        return f"The {self.label or self.name} rule: {summary}."
+        summary = doc[0].rstrip(".") if doc else _("see its documentation")
+        return _("The {rule} rule: {summary}.").format(rule=self.label or self.name, summary=summary)
 
     def stalemate(self, table: Table) -> str:
         """Why no text can pass at ``table`` whatever the chair tables, or ``""`` when one might.
@@ -350,22 +356,32 @@ def passes(share: float, threshold: float) -> bool:
 
 def _more_than_half(threshold: float) -> str:
     """The :func:`passes` rule for ``threshold`` in words."""
-    return "more than half" if threshold <= 0.5 + 1e-12 else f"at least {threshold:.0%}"
+    return (
+        _("more than half")
+        if threshold <= 0.5 + 1e-12
+        else _("at least {share}").format(share=percent(threshold))
+    )
 
 
 def _rough_consensus_words(params: Parameters) -> str:
     """The :func:`rough_consensus` rule in words."""
-    return (
-        f"no more than {params.rho:.0%} of those present object and no group has most of its "
-        "members present objecting"
-    )
+    return _(
+        "no more than {share} of those present object and no group has most of its members present objecting"
+    ).format(share=percent(params.rho))
+
+
+def _vote_share(threshold: float, params: Parameters) -> str:
+    """The share a government vote needs (:func:`_vote`), in words: of the votes, or of the
+    vote weight when votes are weighted by capability."""
+    share = _more_than_half(threshold)
+    return share if params.capability_vote == 0 else _("{share} of the vote weight").format(share=share)
 
 
 def _weighing(params: Parameters) -> str:
     """What capability does in the chair's compromise (:meth:`Protocol.compromise`), or ''."""
     if params.capability_voice <= 0:
         return ""
-    return " The chair's compromise weighs each member by capability."
+    return " " + _("The chair's compromise weighs each member by capability.")
 
 
 def vote_weights(table: Table) -> np.ndarray:
@@ -422,14 +438,17 @@ def vote_stalemate(table: Table, voters: np.ndarray, threshold: float) -> str:
     )
 
 
-def _votes_words(params: Parameters) -> str:
-    """Who counts in a government vote (:func:`vote_weights`), in words."""
+def votes_words(params: Parameters) -> str:
+    """Who counts in a government vote (:func:`vote_weights`), in words: the one home of that
+    phrase (the protocols' rules and the role cards read it)."""
     v = params.capability_vote
     if v == 0:
-        return "one vote each"
+        return _("one vote each")
     if v == 1:
-        return "votes weighted by capability"
-    return f"votes weighted {v:.0%} by capability, {1 - v:.0%} equally"
+        return _("votes weighted by capability")
+    return _("votes weighted {share} by capability, {rest} equally").format(
+        share=percent(v), rest=percent(1 - v)
+    )
 
 
 @register
@@ -470,27 +489,34 @@ class TopDown(Protocol):
 
     def rule(self, params: Parameters) -> str:
         """Only governments vote: unanimity for ``consensus_rounds`` rounds, then ``majority_threshold``."""
-        later = _more_than_half(params.majority_threshold)
+        later = _vote_share(params.majority_threshold, params)
         first = params.consensus_rounds
         if first <= 0:
-            need = f"the text needs {later} of the governments present"
+            need = _("the text needs {later} of the governments present").format(later=later)
+        elif first == 1:
+            need = _("for the first round the text needs every government present, then {later}").format(
+                later=later
+            )
         else:
-            rounds = "round" if first == 1 else f"{first} rounds"
-            need = f"for the first {rounds} the text needs every government present, then {later}"
-        return (
-            f"Only governments sit and vote, {_votes_words(params)}: {need}. A government votes for "
-            "a text that leaves it no worse off than today."
-        )
+            need = _(
+                "for the first {rounds} rounds the text needs every government present, then {later}"
+            ).format(rounds=first, later=later)
+        return _(
+            "Only governments sit and vote, {votes}: {need}. A government votes for a text that "
+            "leaves it no worse off than today."
+        ).format(votes=votes_words(params), need=need)
 
     def stalemate(self, table: Table) -> str:
-        """After the unanimity rounds: the vote of the governments present cannot pass
-        (:func:`vote_stalemate`)."""
+        """After the unanimity rounds: the vote of all member governments cannot pass
+        (:func:`vote_stalemate`). Tested on every government with a vote, not on those who
+        happened to attend, so the verdict does not depend on attendance."""
         if table.round <= table.params.consensus_rounds:
             return ""
-        voters = table.attending & (table.group == GOVERNMENT)
-        return vote_stalemate(table, voters, table.params.majority_threshold)
+        return vote_stalemate(table, table.governments, table.params.majority_threshold)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """The attending governments vote on ``y``: every one must support it for the first
+        ``consensus_rounds`` rounds, then a share that :func:`passes` ``majority_threshold``."""
         voters = table.attending & (table.group == GOVERNMENT)
         unanimity = table.round <= table.params.consensus_rounds
         return _vote(table, y, voters, 1.0 if unanimity else table.params.majority_threshold)
@@ -525,12 +551,14 @@ class BottomUp(Protocol):
     reads = frozenset({"draft_blend", "capability_voice", "revision_step", "rho"})
 
     def rule(self, params: Parameters) -> str:
-        return (
-            f"Every group sits at the table. A text is adopted when {_rough_consensus_words(params)}; "
-            f"otherwise the chair moves the text toward the objectors.{_weighing(params)}"
-        )
+        """Every group sits; adoption by :func:`rough_consensus`, in words (see :meth:`Protocol.rule`)."""
+        return _(
+            "Every group sits at the table. A text is adopted when {rule}; otherwise the chair "
+            "moves the text toward the objectors."
+        ).format(rule=_rough_consensus_words(params)) + _weighing(params)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """Adopt ``y`` by :func:`rough_consensus` of the attendees."""
         return rough_consensus(table, y)
 
 
@@ -552,19 +580,27 @@ class ConsultThenRatify(Protocol):
     )
 
     def rule(self, params: Parameters) -> str:
-        return (
+        """Rough consensus, then the government vote, in words (see :meth:`Protocol.rule`); it
+        says that the real IANA transition had a review by one government instead."""
+        return _(
             "Every group sits at the table and the text must first pass by rough consensus "
-            f"({_rough_consensus_words(params)}); then all governments vote on it, {_votes_words(params)} "
-            "(in the real IANA transition one government, the US NTIA, reviewed it instead), and "
-            f"{_more_than_half(params.majority_threshold)} must be no worse off than today, or it "
-            f"returns to the table.{_weighing(params)}"
-        )
+            "({rule}); then all governments vote on it, {votes} (in the real IANA transition one "
+            "government, the US NTIA, reviewed it instead), and {share} must be no worse off than "
+            "today, or it returns to the table."
+        ).format(
+            rule=_rough_consensus_words(params),
+            votes=votes_words(params),
+            share=_vote_share(params.majority_threshold, params),
+        ) + _weighing(params)
 
     def stalemate(self, table: Table) -> str:
         """The ratifying vote of all governments cannot pass (:func:`vote_stalemate`)."""
         return vote_stalemate(table, table.governments, table.params.majority_threshold)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """Adopt ``y`` when it passes :func:`rough_consensus` of the attendees and then the vote
+        of all member governments (``majority_threshold``); otherwise the failing step's
+        :class:`Decision` (its objectors pull the revision)."""
         consulted = rough_consensus(table, y)
         if not consulted.adopted:
             return consulted
@@ -590,16 +626,28 @@ class Chambers(Protocol):
     )
 
     def rule(self, params: Parameters) -> str:
+        """The chamber rule in words (see :meth:`Protocol.rule`)."""
         need = params.min_chambers
-        return (
-            "Every group sits at the table as a chamber of equal weight. A text is adopted when, "
-            f"averaged over the chambers present, {_more_than_half(params.chamber_threshold)} of "
-            f"members do not object, and at least {need} chamber{'s' if need != 1 else ''} (or all "
-            "present, if fewer) have a majority not objecting; otherwise the chair moves the text "
-            f"toward the objectors.{_weighing(params)}"
+        said = (
+            _(
+                "Every group sits at the table as a chamber of equal weight. A text is adopted when, "
+                "averaged over the chambers present, {share} of members do not object, and at least "
+                "1 chamber (or all present, if fewer) has a majority not objecting; otherwise the "
+                "chair moves the text toward the objectors."
+            )
+            if need == 1
+            else _(
+                "Every group sits at the table as a chamber of equal weight. A text is adopted when, "
+                "averaged over the chambers present, {share} of members do not object, and at least "
+                "{need} chambers (or all present, if fewer) have a majority not objecting; otherwise "
+                "the chair moves the text toward the objectors."
+            )
         )
+        return said.format(share=_more_than_half(params.chamber_threshold), need=need) + _weighing(params)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """Adopt ``y`` by the chamber rule of the class docstring; every attendee decides, and
+        nobody present means not adopted."""
         objecting = table.objecting(y)
         att = np.bincount(table.group[table.attending], minlength=N_GROUPS)
         favour = np.bincount(table.group[table.attending & ~objecting], minlength=N_GROUPS)

@@ -23,8 +23,17 @@ from typing import Any
 import numpy as np
 
 from govsim.actor_files import FILE_SUFFIXES, read_actor_file
-from govsim.actors import MAX_DIMENSIONS, MAX_ISSUES, OPTIONAL_TRAITS, Actor, ActorTable, Scale
+from govsim.actors import (
+    MAX_DIMENSIONS,
+    MAX_ISSUES,
+    OPTIONAL_TRAITS,
+    Actor,
+    ActorTable,
+    Scale,
+    scale_problem,
+)
 from govsim.groups import GROUP_NAMES, Group
+from govsim.i18n import N_
 from govsim.params import Parameters, check_names, parameter_specs
 from govsim.population import (
     MAX_STAKEHOLDERS,
@@ -40,10 +49,10 @@ from govsim.population import (
 )
 from govsim.reading import FileError, read_toml
 from govsim.settings import split_settings
-from govsim.values import TomlTable, number
+from govsim.values import TomlTable, number, printable
 
 DATA = resources.files("govsim") / "data"
-DISCLAIMER = "A stylized illustration for teaching, not a forecast or a reconstruction of the event."
+DISCLAIMER = N_("A stylized illustration for teaching, not a forecast or a reconstruction of the event.")
 
 
 @dataclass(frozen=True)
@@ -94,9 +103,17 @@ class Scenario:
 
     @property
     def k(self) -> int:
+        """The number of policy dimensions K (positions are (n, K))."""
         return len(self.dimensions)
 
     def profile(self, group: Group | str) -> GroupProfile:
+        """The traits ``group`` (a :class:`~govsim.groups.Group` or its name) is drawn from here.
+
+        Raises
+        ------
+        ValueError
+            ``group`` is not a group's name.
+        """
         group = Group.parse(group)
         return next(g.profile for g in self.groups if g.group is group)
 
@@ -114,6 +131,13 @@ class Scenario:
         return scenario
 
     def with_profile(self, group: Group | str, **changes: Any) -> Scenario:
+        """A copy with ``group``'s profile traits changed (``capacity=0.3``); others as they are.
+
+        Raises
+        ------
+        ValueError
+            An unknown group or trait (the message suggests the nearest name).
+        """
         group = Group.parse(group)
         specs = tuple(
             replace(g, profile=g.profile.with_(**changes)) if g.group is group else g for g in self.groups
@@ -121,6 +145,8 @@ class Scenario:
         return replace(self, groups=specs)
 
     def shifts(self) -> np.ndarray:
+        """The regions' position shifts, an (R, K) float array with one row per region: added to
+        a drawn member's position in [0, 1] units (the sum is clipped to [0, 1])."""
         return np.asarray(self.region_shifts, dtype=float).reshape(len(self.regions), self.k)
 
     def draw_population(self, rng: np.random.Generator) -> Population:
@@ -370,8 +396,9 @@ def _scales(top: TomlTable, k: int) -> tuple[Scale, ...]:
     out = []
     for n in range(k):
         low, high = rows.numbers(str(n), 2, what="[low, high]")
-        if not low < high:
-            raise ValueError(f"scales[{n}]=[{low:g}, {high:g}] must have low < high")
+        problem = scale_problem(low, high)
+        if problem:
+            raise ValueError(f"scales[{n}]=[{low:g}, {high:g}] {problem}")
         out.append(Scale(low, high))
     return tuple(out)
 
@@ -403,6 +430,13 @@ ACTOR_KEYS = (
 def _actors(top: TomlTable, units: tuple[Scale, ...], regions: tuple[str, ...]) -> tuple[Actor, ...]:
     """``[[actors]]`` tables: name, capability, position and salience required; the rest optional."""
     actors: list[Actor] = []
+    listed = top.list("actors", [], "a list of tables, like [[actors]] name = 'ITU' capability = 1.0 ...")
+    if len(listed) > MAX_STAKEHOLDERS:  # counted before any actor is read or built
+        raise ValueError(
+            f"actors: {len(listed):,} [[actors]] tables are above the limit of {MAX_STAKEHOLDERS:,} "
+            "stakeholders (allowed: at most that many)"
+        )
+    seen: dict[str, int] = {}  # name -> index, for a linear duplicate check
     for item in top.tables("actors", "[[actors]] name = 'ITU' capability = 1.0 ..."):
         item.keys(list(ACTOR_KEYS))
         for key in ("name", "capability", "position", "salience"):
@@ -410,11 +444,14 @@ def _actors(top: TomlTable, units: tuple[Scale, ...], regions: tuple[str, ...]) 
                 raise ValueError(
                     f"{item.where} has no {key!r} (each actor needs a name, capability, position and salience)"
                 )
-        name = item.text("name")
+        name = printable(item.text("name"), item.path("name"))
         if not name.strip():
             raise ValueError(f"{item.path('name')}={name!r} must be a non-empty name")
-        if any(a.name == name for a in actors):
-            raise ValueError(f"{item.path('name')}={name!r} is listed twice (each actor once)")
+        if name in seen:
+            raise ValueError(
+                f"{item.path('name')}={name!r} is listed twice (each actor once; first at actors[{seen[name]}])"
+            )
+        seen[name] = len(seen)
         optional = {t: item.number(t, low=0.0, high=1.0) for t in OPTIONAL_TRAITS if t in item}
         try:
             actors.append(
@@ -425,7 +462,7 @@ def _actors(top: TomlTable, units: tuple[Scale, ...], regions: tuple[str, ...]) 
                     position=_point(item, "position", units),
                     salience=item.numbers("salience", len(units), low=0.0, high=1.0),
                     region=item.choice("region", list(regions), regions[0]),
-                    description=item.text("description", ""),
+                    description=printable(item.text("description", ""), item.path("description")),
                     **optional,
                 )
             )
@@ -524,6 +561,7 @@ def _default_profiles(k: int) -> dict[str, GroupProfile]:
 
 
 def scenario_names() -> list[str]:
+    """The bundled scenarios' names, sorted (the files in ``govsim/data/scenarios``)."""
     return sorted(
         p.name.removesuffix(".toml") for p in (DATA / "scenarios").iterdir() if p.name.endswith(".toml")
     )

@@ -18,10 +18,13 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from govsim.escape import has_control
 
 _MISSING: Any = object()
 
@@ -56,6 +59,36 @@ def number(
     return result
 
 
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def decimal(
+    raw: str, where: str, low: float | None = None, high: float | None = None, allowed: str | None = None
+) -> float:
+    """A number written in a text cell or on the command line, read by one rule: plain decimal
+    notation in ASCII digits (``12``, ``-0.5``, ``.25``, ``1e3``), finite, within ``[low, high]``.
+
+    Python's ``float()`` also takes ``1_0`` (as 10), other scripts' digits (Arabic-Indic ``٥``
+    as 5), ``inf``, ``nan`` and hexadecimal-free oddities; a file meaning something else by them
+    would be misread silently, so they are refused.
+
+    Raises
+    ------
+    ValueError
+        One line: ``where``, the text and what is allowed.
+    """
+    allowed = allowed or describe("a number", low, high)
+    text = raw.strip()
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"{where}={raw!a} is not a number in plain decimal notation (allowed: {allowed})")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{where}={text} is not a finite number (allowed: {allowed})")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{where}={text} is out of range (allowed: {allowed})")
+    return value
+
+
 def whole(
     value: Any, where: str, low: int | None = None, high: int | None = None, allowed: str | None = None
 ) -> int:
@@ -74,6 +107,18 @@ def whole(
     if (low is not None and result < low) or (high is not None and result > high):
         raise ValueError(f"{where}={value!r} is out of range (allowed: {allowed})")
     return result
+
+
+def printable(value: str, where: str) -> str:
+    """``value`` if it holds no control or text-direction character, else a one-line
+    ``ValueError`` naming ``where``. The one rule for names in every format (TOML ``[[actors]]``,
+    Decide, KTAB): a name reaches role cards, terminals and HTML, where a right-to-left override
+    (U+202E) would show another text than the file holds."""
+    if has_control(value):
+        raise ValueError(
+            f"{where}={value!a} contains a control or text-direction character (allowed: printable text)"
+        )
+    return value
 
 
 def text(value: Any, where: str, allowed: str = "text") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from govsim.cli import path_arg
+from govsim.cli import add_lang, path_arg
 
 NAME = "handouts"
 HELP = "write printable handouts (glossary, reading list, debrief, one page per block) as HTML and PDF"
@@ -24,18 +24,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="folder of course notebooks (default: the repository's notebooks/)",
     )
     parser.add_argument("--html-only", action="store_true", help="write the HTML pages only, no PDFs")
+    add_lang(parser, "the handouts")
 
 
 def main(args: argparse.Namespace) -> int:
     from govsim.handouts import write_handouts
     from govsim.handouts.pdf import HOW_TO_GET_PDFS
+    from govsim.i18n import _, decimal, language
 
-    result = write_handouts(args.outdir, source=args.source, pdf=not args.html_only)
-    pdfs = f" and {len(result.pdf_pages)} PDFs" if result.pdf_pages else ""
-    print(
-        f"govsim handouts: wrote {len(result.html)} HTML pages{pdfs} to {result.outdir} "
-        f"in {result.seconds:.1f} s; open index.html"
-    )
-    if result.pdf_skipped and not args.html_only:
-        print(f"govsim handouts: no PDFs ({result.pdf_skipped}): {HOW_TO_GET_PDFS}")
+    result = write_handouts(args.outdir, source=args.source, pdf=not args.html_only, lang=args.lang)
+    with language(args.lang):
+        pdfs = _(" and {count} PDFs").format(count=len(result.pdf_pages)) if result.pdf_pages else ""
+        said = _("wrote {count} HTML pages{pdfs} to {folder} in {seconds} s; open index.html").format(
+            count=len(result.html), pdfs=pdfs, folder=result.outdir, seconds=decimal(result.seconds, 1)
+        )
+        print(f"govsim handouts: {said}")
+        if result.pdf_skipped and not args.html_only:
+            print(f"govsim handouts: no PDFs ({result.pdf_skipped}): {HOW_TO_GET_PDFS}")
     return 0

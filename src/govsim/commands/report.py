@@ -136,6 +136,21 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
+def all_failed(runs: pd.DataFrame, folder: str) -> str:
+    """One line for a results folder in which every run failed: how many, and the stored
+    failure (the most common error, and how many other errors there are)."""
+    import pandas as pd
+
+    errors = runs["error"].fillna("").astype(str) if "error" in runs else pd.Series([""] * len(runs))
+    counts = errors[errors != ""].value_counts()
+    if counts.empty:
+        why = "no error was stored"
+    else:
+        why = f"{counts.index[0]}" + (f" ({len(counts) - 1} other errors)" if len(counts) > 1 else "")
+    n = len(runs)
+    return f"{folder}: every run failed ({n} of {n}), so there is nothing to report: {why}"
+
+
 def main(args: argparse.Namespace) -> int:
     from govsim.sweep.analysis import summarize
     from govsim.sweep.factors import DesignKind
@@ -145,6 +160,8 @@ def main(args: argparse.Namespace) -> int:
     if runs.empty:
         raise ValueError(f"{args.results} holds no runs yet")
     experiment = Store(args.results).experiment()
+    if not (runs["status"] == "ok").any():
+        raise ValueError(all_failed(runs, args.results))
     metrics = _metrics(args.metrics, runs, experiment.own_names)
     manifest = Store(args.results).manifest() or {}
     failed = int((runs["status"] != "ok").sum())

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from govsim import safefiles
-from govsim.cli import UsageError
+from govsim.cli import UsageError, add_lang
 from govsim.words import plural
 
 NAME = "roleplay"
@@ -53,10 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a further address browsers use to reach the server (e.g. behind a proxy)",
     )
     serve.add_argument("--no-qr", action="store_true", help="do not print QR codes")
+    add_lang(serve, "the pages, cards and join sheet (each page can switch for itself)")
     cards = sub.add_parser("cards", help="write the printable role cards of a scenario (HTML)")
     cards.add_argument("scenario")
     cards.add_argument("--protocol")
     cards.add_argument("--out", type=Path, default=Path("role-cards.html"))
+    add_lang(cards, "the cards")
     export = sub.add_parser("export", help="write a served session as hot-seat JSON (loads in the notebook)")
     export.add_argument("--session", type=Path, required=True)
     export.add_argument("--out", type=Path, default=Path("roleplay.json"))
@@ -116,13 +118,15 @@ def main(args: argparse.Namespace) -> int:
                     seed=args.seed,
                     plan=_plan(args, new=not args.session.exists()),
                 )
-                serve(room, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr)
+                serve(room, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr, lang=args.lang)
             return 0
         case "cards":
+            from govsim.i18n import _, language
             from govsim.roleplay.cards import cards_html
 
-            safefiles.write_text(_writable(args.out), cards_html(args.scenario, args.protocol))
-            print(f"govsim roleplay: role cards written to {args.out}")
+            with language(args.lang):
+                safefiles.write_text(_writable(args.out), cards_html(args.scenario, args.protocol))
+                print("govsim roleplay: " + _("role cards written to {path}").format(path=args.out))
             return 0
         case "export":
             from govsim.roleplay.room import Room

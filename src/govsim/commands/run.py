@@ -8,11 +8,13 @@ import json
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from govsim.cli import LazyHelp, UsageError, whole_arg
 from govsim.escape import terminal_text
 from govsim.groups import GROUP_NAMES
+from govsim.values import decimal
 from govsim.words import plural
 
 if TYPE_CHECKING:  # imported when the command runs (Mesa and pandas are slow to import)
@@ -80,50 +82,44 @@ def _names(kind: str) -> list[str]:
     return protocol_names()
 
 
-def parse_settings(pairs: list[str]) -> dict[str, float]:
-    """``["rho=0.2"]`` -> ``{"rho": 0.2}``; names are checked by the model, values here.
-    A name given twice is refused (which value was meant is not ours to guess)."""
-    settings: dict[str, float] = {}
+def name_value_pairs(
+    flag: str, pairs: list[str], example: str, value: Callable[[str, str], Any]
+) -> dict[str, Any]:
+    """``NAME=VALUE`` options given one or more times (``--set``, ``--status-quo``, ``--group``):
+    one rule for all. A name given twice is refused (which value was meant is not ours to
+    guess); ``value(text, where)`` reads the value or raises a one-line ``ValueError``."""
+    found: dict[str, Any] = {}
+    given: dict[str, str] = {}
     for pair in pairs:
-        field, sep, value = pair.partition("=")
-        field = field.strip()
-        if not sep or not field:
-            raise UsageError(
-                f"--set {pair!r} must look like FIELD=VALUE, e.g. rho=0.2 or civil_society.capacity=0.3"
-            )
-        if field in settings:
-            raise UsageError(f"--set {field} is given twice ({settings[field]:g} and {value}): give it once")
+        name, sep, raw = pair.partition("=")
+        name = name.strip()
+        if not sep or not name or not raw.strip():
+            raise UsageError(f"{flag} {pair!r} must look like {example}")
+        if name in found:
+            raise UsageError(f"{flag} {name} is given twice ({given[name]} and {raw.strip()}): give it once")
+        given[name] = raw.strip()
         try:
-            settings[field] = float(value)
-        except ValueError:
-            raise UsageError(f"--set {field}={value!r} is not a number") from None
-    return settings
+            found[name] = value(raw, f"{flag} {name}")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    return found
+
+
+def parse_settings(pairs: list[str]) -> dict[str, float]:
+    """``["rho=0.2"]`` -> ``{"rho": 0.2}``; names are checked by the model, values here."""
+    return name_value_pairs(
+        "--set", pairs, "FIELD=VALUE, e.g. rho=0.2 or civil_society.capacity=0.3", decimal
+    )
 
 
 def parse_status_quo(pairs: list[str]) -> dict[str, float]:
     """``["Newtreaty=30"]`` -> ``{"Newtreaty": 30.0}``; names and ranges are checked by the scenario."""
-    points: dict[str, float] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise UsageError(f"--status-quo {pair!r} must look like DIMENSION=VALUE, e.g. Newtreaty=30")
-        try:
-            points[name] = float(value)
-        except ValueError:
-            raise UsageError(f"--status-quo {name}={value!r} is not a number") from None
-    return points
+    return name_value_pairs("--status-quo", pairs, "DIMENSION=VALUE, e.g. Newtreaty=30", decimal)
 
 
 def parse_actor_groups(pairs: list[str]) -> dict[str, str]:
     """``["ISOC=technical"]`` -> ``{"ISOC": "technical"}``; names are checked by the scenario."""
-    mapping: dict[str, str] = {}
-    for pair in pairs:
-        actor, sep, group = pair.partition("=")
-        if not sep or not actor.strip() or not group.strip():
-            raise UsageError(f"--group {pair!r} must look like ACTOR=GROUP, e.g. ISOC=technical")
-        mapping[actor.strip()] = group.strip()
-    return mapping
+    return name_value_pairs("--group", pairs, "ACTOR=GROUP, e.g. ISOC=technical", lambda v, _w: v.strip())
 
 
 def result(model: GovernanceModel, seed: int) -> dict[str, Any]:

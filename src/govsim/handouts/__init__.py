@@ -16,8 +16,12 @@ from pathlib import Path
 
 from govsim.handouts import content, html
 from govsim.handouts.files import finish, prepare, write_text
+from govsim.i18n import N_, _, language
 
-FOOTER = "govsim handouts · generated from the course notebooks and the package's data · a stylized teaching model, not a forecast"
+FOOTER = N_(
+    "govsim handouts · generated from the course notebooks and the package's data · a stylized "
+    "teaching model, not a forecast"
+)
 
 
 @dataclass
@@ -49,43 +53,47 @@ def _positions_figure() -> str:
         plot_positions(GovernanceModel("classroom", rng=0), ax=ax)
         return html.figure_html(
             png_data_uri(fig, dpi=150, tight=True, fast=False),
-            "Where the forty classroom stakeholders start (seed 0): one marker shape and colour per group.",
+            _(
+                "Where the forty classroom stakeholders start (seed 0): one marker shape and colour per group."
+            ),
         )
     finally:
         plt.close(fig)
 
 
 def pages(source: str | Path | None = None) -> dict[str, tuple[str, str, str]]:
-    """Every handout page: file name -> (title, what it is, HTML)."""
+    """Every handout page, in the current language (:mod:`govsim.i18n`): file name -> (title,
+    what it is, HTML)."""
+    footer = _(FOOTER)
     found: dict[str, tuple[str, str, str]] = {}
     sheets = content.worksheets()
     for b in content.blocks(source):
         figure = _positions_figure() if b.stem.startswith("01_") else ""
         what = (
-            "predict-then-run sheet"
+            _("predict-then-run sheet")
             if sheets.get(b.stem, {}).get("predict")
-            else "one-page handout and worksheet"
+            else _("one-page handout and worksheet")
         )
         found[f"block-{b.stem}.html"] = (
-            b.title,
+            content.block_in_language(b).title,
             what,
-            html.block_page(b, sheets.get(b.stem, {}), FOOTER, figure),
+            html.block_page(b, sheets.get(b.stem, {}), footer, figure),
         )
     found["cheat-sheet.html"] = (
-        "Parameter cheat-sheet",
-        "every setting, its default, range and meaning",
+        _("Parameter cheat-sheet"),
+        _("every setting, its default, range and meaning (in English: settings by their names in the code)"),
         html.cheat_sheet_page(content.parameter_rows(), FOOTER),
     )
-    found["debrief.html"] = ("Debrief", "what happened / so what / now what", html.debrief_page(FOOTER))
+    found["debrief.html"] = (_("Debrief"), _("what happened / so what / now what"), html.debrief_page(footer))
     found["glossary.html"] = (
-        "Glossary",
-        "terms with definitions and sources",
-        html.glossary_page(content.glossary(), FOOTER),
+        _("Glossary"),
+        _("terms with definitions and sources"),
+        html.glossary_page(content.glossary(), footer),
     )
     found["reading-list.html"] = (
-        "Reading list",
-        "per event, primary sources and both camps",
-        html.readings_page(content.readings(), FOOTER),
+        _("Reading list"),
+        _("per event, primary sources and both camps"),
+        html.readings_page(content.readings(), footer),
     )
     return found
 
@@ -93,20 +101,26 @@ def pages(source: str | Path | None = None) -> dict[str, tuple[str, str, str]]:
 ONE_PAGE_PREFIXES = ("block-", "cheat-sheet", "debrief")
 
 
-def write_handouts(outdir: str | Path, source: str | Path | None = None, pdf: bool = True) -> Written:
+def write_handouts(
+    outdir: str | Path, source: str | Path | None = None, pdf: bool = True, lang: str | None = None
+) -> Written:
     """Write the handouts to ``outdir`` (see :mod:`govsim.handouts.files` for which folders are
-    accepted); with ``pdf`` and Chromium present, a PDF beside each page."""
+    accepted) in ``lang`` ("en", "fr", "es"; default: the current language); with ``pdf`` and
+    Chromium present, a PDF beside each page."""
     from govsim.handouts import pdf as printer
 
     started = time.perf_counter()
-    every = pages(source)  # build everything before touching the folder
+    with language(lang):
+        every = pages(source)  # build everything before touching the folder
+        index_html = html.index_page(
+            [(name, title, what) for name, (title, what, _html) in every.items()], _(FOOTER)
+        )
     out, previous = prepare(outdir)
     result = Written(out)
-    for name, (_, _, text) in every.items():
+    for name, (_title, _what, text) in every.items():
         write_text(out / name, text)
         result.html.append(name)
-    index = [(name, title, what) for name, (title, what, _) in every.items()]
-    write_text(out / "index.html", html.index_page(index, FOOTER))
+    write_text(out / "index.html", index_html)
     result.html.append("index.html")
     one_page = [n for n in every if n.startswith(ONE_PAGE_PREFIXES)]
     result.one_page = [n.replace(".html", ".pdf") for n in one_page]

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from govsim.i18n import N_, _, data_file, fresh, text
 from govsim.reading import read_toml
 from govsim.values import whole
 
@@ -40,10 +41,11 @@ class Term:
     kind: str
     expansion: str = ""
     more: str = ""
+    key: str = ""  # the English term, when this entry is a translation (keeps anchors stable)
 
     @property
     def anchor(self) -> str:
-        return "term-" + re.sub(r"[^a-z0-9]+", "-", self.term.lower()).strip("-")
+        return "term-" + re.sub(r"[^a-z0-9]+", "-", (self.key or self.term).lower()).strip("-")
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,104 @@ def worksheets() -> dict[str, dict[str, Any]]:
             "slips": slips,
         }
     return found
+
+
+# ------------------------------------------------------------------ in the room's language
+VIEW_NAMES = {
+    "primary": N_("primary"),
+    "supportive": N_("supportive"),
+    "critical": N_("critical"),
+    "analysis": N_("analysis"),
+}
+
+
+def term_in_language(t: Term) -> Term:
+    """``t`` in the current language (:mod:`govsim.i18n`; ``data/lang/<lang>/glossary.toml``,
+    one table per English term). The source stays as published; the anchor stays English."""
+    where = f"glossary.toml: [term.{t.term!r}]"
+    english = {"term": t.term, "expansion": t.expansion, "definition": t.definition, "more": t.more}
+    found = fresh(data_file("glossary.toml").get("term", {}).get(t.term), english, where)
+    return Term(
+        term=text(t.term, found.get("term", t.term if t.term.isupper() else None), f"{where}.term"),
+        definition=text(t.definition, found.get("definition"), f"{where}.definition"),
+        source=t.source,
+        kind=t.kind,
+        expansion=text(t.expansion, found.get("expansion"), f"{where}.expansion") if t.expansion else "",
+        more=text(t.more, found.get("more"), f"{where}.more") if t.more else "",
+        key=t.term,
+    )
+
+
+def event_in_language(e: Event) -> Event:
+    """``e`` in the current language (``data/lang/<lang>/readings.toml``, one table per event
+    key with ``title``, ``why`` and ``notes``, one per reading): titles, authors and publishers
+    stay as published."""
+    where = f"readings.toml: [event.{e.key}]"
+    english = {"title": e.title, "why": e.why, "notes": [r.note for r in e.readings]}
+    found = fresh(data_file("readings.toml").get("event", {}).get(e.key), english, where)
+    notes = text([r.note for r in e.readings], found.get("notes"), f"{where}.notes")
+    return Event(
+        key=e.key,
+        title=text(e.title, found.get("title"), f"{where}.title"),
+        why=text(e.why, found.get("why"), f"{where}.why"),
+        scenario=e.scenario,
+        mentions=e.mentions,
+        readings=tuple(
+            Reading(r.authors, r.year, r.title, r.published, _(VIEW_NAMES[r.view]), note)
+            for r, note in zip(e.readings, notes, strict=True)
+        ),
+    )
+
+
+def worksheet_in_language(stem: str, sheet: dict[str, Any]) -> dict[str, Any]:
+    """A block's worksheet (:func:`worksheets`) in the current language
+    (``data/lang/<lang>/worksheets.toml``: ``title``, ``prompts`` and the predict ``labels``)."""
+    if not sheet:
+        return sheet
+    where = f"worksheets.toml: [{stem}]"
+    english = {
+        "title": sheet.get("title", ""),
+        "prompts": list(sheet["prompts"]),
+        "labels": [label for _c, label in (sheet.get("predict") or {}).get("measures", [])],
+    }
+    found = fresh(data_file("worksheets.toml").get(stem), english, where)
+    out = dict(sheet)
+    if sheet.get("title"):
+        out["title"] = text(sheet["title"], found.get("title"), f"{where}.title")
+    out["prompts"] = text(list(sheet["prompts"]), found.get("prompts"), f"{where}.prompts")
+    if sheet.get("predict"):
+        predict = dict(sheet["predict"])
+        labels = text([label for _c, label in predict["measures"]], found.get("labels"), f"{where}.labels")
+        predict["measures"] = [[c, label] for (c, _l), label in zip(predict["measures"], labels, strict=True)]
+        out["predict"] = predict
+    return out
+
+
+def block_in_language(b: Block) -> Block:
+    """A block handout's words from its notebook (title, objectives, key points, the first three
+    things to try, as the page prints them) in the current language (``data/lang/<lang>/blocks.toml``, one table per notebook stem);
+    terms and readings in the current language too."""
+    where = f"blocks.toml: [{b.stem}]"
+    english = {
+        "title": b.title,
+        "objectives": list(b.objectives),
+        "key_points": list(b.key_points),
+        "things_to_try": list(b.things_to_try[:3]),
+    }
+    found = fresh(data_file("blocks.toml").get(b.stem), english, where)
+    return Block(
+        stem=b.stem,
+        title=text(b.title, found.get("title"), f"{where}.title"),
+        teaching_minutes=b.teaching_minutes,
+        exercise_minutes=b.exercise_minutes,
+        objectives=tuple(text(list(b.objectives), found.get("objectives"), f"{where}.objectives")),
+        key_points=tuple(text(list(b.key_points), found.get("key_points"), f"{where}.key_points")),
+        things_to_try=tuple(
+            text(list(b.things_to_try[:3]), found.get("things_to_try"), f"{where}.things_to_try")
+        ),
+        terms=tuple(term_in_language(t) for t in b.terms),
+        events=tuple(event_in_language(e) for e in b.events),
+    )
 
 
 def _pair(item: Any) -> bool:

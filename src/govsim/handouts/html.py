@@ -13,7 +13,17 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 
-from govsim.handouts.content import Block, Event, Reading, Term
+from govsim.handouts.content import (
+    Block,
+    Event,
+    Reading,
+    Term,
+    block_in_language,
+    event_in_language,
+    term_in_language,
+    worksheet_in_language,
+)
+from govsim.i18n import N_, _, locale_name
 
 CSS = """
 @page { size: A4; margin: 12mm 14mm; }
@@ -68,10 +78,12 @@ def inline(text: str) -> str:
     return re.sub(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])", r"<em>\1</em>", out)
 
 
-def page(title: str, body: str, footer: str) -> str:
-    """A complete, self-contained HTML document."""
+def page(title: str, body: str, footer: str, lang: str | None = None) -> str:
+    """A complete, self-contained HTML document in ``lang`` (default: the current language;
+    ``"en"`` for a page kept in English)."""
+    lang = lang or locale_name()
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
         f"{body}\n<footer>{esc(footer)}</footer>\n</main>\n</body>\n</html>\n"
     )
@@ -90,62 +102,69 @@ def figure_html(uri: str, caption: str) -> str:
 # ------------------------------------------------------------------ pages
 def glossary_page(terms: Sequence[Term], footer: str) -> str:
     parts = [
-        "<h1>Glossary</h1>",
-        '<p class="meta">Internet-governance terms, then what govsim means by its own words.</p>',
+        f"<h1>{esc(_('Glossary'))}</h1>",
+        f'<p class="meta">{esc(_("Internet-governance terms, then what govsim means by its own words."))}</p>',
     ]
-    for kind, heading in (("governance", "Internet governance"), ("model", "The model's words")):
+    terms = sorted((term_in_language(t) for t in terms), key=lambda t: t.term.lower())
+    for kind, heading in (("governance", _("Internet governance")), ("model", _("The model's words"))):
         parts.append(f"<h2>{esc(heading)}</h2><dl>")
         for t in (t for t in terms if t.kind == kind):
             name = esc(t.term) + (f" <span class='source'>({esc(t.expansion)})</span>" if t.expansion else "")
             more = f"{inline(t.more)} " if t.more else ""
             parts.append(
                 f'<dt id="{esc(t.anchor)}">{name}</dt><dd>{inline(t.definition)} {more}'
-                f'<span class="source">Source: {esc(t.source)}.</span></dd>'
+                f'<span class="source">{esc(_("Source: {source}.").format(source=t.source))}</span></dd>'
             )
         parts.append("</dl>")
-    return page("govsim glossary", "\n".join(parts), footer)
+    return page(_("govsim glossary"), "\n".join(parts), footer)
 
 
 def reading_html(r: Reading) -> str:
+    """One reading: its authors, title and publisher as published (``translate="no"``, in any
+    language), its view and note in the page's language."""
+    cited = f"{esc(r.authors)} ({r.year}). <em>{esc(r.title)}</em>. {esc(r.published)}."
     return (
-        f'<li><span class="view">{esc(r.view)}</span> {esc(r.authors)} ({r.year}). '
-        f"<em>{esc(r.title)}</em>. {esc(r.published)}. <span class='source'>{esc(r.note)}</span></li>"
+        f'<li><span class="view">{esc(r.view)}</span> <span translate="no">{cited}</span> '
+        f"<span class='source'>{esc(r.note)}</span></li>"
     )
 
 
 def readings_page(events: Sequence[Event], footer: str) -> str:
-    parts = [
-        "<h1>Reading list</h1>",
-        '<p class="meta">Per event: the primary documents and accounts from more than one camp '
-        "(supportive, critical, analysis), so a room can read both sides.</p>",
-    ]
-    for e in events:
+    intro = _(
+        "Per event: the primary documents and accounts from more than one camp (supportive, "
+        "critical, analysis), so a room can read both sides."
+    )
+    parts = [f"<h1>{esc(_('Reading list'))}</h1>", f'<p class="meta">{esc(intro)}</p>']
+    for e in map(event_in_language, events):
         parts.append(f'<h2 id="{esc(e.key)}">{esc(e.title)}</h2><p>{esc(e.why)}</p>')
         parts.append("<ul>" + "".join(reading_html(r) for r in e.readings) + "</ul>")
-    return page("govsim reading list", "\n".join(parts), footer)
+    return page(_("govsim reading list"), "\n".join(parts), footer)
 
 
 DEBRIEF = (
     (
-        "What happened",
+        N_("What happened"),
         (
-            "Scenario, rule set, seeds (and which groups the room played):",
-            "What was decided, in how many rounds, and who complied?",
-            "Which move, setting or assumption made the difference?",
+            N_("Scenario, rule set, seeds (and which groups the room played):"),
+            N_("What was decided, in how many rounds, and who complied?"),
+            N_("Which move, setting or assumption made the difference?"),
         ),
     ),
     (
-        "So what",
+        N_("So what"),
         (
-            "What does this say about the rules, and for whom is it good news?",
-            "Which result would the other camp stress? Is it a finding of the model, or built into the scenario?",
+            N_("What does this say about the rules, and for whom is it good news?"),
+            N_(
+                "Which result would the other camp stress? Is it a finding of the model, or built "
+                "into the scenario?"
+            ),
         ),
     ),
     (
-        "Now what",
+        N_("Now what"),
         (
-            "One change you would make to a forum you know:",
-            "One thing to test next in the model (one setting, many seeds):",
+            N_("One change you would make to a forum you know:"),
+            N_("One thing to test next in the model (one setting, many seeds):"),
         ),
     ),
 )
@@ -154,17 +173,15 @@ DEBRIEF = (
 def debrief_page(footer: str, facts: Mapping[str, object] | None = None) -> str:
     """The debrief template (what happened / so what / now what); ``facts`` pre-fills a table
     of the room's numbers (label -> value) above it."""
-    parts = [
-        "<h1>Debrief</h1>",
-        '<p class="meta">Session: ________________  Date: ____________  Team: ____________</p>',
-    ]
+    blanks = _("Session: {blank}  Date: {short}  Team: {short}").format(blank="_" * 16, short="_" * 12)
+    parts = [f"<h1>{esc(_('Debrief'))}</h1>", f'<p class="meta">{esc(blanks)}</p>']
     if facts:
         rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in facts.items())
         parts.append(f"<table>{rows}</table>")
     for heading, prompts in DEBRIEF:
-        parts.append(f"<h2>{esc(heading)}</h2>")
-        parts += [f'<p>{esc(p)}</p><div class="write tall"></div>' for p in prompts]
-    return page("govsim debrief", "\n".join(parts), footer)
+        parts.append(f"<h2>{esc(_(heading))}</h2>")
+        parts += [f'<p>{esc(_(p))}</p><div class="write tall"></div>' for p in prompts]
+    return page(_("govsim debrief"), "\n".join(parts), footer)
 
 
 def cheat_sheet_page(rows: Mapping[str, Sequence[Mapping[str, str]]], footer: str) -> str:
@@ -191,7 +208,7 @@ def cheat_sheet_page(rows: Mapping[str, Sequence[Mapping[str, str]]], footer: st
         f"<h2>The rules of the process</h2>{table(rows['process'])}"
         f"<h2>Group traits (per group, each drawn around its mean)</h2>{table(rows['group'])}"
     )
-    return page("govsim parameter cheat-sheet", body, footer)
+    return page("govsim parameter cheat-sheet", body, footer, lang="en")  # settings by their code names
 
 
 def predict_table(predict: Mapping[str, object]) -> str:
@@ -199,15 +216,14 @@ def predict_table(predict: Mapping[str, object]) -> str:
     the first: higher, lower or about the same), then what each rule's run showed."""
     rules = list(predict["rules"])  # type: ignore[arg-type]
     first, second = rules[0], rules[-1]
+    prediction = esc(_("my prediction: {second} against {first}")).format(
+        first=f"<code>{esc(first)}</code>", second=f"<code>{esc(second)}</code>"
+    )
     head = (
-        "<tr><th rowspan='2'>measure</th><th rowspan='2'>my prediction: <code>{second}</code> "
-        "against <code>{first}</code></th><th colspan='{n}'>the run showed</th>"
-        "<th rowspan='2'>surprised? why</th></tr><tr>{rules}</tr>"
-    ).format(
-        n=len(rules),
-        first=esc(first),
-        second=esc(second),
-        rules="".join(f"<th><code>{esc(r)}</code></th>" for r in rules),
+        f"<tr><th rowspan='2'>{esc(_('measure'))}</th><th rowspan='2'>{prediction}</th>"
+        f"<th colspan='{len(rules)}'>{esc(_('the run showed'))}</th>"
+        f"<th rowspan='2'>{esc(_('surprised? why'))}</th></tr>"
+        + "".join(f"<th><code>{esc(r)}</code></th>" for r in rules).join(("<tr>", "</tr>"))
     )
     rows = "".join(
         f"<tr><td>{esc(label)}</td><td class='choice'>↑ &nbsp; ↓ &nbsp; =</td>"
@@ -221,69 +237,76 @@ def predict_table(predict: Mapping[str, object]) -> str:
 def block_page(b: Block, sheet: Mapping[str, object], footer: str, figure: str = "") -> str:
     """One page per course block: objectives, key points, things to try, terms, readings and
     the block's worksheet (for 02 the predict-then-run sheet)."""
+    b = block_in_language(b)
+    sheet = worksheet_in_language(b.stem, dict(sheet))
     title = str(sheet.get("title") or b.title)
-    parts = [
-        f"<h1>{inline(b.title)}</h1>",
-        f'<p class="meta">{b.teaching_minutes} min teaching + {b.exercise_minutes} min exercises · notebook '
-        f"<code>{esc(b.stem)}</code></p>",
-    ]
+    minutes = esc(_("{teaching} min teaching + {exercises} min exercises · notebook {stem}")).format(
+        teaching=b.teaching_minutes, exercises=b.exercise_minutes, stem=f"<code>{esc(b.stem)}</code>"
+    )
+    parts = [f"<h1>{inline(b.title)}</h1>", f'<p class="meta">{minutes}</p>']
     predict = sheet.get("predict")
     if predict:
-        parts.append(
-            f"<h2>{esc(title)}</h2><p>Before the runs, circle a direction for each measure (↑ higher, "
-            "↓ lower, = about the same); after them, write what each run showed.</p>"
+        how = _(
+            "Before the runs, circle a direction for each measure (↑ higher, ↓ lower, = about the "
+            "same); after them, write what each run showed."
         )
+        parts.append(f"<h2>{esc(title)}</h2><p>{esc(how)}</p>")
         parts.append(predict_table(predict))  # type: ignore[arg-type]
-    left = f"<h2>You will be able to</h2>{_list(b.objectives)}"
+    left = f"<h2>{esc(_('You will be able to'))}</h2>{_list(b.objectives)}"
     if b.key_points:
-        left += f"<h2>Key points</h2>{_list(b.key_points)}"
+        left += f"<h2>{esc(_('Key points'))}</h2>{_list(b.key_points)}"
     right = figure
     if b.terms:
         right += (
-            "<h2>Words to know</h2><p>"
+            f"<h2>{esc(_('Words to know'))}</h2><p>"
             + ", ".join(f'<a href="glossary.html#{esc(t.anchor)}">{esc(t.term)}</a>' for t in b.terms)
-            + " (see the glossary).</p>"
+            + f" {esc(_('(see the glossary).'))}</p>"
         )
     if b.events:
         right += (
-            "<h2>Further reading</h2><ul>"
+            f"<h2>{esc(_('Further reading'))}</h2><ul>"
             + "".join(
                 f'<li><a href="reading-list.html#{esc(e.key)}">{esc(e.title)}</a></li>' for e in b.events
             )
             + "</ul>"
         )
     if b.things_to_try and not predict:
-        right += f"<h2>Things to try</h2>{_list(b.things_to_try[:3])}"
+        right += f"<h2>{esc(_('Things to try'))}</h2>{_list(b.things_to_try[:3])}"
     parts.append(f'<div class="cols"><div>{left}</div><div>{right}</div></div>')
     prompts = list(sheet.get("prompts", []))  # type: ignore[arg-type]
     if prompts:
         if not predict:
-            parts.append(f"<h2>{esc(title)}: your notes</h2>")
+            parts.append(f"<h2>{esc(_('{title}: your notes').format(title=title))}</h2>")
         parts += [f'<p>{esc(p)}</p><div class="write"></div>' for p in prompts]
     slips = int(sheet.get("slips", 0) or 0)  # type: ignore[call-overload]
     if slips:
         parts.append(move_slips(slips))
-    return page(f"govsim · {b.stem}", "\n".join(parts), footer)
+    return page(_("govsim · {stem}").format(stem=b.stem), "\n".join(parts), footer)
 
 
 def move_slip() -> str:
     """One role-play move slip (plain text): the moves are :class:`govsim.roleplay.Move`, so a
     new move reaches the printed slip too. ``simulated`` is printed as "pass (simulated)"."""
     from govsim.roleplay import Move
+    from govsim.roleplay.cards import move_name
 
     boxes = " ".join(
-        "☐ pass (simulated)"
+        "☐ " + _("pass (simulated)")
         if m is Move.SIMULATED
-        else ("☐ amend → point: ___ / ___" if m is Move.AMEND else f"☐ {m.value.replace('_', ' ')}")
+        else (
+            "☐ " + _("{amend} → point: ___ / ___").format(amend=move_name(m.value))
+            if m is Move.AMEND
+            else f"☐ {move_name(m.value)}"
+        )
         for m in Move
     )
-    return f"Team ___ Round ___ Move: {boxes}"
+    return _("Team ___ Round ___ Move: {boxes}").format(boxes=boxes)
 
 
 def move_slips(n: int) -> str:
     """``n`` move slips to cut out, one per round (the head of delegation hands one in)."""
     slip = f'<p class="slip">{esc(move_slip())}</p>'
-    return "<h2>Move slips (cut out; one per round)</h2>" + slip * n
+    return f"<h2>{esc(_('Move slips (cut out; one per round)'))}</h2>" + slip * n
 
 
 def index_page(entries: Sequence[tuple[str, str, str]], footer: str) -> str:
@@ -292,9 +315,9 @@ def index_page(entries: Sequence[tuple[str, str, str]], footer: str) -> str:
         f'<li><a href="{esc(name)}">{esc(title)}</a> <span class="source">{esc(what)}</span></li>'
         for name, title, what in entries
     )
-    body = (
-        "<h1>govsim handouts</h1><p class='meta'>Printable and offline: every page is self-contained "
-        "(no network), and each has a PDF beside it when Chromium was available.</p>"
-        f"<ul>{rows}</ul>"
+    intro = _(
+        "Printable and offline: every page is self-contained (no network), and each has a PDF "
+        "beside it when Chromium was available."
     )
-    return page("govsim handouts", body, footer)
+    body = f"<h1>{esc(_('govsim handouts'))}</h1><p class='meta'>{esc(intro)}</p><ul>{rows}</ul>"
+    return page(_("govsim handouts"), body, footer)

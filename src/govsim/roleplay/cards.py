@@ -28,8 +28,9 @@ from govsim.actors import Actor
 from govsim.dimensions import DIMENSION_ENDS
 from govsim.escape import html_text as esc
 from govsim.groups import GROUP_NAMES, Group
+from govsim.i18n import N_, _, data_file, decimal, fresh, name, number, percent, text
 from govsim.population import GroupProfile
-from govsim.protocols import get_protocol
+from govsim.protocols import get_protocol, votes_words
 from govsim.reading import read_toml
 from govsim.roleplay.page import page_html
 from govsim.roleplay.plan import SessionPlan, adoption_rule
@@ -65,17 +66,16 @@ class RoleCard:
             f"<p class='govsim-card-situation'>{esc(self.situation)}</p>" if self.situation else "",
         ]
         for heading, items in (
-            ("Interests", self.interests),
-            ("Red lines", self.red_lines),
-            ("Resources", self.resources),
+            (_("Interests"), self.interests),
+            (_("Red lines"), self.red_lines),
+            (_("Resources"), self.resources),
         ):
-            parts.append(f"<h3>{heading}</h3><ul>{''.join(f'<li>{esc(i)}</li>' for i in items)}</ul>")
-        parts.append(f"<h3>Likely allies</h3><p>{esc(self.allies)}</p>")
-        parts.append(
-            f"<h3>Your numbers in the model</h3><ul>{''.join(f'<li>{esc(n)}</li>' for n in self.numbers)}</ul>"
-        )
-        rows = "".join(f"<tr><th>{esc(m)}</th><td>{esc(t)}</td></tr>" for m, t in self.moves)
-        parts.append(f"<h3>Your moves</h3><table class='govsim-card-moves'>{rows}</table>")
+            parts.append(f"<h3>{esc(heading)}</h3><ul>{''.join(f'<li>{esc(i)}</li>' for i in items)}</ul>")
+        parts.append(f"<h3>{esc(_('Likely allies'))}</h3><p>{esc(self.allies)}</p>")
+        numbers = "".join(f"<li>{esc(n)}</li>" for n in self.numbers)
+        parts.append(f"<h3>{esc(_('Your numbers in the model'))}</h3><ul>{numbers}</ul>")
+        rows = "".join(f"<tr><th>{esc(move_name(m))}</th><td>{esc(t)}</td></tr>" for m, t in self.moves)
+        parts.append(f"<h3>{esc(_('Your moves'))}</h3><table class='govsim-card-moves'>{rows}</table>")
         parts.append("</section>")
         return "".join(parts)
 
@@ -106,9 +106,15 @@ def _briefings(name: str) -> dict[str, dict[str, Any]]:
 
 
 def briefing(scenario: str, group: str) -> dict[str, Any]:
-    """The briefing fields of ``group`` in ``scenario``: the defaults, replaced by the scenario's."""
-    merged = dict(_briefings("defaults").get(group, {}))
-    merged.update(_briefings(scenario).get(group, {}))
+    """The briefing fields of ``group`` in ``scenario``: the defaults, replaced by the scenario's,
+    in the current language (from ``data/lang/<lang>/roles/``, :func:`govsim.i18n.data_file`)."""
+    merged: dict[str, Any] = {}
+    for file in ("defaults", scenario):
+        english = _briefings(file).get(group, {})
+        where = f"roles/{file}.toml: [{group}]"
+        translated = fresh(data_file(f"roles/{file}.toml").get(group), english, where)
+        for key, value in english.items():
+            merged[key] = text(value, translated.get(key), f"{where}.{key}")
     missing = [f for f in FIELDS if f not in merged and f != "situation"]
     if missing:
         raise ValueError(f"roles: the card of {group!r} has no {missing[0]!r} (add it to defaults.toml)")
@@ -127,6 +133,7 @@ class Members:
 
     @property
     def count(self) -> int:
+        """The group's stakeholders: drawn members plus named actors."""
         return self.drawn + len(self.actors)
 
     def mean(self, trait: str) -> float:
@@ -138,6 +145,9 @@ class Members:
         return float(np.mean(values))
 
     def salience_shares(self) -> np.ndarray:
+        """(K,) how the group's attention splits over the dimensions, summing to 1: each
+        member's salience made into shares (equal shares for a member who cares about none),
+        averaged over members, one head one weight."""
         rows = [np.asarray(self.profile.salience, dtype=float)] * self.drawn + [
             np.asarray(a.salience, dtype=float) for a in self.actors
         ]
@@ -158,10 +168,13 @@ def _where(setup: Scenario, point: tuple[float, ...]) -> str:
     """A point in [0, 1] said in the scenario's own units, with what the ends mean."""
     parts = []
     for d, v, scale in zip(setup.dimensions, setup.in_file_units(point), _scales(setup), strict=True):
-        low, high = ENDS.get(d, (f"{scale.low:g}", f"{scale.high:g}"))
-        ends = f"{scale.low:g} = {low}, {scale.high:g} = {high}" if d in ENDS else f"on a {scale} scale"
-        parts.append(f"{d} {v:.2f} ({ends})")
-    return " and ".join(parts)
+        if d in ENDS:
+            low, high = (name(e) for e in ENDS[d])
+            ends = f"{number(scale.low)} = {low}, {number(scale.high)} = {high}"
+        else:
+            ends = _("on a {scale} scale").format(scale=f"{number(scale.low)}-{number(scale.high)}")
+        parts.append(f"{name(d)} {decimal(v)} ({ends})")
+    return _(" and ").join(parts)
 
 
 def _scales(setup: Scenario) -> tuple[Any, ...]:
@@ -175,29 +188,38 @@ def _positions(setup: Scenario, m: Members) -> list[str]:
     modes = m.profile.position
     total = sum(mode.weight for mode in modes)
     if m.drawn and len(modes) == 1:
-        lines.append(f"Your members start around {_where(setup, modes[0].mean)}.")
+        lines.append(_("Your members start around {where}.").format(where=_where(setup, modes[0].mean)))
     elif m.drawn:
-        lines.append(
-            "Your members are split: "
-            + "; ".join(
-                f"{mode.weight / total:.0%} start around {_where(setup, mode.mean)}" for mode in modes
+        split = "; ".join(
+            _("{share} start around {where}").format(
+                share=percent(mode.weight / total), where=_where(setup, mode.mean)
             )
-            + "."
+            for mode in modes
         )
+        lines.append(_("Your members are split: {split}.").format(split=split))
     if m.actors:
         named = "; ".join(
-            f"{a.name} at {', '.join(_num(v) for v in setup.in_file_units(a.position))} "
-            f"(capability {_num(a.capability)}, salience {', '.join(_num(v) for v in a.salience)})"
+            _("{actor} at {position} (capability {capability}, salience {salience})").format(
+                actor=name(a.name),
+                position=", ".join(_num(v) for v in setup.in_file_units(a.position)),
+                capability=_num(a.capability),
+                salience=", ".join(_num(v) for v in a.salience),
+            )
             for a in m.actors
         )
-        units = ", ".join(f"{d} ({scale})" for d, scale in zip(setup.dimensions, _scales(setup), strict=True))
-        lines.append(f"Named members and where they start, on {units}: {named}.")
+        units = ", ".join(
+            f"{name(d)} ({number(scale.low)}-{number(scale.high)})"
+            for d, scale in zip(setup.dimensions, _scales(setup), strict=True)
+        )
+        lines.append(
+            _("Named members and where they start, on {units}: {named}.").format(units=units, named=named)
+        )
     return lines
 
 
 def _num(value: float) -> str:
-    """A number as a card prints it: at most three decimals, no trailing zeros."""
-    return f"{round(float(value), 3):g}"
+    """A number as a card prints it: at most three decimals, no trailing zeros (in the locale)."""
+    return number(value)
 
 
 def _issues(setup: Scenario) -> str:
@@ -210,32 +232,38 @@ def _issues(setup: Scenario) -> str:
         def point(p: tuple[float, ...], on: tuple[bool, ...] = on) -> str:
             units = setup.in_file_units(p)
             return ", ".join(
-                f"{d} {_num(v)}" for d, v, k in zip(setup.dimensions, units, on, strict=True) if k
+                f"{name(d)} {_num(v)}" for d, v, k in zip(setup.dimensions, units, on, strict=True) if k
             )
 
-        where = f"status quo {point(issue.status_quo)}"
+        where = _("status quo {point}").format(point=point(issue.status_quo))
         if issue.draft is not None:
-            where += f"; draft {point(issue.draft)}"
-        said.append(f"{n}. {issue.name}: {where}.")
-    return "The issues: " + " ".join(said)
+            where += "; " + _("draft {point}").format(point=point(issue.draft))
+        said.append(_("{number}. {issue}: {where}.").format(number=n, issue=name(issue.name), where=where))
+    return _("The issues: {issues}").format(issues=" ".join(said))
 
 
 def _capability(setup: Scenario, m: Members) -> str:
     caps = [m.profile.capability] * m.drawn + [a.capability for a in m.actors]
     others = [x.mean("capability") for g in Group if (x := members(setup, g)) is not None]
-    said = f"{caps[0]:.2f}" if max(caps) - min(caps) < 1e-9 else f"{min(caps):.2f} to {max(caps):.2f}"
-    return f"Capability {said} on a 0-1 scale ({_rank(m.mean('capability'), others)})"
+    said = (
+        decimal(caps[0])
+        if max(caps) - min(caps) < 1e-9
+        else _("{low} to {high}").format(low=decimal(min(caps)), high=decimal(max(caps)))
+    )
+    return _("Capability {value} on a 0-1 scale ({rank})").format(
+        value=said, rank=_rank(m.mean("capability"), others)
+    )
 
 
 def _rank(value: float, values: list[float]) -> str:
     higher = sum(v > value + 1e-12 for v in values)
     if len(values) == 1:
-        return "the only group"
+        return _("the only group")
     if higher == 0:
-        return "the highest of the groups"
+        return _("the highest of the groups")
     if higher == len(values) - 1:
-        return "the lowest of the groups"
-    return f"number {higher + 1} of {len(values)} groups"
+        return _("the lowest of the groups")
+    return _("number {rank} of {count} groups").format(rank=higher + 1, count=len(values))
 
 
 def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
@@ -249,67 +277,111 @@ def numbers(setup: Scenario, group: str, protocol: str) -> tuple[str, ...]:
     proto = get_protocol(protocol)
     governments_only = getattr(proto, "governments_only", False)
     lobbied = getattr(proto, "lobbied", False)
-    who = "stakeholder" if m.count == 1 else "stakeholders"
-    lines = [f"You play {m.count} {who}; the simulation plays everyone else.", *_positions(setup, m)]
+    played = (
+        _("You play 1 stakeholder; the simulation plays everyone else.")
+        if m.count == 1
+        else _("You play {count} stakeholders; the simulation plays everyone else.").format(count=m.count)
+    )
+    lines = [played, *_positions(setup, m)]
     if setup.k > 1:
         share = m.salience_shares()
-        lines.append(
-            "What you care about: "
-            + ", ".join(f"{d} {w:.0%}" for d, w in zip(setup.dimensions, share, strict=True))
-            + "."
-        )
+        cares = ", ".join(f"{name(d)} {percent(w)}" for d, w in zip(setup.dimensions, share, strict=True))
+        lines.append(_("What you care about: {shares}.").format(shares=cares))
     v = p.capability_voice
-    if governments_only and g is Group.GOVERNMENT:
-        use = "one state, one vote: it adds no votes, but the higher it is, the less the corridor lobbyists move you"
+    if governments_only and g is Group.GOVERNMENT and p.capability_vote == 0:
+        use = _(
+            "one state, one vote: it adds no votes, but the higher it is, the less the corridor "
+            "lobbyists move you"
+        )
+    elif governments_only and g is Group.GOVERNMENT:
+        use = _(
+            "governments vote with {votes}: the higher it is, the more your vote weighs in the vote "
+            "and in the median text, and the less the corridor lobbyists move you"
+        ).format(votes=votes_words(p))
     elif lobbied and g is not Group.GOVERNMENT:
-        use = "it sets how hard you pull governments when you lobby from the corridors"
+        use = _("it sets how hard you pull governments when you lobby from the corridors")
     elif v > 0:
-        use = f"it weighs your view when the chair drafts a compromise text (capability voice {v:g})"
+        use = _("it weighs your view when the chair drafts a compromise text (capability voice {v})").format(
+            v=number(v)
+        )
     else:
-        use = "under these rules it has no effect: every member at the table has an equal voice"
-    lines.append(f"{_capability(setup, m)}: {use}.")
+        use = _("under these rules it has no effect: every member at the table has an equal voice")
+    lines.append(_("{capability}: {use}.").format(capability=_capability(setup, m), use=use))
     capacity, tolerance = m.mean("capacity"), m.mean("tolerance")
     attend = capacity + p.support * (1 - capacity)
-    support = f" (with this scenario's travel support {p.support:g})" if p.support > 0 else ""
+    support = (
+        _(" (with this scenario's travel support {support})").format(support=number(p.support))
+        if p.support > 0
+        else ""
+    )
     if m.count == 1:
-        lines.append(
-            f"Capacity {capacity:.2f}: in an ordinary round there is about a {attend:.0%} chance your "
-            f"member can afford to attend{support}."
+        said = _(
+            "Capacity {capacity}: in an ordinary round there is about a {attend} chance your member "
+            "can afford to attend{support}."
         )
     else:
-        lines.append(
-            f"Capacity {capacity:.2f}: in an ordinary round about {attend:.0%} of your members "
-            f"can afford to attend{support}."
+        said = _(
+            "Capacity {capacity}: in an ordinary round about {attend} of your members can afford to "
+            "attend{support}."
         )
+    lines.append(said.format(capacity=decimal(capacity), attend=percent(attend), support=support))
     lines.append(
-        f"Tolerance {tolerance:.2f}: your members object only to a text that leaves them clearly worse "
-        f"off than today (by more than {tolerance:.2f} on the 0-1 scale, weighted by what they care "
-        "about). Smaller means quicker to object."
+        _(
+            "Tolerance {tolerance}: your members object only to a text that leaves them clearly worse "
+            "off than today (by more than {tolerance} on the 0-1 scale, weighted by what they care "
+            "about). Smaller means quicker to object."
+        ).format(tolerance=decimal(tolerance))
     )
     if getattr(proto, "tables", None) is not None:  # a seating layout: a table per region
         lines.append(
-            "Under these rules each region negotiates at its own table under its own rules: your "
-            "members sit where their region's rules give them a seat."
+            _(
+                "Under these rules each region negotiates at its own table under its own rules: your "
+                "members sit where their region's rules give them a seat."
+            )
         )
     elif governments_only and g is not Group.GOVERNMENT:
         lines.append(
-            "Under these rules only governments sit at the table: you have no seat and no vote; "
-            f"present members lobby governments from the corridors (lobbying strength {p.lobbying:g})."
+            _(
+                "Under these rules only governments sit at the table: you have no seat and no vote; "
+                "present members lobby governments from the corridors (lobbying strength {lobbying})."
+            ).format(lobbying=number(p.lobbying))
         )
     elif governments_only:
-        lines.append("Under these rules only governments sit at the table and vote; other groups lobby you.")
+        lines.append(
+            _("Under these rules only governments sit at the table and vote; other groups lobby you.")
+        )
     elif p.openness < 1 and g is not Group.GOVERNMENT:
         lines.append(
-            f"Accreditation: only the best-resourced {p.openness:.0%} of non-government stakeholders "
-            "may take a seat at all."
+            _(
+                "Accreditation: only the best-resourced {share} of non-government stakeholders may "
+                "take a seat at all."
+            ).format(share=percent(p.openness))
         )
     lines.append(_issues(setup))
     lines.append(adoption_rule(proto, setup))
     return tuple(lines)
 
 
+# A move as a card names it (the move's value is its name in the session store and the CLI).
+MOVE_NAMES = {
+    "simulated": N_("simulated"),
+    "hold": N_("hold"),
+    "concede": N_("concede"),
+    "object": N_("object"),
+    "lobby": N_("lobby"),
+    "stay_away": N_("stay away"),
+    "amend": N_("amend"),
+}
+
+
+def move_name(move: str) -> str:
+    """A move's name in the current language (``stay_away`` -> "stay away", "rester à l'écart")."""
+    return _(MOVE_NAMES[move])
+
+
 def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str, str], ...]:
-    """What each move does for ``group`` under ``protocol``: one sentence each."""
+    """What each move does for ``group`` under ``protocol``: (move value, one sentence in the
+    current language)."""
     from govsim.roleplay.session import CONCEDE_SHARE, LOBBY_BOOST, Move
 
     g = Group.parse(group)
@@ -318,55 +390,74 @@ def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str,
     p = setup.params
     voted = getattr(proto, "governments_only", False)  # one state, one vote: no compromise text
     v = p.capability_voice
+    boost = number(LOBBY_BOOST)
     if seated and voted:
-        obj = (
+        obj = _(
             "all your delegations attend and none is persuaded this round. In the vote each already "
             "votes no on any text that leaves it worse off, so this is about turning up and standing "
             "firm, not an extra veto."
         )
         lobby = (
-            f"all your delegations attend and your capability counts x{LOBBY_BOOST:g} this round "
-            "(capped at 1): corridor lobbyists move you less (it adds no votes)."
+            _(
+                "all your delegations attend and your capability counts x{boost} this round "
+                "(capped at 1): corridor lobbyists move you less (it adds no votes)."
+            ).format(boost=boost)
+            if p.capability_vote == 0
+            else _(
+                "all your delegations attend and your capability counts x{boost} this round "
+                "(capped at 1): corridor lobbyists move you less and your vote weighs more this "
+                "round ({votes})."
+            ).format(boost=boost, votes=votes_words(p))
         )
     elif seated:
-        obj = (
+        obj = _(
             "all your members attend, none is persuaded this round, and they object to any text that "
             "leaves them worse off at all (tolerance 0)."
         )
         lobby = (
-            f"all your members attend and count x{LOBBY_BOOST:g} (capability capped at 1) in the chair's "
-            "compromise, which is drafted in an issue's first round; later rounds revise the text "
-            "toward objectors and amendments, where capability carries no weight."
+            _(
+                "all your members attend and count x{boost} (capability capped at 1) in the chair's "
+                "compromise, which is drafted in an issue's first round; later rounds revise the text "
+                "toward objectors and amendments, where capability carries no weight."
+            ).format(boost=boost)
             if v > 0
-            else "all your members attend; capability carries no weight at this table, so nothing else "
-            "changes (object or amend do more)."
+            else _(
+                "all your members attend; capability carries no weight at this table, so nothing else "
+                "changes (object or amend do more)."
+            )
         )
     if seated:
-        away = "none of your members attends: no voice at the table and no objections counted."
+        away = _("none of your members attends: no voice at the table and no objections counted.")
     else:
-        obj = (
+        obj = _(
             "you have no seat, so no objection of yours is counted: your members only turn up in the "
             "corridors and lobby governments as usual."
         )
-        lobby = f"all your members turn up and lobby governments with capability x{LOBBY_BOOST:g} this round."
-        away = "none of your members turns up: nobody lobbies governments for you this round."
+        lobby = _(
+            "all your members turn up and lobby governments with capability x{boost} this round."
+        ).format(boost=boost)
+        away = _("none of your members turns up: nobody lobbies governments for you this round.")
     effects = {
-        Move.SIMULATED: "the simulation plays your members as usual.",
-        Move.HOLD: "stand firm: none of your members is persuaded by anyone this round.",
-        Move.CONCEDE: (
-            f"your members move {CONCEDE_SHARE:.0%} of the way toward the text on the table "
+        Move.SIMULATED: _("the simulation plays your members as usual."),
+        Move.HOLD: _("stand firm: none of your members is persuaded by anyone this round."),
+        Move.CONCEDE: _(
+            "your members move {share} of the way toward the text on the table "
             "(a lasting change of view that fades only slowly)."
-        ),
+        ).format(share=percent(CONCEDE_SHARE)),
         Move.OBJECT: obj,
         Move.LOBBY: lobby,
         Move.STAY_AWAY: away,
         Move.AMEND: (
-            "table a text point: if the text is not adopted this round, the chair's revision moves "
-            "toward it as toward objectors, weighed by how many of your members are at the table "
-            "(they speak through it instead of through their own positions)."
+            _(
+                "table a text point: if the text is not adopted this round, the chair's revision moves "
+                "toward it as toward objectors, weighed by how many of your members are at the table "
+                "(they speak through it instead of through their own positions)."
+            )
             if seated
-            else "you have no seat, so nothing is tabled: under these rules only those at the table "
-            "can amend (persuade a government instead)."
+            else _(
+                "you have no seat, so nothing is tabled: under these rules only those at the table "
+                "can amend (persuade a government instead)."
+            )
         ),
     }
     return tuple((m.value, effects[m]) for m in Move)
@@ -412,5 +503,6 @@ def cards_html(
     """Every team's card on its own printed page."""
     setup = load_scenario(scenario)
     cards = role_cards(setup, protocol, teams)
-    header = f"<p class='govsim-card-scenario'>{esc(setup.title)}. {esc(setup.disclaimer)}</p>"
-    return page_html(f"Role cards: {setup.name}", "".join(header + c.html() for c in cards))
+    header = f"<p class='govsim-card-scenario'>{esc(name(setup.title))}. {esc(_(setup.disclaimer))}</p>"
+    title = _("Role cards: {scenario}").format(scenario=setup.name)
+    return page_html(title, "".join(header + c.html() for c in cards))

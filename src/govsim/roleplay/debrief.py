@@ -313,6 +313,9 @@ def debrief_figure(d: Debrief, dpi: int = DPI) -> Figure:
 
 
 def plot_standing(d: Debrief, ax: Any) -> Any:
+    """Draw on the matplotlib axes ``ax`` each team's mean gain over the issues in the room (a
+    star, none when no issue closed) over the all-simulated runs' gains (grey dots, one per
+    seed), gains in utility, u(outcome) - u(status quo). Returns ``ax``."""
     teams = list(d.standing["team"])
     for n, team in enumerate(teams):
         sample = d.simulated[f"mean_gain_{team}"].to_numpy(dtype=float)
@@ -333,6 +336,9 @@ def plot_standing(d: Debrief, ax: Any) -> Any:
 
 
 def plot_landscape(d: Debrief, ax: Any) -> Any:
+    """Draw on the matplotlib axes ``ax`` the all-simulated landscape ``d.landscape`` as a grid
+    of ``d.measure`` over its first two columns (lobbying, rho), the scenario's own setting
+    outlined and the room's value in the title. Returns ``ax``; ``d.landscape`` must not be None."""
     frame = d.landscape
     assert frame is not None
     (xname, yname) = list(frame.columns[:2])

@@ -7,6 +7,7 @@ and wraps a printable page with :func:`page_html`; none borrows them from a sibl
 from __future__ import annotations
 
 from govsim.escape import html_text
+from govsim.i18n import locale_name
 
 CARD_CSS = """
 .govsim-card { font-family: sans-serif; max-width: 48em; line-height: 1.35; }
@@ -19,8 +20,8 @@ CARD_CSS = """
 
 
 def page_html(title: str, body: str, css: str = CARD_CSS) -> str:
-    """A standalone, printable HTML page (no scripts, no network)."""
+    """A standalone, printable HTML page (no scripts, no network), in the current language."""
     return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{locale_name()}'><head><meta charset='utf-8'>"
         f"<title>{html_text(title)}</title><style>{css}</style></head><body>{body}</body></html>"
     )

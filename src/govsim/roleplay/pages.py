@@ -10,6 +10,8 @@ connection.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import secrets
 import time
 from collections.abc import Callable
@@ -21,7 +23,8 @@ from panel.custom import JSComponent
 
 from govsim.escape import html_text as esc
 from govsim.groups import Group
-from govsim.roleplay.cards import role_card
+from govsim.i18n import LANGUAGES, N_, _, current, language, name, parse_language
+from govsim.roleplay.cards import move_name, role_card
 from govsim.roleplay.page import CARD_CSS
 from govsim.roleplay.plan import EXTEND_SECONDS
 from govsim.roleplay.room import PROJECTOR, Phase, Room
@@ -38,11 +41,11 @@ POLL_MS = 1000  # the safety-net poll and the heartbeat (changes made here are p
 STALE_MS = 3000  # no heartbeat for this long: the page says the connection is lost (banner <= 5 s)
 BOOT = secrets.token_hex(8)  # changes with every server start
 NEXT_LABEL = {
-    Phase.BRIEFING: "Start the first caucus",
-    Phase.CAUCUS: "End the caucus: secret moves",
-    Phase.MOVES: "Reveal the moves",
-    Phase.REVEAL: "Play the round",
-    Phase.RESULT: "Next round",
+    Phase.BRIEFING: N_("Start the first caucus"),
+    Phase.CAUCUS: N_("End the caucus: secret moves"),
+    Phase.MOVES: N_("Reveal the moves"),
+    Phase.REVEAL: N_("Play the round"),
+    Phase.RESULT: N_("Next round"),
 }
 #: Pages are read on phones: text at least 16 px (18 here), one column, tap targets at least
 #: 44 px tall (48 here), inputs at 18 px so phones do not zoom into them.
@@ -82,6 +85,7 @@ class Clock(JSComponent):
     boot = param.String(default="")
     alive = param.String(default="/rp/alive")
     stale_ms = param.Integer(default=STALE_MS)
+    texts = param.Dict(default={}, doc="what the clock and the banner say, in the page's language")
 
     def beat(self) -> None:
         """Tell the browser the connection is alive (one small message, no model change)."""
@@ -109,7 +113,8 @@ export function render({ model, el }) {
     if (!model.deadline) { clock.textContent = ""; return; }
     const left = Math.max(0, Math.round(model.deadline - (Date.now() / 1000 + offset)));
     const m = Math.floor(left / 60), s = left % 60;
-    clock.textContent = left > 0 ? `Caucus: ${m}:${String(s).padStart(2, "0")} left` : "Caucus: time is up";
+    const time = `${m}:${String(s).padStart(2, "0")}`;
+    clock.textContent = left > 0 ? model.texts.left.replace("{time}", time) : model.texts.up;
   }
   let lastBeat = Date.now(), recovering = false, reloading = false, pending = 0;
   function say(text) {
@@ -157,10 +162,9 @@ export function render({ model, el }) {
   }
   function check() {
     if (Date.now() - lastBeat > model.stale_ms) {
-      lost(pending ? "Your move was NOT sent: the connection is lost. Reconnecting\u2026"
-                   : "Connection lost, reconnecting\u2026");
+      lost(pending ? model.texts.not_sent : model.texts.lost);
     } else if (pending && Date.now() - pending > model.stale_ms) {
-      lost("No answer from the server: your move may not have been sent. Reconnecting\u2026");
+      lost(model.texts.no_answer);
     }
   }
   document.addEventListener("click", (event) => {
@@ -169,7 +173,7 @@ export function render({ model, el }) {
     if (!onSubmit) { return; }
     pending = Date.now();
     if (recovering || Date.now() - lastBeat > model.stale_ms) {
-      lost("Your move was NOT sent: the connection is lost. Reconnecting\u2026");
+      lost(model.texts.not_sent);
     }
   }, true);
   setInterval(tick, 250);
@@ -177,6 +181,45 @@ export function render({ model, el }) {
   tick();
 }
 """
+
+
+def clock_texts() -> dict[str, str]:
+    """What :class:`Clock` says in the browser, in the current language."""
+    return {
+        "left": _("Caucus: {time} left"),
+        "up": _("Caucus: time is up"),
+        "lost": _("Connection lost, reconnecting…"),
+        "not_sent": _("Your move was NOT sent: the connection is lost. Reconnecting…"),
+        "no_answer": _("No answer from the server: your move may not have been sent. Reconnecting…"),
+    }
+
+
+def new_clock() -> Clock:
+    """A page's clock, speaking the current language."""
+    return Clock(boot=BOOT, texts=clock_texts())
+
+
+def spoken(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a page's method in the page's own language (``self.lang``): its callbacks come from
+    the server's loop, outside the language the page was built in."""
+
+    @functools.wraps(method)
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with language(self.lang):
+            return method(self, *args, **kwargs)
+
+    return run
+
+
+def language_links(code: str, lang: str) -> str:
+    """Links that reopen this page in each language of the kit (each name in its own language)."""
+    links = [
+        f"<b>{esc(name)}</b>"
+        if key == lang
+        else f"<a href='/room?code={esc(code)}&amp;lang={key}'>{esc(name)}</a>"
+        for key, name in LANGUAGES.items()
+    ]
+    return f"<p class='govsim-rp-lang'><span translate='no'>{' · '.join(links)}</span></p>"
 
 
 def set_viewport() -> None:
@@ -242,7 +285,12 @@ def heartbeat(page: Any) -> Callable[[], None]:
 class TeamPage:
     """One team's page: its card, the table, the countdown and its move form (one column)."""
 
-    def __init__(self, room: Room, team: str) -> None:
+    def __init__(self, room: Room, team: str, lang: str | None = None) -> None:
+        self.lang = parse_language(lang or current())
+        self._build(room, team)
+
+    @spoken
+    def _build(self, room: Room, team: str) -> None:
         self.room, self.team = room, team
         self.shown: tuple = ()
         self._version = -1
@@ -250,19 +298,23 @@ class TeamPage:
         self.card = role_card(room.play.setup, team, room.play.protocol)
         label = Group.parse(team).label
         self.head = pn.pane.HTML(
-            f"<div class='govsim-rp-head'><h1>{esc(label)}</h1>{esc(room.play.setup.title)}</div>",
+            f"<div class='govsim-rp-head'><h1>{esc(label)}</h1>{esc(name(room.play.setup.title))}</div>"
+            + language_links(room.codes[team], self.lang),
             stylesheets=[PAGE_CSS],
             css_classes=["govsim-rp-team-head"],
             sizing_mode="stretch_width",
         )
-        self.clock = Clock(boot=BOOT)
+        self.clock = new_clock()
         self.status = pn.pane.HTML(
             stylesheets=[PAGE_CSS], css_classes=["govsim-rp-status-pane"], sizing_mode="stretch_width"
         )
         control = {"stylesheets": [CONTROL_CSS], "sizing_mode": "stretch_width", "max_width": 420}
         self.move = pn.widgets.Select(
-            name="Your move",
-            options=[m.value for m in Move],
+            name=_("Your move"),
+            # the moves by name in the page's language (in English by value, as the CLI and files say)
+            options=[m.value for m in Move]
+            if self.lang == "en"
+            else {move_name(m.value): m.value for m in Move},
             value=Move.SIMULATED.value,
             css_classes=["govsim-rp-move"],
             **control,
@@ -274,7 +326,7 @@ class TeamPage:
         start = setup.in_file_units(setup.agenda[0].draft or setup.agenda[0].status_quo)
         self.points = [
             pn.widgets.FloatInput(
-                name=f"amendment: {d} ({scale})",
+                name=_("amendment: {dimension} ({scale})").format(dimension=name(d), scale=scale),
                 value=round(float(v), 2),
                 start=scale.low,
                 end=scale.high,
@@ -285,7 +337,7 @@ class TeamPage:
             for i, (d, v, scale) in enumerate(zip(setup.dimensions, start, scales_of(setup), strict=True))
         ]
         self.submit = pn.widgets.Button(
-            name="Submit move", button_type="primary", css_classes=["govsim-rp-submit"], **control
+            name=_("Submit move"), button_type="primary", css_classes=["govsim-rp-submit"], **control
         )
         self.message = pn.pane.HTML(
             stylesheets=[PAGE_CSS], css_classes=["govsim-rp-message"], sizing_mode="stretch_width"
@@ -325,6 +377,7 @@ class TeamPage:
         self._show_meaning()
         self.refresh()
 
+    @spoken
     def _show_meaning(self) -> None:
         effects = dict(self.card.moves)
         self.meaning.object = f"<i>{esc(effects.get(self.move.value, ''))}</i>"
@@ -339,6 +392,10 @@ class TeamPage:
 
         The session file's write (a synced transaction) runs in a worker thread, so a burst of
         submissions from 24 devices does not hold up every page behind each disk write."""
+        with language(self.lang):
+            await self._send()
+
+    async def _send(self) -> None:
         import asyncio
 
         round_ = self.shown_round + 1
@@ -347,11 +404,17 @@ class TeamPage:
             point = (
                 to_model_units(self.room.play.setup, typed) if self.move.value == Move.AMEND.value else None
             )
+            spoken = contextvars.copy_context()  # the worker thread answers in the page's language
             ok, text = await asyncio.get_running_loop().run_in_executor(
-                None, self.room.submit, self.team, round_, self.move.value, point
+                None, spoken.run, self.room.submit, self.team, round_, self.move.value, point
             )
         except Exception as exc:  # the session file cannot be read or written: say so, never nothing
-            ok, text = False, f"Not recorded: the server could not save it ({type(exc).__name__}). Try again."
+            ok, text = (
+                False,
+                _("Not recorded: the server could not save it ({error}). Try again.").format(
+                    error=type(exc).__name__
+                ),
+            )
         self.message.object = (
             f"<span class='{'govsim-rp-ok' if ok else 'govsim-rp-refused'}'>{esc(text)}</span>"
         )
@@ -363,6 +426,7 @@ class TeamPage:
     def shown_round(self) -> int:
         return self._round
 
+    @spoken
     def refresh(self, force: bool = False) -> None:
         """Show the session's state; nothing is sent to the browser unless something this page
         shows has changed (a submission by another team changes nothing here)."""
@@ -392,7 +456,7 @@ class TeamPage:
         self.status.object = status_html(self.room, self.team, state)
         self.form.visible = phase in (Phase.CAUCUS, Phase.MOVES)
         revealed = self.room.revealed(state)
-        title = "Moves revealed" if phase is Phase.REVEAL else "Moves of the last round"
+        title = _("Moves revealed") if phase is Phase.REVEAL else _("Moves of the last round")
         self.revealed.object = moves_html(revealed, title, self.room.play.setup)
         self.debrief.object = team_debrief_html(self.room, self.team) if phase is Phase.ENDED else ""
 
@@ -400,14 +464,18 @@ class TeamPage:
         if own:
             at = time.strftime("%H:%M:%S", time.localtime(own["at"]))
             setup = self.room.play.setup
-            amend = f" at ({said_point(setup, own['amendment'])})" if own["amendment"] else ""
-            self.current.object = (
-                f"Your team's move for round {state.round + 1}: <b>{esc(own['move'])}</b>{amend} (sent {at})."
+            amend = (
+                " " + esc(_("at ({point})").format(point=said_point(setup, own["amendment"])))
+                if own["amendment"]
+                else ""
             )
+            self.current.object = esc(
+                _("Your team's move for round {round}: {move}{amend} (sent {at}).")
+            ).format(round=state.round + 1, move=f"<b>{esc(move_name(own['move']))}</b>", amend=amend, at=at)
         elif phase in (Phase.CAUCUS, Phase.MOVES):
-            self.current.object = "No move sent yet: without one, the simulation plays your members."
+            self.current.object = esc(_("No move sent yet: without one, the simulation plays your members."))
         elif phase is Phase.RESULT:
-            self.current.object = "Next: the facilitator opens the next round's caucus."
+            self.current.object = esc(_("Next: the facilitator opens the next round's caucus."))
         else:
             self.current.object = ""
 
@@ -421,13 +489,15 @@ class RoomView:
 
     def _room_parts(self, room: Room) -> None:
         play = room.play
+        rules = _("The rules of this session.")
         self.head = pn.pane.HTML(
             stylesheets=[PAGE_CSS],
-            object=f"<div class='govsim-rp-head'><h1>{esc(play.setup.title)}</h1>"
-            f"<p class='govsim-rp-announcement'><b>The rules of this session.</b> {esc(play.announcement)}</p></div>",
+            object=f"<div class='govsim-rp-head'><h1>{esc(name(play.setup.title))}</h1>"
+            f"<p class='govsim-rp-announcement'><b>{esc(rules)}</b> {esc(play.announcement)}</p></div>"
+            + language_links(self.code, self.lang),
             sizing_mode="stretch_width",
         )
-        self.clock = Clock(boot=BOOT)
+        self.clock = new_clock()
         self.status = pn.pane.HTML(
             stylesheets=[PAGE_CSS], css_classes=["govsim-rp-status-pane"], sizing_mode="stretch_width"
         )
@@ -454,20 +524,21 @@ class RoomView:
             sent = set(room.view()[1]) if state.version == room.view()[0].version else set(room.submitted())
             cells = "".join(
                 f"<tr><td>{esc(Group.parse(t).label)}</td><td class='govsim-rp-sent-{esc(t)}'>"
-                f"{'submitted' if t in sent else 'waiting'}</td></tr>"
+                f"{esc(_('submitted') if t in sent else _('waiting'))}</td></tr>"
                 for t in room.play.teams
             )
-            self.who.object = f"<h3>Moves in: {len(sent)} of {len(room.play.teams)}</h3><table class='govsim-rp-table'>{cells}</table>"
+            moves_in = _("Moves in: {count} of {teams}").format(count=len(sent), teams=len(room.play.teams))
+            self.who.object = f"<h3>{esc(moves_in)}</h3><table class='govsim-rp-table'>{cells}</table>"
         else:
             self.who.object = ""
-        title = "Moves revealed" if phase is Phase.REVEAL else "Moves of the last round"
+        title = _("Moves revealed") if phase is Phase.REVEAL else _("Moves of the last round")
         self.revealed.object = moves_html(room.revealed(state), title, room.play.setup)
         height = "max-height: 60vh; width: auto;" if self.compact else ""
         ended = phase is Phase.ENDED
         self.picture.object = (
             ""
             if ended and self.compact  # the projector shows the debrief alone, to fit the screen
-            else f"<img alt='projector view' style='max-width:100%; {height}' src='{projector_png(room)}'>"
+            else f"<img alt='{esc(_('projector view'))}' style='max-width:100%; {height}' src='{projector_png(room)}'>"
         )
         self.debrief.object = facilitator_debrief_html(room, compact=self.compact) if ended else ""
 
@@ -477,14 +548,19 @@ class FacilitatorPage(RoomView):
 
     team = None
 
-    def __init__(self, room: Room, code: str) -> None:
+    def __init__(self, room: Room, code: str, lang: str | None = None) -> None:
+        self.lang = parse_language(lang or current())
+        self._build(room, code)
+
+    @spoken
+    def _build(self, room: Room, code: str) -> None:
         self.room, self.code = room, code
         self.shown = (-1, "", 0)
         play = room.play
         self._room_parts(room)
         control = {"stylesheets": [CONTROL_CSS]}
         self.caucus = pn.widgets.IntInput(
-            name="caucus (seconds)",
+            name=_("caucus (seconds)"),
             value=play.plan.caucus_seconds,
             start=0,
             end=3600,
@@ -494,25 +570,38 @@ class FacilitatorPage(RoomView):
             **control,
         )
         self.next = pn.widgets.Button(
-            name="Next", button_type="primary", css_classes=["govsim-rp-next"], **control
+            name=_("Next"), button_type="primary", css_classes=["govsim-rp-next"], **control
         )
         self.extend = pn.widgets.Button(
-            name=f"+{EXTEND_SECONDS // 60} min", css_classes=["govsim-rp-extend"], **control
+            name=_("+{minutes} min").format(minutes=EXTEND_SECONDS // 60),
+            css_classes=["govsim-rp-extend"],
+            **control,
         )
-        self.skip = pn.widgets.Button(name="Skip the countdown", css_classes=["govsim-rp-skip"], **control)
+        self.skip = pn.widgets.Button(name=_("Skip the countdown"), css_classes=["govsim-rp-skip"], **control)
         self.end = pn.widgets.Button(
-            name="End the session", button_type="danger", css_classes=["govsim-rp-end"], **control
+            name=_("End the session"), button_type="danger", css_classes=["govsim-rp-end"], **control
         )
         q = f"?code={esc(code)}"
         projector = f"?code={esc(room.codes[PROJECTOR])}"
+        q += f"&amp;lang={self.lang}"
+        projector += f"&amp;lang={self.lang}"
+        said = esc(
+            _(
+                "{on_projector} open {projector_view} (it has no controls and not your code). Print: "
+                "{cards} · {join} · {export} · {sheet}"
+            )
+        ).format(
+            on_projector=f"<b>{esc(_('On the projector'))}</b>",
+            projector_view=f"<a href='/room{projector}' target='_blank' class='govsim-rp-projector-link'>"
+            f"{esc(_('the projector view'))}</a>",
+            cards=f"<a href='/rp/card{q}' target='_blank'>{esc(_('role cards'))}</a>",
+            join=f"<a href='/rp/join{q}' target='_blank'>{esc(_('join sheet with QR codes'))}</a>",
+            export=f"<a href='/rp/export{q}' target='_blank' class='govsim-rp-export'>"
+            f"{esc(_('export the session (JSON)'))}</a>",
+            sheet=f"<a href='/rp/debrief{q}' target='_blank' class='govsim-rp-sheet'>{esc(_('debrief sheet'))}</a>",
+        )
         self.links = pn.pane.HTML(
-            f"<p><b>On the projector</b> open <a href='/room{projector}' target='_blank' "
-            "class='govsim-rp-projector-link'>the projector view</a> (it has no controls and "
-            "not your code). Print: "
-            f"<a href='/rp/card{q}' target='_blank'>role cards</a> · "
-            f"<a href='/rp/join{q}' target='_blank'>join sheet with QR codes</a> · "
-            f"<a href='/rp/export{q}' target='_blank' class='govsim-rp-export'>export the session (JSON)</a> · "
-            f"<a href='/rp/debrief{q}' target='_blank' class='govsim-rp-sheet'>debrief sheet</a></p>",
+            f"<p>{said}</p>",
             stylesheets=[PAGE_CSS],
             sizing_mode="stretch_width",
         )
@@ -548,17 +637,20 @@ class FacilitatorPage(RoomView):
         self.refresh()
 
     def _do(self, action: Callable[[], Any]) -> Callable[[Any], None]:
-        def run(_: Any) -> None:
+        def run(_event: Any) -> None:
             try:
                 action()
                 self.error.object = ""
             except Exception as exc:  # the session file cannot be written: say so on the page
-                self.error.object = f"<b>Not done:</b> {esc(type(exc).__name__)}: {esc(str(exc))}"
+                with language(self.lang):
+                    said = _("Not done:")
+                self.error.object = f"<b>{esc(said)}</b> {esc(type(exc).__name__)}: {esc(str(exc))}"
             self.refresh(force=True)
             HUB.notify(self.room)
 
         return run
 
+    @spoken
     def refresh(self, force: bool = False) -> None:
         version = self.room.store.version()
         if version == self.shown[0] and not force:
@@ -566,9 +658,9 @@ class FacilitatorPage(RoomView):
         state = self.room.state()
         phase = Phase(state.phase)
         self.shown = (version, state.phase, state.round)
-        label = NEXT_LABEL.get(phase, "")
+        label = _(NEXT_LABEL[phase]) if phase in NEXT_LABEL else ""
         if phase is Phase.RESULT and self.room.play.finished:
-            label = "Finish: debrief"
+            label = _("Finish: debrief")
         self.next.name = label
         self.next.visible = phase is not Phase.ENDED
         self.extend.visible = self.skip.visible = phase is Phase.CAUCUS
@@ -589,7 +681,13 @@ class ProjectorPage(RoomView):
     .govsim-rp-announcement { font-size: .85em; margin: .2em 0; }
     """
 
-    def __init__(self, room: Room) -> None:
+    def __init__(self, room: Room, lang: str | None = None) -> None:
+        self.lang = parse_language(lang or current())
+        self.code = room.codes[PROJECTOR]
+        self._build(room)
+
+    @spoken
+    def _build(self, room: Room) -> None:
         self.room = room
         self.shown = (-1, "", 0)
         self._room_parts(room)
@@ -606,6 +704,7 @@ class ProjectorPage(RoomView):
         )
         self.refresh()
 
+    @spoken
     def refresh(self, force: bool = False) -> None:
         version = self.room.store.version()
         if version == self.shown[0] and not force:
@@ -615,9 +714,12 @@ class ProjectorPage(RoomView):
         self._show_room(state)
 
 
-def refused_page(text: str = "This join code is not valid.") -> pn.viewable.Viewable:
+def refused_page(text: str | None = None) -> pn.viewable.Viewable:
+    """The page a wrong (or rate-limited) join code gets, in the current language."""
     set_viewport()
+    text = text or _("This join code is not valid.")
+    ask = _("Ask the facilitator for your team's address.")
     return pn.pane.HTML(
-        f"<h1 class='govsim-rp-refused'>{esc(text)}</h1><p>Ask the facilitator for your team's address.</p>",
+        f"<h1 class='govsim-rp-refused'>{esc(text)}</h1><p>{esc(ask)}</p>",
         stylesheets=[PAGE_CSS],
     )

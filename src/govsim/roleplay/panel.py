@@ -309,6 +309,9 @@ class RolePlayPanel:
 
     # ------------------------------------------------------------ actions
     def plan_from_widgets(self) -> SessionPlan:
+        """The :class:`SessionPlan` the setup widgets say: issues (None for the whole agenda),
+        round budget per issue (None for 0: the scenario's own deadline), fallback and caucus
+        length in seconds."""
         agenda = len(load_scenario(self.scenario.value).agenda)
         return SessionPlan(
             issues=None if self.issues.value >= agenda else self.issues.value,
@@ -329,9 +332,12 @@ class RolePlayPanel:
         self.redraw()
 
     def chosen(self) -> dict[str, str]:
+        """Each team's move as its menu shows it now: team -> :class:`Move` value."""
         return {team: menu.value for team, menu in self.moves.items()}
 
     def amendments(self) -> dict[str, list[float]]:
+        """The text points of the teams whose menu says ``amend``: team -> (K,) point, typed in
+        the scenario's units and given in the model's [0, 1] (:func:`to_model_units`)."""
         return {
             team: to_model_units(self.play.setup, [box.value for box in self.points[team]])
             for team, move in self.chosen().items()
@@ -346,9 +352,11 @@ class RolePlayPanel:
         self._tick()
 
     def extend(self) -> None:
+        """Give the running caucus ``EXTEND_SECONDS`` (60 s) more."""
         self.clock.max += EXTEND_SECONDS
 
     def skip(self) -> None:
+        """End the caucus now: the countdown stops at zero."""
         self.clock.playing = False
         self.clock.value = self.clock.max
 
@@ -358,11 +366,13 @@ class RolePlayPanel:
         self.clock_text.value = f"<b style='font-size: 1.6em'>Caucus: {text}</b>"
 
     def next_round(self) -> None:
+        """Stop the countdown, play one round with the chosen moves and amendments, redraw."""
         self.clock.playing = False
         self.play.play_round(self.chosen(), self.amendments())
         self.redraw()
 
     def play_to_end(self) -> None:
+        """Play every remaining round with the moves chosen now, then redraw."""
         self.play.play_to_end(self.chosen(), self.amendments())
         self.redraw()
 
@@ -399,11 +409,26 @@ class RolePlayPanel:
         return target
 
     def write_cards(self) -> None:
+        """Write the role cards as ``<stem>-cards.html`` beside the file named in the
+        panel's file box (one card per printed page).
+
+        Raises
+        ------
+        ValueError
+            That file name is a symbolic link (nothing is written through it).
+        """
         target = self._beside("cards")
         safefiles.write_text(target, cards_html(self.play.setup, self.play.protocol, self.play.teams))
         self.status.value = f"Role cards written to <code>{esc(target)}</code> (one card per printed page)."
 
     def write_sheet(self) -> None:
+        """Write the debrief sheet as ``<stem>-debrief.html`` beside the file named in the panel's file box.
+
+        Raises
+        ------
+        ValueError
+            No debrief yet (press Show results first), or that file name is a symbolic link.
+        """
         if self.debrief is None:
             raise ValueError("no debrief yet: finish the agenda and press Show results first")
         target = self._beside("debrief")
@@ -411,10 +436,20 @@ class RolePlayPanel:
         self.status.value = f"Debrief sheet written to <code>{esc(target)}</code>."
 
     def save(self, path: str | Path) -> None:
+        """Save the session (setup and every round's moves) as JSON to ``path``, replacing the
+        file atomically (:meth:`RolePlay.save`), and say so in the status line."""
         saved = self.play.save(path)
         self.status.value = f"Saved {len(self.play.history)} rounds to <code>{esc(saved)}</code>."
 
     def load(self, path: str | Path) -> None:
+        """Resume the session saved at ``path`` (its rounds replayed from the seed), set the
+        setup widgets to it and redraw; any earlier debrief is dropped.
+
+        Raises
+        ------
+        ValueError
+            The file is not a session file; one line names the file and the field.
+        """
         self.play = RolePlay.load(path)
         self.comparison = self.debrief = None
         self.debrief_html.value = ""

@@ -33,6 +33,7 @@ import numpy as np
 
 from govsim.forums import Layout, Regional, TableSpec
 from govsim.groups import GOVERNMENT
+from govsim.i18n import N_, _, name
 from govsim.params import parameter_specs
 from govsim.protocols import Decision, Protocol, Table, get_protocol, passes
 from govsim.scenarios import Scenario
@@ -54,7 +55,7 @@ class Fallback(Enum):
     @property
     def statement(self) -> str:
         """The one sentence shown on screen before the session starts."""
-        return FALLBACK_STATEMENTS[self]
+        return _(FALLBACK_STATEMENTS[self])
 
     @classmethod
     def parse(cls, value: Fallback | str, where: str = "fallback") -> Fallback:
@@ -62,12 +63,12 @@ class Fallback(Enum):
 
 
 FALLBACK_STATEMENTS = {
-    Fallback.STATUS_QUO: "no agreement: the status quo stays",
-    Fallback.GOVERNMENT_VOTE: (
+    Fallback.STATUS_QUO: N_("no agreement: the status quo stays"),
+    Fallback.GOVERNMENT_VOTE: N_(
         "the governments present vote on the chair's text; it is adopted if more than half of them "
         "are no worse off with it than today"
     ),
-    Fallback.TABLE_VOTE: (
+    Fallback.TABLE_VOTE: N_(
         "everyone at the table votes on the chair's text; it is adopted if more than half of them "
         "are no worse off with it than today"
     ),
@@ -212,14 +213,23 @@ class SessionPlan:
     def announcement(self, setup: Scenario, protocol: str) -> str:
         """What the room is told before the first round (plain text)."""
         planned = self.scenario(setup)
-        names = "; ".join(f"{n + 1}. {issue.name}" for n, issue in enumerate(planned.agenda))
+        names = "; ".join(f"{n + 1}. {name(issue.name)}" for n, issue in enumerate(planned.agenda))
         budget = planned.params.max_rounds
-        return (
-            f"{plural(len(planned.agenda), 'issue')} under {protocol} rules: {names}. "
-            f"{adoption_rule(protocol, planned)} "
-            f"Each issue gets at most {plural(budget, 'round')}. If an issue is not agreed by round "
-            f"{budget}: {self.fallback.statement}."
-        )
+        count = len(planned.agenda)
+        issues = (
+            _("1 issue under {protocol} rules: {names}.")
+            if count == 1
+            else _("{count} issues under {protocol} rules: {names}.")
+        ).format(count=count, protocol=protocol, names=names)
+        rounds = (
+            _("Each issue gets at most 1 round. If an issue is not agreed by round 1: {fallback}.")
+            if budget == 1
+            else _(
+                "Each issue gets at most {budget} rounds. If an issue is not agreed by round {budget}: "
+                "{fallback}."
+            )
+        ).format(budget=budget, fallback=self.fallback.statement)
+        return f"{issues} {adoption_rule(protocol, planned)} {rounds}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -250,10 +260,12 @@ def adoption_rule(protocol: Protocol | Layout | str, setup: Scenario) -> str:
     chosen = get_protocol(protocol) if isinstance(protocol, str) else protocol
     if isinstance(chosen, Regional):
         per_table = " ".join(
-            f"At the {spec.name} table: {spec.protocol.rule(setup.params)}"
+            _("At the {table} table: {rule}").format(
+                table=name(spec.name), rule=spec.protocol.rule(setup.params)
+            )
             for spec in chosen.tables(setup.regions, setup.regional_protocols)
         )
-        return f"Each region negotiates at its own table under its own rules. {per_table}"
+        return _("Each region negotiates at its own table under its own rules.") + " " + per_table
     if isinstance(chosen, Layout):
         raise TypeError(f"{chosen!r}: no adoption rule is said for this seating layout")
     return chosen.rule(setup.params)

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from govsim.groups import Group
+from govsim.i18n import N_, _, decimal
+from govsim.roleplay.cards import move_name
 from govsim.roleplay.plan import EXTEND_SECONDS, SessionPlan
 from govsim.roleplay.session import Move, RolePlay, check_point
 from govsim.roleplay.store import RoomState, SessionStore
@@ -31,6 +33,9 @@ PROJECTOR = "projector"  # the read-only view's code: safe to show the room (it 
 
 
 class Phase(Enum):
+    """Where a round of a served session stands; only the facilitator moves it on (see the
+    module docstring for the order). The value is what the session file stores."""
+
     BRIEFING = "briefing"
     CAUCUS = "caucus"
     MOVES = "moves"
@@ -40,17 +45,17 @@ class Phase(Enum):
 
     @property
     def text(self) -> str:
-        """What the phase is, for every page."""
-        return PHASE_TEXT[self]
+        """What the phase is, for every page (in the current language)."""
+        return _(PHASE_TEXT[self])
 
 
 PHASE_TEXT = {
-    Phase.BRIEFING: "Briefing: read your role card",
-    Phase.CAUCUS: "Caucus: talk it over; you may already submit your move",
-    Phase.MOVES: "Secret moves: submit your team's move",
-    Phase.REVEAL: "Moves revealed",
-    Phase.RESULT: "Result of the round",
-    Phase.ENDED: "Session over: debrief",
+    Phase.BRIEFING: N_("Briefing: read your role card"),
+    Phase.CAUCUS: N_("Caucus: talk it over; you may already submit your move"),
+    Phase.MOVES: N_("Secret moves: submit your team's move"),
+    Phase.REVEAL: N_("Moves revealed"),
+    Phase.RESULT: N_("Result of the round"),
+    Phase.ENDED: N_("Session over: debrief"),
 }
 OPEN_FOR_MOVES = (Phase.CAUCUS, Phase.MOVES)
 
@@ -135,6 +140,15 @@ class Room:
     # ------------------------------------------------------------ access
     @property
     def codes(self) -> dict[str, str]:
+        """The join codes by holder: ``"facilitator"``, :data:`PROJECTOR` and each team's name.
+
+        Secrets: show each to its holder only.
+
+        Raises
+        ------
+        ValueError
+            The session file's codes are missing or damaged (the file is named).
+        """
         codes = self.store.get("codes")
         if not isinstance(codes, dict) or not all(isinstance(v, str) and v for v in codes.values()):
             raise ValueError(f"session file {str(self.store.path)!r}: its join codes are damaged")
@@ -152,6 +166,7 @@ class Room:
 
     # ------------------------------------------------------------ reading
     def state(self) -> RoomState:
+        """The session's phase, round and countdown as the session file holds them now."""
         return self.store.state()
 
     def view(self) -> tuple[RoomState, dict[str, dict[str, Any]]]:
@@ -166,6 +181,7 @@ class Room:
         return cached[1], cached[2]
 
     def phase(self) -> Phase:
+        """The current :class:`Phase`, read from the session file."""
         return Phase(self.state().phase)
 
     def submitted(self) -> list[str]:
@@ -188,6 +204,8 @@ class Room:
         return {}
 
     def own_move(self, team: str) -> dict[str, Any] | None:
+        """``team``'s own submission for the open round (``{"move": ..., "amendment": ...}``),
+        or None; for that team's page only, since moves stay secret until the reveal."""
         return self.store.moves(self.state().round + 1).get(team)
 
     # ------------------------------------------------------------ teams
@@ -196,11 +214,13 @@ class Room:
 
         Returns (accepted, message for that team's page); on refusal nothing changes."""
         if team not in self.play.teams:
-            return False, f"{team!r} is not a team in this session: nothing was recorded."
+            return False, _("{team} is not a team in this session: nothing was recorded.").format(
+                team=repr(team)
+            )
         try:
             chosen = Move.parse(move)
         except ValueError as exc:
-            return False, f"Not recorded: {exc}."
+            return False, _("Not recorded: {error}.").format(error=exc)
         point = None
         if chosen is Move.AMEND:
             try:
@@ -208,28 +228,30 @@ class Room:
                     amendment, self.play.setup.k, "amendment", ", ".join(self.play.setup.dimensions)
                 ).tolist()
             except ValueError as exc:
-                return False, f"Not recorded: {exc}."
+                return False, _("Not recorded: {error}.").format(error=exc)
         with self.store.transaction() as db:
             state = SessionStore.current(db)
             phase = Phase(state.phase)
             if round_ != state.round + 1:
-                return False, (
-                    f"Not recorded: your page showed round {round_}, but round {state.round + 1} is open now. "
+                return False, _(
+                    "Not recorded: your page showed round {shown}, but round {open} is open now. "
                     "The page has been refreshed: choose again."
-                )
+                ).format(shown=round_, open=state.round + 1)
             if phase not in OPEN_FOR_MOVES:
                 why = {
-                    Phase.BRIEFING: "the first caucus has not started yet",
-                    Phase.REVEAL: f"the moves of round {round_} have been revealed",
-                    Phase.RESULT: f"round {state.round} has been played",
-                    Phase.ENDED: "the session is over",
-                }[phase]
-                return False, f"Too late: {why}. Your move was not counted."
+                    Phase.BRIEFING: _("the first caucus has not started yet"),
+                    Phase.REVEAL: _("the moves of round {round} have been revealed"),
+                    Phase.RESULT: _("round {played} has been played"),
+                    Phase.ENDED: _("the session is over"),
+                }[phase].format(round=round_, played=state.round)
+                return False, _("Too late: {why}. Your move was not counted.").format(why=why)
             SessionStore.upsert_move(db, round_, team, chosen.value, point)
-        extra = f" at ({', '.join(f'{v:.2f}' for v in point)})" if point else ""
+        extra = " " + _("at ({point})").format(point=", ".join(decimal(v) for v in point)) if point else ""
         return (
             True,
-            f"Move recorded for round {round_}: {chosen.value}{extra}. You can change it until the reveal.",
+            _("Move recorded for round {round}: {move}{amend}. You can change it until the reveal.").format(
+                round=round_, move=move_name(chosen.value), amend=extra
+            ),
         )
 
     # ------------------------------------------------------------ the facilitator

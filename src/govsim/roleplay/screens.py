@@ -10,6 +10,8 @@ from typing import Any
 
 from govsim.escape import html_text as esc
 from govsim.groups import Group
+from govsim.i18n import _, current, decimal, name, percent
+from govsim.roleplay.cards import move_name
 from govsim.roleplay.debrief import (
     Debrief,
     debrief,
@@ -21,7 +23,6 @@ from govsim.roleplay.debrief import (
 from govsim.roleplay.room import Phase, Room
 from govsim.roleplay.session import said_point
 from govsim.screen.display import png_data_uri
-from govsim.words import plural
 
 _CACHE: dict[tuple, Any] = {}
 
@@ -30,7 +31,7 @@ def status_html(room: Room, team: str | None, state: Any = None) -> str:
     """Issue, round, phase and the text on the table (what it would give ``team``, or every group);
     computed once per (played rounds, phase, team) and shared by every page that shows it."""
     state = state or room.state()
-    key = ("status", id(room), len(room.play.history), state.phase, state.round, team)
+    key = ("status", id(room), len(room.play.history), state.phase, state.round, team, current())
     if key not in _CACHE:
         _CACHE[key] = _status_html(room, team, state)
     return _CACHE[key]
@@ -43,27 +44,42 @@ def _status_html(room: Room, team: str | None, state: Any) -> str:
     budget = play.setup.params.max_rounds
     lines = [f"<b>{esc(phase.text)}</b>"]
     if phase is Phase.ENDED or play.finished:
+        played = len(play.history)
         lines.append(
-            f"Agenda done: {plural(len(play.history), 'round')} played." if play.finished else "Ended early."
+            esc(
+                (
+                    _("Agenda done: 1 round played.")
+                    if played == 1
+                    else _("Agenda done: {rounds} rounds played.")
+                )
+                if play.finished
+                else _("Ended early.")
+            ).format(rounds=played)
         )
     else:
         issue = model.current_issue
         lines.append(
-            f"Issue {issue.index + 1} of {len(play.setup.agenda)}: <b>{esc(issue.name)}</b>; "
-            f"round {issue.round + 1} of at most {budget}."
+            esc(_("Issue {number} of {count}: {issue}; round {round} of at most {budget}.")).format(
+                number=issue.index + 1,
+                count=len(play.setup.agenda),
+                issue=f"<b>{esc(name(issue.name))}</b>",
+                round=issue.round + 1,
+                budget=budget,
+            )
         )
         texts = model.texts_on_table()
         if texts:
             where = ", ".join(
-                f"{esc(d)} {v:.2f}" for d, v in zip(play.setup.dimensions, texts[0].text, strict=True)
+                f"{esc(name(d))} {decimal(v)}"
+                for d, v in zip(play.setup.dimensions, texts[0].text, strict=True)
             )
-            more = f" (and {len(texts) - 1} more table(s))" if len(texts) > 1 else ""
-            lines.append(f"Text on the table: {where}{more}.")
+            more = _(" (and {count} more table(s))").format(count=len(texts) - 1) if len(texts) > 1 else ""
+            lines.append(esc(_("Text on the table: {where}{more}.")).format(where=where, more=esc(more)))
         gains = {g: v for g, v in model.gains_if_adopted().items() if v == v}
         if gains:
             shown = {team: gains[team]} if team in gains else gains
             cells = ", ".join(f"{esc(Group.parse(g).label)} {v:+.3f}" for g, v in shown.items())
-            lines.append(f"If adopted now, mean gain: {cells}.")
+            lines.append(esc(_("If adopted now, mean gain: {gains}.")).format(gains=cells))
     if play.history and phase in (Phase.RESULT, Phase.ENDED, Phase.BRIEFING, Phase.CAUCUS, Phase.MOVES):
         lines.append(last_result(play))
     return "<div class='govsim-rp-status'>" + "<br>".join(lines) + "</div>"
@@ -72,16 +88,20 @@ def _status_html(room: Room, team: str | None, state: Any) -> str:
 def last_result(play: Any) -> str:
     record = play.history[-1]
     last = play.model.rounds.iloc[-1]
-    text = (
-        f"Last round (issue {record['issue'] + 1}, round {record['round']}): "
-        f"{last['objecting_share']:.0%} of those deciding objected."
+    where = {"issue": record["issue"] + 1, "round": record["round"]}
+    text = esc(
+        _("Last round (issue {issue}, round {round}): {share} of those deciding objected.").format(
+            share=percent(last["objecting_share"]), **where
+        )
         if last["objecting_share"] == last["objecting_share"]
-        else f"Last round (issue {record['issue'] + 1}, round {record['round']}): nobody decided."
+        else _("Last round (issue {issue}, round {round}): nobody decided.").format(**where)
     )
     closed = play.model.closed_issues
     if closed and closed[-1].index == record["issue"]:
-        verdict = "adopted" if closed[-1].adopted else "no agreement: the status quo stays"
-        text += f" Issue {record['issue'] + 1} closed: <b>{verdict}</b>."
+        verdict = _("adopted") if closed[-1].adopted else _("no agreement: the status quo stays")
+        text += " " + esc(_("Issue {issue} closed: {verdict}.")).format(
+            issue=record["issue"] + 1, verdict=f"<b>{esc(verdict)}</b>"
+        )
     return text
 
 
@@ -90,7 +110,7 @@ def moves_html(moves: dict[str, dict[str, Any]], title: str, setup: Any) -> str:
     if not moves:
         return ""
     rows = "".join(
-        f"<tr><td>{esc(Group.parse(t).label)}</td><td>{esc(m['move'])}"
+        f"<tr><td>{esc(Group.parse(t).label)}</td><td>{esc(move_name(m['move']))}"
         + (f" ({esc(said_point(setup, m['amendment']))})" if m.get("amendment") else "")
         + "</td></tr>"
         for t, m in moves.items()
@@ -115,22 +135,32 @@ def room_debrief(room: Room) -> Debrief:
 def team_debrief_html(room: Room, team: str) -> str:
     """One team's debrief: what its own moves changed, and where its gain sits among the
     all-simulated runs (never a NaN: a missing number is said in words)."""
-    key = ("team-debrief", id(room), len(room.play.history), team)
+    key = ("team-debrief", id(room), len(room.play.history), team, current())
     if key in _CACHE:
         return _CACHE[key]
     d = room_debrief(room)
     row = d.standing[d.standing["team"] == team].iloc[0]
     effect = f"<p class='govsim-rp-effect'>{esc(effect_sentence(d, team))}</p>"
     if row["gain"] != row["gain"] or row["percentile"] != row["percentile"]:
-        standing = "<p>No issue was closed, so there is no gain to set against the all-simulated runs.</p>"
+        said = _("No issue was closed, so there is no gain to set against the all-simulated runs.")
+        standing = f"<p>{esc(said)}</p>"
     else:
-        standing = (
-            f"<p>Your group's mean gain: <b>{row['gain']:+.3f}</b>. In {len(d.simulated)} all-simulated "
-            f"runs of the same session it ranged from {row['simulated_min']:+.3f} to "
-            f"{row['simulated_max']:+.3f} (mean {row['simulated_mean']:+.3f}): your room is "
-            f"<b>{esc(row['compared'])}</b>.</p>"
+        said = esc(
+            _(
+                "Your group's mean gain: {gain}. In {runs} all-simulated runs of the same session it "
+                "ranged from {low} to {high} (mean {mean}): your room is {compared}."
+            )
+        ).format(
+            gain=f"<b>{row['gain']:+.3f}</b>",
+            runs=len(d.simulated),
+            low=f"{row['simulated_min']:+.3f}",
+            high=f"{row['simulated_max']:+.3f}",
+            mean=f"{row['simulated_mean']:+.3f}",
+            compared=f"<b>{esc(row['compared'])}</b>",
         )
-    _CACHE[key] = f"<div class='govsim-rp-team-debrief'><h2>Debrief</h2>{effect}{standing}</div>"
+        standing = f"<p>{said}</p>"
+    title = esc(_("Debrief"))
+    _CACHE[key] = f"<div class='govsim-rp-team-debrief'><h2>{title}</h2>{effect}{standing}</div>"
     return _CACHE[key]
 
 

@@ -39,6 +39,7 @@ from tornado.web import RequestHandler
 
 from govsim.escape import html_text as esc
 from govsim.groups import Group
+from govsim.i18n import _, language, parse_language
 from govsim.roleplay.cards import role_card, role_cards
 from govsim.roleplay.debrief import debrief_sheet_html
 from govsim.roleplay.page import page_html
@@ -56,7 +57,6 @@ from govsim.roleplay.pages import (
 from govsim.roleplay.room import PROJECTOR, Phase, Room
 from govsim.roleplay.screens import facilitator_debrief_html, projector_png, room_debrief, team_debrief_html
 from govsim.values import whole
-from govsim.words import plural
 
 # ---------------------------------------------------------------- guessing
 GUESSES_PER_MINUTE = 20  # wrong join codes one address may try per minute
@@ -93,11 +93,11 @@ class GuessLimit:
     def check(self, room: Room, code: str | None, who: str) -> tuple[Any, str]:
         """(the code's holder or None, why not): the room's :meth:`Room.access` behind the limit."""
         if self.blocked(who):
-            return None, "Too many wrong join codes from this device: wait a minute, then try again."
+            return None, _("Too many wrong join codes from this device: wait a minute, then try again.")
         holder = room.access(code)
         if holder is None:
             self.failed(who)
-            return None, "This join code is not valid."
+            return None, _("This join code is not valid.")
         return holder, ""
 
 
@@ -106,8 +106,17 @@ GUESSES = GuessLimit()
 
 # ---------------------------------------------------------------- HTTP routes
 class _Gate(RequestHandler):
+    lang: str = "en"  # the session's language (``serve --lang``); ``?lang=`` overrides it per page
+
     def initialize(self, room: Room) -> None:
         self.room = room
+
+    def prepare(self) -> None:
+        asked = self.get_query_argument("lang", None)
+        try:
+            self.spoken = parse_language(asked) if asked else type(self).lang
+        except ValueError:
+            self.spoken = type(self).lang
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -116,8 +125,9 @@ class _Gate(RequestHandler):
         self.set_header("X-Frame-Options", "DENY")
 
     def holder(self, facilitator_only: bool = False) -> Any:
-        who, why = GUESSES.check(self.room, self.get_query_argument("code", None), self.request.remote_ip)
-        if who is None and why.startswith("Too many"):
+        blocked = GUESSES.blocked(self.request.remote_ip)  # as check() decides it, before this guess
+        who, _why = GUESSES.check(self.room, self.get_query_argument("code", None), self.request.remote_ip)
+        if who is None and blocked:
             self.set_status(429)
             self.set_header("Retry-After", "60")
             self.finish("refused: too many wrong join codes from this address; wait a minute\n")
@@ -143,7 +153,7 @@ class AliveHandler(_Gate):
 
 
 class CardHandler(_Gate):
-    def get(self) -> None:
+    def cards(self) -> None:
         who = self.holder()
         if who is None:
             return
@@ -157,7 +167,11 @@ class CardHandler(_Gate):
             cards = [role_card(play.setup, who.team, play.protocol)]
         else:
             cards = role_cards(play.setup, play.protocol, (asked,) if asked in play.teams else play.teams)
-        self.page(page_html("Role cards", "".join(c.html() for c in cards)))
+        self.page(page_html(_("Role cards"), "".join(c.html() for c in cards)))
+
+    def get(self) -> None:
+        with language(self.spoken):
+            self.cards()
 
 
 class JoinHandler(_Gate):
@@ -168,15 +182,20 @@ class JoinHandler(_Gate):
     def get(self) -> None:
         if self.holder(facilitator_only=True) is None:
             return
-        codes = self.room.codes
-        parts = []
-        for team in self.room.play.teams:
-            url = f"{self.base}/room?code={codes[team]}"
-            parts.append(
-                "<section style='page-break-after: always'>"
-                f"<h1>{esc(Group.parse(team).label)}</h1><p>{esc(url)}</p>{qr_svg(url)}</section>"
-            )
-        self.page(page_html("Join sheet", "".join(parts)))
+        with language(self.spoken):
+            codes = self.room.codes
+            parts = []
+            for team in self.room.play.teams:
+                url = f"{self.base}/room?code={codes[team]}" + (
+                    f"&lang={self.spoken}" if self.spoken != "en" else ""
+                )
+                scan = _("Scan the code, or type the address, on your team's phone or tablet.")
+                parts.append(
+                    "<section style='page-break-after: always'>"
+                    f"<h1>{esc(Group.parse(team).label)}</h1><p>{esc(scan)}</p><p translate='no'>{esc(url)}</p>"
+                    f"{qr_svg(url)}</section>"
+                )
+            self.page(page_html(_("Join sheet"), "".join(parts)))
 
 
 class ExportHandler(_Gate):
@@ -217,22 +236,37 @@ def qr_text(url: str) -> str:
     return out.getvalue()
 
 
-def app_factory(room: Room) -> Callable[[], pn.viewable.Viewable]:
+def _arg(name: str) -> str:
+    raw = pn.state.session_args.get(name, [b""])[0]
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+
+
+def page_language(asked: str, session: str) -> str:
+    """The language a page speaks: its ``?lang=`` when that is a language of the kit, else the
+    session's (``serve --lang``)."""
+    try:
+        return parse_language(asked) if asked else session
+    except ValueError:
+        return session
+
+
+def app_factory(room: Room, lang: str = "en") -> Callable[[], pn.viewable.Viewable]:
     def app() -> pn.viewable.Viewable:
-        raw = pn.state.session_args.get("code", [b""])[0]
-        code = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+        code = _arg("code")
+        spoken = page_language(_arg("lang"), lang)
         request = getattr(pn.state.curdoc.session_context, "request", None)
         address = getattr(request, "remote_ip", None) or "?"
-        who, why = GUESSES.check(room, code, address)
-        if who is None:
-            return refused_page(why)
+        with language(spoken):
+            who, why = GUESSES.check(room, code, address)
+            if who is None:
+                return refused_page(why)
         set_viewport()
         if who.role == "facilitator":
-            page: Any = FacilitatorPage(room, code)
+            page: Any = FacilitatorPage(room, code, spoken)
         elif who.role == PROJECTOR:
-            page = ProjectorPage(room)
+            page = ProjectorPage(room, spoken)
         else:
-            page = TeamPage(room, who.team)
+            page = TeamPage(room, who.team, spoken)
         pn.state.add_periodic_callback(heartbeat(page), period=POLL_MS)
         HUB.add(room, page)
         return page.layout
@@ -242,7 +276,8 @@ def app_factory(room: Room) -> Callable[[], pn.viewable.Viewable]:
 
 def warm(room: Room) -> None:
     """Compute what the first pages after a start will show (the projector picture; after the
-    end, the debrief and its figure), so a restart in any phase builds each page cheaply."""
+    end, the debrief and its figure), so a restart in any phase builds each page cheaply (in the
+    current language: the session's)."""
     projector_png(room)
     if room.phase() is Phase.ENDED:
         room_debrief(room)
@@ -358,10 +393,15 @@ def addresses(room: Room, host: str, port: int) -> dict[str, str]:
     return {who: f"{base}/room?code={codes[who]}" for who in ["facilitator", PROJECTOR, *room.play.teams]}
 
 
-def build_server(room: Room, host: str = "127.0.0.1", port: int = 5006, origins: tuple[str, ...] = ()) -> Any:
-    """The Panel server (not started): the room app and the gated HTTP routes."""
+def build_server(
+    room: Room, host: str = "127.0.0.1", port: int = 5006, origins: tuple[str, ...] = (), lang: str = "en"
+) -> Any:
+    """The Panel server (not started): the room app and the gated HTTP routes, speaking ``lang``
+    unless a page asks for another (``?lang=fr``)."""
+    lang = parse_language(lang)
     allowed = [f"{h}:{port}" for h in local_addresses(host)] + list(origins)
     JoinHandler.base = f"http://{local_addresses(host)[0]}:{port}"
+    _Gate.lang = lang
     routes = [
         (r"/rp/alive", AliveHandler, {"room": room}),
         (r"/rp/card", CardHandler, {"room": room}),
@@ -370,7 +410,7 @@ def build_server(room: Room, host: str = "127.0.0.1", port: int = 5006, origins:
         (r"/rp/debrief", DebriefHandler, {"room": room}),
     ]
     return pn.serve(
-        {"room": app_factory(room)},
+        {"room": app_factory(room, lang)},
         port=port,
         address=host,
         websocket_origin=allowed,
@@ -388,31 +428,47 @@ def serve(
     origins: tuple[str, ...] = (),
     qr: bool = True,
     out: Callable[[str], None] = print,
+    lang: str = "en",
 ) -> None:
     """Print the join addresses (and QR codes), then serve until interrupted (see
     :func:`check_address` for the address rules; the command line checks them before it
     creates the session file)."""
     check_address(host, port)
-    server = build_server(room, host, port, origins)
+    server = build_server(room, host, port, origins, lang)
     links = addresses(room, host, port)
-    out(
-        f"govsim roleplay: session file {room.store.path} ({room.phase().value}, {plural(len(room.play.history), 'round')} played)"
-    )
-    out(f"rules: {room.play.announcement}")
-    out(f"facilitator: {links['facilitator']}  (your screen only: it carries your controls)")
-    out(f"  projector: {links[PROJECTOR]}  (the room's screen: no controls)")
-    for team in room.play.teams:
-        out(f"{Group.parse(team).label:>20}: {links[team]}")
-        if qr:
-            out(qr_text(links[team]))
-    if host not in ("127.0.0.1", "localhost"):
-        out(f"listening on {host}:{port}: anyone on this network who has a join address can open it")
-    out("stop with Ctrl+C; start again with the same --session file to resume")
-    warm(room)
+    with language(lang):  # the facilitator's terminal speaks the session's language too
+        played = len(room.play.history)
+        rounds = _("1 round played") if played == 1 else _("{rounds} rounds played").format(rounds=played)
+        out(
+            "govsim roleplay: "
+            + _("session file {path} ({phase}, {rounds})").format(
+                path=room.store.path, phase=room.phase().value, rounds=rounds
+            )
+        )
+        out(_("rules: {announcement}").format(announcement=room.play.announcement))
+        out(
+            _("facilitator: {link}  (your screen only: it carries your controls)").format(
+                link=links["facilitator"]
+            )
+        )
+        out("  " + _("projector: {link}  (the room's screen: no controls)").format(link=links[PROJECTOR]))
+        for team in room.play.teams:
+            out(f"{Group.parse(team).label:>20}: {links[team]}")
+            if qr:
+                out(qr_text(links[team]))
+        if host not in ("127.0.0.1", "localhost"):
+            out(
+                _("listening on {address}: anyone on this network who has a join address can open it").format(
+                    address=f"{host}:{port}"
+                )
+            )
+        out(_("stop with Ctrl+C; start again with the same --session file to resume"))
+        stopped = "govsim roleplay: " + _("stopped (the session file keeps every committed round)")
+        warm(room)
     server.start()
     try:
         server.io_loop.start()
     except KeyboardInterrupt:
-        out("govsim roleplay: stopped (the session file keeps every committed round)")
+        out(stopped)
     finally:
         server.stop()

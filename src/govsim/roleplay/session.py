@@ -29,6 +29,8 @@ import pandas as pd
 from govsim import safefiles
 from govsim.actors import Scale
 from govsim.groups import GROUP_NAMES, Group
+from govsim.i18n import N_, _, percent
+from govsim.i18n import number as said_number
 from govsim.model import GovernanceModel
 from govsim.overrides import RoundOverrides
 from govsim.plain import plain
@@ -59,21 +61,22 @@ class Move(Enum):
 
     @property
     def meaning(self) -> str:
-        return MOVE_MEANINGS[self]
+        """What the move does, in one line in the current language."""
+        return _(MOVE_MEANINGS[self]).format(share=percent(CONCEDE_SHARE), boost=said_number(LOBBY_BOOST))
 
     @classmethod
     def parse(cls, value: Move | str, where: str = "move") -> Move:
         return member(cls, value, f"{where}={value!r} is not a move")
 
 
-MOVE_MEANINGS = {
-    Move.SIMULATED: "let the simulation play your seats as usual",
-    Move.HOLD: "stand firm: nobody in your group is persuaded this round",
-    Move.CONCEDE: f"move your group {CONCEDE_SHARE:.0%} of the way toward the text on the table",
-    Move.OBJECT: "all attend and object to any text that leaves you worse off (tolerance 0)",
-    Move.LOBBY: f"all attend and push harder: capability x{LOBBY_BOOST:g} this round",
-    Move.STAY_AWAY: "nobody from your group attends this round",
-    Move.AMEND: "table a text point: if the text fails, the chair moves it toward your point",
+MOVE_MEANINGS = {  # {share} and {boost} are filled in by Move.meaning
+    Move.SIMULATED: N_("let the simulation play your seats as usual"),
+    Move.HOLD: N_("stand firm: nobody in your group is persuaded this round"),
+    Move.CONCEDE: N_("move your group {share} of the way toward the text on the table"),
+    Move.OBJECT: N_("all attend and object to any text that leaves you worse off (tolerance 0)"),
+    Move.LOBBY: N_("all attend and push harder: capability x{boost} this round"),
+    Move.STAY_AWAY: N_("nobody from your group attends this round"),
+    Move.AMEND: N_("table a text point: if the text fails, the chair moves it toward your point"),
 }
 
 

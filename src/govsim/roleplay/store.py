@@ -225,10 +225,20 @@ class SessionStore:
 
     # ------------------------------------------------------------ meta
     def get(self, key: str) -> Any:
+        """The JSON value stored under ``key`` in ``meta`` (``config``, ``codes``, ``debrief``),
+        or None when there is none.
+
+        Raises
+        ------
+        ValueError
+            SQLite refused, or the stored value is not valid JSON (the file and key are named).
+        """
         rows = self._read("SELECT value FROM meta WHERE key = ?", (key,))
         return parse_json(rows[0][0], f"{self.path}: {key}") if rows else None
 
     def put(self, key: str, value: Any, db: sqlite3.Connection | None = None) -> None:
+        """Store ``value`` (JSON-serialisable) under ``key`` in ``meta``, replacing any earlier
+        value: inside the open transaction ``db``, or in a transaction of its own."""
         sql, args = "INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value))
         if db is not None:
             db.execute(sql, args)
@@ -248,6 +258,13 @@ class SessionStore:
 
     # ------------------------------------------------------------ state
     def state(self) -> RoomState:
+        """The session's :class:`RoomState` as the file holds it now.
+
+        Raises
+        ------
+        ValueError
+            The file has no state row (not initialised), or SQLite refused.
+        """
         rows = self._read("SELECT phase, round, deadline, version FROM state WHERE id = 1")
         if not rows:
             raise ValueError(f"session file {str(self.path)!r} holds no session state")
@@ -265,6 +282,8 @@ class SessionStore:
 
     @staticmethod
     def set_state(db: sqlite3.Connection, phase: str, round_: int, deadline: float | None) -> None:
+        """Write phase, committed rounds and the countdown's end (``time.time()`` seconds, or
+        None) inside the open transaction ``db``, and count one change (``version``)."""
         db.execute(
             "UPDATE state SET phase = ?, round = ?, deadline = ?, version = version + 1 WHERE id = 1",
             (phase, round_, deadline),
@@ -272,6 +291,8 @@ class SessionStore:
 
     @staticmethod
     def current(db: sqlite3.Connection) -> RoomState:
+        """The :class:`RoomState` as seen inside the open transaction ``db`` (what a change checks
+        before it writes)."""
         return RoomState(
             *db.execute("SELECT phase, round, deadline, version FROM state WHERE id = 1").fetchone()
         )
@@ -289,7 +310,8 @@ class SessionStore:
         db.execute("UPDATE state SET version = version + 1 WHERE id = 1")
 
     def moves(self, round_: int, db: sqlite3.Connection | None = None) -> dict[str, dict[str, Any]]:
-        """team -> {"move", "amendment", "at"} for the round (round = committed rounds + 1)."""
+        """The moves of round ``round_`` (committed rounds + 1 for the open one) by team: each
+        ``{"move", "amendment", "at"}``, ``at`` in ``time.time()`` seconds."""
         sql = "SELECT team, move, amendment, at FROM moves WHERE round = ? ORDER BY team"
         rows = db.execute(sql, (round_,)).fetchall() if db is not None else self._read(sql, (round_,))
         return {
@@ -298,9 +320,18 @@ class SessionStore:
         }
 
     def rounds(self) -> list[dict[str, Any]]:
+        """Every committed round's record, in order (as in a hot-seat session file).
+
+        Raises
+        ------
+        ValueError
+            SQLite refused, or a record is not valid JSON (the file and round are named).
+        """
         rows = self._read("SELECT n, record FROM rounds ORDER BY n")
         return [parse_json(r, f"{self.path}: round {n}") for n, r in rows]
 
     @staticmethod
     def add_round(db: sqlite3.Connection, n: int, record: dict[str, Any]) -> None:
+        """Commit round ``n``'s record inside the open transaction ``db`` (a round is written
+        once: a second write of the same ``n`` fails the transaction)."""
         db.execute("INSERT INTO rounds VALUES (?, ?)", (n, json.dumps(record)))

@@ -1,0 +1,232 @@
+"""The room's language: what participants read in English, French or Spanish.
+
+English is the source. Code strings are marked ``_("...")`` (or ``N_("...")`` where a constant
+is translated when it is shown) and translated through the gettext catalogs in
+``govsim/locale/<lang>/LC_MESSAGES/govsim.po``, which Babel reads directly (no compiled ``.mo``).
+Long texts (role briefings, glossary entries, reading notes) live in per-language data files,
+``govsim/data/lang/<lang>/``, read by :func:`data_file`. Numbers and dates are formatted per
+locale by :func:`decimal`, :func:`percent` and :func:`date`.
+
+The language is chosen per session (``govsim roleplay serve --lang fr``) and per page; code
+reads it with :func:`current` and sets it for a block with :func:`language`::
+
+    from govsim.i18n import _, language
+    with language("fr"):
+        _("Red lines")  # 'Lignes rouges'
+
+A message missing from a catalog falls back to English, never silently: the first time each is
+met, a :class:`MissingTranslation` warning names it (the tests turn the warning into an error),
+and :func:`missing` lists every message a catalog lacks.
+
+``PSEUDO`` (``"qps"``) is a pseudo-locale for tests: every translated string comes back marked
+``⟦...⟧``, so a page rendered in it shows at a glance (and to a test) any text that bypassed
+translation.
+
+Terms follow the French and Spanish usage of the IGF, ITU and ICANN: gouvernance de l'Internet /
+gobernanza de Internet, multipartite / de múltiples partes interesadas, consensus approximatif /
+consenso aproximado (RFC 7282's rough consensus), statu quo, société civile / sociedad civil,
+communauté technique / comunidad técnica, secteur privé / sector privado.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date as Date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
+PSEUDO = "qps"  # marks every translated string; for tests, never offered in a room
+OPEN, CLOSE = "⟦", "⟧"
+LOCALE = resources.files("govsim") / "locale"
+DATA = resources.files("govsim") / "data" / "lang"
+
+_current: ContextVar[str] = ContextVar("govsim_language", default="en")
+_warned: set[tuple[str, str]] = set()
+
+
+class MissingTranslation(UserWarning):
+    """A message shown in English because the chosen language's catalog lacks it."""
+
+
+def parse_language(value: object) -> str:
+    """``value`` checked to be a language of the kit ("en", "fr", "es"; "qps" for tests).
+
+    Raises
+    ------
+    ValueError
+        Naming the value and the languages allowed.
+    """
+    text = str(value).strip().lower().replace("-", "_").split("_")[0] if value is not None else ""
+    if text in LANGUAGES or text == PSEUDO:
+        return text
+    raise ValueError(f"lang={value!r} is not a language of the kit (allowed: {', '.join(LANGUAGES)})")
+
+
+def current() -> str:
+    """The language in force here: "en" unless :func:`language` set another."""
+    return _current.get()
+
+
+@contextmanager
+def language(lang: str | None) -> Iterator[str]:
+    """Within the block, :func:`_` and the formatters speak ``lang`` (None keeps the current)."""
+    token = _current.set(parse_language(lang) if lang is not None else current())
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def mark(text: str) -> str:
+    """``text`` as the pseudo-locale shows it: ``⟦text⟧``."""
+    return f"{OPEN}{text}{CLOSE}"
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """The translated messages of ``lang``: msgid -> msgstr (empty and fuzzy entries left out)."""
+    from babel.messages.pofile import read_po
+
+    path = LOCALE / lang / "LC_MESSAGES" / "govsim.po"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as f:
+        po = read_po(f, locale=lang)
+    return {m.id: m.string for m in po if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+
+
+def _fallback(message: str, lang: str) -> str:
+    if (lang, message) not in _warned:
+        warnings.warn(
+            f"no {LANGUAGES[lang]} translation of {message!r}: shown in English", MissingTranslation, 3
+        )
+        _warned.add((lang, message))
+    return message
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (English if a catalog lacks it, with a warning)."""
+    lang = current()
+    if lang == "en":
+        return message
+    if lang == PSEUDO:
+        return mark(message)
+    return catalog(lang).get(message) or _fallback(message, lang)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs without translating it now (translate it when shown)."""
+    return message
+
+
+def locale_name() -> str:
+    """The Babel locale of the current language (the pseudo-locale formats as English)."""
+    lang = current()
+    return "en" if lang == PSEUDO else lang
+
+
+def decimal(value: float, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals, in the current locale (``0,25`` in French)."""
+    from babel.numbers import format_decimal
+
+    pattern = "0." + "0" * digits if digits else "0"
+    return format_decimal(round(float(value), digits), format=pattern, locale=locale_name())
+
+
+def number(value: float, most: int = 3) -> str:
+    """``value`` with at most ``most`` decimals and no trailing zeros, in the current locale."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(float(value), most), format="0." + "#" * most, locale=locale_name())
+
+
+def percent(share: float) -> str:
+    """A share in [0, 1] as a whole percentage in the current locale (``25 %`` in French)."""
+    from babel.numbers import format_percent
+
+    return format_percent(float(share), locale=locale_name())
+
+
+def date(when: Date) -> str:
+    """A date in the current locale's medium form (``6 déc. 2026``)."""
+    from babel.dates import format_date
+
+    return format_date(when, format="medium", locale=locale_name())
+
+
+# ---------------------------------------------------------------- long texts (data files)
+def data_file(name: str) -> dict[str, Any]:
+    """The current language's translations of data file ``name`` (``glossary.toml``,
+    ``roles/defaults.toml``...), from ``govsim/data/lang/<lang>/<name>``; {} in English.
+
+    In the pseudo-locale this is {}: :func:`text` then marks the English text instead.
+    """
+    lang = current()
+    if lang in ("en", PSEUDO):
+        return {}
+    return _data(lang, name)
+
+
+@cache
+def _data(lang: str, name: str) -> dict[str, Any]:
+    from govsim.reading import read_toml
+
+    path = DATA / lang / name
+    if not path.is_file():
+        return {}
+    return read_toml(path, f"data/lang/{lang}/{name}")
+
+
+def text(english: Any, translated: Any, where: str) -> Any:
+    """A long text (a string or a list of strings) in the current language: ``translated``
+    from a data file when given, marked in the pseudo-locale, English (with a warning) when the
+    language's file lacks it. ``where`` names the entry for the warning."""
+    lang = current()
+    if lang == "en":
+        return english
+    if lang == PSEUDO:
+        return [mark(e) for e in english] if isinstance(english, list) else mark(english)
+    if translated is None or (isinstance(english, list) and len(translated) != len(english)):
+        _fallback(where, lang)
+        return english
+    return translated
+
+
+def fingerprint(english: Any) -> str:
+    """A short digest of an English entry (its translatable fields): a translation records the
+    digest of the English it was made from (``source``), so a changed English text shows up as a
+    missing translation instead of a stale one."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(english, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:10]
+
+
+def fresh(translated: Any, english: dict[str, Any], where: str) -> dict[str, Any]:
+    """``translated`` (one table of a language's data file) if its ``source`` is the
+    :func:`fingerprint` of ``english``; else {} (so every field falls back, visibly) with a
+    warning that the English changed since it was translated."""
+    if not isinstance(translated, dict) or current() in ("en", PSEUDO):
+        return {}
+    if translated.get("source") != fingerprint(english):
+        if translated:
+            _fallback(f"{where} (the English changed since it was translated)", current())
+        return {}
+    return translated
+
+
+def missing(lang: str, messages: set[str]) -> list[str]:
+    """The ``messages`` (English msgids) the catalog of ``lang`` lacks, sorted."""
+    have = catalog(parse_language(lang))
+    return sorted(m for m in messages if not have.get(m))
+
+
+def name(english: str) -> str:
+    """A name from the scenario files (a title, an issue, a named actor, a dimension, what a
+    dimension's ends mean) in the current language, from ``data/lang/<lang>/names.toml``."""
+    return text(english, data_file("names.toml").get(english), f"names.toml: {english!r}")

@@ -1,0 +1,114 @@
+"""The served role-play in the room's language (issue 25): every page a participant or the room
+reads (each team's page, the projector, the facilitator's), in every phase, rendered in the
+pseudo-locale, shows no visible word that bypassed translation; a page asks for its language
+with ``?lang=`` and falls back to the session's.
+
+Known gap, named here rather than hidden: the end-of-session debrief (what each team's own
+moves changed, the standing tables and figure of :mod:`govsim.roleplay.debrief`, and the
+printable debrief sheet) is still English; :data:`KNOWN_ENGLISH` lists those panes, and the
+test fails if one of them becomes translated without leaving the list.
+"""
+
+from __future__ import annotations
+
+import html
+
+import panel as pn
+import pytest
+
+from govsim import i18n
+from govsim.i18n import PSEUDO, language
+from govsim.roleplay.pages import FacilitatorPage, ProjectorPage, TeamPage, clock_texts, language_links
+from govsim.roleplay.plan import SessionPlan
+from govsim.roleplay.room import PROJECTOR, Phase, Room
+from govsim.roleplay.serve import page_language
+from tests.test_i18n import unmarked, visible
+
+# (page kind, pane css class) -> why it is still English
+KNOWN_ENGLISH = {
+    ("team", "govsim-rp-debrief-pane"): "debrief.effect_sentence and the standing's comparison words",
+    ("facilitator", "govsim-rp-debrief"): "debrief tables and figure (govsim.roleplay.debrief)",
+    ("projector", "govsim-rp-debrief"): "debrief tables and figure (govsim.roleplay.debrief)",
+}
+
+
+def texts(layout) -> dict[str, str]:
+    """Every visible text of a Panel layout, by the css class of the pane or widget holding it."""
+    found: dict[str, str] = {}
+
+    def walk(obj) -> None:
+        key = next(iter(getattr(obj, "css_classes", None) or []), type(obj).__name__)
+        if isinstance(obj, pn.pane.HTML) and obj.visible:
+            found[key] = found.get(key, "") + " " + str(obj.object or "")
+        elif isinstance(obj, pn.widgets.Widget) and obj.visible:
+            said = [obj.name or ""]
+            if isinstance(obj, pn.widgets.Select):
+                said += [str(k) for k in (obj.options if isinstance(obj.options, dict) else [])]
+            found[key] = found.get(key, "") + " " + html.escape(" ".join(said))
+        elif hasattr(obj, "texts") and hasattr(obj, "deadline"):  # the clock
+            found["clock"] = html.escape(" ".join(obj.texts.values()))
+        for child in getattr(obj, "objects", []) or []:
+            walk(child)
+
+    walk(layout)
+    return found
+
+
+def room_in_every_phase(tmp_path):
+    room = Room(tmp_path / "room.sqlite", scenario="classroom", seed=3, plan=SessionPlan(issues=1, budget=1))
+    yield room  # briefing
+    state = room.state()
+    room.advance(state.phase, state.round)  # caucus
+    room.submit("civil_society", 1, "amend", [0.7, 0.9])
+    yield room
+    for _ in range(3):  # moves, reveal, result
+        state = room.state()
+        room.advance(state.phase, state.round)
+        yield room
+    room.end()
+    yield room
+
+
+def pages(room: Room):
+    yield "facilitator", FacilitatorPage(room, room.codes["facilitator"])
+    yield "projector", ProjectorPage(room)
+    for team in room.play.teams:
+        yield "team", TeamPage(room, team)
+
+
+@pytest.mark.slow
+def test_every_served_page_in_every_phase_is_translated(tmp_path) -> None:
+    left: dict[str, list[str]] = {}
+    still_english: set[tuple[str, str]] = set()
+    with language(PSEUDO):
+        for room in room_in_every_phase(tmp_path):
+            phase = Phase(room.state().phase).value
+            for kind, page in pages(room):
+                page.refresh(force=True)
+                for pane, text in texts(page.layout).items():
+                    words = unmarked(visible(text))
+                    if (kind, pane) in KNOWN_ENGLISH:
+                        still_english |= {(kind, pane)} if words else set()
+                    elif words:
+                        left[f"{phase} {kind} {pane}"] = sorted(set(words))[:8]
+    assert left == {}
+    assert still_english == set(KNOWN_ENGLISH)  # translated? take it off the list
+
+
+def test_a_page_speaks_its_own_language_or_the_sessions(tmp_path) -> None:
+    assert page_language("es", "fr") == "es"
+    assert page_language("", "fr") == "fr"
+    assert page_language("xx", "fr") == "fr"  # an unknown ?lang= is not an error page
+    room = Room(tmp_path / "room.sqlite", scenario="classroom", seed=3)
+    page = TeamPage(room, "civil_society", "fr")
+    shown = " ".join(texts(page.layout).values())
+    assert "Votre coup" in shown and "Société civile" in shown and "Lignes rouges" in shown
+    assert i18n.current() == "en"  # built in French, without changing anyone else's language
+    with language("es"):
+        assert page.lang == "fr" and "Caucus" in clock_texts()["up"]
+    page.refresh(force=True)
+    assert "Votre coup" in " ".join(texts(page.layout).values())
+    assert ProjectorPage(room, "es").lang == "es"
+    links = language_links(room.codes["civil_society"], "fr")
+    assert "<b>Français</b>" in links and "lang=es'>Español</a>" in links and "translate='no'" in links
+    assert room.codes[PROJECTOR] not in links

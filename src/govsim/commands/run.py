@@ -172,6 +172,9 @@ def saying(stream: Any, what: str, every: float | None = None):
     import threading
 
     every = PROGRESS_AFTER if every is None else every
+    if every <= 0:  # progress after every step was asked for: the steps say it
+        yield
+        return
     done = threading.Event()
     start = time.monotonic()
 

@@ -198,7 +198,9 @@ def test_every_quoted_count_is_the_real_number_of_checks():
     nb = nbformat.read(root / "notebooks" / "00_start_here.ipynb", as_version=4)
     text = "\n".join(cell.source for cell in nb.cells)
     assert not re.search(r"\b\d+ checks\b", text), "notebook 00 must not retype the number of checks"
-    assert 'run_checks(skip=("kernel",))' in text, "notebook 00 runs every check but a second kernel"
+    assert 'run_checks(skip=("kernel",), progress=True)' in text, (
+        "notebook 00: every check but a second kernel, a slow one named"
+    )
 
 
 def test_cli_rejects_an_unknown_check(capsys):

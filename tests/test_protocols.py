@@ -355,6 +355,8 @@ def test_an_agenda_setter_tables_the_bill_instead_of_the_median(setter, first):
     (1 - a) x 6 + a x 9, the bill the executive tabled (Romer & Rosenthal 1978)."""
     from govsim import GovernanceModel, load_scenario
 
-    setup = load_scenario("marco_civil_2014").with_settings({"agenda_setter": setter, "mu": 0.0, "lobbying": 0.0})
+    setup = load_scenario("marco_civil_2014").with_settings(
+        {"agenda_setter": setter, "mu": 0.0, "lobbying": 0.0}
+    )
     model = GovernanceModel(setup, protocol="top_down", rng=0).run()
     assert setup.in_file_units([model.rounds["proposal_net_neutrality"].iloc[0]])[0] == pytest.approx(first)

@@ -323,9 +323,7 @@ def test_described_dissenters_sit_where_their_objection_puts_them(name):
                 assert (mean[k] > issue.draft[k]) if way == "more" else (mean[k] < issue.draft[k])
 
 
-@pytest.mark.parametrize(
-    ("rights", "refused"), [(0.3, True), (0.79, True), (0.81, False), (0.9, False)]
-)
+@pytest.mark.parametrize(("rights", "refused"), [(0.3, True), (0.79, True), (0.81, False), (0.9, False)])
 def test_a_dissenting_cloud_against_its_own_objection_is_refused(rights, refused):
     """The old NETmundial placement (rights 0.30 for dissenters who asked for stronger language
     against mass surveillance) is refused with one line naming the axis, the draft and the
@@ -346,7 +344,12 @@ def test_a_dissenting_cloud_against_its_own_objection_is_refused(rights, refused
         },
         "agenda": [{"name": "a", "status_quo": [0.5, 0.5], "draft": [0.8, 0.8]}],
         "dissent": [
-            {"group": "government", "mode": 1, "objected": "weak on mass surveillance", "wants": {"rights": "more"}}
+            {
+                "group": "government",
+                "mode": 1,
+                "objected": "weak on mass surveillance",
+                "wants": {"rights": "more"},
+            }
         ],
     }
     if refused:

@@ -447,7 +447,14 @@ class TopDown(Protocol):
     governments_only = True
     lobbied = True
     reads = frozenset(
-        {"consensus_rounds", "majority_threshold", "capability_vote", "revision_step", "lobbying", "agenda_setter"}
+        {
+            "consensus_rounds",
+            "majority_threshold",
+            "capability_vote",
+            "revision_step",
+            "lobbying",
+            "agenda_setter",
+        }
     )
 
     def draft(self, table: Table) -> np.ndarray:

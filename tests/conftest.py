@@ -1,11 +1,14 @@
 """Shared test settings: hypothesis without wall-clock deadlines (this machine is shared and noisy),
-and the ``core`` marker of the fast inner loop (``bash scripts/dev.sh test --quick``)."""
+the ``core`` marker of the fast inner loop (``bash scripts/dev.sh test --quick``), and every
+registry (protocols, layouts, measures) restored after each test."""
 
 import os
 
 import matplotlib
 import pytest
 from hypothesis import settings
+
+from govsim.registry import registered
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -58,3 +61,10 @@ def dask_client():
         distributed.Client(cluster) as client,
     ):
         yield client
+
+
+@pytest.fixture(autouse=True)
+def restored_registries():
+    """Whatever a test registers (a protocol, a layout, a measure) is gone in the next test."""
+    with registered():
+        yield

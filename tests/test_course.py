@@ -18,6 +18,7 @@ from govsim.course import (
     plot_by_unit,
     stated,
     unit_of,
+    written_interval,
 )
 
 
@@ -106,6 +107,32 @@ def test_more_needs_a_mean_and_an_interval():
     assert more(a, a, "x", "y")  # two columns of the same runs
     with pytest.raises(ValueError, match="pairs runs by seed"):
         more(a, b.assign(seed=[0, 1, 5]), "x")
+
+
+@pytest.mark.parametrize(
+    ("text", "interval"),
+    [
+        ("0.34", (0.335, 0.345)),
+        ("95%", (0.945, 0.955)),
+        ("12x", (11.5, 12.5)),
+        ("-0.020", (-0.0205, -0.0195)),
+        ("0.6-0.8", (0.6, 0.8)),
+        ("75-90%", (0.75, 0.90)),
+        ("-0.02 to -0.01", (-0.02, -0.01)),
+        ("+0.033 to +0.036", (0.033, 0.036)),
+        ("9.5-11", (9.5, 11.0)),
+    ],
+)
+def test_written_interval_is_what_the_text_rounds_from(text, interval):
+    assert written_interval(text) == pytest.approx(interval)
+
+
+def test_stated_reads_a_range_and_refuses_a_reversed_one():
+    assert stated(0.85, "75-90%") == 0.85
+    with pytest.raises(StaleProse):
+        stated(0.95, "75-90%")
+    with pytest.raises(ValueError, match="low end is above"):
+        written_interval("0.8-0.6")
 
 
 def test_plot_by_unit_stays_readable_on_a_projector():

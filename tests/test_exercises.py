@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nbclient import NotebookClient
+from scipy import stats
 
 from govsim import cli
 from govsim.exercises import (
@@ -33,7 +34,7 @@ from govsim.exercises import (
     make_solution_notebooks,
     questions,
 )
-from govsim.exercises.checks import Numeric, Status, is_blank
+from govsim.exercises.checks import Numbers, Numeric, Status, is_blank
 from govsim.exercises.functions import FunctionQuestion, ProtocolQuestion
 from govsim.exercises.notebooks import answer_cells, exercise_notebooks
 from govsim.exercises.rubric import Essay, SelfAssessment
@@ -178,9 +179,11 @@ def _rounds(protocol, seeds=ex6.SEEDS):
 
 
 LONG_NO_FIGURE = "I recommend bottom_up because everyone should be heard. " * 12
-LONG_NO_RULE = "Funding participation helps civil society attend 45 percent more often, I think. " * 10
-# names no rule: "regional" only inside "regional body", a phrase copied from the question
-COPIED_REGIONAL = "The regional body should fund travel; in my 3 runs it helped a lot, I think. " * 8
+LONG_NO_RULE = "Funding participation lets civil society attend: its participation was 0.72, I think. " * 10
+# names no rule: "regional" and "chambers" only as ordinary words
+COPIED_REGIONAL = "The regional body and its chambers should fund travel; participation rose to 0.72. " * 8
+# names a rule but quotes no figure from a run: "G20" and a year are not figures
+G20_ONLY = "I recommend bottom_up, as the G20 did in 2009; it is fairer to everyone at the table. " * 8
 
 
 def _cs_gain(seed=ex2.SEED, protocol=ex2.PROTOCOL):
@@ -206,24 +209,25 @@ WRONG = {
     "ex1.q3": [(lambda: "Government", "Not what"), (lambda: "business", "Not what"), (lambda: 3, TYPE)],
     "ex1.q4": [
         (lambda: -ex1.q4.reference(), "wrong sign"),
-        (lambda: ex1._extra_rounds(range(1, 6)), r"seeds 1-5"),
-        (lambda: ex1._extra_rounds(range(6)), r"seeds 0-5"),
-        (lambda: mean_of("bottom_up", "mean_rounds", ex1.SEEDS), "bottom_up's mean rounds alone"),
-        (lambda: round(ex1.q4.reference(), 1), "Rounded"),
-        (lambda: str(ex1.q4.reference()), TYPE),
+        (lambda: ex1._gain_gap(range(1, 6)), r"seeds 1-5"),
+        (lambda: ex1._gain_gap(range(6)), r"seeds 0-5"),
+        (lambda: mean_of("bottom_up", "mean_gain_civil_society", ex1.SEEDS), "bottom_up's mean gain alone"),
+        (lambda: round(ex1.q4.reference(), 3), "Rounded"),
+        (lambda: "five", TYPE),
     ],
     "ex2.q1": [
-        (lambda: ex2.outcomes()["rounds"].mean(), "mean number of rounds"),
-        (lambda: ex2.outcomes()["rounds"].sum(), "total over all issues"),
-        (lambda: ex2.outcomes()["rounds"], TYPE + r".*pandas Series of length 5"),
-        (lambda: ex2.q1.reference() + 0.5, "whole number"),
+        (lambda: ex2.outcomes()["rounds"].max(), TYPE + r".*5 whole numbers"),
+        (lambda: sorted(ex2.outcomes()["rounds"]), "sorted"),
+        (lambda: list(ex2.outcomes()["rounds"])[::-1], "reverse"),
+        (lambda: [r + 0.5 for r in ex2.q1.reference()], "whole numbers"),
+        (lambda: list(ex2.model("top_down", ex2.SEED).outcomes["rounds"]), "numbers differ"),
     ],
     "ex2.q2": [
         (lambda: ex2.outcomes()["gain_business"].mean(), "Wrong column.*gain_business"),
         (lambda: ex2.outcomes()["gain_civil_society"].sum(), "sum over the five issues"),
-        (lambda: -ex2.outcomes()["gain_civil_society"].mean(), "wrong sign"),
+        (lambda: -ex2.outcomes()["gain_civil_society"].mean(), "Not within the stated tolerance"),
         (lambda: round(ex2.outcomes()["gain_civil_society"].mean(), 3), "Rounded to 3 decimal places"),
-        (lambda: 100 * ex2.outcomes()["gain_civil_society"].mean(), "percentage"),
+        (lambda: 100 * ex2.outcomes()["gain_civil_society"].mean(), "Not within the stated tolerance"),
         (lambda: _cs_gain(seed=ex2.SEED + 1), "seed 3"),
         (lambda: _cs_gain(protocol="top_down"), "top_down run"),
     ],
@@ -235,30 +239,31 @@ WRONG = {
     "ex3.q1": [
         (lambda: 1.0, "does not turn from negative to positive"),
         (lambda: 100 * ex3.q1.reference(), "percentage"),
-        (lambda: "0.5", TYPE),
+        (lambda: "half", TYPE),
         (lambda: 1.5, "Out of range"),
     ],
     "ex3.q2": [(lambda: False, "Not what"), (lambda: "maybe", "not one of the options"), (lambda: 1.0, TYPE)],
     "ex3.q3": [(lambda: "a", "Not how the model works"), (lambda: "C", "Not how"), (lambda: 2, TYPE)],
     "ex4.q1": [
-        (lambda: Majority, "On the case 'exactly two thirds|On the case 'three in five"),
-        (lambda: CountsMembers, "On the case 'nobody attends'"),
-        (lambda: StrictlyMore, "On the case 'exactly two thirds"),
-        (lambda: AnyLoss, "On the case 'a small loss"),
+        (lambda: Majority, "With .*: your rule adopts; the rule asked for does not"),
+        (lambda: CountsMembers, "With .*absent.*: your rule"),
+        (lambda: StrictlyMore, "With .*: your rule does not adopt; the rule asked for does"),
+        (lambda: AnyLoss, "With .*small loss.*`objecting`|With .*small loss.*your rule"),
         (lambda: NotRegistered, "not registered"),
         (lambda: BottomUp, "attribute name"),
         (lambda: ex4.TwoThirds().decide, TYPE + ".*a method"),
         (lambda: IntAdopted, "breaks a promise .*adopted must be a bool on the case 'nobody attending'"),
-        (_gives_up, "breaks a promise .*two runs with seed 11 differ"),
+        (_gives_up, "your rule adopts; the rule asked for does not|two runs with seed 11 differ"),
         (_defined_in_a_function, "breaks a promise .*does not pickle.*top level"),
         (lambda: NoLabel, "breaks a promise .*needs a class attribute 'label'"),
     ],
     "ex4.q2": [(lambda: "b", "Not what"), (lambda: "More", "Not what"), (lambda: 1, TYPE)],
     "ex5.q1": [
         (lambda: sample_gini, "cases fail; first"),
-        (lambda: gini_without_two, "same constant factor"),
+        (lambda: gini_without_two, "cases fail; first"),
         (lambda: coefficient_of_variation, "cases fail; first"),
         (lambda: gini_assumes_sorted, "cases fail; first: the same, shuffled"),
+        (lambda: lambda values: {0.25}, TYPE + ".*returned a set"),
         (lambda: 0.25, TYPE + ".*function"),
     ],
     "ex5.q2": [
@@ -291,7 +296,7 @@ WRONG = {
     ],
     "ex6.q2": [
         (lambda: 1.96 * ex6.values().std() / np.sqrt(20), r"ddof=0"),
-        (lambda: 2.093 * ex6.values().std(ddof=1) / np.sqrt(20), "Student's t"),
+        (lambda: stats.t.ppf(0.975, 19) * ex6.values().std(ddof=1) / np.sqrt(20), "Student's t"),
         (lambda: 1.96 * ex6.values().std(ddof=1), r"sqrt\(n\)"),
         (lambda: ex6.values().std(ddof=1) / np.sqrt(20), "standard error"),
         (lambda: 2 * ex6.q2.reference(), "full width"),
@@ -302,7 +307,7 @@ WRONG = {
         (lambda: 20, "stays the same"),
         (lambda: 160, "square root"),
         (lambda: 80.5, "whole number"),
-        (lambda: "80", TYPE),
+        (lambda: "eighty", TYPE),
     ],
     "ex6.q4": [
         (lambda: not ex6.q4.reference(), "Not what the numbers say"),
@@ -317,8 +322,8 @@ WRONG = {
     ],
     "ex7.q2": [
         (lambda: ex7.BrokenRoughConsensus, "the class you were given"),
-        (lambda: NoBlock, "On the case 'two of three civil-society"),
-        (lambda: StrictRho, "On the case 'one objector in ten"),
+        (lambda: NoBlock, "With .*objects.*: your rule adopts"),
+        (lambda: StrictRho, "With .*: your rule does not adopt"),
         (lambda: Unchanged, "inherits `decide` unchanged"),
         (lambda: "FixedRoughConsensus", TYPE + ".*text"),
     ],
@@ -332,6 +337,7 @@ WRONG = {
         (lambda: LONG_NO_FIGURE, "figure"),
         (lambda: LONG_NO_RULE, "names no rule"),
         (lambda: COPIED_REGIONAL, "names no rule"),
+        (lambda: G20_ONLY, "figure from your runs"),
         (lambda: 42, TYPE + ".*whole number"),
     ],
     "ex8.q2": [
@@ -378,6 +384,8 @@ def test_reference_answer_passes(qid, registered, capsys):
 
 def _secrets(q) -> list[str]:
     """Regexes for the expected value as a failure message might spell it."""
+    if isinstance(q, Numbers):
+        return [re.escape(", ".join(map(str, q.reference())))]
     if isinstance(q, Numeric):
         y = q.reference()
         forms = {repr(y), f"{y:.6g}", f"{y:.4f}", f"{y:.3f}", f"{y:.2f}", f"{y:g}"}
@@ -407,7 +415,9 @@ def test_wrong_answers_fail_without_revealing_the_answer(qid, registered, capsys
         assert result.status is Status.INCORRECT, result.line
         assert re.search(kind, result.message), f"{qid}: {answer!r} gave {result.message!r}, not /{kind}/"
         assert not re.search(r"\ba [aeiou]", result.message), result.message  # "a int"
-        if "is not one of the options" in result.message or "one of the options as text" in result.message:
+        if hasattr(q, "options") and (
+            "is not one of the options" in result.message or "one of the options as text" in result.message
+        ):
             assert all(repr(k) in result.message for k in q.options()), result.message
             continue  # names every option, so reveals none
         if q.kind == "yes/no" and "True or False" in result.message:
@@ -471,16 +481,15 @@ def test_hints_step_through_and_solutions_print(capsys):
 
 
 def test_numeric_feedback_names_the_kind_of_mistake(capsys):
-    assert "wrong sign" in ex2.q2.check(-ex2.q2.reference()).message
-    assert "factor of 4" in ex2.q2.check(4 * ex2.q2.reference()).message
+    assert "Not within" in ex2.q2.check(4 * ex2.q2.reference()).message  # no guessed factor
     assert "Rounded" not in ex5.q2.check(0).message  # zero is not the answer rounded
-    assert "Wrong type" in ex2.q2.check("0.1").message
+    assert "Wrong type" in ex2.q2.check("a tenth").message
     assert "Wrong type" in ex2.q2.check([0.1, 0.2]).message
     assert "NaN" in ex2.q2.check(float("nan")).message
     assert "whole number" in ex2.q1.check(2.5).message
     assert "between 0 and 1" in ex3.q1.check(-0.2).message
     assert ex2.q2.check(np.float64(ex2.q2.reference()))  # numpy scalars are numbers too
-    assert ex2.q1.check(np.array([ex2.q1.reference()]))
+    assert ex6.q3.check(np.array([80.00000000000001]))
 
 
 @pytest.mark.parametrize("qid", [q for q in QUESTIONS if isinstance(QUESTIONS[q], Numeric)])
@@ -560,15 +569,17 @@ def test_type_names_read_as_english():
 
 
 def test_essays_must_name_a_rule_as_a_whole_word_not_copied_from_the_question():
-    from govsim.exercises.rubric import named_options
+    from govsim.exercises.rubric import named_rules
     from govsim.protocols import protocol_names
 
-    names, question = protocol_names(), ex8.q1.text
-    assert named_options("We prefer Bottom-Up rules", names, question) == ["bottom_up"]
-    assert named_options("consult then ratify, with support", names, question) == ["consult_then_ratify"]
-    assert named_options("The regional body must act", names, question) == []
-    assert named_options("A regional body could use regional forums", names, question) == ["regional"]
-    assert named_options("bottom-upper and topdown", names, question) == []
+    names = protocol_names()
+    assert named_rules("We prefer Bottom-Up rules", names) == ["bottom_up"]
+    assert named_rules("consult then ratify, with support", names) == ["consult_then_ratify"]
+    assert named_rules("The regional body must act", names) == []
+    assert named_rules("regional organisations and parliamentary chambers", names) == []
+    assert named_rules("A `regional` layout, or the chambers rule", names) == ["chambers", "regional"]
+    assert named_rules("bottom-upper and topdown", names) == []
+    assert named_rules("TopDown is quick", names) == ["top_down"]
     essay = COPIED_REGIONAL.replace("The regional body", "The regional body, by bottom up rules,", 1)
     assert ex8.q1.judge(essay).status is Status.ATTEMPTED
 
@@ -580,7 +591,7 @@ def test_rule_questions_use_the_package_protocol_contract(registered, monkeypatc
     import govsim.testing
     from govsim.testing import ProtocolContractError, check_protocol
 
-    for make in (lambda: IntAdopted, _gives_up, _defined_in_a_function, lambda: NoLabel):
+    for make in (lambda: IntAdopted, _defined_in_a_function, lambda: NoLabel):
         rule = make()
         with pytest.raises(ProtocolContractError) as broken:
             check_protocol(make())
@@ -603,11 +614,13 @@ def test_ex3_accepts_any_sign_change_within_tolerance(capsys):
 
 def test_reference_rules_agree_with_the_package_rules():
     """The fixed bug-hunt rule is rough consensus again; the broken one differs on a case."""
-    for case in ex7.cases():
-        fixed = ex7.FixedRoughConsensus().decide(case.table, case.y)
-        assert fixed.adopted == BottomUp().decide(case.table, case.y).adopted, case.description
-    broken = [ex7.BrokenRoughConsensus().decide(c.table, c.y).adopted for c in ex7.cases()]
-    fixed = [ex7.FixedRoughConsensus().decide(c.table, c.y).adopted for c in ex7.cases()]
+    from govsim.exercises.cases import all_cases
+
+    for case in all_cases():
+        fixed = ex7.FixedRoughConsensus().decide(case.table(), case.y)
+        assert fixed.adopted == BottomUp().decide(case.table(), case.y).adopted, case.description
+    broken = [ex7.BrokenRoughConsensus().decide(c.table(), c.y).adopted for c in all_cases()]
+    fixed = [ex7.FixedRoughConsensus().decide(c.table(), c.y).adopted for c in all_cases()]
     assert broken != fixed
     assert ex5.gini([0, 0, 0, 1]) == pytest.approx(0.75) and ex5.gini([1, 2, 3, 4]) == pytest.approx(0.25)
 

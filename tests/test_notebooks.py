@@ -172,10 +172,26 @@ def test_facilitator_guide_timings_match_notebook_metadata():
 
 # --- Prose bound to numbers (rule in notebooks/README.md, "Numbers in prose") -----------------
 
+_TO = r"\s?[-–]\s?"  # the join of a range: 0.6-0.8 ("from A to B" is a change, not a range)
+_BETWEEN = r"between\s+[-−+]?\d+(?:\.\d+)?\s+and\s+[-−+]?\d+(?:\.\d+)?"  # between -0.02 and -0.01
 STATED = re.compile(
-    r"(?<![\w.\-])[-−]?\d+(?:\.\d+)?\s?(?:%|×|x\b)"  # a percentage or a multiple: 44%, 13x
+    rf"(?<![\w.\-]){_BETWEEN}(?:\s?(?:%|×|x\b))?"  # a range in words
+    rf"|(?<![\w.\-])[-−+]?\d+(?:\.\d+)?{_TO}\d+(?:\.\d+)?\s?(?:%|×|x\b)"  # a range: 75-90%, 11-14x
+    rf"|(?<![\w.\-])[-−+]?\d+\.\d+{_TO}\d+\.\d+(?!\w|\.\d)"  # a range of decimals: 0.31-0.33
+    r"|(?<![\w.\-])[-−]?\d+(?:\.\d+)?\s?(?:%|×|x\b)"  # a percentage or a multiple: 44%, 13x
     r"|(?<![\w.\-])[-−]?\d+\.\d+(?!\w|\.\d)"  # a decimal: 0.72 (also at a sentence's end)
 )
+_SPAN = re.compile(r"(?:between)?([-+]?\d+(?:\.\d+)?)(?:-|–|to|and)([-+]?\d+(?:\.\d+)?)(%|x|×)?")
+
+
+def _canonical(number: str) -> str:
+    """A stated number without spaces, a range as ``low..high``: the prose's "between -0.02 and
+    -0.01" and ``stated(..., "-0.02 to -0.01")`` are the same range."""
+    text = re.sub(r"\s+", "", number).replace("−", "-")
+    span = _SPAN.fullmatch(text)
+    return f"{span[1]}..{span[2]}{span[3] or ''}" if span else text
+
+
 SOURCES = ("reading-list.md", "glossary.md")
 NEAR_BEFORE, NEAR_AFTER = 2, 3
 
@@ -196,19 +212,20 @@ def stated_numbers(source: str) -> list[tuple[str, bool]]:
     for sentence in re.split(r"(?<=[.!?:])\s+|\n\s*\n|\n\s*[-*]\s", _without_code(source)):
         cited = any(s in sentence for s in SOURCES)
         prose = re.sub(r"\]\([^)]*\)", "] ", sentence)
-        found += [(m.group(0).replace(" ", ""), cited) for m in STATED.finditer(prose)]
+        found += [(_canonical(m.group(0)), cited) for m in STATED.finditer(prose)]
     return found
 
 
 def _stated_calls(source: str) -> set[str]:
-    return {m.replace(" ", "") for m in re.findall(r"stated\([^\n]*?,\s*[\"']([^\"']+)[\"']", source)}
+    return {_canonical(m) for m in re.findall(r"stated\([^\n]*?,\s*[\"']([^\"']+)[\"']", source)}
 
 
 def test_stated_numbers_rule_itself():
     text = (
         "Compliance moves from 0.33 to 0.96 (`lobbying = 1.0` is a setting), in 85 % of runs, "
         "about 10x faster. In 2012, 62% signed ([reading list](../docs/reading-list.md)). "
-        "Section 1. RFC 7282, 2014, 20 min, $\\sqrt n$, `rho = 0.1`. It ends at 0.55."
+        "Section 1. RFC 7282, 2014, 20 min, $\\sqrt n$, `rho = 0.1`. It ends at 0.55. "
+        "In 75-90% of runs, 11-14x, gains between -0.017 and -0.013, 0.31-0.33, seeds 0-199, 2014-2016."
     )
     assert stated_numbers(text) == [
         ("0.33", False),
@@ -217,8 +234,16 @@ def test_stated_numbers_rule_itself():
         ("10x", False),
         ("62%", True),
         ("0.55", False),
+        ("75..90%", False),
+        ("11..14x", False),
+        ("-0.017..-0.013", False),
+        ("0.31..0.33", False),
     ]
-    assert _stated_calls('stated(x, "0.33")\nstated(rate, "85 %")') == {"0.33", "85%"}
+    assert _stated_calls('stated(x, "0.33")\nstated(rate, "85 %")\nstated(FACTS["a"], "-0.02 to -0.01")') == {
+        "0.33",
+        "85%",
+        "-0.02..-0.01",
+    }
 
 
 def test_every_stated_number_is_checked_nearby(nb):
@@ -234,10 +259,46 @@ def test_every_stated_number_is_checked_nearby(nb):
         after = [j for j in code_at if j > i][:NEAR_AFTER]
         checked = set().union(*(_stated_calls(nb.cells[j].source) for j in before + after))
         for number, cited in stated_numbers(cell.source):
-            assert cited or number in given or number in checked, (
+            ends = number.split("..")  # a range whose ends are given or checked (ideal points 0.1-0.3)
+            assert cited or number in checked or number in given or all(e in given | checked for e in ends), (
                 f"cell {i} states {number} with no stated(value, {number!r}) nearby, no reading-list "
                 f"link in its sentence and no given_numbers entry: {cell.source[:100]!r}"
             )
+
+
+def _stated_values(source: str) -> list[tuple[ast.expr, str]]:
+    """``(value expression, text)`` of every ``stated(value, "text")`` call in a code cell."""
+    found = []
+    for node in ast.walk(ast.parse(_python(source))):
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("stated") and len(node.args) == 2:
+            value, text = node.args
+            if isinstance(text, ast.Constant) and isinstance(text.value, str):
+                found.append((value, text.value))
+    return found
+
+
+def test_stated_values_are_facts_unless_no_seed_changes_them(nb):
+    """A number that comes out of seeded runs is stated as a registered fact,
+    ``stated(FACTS["NAME"], "text")``, computed over seeds 0-199 and checked on held-out seeds
+    (``tests/test_stated.py``); a plain value is allowed only for a number no seed changes (an
+    assumption, a hand computation), listed with its reason in the metadata
+    ``govsim.exact_numbers``. A notebook's own ten runs never back a stated number."""
+    from govsim.handouts.facts import FACTS
+
+    exact = nb.metadata["govsim"].get("exact_numbers", {})
+    used = set()
+    for i, cell in enumerate(_code(nb)):
+        for value, text in _stated_values(cell.source):
+            if isinstance(value, ast.Subscript) and ast.unparse(value.value) == "FACTS":
+                name = value.slice.value if isinstance(value.slice, ast.Constant) else None
+                assert name in FACTS, f"code cell {i}: {ast.unparse(value)} is not a registered fact"
+                continue
+            assert text in exact, (
+                f"code cell {i} states {ast.unparse(value)} as {text!r}: use stated(FACTS[...], {text!r}) "
+                "(govsim.handouts.facts), or list it in govsim.exact_numbers with why no seed changes it"
+            )
+            used.add(text)
+    assert set(exact) <= used, f"exact_numbers not stated anywhere: {sorted(set(exact) - used)}"
 
 
 # --- Figures: a caption after each, one unit per axis -----------------------------------------

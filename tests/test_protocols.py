@@ -360,3 +360,45 @@ def test_an_agenda_setter_tables_the_bill_instead_of_the_median(setter, first):
     )
     model = GovernanceModel(setup, protocol="top_down", rng=0).run()
     assert setup.in_file_units([model.rounds["proposal_net_neutrality"].iloc[0]])[0] == pytest.approx(first)
+
+
+# ------------------------------------------------------------- registries restored between tests
+class LeakyRule(Protocol):
+    """Registered by one test and never removed by it: the autouse fixture removes it."""
+
+    name = "test_leaky_rule"
+    label = "Leaks unless restored"
+
+    def decide(self, table, y):
+        return Decision(False, table.objecting(y), table.attending)
+
+
+def test_a_protocol_and_a_measure_registered_in_one_test_1_register():
+    from govsim import measures
+
+    register(LeakyRule)
+    measures.measure(lambda ctx: 1.0, column="test_leaky_measure")
+    assert "test_leaky_rule" in protocol_names()
+    assert any(m.column == "test_leaky_measure" for m in measures.registered())
+
+
+def test_a_protocol_and_a_measure_registered_in_one_test_2_are_gone_in_the_next():
+    from govsim import measures
+
+    assert "test_leaky_rule" not in PROTOCOLS and "test_leaky_rule" not in protocol_names()
+    assert not any(m.column == "test_leaky_measure" for m in measures.registered())
+    assert protocol_names()[-1] == "regional"
+
+
+def test_registered_restores_every_registry_even_after_an_error():
+    from govsim import LAYOUTS, measures
+    from govsim.registry import registered, registries
+
+    assert set(registries()) == {"protocols", "seatings", "layouts", "measures"}
+    before = {name: dict(table) for name, table in registries().items()}
+    with pytest.raises(RuntimeError), registered():
+        register(LeakyRule)
+        measures.measure(lambda ctx: 1.0, column="test_leaky_measure")
+        LAYOUTS.pop("one_table")
+        raise RuntimeError("a broken answer")
+    assert {name: dict(table) for name, table in registries().items()} == before

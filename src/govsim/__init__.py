@@ -37,6 +37,7 @@ _HOMES = {
     "get_protocol": "govsim.protocols",
     "protocol_names": "govsim.protocols",
     "register": "govsim.protocols",
+    "registered": "govsim.registry",
     "Issue": "govsim.scenarios",
     "Scenario": "govsim.scenarios",
     "load_scenario": "govsim.scenarios",

@@ -1,19 +1,24 @@
 """What the course notebooks need beyond the model: prose bound to computed numbers, figures
 with one unit per axis, and single-run rates next to means.
 
-**Prose bound to numbers.** A notebook that writes "at lobbying 0.85 top-down serves civil
+**Prose bound to numbers.** A notebook that writes "at lobbying 0.7 top-down serves civil
 society as well as bottom-up" in a markdown cell follows it with a code cell calling
-``stated(crossing, "0.85")``. :func:`stated` compares the computed value with the text at the
-precision the text is written with and fails, naming both, when a change to the model has made
-the sentence false. ``tests/test_notebooks.py`` fails on a decimal, percentage or multiple in a
-markdown cell that no nearby ``stated`` call (or reading-list link, for a historical figure)
-backs (rule in ``notebooks/README.md``).
+``stated(FACTS["lobbying_crossing"], "0.7")``. A number that comes out of seeded runs is a
+registered fact (:mod:`govsim.handouts.facts`), computed over seeds 0-199: :func:`stated` fails
+unless the fact's 95% interval lies inside what the text denotes (:func:`written_interval`),
+and ``tests/test_stated.py`` checks the same text on the held-out seeds 1000-1199. A number no
+seed changes (an assumption, a hand computation) is passed as a value and must round to the
+text. ``tests/test_notebooks.py`` fails on a decimal, percentage or multiple in a markdown cell
+that no nearby ``stated`` call (or reading-list link, for a historical figure) backs, and on a
+``stated`` value that is neither a fact nor listed as exact in the notebook's metadata (rule in
+``notebooks/README.md``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,53 +26,61 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
+from govsim.handouts.facts import NUMBER, Fact, problems, written_interval
 from govsim.screen.plotting import metric_label, plot_protocol_comparison
-
-_NUMBER = re.compile(r"^\s*(?P<sign>[-−+])?(?P<num>\d+(?:\.(?P<dec>\d+))?)\s*(?P<unit>%|x|×)?\s*$")
 
 
 class StaleProse(AssertionError):
     """A number the prose states no longer matches what the notebook computes."""
 
 
-def stated(value: float, text: str) -> float:
+def stated(value: Any, text: str) -> float:
     """Check that ``text``, a number as the prose writes it, still describes ``value``.
 
     ``text`` is a decimal (``"0.72"``, ``"-0.02"``), a percentage of a share (``"44%"``, value
-    0.44) or a multiple (``"13x"``). The value is rounded to as many decimals as the text
-    shows, so ``stated(0.7249, "0.72")`` passes and ``stated(0.85, "0.72")`` fails.
+    0.44), a multiple (``"13x"``) or a range (``"0.6-0.8"``, see :func:`written_interval`).
 
-    Parameters
-    ----------
-    value : float
-        The computed number (a share in [0, 1] for a percentage).
-    text : str
-        The number exactly as the markdown cell writes it.
+    ``value`` is either
+
+    - a registered fact (:class:`govsim.handouts.facts.Fact`), for every number that comes out
+      of seeded runs: its 95% interval over the seeds it is computed from must lie inside the
+      text's interval (``tests/test_stated.py`` checks the text on held-out seeds too); or
+    - a plain number that no seed changes (an assumption, a hand computation): it must round to
+      the text, so ``stated(0.7249, "0.72")`` passes and ``stated(0.85, "0.72")`` fails.
 
     Returns
     -------
     float
-        ``value``, so a cell can print it.
+        The value (the fact's, over its seeds), so a cell can print it.
 
     Raises
     ------
     StaleProse
-        (an ``AssertionError``) the rounded value differs from the text.
+        (an ``AssertionError``) the value no longer fits the text.
     ValueError
         ``text`` is not a number in one of the forms above.
     """
-    match = _NUMBER.match(text)
-    if match is None:
-        raise ValueError(f"stated text={text!r} is not a number like '0.72', '44%' or '13x'")
-    decimals = len(match["dec"] or "")
-    written = float(match["num"]) * (-1 if match["sign"] in ("-", "−") else 1)
-    scaled = float(value) * (100 if match["unit"] == "%" else 1)
-    if round(scaled, decimals) != round(written, decimals) or not np.isfinite(scaled):
-        shown = f"{scaled:.{decimals}f}{match['unit'] or ''}"
+    if isinstance(value, Fact):
+        found = problems(value, text)
+        if found:
+            raise StaleProse(f"{found[0]}: update the sentence")
+        return value.compute()
+    low, high = written_interval(text)
+    scaled = float(value)
+    if not (np.isfinite(scaled) and low - 1e-9 <= scaled <= high + 1e-9):
+        shown = _shown(scaled, text)
         raise StaleProse(
             f"the prose says {text!r} but the notebook now computes {shown}: update the sentence"
         )
-    return float(value)
+    return scaled
+
+
+def _shown(value: float, text: str) -> str:
+    match = NUMBER.match(text)
+    if match is None:
+        return f"{value:.4g}"
+    percent = match["unit"] == "%"
+    return f"{value * (100 if percent else 1):.{len(match['dec'] or '')}f}{match['unit'] or ''}"
 
 
 def unit_of(metric: str) -> str:

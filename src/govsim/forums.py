@@ -22,6 +22,7 @@ import numpy as np
 from govsim.groups import GOVERNMENT
 from govsim.params import check_names
 from govsim.protocols import SEATINGS, Decision, Protocol, get_protocol
+from govsim.registry import registry
 
 
 @dataclass
@@ -101,7 +102,7 @@ class Layout:
         raise NotImplementedError
 
 
-LAYOUTS: dict[str, type[Layout]] = {}
+LAYOUTS: dict[str, type[Layout]] = registry("layouts")
 
 
 def register_layout(cls: type[Layout]) -> type[Layout]:

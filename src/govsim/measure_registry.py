@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from govsim.groups import GROUP_NAMES, GROUP_ORDER
+from govsim.registry import registry
 from govsim.settings import setting_names
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ class Measure:
 
 
 # ----------------------------------------------------------------------------- the registry
-_REGISTRY: dict[str, Measure] = {}
+_REGISTRY: dict[str, Measure] = registry("measures")
 _BUILTIN_DONE = False
 
 

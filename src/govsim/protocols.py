@@ -30,6 +30,7 @@ import numpy as np
 from govsim.groups import GOVERNMENT, N_GROUPS
 from govsim.metrics import utility, weighted_mean, weighted_median
 from govsim.params import Parameters, check_names
+from govsim.registry import registry
 
 if TYPE_CHECKING:
     from govsim.forums import Layout
@@ -235,12 +236,12 @@ def revision_target(table: Table, decision: Decision) -> np.ndarray | None:
     return total / count if count else None
 
 
-PROTOCOLS: dict[str, type[Protocol]] = {}
+PROTOCOLS: dict[str, type[Protocol]] = registry("protocols")
 """Decision rules by name (built-in and registered ones)."""
 
 BUILT_IN: frozenset[str] = frozenset()  # set once the built-in rules below are registered
 
-SEATINGS: dict[str, Callable[[], Any]] = {}
+SEATINGS: dict[str, Callable[[], Any]] = registry("seatings")
 """Names chosen like a protocol that select a seating layout with its own rules per table
 (``regional``); filled by :mod:`govsim.forums`."""
 

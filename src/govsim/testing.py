@@ -24,6 +24,9 @@ on which case. The promises:
    any other rule setting (:func:`govsim.protocols.rule_settings`) is at either end of its range
    (the dashboard disables those sliders under that rule).
 
+Tests and experiments that register rules or measures wrap them in :func:`registered` (from
+:mod:`govsim.registry`), which puts every registry back as it was.
+
 A seating layout chosen like a protocol (``regional``) is checked through each of its tables'
 rules, and on whole runs.
 
@@ -43,8 +46,11 @@ from govsim.groups import GOVERNMENT, Group
 from govsim.model import GovernanceModel
 from govsim.params import parameter_specs
 from govsim.protocols import Decision, Protocol, Table, get_protocol, rule_settings
+from govsim.registry import registered
 from govsim.scenarios import parse_scenario
 from govsim.teaching import hand_table
+
+__all__ = ["ProtocolContractError", "check_protocol", "registered"]
 
 
 class ProtocolContractError(Exception):

@@ -17,7 +17,6 @@ so tests and graders can assert on it.
 
 from __future__ import annotations
 
-import inspect
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -27,6 +26,8 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+
+from govsim.exercises.answers import Refused, as_number, describe_type, near_whole, option_words, text_of
 
 
 class Status(Enum):
@@ -120,16 +121,47 @@ class Question:
         return (code() if callable(code) else code).strip() + "\n"
 
     def check(self, answer: Any = None) -> Result:
-        """Judge ``answer``, print one friendly line and return the :class:`Result`."""
+        """Judge ``answer``, print one friendly line and return the :class:`Result`.
+
+        The registries are restored afterwards (:func:`govsim.registry.registered`), and the
+        reference runs see no measure a learner registered, so one broken answer never affects
+        another check. A failure inside the check itself is one line too, never a traceback.
+        """
+        from govsim.measure_registry import install
+        from govsim.registry import registered
+
         try:
             if is_blank(answer):
                 raise Blank
-            result = self.judge(answer)
+            with registered():
+                install(())  # the learner's own measures stay out of the reference runs
+                result = self.judge(answer)
         except Blank:
             result = self.result(Status.NOT_ATTEMPTED, self.blank_message)
+        except Refused as refused:
+            result = self.result(Status.INCORRECT, str(refused))
+        except RecursionError:
+            result = self.result(
+                Status.INCORRECT, "Your answer nests itself without end; give a plain value."
+            )
+        except Exception as exc:  # a check must never end in a traceback
+            text = " ".join(str(exc).split())[:200]
+            result = self.result(
+                Status.INCORRECT, f"This answer could not be checked ({type(exc).__name__}: {text})."
+            )
         print(result.line)
         result.shown = True
         return result
+
+    def next_hint(self) -> str:
+        """The hint :meth:`hint` would print next, as text (and counted as given)."""
+        number = min(self._hints_given, len(self.hints) - 1) + 1
+        self._hints_given = max(self._hints_given, number)
+        return f"Hint {number} of {len(self.hints)}: {self.hints[number - 1]}"
+
+    def not_yet(self, why: str = "") -> Result:
+        """A neutral "not yet" (no diagnosis), with the next hint."""
+        return self.result(Status.INCORRECT, f"{why} {self.next_hint()}".strip())
 
     blank_message = "Fill in your answer above, run that cell, then run this check again."
 
@@ -159,66 +191,6 @@ class Question:
         return f"{self.qid} ({self.kind}): {self.text}"
 
 
-def _as_number(answer: Any) -> float | None:
-    """A Python float from an int, float or numpy scalar (or one-element array); else None."""
-    if isinstance(answer, bool | np.bool_):
-        return None
-    if isinstance(answer, np.ndarray) and answer.size == 1:
-        answer = answer.reshape(()).item()
-    if isinstance(answer, int | float | np.integer | np.floating):
-        return float(answer)
-    return None
-
-
-FRIENDLY_TYPES = {
-    "int": "a whole number (int)",
-    "float": "a number with a fraction (float)",
-    "str": "text (str)",
-    "bool": "True or False (bool)",
-    "NoneType": "None",
-}
-CONTAINER_NAMES = {"ndarray": "numpy array", "Series": "pandas Series", "DataFrame": "pandas DataFrame"}
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
-
-
-def describe_type(answer: Any) -> str:
-    """A short learner-facing name for the type of ``answer``: ``"a numpy array of length 3"``,
-    ``"a whole number (int)"``, ``"a function"``, with the right article ("an int" never
-    appears)."""
-    name = type(answer).__name__
-    if isinstance(answer, bool | np.bool_):
-        return FRIENDLY_TYPES["bool"]
-    if isinstance(answer, np.integer):
-        return FRIENDLY_TYPES["int"]
-    if isinstance(answer, np.floating):
-        return FRIENDLY_TYPES["float"]
-    if name in FRIENDLY_TYPES:
-        return FRIENDLY_TYPES[name]
-    if inspect.isfunction(answer):
-        return "a function"
-    if inspect.ismethod(answer):
-        return "a method"
-    if isinstance(answer, type):
-        return f"the class {answer.__name__} itself"
-    if hasattr(answer, "__len__"):
-        name = CONTAINER_NAMES.get(name, name)
-        try:
-            return f"{_article(name)} {name} of length {len(answer)}"
-        except TypeError:
-            pass
-    return f"{_article(name)} {name}"
-
-
-def normalise(text: str) -> str:
-    """Lower case, surrounding quotes, brackets and dots stripped, and every run of spaces,
-    hyphens and underscores made one space: ``"Civil-Society"`` and ``"civil_society"`` match."""
-    text = str(text).strip().strip("()[]'\"`.").strip().lower()
-    return re.sub(r"[\s_\-]+", " ", text).strip()
-
-
 @dataclass(frozen=True)
 class Mistake:
     """A plausible wrong answer a question recognises: its value and what kind of error it is.
@@ -231,10 +203,6 @@ class Mistake:
     message: str
 
 
-SIMPLE_FACTORS = (2.0, 3.0, 4.0, 5.0, 10.0, 20.0)
-FACTOR_ADVICE = "did you sum instead of average, or miss a normalisation?"
-
-
 class Numeric(Question):
     """A number compared with ``expected`` within an absolute tolerance ``tol`` (stated in the text).
 
@@ -243,10 +211,12 @@ class Numeric(Question):
     ``accept`` may accept further answers (e.g. any point where a noisy curve changes sign);
     it returns None to accept, or a message saying why not. ``directional`` allows "too
     high / too low" feedback, for questions where that does not give the answer away.
-    ``mistakes`` computes the declared near-misses (a sequence of :class:`Mistake`).
-    ``factor_advice`` completes "Off by a factor of N: ..." for this question (None: that
-    diagnosis is never given, e.g. for a square-root question where a factor means a
-    misunderstanding, which ``mistakes`` names instead).
+    ``mistakes`` computes the declared near-misses (a sequence of :class:`Mistake`); one is
+    named only when the answer matches it and no other declared mistake. ``unit`` says whether
+    the question asks for a ``"share"`` (0 to 1) or a ``"percent"``, so the other is diagnosed;
+    ``signed`` allows "wrong sign" (for a difference). Every other wrong answer gets a neutral
+    "not yet" with the next hint. Answers are read by
+    :func:`govsim.exercises.answers.as_number`.
     """
 
     kind = "number"
@@ -263,12 +233,16 @@ class Numeric(Question):
         directional: bool = False,
         accept: Callable[[float], str | None] | None = None,
         mistakes: Callable[[], Sequence[Mistake]] | None = None,
-        factor_advice: str | None = FACTOR_ADVICE,
+        unit: str | None = None,
+        signed: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(qid, text, **kwargs)
+        if unit not in (None, "share", "percent"):
+            raise ValueError(f"question {qid}: unit={unit!r} (allowed: None, 'share', 'percent')")
         self._mistakes = mistakes or (lambda: ())
-        self.factor_advice = factor_advice
+        self.unit = unit
+        self.signed = signed
         self.mistakes = cache(lambda: tuple(self._mistakes()))
         self._expected = expected if callable(expected) else (lambda: expected)
         self.tol = float(tol)
@@ -300,39 +274,44 @@ class Numeric(Question):
         return [m for m in self.mistakes() if self.matches(float(m.value), y)]
 
     def judge(self, answer: Any) -> Result:
-        x = _as_number(answer)
         wanted = "a whole number" if self.integer else "a single number"
-        if x is None:
-            hint = ""
-            if hasattr(answer, "__len__") and not isinstance(answer, str):
-                hint = " (pick one number out of it, e.g. with .mean() or .iloc[0])"
-            return self.result(
-                Status.INCORRECT, f"Wrong type: expected {wanted}, got {describe_type(answer)}{hint}."
-            )
-        if math.isnan(x):
-            return self.result(
-                Status.INCORRECT, "Your answer is NaN: did a calculation include missing values?"
-            )
-        low, high = self.bounds
-        if math.isinf(x):
-            return self.result(Status.INCORRECT, "Your answer is infinite: did you divide by zero?")
+        number = as_number(answer, wanted)
+        x = number.value
         y = self.expected()
+        if number.percent and self.unit != "percent":
+            return self.result(
+                Status.INCORRECT,
+                "You wrote a percentage (with %): "
+                + (
+                    "give a share between 0 and 1."
+                    if self.unit == "share"
+                    else "give a plain number, without %."
+                ),
+            )
+        if self.integer:
+            rounded = near_whole(x)
+            if rounded is None:
+                return self.result(Status.INCORRECT, "Expected a whole number (a count), not a fraction.")
+            x = rounded
         if self.matches(x, y):
             return self.result(Status.CORRECT, "Well done.")
-        for mistake in self.mistakes():
-            if self.matches(x, float(mistake.value)):
-                return self.result(Status.INCORRECT, mistake.message)
-        if not self.integer and abs(y) > self.tol and abs(x - 100 * y) <= 100 * self.tol:
+        named = {m.message for m in self.mistakes() if self.matches(x, float(m.value))}
+        if len(named) == 1:
+            return self.result(Status.INCORRECT, named.pop())
+        if named:  # two plausible mistakes give this value: name none of them
+            return self.not_yet(self.outside())
+        low, high = self.bounds
+        if self.unit == "share" and abs(y) > self.tol and abs(x - 100 * y) <= 100 * self.tol:
             return self.result(
                 Status.INCORRECT,
                 "Off by a factor of 100: a percentage instead of a share? Give a share (0 to 1).",
             )
+        if self.unit == "percent" and abs(y) > self.tol and abs(x - y / 100) <= self.tol / 100:
+            return self.result(Status.INCORRECT, "Off by a factor of 100: a share instead of a percentage?")
         if not low <= x <= high:
             return self.result(
                 Status.INCORRECT, f"Out of range: the answer lies between {low:g} and {high:g}."
             )
-        if self.integer and x != int(x):
-            return self.result(Status.INCORRECT, "Expected a whole number (a count), not a fraction.")
         if self.accept is not None:
             why = self.accept(x)
             if why is None:
@@ -340,44 +319,50 @@ class Numeric(Question):
             return self.result(Status.INCORRECT, why)
         return self.result(Status.INCORRECT, self.diagnose(x, y))
 
+    def outside(self) -> str:
+        return (
+            "Not the right number." if self.tol == 0 else f"Not within the stated tolerance (±{self.tol:g})."
+        )
+
     def diagnose(self, x: float, y: float) -> str:
-        """What kind of wrong: sign, rounding, percent for share, a simple factor, direction
-        (if allowed), or just 'outside the tolerance'."""
+        """Name a kind of wrong only where no other plausible computation gives the same
+        number (the collision scans in the tests prove it): the sign, or rounding. Otherwise a
+        neutral line with the next hint."""
         tol = self.tol
-        if abs(y) > tol and abs(x + y) <= tol:
+        if self.signed and abs(y) > tol and abs(x + y) <= tol:
             return "Right size, wrong sign: check which way round you subtracted."
         rounded = next((k for k in range(1, 7) if x == round(y, k) and x not in (0, y)), None)
-        if rounded is not None and not self.integer:
+        if rounded is not None and not self.integer and 0.5 * 10**-rounded > tol:
             return (
                 f"Rounded to {rounded} decimal place{'s' * (rounded != 1)}: give the unrounded "
                 f"number (answers within ±{tol:g} count)."
             )
-        if abs(y) > tol and abs(x - 100 * y) <= 100 * tol:
-            return "Off by a factor of 100: a percentage instead of a share? Give a share (0 to 1)."
-        if abs(y) > tol and abs(x - y / 100) <= tol / 100:
-            return "Off by a factor of 100: a share instead of a percentage?"
-        if self.factor_advice is not None and abs(y) > tol:
-            for f in SIMPLE_FACTORS:
-                if abs(x - f * y) <= tol * f or abs(x - y / f) <= tol / f:
-                    return f"Off by a factor of {f:g}: {self.factor_advice}"
-        if abs(y) > tol and abs(x) > tol and (x > 0) != (y > 0):
-            return (
-                "Not within the stated tolerance, and of the opposite sign: check that you used "
-                "the right column, and which way round you subtracted."
-            )
         if self.directional:
             return f"Too {'high' if x > y else 'low'}, by more than the stated tolerance (±{tol:g})."
-        if tol == 0:
-            return "Not the right number. Re-read the question and try again."
-        return f"Not within the stated tolerance (±{tol:g}). Re-read the question and try again."
+        return f"{self.outside()} {self.next_hint()}"
+
+
+def known_names(key: str) -> tuple[str, ...]:
+    """Other names learners give an option that is a protocol or a group: the class name
+    (``TopDown``) and the label plots and menus show (``Top-down (intergovernmental vote)``)."""
+    from govsim.groups import GROUP_ORDER
+    from govsim.protocols import PROTOCOLS, SEATINGS
+
+    cls = PROTOCOLS.get(key) or SEATINGS.get(key)
+    if isinstance(cls, type):
+        return (cls.__name__, getattr(cls, "label", "") or "")
+    group = next((g for g in GROUP_ORDER if g.value == key), None)
+    return (group.label, group.name) if group is not None else ()
 
 
 class Choice(Question):
-    """Pick one of ``options`` (key -> label). The answer may be the key or the label, in any
-    case and with spaces, hyphens or underscores alike (see :func:`normalise`). ``expected`` is
-    a key or a function computing the key from the model. ``wrong`` is the message for a
-    wrong option; ``why`` may give a more specific one for particular wrong options (say what
-    the learner probably looked at), as long as it does not name the right one."""
+    """Pick one of ``options`` (key -> label). The answer may be the key, the label, the key
+    and label together as the question prints them (``"b about half"``), one of ``aliases``,
+    or, for an option that is a protocol or a group, its class name or plot label; case,
+    quotes and separators do not matter (see :func:`govsim.exercises.answers.option_words`).
+    ``expected`` is a key or a function computing the key from the model. ``wrong`` is the
+    message for a wrong option; ``why`` may give a more specific one for particular wrong
+    options (say what the learner probably looked at), as long as it does not name the right one."""
 
     kind = "choice"
 
@@ -390,10 +375,12 @@ class Choice(Question):
         expected: str | Callable[[], str],
         wrong: str = "That is not what the model does: run it and look again.",
         why: dict[str, str] | None = None,
+        aliases: dict[str, Sequence[str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(qid, text, **kwargs)
         self.why = dict(why or {})
+        self.aliases = {k: tuple(v) for k, v in (aliases or {}).items()}
         self._options = options if callable(options) else (lambda: options)
         self._expected = expected if callable(expected) else (lambda: expected)
         self.wrong = wrong
@@ -403,53 +390,61 @@ class Choice(Question):
     def reference(self) -> str:
         return self.expected()
 
+    def names(self, key: str) -> set[str]:
+        """Every spelling (as :func:`option_words`) that names option ``key``."""
+        label = self.options()[key]
+        forms = {key, label, *self.aliases.get(key, ()), *known_names(key), *known_names(label)}
+        if not self.numbered():
+            forms |= {f"{key} {label}", *(f"{key} {alias}" for alias in self.aliases.get(key, ()))}
+        return {option_words(f) for f in forms if option_words(f)}
+
     def parse(self, answer: Any) -> str | None:
-        """The option key ``answer`` names (by key or label, see :func:`normalise`), or None."""
-        text = normalise(answer)
+        """The option key ``answer`` names, or None."""
+        text = option_words(answer)
+        text = re.sub(r"^(option|answer|choice)\s+(?=\S)", "", text)
         if self.numbered():  # "line 7", "Line 7." name option 7
             text = re.sub(r"^line\s*(?=\d+$)", "", text)
-        for key, label in self.options().items():
-            if text in (normalise(key), normalise(label)):
-                return key
-        return None
+        found = [key for key in self.options() if text in self.names(key)]
+        return found[0] if len(found) == 1 else None
 
     def numbered(self) -> bool:
         """True when the options are numbers (e.g. line numbers), so numbers are answers too."""
         return all(key.isdigit() for key in self.options())
 
+    def wrong_type(self, answer: Any) -> Result:
+        keys = ", ".join(repr(k) for k in self.options())
+        return self.result(
+            Status.INCORRECT,
+            f"Wrong type: expected one of the options as text ({keys}), got {describe_type(answer)}.",
+        )
+
     def judge(self, answer: Any) -> Result:
         options = self.options()
-        number = _as_number(answer)
-        if number is not None and self.numbered():
-            if number != int(number):
+        if self.numbered() and not isinstance(answer, str):
+            number = as_number(answer, "a whole number (one of the numbered options)", text=False)
+            line = near_whole(number.value)
+            if line is None:
                 return self.result(
                     Status.INCORRECT,
-                    f"Expected a whole number (one of the numbered options), got {number:g}.",
+                    f"Expected a whole number (one of the numbered options), got {number.value:g}.",
                 )
-            answer = str(int(number))  # 7, 7.0 and "7" name the same line
-        elif number is not None:
-            keys = ", ".join(repr(k) for k in options)
-            return self.result(
-                Status.INCORRECT,
-                f"Wrong type: expected one of the options as text ({keys}), got {describe_type(answer)}.",
-            )
-        if not isinstance(answer, str):
-            keys = ", ".join(repr(k) for k in options)
-            return self.result(
-                Status.INCORRECT,
-                f"Wrong type: expected one of the options as text ({keys}), got {describe_type(answer)}.",
-            )
-        key = self.parse(answer)
+            answer = str(int(line))  # 7, 7.0 and "7" name the same line
+        text = text_of(answer)
+        if text is None:
+            return self.wrong_type(answer)
+        key = self.parse(text)
         if key is None:
             keys = ", ".join(repr(k) for k in options)
-            return self.result(Status.INCORRECT, f"{answer!r} is not one of the options ({keys}).")
+            shown = text if len(text) <= 60 else text[:57] + "..."
+            return self.result(Status.INCORRECT, f"{shown!r} is not one of the options ({keys}).")
         if key == self.expected():
             return self.result(Status.CORRECT, "Well done.")
         return self.result(Status.INCORRECT, self.why.get(key, self.wrong))
 
 
 class YesNo(Choice):
-    """A yes/no question; the answer may be ``True``/``False`` or ``"yes"``/``"no"``."""
+    """A yes/no question; the answer may be ``True``/``False``, ``"yes"``/``"no"``, ``"y"``/``"n"``
+    (numpy booleans too)."""
 
     kind = "yes/no"
 
@@ -460,6 +455,7 @@ class YesNo(Choice):
             text,
             options={"yes": "true", "no": "false"},
             expected=lambda: "yes" if compute() else "no",
+            aliases={"yes": ("y",), "no": ("n",)},
             **kwargs,
         )
 
@@ -469,10 +465,77 @@ class YesNo(Choice):
     def judge(self, answer: Any) -> Result:
         if isinstance(answer, bool | np.bool_):
             answer = "yes" if answer else "no"
-        elif isinstance(answer, str) and normalise(answer) in ("y", "n"):
-            answer = "yes" if normalise(answer) == "y" else "no"
         elif not isinstance(answer, str):
             return self.result(
                 Status.INCORRECT, f"Wrong type: expected True or False, got {describe_type(answer)}."
             )
         return super().judge(answer)
+
+
+class Numbers(Question):
+    """Several whole numbers in a fixed order (e.g. the ``rounds`` column of an outcomes table).
+
+    The answer may be a list, tuple, numpy array, pandas Series (the column itself) or text
+    such as ``"10, 8, 7"``; each element is read by :func:`govsim.exercises.answers.as_number`
+    and must be a whole number. ``mistakes`` maps a wrong sequence to what it is.
+    """
+
+    kind = "numbers"
+
+    def __init__(
+        self,
+        qid: str,
+        text: str,
+        *,
+        expected: Callable[[], Sequence[int]],
+        mistakes: Callable[[], Sequence[tuple[Sequence[int], str]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(qid, text, **kwargs)
+        self.expected = cache(lambda: tuple(int(v) for v in expected()))
+        self.mistakes = cache(
+            lambda: tuple((tuple(int(v) for v in m), why) for m, why in (mistakes or tuple)())
+        )
+
+    def reference(self) -> list[int]:
+        return list(self.expected())
+
+    def values(self, answer: Any) -> list[float]:
+        want = f"{len(self.expected())} whole numbers in order (a list)"
+        if isinstance(answer, str):
+            parts = [p for p in re.split(r"[\s,;\[\]()]+", answer) if p]
+            return [as_number(p, "a whole number").value for p in parts]
+        if isinstance(answer, dict | set | frozenset) or type(answer).__name__ == "DataFrame":
+            raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.")
+        try:
+            items = (
+                list(np.asarray(answer, dtype=object).ravel())
+                if not isinstance(answer, list | tuple)
+                else list(answer)
+            )
+        except Exception:
+            raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.") from None
+        if np.ndim(answer) == 0 and not isinstance(answer, list | tuple):
+            raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.")
+        return [as_number(v, "a whole number", text=False).value for v in items]
+
+    def judge(self, answer: Any) -> Result:
+        expected = self.expected()
+        got = self.values(answer)
+        if len(got) != len(expected):
+            return self.result(
+                Status.INCORRECT,
+                f"Expected {len(expected)} numbers, one per issue in agenda order; got {len(got)}.",
+            )
+        whole_numbers = [near_whole(v) for v in got]
+        if any(v is None for v in whole_numbers):
+            return self.result(Status.INCORRECT, "Expected whole numbers (counts of rounds), not fractions.")
+        values = tuple(int(v) for v in whole_numbers)
+        if values == expected:
+            return self.result(Status.CORRECT, "Well done.")
+        named = {why for m, why in self.mistakes() if m == values}
+        if len(named) == 1:
+            return self.result(Status.INCORRECT, named.pop())
+        return self.not_yet(
+            f"{sum(a != b for a, b in zip(values, expected, strict=True))} of {len(expected)} numbers differ."
+        )

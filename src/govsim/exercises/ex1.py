@@ -39,28 +39,22 @@ def _faster_key() -> str:
     return "c" if abs(top - bottom) < 1 else "a" if top < bottom else "b"
 
 
-def _extra_rounds(seeds=SEEDS) -> float:
-    return mean_of("bottom_up", "mean_rounds", seeds) - mean_of("top_down", "mean_rounds", seeds)
+def _gain_gap(seeds=SEEDS, column: str = "mean_gain_civil_society") -> float:
+    return mean_of("bottom_up", column, seeds) - mean_of("top_down", column, seeds)
 
 
-def _extra_rounds_mistakes() -> list[Mistake]:
-    """Near-misses of q4: other seed ranges, one rule alone, a ratio, the whole agenda."""
-    top, bottom = (mean_of(rule, "mean_rounds", SEEDS) for rule in RULES)
+def _gain_gap_mistakes() -> list[Mistake]:
+    """Near-misses of q4: other seed ranges, one rule alone. (Mean rounds, which this question
+    once asked about, fall on a grid of 1/25 and other seed windows hit the same value.)"""
+    top, bottom = (mean_of(rule, "mean_gain_civil_society", SEEDS) for rule in RULES)
     slips = {(1, 6): "seeds 1-5", (0, 6): "seeds 0-5", (0, 4): "seeds 0-3"}
     return [
         *(
-            Mistake(
-                _extra_rounds(range(*r)), f"That is the difference over {text}: use seeds 0-4 (range(5))."
-            )
+            Mistake(_gain_gap(range(*r)), f"That is the difference over {text}: use seeds 0-4 (range(5)).")
             for r, text in slips.items()
         ),
-        Mistake(bottom, "That is bottom_up's mean rounds alone: subtract top_down's."),
-        Mistake(top, "That is top_down's mean rounds alone: the question asks for the difference."),
-        Mistake(bottom / top, "That is a ratio: the question asks how many *more* rounds (a difference)."),
-        Mistake(
-            5 * (bottom - top),
-            "That is the difference for the whole agenda of five issues: give it per issue.",
-        ),
+        Mistake(bottom, "That is bottom_up's mean gain alone: subtract top_down's."),
+        Mistake(top, "That is top_down's mean gain alone: the question asks for the difference."),
     ]
 
 
@@ -92,6 +86,7 @@ q2 = Choice(
     "Which rule needs fewer rounds per issue on average? 'a' `top_down`, 'b' `bottom_up`, "
     "'c' about the same (within one round).",
     options={"a": "top_down", "b": "bottom_up", "c": "about the same"},
+    aliases={"c": ("about the same (within one round)",)},
     expected=_faster_key,
     wrong="Not what the model shows: compare the mean_rounds row of the two columns.",
     hints=(
@@ -101,8 +96,9 @@ q2 = Choice(
     ),
     explanation=(
         "Top-down is faster: after a short unanimity phase governments vote by majority, while "
-        "bottom-up keeps revising the draft toward the objectors until rough consensus (WCIT-12 "
-        "took two weeks; the IANA transition took two years)."
+        "bottom-up keeps revising the draft toward the objectors until rough consensus. The WCIT-12 "
+        "conference itself took two weeks, after preparation from 2009 (an ITU Council working "
+        "group, regional meetings); the IANA transition took about two years to a proposal."
     ),
     solution_code='faster_rule = "a"  # top_down: a majority vote ends the talks early',
 )
@@ -128,18 +124,25 @@ q3 = Choice(
 
 q4 = Numeric(
     "ex1.q4",
-    "How many more rounds per issue does `bottom_up` need than `top_down`, on average over seeds "
-    "0-4? Use the table; answers within ±0.005 count.",
-    expected=_extra_rounds,
-    tol=0.005,
-    mistakes=_extra_rounds_mistakes,
+    "How much more does civil society gain per issue under `bottom_up` than under `top_down`, on "
+    "average over seeds 0-4 (`bottom_up` minus `top_down`)? Use the table; give the unrounded "
+    "number (answers within ±1e-9 count).",
+    expected=_gain_gap,
+    tol=1e-9,
+    signed=True,
+    mistakes=_gain_gap_mistakes,
     hints=(
-        "The table from compare_rules() has one row per measure and one column per rule.",
-        'table.loc["mean_rounds", "bottom_up"] picks one cell.',
+        "The table from compare_rules() has one row per measure and one column per rule; civil "
+        "society's gain is the row mean_gain_civil_society.",
+        "Pick the two cells of that row with table.loc[row, column] and subtract.",
     ),
-    explanation="Subtract the two cells of the mean_rounds row.",
+    explanation=(
+        "Subtract the two cells of the mean_gain_civil_society row: civil society gains more "
+        "when it sits at the table."
+    ),
     solution_code=(
-        'extra_rounds = table.loc["mean_rounds", "bottom_up"] - table.loc["mean_rounds", "top_down"]'
+        'extra_gain = table.loc["mean_gain_civil_society", "bottom_up"] - '
+        'table.loc["mean_gain_civil_society", "top_down"]'
     ),
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govsim.exercises.checks import Choice, Mistake, Numeric
+from govsim.exercises.checks import Choice, Mistake, Numbers, Numeric
 from govsim.exercises.runs import model
 
 PROTOCOL, SEED = "bottom_up", 2
@@ -17,16 +17,19 @@ def _issue_names() -> dict[str, str]:
     return {name: name for name in outcomes()["name"]}
 
 
-def _longest_mistakes() -> list[Mistake]:
-    rounds = outcomes()["rounds"]
-    return [
-        Mistake(
-            rounds.mean(), "That is the mean number of rounds; the question asks for the longest negotiation."
+def _rounds_mistakes() -> list[tuple[list[int], str]]:
+    """Near-misses of q1: the column sorted or reversed. (Another seed's or rule's run is not
+    named: other runs share those columns, so the diagnosis would not be certain.)"""
+    rounds = [int(r) for r in outcomes()["rounds"]]
+    found = [
+        (
+            sorted(rounds),
+            "Those are the right numbers sorted: keep the agenda order (the table's row order).",
         ),
-        Mistake(rounds.sum(), "That is the total over all issues; the question asks for the longest one."),
-        Mistake(rounds.min(), "That is the shortest negotiation; the question asks for the longest."),
-        Mistake(len(rounds), "That is the number of issues on the agenda, not a number of rounds."),
+        (sorted(rounds, reverse=True), "Those are the right numbers sorted: keep the agenda order."),
+        (rounds[::-1], "Those are the right numbers in reverse: keep the agenda order (first row first)."),
     ]
+    return [(m, why) for m, why in found if list(m) != rounds]
 
 
 def _gain_mistakes() -> list[Mistake]:
@@ -65,29 +68,35 @@ def _worst_issue_for_governments() -> str:
     return str(table.loc[table["gain_government"].idxmin(), "name"])
 
 
-q1 = Numeric(
+q1 = Numbers(
     "ex2.q1",
-    "How many rounds did the longest negotiation in this run take? (a whole number)",
-    expected=lambda: outcomes()["rounds"].max(),
-    tol=0,
-    integer=True,
-    bounds=(1, 2000),
-    mistakes=_longest_mistakes,
-    hints=("Each row of the outcomes table is one agenda issue.", 'outcomes["rounds"].max()'),
-    explanation="The rounds column holds the rounds each issue took; its maximum is the longest.",
-    solution_code='longest = outcomes["rounds"].max()',
+    "How many rounds did each negotiation in this run take? Give the `rounds` column, one whole "
+    "number per issue in agenda order (a list, or the column itself).",
+    expected=lambda: outcomes()["rounds"],
+    mistakes=_rounds_mistakes,
+    hints=(
+        "Each row of the outcomes table is one agenda issue, in agenda order; the column rounds "
+        "says how many rounds it took.",
+        "Select the column by its name, as you would pick a key from a dict.",
+    ),
+    explanation=(
+        "The rounds column holds the rounds each issue took; the longest negotiation is its "
+        "maximum. (A single number, such as the maximum, is shared by many other runs; five "
+        "numbers in order identify this one.)"
+    ),
+    solution_code='rounds = list(outcomes["rounds"])',
 )
 
 q2 = Numeric(
     "ex2.q2",
     "What is civil society's mean gain over the five agenda issues of this run? Give the "
-    "unrounded number (answers within ±0.000001 count).",
+    "unrounded number (answers within ±1e-9 count).",
     expected=lambda: outcomes()["gain_civil_society"].mean(),
-    tol=1e-6,
+    tol=1e-9,
     mistakes=_gain_mistakes,
     hints=(
         "The gain of a group on one issue is in the column gain_<group>.",
-        'Average the column outcomes["gain_civil_society"] over the rows.',
+        "Pick the column for civil society's gain, then take its mean over the rows.",
     ),
     explanation=(
         "Each row holds civil society's mean gain u(y) - u(q) on one issue; the mean over the "
@@ -104,7 +113,7 @@ q3 = Choice(
     wrong="That issue is on the agenda, but governments gained more on it than on another one.",
     hints=(
         "Look at the column gain_government.",
-        'outcomes["gain_government"].idxmin() gives the row; .loc[row, "name"] its name.',
+        "idxmin() on a column gives the row label of its smallest value; .loc[row, column] reads a cell of that row.",
     ),
     explanation="Find the row with the smallest gain_government and read its name.",
     solution_code='worst_issue = outcomes.loc[outcomes["gain_government"].idxmin(), "name"]',

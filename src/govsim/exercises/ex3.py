@@ -66,6 +66,7 @@ q1 = Numeric(
     expected=bisect_threshold,
     tol=TOL,
     bounds=(0.0, 1.0),
+    unit="share",
     accept=_sign_change_near,
     hints=(
         "civil_gain(c) is negative at c = 0 and positive at c = 1: the threshold lies in between.",
@@ -97,7 +98,7 @@ q2 = YesNo(
     wrong="Not what the model shows: compute both numbers and compare them.",
     hints=(
         "civil_gain takes the protocol as its second argument.",
-        'civil_gain(0.9, "top_down") - civil_gain(0.1, "top_down")',
+        "Compute civil_gain at capacity 0.9 and at 0.1 under top_down, and compare their difference with 0.005.",
     ),
     explanation=(
         "Yes: under top_down, non-government stakeholders who turn up lobby the governments, so "
@@ -115,6 +116,11 @@ q3 = Choice(
         "a": "civil society gets a vote",
         "b": "present stakeholders lobby governments",
         "c": "governments copy the majority",
+    },
+    aliases={
+        "a": ("civil society gets a vote when it attends",),
+        "b": ("stakeholders who are present lobby the governments",),
+        "c": ("governments copy the majority view of everyone present",),
     },
     expected="b",
     wrong="Not how the model works: read the docstring of govsim.protocols.TopDown.",

@@ -91,12 +91,16 @@ def _gini_mistakes() -> list[Mistake]:
 q2 = Numeric(
     "ex5.q2",
     "What is the Gini coefficient of the four groups' participation shares under `bottom_up` "
-    "(`participation('bottom_up')`)? Answers within ±0.0001 count.",
+    "(`participation('bottom_up')`)? Give the unrounded number (answers within ±1e-9 count).",
     expected=lambda: gini(participation("bottom_up")),
-    tol=0.0001,
+    tol=1e-9,
     bounds=(0.0, 1.0),
+    unit="share",
     mistakes=_gini_mistakes,
-    hints=("participation('bottom_up') gives four numbers.", "gini(participation('bottom_up'))"),
+    hints=(
+        "participation('bottom_up') gives four numbers.",
+        "Hand those four numbers to the gini function you wrote in question 1.",
+    ),
     explanation="Apply your metric to the four shares.",
     solution_code='participation_gini = gini(participation("bottom_up"))',
 )
@@ -164,15 +168,16 @@ q4 = Numeric(
     "Register your Gini as a measure of every issue: a function of the issue context `ctx`, "
     'decorated with `@measure(column="participation_gini", ...)`, returning '
     "`gini(ctx.participation)`. Then `runs('bottom_up')` has a `mean_participation_gini` column: "
-    "what is its mean over the five seeds? Answers within ±0.0001 count.",
+    "what is its mean over the five seeds? Give the unrounded number (answers within ±1e-9 count).",
     expected=lambda: per_issue_gini("bottom_up"),
-    tol=0.0001,
+    tol=1e-9,
     bounds=(0.0, 1.0),
+    unit="share",
     mistakes=_measure_mistakes,
     hints=(
         "Copy the decorator line from the text above the question, then run the cell once: "
         "every model built afterwards has the new column.",
-        "runs('bottom_up')['mean_participation_gini'].mean()",
+        "The runs table has one row per seed: take the mean of its new column.",
     ),
     explanation=(
         "A registered measure is computed for every closed issue and summarised over issues like "

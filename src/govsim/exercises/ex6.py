@@ -147,14 +147,14 @@ q1 = Numeric(
     "ex6.q1",
     "Run `bottom_up` on the classroom scenario with seeds 0-19 and collect each run's "
     '`summary()["mean_gain_civil_society"]` (civil society\'s mean gain). What is the mean over '
-    "the 20 runs? Answers within ±0.000001 count.",
+    "the 20 runs? Give the unrounded number (answers within ±1e-9 count).",
     expected=lambda: values().mean(),
-    tol=1e-6,
+    tol=1e-9,
     bounds=(-1, 1),
     mistakes=_mean_mistakes,
     hints=(
         "A list comprehension over range(20) with GovernanceModel(..., rng=seed).run().summary().",
-        "np.mean(gains) of the 20 values. range(20) is seeds 0 to 19.",
+        "Average the 20 values with numpy. range(20) is seeds 0 to 19.",
     ),
     explanation="Each seed is one replicate; the mean over replicates estimates the expected gain.",
     solution_code="""
@@ -169,9 +169,9 @@ mean_gain = np.mean(gains)
 q2 = Numeric(
     "ex6.q2",
     "What is the half-width of the 95% confidence interval of that mean, `1.96 * s / sqrt(n)` "
-    "with `s` the sample standard deviation (`ddof=1`)? Answers within ±0.000001 count.",
+    "with `s` the sample standard deviation (`ddof=1`)? Give the unrounded number (answers within ±1e-9 count).",
     expected=lambda: half_width(values()),
-    tol=1e-6,
+    tol=1e-9,
     bounds=(0, 1),
     mistakes=_half_width_mistakes,
     hints=(
@@ -194,7 +194,6 @@ q3 = Numeric(
     integer=True,
     bounds=(1, 10_000),
     mistakes=_replicates_mistakes,
-    factor_advice=None,
     hints=(
         "The half-width is proportional to 1 / sqrt(n).",
         "To halve 1 / sqrt(n), multiply n by 2 squared.",

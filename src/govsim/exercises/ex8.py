@@ -7,10 +7,15 @@ form (length, a figure, a named option) and shows the rubric; the answer counts 
 
 from __future__ import annotations
 
+import inspect
+import re
 import textwrap
+from collections.abc import Iterator
+
+import numpy as np
 
 from govsim.exercises.rubric import Essay, SelfAssessment, rubric_text
-from govsim.exercises.runs import mean_of
+from govsim.exercises.runs import mean_of, runs
 from govsim.protocols import protocol_names
 
 SEEDS = range(10)
@@ -23,29 +28,121 @@ CRITERIA = {
 }
 
 
+def m(rule: str, column: str, **settings: float) -> float:
+    """Mean of one summary column over seeds 0-9 of the classroom scenario."""
+    return mean_of(rule, column, SEEDS, **settings)
+
+
+FUNDED = {"support": 0.5}
+
+
+def sample_claims() -> dict[str, bool]:
+    """The comparisons the sample essay states, computed (the tests require every one True)."""
+    gain = "mean_gain_civil_society"
+    return {
+        "bottom_up with funding: civil society gains more than under top_down": m("bottom_up", gain, **FUNDED)
+        > m("top_down", gain),
+        "... and more than under consult_then_ratify with funding": m("bottom_up", gain, **FUNDED)
+        > m("consult_then_ratify", gain, **FUNDED),
+        "bottom_up takes more rounds than top_down (the cost)": m("bottom_up", "mean_rounds")
+        > m("top_down", "mean_rounds"),
+        "funding raises civil society's participation under bottom_up": m(
+            "bottom_up", "mean_participation_civil_society", **FUNDED
+        )
+        > m("bottom_up", "mean_participation_civil_society"),
+    }
+
+
 def sample_essay() -> str:
-    """A sample answer whose figures come from seeded runs (seeds 0-9, classroom)."""
-
-    def m(rule: str, column: str, **settings: float) -> float:
-        return mean_of(rule, column, SEEDS, **settings)
-
-    funded = {"support": 0.5}
+    """A sample answer whose figures come from seeded runs (seeds 0-9, classroom) and whose
+    comparisons hold for those figures (:func:`sample_claims`)."""
+    gain = "mean_gain_civil_society"
     return (
-        "I recommend consult_then_ratify with participation funding (support = 0.5) for the rules "
-        "on cross-border data flows. In ten seeded runs (seeds 0-9) of the classroom scenario, "
+        "I recommend bottom_up with participation funding (support = 0.5) for the rules on "
+        "cross-border data flows. In ten seeded runs (seeds 0-9) of the classroom scenario, "
         f"top_down settled an issue in {m('top_down', 'mean_rounds'):.1f} rounds on average and "
-        f"consult_then_ratify in {m('consult_then_ratify', 'mean_rounds'):.1f}, so the cost of my "
-        "choice is time. In exchange civil society sits at the table: its participation was "
-        f"{m('consult_then_ratify', 'mean_participation_civil_society'):.2f} without funding and "
-        f"{m('consult_then_ratify', 'mean_participation_civil_society', **funded):.2f} with it, "
-        "against zero under top_down, and its mean gain was "
-        f"{m('consult_then_ratify', 'mean_gain_civil_society', **funded):+.3f} with funding versus "
-        f"{m('top_down', 'mean_gain_civil_society'):+.3f} under top_down. Governments keep the "
-        "final say, which matters for compliance after a six-month deadline. Ten replicates give "
-        "only a rough idea: the spread over seeds is wide, and I would want the 95% intervals "
-        "before trusting small differences. The model is a stylized illustration with assumed "
-        "group profiles, not a forecast, so I read the direction of the differences, not their size."
+        f"bottom_up with funding in {m('bottom_up', 'mean_rounds', **FUNDED):.1f}, so the cost of "
+        "my choice is time, which a six-month deadline makes real. In exchange civil society sits "
+        "at the table: its participation under bottom_up was "
+        f"{m('bottom_up', 'mean_participation_civil_society'):.2f} without funding and "
+        f"{m('bottom_up', 'mean_participation_civil_society', **FUNDED):.2f} with it, against zero "
+        f"under top_down, and its mean gain was {m('bottom_up', gain, **FUNDED):+.3f} with funding "
+        f"versus {m('top_down', gain):+.3f} under top_down and "
+        f"{m('consult_then_ratify', gain, **FUNDED):+.3f} under consult_then_ratify with the same "
+        "funding. Ten replicates give only a rough idea: the spread over seeds is wide, and I "
+        "would want the 95% intervals before trusting differences this small. The model is a "
+        "stylized illustration with assumed group profiles, not a forecast, so I read the "
+        "direction of the differences, not their size."
     )
+
+
+LEVERS = ("openness", "support", "transparency")
+
+
+def produced(answer: str) -> Iterator[float]:
+    """Numbers runs produce that an essay may quote: per-seed values, means and 95% interval
+    ends over seeds 0-4, 0-9 and 0-19 of every rule, at default settings and at each lever value
+    the essay names ("support = 0.5"); and every number in the tables, series and models the
+    learner's own notebook holds (so a figure from the learner's own runs counts)."""
+    from govsim.protocols import protocol_names
+
+    settings: list[dict[str, float]] = [{}]
+    for lever, value in re.findall(
+        r"\b(openness|support|transparency)\s*(?:=|of|at|to)?\s*(\d*\.?\d+)", answer
+    ):
+        if 0 <= float(value) <= 1:
+            settings.append({lever: float(value)})
+    for rule in protocol_names():
+        for chosen in settings:
+            for seeds in (range(5), range(10), range(20)):
+                try:
+                    table = runs(rule, seeds, **chosen).select_dtypes("number")
+                except ValueError:
+                    continue
+                x = table.to_numpy(dtype=float)
+                yield from x.ravel()
+                mean, sd = x.mean(axis=0), x.std(axis=0, ddof=1)
+                from scipy import stats
+
+                half = stats.t.ppf(0.975, len(x) - 1) * sd / np.sqrt(len(x))
+                yield from mean
+                yield from mean - half
+                yield from mean + half
+    yield from learner_numbers()
+
+
+def learner_numbers(limit: int = 200_000) -> list[float]:
+    """Every number in the tables, series, arrays, models and plain numbers of the notebook
+    (the first frame outside govsim) that called the check."""
+    import pandas as pd
+
+    from govsim.model import GovernanceModel
+
+    frame = inspect.currentframe()
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("govsim"):
+        frame = frame.f_back
+    if frame is None:
+        return []
+    found: list[float] = []
+    for value in list(frame.f_globals.values()):
+        if len(found) > limit:
+            break
+        try:
+            if isinstance(value, GovernanceModel):
+                value = pd.Series(value.summary())
+            if isinstance(value, pd.DataFrame | pd.Series):
+                found += (
+                    value.select_dtypes("number").to_numpy(dtype=float).ravel().tolist()
+                    if isinstance(value, pd.DataFrame)
+                    else pd.to_numeric(value, errors="coerce").dropna().tolist()
+                )
+            elif isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
+                found += value.astype(float).ravel()[:limit].tolist()
+            elif isinstance(value, float | np.floating):
+                found.append(float(value))
+        except Exception:
+            continue
+    return found
 
 
 q1 = Essay(
@@ -58,6 +155,7 @@ q1 = Essay(
     sample=sample_essay,
     min_words=80,
     mention_one_of=tuple(protocol_names()),
+    figures=lambda answer: list(produced(answer)),
     hints=(
         "Start from one run per rule you consider, e.g. replicate(...) and compare(...) from "
         "govsim.teaching, and note two or three numbers.",
@@ -78,7 +176,10 @@ q2 = SelfAssessment(
         "Read your answer once per criterion, looking only for that one thing.",
         "If a criterion scores 0, add one or two sentences and score again.",
     ),
-    explanation="The sample answer, scored honestly: it mentions intervals but does not compute one.",
+    explanation=(
+        "The sample answer, scored honestly: its figures back each comparison it makes "
+        "(evidence 2), but it mentions intervals without computing one (uncertainty 1)."
+    ),
 )
 
 QUESTIONS = (q1, q2)

@@ -1,11 +1,17 @@
 """Questions whose answer is code: a function (a metric) or a ``Protocol`` subclass (a
-decision rule), run on hand-made cases and compared with a reference implementation.
+decision rule), judged by differential testing against a reference implementation.
 
-A failure names the case (its description and inputs) and what the learner's code returned,
-never what it should have returned.
+Every call of the learner's code gets its own copy of the inputs and runs in the sandbox
+(:mod:`govsim.exercises.sandbox`: a time limit, capped printing, any failure one line). A
+metric is run on hand-made and seeded random inputs; a rule on every table of
+:mod:`govsim.exercises.cases` (absent members, small losses, ties, exact thresholds, one member,
+nobody, everyone objecting, group blocks, several rho), then on whole seeded runs beside the
+reference. A wrong function is named by its first failing case and what it returned; a wrong
+rule by the smallest table it decides differently ("with 3 present and 2 absent ..., your rule
+adopts; the rule asked for does not").
 
-A rule that decides every hand-made case right is then held to the promises every protocol
-keeps, with the same check the package's tests use (:func:`govsim.testing.check_protocol`:
+A rule that decides every table right is then held to the promises every protocol keeps,
+with the same check the package's tests use (:func:`govsim.testing.check_protocol`:
 reproducible runs, a whole agenda that closes, Decision masks of the right shape and type, a
 class that pickles for sweeps), so the grader never accepts a rule the model would reject.
 """
@@ -20,8 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from govsim.exercises.checks import Blank, Question, Result, Status, describe_type
-from govsim.protocols import PROTOCOLS, Decision, Protocol, Table
+from govsim.exercises import sandbox
+from govsim.exercises.answers import Refused, as_number, describe_type
+from govsim.exercises.cases import all_cases
+from govsim.exercises.checks import Question, Result, Status
+from govsim.protocols import PROTOCOLS, Decision, Protocol
 
 
 @dataclass(frozen=True)
@@ -31,14 +40,6 @@ class Case:
     description: str
     args: tuple[Any, ...]
     shown: str = ""  # how to show the inputs to a learner; default: repr of args
-
-
-def _call(fn: Callable[..., Any], case: Case) -> Any:
-    """Call ``fn`` on a deep copy of the case's arguments (so a mutating answer cannot spoil them)."""
-    try:
-        return fn(*copy.deepcopy(case.args))
-    except NotImplementedError:
-        raise Blank from None
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -52,18 +53,49 @@ def _source(obj: Any) -> str:
     return inspect.getsource(obj)
 
 
+def _generated_arrays(count: int = 120, seed: int = 1912) -> list[Case]:
+    """Seeded random inputs for a metric of non-negative values: lists, tuples and arrays of
+    1-9 values, whole numbers and fractions, with zeros, ties and one large value."""
+    rng = np.random.default_rng(seed)
+    found = []
+    for i in range(count):
+        n = int(rng.integers(1, 10))
+        if i % 3 == 0:
+            values = [int(v) for v in rng.integers(0, 6, n)]
+        else:
+            values = [round(float(v), 3) for v in rng.exponential(2.0, n)]
+        if i % 7 == 0:
+            values[int(rng.integers(n))] = 1000.0
+        if i % 5 == 0:
+            values = [0 if v < 1 else v for v in values]
+        shown = values if i % 4 else np.array(values, dtype=float)
+        shown = tuple(values) if i % 4 == 1 else shown
+        found.append(Case(f"the values {values}", (shown,)))
+    return found
+
+
 class FunctionQuestion(Question):
-    """A function checked on ``cases`` against ``reference``, which returns a number."""
+    """A function checked against ``reference`` (which returns a number) on the hand-made
+    ``cases`` and on ``generated`` ones, each call on its own copy of the inputs and under the
+    sandbox's time limit and output cap (:mod:`govsim.exercises.sandbox`)."""
 
     kind = "function"
 
     def __init__(
-        self, qid: str, text: str, *, reference: Callable[..., Any], cases: Sequence[Case], **kwargs: Any
+        self,
+        qid: str,
+        text: str,
+        *,
+        reference: Callable[..., Any],
+        cases: Sequence[Case],
+        generated: Callable[[], Sequence[Case]] = _generated_arrays,
+        **kwargs: Any,
     ) -> None:
         kwargs.setdefault("solution_code", lambda: _source(reference))
         super().__init__(qid, text, **kwargs)
         self._reference = reference
         self.cases = tuple(cases)
+        self.generated = generated
 
     def reference(self) -> Callable[..., Any]:
         return self._reference
@@ -73,52 +105,51 @@ class FunctionQuestion(Question):
             return self.result(
                 Status.INCORRECT, f"Wrong type: expected a function, got {describe_type(answer)}."
             )
-        ratios, failed = [], []
-        for case in self.cases:
+        cases = [*self.cases, *self.generated()]
+        got = []
+
+        def call_all() -> None:
+            for case in cases:
+                got.append(answer(*copy.deepcopy(case.args)))
+
+        try:
+            sandbox.run(call_all, what="Your function")
+        except sandbox.Failed as failed:
+            case = cases[len(got)]
             shown = case.shown or ", ".join(repr(a) for a in case.args)
-            try:
-                got = _call(answer, case)
-            except Blank:
-                raise
-            except Exception as exc:
-                return self.result(
-                    Status.INCORRECT,
-                    f"On {case.description} ({shown}) your function raised {type(exc).__name__}: {exc}",
-                )
-            if got is None:
+            return self.result(Status.INCORRECT, f"On {case.description} ({shown}): {failed}")
+        failed = []
+        for case, value in zip(cases, got, strict=True):
+            shown = case.shown or ", ".join(repr(a) for a in case.args)
+            if value is None:
                 return self.result(Status.INCORRECT, "Your function returned None: did you forget `return`?")
-            if np.ndim(got) != 0 or isinstance(got, str | bool):
+            try:
+                number = as_number(value, "one number", text=False).value
+            except Refused:
                 return self.result(
                     Status.INCORRECT,
-                    f"Wrong type: on {case.description} it returned {describe_type(got)}, not one number.",
+                    f"Wrong type: on {case.description} your function returned {describe_type(value)}; "
+                    "return one number (a float).",
                 )
-            want = self._reference(*copy.deepcopy(case.args))
-            if not _same(got, want):
-                failed.append((case, shown, float(got)))
-                if want != 0:
-                    ratios.append(float(got) / want)
+            want = float(self._reference(*copy.deepcopy(case.args)))
+            if not _same(number, want):
+                failed.append((case, shown, number))
         if not failed:
-            return self.result(Status.CORRECT, f"Passed all {len(self.cases)} test cases.")
-        case, shown, got = failed[0]
-        message = f"{len(failed)} of {len(self.cases)} cases fail; first: {case.description} ({shown}) gave {got:.6g}."
-        if len(ratios) == len(failed) >= 2 and np.ptp(ratios) < 1e-6 and abs(ratios[0] - 1) > 1e-6:
-            message += " Every failing result is off by the same constant factor: check the normalisation."
-        return self.result(Status.INCORRECT, message)
-
-
-@dataclass(frozen=True)
-class TableCase:
-    """A hand-made negotiating table and the draft ``y`` on it."""
-
-    description: str
-    table: Table
-    y: np.ndarray
+            return self.result(Status.CORRECT, f"Passed all {len(cases)} test cases.")
+        case, shown, number = failed[0]
+        return self.result(
+            Status.INCORRECT,
+            f"{len(failed)} of {len(cases)} cases fail; first: {case.description} ({shown}) gave {number:.6g}.",
+        )
 
 
 class ProtocolQuestion(Question):
-    """A ``Protocol`` subclass named ``name``, registered, whose ``decide`` agrees with
-    ``reference_decide(table, y)`` on hand-made tables (adopted, objecting, deciding) and,
-    with ``contract`` (the default), that passes :func:`govsim.testing.check_protocol`."""
+    """A ``Protocol`` subclass named ``name``, registered, whose ``decide`` agrees with the
+    ``reference`` rule on every table of :func:`govsim.exercises.cases.all_cases` (absent
+    members, small losses, ties, exactly-at-threshold shares, one member, nobody, everyone
+    objecting, group blocks, several rho; each side given its own copy), then on whole seeded
+    runs, and, with ``contract`` (the default), that passes :func:`govsim.testing.check_protocol`.
+    A wrong rule is named by the smallest table it decides differently."""
 
     kind = "protocol"
 
@@ -129,7 +160,6 @@ class ProtocolQuestion(Question):
         *,
         name: str,
         reference: type[Protocol],
-        cases: Callable[[], Sequence[TableCase]],
         must_register: bool = True,
         not_attempted: Sequence[type] = (),
         contract: bool = True,
@@ -140,7 +170,6 @@ class ProtocolQuestion(Question):
         super().__init__(qid, text, **kwargs)
         self.name = name
         self._reference = reference
-        self.cases = cases
         self.must_register = must_register
         self.not_attempted = tuple(not_attempted)
         self.contract = contract
@@ -168,42 +197,92 @@ class ProtocolQuestion(Question):
             )
         if self.must_register and cls.name != self.name:
             return self.result(Status.INCORRECT, f"Give the class the attribute name = {self.name!r}.")
-        reference = self._reference()
-        for case in self.cases():
-            try:
-                decision = cls().decide(case.table, case.y)
-            except NotImplementedError:
-                raise Blank from None
-            except Exception as exc:
-                return self.result(
-                    Status.INCORRECT,
-                    f"On the case '{case.description}' decide raised {type(exc).__name__}: {exc}",
-                )
-            if not isinstance(decision, Decision):
-                return self.result(
-                    Status.INCORRECT,
-                    f"decide must return a Decision, but returned {describe_type(decision)}.",
-                )
-            want = reference.decide(case.table, case.y)
-            for part in ("adopted", "objecting", "deciding"):
-                got = np.asarray(getattr(decision, part), dtype=bool)
-                if got.shape != np.shape(getattr(want, part)) or not np.array_equal(got, getattr(want, part)):
-                    return self.result(
-                        Status.INCORRECT,
-                        f"On the case '{case.description}' the Decision's `{part}` is not right.",
-                    )
+        try:
+            rule = sandbox.run(cls, what=f"{cls.__name__}()")
+        except sandbox.Failed as failed:
+            return self.result(Status.INCORRECT, str(failed))
+        wrong = self.first_difference(rule)
+        if wrong:
+            return self.result(Status.INCORRECT, wrong)
+        try:
+            different = sandbox.run(
+                lambda: _runs_differ(cls, self._reference), what="A run with your rule", limit=120
+            )
+        except sandbox.Failed as failed:
+            return self.result(Status.INCORRECT, str(failed))
+        if different:
+            return self.result(Status.INCORRECT, different)
         broken = _broken_promise(cls) if self.contract else None
         if broken:
             return self.result(
                 Status.INCORRECT,
-                f"Your rule decides the hand-made cases right but breaks a promise every rule must keep: {broken}",
+                f"Your rule decides the test tables right but breaks a promise every rule must keep: {broken}",
             )
         if self.must_register and PROTOCOLS.get(cls.name) is not cls:
             return self.result(
                 Status.INCORRECT,
                 "Your rule decides well, but it is not registered: put @register above the class.",
             )
-        return self.result(Status.CORRECT, "Your rule passes every hand-made case.")
+        return self.result(
+            Status.CORRECT, f"Your rule decides all {len(all_cases())} test tables and whole runs as asked."
+        )
+
+    def first_difference(self, rule: Protocol) -> str | None:
+        """One line on the smallest table where ``rule`` decides otherwise than the reference."""
+        reference = self._reference()
+        cases = all_cases()
+        decisions: list[Any] = []
+
+        def decide_all() -> None:
+            for case in cases:
+                decisions.append(rule.decide(case.table(), case.y))
+
+        try:
+            sandbox.run(decide_all, what="decide")
+        except sandbox.Failed as failed:
+            return f"With {cases[len(decisions)].description}: {failed}"
+        for case, decision in zip(cases, decisions, strict=True):
+            where = f"With {case.description}"
+            if not isinstance(decision, Decision):
+                return f"{where}, decide returned {describe_type(decision)}; it must return a Decision(adopted, objecting, deciding)."
+            want = reference.decide(case.table(), case.y)
+            adopted = decision.adopted
+            if isinstance(adopted, np.ndarray) and adopted.size == 1:
+                adopted = adopted.item()
+            if not isinstance(adopted, bool | np.bool_ | int | np.integer) or adopted not in (0, 1):
+                return f"{where}, the Decision's `adopted` is {describe_type(adopted)}; it must be True or False."
+            if bool(adopted) != bool(want.adopted):
+                did = "adopts" if adopted else "does not adopt"
+                other = "does not" if adopted else "does"
+                return f"{where}: your rule {did}; the rule asked for {other}."
+            for part, words in (
+                ("objecting", "who objects"),
+                ("deciding", "who decides (those at the table)"),
+            ):
+                got = np.asarray(getattr(decision, part))
+                expected = getattr(want, part)
+                if got.shape != expected.shape or not np.array_equal(got.astype(bool), expected):
+                    return f"{where}, the Decision's `{part}` mask does not say {words}."
+        return None
+
+
+def _runs_differ(cls: type[Protocol], reference: type[Protocol], seeds: Sequence[int] = (0, 1)) -> str | None:
+    """One line when whole seeded runs under ``cls`` end otherwise than under ``reference``."""
+    from govsim.model import GovernanceModel
+
+    for seed in seeds:
+        ours = GovernanceModel("classroom", protocol=cls(), rng=seed).run().summary()
+        theirs = GovernanceModel("classroom", protocol=reference(), rng=seed).run().summary()
+        ours.pop("protocol"), theirs.pop("protocol")
+        if not all(
+            np.isclose(ours[k], theirs[k], equal_nan=True) for k in theirs if isinstance(theirs[k], float)
+        ):
+            return (
+                f"Your rule decides every test table as asked, but a whole run (classroom, seed {seed}) "
+                "ends otherwise than under the rule asked for: does your decide change the table it "
+                "is given, or remember something between calls?"
+            )
+    return None
 
 
 def _broken_promise(cls: type[Protocol]) -> str | None:
@@ -212,7 +291,15 @@ def _broken_promise(cls: type[Protocol]) -> str | None:
     from govsim.testing import ProtocolContractError, check_protocol
 
     try:
-        check_protocol(cls)
+        sandbox.run(
+            check_protocol,
+            cls,
+            what="Your rule's contract check",
+            limit=120,
+            passthrough=(ProtocolContractError,),
+        )
+    except sandbox.Failed as exc:
+        return " ".join(str(exc).split())
     except ProtocolContractError as exc:
         line = " ".join(str(exc).split())
         who = getattr(cls, "name", "") or cls.__name__

@@ -7,17 +7,13 @@ An accepted answer reports "Answer recorded" (truthy): attempted, not marked.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from govsim.exercises.answers import Refused, as_number, near_whole, option_words
 from govsim.exercises.checks import Blank, Question, Result, Status, describe_type, is_blank
 
 LEVELS = {0: "not yet", 1: "partly", 2: "fully"}
-#: words too common to tie a name to a phrase of the question ("a regional" is not "regional body")
-FILLER = frozenset(
-    "a an the of to and or in on at for with by is are be must would should could i we you it "
-    "this that use using recommend recommended choose".split()
-)
 
 
 def words(text: str) -> list[str]:
@@ -30,35 +26,77 @@ def _occurrences(tokens: list[str], name: list[str]) -> list[int]:
     return [i for i in range(len(tokens) - k + 1) if tokens[i : i + k] == name]
 
 
-def copied_phrases(question: str, names: Sequence[str]) -> set[tuple[str, ...]]:
-    """Two-word phrases of ``question`` that contain an option name and a word that is not
-    filler, e.g. ("regional", "body"): an answer repeating them has not named the option."""
-    tokens, phrases = words(question), set()
-    for name in names:
-        part = words(name)
-        for i in _occurrences(tokens, part):
-            if i > 0 and tokens[i - 1] not in FILLER:
-                phrases.add((tokens[i - 1], *part))
-            j = i + len(part)
-            if j < len(tokens) and tokens[j] not in FILLER:
-                phrases.add((*part, tokens[j]))
-    return phrases
+CODE_QUOTES = "`'\"‘’“”"
+NUMBER = re.compile(r"(?<![\w.])([+\-−]?)(\d+(?:\.\d+)?)(\s*%)?(?![\w])")
 
 
-def named_options(answer: str, names: Sequence[str], question: str = "") -> list[str]:
-    """The ``names`` that ``answer`` names as whole words (``bottom-up``, ``Bottom up`` and
-    ``bottom_up`` alike), not counting a name that only appears inside a phrase copied from
-    ``question``."""
-    tokens, copied, found = words(answer), copied_phrases(question, names), []
+def named_rules(answer: str, names: Sequence[str]) -> list[str]:
+    """The rule ``names`` that ``answer`` names *as such*: a name of two or more words
+    (``bottom_up``) in any spelling (``bottom-up``, ``Bottom up``, ``BottomUp``), its class name
+    or its label; a one-word name (``regional``, ``chambers``) only written as a name, in
+    quotes or back-ticks, in its class's spelling or with "rule"/"protocol"/"layout" next to
+    it, so "regional organisations" or "parliamentary chambers" do not count."""
+    from govsim.protocols import PROTOCOLS, SEATINGS
+
+    found = []
+    camel = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", answer)
+    tokens = words(camel)
     for name in names:
         part = words(name)
-        for i in _occurrences(tokens, part):
-            before = (tokens[i - 1], *part) if i > 0 else None
-            after = (*part, tokens[i + len(part)]) if i + len(part) < len(tokens) else None
-            if before not in copied and after not in copied:
+        cls = PROTOCOLS.get(name) or SEATINGS.get(name)
+        label = getattr(cls, "label", "") if isinstance(cls, type) else ""
+        if label and words(label) and _occurrences(tokens, words(label)) and len(words(label)) > 1:
+            found.append(name)
+            continue
+        if len(part) > 1:
+            if _occurrences(tokens, part):
                 found.append(name)
-                break
+            continue
+        quoted = rf"[{CODE_QUOTES}]{re.escape(name)}[{CODE_QUOTES}]"
+        beside = rf"\b{re.escape(name)}\s+(rule|protocol|layout|option)s?\b|\b(rule|protocol|layout)\s+{re.escape(name)}\b"
+        cls_name = cls.__name__ if isinstance(cls, type) else ""
+        if (
+            re.search(quoted, answer, re.I)
+            or re.search(beside, answer, re.I)
+            or (cls_name and re.search(rf"\b{cls_name}\b", answer))
+        ):
+            found.append(name)
     return found
+
+
+def quoted_figures(answer: str) -> list[tuple[float, int]]:
+    """(value, decimals shown) of each figure in ``answer`` that could come from a run: a
+    number with a decimal point or a % sign, or a whole number of rounds; not part of a word
+    ("G20"), not a setting value ("support = 0.5"), not the level of an interval ("95%
+    interval"); a percentage is read as a share."""
+    found = []
+    for match in NUMBER.finditer(answer):
+        sign, digits, percent = match.groups()
+        after = answer[match.end() : match.end() + 25].lower()
+        if "." not in digits and not percent and not re.match(r"\s*(more\s+|fewer\s+)?rounds?\b", after):
+            continue  # a count of seeds, runs or issues, or a year, is not a figure from a run
+        if percent and re.match(r"\s*(confidence|interval|ci\b)", after):
+            continue
+        before = answer[max(0, match.start() - 20) : match.start()].lower()
+        if re.search(r"(openness|support|transparency|capacity|rho|seeds?)\s*(=|of|at|to)?\s*$", before):
+            continue
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        value = float(digits) * (-1 if sign in "-−" and sign else 1)
+        if percent:
+            value, decimals = value / 100, decimals + 2
+        found.append((value, decimals))
+    return found
+
+
+def run_figures(answer: str, produced: Iterable[float]) -> list[float]:
+    """The figures of ``answer`` equal, to the rounding shown, to a number in ``produced``."""
+    values = [float(v) for v in produced if v == v]
+    hits = []
+    for value, decimals in quoted_figures(answer):
+        half = 0.5 * 10**-decimals + 1e-12
+        if any(abs(v - value) <= half or abs(abs(v) - abs(value)) <= half for v in values):
+            hits.append(value)
+    return hits
 
 
 def rubric_text(criteria: dict[str, str]) -> str:
@@ -82,6 +120,7 @@ class Essay(Question):
         sample: Callable[[], str],
         min_words: int = 80,
         mention_one_of: Sequence[str] = (),
+        figures: Callable[[str], Iterable[float]] | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("solution_code", lambda: f"essay = {self.reference()!r}")
@@ -90,6 +129,7 @@ class Essay(Question):
         self.sample = sample
         self.min_words = min_words
         self.mention_one_of = tuple(mention_one_of)
+        self.figures = figures
 
     def reference(self) -> str:
         """A sample answer (its figures are computed from the model, not typed in)."""
@@ -103,16 +143,19 @@ class Essay(Question):
         words = len(answer.split())
         if words < self.min_words:
             return self.result(Status.INCORRECT, f"Write at least {self.min_words} words (you have {words}).")
-        if not re.search(r"\d", answer):
+        if self.figures is not None and not run_figures(answer, self.figures(answer)):
             return self.result(
-                Status.INCORRECT, "Back your answer with at least one figure from a model run."
+                Status.INCORRECT,
+                "Back your answer with at least one figure from your runs (a number such as 0.43, "
+                "+0.012 or 72%, as a run or your table showed it); years, counts of seeds and "
+                "setting values do not count.",
             )
-        if self.mention_one_of and not named_options(answer, self.mention_one_of, self.text):
+        if self.mention_one_of and not named_rules(answer, self.mention_one_of):
             options = ", ".join(self.mention_one_of)
             return self.result(
                 Status.INCORRECT,
-                f"Your answer names no rule: name the one you recommend (one of: {options}); a "
-                "phrase copied from the question does not count.",
+                f"Your answer names no rule: name the one you recommend (one of: {options}, written "
+                "as its name, e.g. bottom_up or `regional`).",
             )
         return self.result(Status.ATTEMPTED, f"{words} words.\n{rubric_text(self.criteria)}")
 
@@ -140,17 +183,26 @@ class SelfAssessment(Question):
             )
         if all(is_blank(v) for v in answer.values()):
             raise Blank
-        unknown = [k for k in answer if k not in self.criteria]
+        keys = {option_words(k): k for k in self.criteria}
+        unknown = [k for k in answer if option_words(str(k)) not in keys]
         if unknown:
             return self.result(
                 Status.INCORRECT, f"Unknown criterion {unknown[0]!r} (allowed: {', '.join(self.criteria)})."
             )
-        missing = [k for k in self.criteria if k not in answer or is_blank(answer[k])]
+        given = {keys[option_words(str(k))]: v for k, v in answer.items()}
+        missing = [k for k in self.criteria if k not in given or is_blank(given[k])]
         if missing:
             return self.result(Status.INCORRECT, f"Score every criterion; missing: {', '.join(missing)}.")
-        bad = [k for k, v in answer.items() if isinstance(v, bool) or v not in LEVELS]
-        if bad:
-            return self.result(Status.INCORRECT, f"Scores are 0, 1 or 2; {bad[0]!r} has {answer[bad[0]]!r}.")
+        scores = {}
+        for k, v in given.items():
+            try:
+                score = near_whole(as_number(v, "a score").value)
+            except Refused:
+                score = None
+            if score not in LEVELS:
+                return self.result(Status.INCORRECT, f"Scores are 0, 1 or 2; {k!r} has {v!r}.")
+            scores[k] = int(score)
+        answer = scores
         total, top = sum(answer.values()), 2 * len(self.criteria)
         weakest = [self.criteria[k] for k, v in answer.items() if v == 0]
         advice = f" Revisit first: {weakest[0]}" if weakest else ""

@@ -1,0 +1,151 @@
+"""Running a learner's code inside a check: a time limit, an output cap, and any exception
+turned into one line.
+
+:func:`run` calls a function with a deadline (``SIGALRM`` on the main thread of a Unix
+process, a line tracer elsewhere), lets through at most :data:`OUTPUT_CAP` characters of what
+it prints, and turns an exception, ``SystemExit``, a recursion or memory error, or running out
+of time into :class:`Failed`, whose message is one line. A learner's ``NotImplementedError``
+(an untouched template) becomes :class:`~govsim.exercises.checks.Blank`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+TIME_LIMIT = 10.0  # seconds for one call of a learner's code
+OUTPUT_CAP = 2_000  # characters of a learner's printing shown during a check
+
+
+class Failed(Exception):
+    """The learner's code raised, ran too long or could not be called; one-line message."""
+
+
+class _OutOfTime(BaseException):
+    """Raised inside the learner's code when its time is up (a BaseException, so a bare
+    ``except Exception`` in the learner's code cannot swallow it)."""
+
+
+class CappedOutput(io.TextIOBase):
+    """A stream passing the first ``cap`` characters to ``target`` and counting the rest."""
+
+    def __init__(self, target: Any, cap: int = OUTPUT_CAP) -> None:
+        self.target, self.cap, self.written, self.dropped = target, cap, 0, 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = max(0, self.cap - self.written)
+        if room:
+            self.target.write(text[:room])
+        self.written += min(room, len(text))
+        self.dropped += max(0, len(text) - room)
+        return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(Exception):
+            self.target.flush()
+
+
+@contextlib.contextmanager
+def capped_output(cap: int = OUTPUT_CAP) -> Iterator[CappedOutput]:
+    """Route ``print`` (stdout and stderr) through one :class:`CappedOutput`; after the block,
+    one line says how much was left out."""
+    out = CappedOutput(sys.stdout, cap)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        yield out
+    if out.dropped:
+        print(f"\n[... your code printed {out.dropped:,} more characters; the check shows the first {cap:,}]")
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise :class:`_OutOfTime` in the code run inside the block after ``seconds``."""
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+
+        def ring(signum: int, frame: Any) -> None:
+            raise _OutOfTime
+
+        previous = signal.signal(signal.SIGALRM, ring)
+        outer, _ = signal.getitimer(signal.ITIMER_REAL)  # an alarm set by the caller, if any
+        started = time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, seconds if not outer else min(seconds, outer))
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+            if outer:  # give the caller's alarm back what is left of it
+                signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer - (time.monotonic() - started)))
+        return
+    end = time.monotonic() + seconds
+    previous_trace = sys.gettrace()
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        if time.monotonic() > end:
+            raise _OutOfTime
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        yield
+    finally:
+        sys.settrace(previous_trace)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def run(
+    function: Callable[..., Any],
+    *args: Any,
+    what: str = "your code",
+    limit: float | None = None,
+    passthrough: tuple[type[Exception], ...] = (),
+) -> Any:
+    """``function(*args)`` under a time limit (``limit`` seconds, default :data:`TIME_LIMIT`)
+    and an output cap.
+
+    ``passthrough`` exceptions are raised as they are (e.g. a contract error the caller reads).
+
+    Raises
+    ------
+    Blank
+        The code raised ``NotImplementedError`` (an untouched template).
+    Failed
+        Anything else went wrong; the message is one line starting with ``what``.
+    """
+    from govsim.exercises.checks import Blank
+
+    limit = TIME_LIMIT if limit is None else limit
+    try:
+        with capped_output(), deadline(limit):
+            return function(*args)
+    except NotImplementedError:
+        raise Blank from None
+    except _OutOfTime:
+        raise Failed(
+            f"{what} ran for more than {limit:g} seconds (an endless loop?); the check stopped it."
+        ) from None
+    except RecursionError:
+        raise Failed(f"{what} called itself without end (RecursionError).") from None
+    except MemoryError:
+        raise Failed(f"{what} ran out of memory (MemoryError).") from None
+    except SystemExit as exc:
+        raise Failed(f"{what} called exit() ({exc.code!r}); return a value instead.") from None
+    except KeyboardInterrupt:
+        raise
+    except passthrough:
+        raise
+    except Exception as exc:
+        raise Failed(f"{what} raised {type(exc).__name__}: {_one_line(exc)}") from None

@@ -66,8 +66,8 @@ CONTROL_CSS = """
 label, .bk-input-group label { font-size: 18px; }
 select, input, .bk-input { font-size: 18px; min-height: 48px; }
 button, .bk-btn { font-size: 18px; min-height: 48px; min-width: 48px; }
-.bk-spin-wrapper > .bk-spin-btn { display: none; }
-.bk-spin-wrapper input { padding-right: .5em; }
+.bk-spin-wrapper > .bk-spin-btn { display: none !important; }
+.bk-spin-wrapper input { padding-right: .5em !important; }
 """
 VIEWPORT = {"viewport": "width=device-width, initial-scale=1"}
 

@@ -172,7 +172,17 @@ def choice(qid: str, right: list[Any], wrong: list[Any], types=(0.5, {"a"}, None
 choice("ex1.q1", ["a", "A", " 'a' ", "none", "a) none", "“a”", "(a)"], ["b", "c", "about half"])
 choice(
     "ex1.q2",
-    ["a", "top_down", "TopDown", "Top-down (intergovernmental vote)", "top-down", "‘top_down’", "Top Down"],
+    [
+        "a",
+        "top_down",
+        "TopDown",
+        "Top-down (intergovernmental vote)",
+        "top-down",
+        "‘top_down’",
+        "Top Down",
+        "topdown",
+        "TOPDOWN",
+    ],
     ["b", "bottom_up", "c", "about the same"],
 )
 add(
@@ -184,7 +194,15 @@ add(
 )
 choice(
     "ex1.q3",
-    ["civil_society", "Civil society", "CIVIL_SOCIETY", "CivilSociety", "civil-society", "`civil_society`"],
+    [
+        "civil_society",
+        "Civil society",
+        "CIVIL_SOCIETY",
+        "CivilSociety",
+        "civil-society",
+        "`civil_society`",
+        "civilsociety",
+    ],
     ["government", "business", "technical"],
 )
 add(
@@ -345,6 +363,30 @@ class TTOverwrites(TT):  # overwrites the table it is given
         return TT.decide(self, table, y)
 
 
+class TTMembersAreAttending(TT):  # R1: mutates the table, then decides right on it
+    def decide(self, table, y):
+        table.members = table.attending
+        return TT.decide(self, table, y)
+
+
+def _tt_share(cut):
+    class TTShare(TT):
+        def decide(self, table, y):
+            objecting = table.objecting(y)
+            n = int(table.attending.sum())
+            return Decision(bool(n and cut((n - int(objecting.sum())) / n)), objecting, table.attending)
+
+    return TTShare
+
+
+class TTCapability(TT):  # weights support by capability
+    def decide(self, table, y):
+        objecting = table.objecting(y)
+        w = table.capability * table.attending
+        total = float(w.sum())
+        return Decision(bool(total and w[~objecting].sum() / total >= 2 / 3), objecting, table.attending)
+
+
 class TTMajority(TT):
     def decide(self, table, y):
         objecting = table.objecting(y)
@@ -414,13 +456,20 @@ def _registered(cls):
     return make
 
 
-for cls, ok, says in [
+for cls, ok, says, *never in [
     (TT, True, ""),
     (TTThird, True, ""),
     (TTPrints, True, ""),
     (TTAbsentSupport, False, r"absent"),
     (TTOfMembers, False, r"absent"),
     (TTOverwrites, False, r"absent|whole run"),
+    (TTMembersAreAttending, False, r"changes the table it is given \(table\.members"),
+    (TT, True, ""),  # a correct rule after a mutating one in the same kernel
+    (_tt_share(lambda s: s >= 0.66), False, r"your rule adopts"),
+    (_tt_share(lambda s: s >= 0.666), False, r"your rule adopts"),
+    (_tt_share(lambda s: s >= 0.6666), False, r"your rule adopts"),
+    (_tt_share(lambda s: round(s, 2) >= round(2 / 3, 2)), False, r"your rule adopts"),
+    (TTCapability, False, r"capabilit", (r"remember something",)),
     (TTMajority, False, r"your rule adopts"),
     (TTStrict, False, r"your rule does not adopt"),
     (TTAnyLoss, False, r"small loss"),
@@ -430,7 +479,7 @@ for cls, ok, says in [
     (TTLoops, False, r"more than .* seconds"),
     (TTNone, False, r"None|Decision"),
 ]:
-    add("ex4.q1", "learner code", cls.__name__, _registered(cls), ok, says)
+    add("ex4.q1", "learner code", cls.__name__, _registered(cls), ok, says, never[0] if never else ())
 add("ex4.q1", "learner code", "an instance", lambda: _registered(TT)() and TT(), True)
 add("ex4.q1", "learner code", "not registered", lambda: TT, False, r"not registered")
 add("ex4.q1", "learner code", "a wrong name", _registered(TTWrongName), False, r"name = 'two_thirds'")
@@ -460,6 +509,12 @@ def g_ok(values):
     if x.sum() == 0:
         return 0.0
     return float(np.abs(x[:, None] - x[None, :]).mean() / (2 * x.mean()))
+
+
+def g_normalises(values):
+    if isinstance(values, np.ndarray) and values.sum() > 0:
+        values /= values.sum()
+    return g_ok(values)
 
 
 def g_loops(values):
@@ -505,7 +560,8 @@ for what, fn, ok, says in [
     ("broadcast mean", g_ok, True, ""),
     ("sorted formula", gini, True, ""),
     ("numpy scalar", lambda v: np.float64(g_ok(v)), True, ""),
-    ("sorts its input in place", g_mutates, True, ""),
+    ("sorts its input in place", g_mutates, False, r"changes the input it is given \(sorted it in place"),
+    ("normalises in place", g_normalises, False, r"changes the input it is given"),
     ("prints a lot", g_flood, True, ""),
     ("n(n-1)", g_n1, False, r"cases fail"),
     ("assumes sorted", g_sorted_assumed, False, r"cases fail"),
@@ -538,7 +594,7 @@ numeric(
 )
 choice(
     "ex5.q3",
-    ["top_down", "TopDown", "Top-down (intergovernmental vote)", "top-down", "“top_down”"],
+    ["top_down", "TopDown", "Top-down (intergovernmental vote)", "top-down", "“top_down”", "topdown"],
     ["bottom_up", "consult_then_ratify", "chambers"],
 )
 numeric(
@@ -612,7 +668,7 @@ add("ex6.q4", "correct form", "numpy bool", lambda: np.bool_(_overlap()), True)
 add("ex6.q4", "near miss", "the opposite", lambda: not _overlap(), False)
 
 # ------------------------------------------------------------------ ex7
-for what, answer in [("int", 3), ("text", "3"), ("line 3", "line 3"), ("float", 3.0), ("numpy", np.int64(3))]:
+for what, answer in [("int", 4), ("text", "4"), ("line 4", "line 4"), ("float", 4.0), ("numpy", np.int64(4))]:
     add("ex7.q1", "correct form", what, (lambda a=answer: a), True)
 add("ex7.q1", "correct form", "the line's own text", lambda: "n = int(table.members.sum())", True)
 add("ex6.q3", "correct form", "with a unit", lambda: "80 runs", True)
@@ -629,7 +685,14 @@ add(
     },
     True,
 )
-for what, answer, says in [("2", 2, ""), ("9", 9, ""), ("99", 99, r"not one of"), ("3.5", 3.5, r"whole")]:
+for what, answer, says in [
+    ("3", 3, ""),
+    ("9", 9, ""),
+    ("99", 99, r"not one of"),
+    ("4.5", 4.5, r"whole"),
+    ("minus 4", "-4", r"not one of"),
+    ("minus 4 as a number", -4, r"not one of"),
+]:
     add("ex7.q1", "near miss", what, (lambda a=answer: a), False, says)
 
 

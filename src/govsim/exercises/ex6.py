@@ -176,7 +176,7 @@ q2 = Numeric(
     mistakes=_half_width_mistakes,
     hints=(
         "np.std(gains, ddof=1) is the sample standard deviation; np.std(gains) is not.",
-        "Divide by the square root of the number of runs, np.sqrt(len(gains)).",
+        "The standard error of a mean shrinks with more runs: how, exactly? Then multiply it by 1.96.",
     ),
     explanation=(
         "The standard error of a mean is s / sqrt(n); 1.96 standard errors either side cover "

@@ -236,6 +236,8 @@ for what, make in [
     ("floats", lambda: [float(r) for r in rounds()]),
     ("text", lambda: ", ".join(map(str, rounds()))),
     ("tolist", lambda: outcomes()["rounds"].tolist()),
+    ("a one-column table", lambda: outcomes()[["rounds"]]),
+    ("numeric strings", lambda: [str(r) for r in rounds()]),
 ]:
     add("ex2.q1", "correct form", what, make, True)
 for what, make, says in [
@@ -276,6 +278,14 @@ for what, make in [
     ("upper case", lambda: worst().upper()),
     ("curly quotes", lambda: f"“{worst()}”"),
     ("lower, hyphens", lambda: worst().lower().replace(" ", "-")),
+    (
+        "a one-element Series (row, [name])",
+        lambda: outcomes().loc[outcomes()["gain_government"].idxmin(), ["name"]],
+    ),
+    (
+        "a one-element Series ([row], name)",
+        lambda: outcomes().loc[[outcomes()["gain_government"].idxmin()], "name"],
+    ),
 ]:
     add("ex2.q3", "correct form", what, make, True)
 add(
@@ -299,6 +309,10 @@ numeric(
     ],
 )
 add("ex3.q1", "correct form", "a little above", lambda: threshold() + 0.03, True)
+# the learner's own sign changes: the noisy curve crosses zero near 0.555, 0.655 and 0.705
+add("ex3.q1", "correct form", "bisection on [0, 0.9]", lambda: 0.70675, True)
+add("ex3.q1", "correct form", "bisection on [0.3, 1]", lambda: 0.65538, True)
+add("ex3.q1", "correct form", "a 0.01 scan", lambda: 0.71, True)
 add("ex3.q1", "near miss", "as a percent string", lambda: f"{100 * threshold()}%", False, r"percentage")
 capacity_matters = lambda: civil_gain(0.9, "top_down") - civil_gain(0.1, "top_down") > 0.005  # noqa: E731
 for what, make in [
@@ -732,6 +746,13 @@ for what, body, ok, says in [
     ("rho hard-coded", lambda self, t, y: _rough(t, y, rho=0.1), False, r"rho"),
     ("strict rho", lambda self, t, y: _rough(t, y, strict=True), False, r"your rule"),
     ("no block", lambda self, t, y: _rough(t, y, block=False), False, r"your rule adopts"),
+    ("bincount with the model's dtypes", lambda self, t, y: _rough(t, y), True, ""),
+    (
+        "members set to attending (R1)",
+        lambda self, t, y: (setattr(t, "members", t.attending), _rough(t, y))[1],
+        False,
+        r"changes the table it is given \(table\.members",
+    ),
 ]:
     add("ex7.q2", "learner code", what, _fix(body), ok, says)
 
@@ -790,6 +811,17 @@ for what, words, ok, says in [
     ("parliamentary chambers", "parliamentary chambers", False, r"names no rule"),
 ]:
     add("ex8.q1", "correct form" if ok else "near miss", what, essay(words, part), ok, says)
+for rule in ("chambers", "regional"):  # a one-word name written plainly right after "I recommend"
+    add(
+        "ex8.q1",
+        "correct form",
+        f"{rule} after recommend",
+        essay(
+            rule,
+            lambda rule=rule: f"{mean(rule, 'mean_participation_civil_society', range(10), support=0.5):.2f}",
+        ),
+        True,
+    )
 add(
     "ex8.q1",
     "correct form",
@@ -826,6 +858,38 @@ add(
 )
 add("ex8.q1", "near miss", "G20 only", essay("bottom_up", lambda: "as high as in the G20"), False, r"figure")
 add("ex8.q1", "near miss", "a made-up figure", essay("bottom_up", lambda: "0.987654"), False, r"figure")
+add(
+    "ex8.q1",
+    "near miss",
+    "a figure with its sign flipped",
+    essay("bottom_up", lambda: f"-{part()}"),
+    False,
+    r"figure",
+)
+add(
+    "ex8.q1",
+    "near miss",
+    "an invented negative figure",
+    essay("bottom_up", lambda: "-0.37"),
+    False,
+    r"figure",
+)
+
+
+def _sample_after_endless_rule() -> str:
+    from govsim.exercises.ex8 import sample_essay
+
+    register(TTLoops)  # an endless ex4 rule left registered in the session (R2)
+    return sample_essay()
+
+
+add(
+    "ex8.q1",
+    "correct form",
+    "the sample essay with an endless rule registered",
+    _sample_after_endless_rule,
+    True,
+)
 add("ex8.q1", "near miss", "too short", lambda: "bottom_up: 0.72", False, r"at least 80 words")
 add("ex8.q1", "wrong type", "a number", lambda: 42, False, r"Wrong type")
 add(

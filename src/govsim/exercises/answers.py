@@ -219,6 +219,14 @@ def text_of(answer: Any) -> str | None:
 
     if isinstance(answer, str):
         return answer
+    if type(answer).__name__ in ("Series", "DataFrame") or isinstance(answer, list | tuple | np.ndarray):
+        try:  # outcomes.loc[[idx], "name"]: one cell of text in a one-element container
+            if int(np.size(answer)) == 1:
+                item = np.asarray(answer, dtype=object).ravel()[0]
+                return item if isinstance(item, str) else None
+        except Exception:
+            return None
+        return None
     if isinstance(answer, Group):
         return answer.value
     if isinstance(answer, type) and issubclass(answer, Protocol) and answer.name:

@@ -530,6 +530,8 @@ class Numbers(Question):
         if isinstance(answer, str):
             parts = [p for p in re.split(r"[\s,;\[\]()]+", answer) if p]
             return [as_number(p, "a whole number").value for p in parts]
+        if type(answer).__name__ == "DataFrame" and answer.shape[1] == 1:
+            answer = answer.iloc[:, 0]  # outcomes[["rounds"]]: a one-column table is the column
         if isinstance(answer, dict | set | frozenset) or type(answer).__name__ == "DataFrame":
             raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.")
         try:
@@ -542,7 +544,7 @@ class Numbers(Question):
             raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.") from None
         if np.ndim(answer) == 0 and not isinstance(answer, list | tuple):
             raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.")
-        return [as_number(v, "a whole number", text=False).value for v in items]
+        return [as_number(v, "a whole number", text=isinstance(v, str)).value for v in items]
 
     def judge(self, answer: Any) -> Result:
         """Correct when every number matches in order; a wrong count or order is named."""

@@ -84,12 +84,14 @@ LEVERS = ("openness", "support", "transparency")
 def bundled_rules() -> list[str]:
     """The rules govsim itself registers (never a learner's class, which may be slow, endless
     or broken: its runs count through :func:`learner_numbers`)."""
-    from govsim.protocols import PROTOCOLS
+    from govsim.protocols import PROTOCOLS, SEATINGS
 
     return [
         name
         for name in protocol_names()
-        if (module := getattr(PROTOCOLS.get(name), "__module__", "")).startswith("govsim.")
+        if (module := getattr(PROTOCOLS.get(name) or SEATINGS.get(name), "__module__", "")).startswith(
+            "govsim."
+        )
         and not module.startswith("govsim.exercises")
     ]
 

@@ -26,6 +26,7 @@ def _occurrences(tokens: list[str], name: list[str]) -> list[int]:
     return [i for i in range(len(tokens) - k + 1) if tokens[i : i + k] == name]
 
 
+AFTER_NAME = "with|for|and|because|since|as|under|over|in|on|to|so|but|which|rules?|protocol|layout|option"
 CODE_QUOTES = "`'\"‘’“”"
 NUMBER = re.compile(r"(?<![\w.])([+\-−]?)(\d+(?:\.\d+)?)(\s*%)?(?![\w])")
 
@@ -55,7 +56,8 @@ def named_rules(answer: str, names: Sequence[str]) -> list[str]:
         quoted = rf"[{CODE_QUOTES}]{re.escape(name)}[{CODE_QUOTES}]"
         beside = (
             rf"\b{re.escape(name)}\s+(rule|protocol|layout|option)s?\b|\b(rule|protocol|layout)\s+{re.escape(name)}\b"
-            rf"|\b(recommend|propose|choose|prefer|advocate|suggest)(s|ed|ing)?\s+(the\s+|a\s+)?{re.escape(name)}\b"
+            rf"|\b(recommend|propose|choose|prefer|advocate|suggest)(s|ed|ing)?\s+(the\s+|a\s+)?{re.escape(name)}"
+            rf"(?=\s*([.,;:!?)]|$)|\s+({AFTER_NAME})\b)"  # "regional organisations" is not the rule
         )
         cls_name = cls.__name__ if isinstance(cls, type) else ""
         if (

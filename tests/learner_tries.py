@@ -686,6 +686,7 @@ for what, answer in [("int", 4), ("text", "4"), ("line 4", "line 4"), ("float", 
     add("ex7.q1", "correct form", what, (lambda a=answer: a), True)
 add("ex7.q1", "correct form", "the line's own text", lambda: "n = int(table.members.sum())", True)
 add("ex6.q3", "correct form", "with a unit", lambda: "80 runs", True)
+add("ex6.q3", "near miss", "ceil of a float just above 80", lambda: 81, False, r"ceil")
 add(
     "ex8.q2",
     "correct form",

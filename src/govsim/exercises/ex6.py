@@ -140,6 +140,11 @@ def _replicates_mistakes() -> list[Mistake]:
         Mistake(20, "With the same number of runs the half-width stays the same."),
         Mistake(160, f"{root}: check how many times 20 the runs must grow for sqrt(n) to double."),
         Mistake(60, f"{root}: adding 40 runs is not enough."),
+        Mistake(
+            81,
+            "One too many: if you computed it with ceil(...), float arithmetic may leave a whole "
+            "number plus 1e-14, which ceil rounds up; round to a few decimals before ceil.",
+        ),
     ]
 
 

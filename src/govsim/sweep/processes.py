@@ -60,6 +60,8 @@ def worker_start(parent: int) -> None:
     """In a new worker: leave signals to the driver, one BLAS thread, and exit when ``parent`` dies."""
     leave_signals_to_the_driver()
     os.environ.update(ONE_THREAD)
+    if START_METHOD == "forkserver":  # its parent is the fork server, which ends with the driver
+        parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -89,7 +91,7 @@ def check_main_guard(method: str = START_METHOD) -> None:
         return
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
-    if main is None or not path:
+    if main is None or not path or not reimported_by_workers(main):
         return
     frame, lines = sys._getframe(), []
     while frame is not None:
@@ -115,6 +117,20 @@ def check_main_guard(method: str = START_METHOD) -> None:
                 f"{method!r} start method each worker imports {name} again and would start it again: "
                 'put it under `if __name__ == "__main__":`'
             )
+
+
+def reimported_by_workers(main: Any) -> bool:
+    """Whether a spawned worker runs the driver's ``__main__`` module again.
+
+    It follows :mod:`multiprocessing.spawn`: a package run as ``python -m package`` (its
+    ``package.__main__``) is never imported again, nor a main module without a file; any
+    other script or ``python -m module`` is, under the name ``__mp_main__``.
+    """
+    spec = getattr(main, "__spec__", None)
+    name = getattr(spec, "name", None)
+    if name is not None and (name == "__main__" or name.endswith(".__main__")):
+        return False
+    return bool(getattr(main, "__file__", None))
 
 
 def _is_main_test(test: ast.expr) -> bool:

@@ -271,7 +271,8 @@ def test_a_point_that_always_kills_its_dask_worker_ends_in_bounded_time(tmp_path
     assert set(stored["point_id"]) <= {0, 1, 2} and (stored["status"] == "ok").all()
     assert result.missing == 10 - len(stored) >= 4
     line = report_lines(result)[-1]
-    assert ("p000003" in line and "p000004" in line) and line.endswith("run the same command again to resume")
+    assert "p000003" in line and "p000004" in line
+    assert line.endswith(("run the same command again to resume", "check those points' settings"))
 
 
 # ---------------------------------------------------------------- 11: no __main__ guard under spawn
@@ -394,7 +395,51 @@ def test_a_worker_that_exits_by_itself_is_not_said_to_be_killed_by_sigterm(tmp_p
         protocol=ExitsItsWorker.name,
     )
     result = run_sweep(experiment, tmp_path, backend="processes", workers=2, chunk=1, quiet=True)
-    assert result.missing >= 2 and result.lost == ("a worker process exited by itself (status 1)",)
+    assert result.missing == 2 and result.killer_points == (1,)
+    line = report_lines(result)[-1]
+    assert "SIGTERM" not in line and "p000001" in line
+
+
+class KillsItsWorker(BottomUp):
+    """Bottom-up, except that at rho above 0.25 it SIGKILLs the process running it (break26b F3's
+    plugin protocol), never the test process itself."""
+
+    name = "kills_its_worker"
+
+    def decide(self, table, y):
+        if table.params.rho > 0.25 and os.getpid() != DRIVER:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return BottomUp.decide(self, table, y)
+
+
+KillsItsWorker.__module__ = "__main__"
+
+
+@pytest.mark.parametrize("chunk", [None, 1])
+def test_a_run_that_kills_its_process_worker_is_isolated_and_named(tmp_path, monkeypatch, chunk):
+    """break26b F3: on the processes backend a point whose runs SIGKILL their worker lost every
+    run of the broken pool (with default chunks, the healthy points too, on every rerun), blamed
+    memory without naming the point, and each resume promised progress it never made. Now the
+    lost chunks' runs are run again one at a time: the healthy ones are stored, the killing point
+    is named, and a resume says that a rerun only tries those runs again."""
+    monkeypatch.setitem(PROTOCOLS, KillsItsWorker.name, KillsItsWorker)
+    experiment = Experiment(
+        factors=(Factor("rho", levels=(0.1, 0.3)),),
+        fixed={"max_rounds": 4},
+        replicates=4,
+        protocol=KillsItsWorker.name,
+    )
+    for attempt in range(2):
+        result = run_sweep(experiment, tmp_path, backend="processes", workers=2, chunk=chunk, quiet=True)
+        stored = load_runs(tmp_path)
+        assert len(stored) == 4 and set(stored["point_id"]) == {0} and (stored["status"] == "ok").all()
+        assert result.missing == 4 and result.killer_points == (1,) and result.killer_runs == 4
+        assert result.ran == (4 if attempt == 0 else 0)
+        line = report_lines(result)[-1]
+        assert "p000001" in line and "memory" not in line and "resume" not in line
+        assert line.endswith(
+            "running the same command again only tries them again: check those points' settings"
+        )
 
 
 # ---------------------------------------------------------------- 17: Dask's own CPU on two cores

@@ -275,6 +275,50 @@ def test_a_point_that_always_kills_its_dask_worker_ends_in_bounded_time(tmp_path
     assert line.endswith(("run the same command again to resume", "check those points' settings"))
 
 
+KILLING_SCRIPT = """import os, signal, sys
+from govsim.protocols import PROTOCOLS, BottomUp
+from govsim.sweep import Experiment, Factor, cluster, run_sweep
+from govsim.commands.sweep import report_lines
+
+DRIVER = os.getpid()
+
+
+class KillsItsWorker(BottomUp):
+    name = "kills_its_worker"
+
+    def decide(self, table, y):
+        if table.params.rho > 0.25 and os.getpid() != DRIVER:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return BottomUp.decide(self, table, y)
+
+
+if __name__ == "__main__":
+    PROTOCOLS[KillsItsWorker.name] = KillsItsWorker
+    cluster.NO_WORKER_SECONDS = 10.0
+    exp = Experiment(factors=(Factor("rho", levels=(0.1, 0.3)),), fixed={"max_rounds": 4}, replicates=2,
+                     protocol=KillsItsWorker.name)
+    result = run_sweep(exp, "out", backend="dask", workers=2, chunk=1, quiet=True)
+    print(report_lines(result)[-1], file=sys.stderr)
+"""
+
+
+@pytest.mark.slow
+def test_a_killing_point_on_dask_ends_in_one_line_without_dasks_logs(tmp_path):
+    """break26b F2: a Dask sweep whose point SIGKILLs its worker printed 21 Dask log lines
+    ('distributed.nanny - WARNING - Restarting worker', "distributed.scheduler - ERROR - Couldn't
+    gather keys") before its own last line. Dask's loggers are quiet during the sweep, on the
+    driver and on our workers: the sweep's one line is all that is printed."""
+    pytest.importorskip("distributed")
+    (tmp_path / "kills.py").write_text(KILLING_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, "kills.py"], cwd=tmp_path, capture_output=True, text=True, timeout=400
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stderr.strip().splitlines()
+    assert not [line for line in lines if "distributed." in line], done.stderr[-3000:]
+    assert lines[-1].startswith("govsim sweep: ") and "p000001" in lines[-1]
+
+
 # ---------------------------------------------------------------- 11: no __main__ guard under spawn
 UNGUARDED = """from govsim.sweep import Experiment, Factor, run_sweep
 exp = Experiment(factors=(Factor("rho", levels=(0.1, 0.2)),), fixed={{"max_rounds": 3}}, replicates=1)

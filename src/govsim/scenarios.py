@@ -170,7 +170,9 @@ class Scenario:
     def draw_population(self, rng: np.random.Generator) -> Population:
         """The drawn group members (rows first, as :func:`draw_population` orders them), then
         the named actors in the order listed (exact values, no random draws)."""
-        group_sizes(self.groups, self.params.population_scale, len(self.actors))  # the limit, actors included
+        group_sizes(
+            self.groups, self.params.population_scale, len(self.actors), len(self.dimensions)
+        )  # the limits
         drawn = draw_population(self.groups, self.shifts(), rng, self.params.population_scale)
         if not self.actors:
             return drawn

@@ -410,3 +410,19 @@ def test_a_runs_part_that_is_not_a_plain_file_is_named_with_its_kind(tmp_path, c
     err = capsys.readouterr().err
     expected = "a FIFO (named pipe)" if kind == "fifo" else "a symbolic link"
     assert f"{part} is {expected}, not a results part" in err and err.count("\n") == 1
+
+
+def test_a_hard_linked_part_that_is_not_parquet_is_named_in_one_line(small_file, tmp_path, capsys):
+    """break26b minor: a hard-linked file planted as a results part gave Arrow's raw line ('Could
+    not open Parquet input source ... magic bytes not found'). Now the part is named, with what
+    to do, in one line and exit 2; the planted file and its other name are left untouched."""
+    out = tmp_path / "out"
+    run_sweep(SMALL, out, backend="serial", quiet=True)
+    stranger = tmp_path / "notes.txt"
+    stranger.write_text("not parquet")
+    os.link(stranger, out / "runs" / "part-000009.parquet")
+    assert cli.main(["sweep", str(small_file), "--out", str(out), "--backend", "serial", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "part-000009.parquet is not a results part govsim can read" in err[0]
+    assert "run the same command again" in err[0] and "Traceback" not in err[0]
+    assert stranger.read_text() == "not parquet"

@@ -324,7 +324,7 @@ def test_on_dask_only_the_killing_point_is_missing_and_named(tmp_path, monkeypat
 
     assert report_lines(result)[-1] == (
         "govsim sweep: the runs of point(s) p000003 killed their worker every time; "
-        "1 run missing; run the same command again to resume"
+        "1 run missing; running the same command again only tries them again: check those points' settings"
     )
 
 

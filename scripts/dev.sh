@@ -80,6 +80,17 @@ ensure_env() {
       fi
     fi
   else
+    if [ -e "$VENV/bin/python" ] || [ -L "$VENV/bin/python" ]; then  # a venv is there but unusable
+      local shown="${VENV#"$PWD"/}" how
+      how="remove $shown to rebuild it, or set GOVSIM_VENV=.venv-3.12 to keep it"
+      if [ ! -e "$VENV/bin/python" ]; then
+        echo "$shown is broken: its bin/python links to $(readlink "$VENV/bin/python"), which no longer exists: $how" >&2
+      else
+        have=$(python_version "$VENV/bin/python") && have="Python $have" || have="a bin/python that does not run"
+        echo "$shown has $have; govsim needs Python 3.12 or newer: $how" >&2
+      fi
+      exit 1
+    fi
     py=$(find_python) || {
       [ -n "${PYTHON:-}" ] && exit 1
       echo "govsim needs Python 3.12 or newer and found none. Install one, or point PYTHON at it: PYTHON=/path/to/python3.12 bash scripts/dev.sh $cmd" >&2

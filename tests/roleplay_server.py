@@ -35,6 +35,7 @@ class Served:
     port: int
     log: Path
     args: list[str]
+    prelude: str = ""  # Python run in the server process before the CLI (e.g. a monkeypatch)
     process: subprocess.Popen | None = None
     links: dict[str, str] = field(default_factory=dict)
 
@@ -57,10 +58,15 @@ class Served:
             return exc.code, exc.read().decode()
 
     def start(self) -> Served:
-        command = [
-            sys.executable, "-m", "govsim", "roleplay", "serve", "--session", str(self.session),
-            "--port", str(self.port), "--no-qr", *self.args,
+        argv = [
+            "roleplay", "serve", "--session", str(self.session), "--port", str(self.port), "--no-qr", *self.args,
         ]  # fmt: skip
+        command = [sys.executable, "-m", "govsim", *argv]
+        if self.prelude:
+            command = [
+                sys.executable, "-c",
+                f"{self.prelude}\nfrom govsim.cli import main\nraise SystemExit(main({argv!r}))",
+            ]  # fmt: skip
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg"}
         with self.log.open("a") as out:
             self.process = subprocess.Popen(

@@ -568,6 +568,67 @@ def test_a_long_run_says_where_it_is():
     assert lines[0] == f"govsim: running, issue 1 of {len(model.setup.agenda)}, round 1 (0 s)"
 
 
+@pytest.mark.parametrize("actors, dims", [(200_000, 100), (20_001, 100), (2_000_001, 1)])
+def test_stakeholders_times_dimensions_is_capped_before_any_row_is_read(tmp_path, capsys, actors, dims):
+    """break26a item 10: nothing capped actors x issues (200,000 x 100 was allowed: hours).
+    The KTAB first line is enough: the limit is checked before a row is read."""
+    from govsim import cli
+    from govsim.population import MAX_CELLS, MAX_STAKEHOLDERS
+
+    path = tmp_path / "big.csv"
+    header = ",".join(f"D{j},Salience{j + 1}" for j in range(dims))
+    path.write_text(f"big, made up, {actors}, {dims}\nActor,Description,Power,{header}\nA,a,1\n")
+    status = cli.main(["run", "--scenario", str(path)])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1, err
+    if actors > MAX_STAKEHOLDERS:
+        assert "number of actors" in err
+    else:
+        assert f"{actors} stakeholders x {dims} dimensions = {actors * dims:,} positions" in err
+        assert f"above the limit of {MAX_CELLS:,}" in err and "line 1" in err
+
+
+def test_a_drawn_population_is_capped_by_stakeholders_times_dimensions():
+    from govsim.population import MAX_CELLS, check_cells
+
+    check_cells(20_000, 100)  # the tester's 22 MB table: allowed
+    with pytest.raises(ValueError, match=rf"20001 stakeholders x 100 dimensions .* limit of {MAX_CELLS:,}"):
+        check_cells(20_001, 100)
+
+
+def test_loading_and_building_say_where_they_are(tmp_path, monkeypatch, capsys):
+    """break26a item 10: a 22 MB KTAB file gave no output for ~43 s (loading 24 s, building,
+    a 7 s first round). Each phase now says what it is doing while it runs."""
+    import time as clock
+
+    from govsim import cli, scenarios
+    from govsim.commands import run
+    from govsim.model import GovernanceModel
+
+    real_load, real_step = scenarios.load_scenario, GovernanceModel.step
+
+    def slow_load(name):
+        clock.sleep(0.25)
+        return real_load(name)
+
+    calls = []
+
+    def slow_step(self):
+        if not calls:
+            clock.sleep(0.25)
+        calls.append(1)
+        return real_step(self)
+
+    monkeypatch.setattr(run, "PROGRESS_AFTER", 0.05)
+    monkeypatch.setattr(scenarios, "load_scenario", slow_load)
+    monkeypatch.setattr(GovernanceModel, "step", slow_step)
+    monkeypatch.setattr(run.run_with_progress, "__defaults__", (0.05,))
+    assert cli.main(["run", "--scenario", "classroom"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("govsim: loading classroom (") for line in err), err
+    assert any(line.startswith("govsim: running the first round (") for line in err), err
+
+
 # ---------------------------------------------------------------- issue 21's independent try, items 1-10
 ROWS = {
     "A": ["#A\tA\tActor A", "#A\tB\tActor B"],

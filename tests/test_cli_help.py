@@ -105,3 +105,38 @@ def test_run_help_lists_the_registered_protocols_and_scenarios():
     text = " ".join(res.stdout.split())
     assert f"one of: {', '.join(protocol_names())} (default: the scenario's)" in text
     assert f"one of: {', '.join(scenario_names())}, a .toml file" in text
+
+
+PATH_DESTS = {
+    "outdir",
+    "source",
+    "notebooks",
+    "workspace",
+    "session",
+    "out",
+    "plots",
+    "results",
+    "experiment",
+}
+
+
+def _actions(parser):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                for path, found in _actions(sub):
+                    yield [name, *path], found
+        else:
+            yield [], action
+
+
+def test_every_path_argument_refuses_an_empty_path():
+    """break26a item 1: ``solutions ''`` and ``lab --workspace ''`` took '' as here. One rule
+    (:func:`govsim.cli.path_arg`) for every path argument of every command."""
+    found = [(path, a) for path, a in _actions(build_parser()) if a.dest in PATH_DESTS]
+    assert {a.dest for _, a in found} == PATH_DESTS
+    for path, action in found:
+        assert getattr(action.type, "govsim_path", False), f"{' '.join(path)} {action.dest}"
+        with pytest.raises(argparse.ArgumentTypeError, match="an empty path is not allowed"):
+            action.type("")
+        assert str(action.type("a")) == "a"

@@ -192,3 +192,29 @@ def test_the_quick_loop_names_test_files_that_exist():
     assert not missing, f"tests/conftest.py CORE names missing files: {missing}"
     script = (tests.parent / "scripts" / "dev.sh").read_text(encoding="utf-8")
     assert '-m "core and not slow and not browser"' in script
+
+
+def test_a_venv_of_an_older_python_stops_with_one_line(tmp_path):
+    """break26a item 3: a .venv made by Python 3.11 was "re-created" by a 3.12 (``venv`` keeps
+    the existing bin/python), then pip failed after 36 s."""
+    venv = tmp_path / "v311"
+    _python_reporting(venv, "3.11.7")
+    (venv / "bin" / "python").symlink_to(venv / "bin" / "python3.11")
+    done = _dev(venv, "govsim", "--version")
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        f"{venv} has Python 3.11.7; govsim needs Python 3.12 or newer: remove {venv} to rebuild it,"
+        " or set GOVSIM_VENV=.venv-3.12 to keep it"
+    ]
+
+
+def test_a_venv_whose_python_is_a_dangling_link_stops_with_one_line(tmp_path):
+    """break26a item 4: "line 66: .../bin/python: No such file or directory", exit 127."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(tmp_path / "removed" / "python3.12")
+    done = _dev(venv, "govsim", "--version")
+    assert done.returncode == 1 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{venv} is broken: its bin/python links to ")
+    assert "which no longer exists: remove" in lines[0]

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 
 from govsim import cli, doctor
 from govsim.doctor import CHECKS, CheckResult, format_checklist, run_checks
+
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 def _red(result: CheckResult) -> CheckResult:
@@ -127,7 +133,7 @@ def test_a_crashing_check_becomes_a_red_line(monkeypatch):
 
     monkeypatch.setitem(CHECKS, "matplotlib", boom)
     (result,) = run_checks(only=("matplotlib",))
-    assert _red(result).detail == "RuntimeError: disk on fire"
+    assert _red(result).detail == f"RuntimeError: disk on fire (raised in {__file__})"
 
 
 def test_unknown_check_names_are_rejected_in_one_line():
@@ -192,7 +198,9 @@ def test_every_quoted_count_is_the_real_number_of_checks():
     nb = nbformat.read(root / "notebooks" / "00_start_here.ipynb", as_version=4)
     text = "\n".join(cell.source for cell in nb.cells)
     assert not re.search(r"\b\d+ checks\b", text), "notebook 00 must not retype the number of checks"
-    assert 'run_checks(skip=("kernel",))' in text, "notebook 00 runs every check but a second kernel"
+    assert 'run_checks(skip=("kernel",), progress=True)' in text, (
+        "notebook 00: every check but a second kernel, a slow one named"
+    )
 
 
 def test_cli_rejects_an_unknown_check(capsys):
@@ -292,6 +300,49 @@ def test_each_line_is_printed_when_its_check_ends(monkeypatch, capsys):
     assert cli.main(["doctor", "--skip", "kernel", "--skip", "matplotlib"]) == 0
     before = seen["before"].splitlines()
     assert before[0].startswith("govsim doctor: checking this machine")
-    assert [line.split()[1] for line in before[1:]] == ["python", "packages", "widgets"]
+    results = [line for line in before[1:] if not line.startswith("  ... ")]  # "still running" lines
+    assert [line.split()[1] for line in results] == ["python", "packages", "widgets"]
     after = capsys.readouterr().out.splitlines()
     assert after[0] == "✓ scenarios  fine" and after[-1].startswith("All 5 of the 7 checks passed")
+
+
+def _doctor_with_shadow(tmp_path, module: str, body: str, code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a Python whose ``module`` is a file of ``tmp_path`` holding ``body``."""
+    (tmp_path / f"{module}.py").write_text(body)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(SRC)])}
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
+
+
+def test_the_doctor_starts_with_a_broken_numpy_and_names_it(tmp_path):
+    """break26a item 5: a numpy that raises ImportError stopped ``govsim doctor`` with a
+    12-line traceback from govsim/__init__.py; now the packages check fails naming the file."""
+    done = _doctor_with_shadow(
+        tmp_path,
+        "numpy",
+        "raise ImportError('numpy is broken here')\n",
+        "import sys; from govsim.cli import main; sys.exit(main(['doctor', '--skip', 'kernel', '--skip', 'widgets']))",
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr, done.stderr
+    packages = next(line for line in done.stdout.splitlines() if " packages " in line)
+    assert packages.startswith("✗") and "import" in packages
+    assert f"numpy is broken here (raised in {tmp_path / 'numpy.py'})" in packages
+
+
+def test_a_hanging_import_is_named_while_it_runs_and_stopped_by_the_time_limit(tmp_path):
+    """break26a item 6: a mesa that sleeps 600 s kept ``govsim doctor > log`` silent until
+    killed. Outside a terminal a line names the running check; the limit makes it red."""
+    code = (
+        "import sys, time; import govsim.doctor as d; d.TICK = 0.5; start = time.monotonic(); "
+        "r = d.run_checks(only=('packages',), progress=True, limit=2.0); "
+        "print('RESULT', r[0].ok, r[0].detail); print('TOOK', time.monotonic() - start)"
+    )
+    done = _doctor_with_shadow(tmp_path, "mesa", "import time\ntime.sleep(600)\n", code)
+    lines = done.stdout.splitlines()
+    assert any(
+        line.startswith("  ... packages still running after") and "importing mesa" in line for line in lines
+    )
+    result = next(line for line in lines if line.startswith("RESULT"))
+    assert result == "RESULT False did not finish within 2 s (it was importing mesa)"
+    assert float(next(line for line in lines if line.startswith("TOOK")).split()[1]) < 60

@@ -793,8 +793,58 @@ def test_solutions_rewrite_their_own_folder_and_keep_other_files(tmp_path):
     out = tmp_path / "solutions"
     first = make_solution_notebooks(out, source=EXERCISE_DIR)
     (out / "my-notes.txt").write_text("kept")
-    first[0].write_text("stale")
+    first[0].unlink()  # a deleted solution comes back
     again = make_solution_notebooks(out, source=EXERCISE_DIR)
     assert [p.name for p in again] == [p.name for p in first]
-    assert first[0].read_text() != "stale" and (out / "my-notes.txt").read_text() == "kept"
+    assert first[0].is_file() and (out / "my-notes.txt").read_text() == "kept"
     assert json.loads((out / ".govsim-solutions.json").read_text())["generator"] == "govsim solutions"
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(which=st.integers(0, 100), edit=st.sampled_from(["add a cell", "one byte", "empty"]))
+def test_solutions_refuse_a_notebook_edited_since_they_wrote_it(tmp_path_factory, which, edit):
+    """break26a item 7: ``govsim solutions solA`` twice lost an edit made in between. The
+    marker keeps each file's SHA-256; any change is refused before anything is written."""
+    out = tmp_path_factory.mktemp("solA")
+    written = make_solution_notebooks(out, source=EXERCISE_DIR)
+    target = written[which % len(written)]
+    if edit == "add a cell":
+        nb = _read(target)
+        nb.cells.append(nbformat.v4.new_markdown_cell("my note"))
+        nbformat.write(nb, target)
+    elif edit == "one byte":
+        target.write_bytes(target.read_bytes() + b" ")
+    else:
+        target.write_bytes(b"")
+    before = _tree(out)
+    with pytest.raises(
+        ValueError, match=rf"{re.escape(target.name)} was changed since govsim solutions wrote it"
+    ):
+        make_solution_notebooks(out, source=EXERCISE_DIR)
+    assert _tree(out) == before
+
+
+def test_solutions_with_a_link_among_their_files_write_nothing(tmp_path, capsys):
+    """break26a item 7: with a link as ex3 it refused after rewriting ex1 and ex2."""
+    out = tmp_path / "solA"
+    written = make_solution_notebooks(out, source=EXERCISE_DIR)
+    victim = tmp_path / "victim.ipynb"
+    victim.write_text("theirs")
+    written[-1].unlink()
+    written[-1].symlink_to(victim)
+    for path in written[:-1]:
+        path.unlink()  # deleted files would be rewritten: they must stay absent
+    before = sorted(p.name for p in out.iterdir())
+    assert cli.main(["solutions", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "a symbolic link; nothing was written" in err
+    assert sorted(p.name for p in out.iterdir()) == before and victim.read_text() == "theirs"
+
+
+def test_solutions_refuse_an_empty_path(tmp_path, monkeypatch, capsys):
+    """break26a item 1: ``govsim solutions ''`` wrote 8 notebooks into the current folder."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["solutions", ""])
+    assert stop.value.code == 2 and "an empty path is not allowed" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

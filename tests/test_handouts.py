@@ -254,7 +254,7 @@ def test_rewrites_its_own_folder_and_removes_what_it_no_longer_writes(tmp_path):
     write_handouts(out, pdf=False)
     (out / "block-old.html").write_text("stale")
     marker = json.loads((out / MARKER).read_text())
-    marker["files"].append("block-old.html")
+    marker["files"]["block-old.html"] = None  # listed without a hash, as an older marker would
     (out / MARKER).write_text(json.dumps(marker))
     (out / "my-notes.txt").write_text("mine")
     write_handouts(out, pdf=False)
@@ -337,3 +337,16 @@ def test_every_handout_text_prints_at_10_pt_or_more():
     assert sizes and min(sizes) >= 10, sizes
     assert not re.search(r"font-size:\s*[\d.]+(em|%|px)", html.CSS)
     assert min(SCALES) >= 1.0
+
+
+def test_a_handout_edited_since_it_was_written_is_refused(tmp_path, capsys):
+    """break26a item 7 (the same mechanism as govsim solutions): an edited page is never lost."""
+    out = tmp_path / "h"
+    write_handouts(out, pdf=False)
+    page = sorted(out.glob("*.html"))[0]
+    page.write_text(page.read_text(encoding="utf-8") + "<p>my notes</p>", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert cli.main(["handouts", str(out), "--html-only"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{page.name} was changed since govsim handouts wrote it" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -272,3 +272,77 @@ def test_nothing_is_written_through_a_link(tmp_path, link):
     with pytest.raises((ValueError, UsageError), match="symbolic link"):
         lab.prepare_workspace(notebooks, workspace)
     assert list(victim.iterdir()) == [], "nothing written into the link's target"
+
+
+def test_notebooks_folder_without_the_start_notebook_is_refused(tmp_path, capsys):
+    """break26a item 2: ``--notebooks ''``-like folders (none, or other notebooks) were used."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "theirs.ipynb").write_text("{}")
+    workspace = tmp_path / "ws"
+    for given in (other, tmp_path / "empty"):
+        given.mkdir(exist_ok=True)
+        assert (
+            cli.main(["lab", "--notebooks", str(given), "--workspace", str(workspace), "--no-browser"]) == 2
+        )
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"holds no {lab.START}" in err and "Traceback" not in err
+    assert not workspace.exists()
+
+
+@pytest.mark.parametrize("option", ["--notebooks", "--workspace"])
+def test_an_empty_path_is_not_here(tmp_path, monkeypatch, capsys, option):
+    """break26a item 1: ``govsim lab --workspace ''`` took the current folder."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["lab", option, "", "--no-browser"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "an empty path is not allowed" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("use_existing", [False, True])
+def test_a_linked_jupyter_folder_is_refused_before_any_write(tmp_path, capsys, use_existing):
+    """break26a item 8: a foreign folder whose ``.jupyter`` links to a folder holding Lab
+    settings got 22 files written, then was refused."""
+    notebooks = _originals(tmp_path)
+    jdir = tmp_path / "jdir"
+    settings = jdir / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text("{}")
+    foreign = tmp_path / "foreign2"
+    foreign.mkdir()
+    (foreign / ".jupyter").symlink_to(jdir)
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    args = ["lab", "--notebooks", str(notebooks), "--workspace", str(foreign), "--no-browser"]
+    assert cli.main(args + (["--use-existing"] if use_existing else [])) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'.jupyter', a symbolic link" in err and "nothing was written" in err
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("use_existing", [False, True])
+def test_the_workspace_may_not_hold_the_originals(tmp_path, capsys, use_existing):
+    """break26a item 9: the checkout itself as the workspace opened the originals in place."""
+    notebooks = _originals(tmp_path)
+    checkout = notebooks.parent
+    for workspace in (checkout, tmp_path):
+        args = ["lab", "--notebooks", str(notebooks), "--workspace", str(workspace), "--no-browser"]
+        assert cli.main(args + (["--use-existing"] if use_existing else [])) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "holds the originals" in err
+    assert not (checkout / ".govsim-lab.json").exists() and not (checkout / ".jupyter").exists()
+
+
+def test_a_linked_marker_is_named_as_a_link(tmp_path):
+    """break26a item 9: a marker that is a symbolic link was reported as missing."""
+    notebooks = _originals(tmp_path)
+    workspace = tmp_path / "ws"
+    lab.prepare_workspace(notebooks, workspace)
+    real = tmp_path / "elsewhere.json"
+    real.write_text((workspace / ".govsim-lab.json").read_text())
+    (workspace / ".govsim-lab.json").unlink()
+    (workspace / ".govsim-lab.json").symlink_to(real)
+    with pytest.raises(UsageError, match=r"\.govsim-lab\.json', a symbolic link"):
+        lab.prepare_workspace(notebooks, workspace)

@@ -348,6 +348,20 @@ def test_unknown_protocol_is_one_line_with_a_suggestion():
         register(Nameless)
 
 
+@pytest.mark.parametrize(("setter", "first"), [(0.0, 6.0), (1.0, 9.0), (0.5, 7.5)])
+def test_an_agenda_setter_tables_the_bill_instead_of_the_median(setter, first):
+    """Known answer on the Marco Civil table (positions 9, 3, 6, 5 weighted by seats 0.17, 0.15,
+    0.45, 0.23): the seat-weighted median is 6; with ``agenda_setter`` = a the first text is
+    (1 - a) x 6 + a x 9, the bill the executive tabled (Romer & Rosenthal 1978)."""
+    from govsim import GovernanceModel, load_scenario
+
+    setup = load_scenario("marco_civil_2014").with_settings(
+        {"agenda_setter": setter, "mu": 0.0, "lobbying": 0.0}
+    )
+    model = GovernanceModel(setup, protocol="top_down", rng=0).run()
+    assert setup.in_file_units([model.rounds["proposal_net_neutrality"].iloc[0]])[0] == pytest.approx(first)
+
+
 # ------------------------------------------------------------- registries restored between tests
 class LeakyRule(Protocol):
     """Registered by one test and never removed by it: the autouse fixture removes it."""

@@ -201,3 +201,14 @@ def test_the_axis_end_words_have_one_home():
         text = path.read_text(encoding="utf-8")
         for wrong in ("0 = state control", "(state control)", '"state control"'):
             assert wrong not in text, (path.name, wrong)
+
+
+def test_netmundial_dissenters_card_matches_their_objection():
+    """The dissenting quarter of NETmundial's governments asked for a larger role for states and
+    stronger language against mass surveillance (issue 22 review H1): the card says so and prints
+    them above the draft on rights, not at "security first"."""
+    card = role_card("netmundial_2014", "government")
+    assert "mass surveillance" in card.situation and "more security language" not in card.situation
+    dissent = next(n for n in card.numbers if "25% start around" in n).split("25% start around")[1]
+    rights = float(dissent.split("rights ")[1].split()[0])
+    assert rights > 0.8, dissent

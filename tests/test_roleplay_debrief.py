@@ -274,3 +274,46 @@ def test_the_debrief_speaks_the_rooms_language(finished):
     assert all(s.startswith("Vos coups") for s in sentences), sentences
     assert "Qué pasó" in hoja and "¿Y ahora qué?" in hoja and "su sala" in hoja
     assert "Your moves" not in sheet + hoja and "percentile" not in sheet
+
+
+def test_the_debrief_says_something_over_20_status_quo_sessions_with_random_moves():
+    """break23r F4: with ``--fallback status_quo`` 7 of 8 sessions adopted nothing, every team
+    sat at the 50th percentile with own-move effect +0.000 and the landscape was one flat colour.
+    Where no run adopts anything, the debrief measures the text left on the table (each group's
+    u(text) - u(status quo)): over 20 such rooms moving at random the team percentiles take at
+    least 5 values, each team's sentence says what its moves changed in most rooms, and the
+    landscape is not flat."""
+    from govsim.roleplay import Move
+    from govsim.roleplay.debrief import effect_sentence, landscape, run_row, team_standing
+
+    plan = SessionPlan(issues=2, budget=3, fallback="status_quo")
+    choices = [m.value for m in Move if m is not Move.AMEND]
+    base = RolePlay("classroom", "bottom_up", seed=0, plan=plan)
+    import pandas as pd
+
+    sims = pd.DataFrame([run_row(base.new_model(s).run()) for s in range(100)])
+    percentiles: dict[str, list[float]] = {}
+    table_measured = said = sessions = 0
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        play = RolePlay("classroom", "bottom_up", seed=seed, plan=plan)
+        while not play.finished:
+            play.play_round({t: str(rng.choice(choices)) for t in play.teams})
+        room = run_row(play.model)
+        for team in play.teams:
+            row = team_standing(room, sims, team)
+            table_measured += row["measure"] == "table_gain"
+            percentiles.setdefault(team, []).append(row["percentile"])
+        if seed < 5:  # the own-move replays are the slow part
+            d = debrief(play, seeds=range(10), with_landscape=False)
+            for team in play.teams:
+                sentence = effect_sentence(d, team)
+                assert "nan" not in sentence.lower() and sentence.startswith("Your moves"), sentence
+                sessions += 1
+                said += sentence.startswith("Your moves changed")
+    assert table_measured > 0  # the case: rooms that adopted nothing against runs that did not
+    assert all(len(set(np.round(v, 6))) >= 5 for v in percentiles.values()), percentiles
+    assert said > sessions / 2, (said, sessions)
+    frame = landscape(play, seeds=range(1))
+    shown = frame.columns[2]
+    assert frame[shown].max() - frame[shown].min() > 1e-6, frame

@@ -155,6 +155,15 @@ def test_team_pages_read_and_tap_on_a_phone(browser, tmp_path, device):
         for name, box in boxes.items():
             assert box["height"] >= 44 and box["width"] >= 44, (name, box)
             assert box["x"] >= 0 and box["x"] + box["width"] <= width, (name, box)
+        buttons = [b.bounding_box() for b in phone.locator("button").all()]  # spinner arrows too
+        small = [b for b in buttons if b is not None and (b["height"] < 44 or b["width"] < 44)]
+        assert not small, small  # break23r F5: the number boxes' arrows were 30 x 24 px
+        words = phone.evaluate(
+            "() => [...document.querySelectorAll('*')].flatMap(e => e.shadowRoot ? [e.shadowRoot] : [])"
+            ".flatMap(r => [...r.querySelectorAll('table.govsim-rp-table td')])"
+            ".map(td => getComputedStyle(td).overflowWrap)"
+        )
+        assert "anywhere" not in words, words
         ys = [boxes[c]["y"] for c in controls]
         assert ys == sorted(ys) and len(set(ys)) == len(ys)  # one column: each below the last
         phone.locator(".govsim-rp-amend-0 input").fill("0.7")

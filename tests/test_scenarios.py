@@ -63,7 +63,7 @@ def test_wcit_2012_top_down_fast_vote_with_many_non_signers():
 def test_netmundial_2014_bottom_up_inclusive_slower_few_dissenters():
     """NETmundial, Sao Paulo 2014: adopted by rough consensus with every group taking part,
     after more deliberation than a treaty vote, with a few dissenters. Built into the
-    assumptions: the dissent (capped by ``rho``, from the governments placed low on both axes)."""
+    assumptions: the dissent (capped by ``rho``, from the governments placed low on openness and high on rights, where their stated objection puts them)."""
     out = outcomes("netmundial_2014", "bottom_up")
     assert out["adopted"].mean() >= 0.9
     for group in GROUP_NAMES:
@@ -301,3 +301,59 @@ def test_wcit_axes_are_the_treatys_reach():
     s = load_scenario("wcit_2012")
     assert s.dimensions == ("internet_in_itrs", "security_in_itrs")
     assert "stylises signature" in s.illustrates and "decides by vote" not in s.title
+
+
+@pytest.mark.parametrize("name", scenario_names())
+def test_described_dissenters_sit_where_their_objection_puts_them(name):
+    """A scenario whose event names dissenters says what they objected to (``[[dissent]]``), and
+    the loader has already refused a cloud drawn at the end of an axis that objection
+    contradicts (issue 22 review H1: NETmundial's dissenters, whose recorded objection was weak
+    language on mass surveillance, drawn at "rights 0.30 (0 = security first)"; issue 22.1 for
+    WCIT's non-signers)."""
+    s = load_scenario(name)
+    if s.actors or not any(g.count and len(g.profile.position) > 1 for g in s.groups):
+        return  # named actors carry their own rows; one cloud per group has no dissenting cloud
+    if "dissent" in s.event or "did not" in s.event:
+        assert s.dissent, f"{name}: the event names dissenters but the file says nothing of their objection"
+    for d in s.dissent:
+        mean = s.profile(d.group).position[d.mode].mean
+        for dim, way in d.wants:
+            k = s.dimensions.index(dim)
+            for issue in (i for i in s.agenda if i.draft is not None):
+                assert (mean[k] > issue.draft[k]) if way == "more" else (mean[k] < issue.draft[k])
+
+
+@pytest.mark.parametrize(("rights", "refused"), [(0.3, True), (0.79, True), (0.81, False), (0.9, False)])
+def test_a_dissenting_cloud_against_its_own_objection_is_refused(rights, refused):
+    """The old NETmundial placement (rights 0.30 for dissenters who asked for stronger language
+    against mass surveillance) is refused with one line naming the axis, the draft and the
+    objection; a cloud above the draft on rights loads."""
+    from govsim.reading import FileError
+
+    data = {
+        "name": "t",
+        "dimensions": ["openness", "rights"],
+        "groups": {
+            "government": {
+                "count": 4,
+                "position": [
+                    {"mean": [0.55, 0.5], "sd": 0.05, "weight": 0.75},
+                    {"mean": [0.25, rights], "sd": 0.05, "weight": 0.25},
+                ],
+            }
+        },
+        "agenda": [{"name": "a", "status_quo": [0.5, 0.5], "draft": [0.8, 0.8]}],
+        "dissent": [
+            {
+                "group": "government",
+                "mode": 1,
+                "objected": "weak on mass surveillance",
+                "wants": {"rights": "more"},
+            }
+        ],
+    }
+    if refused:
+        with pytest.raises(FileError, match=r"rights .* below the draft's 0.80 .*weak on mass surveillance"):
+            parse_scenario(data, "t.toml")
+    else:
+        assert parse_scenario(data, "t.toml").dissent[0].wants == (("rights", "more"),)

@@ -13,7 +13,12 @@ layouts are imported at once: they register ``regional`` where protocols are cho
 
 from __future__ import annotations
 
-import govsim.forums  # noqa: F401  (registers the ``regional`` layout, chosen like a protocol)
+try:
+    import govsim.forums  # noqa: F401  (registers the ``regional`` layout, chosen like a protocol)
+except (
+    ImportError
+):  # a broken numpy must not stop ``govsim doctor`` naming it; a model import raises it again
+    pass
 from govsim.exports import lazy_exports
 
 __version__ = "0.1.0"

@@ -40,7 +40,7 @@ from typing import Any
 
 from govsim.actors import MAX_DIMENSIONS, OPTIONAL_TRAITS, Actor, ActorTable, Scale, scale_problem
 from govsim.groups import Group
-from govsim.population import MAX_STAKEHOLDERS
+from govsim.population import MAX_STAKEHOLDERS, check_cells
 from govsim.reading import read_text
 from govsim.values import decimal, printable
 
@@ -340,6 +340,7 @@ class _DecideReader:
     def table(self) -> ActorTable:
         if not self.actors or not self.data:
             raise ValueError(f"{self.source}: the actor table is empty (it needs #A actors and #D data rows)")
+        check_cells(len(self.actors), len(self.issues), f"{self.source}: ")
         for key, (_, line) in self.issues.items():
             saliences = [c[1] for (_, issue), c in self.data.items() if issue == key]
             if not any(saliences):
@@ -443,6 +444,9 @@ class _KtabReader:
         self.head = head
         self.n_actors = int(head.number(2, "number of actors", 1, MAX_STAKEHOLDERS))
         self.n_dims = int(head.number(3, "number of dimensions", 1, MAX_DIMENSIONS))
+        check_cells(
+            self.n_actors, self.n_dims, f"{head.source}: line {head.line}: "
+        )  # before any row is read
         self.columns = 3 + 2 * self.n_dims
         self.extra: list[str] = []
         self.dims: tuple[str, ...] = ()

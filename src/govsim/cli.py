@@ -16,6 +16,7 @@ import copy
 import importlib
 import os
 import sys
+from pathlib import Path
 
 from govsim.escape import terminal_text
 
@@ -84,17 +85,22 @@ def whole_arg(option: str, low: int = 0):
     return parse
 
 
-def path_arg(option: str):
-    """An argparse ``type`` for a path that must not be empty (``''`` is not "here")."""
+def path_arg(option: str, convert=str):
+    """An argparse ``type`` for a path that must not be empty (``''`` is not "here").
 
-    def parse(text: str) -> str:
+    Every path argument of every command goes through this one rule: :class:`_Parser` turns
+    ``type=Path`` into ``path_arg(option, Path)``, and the others name it explicitly.
+    """
+
+    def parse(text: str):
         if not text.strip():
             raise argparse.ArgumentTypeError(
                 "an empty path is not allowed (give a folder name; '.' for here)"
             )
-        return text
+        return convert(text)
 
     parse.__name__ = option
+    parse.govsim_path = True  # tests/test_cli_paths.py finds every path argument by this
     return parse
 
 
@@ -123,6 +129,12 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+
+    def add_argument(self, *names, **kwargs):
+        """Add an argument as argparse does, but ``type=Path`` refuses an empty path (:func:`path_arg`)."""
+        if kwargs.get("type") is Path:
+            kwargs["type"] = path_arg(names[-1] if names else kwargs.get("dest", "PATH"), Path)
+        return super().add_argument(*names, **kwargs)
 
     def error(self, message: str) -> None:  # argparse's own usage errors: one line, exit 2
         self.exit(2, f"govsim: error: {message}\n")

@@ -21,6 +21,7 @@ import pkgutil
 import socket
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,7 +64,18 @@ def check_python() -> CheckResult:
     return CheckResult("python", ok, f"Python {have} (govsim needs {wanted}) at {sys.executable}", fix)
 
 
+def _modules_of(distribution: str) -> list[str]:
+    """The top-level modules an installed distribution provides (``"PyYAML"`` -> ``["yaml"]``)."""
+    found = sorted(
+        m
+        for m, dists in metadata.packages_distributions().items()
+        if distribution.lower() in (d.lower() for d in dists) and not m.startswith("_")
+    )
+    return found or [_import_name(distribution)]
+
+
 def check_packages() -> CheckResult:
+    """Each runtime requirement is installed at a version govsim accepts, and imports."""
     found, bad = [], []
     for req in _requirements():
         try:
@@ -76,12 +88,32 @@ def check_packages() -> CheckResult:
         else:
             bad.append((req, version))
     if not bad:
+        for req in _requirements():
+            for module in _modules_of(req.name)[:1]:
+                _DOING["packages"] = f"importing {module}"
+                try:
+                    importlib.import_module(module)
+                except Exception as exc:  # a diagnosis: name the module and why
+                    detail = f"{req.name} is installed but `import {module}` fails: {_reason(exc)}"
+                    return CheckResult("packages", False, detail, f'pip install --force-reinstall "{req}"')
         return CheckResult(
-            "packages", True, f"{len(found)} packages meet govsim's minimums: {', '.join(found)}"
+            "packages", True, f"{len(found)} packages meet govsim's minimums and import: {', '.join(found)}"
         )
     listed = ", ".join(f"{r.name} {v} (needs {r.specifier})" for r, v in bad)
     pins = " ".join(f'"{r.name}{r.specifier}"' for r, _ in bad)
     return CheckResult("packages", False, listed, f"pip install --upgrade {pins}")
+
+
+def _reason(exc: BaseException) -> str:
+    """``ImportError: boom (raised in /x/numpy.py)``: the error's first line and where it was raised."""
+    import traceback
+
+    first = (str(exc).splitlines() or [""])[0]
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (raised in {frames[-1].filename})" if frames else ""
+    name = getattr(exc, "name", None)
+    module = f" importing {name}" if isinstance(exc, ImportError) and name else ""
+    return f"{type(exc).__name__}{module}: {first}{where}"
 
 
 # ---------------------------------------------------------------- Jupyter
@@ -361,14 +393,19 @@ CHECKS: dict[str, Callable[[], CheckResult]] = {
 
 
 def _safe(name: str, check: Callable[[], CheckResult]) -> CheckResult:
-    """Run one check; an unexpected error becomes a red line instead of a traceback."""
+    """Run one check; an unexpected error becomes a red line naming it instead of a traceback."""
     try:
         return check()
     except metadata.PackageNotFoundError as exc:
         return CheckResult(name, False, f"package {exc.name or exc} is not installed", REINSTALL)
-    except Exception as exc:  # a diagnosis must finish and say what broke
-        first = (str(exc).splitlines() or [""])[0]
-        return CheckResult(name, False, f"{type(exc).__name__}: {first}", REINSTALL)
+    except Exception as exc:  # a diagnosis must finish and say what broke (and where)
+        return CheckResult(name, False, _reason(exc), REINSTALL)
+
+
+TIME_LIMIT = 120.0  # seconds a check may take before it is reported red (the machine may be slow)
+LIMITS = {"kernel": 180.0}  # the kernel check waits for a new process to start
+TICK = 10.0  # seconds between "still running" reports
+_DOING: dict[str, str] = {}  # what a running check is doing now (e.g. "importing mesa")
 
 
 # What each check is doing, shown while it runs (``govsim doctor`` on a terminal).
@@ -388,31 +425,81 @@ def _selected(skip: Iterable[str], only: Iterable[str] | None) -> list[str]:
     return [name for name in CHECKS if name not in skip and (only is None or name in only)]
 
 
+def _start(name: str):
+    """Run check ``name`` in a daemon thread (a hanging import cannot keep the process alive)."""
+    import threading
+
+    box: list[CheckResult] = []
+    _DOING.pop(name, None)
+    thread = threading.Thread(target=lambda: box.append(_safe(name, CHECKS[name])), daemon=True)
+    thread.start()
+    return thread, box, time.monotonic()
+
+
+def _waiter(name: str, started, limit: float | None):
+    """``wait(progress=None)`` for a started check: its result, or a red line after its limit.
+
+    ``progress(name, seconds, doing)`` is called every :data:`TICK` seconds while it runs."""
+    limit = LIMITS.get(name, TIME_LIMIT) if limit is None else limit
+
+    def wait(progress: Callable[[str, float, str], object] | None = None) -> CheckResult:
+        thread, box, began = started() if callable(started) else started
+        while True:
+            elapsed = time.monotonic() - began
+            thread.join(max(0.0, min(TICK - elapsed % TICK, limit - elapsed)))
+            if box:
+                return box[0]
+            elapsed = time.monotonic() - began
+            doing = _DOING.get(name) or RUNNING.get(name, "checking")
+            if elapsed >= limit:
+                return CheckResult(
+                    name,
+                    False,
+                    f"did not finish within {limit:g} s (it was {doing})",
+                    "something it imports or starts hangs: python -X importtime -c 'import govsim.model' "
+                    "shows which import, then reinstall that package",
+                )
+            if progress is not None:
+                progress(name, elapsed, doing)
+
+    return wait
+
+
 def iter_checks(
-    skip: Iterable[str] = (), only: Iterable[str] | None = None
+    skip: Iterable[str] = (), only: Iterable[str] | None = None, limit: float | None = None
 ) -> Iterator[tuple[str, Callable]]:
-    """``(name, wait)`` for each selected check in :data:`CHECKS` order; ``wait()`` runs the
-    check (or waits for it) and returns its :class:`CheckResult`.
+    """``(name, wait)`` for each selected check in :data:`CHECKS` order; ``wait(progress=None)``
+    runs the check (or waits for it) and returns its :class:`CheckResult`.
 
-    The checks in :data:`BACKGROUND` (the kernel: mostly waiting on a new process) start in a
-    thread before the first is returned, so their time overlaps the others'. Raises
-    ``ValueError`` for an unknown check name."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    Each check runs in a daemon thread and is reported red, naming what it was doing, when it
+    takes longer than ``limit`` seconds (default: :data:`LIMITS`, else :data:`TIME_LIMIT`);
+    ``progress(name, seconds, doing)`` is called every :data:`TICK` seconds meanwhile. The
+    checks in :data:`BACKGROUND` (the kernel: mostly waiting on a new process) start before
+    the first is returned, so their time overlaps the others'. Raises ``ValueError`` for an
+    unknown check name."""
     names = _selected(skip, only)
-    background = [n for n in names if n in BACKGROUND]
-    with ThreadPoolExecutor(max_workers=max(1, len(background))) as pool:
-        started = {n: pool.submit(_safe, n, CHECKS[n]) for n in background}
-        for name in names:
-            if name in started:
-                yield name, started[name].result
-            else:
-                yield name, lambda name=name: _safe(name, CHECKS[name])
+    started = {n: _start(n) for n in names if n in BACKGROUND}
+    for name in names:
+        yield name, _waiter(name, started.get(name) or (lambda name=name: _start(name)), limit)
 
 
-def run_checks(skip: Iterable[str] = (), only: Iterable[str] | None = None) -> list[CheckResult]:
-    """Run the checks in :data:`CHECKS` order (``only`` some of them, or all but ``skip``)."""
-    return [wait() for _, wait in iter_checks(skip, only)]
+def _print_progress(name: str, seconds: float, doing: str) -> None:
+    print(f"  ... {name} still running after {seconds:.0f} s: {doing}", flush=True)
+
+
+def run_checks(
+    skip: Iterable[str] = (),
+    only: Iterable[str] | None = None,
+    progress: bool | Callable[[str, float, str], object] = False,
+    limit: float | None = None,
+) -> list[CheckResult]:
+    """Run the checks in :data:`CHECKS` order (``only`` some of them, or all but ``skip``).
+
+    ``progress=True`` prints a line every :data:`TICK` seconds naming a check still running
+    (or pass a function ``progress(name, seconds, doing)``); a check over its time limit is a
+    red result (see :func:`iter_checks`)."""
+    report = _print_progress if progress is True else (progress or None)
+    return [wait(report) for _, wait in iter_checks(skip, only, limit)]
 
 
 def all_ok(results: Iterable[CheckResult]) -> bool:

@@ -123,6 +123,13 @@ class Parameters:
         unit="share",
         doc="top-down and ratification: 0 = one government, one vote; 1 = votes weighted by capability",
     )
+    agenda_setter: float = declare(
+        0.0,
+        low=0.0,
+        high=1.0,
+        unit="share",
+        doc="top-down: 0 = the first text is the governments' median, 1 = the issue's tabled draft (a bill sent to a legislature)",
+    )
     rho: float = declare(
         0.1,
         low=0.0,

@@ -19,6 +19,23 @@ from govsim.params import ParamSpec, check_declared, check_names, declare, decla
 from govsim.values import number
 
 MAX_STAKEHOLDERS = 200_000  # a model above this many stakeholders is refused before drawing it
+MAX_CELLS = 2_000_000  # stakeholders x dimensions: the positions a model holds (20,000 x 100: about a minute)
+
+
+def check_cells(stakeholders: int, dimensions: int, where: str = "") -> None:
+    """Refuse, before anything is allocated, a model or table of more than :data:`MAX_CELLS`
+    positions (``stakeholders * dimensions``).
+
+    Raises
+    ------
+    ValueError
+        One line with the two numbers, their product and the limit (``where`` starts it).
+    """
+    if stakeholders * dimensions > MAX_CELLS:
+        raise ValueError(
+            f"{where}{stakeholders} stakeholders x {dimensions} dimensions = {stakeholders * dimensions:,} "
+            f"positions, above the limit of {MAX_CELLS:,} (fewer stakeholders or dimensions)"
+        )
 
 
 @dataclass(frozen=True)
@@ -177,7 +194,9 @@ def _draw_positions(profile: GroupProfile, n: int, rng: np.random.Generator) -> 
     return np.concatenate(blocks)
 
 
-def group_sizes(groups: tuple[GroupSpec, ...], scale: float = 1.0, actors: int = 0) -> dict[Group, int]:
+def group_sizes(
+    groups: tuple[GroupSpec, ...], scale: float = 1.0, actors: int = 0, dimensions: int = 0
+) -> dict[Group, int]:
     """Head count of each drawn group at ``population_scale = scale`` (at least one each; a
     group of count 0, kept only for named actors' defaults, is left out), counted before
     anything is drawn; ``actors`` named actors come on top of them.
@@ -185,7 +204,8 @@ def group_sizes(groups: tuple[GroupSpec, ...], scale: float = 1.0, actors: int =
     Raises
     ------
     ValueError
-        More than :data:`MAX_STAKEHOLDERS` in all (one line naming the scale and the total).
+        More than :data:`MAX_STAKEHOLDERS` in all (one line naming the scale and the total), or
+        more than :data:`MAX_CELLS` positions with ``dimensions`` dimensions (:func:`check_cells`).
     """
     sizes = {spec.group: max(1, round(spec.count * scale)) for spec in groups if spec.count > 0}
     total = sum(sizes.values()) + actors
@@ -194,6 +214,7 @@ def group_sizes(groups: tuple[GroupSpec, ...], scale: float = 1.0, actors: int =
             f"population_scale={scale:g} gives {total} stakeholders, above the limit of "
             f"{MAX_STAKEHOLDERS} (lower population_scale or the group counts)"
         )
+    check_cells(total, dimensions, f"population_scale={scale:g} gives ")
     return sizes
 
 

@@ -467,10 +467,31 @@ class TopDown(Protocol):
     governments_only = True
     lobbied = True
     reads = frozenset(
-        {"consensus_rounds", "majority_threshold", "capability_vote", "revision_step", "lobbying"}
+        {
+            "consensus_rounds",
+            "majority_threshold",
+            "capability_vote",
+            "revision_step",
+            "lobbying",
+            "agenda_setter",
+        }
     )
 
     def draft(self, table: Table) -> np.ndarray:
+        """The governments' median text (:meth:`median_text`), or with an agenda setter
+        (``agenda_setter`` = a > 0) and a tabled draft d: (1 - a) x median + a x d.
+
+        a = 1 is a bill tabled by someone who does not vote on it (an executive sending a bill
+        to a legislature; Romer & Rosenthal 1978's agenda setter): the voters can only pass it,
+        or reject it and see it revised toward the objectors. Issues without a draft keep the median.
+        """
+        median = self.median_text(table)
+        a = table.params.agenda_setter
+        if a <= 0 or table.initial_draft is None:
+            return median
+        return (1 - a) * median + a * table.initial_draft
+
+    def median_text(self, table: Table) -> np.ndarray:
         """Per-dimension median of the attending governments that care about the dimension
         (salience > 0), each weighted as it votes (:func:`vote_weights`: one vote each by
         default, by capability at ``capability_vote = 1``); with an even split, the midpoint of
@@ -501,10 +522,22 @@ class TopDown(Protocol):
             need = _(
                 "for the first {rounds} rounds the text needs every government present, then {later}"
             ).format(rounds=first, later=later)
-        return _(
-            "Only governments sit and vote, {votes}: {need}. A government votes for a text that "
-            "leaves it no worse off than today."
-        ).format(votes=votes_words(params), need=need)
+        tabled = ""
+        if params.agenda_setter >= 1:
+            tabled = " " + _(
+                "The first text is the bill an agenda setter tabled, not the governments' median."
+            )
+        elif params.agenda_setter > 0:
+            tabled = " " + _(
+                "The first text is {share} the tabled bill, the rest the governments' median."
+            ).format(share=percent(params.agenda_setter))
+        return (
+            _(
+                "Only governments sit and vote, {votes}: {need}. A government votes for a text that "
+                "leaves it no worse off than today."
+            ).format(votes=votes_words(params), need=need)
+            + tabled
+        )
 
     def stalemate(self, table: Table) -> str:
         """After the unanimity rounds: the vote of all member governments cannot pass

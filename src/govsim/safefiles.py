@@ -279,21 +279,49 @@ def marker_name(kind: str) -> str:
     return f".govsim-{kind}.json"
 
 
+def file_hash(path: str | Path) -> str | None:
+    """``"sha256:<hex>"`` of a regular file's content, read without following a link; ``None``
+    for a folder, a link or a missing file."""
+    import hashlib
+
+    try:
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC)
+    except OSError:
+        return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        digest = hashlib.sha256()
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return f"sha256:{digest.hexdigest()}"
+
+
 def claim_folder(
-    outdir: str | Path, kind: str, *, adopt: bool = False, name: str = "outdir"
+    outdir: str | Path,
+    kind: str,
+    *,
+    adopt: bool = False,
+    name: str = "outdir",
+    names: list[str] | tuple[str, ...] = (),
 ) -> tuple[Path, list[str]]:
     """Check that ``govsim KIND`` may write into ``outdir``, creating it if missing; return it
     and the files a previous run of the command wrote there.
 
     Allowed: a new folder, an empty one, or one holding the command's marker
     (:func:`marker_name`), written by :func:`record_folder`; with ``adopt`` (the user asked)
-    also a non-empty folder without the marker.
+    also a non-empty folder without the marker. Everything is checked before anything is
+    written: a file the marker lists whose content changed since govsim wrote it (its SHA-256
+    is in the marker) is refused, and so is a symbolic link among the folder's entries or at
+    any of ``names`` (the files the command is about to write).
 
     Raises
     ------
     ValueError
         (one line, naming the folder as ``name=...``) ``outdir`` is a symbolic link or a file,
-        or a non-empty folder without the command's marker (or with a damaged or foreign one).
+        or a non-empty folder without the command's marker (or with a damaged, foreign or
+        linked one), or holds a link or a file edited since govsim wrote it.
     """
     out = Path(outdir)
     marker = marker_name(kind)
@@ -308,9 +336,13 @@ def claim_folder(
     if not any(out.iterdir()):
         return out, []
     path = out / marker
-    if adopt and not path.exists() and not _is_link(path):
+    if _is_link(path):
+        raise ValueError(
+            f"{name}={str(out)!r}: {marker} is a symbolic link ({allowed}; never read through a link)"
+        )
+    if adopt and not path.exists():
         return out, []
-    if _is_link(path) or not path.is_file():
+    if not path.is_file():
         raise ValueError(f"{name}={str(out)!r} is not empty and holds no {marker} ({allowed})")
     try:
         previous = json.loads(path.read_text(encoding="utf-8"))
@@ -318,18 +350,35 @@ def claim_folder(
         raise ValueError(f"{name}={str(out)!r}: {marker} is damaged ({allowed})") from None
     previous = previous if isinstance(previous, dict) else {}
     files = previous.get("files")
-    if previous.get("generator") != f"govsim {kind}" or not isinstance(files, list):
+    if previous.get("generator") != f"govsim {kind}" or not isinstance(files, (list, dict)):
         raise ValueError(f"{name}={str(out)!r}: {marker} was not written by govsim {kind} ({allowed})")
-    return out, [f for f in files if isinstance(f, str) and "/" not in f and f not in (".", "..")]
+    hashes = files if isinstance(files, dict) else dict.fromkeys(files)  # a list: before hashes were kept
+    hashes = {f: h for f, h in hashes.items() if isinstance(f, str) and "/" not in f and f not in (".", "..")}
+    for entry in sorted({e.name for e in os.scandir(out)} | set(names)):
+        if _is_link(out / entry):
+            raise ValueError(
+                f"{name}={str(out)!r} holds {entry!r}, a symbolic link; nothing was written "
+                "(govsim never writes through a link: remove it)"
+            )
+    for entry, recorded in sorted(hashes.items()):
+        if isinstance(recorded, str) and (out / entry).exists() and file_hash(out / entry) != recorded:
+            raise ValueError(
+                f"{name}={str(out)!r}: {entry} was changed since govsim {kind} wrote it; nothing was "
+                "written (move it away to keep it, or delete it)"
+            )
+    return out, sorted(hashes)
 
 
 def record_folder(out: str | Path, kind: str, written: list[str], previous: list[str]) -> None:
     """Finish a folder claimed by :func:`claim_folder`: remove the files of a previous run that
-    this run did not write (regular files only), then write the marker listing this run's."""
+    this run did not write (regular files only), then write the marker listing this run's
+    entries with each regular file's SHA-256 (:func:`file_hash`; ``null`` for a folder), which
+    the next :func:`claim_folder` compares to refuse a file edited since."""
     out = Path(out)
     for name in set(previous) - set(written):
         stale = out / name
         if stale.is_file() and not _is_link(stale):
             stale.unlink()
-    marker = {"generator": f"govsim {kind}", "files": sorted(written)}
+    files = {name: file_hash(out / name) for name in sorted(written)}
+    marker = {"generator": f"govsim {kind}", "files": files}
     write_text(out / marker_name(kind), json.dumps(marker, indent=1) + "\n")

@@ -75,6 +75,23 @@ class Issue:
 
 
 @dataclass(frozen=True)
+class Dissent:
+    """What a scenario's dissenting cloud objected to, and which way that puts it on each axis.
+
+    ``wants`` maps a dimension to ``"more"`` or ``"less"`` than every initiating draft on the
+    agenda: a cloud whose stated objection is that the text says too little against mass
+    surveillance wants *more* rights than the draft, and may not be drawn below it. The loader
+    refuses a file whose cloud sits at the end of an axis its own objection contradicts
+    (issue 22 review: NETmundial's dissenters drawn at "security first").
+    """
+
+    group: str
+    mode: int  # index into the group's position modes (0 = the first)
+    objected: str  # what the real dissenters objected to, in words
+    wants: tuple[tuple[str, str], ...]  # (dimension, "more" | "less") relative to the drafts
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Everything needed to build a model except the protocol instance and the seed."""
 
@@ -95,6 +112,7 @@ class Scenario:
     scales: tuple[Scale, ...] = ()  # the file's units per dimension; () = [0, 1]
     notes: tuple[str, ...] = ()  # what a reader of the results should know (units, status quo)
     status_quo_rule: tuple[str, ...] = ()  # per dimension, where a per-dimension agenda's q comes from
+    dissent: tuple[Dissent, ...] = ()  # what the described dissenters objected to ([[dissent]])
 
     @property
     def disclaimer(self) -> str:
@@ -152,7 +170,9 @@ class Scenario:
     def draw_population(self, rng: np.random.Generator) -> Population:
         """The drawn group members (rows first, as :func:`draw_population` orders them), then
         the named actors in the order listed (exact values, no random draws)."""
-        group_sizes(self.groups, self.params.population_scale, len(self.actors))  # the limit, actors included
+        group_sizes(
+            self.groups, self.params.population_scale, len(self.actors), len(self.dimensions)
+        )  # the limits
         drawn = draw_population(self.groups, self.shifts(), rng, self.params.population_scale)
         if not self.actors:
             return drawn
@@ -198,7 +218,7 @@ class Scenario:
 
 
 TOP_KEYS = ["name", "title", "description", "event", "illustrates", "protocol", "dimensions"]
-ALL_KEYS = [*TOP_KEYS, "regions", "params", "groups", "agenda", "actors", "scales", "status_quo"]
+ALL_KEYS = [*TOP_KEYS, "regions", "params", "groups", "agenda", "actors", "scales", "status_quo", "dissent"]
 MODE_EXAMPLE = "{ mean = [0.5, 0.5], sd = 0.1, weight = 1.0 }"
 
 
@@ -258,6 +278,7 @@ def _parse(top: TomlTable) -> Scenario:
         scales=scales,
         notes=notes,
         status_quo_rule=rule,
+        dissent=_dissent(top, dims, groups, agenda),
     )
 
 
@@ -351,6 +372,48 @@ def _groups(top: TomlTable, k: int, n_regions: int, has_actors: bool) -> tuple[G
     if total > MAX_STAKEHOLDERS:
         raise ValueError(f"groups: {total} stakeholders in all is above the limit of {MAX_STAKEHOLDERS}")
     return tuple(groups)
+
+
+DISSENT_EXAMPLE = "[[dissent]] group = 'government' mode = 1 objected = '...' wants = { rights = 'more' }"
+
+
+def _dissent(
+    top: TomlTable, dims: tuple[str, ...], groups: tuple[GroupSpec, ...], agenda: tuple[Issue, ...]
+) -> tuple[Dissent, ...]:
+    """The ``[[dissent]]`` tables, each checked against where the file draws its cloud: a
+    cloud that wants ``more`` of a dimension than the drafts must sit above every draft on it,
+    one that wants ``less`` below (one-line ``ValueError`` naming the cloud, the axis, the
+    position, the draft and the stated objection)."""
+    out = []
+    for item in top.tables("dissent", DISSENT_EXAMPLE):
+        item.keys(["group", "mode", "objected", "wants"])
+        group = item.choice("group", list(GROUP_NAMES))
+        spec = next((g for g in groups if g.group.value == group and g.count), None)
+        if spec is None:
+            raise ValueError(f"{item.path('group')}={group!r} has no members in this scenario")
+        modes = spec.profile.position
+        mode = item.whole("mode", 0, 0, len(modes) - 1)
+        objected = item.text("objected")
+        raw = item.table("wants", example="{ rights = 'more' }")
+        raw.keys(list(dims))
+        wants = tuple((d, raw.choice(d, ["more", "less"])) for d in dims if d in raw)
+        if not wants:
+            raise ValueError(f"{item.path('wants')} is empty (allowed: a dimension = 'more' or 'less')")
+        mean = modes[mode].mean
+        for name, way in wants:
+            k = dims.index(name)
+            for issue in agenda:
+                if issue.draft is None:
+                    continue
+                d = issue.draft[k]
+                if (way == "more" and not mean[k] > d) or (way == "less" and not mean[k] < d):
+                    raise ValueError(
+                        f"{item.where}: {group} position mode {mode} sits at {name} {mean[k]:.2f}, "
+                        f"{'below' if way == 'more' else 'above'} the draft's {d:.2f} on issue "
+                        f"{issue.name!r}, but its stated objection ({objected}) wants {way} {name} than the draft"
+                    )
+        out.append(Dissent(group, mode, objected, wants))
+    return tuple(out)
 
 
 def _agenda(top: TomlTable, units: tuple[Scale, ...]) -> tuple[Issue, ...]:

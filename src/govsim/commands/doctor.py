@@ -38,11 +38,18 @@ def main(args: argparse.Namespace) -> int:
     color, live = wants_color(out), bool(getattr(out, "isatty", lambda: False)())
     print("govsim doctor: checking this machine; each line appears when its check ends", flush=True)
     results = []
-    for name, wait in iter_checks(skip=args.skip):
+
+    def progress(name: str, seconds: float, doing: str) -> None:
         if live:  # the check running now, replaced by its result line
+            print(f"\033[2K  {name:<10} {doing} ... {seconds:.0f} s", end="\r", flush=True)
+        else:  # a log or a pipe: a line now and then, so a slow check is named while it runs
+            print(f"  ... {name} still running after {seconds:.0f} s: {doing}", flush=True)
+
+    for name, wait in iter_checks(skip=args.skip):
+        if live:
             print(f"  {name:<10} {RUNNING.get(name, 'checking')} ...", end="\r", flush=True)
         start = time.perf_counter()
-        result = wait()
+        result = wait(progress)
         took = time.perf_counter() - start
         if live:
             print("\033[2K", end="")  # clear the progress line

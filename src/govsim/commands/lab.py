@@ -94,6 +94,10 @@ def find_notebooks(given: Path | None = None) -> Path:
     if given is not None:
         if not given.is_dir():
             raise UsageError(f"--notebooks {str(given)!r} is not a folder (give the folder holding {START})")
+        if not (given / START).is_file():
+            raise UsageError(
+                f"--notebooks {str(given)!r} holds no {START} (give the folder holding the workshop notebooks)"
+            )
         return given.resolve()
     found = [folder for folder in candidates() if folder.is_dir()]
     for folder in found:  # the folder with the start notebook, else a notebooks folder with any
@@ -175,6 +179,22 @@ def linked_files(files: list[Path], base: Path) -> list[Path]:
     return found
 
 
+def refuse_links(workspace: Path, relatives: list[Path]) -> None:
+    """Refuse (one line, before anything is written) a symbolic link at any step of
+    ``workspace / relative`` below ``workspace`` for each of ``relatives``.
+
+    Raises :class:`UsageError` naming the link."""
+    for relative in relatives:
+        path = workspace
+        for part in Path(relative).parts:
+            path = path / part
+            if path.is_symlink():
+                raise UsageError(
+                    f"--workspace {str(workspace)!r} holds {str(path.relative_to(workspace))!r}, a symbolic "
+                    "link; nothing was written (govsim never writes through a link: remove it)"
+                )
+
+
 def claim_workspace(workspace: Path, use_existing: bool = False) -> list[str]:
     """Check that ``workspace`` is govsim's (new, empty, or made by ``govsim lab``) and create it
     if missing; with ``use_existing`` any real folder is accepted. A workspace made before the
@@ -183,6 +203,7 @@ def claim_workspace(workspace: Path, use_existing: bool = False) -> list[str]:
 
     Raises :class:`UsageError` (one line) for a link, a file or another non-empty folder."""
     legacy = workspace / SETTINGS / f"{next(iter(LAB_SETTINGS))}.jupyterlab-settings"
+    refuse_links(workspace, [legacy.relative_to(workspace)])  # is_file() below must not follow one
     try:
         _, previous = safefiles.claim_folder(
             workspace, KIND, adopt=use_existing or legacy.is_file(), name="--workspace"
@@ -205,14 +226,30 @@ def prepare_workspace(notebooks: Path, workspace: Path, use_existing: bool = Fal
     """
     workspace = Path(workspace).absolute()
     folders = sources(notebooks)
+    here = workspace.resolve()
     for folder in folders.values():
-        if workspace.resolve() == folder.resolve() or folder.resolve() in workspace.resolve().parents:
+        original = folder.resolve()
+        if here == original or original in here.parents or here in original.parents:
+            where = "holds" if here in original.parents else "is inside"
             raise UsageError(
-                f"--workspace {str(workspace)!r} is inside the originals {str(folder)!r} "
-                "(allowed: any folder outside them)"
+                f"--workspace {str(workspace)!r} {where} the originals {str(folder)!r} "
+                "(allowed: a folder outside the notebooks and exercises and not holding them, "
+                "e.g. workspace/ in the checkout)"
             )
-    previous = claim_workspace(workspace, use_existing)
     base = notebooks.parent
+    originals = [
+        original
+        for folder in folders.values()
+        for pattern in COPIED
+        for original in sorted(p for p in folder.glob(pattern) if p.is_file())
+    ]
+    linked = [r for r in linked_files(originals, base) if r.parts[0] not in folders]
+    # every place this will write, checked for links before anything is written
+    refuse_links(
+        workspace,
+        [Path(n) for n in folders] + [Path(SETTINGS)] + linked + [Path(safefiles.marker_name(KIND))],
+    )
+    previous = claim_workspace(workspace, use_existing)
     copied, originals = [], []
     for name, folder in folders.items():
         target_folder = safefiles.make_folders(workspace, name)
@@ -221,9 +258,7 @@ def prepare_workspace(notebooks: Path, workspace: Path, use_existing: bool = Fal
                 originals.append(original)
                 if _copy_new(original, target_folder / original.name):
                     copied.append(target_folder / original.name)
-    for relative in linked_files(originals, base):
-        if relative.parts[0] in folders:  # inside a copied folder: already there (or deleted)
-            continue
+    for relative in linked:  # outside the copied folders (inside: already there, or deleted)
         target = safefiles.make_folders(workspace, relative.parent) / relative.name
         if _copy_new(base / relative, target):
             copied.append(target)

@@ -102,7 +102,9 @@ def main(args: argparse.Namespace) -> int:
             from govsim.roleplay.room import Room
             from govsim.roleplay.serve import check_address, serve
 
-            check_address(args.host, args.port)  # before the session file is created
+            check_address(
+                args.host, args.port, tuple(args.allow_origin)
+            )  # before the session file is created
             if not args.session.parent.is_dir():
                 raise UsageError(
                     f"--session {str(args.session)!r}: the folder {str(args.session.parent)!r} does not exist"

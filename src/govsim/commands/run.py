@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import textwrap
@@ -163,6 +164,33 @@ def result(model: GovernanceModel, seed: int) -> dict[str, Any]:
 PROGRESS_AFTER = 2.0  # seconds: a run that takes longer says where it is, every this often
 
 
+@contextlib.contextmanager
+def saying(stream: Any, what: str, every: float | None = None):
+    """While the block runs longer than ``every`` seconds, write ``govsim: WHAT (N s)`` to
+    ``stream`` every ``every`` seconds (loading a big actor table or building its model says
+    so instead of running without a word)."""
+    import threading
+
+    every = PROGRESS_AFTER if every is None else every
+    if every <= 0:  # progress after every step was asked for: the steps say it
+        yield
+        return
+    done = threading.Event()
+    start = time.monotonic()
+
+    def tick() -> None:
+        while not done.wait(every):
+            print(f"govsim: {what} ({time.monotonic() - start:.0f} s)", file=stream, flush=True)
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
 def run_with_progress(model: GovernanceModel, stream: Any, every: float = PROGRESS_AFTER) -> GovernanceModel:
     """Run ``model`` to the end; once it has taken ``every`` seconds, write one line to
     ``stream`` every ``every`` seconds naming the issue and round it is at (a long agenda says
@@ -170,8 +198,14 @@ def run_with_progress(model: GovernanceModel, stream: Any, every: float = PROGRE
     start = time.monotonic()
     said = start
     n = len(model.setup.agenda)
+    first = True
     while model.running:
-        model.step()
+        if first:  # a big model's first round may be long: it says so while it runs
+            with saying(stream, "running the first round", every):
+                model.step()
+            first = False
+        else:
+            model.step()
         now = time.monotonic()
         if now - said >= every and model.running:
             said = now
@@ -244,12 +278,16 @@ def main(args: argparse.Namespace) -> int:
     load_plugins()  # measures and protocols of installed plugins (see govsim.plugins)
     if args.protocol is not None and args.protocol not in _names("protocol"):
         raise UsageError(f"unknown protocol {args.protocol!r} (allowed: {', '.join(_names('protocol'))})")
-    scenario = load_scenario(args.scenario)
+    with saying(sys.stderr, f"loading {args.scenario}"):
+        scenario = load_scenario(args.scenario)
     if args.actor_groups:
         scenario = scenario.with_actor_groups(parse_actor_groups(args.actor_groups))
     if args.status_quo:
         scenario = scenario.with_status_quo(parse_status_quo(args.status_quo))
-    model = GovernanceModel(scenario, protocol=args.protocol, rng=args.seed, **parse_settings(args.settings))
+    with saying(sys.stderr, "building the model"):
+        model = GovernanceModel(
+            scenario, protocol=args.protocol, rng=args.seed, **parse_settings(args.settings)
+        )
     res = result(run_with_progress(model, sys.stderr), args.seed)
     extra = user_summaries(model.measures, scenario.dimensions)
     print(

@@ -15,6 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "experiment",
         nargs="?",
+        type=path_arg("experiment"),
         help="experiment TOML file (optional with --resume: the stored experiment is used)",
     )
     parser.add_argument(

@@ -103,7 +103,7 @@ def make_solution_notebooks(outdir: str | Path, source: str | Path | None = None
         (path.name, nbformat.writes(fill_answers(nbformat.read(path, as_version=4), where=path.name)) + "\n")
         for path in notebooks
     ]  # every notebook is checked before the folder is touched
-    out, previous = safefiles.claim_folder(out, "solutions")
+    out, previous = safefiles.claim_folder(out, "solutions", names=[n for n, _ in solutions])
     written = [safefiles.write_text(out / name, text) for name, text in solutions]
     safefiles.record_folder(out, "solutions", [p.name for p in written], previous)
     return written

@@ -316,6 +316,65 @@ def _profile(group: str, trait: str) -> float:
     return float(group_profiles().loc[group, trait])
 
 
+#: notebook 01's Marco Civil comparison: the executive's bill then the Chamber's vote (the
+#: scenario's rule), a vote on the blocs' median with no bill tabled, and rough consensus first
+MARCO = "marco_civil_2014"
+MARCO_RULES = {
+    "bill": ("top_down", {}),
+    "median": ("top_down", {"agenda_setter": 0.0}),
+    "consulted": ("consult_then_ratify", {}),
+}
+
+
+def _marco_civil_facts() -> list[Fact]:
+    """Facts of the Marco Civil comparison (notebook 01); the text on the file's 0-10 scale is
+    the status quo 3 plus ten times the ambition (every adopted text there lies above it)."""
+
+    def text(seeds: Seeds) -> pd.DataFrame:
+        protocol, settings = MARCO_RULES["bill"]
+        return (3 + 10 * _v(protocol, "mean_ambition", MARCO, seeds, **settings)).to_frame("text")
+
+    found = [
+        Fact(
+            "marco_civil_bill_text",
+            f"{MARCO}: adopted neutrality text (0-10), bill then vote",
+            text,
+            bounds=(0.0, 10.0),
+        )
+    ]
+    for rule, column in (
+        ("bill", "mean_gain_civil_society"),
+        ("median", "mean_gain_civil_society"),
+        ("bill", "mean_gain_business"),
+        ("bill", "mean_compliance"),
+        ("consulted", "mean_compliance"),
+    ):
+        protocol, settings = MARCO_RULES[rule]
+        found.append(
+            _seeded(
+                f"marco_civil_{rule}_{column}",
+                f"{MARCO}: {column}, {rule}",
+                protocol,
+                column,
+                MARCO,
+                **settings,
+            )
+        )
+    found.append(
+        Fact(
+            "marco_civil_rounds_ratio",
+            f"{MARCO}: rounds under rough consensus first divided by rounds under the bill then vote",
+            lambda seeds: _columns(
+                seeds,
+                a=("consult_then_ratify", "mean_rounds", MARCO, None),
+                b=("top_down", "mean_rounds", MARCO, None),
+            ),
+            lambda t: float(t["a"].mean() / t["b"].mean()),
+        )
+    )
+    return found
+
+
 def _facts() -> list[Fact]:
     from govsim.exercises.ex4 import TwoThirds
 
@@ -481,6 +540,7 @@ def _facts() -> list[Fact]:
             iana,
         ),
     ]
+    found += _marco_civil_facts()
     found += [
         _seeded(f"two_thirds_{c}", f"two_thirds (exercise 4): {c}", TwoThirds, c)
         for c in ("mean_rounds", "mean_compliance", "mean_gain_civil_society", "mean_min_group_gain")

@@ -9,7 +9,11 @@
   difference, issue by issue, in its group's gain and whether the text was adopted, and in the
   rounds taken. This says something even when the percentile cannot (a plan under which the
   all-simulated runs all end alike).
-- **The room's numbers**: issues adopted, rounds, compliance, non-compliance.
+  When no run adopted anything (``--fallback status_quo`` with a short budget: every gain is 0),
+  the same is done on :func:`table_gains`, how much closer to each group's views than the status
+  quo the text left on the table at the end of each issue was: the moves still moved the text.
+- **The room's numbers**: issues adopted, rounds, compliance, non-compliance, objections, and
+  the worst-off group's distance change by the text left on the table.
 - **A landscape**: the same plan, all simulated, over a small grid of two settings that matter
   under the session's rules (``lobbying`` x ``majority_threshold`` where non-governments lobby
   governments, ``revision_step`` x ``rho`` elsewhere; the scenario's own values are always
@@ -30,8 +34,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from govsim.escape import html_text as esc
-from govsim.groups import Group
+from govsim.groups import GROUP_NAMES, Group
 from govsim.i18n import N_, _, decimal, name, ordinal, percent, signed
+from govsim.metrics import gain, group_means
 from govsim.model import GovernanceModel
 from govsim.roleplay.cards import move_name
 from govsim.roleplay.page import page_html
@@ -54,8 +59,13 @@ ROOM_MEASURES = {
     "mean_compliance": N_("compliance (share of bound stakeholders)"),
     "noncompliance": N_("non-compliance (capability-weighted share of non-compliers)"),
     "mean_min_group_gain": N_("worst-off group's gain"),
+    "mean_objecting_share": N_("objecting at the end of an issue (share)"),
+    "table_min_gain": N_("worst-off group: text left on the table vs status quo"),
 }
+TABLE_MEASURE = "table_min_gain"  # the landscape's measure when LANDSCAPE_MEASURE is flat
 DPI = 110  # projector and print: >= 100 dpi
+DEBRIEF_LABEL_PT = 14  # the debrief figure's labels and ticks (10 pt gave 7-9 px at 1080p)
+DEBRIEF_TITLE_PT = 15
 
 
 def percentile(value: float, sample: Sequence[float]) -> float:
@@ -106,7 +116,94 @@ def standing_words(d: Debrief, team: str) -> str:
     """:func:`compared` for ``team``'s gain in ``d``, in the current language (the frame's
     ``compared`` column is in the language the debrief was built in)."""
     row = d.standing[d.standing["team"] == team].iloc[0]
+    if row.get("measure") == "table_gain":
+        return table_words(row["gain"], row["table_gain"], d.simulated[f"table_gain_{team}"].to_numpy(dtype=float))
     return compared(row["gain"], d.simulated[f"mean_gain_{team}"].to_numpy(dtype=float))
+
+
+def table_gains_by_issue(model: GovernanceModel) -> dict[int, np.ndarray]:
+    """Issue index -> (G,) each group's mean u(text) - u(q) for the text on the table at the end
+    of the issue's last round (adopted or not; the open issue's current text too), in utility
+    units, with the stakeholders' positions at the end of the run: how much closer (> 0) or
+    farther (< 0) from the group's views than the status quo the negotiation left the text. NaN
+    for an absent group. Empty before the first round."""
+    rounds = model.rounds
+    if not len(rounds):
+        return {}
+    dims = [f"proposal_{d}" for d in model.setup.dimensions]
+    last = rounds.groupby("issue").tail(1)
+    found = {}
+    for _, row in last.iterrows():
+        issue = model.setup.agenda[int(row["issue"])]
+        q = np.asarray(issue.status_quo, dtype=float)
+        y = row[dims].to_numpy(dtype=float)
+        if getattr(issue, "decides", None) is not None:
+            y = np.where(issue.decides, y, q)
+        n = len(model.group)
+        gains = gain(model.positions, model.population.salience, np.tile(y, (n, 1)), q)
+        found[int(row["issue"])] = group_means(gains, model.group, len(GROUP_NAMES))
+    return found
+
+
+def table_gains(model: GovernanceModel) -> dict[str, float]:
+    """Run-level :func:`table_gains_by_issue`: ``table_gain_<group>`` (mean over the issues)
+    for each group, and ``table_min_gain`` (the worst-off present group's); NaN with no round."""
+    by_issue = list(table_gains_by_issue(model).values())
+    means = np.nanmean(by_issue, axis=0) if by_issue else np.full(len(GROUP_NAMES), np.nan)
+    out = {f"table_gain_{g}": float(v) for g, v in zip(GROUP_NAMES, means, strict=True)}
+    present = means[~np.isnan(means)]
+    out[TABLE_MEASURE] = float(present.min()) if len(present) else float("nan")
+    return out
+
+
+def run_row(model: GovernanceModel) -> dict[str, Any]:
+    """A finished run's ``summary()`` with its :func:`table_gains`."""
+    return {**model.summary(), **table_gains(model)}
+
+
+def _spread(sample: Sequence[float]) -> bool:
+    values = np.asarray(sample, dtype=float)
+    values = values[~np.isnan(values)]
+    return bool(len(values)) and float(values.max() - values.min()) > 1e-9
+
+
+def team_standing(room: dict[str, Any], sims: pd.DataFrame, team: str) -> dict[str, Any]:
+    """One team against the all-simulated runs (rows of :func:`run_row`): its gain's percentile
+    where the runs' gains differ or the room's differs from them all; otherwise (no run adopted
+    anything, the room neither) the percentile of its :func:`table_gains`, the text left on the
+    table, with ``measure`` naming which ("gain" or "table_gain")."""
+    column = f"mean_gain_{team}"
+    sample = sims[column].to_numpy(dtype=float) if column in sims else np.array([])
+    value = float(room.get(column, float("nan")))
+    clean = sample[~np.isnan(sample)]
+    flat = len(clean) and not _spread(clean) and not np.isnan(value) and abs(value - clean[0]) <= 1e-9
+    table = f"table_gain_{team}"
+    row = {
+        "team": team,
+        "gain": value,
+        "simulated_mean": float(np.nanmean(sample)) if len(clean) else float("nan"),
+        "simulated_min": float(np.nanmin(sample)) if len(clean) else float("nan"),
+        "simulated_max": float(np.nanmax(sample)) if len(clean) else float("nan"),
+        "table_gain": float(room.get(table, float("nan"))),
+        "measure": "gain",
+        "percentile": percentile(value, sample),
+        "compared": compared(value, sample),
+    }
+    if flat and table in sims and not np.isnan(row["table_gain"]):
+        tsample = sims[table].to_numpy(dtype=float)
+        row["measure"] = "table_gain"
+        row["percentile"] = percentile(row["table_gain"], tsample)
+        row["compared"] = table_words(value, row["table_gain"], tsample)
+    return row
+
+
+def table_words(value: float, table: float, sample: Sequence[float]) -> str:
+    """:func:`compared` for the text left on the table when no run and not the room adopted
+    anything (``value``: the room's gain; ``table``: its table gain; ``sample``: the runs')."""
+    return _(
+        "every run and your room adopted nothing (gain {gain}); the text left on the table: "
+        "{compared} ({table} for your group against the status quo)"
+    ).format(gain=signed(value), compared=compared(table, sample), table=signed(table))
 
 
 @dataclass
@@ -147,12 +244,18 @@ def own_effects(play: RolePlay) -> pd.DataFrame:
     run without that team) with ``gain`` (its group's gain on the issue in the room),
     ``gain_without`` (in :func:`without_team`), ``effect`` (the difference; NaN when the issue
     closed in one run only), ``adopted``/``adopted_without`` and the session's ``rounds`` and
-    ``rounds_without``. Gains are u(outcome) - u(status quo), 0 for an issue not adopted."""
+    ``rounds_without``. Gains are u(outcome) - u(status quo), 0 for an issue not adopted;
+    ``table``/``table_without`` are the group's :func:`table_gains_by_issue` (the text left on
+    the table, adopted or not) and ``objecting``/``objecting_without`` the share objecting at
+    the end of the issue."""
     rows = []
     room = play.model.outcomes.set_index("issue")
+    room_table = table_gains_by_issue(play.model)
     for team in play.teams:
         other = without_team(play, team)
         alt = other.model.outcomes.set_index("issue")
+        alt_table = table_gains_by_issue(other.model)
+        g = GROUP_NAMES.index(team)
         for issue in sorted(set(room.index) | set(alt.index)):
             here, there = issue in room.index, issue in alt.index
             gain = float(room.loc[issue, f"gain_{team}"]) if here else float("nan")
@@ -169,12 +272,16 @@ def own_effects(play: RolePlay) -> pd.DataFrame:
                     "adopted_without": bool(alt.loc[issue, "adopted"]) if there else None,
                     "rounds": len(play.history),
                     "rounds_without": len(other.history),
+                    "table": float(room_table[issue][g]) if issue in room_table else float("nan"),
+                    "table_without": float(alt_table[issue][g]) if issue in alt_table else float("nan"),
+                    "objecting": float(room.loc[issue, "objecting_share"]) if here else float("nan"),
+                    "objecting_without": float(alt.loc[issue, "objecting_share"]) if there else float("nan"),
                 }
             )
     return pd.DataFrame(
         rows,
         columns=["team", "issue", "name", "gain", "gain_without", "effect", "adopted", "adopted_without",
-                 "rounds", "rounds_without"],
+                 "rounds", "rounds_without", "table", "table_without", "objecting", "objecting_without"],
     )  # fmt: skip
 
 
@@ -207,11 +314,34 @@ def effect_sentence(d: Debrief, team: str) -> str:
         )
         if abs(r["effect"]) > 1e-9 or r["adopted"] != r["adopted_without"]:
             changed = True
-        said.append(
-            _("on {issue} by {effect} for your group ({verdict})").format(
-                issue=where, effect=signed(r["effect"]), verdict=verdict
+            said.append(
+                _("on {issue} by {effect} for your group ({verdict})").format(
+                    issue=where, effect=signed(r["effect"]), verdict=verdict
+                )
             )
-        )
+        elif _moved(r["table"], r["table_without"]) or _moved(r["objecting"], r["objecting_without"]):
+            changed = True
+            said.append(
+                _(
+                    "on {issue} ({verdict} either way): they moved the text left on the table by "
+                    "{moved} for your group ({table} against the status quo; without your moves "
+                    "{table_without}), objecting at the end {objecting} (without: {objecting_without})"
+                ).format(
+                    issue=where,
+                    verdict=verdict,
+                    moved=signed(r["table"] - r["table_without"]),
+                    table=signed(r["table"]),
+                    table_without=signed(r["table_without"]),
+                    objecting=_fmt(r["objecting"], ".0%"),
+                    objecting_without=_fmt(r["objecting_without"], ".0%"),
+                )
+            )
+        else:
+            said.append(
+                _("on {issue} by {effect} for your group ({verdict})").format(
+                    issue=where, effect=signed(r["effect"]), verdict=verdict
+                )
+            )
     played = int(mine["rounds"].iloc[0])
     rounds = played - int(mine["rounds_without"].iloc[0])
     if rounds:
@@ -244,6 +374,10 @@ def effect_sentence(d: Debrief, team: str) -> str:
     )
 
 
+def _moved(a: float, b: float) -> bool:
+    return not (np.isnan(a) or np.isnan(b)) and abs(a - b) > 1e-9
+
+
 def _verdict(adopted: Any) -> str:
     return _("adopted") if adopted else _("not adopted")
 
@@ -265,21 +399,33 @@ def landscape(
     seeds: Sequence[int] = LANDSCAPE_SEEDS,
 ) -> pd.DataFrame:
     """All-simulated runs of the session's plan over a grid of two settings: one row per cell,
-    the mean of ``measure`` over ``seeds``."""
+    the mean of ``measure`` (a key of :func:`run_row`) over ``seeds``. Where ``measure`` is the
+    same in every cell (nothing adopted anywhere: one flat colour), :data:`TABLE_MEASURE` (the
+    text left on the table) is shown instead; the frame's third column names the one shown."""
     grid = grid or landscape_axes(play)
     (xname, xs), (yname, ys) = list(grid.items())
     rows = []
     for x in xs:
         for y in ys:
             setup = play.setup.with_settings({xname: x, yname: y})
-            values = [
-                GovernanceModel(setup, protocol=play.plan.protocol(play.protocol, setup), rng=int(s))
-                .run()
-                .summary()[measure]
+            runs = [
+                run_row(
+                    GovernanceModel(
+                        setup, protocol=play.plan.protocol(play.protocol, setup), rng=int(s)
+                    ).run()
+                )
                 for s in seeds
             ]
-            rows.append({xname: x, yname: y, measure: float(np.nanmean(values))})
-    return pd.DataFrame(rows)
+            rows.append(
+                {xname: x, yname: y}
+                | {
+                    m: float(np.nanmean([r[m] for r in runs]))
+                    for m in dict.fromkeys([measure, TABLE_MEASURE])
+                }
+            )
+    frame = pd.DataFrame(rows)
+    shown = measure if _spread(frame[measure]) or not _spread(frame[TABLE_MEASURE]) else TABLE_MEASURE
+    return frame[[xname, yname, shown]]
 
 
 def debrief(
@@ -289,29 +435,16 @@ def debrief(
     measure: str = LANDSCAPE_MEASURE,
 ) -> Debrief:
     """The room next to all-simulated runs of the same scenario, protocol and plan."""
-    sims = play.simulated(seeds)
-    room = play.model.summary()
-    rows = []
-    for team in play.teams:
-        column = f"mean_gain_{team}"
-        sample = sims[column].to_numpy(dtype=float)
-        rows.append(
-            {
-                "team": team,
-                "gain": room[column],
-                "simulated_mean": float(np.nanmean(sample)) if len(sample) else float("nan"),
-                "simulated_min": float(np.nanmin(sample)) if len(sample) else float("nan"),
-                "simulated_max": float(np.nanmax(sample)) if len(sample) else float("nan"),
-                "percentile": percentile(room[column], sample),
-                "compared": compared(room[column], sample),
-            }
-        )
+    sims = pd.DataFrame([{"seed": int(s), **run_row(play.new_model(int(s)).run())} for s in seeds])
+    room = run_row(play.model)
+    rows = [team_standing(room, sims, team) for team in play.teams]
     counts: dict[str, dict[str, int]] = {t: {} for t in play.teams}
     for record in play.history:
         for team, move in record["moves"].items():
             counts[team][move] = counts[team].get(move, 0) + 1
     p = play.setup.params
     axes = landscape_axes(play)
+    shown = landscape(play, measure, axes) if with_landscape else None
     return Debrief(
         scenario=play.scenario,
         protocol=play.protocol,
@@ -320,8 +453,8 @@ def debrief(
         issues=play.model.outcomes,
         standing=pd.DataFrame(rows),
         simulated=sims,
-        landscape=landscape(play, measure, axes) if with_landscape else None,
-        measure=measure,
+        landscape=shown,
+        measure=str(shown.columns[2]) if shown is not None else measure,
         here={name: float(getattr(p, name)) for name in axes},
         moves=counts,
         rounds_played=len(play.history),
@@ -341,6 +474,11 @@ def debrief_figure(d: Debrief, dpi: int = DPI) -> Figure:
         plot_landscape(d, right)
     else:
         right.set_visible(False)
+    for ax in fig.axes:  # read on a projector: the figure is shown ~1400 px wide, so 14 pt ~ 18 px
+        ax.title.set_fontsize(DEBRIEF_TITLE_PT)
+        ax.xaxis.label.set_fontsize(DEBRIEF_LABEL_PT)
+        ax.yaxis.label.set_fontsize(DEBRIEF_LABEL_PT)
+        ax.tick_params(labelsize=DEBRIEF_LABEL_PT)
     return fig
 
 
@@ -349,21 +487,29 @@ def plot_standing(d: Debrief, ax: Any) -> Any:
     star, none when no issue closed) over the all-simulated runs' gains (grey dots, one per
     seed), gains in utility, u(outcome) - u(status quo). Returns ``ax``."""
     teams = list(d.standing["team"])
+    table = bool(len(teams)) and (d.standing["measure"] == "table_gain").all()
     for n, team in enumerate(teams):
-        sample = d.simulated[f"mean_gain_{team}"].to_numpy(dtype=float)
+        sample = d.simulated[f"{'table_gain' if table else 'mean_gain'}_{team}"].to_numpy(dtype=float)
         jitter = np.linspace(-0.15, 0.15, len(sample)) if len(sample) > 1 else np.zeros(len(sample))
         ax.scatter(sample, n + jitter, s=22, color="#999999", zorder=2)
         row = d.standing.iloc[n]
-        if np.isnan(row["gain"]):  # no closed issue: no star, no percentile
+        value = row["table_gain"] if table else row["gain"]
+        if np.isnan(value):  # no closed issue: no star, no percentile
             continue
-        ax.scatter([row["gain"]], [n], marker="*", s=320, color=group_color(team), zorder=3)
+        ax.scatter([value], [n], marker="*", s=320, color=group_color(team), zorder=3)
         words = standing_words(d, team).split(" (")[0]
-        ax.annotate(words, (row["gain"], n), xytext=(14, 10), textcoords="offset points")
+        if table:
+            words = _("at the {ordinal} percentile").format(ordinal=ordinal(round(row["percentile"])))
+        ax.annotate(words, (value, n), xytext=(14, 10), textcoords="offset points", fontsize=14)
     ax.set_yticks(range(len(teams)), [Group.parse(t).label for t in teams])
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel(_("mean gain over the issues, u(outcome) - u(status quo)"))
-    ax.set_title(_("Your room (star) vs {runs} all-simulated runs (dots)").format(runs=len(d.simulated)))
+    ax.set_xlabel(
+        _("text left on the table: u(text) - u(status quo)")
+        if table
+        else _("mean gain: u(outcome) - u(status quo)")
+    )
+    ax.set_title(_("Your room (star) vs {runs}\nall-simulated runs (dots)").format(runs=len(d.simulated)))
     return ax
 
 
@@ -380,7 +526,7 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
     for i in range(len(ys)):
         for j in range(len(xs)):
             ax.text(
-                j, i, signed(grid.iloc[i, j]), ha="center", va="center", fontsize=11,
+                j, i, signed(grid.iloc[i, j]), ha="center", va="center", fontsize=DEBRIEF_LABEL_PT,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "linewidth": 0},
             )  # fmt: skip
     ax.set_xticks(range(len(xs)), [f"{x:g}" for x in xs])
@@ -399,7 +545,7 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
             linewidths=2.5,
         )
     ax.set_title(
-        _("{measure}: your room {value}").format(
+        _("{measure}:\nyour room {value}").format(
             measure=_(ROOM_MEASURES.get(d.measure, d.measure)), value=_fmt(d.room.get(d.measure), "+.3f")
         )
     )

@@ -48,13 +48,16 @@ NEXT_LABEL = {
     Phase.RESULT: N_("Next round"),
 }
 #: Pages are read on phones: text at least 16 px (18 here), one column, tap targets at least
-#: 44 px tall (48 here), inputs at 18 px so phones do not zoom into them.
+#: 44 px tall (48 here), inputs at 18 px so phones do not zoom into them; number boxes have no
+#: up/down arrows (Bokeh's are 30 x 24 px: too small to tap; phones type the number instead).
+#: Table cells wrap between words, never inside one ("Governme/nt"), unless a word is wider
+#: than the screen.
 PAGE_CSS = """
 :host { font-size: 18px; line-height: 1.45; }
 .govsim-rp-head h1 { font-size: 1.6em; margin: .2em 0; }
 .govsim-rp-status { font-size: 1.1em; overflow-wrap: anywhere; }
 .govsim-rp-message { font-size: 1.05em; font-weight: bold; }
-table.govsim-rp-table td, table.govsim-rp-table th { border: 1px solid #ccc; padding: .2em .6em; overflow-wrap: anywhere; }
+table.govsim-rp-table td, table.govsim-rp-table th { border: 1px solid #ccc; padding: .2em .6em; overflow-wrap: break-word; hyphens: manual; }
 table.govsim-rp-table { border-collapse: collapse; max-width: 100%; }
 img { max-width: 100%; height: auto; }
 """
@@ -63,6 +66,8 @@ CONTROL_CSS = """
 label, .bk-input-group label { font-size: 18px; }
 select, input, .bk-input { font-size: 18px; min-height: 48px; }
 button, .bk-btn { font-size: 18px; min-height: 48px; min-width: 48px; }
+.bk-spin-wrapper > .bk-spin-btn { display: none !important; }
+.bk-spin-wrapper input { padding-right: .5em !important; }
 """
 VIEWPORT = {"viewport": "width=device-width, initial-scale=1"}
 

@@ -60,13 +60,23 @@ from govsim.values import whole
 
 # ---------------------------------------------------------------- guessing
 GUESSES_PER_MINUTE = 20  # wrong join codes one address may try per minute
+LOOPBACK_GUESSES_PER_MINUTE = 60  # the serving machine itself: the facilitator's laptop
+
+
+def _loopback(who: str) -> bool:
+    try:
+        return ipaddress.ip_address(who.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
 
 
 class GuessLimit:
     """Join-code guesses, rate-limited per client address: after ``per_minute`` wrong codes in
     the last 60 s, an address's codes are not even checked (right or wrong, the answer is "wait")
     until the oldest guess is a minute old. A participant who mistypes is not locked out for long;
-    a guesser gets ``per_minute`` tries a minute instead of hundreds a second."""
+    a guesser gets ``per_minute`` tries a minute instead of hundreds a second. The serving
+    machine's own loopback address (the facilitator's laptop) may try
+    :data:`LOOPBACK_GUESSES_PER_MINUTE`, so a facilitator who mistypes there is not locked out."""
 
     def __init__(
         self, per_minute: int = GUESSES_PER_MINUTE, clock: Callable[[], float] = time.monotonic
@@ -82,7 +92,7 @@ class GuessLimit:
             times.popleft()
         if not times:
             self.wrong.pop(who, None)
-        return len(times) >= self.per_minute
+        return len(times) >= (LOOPBACK_GUESSES_PER_MINUTE if _loopback(who) else self.per_minute)
 
     def failed(self, who: str) -> None:
         if len(self.wrong) > 10_000:  # many addresses: forget those with nothing recent
@@ -287,12 +297,15 @@ def warm(room: Room) -> None:
             team_debrief_html(room, team)
 
 
-def check_address(host: str, port: int) -> None:
+def check_address(host: str, port: int, origins: tuple[str, ...] = ()) -> None:
     """Refuse, before anything is created, an address the server could not listen on.
 
     ``port`` must be a whole number in [1, 65535] (0, "any free port", is refused: the join
     addresses are printed before the server starts); ``host`` must be an address or name of
-    this machine, and ``host:port`` free (checked by binding it once, as the server will).
+    this machine, and ``host:port`` free (checked by binding it once, as the server will); a
+    single IPv6 address other than ``::1`` is refused (Bokeh cannot allow an IPv6 websocket
+    origin, so no page opened at it could connect: use ``::`` or ``0.0.0.0``); the websocket
+    origins the server will allow (:func:`websocket_origins`) must be ones Bokeh accepts.
 
     Raises
     ------
@@ -317,6 +330,35 @@ def check_address(host: str, port: int) -> None:
             probe.bind(address)
         except OSError as exc:
             raise ValueError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+    if ":" in host and host not in ("::", "::1"):
+        raise ValueError(
+            f"--host {host!r}: a single IPv6 address cannot be served (browsers' websocket origins "
+            "for it are refused); use :: or 0.0.0.0 (every address) or an IPv4 address or host name"
+        )
+    websocket_origins(host, port, origins)
+
+
+def websocket_origins(host: str, port: int, origins: tuple[str, ...] = ()) -> list[str]:
+    """The ``host:port`` origins whose websockets the server accepts: :func:`local_addresses`
+    and ``origins`` (``--allow-origin``), checked as Bokeh will check them at start-up.
+
+    Raises
+    ------
+    ValueError
+        One line naming an origin Bokeh refuses (an IPv6 address: Bokeh splits on ``:``).
+    """
+    from bokeh.server.util import create_hosts_allowlist
+
+    allowed = [f"{h}:{port}" for h in local_addresses(host)] + list(origins)
+    for origin in allowed:
+        try:
+            create_hosts_allowlist([origin], port)
+        except ValueError as exc:
+            raise ValueError(
+                f"websocket origin {origin!r} (from --host or --allow-origin) is not host[:port] "
+                f"with an IPv4 address or a name ({exc})"
+            ) from None
+    return allowed
 
 
 NO_ROUTE = ("192.0.2.1", "2001:db8::1")  # TEST-NET-1 and the documentation prefix (RFC 5737, 3849)
@@ -375,15 +417,24 @@ def _interface_addresses() -> list[str]:
 
 def local_addresses(host: str) -> list[str]:
     """Host names a browser may use to reach a server bound to ``host`` (for websocket origins
-    and the printed addresses), the one to print first: loopback for 127.0.0.1; for 0.0.0.0
-    (or ::) the machine's LAN addresses (:func:`outbound_addresses`), then loopback, so a phone
-    on the room's network gets an address it can open."""
+    and the printed addresses), the one to print first: loopback for 127.0.0.1 (``localhost``
+    for ::1); for 0.0.0.0 (or ::) the machine's IPv4 LAN addresses (:func:`outbound_addresses`),
+    then loopback, then the machine's own name, so a phone on the room's network gets an address
+    it can open. IPv6 addresses are left out: Bokeh cannot allow an IPv6 websocket origin
+    (``[fd00::2]:8731`` fails its ``host:port`` check), so a page opened at one would not connect;
+    on an IPv6-only network the machine's name is printed first."""
     if host in ("127.0.0.1", "localhost"):
         return ["127.0.0.1", "localhost"]
+    if host == "::1":
+        return ["localhost"]
     if host not in ("0.0.0.0", "::", ""):
         return [host]
-    lan = [f"[{a}]" if ":" in a else a for a in outbound_addresses()]
-    return [*dict.fromkeys([*lan, "127.0.0.1", "localhost"])]
+    lan = [a for a in outbound_addresses() if ":" not in a]
+    name = socket.gethostname()
+    named = [name] if name and ":" not in name and name != "localhost" else []
+    if not lan:
+        return [*dict.fromkeys([*named, "127.0.0.1", "localhost"])]
+    return [*dict.fromkeys([*lan, "127.0.0.1", "localhost", *named])]
 
 
 def addresses(room: Room, host: str, port: int) -> dict[str, str]:
@@ -399,7 +450,7 @@ def build_server(
     """The Panel server (not started): the room app and the gated HTTP routes, speaking ``lang``
     unless a page asks for another (``?lang=fr``)."""
     lang = parse_language(lang)
-    allowed = [f"{h}:{port}" for h in local_addresses(host)] + list(origins)
+    allowed = websocket_origins(host, port, origins)
     JoinHandler.base = f"http://{local_addresses(host)[0]}:{port}"
     _Gate.lang = lang
     routes = [
@@ -433,7 +484,7 @@ def serve(
     """Print the join addresses (and QR codes), then serve until interrupted (see
     :func:`check_address` for the address rules; the command line checks them before it
     creates the session file)."""
-    check_address(host, port)
+    check_address(host, port, origins)
     server = build_server(room, host, port, origins, lang)
     links = addresses(room, host, port)
     with language(lang):  # the facilitator's terminal speaks the session's language too

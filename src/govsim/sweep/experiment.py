@@ -169,7 +169,9 @@ class Experiment:
             settings = {k: v for k, v in self.fixed.items() if k not in own}
             scenario = load_scenario(self.scenario_path or self.scenario).with_settings(settings)
             for scale in self._scales(scenario.params.population_scale):
-                group_sizes(scenario.groups, scale, len(scenario.actors))  # counted, not drawn
+                group_sizes(
+                    scenario.groups, scale, len(scenario.actors), len(scenario.dimensions)
+                )  # counted, not drawn
 
     def _scales(self, base: float) -> set[float]:
         """Every population_scale a run may use (a sampled range: its upper end)."""

@@ -117,7 +117,9 @@ def standing_words(d: Debrief, team: str) -> str:
     ``compared`` column is in the language the debrief was built in)."""
     row = d.standing[d.standing["team"] == team].iloc[0]
     if row.get("measure") == "table_gain":
-        return table_words(row["gain"], row["table_gain"], d.simulated[f"table_gain_{team}"].to_numpy(dtype=float))
+        return table_words(
+            row["gain"], row["table_gain"], d.simulated[f"table_gain_{team}"].to_numpy(dtype=float)
+        )
     return compared(row["gain"], d.simulated[f"mean_gain_{team}"].to_numpy(dtype=float))
 
 
@@ -133,7 +135,7 @@ def table_gains_by_issue(model: GovernanceModel) -> dict[int, np.ndarray]:
     dims = [f"proposal_{d}" for d in model.setup.dimensions]
     last = rounds.groupby("issue").tail(1)
     found = {}
-    for _, row in last.iterrows():
+    for _i, row in last.iterrows():
         issue = model.setup.agenda[int(row["issue"])]
         q = np.asarray(issue.status_quo, dtype=float)
         y = row[dims].to_numpy(dtype=float)
@@ -730,7 +732,9 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
         _("What in the real process does this model leave out (see the facilitator guide's limits)?"),
     )
     asked = "".join(f"<li>{esc(q)}</li>\n<div class='write'></div>\n" for q in questions)
-    heading = _("Role-play debrief: {scenario} under {rules} rules").format(scenario=scenario, rules=d.protocol)
+    heading = _("Role-play debrief: {scenario} under {rules} rules").format(
+        scenario=scenario, rules=d.protocol
+    )
     body = f"""
 <h1>{esc(heading)}</h1>
 <p>{esc(d.announcement)}</p>
@@ -773,5 +777,5 @@ def scenario_title(scenario: str) -> str:
 
     try:
         return name(load_scenario(scenario).title)
-    except Exception:  # noqa: BLE001 - a title is a nicety; the code name still says which
+    except (ValueError, OSError):  # a title is a nicety; the code name still says which
         return scenario

@@ -293,3 +293,16 @@ def test_french_pages_use_no_break_spaces() -> None:
     with language("fr"):
         assert i18n._("Debrief: {scenario}") == "Bilan\u00a0: {scenario}"
         assert i18n._("So what") == "Et alors\u00a0?"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fr", "Fiches de rôle\u00a0: "), ("es", "Fichas de rol: ")])
+def test_the_cards_page_is_titled_with_the_scenarios_name_not_its_code(lang: str, words: str) -> None:
+    """The French and Spanish readers saw "Role cards: wcit_2012" (issue 25 review, A3)."""
+    from govsim.roleplay.cards import cards_html
+    from govsim.scenarios import load_scenario
+
+    with language(lang):
+        page = cards_html("wcit_2012")
+        title = i18n.name(load_scenario("wcit_2012").title)
+    shown = html.unescape(page.split("<title>")[1].split("</title>")[0])
+    assert shown == words + title and "wcit_2012" not in shown

@@ -273,3 +273,36 @@ def test_a_translation_of_changed_english_is_shown_as_missing_not_stale(monkeypa
         assert i18n.fresh(translated, english, "x") is translated
         with pytest.warns(MissingTranslation, match="the English changed since it was translated"):
             assert i18n.fresh(translated, {**english, "why": "because, now"}, "x") == {}
+
+
+@given(st.text(alphabet=" abc:;?!«»\u00a0", max_size=30))
+def test_french_typography_never_leaves_a_breakable_space_before_high_punctuation(raw: str) -> None:
+    """French typography (issue 25 review, C): a colon, semicolon, question or exclamation mark
+    or closing guillemet never follows a breakable space, an opening guillemet never precedes
+    one, and the text is otherwise unchanged (idempotent; other languages untouched)."""
+    with language("fr"):
+        shown = i18n.typography(raw)
+        assert i18n.typography(shown) == shown
+    assert not re.search(r" [:;?!»]", shown) and "« " not in shown
+    assert shown.replace("\u00a0", "").replace(" ", "") == raw.replace("\u00a0", "").replace(" ", "")
+    with language("es"):
+        assert i18n.typography(raw) == raw
+
+
+def test_french_pages_use_no_break_spaces() -> None:
+    with language("fr"):
+        assert i18n._("Debrief: {scenario}") == "Bilan\u00a0: {scenario}"
+        assert i18n._("So what") == "Et alors\u00a0?"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fr", "Fiches de rôle\u00a0: "), ("es", "Fichas de rol: ")])
+def test_the_cards_page_is_titled_with_the_scenarios_name_not_its_code(lang: str, words: str) -> None:
+    """The French and Spanish readers saw "Role cards: wcit_2012" (issue 25 review, A3)."""
+    from govsim.roleplay.cards import cards_html
+    from govsim.scenarios import load_scenario
+
+    with language(lang):
+        page = cards_html("wcit_2012")
+        title = i18n.name(load_scenario("wcit_2012").title)
+    shown = html.unescape(page.split("<title>")[1].split("</title>")[0])
+    assert shown == words + title and "wcit_2012" not in shown

@@ -3,10 +3,9 @@ reads (each team's page, the projector, the facilitator's), in every phase, rend
 pseudo-locale, shows no visible word that bypassed translation; a page asks for its language
 with ``?lang=`` and falls back to the session's.
 
-Known gap, named here rather than hidden: the end-of-session debrief (what each team's own
-moves changed, the standing tables and figure of :mod:`govsim.roleplay.debrief`, and the
-printable debrief sheet) is still English; :data:`KNOWN_ENGLISH` lists those panes, and the
-test fails if one of them becomes translated without leaving the list.
+The end-of-session debrief (what each team's own moves changed, the standing tables of
+:mod:`govsim.roleplay.debrief`) is covered too; :data:`KNOWN_ENGLISH` would name a pane still
+English (none now), and the test fails if one of them becomes translated without leaving it.
 """
 
 from __future__ import annotations
@@ -25,11 +24,7 @@ from govsim.roleplay.serve import page_language
 from tests.test_i18n import unmarked, visible
 
 # (page kind, pane css class) -> why it is still English
-KNOWN_ENGLISH = {
-    ("team", "govsim-rp-debrief-pane"): "debrief.effect_sentence and the standing's comparison words",
-    ("facilitator", "govsim-rp-debrief"): "debrief tables and figure (govsim.roleplay.debrief)",
-    ("projector", "govsim-rp-debrief"): "debrief tables and figure (govsim.roleplay.debrief)",
-}
+KNOWN_ENGLISH: dict[tuple[str, str], str] = {}
 
 
 def texts(layout) -> dict[str, str]:

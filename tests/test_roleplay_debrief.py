@@ -3,6 +3,8 @@ of the same plan, the landscape's axes, a printable sheet with the room's number
 >= 100 dpi with whole-number round ticks; and the hot-seat panel's new parts (plan, amend,
 caucus countdown, status that stays true, printable cards and sheet)."""
 
+import html
+
 import numpy as np
 import pytest
 
@@ -121,7 +123,7 @@ def test_hot_seat_panel_plan_amend_countdown_and_true_status(tmp_path):
     panel.results_button.click()
     assert panel.error is None and "Show results" not in panel.status.value  # the status stays true
     assert "against all-simulated runs" in panel.debrief_html.value
-    assert "What each team's own moves changed" in panel.debrief_html.value  # the served debrief's
+    assert "What each team's own moves changed" in html.unescape(panel.debrief_html.value)  # served
     panel.path.value = str(tmp_path / "room.json")
     panel.sheet_button.click()
     panel.cards_button.click()
@@ -215,8 +217,63 @@ def test_a_percentile_against_runs_that_all_agree_is_said_in_words():
     assert compared(0.1, [0.0] * 10).startswith("above every all-simulated run")
     assert compared(0.0, [0.0] * 10).startswith("the same as every")
     assert compared(-0.1, [0.0] * 10).startswith("below every")
-    assert compared(0.5, [0.0, 1.0]) == "50th percentile"
+    assert compared(0.5, [0.0, 1.0]) == "at the 50th percentile"
     assert compared(float("nan"), [0.0]) == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("value", "sample", "words"),
+    [
+        (1.5, [1.0, 2.0, 3.0], "at the 33rd percentile"),  # was "33th"
+        (1.0, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0], "at the 5th percentile"),
+        (2.0, [1.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0], "at the 10th percentile"),
+        (0.5, [0.0, 1.0] + [1.0] * 98 + [0.0] * 0, "at the 1st percentile"),
+        (1.5, [1.0] * 22 + [2.0] * 78, "at the 22nd percentile"),
+    ],
+)
+def test_percentiles_are_said_with_english_ordinals(value, sample, words):
+    """A French reviewer (issue 25 follow-up) saw "33th percentile"; every ordinal is now right."""
+    from govsim.roleplay.debrief import compared
+
+    assert compared(value, sample) == words
+
+
+def test_english_ordinals_follow_the_last_two_digits():
+    from govsim.i18n import language, ordinal
+
+    def expected(n: int) -> str:
+        if 10 <= n % 100 <= 20:
+            return f"{n}th"
+        return f"{n}" + {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+    with language("en"):
+        assert all(ordinal(n) == expected(n) for n in range(0, 1001))
+    with language("fr"):
+        assert (ordinal(1), ordinal(33)) == ("1er", "33e")
+
+
+def test_the_debrief_speaks_the_rooms_language(finished):
+    """The served and printed debrief in French and Spanish: the words a native reader asked for,
+    numbers with a decimal comma, issue names from names.toml, no English sentence left."""
+    import warnings
+
+    from govsim.i18n import MissingTranslation, language
+    from govsim.roleplay.debrief import debrief_sheet_html, debrief_tables_html, effect_sentence
+
+    d = debrief(finished, seeds=range(5), with_landscape=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MissingTranslation)
+        with language("fr"):
+            sheet = debrief_sheet_html(d, figure=False)
+            tables = debrief_tables_html(d)
+            sentences = [effect_sentence(d, t) for t in finished.teams]
+        with language("es"):
+            hoja = debrief_sheet_html(d, figure=False)
+    assert "Ce qui s&#x27;est passé" in sheet or "Ce qui s'est passé" in sheet
+    assert "Et maintenant\u00a0?" in sheet and "votre salle" in tables and "What happened" not in sheet
+    assert all(s.startswith("Vos coups") for s in sentences), sentences
+    assert "Qué pasó" in hoja and "¿Y ahora qué?" in hoja and "su sala" in hoja
+    assert "Your moves" not in sheet + hoja and "percentile" not in sheet
 
 
 def test_the_debrief_says_something_over_20_status_quo_sessions_with_random_moves():

@@ -30,6 +30,7 @@ communauté technique / comunidad técnica, secteur privé / sector privado.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,7 +117,28 @@ def _(message: str) -> str:
         return message
     if lang == PSEUDO:
         return mark(message)
-    return catalog(lang).get(message) or _fallback(message, lang)
+    translated = catalog(lang).get(message)
+    return typography(translated) if translated else _fallback(message, lang)
+
+
+_SPACE_BEFORE = re.compile(r"[ \u202f\u00a0]+([:;?!])")
+_SPACE_CLOSE = re.compile(r"[ \u202f\u00a0]*»")
+_SPACE_AFTER = re.compile(r"«[ \u202f\u00a0]*")
+
+
+def typography(text: Any) -> Any:
+    """``text`` with the current language's typography: in French a no-break space before
+    ``: ; ? !`` and ``»`` and after ``«`` where the translation has a space (or none, for the
+    guillemets), so a line never starts with a colon; other languages and non-strings as given.
+
+    >>> with language("fr"):
+    ...     typography("Et alors ? « Oui » : non ; si !") == "Et alors\u00a0? «\u00a0Oui\u00a0»\u00a0: non\u00a0; si\u00a0!"
+    True
+    """
+    if current() != "fr" or not isinstance(text, str):
+        return text
+    text = _SPACE_CLOSE.sub("\u00a0»", _SPACE_AFTER.sub("«\u00a0", text))
+    return _SPACE_BEFORE.sub("\u00a0\\1", text).replace("«\u00a0\u00a0»", "«»")
 
 
 def N_(message: str) -> str:
@@ -194,7 +216,7 @@ def text(english: Any, translated: Any, where: str) -> Any:
     if translated is None or (isinstance(english, list) and len(translated) != len(english)):
         _fallback(where, lang)
         return english
-    return translated
+    return [typography(t) for t in translated] if isinstance(translated, list) else typography(translated)
 
 
 def fingerprint(english: Any) -> str:
@@ -230,3 +252,26 @@ def name(english: str) -> str:
     """A name from the scenario files (a title, an issue, a named actor, a dimension, what a
     dimension's ends mean) in the current language, from ``data/lang/<lang>/names.toml``."""
     return text(english, data_file("names.toml").get(english), f"names.toml: {english!r}")
+
+
+def signed(value: float, digits: int = 3) -> str:
+    """``value`` with its sign and ``digits`` decimals, in the current locale (``+0,012``)."""
+    value = round(float(value), digits)
+    return ("-" if value < 0 else "+") + decimal(abs(value), digits)
+
+
+def ordinal(n: int) -> str:
+    """``n`` as the current language writes an ordinal before a noun: ``33rd`` in English,
+    ``33e`` (``1er``) in French, ``33`` in Spanish (``el percentil 33``).
+
+    >>> with language("en"):
+    ...     [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 33, 112)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '33rd', '112th']
+    """
+    lang = current()
+    if lang == "fr":
+        return "1er" if n == 1 else f"{n}e"
+    if lang == "es":
+        return str(n)
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -112,8 +112,12 @@ def report_lines(result, *, quiet: bool = False) -> list[str]:
             why = "; ".join(
                 filter(None, [why, f"the runs of point(s) {points} killed their worker every time"])
             )
+        if result.killer_runs and result.killer_runs >= result.missing:  # nothing a rerun would finish
+            ending = "running the same command again only tries them again: check those points' settings"
+        else:
+            ending = "run the same command again to resume"
         lines.append(
             f"govsim sweep: {why + '; ' if why else ''}{result.missing} run{'s' * (result.missing != 1)} missing; "
-            "run the same command again to resume"
+            + ending
         )
     return lines

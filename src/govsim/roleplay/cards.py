@@ -504,5 +504,5 @@ def cards_html(
     setup = load_scenario(scenario)
     cards = role_cards(setup, protocol, teams)
     header = f"<p class='govsim-card-scenario'>{esc(name(setup.title))}. {esc(_(setup.disclaimer))}</p>"
-    title = _("Role cards: {scenario}").format(scenario=setup.name)
+    title = _("Role cards: {scenario}").format(scenario=name(setup.title) if setup.title else setup.name)
     return page_html(title, "".join(header + c.html() for c in cards))

@@ -35,13 +35,14 @@ from matplotlib.figure import Figure
 
 from govsim.escape import html_text as esc
 from govsim.groups import GROUP_NAMES, Group
+from govsim.i18n import N_, _, decimal, name, ordinal, percent, signed
 from govsim.metrics import gain, group_means
 from govsim.model import GovernanceModel
+from govsim.roleplay.cards import move_name
 from govsim.roleplay.page import page_html
 from govsim.roleplay.session import RolePlay
 from govsim.screen.display import png_data_uri
 from govsim.screen.plotting import group_color, group_style
-from govsim.words import plural
 
 DEBRIEF_SEEDS = range(100)  # percentiles in steps of 1 (20 runs gave steps of 5, ties at 0 or 100)
 AXIS_VALUES = {
@@ -53,13 +54,13 @@ AXIS_VALUES = {
 LANDSCAPE_SEEDS = range(2)
 LANDSCAPE_MEASURE = "mean_min_group_gain"
 ROOM_MEASURES = {
-    "adoption_rate": "issues adopted (share)",
-    "mean_rounds": "rounds per issue",
-    "mean_compliance": "compliance (share of bound stakeholders)",
-    "noncompliance": "non-compliance (capability-weighted share of non-compliers)",
-    "mean_min_group_gain": "worst-off group's gain",
-    "mean_objecting_share": "objecting at the end of an issue (share)",
-    "table_min_gain": "worst-off group: text left on the table vs status quo",
+    "adoption_rate": N_("issues adopted (share)"),
+    "mean_rounds": N_("rounds per issue"),
+    "mean_compliance": N_("compliance (share of bound stakeholders)"),
+    "noncompliance": N_("non-compliance (capability-weighted share of non-compliers)"),
+    "mean_min_group_gain": N_("worst-off group's gain"),
+    "mean_objecting_share": N_("objecting at the end of an issue (share)"),
+    "table_min_gain": N_("worst-off group: text left on the table vs status quo"),
 }
 TABLE_MEASURE = "table_min_gain"  # the landscape's measure when LANDSCAPE_MEASURE is flat
 DPI = 110  # projector and print: >= 100 dpi
@@ -88,23 +89,38 @@ def compared(value: float, sample: Sequence[float]) -> str:
     adopts nothing, so every gain is 0), a percentile is 50 or 100 and says nothing, so the
     words say instead whether the room did better, the same or worse than every run.
 
+    In the current language (:mod:`govsim.i18n`); the words fit "your room is ...".
+
     >>> compared(0.2, [0.0, 0.0, 0.0])
     'above every all-simulated run (all gave +0.000): the moves, or luck, made the difference'
-    >>> compared(2.0, [1.0, 2.0, 3.0, 4.0])
-    '38th percentile'
+    >>> compared(2.0, [1.0, 2.0, 3.0, 4.0]), compared(1.5, [1.0, 2.0, 3.0])
+    ('at the 38th percentile', 'at the 33rd percentile')
     """
     values = np.asarray(sample, dtype=float)
     values = values[~np.isnan(values)]
     if not len(values) or np.isnan(value):
-        return "n/a"
+        return _("n/a")
     if values.max() - values.min() > 1e-9:
-        return f"{percentile(value, values):.0f}th percentile"
-    same = f"all gave {values[0]:+.3f}"
+        return _("at the {ordinal} percentile").format(ordinal=ordinal(round(percentile(value, values))))
+    same = signed(values[0])
     if value > values[0] + 1e-9:
-        return f"above every all-simulated run ({same}): the moves, or luck, made the difference"
+        return _(
+            "above every all-simulated run (all gave {value}): the moves, or luck, made the difference"
+        ).format(value=same)
     if value < values[0] - 1e-9:
-        return f"below every all-simulated run ({same})"
-    return f"the same as every all-simulated run ({same})"
+        return _("below every all-simulated run (all gave {value})").format(value=same)
+    return _("the same as every all-simulated run (all gave {value})").format(value=same)
+
+
+def standing_words(d: Debrief, team: str) -> str:
+    """:func:`compared` for ``team``'s gain in ``d``, in the current language (the frame's
+    ``compared`` column is in the language the debrief was built in)."""
+    row = d.standing[d.standing["team"] == team].iloc[0]
+    if row.get("measure") == "table_gain":
+        return table_words(
+            row["gain"], row["table_gain"], d.simulated[f"table_gain_{team}"].to_numpy(dtype=float)
+        )
+    return compared(row["gain"], d.simulated[f"mean_gain_{team}"].to_numpy(dtype=float))
 
 
 def table_gains_by_issue(model: GovernanceModel) -> dict[int, np.ndarray]:
@@ -119,7 +135,7 @@ def table_gains_by_issue(model: GovernanceModel) -> dict[int, np.ndarray]:
     dims = [f"proposal_{d}" for d in model.setup.dimensions]
     last = rounds.groupby("issue").tail(1)
     found = {}
-    for _, row in last.iterrows():
+    for _i, row in last.iterrows():
         issue = model.setup.agenda[int(row["issue"])]
         q = np.asarray(issue.status_quo, dtype=float)
         y = row[dims].to_numpy(dtype=float)
@@ -179,12 +195,17 @@ def team_standing(room: dict[str, Any], sims: pd.DataFrame, team: str) -> dict[s
         tsample = sims[table].to_numpy(dtype=float)
         row["measure"] = "table_gain"
         row["percentile"] = percentile(row["table_gain"], tsample)
-        row["compared"] = (
-            f"every run and your room adopted nothing (gain {value:+.3f}); the text left on the table: "
-            f"{compared(row['table_gain'], tsample)} ({row['table_gain']:+.3f} for your group "
-            "against the status quo)"
-        )
+        row["compared"] = table_words(value, row["table_gain"], tsample)
     return row
+
+
+def table_words(value: float, table: float, sample: Sequence[float]) -> str:
+    """:func:`compared` for the text left on the table when no run and not the room adopted
+    anything (``value``: the room's gain; ``table``: its table gain; ``sample``: the runs')."""
+    return _(
+        "every run and your room adopted nothing (gain {gain}); the text left on the table: "
+        "{compared} ({table} for your group against the status quo)"
+    ).format(gain=signed(value), compared=compared(table, sample), table=signed(table))
 
 
 @dataclass
@@ -271,55 +292,88 @@ def effect_sentence(d: Debrief, team: str) -> str:
     (name) by +0.051 for your group (adopted; without your moves: not adopted) ... and the rounds
     by +1." or that they changed nothing, with what happened either way."""
     if d.effects is None or not len(d.effects):
-        return "No issue was closed, with or without your moves: there is no outcome to compare."
+        return _("No issue was closed, with or without your moves: there is no outcome to compare.")
     mine = d.effects[d.effects["team"] == team]
     said = []
     changed = False
-    for _, r in mine.iterrows():
-        where = f"issue {r['issue'] + 1} ({r['name']})"
+    for _i, r in mine.iterrows():
+        where = _("issue {number} ({name})").format(number=r["issue"] + 1, name=name(str(r["name"])))
         if r["adopted"] is None or r["adopted_without"] is None:
             closed = (
-                "closed only with your moves" if r["adopted_without"] is None else "closed only without them"
+                _("on {issue}: it closed only with your moves")
+                if r["adopted_without"] is None
+                else _("on {issue}: it closed only without them")
             )
-            said.append(f"on {where}: it {closed}")
+            said.append(closed.format(issue=where))
             changed = True
             continue
-        verdict = _verdict(r["adopted"]) + (
-            f"; without your moves: {_verdict(r['adopted_without'])}"
+        verdict = (
+            _("{verdict}; without your moves: {without}").format(
+                verdict=_verdict(r["adopted"]), without=_verdict(r["adopted_without"])
+            )
             if r["adopted"] != r["adopted_without"]
-            else ""
+            else _verdict(r["adopted"])
         )
         if abs(r["effect"]) > 1e-9 or r["adopted"] != r["adopted_without"]:
             changed = True
-            said.append(f"on {where} by {r['effect']:+.3f} for your group ({verdict})")
+            said.append(
+                _("on {issue} by {effect} for your group ({verdict})").format(
+                    issue=where, effect=signed(r["effect"]), verdict=verdict
+                )
+            )
         elif _moved(r["table"], r["table_without"]) or _moved(r["objecting"], r["objecting_without"]):
             changed = True
             said.append(
-                f"on {where} ({verdict} either way): they moved the text left on the table by "
-                f"{r['table'] - r['table_without']:+.3f} for your group "
-                f"({r['table']:+.3f} against the status quo; without your moves {r['table_without']:+.3f}), "
-                f"objecting at the end {_fmt(r['objecting'], '.0%')} (without: {_fmt(r['objecting_without'], '.0%')})"
+                _(
+                    "on {issue} ({verdict} either way): they moved the text left on the table by "
+                    "{moved} for your group ({table} against the status quo; without your moves "
+                    "{table_without}), objecting at the end {objecting} (without: {objecting_without})"
+                ).format(
+                    issue=where,
+                    verdict=verdict,
+                    moved=signed(r["table"] - r["table_without"]),
+                    table=signed(r["table"]),
+                    table_without=signed(r["table_without"]),
+                    objecting=_fmt(r["objecting"], ".0%"),
+                    objecting_without=_fmt(r["objecting_without"], ".0%"),
+                )
             )
         else:
-            said.append(f"on {where} by {r['effect']:+.3f} for your group ({verdict})")
-    rounds = int(mine["rounds"].iloc[0]) - int(mine["rounds_without"].iloc[0])
+            said.append(
+                _("on {issue} by {effect} for your group ({verdict})").format(
+                    issue=where, effect=signed(r["effect"]), verdict=verdict
+                )
+            )
+    played = int(mine["rounds"].iloc[0])
+    rounds = played - int(mine["rounds_without"].iloc[0])
     if rounds:
         changed = True
     if not changed:
-        outcome = "; ".join(
-            f"issue {r['issue'] + 1} {_verdict(r['adopted'])}, your group's gain {r['gain']:+.3f}"
-            for _, r in mine.iterrows()
+        outcome = _("; ").join(
+            _("issue {number} {verdict}, your group's gain {gain}").format(
+                number=r["issue"] + 1, verdict=_verdict(r["adopted"]), gain=signed(r["gain"])
+            )
+            for _i, r in mine.iterrows()
         )
         return (
-            "Your moves did not change the outcome: with the simulation in your seat, the same "
-            f"happened ({outcome}) in the same {plural(int(mine['rounds'].iloc[0]), 'round')}."
-        )
+            _(
+                "Your moves did not change the outcome: with the simulation in your seat, the same "
+                "happened ({outcome}) in the same round."
+            )
+            if played == 1
+            else _(
+                "Your moves did not change the outcome: with the simulation in your seat, the same "
+                "happened ({outcome}) in the same {rounds} rounds."
+            )
+        ).format(outcome=outcome, rounds=played)
     taken = (
-        f"and the rounds by {rounds:+d}"
+        _("and the rounds by {rounds}").format(rounds=f"{rounds:+d}")
         if rounds
-        else f"and not the number of rounds ({int(mine['rounds'].iloc[0])})"
+        else _("and not the number of rounds ({rounds})").format(rounds=played)
     )
-    return f"Your moves changed the outcome {'; '.join(said)}; {taken}."
+    return _("Your moves changed the outcome {changes}; {rounds}.").format(
+        changes=_("; ").join(said), rounds=taken
+    )
 
 
 def _moved(a: float, b: float) -> bool:
@@ -327,7 +381,7 @@ def _moved(a: float, b: float) -> bool:
 
 
 def _verdict(adopted: Any) -> str:
-    return "adopted" if adopted else "not adopted"
+    return _("adopted") if adopted else _("not adopted")
 
 
 def landscape_axes(play: RolePlay) -> dict[str, tuple[float, ...]]:
@@ -445,17 +499,19 @@ def plot_standing(d: Debrief, ax: Any) -> Any:
         if np.isnan(value):  # no closed issue: no star, no percentile
             continue
         ax.scatter([value], [n], marker="*", s=320, color=group_color(team), zorder=3)
-        words = f"{row['percentile']:.0f}th percentile" if table else str(row["compared"]).split(" (")[0]
+        words = standing_words(d, team).split(" (")[0]
+        if table:
+            words = _("at the {ordinal} percentile").format(ordinal=ordinal(round(row["percentile"])))
         ax.annotate(words, (value, n), xytext=(14, 10), textcoords="offset points", fontsize=14)
     ax.set_yticks(range(len(teams)), [Group.parse(t).label for t in teams])
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(
-        "text left on the table: u(text) - u(status quo)"
+        _("text left on the table: u(text) - u(status quo)")
         if table
-        else "mean gain: u(outcome) - u(status quo)"
+        else _("mean gain: u(outcome) - u(status quo)")
     )
-    ax.set_title(f"Your room (star) vs {len(d.simulated)}\nall-simulated runs (dots)")
+    ax.set_title(_("Your room (star) vs {runs}\nall-simulated runs (dots)").format(runs=len(d.simulated)))
     return ax
 
 
@@ -469,15 +525,15 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
     grid = frame.pivot(index=yname, columns=xname, values=d.measure)
     xs, ys = list(grid.columns), list(grid.index)
     image = ax.imshow(grid.to_numpy(), origin="lower", cmap="viridis", aspect="auto")
-    for i, _ in enumerate(ys):
-        for j, _ in enumerate(xs):
+    for i in range(len(ys)):
+        for j in range(len(xs)):
             ax.text(
-                j, i, f"{grid.iloc[i, j]:+.3f}", ha="center", va="center", fontsize=DEBRIEF_LABEL_PT,
+                j, i, signed(grid.iloc[i, j]), ha="center", va="center", fontsize=DEBRIEF_LABEL_PT,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "linewidth": 0},
             )  # fmt: skip
     ax.set_xticks(range(len(xs)), [f"{x:g}" for x in xs])
     ax.set_yticks(range(len(ys)), [f"{y:g}" for y in ys])
-    ax.set_xlabel(f"{xname} (all simulated)")
+    ax.set_xlabel(_("{setting} (all simulated)").format(setting=xname))
     ax.set_ylabel(yname)
     here = d.here
     if here.get(xname) in xs and here.get(yname) in ys:
@@ -491,7 +547,9 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
             linewidths=2.5,
         )
     ax.set_title(
-        f"{ROOM_MEASURES.get(d.measure, d.measure)}:\nyour room {_fmt(d.room.get(d.measure), '+.3f')}"
+        _("{measure}:\nyour room {value}").format(
+            measure=_(ROOM_MEASURES.get(d.measure, d.measure)), value=_fmt(d.room.get(d.measure), "+.3f")
+        )
     )
     ax.figure.colorbar(image, ax=ax)
     return ax
@@ -554,7 +612,7 @@ def plot_positions_1d(play: RolePlay, ax: Any) -> Any:
         ax.axvline(
             float(to_units(text.text[0])), color=PROPOSAL_COLOR, linewidth=2.5, label="text on the table"
         )
-    ax.set_yticks([n for n, _ in rows], [label for _, label in rows])
+    ax.set_yticks([n for n, _label in rows], [label for _n, label in rows])
     ax.set_xlabel(f"{setup.dimensions[0]}" + (f" ({scale})" if scale is not None else ", position in [0, 1]"))
     ax.set_title("Stakeholder positions")
     if ax.get_legend_handles_labels()[0]:
@@ -574,11 +632,19 @@ th { background: #f3f3f3; text-align: left; } img { max-width: 100%; }
 
 
 def _fmt(value: Any, spec: str = ".2f") -> str:
+    """``value`` in the current locale: ``spec`` is ".2f" (two decimals), "+.3f" (signed, three
+    decimals) or ".0%" (a whole percentage)."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         return esc(value)
-    return "n/a" if np.isnan(number) else format(number, spec)
+    if np.isnan(number):
+        return esc(_("n/a"))
+    if spec == ".0%":
+        return esc(percent(number))
+    if spec.startswith("+"):
+        return esc(signed(number, int(spec[2:-1])))
+    return esc(decimal(number, int(spec[1:-1])))
 
 
 def summary_rows(d: Debrief) -> list[tuple[str, str, str]]:
@@ -587,7 +653,7 @@ def summary_rows(d: Debrief) -> list[tuple[str, str, str]]:
     for key, label in ROOM_MEASURES.items():
         sims = d.simulated[key].to_numpy(dtype=float) if key in d.simulated else np.array([])
         mean = float(np.nanmean(sims)) if len(sims) and not np.all(np.isnan(sims)) else float("nan")
-        rows.append((label, _fmt(d.room.get(key)), _fmt(mean)))
+        rows.append((_(label), _fmt(d.room.get(key)), _fmt(mean)))
     return rows
 
 
@@ -597,79 +663,119 @@ def debrief_tables_html(d: Debrief, style: str = "") -> str:
     rows = "".join(f"<tr><td>{esc(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in summary_rows(d))
     standing = "".join(
         f"<tr><td>{esc(Group.parse(r['team']).label)}</td><td>{_fmt(r['gain'], '+.3f')}</td>"
-        f"<td>{esc(r['compared'])}</td></tr>"
-        for _, r in d.standing.iterrows()
+        f"<td>{esc(standing_words(d, r['team']))}</td></tr>"
+        for _i, r in d.standing.iterrows()
     )
     effects = "".join(
         f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>"
         for t in d.standing["team"]
     )
+    runs = len(d.simulated)
+    changed = _("What each team's own moves changed")
+    how = _("(the same session and seed with that team's seat simulated):")
     return (
         f"<div style='{esc(style)}'><table class='govsim-rp-table govsim-rp-debrief-table'>"
-        f"<tr><th>measure</th><th>your room</th><th>all simulated (mean of {len(d.simulated)})</th></tr>"
-        f"{rows}</table><table class='govsim-rp-table govsim-rp-standing'><tr><th>team</th><th>gain</th>"
-        f"<th>against all-simulated runs ({len(d.simulated)})</th></tr>{standing}</table>"
-        "<p class='govsim-rp-effects-title'><b>What each team's own moves changed</b> (the same "
-        "session and seed with that team's seat simulated):</p>"
+        f"<tr><th>{esc(_('measure'))}</th><th>{esc(_('your room'))}</th>"
+        f"<th>{esc(_('all simulated (mean of {runs})').format(runs=runs))}</th></tr>"
+        f"{rows}</table><table class='govsim-rp-table govsim-rp-standing'><tr><th>{esc(_('team'))}</th>"
+        f"<th>{esc(_('gain'))}</th><th>{esc(_('against all-simulated runs ({runs})').format(runs=runs))}</th>"
+        f"</tr>{standing}</table><p class='govsim-rp-effects-title'><b>{esc(changed)}</b> {esc(how)}</p>"
         f"<ul class='govsim-rp-effects'>{effects}</ul></div>"
     )
 
 
 def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
-    """A printable page: what happened / so what / now what, with the room's numbers."""
+    """A printable page: what happened / so what / now what, with the room's numbers, in the
+    current language (:mod:`govsim.i18n`)."""
     issues = "".join(
-        f"<tr><td>{esc(r['name'])}</td><td>{'adopted' if r['adopted'] else 'no agreement'}</td>"
+        f"<tr><td>{esc(name(str(r['name'])))}</td>"
+        f"<td>{esc(_('adopted') if r['adopted'] else _('no agreement'))}</td>"
         f"<td>{int(r['rounds'])}</td><td>{_fmt(r['compliance'], '.0%')}</td></tr>"
-        for _, r in d.issues.iterrows()
+        for _i, r in d.issues.iterrows()
     )
     moves = "".join(
         f"<tr><td>{esc(Group.parse(t).label)}</td><td>"
-        + esc(", ".join(f"{m} x{n}" for m, n in sorted(c.items())) or "none")
+        + esc(_(", ").join(f"{move_name(m)} x{n}" for m, n in sorted(c.items())) or _("none"))
         + "</td></tr>"
         for t, c in d.moves.items()
     )
     headline = "".join(f"<tr><td>{esc(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in summary_rows(d))
     standing = "".join(
         f"<tr><td>{esc(Group.parse(r['team']).label)}</td><td>{_fmt(r['gain'], '+.3f')}</td>"
-        f"<td>{_fmt(r['simulated_mean'], '+.3f')}</td><td>{esc(r['compared'])}</td></tr>"
-        for _, r in d.standing.iterrows()
+        f"<td>{_fmt(r['simulated_mean'], '+.3f')}</td><td>{esc(standing_words(d, r['team']))}</td></tr>"
+        for _i, r in d.standing.iterrows()
     )
     picture = (
-        f"<img alt='debrief figure' src='{png_data_uri(debrief_figure(d), fast=False)}'>" if figure else ""
+        f"<img alt='{esc(_('debrief figure'))}' src='{png_data_uri(debrief_figure(d), fast=False)}'>"
+        if figure
+        else ""
     )
     effects = "".join(
         f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>"
         for t in d.standing["team"]
     )
     n_sims = len(d.simulated)
+    scenario = scenario_title(d.scenario)
+    rounds = (_("1 round played") if d.rounds_played == 1 else _("{count} rounds played")).format(
+        count=d.rounds_played
+    )
+    closed = (_("1 issue closed.") if len(d.issues) == 1 else _("{count} issues closed.")).format(
+        count=len(d.issues)
+    )
+
+    def th(*cells: str) -> str:
+        return "<tr>" + "".join(f"<th>{esc(c)}</th>" for c in cells) + "</tr>"
+
+    questions = (
+        _("Which move mattered most for your group, and would it have mattered under other rules?"),
+        _("Which rule of this process would you change, and what would it cost another group?"),
+        _("What in the real process does this model leave out (see the facilitator guide's limits)?"),
+    )
+    asked = "".join(f"<li>{esc(q)}</li>\n<div class='write'></div>\n" for q in questions)
+    heading = _("Role-play debrief: {scenario} under {rules} rules").format(
+        scenario=scenario, rules=d.protocol
+    )
     body = f"""
-<h1>Role-play debrief: {esc(d.scenario)} under {esc(d.protocol)} rules</h1>
+<h1>{esc(heading)}</h1>
 <p>{esc(d.announcement)}</p>
-<h2>What happened</h2>
-<p>{plural(d.rounds_played, "round")} played; {plural(len(d.issues), "issue")} closed.</p>
-<table><tr><th>issue</th><th>result</th><th>rounds</th><th>compliance</th></tr>{issues}</table>
-<table><tr><th>team</th><th>moves played</th></tr>{moves}</table>
-<h2>So what</h2>
-<table><tr><th>measure</th><th>your room</th><th>all simulated (mean of {n_sims})</th></tr>{headline}</table>
-<table><tr><th>team</th><th>your gain</th><th>simulated mean</th><th>against the simulation</th></tr>{standing}</table>
-<p>A percentile of 80 means your group did better than 80 in 100 of the runs in which the simulation
-played every seat: the moves made the difference, or luck did. One room is one run. Where every
-simulated run gave the same gain, a percentile says nothing, and the table says instead whether
-your room did better, the same or worse.</p>
-<h3>What each team's own moves changed</h3>
-<p>The same session and seed, with the other teams' moves as played and one team's seat played
-by the simulation:</p>
+<h2>{esc(_("What happened"))}</h2>
+<p>{esc(rounds)}; {esc(closed)}</p>
+<table>{th(_("issue"), _("result"), _("rounds"), _("compliance"))}{issues}</table>
+<table>{th(_("team"), _("moves played"))}{moves}</table>
+<h2>{esc(_("So what"))}</h2>
+<table>{th(_("measure"), _("your room"), _("all simulated (mean of {runs})").format(runs=n_sims))}{headline}</table>
+<table>{th(_("team"), _("your gain"), _("simulated mean"), _("against the simulation"))}{standing}</table>
+<p>{esc(_(SHEET_PERCENTILE))}</p>
+<h3>{esc(_("What each team's own moves changed"))}</h3>
+<p>{esc(_(SHEET_EFFECTS))}</p>
 <ul>{effects}</ul>
 {picture}
-<h2>Now what</h2>
+<h2>{esc(_("Now what"))}</h2>
 <ol>
-<li>Which move mattered most for your group, and would it have mattered under other rules?</li>
-<div class='write'></div>
-<li>Which rule of this process would you change, and what would it cost another group?</li>
-<div class='write'></div>
-<li>What in the real process does this model leave out (see the facilitator guide's limits)?</li>
-<div class='write'></div>
-</ol>
-<p><small>A stylized teaching model, not a forecast of any real negotiation.</small></p>
+{asked}</ol>
+<p><small>{esc(_("A stylized teaching model, not a forecast of any real negotiation."))}</small></p>
 """
-    return page_html(f"Debrief: {d.scenario}", body, SHEET_CSS)
+    return page_html(_("Debrief: {scenario}").format(scenario=scenario), body, SHEET_CSS)
+
+
+SHEET_PERCENTILE = N_(
+    "A percentile of 80 means your group did better than 80 in 100 of the runs in which the "
+    "simulation played every seat: the moves made the difference, or luck did. One room is one run. "
+    "Where every simulated run gave the same gain, a percentile says nothing, and the table says "
+    "instead whether your room did better, the same or worse."
+)
+SHEET_EFFECTS = N_(
+    "The same session and seed, with the other teams' moves as played and one team's seat played "
+    "by the simulation:"
+)
+
+
+def scenario_title(scenario: str) -> str:
+    """The scenario's display title (``names.toml``) in the current language; the code name
+    when the scenario cannot be loaded (a learner's own file that has since moved)."""
+    from govsim.scenarios import load_scenario
+
+    try:
+        return name(load_scenario(scenario).title)
+    except (ValueError, OSError):  # a title is a nicety; the code name still says which
+        return scenario

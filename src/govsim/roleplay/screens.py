@@ -10,7 +10,7 @@ from typing import Any
 
 from govsim.escape import html_text as esc
 from govsim.groups import Group
-from govsim.i18n import _, current, decimal, name, percent
+from govsim.i18n import _, current, decimal, name, percent, signed
 from govsim.roleplay.cards import move_name
 from govsim.roleplay.debrief import (
     Debrief,
@@ -19,6 +19,7 @@ from govsim.roleplay.debrief import (
     debrief_tables_html,
     effect_sentence,
     projector_figure,
+    standing_words,
 )
 from govsim.roleplay.room import Phase, Room
 from govsim.roleplay.session import said_point
@@ -151,12 +152,12 @@ def team_debrief_html(room: Room, team: str) -> str:
                 "ranged from {low} to {high} (mean {mean}): your room is {compared}."
             )
         ).format(
-            gain=f"<b>{row['gain']:+.3f}</b>",
+            gain=f"<b>{signed(row['gain'])}</b>",
             runs=len(d.simulated),
-            low=f"{row['simulated_min']:+.3f}",
-            high=f"{row['simulated_max']:+.3f}",
-            mean=f"{row['simulated_mean']:+.3f}",
-            compared=f"<b>{esc(row['compared'])}</b>",
+            low=signed(row["simulated_min"]),
+            high=signed(row["simulated_max"]),
+            mean=signed(row["simulated_mean"]),
+            compared=f"<b>{esc(standing_words(d, team))}</b>",
         )
         standing = f"<p>{said}</p>"
     title = esc(_("Debrief"))
@@ -168,17 +169,17 @@ def facilitator_debrief_html(room: Room, compact: bool = False) -> str:
     """The debrief for the facilitator's page (``compact``: for the projector, the figure beside
     the tables and capped in height so the whole fits a 1080p screen)."""
     d = room_debrief(room)
-    key = ("debrief-png", id(room), len(room.play.history))
+    key = ("debrief-png", id(room), len(room.play.history), current())
     if key not in _CACHE:
         _CACHE[key] = png_data_uri(debrief_figure(d), fast=False)
     if compact:
         return (
             "<div style='display:flex; gap:1em; align-items:flex-start'>"
             f"<div style='flex:0 0 34em; font-size:.8em'>{debrief_tables_html(d)}</div>"
-            f"<img alt='debrief figure' style='max-width:calc(100% - 35em); max-height:55vh' src='{_CACHE[key]}'>"
+            f"<img alt='{esc(_('debrief figure'))}' style='max-width:calc(100% - 35em); max-height:55vh' src='{_CACHE[key]}'>"
             "</div>"
         )  # fmt: skip
     return (
-        "<h2>Debrief</h2>" + debrief_tables_html(d)
-        + f"<img alt='debrief figure' style='max-width:100%' src='{_CACHE[key]}'>"
+        f"<h2>{esc(_('Debrief'))}</h2>" + debrief_tables_html(d)
+        + f"<img alt='{esc(_('debrief figure'))}' style='max-width:100%' src='{_CACHE[key]}'>"
     )  # fmt: skip

@@ -75,8 +75,25 @@ class SignalsPlugin(WorkerPlugin):
     """Applied to every worker of our own LocalCluster, restarted ones included."""
 
     def setup(self, worker: Any) -> None:
-        """Leave Ctrl-C to the driver (see :func:`leave_signals_to_the_driver`), so one Ctrl-C stops the sweep."""
+        """Leave Ctrl-C to the driver (see :func:`leave_signals_to_the_driver`), so one Ctrl-C stops
+        the sweep, and keep Dask's own log lines off the sweep's terminal."""
         leave_signals_to_the_driver()
+        quiet_dask_logs()
+
+
+def quiet_dask_logs() -> dict[str, int]:
+    """Set every ``distributed`` logger of this process to CRITICAL; return the levels it had.
+
+    A worker that dies makes Dask log restarts and lost keys (twenty lines for one killing run);
+    the sweep says what happened in its own last line, so they only bury it.
+    """
+    names = ["distributed"] + [
+        n for n in list(logging.root.manager.loggerDict) if n.startswith("distributed.")
+    ]
+    levels = {n: logging.getLogger(n).level for n in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    return levels
 
 
 def probe_scheduler(address: str, timeout: str | None = None) -> None:
@@ -142,10 +159,24 @@ class DaskPool:
         self.own_client = client is None
         self.cluster: Any = None
         self.futures: dict[Any, list[RunSpec]] = {}
+        self.levels: dict[str, int] = {}
 
     def __enter__(self) -> DaskPool:
         distributed = import_distributed()
         self.distributed = distributed
+        self.levels = quiet_dask_logs()  # until __exit__: the sweep's own lines say what happened
+        try:
+            return self._connect(distributed)
+        except BaseException:
+            self._restore_logs()
+            raise
+
+    def _restore_logs(self) -> None:
+        """Give Dask's loggers back the levels they had (NOTSET for those made during the sweep)."""
+        for name in quiet_dask_logs():
+            logging.getLogger(name).setLevel(self.levels.get(name, logging.NOTSET))
+
+    def _connect(self, distributed: Any) -> DaskPool:
         if self.own_client and self.scheduler:
             probe_scheduler(self.scheduler)
             try:
@@ -166,12 +197,7 @@ class DaskPool:
         return self
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
-        quiet = exc is not None and self.cluster is not None  # stopping our own cluster mid-task
-        names = [n for n in list(logging.root.manager.loggerDict) if n.split(".")[0] == "distributed"]
-        levels = {n: logging.getLogger(n).level for n in names}
-        if quiet:  # its warnings about cancelled tasks say nothing the user needs
-            for name in names:
-                logging.getLogger(name).setLevel(logging.CRITICAL)
+        quiet_dask_logs()  # loggers Dask created during the sweep; closing warns of cancelled tasks
         try:
             if self.futures:
                 with contextlib.suppress(Exception):
@@ -181,8 +207,7 @@ class DaskPool:
             if self.cluster is not None:
                 self.cluster.close()
         finally:
-            for name, level in levels.items():
-                logging.getLogger(name).setLevel(level)
+            self._restore_logs()
 
     def _submit(self, config: RunConfig, chunk: list[RunSpec]) -> Any:
         return self.client.submit(run_chunk, config, chunk, retries=DASK_RETRIES, pure=False)

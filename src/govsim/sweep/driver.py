@@ -59,7 +59,8 @@ class SweepResult:
     """What one call did: runs planned, already stored, run now, failed now, and still missing.
 
     ``lost`` holds one line per reason chunks did not come back (a worker killed by the
-    system ...); ``killer_points`` the design points whose runs killed every worker that ran them.
+    system ...); ``killer_points`` the design points whose runs killed every worker that ran them, and
+    ``killer_runs`` how many runs those are.
     """
 
     path: Path
@@ -70,6 +71,7 @@ class SweepResult:
     missing: int
     lost: tuple[str, ...] = ()
     killer_points: tuple[int, ...] = field(default=())
+    killer_runs: int = 0
 
     def runs(self) -> pd.DataFrame:
         """The runs table of the stored results, one row per run."""
@@ -180,8 +182,9 @@ def run_sweep(
         store.update(counts)
     missing = len(specs) - counts["ok"] - counts["failed"]
     reasons = tuple(dict.fromkeys(item.reason for item in lost if not item.killer))
+    killed = {spec.run_id for item in lost if item.killer for spec in item.specs}
     killers = tuple(sorted({spec.point for item in lost if item.killer for spec in item.specs}))
-    return SweepResult(store.path, len(specs), len(done), ran, failed, missing, reasons, killers)
+    return SweepResult(store.path, len(specs), len(done), ran, failed, missing, reasons, killers, len(killed))
 
 
 @contextlib.contextmanager

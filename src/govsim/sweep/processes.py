@@ -9,8 +9,9 @@ run configuration travels as cloudpickle bytes, so a protocol class a notebook d
 
 Workers ignore Ctrl-C and SIGTERM (the driver stops them), run one BLAS thread each, and exit
 within a fifth of a second when the driver dies, even by SIGKILL. A worker the system kills
-(out of memory, a crash in compiled code) breaks the pool: finished chunks are kept, the rest
-are reported lost with the signal, named from the dead worker's exit code.
+(out of memory, a crash in compiled code) breaks the pool: finished chunks are kept, and the
+runs of the others are run again one at a time in a fresh pool, so that only a run that kills
+its worker on its own is lost, named by its design point and the signal.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def worker_start(parent: int) -> None:
     """In a new worker: leave signals to the driver, one BLAS thread, and exit when ``parent`` dies."""
     leave_signals_to_the_driver()
     os.environ.update(ONE_THREAD)
+    if START_METHOD == "forkserver":  # its parent is the fork server, which ends with the driver
+        parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -89,7 +92,7 @@ def check_main_guard(method: str = START_METHOD) -> None:
         return
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
-    if main is None or not path:
+    if main is None or not path or not reimported_by_workers(main):
         return
     frame, lines = sys._getframe(), []
     while frame is not None:
@@ -115,6 +118,20 @@ def check_main_guard(method: str = START_METHOD) -> None:
                 f"{method!r} start method each worker imports {name} again and would start it again: "
                 'put it under `if __name__ == "__main__":`'
             )
+
+
+def reimported_by_workers(main: Any) -> bool:
+    """Whether a spawned worker runs the driver's ``__main__`` module again.
+
+    It follows :mod:`multiprocessing.spawn`: a package run as ``python -m package`` (its
+    ``package.__main__``) is never imported again, nor a main module without a file; any
+    other script or ``python -m module`` is, under the name ``__mp_main__``.
+    """
+    spec = getattr(main, "__spec__", None)
+    name = getattr(spec, "name", None)
+    if name is not None and (name == "__main__" or name.endswith(".__main__")):
+        return False
+    return bool(getattr(main, "__file__", None))
 
 
 def _is_main_test(test: ast.expr) -> bool:
@@ -170,6 +187,7 @@ class ProcessPool:
         self.executor: Any = None
         self.futures: dict[Future, list[RunSpec]] = {}
         self.known: dict[int, Any] = {}
+        self.context: Any = None
 
     def __enter__(self) -> ProcessPool:
         try:
@@ -180,16 +198,22 @@ class ProcessPool:
                 f"GOVSIM_START_METHOD={START_METHOD!r} is not known (allowed: {allowed})"
             ) from None
         check_main_guard()
+        self.context = context
+        self._open()
+        return self
+
+    def _open(self) -> None:
+        """Start the workers (again, after one died and broke the pool)."""
+        self.known = {}
         self.executor = ProcessPoolExecutor(
             self.workers,
-            mp_context=context,
+            mp_context=self.context,
             initializer=worker_start,
             initargs=(os.getpid(),),
         )
         for _ in range(self.workers):
             self.executor.submit(warm)
         self.processes()
-        return self
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
         if exc is not None:  # an error or an interruption: stop the workers now
@@ -212,13 +236,36 @@ class ProcessPool:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
     def run(self, config: RunConfig, chunks: list[list[RunSpec]]) -> Iterator[ChunkResult | Lost]:
-        """Submit every chunk; yield results as they finish, and :class:`Lost` for chunks a broken pool drops."""
+        """Submit every chunk; yield results as they finish, and :class:`Lost` for runs no worker survives.
+
+        A worker that dies breaks the pool and takes every unfinished chunk with it. Their runs are
+        then run again one at a time, each in a pool started afresh if the previous run broke it,
+        so that healthy runs are kept and only a run that kills its worker on its own is lost
+        (``killer=True``, named by its design point).
+        """
         blob = cloudpickle.dumps(config)
         self.futures = futures = {self.executor.submit(run_pickled, blob, chunk): chunk for chunk in chunks}
+        suspects: list[RunSpec] = []
         for future in as_completed(futures):
             try:
                 yield future.result()
-            except BrokenExecutor:  # the pool is gone: every chunk not finished is lost
-                yield Lost(futures[future], death_of(self.processes()))
+            except BrokenExecutor:  # the pool is gone: which of these runs killed it is not known yet
+                suspects.extend(futures[future])
             except Exception as exc:  # e.g. a protocol class that cannot be pickled
                 yield Lost(futures[future], one_line(exc))
+        broken = bool(suspects)
+        for spec in suspects:
+            if broken:
+                self.executor.shutdown(wait=True, cancel_futures=True)
+                self._open()
+            future = self.executor.submit(run_pickled, blob, [spec])
+            self.futures = {future: [spec]}
+            broken = False
+            try:
+                yield future.result()
+            except BrokenExecutor:
+                broken = True
+                reason = death_of(self.processes())
+                yield Lost([spec], f"its worker died each time it ran ({reason})", killer=True)
+            except Exception as exc:
+                yield Lost([spec], one_line(exc))

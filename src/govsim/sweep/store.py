@@ -266,7 +266,7 @@ class Store:
         """
         tables = []
         for path in self._parts("runs"):
-            table = _current_names(pq.read_table(path))
+            table = _current_names(read_part(path))
             tables.append(
                 table.append_column("part", pa.array([_part_number(path)] * len(table), pa.int64()))
             )
@@ -280,7 +280,7 @@ class Store:
 
     def done(self) -> set[str]:
         """Run ids stored with status ok (what a resume skips)."""
-        runs = [pq.read_table(p, columns=["run_id", "status"]).to_pandas() for p in self._parts("runs")]
+        runs = [read_part(p, columns=["run_id", "status"]).to_pandas() for p in self._parts("runs")]
         if not runs:
             return set()
         table = pd.concat(runs)
@@ -301,7 +301,7 @@ class Store:
         """The per-round table of the runs that finished (empty when the experiment kept none)."""
         complete = {_part_number(p) for p in self._parts("runs")}
         frames = [
-            _current_names(pq.read_table(p)).to_pandas()
+            _current_names(read_part(p)).to_pandas()
             for p in self._parts("rounds")
             if _part_number(p) in complete
         ]
@@ -326,6 +326,25 @@ _KINDS = {
     stat.S_IFDIR: "a folder",
     stat.S_IFSOCK: "a socket",
 }
+
+
+def read_part(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """One stored part as an Arrow table.
+
+    Raises
+    ------
+    ValueError
+        The part is not a Parquet file govsim can read (damaged, or put there by hand): its
+        path, what Arrow said, and what to do.
+    """
+    try:
+        return pq.read_table(path, columns=columns)
+    except (pa.ArrowException, OSError) as exc:
+        said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ValueError(
+            f"{path} is not a results part govsim can read ({said}); move it out of {path.parent} "
+            "and run the same command again to recompute its runs"
+        ) from None
 
 
 def _part_number(path: Path) -> int:

@@ -7,4 +7,5 @@ to the user's ~/.cache. Notebook kernels started by nbval inherit this environme
 import os
 import tempfile
 
-os.environ.setdefault("GOVSIM_CACHE_DIR", tempfile.mkdtemp(prefix="govsim-test-cache-"))
+if not os.environ.get("GOVSIM_CACHE_DIR"):  # made only when unset (setdefault would make it every run)
+    os.environ["GOVSIM_CACHE_DIR"] = tempfile.mkdtemp(prefix="govsim-test-cache-")

@@ -172,7 +172,17 @@ def choice(qid: str, right: list[Any], wrong: list[Any], types=(0.5, {"a"}, None
 choice("ex1.q1", ["a", "A", " 'a' ", "none", "a) none", "“a”", "(a)"], ["b", "c", "about half"])
 choice(
     "ex1.q2",
-    ["a", "top_down", "TopDown", "Top-down (intergovernmental vote)", "top-down", "‘top_down’", "Top Down"],
+    [
+        "a",
+        "top_down",
+        "TopDown",
+        "Top-down (intergovernmental vote)",
+        "top-down",
+        "‘top_down’",
+        "Top Down",
+        "topdown",
+        "TOPDOWN",
+    ],
     ["b", "bottom_up", "c", "about the same"],
 )
 add(
@@ -184,7 +194,15 @@ add(
 )
 choice(
     "ex1.q3",
-    ["civil_society", "Civil society", "CIVIL_SOCIETY", "CivilSociety", "civil-society", "`civil_society`"],
+    [
+        "civil_society",
+        "Civil society",
+        "CIVIL_SOCIETY",
+        "CivilSociety",
+        "civil-society",
+        "`civil_society`",
+        "civilsociety",
+    ],
     ["government", "business", "technical"],
 )
 add(
@@ -218,6 +236,8 @@ for what, make in [
     ("floats", lambda: [float(r) for r in rounds()]),
     ("text", lambda: ", ".join(map(str, rounds()))),
     ("tolist", lambda: outcomes()["rounds"].tolist()),
+    ("a one-column table", lambda: outcomes()[["rounds"]]),
+    ("numeric strings", lambda: [str(r) for r in rounds()]),
 ]:
     add("ex2.q1", "correct form", what, make, True)
 for what, make, says in [
@@ -258,6 +278,14 @@ for what, make in [
     ("upper case", lambda: worst().upper()),
     ("curly quotes", lambda: f"“{worst()}”"),
     ("lower, hyphens", lambda: worst().lower().replace(" ", "-")),
+    (
+        "a one-element Series (row, [name])",
+        lambda: outcomes().loc[outcomes()["gain_government"].idxmin(), ["name"]],
+    ),
+    (
+        "a one-element Series ([row], name)",
+        lambda: outcomes().loc[[outcomes()["gain_government"].idxmin()], "name"],
+    ),
 ]:
     add("ex2.q3", "correct form", what, make, True)
 add(
@@ -281,6 +309,10 @@ numeric(
     ],
 )
 add("ex3.q1", "correct form", "a little above", lambda: threshold() + 0.03, True)
+# the learner's own sign changes: the noisy curve crosses zero near 0.555, 0.655 and 0.705
+add("ex3.q1", "correct form", "bisection on [0, 0.9]", lambda: 0.70675, True)
+add("ex3.q1", "correct form", "bisection on [0.3, 1]", lambda: 0.65538, True)
+add("ex3.q1", "correct form", "a 0.01 scan", lambda: 0.71, True)
 add("ex3.q1", "near miss", "as a percent string", lambda: f"{100 * threshold()}%", False, r"percentage")
 capacity_matters = lambda: civil_gain(0.9, "top_down") - civil_gain(0.1, "top_down") > 0.005  # noqa: E731
 for what, make in [
@@ -343,6 +375,30 @@ class TTOverwrites(TT):  # overwrites the table it is given
     def decide(self, table, y):
         table.attending = table.members.copy()
         return TT.decide(self, table, y)
+
+
+class TTMembersAreAttending(TT):  # R1: mutates the table, then decides right on it
+    def decide(self, table, y):
+        table.members = table.attending
+        return TT.decide(self, table, y)
+
+
+def _tt_share(cut):
+    class TTShare(TT):
+        def decide(self, table, y):
+            objecting = table.objecting(y)
+            n = int(table.attending.sum())
+            return Decision(bool(n and cut((n - int(objecting.sum())) / n)), objecting, table.attending)
+
+    return TTShare
+
+
+class TTCapability(TT):  # weights support by capability
+    def decide(self, table, y):
+        objecting = table.objecting(y)
+        w = table.capability * table.attending
+        total = float(w.sum())
+        return Decision(bool(total and w[~objecting].sum() / total >= 2 / 3), objecting, table.attending)
 
 
 class TTMajority(TT):
@@ -414,13 +470,20 @@ def _registered(cls):
     return make
 
 
-for cls, ok, says in [
+for cls, ok, says, *never in [
     (TT, True, ""),
     (TTThird, True, ""),
     (TTPrints, True, ""),
     (TTAbsentSupport, False, r"absent"),
     (TTOfMembers, False, r"absent"),
     (TTOverwrites, False, r"absent|whole run"),
+    (TTMembersAreAttending, False, r"changes the table it is given \(table\.members"),
+    (TT, True, ""),  # a correct rule after a mutating one in the same kernel
+    (_tt_share(lambda s: s >= 0.66), False, r"your rule adopts"),
+    (_tt_share(lambda s: s >= 0.666), False, r"your rule adopts"),
+    (_tt_share(lambda s: s >= 0.6666), False, r"your rule adopts"),
+    (_tt_share(lambda s: round(s, 2) >= round(2 / 3, 2)), False, r"your rule adopts"),
+    (TTCapability, False, r"capabilit", (r"remember something",)),
     (TTMajority, False, r"your rule adopts"),
     (TTStrict, False, r"your rule does not adopt"),
     (TTAnyLoss, False, r"small loss"),
@@ -430,7 +493,7 @@ for cls, ok, says in [
     (TTLoops, False, r"more than .* seconds"),
     (TTNone, False, r"None|Decision"),
 ]:
-    add("ex4.q1", "learner code", cls.__name__, _registered(cls), ok, says)
+    add("ex4.q1", "learner code", cls.__name__, _registered(cls), ok, says, never[0] if never else ())
 add("ex4.q1", "learner code", "an instance", lambda: _registered(TT)() and TT(), True)
 add("ex4.q1", "learner code", "not registered", lambda: TT, False, r"not registered")
 add("ex4.q1", "learner code", "a wrong name", _registered(TTWrongName), False, r"name = 'two_thirds'")
@@ -460,6 +523,12 @@ def g_ok(values):
     if x.sum() == 0:
         return 0.0
     return float(np.abs(x[:, None] - x[None, :]).mean() / (2 * x.mean()))
+
+
+def g_normalises(values):
+    if isinstance(values, np.ndarray) and values.sum() > 0:
+        values /= values.sum()
+    return g_ok(values)
 
 
 def g_loops(values):
@@ -505,7 +574,8 @@ for what, fn, ok, says in [
     ("broadcast mean", g_ok, True, ""),
     ("sorted formula", gini, True, ""),
     ("numpy scalar", lambda v: np.float64(g_ok(v)), True, ""),
-    ("sorts its input in place", g_mutates, True, ""),
+    ("sorts its input in place", g_mutates, False, r"changes the input it is given \(sorted it in place"),
+    ("normalises in place", g_normalises, False, r"changes the input it is given"),
     ("prints a lot", g_flood, True, ""),
     ("n(n-1)", g_n1, False, r"cases fail"),
     ("assumes sorted", g_sorted_assumed, False, r"cases fail"),
@@ -538,7 +608,7 @@ numeric(
 )
 choice(
     "ex5.q3",
-    ["top_down", "TopDown", "Top-down (intergovernmental vote)", "top-down", "“top_down”"],
+    ["top_down", "TopDown", "Top-down (intergovernmental vote)", "top-down", "“top_down”", "topdown"],
     ["bottom_up", "consult_then_ratify", "chambers"],
 )
 numeric(
@@ -612,10 +682,11 @@ add("ex6.q4", "correct form", "numpy bool", lambda: np.bool_(_overlap()), True)
 add("ex6.q4", "near miss", "the opposite", lambda: not _overlap(), False)
 
 # ------------------------------------------------------------------ ex7
-for what, answer in [("int", 3), ("text", "3"), ("line 3", "line 3"), ("float", 3.0), ("numpy", np.int64(3))]:
+for what, answer in [("int", 4), ("text", "4"), ("line 4", "line 4"), ("float", 4.0), ("numpy", np.int64(4))]:
     add("ex7.q1", "correct form", what, (lambda a=answer: a), True)
 add("ex7.q1", "correct form", "the line's own text", lambda: "n = int(table.members.sum())", True)
 add("ex6.q3", "correct form", "with a unit", lambda: "80 runs", True)
+add("ex6.q3", "near miss", "ceil of a float just above 80", lambda: 81, False, r"ceil")
 add(
     "ex8.q2",
     "correct form",
@@ -629,7 +700,14 @@ add(
     },
     True,
 )
-for what, answer, says in [("2", 2, ""), ("9", 9, ""), ("99", 99, r"not one of"), ("3.5", 3.5, r"whole")]:
+for what, answer, says in [
+    ("3", 3, ""),
+    ("9", 9, ""),
+    ("99", 99, r"not one of"),
+    ("4.5", 4.5, r"whole"),
+    ("minus 4", "-4", r"not one of"),
+    ("minus 4 as a number", -4, r"not one of"),
+]:
     add("ex7.q1", "near miss", what, (lambda a=answer: a), False, says)
 
 
@@ -669,6 +747,13 @@ for what, body, ok, says in [
     ("rho hard-coded", lambda self, t, y: _rough(t, y, rho=0.1), False, r"rho"),
     ("strict rho", lambda self, t, y: _rough(t, y, strict=True), False, r"your rule"),
     ("no block", lambda self, t, y: _rough(t, y, block=False), False, r"your rule adopts"),
+    ("bincount with the model's dtypes", lambda self, t, y: _rough(t, y), True, ""),
+    (
+        "members set to attending (R1)",
+        lambda self, t, y: (setattr(t, "members", t.attending), _rough(t, y))[1],
+        False,
+        r"changes the table it is given \(table\.members",
+    ),
 ]:
     add("ex7.q2", "learner code", what, _fix(body), ok, says)
 
@@ -727,6 +812,17 @@ for what, words, ok, says in [
     ("parliamentary chambers", "parliamentary chambers", False, r"names no rule"),
 ]:
     add("ex8.q1", "correct form" if ok else "near miss", what, essay(words, part), ok, says)
+for rule in ("chambers", "regional"):  # a one-word name written plainly right after "I recommend"
+    add(
+        "ex8.q1",
+        "correct form",
+        f"{rule} after recommend",
+        essay(
+            rule,
+            lambda rule=rule: f"{mean(rule, 'mean_participation_civil_society', range(10), support=0.5):.2f}",
+        ),
+        True,
+    )
 add(
     "ex8.q1",
     "correct form",
@@ -763,6 +859,38 @@ add(
 )
 add("ex8.q1", "near miss", "G20 only", essay("bottom_up", lambda: "as high as in the G20"), False, r"figure")
 add("ex8.q1", "near miss", "a made-up figure", essay("bottom_up", lambda: "0.987654"), False, r"figure")
+add(
+    "ex8.q1",
+    "near miss",
+    "a figure with its sign flipped",
+    essay("bottom_up", lambda: f"-{part()}"),
+    False,
+    r"figure",
+)
+add(
+    "ex8.q1",
+    "near miss",
+    "an invented negative figure",
+    essay("bottom_up", lambda: "-0.37"),
+    False,
+    r"figure",
+)
+
+
+def _sample_after_endless_rule() -> str:
+    from govsim.exercises.ex8 import sample_essay
+
+    register(TTLoops)  # an endless ex4 rule left registered in the session (R2)
+    return sample_essay()
+
+
+add(
+    "ex8.q1",
+    "correct form",
+    "the sample essay with an endless rule registered",
+    _sample_after_endless_rule,
+    True,
+)
 add("ex8.q1", "near miss", "too short", lambda: "bottom_up: 0.72", False, r"at least 80 words")
 add("ex8.q1", "wrong type", "a number", lambda: 42, False, r"Wrong type")
 add(

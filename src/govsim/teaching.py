@@ -138,7 +138,9 @@ def hand_table(
     if pos.shape[0] == 1 and np.ndim(positions) == 1:
         pos = pos.T  # a flat list means one dimension, one value per stakeholder
     n, k = pos.shape
-    codes = np.array([GROUP_NAMES.index(_group_name(g)) for g in groups])
+    codes = np.array(
+        [GROUP_NAMES.index(_group_name(g)) for g in groups], dtype=np.int64
+    )  # as the model (empty too)
     if len(codes) != n:
         raise ValueError(f"groups has {len(codes)} entries but positions has {n} stakeholders")
     sal = np.full((n, k), 1.0 / k) if salience is None else np.asarray(salience, dtype=float).reshape(n, k)

@@ -133,11 +133,13 @@ def spread_table(k: int = 1, *, attending: bool = True, round: int = 1) -> Table
 
 
 CASES = {
-    "one dimension": spread_table(1),
-    "two dimensions": spread_table(2),
-    "nobody attending": spread_table(1, attending=False),
-    "a round past the consensus rounds": spread_table(2, round=10),
+    "one dimension": lambda: spread_table(1),
+    "two dimensions": lambda: spread_table(2),
+    "nobody attending": lambda: spread_table(1, attending=False),
+    "a round past the consensus rounds": lambda: spread_table(2, round=10),
 }
+"""The contract's cases: name -> a function building a fresh table (a rule that changes the
+table it is given never changes the next rule's case)."""
 
 
 def _call(who: str, what: str, case: str, function: Any, *args: Any) -> Any:
@@ -160,7 +162,8 @@ def _check_text(who: str, what: str, case: str, y: Any, k: int) -> np.ndarray:
 
 
 def _check_decisions(rule: Protocol, who: str) -> None:
-    for case, table in CASES.items():
+    for case, build in CASES.items():
+        table = build()
         n, k = table.positions.shape
         y = _check_text(who, "draft", case, _call(who, "draft", case, rule.draft, table), k)
         decision = _call(who, "decide", case, rule.decide, table, y)
@@ -194,8 +197,8 @@ def _check_pickle(cls: type, instance: Any, who: str) -> None:
     if same_cls is not cls or type(copy) is not cls:
         raise ProtocolContractError(f"{who}: a pickled copy of the class is a different class")
     for rule, twin in zip(_rules(instance), _rules(copy), strict=True):
-        table = CASES["two dimensions"]
-        a, b = rule.decide(table, rule.draft(table)), twin.decide(table, twin.draft(table))
+        table, other = CASES["two dimensions"](), CASES["two dimensions"]()
+        a, b = rule.decide(table, rule.draft(table)), twin.decide(other, twin.draft(other))
         if a.adopted != b.adopted or not np.array_equal(a.objecting, b.objecting):
             raise ProtocolContractError(f"{who}: a pickled copy decides differently from the original")
 

@@ -189,11 +189,16 @@ def _number_text(answer: str, wanted: str) -> Number:
     if not _NUMBER_TEXT.match(core):
         shown = answer if len(answer) <= 40 else answer[:37] + "..."
         raise Refused(f"Wrong type: expected {wanted}, got the text {shown!r}, which is not a number.")
+    digits = sum(c.isdigit() for c in core.split("e")[0].split("E")[0])
+    if digits > 300:
+        raise Refused(
+            f"Your answer is a number with {digits:,} digits: far too large to be the answer. Check the calculation."
+        )
     try:
         value = float(Fraction(core.replace(" ", "")))
-    except (OverflowError, ZeroDivisionError):
+    except (OverflowError, ZeroDivisionError, ValueError):
         raise Refused(
-            f"The text {core!r} is not a number that can be compared (too large, or divided by zero)."
+            f"The text {core[:40]!r} is not a number that can be compared (far too large, or divided by zero)."
         ) from None
     number = _finite(value)
     return Number(number.value, percent)
@@ -214,6 +219,14 @@ def text_of(answer: Any) -> str | None:
 
     if isinstance(answer, str):
         return answer
+    if type(answer).__name__ in ("Series", "DataFrame") or isinstance(answer, list | tuple | np.ndarray):
+        try:  # outcomes.loc[[idx], "name"]: one cell of text in a one-element container
+            if int(np.size(answer)) == 1:
+                item = np.asarray(answer, dtype=object).ravel()[0]
+                return item if isinstance(item, str) else None
+        except Exception:
+            return None
+        return None
     if isinstance(answer, Group):
         return answer.value
     if isinstance(answer, type) and issubclass(answer, Protocol) and answer.name:

@@ -41,6 +41,7 @@ class TableCase:
 
     seats: tuple[Seat, ...]
     rho: float = 0.1
+    capability: tuple[float, ...] | None = None  # one per seat; None: the default, all equal
 
     @property
     def y(self) -> np.ndarray:
@@ -49,16 +50,21 @@ class TableCase:
 
     def table(self) -> Table:
         """A fresh :class:`Table` (each caller gets its own copy)."""
-        return table_of(self.seats, self.rho)
+        return table_of(self.seats, self.rho, self.capability)
 
     @property
     def description(self) -> str:
         """The table in words, as the question shows it to the learner."""
-        return describe(self.seats, self.rho)
+        text = describe(self.seats, self.rho)
+        if self.capability is not None:
+            shown = ", ".join(f"{s.stance} {c:g}" for s, c in zip(self.seats, self.capability, strict=True))
+            text += f"; unequal capabilities ({shown})"
+        return text
 
 
-def table_of(seats: tuple[Seat, ...], rho: float = 0.1) -> Table:
-    """The table ``seats`` describe (see the module docstring)."""
+def table_of(seats: tuple[Seat, ...], rho: float = 0.1, capability: tuple[float, ...] | None = None) -> Table:
+    """The table ``seats`` describe (see the module docstring); ``capability`` one per seat
+    (default: :func:`govsim.teaching.hand_table`'s, all equal)."""
     positions = [STANCES[s.stance] for s in seats]
     return hand_table(
         positions,
@@ -66,6 +72,7 @@ def table_of(seats: tuple[Seat, ...], rho: float = 0.1) -> Table:
         [0.0],
         tolerance=0.05,
         attending=[s.present for s in seats],
+        capability=None if capability is None else list(capability),
         params=Parameters(rho=rho),
     )
 
@@ -137,6 +144,24 @@ def threshold_cases() -> list[TableCase]:
             found.append(TableCase(more, rho))
             absent = (*seats, *(Seat("technical", "supports", False) for _ in range(n)))
             found.append(TableCase(absent, rho))
+    # large tables just below and at two thirds, where a rounded threshold (0.66, 0.666,
+    # 0.6666, round(share, 2)) first decides otherwise: 33 of 50 support is 0.66
+    for n, k in ((50, 17), (51, 17), (300, 100), (300, 101), (999, 333), (1000, 334), (5000, 1667)):
+        seats = tuple(Seat(GROUP_NAMES[i % 4], "objects" if i < k else "supports") for i in range(n))
+        found.append(TableCase(seats, 0.1))
+    return found
+
+
+def capability_cases() -> list[TableCase]:
+    """Small tables whose members differ in capability, so a rule that weights by capability
+    (or by anything but heads) decides one of them otherwise than a head count."""
+    found = []
+    for strong in ("supports", "objects"):
+        weak = "objects" if strong == "supports" else "supports"
+        for n_weak in (1, 2, 3):
+            seats = (Seat("government", strong), *(Seat(GROUP_NAMES[1 + i % 3], weak) for i in range(n_weak)))
+            found.append(TableCase(seats, 0.1, (1.0, *(0.2,) * n_weak)))
+            found.append(TableCase(seats, 0.1, (0.2, *(1.0,) * n_weak)))
     return found
 
 
@@ -160,5 +185,5 @@ def random_cases(count: int = 300, seed: int = 7282) -> list[TableCase]:
 
 def all_cases() -> list[TableCase]:
     """Every case a rule question tries, smallest tables first."""
-    cases = [*small_cases(), *threshold_cases(), *random_cases()]
+    cases = [*small_cases(), *threshold_cases(), *capability_cases(), *random_cases()]
     return sorted(cases, key=lambda c: len(c.seats))

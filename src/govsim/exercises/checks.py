@@ -407,12 +407,23 @@ class Choice(Question):
         return {option_words(f) for f in forms if option_words(f)}
 
     def parse(self, answer: Any) -> str | None:
-        """The option key ``answer`` names, or None."""
+        """The option key ``answer`` names, or None. Separators are optional (``topdown``,
+        ``civilsociety`` name ``top_down``, ``civil_society``); a minus sign is not a separator
+        (``-3`` names no line)."""
+        if self.numbered() and re.match(
+            r"^[\s'\"`(\u2018\u201c]*(line\s*)?[-\u2212]\s*\d", str(answer).strip(), flags=re.I
+        ):
+            return None
         text = option_words(answer)
         text = re.sub(r"^(option|answer|choice)\s+(?=\S)", "", text)
         if self.numbered():  # "line 7", "Line 7." name option 7
             text = re.sub(r"^line\s*(?=\d+$)", "", text)
         found = [key for key in self.options() if text in self.names(key)]
+        if not found:
+            squashed = text.replace(" ", "")
+            found = [
+                key for key in self.options() if squashed in {n.replace(" ", "") for n in self.names(key)}
+            ]
         return found[0] if len(found) == 1 else None
 
     def numbered(self) -> bool:
@@ -519,6 +530,8 @@ class Numbers(Question):
         if isinstance(answer, str):
             parts = [p for p in re.split(r"[\s,;\[\]()]+", answer) if p]
             return [as_number(p, "a whole number").value for p in parts]
+        if type(answer).__name__ == "DataFrame" and answer.shape[1] == 1:
+            answer = answer.iloc[:, 0]  # outcomes[["rounds"]]: a one-column table is the column
         if isinstance(answer, dict | set | frozenset) or type(answer).__name__ == "DataFrame":
             raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.")
         try:
@@ -531,7 +544,7 @@ class Numbers(Question):
             raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.") from None
         if np.ndim(answer) == 0 and not isinstance(answer, list | tuple):
             raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.")
-        return [as_number(v, "a whole number", text=False).value for v in items]
+        return [as_number(v, "a whole number", text=isinstance(v, str)).value for v in items]
 
     def judge(self, answer: Any) -> Result:
         """Correct when every number matches in order; a wrong count or order is named."""

@@ -83,8 +83,8 @@ q1 = Numbers(
         "Select the column by its name, as you would pick a key from a dict.",
     ),
     explanation=(
-        "The rounds column holds the rounds each issue took; the longest negotiation is its "
-        "maximum. (A single number, such as the maximum, is shared by many other runs; five "
+        "The rounds column holds the rounds each issue took, one whole number per issue in "
+        "agenda order. (A single number, such as the maximum, is shared by many other runs; five "
         "numbers in order identify this one.)"
     ),
     solution_code='rounds = list(outcomes["rounds"])',

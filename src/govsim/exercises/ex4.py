@@ -61,7 +61,8 @@ q1 = ProtocolQuestion(
         "is True for everyone at the table.",
         "Count with int(mask.sum()). Return Decision(adopted, objecting, table.attending); with "
         "nobody at the table, nothing is adopted.",
-        "Two thirds exactly is enough: compare 3 * supporting >= 2 * attending to avoid rounding.",
+        "Two thirds exactly is enough, and 2/3 is not exactly 0.67 or 0.666: how can you compare "
+        "the two counts with whole numbers only, so nothing is rounded?",
     ),
     explanation=(
         "Count the attendees and the objectors among them; adopt when the supporters are at "

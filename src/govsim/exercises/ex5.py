@@ -57,8 +57,8 @@ q1 = FunctionQuestion(
     hints=(
         "np.asarray(values, dtype=float) turns a list into an array; x[:, None] - x[None, :] "
         "is the n-by-n table of all differences.",
-        "Sum the absolute differences, then divide by 2 * n**2 * mean. Check [0, 0, 0, 1] by "
-        "hand: the answer is (n - 1) / n.",
+        "The Gini is the mean absolute difference divided by twice the mean: which of n**2 or "
+        "n*(n-1) pairs does that mean run over? Check [0, 0, 0, 1] by hand: the answer is (n - 1) / n.",
     ),
     explanation="Build all pairwise absolute differences with broadcasting, sum, and normalise.",
 )

@@ -140,6 +140,11 @@ def _replicates_mistakes() -> list[Mistake]:
         Mistake(20, "With the same number of runs the half-width stays the same."),
         Mistake(160, f"{root}: check how many times 20 the runs must grow for sqrt(n) to double."),
         Mistake(60, f"{root}: adding 40 runs is not enough."),
+        Mistake(
+            81,
+            "One too many: if you computed it with ceil(...), float arithmetic may leave a whole "
+            "number plus 1e-14, which ceil rounds up; round to a few decimals before ceil.",
+        ),
     ]
 
 
@@ -176,7 +181,7 @@ q2 = Numeric(
     mistakes=_half_width_mistakes,
     hints=(
         "np.std(gains, ddof=1) is the sample standard deviation; np.std(gains) is not.",
-        "Divide by the square root of the number of runs, np.sqrt(len(gains)).",
+        "The standard error of a mean shrinks with more runs: how, exactly? Then multiply it by 1.96.",
     ),
     explanation=(
         "The standard error of a mean is s / sqrt(n); 1.96 standard errors either side cover "

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from govsim.exercises.rubric import Essay, SelfAssessment, rubric_text
+from govsim.exercises.rubric import Essay, SelfAssessment, named_rules, rubric_text
 from govsim.exercises.runs import mean_of, runs
 from govsim.protocols import protocol_names
 
@@ -40,8 +40,10 @@ def sample_claims() -> dict[str, bool]:
     """The comparisons the sample essay states, computed (the tests require every one True)."""
     gain = "mean_gain_civil_society"
     return {
-        "bottom_up with funding: civil society gains more than under top_down": m("bottom_up", gain, **FUNDED)
-        > m("top_down", gain),
+        "with the same funding: civil society gains more under bottom_up than under top_down": m(
+            "bottom_up", gain, **FUNDED
+        )
+        > m("top_down", gain, **FUNDED),
         "... and more than under consult_then_ratify with funding": m("bottom_up", gain, **FUNDED)
         > m("consult_then_ratify", gain, **FUNDED),
         "bottom_up takes more rounds than top_down (the cost)": m("bottom_up", "mean_rounds")
@@ -66,10 +68,10 @@ def sample_essay() -> str:
         "at the table: its participation under bottom_up was "
         f"{m('bottom_up', 'mean_participation_civil_society'):.2f} without funding and "
         f"{m('bottom_up', 'mean_participation_civil_society', **FUNDED):.2f} with it, against zero "
-        f"under top_down, and its mean gain was {m('bottom_up', gain, **FUNDED):+.3f} with funding "
-        f"versus {m('top_down', gain):+.3f} under top_down and "
-        f"{m('consult_then_ratify', gain, **FUNDED):+.3f} under consult_then_ratify with the same "
-        "funding. Ten replicates give only a rough idea: the spread over seeds is wide, and I "
+        f"under top_down. With the same funding under every rule, its mean gain was "
+        f"{m('bottom_up', gain, **FUNDED):+.3f} under bottom_up versus "
+        f"{m('top_down', gain, **FUNDED):+.3f} under top_down and "
+        f"{m('consult_then_ratify', gain, **FUNDED):+.3f} under consult_then_ratify. Ten replicates give only a rough idea: the spread over seeds is wide, and I "
         "would want the 95% intervals before trusting differences this small. The model is a "
         "stylized illustration with assumed group profiles, not a forecast, so I read the "
         "direction of the differences, not their size."
@@ -79,12 +81,28 @@ def sample_essay() -> str:
 LEVERS = ("openness", "support", "transparency")
 
 
+def bundled_rules() -> list[str]:
+    """The rules govsim itself registers (never a learner's class, which may be slow, endless
+    or broken: its runs count through :func:`learner_numbers`)."""
+    from govsim.protocols import PROTOCOLS, SEATINGS
+
+    return [
+        name
+        for name in protocol_names()
+        if (module := getattr(PROTOCOLS.get(name) or SEATINGS.get(name), "__module__", "")).startswith(
+            "govsim."
+        )
+        and not module.startswith("govsim.exercises")
+    ]
+
+
 def produced(answer: str) -> Iterator[float]:
     """Numbers runs produce that an essay may quote: per-seed values, means and 95% interval
-    ends over seeds 0-4, 0-9 and 0-19 of every rule, at default settings and at each lever value
-    the essay names ("support = 0.5"); and every number in the tables, series and models the
-    learner's own notebook holds (so a figure from the learner's own runs counts)."""
-    from govsim.protocols import protocol_names
+    ends over seeds 0-4, 0-9 and 0-19 of each bundled rule the essay names, at default settings
+    and at each lever value the essay names ("support = 0.5"); and every number in the tables,
+    series and models the learner's own notebook holds (so a figure from the learner's own runs
+    counts). A learner-registered rule is never run here (its runs are the learner's own)."""
+    from scipy import stats
 
     settings: list[dict[str, float]] = [{}]
     for lever, value in re.findall(
@@ -92,7 +110,7 @@ def produced(answer: str) -> Iterator[float]:
     ):
         if 0 <= float(value) <= 1:
             settings.append({lever: float(value)})
-    for rule in protocol_names():
+    for rule in named_rules(answer, bundled_rules()):
         for chosen in settings:
             for seeds in (range(5), range(10), range(20)):
                 try:
@@ -102,8 +120,6 @@ def produced(answer: str) -> Iterator[float]:
                 x = table.to_numpy(dtype=float)
                 yield from x.ravel()
                 mean, sd = x.mean(axis=0), x.std(axis=0, ddof=1)
-                from scipy import stats
-
                 half = stats.t.ppf(0.975, len(x) - 1) * sd / np.sqrt(len(x))
                 yield from mean
                 yield from mean - half
@@ -177,7 +193,8 @@ q2 = SelfAssessment(
         "If a criterion scores 0, add one or two sentences and score again.",
     ),
     explanation=(
-        "The sample answer, scored honestly: its figures back each comparison it makes "
+        "The sample answer, scored honestly: its figures back each comparison it makes, like for like "
+        "(the same funding under every rule) "
         "(evidence 2), but it mentions intervals without computing one (uncertainty 1)."
     ),
 )

@@ -49,12 +49,56 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
+def _equal(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` hold the same values (arrays, lists, dicts, numbers, NaN equal to NaN)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        try:
+            return (
+                np.shape(a) == np.shape(b)
+                and np.asarray(a).dtype == np.asarray(b).dtype
+                and bool(np.array_equal(a, b, equal_nan=np.asarray(a).dtype.kind in "fc"))
+            )
+        except (TypeError, ValueError):
+            return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return (
+            type(a) is type(b) and len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+        )
+    try:
+        return bool(a == b) or (a != a and b != b)
+    except Exception:
+        return False
+
+
+def _changed_input(before: Any, after: Any) -> str | None:
+    """How a learner's call changed an input it was given (None when it did not): for a
+    ``Table``, the first attribute that changed; for a list or array, whether it was sorted in
+    place or its values changed."""
+    from dataclasses import fields, is_dataclass
+
+    if is_dataclass(before) and not isinstance(before, type):
+        for f in fields(before):
+            if not _equal(getattr(before, f.name), getattr(after, f.name)):
+                return f"table.{f.name}"
+        return None
+    if _equal(before, after):
+        return None
+    try:
+        if len(before) == len(after) and _equal(type(before)(sorted(before)), after):
+            return "sorted it in place"
+    except Exception:
+        pass
+    return "changed its values in place"
+
+
 def _source(obj: Any) -> str:
     return inspect.getsource(obj)
 
 
 def _generated_arrays(count: int = 120, seed: int = 1912) -> list[Case]:
-    """Seeded random inputs for a metric of non-negative values: lists, tuples and arrays of
+    """Seeded random inputs for a metric of non-negative values: lists and arrays of (the spec says "a list or array") of
     1-9 values, whole numbers and fractions, with zeros, ties and one large value."""
     rng = np.random.default_rng(seed)
     found = []
@@ -69,7 +113,6 @@ def _generated_arrays(count: int = 120, seed: int = 1912) -> list[Case]:
         if i % 5 == 0:
             values = [0 if v < 1 else v for v in values]
         shown = values if i % 4 else np.array(values, dtype=float)
-        shown = tuple(values) if i % 4 == 1 else shown
         found.append(Case(f"the values {values}", (shown,)))
     return found
 
@@ -109,10 +152,18 @@ class FunctionQuestion(Question):
             )
         cases = [*self.cases, *self.generated()]
         got = []
+        changed: list[tuple[Case, str]] = []
 
         def call_all() -> None:
             for case in cases:
-                got.append(answer(*copy.deepcopy(case.args)))
+                args = copy.deepcopy(case.args)
+                before = copy.deepcopy(args)
+                got.append(answer(*args))
+                how = next(
+                    (h for a, b in zip(before, args, strict=True) if (h := _changed_input(a, b))), None
+                )
+                if how and not changed:
+                    changed.append((case, how))
 
         try:
             sandbox.run(call_all, what="Your function")
@@ -120,6 +171,13 @@ class FunctionQuestion(Question):
             case = cases[len(got)]
             shown = case.shown or ", ".join(repr(a) for a in case.args)
             return self.result(Status.INCORRECT, f"On {case.description} ({shown}): {failed}")
+        if changed:
+            case, how = changed[0]
+            return self.result(
+                Status.INCORRECT,
+                f"Your function changes the input it is given ({how}, on {case.description}); "
+                "a metric must be a pure function: work on a copy (e.g. sorted(values), values / total).",
+            )
         failed = []
         for case, value in zip(cases, got, strict=True):
             shown = case.shown or ", ".join(repr(a) for a in case.args)
@@ -127,7 +185,14 @@ class FunctionQuestion(Question):
                 return self.result(Status.INCORRECT, "Your function returned None: did you forget `return`?")
             try:
                 number = as_number(value, "one number", text=False).value
-            except Refused:
+            except Refused as refused:
+                reason = str(refused)
+                if not reason.startswith("Wrong type"):  # NaN, infinite, far too large: say which
+                    return self.result(
+                        Status.INCORRECT,
+                        f"On {case.description} ({shown}) your function returned "
+                        f"{reason.removeprefix('Your answer is ').removeprefix('Your answer ')}",
+                    )
                 return self.result(
                     Status.INCORRECT,
                     f"Wrong type: on {case.description} your function returned {describe_type(value)}; "
@@ -143,6 +208,9 @@ class FunctionQuestion(Question):
             Status.INCORRECT,
             f"{len(failed)} of {len(cases)} cases fail; first: {case.description} ({shown}) gave {number:.6g}.",
         )
+
+
+TABLES_LIMIT = 30.0  # seconds for deciding every test table (a budget in total, with a margin)
 
 
 class ProtocolQuestion(Question):
@@ -236,15 +304,34 @@ class ProtocolQuestion(Question):
         reference = self._reference()
         cases = all_cases()
         decisions: list[Any] = []
+        changed: list[tuple[Any, str]] = []
 
         def decide_all() -> None:
             for case in cases:
-                decisions.append(rule.decide(case.table(), case.y))
+                table = case.table()
+                before = copy.deepcopy(table)
+                decisions.append(rule.decide(table, case.y))
+                how = _changed_input(before, table)
+                if how and not changed:
+                    changed.append((case, how))
 
         try:
-            sandbox.run(decide_all, what="decide")
+            sandbox.run(decide_all, what="decide", limit=TABLES_LIMIT)
         except sandbox.Failed as failed:
+            if sandbox.OUT_OF_TIME in str(failed) and decisions:
+                each = 1000 * TABLES_LIMIT / len(decisions)
+                return (
+                    f"decide is too slow: it decided {len(decisions)} of the {len(cases)} test tables in "
+                    f"{TABLES_LIMIT:g} seconds (about {each:.0f} ms a table); the check needs them all. "
+                    "Count with numpy masks (mask.sum()) instead of Python loops over members."
+                )
             return f"With {cases[len(decisions)].description}: {failed}"
+        if changed:
+            case, how = changed[0]
+            return (
+                f"Your decide changes the table it is given ({how}, with {case.description}); "
+                "a rule must only read the table: work on copies of its arrays."
+            )
         for case, decision in zip(cases, decisions, strict=True):
             where = f"With {case.description}"
             if not isinstance(decision, Decision):

@@ -26,6 +26,7 @@ def _occurrences(tokens: list[str], name: list[str]) -> list[int]:
     return [i for i in range(len(tokens) - k + 1) if tokens[i : i + k] == name]
 
 
+AFTER_NAME = "with|for|and|because|since|as|under|over|in|on|to|so|but|which|rules?|protocol|layout|option"
 CODE_QUOTES = "`'\"‘’“”"
 NUMBER = re.compile(r"(?<![\w.])([+\-−]?)(\d+(?:\.\d+)?)(\s*%)?(?![\w])")
 
@@ -34,8 +35,8 @@ def named_rules(answer: str, names: Sequence[str]) -> list[str]:
     """The rule ``names`` that ``answer`` names *as such*: a name of two or more words
     (``bottom_up``) in any spelling (``bottom-up``, ``Bottom up``, ``BottomUp``), its class name
     or its label; a one-word name (``regional``, ``chambers``) only written as a name, in
-    quotes or back-ticks, in its class's spelling or with "rule"/"protocol"/"layout" next to
-    it, so "regional organisations" or "parliamentary chambers" do not count."""
+    quotes or back-ticks, in its class's spelling, with "rule"/"protocol"/"layout" next to
+    it or right after "recommend"/"propose"/"choose"/"prefer", so "regional organisations" or "parliamentary chambers" do not count."""
     from govsim.protocols import PROTOCOLS, SEATINGS
 
     found = []
@@ -53,7 +54,11 @@ def named_rules(answer: str, names: Sequence[str]) -> list[str]:
                 found.append(name)
             continue
         quoted = rf"[{CODE_QUOTES}]{re.escape(name)}[{CODE_QUOTES}]"
-        beside = rf"\b{re.escape(name)}\s+(rule|protocol|layout|option)s?\b|\b(rule|protocol|layout)\s+{re.escape(name)}\b"
+        beside = (
+            rf"\b{re.escape(name)}\s+(rule|protocol|layout|option)s?\b|\b(rule|protocol|layout)\s+{re.escape(name)}\b"
+            rf"|\b(recommend|propose|choose|prefer|advocate|suggest)(s|ed|ing)?\s+(the\s+|a\s+)?{re.escape(name)}"
+            rf"(?=\s*([.,;:!?)]|$)|\s+({AFTER_NAME})\b)"  # "regional organisations" is not the rule
+        )
         cls_name = cls.__name__ if isinstance(cls, type) else ""
         if (
             re.search(quoted, answer, re.I)
@@ -89,12 +94,12 @@ def quoted_figures(answer: str) -> list[tuple[float, int]]:
 
 
 def run_figures(answer: str, produced: Iterable[float]) -> list[float]:
-    """The figures of ``answer`` equal, to the rounding shown, to a number in ``produced``."""
+    """The figures of ``answer`` equal, sign included, to the rounding shown, to a number in ``produced``."""
     values = [float(v) for v in produced if v == v]
     hits = []
     for value, decimals in quoted_figures(answer):
         half = 0.5 * 10**-decimals + 1e-12
-        if any(abs(v - value) <= half or abs(abs(v) - abs(value)) <= half for v in values):
+        if any(abs(v - value) <= half for v in values):  # signed: -0.02 is not 0.02
             hits.append(value)
     return hits
 
@@ -144,19 +149,19 @@ class Essay(Question):
         words = len(answer.split())
         if words < self.min_words:
             return self.result(Status.INCORRECT, f"Write at least {self.min_words} words (you have {words}).")
-        if self.figures is not None and not run_figures(answer, self.figures(answer)):
-            return self.result(
-                Status.INCORRECT,
-                "Back your answer with at least one figure from your runs (a number such as 0.43, "
-                "+0.012 or 72%, as a run or your table showed it); years, counts of seeds and "
-                "setting values do not count.",
-            )
         if self.mention_one_of and not named_rules(answer, self.mention_one_of):
             options = ", ".join(self.mention_one_of)
             return self.result(
                 Status.INCORRECT,
                 f"Your answer names no rule: name the one you recommend (one of: {options}, written "
                 "as its name, e.g. bottom_up or `regional`).",
+            )
+        if self.figures is not None and not run_figures(answer, self.figures(answer)):
+            return self.result(
+                Status.INCORRECT,
+                "Back your answer with at least one figure from your runs, or from runs of the rules "
+                "and settings you name (a number such as 0.43, +0.012 or 72%, sign included, as a run "
+                "or your table showed it); years, counts of seeds and setting values do not count.",
             )
         return self.result(Status.ATTEMPTED, f"{words} words.\n{rubric_text(self.criteria)}")
 

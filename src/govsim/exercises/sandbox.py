@@ -16,10 +16,12 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
 TIME_LIMIT = 10.0  # seconds for one call of a learner's code
+OUT_OF_TIME = "seconds in all: too slow"  # in the message when the time is up
 OUTPUT_CAP = 2_000  # characters of a learner's printing shown during a check
 
 
@@ -37,6 +39,7 @@ class CappedOutput(io.TextIOBase):
 
     def __init__(self, target: Any, cap: int = OUTPUT_CAP) -> None:
         self.target, self.cap, self.written, self.dropped = target, cap, 0, 0
+        self.last = "\n"  # the last character passed on
 
     def writable(self) -> bool:
         """Always true: this is an output stream."""
@@ -46,8 +49,9 @@ class CappedOutput(io.TextIOBase):
         """Pass on ``text`` while under the cap; count and drop the rest. Returns ``len(text)``."""
         text = str(text)
         room = max(0, self.cap - self.written)
-        if room:
+        if room and text:
             self.target.write(text[:room])
+            self.last = text[:room][-1]
         self.written += min(room, len(text))
         self.dropped += max(0, len(text) - room)
         return len(text)
@@ -63,10 +67,32 @@ def capped_output(cap: int = OUTPUT_CAP) -> Iterator[CappedOutput]:
     """Route ``print`` (stdout and stderr) through one :class:`CappedOutput`; after the block,
     one line says how much was left out."""
     out = CappedOutput(sys.stdout, cap)
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        yield out
-    if out.dropped:
-        print(f"\n[... your code printed {out.dropped:,} more characters; the check shows the first {cap:,}]")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            yield out
+    finally:  # also when the learner's code failed: the verdict starts on a line of its own
+        if out.dropped:
+            print(f"\n[... {out.dropped:,} more characters left out: the check shows the first {cap:,}]")
+        elif out.last != "\n":
+            print()
+
+
+@contextlib.contextmanager
+def captured_warnings() -> Iterator[list[warnings.WarningMessage]]:
+    """Catch the warnings the learner's code raises (numpy's RuntimeWarnings with
+    site-packages paths); after the block, at most one line names the first and counts them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield caught
+        finally:
+            pass
+    if caught:
+        first = caught[0]
+        more = f" (and {len(caught) - 1:,} more)" if len(caught) > 1 else ""
+        print(
+            f"[your code raised a warning{more}: {first.category.__name__}: {_one_line(first.message, 150)}]"
+        )
 
 
 @contextlib.contextmanager
@@ -132,13 +158,13 @@ def run(
 
     limit = TIME_LIMIT if limit is None else limit
     try:
-        with capped_output(), deadline(limit):
+        with captured_warnings(), capped_output(), deadline(limit):
             return function(*args)
     except NotImplementedError:
         raise Blank from None
     except _OutOfTime:
         raise Failed(
-            f"{what} ran for more than {limit:g} seconds (an endless loop?); the check stopped it."
+            f"{what} ran for more than {limit:g} {OUT_OF_TIME} (or it never ends); the check stopped it."
         ) from None
     except RecursionError:
         raise Failed(f"{what} called itself without end (RecursionError).") from None

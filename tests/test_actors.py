@@ -199,7 +199,7 @@ KTAB_HEAD = "Room,test,2,1,\nActor,Description,Power,Pos1,Sal1,\n"
         ),
         (
             "#A\t'A'\t''\n#P\t'x'\t''\n#P\t'y'\t''\n#M\t'x'\t0\t''\n#M\t'x'\t1\t''\n#M\t'y'\t5\n"
-            "#D\t'A'\t'x'\t1\t0.5\t1\n",
+            "#D\t'A'\t'x'\t1\t0.5\t1\n#D\t'A'\t'y'\t5\t0.5\t1\n",
             "line 3: issue 'y' has one scale point, 5 (allowed: two or more #M rows",
         ),
         (
@@ -262,7 +262,10 @@ KTAB_HEAD = "Room,test,2,1,\nActor,Description,Power,Pos1,Sal1,\n"
             DECIDE_HEAD.replace("'A'\t'Actor A'", "'A\u202eB'\t'Actor A'"),
             "field actor='A\\u202eB' contains a control or text-direction character",
         ),
-        (DECIDE_HEAD + "#D\t'A'\t'x'\tnan\t0.5\t0.3\n", "is not a finite number (allowed: a number"),
+        (
+            DECIDE_HEAD + "#D\t'A'\t'x'\tnan\t0.5\t0.3\n",
+            "is not a number in plain decimal notation (allowed: a number",
+        ),
         (
             DECIDE_HEAD + "#M\t'x'\t3\t'status quo'\n#M\t'x'\t7\t'Status quo'\n",
             "line 7: issue 'x' has a second 'status quo' #M row",

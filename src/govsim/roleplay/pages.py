@@ -61,6 +61,13 @@ table.govsim-rp-table td, table.govsim-rp-table th { border: 1px solid #ccc; pad
 table.govsim-rp-table { border-collapse: collapse; max-width: 100%; }
 img { max-width: 100%; height: auto; }
 """
+
+
+def _pane(css_class: str) -> pn.pane.HTML:
+    """An empty HTML pane of the page's style, filled as the session moves."""
+    return pn.pane.HTML(stylesheets=[PAGE_CSS], css_classes=[css_class], sizing_mode="stretch_width")
+
+
 CONTROL_CSS = """
 :host { font-size: 18px; }
 label, .bk-input-group label { font-size: 18px; }
@@ -310,9 +317,7 @@ class TeamPage:
             sizing_mode="stretch_width",
         )
         self.clock = new_clock()
-        self.status = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-status-pane"], sizing_mode="stretch_width"
-        )
+        self.status = _pane("govsim-rp-status-pane")
         control = {"stylesheets": [CONTROL_CSS], "sizing_mode": "stretch_width", "max_width": 420}
         self.move = pn.widgets.Select(
             name=_("Your move"),
@@ -324,9 +329,7 @@ class TeamPage:
             css_classes=["govsim-rp-move"],
             **control,
         )
-        self.meaning = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-meaning"], sizing_mode="stretch_width"
-        )
+        self.meaning = _pane("govsim-rp-meaning")
         setup = room.play.setup
         start = setup.in_file_units(setup.agenda[0].draft or setup.agenda[0].status_quo)
         self.points = [
@@ -344,18 +347,10 @@ class TeamPage:
         self.submit = pn.widgets.Button(
             name=_("Submit move"), button_type="primary", css_classes=["govsim-rp-submit"], **control
         )
-        self.message = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-message"], sizing_mode="stretch_width"
-        )
-        self.current = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-current"], sizing_mode="stretch_width"
-        )
-        self.revealed = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-revealed-pane"], sizing_mode="stretch_width"
-        )
-        self.debrief = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-debrief-pane"], sizing_mode="stretch_width"
-        )
+        self.message = _pane("govsim-rp-message")
+        self.current = _pane("govsim-rp-current")
+        self.revealed = _pane("govsim-rp-revealed-pane")
+        self.debrief = _pane("govsim-rp-debrief-pane")
         self.card_pane = pn.pane.HTML(
             self.card.html(),
             stylesheets=[CARD_CSS, PAGE_CSS],
@@ -503,21 +498,11 @@ class RoomView:
             sizing_mode="stretch_width",
         )
         self.clock = new_clock()
-        self.status = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-status-pane"], sizing_mode="stretch_width"
-        )
-        self.who = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-submitted"], sizing_mode="stretch_width"
-        )
-        self.revealed = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-revealed-pane"], sizing_mode="stretch_width"
-        )
-        self.picture = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-projector"], sizing_mode="stretch_width"
-        )
-        self.debrief = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-debrief"], sizing_mode="stretch_width"
-        )
+        self.status = _pane("govsim-rp-status-pane")
+        self.who = _pane("govsim-rp-submitted")
+        self.revealed = _pane("govsim-rp-revealed-pane")
+        self.picture = _pane("govsim-rp-projector")
+        self.debrief = _pane("govsim-rp-debrief")
 
     def _show_room(self, state: Any) -> None:
         room, phase = self.room, Phase(state.phase)
@@ -610,9 +595,7 @@ class FacilitatorPage(RoomView):
             stylesheets=[PAGE_CSS],
             sizing_mode="stretch_width",
         )
-        self.error = pn.pane.HTML(
-            stylesheets=[PAGE_CSS], css_classes=["govsim-rp-error"], sizing_mode="stretch_width"
-        )
+        self.error = _pane("govsim-rp-error")
         actions: list[tuple[Any, Callable[[], Any]]] = [
             (self.next, lambda: room.advance(self.shown[1], self.shown[2], self.caucus.value)),
             (self.extend, room.extend),

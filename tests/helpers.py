@@ -67,3 +67,14 @@ def exact_groups_scenario(
     return parse_scenario(
         {"name": "micro", "dimensions": ["openness"], "groups": groups, "agenda": [issue], "params": params}
     )
+
+
+# A small sweep experiment (2 x 2 runs, 3 rounds each) for the sweep tests.
+SMALL_TOML = """
+name = "small"
+replicates = 2
+[fixed]
+max_rounds = 3
+[factors]
+rho = [0.1, 0.2]
+"""

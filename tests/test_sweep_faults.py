@@ -22,6 +22,8 @@ from govsim.commands.sweep import report_lines
 from govsim.protocols import PROTOCOLS, BottomUp
 from govsim.sweep import Experiment, Factor, cluster, load_runs, run_sweep
 
+from helpers import SMALL_TOML
+
 LONG_TOML = """
 name = "long"
 replicates = 30
@@ -105,14 +107,6 @@ def test_the_workers_keep_what_the_driver_inherited(monkeypatch):
 
 
 # ---------------------------------------------------------------- 8: failing clusters
-SMALL_TOML = """
-name = "small"
-replicates = 2
-[fixed]
-max_rounds = 3
-[factors]
-rho = [0.1, 0.2]
-"""
 
 
 def _fake_service(kind: str):
@@ -364,16 +358,6 @@ def test_a_script_without_the_main_guard_under_spawn_is_told_so_in_one_line(back
         [sys.executable, script.name], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0 and done.stdout.strip() == "0", done.stderr[-2000:]
-
-
-SMALL_TOML = """
-name = "small"
-replicates = 2
-[fixed]
-max_rounds = 3
-[factors]
-rho = [0.1, 0.2]
-"""
 
 
 @pytest.mark.parametrize(

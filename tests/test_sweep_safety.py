@@ -24,17 +24,11 @@ from govsim.protocols import PROTOCOLS, BottomUp
 from govsim.sweep import Experiment, Factor, backends, cluster, load_runs, run_sweep
 from govsim.sweep.store import Store
 
+from helpers import SMALL_TOML
+
 SMALL = Experiment(
     factors=(Factor("rho", levels=(0.1, 0.2)),), fixed={"max_rounds": 3}, replicates=2, name="small"
 )
-SMALL_TOML = """
-name = "small"
-replicates = 2
-[fixed]
-max_rounds = 3
-[factors]
-rho = [0.1, 0.2]
-"""
 LONG_TOML = """
 name = "long"
 replicates = 40

@@ -41,6 +41,7 @@ DASK_RETRIES = 2
 CONNECT_TIMEOUT = "30s"  # how long to wait for a --scheduler
 NO_WORKER_SECONDS = 60.0  # a cluster without any worker this long has failed: end the sweep
 WATCH_SECONDS = 1.0  # how often the workers are counted while no chunk comes back
+RESTART_SECONDS = 10.0  # how long closing waits for workers the nanny is restarting
 RESULT_SECONDS = 10.0  # fetching a finished chunk's result longer than this: its worker is gone
 # Our own LocalCluster shares the machine's cores with its workers: on two cores, every CPU
 # second Dask spends on itself is taken from a run (benchmarks/sweep_throughput.py prints the
@@ -56,6 +57,9 @@ LEAN = {
     "distributed.admin.tick.interval": "1s",
     "distributed.scheduler.work-stealing": False,
     "distributed.worker.memory.monitor-interval": "1s",
+    # A worker the nanny restarts is a fresh process: it logs ("Starting Worker plugin ...")
+    # before any plugin can quiet it, so its loggers are set where Dask reads them, at import.
+    "distributed.nanny.pre-spawn-environ.DASK_LOGGING__DISTRIBUTED": "critical",
 }
 PORT_HINT = "a Dask scheduler listens on port 8786 by default; 8787 is its dashboard"
 
@@ -202,6 +206,11 @@ class DaskPool:
             if self.futures:
                 with contextlib.suppress(Exception):
                     self.client.cancel(list(self.futures))
+            if self.cluster is not None and kind is None:
+                # A worker the nanny is restarting (after a run that killed it) and closed
+                # half-started prints a traceback from its own process: let it finish starting.
+                with contextlib.suppress(Exception):
+                    self.client.wait_for_workers(self.workers, timeout=RESTART_SECONDS)
             if self.own_client and self.client is not None:
                 self.client.close()
             if self.cluster is not None:

@@ -42,6 +42,7 @@ class Term:
     expansion: str = ""
     more: str = ""
     key: str = ""  # the English term, when this entry is a translation (keeps anchors stable)
+    source_kept: bool = True  # the source is shown as published (not translated)
 
     @property
     def anchor(self) -> str:
@@ -210,18 +211,28 @@ VIEW_NAMES = {
 
 def term_in_language(t: Term) -> Term:
     """``t`` in the current language (:mod:`govsim.i18n`; ``data/lang/<lang>/glossary.toml``,
-    one table per English term). The source stays as published; the anchor stays English."""
+    one table per English term, with an optional ``note`` for that language's readers). The
+    source stays as published unless the table's ``cited`` gives it in the language (connecting
+    words, official titles; ``cited.source`` is the fingerprint of the English source); the
+    anchor stays English."""
     where = f"glossary.toml: [term.{t.term!r}]"
     english = {"term": t.term, "expansion": t.expansion, "definition": t.definition, "more": t.more}
     found = fresh(data_file("glossary.toml").get("term", {}).get(t.term), english, where)
+    more = text(t.more, found.get("more"), f"{where}.more") if t.more else ""
+    note = found.get("note")  # for this language's readers only (the region's own words for the term)
+    if isinstance(note, str) and note.strip():
+        more = f"{more} {typography(note.strip())}".strip()
+    cited = found.get("cited")
+    cited = fresh(cited, {"source": t.source}, f"{where}.cited") if isinstance(cited, dict) else {}
     return Term(
         term=text(t.term, found.get("term", t.term if t.term.isupper() else None), f"{where}.term"),
         definition=text(t.definition, found.get("definition"), f"{where}.definition"),
-        source=t.source,
+        source=typography(cited["text"]) if isinstance(cited.get("text"), str) else t.source,
         kind=t.kind,
         expansion=text(t.expansion, found.get("expansion"), f"{where}.expansion") if t.expansion else "",
-        more=text(t.more, found.get("more"), f"{where}.more") if t.more else "",
+        more=more,
         key=t.term,
+        source_kept="text" not in cited,
     )
 
 

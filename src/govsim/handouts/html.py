@@ -101,6 +101,12 @@ def figure_html(uri: str, caption: str) -> str:
 
 
 # ------------------------------------------------------------------ pages
+def said_source(t: Term) -> str:
+    """A glossary entry's source as HTML: in the page's language where a translation gives it,
+    else as published (``translate="no"``)."""
+    return esc(t.source) if not t.source_kept else f'<span translate="no">{esc(t.source)}</span>'
+
+
 def glossary_page(terms: Sequence[Term], footer: str) -> str:
     parts = [
         f"<h1>{esc(_('Glossary'))}</h1>",
@@ -114,7 +120,7 @@ def glossary_page(terms: Sequence[Term], footer: str) -> str:
             more = f"{inline(t.more)} " if t.more else ""
             parts.append(
                 f'<dt id="{esc(t.anchor)}">{name}</dt><dd>{inline(t.definition)} {more}'
-                f'<span class="source">{esc(_("Source: {source}.").format(source=t.source))}</span></dd>'
+                f'<span class="source">{esc(_("Source: {source}.")).format(source=said_source(t))}</span></dd>'
             )
         parts.append("</dl>")
     return page(_("govsim glossary"), "\n".join(parts), footer)
@@ -267,8 +273,8 @@ def block_page(b: Block, sheet: Mapping[str, object], footer: str, figure: str =
     b = block_in_language(b)
     sheet = worksheet_in_language(b.stem, dict(sheet))
     title = str(sheet.get("title") or b.title)
-    minutes = esc(_("{teaching} min teaching + {exercises} min exercises · notebook {stem}")).format(
-        teaching=b.teaching_minutes, exercises=b.exercise_minutes, stem=f"<code>{esc(b.stem)}</code>"
+    minutes = esc(_("{teaching} min teaching + {exercises} min exercises (notebook {file})")).format(
+        teaching=b.teaching_minutes, exercises=b.exercise_minutes, file=f"<code>{esc(b.stem)}.ipynb</code>"
     )
     parts = [f"<h1>{inline(b.title)}</h1>", f'<p class="meta">{minutes}</p>']
     predict = sheet.get("predict")
@@ -311,7 +317,7 @@ def block_page(b: Block, sheet: Mapping[str, object], footer: str, figure: str =
     slips = int(sheet.get("slips", 0) or 0)  # type: ignore[call-overload]
     if slips:
         parts.append(move_slips(slips))
-    return page(_("govsim · {stem}").format(stem=b.stem), "\n".join(parts), footer)
+    return page(_("govsim · {title}").format(title=b.title), "\n".join(parts), footer)
 
 
 def move_slip() -> str:

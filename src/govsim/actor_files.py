@@ -11,6 +11,10 @@ formats are read unchanged:
   tag included: the toolkit writes ``'#A'<TAB>'USA'<TAB>'USA'<TAB>''``. ``#A`` actor key,
   name, comment; ``#P`` issue key, name, description; ``#M`` issue, scale point, meaning;
   ``#D`` actor, issue, position, salience, power; ``#/`` and ``#O`` comment and title rows.
+  Saliences are on the 0-1 scale, or on the 0-100 scale for the whole file (recognised by a
+  salience above 1, divided by 100 as KTAB's, and said in the table's notes; a file mixing
+  the two is refused). Power may differ by issue: each issue is then negotiated with the
+  actor's power on it (:mod:`govsim.actors`; the notes name those actors).
   The issue's scale runs from its lowest to its highest ``#M`` point (0-100 without any, as
   the toolkit reads it); a ``#M`` point whose meaning is ``status quo`` states the status quo.
   Lines may end in CRLF; empty trailing cells, rows of empty cells and cells past a row's
@@ -64,11 +68,13 @@ class _Row:
         except ValueError as exc:
             raise self.fail(str(exc)) from None
 
-    def number(self, index: int, field: str, low: float = -math.inf, high: float = math.inf) -> float:
+    def number(
+        self, index: int, field: str, low: float = -math.inf, high: float = math.inf, allowed: str | None = None
+    ) -> float:
         raw = self.text(index, field)
         bounds = (b if math.isfinite(b) else None for b in (low, high))
         try:
-            return decimal(raw, f"field {field}", *bounds)
+            return decimal(raw, f"field {field}", *bounds, allowed=allowed)
         except ValueError as exc:
             raise self.fail(str(exc)) from None
 
@@ -200,7 +206,8 @@ class _DecideReader:
     (its descriptions and comments), trailing empty cells and rows of empty cells are
     skipped, ``#/`` and ``#O`` rows are comments, an actor may lack rows for some issues
     (salience 0 there), and an issue without ``#M`` rows runs from 0 to 100 (the toolkit's
-    default scale; the table's notes say so).
+    default scale; the table's notes say so). Saliences on the 0-100 scale are rescaled
+    (:meth:`saliences`); power may differ by issue (:meth:`powers`).
     """
 
     def __init__(self, source: str, name: str) -> None:
@@ -283,7 +290,8 @@ class _DecideReader:
         if (actor, issue) in self.data:
             first = self.data[actor, issue][3]
             raise row.fail(f"a second row for actor {actor!r} on issue {issue!r} (first on line {first})")
-        values = (row.number(3, "position"), row.number(4, "salience", 0.0, 1.0), row.number(5, "power", 0.0))
+        salience = row.number(4, "salience", 0.0, 100.0, SALIENCE_ALLOWED)
+        values = (row.number(3, "position"), salience, row.number(5, "power", 0.0))
         self.data[actor, issue] = (*values, row.line)
 
     # the whole table
@@ -320,22 +328,67 @@ class _DecideReader:
                 )
         return scales
 
-    def powers(self) -> dict[str, float]:
-        """One power per actor (govsim gives each actor one capability), divided by the largest."""
-        powers: dict[str, tuple[float, int, str]] = {}
-        for (actor, issue), (_, _, power, line) in self.data.items():
-            if actor in powers and powers[actor][0] != power:
-                first, first_line, first_issue = powers[actor]
-                raise self.fail(
-                    line,
-                    f"field power={power:g} for actor {actor!r} differs from its power {first:g} on issue "
-                    f"{first_issue!r} (line {first_line}); govsim gives each actor one power",
-                )
-            powers.setdefault(actor, (power, line, issue))
-        top = max(p for p, _, _ in powers.values())
+    def powers(self) -> tuple[dict[str, float], dict[str, tuple[float, ...] | None], str]:
+        """Each actor's capability, its capability on each issue where its power differs by
+        issue (else None), and a note naming those actors ("" when none).
+
+        Powers are divided by the largest power in the table (any issue's). An actor's power
+        may differ by issue, as the Decide format gives it per actor and issue: each issue is
+        then negotiated with the actor's power on it (Stokman & Van Oosten 1994 weigh c_ik x
+        s_ik; in the DEU data set capability follows each proposal's decision rule, Thomson et
+        al. 2006). Its ``capability`` is its mean power over the issues it has rows for, which
+        it also keeps on an issue it has no row for (salience 0 there)."""
+        rows: dict[str, dict[str, float]] = {actor: {} for actor in self.actors}
+        for (actor, issue), (_, _, power, _) in self.data.items():
+            rows[actor][issue] = power
+        top = max(self.data[key][2] for key in self.data)
         if top <= 0:
             raise ValueError(f"{self.source}: every power is 0 (allowed: at least one actor with power > 0)")
-        return {actor: powers[actor][0] / top if actor in powers else 0.0 for actor in self.actors}
+        capability: dict[str, float] = {}
+        by_issue: dict[str, tuple[float, ...] | None] = {}
+        for actor, powers in rows.items():
+            values = list(powers.values())
+            if len(set(values)) <= 1:
+                capability[actor] = values[0] / top if values else 0.0
+                by_issue[actor] = None
+                continue
+            capability[actor] = math.fsum(values) / len(values) / top
+            by_issue[actor] = tuple(
+                powers[k] / top if k in powers else capability[actor] for k in self.issues
+            )
+        differ = [a for a, caps in by_issue.items() if caps is not None]
+        note = ""
+        if differ:
+            shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
+            note = (
+                f"{self.source}: power differs by issue for {shown}: each issue is negotiated with "
+                "the actor's power on it (compromise, weighted votes, lobbying); its mean power "
+                "ranks it for a seat"
+            )
+        return capability, by_issue, note
+
+    def saliences(self) -> tuple[float, str]:
+        """The divisor that brings the file's saliences to [0, 1] (1, or 100 for a file on the
+        0-100 scale, as KTAB reads its percent saliences), and a note saying so ("" for 1).
+
+        A file is on the 0-100 scale when a salience exceeds 1; then none may lie strictly
+        between 0 and 1 (that row was written on the 0-1 scale: the scales are mixed)."""
+        cells = [(c[1], c[3]) for c in self.data.values()]
+        top, top_line = max(cells, key=lambda c: (c[0], -c[1]))
+        if top <= 1.0:
+            return 1.0, ""
+        for value, line in sorted(cells, key=lambda c: c[1]):
+            if 0.0 < value < 1.0:
+                raise self.fail(
+                    line,
+                    f"field salience={value:g} is on the 0-1 scale but line {top_line} has salience="
+                    f"{top:g} on the 0-100 scale (allowed: every salience of a file on one scale, "
+                    "0-1 or 0-100)",
+                )
+        return 100.0, (
+            f"{self.source}: saliences read on the 0-100 scale (the largest is {top:g}, line "
+            f"{top_line}): each divided by 100, as KTAB reads its percent saliences"
+        )
 
     def table(self) -> ActorTable:
         if not self.actors or not self.data:
@@ -350,7 +403,8 @@ class _DecideReader:
                     f"issue {key!r} is undefined: {why}, so no actor cares about it and no compromise "
                     "exists (allowed: at least one #D row with salience > 0; or remove the #P row)",
                 )
-        scales, capability = self.scales(), self.powers()
+        scales, (capability, by_issue, power_note) = self.scales(), self.powers()
+        divisor, salience_note = self.saliences()
         keys = list(self.issues)
         actors = []
         for actor in self.actors:
@@ -363,8 +417,9 @@ class _DecideReader:
                     position=tuple(
                         scales[k].to_unit(c[0]) if c else 0.5 for k, c in zip(keys, cells, strict=True)
                     ),
-                    salience=tuple(c[1] if c else 0.0 for c in cells),
+                    salience=tuple(c[1] / divisor if c else 0.0 for c in cells),
                     description=self.actors[actor][0],
+                    issue_capability=by_issue[actor],
                 )
             )
         unscaled = [k for k in keys if k not in self.points]
@@ -373,6 +428,7 @@ class _DecideReader:
             if unscaled
             else ()
         )
+        notes += tuple(n for n in (salience_note, power_note) if n)
         return ActorTable(
             source=self.source,
             format="decide",
@@ -387,6 +443,7 @@ class _DecideReader:
 
 
 DECIDE_DEFAULT_SCALE = Scale(0.0, 100.0)  # an issue without #M points, as the Decide toolkit reads it
+SALIENCE_ALLOWED = "a number in [0, 1], or in [0, 100] with every salience of the file on that scale"
 
 
 def _is_comment(tag: str) -> bool:

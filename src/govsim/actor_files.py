@@ -69,7 +69,12 @@ class _Row:
             raise self.fail(str(exc)) from None
 
     def number(
-        self, index: int, field: str, low: float = -math.inf, high: float = math.inf, allowed: str | None = None
+        self,
+        index: int,
+        field: str,
+        low: float = -math.inf,
+        high: float = math.inf,
+        allowed: str | None = None,
     ) -> float:
         raw = self.text(index, field)
         bounds = (b if math.isfinite(b) else None for b in (low, high))

@@ -249,7 +249,9 @@ def draw_population(
     Salience: Dirichlet(concentration * group mean salience).
     """
     sizes = group_sizes(groups, scale)
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in Population.__dataclass_fields__ if k != "issue_capability"}
+    parts: dict[str, list[np.ndarray]] = {
+        k: [] for k in Population.__dataclass_fields__ if k != "issue_capability"
+    }
     for spec in sorted(groups, key=lambda g: GROUP_ORDER.index(g.group)):
         if spec.count == 0:  # a profile kept only for named actors' defaults
             continue

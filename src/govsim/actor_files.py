@@ -42,7 +42,15 @@ import math
 from pathlib import Path
 from typing import Any
 
-from govsim.actors import MAX_DIMENSIONS, OPTIONAL_TRAITS, Actor, ActorTable, Scale, scale_problem
+from govsim.actors import (
+    MAX_DIMENSIONS,
+    OPTIONAL_TRAITS,
+    Actor,
+    ActorTable,
+    Scale,
+    issue_capability_note,
+    scale_problem,
+)
 from govsim.groups import Group
 from govsim.population import MAX_STAKEHOLDERS, check_cells
 from govsim.reading import read_text
@@ -333,9 +341,9 @@ class _DecideReader:
                 )
         return scales
 
-    def powers(self) -> tuple[dict[str, float], dict[str, tuple[float, ...] | None], str]:
-        """Each actor's capability, its capability on each issue where its power differs by
-        issue (else None), and a note naming those actors ("" when none).
+    def powers(self) -> tuple[dict[str, float], dict[str, tuple[float, ...] | None]]:
+        """Each actor's capability, and its capability on each issue where its power differs by
+        issue (else None).
 
         Powers are divided by the largest power in the table (any issue's). An actor's power
         may differ by issue, as the Decide format gives it per actor and issue: each issue is
@@ -361,16 +369,7 @@ class _DecideReader:
             by_issue[actor] = tuple(
                 powers[k] / top if k in powers else capability[actor] for k in self.issues
             )
-        differ = [a for a, caps in by_issue.items() if caps is not None]
-        note = ""
-        if differ:
-            shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
-            note = (
-                f"{self.source}: power differs by issue for {shown}: each issue is negotiated with "
-                "the actor's power on it (compromise, weighted votes, lobbying); its mean power "
-                "ranks it for a seat"
-            )
-        return capability, by_issue, note
+        return capability, by_issue
 
     def saliences(self) -> tuple[float, str]:
         """The divisor that brings the file's saliences to [0, 1] (1, or 100 for a file on the
@@ -408,7 +407,7 @@ class _DecideReader:
                     f"issue {key!r} is undefined: {why}, so no actor cares about it and no compromise "
                     "exists (allowed: at least one #D row with salience > 0; or remove the #P row)",
                 )
-        scales, (capability, by_issue, power_note) = self.scales(), self.powers()
+        scales, (capability, by_issue) = self.scales(), self.powers()
         divisor, salience_note = self.saliences()
         keys = list(self.issues)
         actors = []
@@ -433,7 +432,8 @@ class _DecideReader:
             if unscaled
             else ()
         )
-        notes += tuple(n for n in (salience_note, power_note) if n)
+        notes += (salience_note,) if salience_note else ()
+        notes += issue_capability_note(self.source, actors)
         return ActorTable(
             source=self.source,
             format="decide",

@@ -128,6 +128,19 @@ class Actor:
                 _check_unit(value, f"{where}: {trait}")
 
 
+def issue_capability_note(source: str, actors: tuple[Actor, ...] | list[Actor]) -> tuple[str, ...]:
+    """The run's note naming the actors whose capability differs by issue (none: ``()``)."""
+    differ = [a.name for a in actors if a.issue_capability is not None]
+    if not differ:
+        return ()
+    shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
+    return (
+        f"{source}: capability (power) differs by issue for {shown}: each issue is negotiated with "
+        "the actor's capability on it (compromise, weighted votes, lobbying); its mean over the "
+        "issues ranks it for a seat",
+    )
+
+
 def _check_unit(value: float, where: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
         raise ValueError(f"{where}={value!r} is out of range (allowed: a number in [0, 1])")

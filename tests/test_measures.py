@@ -234,9 +234,8 @@ def test_builtin_measures_on_a_hand_computed_issue():
 
     from govsim.outcomes import IssueContext
     from govsim.params import Parameters
-    from govsim.scenarios import Issue
-
     from govsim.population import Population
+    from govsim.scenarios import Issue
 
     n = 4
     population = Population(

@@ -1035,3 +1035,15 @@ def test_the_run_output_names_the_file_and_the_rescale(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "note: room.csv: saliences read on the 0-100 scale (the largest is 50, line 10)" in out.stdout
     assert "note: room.csv: capability (power) differs by issue for A, B" in out.stdout
+
+
+def test_role_cards_show_the_capability_on_each_issue(tmp_path):
+    """A card lists a named member's position and salience per issue; its capability too,
+    where its power differs by issue (one figure where it does not)."""
+    from govsim.roleplay.cards import role_cards
+
+    path = tmp_path / "room.csv"
+    path.write_bytes(POWER_BY_ISSUE.encode())
+    text = " ".join(role_cards(str(path))[0].numbers)
+    assert "A at 2, 8 (capability 1, 0.25, salience 0.5, 1)" in text
+    assert "C at 9, 1 (capability 0.625, salience 0.4, 0.4)" in text

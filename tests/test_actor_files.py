@@ -691,6 +691,11 @@ def test_an_unquoted_field_keeps_its_apostrophe(name):
     [
         ("#D\tA\tx\t20\t0\t1\n#D\tB\tx\t80\t0\t1\n#D\tA\ty\t20\t1\t1\n", "every actor's salience on it is 0"),
         ("#D\tA\ty\t20\t1\t1\n#D\tB\ty\t80\t1\t1\n", "it has no #D rows"),
+        # power by issue: whoever cares about x has power 0 on it (the compromise divides by 0)
+        (
+            "#D\tA\tx\t20\t0.5\t0\n#D\tB\tx\t80\t0\t1\n#D\tA\ty\t20\t1\t1\n",
+            "every actor that cares about it has power 0 on it",
+        ),
     ],
 )
 def test_an_issue_nobody_cares_about_is_refused_with_its_name(rows, why):
@@ -705,6 +710,11 @@ def test_a_ktab_dimension_nobody_cares_about_is_refused():
     text = "t,d,2,2\nActor,Description,Power,P1,S1,P2,S2\nA,a,10,20,0,30,50\nB,b,5,80,0,40,50\n"
     with pytest.raises(ValueError, match=r"^k.csv: line 1: dimension 'P1' is undefined"):
         parse_actor_text(text, "k.csv")
+    powerless = "t,d,2,2\nActor,Description,Power,P1,S1,P2,S2\nA,a,0,20,50,30,50\nB,b,5,80,0,40,50\n"
+    with pytest.raises(
+        ValueError, match=r"^k.csv: line 1: dimension 'P1' is undefined: every actor that cares"
+    ):
+        parse_actor_text(powerless, "k.csv")
 
 
 def test_a_scale_whose_span_overflows_is_refused_in_every_format():

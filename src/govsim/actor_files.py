@@ -398,15 +398,20 @@ class _DecideReader:
         if not self.actors or not self.data:
             raise ValueError(f"{self.source}: the actor table is empty (it needs #A actors and #D data rows)")
         check_cells(len(self.actors), len(self.issues), f"{self.source}: ")
+        weighed: dict[str, list[tuple[float, float]]] = {key: [] for key in self.issues}
+        for (_, issue), (_, salience, power, _) in self.data.items():
+            weighed[issue].append((salience, power))
         for key, (_, line) in self.issues.items():
-            saliences = [c[1] for (_, issue), c in self.data.items() if issue == key]
-            if not any(saliences):
-                why = "every actor's salience on it is 0" if saliences else "it has no #D rows"
+            cells = weighed[key]
+            if not any(salience for salience, _ in cells):
+                why = "every actor's salience on it is 0" if cells else "it has no #D rows"
                 raise self.fail(
                     line,
                     f"issue {key!r} is undefined: {why}, so no actor cares about it and no compromise "
                     "exists (allowed: at least one #D row with salience > 0; or remove the #P row)",
                 )
+            if not any(salience > 0 and power > 0 for salience, power in cells):
+                raise self.fail(line, _powerless(f"issue {key!r}", "#D row with salience > 0 and power > 0"))
         scales, (capability, by_issue) = self.scales(), self.powers()
         divisor, salience_note = self.saliences()
         keys = list(self.issues)
@@ -449,6 +454,15 @@ class _DecideReader:
 
 DECIDE_DEFAULT_SCALE = Scale(0.0, 100.0)  # an issue without #M points, as the Decide toolkit reads it
 SALIENCE_ALLOWED = "a number in [0, 1], or in [0, 100] with every salience of the file on that scale"
+
+
+def _powerless(what: str, allowed: str) -> str:
+    """The one-line refusal of an issue on which every actor that cares has power 0: the
+    compromise (sum_i c_i s_i x_i / sum_i c_i s_i) has no weight to divide by."""
+    return (
+        f"{what} is undefined: every actor that cares about it has power 0 on it, so no compromise "
+        f"exists (allowed: at least one {allowed})"
+    )
 
 
 def _is_comment(tag: str) -> bool:
@@ -599,6 +613,10 @@ class _KtabReader:
                 raise self.head.fail(
                     f"dimension {dim!r} is undefined: every actor's Salience{d + 1} is 0, so no actor "
                     "cares about it and no compromise exists (allowed: at least one salience > 0)"
+                )
+            if not any(a.salience[d] > 0 and a.capability > 0 for a in actors):
+                raise self.head.fail(
+                    _powerless(f"dimension {dim!r}", "actor with Salience > 0 and Power > 0")
                 )
         return ActorTable(
             source=self.head.source,

@@ -1057,3 +1057,22 @@ def test_role_cards_show_the_capability_on_each_issue(tmp_path):
     text = " ".join(role_cards(str(path))[0].numbers)
     assert "A at 2, 8 (capability 1, 0.25, salience 0.5, 1)" in text
     assert "C at 9, 1 (capability 0.625, salience 0.4, 0.4)" in text
+
+
+@settings(max_examples=25)
+@given(tables())
+def test_decimal_commas_read_as_the_decide_toolkit_reads_them(table):
+    """The Decide toolkit reads "0,8" as 0.8 (it replaces "," by "." in every number), as
+    spreadsheets in many locales save semicolon-separated files: the same actors, and a note
+    naming the first such cell."""
+    text = decide_text(table, "semicolon")
+    commas = parse_actor_text(text.replace(".", ","), "room.csv")
+    assert [_core(a) for a in commas.actors] == [_core(a) for a in parse_actor_text(text, "room.csv").actors]
+    assert any(n.startswith("room.csv: decimal commas read as decimal points") for n in commas.notes)
+
+
+def test_a_decimal_comma_in_a_comma_separated_file_is_two_cells():
+    """Where commas separate the cells, "0,8" is two cells (salience 0, power 8), never 0.8."""
+    text = '"#A","A"\n"#P","x"\n"#D","A","x",50,0,8,1\n'
+    with pytest.raises(ValueError, match="issue 'x' is undefined: every actor's salience on it is 0"):
+        parse_actor_text(text, "room.csv")

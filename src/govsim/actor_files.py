@@ -14,7 +14,9 @@ formats are read unchanged:
   Saliences are on the 0-1 scale, or on the 0-100 scale for the whole file (recognised by a
   salience above 1, divided by 100 as KTAB's, and said in the table's notes; a file mixing
   the two is refused). Power may differ by issue: each issue is then negotiated with the
-  actor's power on it (:mod:`govsim.actors`; the notes name those actors).
+  actor's power on it (:mod:`govsim.actors`; the notes name those actors). In files whose
+  cells are not comma-separated, a decimal comma (``0,8``) is a decimal point, as the toolkit
+  reads it (the notes say so).
   The issue's scale runs from its lowest to its highest ``#M`` point (0-100 without any, as
   the toolkit reads it); a ``#M`` point whose meaning is ``status quo`` states the status quo.
   Lines may end in CRLF; empty trailing cells, rows of empty cells and cells past a row's
@@ -39,6 +41,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +233,7 @@ class _DecideReader:
         self.points: dict[str, list[tuple[float, str]]] = {}
         self.data: dict[tuple[str, str], tuple[float, float, float, int]] = {}
         self.handlers = {"#A": self.actor, "#P": self.issue, "#M": self.point, "#D": self.datum}
+        self.comma: tuple[int, str] | None = None  # the first decimal comma read: (line, cell)
 
     def read(self, lines: list[str], delimiter: str, quote: str) -> ActorTable:
         """One reading pass (split every row, check its type, count the actors against
@@ -259,10 +263,22 @@ class _DecideReader:
                         f"#A row {n_actors:,} is above the limit of {MAX_STAKEHOLDERS:,} actors per table "
                         "(allowed: at most that many #A rows)"
                     )
+            if delimiter != "," and kind in _NUMBER_CELLS:
+                self.decimal_commas(row, _NUMBER_CELLS[kind])
             (declarations if kind in ("#A", "#P") else references).append(row)
         for row in (*declarations, *references):
             self.handlers[row.fields[0].upper()](row)
         return self.table()
+
+    def decimal_commas(self, row: _Row, cells: tuple[int, ...]) -> None:
+        """Read a decimal comma (``0,8``) in a number cell as a decimal point, as the Decide
+        toolkit does (it replaces ``,`` by ``.`` in every number); only in files whose cells
+        are not comma-separated, and said in the table's notes (first line and cell)."""
+        for i in cells:
+            if i < len(row.fields) and _DECIMAL_COMMA.fullmatch(row.fields[i].strip()):
+                if self.comma is None:
+                    self.comma = (row.line, row.fields[i].strip())
+                row.fields[i] = row.fields[i].replace(",", ".")
 
     # one handler per row type
     def actor(self, row: _Row) -> None:
@@ -437,6 +453,12 @@ class _DecideReader:
             if unscaled
             else ()
         )
+        if self.comma is not None:
+            line, cell = self.comma
+            notes += (
+                f"{self.source}: decimal commas read as decimal points, as the Decide toolkit reads "
+                f"them (first on line {line}: {cell})",
+            )
         notes += (salience_note,) if salience_note else ()
         notes += issue_capability_note(self.source, actors)
         return ActorTable(
@@ -453,6 +475,8 @@ class _DecideReader:
 
 
 DECIDE_DEFAULT_SCALE = Scale(0.0, 100.0)  # an issue without #M points, as the Decide toolkit reads it
+_NUMBER_CELLS = {"#M": (2,), "#D": (3, 4, 5)}  # the number cells of each Decide row type
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")
 SALIENCE_ALLOWED = "a number in [0, 1], or in [0, 100] with every salience of the file on that scale"
 
 

@@ -922,7 +922,7 @@ def test_power_by_issue_weighs_the_top_down_vote_on_that_issue(tmp_path):
     assert _first_texts(str(one), "top_down", capability_vote=1.0) == pytest.approx([6.0, 4.0])
 
 
-def test_the_capability_on_the_issue_reaches_lobbying_votes_and_non_compliance():
+def test_each_rounds_inputs_carry_the_capability_on_the_issue_being_negotiated():
     """One array per issue: the round's inputs (lobbying pull, compromise, weighted votes) and
     the issue's non-compliance weight read the capability on the issue being negotiated, and
     nothing is copied where capability is the same on every issue (runs stay bit-identical)."""
@@ -933,6 +933,12 @@ def test_the_capability_on_the_issue_reaches_lobbying_votes_and_non_compliance()
         model.step()
     if model.current_issue is not None:
         assert model._round_inputs(None).capability == pytest.approx([0.25, 1.0, 0.625])
+    from govsim.outcomes import IssueContext
+
+    aid = IssueContext(
+        1, model.setup.agenda[1], (), model.population, model.positions, model.params, None, ()
+    )
+    assert aid.capability == pytest.approx([0.25, 1.0, 0.625])  # non-compliance's weights on aid
     plain = GovernanceModel(scenario_from_table(parse_actor_text(ONE_POWER, "room.csv")), rng=0)
     assert plain.population.issue_capability is None
     assert plain._round_inputs(None).capability is plain.capability
@@ -1076,3 +1082,15 @@ def test_a_decimal_comma_in_a_comma_separated_file_is_two_cells():
     text = '"#A","A"\n"#P","x"\n"#D","A","x",50,0,8,1\n'
     with pytest.raises(ValueError, match="issue 'x' is undefined: every actor's salience on it is 0"):
         parse_actor_text(text, "room.csv")
+
+
+def test_the_actor_frame_gives_the_capability_on_each_issue_where_it_differs():
+    """actor_frame (the notebooks' and dashboard's table of named actors): a capability column
+    per issue when some actor's power differs by issue, none otherwise."""
+    from govsim.actors import actor_frame
+
+    frame = actor_frame(scenario_from_table(parse_actor_text(POWER_BY_ISSUE, "room.csv")))
+    assert list(frame["capability_tax"]) == pytest.approx([1.0, 0.25, 0.625])
+    assert list(frame["capability_aid"]) == pytest.approx([0.25, 1.0, 0.625])
+    plain = actor_frame(scenario_from_table(parse_actor_text(ONE_POWER, "room.csv")))
+    assert "capability_tax" not in plain.columns and list(plain["capability"]) == [1.0] * 3

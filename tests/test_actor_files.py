@@ -750,10 +750,12 @@ def test_the_cli_refuses_an_overflowing_scale_in_one_line(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "cell", ["1_0", "\u0665", "\u0661\u0660", "١.٥", "0x10", "inf", "nan", " 1e3e", "1,5"]
+    "cell", ["1_0", "\u0665", "\u0661\u0660", "١.٥", "0x10", "inf", "nan", " 1e3e", "1,5,0", "1.5,0"]
 )
 def test_a_number_in_a_text_cell_is_plain_decimal_notation(cell):
-    """Item 9: float() read position 1_0 as 10 and Arabic-Indic digits as 5."""
+    """Item 9: float() read position 1_0 as 10 and Arabic-Indic digits as 5. (A decimal comma
+    alone, 1,5, reads as 1.5 as in the Decide toolkit, with a note: see
+    test_decimal_commas_read_as_the_decide_toolkit_reads_them.)"""
     text = f"#A\tA\n#A\tB\n#P\tx\n#D\tA\tx\t{cell}\t0.5\t1\n#D\tB\tx\t80\t0.5\t1\n"
     with pytest.raises(ValueError, match=r"^n.csv: line 4: field position=.* (not a number|not a finite)"):
         parse_actor_text(text, "n.csv")

@@ -1096,3 +1096,16 @@ def test_the_actor_frame_gives_the_capability_on_each_issue_where_it_differs():
     assert list(frame["capability_aid"]) == pytest.approx([0.25, 1.0, 0.625])
     plain = actor_frame(scenario_from_table(parse_actor_text(ONE_POWER, "room.csv")))
     assert "capability_tax" not in plain.columns and list(plain["capability"]) == [1.0] * 3
+
+
+def test_a_scale_below_zero_is_written_so_its_minus_signs_read():
+    """A #M scale from -5 to 5 was shown as "-5-5" in the run's notes and outcome lines."""
+    from govsim.actors import Scale
+
+    assert (
+        str(Scale(0, 100)) == "0-100"
+        and str(Scale(-5, 5)) == "-5 to 5"
+        and str(Scale(-10, -1)) == "-10 to -1"
+    )
+    table = parse_actor_text("#A\tA\n#P\tx\n#M\tx\t-5\n#M\tx\t5\n#D\tA\tx\t-4\t1\t1\n", "neg.csv")
+    assert "x -5 to 5" in " ".join(scenario_from_table(table).notes)

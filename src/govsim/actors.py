@@ -81,7 +81,9 @@ class Scale:
         return 0.5 * (self.low + self.high)
 
     def __str__(self) -> str:
-        return f"{self.low:g}-{self.high:g}"
+        """``0-100``; ``-5 to 5`` where a hyphen would read as a minus sign."""
+        sep = "-" if self.low >= 0 else " to "
+        return f"{self.low:g}{sep}{self.high:g}"
 
 
 @dataclass(frozen=True)

@@ -997,7 +997,7 @@ def test_saliences_on_the_0_100_scale_read_as_the_same_actors_and_say_so(table, 
 
 
 def test_the_eu_table_with_saliences_in_percent_gives_the_published_compromise(tmp_path):
-    """Bueno de Mesquita's EU emission-standards table (1994; /work's references: c x s mean
+    """Bueno de Mesquita's EU emission-standards table (1994; Scholz, Calbert & Smith 2011 table: c x s mean
     7.39, c-weighted median 7) as a Decide file with saliences 0-100: still 7.38996 and 7."""
     eu = load_scenario("eu_emissions_1994")
     rows = [f"'#A'\t'{a.name}'\t'{a.name}'\t''" for a in eu.actors]

@@ -202,7 +202,7 @@ def _positions(setup: Scenario, m: Members) -> list[str]:
             _("{actor} at {position} (capability {capability}, salience {salience})").format(
                 actor=name(a.name),
                 position=join_numbers(_num(v) for v in setup.in_file_units(a.position)),
-                capability=_num(a.capability),
+                capability=join_numbers(_num(v) for v in a.issue_capability or (a.capability,)),
                 salience=join_numbers(_num(v) for v in a.salience),
             )
             for a in m.actors

@@ -120,7 +120,8 @@ def moves_html(moves: dict[str, dict[str, Any]], title: str, setup: Any) -> str:
 
 
 def projector_png(room: Room) -> str:
-    key = ("projector", id(room), len(room.play.history))
+    """The projector's figure as a data URI, drawn in the current language (cached per language)."""
+    key = ("projector", id(room), len(room.play.history), current())
     if key not in _CACHE:
         _CACHE[key] = png_data_uri(projector_figure(room.play), fast=False)
     return _CACHE[key]

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from govsim.i18n import N_, _, data_file, fresh, text
+from govsim.i18n import N_, _, collation_key, data_file, fresh, text, typography
 from govsim.reading import read_toml
 from govsim.values import whole
 
@@ -42,15 +42,20 @@ class Term:
     expansion: str = ""
     more: str = ""
     key: str = ""  # the English term, when this entry is a translation (keeps anchors stable)
+    source_kept: bool = True  # the source is shown as published (not translated)
 
     @property
     def anchor(self) -> str:
         return "term-" + re.sub(r"[^a-z0-9]+", "-", (self.key or self.term).lower()).strip("-")
 
 
+CITED = ("authors", "title", "published")
+
+
 @dataclass(frozen=True)
 class Reading:
-    """One publication: authors, year, title, where it was published, its view and a note."""
+    """One publication: authors, year, title, where it was published, its view and a note.
+    ``kept`` names the citation fields shown as published (not translated)."""
 
     authors: str
     year: int
@@ -58,6 +63,7 @@ class Reading:
     published: str
     view: str
     note: str
+    kept: frozenset[str] = frozenset(CITED)
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ def _sentences(text: str) -> int:
 
 @cache
 def glossary() -> tuple[Term, ...]:
-    """Every glossary term, sorted alphabetically (case-insensitive)."""
+    """Every glossary term, sorted alphabetically (accents and case folded: :func:`govsim.i18n.collation_key`)."""
     entries = _load("glossary.toml").get("term", [])
     found = []
     for i, entry in enumerate(entries):
@@ -124,7 +130,7 @@ def glossary() -> tuple[Term, ...]:
     names = [t.term.lower() for t in found]
     if len(set(names)) != len(names):
         raise ValueError("glossary.toml: a term is defined twice")
-    return tuple(sorted(found, key=lambda t: t.term.lower()))
+    return tuple(sorted(found, key=lambda t: collation_key(t.term)))
 
 
 @cache
@@ -205,29 +211,43 @@ VIEW_NAMES = {
 
 def term_in_language(t: Term) -> Term:
     """``t`` in the current language (:mod:`govsim.i18n`; ``data/lang/<lang>/glossary.toml``,
-    one table per English term). The source stays as published; the anchor stays English."""
+    one table per English term, with an optional ``note`` for that language's readers). The
+    source stays as published unless the table's ``cited`` gives it in the language (connecting
+    words, official titles; ``cited.source`` is the fingerprint of the English source); the
+    anchor stays English."""
     where = f"glossary.toml: [term.{t.term!r}]"
     english = {"term": t.term, "expansion": t.expansion, "definition": t.definition, "more": t.more}
     found = fresh(data_file("glossary.toml").get("term", {}).get(t.term), english, where)
+    more = text(t.more, found.get("more"), f"{where}.more") if t.more else ""
+    note = found.get("note")  # for this language's readers only (the region's own words for the term)
+    if isinstance(note, str) and note.strip():
+        more = f"{more} {typography(note.strip())}".strip()
+    cited = found.get("cited")
+    cited = fresh(cited, {"source": t.source}, f"{where}.cited") if isinstance(cited, dict) else {}
     return Term(
         term=text(t.term, found.get("term", t.term if t.term.isupper() else None), f"{where}.term"),
         definition=text(t.definition, found.get("definition"), f"{where}.definition"),
-        source=t.source,
+        source=typography(cited["text"]) if isinstance(cited.get("text"), str) else t.source,
         kind=t.kind,
         expansion=text(t.expansion, found.get("expansion"), f"{where}.expansion") if t.expansion else "",
-        more=text(t.more, found.get("more"), f"{where}.more") if t.more else "",
+        more=more,
         key=t.term,
+        source_kept="text" not in cited,
     )
 
 
 def event_in_language(e: Event) -> Event:
     """``e`` in the current language (``data/lang/<lang>/readings.toml``, one table per event
-    key with ``title``, ``why`` and ``notes``, one per reading): titles, authors and publishers
-    stay as published."""
+    key with ``title``, ``why`` and ``notes``, one per reading). A reading's citation stays as
+    published except the fields the language's ``cited`` table gives for it (keyed by the
+    English title): connecting words and dates, and a document's official title in that
+    language (the UN's and ITU's own translations)."""
     where = f"readings.toml: [event.{e.key}]"
     english = {"title": e.title, "why": e.why, "notes": [r.note for r in e.readings]}
-    found = fresh(data_file("readings.toml").get("event", {}).get(e.key), english, where)
+    table = data_file("readings.toml").get("event", {}).get(e.key)
+    found = fresh(table, english, where)
     notes = text([r.note for r in e.readings], found.get("notes"), f"{where}.notes")
+    cited = (table or {}).get("cited", {}) if found else {}
     return Event(
         key=e.key,
         title=text(e.title, found.get("title"), f"{where}.title"),
@@ -235,9 +255,25 @@ def event_in_language(e: Event) -> Event:
         scenario=e.scenario,
         mentions=e.mentions,
         readings=tuple(
-            Reading(r.authors, r.year, r.title, r.published, _(VIEW_NAMES[r.view]), note)
+            reading_in_language(r, note, cited.get(r.title), f"{where}.cited.{r.title!r}")
             for r, note in zip(e.readings, notes, strict=True)
         ),
+    )
+
+
+def reading_in_language(r: Reading, note: str, cited: Any, where: str) -> Reading:
+    """``r`` with its view and ``note`` in the current language and the citation fields
+    ``cited`` gives (checked against the fingerprint of the English citation)."""
+    own = fresh(cited, {f: getattr(r, f) for f in CITED}, where)
+    said = {f: typography(own[f]) for f in CITED if isinstance(own.get(f), str) and own[f].strip()}
+    return Reading(
+        authors=said.get("authors", r.authors),
+        year=r.year,
+        title=said.get("title", r.title),
+        published=said.get("published", r.published),
+        view=_(VIEW_NAMES[r.view]),
+        note=note,
+        kept=frozenset(f for f in CITED if f not in said),
     )
 
 
@@ -417,4 +453,27 @@ def parameter_rows() -> dict[str, list[dict[str, str]]]:
     return {
         "process": [row(s) for s in parameter_specs()],
         "group": [row(s) for s in profile_specs() if not s.name.endswith("_sd")],
+    }
+
+
+def parameter_row_in_language(row: dict[str, str]) -> dict[str, str]:
+    """One cheat-sheet row (:func:`parameter_rows`) in the current language: numbers in its
+    locale, the unit and meaning from ``data/lang/<lang>/parameters.toml`` (one table per
+    parameter name); the name stays the code name a facilitator types."""
+    from govsim.i18n import number
+
+    def said(value: str) -> str:
+        return number(float(value), 4) if value else value
+
+    where = f"parameters.toml: [{row['name']}]"
+    english = {"unit": row["unit"], "meaning": row["meaning"]}
+    found = fresh(data_file("parameters.toml").get(row["name"]), english, where)
+    low, high = row["range"].split(" to ")
+    return {
+        "name": row["name"],
+        "default": said(row["default"]),
+        "classroom": said(row["classroom"]),
+        "range": _("{low} to {high}").format(low=said(low), high=said(high)),
+        "unit": text(row["unit"], found.get("unit"), f"{where}.unit") if row["unit"] else "",
+        "meaning": text(row["meaning"], found.get("meaning"), f"{where}.meaning"),
     }

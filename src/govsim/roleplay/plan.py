@@ -35,7 +35,7 @@ from govsim.forums import Layout, Regional, TableSpec
 from govsim.groups import GOVERNMENT
 from govsim.i18n import N_, _, name
 from govsim.params import parameter_specs
-from govsim.protocols import Decision, Protocol, Table, get_protocol, passes
+from govsim.protocols import Decision, Protocol, Table, get_protocol, passes, rule_in_words
 from govsim.scenarios import Scenario
 from govsim.values import member, whole
 from govsim.words import plural
@@ -217,10 +217,10 @@ class SessionPlan:
         budget = planned.params.max_rounds
         count = len(planned.agenda)
         issues = (
-            _("1 issue under {protocol} rules: {names}.")
+            _("1 issue under {rules}: {names}.")
             if count == 1
-            else _("{count} issues under {protocol} rules: {names}.")
-        ).format(count=count, protocol=protocol, names=names)
+            else _("{count} issues under {rules}: {names}.")
+        ).format(count=count, rules=rule_in_words(protocol, sentence=True), names=names)
         rounds = (
             _("Each issue gets at most 1 round. If an issue is not agreed by round 1: {fallback}.")
             if budget == 1

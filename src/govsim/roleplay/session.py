@@ -29,7 +29,7 @@ import pandas as pd
 from govsim import safefiles
 from govsim.actors import Scale
 from govsim.groups import GROUP_NAMES, Group
-from govsim.i18n import N_, _, percent
+from govsim.i18n import N_, _, decimal, join_numbers, percent
 from govsim.i18n import number as said_number
 from govsim.model import GovernanceModel
 from govsim.overrides import RoundOverrides
@@ -74,7 +74,7 @@ MOVE_MEANINGS = {  # {share} and {boost} are filled in by Move.meaning
     Move.HOLD: N_("stand firm: nobody in your group is persuaded this round"),
     Move.CONCEDE: N_("move your group {share} of the way toward the text on the table"),
     Move.OBJECT: N_("all attend and object to any text that leaves you worse off (tolerance 0)"),
-    Move.LOBBY: N_("all attend and push harder: capability x{boost} this round"),
+    Move.LOBBY: N_("all attend and push harder: capability ×{boost} this round"),
     Move.STAY_AWAY: N_("nobody from your group attends this round"),
     Move.AMEND: N_("table a text point: if the text fails, the chair moves it toward your point"),
 }
@@ -352,8 +352,9 @@ def to_model_units(setup: Any, values: Any) -> Any:
 
 
 def said_point(setup: Any, point: Any) -> str:
-    """A [0, 1] text point as the room reads it: in the scenario's own units, two decimals."""
-    return ", ".join(f"{v:.2f}" for v in setup.in_file_units(point))
+    """A [0, 1] text point as the room reads it: in the scenario's own units, two decimals, in
+    the current locale (``0,70 ; 0,90`` in French)."""
+    return join_numbers(decimal(v) for v in setup.in_file_units(point))
 
 
 def check_point(point: Any, k: int, where: str, dims: str = "") -> np.ndarray:

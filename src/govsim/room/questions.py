@@ -145,6 +145,30 @@ def option_holding(first: float, second: float) -> str:
     return HIGHER if second > first else LOWER
 
 
+def most_held(holds: Sequence[str]) -> str:
+    """The option that holds in most seeds; a tie between options goes to "=" (module docstring).
+
+    Raises
+    ------
+    ValueError
+        ``holds`` is empty.
+    """
+    if not holds:
+        raise ValueError("holds=() is empty (allowed: the option holding in each of one or more seeds)")
+    counts = Counter(holds)
+    most = max(counts.values())
+    leading = [option for option in OPTIONS if counts[option] == most]
+    return SAME if len(leading) > 1 else leading[0]
+
+
+def _number(value: float) -> str:
+    """A mean as the projector shows it: three significant digits, and no powers of ten
+    (``2.3e-06`` is ``0.000``, 1234.5 is ``1234``)."""
+    if abs(value) < 0.01:
+        return f"{value:.3f}"
+    return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def _seeds(seeds: Iterable[int]) -> tuple[int, ...]:
     found = tuple(seeds)
     if not found or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0 for s in found):
@@ -168,7 +192,7 @@ def model_answer(qid: str, seeds: Iterable[int] = SEEDS) -> ModelAnswer:
     with each of ``seeds`` (the same seed for both rules), compared seed by seed.
 
     Cached per (qid, seeds). The first call for a set of seeds runs 2 x len(seeds) models
-    (about 25 ms each on the classroom scenario), later ones read the cache.
+    (about 20 ms each on the classroom scenario), later ones read the cache.
 
     Raises
     ------
@@ -191,14 +215,12 @@ def _model_answer(qid: str, seeds: tuple[int, ...]) -> ModelAnswer:
     holds = tuple(option_holding(a, b) for a, b in zip(first.values, second.values, strict=True))
     counts = Counter(holds)
     shares = {option: counts[option] / len(seeds) for option in OPTIONS}
-    most = max(counts.values())
-    leading = [option for option in OPTIONS if counts[option] == most]
-    answer = SAME if len(leading) > 1 else leading[0]
+    answer = most_held(holds)
     than = "as" if answer == SAME else "than"
     sentence = (
         f"Over {span(seeds)} of the {question.scenario} scenario, {question.label.lower()} was "
         f"{WORDS[answer]} under {rule_name(second.rule)} {than} under {rule_name(first.rule)} in "
-        f"{shares[answer]:.0%} of the seeds (mean {second.mean:.3g} against {first.mean:.3g})."
+        f"{shares[answer]:.0%} of the seeds (mean {_number(second.mean)} against {_number(first.mean)})."
     )
     return ModelAnswer(qid, seeds, (first, second), holds, shares, answer, sentence)
 

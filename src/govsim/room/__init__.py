@@ -16,6 +16,7 @@ imports it.
 
 from __future__ import annotations
 
+from govsim.room.answering import answer_questions, describe, judge, parse_answer
 from govsim.room.explore import Control, check_settings, controls, explore_json, explore_run
 from govsim.room.questions import ModelAnswer, RoomQuestion, model_answer, room_questions, tally
 from govsim.room.store import Participant, Poll, Prediction, Push, RoomStore
@@ -29,11 +30,15 @@ __all__ = [
     "Push",
     "RoomQuestion",
     "RoomStore",
+    "answer_questions",
     "check_settings",
     "controls",
+    "describe",
     "explore_json",
     "explore_run",
+    "judge",
     "model_answer",
+    "parse_answer",
     "room_questions",
     "tally",
 ]

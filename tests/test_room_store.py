@@ -316,3 +316,14 @@ def test_export_refuses_a_linked_folder(store, tmp_path):
         store.export(link)
     one_line(info)
     assert list(real.iterdir()) == []
+
+
+def test_a_hard_link_to_another_file_is_refused_untouched(tmp_path):
+    victim = tmp_path / "victim.sqlite"
+    RoomStore(victim).add_participant("A")
+    before = victim.read_bytes()
+    os.link(victim, tmp_path / "room.sqlite")
+    with pytest.raises(ValueError, match="hard link") as info:
+        RoomStore(tmp_path / "room.sqlite")
+    one_line(info)
+    assert victim.read_bytes() == before

@@ -327,3 +327,44 @@ def test_a_hard_link_to_another_file_is_refused_untouched(tmp_path):
         RoomStore(tmp_path / "room.sqlite")
     one_line(info)
     assert victim.read_bytes() == before
+
+
+def test_kill_9_loses_no_committed_change(tmp_path):
+    """A writer killed with SIGKILL mid-stream: every change it reported as committed is in the
+    file when a new store opens it (the restart of a room server after ``kill -9``)."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import govsim
+
+    path = tmp_path / "room.sqlite"
+    RoomStore(path)
+    script = (
+        "import sys\nfrom govsim.room.store import RoomStore\n"
+        "store = RoomStore(sys.argv[1])\npoll = store.pose(sys.argv[2])\n"
+        "for i in range(100000):\n"
+        "    who = store.add_participant(f'p{i}')\n"
+        "    store.predict(who.pid, poll, sys.argv[3])\n"
+        "    store.record_answer(who.pid, 'ex1.q1', str(i), {'status': 'correct', 'correct': True})\n"
+        "    print(who.pid, flush=True)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(govsim.__file__).parents[1])}
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(path), QIDS[0], OPTIONS[0]],
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    reported = [int(child.stdout.readline()) for _ in range(25)]
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    reported += [int(line) for line in child.stdout.read().split()]
+    again = RoomStore(path)
+    pids = {p.pid for p in again.participants()}
+    poll = again.current_poll()
+    assert set(reported) <= pids and poll.open
+    predicted = {p.pid for p in again.predictions(poll.id)}
+    answered = {pid for pid in pids if again.answers(pid)}
+    assert set(reported) <= predicted and set(reported) <= answered

@@ -185,14 +185,9 @@ def _cell(value: Any) -> Any:
 
 
 class RoomStore(SQLiteFile):
-    """The room file (every method opens, uses and closes its own connection).
-
-    Raises (every method)
-    ---------------------
-    ValueError
-        One line: a refused value (named, with what is allowed), or SQLite refused (the file
-        is named).
-    """
+    """The room file (every method opens, uses and closes its own connection). Every method
+    raises a one-line ``ValueError`` for a refused value (named, with what is allowed) or when
+    SQLite refuses (the file is named)."""
 
     KIND = "room file"
     SCHEMA = SCHEMA

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from govsim.exercises.checks import Result, Status
 from govsim.room.questions import room_questions
-from govsim.room.store import NAME_LENGTH, RoomStore, participant_name
+from govsim.room.store import NAME_LENGTH, SEEN_EVERY, RoomStore, participant_name
 from govsim.values import has_control
 
 QIDS = list(room_questions())
@@ -167,7 +167,13 @@ def test_settings_and_pushes(store):
 def test_seen_moves_last_seen_and_an_unknown_pid_is_refused(store):
     who = store.add_participant("A")
     store.seen(who.pid)
-    assert store.participants()[0].last_seen >= who.last_seen
+    first = store.participants()[0].last_seen
+    assert first >= who.last_seen
+    store.seen(who.pid)  # a heartbeat soon after writes nothing
+    assert store.participants()[0].last_seen == first
+    store._written[who.pid] -= SEEN_EVERY  # as if SEEN_EVERY seconds had passed
+    store.seen(who.pid)
+    assert store.participants()[0].last_seen > first
     for pid in (999, "1", True):
         with pytest.raises(ValueError, match="pid="):
             store.seen(pid)

@@ -38,6 +38,7 @@ from govsim.values import printable
 NAME_LENGTH = 40  # characters a participant's name may have
 KIND_LENGTH = 40  # characters a push's kind may have
 TEXT_LENGTH = 2000  # characters an answer's text may have
+SEEN_EVERY = 5.0  # seconds between two writes of one participant's last_seen
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS participants (
     pid INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
@@ -195,6 +196,13 @@ class RoomStore(SQLiteFile):
     WRITER = "the room server"
     START = "give a new file name to start a room"
 
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open the room file at ``path``; a missing file is created when ``create``
+        (:class:`govsim.sqlitefile.SQLiteFile`: a link, a foreign, damaged or unwritable file
+        is refused with one line)."""
+        self._written: dict[int, float] = {}  # pid -> when seen() last wrote
+        super().__init__(path, create=create)
+
     # ------------------------------------------------------------ participants
     def add_participant(self, name: str) -> Participant:
         """A new participant called ``name`` (trimmed; :func:`participant_name`) with a fresh
@@ -227,10 +235,16 @@ class RoomStore(SQLiteFile):
         return pid
 
     def seen(self, pid: int) -> None:
-        """Note that participant ``pid``'s page is alive now (``last_seen``)."""
+        """Note that participant ``pid``'s page is alive now (``last_seen``). Pages call this
+        with every heartbeat: it writes at most once every :data:`SEEN_EVERY` seconds per
+        participant, so ``last_seen`` may be that much behind."""
+        now = time.time()
+        if type(pid) is int and now - self._written.get(pid, -SEEN_EVERY) < SEEN_EVERY:
+            return
         with self.transaction() as db:
             self._known(db, pid)
-            db.execute("UPDATE participants SET last_seen = ? WHERE pid = ?", (time.time(), pid))
+            db.execute("UPDATE participants SET last_seen = ? WHERE pid = ?", (now, pid))
+        self._written[pid] = now
 
     def participants(self) -> list[Participant]:
         """Every participant, in the order they joined."""

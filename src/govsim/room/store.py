@@ -32,6 +32,7 @@ from typing import Any
 
 from govsim import safefiles
 from govsim.reading import parse_json
+from govsim.room.questions import room_question
 from govsim.sqlitefile import SQLiteFile
 from govsim.values import printable
 
@@ -270,8 +271,6 @@ class RoomStore(SQLiteFile):
         """Open a new poll on the room question ``question_id`` (one of
         :func:`govsim.room.questions.room_questions`); the poll open until now closes.
         Returns the new poll's id."""
-        from govsim.room.questions import room_question
-
         room_question(question_id)
         now = time.time()
         with self.transaction() as db:
@@ -305,8 +304,6 @@ class RoomStore(SQLiteFile):
         Refused (one line) when the poll does not exist or is closed, or ``value`` is not one
         of its question's options.
         """
-        from govsim.room.questions import room_question
-
         with self.transaction() as db:
             self._known(db, pid)
             row = db.execute("SELECT question, closed FROM polls WHERE id = ?", (poll_id,)).fetchone()

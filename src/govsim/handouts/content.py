@@ -46,6 +46,12 @@ class Term:
 
     @property
     def anchor(self) -> str:
+        """The entry's HTML ``id``: ``term-`` and the English term (``key`` for a translation,
+        so links survive translation) in lower case, each run of other characters a hyphen.
+
+        >>> Term("Rough consensus", "Not unanimity.", "RFC 7282", "governance").anchor
+        'term-rough-consensus'
+        """
         return "term-" + re.sub(r"[^a-z0-9]+", "-", (self.key or self.term).lower()).strip("-")
 
 
@@ -104,7 +110,22 @@ def _sentences(text: str) -> int:
 
 @cache
 def glossary() -> tuple[Term, ...]:
-    """Every glossary term, sorted alphabetically (accents and case folded: :func:`govsim.i18n.collation_key`)."""
+    """Every glossary term of ``govsim/data/glossary.toml``, in English, sorted alphabetically
+    (accents and case folded: :func:`govsim.i18n.collation_key`). Read once, then cached.
+
+    Returns
+    -------
+    tuple of Term
+
+    Raises
+    ------
+    ValueError
+        One line naming ``glossary.toml`` and the entry: the file is not valid TOML
+        (:class:`govsim.reading.FileError`), an entry is not a table, has an unknown field, lacks
+        ``term``, ``definition``, ``source`` or ``kind`` or gives one that is not a non-empty
+        string, has a ``kind`` other than :data:`KINDS`, or a definition that is not one or two
+        sentences; or a term is defined twice (case folded).
+    """
     entries = _load("glossary.toml").get("term", [])
     found = []
     for i, entry in enumerate(entries):
@@ -135,7 +156,22 @@ def glossary() -> tuple[Term, ...]:
 
 @cache
 def readings() -> tuple[Event, ...]:
-    """The reading list, event by event, in the file's order."""
+    """The reading list of ``govsim/data/readings.toml``, in English, event by event in the
+    file's order (each event's readings in the order given). Read once, then cached.
+
+    Returns
+    -------
+    tuple of Event
+
+    Raises
+    ------
+    ValueError
+        One line naming ``readings.toml``, the event and the reading: the file is not valid
+        TOML, a field (``key``, ``title``, ``why``; a reading's ``authors``, ``title``,
+        ``published``, ``view``, ``note``, ``year``) is missing or of the wrong type, a
+        ``view`` is not one of :data:`VIEWS`, a ``year`` is outside 1900-2100, or ``mentions``
+        is not a list of non-empty strings.
+    """
     events = []
     for i, entry in enumerate(_load("readings.toml").get("event", [])):
         where = f"readings.toml, event {i + 1}"
@@ -173,9 +209,25 @@ def readings() -> tuple[Event, ...]:
 
 @cache
 def worksheets() -> dict[str, dict[str, Any]]:
-    """Per notebook stem: ``prompts`` (questions to write an answer to), optionally a
-    ``predict`` table (``rules`` and ``measures`` as [summary column, label] pairs) and
-    ``slips``, the number of role-play move slips to print (0 to 12)."""
+    """The worksheets of ``govsim/data/worksheets.toml``, in English, by notebook stem. Read
+    once, then cached.
+
+    Returns
+    -------
+    dict of str to dict
+        Per notebook stem: ``prompts`` (list of str, questions to write an answer to),
+        ``predict`` (None, or a table with ``rules``, a list of protocol names, and
+        ``measures``, a list of [summary column, label] pairs), ``title`` (str, ``""`` when
+        absent) and ``slips`` (int, the number of role-play move slips to print, 0 to 12).
+
+    Raises
+    ------
+    ValueError
+        One line naming ``worksheets.toml`` and the stem: the file is not valid TOML,
+        ``prompts`` is not a list of non-empty strings, ``predict.rules`` is not a list of
+        strings, ``predict.measures`` is not a list of [column, label] pairs, or ``slips`` is
+        not a whole number from 0 to 12.
+    """
     found = {}
     for stem, entry in _load("worksheets.toml").items():
         where = f"worksheets.toml, [{stem}]"
@@ -349,11 +401,13 @@ class Block:
 
     @property
     def minutes(self) -> int:
+        """The block's length in minutes: teaching plus exercises (the notebook's metadata)."""
         return self.teaching_minutes + self.exercise_minutes
 
 
 def default_notebooks() -> Path:
-    """The repository's ``notebooks/`` folder (next to ``src/``)."""
+    """The repository's ``notebooks/`` folder (next to ``src/``): it exists in a source
+    checkout, not beside an installed package."""
     return Path(__file__).resolve().parents[3] / "notebooks"
 
 
@@ -377,7 +431,14 @@ def _section(markdown: str, heading: str) -> tuple[str, ...]:
 
 
 def uses(text: str, term: Term) -> bool:
-    """True when ``text`` uses the glossary term (acronyms case-sensitive, words not)."""
+    """True when ``text`` uses the glossary term or its expansion as a whole word (not inside a
+    longer word or hyphenated compound); acronyms (all capitals, or a capitalised first part
+    before a hyphen) match case-sensitively, other words in any case.
+
+    >>> igf = Term("IGF", "A forum.", "Tunis Agenda, para. 72", "governance", "Internet Governance Forum")
+    >>> uses("The IGF met.", igf), uses("the igf met", igf), uses("the internet governance forum", igf)
+    (True, False, True)
+    """
     names = [term.term] + ([term.expansion] if term.expansion else [])
     for name in names:
         flags = 0 if name.isupper() or ("-" in name and name.split("-")[0].isupper()) else re.I
@@ -387,7 +448,19 @@ def uses(text: str, term: Term) -> bool:
 
 
 def block(path: Path) -> Block:
-    """Read one course notebook into a :class:`Block`."""
+    """Read one course notebook into a :class:`Block` (in English).
+
+    The title is the first cell's ``# heading`` (else the file's stem); minutes and objectives
+    come from the notebook's ``govsim`` metadata; key points and things to try from the list
+    items under ``## Key points`` and ``## Things to try``; the terms are the glossary terms
+    its Markdown uses (:func:`uses`); the events are those of the reading list whose
+    scenario or one of whose ``mentions`` appears anywhere in the notebook, code included.
+
+    Raises
+    ------
+    ValueError
+        The notebook's first cell is not Markdown (names the file).
+    """
     import nbformat  # slow to import (jsonschema): only when a notebook is read
 
     nb = nbformat.read(path, as_version=4)
@@ -416,7 +489,20 @@ def block(path: Path) -> Block:
 
 
 def blocks(source: str | Path | None = None) -> list[Block]:
-    """Every course notebook in ``source`` (default: the repository's notebooks), in order."""
+    """Every course notebook (``*.ipynb``) in ``source`` (default: :func:`default_notebooks`),
+    read by :func:`block`, sorted by file name.
+
+    Returns
+    -------
+    list of Block
+
+    Raises
+    ------
+    FileNotFoundError
+        ``source`` is not a folder, or holds no notebook.
+    ValueError
+        A notebook's first cell is not Markdown.
+    """
     folder = Path(source) if source is not None else default_notebooks()
     if not folder.is_dir():
         raise FileNotFoundError(f"source={str(folder)!r} is not a folder of course notebooks")
@@ -428,9 +514,18 @@ def blocks(source: str | Path | None = None) -> list[Block]:
 
 # ------------------------------------------------------------------ the cheat-sheet
 def parameter_rows() -> dict[str, list[dict[str, str]]]:
-    """The declared settings, as rows for the cheat-sheet: ``"process"`` (``Parameters``, with the
-    classroom scenario's value beside the default) and ``"group"`` (``GroupProfile`` traits, set
-    per group as ``group.trait``)."""
+    """The declared settings, as rows for the cheat-sheet, in English.
+
+    Returns
+    -------
+    dict of str to list of dict
+        ``"process"``: one row per :class:`govsim.params.Parameters` field;
+        ``"group"``: one row per :class:`govsim.population.GroupProfile` trait mean (set per
+        group as ``group.trait``; the ``*_sd`` spreads are left out). Each row maps
+        ``name``, ``default``, ``classroom`` (the ``classroom`` scenario's value; ``""`` for a
+        group trait), ``range`` (``"low to high"``), ``unit`` and ``meaning`` to strings,
+        numbers written with ``:g``.
+    """
     from govsim.params import parameter_specs
     from govsim.population import profile_specs
     from govsim.scenarios import load_scenario

@@ -87,6 +87,10 @@ def _status_html(room: Room, team: str | None, state: Any) -> str:
 
 
 def last_result(play: Any) -> str:
+    """The last round played, as escaped HTML in the current language: the share of those
+    deciding who objected (or that nobody decided), and, when that round closed its issue,
+    whether the text was adopted. ``play`` is a :class:`~govsim.roleplay.session.RolePlay`
+    with at least one round in its history (an empty one raises ``IndexError``)."""
     record = play.history[-1]
     last = play.model.rounds.iloc[-1]
     where = {"issue": record["issue"] + 1, "round": record["round"]}
@@ -128,6 +132,10 @@ def projector_png(room: Room) -> str:
 
 
 def room_debrief(room: Room) -> Debrief:
+    """The room's :class:`~govsim.roleplay.debrief.Debrief` (its session next to the
+    all-simulated runs), computed once per number of rounds played and shared by every page.
+    The key holds no language: its ``announcement`` stays in the language it was first
+    computed in."""
     key = ("debrief", id(room), len(room.play.history))
     if key not in _CACHE:
         _CACHE[key] = debrief(room.play)

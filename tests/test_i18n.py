@@ -708,3 +708,82 @@ def test_numbers_are_joined_so_a_decimal_comma_never_reads_as_a_separator() -> N
         assert i18n.join_and(["a", "b", "c"]) == "a, b et c"
     with language(PSEUDO):
         assert unmarked(i18n.join_and(["⟦a⟧", "⟦b⟧"])) == []
+
+
+# ---------------------------------------------------------------- French typography on HTML
+ENTITIES = ["&nbsp;", "&#160;", "&#x27;", "&amp;", "&gt;", "&lt;", "&quot;", "&raquo;", "&laquo;", "&#8239;"]
+PUNCTUATED = st.text(alphabet="ab é:;?!«»&<>'\"\u00a0\n", max_size=12)
+
+
+class _Shown(__import__("html.parser").parser.HTMLParser):
+    """What a browser makes of a page: its tags with their attributes, and its text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_endtag(self, tag) -> None:
+        self.tags.append(("/" + tag,))
+
+    def handle_data(self, data) -> None:
+        self.text.append(data)
+
+
+def shown(page: str) -> tuple[list, str]:
+    parser = _Shown()
+    parser.feed(page)
+    parser.close()
+    return parser.tags, "".join(parser.text)
+
+
+@st.composite
+def html_pages(draw) -> str:
+    """HTML as the kit writes it: escaped text with French punctuation, named and numeric
+    entities, tags with attributes holding punctuation of their own."""
+    parts = []
+    for kind in draw(st.lists(st.sampled_from(["text", "entity", "tag"]), max_size=12)):
+        if kind == "text":
+            parts.append(html.escape(draw(PUNCTUATED), quote=False))
+        elif kind == "entity":
+            parts.append(draw(st.sampled_from(ENTITIES)))
+        else:
+            attr = html.escape(draw(PUNCTUATED), quote=True)
+            tag = draw(st.sampled_from(["b", "span", "td"]))
+            parts.append(f"<{tag} title=\"{attr}\" style='a: b; c: d'>{html.escape(draw(PUNCTUATED))}</{tag}>")
+    return "".join(parts)
+
+
+@given(html_pages())
+def test_french_typography_changes_only_spaces_in_the_text_a_browser_shows(page: str) -> None:
+    """The French and Spanish readers (issue 25 review 25b, D1) printed « ↑ &nbsp ; »,
+    « Internet &amp ; Society », « &gt ; 0 »: the filter put a space inside entities. Now it
+    works on text nodes only: the tags and attributes a browser reads are the page's own, and
+    its text is the page's own with only spaces changed."""
+    with language("fr"):
+        french = i18n.typography_html(page)
+        assert i18n.typography_html(french) == french
+    tags, text = shown(page)
+    french_tags, french_text_ = shown(french)
+    assert french_tags == tags
+    squeeze = re.compile(r"[\s\u00a0\u202f]+")
+    assert squeeze.sub("", french_text_) == squeeze.sub("", text)
+    assert not re.search(r"&\w+\s+;|&#x?[0-9a-fA-F]+\s+;", french)
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("↑ &nbsp; ↓ &#160; =", "↑ &nbsp; ↓ &#160; ="),
+        ("L&#x27;<strong>aide</strong>", "L&#x27;<strong>aide</strong>"),
+        ("Internet &amp; Society", "Internet &amp; Society"),
+        ("capability_voice &gt; 0 : oui", "capability_voice &gt; 0\u00a0: oui"),
+    ],
+)
+def test_the_entities_the_french_reader_saw_broken_stay_whole(page: str, expected: str) -> None:
+    with language("fr"):
+        assert i18n.typography_html(page) == expected
+        assert i18n.typography(page) == expected.replace("0\u00a0:", "0\u00a0:")

@@ -124,6 +124,8 @@ def _(message: str) -> str:
 _SPACE_BEFORE = re.compile(r"[ \u202f\u00a0]+([:;?!])|(?<=[^\W_]|[)\]»%])([:;?!])(?=\s|$|[)»])")
 _SPACE_CLOSE = re.compile(r"[ \u202f\u00a0]*»")
 _SPACE_AFTER = re.compile(r"«[ \u202f\u00a0]*")
+_ENTITY_TEXT = r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
+_ENTITY = re.compile(f"({_ENTITY_TEXT})")
 
 
 def typography(text: Any) -> Any:
@@ -138,6 +140,13 @@ def typography(text: Any) -> Any:
     """
     if current() != "fr" or not isinstance(text, str):
         return text
+    if "&" in text and _ENTITY.search(text):  # an HTML entity (``&amp;``, ``&#160;``) is one character
+        parts = _ENTITY.split(text)
+        return "".join(p if n % 2 else _french(p) for n, p in enumerate(parts))
+    return _french(text)
+
+
+def _french(text: str) -> str:
     text = _SPACE_CLOSE.sub("\u00a0»", _SPACE_AFTER.sub("«\u00a0", text))
     text = _SPACE_BEFORE.sub(lambda m: "\u00a0" + (m.group(1) or m.group(2)), text)
     return text.replace("«\u00a0\u00a0»", "«»")
@@ -146,15 +155,17 @@ def typography(text: Any) -> Any:
 # What French typography leaves alone in a page: markup, styles, scripts, code a reader types,
 # and text the page marks as not to be translated (a title as published).
 _UNTOUCHED = re.compile(
-    r"<(script|style|code|pre)\b.*?</\1\s*>|<(\w+)\b[^>]*\btranslate=[\"']no[\"'][^>]*>.*?</\2\s*>|<[^>]*>",
+    r"<(script|style|code|pre)\b.*?</\1\s*>|<(\w+)\b[^>]*\btranslate=[\"']no[\"'][^>]*>.*?</\2\s*>|<[^>]*>|"
+    + _ENTITY_TEXT,
     re.S | re.I,
 )
 
 
 def typography_html(page: Any) -> Any:
     """An HTML page or fragment with :func:`typography` applied to its visible text (never
-    inside tags, ``<style>``, ``<script>``, ``<code>``, ``<pre>`` or a ``translate="no"``
-    element). The one render-time filter every page of the kit passes through: handouts,
+    inside tags, attributes, entities such as ``&amp;`` or ``&#160;``, ``<style>``,
+    ``<script>``, ``<code>``, ``<pre>`` or a ``translate="no"`` element): the text a browser
+    shows is the page's own with only spaces changed. The one render-time filter every page of the kit passes through: handouts,
     printable role-play pages and the served panes.
 
     >>> with language("fr"):
@@ -164,19 +175,25 @@ def typography_html(page: Any) -> Any:
     """
     if current() != "fr" or not isinstance(page, str):
         return page
-    out, at = [], 0
+    out, at, spaced = [], 0, False
     for kept in _UNTOUCHED.finditer(page):
-        out += [_text_node(page[at : kept.start()]), kept.group(0)]
+        out += [_text_node(page[at : kept.start()], spaced), kept.group(0)]
+        spaced = kept.group(0).lower() in _SPACE_ENTITIES
         at = kept.end()
-    out.append(_text_node(page[at:]))
+    out.append(_text_node(page[at:], spaced))
     return "".join(out)
 
 
-def _text_node(text: str) -> str:
-    """One run of visible text: a colon (or ; ? !) that opens it follows the word before a tag."""
-    if re.match(r"[:;?!](?:\s|$)", text):
+_SPACE_ENTITIES = {"&nbsp;", "&#160;", "&#xa0;", "&#8239;", "&#x202f;"}
+
+
+def _text_node(text: str, spaced: bool = False) -> str:
+    """One run of visible text: a colon (or ; ? !) that opens it follows the word before a tag
+    (unless a no-break space entity stands just before it)."""
+    text = typography(text)
+    if not spaced and re.match(r"[:;?!](?:\s|$)", text):
         text = "\u00a0" + text
-    return typography(text)
+    return text
 
 
 def collation_key(text: str) -> tuple[str, str]:

@@ -57,8 +57,8 @@ LANDSCAPE_MEASURE = "mean_min_group_gain"
 ROOM_MEASURES = {
     "adoption_rate": N_("issues adopted (share)"),
     "mean_rounds": N_("rounds per issue"),
-    "mean_compliance": N_("compliance (share of bound stakeholders)"),
-    "noncompliance": N_("non-compliance (capability-weighted share of non-compliers)"),
+    "mean_compliance": N_("compliance (share of stakeholders who comply with the text)"),
+    "noncompliance": N_("non-compliance (share of non-compliers, weighted by influence)"),
     "mean_min_group_gain": N_("worst-off group's gain"),
     "mean_objecting_share": N_("objecting at the end of an issue (share)"),
     "table_min_gain": N_("worst-off group: text left on the table vs status quo"),
@@ -302,9 +302,10 @@ def effect_sentence(d: Debrief, team: str) -> str:
     by +1." or that they changed nothing, with what happened either way."""
     if d.effects is None or not len(d.effects):
         return _("No issue was closed, with or without your moves: there is no outcome to compare.")
+    if set(d.moves.get(team, {})) <= {"simulated"}:
+        return _("You sent no move: the simulation played in your seat in every round.")
     mine = d.effects[d.effects["team"] == team]
-    said = []
-    changed = False
+    said, same = [], []
     for _i, r in mine.iterrows():
         where = _("issue {number} ({name})").format(number=r["issue"] + 1, name=name(str(r["name"])))
         if r["adopted"] is None or r["adopted_without"] is None:
@@ -314,7 +315,6 @@ def effect_sentence(d: Debrief, team: str) -> str:
                 else _("on {issue}: it closed only without them")
             )
             said.append(closed.format(issue=where))
-            changed = True
             continue
         verdict = (
             _("{verdict}; without your moves: {without}").format(
@@ -323,15 +323,13 @@ def effect_sentence(d: Debrief, team: str) -> str:
             if r["adopted"] != r["adopted_without"]
             else _verdict(r["adopted"])
         )
-        if abs(r["effect"]) > 1e-9 or r["adopted"] != r["adopted_without"]:
-            changed = True
+        if r["adopted"] != r["adopted_without"] or _shows(r["effect"]):
             said.append(
                 _("on {issue} by {effect} for your group ({verdict})").format(
                     issue=where, effect=signed(r["effect"]), verdict=verdict
                 )
             )
-        elif _moved(r["table"], r["table_without"]) or _moved(r["objecting"], r["objecting_without"]):
-            changed = True
+        elif _moved(r["table"], r["table_without"]) or _moved(r["objecting"], r["objecting_without"], 2):
             said.append(
                 _(
                     "on {issue} ({verdict} either way): they moved the text left on the table by "
@@ -347,23 +345,17 @@ def effect_sentence(d: Debrief, team: str) -> str:
                     objecting_without=_fmt(r["objecting_without"], ".0%"),
                 )
             )
-        else:
-            said.append(
-                _("on {issue} by {effect} for your group ({verdict})").format(
-                    issue=where, effect=signed(r["effect"]), verdict=verdict
-                )
-            )
+        else:  # a change too small to show (+0.000) is no change: said as such
+            same.append(_("not on {issue} ({verdict} either way)").format(issue=where, verdict=verdict))
     played = int(mine["rounds"].iloc[0])
     rounds = played - int(mine["rounds_without"].iloc[0])
-    if rounds:
-        changed = True
-    if not changed:
-        outcome = _("; ").join(
-            _("issue {number} {verdict}, your group's gain {gain}").format(
-                number=r["issue"] + 1, verdict=_verdict(r["adopted"]), gain=signed(r["gain"])
-            )
-            for _i, r in mine.iterrows()
+    outcome = _("; ").join(
+        _("issue {number} {verdict}, your group's gain {gain}").format(
+            number=r["issue"] + 1, verdict=_verdict(r["adopted"]), gain=signed(r["gain"])
         )
+        for _i, r in mine.iterrows()
+    )
+    if not said and not rounds:
         return (
             _(
                 "Your moves did not change the outcome: with the simulation in your seat, the same "
@@ -375,18 +367,27 @@ def effect_sentence(d: Debrief, team: str) -> str:
                 "happened ({outcome}) in the same {rounds} rounds."
             )
         ).format(outcome=outcome, rounds=played)
+    if not said:
+        return _(
+            "Your moves did not change the outcome ({outcome}), but they changed the number of rounds by {rounds}."
+        ).format(outcome=outcome, rounds=f"{rounds:+d}")
     taken = (
         _("and the rounds by {rounds}").format(rounds=f"{rounds:+d}")
         if rounds
         else _("and not the number of rounds ({rounds})").format(rounds=played)
     )
     return _("Your moves changed the outcome {changes}; {rounds}.").format(
-        changes=_("; ").join(said), rounds=taken
+        changes=_("; ").join(said + same), rounds=taken
     )
 
 
-def _moved(a: float, b: float) -> bool:
-    return not (np.isnan(a) or np.isnan(b)) and abs(a - b) > 1e-9
+def _shows(value: float, digits: int = 3) -> bool:
+    """Whether ``value`` shows as a change with ``digits`` decimals (``+0.000`` is no change)."""
+    return not np.isnan(value) and round(float(value), digits) != 0
+
+
+def _moved(a: float, b: float, digits: int = 3) -> bool:
+    return not (np.isnan(a) or np.isnan(b)) and _shows(a - b, digits)
 
 
 def _verdict(adopted: Any) -> str:

@@ -237,7 +237,7 @@ def test_a_card_in_french_is_french(group: str) -> None:
 
     with language("fr"):
         card = role_card("classroom", group)
-    assert card.numbers[0].startswith("Vous jouez")
+    assert card.numbers[0].startswith("Vous incarnez")
     assert card.moves[0][0] == "simulated"  # the move's value stays the key the pages use
 
 

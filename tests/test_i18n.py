@@ -787,3 +787,20 @@ def test_the_entities_the_french_reader_saw_broken_stay_whole(page: str, expecte
     with language("fr"):
         assert i18n.typography_html(page) == expected
         assert i18n.typography(page) == expected.replace("0\u00a0:", "0\u00a0:")
+
+
+@pytest.mark.parametrize("lang", ["en", *TRANSLATED])
+def test_the_glossary_speaks_of_the_regions_evenly(lang: str) -> None:
+    """The Tunisian reader (review 25b fr, E1-E2, A3): the RIR entry set LACNIC up as the success
+    and AFRINIC as the failure, with dated facts that had moved on; the Arab region's IGF was
+    missing; Brazil's CGI.br was a « Comité gestor ». Now the RIR entry is neutral and dates
+    nothing it cannot source, the IGF entry names the Arab IGF, and French names the CGI.br."""
+    from govsim.handouts.content import glossary, term_in_language
+
+    with language(lang):
+        terms = {t.key: term_in_language(t) for t in glossary()}
+    rir, igf = terms["RIR"].more, terms["IGF"].more
+    assert "AFRINIC" in rir and "LACNIC" not in rir and "2025" not in rir
+    assert re.search(r"Arab IGF|FGI arabe|FGI árabe", igf)
+    if lang == "fr":
+        assert not any("gestor" in t.more + t.definition for t in terms.values())

@@ -295,7 +295,7 @@ def test_french_pages_use_no_break_spaces() -> None:
         assert i18n._("So what") == "Et alors\u00a0?"
 
 
-@pytest.mark.parametrize(("lang", "words"), [("fr", "Fiches de rôle\u00a0: "), ("es", "Fichas de rol: ")])
+@pytest.mark.parametrize(("lang", "words"), [("fr", "Fiches de rôle — "), ("es", "Fichas de rol — ")])
 def test_the_cards_page_is_titled_with_the_scenarios_name_not_its_code(lang: str, words: str) -> None:
     """The French and Spanish readers saw "Role cards: wcit_2012" (issue 25 review, A3)."""
     from govsim.roleplay.cards import cards_html
@@ -390,19 +390,19 @@ def french_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "\u00a0", page))
 
 
-def served_french_pages(tmp_path) -> dict[str, str]:
-    """Every served page of a French room, in every phase, as the server sends it to the
-    browser (the Bokeh models' text, after the panes' render-time typography)."""
+def served_french_pages(tmp_path, lang: str = "fr") -> dict[str, str]:
+    """Every served page of a French (or ``lang``) room, in every phase, as the server sends it
+    to the browser (the Bokeh models' text, after the panes' render-time typography)."""
     from govsim.roleplay.pages import RoomHTML
     from tests.test_i18n_served import pages, room_in_every_phase
 
     shown: dict[str, str] = {}
     for room in room_in_every_phase(tmp_path):
-        with language("fr"):
+        with language(lang):
             built = list(pages(room))
         for kind, page in built:
             page.refresh(force=True)
-            assert {pane.lang for pane in page.layout.select(RoomHTML)} == {"fr"}
+            assert {pane.lang for pane in page.layout.select(RoomHTML)} == {lang}
             sent = [m.text for m in page.layout.get_root().references() if type(m).__name__ == "HTML"]
             shown[f"{room.state().phase} {kind}"] = html.unescape(" ".join(sent))
     return shown
@@ -753,7 +753,9 @@ def html_pages(draw) -> str:
         else:
             attr = html.escape(draw(PUNCTUATED), quote=True)
             tag = draw(st.sampled_from(["b", "span", "td"]))
-            parts.append(f"<{tag} title=\"{attr}\" style='a: b; c: d'>{html.escape(draw(PUNCTUATED))}</{tag}>")
+            parts.append(
+                f"<{tag} title=\"{attr}\" style='a: b; c: d'>{html.escape(draw(PUNCTUATED))}</{tag}>"
+            )
     return "".join(parts)
 
 
@@ -804,3 +806,51 @@ def test_the_glossary_speaks_of_the_regions_evenly(lang: str) -> None:
     assert re.search(r"Arab IGF|FGI arabe|FGI árabe", igf)
     if lang == "fr":
         assert not any("gestor" in t.more + t.definition for t in terms.values())
+
+
+# ---------------------------------------------------------------- no "a: b: c" where code joins
+BLOCK_TAGS = re.compile(
+    r"<(?:/?(?:p|li|td|th|tr|h[1-6]|div|br|ul|ol|table|dt|dd|caption|figcaption)\b)[^>]*>", re.I
+)
+
+
+def chained_colons(page: str) -> list[str]:
+    """Sentences of a page's visible text with two colons: "Question 2 close : pas d'accord : le
+    statu quo demeure". A sentence ends at ``. ! ? ;`` or a block of the page; a colon inside
+    quotation marks (a title), between digits (10:30), before a blank to fill in (a form's
+    ``Date : ____``) or in a glossary's source line (a title as published) does not count."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", "\n", page, flags=re.S | re.I)
+    page = KEEP.sub(" ", page)
+    page = re.sub(
+        r"<span class=.source.>.*?</span>", "\n", page, flags=re.S
+    )  # a citation: titles as published
+    text = html.unescape(re.sub(r"<[^>]+>", " ", BLOCK_TAGS.sub("\n", page)))
+    text = re.sub(r"«[^«»]*»|“[^“”]*”|\"[^\"]*\"", "«»", text)
+    found = []
+    for sentence in re.split(r"[\n;]|(?<=[.!?])\s", text):
+        colons = re.findall(r"(?<!\d):(?!\d|//)(?![\s\u00a0\u202f]*_)", sentence)
+        if len(colons) >= 2:
+            found.append(" ".join(sentence.split())[:400])
+    return found
+
+
+def test_the_chained_colon_check_finds_what_the_readers_saw() -> None:
+    assert chained_colons("<p>Question 2 close\u00a0: pas d'accord\u00a0: le statu quo demeure.</p>")
+    assert chained_colons("<h1>Fiches de rôle : Salle de classe : cinq questions</h1>")
+    assert not chained_colons("<p>Date : ____ Équipe : ____</p><p>« KICTANet : un cas » : comment</p>")
+    assert not chained_colons("<td>Tour 1 : oui</td><td>Tour 2 : non</td><p>à 10:30 : fin</p>")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_sentence_chains_two_colons_where_code_joins_fragments(lang: str, tmp_path) -> None:
+    """The French and Spanish readers (review 25b: fr C2, C3, D7; es D4) read "Question 2 close :
+    pas d'accord : le statu quo demeure", "Fiches de rôle : Salle de classe : cinq questions",
+    "Influencia 0,80 (...): con estas reglas no tiene efecto: cada miembro...": a message ending
+    in a colon filled with a fragment that has its own. Over every card, handout and served page
+    in the language, no sentence has two colons."""
+    with language(lang):
+        rendered = {**every_card_page(), **every_handout()}
+    rendered |= served_french_pages(tmp_path, lang)
+    found = {name: chained_colons(page)[:3] for name, page in rendered.items()}
+    assert {name: hits for name, hits in found.items() if hits} == {}

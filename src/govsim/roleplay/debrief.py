@@ -683,7 +683,7 @@ def debrief_tables_html(d: Debrief, style: str = "") -> str:
         for _i, r in d.standing.iterrows()
     )
     effects = "".join(
-        f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>"
+        f"<li><b>{esc(Group.parse(t).label)}</b> — {esc(effect_sentence(d, t))}</li>"
         for t in d.standing["team"]
     )
     runs = len(d.simulated)
@@ -727,7 +727,7 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
         else ""
     )
     effects = "".join(
-        f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>"
+        f"<li><b>{esc(Group.parse(t).label)}</b> — {esc(effect_sentence(d, t))}</li>"
         for t in d.standing["team"]
     )
     n_sims = len(d.simulated)

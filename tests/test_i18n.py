@@ -854,3 +854,61 @@ def test_no_sentence_chains_two_colons_where_code_joins_fragments(lang: str, tmp
     rendered |= served_french_pages(tmp_path, lang)
     found = {name: chained_colons(page)[:3] for name, page in rendered.items()}
     assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def texts_outside(fig) -> list[str]:
+    """The visible texts of a figure that do not lie wholly inside it (cut off at an edge), and
+    a legend that covers the title or an axis label of its own axes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    hidden = set()  # tick labels of ticks outside the axes' view are not drawn
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    hidden |= {id(tick.label1), id(tick.label2)}
+    out = []
+    for t in fig.findobj(Text):
+        if not (t.get_visible() and t.get_text().strip()) or t.figure is None or id(t) in hidden:
+            continue
+        e = t.get_window_extent(renderer)
+        if e.x0 < box.x0 - 1 or e.y0 < box.y0 - 1 or e.x1 > box.x1 + 1 or e.y1 > box.y1 + 1:
+            out.append(t.get_text()[:60])
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not ax.get_visible():
+            continue
+        covered = legend.get_window_extent(renderer)
+        for label in (ax.title, ax.xaxis.label, ax.yaxis.label):
+            if label.get_text().strip() and covered.overlaps(label.get_window_extent(renderer)):
+                out.append(f"legend over {label.get_text()[:40]!r}")
+    for ax in fig.axes:  # an annotation stays in its own axes (not over the next one)
+        inside = ax.get_window_extent(renderer)
+        for note in ax.texts:
+            e = note.get_window_extent(renderer)
+            if note.get_visible() and (e.x0 < inside.x0 - 1 or e.x1 > inside.x1 + 1):
+                out.append(f"{note.get_text()[:40]!r} beyond its axes")
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", *TRANSLATED])
+def test_every_text_of_every_figure_lies_inside_it_in_every_language(lang: str) -> None:
+    """The French and Spanish readers (review 25b: fr D9, es D2) saw the projector's labels cut
+    at the figure's edge (« = règles fixées... » without its 0, «(0 = norm…») and its legend over
+    the title: every title, label, tick, legend and annotation of every figure a room reads lies
+    inside the figure, and no legend covers a title or an axis label, in every language."""
+    import matplotlib.pyplot as plt
+
+    with language(lang):
+        figures = every_figure()
+        cut = {name: texts_outside(fig) for name, fig in figures.items()}
+    plt.close("all")
+    assert {name: texts for name, texts in cut.items() if texts} == {}

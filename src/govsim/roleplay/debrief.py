@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from govsim.escape import html_text as esc
 from govsim.groups import GROUP_NAMES, Group
@@ -43,7 +44,7 @@ from govsim.roleplay.cards import move_name
 from govsim.roleplay.page import page_html
 from govsim.roleplay.session import RolePlay
 from govsim.screen.display import png_data_uri
-from govsim.screen.plotting import dimension_label, group_color, group_style, localize_ticks
+from govsim.screen.plotting import dimension_label, fit_texts, group_color, group_style, localize_ticks
 
 DEBRIEF_SEEDS = range(100)  # percentiles in steps of 1 (20 runs gave steps of 5, ties at 0 or 100)
 AXIS_VALUES = {
@@ -478,8 +479,8 @@ def debrief(
 def debrief_figure(d: Debrief, dpi: int = DPI) -> Figure:
     """Left: each team's gain (star) over the simulated runs' gains (dots). Right: the landscape
     with the scenario's setting marked and the room's value in the title."""
-    fig = Figure(figsize=(13, 5.2), dpi=dpi)
-    fig.subplots_adjust(left=0.16, right=0.97, top=0.86, bottom=0.16, wspace=0.45)
+    fig = Figure(figsize=(13, 5.2), dpi=dpi, layout="constrained")
+    fig.get_layout_engine().set(wspace=0.08)
     left, right = fig.subplots(1, 2)
     plot_standing(d, left)
     if d.landscape is not None:
@@ -491,7 +492,7 @@ def debrief_figure(d: Debrief, dpi: int = DPI) -> Figure:
         ax.xaxis.label.set_fontsize(DEBRIEF_LABEL_PT)
         ax.yaxis.label.set_fontsize(DEBRIEF_LABEL_PT)
         ax.tick_params(labelsize=DEBRIEF_LABEL_PT)
-    return localize_ticks(fig)
+    return fit_texts(localize_ticks(fig))
 
 
 def plot_standing(d: Debrief, ax: Any) -> Any:
@@ -561,7 +562,7 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
             measure=_(ROOM_MEASURES.get(d.measure, d.measure)), value=_fmt(d.room.get(d.measure), "+.3f")
         )
     )
-    ax.figure.colorbar(image, ax=ax)
+    ax.figure.colorbar(image, ax=ax, format=FuncFormatter(lambda v, _pos: signed(v)))
     return ax
 
 
@@ -570,8 +571,8 @@ def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
     integer round ticks; large type."""
     from govsim.screen import plotting
 
-    fig = Figure(figsize=(13, 5.4), dpi=dpi)
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.2, wspace=0.3)
+    fig = Figure(figsize=(13, 5.4), dpi=dpi, layout="constrained")
+    fig.get_layout_engine().set(wspace=0.06)
     left, right = fig.subplots(1, 2)
     if play.setup.k >= 2:
         plotting.plot_positions(play.model, ax=left)
@@ -589,7 +590,7 @@ def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
         ax.xaxis.label.set_fontsize(12)
         ax.yaxis.label.set_fontsize(12)
         ax.tick_params(labelsize=12)
-    return localize_ticks(fig)
+    return fit_texts(localize_ticks(fig))
 
 
 def plot_positions_1d(play: RolePlay, ax: Any) -> Any:

@@ -170,7 +170,7 @@ FIELD_TERMS = {
     "es": {
         "titles": ("Gobiernos", "Sector privado", "Sociedad civil", "Comunidad técnica"),
         "glossary": {
-            "Multistakeholder": "De múltiples partes interesadas",
+            "Multistakeholder": "Múltiples partes interesadas (enfoque de)",
             "Internet governance": "Gobernanza de Internet",
             "Rough consensus": "Consenso aproximado",
             "Status quo": "Statu quo",
@@ -912,3 +912,23 @@ def test_every_text_of_every_figure_lies_inside_it_in_every_language(lang: str) 
         cut = {name: texts_outside(fig) for name, fig in figures.items()}
     plt.close("all")
     assert {name: texts for name, texts in cut.items() if texts} == {}
+
+
+USTED = re.compile(
+    r"\b(?:usted|vea|escriba|ejecute|cambie|pruebe|compare|reinicie|abra|añada|use|dé|mire|decirle|"
+    r"cuestionaría|ubicaría|conoce\?|fije|vuelva|haga|juegue|discuta|pruébelo|grafique)\b",
+    re.I,
+)
+
+
+def test_the_spanish_handouts_address_the_room_as_ustedes() -> None:
+    """The Costa Rican reader (review 25b es, C2) found «Ejecute las celdas», «vea
+    Incumplimiento», «donde usted trabaja» beside «podrán», «vean el glosario» on the same
+    pages: a table reads a handout, so every page says *ustedes*, like the cards and served
+    pages. (A facilitator's terminal line may say *usted*: it is one reader.)"""
+    with language("es"):
+        pages = every_handout()
+    found = {
+        name: sorted({m.group(0) for m in USTED.finditer(visible(page))}) for name, page in pages.items()
+    }
+    assert {name: words for name, words in found.items() if words} == {}

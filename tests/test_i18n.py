@@ -932,3 +932,48 @@ def test_the_spanish_handouts_address_the_room_as_ustedes() -> None:
         name: sorted({m.group(0) for m in USTED.finditer(visible(page))}) for name, page in pages.items()
     }
     assert {name: words for name, words in found.items() if words} == {}
+
+
+# Words native readers asked to change (review 25b), language -> (pattern, why).
+NOT_SAID = {
+    "fr": [
+        (
+            r"conférence conventionnelle",
+            "not a term used at the ITU: « conférence de l'UIT chargée de réviser un traité »",
+        ),
+        (r"[Cc]omité gestor", "Portuguese: « Comité de gestion de l'Internet au Brésil (CGI.br) »"),
+        (r"lorsque au", "elided: « lorsqu'au », or « si »"),
+        (r"\bobjecté\b", "« ont fait objection »"),
+        (
+            r"pondérée par la capacité",
+            "capability is « influence »; capacity is « capacité de participation »",
+        ),
+        (r"extensions géographiques", "ICANN: « Organisation de soutien aux politiques des codes de pays »"),
+        (r"Briefing", "« Préparation »"),
+        (r"tenir bon\W+tenir bon", "the label said twice"),
+    ],
+    "es": [
+        (r"[Tt]arare", "the IETF's hum is kept as «hum»"),
+        (r"\bjuegan? (?:a )?\d", "«representan a N partes interesadas»"),
+        (r"juega a (?:sus miembros|todos)", "«decide por sus miembros» / «representa a todas las demás»"),
+        (r"partes interesadas obligadas", "«que acatan el texto»"),
+        (r"ponderada por la capacidad", "capability is «influencia»"),
+        (r"hacen lobby", "«hacen cabildeo»"),
+        (r"\bRCC\b", "ITU Spanish: «CRC»"),
+    ],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_words_native_readers_replaced_stay_replaced(lang: str) -> None:
+    """Every card and handout in the language, against the words the French and Spanish
+    readers of review 25b asked to change (each pattern says what replaced it)."""
+    with language(lang):
+        text = " ".join(visible(p) for p in {**every_card_page(), **every_handout()}.values())
+    from govsim.i18n import _
+
+    with language(lang):
+        text += " ".join(_(m) for m in extracted())
+    found = [why for pattern, why in NOT_SAID[lang] if re.search(pattern, text)]
+    assert found == []

@@ -241,14 +241,20 @@ def decimal(value: float, digits: int = 2) -> str:
     from babel.numbers import format_decimal
 
     pattern = "0." + "0" * digits if digits else "0"
-    return format_decimal(round(float(value), digits), format=pattern, locale=locale_name())
+    return _minus(format_decimal(round(float(value), digits), format=pattern, locale=locale_name()))
 
 
 def number(value: float, most: int = 3) -> str:
     """``value`` with at most ``most`` decimals and no trailing zeros, in the current locale."""
     from babel.numbers import format_decimal
 
-    return format_decimal(round(float(value), most), format="0." + "#" * most, locale=locale_name())
+    return _minus(format_decimal(round(float(value), most), format="0." + "#" * most, locale=locale_name()))
+
+
+def _minus(text: str) -> str:
+    """French and Spanish typography write a negative number with the minus sign (U+2212,
+    ``−0,25``), not a hyphen."""
+    return "\u2212" + text[1:] if text.startswith("-") and current() in ("fr", "es") else text
 
 
 def percent(share: float) -> str:
@@ -367,7 +373,9 @@ def join_and(items: Any) -> str:
 def signed(value: float, digits: int = 3) -> str:
     """``value`` with its sign and ``digits`` decimals, in the current locale (``+0,012``)."""
     value = round(float(value), digits)
-    return ("-" if value < 0 else "+") + decimal(abs(value), digits)
+    return ("\u2212" if value < 0 and current() in ("fr", "es") else "-" if value < 0 else "+") + decimal(
+        abs(value), digits
+    )
 
 
 def ordinal(n: int) -> str:

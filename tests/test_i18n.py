@@ -977,3 +977,19 @@ def test_the_words_native_readers_replaced_stay_replaced(lang: str) -> None:
         text += " ".join(_(m) for m in extracted())
     found = [why for pattern, why in NOT_SAID[lang] if re.search(pattern, text)]
     assert found == []
+
+
+@given(st.floats(0, 10, allow_nan=False), st.sampled_from(["en", "fr", "es"]), st.sampled_from([0, 1, 2, 3]))
+def test_a_typed_number_is_read_in_every_locale(value: float, lang: str, digits: int) -> None:
+    """The French and Spanish readers (review 25b: fr D2, es D1) typed « 0,4 » into an amendment
+    field; the field reverted and the old value was sent. A number shown in any locale (and
+    typed with either separator) reads back as itself; text that is no number in range is
+    refused with one line naming the field and what was typed."""
+    with language(lang):
+        shown = i18n.decimal(value, digits)
+        assert i18n.read_number(shown, 0, 10, "x") == pytest.approx(round(value, digits))
+        assert i18n.read_number(shown.replace(",", "."), 0, 10, "x") == pytest.approx(round(value, digits))
+        for bad in ("abc", "0,4,5", "", "11", "1e3", "--1"):
+            with pytest.raises(ValueError, match="^ouverture|^apertura|^openness") as refused:
+                i18n.read_number(bad, 0, 10, {"fr": "ouverture", "es": "apertura"}.get(lang, "openness"))
+            assert "\n" not in str(refused.value) and bad in str(refused.value)

@@ -378,6 +378,36 @@ def signed(value: float, digits: int = 3) -> str:
     )
 
 
+def read_number(typed: object, low: float, high: float, field: str) -> float:
+    """A number a participant typed into ``field``, in any of the kit's locales: ``0,4``,
+    ``0.4``, `` 0,40 ``, ``−0,5`` (a minus sign or a hyphen), and within [``low``, ``high``].
+
+    Raises
+    ------
+    ValueError
+        One line in the current language naming the field, what was typed and what is allowed
+        (a page shows it beside the field; nothing is sent).
+
+    >>> read_number("0,4", 0, 1, "x"), read_number(" .5 ", 0, 1, "x"), read_number("7", 0, 10, "x")
+    (0.4, 0.5, 7.0)
+    """
+    text = str(typed if typed is not None else "").strip().replace("\u2212", "-").replace(" ", "")
+    text = text.replace("\u00a0", "").replace("\u202f", "")
+    if re.fullmatch(r"[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)", text):
+        value = float(text.replace(",", "."))
+        if low <= value <= high:
+            return value
+    raise ValueError(
+        _("{field}: {typed} is not a number from {low} to {high} (for example {example}).").format(
+            field=field,
+            typed=f"« {typed} »" if current() == "fr" else f"“{typed}”",
+            low=number(low),
+            high=number(high),
+            example=decimal((low + high) / 2, 2),
+        )
+    )
+
+
 def ordinal(n: int) -> str:
     """``n`` as the current language writes an ordinal before a noun: ``33rd`` in English,
     ``33e`` (``1er``) in French, ``33`` in Spanish (``el percentil 33``).

@@ -178,3 +178,18 @@ def run(
         raise
     except Exception as exc:
         raise Failed(f"{what} raised {type(exc).__name__}: {_one_line(exc)}") from None
+
+
+def time_limited(function: Callable[..., Any], *args: Any, limit: float, what: str = "Reading your answer") -> Any:
+    """``function(*args)`` under a time limit only (no output cap): its exceptions pass through
+    as they are, and running out of time is :class:`Failed` with a one-line message starting
+    with ``what``. Used to read any answer, whose ``float()``, ``==`` or ``len()`` may be the
+    learner's own code."""
+    try:
+        with deadline(limit):
+            return function(*args)
+    except _OutOfTime:
+        raise Failed(
+            f"{what} took more than {limit:g} seconds (one of its own methods, such as float() or ==, "
+            "never ends); give a plain value."
+        ) from None

@@ -581,6 +581,10 @@ def test_essays_must_name_a_rule_as_a_whole_word_not_copied_from_the_question():
     assert named_rules("bottom-upper and topdown", names) == []
     assert named_rules("TopDown is quick", names) == ["top_down"]
     essay = COPIED_REGIONAL.replace("The regional body", "The regional body, by bottom up rules,", 1)
+    # 0.72 is no mean of bottom_up's (one seed's technical participation): a figure by chance
+    assert ex8.q1.judge(essay).status is Status.INCORRECT
+    share = ex8.m("bottom_up", "mean_participation_civil_society")
+    essay = essay.replace("participation rose to 0.72", f"civil society's participation was {share:.2f}")
     assert ex8.q1.judge(essay).status is Status.ATTEMPTED
 
 

@@ -358,3 +358,35 @@ def test_reading_any_answer_has_a_time_limit(monkeypatch, q, answer):
     monkeypatch.setattr(checks, "READ_LIMIT", 0.5)
     result = quiet(q, answer)  # had the 20 s sleep not been cut short, another verdict would come
     assert result.status is Status.INCORRECT and "took more than 0.5 seconds" in result.message, result.message
+
+
+# ------------------------------------------------------------------ ex3.q1's tolerance (left for judgement)
+def _bisect(f, width=1 / 64):
+    low, high = 0.0, 1.0
+    while high - low > width:
+        middle = (low + high) / 2
+        low, high = (low, middle) if f(middle) > 0 else (middle, high)
+    return (low + high) / 2
+
+
+@pytest.mark.slow
+def test_ex3_plausible_wrong_computations_land_outside_the_tolerance():
+    """break20b: at ±0.05, bisecting on participation above 0.5 (0.508) and the right bisection
+    on seeds 1-10 (0.570) were accepted for 0.555; the question now asks for ±0.01."""
+    from govsim.exercises.runs import mean_of
+
+    def capacity(column, seeds, target=0.0):
+        return lambda c: (
+            mean_of("bottom_up", column, seeds, **{"civil_society.capacity": round(c, 6)}) - target
+        )
+
+    wrong = {
+        "participation above 0.5": _bisect(capacity("mean_participation_civil_society", range(10), 0.5)),
+        "seeds 1-10": _bisect(capacity("mean_gain_civil_society", range(1, 11))),
+        "bisection stopped at width 1/16": _bisect(capacity("mean_gain_civil_society", range(10)), 1 / 16),
+    }
+    right = _bisect(capacity("mean_gain_civil_society", range(10)))
+    assert quiet(ex3.q1, right).correct and right == ex3.q1.reference()
+    for what, value in wrong.items():
+        assert abs(value - right) > ex3.q1.tol, what
+        assert not quiet(ex3.q1, value).correct, (what, value)

@@ -390,3 +390,12 @@ def test_ex3_plausible_wrong_computations_land_outside_the_tolerance():
     for what, value in wrong.items():
         assert abs(value - right) > ex3.q1.tol, what
         assert not quiet(ex3.q1, value).correct, (what, value)
+
+
+def test_none_stays_not_attempted_with_a_line_on_answering_none():
+    """break20b (left for judgement): ``None`` for ex1.q1 ("none sits at the table") is the
+    placeholder every question treats as blank; the line says how to answer "none"."""
+    result = quiet(ex1.q1, None)
+    assert result.status is Status.NOT_ATTEMPTED and '"none"' in result.message
+    assert '"none"' not in quiet(ex1.q1, ...).message and '"none"' not in quiet(ex1.q2, None).message
+    assert quiet(ex1.q1, "none").status in (Status.CORRECT, Status.INCORRECT)

@@ -157,7 +157,7 @@ class Question:
                 install(())  # the learner's own measures stay out of the reference runs
                 result = self.judge(answer)
         except Blank:
-            result = self.result(Status.NOT_ATTEMPTED, self.blank_message)
+            result = self.result(Status.NOT_ATTEMPTED, self.blank_message + self.blank_note(answer))
         except (Refused, sandbox.Failed) as refused:
             result = self.result(Status.INCORRECT, str(refused))
         except RecursionError:
@@ -184,6 +184,10 @@ class Question:
         return self.result(Status.INCORRECT, f"{why} {self.next_hint()}".strip())
 
     blank_message = "Fill in your answer above, run that cell, then run this check again."
+
+    def blank_note(self, answer: Any) -> str:
+        """More for a blank answer that may be meant as an answer (see :meth:`Choice.blank_note`)."""
+        return ""
 
     def read(self, answer: Any) -> Any:
         """``answer`` in the plain form :meth:`judge` compares (a :class:`Number`, plain text, a
@@ -461,6 +465,14 @@ class Choice(Question):
                 key for key in self.options() if squashed in {n.replace(" ", "") for n in self.names(key)}
             ]
         return found[0] if len(found) == 1 else None
+
+    def blank_note(self, answer: Any) -> str:
+        """For ``None`` where an option is the word "none" (ex1.q1): ``None`` stays "not
+        attempted" (the placeholder every template may hold), with a line on how to answer "none"."""
+        keys = [k for k, label in self.options().items() if option_words(label) == "none"]
+        if answer is None and keys:
+            return f' If you mean the option "none", write it as text: "none" or "{keys[0]}".'
+        return ""
 
     def numbered(self) -> bool:
         """True when the options are numbers (e.g. line numbers), so numbers are answers too."""

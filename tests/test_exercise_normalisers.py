@@ -79,7 +79,9 @@ def test_a_decimal_comma_reads_as_a_decimal_point_unless_it_could_be_thousands(w
     if ambiguous:  # "1,234": a thousand and more, or a fraction? never guessed
         with pytest.raises(Unreadable, match="not clear"):
             read_number(comma)
-        assert read_number(comma, integer=True).value == float(f"{sign.replace(chr(0x2212), '-')}{whole}{frac}")
+        assert read_number(comma, integer=True).value == float(
+            f"{sign.replace(chr(0x2212), '-')}{whole}{frac}"
+        )
     else:
         assert read_number(comma) == expected
     assert expected.percent == bool(percent) and expected.decimals == len(frac)
@@ -357,7 +359,9 @@ def test_reading_any_answer_has_a_time_limit(monkeypatch, q, answer):
     """break20b 6: an answer whose float() sleeps held the check for as long as it liked."""
     monkeypatch.setattr(checks, "READ_LIMIT", 0.5)
     result = quiet(q, answer)  # had the 20 s sleep not been cut short, another verdict would come
-    assert result.status is Status.INCORRECT and "took more than 0.5 seconds" in result.message, result.message
+    assert result.status is Status.INCORRECT and "took more than 0.5 seconds" in result.message, (
+        result.message
+    )
 
 
 # ------------------------------------------------------------------ ex3.q1's tolerance (left for judgement)

@@ -205,7 +205,9 @@ def read_number(text: str, *, integer: bool = False, wanted: str = "a single num
         try:
             value = Fraction(digits)
         except (ValueError, ZeroDivisionError):
-            raise Unreadable(f"Wrong type: expected {wanted}, got the text {shown!r}, which is not a number.") from None
+            raise Unreadable(
+                f"Wrong type: expected {wanted}, got the text {shown!r}, which is not a number."
+            ) from None
     try:
         number = float(value)
     except OverflowError:

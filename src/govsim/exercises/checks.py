@@ -139,10 +139,9 @@ class Question:
         reference runs see no measure a learner registered, so one broken answer never affects
         another check. A failure inside the check itself is one line too, never a traceback.
         """
+        from govsim.exercises import sandbox
         from govsim.measure_registry import install
         from govsim.registry import registered
-
-        from govsim.exercises import sandbox
 
         def read(answer: Any) -> Any:
             if is_blank(answer):

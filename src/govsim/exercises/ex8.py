@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 import re
 import textwrap
-from collections.abc import Iterator
 
 import numpy as np
 
@@ -112,7 +111,9 @@ def produced(answer: str) -> Evidence:
 
     settings = {()} | {
         ((lever, float(value)),)
-        for lever, value in re.findall(r"\b(openness|support|transparency)\s*(?:=|of|at|to)?\s*(\d*\.?\d+)", answer)
+        for lever, value in re.findall(
+            r"\b(openness|support|transparency)\s*(?:=|of|at|to)?\s*(\d*\.?\d+)", answer
+        )
         if 0 <= float(value) <= 1
     }
     values: dict[str, list[float]] = {}

@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from govsim.exercises.answers import Number, Refused, as_number, near_whole, option_words, read_number
 from govsim.exercises.checks import Blank, Question, Result, Status, describe_type, is_blank
 
@@ -163,7 +161,9 @@ class Evidence:
 
     values: Mapping[str, Sequence[float]]
 
-    def pool(self, measures: frozenset[str], groups: frozenset[str], interval: bool, seeds: frozenset[int]) -> list[float]:
+    def pool(
+        self, measures: frozenset[str], groups: frozenset[str], interval: bool, seeds: frozenset[int]
+    ) -> list[float]:
         """The sorted numbers of the named ``measures`` (for the named ``groups`` when any is
         named): means, interval ends when ``interval``, per-seed values of the named ``seeds``."""
         others = [g for g in GROUP_WORDS.values() if g not in groups]
@@ -209,7 +209,9 @@ def run_figures(answer: str, evidence: Evidence | Iterable[float]) -> list[float
             places.setdefault(("seed", int(m.group(1))), []).append(m.start())
 
     def named(start: int, stop: int) -> frozenset:
-        return frozenset(kind for kind, at in places.items() if bisect_left(at, stop) > bisect_left(at, start))
+        return frozenset(
+            kind for kind, at in places.items() if bisect_left(at, stop) > bisect_left(at, start)
+        )
 
     pools: dict[tuple, list[float]] = {}
     hits = []
@@ -304,8 +306,8 @@ class Essay(Question):
             return self.result(
                 Status.INCORRECT,
                 "Back your answer with at least one figure from your runs, or from runs of the rules "
-                "and settings you name, in the sentence that names its measure (e.g. \"civil "
-                "society's participation was 0.43\", \"5.1 rounds\", a gain of +0.012 or 72%, sign "
+                'and settings you name, in the sentence that names its measure (e.g. "civil '
+                'society\'s participation was 0.43", "5.1 rounds", a gain of +0.012 or 72%, sign '
                 "included, as a run or your table showed it); years, seed numbers and setting values "
                 "do not count.",
             )

@@ -180,7 +180,9 @@ def run(
         raise Failed(f"{what} raised {type(exc).__name__}: {_one_line(exc)}") from None
 
 
-def time_limited(function: Callable[..., Any], *args: Any, limit: float, what: str = "Reading your answer") -> Any:
+def time_limited(
+    function: Callable[..., Any], *args: Any, limit: float, what: str = "Reading your answer"
+) -> Any:
     """``function(*args)`` under a time limit only (no output cap): its exceptions pass through
     as they are, and running out of time is :class:`Failed` with a one-line message starting
     with ``what``. Used to read any answer, whose ``float()``, ``==`` or ``len()`` may be the

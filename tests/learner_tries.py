@@ -811,7 +811,11 @@ for what, words, ok, says in [
     ("regional organisations", "regional organisations", False, r"names no rule"),
     ("parliamentary chambers", "parliamentary chambers", False, r"names no rule"),
 ]:
-    add("ex8.q1", "correct form" if ok else "near miss", what, essay(words, part), ok, says)
+    # the figure is the named rule's own (regional's for `regional`: bottom_up's figure in an
+    # essay naming only regional matched regional's pool of 926 numbers by chance, break20b)
+    rule = "regional" if "regional" in what and ok else "bottom_up"
+    figure = lambda rule=rule: f"{mean(rule, 'mean_participation_civil_society', range(10), support=0.5):.2f}"  # noqa: E731
+    add("ex8.q1", "correct form" if ok else "near miss", what, essay(words, figure), ok, says)
 for rule in ("chambers", "regional"):  # a one-word name written plainly right after "I recommend"
     add(
         "ex8.q1",

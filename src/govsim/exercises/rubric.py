@@ -344,7 +344,7 @@ class SelfAssessment(Question):
         if not isinstance(answer, dict):
             raise Refused(f"Wrong type: expected a dict of scores, got {describe_type(answer)}.")
         scores: dict[str, Any] = {}
-        for key, value in dict.items(answer):
+        for key, value in list(answer.items()):
             if is_blank(value):
                 scores[str(key)] = None
                 continue

@@ -37,7 +37,7 @@ from govsim.i18n import N_, _, name
 from govsim.params import parameter_specs
 from govsim.protocols import Decision, Protocol, Table, get_protocol, passes, rule_in_words
 from govsim.scenarios import Scenario
-from govsim.values import member, whole
+from govsim.values import at, member, whole
 from govsim.words import plural
 
 SIMPLE_MAJORITY = 0.5
@@ -337,9 +337,9 @@ class SessionPlan:
         if not isinstance(data, dict):
             raise ValueError(f"{where} must be an object, not {type(data).__name__}")
         known = ("issues", "budget", "fallback", "caucus_seconds")
-        extra = sorted(set(data) - set(known))
+        extra = sorted(set(data) - set(known), key=repr)
         if extra:
-            raise ValueError(f"{where}.{extra[0]} is not a plan field (allowed: {', '.join(known)})")
+            raise ValueError(f"{at(where, extra[0])} is not a plan field (allowed: {', '.join(known)})")
         try:
             return cls(**{k: data[k] for k in known if k in data})
         except ValueError as exc:

@@ -136,7 +136,7 @@ def test_bad_data_is_reported_with_the_file_and_field(monkeypatch):
             lambda name: {"term": [{"term": "X", "definition": "A.", "source": 3, "kind": "model"}]},
         )
         content.glossary.cache_clear()
-        with pytest.raises(ValueError, match=r"term 1: source=3 is not a non-empty str"):
+        with pytest.raises(ValueError, match=r"term 1: source=3 is not a non-empty string"):
             content.glossary()
     finally:
         content.glossary.cache_clear()

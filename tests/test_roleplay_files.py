@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from govsim.roleplay.plan import SessionPlan
 from govsim.roleplay.session import RolePlay
 
+from helpers import get, json_values, one_line_or_read, paths, tables
+
 
 def _saved() -> dict[str, Any]:
     play = RolePlay("classroom", None, (), 1, SessionPlan(issues=1, budget=2))
@@ -27,48 +29,18 @@ def _saved() -> dict[str, Any]:
 
 SAVED = _saved()
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 5) | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-    max_leaves=6,
-)
-
-
-def _paths(data: Any, at: tuple = ()) -> list[tuple]:
-    """Every place in ``data`` (dict keys and list indexes), outermost first."""
-    found = [at] if at else []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found += _paths(value, (*at, key))
-    elif isinstance(data, list):
-        for n, value in enumerate(data):
-            found += _paths(value, (*at, n))
-    return found
-
-
-PATHS = _paths(SAVED)
-
-
-def _get(data: Any, path: tuple) -> Any:
-    for step in path:
-        data = data[step]
-    return data
-
-
-DICTS = [p for p in [(), *PATHS] if isinstance(_get(SAVED, p), dict)]
+PATHS = paths(SAVED)
+DICTS = tables(SAVED)
 
 
 def _refused_in_one_line(data: Any) -> None:
-    try:
-        RolePlay.from_dict(data)
-    except ValueError as exc:
-        assert "\n" not in str(exc) and str(exc).strip(), repr(str(exc))
+    one_line_or_read(RolePlay.from_dict, data)
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: ".".join(map(str, p)))
 def test_every_missing_key_is_one_line(path):
     data = copy.deepcopy(SAVED)
-    parent = _get(data, path[:-1])
+    parent = get(data, path[:-1])
     del parent[path[-1]]
     _refused_in_one_line(data)
 
@@ -94,9 +66,9 @@ def test_an_extra_top_level_key_is_refused_naming_it():
 @given(st.data())
 def test_a_value_replaced_anywhere_is_read_or_refused_in_one_line(data):
     path = data.draw(st.sampled_from(PATHS))
-    value = data.draw(json_values)
+    value = data.draw(json_values())
     mutated = copy.deepcopy(SAVED)
-    _get(mutated, path[:-1])[path[-1]] = value
+    get(mutated, path[:-1])[path[-1]] = value
     _refused_in_one_line(mutated)
 
 
@@ -106,12 +78,12 @@ def test_a_key_added_anywhere_is_read_or_refused_in_one_line(data):
     path = data.draw(st.sampled_from(DICTS))
     key = data.draw(st.text(max_size=8))
     mutated = copy.deepcopy(SAVED)
-    _get(mutated, path)[key] = data.draw(json_values)
+    get(mutated, path)[key] = data.draw(json_values())
     _refused_in_one_line(mutated)
 
 
 @settings(max_examples=40)
-@given(json_values)
+@given(json_values())
 def test_any_json_value_as_the_file_is_refused_in_one_line(value):
     with pytest.raises(ValueError) as exc:
         RolePlay.from_dict(value)

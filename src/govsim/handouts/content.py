@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from govsim.checkout import checkout_folder
 from govsim.i18n import N_, _, collation_key, data_file, fresh, text, typography
 from govsim.reading import read_toml
 from govsim.scenarios import scenario_names
@@ -459,8 +460,15 @@ class Block:
 
 def default_notebooks() -> Path:
     """The repository's ``notebooks/`` folder (next to ``src/``): it exists in a source
-    checkout, not beside an installed package."""
-    return Path(__file__).resolve().parents[3] / "notebooks"
+    checkout, not beside an installed package.
+
+    Raises
+    ------
+    FileNotFoundError
+        One line when govsim runs without its checkout, saying to give ``--source``
+        (:func:`govsim.checkout.checkout_folder`).
+    """
+    return checkout_folder("notebooks", "--source")
 
 
 def _section(markdown: str, heading: str) -> tuple[str, ...]:
@@ -557,7 +565,8 @@ def blocks(source: str | Path | None = None) -> list[Block]:
     Raises
     ------
     FileNotFoundError
-        ``source`` is not a folder, or holds no notebook.
+        ``source`` is not a folder, or holds no notebook; or ``source`` is None and govsim is
+        installed without its checkout (:func:`default_notebooks`).
     ValueError
         A notebook's first cell is not Markdown.
     """

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import copy
 import json
+import warnings
 
 import nbformat
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govsim import i18n
 from govsim.handouts import content
+from govsim.i18n import language
 
 from helpers import get, json_values, one_line_or_read, paths, tables
 
@@ -139,3 +142,87 @@ def test_a_notebooks_bad_metadata_is_one_line_naming_the_notebook(tmp_path, meta
     path.write_text(json.dumps(nb), encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         content.block(path)
+
+
+# ---------------------------------------------------------------- the languages' data files
+LANG_FILES = ("glossary.toml", "readings.toml", "worksheets.toml", "parameters.toml", "roles/defaults.toml")
+
+
+def _render_in_french(name: str) -> None:
+    """Everything that reads the French translation of data file ``name``."""
+    from govsim.groups import GROUP_NAMES
+    from govsim.roleplay import cards
+
+    with language("fr"):
+        if name == "glossary.toml":
+            [content.term_in_language(t) for t in content.glossary()]
+        elif name == "readings.toml":
+            [content.event_in_language(e) for e in content.readings()]
+        elif name == "worksheets.toml":
+            [content.worksheet_in_language(s, w) for s, w in content.worksheets().items()]
+        elif name == "parameters.toml":
+            rows = content.parameter_rows()
+            [content.parameter_row_in_language(r) for r in rows["process"] + rows["group"]]
+        else:
+            [cards.briefing("classroom", g) for g in GROUP_NAMES]
+
+
+@settings(max_examples=150)
+@given(st.data())
+def test_a_translation_edited_anywhere_is_read_or_refused_in_one_line(data):
+    """The languages' files (data/lang/<lang>/) are files govsim reads too: a table that is
+    not a table, or a translated text that is not a string, is one line naming the file."""
+    name = data.draw(st.sampled_from(LANG_FILES))
+    mutated = copy.deepcopy(i18n._data("fr", name))
+    kind = data.draw(st.sampled_from(["replace", "add", "del"]))
+    if kind == "add":
+        get(mutated, data.draw(st.sampled_from(tables(mutated))))[data.draw(st.text(max_size=6))] = data.draw(
+            json_values()
+        )
+    else:
+        path = data.draw(st.sampled_from(paths(mutated)))
+        if kind == "del":
+            del get(mutated, path[:-1])[path[-1]]
+        else:
+            get(mutated, path[:-1])[path[-1]] = data.draw(json_values())
+    real = i18n._data
+    with pytest.MonkeyPatch.context() as monkeypatch, warnings.catch_warnings():
+        warnings.simplefilter("ignore", i18n.MissingTranslation)
+        monkeypatch.setattr(i18n, "_data", lambda lang, n: mutated if n == name else real(lang, n))
+        one_line_or_read(_render_in_french, name)
+
+
+@pytest.mark.parametrize(
+    ("name", "edit", "message"),
+    [
+        (
+            "glossary.toml",
+            lambda d: d.__setitem__("term", None),
+            r"data/lang/fr/glossary.toml: term=None is not a table",
+        ),
+        (
+            "readings.toml",
+            lambda d: d.__setitem__("event", 3),
+            r"data/lang/fr/readings.toml: event=3 is not a table",
+        ),
+    ],
+)
+def test_a_translation_that_is_not_a_table_is_one_line(monkeypatch, name, edit, message):
+    mutated = copy.deepcopy(i18n._data("fr", name))
+    edit(mutated)
+    real = i18n._data
+    monkeypatch.setattr(i18n, "_data", lambda lang, n: mutated if n == name else real(lang, n))
+    with pytest.raises(ValueError, match=message):
+        _render_in_french(name)
+
+
+def test_a_translated_text_that_is_not_a_string_is_one_line(monkeypatch):
+    mutated = copy.deepcopy(i18n._data("fr", "parameters.toml"))
+    first = next(iter(mutated))
+    mutated[first]["meaning"] = 5
+    real = i18n._data
+    monkeypatch.setattr(i18n, "_data", lambda lang, n: mutated if n == "parameters.toml" else real(lang, n))
+    with pytest.raises(
+        ValueError, match=rf"data/lang/fr/parameters.toml: \[{first}\].meaning=5 is not a non-empty"
+    ):
+        _render_in_french("parameters.toml")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from govsim.checkout import checkout_folder
-from govsim.i18n import N_, _, collation_key, data_file, fresh, text, typography
+from govsim.i18n import N_, _, collation_key, current, data_file, fresh, text, typography
 from govsim.reading import read_toml
 from govsim.scenarios import scenario_names
 from govsim.values import whole
@@ -322,7 +322,7 @@ def term_in_language(t: Term) -> Term:
     anchor stays English."""
     where = f"glossary.toml: [term.{t.term!r}]"
     english = {"term": t.term, "expansion": t.expansion, "definition": t.definition, "more": t.more}
-    found = fresh(data_file("glossary.toml").get("term", {}).get(t.term), english, where)
+    found = fresh(data_file("glossary.toml", "term").get(t.term), english, where)
     more = text(t.more, found.get("more"), f"{where}.more") if t.more else ""
     note = found.get("note")  # for this language's readers only (the region's own words for the term)
     if isinstance(note, str) and note.strip():
@@ -349,10 +349,11 @@ def event_in_language(e: Event) -> Event:
     language (the UN's and ITU's own translations)."""
     where = f"readings.toml: [event.{e.key}]"
     english = {"title": e.title, "why": e.why, "notes": [r.note for r in e.readings]}
-    table = data_file("readings.toml").get("event", {}).get(e.key)
-    found = fresh(table, english, where)
+    found = fresh(data_file("readings.toml", "event").get(e.key), english, where)
     notes = text([r.note for r in e.readings], found.get("notes"), f"{where}.notes")
-    cited = (table or {}).get("cited", {}) if found else {}
+    cited = found.get("cited", {})
+    if not isinstance(cited, dict):
+        raise ValueError(f"data/lang/{current()}/{where}.cited={_said(cited)} is not a table")
     return Event(
         key=e.key,
         title=text(e.title, found.get("title"), f"{where}.title"),

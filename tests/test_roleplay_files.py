@@ -98,3 +98,27 @@ def test_load_names_the_file_when_protocol_is_missing(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match=r"session\.json: protocol"):
         RolePlay.load(path)
+
+
+@settings(max_examples=40)
+@given(st.data())
+def test_a_served_rooms_damaged_configuration_is_one_line(tmp_path_factory, data):
+    """The room's session file keeps the same fields (scenario, protocol, teams, seed, plan):
+    typed the same way, refused in one line naming the session file."""
+    import sqlite3
+
+    from govsim.roleplay.room import Room
+
+    path = tmp_path_factory.mktemp("room") / "room.sqlite"
+    Room(path, scenario="classroom", seed=1, plan=SessionPlan(issues=1, budget=2))
+    db = sqlite3.connect(path)
+    config = json.loads(db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()[0])
+    where = data.draw(st.sampled_from(paths(config)))
+    get(config, where[:-1])[where[-1]] = data.draw(json_values())
+    db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps(config),))
+    db.commit()
+    db.close()
+    try:
+        Room(path)
+    except ValueError as exc:
+        assert "\n" not in str(exc) and "room.sqlite" in str(exc), str(exc)

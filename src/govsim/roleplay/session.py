@@ -447,17 +447,29 @@ def _check_file(data: Any) -> dict[str, Any]:
     extra = sorted(map(repr, set(data) - set(FILE_FIELDS)))
     if extra:
         raise ValueError(f"{extra[0]} is not a role-play file field (allowed: {', '.join(FILE_FIELDS)})")
-    for key, (kinds, allowed) in FILE_FIELDS.items():
+    return check_fields(data, [k for k in FILE_FIELDS if k != "plan" or version != 1 or k in data])
+
+
+def check_fields(data: dict[str, Any], keys: list[str], where: str = "") -> dict[str, Any]:
+    """``data`` with each of ``keys`` present and of the type :data:`FILE_FIELDS` gives (the
+    role-play file's and the served room's configuration share them); ``teams`` a list of strings.
+
+    Raises
+    ------
+    ValueError
+        One line, ``where`` first: a key is missing or its value of the wrong type (the value
+        and what is allowed are named).
+    """
+    for key in keys:
+        kinds, allowed = FILE_FIELDS[key]
         if key not in data:
-            if key == "plan" and version == 1:
-                continue
-            raise ValueError(f"{key} is missing (expected {allowed})")
+            raise ValueError(f"{where}{key} is missing (expected {allowed})")
         value = data[key]
         if not isinstance(value, kinds) or isinstance(value, bool):
-            raise ValueError(f"{key}={value!r} has the wrong type (expected {allowed})")
-    for n, team in enumerate(data["teams"]):
+            raise ValueError(f"{where}{key}={value!r} has the wrong type (expected {allowed})")
+    for n, team in enumerate(data.get("teams", []) if "teams" in keys else []):
         if not isinstance(team, str):
-            raise ValueError(f"teams[{n}]={team!r} must be a group name ({', '.join(GROUP_NAMES)})")
+            raise ValueError(f"{where}teams[{n}]={team!r} must be a group name ({', '.join(GROUP_NAMES)})")
     return data
 
 

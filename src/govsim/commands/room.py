@@ -14,10 +14,12 @@ Host and port are checked before anything is created. The role-play options (``-
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from govsim.cli import UsageError
 from govsim.commands.roleplay import add_server_options, add_session_options, open_session
+from govsim.values import whole
 
 NAME = "room"
 HELP = "serve the dashboard, predictions, exercises and role-play to every device in the room"
@@ -34,6 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=Path("room"),
         help="the room's folder: its files are kept there (default: ./room, created if missing)",
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes that compute the participants' runs (default: the number of cores, at most 4; "
+        "0: in the server's own process)",
+    )
     add_server_options(serve)
     group = serve.add_argument_group("the role-play served beside the room (a new session's settings)")
     add_session_options(group)
@@ -46,17 +55,19 @@ def main(args: argparse.Namespace) -> int:
     from govsim.screen.serving import check_address
 
     check_address(args.host, args.port, tuple(args.allow_origin))  # before anything is created
+    cores = os.cpu_count() or 1
+    workers = min(4, cores) if args.workers is None else whole(args.workers, "--workers", 0, 64)
     folder: Path = args.folder
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise UsageError(f"--folder {str(folder)!r} is not a plain folder")
     if not folder.parent.is_dir():
         raise UsageError(f"--folder {str(folder)!r}: the folder {str(folder.parent)!r} does not exist")
     folder.mkdir(exist_ok=True)
-    from govsim.room.serve import RoomServer, serve
+    from govsim.room.serve import RoomServer, explore_workers, serve
     from govsim.room.store import RoomStore
 
     with SessionLock(folder / ROLEPLAY_FILE), SessionLock(folder / ROOM_FILE):
         roleplay = open_session(args, folder / ROLEPLAY_FILE)
-        server = RoomServer(RoomStore(folder / ROOM_FILE), roleplay, folder)
+        server = RoomServer(RoomStore(folder / ROOM_FILE), roleplay, folder, explore_workers(workers))
         serve(server, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr)
     return 0

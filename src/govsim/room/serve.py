@@ -42,7 +42,7 @@ import json
 import math
 import secrets
 import time
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -92,14 +92,14 @@ class RoomServer:
         facilitator and projector codes open the room's facilitator and projector pages too,
         and its session file keeps the room's join code (made once, then kept across restarts).
     folder : where exports are written (``exports/`` inside it).
-    workers : an executor for the model runs (default: one thread; the event loop stays free).
+    workers : the executor for the model runs (:func:`explore_workers`; default: one thread).
     """
 
     def __init__(
         self, store: RoomStore, roleplay: Room, folder: Path, workers: Executor | None = None
     ) -> None:
         self.store, self.roleplay, self.folder = store, roleplay, Path(folder)
-        self.workers = workers or ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsim-explore")
+        self.workers = workers or explore_workers(0)
         if not isinstance(roleplay.store.get(JOIN), str):
             roleplay.store.put(JOIN, secrets.token_urlsafe(9))
         self.join_code: str = roleplay.store.get(JOIN)
@@ -107,6 +107,13 @@ class RoomServer:
         self.revealed: set[int] = set()
         if latest is not None and latest.kind == "reveal":
             self.revealed.add(int(latest.payload.get("poll", -1)))
+
+    def warm(self) -> None:
+        """Start every worker and have each compute one run, before the server listens (a
+        worker's first run imports the model: seconds, not milliseconds)."""
+        count = getattr(self.workers, "_max_workers", 1)
+        for job in [self.workers.submit(warm_worker) for _ in range(count)]:
+            job.result()
 
     # ------------------------------------------------------------ access
     def access(self, code: str | None) -> Holder | None:
@@ -220,7 +227,9 @@ def plain(value: Any) -> Any:
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    return value
+    if isinstance(value, str | int | float | bool | type(None)):
+        return value
+    return str(value)
 
 
 def answer_json(answer: Any) -> dict[str, Any]:
@@ -442,9 +451,30 @@ class ExploreApi(_Room):
 
 
 def explore_json(settings: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """(the run as JSON text, the checked settings) for ``settings`` (a worker's job)."""
+    """(the run as JSON text, the checked settings) for ``settings`` (a worker's job: the
+    recording is JSON-ready already, so only odd values such as numpy numbers are converted)."""
     checked = check_settings(settings)
-    return json.dumps(plain({"settings": checked, **explore_run(checked)})), checked
+    return json.dumps({"settings": checked, **explore_run(checked)}, default=plain), checked
+
+
+def warm_worker() -> None:
+    """Import the model and compute one run in a worker, before the first participant; wait a
+    little, so that each of the pool's workers gets one of these jobs."""
+    explore_json({})
+    time.sleep(0.5)
+
+
+def explore_workers(processes: int) -> Executor:
+    """The executor the runs go to: ``processes`` worker processes (started afresh, never forked
+    from the server, each with its own cache of recent runs), or, with 0, one thread of the
+    server's own process (the runs then share one core with everything else)."""
+    if processes <= 0:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsim-explore")
+    import multiprocessing
+
+    return ProcessPoolExecutor(
+        max_workers=processes, mp_context=multiprocessing.get_context("spawn"), initializer=warm_worker
+    )
 
 
 class PredictApi(_Room):
@@ -650,6 +680,7 @@ def serve(
         out(f"listening on {host}:{port}: anyone on this network who has a join address can open it")
     out("stop with Ctrl+C; start again with the same --folder to resume")
     warm(server.roleplay)
+    server.warm()
     run(tornado_server, "govsim room: stopped (the room folder keeps everything)", out)
 
 

@@ -1,0 +1,177 @@
+"""The room server under a class: slider release to new picture, 1 participant and 30 at once.
+
+Starts ``govsim room serve`` on a free loopback port, joins the participants over HTTP (the form
+a phone posts) and has each play a participant on the Explore tab: release a slider (a random
+seed in 0-99 and a random majority threshold on its 0.05 steps, as the page's controls allow),
+send the settings to ``/api/explore`` as the page does, wait for the whole run (the recording
+``run_view.js`` draws), read it as JSON, think 0.5-1.5 s, release again. First 1 participant
+alone, then ``--clients`` at once, in the same run and against the same server.
+
+Measured: release to the whole recording received and parsed, per release (the picture is then
+drawn in the browser: the dashboard's canvas paint, a few ms, measured by the browser tests, not
+here); the server's resident memory (VmRSS of its process and any children, sampled every
+0.25 s); the server's CPU time per release (its process and workers), which the other programs
+on a shared machine do not change: 2 cores / that time is how many releases a second the server
+can compute. The clients run on the same machine as the server and share its cores: the figures
+are pessimistic for a laptop that serves phones.
+
+Targets (issue 24): p95 <= 300 ms with 30 participants moving sliders; memory <= 1.5 GB.
+
+    python benchmarks/room_load.py                       # 1 then 30 participants, ~1 min
+    python benchmarks/room_load.py --clients 30 --seconds 30 --json room_load.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from room_server import serve_room  # noqa: E402
+
+
+def family(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as kids:
+                todo += [int(k) for k in kids.read().split()]
+        except OSError:
+            continue
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its descendants, MB."""
+    total = 0
+    for p in family(pid):
+        try:
+            with open(f"/proc/{p}/status") as status:
+                total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
+def cpu_s(pid: int) -> float:
+    """CPU time (user + system) used so far by ``pid`` and its living descendants, seconds: a
+    figure the other programs on a shared machine do not change."""
+    total = 0
+    for p in family(pid):
+        try:
+            with open(f"/proc/{p}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def participant(served, key: str, until: float, seed: int, times: list[float], errors: list[str]) -> None:
+    """Release sliders until ``until`` (monotonic clock); each release's time goes to ``times``."""
+    rng = random.Random(seed)
+    while time.monotonic() < until:
+        settings = {
+            "seed": rng.randrange(100),
+            "majority_threshold": round(0.5 + 0.05 * rng.randrange(11), 2),
+        }
+        started = time.perf_counter()
+        status, reply = served.api("/api/explore", {"key": key, "settings": settings})
+        took = time.perf_counter() - started
+        if status != 200 or not isinstance(reply, dict) or not reply.get("run", {}).get("frames"):
+            errors.append(f"{status}: {str(reply)[:200]}")
+        else:
+            times.append(took)
+        time.sleep(rng.uniform(0.5, 1.5))
+
+
+def phase(served, keys: list[str], seconds: float, peak: list[float]) -> dict:
+    busy = cpu_s(served.process.pid)
+    times: list[float] = []
+    errors: list[str] = []
+    until = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=participant, args=(served, key, until, n, times, errors), daemon=True)
+        for n, key in enumerate(keys)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    busy = cpu_s(served.process.pid) - busy
+    times.sort()
+    p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else float("nan")
+    return {
+        "participants": len(keys),
+        "releases": len(times),
+        "errors": len(errors),
+        "first_errors": errors[:3],
+        "median_ms": round(1000 * statistics.median(times), 1) if times else None,
+        "p95_ms": round(1000 * p95, 1),
+        "max_ms": round(1000 * times[-1], 1) if times else None,
+        "peak_rss_mb": round(max(peak), 1),
+        "server_cpu_ms_per_release": round(1000 * busy / max(1, len(times)), 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=25.0, help="length of each phase")
+    parser.add_argument("--workers", type=int, help="the server's --workers (default: its own default)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="govsim-room-load-") as tmp:
+        more = () if args.workers is None else ("--workers", str(args.workers))
+        served = serve_room(Path(tmp), *more)
+        try:
+            peak = [rss_mb(served.process.pid)]
+            idle = peak[0]
+            stop = threading.Event()
+
+            def watch() -> None:
+                while not stop.is_set():
+                    peak.append(rss_mb(served.process.pid))
+                    time.sleep(0.25)
+
+            threading.Thread(target=watch, daemon=True).start()
+            keys = [served.join(f"participant {n + 1}") for n in range(args.clients)]
+            load = os.getloadavg()
+            one = phase(served, keys[:1], args.seconds, peak)
+            many = phase(served, keys, args.seconds, peak)
+            stop.set()
+            out = {
+                "load_before": [round(x, 2) for x in load],
+                "load_after": [round(x, 2) for x in os.getloadavg()],
+                "cpus": os.cpu_count(),
+                "workers": args.workers,
+                "idle_rss_mb": round(idle, 1),
+                "one": one,
+                "many": many,
+                "target": {"p95_ms": 300, "rss_mb": 1536},
+            }
+        finally:
+            served.kill()
+    print(json.dumps(out, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

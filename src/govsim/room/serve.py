@@ -39,11 +39,11 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-import math
 import secrets
+import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -55,16 +55,16 @@ from govsim.roleplay.page import page_html
 from govsim.roleplay.room import PROJECTOR, Room
 from govsim.roleplay.serve import addresses as roleplay_addresses
 from govsim.roleplay.serve import announce, build_server, run, team_join_sections, warm
-from govsim.room.answering import answer_questions, judge
-from govsim.room.explore import check_settings, controls, explore_run
-from govsim.room.questions import model_answer, room_questions, tally
+from govsim.room import answering, explore
+from govsim.room.answering import answer_questions, describe, judge
+from govsim.room.explore import check_settings, controls
+from govsim.room.questions import SEEDS, model_answer, room_questions, tally
 from govsim.room.store import RoomStore
 from govsim.screen.run_view import ESM as RUN_VIEW_JS
 from govsim.screen.serving import GUESSES, Gated, check_address, local_addresses, qr_svg, qr_text
 
 STATIC = Path(__file__).with_name("static")
 POLL_S = 2.0  # how often a page asks /api/state (its heartbeat and the participant's last seen)
-SEEDS = 20  # the model's answer on the projector: over this many seeds (stated there)
 JOIN = "room_join"  # the key of the room's join code in the role-play session file
 #: the pages run one script of their own and draw on a canvas; nothing from another origin
 PAGE_CSP = (
@@ -143,20 +143,15 @@ class RoomServer:
 
     # ------------------------------------------------------------ what pages show
     def questions_json(self) -> list[dict[str, Any]]:
-        """The room's predict-then-run questions: id, text, options."""
-        return [{"qid": q.qid, "text": q.text, "options": list(q.options)} for q in room_questions().values()]
+        """The room's predict-then-run questions: id, text, options and their words."""
+        return [
+            {"qid": q.qid, "text": q.text, "options": list(q.options), "labels": dict(q.labels)}
+            for q in room_questions().values()
+        ]
 
     def exercises_json(self) -> list[dict[str, Any]]:
-        """The answer exercises: id, text, kind, options (for choices)."""
-        return [
-            {
-                "qid": q.qid,
-                "text": q.text,
-                "kind": q.kind,
-                "options": [str(o) for o in getattr(q, "options", ()) or ()],
-            }
-            for q in answer_questions().values()
-        ]
+        """The answer exercises as pages show them (:func:`govsim.room.answering.describe`)."""
+        return [describe(qid) for qid in answer_questions()]
 
     def poll_json(self, pid: int | None = None) -> dict[str, Any] | None:
         """The current poll (question and options), with ``mine`` (this participant's
@@ -164,17 +159,18 @@ class RoomServer:
         poll = self.store.current_poll()
         if poll is None:
             return None
-        question = room_questions().get(poll.question_id)
+        question = room_questions().get(poll.question)
         if question is None:
             return None
         out: dict[str, Any] = {
-            "id": poll.poll_id,
+            "id": poll.id,
             "qid": question.qid,
             "text": question.text,
             "options": list(question.options),
-            "revealed": poll.poll_id in self.revealed,
+            "labels": dict(question.labels),
+            "revealed": poll.id in self.revealed,
         }
-        predictions = self.store.predictions(poll.poll_id)
+        predictions = self.store.predictions(poll.id)
         if pid is not None:
             mine = [_value(p) for p in predictions if _pid(p) == pid]
             out["mine"] = mine[-1] if mine else None
@@ -182,19 +178,19 @@ class RoomServer:
             out["tally"] = tally(question.qid, predictions)
             out["count"] = len(predictions)
         if out["revealed"]:
-            out["answer"] = answer_json(model_answer(question.qid, seeds=range(SEEDS)))
+            out["answer"] = model_answer(question.qid).as_json()
         return out
 
     def push_json(self) -> dict[str, Any] | None:
         """The latest push to every page (id, kind, payload), or None."""
         push = self.store.latest_push()
-        return None if push is None else {"id": push.push_id, "kind": push.kind, "payload": push.payload}
+        return None if push is None else {"id": push.id, "kind": push.kind, "payload": push.payload}
 
     def participants_json(self) -> list[dict[str, Any]]:
         """Who has joined, when each page was last seen (seconds ago) and whether each has
         predicted in the current poll (not what)."""
         poll = self.store.current_poll()
-        predicted = {_pid(p) for p in self.store.predictions(poll.poll_id)} if poll else set()
+        predicted = {_pid(p) for p in self.store.predictions(poll.id)} if poll else set()
         now = time.time()
         return [
             {
@@ -212,29 +208,6 @@ def _pid(prediction: Any) -> int:
 
 def _value(prediction: Any) -> str:
     return prediction["value"] if isinstance(prediction, dict) else prediction.value
-
-
-def plain(value: Any) -> Any:
-    """``value`` as JSON-ready data: dataclasses as dicts, tuples and ranges as lists, mappings
-    with string keys, numpy numbers as Python numbers, NaN and infinities as None."""
-    if is_dataclass(value) and not isinstance(value, type):
-        value = asdict(value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | range | set | frozenset):
-        return [plain(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, str | int | float | bool | type(None)):
-        return value
-    return str(value)
-
-
-def answer_json(answer: Any) -> dict[str, Any]:
-    """The model's answer to a room question, as the projector and the phones show it."""
-    return plain(answer)
 
 
 def result_json(result: Any) -> dict[str, Any]:
@@ -392,25 +365,18 @@ class MeApi(_Room):
         self.reply(
             {
                 "name": me.name,
-                "controls": [plain(c) for c in controls()],
+                "controls": [c.as_json() for c in controls()],
                 "settings": self.server.store.settings(me.pid),
                 "exercises": self.server.exercises_json(),
-                "answers": {qid: _answer_record(a) for qid, a in self.server.store.answers(me.pid).items()},
+                "answers": {
+                    qid: {"text": a.text, "result": a.result, "tries": a.tries}
+                    for qid, a in self.server.store.answers(me.pid).items()
+                },
                 "poll": self.server.poll_json(me.pid),
                 "push": self.server.push_json(),
                 "poll_s": POLL_S,
             }
         )
-
-
-def _answer_record(answer: Any) -> dict[str, Any]:
-    """What the page shows of one of the participant's own answers: the text and the result."""
-    data = plain(answer)
-    if isinstance(data, dict):
-        result = data.get("result")
-        if result is not None and not isinstance(result, dict):
-            data["result"] = result_json(result)
-    return data
 
 
 class StateApi(_Room):
@@ -451,10 +417,9 @@ class ExploreApi(_Room):
 
 
 def explore_json(settings: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """(the run as JSON text, the checked settings) for ``settings`` (a worker's job: the
-    recording is JSON-ready already, so only odd values such as numpy numbers are converted)."""
-    checked = check_settings(settings)
-    return json.dumps({"settings": checked, **explore_run(checked)}, default=plain), checked
+    """(the run as JSON text, the checked settings) for ``settings`` (a worker's job:
+    :func:`govsim.room.explore.explore_json`, cached in the worker)."""
+    return explore.explore_json(settings), check_settings(settings)
 
 
 def warm_worker() -> None:
@@ -462,6 +427,14 @@ def warm_worker() -> None:
     little, so that each of the pool's workers gets one of these jobs."""
     explore_json({})
     time.sleep(0.5)
+
+
+def warm_questions() -> None:
+    """Compute the exercises' expected values and the room questions' answers (in a thread at
+    start-up, so the first participant or the first reveal does not wait for the runs)."""
+    answering.prepare()
+    for qid in room_questions():
+        model_answer(qid)
 
 
 def explore_workers(processes: int) -> Executor:
@@ -509,8 +482,9 @@ class AnswerApi(_Room):
         if qid not in answer_questions():
             self.reply({"error": f"question {qid!r} is not one of the room's exercises"}, 400)
             return
+        earlier = self.server.store.answers(me.pid).get(qid)
         try:
-            result = judge(qid, text)
+            result = judge(qid, text, tries=earlier.tries if earlier else 0)
         except ValueError as exc:
             self.reply({"error": str(exc)}, 400)
             return
@@ -528,7 +502,7 @@ class RoomApi(_Room):
         server = self.server
         out: dict[str, Any] = {
             "poll": server.poll_json(),
-            "seeds": SEEDS,
+            "seeds": len(SEEDS),
             "joined": len(server.store.participants()),
         }
         if who.role == "facilitator":
@@ -536,7 +510,7 @@ class RoomApi(_Room):
                 participants=server.participants_json(),
                 questions=server.questions_json(),
                 exercises=server.exercises_json(),
-                controls=[plain(c) for c in controls()],
+                controls=[c.as_json() for c in controls()],
                 push=server.push_json(),
                 roleplay=f"/room?code={self.get_query_argument('code')}",
                 join=f"{JoinSheet.base}/join?code={server.join_code}",
@@ -565,8 +539,8 @@ class ActApi(_Room):
                 poll = server.store.current_poll()
                 if poll is None:
                     raise ValueError("no question is posed: pose one first")
-                server.revealed.add(poll.poll_id)
-                out = {"push": server.store.push("reveal", {"poll": poll.poll_id})}
+                server.revealed.add(poll.id)
+                out = {"push": server.store.push("reveal", {"poll": poll.id})}
             elif action == "push" and data.get("kind") == "settings":
                 checked = check_settings(
                     data.get("settings") if isinstance(data.get("settings"), dict) else {}
@@ -597,7 +571,7 @@ class ExportApi(_Room):
             return
         self.set_header("Content-Type", "application/json")
         self.set_header("Content-Disposition", "attachment; filename=room.json")
-        self.finish(json.dumps(plain(self.server.store.as_json()), indent=2))
+        self.finish(json.dumps(self.server.store.as_json(), indent=2))
 
 
 class Static(StaticFileHandler):
@@ -680,6 +654,7 @@ def serve(
         out(f"listening on {host}:{port}: anyone on this network who has a join address can open it")
     out("stop with Ctrl+C; start again with the same --folder to resume")
     warm(server.roleplay)
+    threading.Thread(target=warm_questions, name="govsim-room-warm", daemon=True).start()
     server.warm()
     run(tornado_server, "govsim room: stopped (the room folder keeps everything)", out)
 

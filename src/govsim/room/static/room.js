@@ -138,7 +138,7 @@ function runViewer(host) {
 // ---------------------------------------------------------------- a participant's page
 function controlInput(control, value, onChange) {
   const id = `c-${control.name}`;
-  const label = h("label", { for: id }, control.label || control.name);
+  const label = h("label", { for: id }, control.label || control.name, control.unit ? ` (${control.unit})` : "");
   const choices = control.choices || [];
   let input, readout = null;
   if (choices.length) {
@@ -164,7 +164,11 @@ function controlInput(control, value, onChange) {
     if (control.kind === "bool") input.checked = Boolean(v); else input.value = String(v);
     if (readout) readout.textContent = input.value;
   };
-  return { node: h("div", { class: "control" }, h("div", { class: "label-row" }, label, readout), input), read, write, name: control.name };
+  const why = h("small", { class: "unread" });
+  const disable = (reason) => { input.disabled = Boolean(reason); why.textContent = reason; };
+  const node = h("div", { class: "control", title: control.help || null },
+    h("div", { class: "label-row" }, label, readout), input, why);
+  return { node, read, write, disable, name: control.name, main: control.main };
 }
 
 async function participantPage() {
@@ -202,13 +206,20 @@ async function participantPage() {
     if (reply.error) { message.textContent = reply.error; return; }
     message.textContent = "";
     status.textContent = reply.status || "";
-    view.show(reply.run, mine);
+    const unread = reply.unread || {};
+    for (const c of inputs) c.disable(unread[c.name] || "");
+    view.show(reply.recording, mine);
   };
   for (const control of me.controls) {
     const value = control.name in saved ? saved[control.name] : control.default;
     inputs.push(controlInput(control, value, explore));
   }
-  panels.explore.append(h("div", { class: "controls" }, inputs.map((c) => c.node)), message, status, viewer);
+  const first = ["scenario", "protocol", "seed"];
+  const main = inputs.filter((c) => first.includes(c.name) || c.main);
+  const more = inputs.filter((c) => !main.includes(c));
+  panels.explore.append(h("div", { class: "controls" }, main.map((c) => c.node),
+    more.length ? h("details", { class: "more" }, h("summary", {}, `More settings (${more.length})`), more.map((c) => c.node)) : null),
+    message, status, viewer);
   const view = runViewer(viewer);
   explore();
 
@@ -219,6 +230,7 @@ async function participantPage() {
     if (!poll) { clear(predict, h("p", {}, "No question yet: the facilitator will pose one.")); return; }
     const said = h("p", { class: "mine", "aria-live": "polite" },
       poll.mine ? `Your prediction: ${poll.mine} (you can change it until the next question)` : "Not predicted yet.");
+    const labels = poll.labels || {};
     const buttons = poll.options.map((option) => h("button", {
       type: "button", class: `option${poll.mine === option ? " chosen" : ""}`, "aria-pressed": poll.mine === option ? "true" : "false",
       onclick: async () => {
@@ -226,7 +238,7 @@ async function participantPage() {
         if (reply.error) { said.textContent = reply.error; return; }
         poll = reply.poll; drawPoll();
       },
-    }, option));
+    }, optionWords(option, labels)));
     const answer = poll.revealed && poll.answer ? h("div", { class: "answer" }, h("h3", {}, "The model's answer"), answerView(poll.answer)) : null;
     clear(predict, h("h2", {}, poll.text), h("div", { class: "options" }, buttons), said, answer);
   };
@@ -238,7 +250,8 @@ async function participantPage() {
   for (const q of me.exercises) {
     const said = h("p", { class: "result", "aria-live": "polite" });
     const field = h("input", { type: "text", name: q.qid, id: `a-${q.qid}`, autocomplete: "off", maxlength: 200,
-      inputmode: q.kind === "number" ? "decimal" : "text", "aria-label": `answer to ${q.qid}` });
+      inputmode: q.kind === "number" ? "decimal" : "text", "aria-label": `answer to ${q.qid}`,
+      placeholder: q.kind === "number" ? (q.unit === "percent" ? "a percentage" : q.unit === "share" ? "a share, e.g. 0.5 or 50 %" : "a number") : "your answer" });
     const send = async (text) => {
       const reply = await api("/api/answer", { key: KEY, qid: q.qid, text });
       if (reply.error) { said.textContent = reply.error; said.className = "result error"; return; }
@@ -252,9 +265,10 @@ async function participantPage() {
     };
     const form = h("form", { class: "answer-form", onsubmit: (e) => { e.preventDefault(); send(field.value); } },
       field, h("button", { type: "submit" }, "Check"));
-    const options = q.kind === "yes/no" ? ["yes", "no"] : q.options || [];
-    const picks = options.length ? h("div", { class: "options" }, options.map((o) =>
-      h("button", { type: "button", class: "option", onclick: () => { field.value = o; send(o); } }, o))) : null;
+    const options = (q.options || []).map((o) => (Array.isArray(o) ? o : [o, o]));
+    const picks = options.length ? h("div", { class: "options choices" }, options.map(([key, words]) =>
+      h("button", { type: "button", class: "option choice", onclick: () => { field.value = key; send(key); } },
+        key === words ? key : `${key}: ${words}`))) : null;
     cards[q.qid] = h("article", { class: "exercise", id: `q-${q.qid}`, "data-qid": q.qid },
       h("h3", {}, q.qid), h("p", { class: "text" }, q.text), picks, form, said);
     if (answers[q.qid]) showResult(answers[q.qid]);
@@ -302,9 +316,13 @@ function answerView(answer) {
   const rows = Object.entries(shares).map(([option, share]) =>
     h("tr", {}, h("th", {}, option), h("td", {}, `${Math.round(100 * Number(share))} % of seeds`)));
   if (rows.length) parts.push(h("table", { class: "shares" }, rows));
-  const seeds = answer.seeds;
-  if (Array.isArray(seeds) && seeds.length) parts.push(h("p", { class: "seeds" }, `over ${seeds.length} seeds (${seeds[0]}–${seeds[seeds.length - 1]})`));
   return parts;
+}
+
+function optionWords(option, labels) {  // "↑ higher": the option with its words, once
+  const words = (labels || {})[option];
+  if (!words) return option;
+  return words.startsWith(option) ? words : `${option} ${words}`;
 }
 
 // ---------------------------------------------------------------- the facilitator's page
@@ -366,14 +384,15 @@ async function facilitatorPage() {
 
 function pollView(poll, seeds) {
   const total = Math.max(1, poll.count || 0);
+  const labels = poll.labels || {};
   const bars = Object.entries(poll.tally || {}).map(([option, n]) =>
-    h("div", { class: "bar-row" }, h("span", { class: "option" }, option),
+    h("div", { class: "bar-row" }, h("span", { class: "words" }, optionWords(option, labels)),
       h("span", { class: "bar", style: `width: ${Math.round((60 * n) / total)}%` }), h("span", { class: "count" }, String(n))));
   return [
     h("h3", { class: "question" }, poll.text),
     h("p", { class: "count" }, `${poll.count || 0} prediction${poll.count === 1 ? "" : "s"}`),
     h("div", { class: "tally" }, bars),
-    poll.revealed && poll.answer ? h("div", { class: "answer" }, h("h3", {}, `The model, over ${seeds} seeds`), answerView(poll.answer)) : null,
+    poll.revealed && poll.answer ? h("div", { class: "answer" }, h("h3", {}, "The model's answer"), answerView(poll.answer)) : null,
   ];
 }
 

@@ -211,13 +211,13 @@ def _value(prediction: Any) -> str:
 
 
 def result_json(result: Any) -> dict[str, Any]:
-    """A judged answer as a page shows it: correct or not, the line ``check`` prints, the message."""
+    """A judged answer as a page shows it (and the room file keeps it): its status, whether it
+    is correct, and the check's message."""
     status = getattr(result, "status", None)
     return {
-        "correct": bool(getattr(result, "correct", bool(result))),
         "status": getattr(status, "value", str(status)),
+        "correct": bool(getattr(result, "correct", False)),
         "message": str(getattr(result, "message", "")),
-        "line": str(getattr(result, "line", "")),
     }
 
 

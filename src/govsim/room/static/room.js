@@ -259,7 +259,9 @@ async function participantPage() {
     };
     const showResult = (a) => {
       const r = a.result || {};
-      said.textContent = r.line || `${r.status || ""} ${r.message || ""}`;
+      // the line ``check`` prints in the notebook: "✓ ex3.q1: Correct. ..."
+      const icon = r.correct ? "✓" : r.status === "Answer recorded" ? "✎" : "✗";
+      said.textContent = `${icon} ${q.qid}: ${r.status || ""}.${r.message ? ` ${r.message}` : ""}`;
       said.className = `result ${r.correct ? "correct" : "wrong"}`;
       field.value = a.text || "";
     };

@@ -40,8 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         metavar="N",
-        help="processes that compute the participants' runs (default: the number of cores, at most 4; "
-        "0: in the server's own process)",
+        help="processes that compute the participants' runs, about 250 MB each (default: 2, or 0 on a "
+        "one-core machine; 0: in the server's own process)",
     )
     add_server_options(serve)
     group = serve.add_argument_group("the role-play served beside the room (a new session's settings)")
@@ -56,7 +56,7 @@ def main(args: argparse.Namespace) -> int:
 
     check_address(args.host, args.port, tuple(args.allow_origin))  # before anything is created
     cores = os.cpu_count() or 1
-    workers = min(4, cores) if args.workers is None else whole(args.workers, "--workers", 0, 64)
+    workers = (2 if cores >= 2 else 0) if args.workers is None else whole(args.workers, "--workers", 0, 64)
     folder: Path = args.folder
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise UsageError(f"--folder {str(folder)!r} is not a plain folder")

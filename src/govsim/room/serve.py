@@ -65,6 +65,7 @@ from govsim.screen.serving import GUESSES, Gated, check_address, local_addresses
 
 STATIC = Path(__file__).with_name("static")
 POLL_S = 2.0  # how often a page asks /api/state (its heartbeat and the participant's last seen)
+SEEN_S = 10.0  # "last seen" is written at most this often per participant (each write is synced to disk)
 JOIN = "room_join"  # the key of the room's join code in the role-play session file
 #: the pages run one script of their own and draw on a canvas; nothing from another origin
 PAGE_CSP = (
@@ -100,6 +101,11 @@ class RoomServer:
     ) -> None:
         self.store, self.roleplay, self.folder = store, roleplay, Path(folder)
         self.workers = workers or explore_workers(0)
+        # the room file's writes wait for the disk (synchronous=FULL): one thread does them, so
+        # the event loop never waits; a page is answered once its write is committed
+        self.writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsim-room-writes")
+        self.known: dict[str, Any] = {}  # private key -> participant (they never change)
+        self.last_seen: dict[int, float] = {}
         if not isinstance(roleplay.store.get(JOIN), str):
             roleplay.store.put(JOIN, secrets.token_urlsafe(9))
         self.join_code: str = roleplay.store.get(JOIN)
@@ -129,17 +135,32 @@ class RoomServer:
 
     def keyed(self) -> Any:
         """An object whose ``access(key)`` finds a participant by private key (for the gate)."""
-        store = self.store
+        server = self
 
         class Keys:
             @staticmethod
             def access(key: str | None) -> Holder | None:
                 if not isinstance(key, str) or not key or len(key) > 100:
                     return None
-                found = store.participant(key)
+                found = server.known.get(key)
+                if found is None:
+                    found = server.store.participant(key)
+                    if found is not None:
+                        server.known[key] = found
                 return None if found is None else Holder("participant", found)
 
         return Keys()
+
+    async def write(self, job: Any, *args: Any) -> Any:
+        """Run the room file write ``job(*args)`` on the writing thread; its result."""
+        return await asyncio.get_running_loop().run_in_executor(self.writes, job, *args)
+
+    async def seen(self, pid: int) -> None:
+        """Note that participant ``pid``'s page is open (written at most every :data:`SEEN_S`)."""
+        now = time.monotonic()
+        if now - self.last_seen.get(pid, -SEEN_S) >= SEEN_S:
+            self.last_seen[pid] = now
+            await self.write(self.store.seen, pid)
 
     # ------------------------------------------------------------ what pages show
     def questions_json(self) -> list[dict[str, Any]]:
@@ -357,11 +378,11 @@ class JoinSheet(_Room):
 class MeApi(_Room):
     """``GET /api/me?key=K``: everything the participant's page starts from (their own only)."""
 
-    def get(self) -> None:
+    async def get(self) -> None:
         me = self.participant()
         if me is None:
             return
-        self.server.store.seen(me.pid)
+        await self.server.seen(me.pid)
         self.reply(
             {
                 "name": me.name,
@@ -382,11 +403,11 @@ class MeApi(_Room):
 class StateApi(_Room):
     """``GET /api/state?key=K``: the heartbeat (also "last seen"): the current poll and push."""
 
-    def get(self) -> None:
+    async def get(self) -> None:
         me = self.participant()
         if me is None:
             return
-        self.server.store.seen(me.pid)
+        await self.server.seen(me.pid)
         self.reply({"poll": self.server.poll_json(me.pid), "push": self.server.push_json()})
 
 
@@ -411,7 +432,7 @@ class ExploreApi(_Room):
         except ValueError as exc:
             self.reply({"error": str(exc)}, 400)
             return
-        self.server.store.save_settings(me.pid, checked)
+        await self.server.write(self.server.store.save_settings, me.pid, checked)
         self.set_header("Content-Type", "application/json")
         self.finish(text)
 

@@ -146,6 +146,8 @@ function controlInput(control, value, onChange) {
       choices.map((c) => h("option", { value: String(c), selected: String(c) === String(value) }, String(c))));
   } else if (control.kind === "bool") {
     input = h("input", { id, name: control.name, type: "checkbox", checked: Boolean(value) });
+  } else if ((control.max - control.min) / (control.step || 1) > 1000) {  // a seed: typed, not slid
+    input = h("input", { id, name: control.name, type: "number", inputmode: "numeric", min: control.min, max: control.max, step: control.step || "any", value });
   } else {
     input = h("input", { id, name: control.name, type: "range", min: control.min, max: control.max, step: control.step || "any", value });
     readout = h("output", { for: id }, String(value));

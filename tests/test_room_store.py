@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from govsim.exercises.checks import Result, Status
 from govsim.room.questions import room_questions
-from govsim.room.store import NAME_LENGTH, RoomStore, participant_name
+from govsim.room.store import NAME_LENGTH, SEEN_EVERY, RoomStore, participant_name
 from govsim.values import has_control
 
 QIDS = list(room_questions())
@@ -167,7 +167,13 @@ def test_settings_and_pushes(store):
 def test_seen_moves_last_seen_and_an_unknown_pid_is_refused(store):
     who = store.add_participant("A")
     store.seen(who.pid)
-    assert store.participants()[0].last_seen >= who.last_seen
+    first = store.participants()[0].last_seen
+    assert first >= who.last_seen
+    store.seen(who.pid)  # a heartbeat soon after writes nothing
+    assert store.participants()[0].last_seen == first
+    store._written[who.pid] -= SEEN_EVERY  # as if SEEN_EVERY seconds had passed
+    store.seen(who.pid)
+    assert store.participants()[0].last_seen > first
     for pid in (999, "1", True):
         with pytest.raises(ValueError, match="pid="):
             store.seen(pid)
@@ -316,3 +322,55 @@ def test_export_refuses_a_linked_folder(store, tmp_path):
         store.export(link)
     one_line(info)
     assert list(real.iterdir()) == []
+
+
+def test_a_hard_link_to_another_file_is_refused_untouched(tmp_path):
+    victim = tmp_path / "victim.sqlite"
+    RoomStore(victim).add_participant("A")
+    before = victim.read_bytes()
+    os.link(victim, tmp_path / "room.sqlite")
+    with pytest.raises(ValueError, match="hard link") as info:
+        RoomStore(tmp_path / "room.sqlite")
+    one_line(info)
+    assert victim.read_bytes() == before
+
+
+def test_kill_9_loses_no_committed_change(tmp_path):
+    """A writer killed with SIGKILL mid-stream: every change it reported as committed is in the
+    file when a new store opens it (the restart of a room server after ``kill -9``)."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import govsim
+
+    path = tmp_path / "room.sqlite"
+    RoomStore(path)
+    script = (
+        "import sys\nfrom govsim.room.store import RoomStore\n"
+        "store = RoomStore(sys.argv[1])\npoll = store.pose(sys.argv[2])\n"
+        "for i in range(100000):\n"
+        "    who = store.add_participant(f'p{i}')\n"
+        "    store.predict(who.pid, poll, sys.argv[3])\n"
+        "    store.record_answer(who.pid, 'ex1.q1', str(i), {'status': 'correct', 'correct': True})\n"
+        "    print(who.pid, flush=True)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(govsim.__file__).parents[1])}
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(path), QIDS[0], OPTIONS[0]],
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    reported = [int(child.stdout.readline()) for _ in range(25)]
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    reported += [int(line) for line in child.stdout.read().split()]
+    again = RoomStore(path)
+    pids = {p.pid for p in again.participants()}
+    poll = again.current_poll()
+    assert set(reported) <= pids and poll.open
+    predicted = {p.pid for p in again.predictions(poll.id)}
+    answered = {pid for pid in pids if again.answers(pid)}
+    assert set(reported) <= predicted and set(reported) <= answered

@@ -17,7 +17,8 @@ with one line; a file the server will write (``create=True``) is tried with a wr
 rolled back, so a read-only file, folder or a lock held elsewhere is refused at start, not at
 the facilitator's first click. The file, its ``-wal`` and its ``-shm`` (which SQLite writes in
 place) are refused when they are links of either kind (:func:`govsim.safefiles.refuse_linked`).
-Any later SQLite error is a ``ValueError`` naming the file.
+Any later SQLite error is a ``ValueError`` naming the file. That plumbing is
+:class:`govsim.sqlitefile.SQLiteFile`'s, shared with the room's file (:mod:`govsim.room.store`).
 
 Tables: ``meta`` (key, JSON value: ``config``, ``codes``, ``debrief``), ``state`` (one row:
 phase, round, deadline, version), ``moves`` (round, team, move, amendment, at) and ``rounds``
@@ -30,7 +31,6 @@ import json
 import sqlite3
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from govsim.reading import parse_json
@@ -76,19 +76,7 @@ class SessionStore(SQLiteFile):
     COLUMNS = COLUMNS
     WRITER = "the role-play server"
     START = "give a new file name to start a session"
-
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
-        """Open the session file at ``path``; a missing file is created when ``create``.
-
-        Raises
-        ------
-        ValueError
-            ``path`` is a link, its folder does not exist, it is missing (and not ``create``),
-            it is not a govsim session file (another database, an empty file), it is damaged,
-            or (with ``create``) it cannot be written.
-        """
-        self._seen: tuple[float, int] | None = None
-        super().__init__(path, create=create)
+    _seen: tuple[float, int] | None = None  # (when, version) of the last read of the change counter
 
     def _changed(self) -> None:
         self._seen = None  # the next version() reads the file again

@@ -32,12 +32,14 @@ from typing import Any
 
 from govsim import safefiles
 from govsim.reading import parse_json
+from govsim.room.questions import room_question
 from govsim.sqlitefile import SQLiteFile
 from govsim.values import printable
 
 NAME_LENGTH = 40  # characters a participant's name may have
 KIND_LENGTH = 40  # characters a push's kind may have
 TEXT_LENGTH = 2000  # characters an answer's text may have
+SEEN_EVERY = 5.0  # seconds between two writes of one participant's last_seen
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS participants (
     pid INTEGER PRIMARY KEY, token TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
@@ -185,20 +187,22 @@ def _cell(value: Any) -> Any:
 
 
 class RoomStore(SQLiteFile):
-    """The room file (every method opens, uses and closes its own connection).
-
-    Raises (every method)
-    ---------------------
-    ValueError
-        One line: a refused value (named, with what is allowed), or SQLite refused (the file
-        is named).
-    """
+    """The room file (every method opens, uses and closes its own connection). Every method
+    raises a one-line ``ValueError`` for a refused value (named, with what is allowed) or when
+    SQLite refuses (the file is named)."""
 
     KIND = "room file"
     SCHEMA = SCHEMA
     COLUMNS = COLUMNS
     WRITER = "the room server"
     START = "give a new file name to start a room"
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open the room file at ``path``; a missing file is created when ``create``
+        (:class:`govsim.sqlitefile.SQLiteFile`: a link, a foreign, damaged or unwritable file
+        is refused with one line)."""
+        self._written: dict[int, float] = {}  # pid -> when seen() last wrote
+        super().__init__(path, create=create)
 
     # ------------------------------------------------------------ participants
     def add_participant(self, name: str) -> Participant:
@@ -232,10 +236,16 @@ class RoomStore(SQLiteFile):
         return pid
 
     def seen(self, pid: int) -> None:
-        """Note that participant ``pid``'s page is alive now (``last_seen``)."""
+        """Note that participant ``pid``'s page is alive now (``last_seen``). Pages call this
+        with every heartbeat: it writes at most once every :data:`SEEN_EVERY` seconds per
+        participant, so ``last_seen`` may be that much behind."""
+        now = time.time()
+        if type(pid) is int and now - self._written.get(pid, -SEEN_EVERY) < SEEN_EVERY:
+            return
         with self.transaction() as db:
             self._known(db, pid)
-            db.execute("UPDATE participants SET last_seen = ? WHERE pid = ?", (time.time(), pid))
+            db.execute("UPDATE participants SET last_seen = ? WHERE pid = ?", (now, pid))
+        self._written[pid] = now
 
     def participants(self) -> list[Participant]:
         """Every participant, in the order they joined."""
@@ -261,8 +271,6 @@ class RoomStore(SQLiteFile):
         """Open a new poll on the room question ``question_id`` (one of
         :func:`govsim.room.questions.room_questions`); the poll open until now closes.
         Returns the new poll's id."""
-        from govsim.room.questions import room_question
-
         room_question(question_id)
         now = time.time()
         with self.transaction() as db:
@@ -296,8 +304,6 @@ class RoomStore(SQLiteFile):
         Refused (one line) when the poll does not exist or is closed, or ``value`` is not one
         of its question's options.
         """
-        from govsim.room.questions import room_question
-
         with self.transaction() as db:
             self._known(db, pid)
             row = db.execute("SELECT question, closed FROM polls WHERE id = ?", (poll_id,)).fetchone()

@@ -65,7 +65,6 @@ from govsim.screen.serving import GUESSES, Gated, check_address, local_addresses
 
 STATIC = Path(__file__).with_name("static")
 POLL_S = 2.0  # how often a page asks /api/state (its heartbeat and the participant's last seen)
-SEEN_S = 10.0  # "last seen" is written at most this often per participant (each write is synced to disk)
 JOIN = "room_join"  # the key of the room's join code in the role-play session file
 #: the pages run one script of their own and draw on a canvas; nothing from another origin
 PAGE_CSP = (
@@ -105,7 +104,6 @@ class RoomServer:
         # the event loop never waits; a page is answered once its write is committed
         self.writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsim-room-writes")
         self.known: dict[str, Any] = {}  # private key -> participant (they never change)
-        self.last_seen: dict[int, float] = {}
         if not isinstance(roleplay.store.get(JOIN), str):
             roleplay.store.put(JOIN, secrets.token_urlsafe(9))
         self.join_code: str = roleplay.store.get(JOIN)
@@ -156,11 +154,9 @@ class RoomServer:
         return await asyncio.get_running_loop().run_in_executor(self.writes, job, *args)
 
     async def seen(self, pid: int) -> None:
-        """Note that participant ``pid``'s page is open (written at most every :data:`SEEN_S`)."""
-        now = time.monotonic()
-        if now - self.last_seen.get(pid, -SEEN_S) >= SEEN_S:
-            self.last_seen[pid] = now
-            await self.write(self.store.seen, pid)
+        """Note that participant ``pid``'s page is open (the store writes it at most every few
+        seconds: :meth:`govsim.room.store.RoomStore.seen`)."""
+        await self.write(self.store.seen, pid)
 
     # ------------------------------------------------------------ what pages show
     def questions_json(self) -> list[dict[str, Any]]:

@@ -124,3 +124,14 @@ class Served:
 
 def serve(tmp: Path, *args: str, port: int | None = None) -> Served:
     return Served(tmp / "room.sqlite", port or free_port(), tmp / "server.log", list(args)).start()
+
+
+def assert_loopback_only(served: Served) -> None:
+    """The server listens on 127.0.0.1 only: it says so, and the machine's other addresses refuse."""
+    import pytest
+
+    assert f"Launching server at http://127.0.0.1:{served.port}" in served.log.read_text()
+    others = [a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")]
+    for address in others:
+        with pytest.raises(OSError), socket.create_connection((address, served.port), timeout=2):
+            pass

@@ -17,7 +17,8 @@ import time
 import pytest
 from roleplay_server import free_port
 from room_server import RoomServed
-from test_browser import CHROMIUM, CHROMIUM_ARGS, OUTPUT, _need_browser
+from test_browser import OUTPUT
+from test_roleplay_room_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
 from govsim.room.answering import answer_questions
 from govsim.room.questions import room_questions
@@ -51,19 +52,7 @@ CONTROL_SIZES_JS = """() => [...document.querySelectorAll("button, select, input
   .map((el) => [el.tagName, el.className, Math.round(el.getBoundingClientRect().height)])"""
 
 
-@pytest.fixture(scope="module")
-def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def open_page(browser, server, url: str, options: dict, aborted: list[str]):
+def open_page(browser, server, url: str, options: dict, aborted: list[str]):  # noqa: F811
     """A page in a fresh context that can reach nothing but the server (others are aborted
     and recorded), counting its navigations."""
     context = browser.new_context(**options)
@@ -90,7 +79,7 @@ def ready(page) -> None:
     page.wait_for_selector("body[data-ready='1']")
 
 
-def test_a_facilitator_and_five_phones_through_the_room_and_a_restart(browser, tmp_path):
+def test_a_facilitator_and_five_phones_through_the_room_and_a_restart(browser, tmp_path):  # noqa: F811
     served = RoomServed(tmp_path / "room", free_port(), tmp_path / "server.log", ["--workers", "1"]).start()
     aborted: list[str] = []
     try:

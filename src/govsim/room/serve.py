@@ -260,6 +260,22 @@ class _Room(Gated):
             return {}
         return data if isinstance(data, dict) else {}
 
+    async def visitor(self) -> Any:
+        """The participant whose page this is (``?key=``), noted as seen; else None, answered."""
+        me = self.participant()
+        if me is not None:
+            await self.server.seen(me.pid)
+        return me
+
+    def posted(self) -> tuple[dict[str, Any], Any] | None:
+        """(the JSON body, the participant its ``key`` belongs to) of a participant's POST; None
+        when it is refused (another site's, or a wrong key: already answered)."""
+        if not self.check_origin_of_post():
+            return None
+        data = self.body()
+        me = self.participant(str(data.get("key", "")))
+        return None if me is None else (data, me)
+
     def code_holder(self, *roles: str, code: str | None = None) -> Holder | None:
         """The page code's holder when its role is one of ``roles``; else None, answered."""
         who = self.admit(self.server, code if code is not None else self.get_query_argument("code", None))
@@ -375,10 +391,9 @@ class MeApi(_Room):
     """``GET /api/me?key=K``: everything the participant's page starts from (their own only)."""
 
     async def get(self) -> None:
-        me = self.participant()
+        me = await self.visitor()
         if me is None:
             return
-        await self.server.seen(me.pid)
         self.reply(
             {
                 "name": me.name,
@@ -400,10 +415,9 @@ class StateApi(_Room):
     """``GET /api/state?key=K``: the heartbeat (also "last seen"): the current poll and push."""
 
     async def get(self) -> None:
-        me = self.participant()
+        me = await self.visitor()
         if me is None:
             return
-        await self.server.seen(me.pid)
         self.reply({"poll": self.server.poll_json(me.pid), "push": self.server.push_json()})
 
 
@@ -412,12 +426,10 @@ class ExploreApi(_Room):
     event loop), and the settings kept as theirs."""
 
     async def post(self) -> None:
-        if not self.check_origin_of_post():
+        posted = self.posted()
+        if posted is None:
             return
-        data = self.body()
-        me = self.participant(str(data.get("key", "")))
-        if me is None:
-            return
+        data, me = posted
         settings = data.get("settings")
         if not isinstance(settings, dict):
             self.reply({"error": "settings: give an object of control names and values"}, 400)
@@ -470,15 +482,14 @@ def explore_workers(processes: int) -> Executor:
 class PredictApi(_Room):
     """``POST /api/predict`` ``{"key", "poll", "value"}``: the participant's prediction (latest wins)."""
 
-    def post(self) -> None:
-        if not self.check_origin_of_post():
+    async def post(self) -> None:
+        posted = self.posted()
+        if posted is None:
             return
-        data = self.body()
-        me = self.participant(str(data.get("key", "")))
-        if me is None:
-            return
+        data, me = posted
         try:
-            self.server.store.predict(me.pid, int(data.get("poll", -1)), str(data.get("value", "")))
+            poll, value = int(data.get("poll", -1)), str(data.get("value", ""))
+            await self.server.write(self.server.store.predict, me.pid, poll, value)
         except (ValueError, TypeError) as exc:
             self.reply({"error": str(exc)}, 400)
             return
@@ -488,13 +499,11 @@ class PredictApi(_Room):
 class AnswerApi(_Room):
     """``POST /api/answer`` ``{"key", "qid", "text"}``: judged by the notebooks' own check, kept."""
 
-    def post(self) -> None:
-        if not self.check_origin_of_post():
+    async def post(self) -> None:
+        posted = self.posted()
+        if posted is None:
             return
-        data = self.body()
-        me = self.participant(str(data.get("key", "")))
-        if me is None:
-            return
+        data, me = posted
         qid, text = str(data.get("qid", "")), str(data.get("text", ""))[:500]
         if qid not in answer_questions():
             self.reply({"error": f"question {qid!r} is not one of the room's exercises"}, 400)
@@ -505,7 +514,7 @@ class AnswerApi(_Room):
         except ValueError as exc:
             self.reply({"error": str(exc)}, 400)
             return
-        self.server.store.record_answer(me.pid, qid, text, result)
+        await self.server.write(self.server.store.record_answer, me.pid, qid, text, result)
         self.reply({"qid": qid, "text": text, "result": result_json(result)})
 
 

@@ -37,7 +37,7 @@ class RoomServed(Served):
             "facilitate": re.findall(r"facilitator: (\S+/facilitate\S+)", text)[-1],
             "projector": re.findall(r"projector: (\S+/projector\S+)", text)[-1],
         }
-        return {**found, **super().read_links(text)}
+        return {**super().read_links(text), **found}  # "projector": the room's, not the role-play's
 
     def join(self, name: str) -> str:
         """Join as ``name`` (the form a phone posts); the participant's private key."""

@@ -116,6 +116,17 @@ def test_a_facilitator_and_five_phones_through_the_room_and_a_restart(browser, t
         fac.wait_for_selector(f"text={len(phones)} predictions")
         fac.click(".reveal")
         phones[0].wait_for_selector(".panel-predict .answer .sentence")
+        # the projector: the tally beside the model's answer, the join QR code; no controls, no code
+        projector = open_page(
+            browser, served, served.links["projector"], {"viewport": {"width": 1920, "height": 1080}}, aborted
+        )
+        projector.wait_for_selector(".answer .sentence")
+        projector.wait_for_function("() => document.querySelector('img.qr').naturalWidth > 0")
+        assert projector.locator("button, select, input, textarea").count() == 0
+        assert served.code("facilitate") not in projector.content()
+        assert projector.evaluate("document.documentElement.scrollHeight") <= 1080
+        projector.screenshot(path=str(OUTPUT / "room-projector.png"))
+        projector.context.close()
         # two exercises: a share typed with a decimal comma, and a yes/no button
         share = answer_questions()[NUMBER].reference()
         for phone in phones:

@@ -60,6 +60,10 @@ def test_a_participant_sees_only_their_own_settings_prediction_and_answers(serve
     status, shown = server.api(f"/api/room?code={server.code('projector')}")
     assert status == 200 and shown["poll"]["tally"][option] >= 1
     assert "Ana" not in json.dumps(shown) and ana not in json.dumps(shown) and "participants" not in shown
+    assert fac not in json.dumps(shown) and shown["join"].endswith(f"/join?code={server.code('join')}")
+    status, headers, svg = server.request("GET", f"/join-qr.svg?code={server.code('projector')}")
+    assert status == 200 and headers["Content-Type"] == "image/svg+xml" and "xmlns" in svg
+    assert server.request("GET", f"/join-qr.svg?code={server.code('join')}")[0] == 403
     # the facilitator sees who joined and whether each predicted, not what
     status, room = server.api(f"/api/room?code={fac}")
     names = {p["name"]: p for p in room["participants"]}

@@ -530,6 +530,7 @@ class RoomApi(_Room):
             "poll": server.poll_json(),
             "seeds": len(SEEDS),
             "joined": len(server.store.participants()),
+            "join": f"{JoinSheet.base}/join?code={server.join_code}",  # on the projector: anyone may join
         }
         if who.role == "facilitator":
             out.update(
@@ -539,7 +540,6 @@ class RoomApi(_Room):
                 controls=[c.as_json() for c in controls()],
                 push=server.push_json(),
                 roleplay=f"/room?code={self.get_query_argument('code')}",
-                join=f"{JoinSheet.base}/join?code={server.join_code}",
             )
         self.reply(out)
 
@@ -589,6 +589,17 @@ class ActApi(_Room):
         self.reply(out)
 
 
+class JoinQr(_Room):
+    """``/join-qr.svg?code=P`` (projector or facilitator): the QR code of the room's join address."""
+
+    def get(self) -> None:
+        if self.code_holder("facilitator", PROJECTOR) is None:
+            return
+        self.set_header("Content-Type", "image/svg+xml")
+        self.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+        self.finish(qr_svg(f"{JoinSheet.base}/join?code={self.server.join_code}", standalone=True))
+
+
 class ExportApi(_Room):
     """``GET /api/export?code=F``: everything the room produced, as one JSON download."""
 
@@ -635,6 +646,7 @@ def room_routes(server: RoomServer, host: str, port: int) -> list[tuple]:
         (r"/api/room", RoomApi, s),
         (r"/api/act", ActApi, s),
         (r"/api/export", ExportApi, s),
+        (r"/join-qr\.svg", JoinQr, s),
         (r"/rs/run_view\.js", RunViewJs),
         (r"/rs/(room\.js|room\.css)", Static, {"path": str(STATIC)}),
     ]

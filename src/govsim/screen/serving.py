@@ -144,11 +144,19 @@ class AliveHandler(Gated):
         self.reply({"boot": BOOT})
 
 
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code of ``url`` (segno)."""
+def qr_svg(url: str, standalone: bool = False) -> str:
+    """An SVG QR code of ``url`` (segno): inline in a page, or ``standalone`` (an image file,
+    with its XML namespace)."""
+    import io
+
     import segno
 
-    return segno.make(url, error="m").svg_inline(scale=6)
+    code = segno.make(url, error="m")
+    if not standalone:
+        return code.svg_inline(scale=6)
+    out = io.BytesIO()
+    code.save(out, kind="svg", scale=6)
+    return out.getvalue().decode("utf-8")
 
 
 def qr_text(url: str) -> str:

@@ -405,7 +405,10 @@ async function projectorPage() {
   const refresh = async () => {
     const now = await api(`/api/room?code=${encodeURIComponent(CODE)}`);
     if (now.error) { clear(app, h("p", { class: "error" }, now.error)); return; }
-    clear(app, h("p", { class: "joined" }, `${now.joined} joined`),
+    clear(app, h("div", { class: "join-box" },
+      h("img", { src: `/join-qr.svg?code=${encodeURIComponent(CODE)}`, alt: "QR code of the join address", class: "qr" }),
+      h("p", {}, "Join: ", h("code", { class: "join-address" }, now.join)),
+      h("p", { class: "joined" }, `${now.joined} joined`)),
       now.poll ? pollView(now.poll, now.seeds) : h("p", { class: "waiting" }, "No question yet."));
   };
   await refresh();

@@ -233,3 +233,48 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
     assert "is not a plain folder" in capsys.readouterr().err
     assert main(["room", "serve", "--folder", str(tmp_path / "no" / "room")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_the_role_play_is_served_beside_the_room(server):
+    """The role-play's routes answer as under ``govsim roleplay serve``, on the same codes."""
+    team = server.code("civil_society")
+    status, body = server.get("/rp/card", code=team)
+    assert status == 200 and body.count("class='govsim-card'") == 1
+    assert server.get("/rp/export", code=team)[0] == 403
+    status, body = server.get("/rp/join", code=server.code("facilitator"))
+    assert status == 200 and body.count("<svg") == 4
+    status, _headers, sheet = server.request("GET", f"/join-sheet?code={server.code('facilitate')}")
+    assert status == 200 and sheet.count("<svg") == 5 and f"/join?code={server.code('join')}" in sheet
+    assert server.request("GET", f"/room?code={team}")[0] == 200
+
+
+def test_pushes_reach_every_page_and_exports_are_written(server):
+    fac = server.code("facilitate")
+    ana, bo = server.join("Ana Push"), server.join("Bo Push")
+    status, pushed = server.api(
+        "/api/act", {"code": fac, "action": "push", "kind": "settings", "settings": {"seed": 5}}
+    )
+    assert status == 200
+    for key in (ana, bo):
+        push = server.api(f"/api/state?key={key}")[1]["push"]
+        assert (
+            push["id"] == pushed["push"]
+            and push["kind"] == "settings"
+            and push["payload"]["settings"]["seed"] == 5
+        )
+    status, reply = server.api(
+        "/api/act", {"code": fac, "action": "push", "kind": "settings", "settings": {"seed": -1}}
+    )
+    assert status == 400 and "seed" in reply["error"]
+    qid = a_choice_question()
+    status, pushed = server.api("/api/act", {"code": fac, "action": "push", "kind": "question", "qid": qid})
+    assert status == 200 and server.api(f"/api/state?key={ana}")[1]["push"]["payload"] == {"qid": qid}
+    assert (
+        server.api("/api/act", {"code": fac, "action": "push", "kind": "question", "qid": "ex0.q9"})[0] == 400
+    )
+    status, written = server.api("/api/act", {"code": fac, "action": "export"})
+    assert status == 200 and any(name.endswith(".csv") for name in written["files"])
+    assert any(name.endswith(".json") for name in written["files"])
+    again = server.api("/api/act", {"code": fac, "action": "export"})[1]
+    assert not set(again["files"]) & set(written["files"])  # a second export replaces nothing
+    assert {p.name for p in (server.session / "exports").iterdir()} == {*written["files"], *again["files"]}

@@ -578,8 +578,7 @@ class ActApi(_Room):
                     raise ValueError(f"question {qid!r} is not one of the room's exercises")
                 out = {"push": server.store.push("question", {"qid": qid})}
             elif action == "export":
-                folder = server.folder / "exports" / time.strftime("%Y%m%d-%H%M%S")
-                folder.parent.mkdir(exist_ok=True)
+                folder = server.folder / "exports"  # the files are named by time: none is replaced
                 out = {"files": [p.name for p in server.store.export(folder)], "folder": str(folder)}
             else:
                 raise ValueError(f"action {action!r}: pose, reveal, push (settings or question) or export")

@@ -68,11 +68,11 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def cpu_s(pid: int) -> float:
-    """CPU time (user + system) used so far by ``pid`` and its living descendants, seconds: a
-    figure the other programs on a shared machine do not change."""
+def cpu_s(pid: int, alone: bool = False) -> float:
+    """CPU time (user + system) used so far by ``pid`` and its living descendants (``alone``:
+    by ``pid`` only), seconds: a figure the other programs on a shared machine do not change."""
     total = 0
-    for p in family(pid):
+    for p in [pid] if alone else family(pid):
         try:
             with open(f"/proc/{p}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
@@ -109,7 +109,7 @@ def participant(served, key: str, until: float, seed: int, times: list[float], e
 
 
 def phase(served, keys: list[str], seconds: float, peak: list[float]) -> dict:
-    busy = cpu_s(served.process.pid)
+    busy, main = cpu_s(served.process.pid), cpu_s(served.process.pid, alone=True)
     mine = sum(os.times()[:2])
     times: list[float] = []
     errors: list[str] = []
@@ -122,7 +122,7 @@ def phase(served, keys: list[str], seconds: float, peak: list[float]) -> dict:
         t.start()
     for t in threads:
         t.join()
-    busy = cpu_s(served.process.pid) - busy
+    busy, main = cpu_s(served.process.pid) - busy, cpu_s(served.process.pid, alone=True) - main
     mine = sum(os.times()[:2]) - mine
     times.sort()
     p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else float("nan")
@@ -136,6 +136,7 @@ def phase(served, keys: list[str], seconds: float, peak: list[float]) -> dict:
         "max_ms": round(1000 * times[-1], 1) if times else None,
         "peak_rss_mb": round(max(peak), 1),
         "server_cpu_ms_per_release": round(1000 * busy / max(1, len(times)), 1),
+        "of_which_main_process_ms": round(1000 * main / max(1, len(times)), 1),
         "clients_cpu_ms_per_release": round(1000 * mine / max(1, len(times)), 1),
     }
 

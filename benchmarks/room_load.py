@@ -9,8 +9,9 @@ heartbeat asks ``/api/state`` every 2 s, as an open page does. First 1 participa
 alone, then ``--clients`` at once, in the same run and against the same server.
 
 Measured: release to the whole recording received and parsed, per release (the picture is then
-drawn in the browser: the dashboard's canvas paint, a few ms, measured by the browser tests, not
-here); the server's resident memory (VmRSS of its process and any children, sampled every
+drawn in the browser: with ``--browser`` one more participant is a real Chromium page at phone
+size, whose seed box is released every 0.5-1.5 s and timed in the page from the release to the
+new run painted); the server's resident memory (VmRSS of its process and any children, sampled every
 0.25 s); the server's CPU time per release (its process and workers), which the other programs
 on a shared machine do not change: 2 cores / that time is how many releases a second the server
 can compute. The clients' own CPU time per release is given beside it: on a real room it is
@@ -21,6 +22,7 @@ Targets (issue 24): p95 <= 300 ms with 30 participants moving sliders; memory <=
 
     python benchmarks/room_load.py                       # 1 then 30 participants, ~1 min
     python benchmarks/room_load.py --clients 30 --seconds 30 --json room_load.json
+    python benchmarks/room_load.py --browser   # and one real page: release to picture painted
 """
 
 from __future__ import annotations
@@ -108,7 +110,59 @@ def participant(served, key: str, until: float, seed: int, times: list[float], e
         time.sleep(rng.uniform(0.5, 1.5))
 
 
-def phase(served, keys: list[str], seconds: float, peak: list[float]) -> dict:
+#: one release in a real page: set the seed, fire "change" as a phone's keyboard does, and wait
+#: until the run view has painted the new run (run_view.js sets data-version after the paint)
+RELEASE_JS = """async (seed) => {
+  const view = document.querySelector(".view"), before = view.dataset.version;
+  const box = document.querySelector("#c-seed"), started = performance.now();
+  box.value = String(seed);
+  box.dispatchEvent(new Event("change"));
+  await new Promise((done) => {
+    const watch = new MutationObserver(() => {
+      if (view.dataset.version !== before) { watch.disconnect(); done(); }
+    });
+    watch.observe(view, { attributes: true });
+  });
+  return performance.now() - started;
+}"""
+
+
+def browser_page(served, key: str):
+    """A participant's page in Chromium at phone size, on the Explore tab, its first run drawn."""
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{served.base}/me?key={key}")
+    page.wait_for_selector(".view[data-version='1']", timeout=120_000)
+    page.stop = lambda: (chromium.close(), playwright.stop())
+    return page
+
+
+def page_releases(page, until: float, rng: random.Random) -> list[float]:
+    """Release the page's seed box every 0.5-1.5 s until ``until``: each release to paint, s."""
+    painted = []
+    while time.monotonic() < until:
+        painted.append(page.evaluate(RELEASE_JS, rng.randrange(100, 100_000)) / 1000)
+        time.sleep(rng.uniform(0.5, 1.5))
+    return painted
+
+
+def summary(times: list[float]) -> dict:
+    """Median, p95 and max in ms, and how many."""
+    times = sorted(times)
+    p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else float("nan")
+    return {
+        "n": len(times),
+        "median_ms": round(1000 * statistics.median(times), 1) if times else None,
+        "p95_ms": round(1000 * p95, 1),
+        "max_ms": round(1000 * times[-1], 1) if times else None,
+    }
+
+
+def phase(served, keys: list[str], seconds: float, peak: list[float], page=None) -> dict:
     busy, main = cpu_s(served.process.pid), cpu_s(served.process.pid, alone=True)
     mine = sum(os.times()[:2])
     times: list[float] = []
@@ -120,6 +174,7 @@ def phase(served, keys: list[str], seconds: float, peak: list[float]) -> dict:
     ]
     for t in threads:
         t.start()
+    painted = page_releases(page, until, random.Random(len(keys))) if page is not None else None
     for t in threads:
         t.join()
     busy, main = cpu_s(served.process.pid) - busy, cpu_s(served.process.pid, alone=True) - main
@@ -138,6 +193,7 @@ def phase(served, keys: list[str], seconds: float, peak: list[float]) -> dict:
         "server_cpu_ms_per_release": round(1000 * busy / max(1, len(times)), 1),
         "of_which_main_process_ms": round(1000 * main / max(1, len(times)), 1),
         "clients_cpu_ms_per_release": round(1000 * mine / max(1, len(times)), 1),
+        **({} if painted is None else {"page_release_to_paint": summary(painted)}),
     }
 
 
@@ -148,6 +204,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=25.0, help="length of each phase")
     parser.add_argument("--workers", type=int, help="the server's --workers (default: its own default)")
+    parser.add_argument(
+        "--browser", action="store_true", help="also one participant in Chromium: release to picture painted"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="govsim-room-load-") as tmp:
@@ -165,9 +224,14 @@ def main() -> int:
 
             threading.Thread(target=watch, daemon=True).start()
             keys = [served.join(f"participant {n + 1}") for n in range(args.clients)]
+            page = browser_page(served, served.join("the browser")) if args.browser else None
             load = os.getloadavg()
-            one = phase(served, keys[:1], args.seconds, peak)
-            many = phase(served, keys, args.seconds, peak)
+            try:
+                one = phase(served, keys[:1], args.seconds, peak, page)
+                many = phase(served, keys, args.seconds, peak, page)
+            finally:
+                if page is not None:
+                    page.stop()
             stop.set()
             out = {
                 "load_before": [round(x, 2) for x in load],

@@ -20,7 +20,18 @@ from pathlib import Path
 
 from govsim.escape import terminal_text
 
-COMMANDS = ("scenarios", "run", "sweep", "report", "doctor", "lab", "solutions", "handouts", "roleplay")
+COMMANDS = (
+    "scenarios",
+    "run",
+    "sweep",
+    "report",
+    "doctor",
+    "lab",
+    "solutions",
+    "handouts",
+    "roleplay",
+    "room",
+)
 
 
 class UsageError(Exception):

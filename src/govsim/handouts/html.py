@@ -64,15 +64,36 @@ a { color: inherit; }
 
 
 def esc(text: object) -> str:
-    """HTML-escape any value (quotes too)."""
+    """``str(text)`` HTML-escaped, quotes too, so it is safe in an element and in an attribute.
+
+    >>> esc('<a href="x">')
+    '&lt;a href=&quot;x&quot;&gt;'
+    """
     return html.escape(str(text), quote=True)
 
 
+#: TeX maths between dollar signs, as pandoc reads it (``tex_math_dollars``): the opening ``$``
+#: has no space after it, the closing one no space before it and no digit after it, and
+#: neither is escaped (``\$``, shown as ``$``); so ``$5 and $10`` is prose, not maths
+MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])([^$]*?[^\s$\\])\$(?![\d$])")
+
+
 def inline(text: str) -> str:
-    """Escape ``text``, then render `code`, **bold**, *italics* and [links](..) as their text,
-    and simple TeX such as ``$1/\\sqrt n$`` as plain symbols."""
+    r"""``text`` (one line of notebook Markdown) as escaped HTML.
+
+    A link ``[text](url)`` keeps its text only; maths between two ``$`` signs (:data:`MATH`,
+    pandoc's rule) has ``\sqrt`` made ``√`` and its spaces dropped (``$1/\sqrt n$`` is
+    ``1/√n``), while prices stay as written (``costs $5 and $10``); everything is then escaped,
+    and text in backquotes, ``**bold**`` and ``*italics*`` become ``<code>``, ``<strong>`` and
+    ``<em>``.
+
+    >>> inline("Run `step()` **twice**; see [RFC 7282](https://x) and $1/\\sqrt n$ <b>")
+    'Run <code>step()</code> <strong>twice</strong>; see RFC 7282 and 1/√n &lt;b&gt;'
+    >>> inline("It costs $5 and $10, or $20,000.")
+    'It costs $5 and $10, or $20,000.'
+    """
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\$([^$]+)\$", lambda m: m.group(1).replace("\\sqrt", "√").replace(" ", ""), text)
+    text = MATH.sub(lambda m: m.group(1).replace("\\sqrt", "√").replace(" ", ""), text).replace("\\$", "$")
     out = esc(text)
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
@@ -80,8 +101,13 @@ def inline(text: str) -> str:
 
 
 def page(title: str, body: str, footer: str, lang: str | None = None) -> str:
-    """A complete, self-contained HTML document in ``lang`` (default: the current language;
-    ``"en"`` for a page kept in English)."""
+    """A complete, self-contained HTML document: ``title`` and ``footer`` escaped, ``body``
+    inserted as given (already HTML), :data:`CSS` inline, the language's typography applied
+    (:func:`govsim.i18n.typography_html`).
+
+    ``lang`` is the page's ``lang`` attribute (default: the current language; ``"en"`` for a
+    page kept in English). Returns the document as one string.
+    """
     lang = lang or locale_name()
     return typography_html(
         f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
@@ -95,6 +121,8 @@ def _list(items: Sequence[str]) -> str:
 
 
 def figure_html(uri: str, caption: str) -> str:
+    """A ``<figure>``: the image at ``uri`` (a ``data:`` URI keeps the page self-contained) with
+    ``caption`` as its alt text and its caption, both escaped."""
     return (
         f'<figure><img src="{esc(uri)}" alt="{esc(caption)}"><figcaption>{esc(caption)}</figcaption></figure>'
     )
@@ -108,6 +136,11 @@ def said_source(t: Term) -> str:
 
 
 def glossary_page(terms: Sequence[Term], footer: str) -> str:
+    """The glossary as a page (:func:`page`): ``terms`` in the current language
+    (:func:`~govsim.handouts.content.term_in_language`), sorted by :func:`govsim.i18n.collation_key`,
+    Internet-governance terms first, then the model's own words. Each entry carries its
+    expansion, definition, further context and source, and an ``id`` (:attr:`Term.anchor`) that
+    the block pages link to."""
     parts = [
         f"<h1>{esc(_('Glossary'))}</h1>",
         f'<p class="meta">{esc(_("Internet-governance terms, then what govsim means by its own words."))}</p>',
@@ -140,6 +173,10 @@ def reading_html(r: Reading) -> str:
 
 
 def readings_page(events: Sequence[Event], footer: str) -> str:
+    """The reading list as a page (:func:`page`): per event, in the order given and in the
+    current language (:func:`~govsim.handouts.content.event_in_language`), its title (with the
+    event's key as ``id``, which the block pages link to), why it matters and its readings
+    (:func:`reading_html`)."""
     intro = _(
         "Per event: the primary documents and accounts from more than one camp (supportive, "
         "critical, analysis), so a room can read both sides."

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 CHROMIUM_ARGS = [
@@ -33,6 +33,8 @@ HOW_TO_GET_PDFS = (
 
 
 def chromium_path() -> Path:
+    """The Chromium executable to print with: ``$GOVSIM_CHROMIUM``, else ``/usr/bin/chromium``
+    (Debian's package). Not checked here: :func:`unavailable` says whether it runs."""
     return Path(os.environ.get("GOVSIM_CHROMIUM", "/usr/bin/chromium"))
 
 
@@ -49,7 +51,12 @@ def unavailable() -> str | None:
 
 
 def page_count(pdf: bytes) -> int:
-    """Number of pages in a PDF written by Chromium (its page objects are not compressed)."""
+    """Number of pages in a PDF written by Chromium: its ``/Type /Page`` objects, counted in the
+    raw bytes (Chromium does not compress them; a PDF that does gives 0).
+
+    >>> page_count(b"<< /Type /Pages /Count 2 >> << /Type /Page >> << /Type/Page >>")
+    2
+    """
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
@@ -61,17 +68,38 @@ def offline_only(route) -> None:
         route.abort()
 
 
-# A one-page handout may not shrink: every text prints at 10 pt or more (the CSS's smallest size),
-# for rooms reading in a second or third language (issue 22.12). One that does not fit keeps its
-# page count, which the tests report.
-SCALES = (1.0,)
+PDF_OPTIONS = {"format": "A4", "print_background": True, "prefer_css_page_size": True, "scale": 1.0}
+"""How every page prints: A4, at full size. A handout is never shrunk to fit: every text prints
+at 10 pt or more (the CSS's smallest size), for rooms reading in a second or third language
+(issue 22.12); a page meant for one sheet that runs longer keeps its page count, which
+:func:`print_pdfs` returns and the tests check."""
 
 
-def print_pdfs(pages: Sequence[Path], one_page: Collection[str] = ()) -> dict[str, int]:
-    """Print each HTML file in ``pages`` to a PDF beside it (same name, ``.pdf``); returns the
-    number of pages of each PDF by file name. Pages are printed at full size (:data:`SCALES`), so
-    no text falls below the CSS's 10 pt; one named in ``one_page`` that does not fit keeps its
-    page count, which the tests report. Raises ``RuntimeError`` if a page asked for anything outside itself."""
+def print_pdfs(pages: Sequence[Path]) -> dict[str, int]:
+    """Print each HTML file in ``pages`` to an A4 PDF beside it (same name, ``.pdf``), at full
+    size (:data:`PDF_OPTIONS`: no text below the CSS's 10 pt). Needs Chromium and Playwright
+    (:func:`unavailable` says why not).
+
+    Parameters
+    ----------
+    pages : sequence of pathlib.Path
+        Self-contained HTML files (:mod:`govsim.handouts.html`).
+
+    Returns
+    -------
+    dict of str to int
+        The number of pages of each PDF written, by its file name (``"glossary.pdf"``).
+
+    Raises
+    ------
+    RuntimeError
+        A page requested anything other than a ``file:`` or ``data:`` URL (handouts must be
+        self-contained); the PDFs printed before it are kept.
+    ValueError
+        A PDF's path is a symbolic link (:func:`govsim.handouts.files.write_bytes`).
+    ImportError
+        Playwright is not installed.
+    """
     from playwright.sync_api import sync_playwright
 
     counts: dict[str, int] = {}
@@ -86,10 +114,7 @@ def print_pdfs(pages: Sequence[Path], one_page: Collection[str] = ()) -> dict[st
             for path in pages:
                 page.goto(path.resolve().as_uri(), wait_until="load")
                 target = path.with_suffix(".pdf")
-                for scale in SCALES if path.name in one_page else SCALES[:1]:
-                    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True, scale=scale)
-                    if page_count(pdf) == 1:
-                        break
+                pdf = page.pdf(**PDF_OPTIONS)
                 if failed:
                     raise RuntimeError(f"{path.name} requested {failed[0]} (handouts must be self-contained)")
                 _write_bytes(target, pdf)

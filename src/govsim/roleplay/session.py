@@ -39,7 +39,7 @@ from govsim.reading import read_json
 from govsim.roleplay.plan import SessionPlan
 from govsim.scenarios import load_scenario, scenario_names
 from govsim.teaching import seed_rows
-from govsim.values import member, number, whole
+from govsim.values import at, member, number, whole
 
 FORMAT = "govsim-roleplay"
 VERSION = 2
@@ -66,6 +66,16 @@ class Move(Enum):
 
     @classmethod
     def parse(cls, value: Move | str, where: str = "move") -> Move:
+        """The move named ``value`` (any case, spaces trimmed), or ``value`` if it is one.
+
+        >>> Move.parse("Stay_Away")
+        <Move.STAY_AWAY: 'stay_away'>
+
+        Raises
+        ------
+        ValueError
+            ``value`` names no move; one line, ``where=value`` and the allowed names.
+        """
         return member(cls, value, f"{where}={value!r} is not a move")
 
 
@@ -82,7 +92,42 @@ MOVE_MEANINGS = {  # {share} and {boost} are filled in by Move.meaning
 
 @dataclass
 class RolePlay:
-    """One role-play session: the model, the teams, and every round's moves."""
+    """One role-play session: the model, the teams, and every round's moves.
+
+    Parameters
+    ----------
+    scenario : str
+        A scenario name (:func:`govsim.scenarios.scenario_names`).
+    protocol : str or None
+        A protocol name (:func:`govsim.protocols.protocol_names`); None: the scenario's own.
+        After construction, the name of the protocol played.
+    teams : tuple of str
+        The groups played by teams in the room, each at most once and each with stakeholders
+        in the scenario; ``()``: every such group (:func:`playing_groups`).
+    seed : int
+        The model's seed, 0 or more.
+    plan : SessionPlan
+        Issues, round budget and fallback (default: every issue, the scenario's deadline, the
+        status quo).
+    history : list of dict
+        One record per round played (:meth:`play_round`).
+
+    Attributes
+    ----------
+    setup : govsim.scenarios.Scenario
+        The scenario as the plan cuts it (:meth:`SessionPlan.scenario`).
+    model : govsim.model.GovernanceModel
+        The run the room plays.
+
+    Raises
+    ------
+    ValueError
+        One line naming the field: an unknown scenario, protocol or group, a seed that is not
+        a whole number of 0 or more, a team named twice or without stakeholders, or a plan
+        with more issues than the agenda.
+    TypeError
+        ``plan`` is not a :class:`SessionPlan`.
+    """
 
     scenario: str = "classroom"
     protocol: str | None = None
@@ -125,6 +170,7 @@ class RolePlay:
     # ------------------------------------------------------------ playing
     @property
     def finished(self) -> bool:
+        """True when the agenda is done (the model stopped running): no round is left to play."""
         return not self.model.running
 
     def play_round(
@@ -133,10 +179,25 @@ class RolePlay:
         amendments: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Play one round with each team's move (missing teams: ``simulated``) as the round's
-        overrides, and return the record of the round.
+        overrides (:func:`move_overrides`), and return the record of the round.
 
-        ``amendments`` gives a text point (K numbers in [0, 1]) for every team that plays
-        ``amend``, and for no other team."""
+        ``amendments`` gives a text point (K numbers in [0, 1], the model's units) for every
+        team that plays ``amend``, and for no other team.
+
+        Returns
+        -------
+        dict
+            ``issue`` (0-based index), ``round`` (1-based, within the issue), ``moves`` (team ->
+            move name, every team) and, when a team amended, ``amendments`` (team -> list of K
+            floats); the same record is appended to :attr:`history`.
+
+        Raises
+        ------
+        ValueError
+            One line: the agenda is finished, a move is for a group that is not a team in the
+            room or names no move, or the amendments do not match the ``amend`` moves or are not
+            K numbers in [0, 1]. Nothing is played then.
+        """
         if self.finished:
             raise ValueError("the agenda is finished: no round left to play (save or start again)")
         chosen = self._check_moves(moves or {})
@@ -166,29 +227,33 @@ class RolePlay:
             raise ValueError(
                 f"moves for {unknown[0]!r}: not a team in the room (teams: {', '.join(self.teams)})"
             )
-        return {t: Move.parse(moves.get(t, Move.SIMULATED), f"moves.{t}") for t in self.teams}
+        return {t: Move.parse(moves.get(t, Move.SIMULATED), at("moves", t)) for t in self.teams}
 
     def _check_amendments(self, chosen: dict[str, Move], amendments: dict[str, Any]) -> dict[str, np.ndarray]:
         k = self.setup.k
         dims = ", ".join(self.setup.dimensions)
         for team, move in chosen.items():
             if move is Move.AMEND and team not in amendments:
-                raise ValueError(f"amendments.{team} is missing: an amend move needs a text point ({dims})")
+                raise ValueError(
+                    f"{at('amendments', team)} is missing: an amend move needs a text point ({dims})"
+                )
         points = {}
         for team, point in amendments.items():
             if chosen.get(team) is not Move.AMEND:
-                raise ValueError(f"amendments.{team}: {team!r} did not play amend this round")
-            points[team] = check_point(point, k, f"amendments.{team}", dims)
+                raise ValueError(f"{at('amendments', team)}: {team!r} did not play amend this round")
+            points[team] = check_point(point, k, at("amendments", team), dims)
         return points
 
     # ------------------------------------------------------------ results
     def outcome(self) -> dict[str, Any]:
-        """The room's result: the run summary and one row per closed issue (JSON-ready)."""
+        """The room's result, JSON-ready: ``summary`` (the model's ``summary()``) and ``issues``
+        (one dict per closed issue, the model's ``outcomes`` rows)."""
         issues = self.model.outcomes.to_dict(orient="records")
         return {"summary": plain(self.model.summary()), "issues": plain(issues)}
 
     def simulated(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
-        """All-simulated runs of the same scenario and protocol, one row of ``summary()`` per seed."""
+        """All-simulated runs of the same scenario, protocol and plan, run to the end: a frame
+        with one row per seed, ``seed`` and the columns of ``summary()``."""
         return pd.DataFrame(seed_rows(lambda s: self.new_model(s).run(), seeds))
 
     def comparison(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
@@ -200,6 +265,9 @@ class RolePlay:
 
     # ------------------------------------------------------------ saving
     def to_dict(self) -> dict[str, Any]:
+        """The session as JSON-ready data (format :data:`FORMAT`, version :data:`VERSION`):
+        scenario, protocol, seed, teams, plan, every round's record (``moves``) and the
+        outcome so far; :meth:`from_dict` replays it."""
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -213,13 +281,32 @@ class RolePlay:
         }
 
     def save(self, path: str | Path) -> Path:
+        """Write :meth:`to_dict` to ``path`` as indented JSON (UTF-8, whole or not at all; a
+        missing number is written ``NaN``, as Python's ``json`` does) and return the path.
+
+        Raises
+        ------
+        ValueError
+            ``path`` or its folder is a symbolic link, or ``path`` is a folder.
+        """
         return safefiles.write_text(Path(path), json.dumps(self.to_dict(), indent=2, allow_nan=True))
 
     @classmethod
     def from_dict(cls, data: Any) -> RolePlay:
-        """Rebuild a session by replaying its moves; every field is checked with a one-line error."""
+        """Rebuild a session from :meth:`to_dict`'s data by replaying its moves from the seed.
+
+        Versions 1 and 2 are read (version 1 has no plan and no amendments).
+
+        Raises
+        ------
+        ValueError
+            One line naming the field: not a role-play object, an unsupported format or
+            version, a field missing or of the wrong type, a round that cannot be replayed
+            (:meth:`replay`), or a stored outcome that differs from the replayed one (an edited
+            file).
+        """
         data = _check_file(data)
-        plan = SessionPlan.from_dict(data.get("plan", {}))
+        plan = SessionPlan.from_dict(data.get("plan", {}))  # absent from version 1 files only
         play = cls(data["scenario"], data["protocol"], tuple(data["teams"]), data["seed"], plan)
         for n, record in enumerate(data["moves"]):
             play.replay(record, f"moves[{n}]")
@@ -227,15 +314,33 @@ class RolePlay:
         return play
 
     def replay(self, record: Any, where: str = "record") -> dict[str, Any]:
-        """Play one saved round record again (checked: one-line errors naming ``where``)."""
+        """Play one saved round record (``moves``, optional ``amendments``) again and return
+        the new record (:meth:`play_round`).
+
+        Raises
+        ------
+        ValueError
+            One line starting with ``where``: the record is not an object with a ``moves``
+            object, the agenda is already finished, or a move or amendment is refused.
+        """
         if not isinstance(record, dict) or not isinstance(record.get("moves"), dict):
-            raise ValueError(f"{where} must be an object with a 'moves' object")
+            raise ValueError(f"{where}={record!r} must be an object with a 'moves' object")
+        extra = sorted(set(record) - set(RECORD_FIELDS), key=repr)
+        if extra:
+            raise ValueError(
+                f"{at(where, extra[0])} is not a round field (allowed: {', '.join(RECORD_FIELDS)})"
+            )
         if self.finished:
             raise ValueError(f"{where}: the agenda was already finished (too many rounds)")
         amendments = record.get("amendments", {})
         if not isinstance(amendments, dict):
-            raise ValueError(f"{where}.amendments must be an object")
-        moves = {t: Move.parse(m, f"{where}.moves.{t}") for t, m in record["moves"].items()}
+            raise ValueError(f"{where}.amendments={amendments!r} must be an object (team -> text point)")
+        moves = {t: Move.parse(m, at(f"{where}.moves", t)) for t, m in record["moves"].items()}
+        issue = self.model.current_issue
+        for key, now in (("issue", issue.index), ("round", issue.round + 1)):
+            given = record.get(key, now)
+            if type(given) is not int or given != now:
+                raise ValueError(f"{where}.{key}={given!r} is not the round replayed ({key} {now})")
         try:
             return self.play_round(moves, amendments)
         except ValueError as exc:
@@ -243,6 +348,16 @@ class RolePlay:
 
     @classmethod
     def load(cls, path: str | Path) -> RolePlay:
+        """The session saved at ``path`` (:meth:`save`), rebuilt by :meth:`from_dict`.
+
+        Raises
+        ------
+        ValueError
+            One line starting with the file's name: not UTF-8 or not JSON
+            (:class:`govsim.reading.FileError`), or refused by :meth:`from_dict`.
+        OSError
+            The file cannot be read (``FileNotFoundError`` when it is missing).
+        """
         data = read_json(path)  # UTF-8, one-line errors naming the file
         try:
             return cls.from_dict(data)
@@ -254,10 +369,20 @@ class RolePlay:
 def move_overrides(moves: dict[str, Move], amendments: dict[str, Any] | None = None) -> RoundOverrides:
     """The one-round overrides that the teams' moves stand for (group name -> move).
 
-    ``hold``: not persuadable. ``concede``: move CONCEDE_SHARE toward the text on the table.
-    ``object``: everyone attends, tolerance 0 in the decision, not persuadable. ``lobby``:
-    everyone attends, capability x LOBBY_BOOST (capped at 1). ``stay_away``: attendance 0.
-    ``amend``: the team's text point (from ``amendments``) is tabled as its amendment.
+    ``hold``: not persuadable. ``concede``: move :data:`CONCEDE_SHARE` of the way toward the
+    text on the table. ``object``: everyone attends, tolerance 0 in the decision, not
+    persuadable. ``lobby``: everyone attends, capability x :data:`LOBBY_BOOST` (capped at 1 by
+    the model). ``stay_away``: attendance 0. ``amend``: the team's text point (from
+    ``amendments``, group -> K numbers) is tabled as its amendment. ``simulated``: nothing.
+
+    Returns
+    -------
+    govsim.overrides.RoundOverrides
+
+    Raises
+    ------
+    ValueError
+        A group or move name is unknown.
     """
     fields: dict[str, dict[str, Any]] = {
         "attendance": {},
@@ -292,21 +417,59 @@ def _check_choice(name: str, value: Any, allowed: list[str]) -> None:
         raise ValueError(f"{name}={value!r} is not known (allowed: {', '.join(allowed)})")
 
 
+#: every field of a role-play file: (the types allowed, what is allowed in words); ``plan`` may
+#: be absent from a version 1 file only, and ``protocol`` is null for the scenario's own
+FILE_FIELDS: dict[str, tuple[tuple[type, ...], str]] = {
+    "format": ((str,), repr(FORMAT)),
+    "version": ((int,), " or ".join(map(str, VERSIONS))),
+    "scenario": ((str,), "a scenario name"),
+    "protocol": ((str, type(None)), "a protocol name or null"),
+    "seed": ((int,), "a whole number of 0 or more"),
+    "teams": ((list,), "a list of group names"),
+    "plan": ((dict,), "a plan object"),
+    "moves": ((list,), "a list of round records"),
+    "outcome": ((dict,), "the outcome object"),
+}
+#: every field of one round record (``moves``); ``issue`` and ``round`` are checked on replay
+RECORD_FIELDS = ("issue", "round", "moves", "amendments")
+
+
 def _check_file(data: Any) -> dict[str, Any]:
+    """``data`` checked key by key against :data:`FILE_FIELDS` (one-line ``ValueError``)."""
     if not isinstance(data, dict):
         raise ValueError(f"the file must hold a JSON object, not {type(data).__name__}")
     if data.get("format") != FORMAT:
         raise ValueError(f"format={data.get('format')!r} is not a role-play file (expected {FORMAT!r})")
-    if data.get("version") not in VERSIONS:
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version not in VERSIONS:
         allowed = ", ".join(map(str, VERSIONS))
-        raise ValueError(f"version={data.get('version')!r} is not supported (allowed: {allowed})")
-    for key, kind in (("scenario", str), ("seed", int), ("teams", list), ("moves", list), ("outcome", dict)):
+        raise ValueError(f"version={version!r} is not supported (allowed: {allowed})")
+    extra = sorted(map(repr, set(data) - set(FILE_FIELDS)))
+    if extra:
+        raise ValueError(f"{extra[0]} is not a role-play file field (allowed: {', '.join(FILE_FIELDS)})")
+    return check_fields(data, [k for k in FILE_FIELDS if k != "plan" or version != 1 or k in data])
+
+
+def check_fields(data: dict[str, Any], keys: list[str], where: str = "") -> dict[str, Any]:
+    """``data`` with each of ``keys`` present and of the type :data:`FILE_FIELDS` gives (the
+    role-play file's and the served room's configuration share them); ``teams`` a list of strings.
+
+    Raises
+    ------
+    ValueError
+        One line, ``where`` first: a key is missing or its value of the wrong type (the value
+        and what is allowed are named).
+    """
+    for key in keys:
+        kinds, allowed = FILE_FIELDS[key]
         if key not in data:
-            raise ValueError(f"{key} is missing")
-        if not isinstance(data[key], kind) or isinstance(data[key], bool):
-            raise ValueError(f"{key}={data[key]!r} has the wrong type (expected {kind.__name__})")
-    if data.get("protocol") is not None and not isinstance(data["protocol"], str):
-        raise ValueError(f"protocol={data['protocol']!r} must be a string")
+            raise ValueError(f"{where}{key} is missing (expected {allowed})")
+        value = data[key]
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            raise ValueError(f"{where}{key}={value!r} has the wrong type (expected {allowed})")
+    for n, team in enumerate(data.get("teams", []) if "teams" in keys else []):
+        if not isinstance(team, str):
+            raise ValueError(f"{where}teams[{n}]={team!r} must be a group name ({', '.join(GROUP_NAMES)})")
     return data
 
 
@@ -358,7 +521,16 @@ def said_point(setup: Any, point: Any) -> str:
 
 
 def check_point(point: Any, k: int, where: str, dims: str = "") -> np.ndarray:
-    """A text point: ``k`` finite numbers in [0, 1] (one per dimension), else a one-line error."""
+    """``point`` as a (k,) float array: ``k`` finite numbers in [0, 1] (one per dimension).
+
+    >>> check_point([0.2, 1], 2, "amendments.business")
+    array([0.2, 1. ])
+
+    Raises
+    ------
+    ValueError
+        One line: ``where=point`` and what is allowed (``dims`` names the dimensions).
+    """
     allowed = f"{k} numbers in [0, 1]" + (f" ({dims})" if dims else "")
     if isinstance(point, str | bytes) or not hasattr(point, "__len__") or len(point) != k:
         raise ValueError(f"{where}={point!r} must be {allowed}")
@@ -377,8 +549,15 @@ def fixed_strategies(
     seeds: range | list[int] = range(5),
 ) -> pd.DataFrame:
     """What if one team played the same move every round? One row per (move, seed): ``move``,
-    ``seed`` and the run's ``summary()``; every other seat is simulated. Data for a debrief.
-    ``amend`` is not offered: it needs a text point chosen round by round."""
+    ``seed`` and the run's ``summary()``; every other seat is simulated, with the default plan
+    (every issue, the scenario's deadline, the status quo). Data for a debrief.
+
+    Raises
+    ------
+    ValueError
+        ``moves`` holds ``amend`` (it needs a text point chosen round by round), or a name is
+        unknown.
+    """
 
     def finished(seed: int, move: Move) -> GovernanceModel:
         play = RolePlay(scenario, protocol, (team,), seed)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "Blank",
     "Number",
     "Refused",
     "Unreadable",
@@ -41,6 +42,10 @@ __all__ = [
     "single",
     "text_of",
 ]
+
+
+class Blank(Exception):
+    """Raised inside a check when the answer turns out to be an untouched template."""
 
 
 class Refused(ValueError):

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from govsim.exercises.answers import (
+    Blank,
     Number,
     Refused,
     as_number,
@@ -81,10 +82,6 @@ class Result:
         if not self.shown:
             print(self.line)
         self.shown = False
-
-
-class Blank(Exception):
-    """Raised inside a check when the answer turns out to be an untouched template."""
 
 
 PLACEHOLDER_STRINGS = {"", "...", "…", "todo", "your answer here", "your answer"}

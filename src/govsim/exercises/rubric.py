@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from govsim.exercises.answers import Number, Refused, as_number, near_whole, option_words, read_number
-from govsim.exercises.checks import Blank, Question, Result, Status, describe_type, is_blank
+from govsim.exercises.answers import Blank, Number, Refused, as_number, near_whole, option_words, read_number
+from govsim.exercises.checks import Question, Result, Status, describe_type, is_blank
 
 LEVELS = {0: "not yet", 1: "partly", 2: "fully"}
 ESSAY_LIMIT = 2_000_000  # characters: far beyond any essay (a pasted notebook), checked in linear time below

@@ -5,7 +5,7 @@ turned into one line.
 process, a line tracer elsewhere), lets through at most :data:`OUTPUT_CAP` characters of what
 it prints, and turns an exception, ``SystemExit``, a recursion or memory error, or running out
 of time into :class:`Failed`, whose message is one line. A learner's ``NotImplementedError``
-(an untouched template) becomes :class:`~govsim.exercises.checks.Blank`.
+(an untouched template) becomes :class:`~govsim.exercises.answers.Blank`.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def run(
     Failed
         Anything else went wrong; the message is one line starting with ``what``.
     """
-    from govsim.exercises.checks import Blank
+    from govsim.exercises.answers import Blank
 
     limit = TIME_LIMIT if limit is None else limit
     try:

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govsim.roleplay import RolePlay
-from govsim.roleplay.plan import SessionPlan
 from govsim.roleplay.panel import build_roleplay_panel
+from govsim.roleplay.plan import SessionPlan
 from govsim.screen.dashboard import build_dashboard, make_slider
 from govsim.screen.display import OutOfRange, guard
 from govsim.settings import setting_names, setting_spec
@@ -165,7 +165,7 @@ def test_a_bound_moved_past_the_value_is_refused_and_changes_nothing(low, width,
     crossed = new < slider.min if bound == "max" else new > slider.max  # bounds the wrong way round
     outside = new < value if bound == "max" else new > value
     if crossed or outside:
-        with pytest.raises(OutOfRange, match="^x") as refused:
+        with pytest.raises(OutOfRange, match=r"^x") as refused:
             setattr(slider, bound, new)
         assert (slider.value, slider.min, slider.max) == (value, low, low + width)
         if outside and not crossed:

@@ -84,6 +84,7 @@ class SessionStore:
             or (with ``create``) it cannot be written.
         """
         self.path = Path(path)
+        self.create = create  # False: only read (export); never writes, even SQLite's own files
         name = str(self.path)
         if self.path.is_symlink():
             raise ValueError(f"session file {name!r} is a symbolic link: give the file itself")
@@ -119,7 +120,7 @@ class SessionStore:
 
     def _check_schema(self) -> None:
         """Refuse a file without exactly govsim's tables, reading it only (no journal mode set)."""
-        db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        db = self._reader()
         try:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             have = {t: [r[1] for r in db.execute(f"PRAGMA table_info({t})")] for t in tables & set(COLUMNS)}
@@ -135,7 +136,7 @@ class SessionStore:
     def _check_whole(self) -> None:
         """Read every page (``PRAGMA quick_check``): a damaged file is refused before anything starts."""
         try:
-            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            db = self._reader()
             try:
                 found = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
             finally:
@@ -165,6 +166,39 @@ class SessionStore:
                 f"{exc.args[0]}: the role-play server must write it (check its permissions, "
                 "the folder's, free space, and that no other program holds it)"
             ) from None
+
+    def _reader(self) -> sqlite3.Connection:
+        """A connection that only reads.
+
+        A session is a WAL database: reading it makes a shared-memory file (``-shm``) beside it,
+        which a folder govsim cannot write (a copy on a read-only disk, an archived folder)
+        refuses. There, with no ``-wal`` file holding rounds not yet saved into the session file,
+        the file is opened as immutable: nothing can be writing it in such a folder.
+
+        Raises
+        ------
+        ValueError
+            The folder is read-only and a ``-wal`` file beside the session holds unsaved rounds.
+        sqlite3.Error
+            SQLite refused otherwise (the caller names the file).
+        """
+        uri = self.path.resolve().as_uri()
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+            if os.access(self.path.parent, os.W_OK | os.X_OK):
+                raise
+        wal = self._siblings()[0]
+        if wal.exists() and wal.stat().st_size > 0:  # immutable would read the file without them
+            raise ValueError(
+                f"session file {str(self.path)!r} is in a folder govsim cannot write and {wal.name} "
+                "beside it holds rounds not yet saved into it: copy the folder somewhere writable "
+                "and use the copy"
+            )
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
 
     def _siblings(self) -> tuple[Path, ...]:
         """The files SQLite writes in place beside the session file."""
@@ -215,7 +249,8 @@ class SessionStore:
 
     def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
         try:
-            db = self._connect()
+            writable = self.create or os.access(self.path.parent, os.W_OK | os.X_OK)
+            db = self._connect() if writable else self._reader()  # the last to close tidies -wal, -shm
             try:
                 return db.execute(sql, args).fetchall()
             finally:

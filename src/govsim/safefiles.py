@@ -282,8 +282,8 @@ def describe_os_error(exc: OSError) -> str:
     """One line for an ``OSError`` about a path: the file or folder that refused (never one of
     govsim's temporary names), why, and what to do; other errors as ``strerror: filename``.
 
-    >>> describe_os_error(PermissionError(13, "Permission denied", "out/.govsim-tmp-a.json.1f2e"))
-    'cannot write in out (permission denied): make the folder writable (chmod u+w out) or choose another folder'
+    >>> describe_os_error(PermissionError(13, "Permission denied", "/.govsim-tmp-a.json.1f2e"))
+    'cannot write in / (permission denied): make the folder writable (chmod u+w /) or choose another folder'
     """
     if not exc.filename:
         return str(exc.strerror or exc)

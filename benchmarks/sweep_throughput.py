@@ -23,8 +23,12 @@ or 11.1 s with Dask (0.98x, 0.84x); 300 runs 3.0-3.3 s against 3.5-4.1 s (0.80-0
 Where Dask's extra time goes: starting the LocalCluster takes 0.5 s of wall time and 0.3 s
 of the driver's CPU (scheduler, nannies, the workers' handshake and plugin; measured with
 ``open_pool("dask", workers=2)`` alone, against 0.02 s for the process pool, which forks its
-workers lazily), and the scheduler's and client's event loop take another 0.3-0.6 s of the
-driver's CPU during 40 tasks. Not where: the run configuration (3 KB, pickled in 0.07 ms),
+workers lazily), and each task costs the driver about 10 ms of CPU against 5 ms with
+processes (600 runs in 60 tasks or 10, ``run_sweep(..., chunk=10 or 60)``: driver 0.83-0.88 s
+against 0.26-0.32 s with Dask, 0.37 s against 0.11 s with processes; submitting, fetching each
+result through the scheduler, writing its part), so about 0.2 s over the 40 tasks of 1,000
+runs. Fewer, larger tasks would save a tenth of a second and cost progress and balance:
+``backends.chunk_size`` is left as it is. Not where: the run configuration (3 KB, pickled in 0.07 ms),
 or idle workers (0.002 s of CPU per second each with ``govsim.sweep.cluster.LEAN``: no
 profiler, no GIL monitor, slow ticks, no stealing). Workers' CPU per run matches the process
 pool's within the scatter of a loaded machine (-0.3 s to +1.2 s over 1,000 runs). So Dask

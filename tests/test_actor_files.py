@@ -22,6 +22,7 @@ The Decide toolkit's published files are GPL-3.0 and are not kept here.
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from govsim import GovernanceModel, load_scenario
@@ -70,7 +71,16 @@ def tables(draw, max_actors: int = 6, max_issues: int = 4, missing: bool = True)
 
 
 def _top(actors) -> int:
-    return max(power for _, power, _ in actors)
+    return max(max(_powers(power)) for _, power, _ in actors)
+
+
+def _powers(power) -> tuple[int, ...]:
+    """An actor's power as a tuple: one per issue (Decide's power by issue) or one for all."""
+    return power if isinstance(power, tuple) else (power,)
+
+
+def _power_on(power, j: int) -> int:
+    return power[j] if isinstance(power, tuple) else power
 
 
 def _cell(cell):
@@ -78,10 +88,11 @@ def _cell(cell):
     return (50, 0) if cell is None else cell
 
 
-def decide_text(table, style: str = "toolkit") -> str:
+def decide_text(table, style: str = "toolkit", percent: bool = False) -> str:
     """The table as a Decide file in one style: ``toolkit`` (every field quoted, tags too,
     tabs, CRLF, empty trailing fields), ``bare`` (sample_data.txt: bare tags and fields, a #O
-    title and #/ captions), ``semicolon``, ``comma`` (double quotes)."""
+    title and #/ captions), ``semicolon``, ``comma`` (double quotes). Saliences on the 0-1
+    scale, or as written in percent with ``percent``; an actor's power may be one per issue."""
     names, actors = table
     top = _top(actors)
     q, sep, eol = {
@@ -112,7 +123,8 @@ def decide_text(table, style: str = "toolkit") -> str:
             if cells[j] is None:
                 continue
             position, salience = cells[j]
-            numbers = sep.join(repr(v) for v in (float(position), salience / 100, power / top))
+            said = salience if percent else salience / 100
+            numbers = sep.join(repr(v) for v in (float(position), said, _power_on(power, j) / top))
             rows.append(tag("#D") + sep + row(name, issue) + sep + numbers + (sep if style != "bare" else ""))
         if style == "toolkit":
             rows.append(sep * 4)  # a row of empty cells, as spreadsheets save them
@@ -147,11 +159,18 @@ def toml_scenario(table) -> dict:
     top = _top(actors)
     rows = []
     for name, power, cells in actors:
+        capability: float | list[float] = power / top if not isinstance(power, tuple) else []
+        if isinstance(power, tuple):  # Decide's reading: the mean over its rows where it has none
+            given = [p / top for p, c in zip(power, cells, strict=True) if c is not None]
+            capability = [
+                p / top if c is not None else math.fsum(given) / len(given)
+                for p, c in zip(power, cells, strict=True)
+            ]
         cells = [_cell(c) for c in cells]
         rows.append(
             {
                 "name": name,
-                "capability": power / top,
+                "capability": capability,
                 "position": [float(p) for p, _ in cells],
                 "salience": [s / 100 for _, s in cells],
             }
@@ -672,6 +691,11 @@ def test_an_unquoted_field_keeps_its_apostrophe(name):
     [
         ("#D\tA\tx\t20\t0\t1\n#D\tB\tx\t80\t0\t1\n#D\tA\ty\t20\t1\t1\n", "every actor's salience on it is 0"),
         ("#D\tA\ty\t20\t1\t1\n#D\tB\ty\t80\t1\t1\n", "it has no #D rows"),
+        # power by issue: whoever cares about x has power 0 on it (the compromise divides by 0)
+        (
+            "#D\tA\tx\t20\t0.5\t0\n#D\tB\tx\t80\t0\t1\n#D\tA\ty\t20\t1\t1\n",
+            "every actor that cares about it has power 0 on it",
+        ),
     ],
 )
 def test_an_issue_nobody_cares_about_is_refused_with_its_name(rows, why):
@@ -686,6 +710,11 @@ def test_a_ktab_dimension_nobody_cares_about_is_refused():
     text = "t,d,2,2\nActor,Description,Power,P1,S1,P2,S2\nA,a,10,20,0,30,50\nB,b,5,80,0,40,50\n"
     with pytest.raises(ValueError, match=r"^k.csv: line 1: dimension 'P1' is undefined"):
         parse_actor_text(text, "k.csv")
+    powerless = "t,d,2,2\nActor,Description,Power,P1,S1,P2,S2\nA,a,0,20,50,30,50\nB,b,5,80,0,40,50\n"
+    with pytest.raises(
+        ValueError, match=r"^k.csv: line 1: dimension 'P1' is undefined: every actor that cares"
+    ):
+        parse_actor_text(powerless, "k.csv")
 
 
 def test_a_scale_whose_span_overflows_is_refused_in_every_format():
@@ -721,10 +750,12 @@ def test_the_cli_refuses_an_overflowing_scale_in_one_line(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "cell", ["1_0", "\u0665", "\u0661\u0660", "١.٥", "0x10", "inf", "nan", " 1e3e", "1,5"]
+    "cell", ["1_0", "\u0665", "\u0661\u0660", "١.٥", "0x10", "inf", "nan", " 1e3e", "1,5,0", "1.5,0"]
 )
 def test_a_number_in_a_text_cell_is_plain_decimal_notation(cell):
-    """Item 9: float() read position 1_0 as 10 and Arabic-Indic digits as 5."""
+    """Item 9: float() read position 1_0 as 10 and Arabic-Indic digits as 5. (A decimal comma
+    alone, 1,5, reads as 1.5 as in the Decide toolkit, with a note: see
+    test_decimal_commas_read_as_the_decide_toolkit_reads_them.)"""
     text = f"#A\tA\n#A\tB\n#P\tx\n#D\tA\tx\t{cell}\t0.5\t1\n#D\tB\tx\t80\t0.5\t1\n"
     with pytest.raises(ValueError, match=r"^n.csv: line 4: field position=.* (not a number|not a finite)"):
         parse_actor_text(text, "n.csv")
@@ -806,3 +837,275 @@ def test_a_repeated_status_quo_is_refused_in_one_line(tmp_path):
     assert "--status-quo x is given twice (30 and 70)" in out.stderr and "Traceback" not in out.stderr
     out = subprocess.run([*run, "--status-quo", "x=1_0"], capture_output=True, text=True)
     assert out.returncode == 2 and "plain decimal notation" in out.stderr
+
+
+# ---------------------------------------------------------------- power by issue, 0-100 saliences
+#: Three actors on two issues (0-10 scales), in the Decide toolkit's own style (every field
+#: quoted, tags too, tabs, CRLF, empty trailing fields). Powers by issue: A .8 / .2, B .2 / .8,
+#: C .5 / .5 (each actor's mean is .5, so the one-power reading gives everyone .5).
+POWER_BY_ISSUE = "\r\n".join(
+    [
+        "'#A'\t'A'\t'Actor A'\t''",
+        "'#A'\t'B'\t'Actor B'\t''",
+        "'#A'\t'C'\t'Actor C'\t''",
+        "'#P'\t'tax'\t'Tax'\t''",
+        "'#P'\t'aid'\t'Aid'\t''",
+        "'#M'\t'tax'\t'0'\t''",
+        "'#M'\t'tax'\t'10'\t''",
+        "'#M'\t'aid'\t'0'\t''",
+        "'#M'\t'aid'\t'10'\t''",
+        "'#D'\t'A'\t'tax'\t'2'\t'0.5'\t'0.8'\t''",
+        "'#D'\t'B'\t'tax'\t'6'\t'1'\t'0.2'\t''",
+        "'#D'\t'C'\t'tax'\t'9'\t'0.4'\t'0.5'\t''",
+        "'#D'\t'A'\t'aid'\t'8'\t'1'\t'0.2'\t''",
+        "'#D'\t'B'\t'aid'\t'4'\t'0.5'\t'0.8'\t''",
+        "'#D'\t'C'\t'aid'\t'1'\t'0.4'\t'0.5'\t''",
+        "",
+    ]
+)
+ONE_POWER = POWER_BY_ISSUE.replace("'0.8'", "'0.5'").replace("'0.2'", "'0.5'")
+
+
+def _first_texts(scenario, protocol: str = "bottom_up", **settings) -> list[float]:
+    """The first text tabled on each issue (in the file's units), nobody moved (mu = 0, no
+    lobbying), every government present."""
+    model = GovernanceModel(
+        scenario, protocol=protocol, rng=0, mu=0.0, lobbying=0.0, **{"government.capacity": 1.0}, **settings
+    ).run()
+    first = model.rounds[model.rounds["round"] == 1]
+    setup = model.setup
+    return [
+        setup.in_file_units([row[f"proposal_{d}"] for d in setup.dimensions])[k]
+        for k, (_, row) in enumerate(first.iterrows())
+    ]
+
+
+def test_power_that_differs_by_issue_is_read_and_said():
+    """Issue 21, breaker's open finding: a Decide file where an actor's power differs by
+    issue was refused. Capabilities are power / the largest power (.8): A 1 / .25, B .25 / 1,
+    C .625 on both (C's power does not differ, so it keeps one capability)."""
+    table = parse_actor_text(POWER_BY_ISSUE, "room.csv")
+    a, b, c = table.actors
+    assert a.issue_capability == pytest.approx((1.0, 0.25)) and a.capability == pytest.approx(0.625)
+    assert b.issue_capability == pytest.approx((0.25, 1.0)) and b.capability == pytest.approx(0.625)
+    assert c.issue_capability is None and c.capability == pytest.approx(0.625)
+    note = next(n for n in table.notes if "differs by issue" in n)
+    assert note.startswith("room.csv: capability (power) differs by issue for A, B:")
+    one = parse_actor_text(ONE_POWER, "room.csv")
+    assert all(x.issue_capability is None for x in one.actors)
+    assert not any("differs by issue" in n for n in one.notes)
+
+
+def test_power_by_issue_changes_the_compromise_as_computed_by_hand(tmp_path):
+    """The compromise model per issue, x_k = sum_i c_ik s_ik x_ik / sum_i c_ik s_ik (Stokman &
+    Van Oosten 1994), the first bottom-up text (mu = 0, everyone present).
+    tax: w = 1 x .5, .25 x 1, .625 x .4 = .5, .25, .25; sum w x = 1 + 1.5 + 2.25 = 4.75; / 1 = 4.75.
+    aid: w = .25 x 1, 1 x .5, .625 x .4 = .25, .5, .25; sum w x = 2 + 2 + .25 = 4.25; / 1 = 4.25.
+    With each actor's one power (.5 for all) the weights are the saliences: tax (1 + 6 + 3.6)
+    / 1.9 = 5.5789, aid (8 + 2 + .4) / 1.9 = 5.4737: per-issue power moves both outcomes."""
+    by_issue = tmp_path / "by_issue.csv"
+    by_issue.write_bytes(POWER_BY_ISSUE.encode())
+    one = tmp_path / "one.csv"
+    one.write_bytes(ONE_POWER.encode())
+    assert _first_texts(str(by_issue)) == pytest.approx([4.75, 4.25])
+    assert _first_texts(str(one)) == pytest.approx([10.6 / 1.9, 10.4 / 1.9])
+
+
+def test_power_by_issue_weighs_the_top_down_vote_on_that_issue(tmp_path):
+    """capability_vote = 1: the top-down text is the capability-weighted median of the
+    governments on the issue. tax: 2 (A, 1), 6 (B, .25), 9 (C, .625); total 1.875, A alone
+    holds more than half: 2. aid: 1 (C, .625), 4 (B, 1), 8 (A, .25): C + B pass half: 4.
+    With one power each (all equal) the plain medians are 6 and 4."""
+    by_issue = tmp_path / "by_issue.csv"
+    by_issue.write_bytes(POWER_BY_ISSUE.encode())
+    one = tmp_path / "one.csv"
+    one.write_bytes(ONE_POWER.encode())
+    assert _first_texts(str(by_issue), "top_down", capability_vote=1.0) == pytest.approx([2.0, 4.0])
+    assert _first_texts(str(one), "top_down", capability_vote=1.0) == pytest.approx([6.0, 4.0])
+
+
+def test_each_rounds_inputs_carry_the_capability_on_the_issue_being_negotiated():
+    """One array per issue: the round's inputs (lobbying pull, compromise, weighted votes) and
+    the issue's non-compliance weight read the capability on the issue being negotiated, and
+    nothing is copied where capability is the same on every issue (runs stay bit-identical)."""
+    model = GovernanceModel(scenario_from_table(parse_actor_text(POWER_BY_ISSUE, "room.csv")), rng=0)
+    assert model._round_inputs(None).capability == pytest.approx([1.0, 0.25, 0.625])
+    model.step()
+    while model.current_issue is not None and model.current_issue.index == 0:
+        model.step()
+    if model.current_issue is not None:
+        assert model._round_inputs(None).capability == pytest.approx([0.25, 1.0, 0.625])
+    from govsim.outcomes import IssueContext
+
+    aid = IssueContext(
+        1, model.setup.agenda[1], (), model.population, model.positions, model.params, None, ()
+    )
+    assert aid.capability == pytest.approx([0.25, 1.0, 0.625])  # non-compliance's weights on aid
+    plain = GovernanceModel(scenario_from_table(parse_actor_text(ONE_POWER, "room.csv")), rng=0)
+    assert plain.population.issue_capability is None
+    assert plain._round_inputs(None).capability is plain.capability
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_the_first_compromise_uses_each_issues_power_in_every_decide_style(data):
+    """Generated tables with a power per actor and issue: the first bottom-up text on each
+    issue is sum_i c_ik s_ik x_ik / sum_i c_ik s_ik with c_ik = power_ik / the largest power
+    (computed here from the integers), in every style the Decide toolkit's files come in."""
+    names, actors = data.draw(tables(max_actors=5, max_issues=3))
+    actors = [(n, tuple(data.draw(st.integers(1, 100)) for _ in names), cells) for n, _, cells in actors]
+    style = data.draw(st.sampled_from(["toolkit", "bare", "semicolon", "comma"]))
+    scenario = scenario_from_table(parse_actor_text(decide_text((names, actors), style), "t.csv"))
+    top = _top(actors)
+    want = []
+    for j in range(len(names)):
+        rows = [(p[j] / top * c[j][1] / 100, c[j][0]) for _, p, c in actors if c[j] is not None]
+        want.append(math.fsum(w * x for w, x in rows) / math.fsum(w for w, _ in rows))
+    assert _first_texts(scenario) == pytest.approx(want, abs=1e-9)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.data())
+def test_power_by_issue_as_toml_and_decide_gives_identical_runs(data):
+    """One default per concept: capability = [..] by dimension in TOML and power by issue in a
+    Decide file are the same actors, so the same run."""
+    names, actors = data.draw(tables(max_actors=4, max_issues=3))
+    actors = [(n, tuple(data.draw(st.integers(1, 100)) for _ in names), cells) for n, _, cells in actors]
+    protocol = data.draw(st.sampled_from(["bottom_up", "top_down", "consult_then_ratify"]))
+    toml = parse_scenario(toml_scenario((names, actors)), "t.toml")
+    decide = scenario_from_table(parse_actor_text(decide_text((names, actors)), "t.csv"))
+    want, got = _run_frames(toml, protocol, 3), _run_frames(decide, protocol, 3)
+    assert got[0] == want[0] or _same(got[0], want[0])
+    pd.testing.assert_frame_equal(got[1], want[1], check_exact=True)
+    pd.testing.assert_frame_equal(got[2], want[2], check_exact=True)
+
+
+@settings(max_examples=40)
+@given(tables(), st.sampled_from(["toolkit", "bare", "semicolon", "comma"]))
+def test_saliences_on_the_0_100_scale_read_as_the_same_actors_and_say_so(table, style):
+    """Decide saliences in percent (as KTAB's, and as the toolkit accepts them) are the same
+    actors as on the 0-1 scale: each divided by 100, and the notes name the file, the largest
+    salience and its line."""
+    assume(max(c[1] for _, _, cells in table[1] for c in cells if c is not None) > 1)
+    unit = parse_actor_text(decide_text(table, style), "room.csv")
+    percent = parse_actor_text(decide_text(table, style, percent=True), "room.csv")
+    assert [_core(a) for a in percent.actors] == [_core(a) for a in unit.actors]
+    assert not any("0-100 scale" in n for n in unit.notes)
+    note = next(n for n in percent.notes if "0-100 scale" in n)
+    assert note.startswith("room.csv: saliences read on the 0-100 scale (the largest is ")
+    assert "each divided by 100, as KTAB reads its percent saliences" in note
+
+
+def test_the_eu_table_with_saliences_in_percent_gives_the_published_compromise(tmp_path):
+    """Bueno de Mesquita's EU emission-standards table (1994; Scholz, Calbert & Smith 2011 table: c x s mean
+    7.39, c-weighted median 7) as a Decide file with saliences 0-100: still 7.38996 and 7."""
+    eu = load_scenario("eu_emissions_1994")
+    rows = [f"'#A'\t'{a.name}'\t'{a.name}'\t''" for a in eu.actors]
+    rows += ["'#P'\t'emission_standards'\t''\t''", "'#M'\t'emission_standards'\t'0'\t''"]
+    rows += ["'#M'\t'emission_standards'\t'10'\t''"]
+    rows += [
+        f"'#D'\t'{a.name}'\t'emission_standards'\t'{a.position[0] * 10:g}'\t'{a.salience[0] * 100:g}'"
+        f"\t'{a.capability:g}'\t''"
+        for a in eu.actors
+    ]
+    path = tmp_path / "eu.csv"
+    path.write_bytes("\r\n".join(rows).encode() + b"\r\n")
+    assert _first_texts(str(path)) == pytest.approx([7.38996], abs=5e-6)
+    assert _first_texts(str(path), "top_down") == pytest.approx([7.0])
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (
+            "#D\t'A'\t'x'\t5\t0.8\t1\n#D\t'B'\t'x'\t5\t60\t1\n",
+            "line 6: field salience=0.8 is on the 0-1 scale but line 7 has salience=60 on the 0-100 scale "
+            "(allowed: every salience of a file on one scale, 0-1 or 0-100)",
+        ),
+        (
+            "#D\t'A'\t'x'\t5\t250\t1\n",
+            "line 6: field salience=250 is out of range (allowed: a number in [0, 1], or in [0, 100] "
+            "with every salience of the file on that scale)",
+        ),
+        ("#D\t'A'\t'x'\t5\t-5\t1\n", "line 6: field salience=-5 is out of range"),
+    ],
+)
+def test_mixed_or_impossible_salience_scales_are_refused_naming_the_line_and_value(rows, expected):
+    head = (
+        "#A\t'A'\t'Actor A'\n#A\t'B'\t'Actor B'\n#P\t'x'\t'Issue x'\n#M\t'x'\t0\t'low'\n#M\t'x'\t10\t'high'\n"
+    )
+    with pytest.raises(ValueError) as err:
+        parse_actor_text(head + rows, "room.csv")
+    assert str(err.value).startswith(f"room.csv: {expected}") and "\n" not in str(err.value)
+
+
+def test_the_run_output_names_the_file_and_the_rescale(tmp_path):
+    """govsim run says both, one note each: the 0-100 saliences and the power by issue."""
+    path = tmp_path / "room.csv"
+    path.write_bytes(POWER_BY_ISSUE.replace("'0.5'\t", "'50'\t").replace("'0.4'\t", "'40'\t").encode())
+    env = {"PYTHONPATH": str(Path(__import__("govsim").__file__).parents[1])}
+    out = subprocess.run(
+        [sys.executable, "-m", "govsim", "run", "--scenario", str(path)],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, **env},
+    )
+    assert out.returncode == 0, out.stderr
+    assert "note: room.csv: saliences read on the 0-100 scale (the largest is 50, line 10)" in out.stdout
+    assert "note: room.csv: capability (power) differs by issue for A, B" in out.stdout
+
+
+def test_role_cards_show_the_capability_on_each_issue(tmp_path):
+    """A card lists a named member's position and salience per issue; its capability too,
+    where its power differs by issue (one figure where it does not)."""
+    from govsim.roleplay.cards import role_cards
+
+    path = tmp_path / "room.csv"
+    path.write_bytes(POWER_BY_ISSUE.encode())
+    text = " ".join(role_cards(str(path))[0].numbers)
+    assert "A at 2, 8 (capability 1, 0.25, salience 0.5, 1)" in text
+    assert "C at 9, 1 (capability 0.625, salience 0.4, 0.4)" in text
+
+
+@settings(max_examples=25)
+@given(tables())
+def test_decimal_commas_read_as_the_decide_toolkit_reads_them(table):
+    """The Decide toolkit reads "0,8" as 0.8 (it replaces "," by "." in every number), as
+    spreadsheets in many locales save semicolon-separated files: the same actors, and a note
+    naming the first such cell."""
+    text = decide_text(table, "semicolon")
+    commas = parse_actor_text(text.replace(".", ","), "room.csv")
+    assert [_core(a) for a in commas.actors] == [_core(a) for a in parse_actor_text(text, "room.csv").actors]
+    assert any(n.startswith("room.csv: decimal commas read as decimal points") for n in commas.notes)
+
+
+def test_a_decimal_comma_in_a_comma_separated_file_is_two_cells():
+    """Where commas separate the cells, "0,8" is two cells (salience 0, power 8), never 0.8."""
+    text = '"#A","A"\n"#P","x"\n"#D","A","x",50,0,8,1\n'
+    with pytest.raises(ValueError, match="issue 'x' is undefined: every actor's salience on it is 0"):
+        parse_actor_text(text, "room.csv")
+
+
+def test_the_actor_frame_gives_the_capability_on_each_issue_where_it_differs():
+    """actor_frame (the notebooks' and dashboard's table of named actors): a capability column
+    per issue when some actor's power differs by issue, none otherwise."""
+    from govsim.actors import actor_frame
+
+    frame = actor_frame(scenario_from_table(parse_actor_text(POWER_BY_ISSUE, "room.csv")))
+    assert list(frame["capability_tax"]) == pytest.approx([1.0, 0.25, 0.625])
+    assert list(frame["capability_aid"]) == pytest.approx([0.25, 1.0, 0.625])
+    plain = actor_frame(scenario_from_table(parse_actor_text(ONE_POWER, "room.csv")))
+    assert "capability_tax" not in plain.columns and list(plain["capability"]) == [1.0] * 3
+
+
+def test_a_scale_below_zero_is_written_so_its_minus_signs_read():
+    """A #M scale from -5 to 5 was shown as "-5-5" in the run's notes and outcome lines."""
+    from govsim.actors import Scale
+
+    assert (
+        str(Scale(0, 100)) == "0-100"
+        and str(Scale(-5, 5)) == "-5 to 5"
+        and str(Scale(-10, -1)) == "-10 to -1"
+    )
+    table = parse_actor_text("#A\tA\n#P\tx\n#M\tx\t-5\n#M\tx\t5\n#D\tA\tx\t-4\t1\t1\n", "neg.csv")
+    assert "x -5 to 5" in " ".join(scenario_from_table(table).notes)

@@ -203,8 +203,13 @@ KTAB_HEAD = "Room,test,2,1,\nActor,Description,Power,Pos1,Sal1,\n"
             "line 3: issue 'y' has one scale point, 5 (allowed: two or more #M rows",
         ),
         (
-            DECIDE_HEAD + "#D\t'A'\t'x'\t5\t1.4\t0.3\n",
-            "line 6: field salience=1.4 is out of range (allowed: a number in [0, 1])",
+            DECIDE_HEAD + "#D\t'A'\t'x'\t5\t140\t0.3\n",
+            "line 6: field salience=140 is out of range (allowed: a number in [0, 1], or in [0, 100] "
+            "with every salience of the file on that scale)",
+        ),
+        (
+            DECIDE_HEAD + "#D\t'A'\t'x'\t5\t0.4\t0.3\n#D\t'B'\t'x'\t5\t40\t0.3\n",
+            "line 6: field salience=0.4 is on the 0-1 scale but line 7 has salience=40 on the 0-100 scale",
         ),
         (
             DECIDE_HEAD + "#D\t'A'\t'x'\t5\t0.4\t-0.3\n",

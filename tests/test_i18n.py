@@ -33,7 +33,7 @@ SCENARIOS = sorted(p.stem for p in (SRC / "data" / "scenarios").glob("*.toml"))
 # Words a page may show untranslated in every language: the kit's name, code names a participant
 # types or reads off a screen as they are (scenario and rule names, a notebook stem), and what
 # the page itself says is not to be translated (HTML's translate="no": a book's title as published).
-KEEP = re.compile(r"""\bgovsim\b|`[^`]*`|<code>.*?</code>|<(span|p) translate=["']no["']>.*?</\1>""", re.S)
+KEEP = re.compile(r"""\bgovsim\b|`[^`]*`|<code>.*?</code>|<(span|p|em) translate=["']no["']>.*?</\1>""", re.S)
 
 
 def visible(page: str) -> str:
@@ -77,7 +77,7 @@ def every_handout() -> dict[str, str]:
     from govsim.handouts import html as handout_html
     from govsim.handouts import pages
 
-    found = {name: text for name, (_t, _w, text) in pages().items() if name != "cheat-sheet.html"}
+    found = {name: text for name, (_t, _w, text) in pages().items()}
     found["index.html"] = handout_html.index_page([("a.html", "x", "y")], "z").replace(">x<", "><")
     found["index.html"] = re.sub(
         r"<span class=\"source\">y</span>|<footer>z</footer>", "", found["index.html"]
@@ -88,8 +88,8 @@ def every_handout() -> dict[str, str]:
 @pytest.mark.slow
 def test_every_card_and_handout_is_translated_in_the_pseudo_locale() -> None:
     """Every visible word of every role card (each scenario, each rule) and every handout a
-    participant reads goes through translation. The parameter cheat-sheet is the one page kept
-    in English on purpose (settings by their names in the code; a facilitator's reference)."""
+    participant reads goes through translation, the parameter cheat-sheet too (its settings keep
+    their code names, in ``<code>``: the French reader found it all English, issue 25 review A2)."""
     with language(PSEUDO):
         rendered = {**every_card_page(), **every_handout()}
     left = {name: sorted(set(unmarked(visible(page))))[:12] for name, page in rendered.items()}
@@ -306,3 +306,405 @@ def test_the_cards_page_is_titled_with_the_scenarios_name_not_its_code(lang: str
         title = i18n.name(load_scenario("wcit_2012").title)
     shown = html.unescape(page.split("<title>")[1].split("</title>")[0])
     assert shown == words + title and "wcit_2012" not in shown
+
+
+# ---------------------------------------------------------------- text inside images
+def figure_texts(fig) -> list[str]:
+    """Every visible text drawn in a matplotlib figure: titles, axis labels, tick labels,
+    legends and annotations (laid out first, so tick labels exist)."""
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def every_figure() -> dict[str, object]:
+    """Every figure a room reads: the served projector (a two- and a one-dimensional scenario,
+    before and after the rounds), the debrief figure (gains, and the text left on the table
+    when nothing was adopted) and the handouts' positions figure, in the current language."""
+    from govsim.handouts import positions_figure
+    from govsim.roleplay import RolePlay
+    from govsim.roleplay.debrief import debrief, debrief_figure, projector_figure
+    from govsim.roleplay.plan import SessionPlan
+
+    figures: dict[str, object] = {"handout positions": positions_figure()}
+    for scenario, fallback in (("classroom", "table_vote"), ("marco_civil_2014", "status_quo")):
+        play = RolePlay(scenario, seed=2, plan=SessionPlan(issues=1, budget=2, fallback=fallback))
+        figures[f"{scenario} projector, first round"] = projector_figure(play)
+        play.play_round({play.teams[0]: "amend"}, {play.teams[0]: [0.7] * play.setup.k})
+        play.play_to_end({})
+        figures[f"{scenario} projector, end"] = projector_figure(play)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # nanmean of an issue nobody closed
+            figures[f"{scenario} debrief"] = debrief_figure(debrief(play, seeds=range(3)))
+    return figures
+
+
+@pytest.mark.slow
+def test_every_figure_a_room_reads_is_translated_in_the_pseudo_locale() -> None:
+    """Titles, axis labels, legends, tick labels and annotations drawn inside the projector's,
+    the debrief's and the handouts' images go through translation (the lead found them
+    English, issue 25 second pass): each figure is drawn in the pseudo-locale and every Text
+    artist checked (no OCR)."""
+    import matplotlib.pyplot as plt
+
+    with language(PSEUDO):
+        figures = every_figure()
+    drawn = {name: figure_texts(fig) for name, fig in figures.items()}
+    plt.close("all")
+    assert all(len(texts) > 5 for texts in drawn.values())  # the figures were drawn
+    left = {name: sorted({w for t in texts for w in unmarked(t)}) for name, texts in drawn.items()}
+    assert {name: words for name, words in left.items() if words} == {}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_figure_a_room_reads_has_its_words_and_locale_numbers_in(lang: str) -> None:
+    """In French and Spanish no label falls back to English (an error here) and number ticks
+    use the decimal comma."""
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MissingTranslation)
+        with language(lang):
+            figures = every_figure()
+            drawn = {name: figure_texts(fig) for name, fig in figures.items()}
+    plt.close("all")
+    for name, texts in drawn.items():
+        assert not any(re.fullmatch(r"[-+−]?\d+\.\d+", t) for t in texts), (name, texts)
+        assert any(re.fullmatch(r"[-+−]?\d+,\d+", t) for t in texts), (name, texts)
+    assert (
+        "Positions des parties prenantes" in " ".join(drawn["marco_civil_2014 projector, end"])
+        or lang != "fr"
+    )
+
+
+# ---------------------------------------------------------------- French typography, everywhere
+BREAKABLE_BEFORE = re.compile(r"[ \t\n][:;?!»]|«[ \t\n]|[^\W_][:;?!](?=\s|$)")
+
+
+def french_text(page: str) -> str:
+    """What a French reader sees of a page, leaving out code and text kept as published."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    page = KEEP.sub(" ", page)
+    return html.unescape(re.sub(r"<[^>]+>", "\u00a0", page))
+
+
+def served_french_pages(tmp_path) -> dict[str, str]:
+    """Every served page of a French room, in every phase, as the server sends it to the
+    browser (the Bokeh models' text, after the panes' render-time typography)."""
+    from govsim.roleplay.pages import RoomHTML
+    from tests.test_i18n_served import pages, room_in_every_phase
+
+    shown: dict[str, str] = {}
+    for room in room_in_every_phase(tmp_path):
+        with language("fr"):
+            built = list(pages(room))
+        for kind, page in built:
+            page.refresh(force=True)
+            assert {pane.lang for pane in page.layout.select(RoomHTML)} == {"fr"}
+            sent = [m.text for m in page.layout.get_root().references() if type(m).__name__ == "HTML"]
+            shown[f"{room.state().phase} {kind}"] = html.unescape(" ".join(sent))
+    return shown
+
+
+@pytest.mark.slow
+def test_every_french_output_has_french_typography(tmp_path, capsys) -> None:
+    """One render-time filter (:func:`govsim.i18n.typography_html`) gives every French page
+    no-break spaces before ``: ; ? !`` and inside « », whatever code joined the text (the French
+    reader saw "0,4; projet", issue 25 review E1-E2): every card, handout and served page, and
+    the command line's French output."""
+    from govsim.cli import main
+
+    with language("fr"):
+        rendered = {**every_card_page(), **every_handout()}
+    rendered |= served_french_pages(tmp_path)
+    out = tmp_path / "cards.html"
+    assert main(["roleplay", "cards", "wcit_2012", "--lang", "fr", "--out", str(out)]) == 0
+    rendered["cli cards"] = out.read_text(encoding="utf-8")
+    rendered["cli output"] = capsys.readouterr().out.replace("govsim roleplay:", "")
+    bad = {
+        name: [text[max(0, m.start() - 20) : m.end() + 5] for m in BREAKABLE_BEFORE.finditer(text)][:4]
+        for name, text in ((n, french_text(p)) for n, p in rendered.items())
+    }
+    assert {name: where for name, where in bad.items() if where} == {}
+    assert len(rendered) > 30
+
+
+def test_typography_leaves_markup_code_and_published_titles_alone() -> None:
+    page = (
+        "<style>a { b: c; }</style><p title='x: y'>Tour 1: <code>rho: 0.1</code> "
+        '<em translate="no">Networks and States: The Global Politics</em> «oui» ?</p>'
+    )
+    with language("fr"):
+        shown = i18n.typography_html(page)
+    assert shown == (
+        "<style>a { b: c; }</style><p title='x: y'>Tour 1\u00a0: <code>rho: 0.1</code> "
+        '<em translate="no">Networks and States: The Global Politics</em> «\u00a0oui\u00a0»\u00a0?</p>'
+    )
+    with language("es"):
+        assert i18n.typography_html(page) == page
+
+
+# ---------------------------------------------------------------- data files complete
+def english_tables() -> dict[str, dict[str, dict]]:
+    """Per data file of a language, the English it translates: table key -> the English fields a
+    translation is made from (its fingerprint); empty fields need no translation."""
+    from govsim.handouts import content
+    from govsim.roleplay.cards import _briefings
+
+    glossary = {
+        t.term: {"term": t.term, "expansion": t.expansion, "definition": t.definition, "more": t.more}
+        for t in content.glossary()
+    }
+    events = {
+        e.key: {"title": e.title, "why": e.why, "notes": [r.note for r in e.readings]}
+        for e in content.readings()
+    }
+    blocks = {
+        b.stem: {
+            "title": b.title,
+            "objectives": list(b.objectives),
+            "key_points": list(b.key_points),
+            "things_to_try": list(b.things_to_try[:3]),
+        }
+        for b in content.blocks()
+    }
+    sheets = {
+        stem: {
+            "title": s["title"],
+            "prompts": list(s["prompts"]),
+            "labels": [label for _c, label in (s["predict"] or {}).get("measures", [])],
+        }
+        for stem, s in content.worksheets().items()
+    }
+    rows = [r for part in content.parameter_rows().values() for r in part]
+    parameters = {r["name"]: {"unit": r["unit"], "meaning": r["meaning"]} for r in rows}
+    found = {
+        "glossary.toml": glossary,
+        "readings.toml": events,
+        "blocks.toml": blocks,
+        "worksheets.toml": sheets,
+        "parameters.toml": parameters,
+    }
+    for path in sorted((SRC / "data" / "roles").glob("*.toml")):
+        found[f"roles/{path.name}"] = _briefings(path.stem)
+    return found
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_data_file_has_every_key_of_the_english(lang: str) -> None:
+    """Every table and field of every English data file (glossary, readings, blocks,
+    worksheets, the cheat-sheet's parameters, every role file) has its translation in ``lang``,
+    made from the English as it is now (its ``source`` fingerprint), lists of the same length.
+    (An all-capitals glossary term, an acronym, may stay as it is.)"""
+    lacking = []
+    for file, tables in english_tables().items():
+        have = i18n._data(lang, file)
+        if file in ("glossary.toml", "readings.toml"):
+            have = have.get("term" if file == "glossary.toml" else "event", {})
+        for key, english in tables.items():
+            own = have.get(key)
+            if not isinstance(own, dict):
+                lacking.append(f"{file}: [{key}]")
+                continue
+            if own.get("source") != i18n.fingerprint(english):
+                lacking.append(f"{file}: [{key}] (made from other English)")
+            for field, value in english.items():
+                said = own.get(field)
+                if not value or (field == "term" and value.isupper()):
+                    continue
+                if said is None or (isinstance(value, list) and len(said) != len(value)):
+                    lacking.append(f"{file}: [{key}].{field}")
+    assert lacking == []
+
+
+def test_the_data_check_finds_a_missing_field(monkeypatch) -> None:
+    """The completeness check can fail: a French glossary entry without its definition."""
+    data = i18n._data
+    real = data("fr", "glossary.toml")
+    term = next(iter(real["term"]))
+    cut = {"term": {**real["term"], term: {k: v for k, v in real["term"][term].items() if k != "definition"}}}
+    monkeypatch.setattr(
+        i18n, "_data", lambda lang, name: cut if name == "glossary.toml" else data(lang, name)
+    )
+    with pytest.raises(AssertionError, match=rf"\[{re.escape(term)}\]\.definition"):
+        test_every_data_file_has_every_key_of_the_english("fr")
+
+
+def test_the_typography_check_finds_a_breakable_space_or_a_missing_one() -> None:
+    assert BREAKABLE_BEFORE.findall(french_text("<p>0,4; projet</p>"))
+    assert BREAKABLE_BEFORE.findall(french_text("<p>Et alors ?</p>"))
+    assert not BREAKABLE_BEFORE.findall(french_text("<p>Et alors\u00a0? <code>a: b</code> 10:30</p>"))
+
+
+# ---------------------------------------------------------------- citations, names and terms
+# English words that join or describe in a citation (not part of a name or a title as published).
+CONNECTING = re.compile(
+    r"(?:^|, )[Ii]n\b|\b(and|ed\.|eds\.|accessed|press release|letter|adopted|statement|posted|launched|revised|"
+    r"published|record|dissertation|blog|session|document|report|proposal|column|paras?\.|sec\.|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_citations_say_their_connecting_words_in_the_language(lang: str) -> None:
+    """A reading's authors and publisher, or a glossary entry's source, with English connecting
+    words or dates ("and", "(ed.)", "press release", "13 March 2014") are given in ``lang`` (the
+    French and Spanish readers found them English, issue 25 reviews FR A6-A7, ES A5-A7); a name
+    that holds such a word is given too, as kept (a decision, not an oversight)."""
+    from govsim.handouts import content
+
+    with language(lang):
+        readings = {e.key: content.event_in_language(e) for e in content.readings()}
+        terms = {t.term: content.term_in_language(t) for t in content.glossary()}
+    lacking = [
+        f"{e.key}: {r.title!r}.{field}"
+        for e in content.readings()
+        for r, said in zip(e.readings, readings[e.key].readings, strict=True)
+        for field in ("authors", "published")
+        if CONNECTING.search(getattr(r, field)) and field in said.kept
+    ]
+    lacking += [f"glossary {t.term!r}: {t.source!r}" for t in content.glossary()
+                if CONNECTING.search(t.source) and terms[t.term].source_kept]  # fmt: skip
+    assert lacking == []
+
+
+OFFICIAL = {
+    # The UN's and ITU's own French and Spanish titles (WSIS documents WSIS-05/TUNIS/DOC/6(Rev.1)-F
+    # and -S and WSIS-II/PC-3/DOC/5-F and -S on itu.int/net/wsis; ITU's CMTI-12 pages; the AU's
+    # French text of the Malabo Convention; africaninternetrights.org/fr): issue 25 reviews FR A7, ES A7.
+    "fr": {
+        "Tunis Agenda for the Information Society": "Agenda de Tunis pour la société de l'information",
+        "Report of the Working Group on Internet Governance": "Rapport du Groupe de travail sur la gouvernance de l'Internet",
+        "Final Acts of the World Conference on International Telecommunications (WCIT-12), Dubai, 2012": (
+            "Actes finals de la Conférence mondiale des télécommunications internationales (CMTI-12), Dubaï, 2012"
+        ),
+        "African Union Convention on Cyber Security and Personal Data Protection": (
+            "Convention de l'Union africaine sur la cybersécurité et la protection des données à caractère personnel"
+        ),
+        "African Declaration on Internet Rights and Freedoms": "Déclaration africaine des droits et libertés de l'Internet",
+        "International Code of Conduct for Information Security": "Code de conduite international pour la sécurité de l'information",
+    },
+    "es": {
+        "Tunis Agenda for the Information Society": "Agenda de Túnez para la Sociedad de la Información",
+        "Report of the Working Group on Internet Governance": "Informe del Grupo de Trabajo sobre la Gobernanza de Internet",
+        "Final Acts of the World Conference on International Telecommunications (WCIT-12), Dubai, 2012": (
+            "Actas Finales de la Conferencia Mundial de Telecomunicaciones Internacionales (CMTI-12), Dubái, 2012"
+        ),
+        "International Code of Conduct for Information Security": "Código internacional de conducta para la seguridad de la información",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_un_and_itu_documents_carry_their_official_titles(lang: str) -> None:
+    from govsim.handouts import content
+
+    with language(lang):
+        page = content.readings()
+        shown = {
+            r.title: said.title
+            for e in page
+            for r, said in zip(e.readings, content.event_in_language(e).readings, strict=True)
+        }
+        listing = every_handout()["reading-list.html"]
+    assert {english: shown[english] for english in OFFICIAL[lang]} == OFFICIAL[lang]
+    for title in OFFICIAL[lang].values():  # shown in the page's language, not marked as kept English
+        assert f"<em>{html.escape(title)}</em>" in listing
+
+
+def test_french_says_neutralite_du_net_everywhere() -> None:
+    """One French term for net neutrality, « neutralité du Net » (issue 25 review FR B6)."""
+    files = [
+        *(SRC / "data" / "lang" / "fr").rglob("*.toml"),
+        SRC / "locale" / "fr" / "LC_MESSAGES" / "govsim.po",
+    ]
+    said = [
+        m.group(0)
+        for f in files
+        for m in re.finditer(r"neutralité(?: d\w+ \w+)?", f.read_text("utf-8"), re.I)
+    ]
+    assert said and {s.lower() for s in said} == {"neutralité du net"} and "neutralité du Net" in said
+    assert not [s for s in said if s.endswith(" net")]
+
+
+def test_the_french_glossary_files_accented_terms_by_their_letter() -> None:
+    """« Électeur médian » sits among the E's, not after Z (issue 25 review FR E4)."""
+    with language("fr"):
+        page = every_handout()["glossary.html"]
+    model = page.split("<h2>")[2]
+    terms = [
+        html.unescape(re.sub(r"<[^>]+>.*", "", t)).strip() for t in re.findall(r"<dt[^>]*>(.*?)</dt>", model)
+    ]
+    assert terms == sorted(terms, key=i18n.collation_key)
+    assert any(t.startswith("É") for t in terms)
+    folded = [i18n.collation_key(t)[0][0] for t in terms]
+    assert folded == sorted(folded)
+
+
+@pytest.mark.parametrize(
+    ("lang", "rules"),
+    [
+        ("fr", "règles ascendantes (multipartites)"),
+        ("es", "reglas ascendentes (de múltiples partes interesadas)"),
+        ("en", "bottom-up (multistakeholder) rules"),
+    ],
+)
+def test_rules_are_said_in_words_where_a_room_reads_them(lang: str, rules: str) -> None:
+    """The debrief heading and the session's announcement name the rule in the room's language,
+    not by its code name (issue 25 second pass); the prediction sheet shows both, the code
+    name where the notebook types it."""
+    from govsim.roleplay import RolePlay
+    from govsim.roleplay.debrief import debrief, debrief_sheet_html
+    from govsim.roleplay.plan import SessionPlan
+
+    with language(lang):
+        play = RolePlay("classroom", "bottom_up", seed=1, plan=SessionPlan(issues=1, budget=1))
+        play.play_to_end({})
+        announcement = play.announcement
+        sheet = debrief_sheet_html(debrief(play, seeds=range(2), with_landscape=False), figure=False)
+        predict = every_handout()["block-02_top_down_vs_bottom_up.html"] if lang != "en" else ""
+    heading = html.unescape(sheet.split("<h1>")[1].split("</h1>")[0])
+    assert rules in heading and "bottom_up" not in heading
+    assert rules in announcement and "bottom_up" not in announcement
+    if predict:
+        assert "(<code>bottom_up</code>)" in predict and rules.split()[1] in html.unescape(predict)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fr", ("Aide-mémoire des paramètres", "paramètre", "signification", "attirent les gouvernements")),
+        ("es", ("Resumen de parámetros", "parámetro", "significado", "atraen a los gobiernos")),
+    ],
+)
+def test_the_cheat_sheet_speaks_the_rooms_language_with_code_names_kept(lang: str, words: tuple) -> None:
+    """Issue 25 reviews FR A2, ES A6: title, headers and every meaning translated; the settings'
+    code names stay as typed; numbers in the locale."""
+    with language(lang):
+        page = html.unescape(every_handout()["cheat-sheet.html"])
+    assert all(w in page for w in words), [w for w in words if w not in page]
+    assert "<code>lobbying</code>" in page and "0,5" in page and "how strongly" not in page
+
+
+def test_the_spanish_glossary_names_the_regions_own_words() -> None:
+    """«multisectorial» / «multiactor» beside the UN's term (issue 25 review ES B2)."""
+    with language("es"):
+        page = every_handout()["glossary.html"]
+    assert "multisectorial" in page and "multiactor" in page
+    with language("fr"):
+        assert "multisectorial" not in every_handout()["glossary.html"]
+
+
+def test_numbers_are_joined_so_a_decimal_comma_never_reads_as_a_separator() -> None:
+    with language("en"):
+        assert i18n.join_numbers(["0.70", "0.90"]) == "0.70, 0.90"
+        assert i18n.join_and(["a", "b", "c"]) == "a, b, and c"
+    with language("es"):
+        assert i18n.join_numbers(["0,70", "0,90"]) == "0,70; 0,90"
+        assert i18n.join_and(["a", "b", "c"]) == "a, b y c"
+    with language("fr"):
+        assert i18n.join_and(["a", "b", "c"]) == "a, b et c"
+    with language(PSEUDO):
+        assert unmarked(i18n.join_and(["⟦a⟧", "⟦b⟧"])) == []

@@ -107,3 +107,16 @@ def test_a_page_speaks_its_own_language_or_the_sessions(tmp_path) -> None:
     links = language_links(room.codes["civil_society"], "fr")
     assert "<b>Français</b>" in links and "lang=es'>Español</a>" in links and "translate='no'" in links
     assert room.codes[PROJECTOR] not in links
+
+
+def test_the_projectors_figure_is_drawn_in_each_pages_language(tmp_path) -> None:
+    """The figure's labels are in the page's language: a French projector does not get the
+    English figure another page drew first (cached per language)."""
+    from govsim.roleplay.screens import projector_png
+
+    room = Room(tmp_path / "room.sqlite", scenario="classroom", seed=3, plan=SessionPlan(issues=1, budget=1))
+    english = projector_png(room)
+    with language("fr"):
+        french = projector_png(room)
+        assert projector_png(room) == french
+    assert english != french and projector_png(room) == english

@@ -234,14 +234,20 @@ def test_builtin_measures_on_a_hand_computed_issue():
 
     from govsim.outcomes import IssueContext
     from govsim.params import Parameters
+    from govsim.population import Population
     from govsim.scenarios import Issue
 
     n = 4
-    population = SimpleNamespace(
+    population = Population(
         group=np.array([0, 0, 1, 2]),
+        region=np.zeros(n, dtype=int),
+        x0=np.array([[0.2], [0.4], [0.6], [0.9]]),
         salience=np.ones((n, 1)),
-        tolerance=np.array([0.0, 0.15, 0.0, 0.0]),
         capability=np.array([1.0, 1.0, 2.0, 0.0]),
+        confidence=np.zeros(n),
+        tolerance=np.array([0.0, 0.15, 0.0, 0.0]),
+        capacity=np.ones(n),
+        stubbornness=np.zeros(n),
     )
     forum = SimpleNamespace(
         name="all",

@@ -212,7 +212,7 @@ def test_a_read_only_session_with_unsaved_rounds_beside_it_is_refused(tmp_path, 
     folder.chmod(0o555)
     done = _govsim(tmp_path, "roleplay", "export", "--session", str(session), "--out", "x.json")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "room.sqlite-wal beside it holds rounds not yet saved into it" in done.stderr
+    assert "room.sqlite-wal beside it holds changes not yet saved into it" in done.stderr
     assert not (tmp_path / "x.json").exists()
 
 

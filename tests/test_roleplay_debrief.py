@@ -76,7 +76,7 @@ def test_the_sheet_is_filled_in_and_printable(finished):
     for heading in ("What happened", "So what", "Now what"):
         assert f"<h2>{heading}</h2>" in page
     n = len(finished.history)
-    assert f"{n} round{'' if n == 1 else 's'} played" in page and "amend x1" in page
+    assert f"{n} round{'' if n == 1 else 's'} played" in page and "amend ×1" in page
     assert "data:image/png;base64," in page and "<script" not in page
     d.issues.loc[0, "name"] = "<script>alert(1)</script>"
     assert "<script>alert" not in debrief_sheet_html(d, figure=False)

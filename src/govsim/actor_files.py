@@ -11,6 +11,12 @@ formats are read unchanged:
   tag included: the toolkit writes ``'#A'<TAB>'USA'<TAB>'USA'<TAB>''``. ``#A`` actor key,
   name, comment; ``#P`` issue key, name, description; ``#M`` issue, scale point, meaning;
   ``#D`` actor, issue, position, salience, power; ``#/`` and ``#O`` comment and title rows.
+  Saliences are on the 0-1 scale, or on the 0-100 scale for the whole file (recognised by a
+  salience above 1, divided by 100 as KTAB's, and said in the table's notes; a file mixing
+  the two is refused). Power may differ by issue: each issue is then negotiated with the
+  actor's power on it (:mod:`govsim.actors`; the notes name those actors). In files whose
+  cells are not comma-separated, a decimal comma (``0,8``) is a decimal point, as the toolkit
+  reads it (the notes say so).
   The issue's scale runs from its lowest to its highest ``#M`` point (0-100 without any, as
   the toolkit reads it); a ``#M`` point whose meaning is ``status quo`` states the status quo.
   Lines may end in CRLF; empty trailing cells, rows of empty cells and cells past a row's
@@ -35,10 +41,19 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from pathlib import Path
 from typing import Any
 
-from govsim.actors import MAX_DIMENSIONS, OPTIONAL_TRAITS, Actor, ActorTable, Scale, scale_problem
+from govsim.actors import (
+    MAX_DIMENSIONS,
+    OPTIONAL_TRAITS,
+    Actor,
+    ActorTable,
+    Scale,
+    issue_capability_note,
+    scale_problem,
+)
 from govsim.groups import Group
 from govsim.population import MAX_STAKEHOLDERS, check_cells
 from govsim.reading import read_text
@@ -64,11 +79,18 @@ class _Row:
         except ValueError as exc:
             raise self.fail(str(exc)) from None
 
-    def number(self, index: int, field: str, low: float = -math.inf, high: float = math.inf) -> float:
+    def number(
+        self,
+        index: int,
+        field: str,
+        low: float = -math.inf,
+        high: float = math.inf,
+        allowed: str | None = None,
+    ) -> float:
         raw = self.text(index, field)
         bounds = (b if math.isfinite(b) else None for b in (low, high))
         try:
-            return decimal(raw, f"field {field}", *bounds)
+            return decimal(raw, f"field {field}", *bounds, allowed=allowed)
         except ValueError as exc:
             raise self.fail(str(exc)) from None
 
@@ -200,7 +222,8 @@ class _DecideReader:
     (its descriptions and comments), trailing empty cells and rows of empty cells are
     skipped, ``#/`` and ``#O`` rows are comments, an actor may lack rows for some issues
     (salience 0 there), and an issue without ``#M`` rows runs from 0 to 100 (the toolkit's
-    default scale; the table's notes say so).
+    default scale; the table's notes say so). Saliences on the 0-100 scale are rescaled
+    (:meth:`saliences`); power may differ by issue (:meth:`powers`).
     """
 
     def __init__(self, source: str, name: str) -> None:
@@ -210,6 +233,7 @@ class _DecideReader:
         self.points: dict[str, list[tuple[float, str]]] = {}
         self.data: dict[tuple[str, str], tuple[float, float, float, int]] = {}
         self.handlers = {"#A": self.actor, "#P": self.issue, "#M": self.point, "#D": self.datum}
+        self.comma: tuple[int, str] | None = None  # the first decimal comma read: (line, cell)
 
     def read(self, lines: list[str], delimiter: str, quote: str) -> ActorTable:
         """One reading pass (split every row, check its type, count the actors against
@@ -239,10 +263,22 @@ class _DecideReader:
                         f"#A row {n_actors:,} is above the limit of {MAX_STAKEHOLDERS:,} actors per table "
                         "(allowed: at most that many #A rows)"
                     )
+            if delimiter != "," and kind in _NUMBER_CELLS:
+                self.decimal_commas(row, _NUMBER_CELLS[kind])
             (declarations if kind in ("#A", "#P") else references).append(row)
         for row in (*declarations, *references):
             self.handlers[row.fields[0].upper()](row)
         return self.table()
+
+    def decimal_commas(self, row: _Row, cells: tuple[int, ...]) -> None:
+        """Read a decimal comma (``0,8``) in a number cell as a decimal point, as the Decide
+        toolkit does (it replaces ``,`` by ``.`` in every number); only in files whose cells
+        are not comma-separated, and said in the table's notes (first line and cell)."""
+        for i in cells:
+            if i < len(row.fields) and _DECIMAL_COMMA.fullmatch(row.fields[i].strip()):
+                if self.comma is None:
+                    self.comma = (row.line, row.fields[i].strip())
+                row.fields[i] = row.fields[i].replace(",", ".")
 
     # one handler per row type
     def actor(self, row: _Row) -> None:
@@ -283,7 +319,8 @@ class _DecideReader:
         if (actor, issue) in self.data:
             first = self.data[actor, issue][3]
             raise row.fail(f"a second row for actor {actor!r} on issue {issue!r} (first on line {first})")
-        values = (row.number(3, "position"), row.number(4, "salience", 0.0, 1.0), row.number(5, "power", 0.0))
+        salience = row.number(4, "salience", 0.0, 100.0, SALIENCE_ALLOWED)
+        values = (row.number(3, "position"), salience, row.number(5, "power", 0.0))
         self.data[actor, issue] = (*values, row.line)
 
     # the whole table
@@ -320,37 +357,79 @@ class _DecideReader:
                 )
         return scales
 
-    def powers(self) -> dict[str, float]:
-        """One power per actor (govsim gives each actor one capability), divided by the largest."""
-        powers: dict[str, tuple[float, int, str]] = {}
-        for (actor, issue), (_, _, power, line) in self.data.items():
-            if actor in powers and powers[actor][0] != power:
-                first, first_line, first_issue = powers[actor]
-                raise self.fail(
-                    line,
-                    f"field power={power:g} for actor {actor!r} differs from its power {first:g} on issue "
-                    f"{first_issue!r} (line {first_line}); govsim gives each actor one power",
-                )
-            powers.setdefault(actor, (power, line, issue))
-        top = max(p for p, _, _ in powers.values())
+    def powers(self) -> tuple[dict[str, float], dict[str, tuple[float, ...] | None]]:
+        """Each actor's capability, and its capability on each issue where its power differs by
+        issue (else None).
+
+        Powers are divided by the largest power in the table (any issue's). An actor's power
+        may differ by issue, as the Decide format gives it per actor and issue: each issue is
+        then negotiated with the actor's power on it (Stokman & Van Oosten 1994 weigh c_ik x
+        s_ik; in the DEU data set capability follows each proposal's decision rule, Thomson et
+        al. 2006). Its ``capability`` is its mean power over the issues it has rows for, which
+        it also keeps on an issue it has no row for (salience 0 there)."""
+        rows: dict[str, dict[str, float]] = {actor: {} for actor in self.actors}
+        for (actor, issue), (_, _, power, _) in self.data.items():
+            rows[actor][issue] = power
+        top = max(self.data[key][2] for key in self.data)
         if top <= 0:
             raise ValueError(f"{self.source}: every power is 0 (allowed: at least one actor with power > 0)")
-        return {actor: powers[actor][0] / top if actor in powers else 0.0 for actor in self.actors}
+        capability: dict[str, float] = {}
+        by_issue: dict[str, tuple[float, ...] | None] = {}
+        for actor, powers in rows.items():
+            values = list(powers.values())
+            if len(set(values)) <= 1:
+                capability[actor] = values[0] / top if values else 0.0
+                by_issue[actor] = None
+                continue
+            capability[actor] = math.fsum(values) / len(values) / top
+            by_issue[actor] = tuple(
+                powers[k] / top if k in powers else capability[actor] for k in self.issues
+            )
+        return capability, by_issue
+
+    def saliences(self) -> tuple[float, str]:
+        """The divisor that brings the file's saliences to [0, 1] (1, or 100 for a file on the
+        0-100 scale, as KTAB reads its percent saliences), and a note saying so ("" for 1).
+
+        A file is on the 0-100 scale when a salience exceeds 1; then none may lie strictly
+        between 0 and 1 (that row was written on the 0-1 scale: the scales are mixed)."""
+        cells = [(c[1], c[3]) for c in self.data.values()]
+        top, top_line = max(cells, key=lambda c: (c[0], -c[1]))
+        if top <= 1.0:
+            return 1.0, ""
+        for value, line in sorted(cells, key=lambda c: c[1]):
+            if 0.0 < value < 1.0:
+                raise self.fail(
+                    line,
+                    f"field salience={value:g} is on the 0-1 scale but line {top_line} has salience="
+                    f"{top:g} on the 0-100 scale (allowed: every salience of a file on one scale, "
+                    "0-1 or 0-100)",
+                )
+        return 100.0, (
+            f"{self.source}: saliences read on the 0-100 scale (the largest is {top:g}, line "
+            f"{top_line}): each divided by 100, as KTAB reads its percent saliences"
+        )
 
     def table(self) -> ActorTable:
         if not self.actors or not self.data:
             raise ValueError(f"{self.source}: the actor table is empty (it needs #A actors and #D data rows)")
         check_cells(len(self.actors), len(self.issues), f"{self.source}: ")
+        weighed: dict[str, list[tuple[float, float]]] = {key: [] for key in self.issues}
+        for (_, issue), (_, salience, power, _) in self.data.items():
+            weighed[issue].append((salience, power))
         for key, (_, line) in self.issues.items():
-            saliences = [c[1] for (_, issue), c in self.data.items() if issue == key]
-            if not any(saliences):
-                why = "every actor's salience on it is 0" if saliences else "it has no #D rows"
+            cells = weighed[key]
+            if not any(salience for salience, _ in cells):
+                why = "every actor's salience on it is 0" if cells else "it has no #D rows"
                 raise self.fail(
                     line,
                     f"issue {key!r} is undefined: {why}, so no actor cares about it and no compromise "
                     "exists (allowed: at least one #D row with salience > 0; or remove the #P row)",
                 )
-        scales, capability = self.scales(), self.powers()
+            if not any(salience > 0 and power > 0 for salience, power in cells):
+                raise self.fail(line, _powerless(f"issue {key!r}", "#D row with salience > 0 and power > 0"))
+        scales, (capability, by_issue) = self.scales(), self.powers()
+        divisor, salience_note = self.saliences()
         keys = list(self.issues)
         actors = []
         for actor in self.actors:
@@ -363,8 +442,9 @@ class _DecideReader:
                     position=tuple(
                         scales[k].to_unit(c[0]) if c else 0.5 for k, c in zip(keys, cells, strict=True)
                     ),
-                    salience=tuple(c[1] if c else 0.0 for c in cells),
+                    salience=tuple(c[1] / divisor if c else 0.0 for c in cells),
                     description=self.actors[actor][0],
+                    issue_capability=by_issue[actor],
                 )
             )
         unscaled = [k for k in keys if k not in self.points]
@@ -373,6 +453,14 @@ class _DecideReader:
             if unscaled
             else ()
         )
+        if self.comma is not None:
+            line, cell = self.comma
+            notes += (
+                f"{self.source}: decimal commas read as decimal points, as the Decide toolkit reads "
+                f"them (first on line {line}: {cell})",
+            )
+        notes += (salience_note,) if salience_note else ()
+        notes += issue_capability_note(self.source, actors)
         return ActorTable(
             source=self.source,
             format="decide",
@@ -387,6 +475,18 @@ class _DecideReader:
 
 
 DECIDE_DEFAULT_SCALE = Scale(0.0, 100.0)  # an issue without #M points, as the Decide toolkit reads it
+_NUMBER_CELLS = {"#M": (2,), "#D": (3, 4, 5)}  # the number cells of each Decide row type
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")
+SALIENCE_ALLOWED = "a number in [0, 1], or in [0, 100] with every salience of the file on that scale"
+
+
+def _powerless(what: str, allowed: str) -> str:
+    """The one-line refusal of an issue on which every actor that cares has power 0: the
+    compromise (sum_i c_i s_i x_i / sum_i c_i s_i) has no weight to divide by."""
+    return (
+        f"{what} is undefined: every actor that cares about it has power 0 on it, so no compromise "
+        f"exists (allowed: at least one {allowed})"
+    )
 
 
 def _is_comment(tag: str) -> bool:
@@ -537,6 +637,10 @@ class _KtabReader:
                 raise self.head.fail(
                     f"dimension {dim!r} is undefined: every actor's Salience{d + 1} is 0, so no actor "
                     "cares about it and no compromise exists (allowed: at least one salience > 0)"
+                )
+            if not any(a.salience[d] > 0 and a.capability > 0 for a in actors):
+                raise self.head.fail(
+                    _powerless(f"dimension {dim!r}", "actor with Salience > 0 and Power > 0")
                 )
         return ActorTable(
             source=self.head.source,

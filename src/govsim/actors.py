@@ -10,6 +10,14 @@ Inside govsim every position is rescaled to [0, 1] (``Scale.to_unit``) and repor
 file's units (``Scale.from_unit``). Salience stays *absolute*: an actor with no row for an issue
 has salience 0 on it. Capability is power divided by the largest power in the table (so the
 strongest actor has 1, as the group profiles' "share of the strongest").
+
+Power may differ by issue, as Decide files give it per actor and issue: the compromise model
+weighs actor i on issue k by c_ik x s_ik (Stokman & Van Oosten 1994), and in the DEU data set
+(Thomson et al. 2006) an actor's capability follows each proposal's decision rule. Such an
+actor carries ``issue_capability`` (one value per dimension); every step of the negotiation of
+an issue (the chair's compromise, weighted votes, lobbying) then uses its capability on that
+issue (:meth:`govsim.population.Population.capability_on`), and ``capability`` is its mean
+over the issues it has rows for (what ranks it for a seat and what role cards show).
 """
 
 from __future__ import annotations
@@ -73,13 +81,19 @@ class Scale:
         return 0.5 * (self.low + self.high)
 
     def __str__(self) -> str:
-        return f"{self.low:g}-{self.high:g}"
+        """``0-100``; ``-5 to 5`` where a hyphen would read as a minus sign."""
+        sep = "-" if self.low >= 0 else " to "
+        return f"{self.low:g}{sep}{self.high:g}"
 
 
 @dataclass(frozen=True)
 class Actor:
     """One named stakeholder. Positions lie in [0, 1] (already rescaled); salience is absolute,
-    each value in [0, 1]; capability in [0, 1]. ``None`` traits take the group profile's mean."""
+    each value in [0, 1]; capability in [0, 1]. ``None`` traits take the group profile's mean.
+
+    ``issue_capability`` is ``None`` when the actor's capability is the same on every issue,
+    else its capability on each dimension (K values in [0, 1], as ``position``); see the
+    module docstring."""
 
     name: str
     group: Group
@@ -92,6 +106,7 @@ class Actor:
     tolerance: float | None = None
     confidence: float | None = None
     stubbornness: float | None = None
+    issue_capability: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         where = f"actor {self.name!r}"
@@ -101,10 +116,31 @@ class Actor:
             for v in values:
                 _check_unit(v, f"{where}: {field}")
         _check_unit(self.capability, f"{where}: capability")
+        if self.issue_capability is not None:
+            if len(self.issue_capability) != len(self.position):
+                raise ValueError(
+                    f"{where}: {len(self.issue_capability)} capabilities by issue but "
+                    f"{len(self.position)} positions (allowed: one per dimension)"
+                )
+            for v in self.issue_capability:
+                _check_unit(v, f"{where}: capability by issue")
         for trait in OPTIONAL_TRAITS:
             value = getattr(self, trait)
             if value is not None:
                 _check_unit(value, f"{where}: {trait}")
+
+
+def issue_capability_note(source: str, actors: tuple[Actor, ...] | list[Actor]) -> tuple[str, ...]:
+    """The run's note naming the actors whose capability differs by issue (none: ``()``)."""
+    differ = [a.name for a in actors if a.issue_capability is not None]
+    if not differ:
+        return ()
+    shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
+    return (
+        f"{source}: capability (power) differs by issue for {shown}: each issue is negotiated with "
+        "the actor's capability on it (compromise, weighted votes, lobbying); its mean over the "
+        "issues ranks it for a seat",
+    )
 
 
 def _check_unit(value: float, where: str) -> None:
@@ -130,16 +166,21 @@ class ActorTable:
 
 def actor_frame(scenario: Any) -> Any:
     """One row per named actor of a scenario: group, region, capability, and per dimension the
-    position (in the scenario's own units) and the absolute salience. A ``pandas.DataFrame``
+    position (in the scenario's own units) and the absolute salience, and the capability on
+    the dimension when some actor's capability differs by issue. A ``pandas.DataFrame``
     indexed by actor name (empty when the scenario names no actors)."""
     import pandas as pd  # imported here: the CLI reads actor files without needing pandas
 
+    by_issue = any(a.issue_capability is not None for a in scenario.actors)
     rows = []
     for actor in scenario.actors:
         row: dict[str, Any] = {"actor": actor.name, "group": actor.group.value, "region": actor.region}
         row["capability"] = actor.capability
         points = scenario.in_file_units(actor.position)
-        for d, x, s in zip(scenario.dimensions, points, actor.salience, strict=True):
+        caps = actor.issue_capability or (actor.capability,) * len(points)
+        for d, x, s, c in zip(scenario.dimensions, points, actor.salience, caps, strict=True):
             row[f"position_{d}"], row[f"salience_{d}"] = x, s
+            if by_issue:
+                row[f"capability_{d}"] = c
         rows.append(row)
     return pd.DataFrame(rows).set_index("actor") if rows else pd.DataFrame()

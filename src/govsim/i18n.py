@@ -121,24 +121,91 @@ def _(message: str) -> str:
     return typography(translated) if translated else _fallback(message, lang)
 
 
-_SPACE_BEFORE = re.compile(r"[ \u202f\u00a0]+([:;?!])")
+_SPACE_BEFORE = re.compile(r"[ \u202f\u00a0]+([:;?!])|(?<=[^\W_]|[)\]»%])([:;?!])(?=\s|$|[)»])")
 _SPACE_CLOSE = re.compile(r"[ \u202f\u00a0]*»")
 _SPACE_AFTER = re.compile(r"«[ \u202f\u00a0]*")
 
 
 def typography(text: Any) -> Any:
     """``text`` with the current language's typography: in French a no-break space before
-    ``: ; ? !`` and ``»`` and after ``«`` where the translation has a space (or none, for the
-    guillemets), so a line never starts with a colon; other languages and non-strings as given.
+    ``: ; ? !`` (where the text has a space, or none after a word as in ``0,4;`` joined by code)
+    and ``»``, and after ``«``, so a line never starts with a colon; a colon inside a word or
+    address (``10:30``, ``http://``) stays. Other languages and non-strings as given.
 
     >>> with language("fr"):
-    ...     typography("Et alors ? « Oui » : non ; si !") == "Et alors\u00a0? «\u00a0Oui\u00a0»\u00a0: non\u00a0; si\u00a0!"
+    ...     typography("Et alors ? « Oui » : non; si!") == "Et alors\u00a0? «\u00a0Oui\u00a0»\u00a0: non\u00a0; si\u00a0!"
     True
     """
     if current() != "fr" or not isinstance(text, str):
         return text
     text = _SPACE_CLOSE.sub("\u00a0»", _SPACE_AFTER.sub("«\u00a0", text))
-    return _SPACE_BEFORE.sub("\u00a0\\1", text).replace("«\u00a0\u00a0»", "«»")
+    text = _SPACE_BEFORE.sub(lambda m: "\u00a0" + (m.group(1) or m.group(2)), text)
+    return text.replace("«\u00a0\u00a0»", "«»")
+
+
+# What French typography leaves alone in a page: markup, styles, scripts, code a reader types,
+# and text the page marks as not to be translated (a title as published).
+_UNTOUCHED = re.compile(
+    r"<(script|style|code|pre)\b.*?</\1\s*>|<(\w+)\b[^>]*\btranslate=[\"']no[\"'][^>]*>.*?</\2\s*>|<[^>]*>",
+    re.S | re.I,
+)
+
+
+def typography_html(page: Any) -> Any:
+    """An HTML page or fragment with :func:`typography` applied to its visible text (never
+    inside tags, ``<style>``, ``<script>``, ``<code>``, ``<pre>`` or a ``translate="no"``
+    element). The one render-time filter every page of the kit passes through: handouts,
+    printable role-play pages and the served panes.
+
+    >>> with language("fr"):
+    ...     shown = typography_html("<p style='a: b'><b>Note</b>: <code>x: y</code> oui!</p>")
+    >>> shown == "<p style='a: b'><b>Note</b>\u00a0: <code>x: y</code> oui\u00a0!</p>"
+    True
+    """
+    if current() != "fr" or not isinstance(page, str):
+        return page
+    out, at = [], 0
+    for kept in _UNTOUCHED.finditer(page):
+        out += [_text_node(page[at : kept.start()]), kept.group(0)]
+        at = kept.end()
+    out.append(_text_node(page[at:]))
+    return "".join(out)
+
+
+def _text_node(text: str) -> str:
+    """One run of visible text: a colon (or ; ? !) that opens it follows the word before a tag."""
+    if re.match(r"[:;?!](?:\s|$)", text):
+        text = "\u00a0" + text
+    return typography(text)
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """A sort key for ``text`` in the current language: accents and case folded first
+    (``Électeur`` files under E, between ``Divergence`` and ``Forum``), the text itself breaking
+    ties. PyICU's collator is used when it is installed; otherwise Unicode decomposition
+    (NFKD) with the combining marks dropped, which orders French and Spanish words as their
+    dictionaries do except for rare ties (``ñ`` files with ``n``).
+
+    >>> sorted(["Forum", "Électeur médian", "Divergence", "état"], key=collation_key)
+    ['Divergence', 'Électeur médian', 'état', 'Forum']
+    """
+    collator = _collator(locale_name())
+    if collator is not None:
+        return (collator.getSortKey(text).hex(), text)
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return (folded, text)
+
+
+@cache
+def _collator(locale: str) -> Any:
+    try:
+        import icu  # PyICU: optional
+    except ImportError:
+        return None
+    return icu.Collator.createInstance(icu.Locale(locale))
 
 
 def N_(message: str) -> str:
@@ -252,6 +319,32 @@ def name(english: str) -> str:
     """A name from the scenario files (a title, an issue, a named actor, a dimension, what a
     dimension's ends mean) in the current language, from ``data/lang/<lang>/names.toml``."""
     return text(english, data_file("names.toml").get(english), f"names.toml: {english!r}")
+
+
+def join_numbers(parts: Any) -> str:
+    """Items that hold numbers, joined so that a decimal comma never reads as a separator:
+    ``", "`` where the locale writes 0.25, ``"; "`` where it writes 0,25 (``0,70 ; 0,90`` in
+    French, with its typography).
+
+    >>> with language("fr"):
+    ...     join_numbers([decimal(0.7), decimal(0.9)]) == "0,70\u00a0; 0,90"
+    True
+    """
+    from babel.numbers import get_decimal_symbol
+
+    comma = get_decimal_symbol(locale_name()) == ","
+    return typography(("; " if comma else ", ").join(parts))
+
+
+def join_and(items: Any) -> str:
+    """``items`` as a list the current language writes: ``a, b and c`` / ``a, b et c`` /
+    ``a, b y c`` (Babel's list patterns; the pseudo-locale marks the connecting word)."""
+    items = list(items)
+    if current() == PSEUDO and len(items) > 1:
+        return ", ".join(items[:-1]) + f" {mark('and')} " + items[-1]
+    from babel.lists import format_list
+
+    return typography(format_list(items, style="standard", locale=locale_name())) if items else ""
 
 
 def signed(value: float, digits: int = 3) -> str:

@@ -133,11 +133,12 @@ def government_compliance(ctx: IssueContext) -> float:
     bounds=SHARE,
 )
 def noncompliance(ctx: IssueContext) -> float:
-    """Capability-weighted share of bound stakeholders who do not comply."""
+    """Capability-weighted share of bound stakeholders who do not comply (capability on this
+    issue)."""
     bound = ctx.bound
     if not bound.any():
         return float("nan")
-    return weighted_share(~ctx.complies[bound], ctx.population.capability[bound])
+    return weighted_share(~ctx.complies[bound], ctx.capability[bound])
 
 
 @measure(

@@ -213,9 +213,17 @@ class GovernanceModel(mesa.Model):
             attendance=self._capacity_eff,
             confidence=self.confidence,
             tolerance=self.tolerance,
-            capability=self.capability,
+            capability=self._issue_capability(),
             dimensions=self.setup.dimensions,
         )
+
+    def _issue_capability(self) -> np.ndarray:
+        """(n,) capability on the issue this round negotiates (the table's power on that issue
+        where it differs by issue; :meth:`Population.capability_on`)."""
+        agenda = self.setup.agenda
+        if self._issue_index >= len(agenda):
+            return self.capability
+        return self.population.capability_on(agenda[self._issue_index].decides)
 
     def _play_round(self, inputs: RoundInputs) -> None:
         if not self.running:

@@ -38,7 +38,8 @@ class IssueContext:
     forums : the tables it was negotiated at (``members``, ``adopted``, ``proposal`` (K,),
         ``rounds``, ``heard`` (n,), ``last`` decision with ``objecting``/``deciding`` (n,)).
     population : the stakeholders' drawn traits (``group`` (n,), ``salience`` (n, K),
-        ``tolerance`` (n,), ``capability`` (n,), ...).
+        ``tolerance`` (n,), ``capability`` (n,), ...); ``capability`` below is the one on
+        this issue.
     positions : (n, K) where everyone stands when the issue closes.
     params : the process parameters of the run.
     participation : (G,) each group's mean share of members attending, over the issue's rounds.
@@ -58,6 +59,12 @@ class IssueContext:
     def group(self) -> np.ndarray:
         """(n,) int group codes (see :class:`govsim.groups.Group`)."""
         return self.population.group
+
+    @cached_property
+    def capability(self) -> np.ndarray:
+        """(n,) the real capability on this issue (``population.capability`` unless a table gives
+        power by issue; :meth:`govsim.population.Population.capability_on`)."""
+        return self.population.capability_on(self.issue.decides)
 
     @cached_property
     def status_quo(self) -> np.ndarray:

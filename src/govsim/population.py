@@ -161,11 +161,30 @@ class Population:
     tolerance: np.ndarray
     capacity: np.ndarray
     stubbornness: np.ndarray
+    # (N, K) capability on each dimension, or None when every stakeholder's capability is the
+    # same on every dimension (drawn members always; named actors unless a table gives power
+    # by issue, as Decide files may). See ``capability_on``.
+    issue_capability: np.ndarray | None = None
 
     @property
     def size(self) -> int:
         """The number of stakeholders, N."""
         return len(self.group)
+
+    def capability_on(self, decides: tuple[bool, ...] | None = None) -> np.ndarray:
+        """(N,) capability on an issue that decides the dimensions flagged in ``decides``
+        (``None``: all of them).
+
+        ``capability`` itself (the same array) when nobody's capability differs by issue, so
+        such runs are unchanged; else each stakeholder's capability on the issue's dimension,
+        or its mean over the issue's dimensions when it decides several. Power per actor and
+        issue is the Decide format's (Stokman & Van Oosten 1994: the compromise on issue k
+        weighs c_ik x s_ik)."""
+        if self.issue_capability is None:
+            return self.capability
+        cols = np.arange(self.issue_capability.shape[1]) if decides is None else np.flatnonzero(decides)
+        values = self.issue_capability[:, cols]
+        return values[:, 0].copy() if values.shape[1] == 1 else values.mean(axis=1)
 
 
 def _split(count: int, shares: tuple[float, ...]) -> np.ndarray:
@@ -230,7 +249,9 @@ def draw_population(
     Salience: Dirichlet(concentration * group mean salience).
     """
     sizes = group_sizes(groups, scale)
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in Population.__dataclass_fields__}
+    parts: dict[str, list[np.ndarray]] = {
+        k: [] for k in Population.__dataclass_fields__ if k != "issue_capability"
+    }
     for spec in sorted(groups, key=lambda g: GROUP_ORDER.index(g.group)):
         if spec.count == 0:  # a profile kept only for named actors' defaults
             continue
@@ -265,7 +286,13 @@ def actor_population(
         value = getattr(actor, name)
         return getattr(profiles[actor.group], name) if value is None else value
 
+    by_issue = None
+    if any(a.issue_capability is not None for a in actors):
+        by_issue = np.array(
+            [a.issue_capability or (a.capability,) * len(a.position) for a in actors], dtype=float
+        )
     return Population(
+        issue_capability=by_issue,
         group=np.array([a.group.code for a in actors], dtype=int),
         region=np.array([regions.index(a.region) if a.region else 0 for a in actors], dtype=int),
         x0=np.array([a.position for a in actors], dtype=float),
@@ -279,10 +306,23 @@ def actor_population(
 
 
 def stack_populations(*parts: Population) -> Population:
-    """One population with the rows of ``parts`` in order."""
+    """One population with the rows of ``parts`` in order (capability by issue, where one part
+    has it, is each other part's capability on every dimension)."""
+    by_issue = None
+    if any(p.issue_capability is not None for p in parts):
+        by_issue = np.concatenate(
+            [
+                p.issue_capability
+                if p.issue_capability is not None
+                else np.repeat(p.capability[:, None], p.x0.shape[1], axis=1)
+                for p in parts
+            ]
+        )
     return Population(
+        issue_capability=by_issue,
         **{
             name: np.concatenate([getattr(p, name) for p in parts])
             for name in Population.__dataclass_fields__
-        }
+            if name != "issue_capability"
+        },
     )

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from govsim.groups import GOVERNMENT, N_GROUPS
-from govsim.i18n import _, percent
+from govsim.i18n import N_, _, percent
 from govsim.metrics import utility, weighted_mean, weighted_median
 from govsim.params import Parameters, check_names
 from govsim.registry import registry
@@ -284,6 +284,33 @@ def protocol_names() -> list[str]:
     built = [name for name in PROTOCOLS if name in BUILT_IN]
     added = [name for name in PROTOCOLS if name not in BUILT_IN]
     return [*built, *SEATINGS, *added]
+
+
+# The built-in rules (and the ``regional`` layout) in words, for what a room reads: a short
+# name for a table column, and "... rules" for a sentence. The code name (``bottom_up``) is shown
+# only where someone types it.
+RULE_WORDS: dict[str, tuple[str, str]] = {
+    "top_down": (N_("top-down (intergovernmental)"), N_("top-down (intergovernmental) rules")),
+    "bottom_up": (N_("bottom-up (multistakeholder)"), N_("bottom-up (multistakeholder) rules")),
+    "consult_then_ratify": (
+        N_("consult, then a government vote"),
+        N_("consult-then-ratify rules (consensus text, then a government vote)"),
+    ),
+    "chambers": (N_("chambers (one house per group)"), N_("chamber rules (one house per group)")),
+    "regional": (N_("regional (one table per region)"), N_("regional rules (one table per region)")),
+}
+
+
+def rule_in_words(protocol: object, sentence: bool = False) -> str:
+    """A rule's name in the current language (:mod:`govsim.i18n`): ``"bottom-up
+    (multistakeholder)"``, or with ``sentence`` ``"bottom-up (multistakeholder) rules"``. A rule
+    a learner registered is said by its label (or name) as given."""
+    key = protocol if isinstance(protocol, str) else getattr(protocol, "name", str(protocol))
+    if key in RULE_WORDS:
+        return _(RULE_WORDS[key][sentence])
+    cls = PROTOCOLS.get(key)
+    label = (cls.label if cls is not None else "") or key
+    return _("{rule} rules").format(rule=label) if sentence else label
 
 
 def rule_settings() -> frozenset[str]:

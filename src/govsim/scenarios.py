@@ -14,6 +14,7 @@ inside govsim every position is in [0, 1].
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -30,6 +31,7 @@ from govsim.actors import (
     Actor,
     ActorTable,
     Scale,
+    issue_capability_note,
     scale_problem,
 )
 from govsim.groups import GROUP_NAMES, Group
@@ -260,6 +262,7 @@ def _parse(top: TomlTable) -> Scenario:
         raise ValueError("the agenda is empty (add at least one [[agenda]] issue)")
     if scales:
         notes = (_units_note(dims, scales), *notes)
+    notes = (*notes, *issue_capability_note(source, actors))
     return Scenario(
         name=top.text("name", source),
         title=top.text("title", ""),
@@ -519,7 +522,7 @@ def _actors(top: TomlTable, units: tuple[Scale, ...], regions: tuple[str, ...]) 
                 Actor(
                     name=name,
                     group=Group.parse(item.text("group", "government")),
-                    capability=item.number("capability", low=0.0, high=1.0),
+                    **_capability(item, len(units)),
                     position=_point(item, "position", units),
                     salience=item.numbers("salience", len(units), low=0.0, high=1.0),
                     region=item.choice("region", list(regions), regions[0]),
@@ -530,6 +533,18 @@ def _actors(top: TomlTable, units: tuple[Scale, ...], regions: tuple[str, ...]) 
         except ValueError as exc:
             raise ValueError(f"{item.where}: {exc}") from None
     return tuple(actors)
+
+
+def _capability(item: TomlTable, k: int) -> dict[str, Any]:
+    """An actor's ``capability``: one number in [0, 1], or one per dimension where its power
+    differs by issue, as Decide files give it (:mod:`govsim.actors`); a list of equal values
+    is the one number. Returns the :class:`Actor` fields ``capability`` and ``issue_capability``."""
+    if not isinstance(item.data.get("capability"), list | tuple):
+        return {"capability": item.number("capability", low=0.0, high=1.0), "issue_capability": None}
+    values = item.numbers("capability", k, low=0.0, high=1.0, what="one per dimension, or one number")
+    if len(set(values)) == 1:
+        return {"capability": values[0], "issue_capability": None}
+    return {"capability": math.fsum(values) / k, "issue_capability": values}
 
 
 STATUS_QUO_NOTE = "agenda: one issue per dimension; status quo "

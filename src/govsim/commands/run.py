@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from govsim.actors import Scale
 from govsim.cli import LazyHelp, UsageError, whole_arg
 from govsim.escape import terminal_text
 from govsim.groups import GROUP_NAMES
@@ -253,7 +254,7 @@ def _text(res: dict[str, Any], extra: list[tuple[str, str]] = ()) -> str:
         lines += ["", "  outcome in the file's units (status quo in brackets):"]
         for issue in res["issues"]:
             points = ", ".join(
-                f"{d} {v:.4g} [{q:.4g}] on {lo:g}-{hi:g}"
+                f"{d} {v:.4g} [{q:.4g}] on {Scale(lo, hi)}"
                 for (d, (lo, hi)), v, q in zip(
                     res["scales"].items(), issue["outcome"], issue["status_quo"], strict=True
                 )

@@ -37,20 +37,30 @@ class Written:
     one_page: list[str] = field(default_factory=list)
 
 
-def _positions_figure() -> str:
-    """Where the classroom's stakeholders start (seed 0), as a data URI."""
+def positions_figure():
+    """Where the classroom's stakeholders start (seed 0): a matplotlib figure, labels in the
+    current language (:mod:`govsim.i18n`), number ticks in its locale."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     from govsim.model import GovernanceModel
-    from govsim.screen.display import png_data_uri
-    from govsim.screen.plotting import plot_positions
+    from govsim.screen.plotting import localize_ticks, plot_positions
 
     fig, ax = plt.subplots(figsize=(3.6, 3.2))
+    plot_positions(GovernanceModel("classroom", rng=0), ax=ax)
+    return localize_ticks(fig)
+
+
+def _positions_figure() -> str:
+    """:func:`positions_figure` with its caption, as HTML (the image a data URI)."""
+    import matplotlib.pyplot as plt
+
+    from govsim.screen.display import png_data_uri
+
+    fig = positions_figure()
     try:
-        plot_positions(GovernanceModel("classroom", rng=0), ax=ax)
         return html.figure_html(
             png_data_uri(fig, dpi=150, tight=True, fast=False),
             _(
@@ -81,8 +91,8 @@ def pages(source: str | Path | None = None) -> dict[str, tuple[str, str, str]]:
         )
     found["cheat-sheet.html"] = (
         _("Parameter cheat-sheet"),
-        _("every setting, its default, range and meaning (in English: settings by their names in the code)"),
-        html.cheat_sheet_page(content.parameter_rows(), FOOTER),
+        _("every setting, its default, range and meaning (settings by their names in the code)"),
+        html.cheat_sheet_page(content.parameter_rows(), footer),
     )
     found["debrief.html"] = (_("Debrief"), _("what happened / so what / now what"), html.debrief_page(footer))
     found["glossary.html"] = (

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from govsim.i18n import N_, _, data_file, fresh, text
+from govsim.i18n import N_, _, collation_key, data_file, fresh, text, typography
 from govsim.reading import read_toml
 from govsim.values import whole
 
@@ -42,15 +42,26 @@ class Term:
     expansion: str = ""
     more: str = ""
     key: str = ""  # the English term, when this entry is a translation (keeps anchors stable)
+    source_kept: bool = True  # the source is shown as published (not translated)
 
     @property
     def anchor(self) -> str:
+        """The entry's HTML ``id``: ``term-`` and the English term (``key`` for a translation,
+        so links survive translation) in lower case, each run of other characters a hyphen.
+
+        >>> Term("Rough consensus", "Not unanimity.", "RFC 7282", "governance").anchor
+        'term-rough-consensus'
+        """
         return "term-" + re.sub(r"[^a-z0-9]+", "-", (self.key or self.term).lower()).strip("-")
+
+
+CITED = ("authors", "title", "published")
 
 
 @dataclass(frozen=True)
 class Reading:
-    """One publication: authors, year, title, where it was published, its view and a note."""
+    """One publication: authors, year, title, where it was published, its view and a note.
+    ``kept`` names the citation fields shown as published (not translated)."""
 
     authors: str
     year: int
@@ -58,6 +69,7 @@ class Reading:
     published: str
     view: str
     note: str
+    kept: frozenset[str] = frozenset(CITED)
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,22 @@ def _sentences(text: str) -> int:
 
 @cache
 def glossary() -> tuple[Term, ...]:
-    """Every glossary term, sorted alphabetically (case-insensitive)."""
+    """Every glossary term of ``govsim/data/glossary.toml``, in English, sorted alphabetically
+    (accents and case folded: :func:`govsim.i18n.collation_key`). Read once, then cached.
+
+    Returns
+    -------
+    tuple of Term
+
+    Raises
+    ------
+    ValueError
+        One line naming ``glossary.toml`` and the entry: the file is not valid TOML
+        (:class:`govsim.reading.FileError`), an entry is not a table, has an unknown field, lacks
+        ``term``, ``definition``, ``source`` or ``kind`` or gives one that is not a non-empty
+        string, has a ``kind`` other than :data:`KINDS`, or a definition that is not one or two
+        sentences; or a term is defined twice (case folded).
+    """
     entries = _load("glossary.toml").get("term", [])
     found = []
     for i, entry in enumerate(entries):
@@ -124,12 +151,27 @@ def glossary() -> tuple[Term, ...]:
     names = [t.term.lower() for t in found]
     if len(set(names)) != len(names):
         raise ValueError("glossary.toml: a term is defined twice")
-    return tuple(sorted(found, key=lambda t: t.term.lower()))
+    return tuple(sorted(found, key=lambda t: collation_key(t.term)))
 
 
 @cache
 def readings() -> tuple[Event, ...]:
-    """The reading list, event by event, in the file's order."""
+    """The reading list of ``govsim/data/readings.toml``, in English, event by event in the
+    file's order (each event's readings in the order given). Read once, then cached.
+
+    Returns
+    -------
+    tuple of Event
+
+    Raises
+    ------
+    ValueError
+        One line naming ``readings.toml``, the event and the reading: the file is not valid
+        TOML, a field (``key``, ``title``, ``why``; a reading's ``authors``, ``title``,
+        ``published``, ``view``, ``note``, ``year``) is missing or of the wrong type, a
+        ``view`` is not one of :data:`VIEWS`, a ``year`` is outside 1900-2100, or ``mentions``
+        is not a list of non-empty strings.
+    """
     events = []
     for i, entry in enumerate(_load("readings.toml").get("event", [])):
         where = f"readings.toml, event {i + 1}"
@@ -167,9 +209,25 @@ def readings() -> tuple[Event, ...]:
 
 @cache
 def worksheets() -> dict[str, dict[str, Any]]:
-    """Per notebook stem: ``prompts`` (questions to write an answer to), optionally a
-    ``predict`` table (``rules`` and ``measures`` as [summary column, label] pairs) and
-    ``slips``, the number of role-play move slips to print (0 to 12)."""
+    """The worksheets of ``govsim/data/worksheets.toml``, in English, by notebook stem. Read
+    once, then cached.
+
+    Returns
+    -------
+    dict of str to dict
+        Per notebook stem: ``prompts`` (list of str, questions to write an answer to),
+        ``predict`` (None, or a table with ``rules``, a list of protocol names, and
+        ``measures``, a list of [summary column, label] pairs), ``title`` (str, ``""`` when
+        absent) and ``slips`` (int, the number of role-play move slips to print, 0 to 12).
+
+    Raises
+    ------
+    ValueError
+        One line naming ``worksheets.toml`` and the stem: the file is not valid TOML,
+        ``prompts`` is not a list of non-empty strings, ``predict.rules`` is not a list of
+        strings, ``predict.measures`` is not a list of [column, label] pairs, or ``slips`` is
+        not a whole number from 0 to 12.
+    """
     found = {}
     for stem, entry in _load("worksheets.toml").items():
         where = f"worksheets.toml, [{stem}]"
@@ -205,29 +263,43 @@ VIEW_NAMES = {
 
 def term_in_language(t: Term) -> Term:
     """``t`` in the current language (:mod:`govsim.i18n`; ``data/lang/<lang>/glossary.toml``,
-    one table per English term). The source stays as published; the anchor stays English."""
+    one table per English term, with an optional ``note`` for that language's readers). The
+    source stays as published unless the table's ``cited`` gives it in the language (connecting
+    words, official titles; ``cited.source`` is the fingerprint of the English source); the
+    anchor stays English."""
     where = f"glossary.toml: [term.{t.term!r}]"
     english = {"term": t.term, "expansion": t.expansion, "definition": t.definition, "more": t.more}
     found = fresh(data_file("glossary.toml").get("term", {}).get(t.term), english, where)
+    more = text(t.more, found.get("more"), f"{where}.more") if t.more else ""
+    note = found.get("note")  # for this language's readers only (the region's own words for the term)
+    if isinstance(note, str) and note.strip():
+        more = f"{more} {typography(note.strip())}".strip()
+    cited = found.get("cited")
+    cited = fresh(cited, {"source": t.source}, f"{where}.cited") if isinstance(cited, dict) else {}
     return Term(
         term=text(t.term, found.get("term", t.term if t.term.isupper() else None), f"{where}.term"),
         definition=text(t.definition, found.get("definition"), f"{where}.definition"),
-        source=t.source,
+        source=typography(cited["text"]) if isinstance(cited.get("text"), str) else t.source,
         kind=t.kind,
         expansion=text(t.expansion, found.get("expansion"), f"{where}.expansion") if t.expansion else "",
-        more=text(t.more, found.get("more"), f"{where}.more") if t.more else "",
+        more=more,
         key=t.term,
+        source_kept="text" not in cited,
     )
 
 
 def event_in_language(e: Event) -> Event:
     """``e`` in the current language (``data/lang/<lang>/readings.toml``, one table per event
-    key with ``title``, ``why`` and ``notes``, one per reading): titles, authors and publishers
-    stay as published."""
+    key with ``title``, ``why`` and ``notes``, one per reading). A reading's citation stays as
+    published except the fields the language's ``cited`` table gives for it (keyed by the
+    English title): connecting words and dates, and a document's official title in that
+    language (the UN's and ITU's own translations)."""
     where = f"readings.toml: [event.{e.key}]"
     english = {"title": e.title, "why": e.why, "notes": [r.note for r in e.readings]}
-    found = fresh(data_file("readings.toml").get("event", {}).get(e.key), english, where)
+    table = data_file("readings.toml").get("event", {}).get(e.key)
+    found = fresh(table, english, where)
     notes = text([r.note for r in e.readings], found.get("notes"), f"{where}.notes")
+    cited = (table or {}).get("cited", {}) if found else {}
     return Event(
         key=e.key,
         title=text(e.title, found.get("title"), f"{where}.title"),
@@ -235,9 +307,25 @@ def event_in_language(e: Event) -> Event:
         scenario=e.scenario,
         mentions=e.mentions,
         readings=tuple(
-            Reading(r.authors, r.year, r.title, r.published, _(VIEW_NAMES[r.view]), note)
+            reading_in_language(r, note, cited.get(r.title), f"{where}.cited.{r.title!r}")
             for r, note in zip(e.readings, notes, strict=True)
         ),
+    )
+
+
+def reading_in_language(r: Reading, note: str, cited: Any, where: str) -> Reading:
+    """``r`` with its view and ``note`` in the current language and the citation fields
+    ``cited`` gives (checked against the fingerprint of the English citation)."""
+    own = fresh(cited, {f: getattr(r, f) for f in CITED}, where)
+    said = {f: typography(own[f]) for f in CITED if isinstance(own.get(f), str) and own[f].strip()}
+    return Reading(
+        authors=said.get("authors", r.authors),
+        year=r.year,
+        title=said.get("title", r.title),
+        published=said.get("published", r.published),
+        view=_(VIEW_NAMES[r.view]),
+        note=note,
+        kept=frozenset(f for f in CITED if f not in said),
     )
 
 
@@ -313,11 +401,13 @@ class Block:
 
     @property
     def minutes(self) -> int:
+        """The block's length in minutes: teaching plus exercises (the notebook's metadata)."""
         return self.teaching_minutes + self.exercise_minutes
 
 
 def default_notebooks() -> Path:
-    """The repository's ``notebooks/`` folder (next to ``src/``)."""
+    """The repository's ``notebooks/`` folder (next to ``src/``): it exists in a source
+    checkout, not beside an installed package."""
     return Path(__file__).resolve().parents[3] / "notebooks"
 
 
@@ -341,7 +431,14 @@ def _section(markdown: str, heading: str) -> tuple[str, ...]:
 
 
 def uses(text: str, term: Term) -> bool:
-    """True when ``text`` uses the glossary term (acronyms case-sensitive, words not)."""
+    """True when ``text`` uses the glossary term or its expansion as a whole word (not inside a
+    longer word or hyphenated compound); acronyms (all capitals, or a capitalised first part
+    before a hyphen) match case-sensitively, other words in any case.
+
+    >>> igf = Term("IGF", "A forum.", "Tunis Agenda, para. 72", "governance", "Internet Governance Forum")
+    >>> uses("The IGF met.", igf), uses("the igf met", igf), uses("the internet governance forum", igf)
+    (True, False, True)
+    """
     names = [term.term] + ([term.expansion] if term.expansion else [])
     for name in names:
         flags = 0 if name.isupper() or ("-" in name and name.split("-")[0].isupper()) else re.I
@@ -351,7 +448,19 @@ def uses(text: str, term: Term) -> bool:
 
 
 def block(path: Path) -> Block:
-    """Read one course notebook into a :class:`Block`."""
+    """Read one course notebook into a :class:`Block` (in English).
+
+    The title is the first cell's ``# heading`` (else the file's stem); minutes and objectives
+    come from the notebook's ``govsim`` metadata; key points and things to try from the list
+    items under ``## Key points`` and ``## Things to try``; the terms are the glossary terms
+    its Markdown uses (:func:`uses`); the events are those of the reading list whose
+    scenario or one of whose ``mentions`` appears anywhere in the notebook, code included.
+
+    Raises
+    ------
+    ValueError
+        The notebook's first cell is not Markdown (names the file).
+    """
     import nbformat  # slow to import (jsonschema): only when a notebook is read
 
     nb = nbformat.read(path, as_version=4)
@@ -380,7 +489,20 @@ def block(path: Path) -> Block:
 
 
 def blocks(source: str | Path | None = None) -> list[Block]:
-    """Every course notebook in ``source`` (default: the repository's notebooks), in order."""
+    """Every course notebook (``*.ipynb``) in ``source`` (default: :func:`default_notebooks`),
+    read by :func:`block`, sorted by file name.
+
+    Returns
+    -------
+    list of Block
+
+    Raises
+    ------
+    FileNotFoundError
+        ``source`` is not a folder, or holds no notebook.
+    ValueError
+        A notebook's first cell is not Markdown.
+    """
     folder = Path(source) if source is not None else default_notebooks()
     if not folder.is_dir():
         raise FileNotFoundError(f"source={str(folder)!r} is not a folder of course notebooks")
@@ -392,9 +514,18 @@ def blocks(source: str | Path | None = None) -> list[Block]:
 
 # ------------------------------------------------------------------ the cheat-sheet
 def parameter_rows() -> dict[str, list[dict[str, str]]]:
-    """The declared settings, as rows for the cheat-sheet: ``"process"`` (``Parameters``, with the
-    classroom scenario's value beside the default) and ``"group"`` (``GroupProfile`` traits, set
-    per group as ``group.trait``)."""
+    """The declared settings, as rows for the cheat-sheet, in English.
+
+    Returns
+    -------
+    dict of str to list of dict
+        ``"process"``: one row per :class:`govsim.params.Parameters` field;
+        ``"group"``: one row per :class:`govsim.population.GroupProfile` trait mean (set per
+        group as ``group.trait``; the ``*_sd`` spreads are left out). Each row maps
+        ``name``, ``default``, ``classroom`` (the ``classroom`` scenario's value; ``""`` for a
+        group trait), ``range`` (``"low to high"``), ``unit`` and ``meaning`` to strings,
+        numbers written with ``:g``.
+    """
     from govsim.params import parameter_specs
     from govsim.population import profile_specs
     from govsim.scenarios import load_scenario
@@ -417,4 +548,27 @@ def parameter_rows() -> dict[str, list[dict[str, str]]]:
     return {
         "process": [row(s) for s in parameter_specs()],
         "group": [row(s) for s in profile_specs() if not s.name.endswith("_sd")],
+    }
+
+
+def parameter_row_in_language(row: dict[str, str]) -> dict[str, str]:
+    """One cheat-sheet row (:func:`parameter_rows`) in the current language: numbers in its
+    locale, the unit and meaning from ``data/lang/<lang>/parameters.toml`` (one table per
+    parameter name); the name stays the code name a facilitator types."""
+    from govsim.i18n import number
+
+    def said(value: str) -> str:
+        return number(float(value), 4) if value else value
+
+    where = f"parameters.toml: [{row['name']}]"
+    english = {"unit": row["unit"], "meaning": row["meaning"]}
+    found = fresh(data_file("parameters.toml").get(row["name"]), english, where)
+    low, high = row["range"].split(" to ")
+    return {
+        "name": row["name"],
+        "default": said(row["default"]),
+        "classroom": said(row["classroom"]),
+        "range": _("{low} to {high}").format(low=said(low), high=said(high)),
+        "unit": text(row["unit"], found.get("unit"), f"{where}.unit") if row["unit"] else "",
+        "meaning": text(row["meaning"], found.get("meaning"), f"{where}.meaning"),
     }

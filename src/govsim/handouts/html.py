@@ -20,10 +20,11 @@ from govsim.handouts.content import (
     Term,
     block_in_language,
     event_in_language,
+    parameter_row_in_language,
     term_in_language,
     worksheet_in_language,
 )
-from govsim.i18n import N_, _, locale_name
+from govsim.i18n import N_, _, collation_key, locale_name, typography_html
 
 CSS = """
 @page { size: A4; margin: 12mm 14mm; }
@@ -63,13 +64,24 @@ a { color: inherit; }
 
 
 def esc(text: object) -> str:
-    """HTML-escape any value (quotes too)."""
+    """``str(text)`` HTML-escaped, quotes too, so it is safe in an element and in an attribute.
+
+    >>> esc('<a href="x">')
+    '&lt;a href=&quot;x&quot;&gt;'
+    """
     return html.escape(str(text), quote=True)
 
 
 def inline(text: str) -> str:
-    """Escape ``text``, then render `code`, **bold**, *italics* and [links](..) as their text,
-    and simple TeX such as ``$1/\\sqrt n$`` as plain symbols."""
+    r"""``text`` (one line of notebook Markdown) as escaped HTML.
+
+    A link ``[text](url)`` keeps its text only; between two ``$`` signs, ``\sqrt`` becomes ``√``
+    and spaces are dropped (``$1/\sqrt n$`` is ``1/√n``); everything is then escaped, and
+    text in backquotes, ``**bold**`` and ``*italics*`` become ``<code>``, ``<strong>`` and ``<em>``.
+
+    >>> inline("Run `step()` **twice**; see [RFC 7282](https://x) and $1/\\sqrt n$ <b>")
+    'Run <code>step()</code> <strong>twice</strong>; see RFC 7282 and 1/√n &lt;b&gt;'
+    """
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\$([^$]+)\$", lambda m: m.group(1).replace("\\sqrt", "√").replace(" ", ""), text)
     out = esc(text)
@@ -79,10 +91,15 @@ def inline(text: str) -> str:
 
 
 def page(title: str, body: str, footer: str, lang: str | None = None) -> str:
-    """A complete, self-contained HTML document in ``lang`` (default: the current language;
-    ``"en"`` for a page kept in English)."""
+    """A complete, self-contained HTML document: ``title`` and ``footer`` escaped, ``body``
+    inserted as given (already HTML), :data:`CSS` inline, the language's typography applied
+    (:func:`govsim.i18n.typography_html`).
+
+    ``lang`` is the page's ``lang`` attribute (default: the current language; ``"en"`` for a
+    page kept in English). Returns the document as one string.
+    """
     lang = lang or locale_name()
-    return (
+    return typography_html(
         f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
         f"{body}\n<footer>{esc(footer)}</footer>\n</main>\n</body>\n</html>\n"
@@ -94,18 +111,31 @@ def _list(items: Sequence[str]) -> str:
 
 
 def figure_html(uri: str, caption: str) -> str:
+    """A ``<figure>``: the image at ``uri`` (a ``data:`` URI keeps the page self-contained) with
+    ``caption`` as its alt text and its caption, both escaped."""
     return (
         f'<figure><img src="{esc(uri)}" alt="{esc(caption)}"><figcaption>{esc(caption)}</figcaption></figure>'
     )
 
 
 # ------------------------------------------------------------------ pages
+def said_source(t: Term) -> str:
+    """A glossary entry's source as HTML: in the page's language where a translation gives it,
+    else as published (``translate="no"``)."""
+    return esc(t.source) if not t.source_kept else f'<span translate="no">{esc(t.source)}</span>'
+
+
 def glossary_page(terms: Sequence[Term], footer: str) -> str:
+    """The glossary as a page (:func:`page`): ``terms`` in the current language
+    (:func:`~govsim.handouts.content.term_in_language`), sorted by :func:`govsim.i18n.collation_key`,
+    Internet-governance terms first, then the model's own words. Each entry carries its
+    expansion, definition, further context and source, and an ``id`` (:attr:`Term.anchor`) that
+    the block pages link to."""
     parts = [
         f"<h1>{esc(_('Glossary'))}</h1>",
         f'<p class="meta">{esc(_("Internet-governance terms, then what govsim means by its own words."))}</p>',
     ]
-    terms = sorted((term_in_language(t) for t in terms), key=lambda t: t.term.lower())
+    terms = sorted((term_in_language(t) for t in terms), key=lambda t: collation_key(t.term))
     for kind, heading in (("governance", _("Internet governance")), ("model", _("The model's words"))):
         parts.append(f"<h2>{esc(heading)}</h2><dl>")
         for t in (t for t in terms if t.kind == kind):
@@ -113,23 +143,30 @@ def glossary_page(terms: Sequence[Term], footer: str) -> str:
             more = f"{inline(t.more)} " if t.more else ""
             parts.append(
                 f'<dt id="{esc(t.anchor)}">{name}</dt><dd>{inline(t.definition)} {more}'
-                f'<span class="source">{esc(_("Source: {source}.").format(source=t.source))}</span></dd>'
+                f'<span class="source">{esc(_("Source: {source}.")).format(source=said_source(t))}</span></dd>'
             )
         parts.append("</dl>")
     return page(_("govsim glossary"), "\n".join(parts), footer)
 
 
 def reading_html(r: Reading) -> str:
-    """One reading: its authors, title and publisher as published (``translate="no"``, in any
-    language), its view and note in the page's language."""
-    cited = f"{esc(r.authors)} ({r.year}). <em>{esc(r.title)}</em>. {esc(r.published)}."
-    return (
-        f'<li><span class="view">{esc(r.view)}</span> <span translate="no">{cited}</span> '
-        f"<span class='source'>{esc(r.note)}</span></li>"
-    )
+    """One reading: its authors, title and publisher in the page's language where a translation
+    gives them (connecting words, dates, a document's official title), else as published
+    (``translate="no"``); its view and note in the page's language."""
+
+    def field(name: str, tag: str = "span") -> str:
+        keep = ' translate="no"' if name in r.kept else ""
+        return f"<{tag}{keep}>{esc(getattr(r, name))}</{tag}>"
+
+    cited = f"{field('authors')} ({r.year}). {field('title', 'em')}. {field('published')}."
+    return f"<li><span class=\"view\">{esc(r.view)}</span> {cited} <span class='source'>{esc(r.note)}</span></li>"
 
 
 def readings_page(events: Sequence[Event], footer: str) -> str:
+    """The reading list as a page (:func:`page`): per event, in the order given and in the
+    current language (:func:`~govsim.handouts.content.event_in_language`), its title (with the
+    event's key as ``id``, which the block pages link to), why it matters and its readings
+    (:func:`reading_html`)."""
     intro = _(
         "Per event: the primary documents and accounts from more than one camp (supportive, "
         "critical, analysis), so a room can read both sides."
@@ -185,12 +222,18 @@ def debrief_page(footer: str, facts: Mapping[str, object] | None = None) -> str:
 
 
 def cheat_sheet_page(rows: Mapping[str, Sequence[Mapping[str, str]]], footer: str) -> str:
-    """Every declared setting: name, default, range, unit and meaning."""
+    """Every declared setting: name (the code name a facilitator types), default, range, unit
+    and meaning, in the current language (:func:`~govsim.handouts.content.parameter_row_in_language`)."""
 
     def table(items: Sequence[Mapping[str, str]]) -> str:
+        items = [parameter_row_in_language(dict(r)) for r in items]
         here = any(r.get("classroom") for r in items)
-        extra = "<th>in <code>classroom</code></th>" if here else ""
-        head = f"<tr><th>setting</th><th>default</th>{extra}<th>range</th><th>unit</th><th>meaning</th></tr>"
+        inside = esc(_("in {scenario}")).format(scenario="<code>classroom</code>")
+        extra = f"<th>{inside}</th>" if here else ""
+        head = (
+            f"<tr><th>{esc(_('setting'))}</th><th>{esc(_('default'))}</th>{extra}"
+            f"<th>{esc(_('range'))}</th><th>{esc(_('unit'))}</th><th>{esc(_('meaning'))}</th></tr>"
+        )
         body = "".join(
             f"<tr><td><code>{esc(r['name'])}</code></td><td>{esc(r['default'])}</td>"
             + (f"<td>{esc(r.get('classroom', ''))}</td>" if here else "")
@@ -199,31 +242,48 @@ def cheat_sheet_page(rows: Mapping[str, Sequence[Mapping[str, str]]], footer: st
         )
         return f"<table class='dense'>{head}{body}</table>"
 
+    code = {
+        "params": "<code>params.py</code>",
+        "population": "<code>population.py</code>",
+        "model": "<code>GovernanceModel(..., rho=0.2)</code>",
+        "trait": '<code>"civil_society.capacity": 0.9</code>',
+        "profile": "<code>with_profile</code>",
+    }
+    intro = esc(
+        _(
+            "Generated from the declarations in {params} and {population}. Set a process setting "
+            "with {model}; a group trait with {trait} in a sweep, or {profile} on a scenario. Each "
+            "scenario sets its own values: predict from the scenario's column, not the default. "
+            "Settings keep their names in the code, as you type them."
+        )
+    ).format(**code)
     body = (
-        "<h1>Parameter cheat-sheet</h1>"
-        '<p class="meta">Generated from the declarations in <code>params.py</code> and <code>population.py</code>. '
-        "Set a process setting with <code>GovernanceModel(..., rho=0.2)</code>; a group trait with "
-        '<code>"civil_society.capacity": 0.9</code> in a sweep, or <code>with_profile</code> on a scenario. '
-        "Each scenario sets its own values: predict from the scenario's column, not the default.</p>"
-        f"<h2>The rules of the process</h2>{table(rows['process'])}"
-        f"<h2>Group traits (per group, each drawn around its mean)</h2>{table(rows['group'])}"
+        f'<h1>{esc(_("Parameter cheat-sheet"))}</h1><p class="meta">{intro}</p>'
+        f"<h2>{esc(_('The rules of the process'))}</h2>{table(rows['process'])}"
+        f"<h2>{esc(_('Group traits (per group, each drawn around its mean)'))}</h2>{table(rows['group'])}"
     )
-    return page("govsim parameter cheat-sheet", body, footer, lang="en")  # settings by their code names
+    return page(_("govsim parameter cheat-sheet"), body, footer)
 
 
 def predict_table(predict: Mapping[str, object]) -> str:
     """The predict-then-run table: per measure, a direction to circle (the second rule against
     the first: higher, lower or about the same), then what each rule's run showed."""
+    from govsim.protocols import rule_in_words
+
     rules = list(predict["rules"])  # type: ignore[arg-type]
     first, second = rules[0], rules[-1]
+
+    def said(rule: str) -> str:  # the rule in words, and its code name as the notebook types it
+        return f"{esc(rule_in_words(rule))} (<code>{esc(rule)}</code>)"
+
     prediction = esc(_("my prediction: {second} against {first}")).format(
-        first=f"<code>{esc(first)}</code>", second=f"<code>{esc(second)}</code>"
+        first=said(first), second=said(second)
     )
     head = (
         f"<tr><th rowspan='2'>{esc(_('measure'))}</th><th rowspan='2'>{prediction}</th>"
         f"<th colspan='{len(rules)}'>{esc(_('the run showed'))}</th>"
         f"<th rowspan='2'>{esc(_('surprised? why'))}</th></tr>"
-        + "".join(f"<th><code>{esc(r)}</code></th>" for r in rules).join(("<tr>", "</tr>"))
+        + "".join(f"<th>{said(r)}</th>" for r in rules).join(("<tr>", "</tr>"))
     )
     rows = "".join(
         f"<tr><td>{esc(label)}</td><td class='choice'>↑ &nbsp; ↓ &nbsp; =</td>"
@@ -240,8 +300,8 @@ def block_page(b: Block, sheet: Mapping[str, object], footer: str, figure: str =
     b = block_in_language(b)
     sheet = worksheet_in_language(b.stem, dict(sheet))
     title = str(sheet.get("title") or b.title)
-    minutes = esc(_("{teaching} min teaching + {exercises} min exercises · notebook {stem}")).format(
-        teaching=b.teaching_minutes, exercises=b.exercise_minutes, stem=f"<code>{esc(b.stem)}</code>"
+    minutes = esc(_("{teaching} min teaching + {exercises} min exercises (notebook {file})")).format(
+        teaching=b.teaching_minutes, exercises=b.exercise_minutes, file=f"<code>{esc(b.stem)}.ipynb</code>"
     )
     parts = [f"<h1>{inline(b.title)}</h1>", f'<p class="meta">{minutes}</p>']
     predict = sheet.get("predict")
@@ -259,7 +319,10 @@ def block_page(b: Block, sheet: Mapping[str, object], footer: str, figure: str =
     if b.terms:
         right += (
             f"<h2>{esc(_('Words to know'))}</h2><p>"
-            + ", ".join(f'<a href="glossary.html#{esc(t.anchor)}">{esc(t.term)}</a>' for t in b.terms)
+            + ", ".join(
+                f'<a href="glossary.html#{esc(t.anchor)}">{esc(t.term)}</a>'
+                for t in sorted(b.terms, key=lambda t: collation_key(t.term))
+            )
             + f" {esc(_('(see the glossary).'))}</p>"
         )
     if b.events:
@@ -281,7 +344,7 @@ def block_page(b: Block, sheet: Mapping[str, object], footer: str, figure: str =
     slips = int(sheet.get("slips", 0) or 0)  # type: ignore[call-overload]
     if slips:
         parts.append(move_slips(slips))
-    return page(_("govsim · {stem}").format(stem=b.stem), "\n".join(parts), footer)
+    return page(_("govsim · {title}").format(title=b.title), "\n".join(parts), footer)
 
 
 def move_slip() -> str:

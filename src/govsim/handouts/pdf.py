@@ -33,6 +33,8 @@ HOW_TO_GET_PDFS = (
 
 
 def chromium_path() -> Path:
+    """The Chromium executable to print with: ``$GOVSIM_CHROMIUM``, else ``/usr/bin/chromium``
+    (Debian's package). Not checked here: :func:`unavailable` says whether it runs."""
     return Path(os.environ.get("GOVSIM_CHROMIUM", "/usr/bin/chromium"))
 
 
@@ -49,7 +51,12 @@ def unavailable() -> str | None:
 
 
 def page_count(pdf: bytes) -> int:
-    """Number of pages in a PDF written by Chromium (its page objects are not compressed)."""
+    """Number of pages in a PDF written by Chromium: its ``/Type /Page`` objects, counted in the
+    raw bytes (Chromium does not compress them; a PDF that does gives 0).
+
+    >>> page_count(b"<< /Type /Pages /Count 2 >> << /Type /Page >> << /Type/Page >>")
+    2
+    """
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
@@ -68,10 +75,34 @@ SCALES = (1.0,)
 
 
 def print_pdfs(pages: Sequence[Path], one_page: Collection[str] = ()) -> dict[str, int]:
-    """Print each HTML file in ``pages`` to a PDF beside it (same name, ``.pdf``); returns the
-    number of pages of each PDF by file name. Pages are printed at full size (:data:`SCALES`), so
-    no text falls below the CSS's 10 pt; one named in ``one_page`` that does not fit keeps its
-    page count, which the tests report. Raises ``RuntimeError`` if a page asked for anything outside itself."""
+    """Print each HTML file in ``pages`` to an A4 PDF beside it (same name, ``.pdf``).
+
+    Pages are printed at full size (:data:`SCALES`), so no text falls below the CSS's 10 pt;
+    one named in ``one_page`` that does not fit on one sheet keeps its page count, which the
+    tests report. Needs Chromium and Playwright (:func:`unavailable` says why not).
+
+    Parameters
+    ----------
+    pages : sequence of pathlib.Path
+        Self-contained HTML files (:mod:`govsim.handouts.html`).
+    one_page : collection of str
+        File names (``"glossary.html"``) meant to fit on one sheet.
+
+    Returns
+    -------
+    dict of str to int
+        The number of pages of each PDF written, by its file name (``"glossary.pdf"``).
+
+    Raises
+    ------
+    RuntimeError
+        A page requested anything other than a ``file:`` or ``data:`` URL (handouts must be
+        self-contained); the PDFs printed before it are kept.
+    ValueError
+        A PDF's path is a symbolic link (:func:`govsim.handouts.files.write_bytes`).
+    ImportError
+        Playwright is not installed.
+    """
     from playwright.sync_api import sync_playwright
 
     counts: dict[str, int] = {}

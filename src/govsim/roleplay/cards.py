@@ -28,7 +28,7 @@ from govsim.actors import Actor
 from govsim.dimensions import DIMENSION_ENDS
 from govsim.escape import html_text as esc
 from govsim.groups import GROUP_NAMES, Group
-from govsim.i18n import N_, _, data_file, decimal, fresh, name, number, percent, text
+from govsim.i18n import N_, _, data_file, decimal, fresh, join_and, join_numbers, name, number, percent, text
 from govsim.population import GroupProfile
 from govsim.protocols import get_protocol, votes_words
 from govsim.reading import read_toml
@@ -174,7 +174,7 @@ def _where(setup: Scenario, point: tuple[float, ...]) -> str:
         else:
             ends = _("on a {scale} scale").format(scale=f"{number(scale.low)}-{number(scale.high)}")
         parts.append(f"{name(d)} {decimal(v)} ({ends})")
-    return _(" and ").join(parts)
+    return join_and(parts)
 
 
 def _scales(setup: Scenario) -> tuple[Any, ...]:
@@ -201,13 +201,13 @@ def _positions(setup: Scenario, m: Members) -> list[str]:
         named = "; ".join(
             _("{actor} at {position} (capability {capability}, salience {salience})").format(
                 actor=name(a.name),
-                position=", ".join(_num(v) for v in setup.in_file_units(a.position)),
-                capability=_num(a.capability),
-                salience=", ".join(_num(v) for v in a.salience),
+                position=join_numbers(_num(v) for v in setup.in_file_units(a.position)),
+                capability=join_numbers(_num(v) for v in a.issue_capability or (a.capability,)),
+                salience=join_numbers(_num(v) for v in a.salience),
             )
             for a in m.actors
         )
-        units = ", ".join(
+        units = join_numbers(
             f"{name(d)} ({number(scale.low)}-{number(scale.high)})"
             for d, scale in zip(setup.dimensions, _scales(setup), strict=True)
         )
@@ -231,7 +231,7 @@ def _issues(setup: Scenario) -> str:
 
         def point(p: tuple[float, ...], on: tuple[bool, ...] = on) -> str:
             units = setup.in_file_units(p)
-            return ", ".join(
+            return join_numbers(
                 f"{name(d)} {_num(v)}" for d, v, k in zip(setup.dimensions, units, on, strict=True) if k
             )
 
@@ -399,12 +399,12 @@ def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str,
         )
         lobby = (
             _(
-                "all your delegations attend and your capability counts x{boost} this round "
+                "all your delegations attend and your capability counts ×{boost} this round "
                 "(capped at 1): corridor lobbyists move you less (it adds no votes)."
             ).format(boost=boost)
             if p.capability_vote == 0
             else _(
-                "all your delegations attend and your capability counts x{boost} this round "
+                "all your delegations attend and your capability counts ×{boost} this round "
                 "(capped at 1): corridor lobbyists move you less and your vote weighs more this "
                 "round ({votes})."
             ).format(boost=boost, votes=votes_words(p))
@@ -416,7 +416,7 @@ def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str,
         )
         lobby = (
             _(
-                "all your members attend and count x{boost} (capability capped at 1) in the chair's "
+                "all your members attend and count ×{boost} (capability capped at 1) in the chair's "
                 "compromise, which is drafted in an issue's first round; later rounds revise the text "
                 "toward objectors and amendments, where capability carries no weight."
             ).format(boost=boost)
@@ -434,7 +434,7 @@ def move_effects(setup: Scenario, group: str, protocol: str) -> tuple[tuple[str,
             "corridors and lobby governments as usual."
         )
         lobby = _(
-            "all your members turn up and lobby governments with capability x{boost} this round."
+            "all your members turn up and lobby governments with capability ×{boost} this round."
         ).format(boost=boost)
         away = _("none of your members turns up: nobody lobbies governments for you this round.")
     effects = {

@@ -35,14 +35,15 @@ from matplotlib.figure import Figure
 
 from govsim.escape import html_text as esc
 from govsim.groups import GROUP_NAMES, Group
-from govsim.i18n import N_, _, decimal, name, ordinal, percent, signed
+from govsim.i18n import N_, _, decimal, name, number, ordinal, percent, signed
 from govsim.metrics import gain, group_means
 from govsim.model import GovernanceModel
+from govsim.protocols import rule_in_words
 from govsim.roleplay.cards import move_name
 from govsim.roleplay.page import page_html
 from govsim.roleplay.session import RolePlay
 from govsim.screen.display import png_data_uri
-from govsim.screen.plotting import group_color, group_style
+from govsim.screen.plotting import dimension_label, group_color, group_style, localize_ticks
 
 DEBRIEF_SEEDS = range(100)  # percentiles in steps of 1 (20 runs gave steps of 5, ties at 0 or 100)
 AXIS_VALUES = {
@@ -61,6 +62,14 @@ ROOM_MEASURES = {
     "mean_min_group_gain": N_("worst-off group's gain"),
     "mean_objecting_share": N_("objecting at the end of an issue (share)"),
     "table_min_gain": N_("worst-off group: text left on the table vs status quo"),
+}
+# The landscape's settings in words, for the figure a room reads (their code names are in the
+# parameter cheat-sheet).
+AXIS_LABELS = {
+    "lobbying": N_("lobbying pull on governments"),
+    "majority_threshold": N_("majority threshold"),
+    "revision_step": N_("chair's revision step"),
+    "rho": N_("rough consensus: largest objecting share"),
 }
 TABLE_MEASURE = "table_min_gain"  # the landscape's measure when LANDSCAPE_MEASURE is flat
 DPI = 110  # projector and print: >= 100 dpi
@@ -481,7 +490,7 @@ def debrief_figure(d: Debrief, dpi: int = DPI) -> Figure:
         ax.xaxis.label.set_fontsize(DEBRIEF_LABEL_PT)
         ax.yaxis.label.set_fontsize(DEBRIEF_LABEL_PT)
         ax.tick_params(labelsize=DEBRIEF_LABEL_PT)
-    return fig
+    return localize_ticks(fig)
 
 
 def plot_standing(d: Debrief, ax: Any) -> Any:
@@ -531,10 +540,10 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
                 j, i, signed(grid.iloc[i, j]), ha="center", va="center", fontsize=DEBRIEF_LABEL_PT,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8, "linewidth": 0},
             )  # fmt: skip
-    ax.set_xticks(range(len(xs)), [f"{x:g}" for x in xs])
-    ax.set_yticks(range(len(ys)), [f"{y:g}" for y in ys])
-    ax.set_xlabel(_("{setting} (all simulated)").format(setting=xname))
-    ax.set_ylabel(yname)
+    ax.set_xticks(range(len(xs)), [number(x) for x in xs])
+    ax.set_yticks(range(len(ys)), [number(y) for y in ys])
+    ax.set_xlabel(_("{setting} (all simulated)").format(setting=_(AXIS_LABELS.get(xname, xname))))
+    ax.set_ylabel(_(AXIS_LABELS.get(yname, yname)))
     here = d.here
     if here.get(xname) in xs and here.get(yname) in ys:
         ax.scatter(
@@ -579,7 +588,7 @@ def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
         ax.xaxis.label.set_fontsize(12)
         ax.yaxis.label.set_fontsize(12)
         ax.tick_params(labelsize=12)
-    return fig
+    return localize_ticks(fig)
 
 
 def plot_positions_1d(play: RolePlay, ax: Any) -> Any:
@@ -607,14 +616,20 @@ def plot_positions_1d(play: RolePlay, ax: Any) -> Any:
             rows.append((n, g.label))
     issue = model.current_issue or (model.closed_issues[-1] if model.closed_issues else None)
     if issue is not None and hasattr(issue, "status_quo"):
-        ax.axvline(float(to_units(issue.status_quo[0])), color="black", linestyle="--", label="status quo")
+        ax.axvline(float(to_units(issue.status_quo[0])), color="black", linestyle="--", label=_("status quo"))
     for text in model.texts_on_table():
         ax.axvline(
-            float(to_units(text.text[0])), color=PROPOSAL_COLOR, linewidth=2.5, label="text on the table"
+            float(to_units(text.text[0])), color=PROPOSAL_COLOR, linewidth=2.5, label=_("text on the table")
         )
     ax.set_yticks([n for n, _label in rows], [label for _n, label in rows])
-    ax.set_xlabel(f"{setup.dimensions[0]}" + (f" ({scale})" if scale is not None else ", position in [0, 1]"))
-    ax.set_title("Stakeholder positions")
+    ax.set_xlabel(
+        _("{dimension} ({low}-{high})").format(
+            dimension=name(setup.dimensions[0]), low=number(scale.low), high=number(scale.high)
+        )
+        if scale is not None
+        else dimension_label(setup.dimensions[0])
+    )
+    ax.set_title(_("Stakeholder positions"))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="best")
     return ax
@@ -695,7 +710,7 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
     )
     moves = "".join(
         f"<tr><td>{esc(Group.parse(t).label)}</td><td>"
-        + esc(_(", ").join(f"{move_name(m)} x{n}" for m, n in sorted(c.items())) or _("none"))
+        + esc(_(", ").join(f"{move_name(m)} ×{n}" for m, n in sorted(c.items())) or _("none"))
         + "</td></tr>"
         for t, c in d.moves.items()
     )
@@ -732,8 +747,8 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
         _("What in the real process does this model leave out (see the facilitator guide's limits)?"),
     )
     asked = "".join(f"<li>{esc(q)}</li>\n<div class='write'></div>\n" for q in questions)
-    heading = _("Role-play debrief: {scenario} under {rules} rules").format(
-        scenario=scenario, rules=d.protocol
+    heading = _("Role-play debrief: {scenario} under {rules}").format(
+        scenario=scenario, rules=rule_in_words(d.protocol, sentence=True)
     )
     body = f"""
 <h1>{esc(heading)}</h1>

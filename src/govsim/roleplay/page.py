@@ -7,7 +7,7 @@ and wraps a printable page with :func:`page_html`; none borrows them from a sibl
 from __future__ import annotations
 
 from govsim.escape import html_text
-from govsim.i18n import locale_name
+from govsim.i18n import locale_name, typography_html
 
 CARD_CSS = """
 .govsim-card { font-family: sans-serif; max-width: 48em; line-height: 1.35; }
@@ -20,8 +20,9 @@ CARD_CSS = """
 
 
 def page_html(title: str, body: str, css: str = CARD_CSS) -> str:
-    """A standalone, printable HTML page (no scripts, no network), in the current language."""
-    return (
+    """A standalone, printable HTML page (no scripts, no network), in the current language (its
+    typography too: :func:`govsim.i18n.typography_html`)."""
+    return typography_html(
         f"<!DOCTYPE html><html lang='{locale_name()}'><head><meta charset='utf-8'>"
         f"<title>{html_text(title)}</title><style>{css}</style></head><body>{body}</body></html>"
     )

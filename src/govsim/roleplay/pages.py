@@ -15,7 +15,7 @@ import functools
 import secrets
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import panel as pn
 import param
@@ -23,7 +23,7 @@ from panel.custom import JSComponent
 
 from govsim.escape import html_text as esc
 from govsim.groups import Group
-from govsim.i18n import LANGUAGES, N_, _, current, language, name, parse_language
+from govsim.i18n import LANGUAGES, N_, _, current, language, name, parse_language, typography_html
 from govsim.roleplay.cards import move_name, role_card
 from govsim.roleplay.page import CARD_CSS
 from govsim.roleplay.plan import EXTEND_SECONDS
@@ -63,9 +63,30 @@ img { max-width: 100%; height: auto; }
 """
 
 
-def _pane(css_class: str) -> pn.pane.HTML:
+class RoomHTML(pn.pane.HTML):
+    """An HTML pane in the room's language: its text passes through the kit's render-time
+    typography (:func:`govsim.i18n.typography_html`: French no-break spaces) whenever it is
+    shown, whatever code filled it. ``lang`` defaults to the language it is built in."""
+
+    lang = param.String(default="en", doc="The language of the page holding the pane.")
+
+    _rename: ClassVar[dict[str, str | None]] = {
+        **pn.pane.HTML._rename,
+        "lang": None,
+    }  # not sent to the browser
+
+    def __init__(self, object: Any = None, **params: Any) -> None:
+        params.setdefault("lang", current())
+        super().__init__(object, **params)
+
+    def _transform_object(self, obj: Any) -> dict[str, Any]:
+        with language(self.lang):
+            return super()._transform_object(typography_html(obj))
+
+
+def _pane(css_class: str) -> RoomHTML:
     """An empty HTML pane of the page's style, filled as the session moves."""
-    return pn.pane.HTML(stylesheets=[PAGE_CSS], css_classes=[css_class], sizing_mode="stretch_width")
+    return RoomHTML(stylesheets=[PAGE_CSS], css_classes=[css_class], sizing_mode="stretch_width")
 
 
 CONTROL_CSS = """
@@ -309,7 +330,7 @@ class TeamPage:
         self._round = room.state().round
         self.card = role_card(room.play.setup, team, room.play.protocol)
         label = Group.parse(team).label
-        self.head = pn.pane.HTML(
+        self.head = RoomHTML(
             f"<div class='govsim-rp-head'><h1>{esc(label)}</h1>{esc(name(room.play.setup.title))}</div>"
             + language_links(room.codes[team], self.lang),
             stylesheets=[PAGE_CSS],
@@ -351,7 +372,7 @@ class TeamPage:
         self.current = _pane("govsim-rp-current")
         self.revealed = _pane("govsim-rp-revealed-pane")
         self.debrief = _pane("govsim-rp-debrief-pane")
-        self.card_pane = pn.pane.HTML(
+        self.card_pane = RoomHTML(
             self.card.html(),
             stylesheets=[CARD_CSS, PAGE_CSS],
             css_classes=["govsim-rp-card"],
@@ -490,7 +511,7 @@ class RoomView:
     def _room_parts(self, room: Room) -> None:
         play = room.play
         rules = _("The rules of this session.")
-        self.head = pn.pane.HTML(
+        self.head = RoomHTML(
             stylesheets=[PAGE_CSS],
             object=f"<div class='govsim-rp-head'><h1>{esc(name(play.setup.title))}</h1>"
             f"<p class='govsim-rp-announcement'><b>{esc(rules)}</b> {esc(play.announcement)}</p></div>"
@@ -590,7 +611,7 @@ class FacilitatorPage(RoomView):
             f"{esc(_('export the session (JSON)'))}</a>",
             sheet=f"<a href='/rp/debrief{q}' target='_blank' class='govsim-rp-sheet'>{esc(_('debrief sheet'))}</a>",
         )
-        self.links = pn.pane.HTML(
+        self.links = RoomHTML(
             f"<p>{said}</p>",
             stylesheets=[PAGE_CSS],
             sizing_mode="stretch_width",
@@ -707,7 +728,7 @@ def refused_page(text: str | None = None) -> pn.viewable.Viewable:
     set_viewport()
     text = text or _("This join code is not valid.")
     ask = _("Ask the facilitator for your team's address.")
-    return pn.pane.HTML(
+    return RoomHTML(
         f"<h1 class='govsim-rp-refused'>{esc(text)}</h1><p>{esc(ask)}</p>",
         stylesheets=[PAGE_CSS],
     )

@@ -35,7 +35,7 @@ from govsim.forums import Layout, Regional, TableSpec
 from govsim.groups import GOVERNMENT
 from govsim.i18n import N_, _, name
 from govsim.params import parameter_specs
-from govsim.protocols import Decision, Protocol, Table, get_protocol, passes
+from govsim.protocols import Decision, Protocol, Table, get_protocol, passes, rule_in_words
 from govsim.scenarios import Scenario
 from govsim.values import member, whole
 from govsim.words import plural
@@ -60,6 +60,16 @@ class Fallback(Enum):
 
     @classmethod
     def parse(cls, value: Fallback | str, where: str = "fallback") -> Fallback:
+        """The fallback named ``value`` (any case, spaces trimmed), or ``value`` if it is one.
+
+        >>> Fallback.parse(" Table_Vote ")
+        <Fallback.TABLE_VOTE: 'table_vote'>
+
+        Raises
+        ------
+        ValueError
+            ``value`` names no fallback; one line, ``where=value`` and the allowed names.
+        """
         return member(cls, value, f"{where}={value!r} is not a fallback")
 
 
@@ -79,7 +89,23 @@ FALLBACK_STATEMENTS = {
 def majority(table: Table, y: np.ndarray, voters: np.ndarray) -> Decision:
     """Adopt ``y`` when more than half of ``voters`` are no worse off with it (u(y) >= u(q)): the
     one majority rule, :func:`govsim.protocols.passes` (a tie, 5-5, does not adopt). Voters who
-    lose are the objectors. No voters: not adopted."""
+    lose are the objectors. No voters: not adopted.
+
+    Parameters
+    ----------
+    table : govsim.protocols.Table
+        The round at one forum's table.
+    y : (K,) float array
+        The text put to the vote, in the model's [0, 1] units.
+    voters : (n,) bool array
+        Who votes (one vote each; no tolerance: a loss of more than 1e-12 in utility, which
+        only absorbs rounding, is a vote against).
+
+    Returns
+    -------
+    govsim.protocols.Decision
+        ``deciding`` is ``voters``; ``objecting`` the voters who lose with ``y``.
+    """
     support = voters & (table.gains(y) >= -1e-12)
     n = int(voters.sum())
     adopted = n > 0 and passes(support.sum() / n, SIMPLE_MAJORITY)
@@ -109,15 +135,28 @@ class WithFallback(Protocol):
         self.lobbied = self.inner.lobbied
 
     def draft(self, table: Table) -> np.ndarray:
+        """The inner protocol's first text, a (K,) point in [0, 1]."""
         return self.inner.draft(table)
 
     def rule(self, params: Any) -> str:
+        """The inner protocol's adoption rule in words (the fallback is said by
+        :meth:`SessionPlan.announcement`)."""
         return self.inner.rule(params)
 
     def revise(self, table: Table, y: np.ndarray, decision: Decision) -> np.ndarray:
+        """The inner protocol's revision of the (K,) text ``y`` after ``decision``."""
         return self.inner.revise(table, y, decision)
 
     def decide(self, table: Table, y: np.ndarray) -> Decision:
+        """The inner protocol's decision on ``y``; if it does not adopt and the issue is in round
+        ``budget`` or later (``table.round``, 1-based), the fallback's instead: the same
+        decision (``status_quo``), or :func:`majority` of the governments attending
+        (``government_vote``) or of everyone attending (``table_vote``).
+
+        Returns
+        -------
+        govsim.protocols.Decision
+        """
         decision = self.inner.decide(table, y)
         if decision.adopted or table.round < self.budget:
             return decision
@@ -149,6 +188,14 @@ class RegionalWithFallback(Regional):
         self.fallback = Fallback.parse(fallback)
 
     def tables(self, regions: tuple[str, ...], defaults: tuple[str, ...]) -> list[TableSpec]:
+        """The inner layout's tables (one per region, :meth:`govsim.forums.Regional.tables`),
+        each rule wrapped in :class:`WithFallback` with this budget and fallback.
+
+        Raises
+        ------
+        ValueError
+            The inner layout maps a region that ``regions`` does not hold.
+        """
         return [
             TableSpec(spec.name, spec.region, WithFallback(spec.protocol, self.budget, self.fallback))
             for spec in self.inner.tables(regions, defaults)
@@ -161,7 +208,21 @@ class RegionalWithFallback(Regional):
 def with_fallback(
     chosen: Protocol | Layout | str, budget: int, fallback: Fallback | str
 ) -> Protocol | Layout:
-    """``chosen`` (a decision rule, a seating layout or a name) under a round budget and fallback."""
+    """``chosen`` (a decision rule, a seating layout or a name) under a round budget and fallback.
+
+    Returns
+    -------
+    WithFallback or RegionalWithFallback
+        A :class:`RegionalWithFallback` for the regional seating, else a :class:`WithFallback`.
+
+    Raises
+    ------
+    TypeError
+        ``chosen`` is a seating layout other than the regional one.
+    ValueError
+        ``chosen`` names no protocol or layout, ``budget`` is not a whole number from 1 to the
+        bound of ``max_rounds``, or ``fallback`` names no :class:`Fallback`.
+    """
     chosen = get_protocol(chosen) if isinstance(chosen, str) else chosen
     if isinstance(chosen, Regional):
         return RegionalWithFallback(chosen, budget, fallback)
@@ -176,10 +237,22 @@ class SessionPlan:
 
     Parameters
     ----------
-    issues : the first ``issues`` agenda issues are played (None: all).
-    budget : rounds per issue (None: the scenario's own deadline ``max_rounds``).
-    fallback : what the chair's text goes to when the budget runs out.
-    caucus_seconds : the caucus countdown the facilitator starts with (can be extended or skipped).
+    issues : int or None
+        The first ``issues`` agenda issues are played (None: all); 1 to the bound of
+        ``max_rounds``.
+    budget : int or None
+        Rounds per issue (None: the scenario's own deadline ``max_rounds``); 1 to the bound of
+        ``max_rounds``.
+    fallback : Fallback or str
+        What the chair's text goes to when the budget runs out (a name is parsed).
+    caucus_seconds : int
+        The caucus countdown the facilitator starts with, in seconds, 0 to 3600 (can be
+        extended or skipped).
+
+    Raises
+    ------
+    ValueError
+        One line naming the field, its value and the allowed range or names.
     """
 
     issues: int | None = None
@@ -196,7 +269,13 @@ class SessionPlan:
         _check_count("caucus_seconds", self.caucus_seconds, low=0, high=CAUCUS_MAX)
 
     def scenario(self, setup: Scenario) -> Scenario:
-        """``setup`` cut to the planned issues, with the budget as each issue's deadline."""
+        """``setup`` cut to the planned issues, with the budget as each issue's deadline.
+
+        Raises
+        ------
+        ValueError
+            ``issues`` is more than ``setup``'s agenda holds.
+        """
         if self.issues is not None and self.issues > len(setup.agenda):
             raise ValueError(
                 f"issues={self.issues} is more than the {len(setup.agenda)} issues on the "
@@ -218,10 +297,10 @@ class SessionPlan:
         budget = planned.params.max_rounds
         count = len(planned.agenda)
         issues = (
-            _("1 issue under {protocol} rules: {names}.")
+            _("1 issue under {rules}: {names}.")
             if count == 1
-            else _("{count} issues under {protocol} rules: {names}.")
-        ).format(count=count, protocol=protocol, names=names)
+            else _("{count} issues under {rules}: {names}.")
+        ).format(count=count, rules=rule_in_words(protocol, sentence=True), names=names)
         rounds = (
             _("Each issue gets at most 1 round. If an issue is not agreed by round 1: {fallback}.")
             if budget == 1
@@ -233,6 +312,8 @@ class SessionPlan:
         return f"{issues} {adoption_rule(protocol, planned)} {rounds}"
 
     def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON-ready data: ``issues``, ``budget``, ``fallback`` (its name) and
+        ``caucus_seconds``; :meth:`from_dict` reads it back."""
         return {
             "issues": self.issues,
             "budget": self.budget,
@@ -242,6 +323,18 @@ class SessionPlan:
 
     @classmethod
     def from_dict(cls, data: Any, where: str = "plan") -> SessionPlan:
+        """The plan that ``data`` (from :meth:`to_dict` or a user's file) describes; a missing
+        field takes its default.
+
+        >>> SessionPlan.from_dict({"issues": 2, "budget": 3, "fallback": "table_vote"}) == RECOMMENDED
+        True
+
+        Raises
+        ------
+        ValueError
+            One line starting with ``where``: ``data`` is not a dict, has a field that is not a
+            plan field, or a field out of range (see :class:`SessionPlan`).
+        """
         if not isinstance(data, dict):
             raise ValueError(f"{where} must be an object, not {type(data).__name__}")
         known = ("issues", "budget", "fallback", "caucus_seconds")
@@ -257,7 +350,13 @@ class SessionPlan:
 def adoption_rule(protocol: Protocol | Layout | str, setup: Scenario) -> str:
     """How a text is adopted under ``protocol`` in ``setup``: the protocol's own sentence
     (:meth:`govsim.protocols.Protocol.rule`, said from ``setup.params``); for the regional
-    seating, one sentence per region's table."""
+    seating, one sentence per region's table.
+
+    Raises
+    ------
+    TypeError
+        ``protocol`` is a seating layout other than the regional one.
+    """
     chosen = get_protocol(protocol) if isinstance(protocol, str) else protocol
     if isinstance(chosen, Regional):
         per_table = " ".join(
@@ -313,9 +412,17 @@ CLOSING_PARTS = (
 def timetable(
     plan: SessionPlan = RECOMMENDED, setup: Scenario | None = None
 ) -> list[tuple[float, float, str]]:
-    """The slot minute by minute for ``plan`` (default: :data:`RECOMMENDED` in ``classroom``):
-    (start, end, what) in minutes, from the plan's own caucus and round budget; the slack is
-    what remains of :data:`SLOT_MINUTES`."""
+    """The slot minute by minute for ``plan`` (default: :data:`RECOMMENDED` in ``classroom``).
+
+    Returns
+    -------
+    list of (float, float, str)
+        (start, end, what happens) in minutes from the start of the slot, in English: joining,
+        reading the cards and the rules, the rounds at most (every planned issue played to its
+        budget, each round the plan's caucus plus :data:`ROUND_OVERHEAD_MINUTES`), then the
+        closing parts. The slack is what remains of :data:`SLOT_MINUTES`
+        (:func:`slack_minutes`; negative when the plan overruns).
+    """
     if setup is None:
         from govsim.scenarios import load_scenario
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from govsim.groups import Group
-from govsim.i18n import N_, _, decimal
+from govsim.i18n import N_, _, decimal, join_numbers
 from govsim.roleplay.cards import move_name
 from govsim.roleplay.plan import EXTEND_SECONDS, SessionPlan
 from govsim.roleplay.session import Move, RolePlay, check_point
@@ -246,7 +246,7 @@ class Room:
                 }[phase].format(round=round_, played=state.round)
                 return False, _("Too late: {why}. Your move was not counted.").format(why=why)
             SessionStore.upsert_move(db, round_, team, chosen.value, point)
-        extra = " " + _("at ({point})").format(point=", ".join(decimal(v) for v in point)) if point else ""
+        extra = " " + _("at ({point})").format(point=join_numbers(decimal(v) for v in point)) if point else ""
         return (
             True,
             _("Move recorded for round {round}: {move}{amend}. You can change it until the reveal.").format(

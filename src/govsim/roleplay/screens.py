@@ -10,7 +10,7 @@ from typing import Any
 
 from govsim.escape import html_text as esc
 from govsim.groups import Group
-from govsim.i18n import _, current, decimal, name, percent, signed
+from govsim.i18n import _, current, decimal, join_numbers, name, percent, signed
 from govsim.roleplay.cards import move_name
 from govsim.roleplay.debrief import (
     Debrief,
@@ -70,7 +70,7 @@ def _status_html(room: Room, team: str | None, state: Any) -> str:
         )
         texts = model.texts_on_table()
         if texts:
-            where = ", ".join(
+            where = join_numbers(
                 f"{esc(name(d))} {decimal(v)}"
                 for d, v in zip(play.setup.dimensions, texts[0].text, strict=True)
             )
@@ -79,7 +79,7 @@ def _status_html(room: Room, team: str | None, state: Any) -> str:
         gains = {g: v for g, v in model.gains_if_adopted().items() if v == v}
         if gains:
             shown = {team: gains[team]} if team in gains else gains
-            cells = ", ".join(f"{esc(Group.parse(g).label)} {v:+.3f}" for g, v in shown.items())
+            cells = join_numbers(f"{esc(Group.parse(g).label)} {signed(v)}" for g, v in shown.items())
             lines.append(esc(_("If adopted now, mean gain: {gains}.")).format(gains=cells))
     if play.history and phase in (Phase.RESULT, Phase.ENDED, Phase.BRIEFING, Phase.CAUCUS, Phase.MOVES):
         lines.append(last_result(play))
@@ -87,6 +87,10 @@ def _status_html(room: Room, team: str | None, state: Any) -> str:
 
 
 def last_result(play: Any) -> str:
+    """The last round played, as escaped HTML in the current language: the share of those
+    deciding who objected (or that nobody decided), and, when that round closed its issue,
+    whether the text was adopted. ``play`` is a :class:`~govsim.roleplay.session.RolePlay`
+    with at least one round in its history (an empty one raises ``IndexError``)."""
     record = play.history[-1]
     last = play.model.rounds.iloc[-1]
     where = {"issue": record["issue"] + 1, "round": record["round"]}
@@ -120,13 +124,18 @@ def moves_html(moves: dict[str, dict[str, Any]], title: str, setup: Any) -> str:
 
 
 def projector_png(room: Room) -> str:
-    key = ("projector", id(room), len(room.play.history))
+    """The projector's figure as a data URI, drawn in the current language (cached per language)."""
+    key = ("projector", id(room), len(room.play.history), current())
     if key not in _CACHE:
         _CACHE[key] = png_data_uri(projector_figure(room.play), fast=False)
     return _CACHE[key]
 
 
 def room_debrief(room: Room) -> Debrief:
+    """The room's :class:`~govsim.roleplay.debrief.Debrief` (its session next to the
+    all-simulated runs), computed once per number of rounds played and shared by every page.
+    The key holds no language: its ``announcement`` stays in the language it was first
+    computed in."""
     key = ("debrief", id(room), len(room.play.history))
     if key not in _CACHE:
         _CACHE[key] = debrief(room.play)

@@ -29,7 +29,7 @@ import pandas as pd
 from govsim import safefiles
 from govsim.actors import Scale
 from govsim.groups import GROUP_NAMES, Group
-from govsim.i18n import N_, _, percent
+from govsim.i18n import N_, _, decimal, join_numbers, percent
 from govsim.i18n import number as said_number
 from govsim.model import GovernanceModel
 from govsim.overrides import RoundOverrides
@@ -66,6 +66,16 @@ class Move(Enum):
 
     @classmethod
     def parse(cls, value: Move | str, where: str = "move") -> Move:
+        """The move named ``value`` (any case, spaces trimmed), or ``value`` if it is one.
+
+        >>> Move.parse("Stay_Away")
+        <Move.STAY_AWAY: 'stay_away'>
+
+        Raises
+        ------
+        ValueError
+            ``value`` names no move; one line, ``where=value`` and the allowed names.
+        """
         return member(cls, value, f"{where}={value!r} is not a move")
 
 
@@ -74,7 +84,7 @@ MOVE_MEANINGS = {  # {share} and {boost} are filled in by Move.meaning
     Move.HOLD: N_("stand firm: nobody in your group is persuaded this round"),
     Move.CONCEDE: N_("move your group {share} of the way toward the text on the table"),
     Move.OBJECT: N_("all attend and object to any text that leaves you worse off (tolerance 0)"),
-    Move.LOBBY: N_("all attend and push harder: capability x{boost} this round"),
+    Move.LOBBY: N_("all attend and push harder: capability ×{boost} this round"),
     Move.STAY_AWAY: N_("nobody from your group attends this round"),
     Move.AMEND: N_("table a text point: if the text fails, the chair moves it toward your point"),
 }
@@ -82,7 +92,42 @@ MOVE_MEANINGS = {  # {share} and {boost} are filled in by Move.meaning
 
 @dataclass
 class RolePlay:
-    """One role-play session: the model, the teams, and every round's moves."""
+    """One role-play session: the model, the teams, and every round's moves.
+
+    Parameters
+    ----------
+    scenario : str
+        A scenario name (:func:`govsim.scenarios.scenario_names`).
+    protocol : str or None
+        A protocol name (:func:`govsim.protocols.protocol_names`); None: the scenario's own.
+        After construction, the name of the protocol played.
+    teams : tuple of str
+        The groups played by teams in the room, each at most once and each with stakeholders
+        in the scenario; ``()``: every such group (:func:`playing_groups`).
+    seed : int
+        The model's seed, 0 or more.
+    plan : SessionPlan
+        Issues, round budget and fallback (default: every issue, the scenario's deadline, the
+        status quo).
+    history : list of dict
+        One record per round played (:meth:`play_round`).
+
+    Attributes
+    ----------
+    setup : govsim.scenarios.Scenario
+        The scenario as the plan cuts it (:meth:`SessionPlan.scenario`).
+    model : govsim.model.GovernanceModel
+        The run the room plays.
+
+    Raises
+    ------
+    ValueError
+        One line naming the field: an unknown scenario, protocol or group, a seed that is not
+        a whole number of 0 or more, a team named twice or without stakeholders, or a plan
+        with more issues than the agenda.
+    TypeError
+        ``plan`` is not a :class:`SessionPlan`.
+    """
 
     scenario: str = "classroom"
     protocol: str | None = None
@@ -125,6 +170,7 @@ class RolePlay:
     # ------------------------------------------------------------ playing
     @property
     def finished(self) -> bool:
+        """True when the agenda is done (the model stopped running): no round is left to play."""
         return not self.model.running
 
     def play_round(
@@ -133,10 +179,25 @@ class RolePlay:
         amendments: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Play one round with each team's move (missing teams: ``simulated``) as the round's
-        overrides, and return the record of the round.
+        overrides (:func:`move_overrides`), and return the record of the round.
 
-        ``amendments`` gives a text point (K numbers in [0, 1]) for every team that plays
-        ``amend``, and for no other team."""
+        ``amendments`` gives a text point (K numbers in [0, 1], the model's units) for every
+        team that plays ``amend``, and for no other team.
+
+        Returns
+        -------
+        dict
+            ``issue`` (0-based index), ``round`` (1-based, within the issue), ``moves`` (team ->
+            move name, every team) and, when a team amended, ``amendments`` (team -> list of K
+            floats); the same record is appended to :attr:`history`.
+
+        Raises
+        ------
+        ValueError
+            One line: the agenda is finished, a move is for a group that is not a team in the
+            room or names no move, or the amendments do not match the ``amend`` moves or are not
+            K numbers in [0, 1]. Nothing is played then.
+        """
         if self.finished:
             raise ValueError("the agenda is finished: no round left to play (save or start again)")
         chosen = self._check_moves(moves or {})
@@ -183,12 +244,14 @@ class RolePlay:
 
     # ------------------------------------------------------------ results
     def outcome(self) -> dict[str, Any]:
-        """The room's result: the run summary and one row per closed issue (JSON-ready)."""
+        """The room's result, JSON-ready: ``summary`` (the model's ``summary()``) and ``issues``
+        (one dict per closed issue, the model's ``outcomes`` rows)."""
         issues = self.model.outcomes.to_dict(orient="records")
         return {"summary": plain(self.model.summary()), "issues": plain(issues)}
 
     def simulated(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
-        """All-simulated runs of the same scenario and protocol, one row of ``summary()`` per seed."""
+        """All-simulated runs of the same scenario, protocol and plan, run to the end: a frame
+        with one row per seed, ``seed`` and the columns of ``summary()``."""
         return pd.DataFrame(seed_rows(lambda s: self.new_model(s).run(), seeds))
 
     def comparison(self, seeds: range | list[int] = range(5)) -> pd.DataFrame:
@@ -200,6 +263,9 @@ class RolePlay:
 
     # ------------------------------------------------------------ saving
     def to_dict(self) -> dict[str, Any]:
+        """The session as JSON-ready data (format :data:`FORMAT`, version :data:`VERSION`):
+        scenario, protocol, seed, teams, plan, every round's record (``moves``) and the
+        outcome so far; :meth:`from_dict` replays it."""
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -213,11 +279,30 @@ class RolePlay:
         }
 
     def save(self, path: str | Path) -> Path:
+        """Write :meth:`to_dict` to ``path`` as indented JSON (UTF-8, whole or not at all; a
+        missing number is written ``NaN``, as Python's ``json`` does) and return the path.
+
+        Raises
+        ------
+        ValueError
+            ``path`` or its folder is a symbolic link, or ``path`` is a folder.
+        """
         return safefiles.write_text(Path(path), json.dumps(self.to_dict(), indent=2, allow_nan=True))
 
     @classmethod
     def from_dict(cls, data: Any) -> RolePlay:
-        """Rebuild a session by replaying its moves; every field is checked with a one-line error."""
+        """Rebuild a session from :meth:`to_dict`'s data by replaying its moves from the seed.
+
+        Versions 1 and 2 are read (version 1 has no plan and no amendments).
+
+        Raises
+        ------
+        ValueError
+            One line naming the field: not a role-play object, an unsupported format or
+            version, a field missing or of the wrong type, a round that cannot be replayed
+            (:meth:`replay`), or a stored outcome that differs from the replayed one (an edited
+            file).
+        """
         data = _check_file(data)
         plan = SessionPlan.from_dict(data.get("plan", {}))
         play = cls(data["scenario"], data["protocol"], tuple(data["teams"]), data["seed"], plan)
@@ -227,7 +312,15 @@ class RolePlay:
         return play
 
     def replay(self, record: Any, where: str = "record") -> dict[str, Any]:
-        """Play one saved round record again (checked: one-line errors naming ``where``)."""
+        """Play one saved round record (``moves``, optional ``amendments``) again and return
+        the new record (:meth:`play_round`).
+
+        Raises
+        ------
+        ValueError
+            One line starting with ``where``: the record is not an object with a ``moves``
+            object, the agenda is already finished, or a move or amendment is refused.
+        """
         if not isinstance(record, dict) or not isinstance(record.get("moves"), dict):
             raise ValueError(f"{where} must be an object with a 'moves' object")
         if self.finished:
@@ -243,6 +336,16 @@ class RolePlay:
 
     @classmethod
     def load(cls, path: str | Path) -> RolePlay:
+        """The session saved at ``path`` (:meth:`save`), rebuilt by :meth:`from_dict`.
+
+        Raises
+        ------
+        ValueError
+            One line starting with the file's name: not UTF-8 or not JSON
+            (:class:`govsim.reading.FileError`), or refused by :meth:`from_dict`.
+        OSError
+            The file cannot be read (``FileNotFoundError`` when it is missing).
+        """
         data = read_json(path)  # UTF-8, one-line errors naming the file
         try:
             return cls.from_dict(data)
@@ -254,10 +357,20 @@ class RolePlay:
 def move_overrides(moves: dict[str, Move], amendments: dict[str, Any] | None = None) -> RoundOverrides:
     """The one-round overrides that the teams' moves stand for (group name -> move).
 
-    ``hold``: not persuadable. ``concede``: move CONCEDE_SHARE toward the text on the table.
-    ``object``: everyone attends, tolerance 0 in the decision, not persuadable. ``lobby``:
-    everyone attends, capability x LOBBY_BOOST (capped at 1). ``stay_away``: attendance 0.
-    ``amend``: the team's text point (from ``amendments``) is tabled as its amendment.
+    ``hold``: not persuadable. ``concede``: move :data:`CONCEDE_SHARE` of the way toward the
+    text on the table. ``object``: everyone attends, tolerance 0 in the decision, not
+    persuadable. ``lobby``: everyone attends, capability x :data:`LOBBY_BOOST` (capped at 1 by
+    the model). ``stay_away``: attendance 0. ``amend``: the team's text point (from
+    ``amendments``, group -> K numbers) is tabled as its amendment. ``simulated``: nothing.
+
+    Returns
+    -------
+    govsim.overrides.RoundOverrides
+
+    Raises
+    ------
+    ValueError
+        A group or move name is unknown.
     """
     fields: dict[str, dict[str, Any]] = {
         "attendance": {},
@@ -352,12 +465,22 @@ def to_model_units(setup: Any, values: Any) -> Any:
 
 
 def said_point(setup: Any, point: Any) -> str:
-    """A [0, 1] text point as the room reads it: in the scenario's own units, two decimals."""
-    return ", ".join(f"{v:.2f}" for v in setup.in_file_units(point))
+    """A [0, 1] text point as the room reads it: in the scenario's own units, two decimals, in
+    the current locale (``0,70 ; 0,90`` in French)."""
+    return join_numbers(decimal(v) for v in setup.in_file_units(point))
 
 
 def check_point(point: Any, k: int, where: str, dims: str = "") -> np.ndarray:
-    """A text point: ``k`` finite numbers in [0, 1] (one per dimension), else a one-line error."""
+    """``point`` as a (k,) float array: ``k`` finite numbers in [0, 1] (one per dimension).
+
+    >>> check_point([0.2, 1], 2, "amendments.business")
+    array([0.2, 1. ])
+
+    Raises
+    ------
+    ValueError
+        One line: ``where=point`` and what is allowed (``dims`` names the dimensions).
+    """
     allowed = f"{k} numbers in [0, 1]" + (f" ({dims})" if dims else "")
     if isinstance(point, str | bytes) or not hasattr(point, "__len__") or len(point) != k:
         raise ValueError(f"{where}={point!r} must be {allowed}")
@@ -376,8 +499,15 @@ def fixed_strategies(
     seeds: range | list[int] = range(5),
 ) -> pd.DataFrame:
     """What if one team played the same move every round? One row per (move, seed): ``move``,
-    ``seed`` and the run's ``summary()``; every other seat is simulated. Data for a debrief.
-    ``amend`` is not offered: it needs a text point chosen round by round."""
+    ``seed`` and the run's ``summary()``; every other seat is simulated, with the default plan
+    (every issue, the scenario's deadline, the status quo). Data for a debrief.
+
+    Raises
+    ------
+    ValueError
+        ``moves`` holds ``amend`` (it needs a text point chosen round by round), or a name is
+        unknown.
+    """
 
     def finished(seed: int, move: Move) -> GovernanceModel:
         play = RolePlay(scenario, protocol, (team,), seed)

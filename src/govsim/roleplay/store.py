@@ -17,7 +17,8 @@ with one line; a file the server will write (``create=True``) is tried with a wr
 rolled back, so a read-only file, folder or a lock held elsewhere is refused at start, not at
 the facilitator's first click. The file, its ``-wal`` and its ``-shm`` (which SQLite writes in
 place) are refused when they are links of either kind (:func:`govsim.safefiles.refuse_linked`).
-Any later SQLite error is a ``ValueError`` naming the file.
+Any later SQLite error is a ``ValueError`` naming the file. That plumbing is
+:class:`govsim.sqlitefile.SQLiteFile`'s, shared with the room's file (:mod:`govsim.room.store`).
 
 Tables: ``meta`` (key, JSON value: ``config``, ``codes``, ``debrief``), ``state`` (one row:
 phase, round, deadline, version), ``moves`` (round, team, move, amendment, at) and ``rounds``
@@ -27,17 +28,13 @@ phase, round, deadline, version), ``moves`` (round, team, move, amendment, at) a
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from govsim.reading import parse_json
-from govsim.safefiles import open_exclusive, refuse_linked
+from govsim.sqlitefile import SQLiteFile
 
 VERSION_AGE = 0.1  # seconds a read of the change counter is shared between pages
 SCHEMA = """
@@ -70,193 +67,19 @@ class RoomState:
     version: int
 
 
-class SessionStore:
-    """The session file. Every method opens, uses and closes its own connection."""
+class SessionStore(SQLiteFile):
+    """The session file (:class:`govsim.sqlitefile.SQLiteFile`: every method opens, uses and
+    closes its own connection)."""
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
-        """Open the session file at ``path``; a missing file is created when ``create``.
+    KIND = "session file"
+    SCHEMA = SCHEMA
+    COLUMNS = COLUMNS
+    WRITER = "the role-play server"
+    START = "give a new file name to start a session"
+    _seen: tuple[float, int] | None = None  # (when, version) of the last read of the change counter
 
-        Raises
-        ------
-        ValueError
-            ``path`` is a link, its folder does not exist, it is missing (and not ``create``),
-            it is not a govsim session file (another database, an empty file), it is damaged,
-            or (with ``create``) it cannot be written.
-        """
-        self.path = Path(path)
-        self.create = create  # False: only read (export); never writes, even SQLite's own files
-        name = str(self.path)
-        if self.path.is_symlink():
-            raise ValueError(f"session file {name!r} is a symbolic link: give the file itself")
-        if not self.path.parent.is_dir():
-            raise ValueError(f"session file {name!r}: the folder {str(self.path.parent)!r} does not exist")
-        refuse_linked(self.path, *self._siblings())  # before any connection: SQLite writes in place
-        self._seen: tuple[float, int] | None = None
-        try:
-            made = create and self._create()
-            if made:
-                db = self._connect()
-                try:
-                    db.executescript(SCHEMA)
-                finally:
-                    db.close()
-            elif not self.path.exists():
-                raise ValueError(f"session file {name!r} does not exist")
-            else:
-                self._check_schema()
-        except sqlite3.DatabaseError as exc:
-            raise ValueError(f"session file {name!r} is not a govsim session file ({exc})") from None
-        self._check_whole()
-        if create:
-            self._check_writable()
-
-    def _create(self) -> bool:
-        """Create the file, owner-only and new; False when it already exists."""
-        try:
-            os.close(open_exclusive(self.path, 0o600))
-        except FileExistsError:
-            return False
-        return True
-
-    def _check_schema(self) -> None:
-        """Refuse a file without exactly govsim's tables, reading it only (no journal mode set)."""
-        db = self._reader()
-        try:
-            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            have = {t: [r[1] for r in db.execute(f"PRAGMA table_info({t})")] for t in tables & set(COLUMNS)}
-        finally:
-            db.close()
-        if tables != set(COLUMNS) or have != COLUMNS:
-            held = ", ".join(sorted(tables)) if tables else "none"
-            raise ValueError(
-                f"session file {str(self.path)!r} is not a govsim session file (its tables: {held}; "
-                f"a session file has {', '.join(COLUMNS)}): give a new file name to start a session"
-            )
-
-    def _check_whole(self) -> None:
-        """Read every page (``PRAGMA quick_check``): a damaged file is refused before anything starts."""
-        try:
-            db = self._reader()
-            try:
-                found = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
-            finally:
-                db.close()
-        except sqlite3.DatabaseError as exc:
-            found = [str(exc)]
-        if found != ["ok"]:
-            raise ValueError(
-                f"session file {str(self.path)!r} is damaged ({'; '.join(found)}): "
-                "restore a copy, or give a new file name to start a session"
-            )
-
-    def _check_writable(self) -> None:
-        """A write that is rolled back: a file the server could not write is refused now."""
-
-        class Probe(Exception):
-            pass
-
-        try:
-            with self.transaction() as db:
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('govsim-write-check', '0')")
-                raise Probe
-        except Probe:
-            return
-        except ValueError as exc:
-            raise ValueError(
-                f"{exc.args[0]}: the role-play server must write it (check its permissions, "
-                "the folder's, free space, and that no other program holds it)"
-            ) from None
-
-    def _reader(self) -> sqlite3.Connection:
-        """A connection that only reads.
-
-        A session is a WAL database: reading it makes a shared-memory file (``-shm``) beside it,
-        which a folder govsim cannot write (a copy on a read-only disk, an archived folder)
-        refuses. There, with no ``-wal`` file holding rounds not yet saved into the session file,
-        the file is opened as immutable: nothing can be writing it in such a folder.
-
-        Raises
-        ------
-        ValueError
-            The folder is read-only and a ``-wal`` file beside the session holds unsaved rounds.
-        sqlite3.Error
-            SQLite refused otherwise (the caller names the file).
-        """
-        uri = self.path.resolve().as_uri()
-        db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
-        try:
-            db.execute("SELECT count(*) FROM sqlite_master").fetchall()
-            return db
-        except sqlite3.OperationalError:
-            db.close()
-            if os.access(self.path.parent, os.W_OK | os.X_OK):
-                raise
-        wal = self._siblings()[0]
-        if wal.exists() and wal.stat().st_size > 0:  # immutable would read the file without them
-            raise ValueError(
-                f"session file {str(self.path)!r} is in a folder govsim cannot write and {wal.name} "
-                "beside it holds rounds not yet saved into it: copy the folder somewhere writable "
-                "and use the copy"
-            )
-        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
-
-    def _siblings(self) -> tuple[Path, ...]:
-        """The files SQLite writes in place beside the session file."""
-        return tuple(self.path.with_name(self.path.name + end) for end in ("-wal", "-shm"))
-
-    def _connect(self) -> sqlite3.Connection:
-        refuse_linked(self.path, *self._siblings())  # SQLite would write through them
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # a committed round survives a power cut, not only kill -9
-        except BaseException:
-            db.close()
-            raise
-        return db
-
-    def _failed(self, exc: sqlite3.Error) -> ValueError:
-        return ValueError(f"session file {str(self.path)!r} cannot be used ({exc})")
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``): committed on success, rolled back on error.
-
-        Raises
-        ------
-        ValueError
-            SQLite refused (a read-only or damaged file, a full disk, a lock held too long).
-        """
-        try:
-            db = self._connect()
-        except sqlite3.Error as exc:
-            raise self._failed(exc) from None
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            yield db
-            db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            with suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            raise self._failed(exc) from None
-        except BaseException:
-            with suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            raise
-        finally:
-            db.close()
-            self._seen = None  # the next version() reads the file again
-
-    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
-        try:
-            writable = self.create or os.access(self.path.parent, os.W_OK | os.X_OK)
-            db = self._connect() if writable else self._reader()  # the last to close tidies -wal, -shm
-            try:
-                return db.execute(sql, args).fetchall()
-            finally:
-                db.close()
-        except sqlite3.Error as exc:
-            raise self._failed(exc) from None
+    def _changed(self) -> None:
+        self._seen = None  # the next version() reads the file again
 
     # ------------------------------------------------------------ meta
     def get(self, key: str) -> Any:

@@ -26,6 +26,8 @@ from matplotlib.ticker import MaxNLocator
 
 from govsim.dimensions import DIMENSION_ENDS
 from govsim.groups import GROUP_ORDER, Group
+from govsim.i18n import _, current, number
+from govsim.i18n import name as in_language
 from govsim.measures import MetricLabels, label_of
 from govsim.protocols import protocol_names
 from govsim.words import plural
@@ -151,9 +153,27 @@ def integer_rounds(axis: Any) -> None:
 
 
 def dimension_label(name: str) -> str:
-    """Axis label for a policy dimension: its name, what 0 and 1 mean, and the unit."""
-    low, high = DIMENSION_ENDS.get(name, ("low", "high"))
-    return f"{name}, position in [0, 1]\n(0 = {low}, 1 = {high})"
+    """Axis label for a policy dimension: its name, what 0 and 1 mean, and the unit (in the
+    current language, :mod:`govsim.i18n`)."""
+    low, high = DIMENSION_ENDS.get(name, (_("low"), _("high")))
+    return _("{dimension}, position in [0, 1]\n(0 = {low}, 1 = {high})").format(
+        dimension=in_language(name), low=in_language(low) if name in DIMENSION_ENDS else low,
+        high=in_language(high) if name in DIMENSION_ENDS else high,
+    )  # fmt: skip
+
+
+def localize_ticks(fig: Any) -> Any:
+    """Number ticks of every axes of ``fig`` in the current locale (``0,2`` in French): the
+    figures a room reads (projector, debrief, handouts). Ticks already labelled are left."""
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    if current() in ("en", "qps"):
+        return fig
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if isinstance(axis.get_major_formatter(), ScalarFormatter):
+                axis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, 3)))
+    return fig
 
 
 def metric_label(name: str) -> str:
@@ -179,13 +199,13 @@ def _issue_points(model: Any, issue: int | None) -> tuple[int, np.ndarray, np.nd
     q = np.asarray(agenda[issue].status_quo, dtype=float)
     if issue < len(closed):
         result = closed[issue]
-        label = "adopted text" if result.adopted else "not adopted (status quo stays)"
+        label = _("adopted text") if result.adopted else _("not adopted (status quo stays)")
         return issue, q, result.outcome, label
     drafts = list(current.proposals.values()) if current is not None and issue == current.index else []
     if drafts:
-        return issue, q, np.mean(drafts, axis=0), "current proposal"
+        return issue, q, np.mean(drafts, axis=0), _("current proposal")
     draft = agenda[issue].draft
-    return issue, q, None if draft is None else np.asarray(draft, dtype=float), "initiating draft"
+    return issue, q, None if draft is None else np.asarray(draft, dtype=float), _("initiating draft")
 
 
 def plot_positions(model: Any, ax: Axes | None = None, issue: int | None = None) -> Axes:
@@ -212,14 +232,20 @@ def plot_positions(model: Any, ax: Axes | None = None, issue: int | None = None)
         ax.scatter(
             *model.positions[away, :2].T, facecolors="none", edgecolors=color, marker=marker, s=36, zorder=3
         )
-    ax.scatter(*q[:2], marker="X", s=140, color=STATUS_QUO_COLOR, label="status quo", zorder=4)
+    ax.scatter(*q[:2], marker="X", s=140, color=STATUS_QUO_COLOR, label=_("status quo"), zorder=4)
     if proposal is not None:
         ax.scatter(*proposal[:2], marker="*", s=260, color=PROPOSAL_COLOR, label=label, zorder=5)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel(dimension_label(dims[0]))
     ax.set_ylabel(dimension_label(dims[1]) if len(dims) > 1 else "")
-    ax.set_title(wrap(f"Stakeholder positions: issue {index + 1}, {model.setup.agenda[index].name}"))
+    ax.set_title(
+        wrap(
+            _("Stakeholder positions: issue {n}, {issue}").format(
+                n=index + 1, issue=in_language(model.setup.agenda[index].name)
+            )
+        )
+    )
     ax.legend(loc="best", fontsize="small")
     return ax
 
@@ -272,7 +298,11 @@ def plot_objections_attendance(rounds_df: pd.DataFrame, ax: Axes | None = None) 
                 label=group.label,
             )
     ax.plot(
-        x, rounds_df["objecting_share"].to_numpy(dtype=float), color="black", linewidth=2.5, label="objecting"
+        x,
+        rounds_df["objecting_share"].to_numpy(dtype=float),
+        color="black",
+        linewidth=2.5,
+        label=_("objecting"),
     )
     starts = np.flatnonzero(np.diff(rounds_df["issue"].to_numpy())) + 1.5 if len(rounds_df) else []
     for s in starts:
@@ -281,9 +311,9 @@ def plot_objections_attendance(rounds_df: pd.DataFrame, ax: Axes | None = None) 
     ax.set_ylim(-0.02, 1.45)
     ax.set_yticks(np.linspace(0, 1, 6))
     integer_rounds(ax.xaxis)
-    ax.set_xlabel("round of the run (rounds; dotted lines start a new issue)")
-    ax.set_ylabel("share of group attending / of deciders objecting")
-    ax.set_title("Who attends and who objects, round by round")
+    ax.set_xlabel(_("round of the run (rounds; dotted lines start a new issue)"))
+    ax.set_ylabel(_("share of group attending / of deciders objecting"))
+    ax.set_title(_("Who attends and who objects, round by round"))
     ax.legend(loc="upper center", ncol=3, fontsize="small")
     return ax
 

@@ -1,0 +1,307 @@
+"""A participant's own dashboard, computed by the server: the controls, checking what a page
+sends, and the recorded run the browser draws.
+
+The controls are generated from the declarations (:func:`govsim.settings.setting_spec`:
+every process parameter of :mod:`govsim.params` and every group trait of
+:mod:`govsim.population`), the scenarios and the registered protocols; nothing is typed again.
+Two room limits keep one laptop serving 30 phones: a run has at most :data:`MAX_STAKEHOLDERS`
+stakeholders (the population scale's maximum is derived from the scenario's head count) and at
+most :data:`MAX_ROUNDS` rounds per issue. A control says when the room lowered its maximum.
+
+:func:`explore_run` plays the run (:func:`govsim.screen.replay.record_run`, the JSON
+``static/run_view.js`` draws, whose ``panels`` are the two live plots: the policy space and
+attendance) with the seed given, and keeps the newest results in a cache bounded in bytes
+(:data:`CACHE_BYTES`), keyed by the checked settings, so participants who try the same settings
+share one run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from functools import cache
+from typing import Any
+
+from govsim.model import GovernanceModel
+from govsim.params import check_names
+from govsim.protocols import protocol_names, settings_unread
+from govsim.scenarios import load_scenario, scenario_names
+from govsim.screen.dashboard import DEFAULT_PARAMS, status_html
+from govsim.screen.replay import LIVE, record_run
+from govsim.settings import setting_names, setting_spec, setting_value
+from govsim.values import decimal, number, whole
+
+SCENARIO = "classroom"  # what a new page shows
+SEED = 1  # the dashboard's default seed
+SEED_MAX = 2**32 - 1  # numpy accepts any seed >= 0; a page needs a finite range
+MAX_STAKEHOLDERS = 200  # the most stakeholders one participant's run may have
+MAX_ROUNDS = 200  # the most rounds per issue one participant's run may have
+CACHE_BYTES = 64 * 2**20  # the results cache's bound (JSON bytes)
+SEEDS = f"a whole number from 0 to {SEED_MAX}"
+FIXED = ("scenario", "protocol", "seed")
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of a participant's dashboard.
+
+    ``name`` (what :func:`check_settings` takes), ``label`` (words), ``kind`` (``"choice"``,
+    ``"int"`` or ``"float"``), ``min``, ``max`` and ``step`` (None for a choice), ``default``
+    (the scenario's value), ``choices`` (a choice's options, else ``()``), ``unit``, ``help``
+    (the declared meaning, unit and range), ``limit`` (why the room lowered ``max`` below
+    the declared bound, else ``""``) and ``main`` (one of the notebook dashboard's sliders,
+    :data:`govsim.screen.dashboard.DEFAULT_PARAMS`: a page shows these first).
+    """
+
+    name: str
+    label: str
+    kind: str
+    min: float | None
+    max: float | None
+    step: float | None
+    default: Any
+    choices: tuple[str, ...] = ()
+    unit: str = ""
+    help: str = ""
+    limit: str = ""
+    main: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data for a page."""
+        out = asdict(self)
+        out["choices"] = list(self.choices)
+        return out
+
+
+def _scenario(name: Any) -> str:
+    if not isinstance(name, str):
+        raise ValueError(f"scenario={name!r} is not a scenario name (allowed: {', '.join(scenario_names())})")
+    check_names([name], scenario_names(), "scenario")
+    return name
+
+
+@cache
+def head_count(scenario: str) -> int:
+    """Stakeholders in ``scenario`` at population scale 1."""
+    return GovernanceModel(_scenario(scenario), rng=0).n
+
+
+def _room_max(name: str, scenario: str) -> tuple[float, str]:
+    """The largest value the room allows for setting ``name`` in ``scenario``, and why."""
+    spec = setting_spec(name)
+    if name == "population_scale":
+        most = math.floor(100 * MAX_STAKEHOLDERS / head_count(scenario)) / 100
+        if most < spec.high:
+            return max(most, spec.low), f"at most {MAX_STAKEHOLDERS} stakeholders per run in the room"
+    if name == "max_rounds" and MAX_ROUNDS < spec.high:
+        return MAX_ROUNDS, f"at most {MAX_ROUNDS} rounds per issue in the room"
+    return spec.high, ""
+
+
+def controls(scenario: str = SCENARIO) -> list[Control]:
+    """The controls of a participant's dashboard for ``scenario``: scenario, protocol, seed,
+    then every setting (process parameters, then ``group.trait``), defaults from the scenario.
+
+    Raises
+    ------
+    ValueError
+        An unknown scenario (the closest name suggested).
+    """
+    scenario = _scenario(scenario)
+    setup = load_scenario(scenario)
+    found = [
+        Control(
+            "scenario", "scenario", "choice", None, None, None, scenario, tuple(scenario_names()), main=True
+        ),
+        Control(
+            "protocol", "rule", "choice", None, None, None, setup.protocol, tuple(protocol_names()), main=True
+        ),
+        Control("seed", "seed", "int", 0, SEED_MAX, 1, SEED, help="the same seed, the same run", main=True),
+    ]
+    for name in setting_names():
+        spec = setting_spec(name)
+        high, limit = _room_max(name, scenario)
+        step = 1 if spec.kind is int else float(f"{(high - spec.low) / 100:.2g}")
+        found.append(
+            Control(
+                name,
+                name.replace("_", " ").replace(".", ": "),
+                spec.kind.__name__,
+                spec.low,
+                high,
+                step,
+                setting_value(setup, name),
+                unit=spec.unit,
+                help=f"{spec.doc} [{spec.unit or 'no unit'}; {spec.low:g} to {spec.high:g}]",
+                limit=limit,
+                main=name in DEFAULT_PARAMS,
+            )
+        )
+    return found
+
+
+def _value(name: str, value: Any, scenario: str) -> float | int:
+    """One setting checked against its declaration and the room's limit (text a form sends is
+    read as a plain decimal number)."""
+    spec = setting_spec(name)
+    high, limit = _room_max(name, scenario)
+    allowed = f"{spec.kind.__name__} in [{spec.low:g}, {high:g}]" + (f"; {limit}" if limit else "")
+    if isinstance(value, str):
+        value = decimal(value.strip(), name, allowed=allowed)
+    if spec.kind is int:
+        return whole(value, name, int(spec.low), int(high), allowed)
+    return number(value, name, spec.low, high, allowed)
+
+
+def check_settings(settings: Any) -> dict[str, Any]:
+    """What a page sent, checked and completed: ``scenario``, ``protocol``, ``seed`` and every
+    setting (values not sent are the scenario's).
+
+    Raises
+    ------
+    ValueError
+        One line naming the first bad field, its value and what is allowed: not a dict, an
+        unknown name (the closest suggested), a value of the wrong kind or out of range.
+    """
+    if not isinstance(settings, dict):
+        raise ValueError(f"settings={settings!r} is not a dict (allowed: setting names with values)")
+    for key in settings:
+        if not isinstance(key, str):
+            raise ValueError(
+                f"setting name {key!r} is not text (allowed: {', '.join(FIXED)} and setting names)"
+            )
+    check_names(list(settings), [*FIXED, *setting_names()], "setting")
+    scenario = _scenario(settings.get("scenario", SCENARIO))
+    setup = load_scenario(scenario)
+    protocol = settings.get("protocol", setup.protocol)
+    if not isinstance(protocol, str) or protocol not in protocol_names():
+        raise ValueError(
+            f"protocol={protocol!r} is not a decision rule (allowed: {', '.join(protocol_names())})"
+        )
+    seed = settings.get("seed", SEED)
+    if isinstance(seed, str):
+        seed = decimal(seed.strip(), "seed", allowed=SEEDS)
+    out: dict[str, Any] = {
+        "scenario": scenario,
+        "protocol": protocol,
+        "seed": whole(seed, "seed", 0, SEED_MAX, SEEDS),
+    }
+    for name in setting_names():
+        out[name] = _value(name, settings[name], scenario) if name in settings else setting_value(setup, name)
+    return out
+
+
+class _Cache:
+    """The newest results as JSON text, dropped oldest first beyond ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.items: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, text: str) -> None:
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = text
+            self.size += len(text)
+            while self.size > self.limit and len(self.items) > 1:
+                _, dropped = self.items.popitem(last=False)
+                self.size -= len(dropped)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+CACHE = _Cache(CACHE_BYTES)
+
+
+def _plain_text(markup: str) -> str:
+    """The text of a line of HTML (its tags dropped, its entities read)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", markup))
+
+
+def _run(checked: dict[str, Any]) -> dict[str, Any]:
+    setup = load_scenario(checked["scenario"])
+    changes = {name: checked[name] for name in setting_names() if checked[name] != setting_value(setup, name)}
+    model = GovernanceModel(checked["scenario"], protocol=checked["protocol"], rng=checked["seed"], **changes)
+    recording = record_run(model, LIVE)
+    summary = model.summary()
+    line = status_html(model, summary)  # the notebook dashboard's line, user strings escaped
+    return {
+        "settings": checked,
+        "recording": recording,
+        "status": _plain_text(line),
+        "status_html": line,
+        "summary": {
+            k: (v if not isinstance(v, float) or math.isfinite(v) else None) for k, v in summary.items()
+        },
+        "unread": settings_unread(checked["protocol"]),
+    }
+
+
+def explore_json(settings: Any) -> str:
+    """:func:`explore_run` as JSON text (what the server sends; cached, so a repeated request
+    costs a dictionary look-up)."""
+    checked = check_settings(settings)
+    key = tuple(checked.items())
+    text = CACHE.get(key)
+    if text is None:
+        text = json.dumps(_run(checked), separators=(",", ":"), allow_nan=False, default=_plain)
+        CACHE.put(key, text)
+    return text
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars and other numbers as plain JSON numbers."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def explore_run(settings: Any) -> dict[str, Any]:
+    """Play the run ``settings`` describe (:func:`check_settings` first) and return what a
+    participant's page shows.
+
+    Returns
+    -------
+    dict with ``settings`` (checked and completed), ``recording``
+    (:func:`govsim.screen.replay.record_run`: groups, issues, frames, and the two live plots in
+    ``panels``), ``status`` (one line on the whole run) and ``status_html`` (the same,
+    escaped), ``summary`` (``model.summary()``, NaN as None) and ``unread`` (settings the chosen
+    rule never reads, each with the reason: the page disables them).
+
+    Raises
+    ------
+    ValueError
+        Bad settings (:func:`check_settings`).
+    """
+    return json.loads(explore_json(settings))
+
+
+__all__ = [
+    "CACHE_BYTES",
+    "MAX_ROUNDS",
+    "MAX_STAKEHOLDERS",
+    "Control",
+    "check_settings",
+    "controls",
+    "explore_json",
+    "explore_run",
+    "head_count",
+]

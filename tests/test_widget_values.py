@@ -8,8 +8,11 @@ refuses it in one line naming the field, the value and the range.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govsim.roleplay import RolePlay
@@ -241,3 +244,57 @@ def test_a_shorter_run_moves_the_round_slider_with_its_bounds():
     dashboard.sliders["max_rounds"].value = 2
     dashboard.run()
     assert dashboard.error is None and dashboard.round.value == dashboard.round.max < longer
+
+
+# ---------------------------------------------------------------- every widget a file fills
+@settings(max_examples=6, deadline=None)  # each load redraws the panel: ~2 s
+@given(
+    scenario=st.sampled_from(["classroom", "netmundial_2014", "wcit_2012"]),
+    issues=st.integers(1, 5),
+    budget=st.one_of(st.none(), st.integers(1, 2000)),
+    caucus=st.integers(0, 3600),
+    seed=st.one_of(st.integers(0, 2**31), st.integers(2**31, 2**64)),
+)
+def test_a_saved_session_fills_every_setup_widget_exactly(
+    panel, tmp_path_factory, scenario, issues, budget, caucus, seed
+):
+    """Every value a saved session holds is shown whole: issues, budget, caucus length, seed,
+    scenario, protocol, teams (a file written by RolePlay.save with any plan it accepts)."""
+    from govsim.scenarios import load_scenario
+
+    agenda = len(load_scenario(scenario).agenda)
+    plan = SessionPlan(issues=min(issues, agenda), budget=budget, caucus_seconds=caucus)
+    path = tmp_path_factory.mktemp("saved") / "play.json"
+    RolePlay(scenario, seed=seed, plan=plan).save(path)
+    panel.load(path)
+    shown = (
+        panel.scenario.value, panel.seed.value, panel.issues.value,
+        panel.budget.value, panel.caucus_seconds.value, tuple(panel.teams.value),
+    )  # fmt: skip
+    play = panel.play
+    assert shown == (scenario, seed, plan.issues, budget or 0, caucus, tuple(play.teams))
+    whole = plan.issues == agenda  # the whole agenda: the widgets say it as issues=None
+    assert panel.protocol.value == play.protocol
+    assert panel.plan_from_widgets() == (replace(play.plan, issues=None) if whole else play.plan)
+
+
+def test_a_scenario_file_at_the_edges_of_each_range_fills_the_sliders_exactly(tmp_path):
+    """A scenario file's settings at the ends of their declared ranges reach the dashboard's
+    sliders unchanged (a file value the range allows is never moved by the slider)."""
+    import re
+
+    import govsim
+
+    source = Path(govsim.__file__).parent / "data" / "scenarios" / "classroom.toml"
+    for edge in ("low", "high"):
+        values = {
+            name: getattr(setting_spec(name), edge) for name in ("rho", "majority_threshold", "revision_step")
+        }
+        text = re.sub(rf"(?m)^({'|'.join(values)}) *=.*\n", "", source.read_text(encoding="utf-8"))
+        text = text.replace(
+            "[params]\n", "[params]\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items()), 1
+        )
+        path = tmp_path / f"{edge}.toml"
+        path.write_text(text, encoding="utf-8")
+        dash = build_dashboard(scenario=str(path), params=tuple(values), seed=1)
+        assert {name: dash.sliders[name].value for name in values} == values

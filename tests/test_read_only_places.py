@@ -259,3 +259,15 @@ def test_refuse_read_only_leaves_writable_files_folders_and_links_alone(tmp_path
     with pytest.raises(PermissionError) as refused:
         safefiles.refuse_read_only(tmp_path / "r")
     assert refused.value.errno == errno.EACCES and refused.value.filename == str(tmp_path / "r")
+
+
+def test_a_place_that_cannot_be_looked_at_still_gives_one_line(tmp_path, monkeypatch):
+    """Describing the error must not raise in turn (the command line prints it from its handler)."""
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(Path, "is_dir", refuse)
+    monkeypatch.setattr(Path, "is_file", refuse)
+    exc = PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "x" / "y.json"))
+    assert safefiles.describe_os_error(exc) == f"Permission denied: {tmp_path / 'x' / 'y.json'}"

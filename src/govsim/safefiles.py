@@ -287,7 +287,13 @@ def describe_os_error(exc: OSError) -> str:
     """
     if not exc.filename:
         return str(exc.strerror or exc)
-    path = Path(os.fsdecode(exc.filename))
+    try:
+        return _describe(exc, Path(os.fsdecode(exc.filename)))
+    except OSError:  # the place cannot even be looked at (a folder on the way refuses): as it came
+        return f"{exc.strerror or exc}: {os.fsdecode(exc.filename)}"
+
+
+def _describe(exc: OSError, path: Path) -> str:
     if exc.errno == errno.ENOENT:
         if not path.parent.is_dir():  # (for a temporary name: the folder it was written into)
             return f"the folder {path.parent} does not exist: create it first or choose another"

@@ -42,6 +42,7 @@ from govsim.words import plural
 
 SIMPLE_MAJORITY = 0.5
 CAUCUS_SECONDS = 150  # 2.5 minutes: the middle of the 2-3 minutes a 40-minute slot allows
+CAUCUS_MAX = 3600  # seconds: the longest caucus a plan may start with (an hour)
 EXTEND_SECONDS = 60  # what the facilitator's "+1 min" adds to a caucus
 
 
@@ -242,7 +243,7 @@ class SessionPlan:
         if self.budget is not None:
             _check_count("budget", self.budget)
         object.__setattr__(self, "fallback", Fallback.parse(self.fallback))
-        _check_count("caucus_seconds", self.caucus_seconds, low=0, high=3600)
+        _check_count("caucus_seconds", self.caucus_seconds, low=0, high=CAUCUS_MAX)
 
     def scenario(self, setup: Scenario) -> Scenario:
         """``setup`` cut to the planned issues, with the budget as each issue's deadline.

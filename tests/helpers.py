@@ -78,3 +78,47 @@ max_rounds = 3
 [factors]
 rho = [0.1, 0.2]
 """
+
+
+# ---------------------------------------------------------------- hostile data files
+def json_values():
+    """Hypothesis strategy: any small JSON-like value (what a hand-edited file may hold)."""
+    from hypothesis import strategies as st
+
+    return st.recursive(
+        st.none() | st.booleans() | st.integers(-3, 5) | st.floats(allow_nan=False) | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+        max_leaves=6,
+    )
+
+
+def paths(data, at=()):
+    """Every place in ``data`` (dict keys and list indexes), outermost first."""
+    found = [at] if at else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += paths(value, (*at, key))
+    elif isinstance(data, list):
+        for n, value in enumerate(data):
+            found += paths(value, (*at, n))
+    return found
+
+
+def get(data, path):
+    """The value at ``path`` in ``data`` (:func:`paths`)."""
+    for step in path:
+        data = data[step]
+    return data
+
+
+def tables(data):
+    """The paths of every dict in ``data``, the top level (``()``) first."""
+    return [p for p in [(), *paths(data)] if isinstance(get(data, p), dict)]
+
+
+def one_line_or_read(read, data) -> None:
+    """``read(data)`` returns, or raises a non-empty one-line ``ValueError`` (never another error)."""
+    try:
+        read(data)
+    except ValueError as exc:
+        assert "\n" not in str(exc) and str(exc).strip(), repr(str(exc))

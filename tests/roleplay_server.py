@@ -57,10 +57,14 @@ class Served:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode()
 
-    def start(self) -> Served:
-        argv = [
+    def argv(self) -> list[str]:
+        """The ``govsim`` command line that starts this server."""
+        return [
             "roleplay", "serve", "--session", str(self.session), "--port", str(self.port), "--no-qr", *self.args,
         ]  # fmt: skip
+
+    def start(self) -> Served:
+        argv = self.argv()
         command = [sys.executable, "-m", "govsim", *argv]
         if self.prelude:
             command = [
@@ -87,8 +91,12 @@ class Served:
         else:
             self.kill()
             raise RuntimeError(f"the server did not answer within {START_S} s:\n{self.log.read_text()}")
-        text = self.log.read_text()
-        self.links = {
+        self.links = self.read_links(self.log.read_text())
+        return self
+
+    def read_links(self, text: str) -> dict[str, str]:
+        """The join addresses the server printed (the latest start's)."""
+        return {
             "facilitator": re.findall(r"facilitator: (\S+)", text)[-1],
             "projector": re.findall(r"projector: (\S+)", text)[-1],
             **{
@@ -102,7 +110,6 @@ class Served:
                 if re.search(rf"{label}: ", text)
             },
         }
-        return self
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Stop the server's process group (``kill -9`` by default) and wait for it."""
@@ -117,3 +124,14 @@ class Served:
 
 def serve(tmp: Path, *args: str, port: int | None = None) -> Served:
     return Served(tmp / "room.sqlite", port or free_port(), tmp / "server.log", list(args)).start()
+
+
+def assert_loopback_only(served: Served) -> None:
+    """The server listens on 127.0.0.1 only: it says so, and the machine's other addresses refuse."""
+    import pytest
+
+    assert f"Launching server at http://127.0.0.1:{served.port}" in served.log.read_text()
+    others = [a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")]
+    for address in others:
+        with pytest.raises(OSError), socket.create_connection((address, served.port), timeout=2):
+            pass

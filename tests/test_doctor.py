@@ -346,3 +346,64 @@ def test_a_hanging_import_is_named_while_it_runs_and_stopped_by_the_time_limit(t
     result = next(line for line in lines if line.startswith("RESULT"))
     assert result == "RESULT False did not finish within 2 s (it was importing mesa)"
     assert float(next(line for line in lines if line.startswith("TOOK")).split()[1]) < 60
+
+
+def test_the_packages_check_reads_the_installed_file_lists_once(monkeypatch):
+    """reliability3: ``packages_distributions()`` was rebuilt for each of the 14 requirements
+    (0.3-0.5 s each: 5 of the doctor's 17 s here). However many requirements, one reading."""
+    calls = []
+    real = doctor.metadata.packages_distributions
+
+    def counted():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(doctor.metadata, "packages_distributions", counted)
+    result = doctor.check_packages()
+    assert result.ok, result
+    assert len(doctor._requirements()) > 5 and len(calls) == 1
+
+
+@pytest.mark.parametrize("seconds", [0.3, 0.8])
+def test_a_slow_check_is_named_after_a_few_seconds_not_only_at_each_tick(monkeypatch, seconds):
+    """A check still running after :data:`doctor.SLOW` seconds is named once then, long before
+    the next :data:`doctor.TICK`, and a fast one never is."""
+    import time
+
+    monkeypatch.setattr(doctor, "SLOW", 0.15)
+    monkeypatch.setattr(doctor, "TICK", 600.0)
+    monkeypatch.setitem(
+        CHECKS, "scenarios", lambda: time.sleep(seconds) or CheckResult("scenarios", True, "slept")
+    )
+    monkeypatch.setitem(CHECKS, "python", lambda: CheckResult("python", True, "quick"))
+    said = []
+    results = run_checks(only=("python", "scenarios"), progress=lambda *a: said.append(a))
+    assert all(r.ok for r in results)
+    assert len(said) == 1 and said[0][0] == "scenarios" and 0.15 <= said[0][1] < seconds
+
+
+def test_cli_time_limit_makes_a_hanging_check_red_and_names_it_in_a_log(monkeypatch, capsys):
+    """``govsim doctor --time-limit S`` outside a terminal: the running check is named in a line
+    while it runs, then red at the limit; the checks after it still run."""
+    import threading
+
+    never = threading.Event()
+    monkeypatch.setattr(doctor, "SLOW", 0.1)
+    monkeypatch.setitem(CHECKS, "matplotlib", lambda: never.wait(60) or CheckResult("matplotlib", True, ""))
+    monkeypatch.setitem(CHECKS, "offline", lambda: CheckResult("offline", True, "fine"))
+    code = cli.main(["doctor", "--skip", "kernel", "--skip", "packages", "--time-limit", "0.5"])
+    never.set()
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert any(line.startswith("  ... matplotlib still running after 0 s: drawing a PNG") for line in out)
+    red = next(line for line in out if line[:1] in "✓✗" and line.split()[1:2] == ["matplotlib"])
+    assert red.startswith("✗") and "did not finish within 0.5 s (it was drawing a PNG)" in red
+    assert any(line.startswith("✓ offline") for line in out)
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "nan", "inf", "soon"])
+def test_cli_time_limit_must_be_a_positive_number(capsys, text):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["doctor", "--time-limit", text])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert stop.value.code == 2 and "is not a positive number of seconds" in err[-1]

@@ -93,3 +93,19 @@ def test_govsim_run_prints_no_escape_sequence_from_a_scenario_file(tmp_path, cap
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert "scenario class[31mroom" in out and "Data[2J]0;owned flows" in out
+
+
+def test_the_room_pages_write_server_strings_as_text_only():
+    """Issue 24: the room's pages (names, answers, question texts from the server) are built with
+    ``textContent`` and attributes only; no HTML parsing sink exists in their script, so no
+    string from a participant can become markup on another's screen. The join form's HTML is
+    escaped on the server (tests/test_room_serve.py)."""
+    import re
+
+    import govsim.room.serve as room
+
+    script = (room.STATIC / "room.js").read_text(encoding="utf-8")
+    code = re.sub(r"//[^\n]*", "", script)  # the comments may name what the code avoids
+    sinks = ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function")
+    assert [s for s in sinks if s in code] == []
+    assert "textContent" in code and "createTextNode" in code

@@ -136,7 +136,7 @@ def test_bad_data_is_reported_with_the_file_and_field(monkeypatch):
             lambda name: {"term": [{"term": "X", "definition": "A.", "source": 3, "kind": "model"}]},
         )
         content.glossary.cache_clear()
-        with pytest.raises(ValueError, match=r"term 1: source=3 is not a non-empty str"):
+        with pytest.raises(ValueError, match=r"term 1: source=3 is not a non-empty string"):
             content.glossary()
     finally:
         content.glossary.cache_clear()
@@ -292,7 +292,7 @@ def test_pages_render_offline_in_chromium_and_pdfs_have_the_right_page_count(tmp
         data = (out / name).read_bytes()
         assert data.startswith(b"%PDF") and page_count(data) == pages >= 1, name
     # One sheet printed on both sides: at most two A4 pages, at full size (issue 22.12).
-    assert all(result.pdf_pages[n] <= 2 for n in result.one_page), result.pdf_pages
+    assert result.one_sheet and all(result.pdf_pages[n] <= 2 for n in result.one_sheet), result.pdf_pages
     assert result.pdf_pages["glossary.pdf"] >= 2 and result.pdf_pages["reading-list.pdf"] >= 2
 
     failed, asked = [], []
@@ -331,12 +331,12 @@ def test_every_handout_text_prints_at_10_pt_or_more():
     import re
 
     from govsim.handouts import html
-    from govsim.handouts.pdf import SCALES
+    from govsim.handouts.pdf import PDF_OPTIONS
 
     sizes = [float(v) for v in re.findall(r"font(?:-size)?:\s*([\d.]+)pt", html.CSS)]
     assert sizes and min(sizes) >= 10, sizes
     assert not re.search(r"font-size:\s*[\d.]+(em|%|px)", html.CSS)
-    assert min(SCALES) >= 1.0
+    assert PDF_OPTIONS["scale"] == 1.0
 
 
 def test_a_handout_edited_since_it_was_written_is_refused(tmp_path, capsys):

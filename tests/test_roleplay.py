@@ -159,14 +159,18 @@ def test_panel_drives_a_whole_session_then_round_trips_json(tmp_path):
     [
         (lambda d: d.update(format="csv"), "format='csv' is not a role-play file"),
         (lambda d: d.pop("seed"), "seed is missing"),
-        (lambda d: d.update(seed="one"), "seed='one' has the wrong type (expected int)"),
+        (
+            lambda d: d.update(seed="one"),
+            "seed='one' has the wrong type (expected a whole number of 0 or more)",
+        ),
         (lambda d: d.update(scenario="atlantis"), "scenario='atlantis' is not known"),
         (lambda d: d.update(teams=["press"]), "unknown group 'press'"),
         (
             lambda d: d["moves"][0]["moves"].update(civil_society="riot"),
             "moves[0].moves.civil_society='riot'",
         ),
-        (lambda d: d["moves"].extend(d["moves"] * 200), "already finished"),
+        (lambda d: d["moves"].extend([{"moves": d["moves"][0]["moves"]}] * 200), "already finished"),
+        (lambda d: d["moves"].extend(d["moves"]), "moves[1].round=1 is not the round replayed (round 2)"),
         (lambda d: d.pop("outcome"), "outcome is missing"),
         (
             lambda d: d["outcome"]["summary"].update(stakeholders=99),

@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 
 from govsim import Group, Parameters, get_protocol
-from govsim.protocols import Table
+from govsim.protocols import Table, vote
 from govsim.roleplay import Move, RolePlay
+from govsim.roleplay import plan as plan_module
 from govsim.roleplay.plan import (
     Fallback,
     SessionPlan,
     WithFallback,
     adoption_rule,
-    majority,
     with_fallback,
 )
 from govsim.scenarios import load_scenario
@@ -61,6 +61,11 @@ def test_fallback_decides_only_in_the_last_budgeted_round(fallback, adopted, obj
     assert list(np.flatnonzero(last.objecting)) == objectors
 
 
+def majority(table, y, voters):
+    """The fallback's vote: a simple majority, one vote each (govsim.protocols.vote)."""
+    return vote(table, y, voters, 0.5, weighted=False)
+
+
 def test_the_fallback_majority_is_more_than_half_and_a_tie_does_not_adopt():
     """One majority rule (govsim.protocols.passes): 1-1 and 5-5 ties do not adopt, 2 of 3 does."""
     table = five(1)
@@ -85,6 +90,29 @@ def test_the_fallback_majority_is_more_than_half_and_a_tie_does_not_adopt():
     tie = majority(ten, Y, np.ones(10, dtype=bool))
     assert not tie.adopted and tie.objecting.sum() == 5
     assert "more than half" in Fallback.GOVERNMENT_VOTE.statement
+
+
+@pytest.mark.parametrize("fallback", ["government_vote", "table_vote"])
+@pytest.mark.parametrize("capability_vote", [0.0, 1.0])
+def test_the_fallback_vote_is_the_protocols_vote_one_vote_each(monkeypatch, fallback, capability_vote):
+    """One home for the vote count: the fallback asks govsim.protocols.vote (unweighted, even
+    when the scenario weighs its government votes by capability)."""
+    asked = []
+
+    def spy(table, y, voters, threshold, weighted=True):
+        asked.append((voters.copy(), threshold, weighted))
+        return vote(table, y, voters, threshold, weighted)
+
+    monkeypatch.setattr(plan_module, "vote", spy)
+    table = five(3, capability_vote=capability_vote)
+    table.capability[:] = [1.0, 0.0, 1.0, 1.0, 1.0]  # weighted, the 0.8 government would not count
+    decision = with_fallback("bottom_up", 3, fallback).decide(table, Y)  # 3 of 5 object: no consensus
+    voters = table.attending & (table.group == GOV) if fallback == "government_vote" else table.attending
+    ((asked_voters, threshold, weighted),) = asked
+    assert list(asked_voters) == list(voters) and threshold == 0.5 and weighted is False
+    expected = vote(table, Y, voters, 0.5, weighted=False)
+    assert decision.adopted is expected.adopted is (fallback == "government_vote")  # 2 of 3; 2 of 5
+    assert list(decision.objecting) == list(expected.objecting)
 
 
 @pytest.mark.parametrize("protocol", ["bottom_up", "top_down", "consult_then_ratify", "chambers", "regional"])

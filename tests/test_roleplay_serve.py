@@ -10,7 +10,7 @@ import socket
 import urllib.request
 
 import pytest
-from roleplay_server import Served, free_port, serve
+from roleplay_server import Served, assert_loopback_only, free_port, serve
 
 from govsim.cli import main
 
@@ -92,11 +92,7 @@ def test_pages_are_not_cached_and_the_debrief_waits_for_the_end(server):
 
 
 def test_default_bind_is_loopback_and_foreign_websocket_origins_are_refused(server):
-    assert f"Launching server at http://127.0.0.1:{server.port}" in server.log.read_text()
-    others = [a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")]
-    for address in others:
-        with pytest.raises(OSError), socket.create_connection((address, server.port), timeout=2):
-            pass
+    assert_loopback_only(server)
     assert handshake(server, "http://evil.example").startswith("HTTP/1.1 403")
     assert handshake(server, f"http://127.0.0.1:{server.port}").startswith("HTTP/1.1 101")
 
@@ -145,7 +141,7 @@ def test_lan_addresses_come_from_the_outbound_interface_never_the_host_name(monk
     """Issue 23: with --host 0.0.0.0 the first printed address is one a phone can reach: found
     from the outbound interface (a UDP connect() sends nothing), never from the host name's
     lookup (127.0.1.1 on Debian and Ubuntu); loopback comes last."""
-    import govsim.roleplay.serve as served
+    import govsim.screen.serving as served
 
     def no_lookup(*_args):
         raise AssertionError("the host name was looked up")
@@ -163,7 +159,7 @@ def test_lan_addresses_come_from_the_outbound_interface_never_the_host_name(monk
 
 def test_lan_addresses_fall_back_to_the_interfaces(monkeypatch):
     """No route out (no Wi-Fi uplink): the interfaces' own addresses are used."""
-    import govsim.roleplay.serve as served
+    import govsim.screen.serving as served
 
     class NoRoute(socket.socket):
         def connect(self, _address):
@@ -181,7 +177,7 @@ def test_every_address_serves_on_a_machine_with_ipv6_addresses(tmp_path):
     the session file. Through a real start, address discovery returning IPv6 and IPv4: the
     server serves, prints the IPv4 LAN address, accepts websockets from it and never an IPv6 one."""
     discovered = (
-        "import govsim.roleplay.serve as s; s.outbound_addresses = lambda: ['fd00::2', '198.51.100.7']"
+        "import govsim.screen.serving as s; s.outbound_addresses = lambda: ['fd00::2', '198.51.100.7']"
     )
     served = Served(
         tmp_path / "room.sqlite", free_port(), tmp_path / "server.log",
@@ -211,7 +207,7 @@ def test_an_address_that_cannot_serve_creates_nothing(tmp_path, capsys):
 
 
 def test_join_code_guesses_are_rate_limited_per_address():
-    from govsim.roleplay.serve import GuessLimit
+    from govsim.screen.serving import GuessLimit
 
     now = [0.0]
     limit = GuessLimit(per_minute=3, clock=lambda: now[0])
@@ -234,7 +230,7 @@ def test_join_code_guesses_are_rate_limited_per_address():
 def test_the_facilitators_own_machine_has_a_higher_guess_limit():
     """break23r: a facilitator mistyping on the serving laptop (loopback) was locked out for a
     minute after 20 wrong codes; loopback now has LOOPBACK_GUESSES_PER_MINUTE, others still 20."""
-    from govsim.roleplay.serve import LOOPBACK_GUESSES_PER_MINUTE, GuessLimit
+    from govsim.screen.serving import LOOPBACK_GUESSES_PER_MINUTE, GuessLimit
 
     class Room:
         def access(self, code):

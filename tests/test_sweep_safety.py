@@ -356,7 +356,9 @@ def test_a_read_only_results_folder_is_refused_before_any_run(tmp_path, monkeypa
 
     monkeypatch.setattr(os, "open", read_only)
     ran = []
-    with pytest.raises(ValueError, match=r"runs is not writable \(Permission denied\)"):
+    with pytest.raises(
+        ValueError, match=r"^cannot write in \S*runs \(permission denied\): make the folder writable"
+    ):
         run_sweep(SMALL, out, backend="serial", quiet=True, on_chunk=ran.append)
     assert ran == [] and not (out / ".lock").exists()
 

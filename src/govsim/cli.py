@@ -20,7 +20,18 @@ from pathlib import Path
 
 from govsim.escape import terminal_text
 
-COMMANDS = ("scenarios", "run", "sweep", "report", "doctor", "lab", "solutions", "handouts", "roleplay")
+COMMANDS = (
+    "scenarios",
+    "run",
+    "sweep",
+    "report",
+    "doctor",
+    "lab",
+    "solutions",
+    "handouts",
+    "roleplay",
+    "room",
+)
 
 
 class UsageError(Exception):
@@ -181,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
-        message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        from govsim.safefiles import describe_os_error
+
+        message = describe_os_error(exc)  # the folder or file that refused, and what to do
         print(f"govsim {args.command}: error: {terminal_text(message, one_line=True)}", file=sys.stderr)
         return 2
     except (UsageError, ValueError, KeyError) as exc:

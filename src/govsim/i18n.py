@@ -272,16 +272,34 @@ def date(when: Date) -> str:
 
 
 # ---------------------------------------------------------------- long texts (data files)
-def data_file(name: str) -> dict[str, Any]:
+def data_file(name: str, *tables: str) -> dict[str, Any]:
     """The current language's translations of data file ``name`` (``glossary.toml``,
-    ``roles/defaults.toml``...), from ``govsim/data/lang/<lang>/<name>``; {} in English.
+    ``roles/defaults.toml``...), from ``govsim/data/lang/<lang>/<name>``; {} in English. With
+    ``tables``, the table found under those keys ({} when absent).
 
     In the pseudo-locale this is {}: :func:`text` then marks the English text instead.
+
+    Raises
+    ------
+    ValueError
+        One line naming the file and key: a value under ``tables`` is not a table.
     """
     lang = current()
     if lang in ("en", PSEUDO):
         return {}
-    return _data(lang, name)
+    found = _data(lang, name)
+    for n, key in enumerate(tables):
+        found = found.get(key, {})
+        if not isinstance(found, dict):
+            where = ".".join(tables[: n + 1])
+            raise ValueError(f"data/lang/{lang}/{name}: {where}={_cut(found)} is not a table")
+    return found
+
+
+def _cut(value: Any, most: int = 60) -> str:
+    """``repr(value)`` cut to ``most`` characters, for one-line errors."""
+    said = repr(value)
+    return said if len(said) <= most else said[: most - 3] + "..."
 
 
 @cache
@@ -297,15 +315,32 @@ def _data(lang: str, name: str) -> dict[str, Any]:
 def text(english: Any, translated: Any, where: str) -> Any:
     """A long text (a string or a list of strings) in the current language: ``translated``
     from a data file when given, marked in the pseudo-locale, English (with a warning) when the
-    language's file lacks it. ``where`` names the entry for the warning."""
+    language's file lacks it. ``where`` names the entry for the warning.
+
+    Raises
+    ------
+    ValueError
+        One line naming the language's file and ``where``: ``translated`` is given but is not
+        a non-empty string (or, for a list, a list of non-empty strings).
+    """
     lang = current()
     if lang == "en":
         return english
     if lang == PSEUDO:
         return [mark(e) for e in english] if isinstance(english, list) else mark(english)
-    if translated is None or (isinstance(english, list) and len(translated) != len(english)):
+    if translated is None:
         _fallback(where, lang)
         return english
+    if isinstance(english, list):
+        if not (isinstance(translated, list) and all(isinstance(t, str) and t.strip() for t in translated)):
+            raise ValueError(
+                f"data/lang/{lang}/{where}={_cut(translated)} is not a list of non-empty strings"
+            )
+        if len(translated) != len(english):
+            _fallback(where, lang)
+            return english
+    elif not (isinstance(translated, str) and translated.strip()):
+        raise ValueError(f"data/lang/{lang}/{where}={_cut(translated)} is not a non-empty string")
     return [typography(t) for t in translated] if isinstance(translated, list) else typography(translated)
 
 

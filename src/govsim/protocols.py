@@ -398,7 +398,7 @@ def _rough_consensus_words(params: Parameters) -> str:
 
 
 def _vote_share(threshold: float, params: Parameters) -> str:
-    """The share a government vote needs (:func:`_vote`), in words: of the votes, or of the
+    """The share a government vote needs (:func:`vote`), in words: of the votes, or of the
     vote weight when votes are weighted by capability."""
     share = _more_than_half(threshold)
     return share if params.capability_vote == 0 else _("{share} of the vote weight").format(share=share)
@@ -424,12 +424,35 @@ def vote_weights(table: Table) -> np.ndarray:
     return (1 - v) + v * table.capability
 
 
-def _vote(table: Table, y: np.ndarray, voters: np.ndarray, threshold: float) -> Decision:
-    """Governments vote, each with its :func:`vote_weights` (one vote each by default):
-    support means u(y) >= u(q); adopted when the supporting share of the weight
-    :func:`passes` ``threshold``."""
+def vote(
+    table: Table, y: np.ndarray, voters: np.ndarray, threshold: float, weighted: bool = True
+) -> Decision:
+    """The one vote count: every member in ``voters`` votes on the (K,) text ``y``, support
+    meaning u(y) >= u(q) (no tolerance: a loss of more than 1e-12 in utility, which only
+    absorbs rounding, is a vote against); adopted when the supporting share :func:`passes`
+    ``threshold``. With ``weighted`` each vote counts its :func:`vote_weights` (one each when
+    ``capability_vote`` is 0); without, one vote each whatever the parameters (the role-play's
+    fallback votes, :mod:`govsim.roleplay.plan`). No voters (no weight): not adopted.
+
+    Parameters
+    ----------
+    table : Table
+    y : (K,) float array
+        The text, in the model's [0, 1] units.
+    voters : (n,) bool array
+        Who votes.
+    threshold : float
+        The share needed (:func:`passes`: more than half, and at least ``threshold``).
+    weighted : bool
+        Weigh votes by :func:`vote_weights`.
+
+    Returns
+    -------
+    Decision
+        ``deciding`` is ``voters``; ``objecting`` the voters who lose with ``y``.
+    """
     support = voters & (table.gains(y) >= -1e-12)
-    if table.params.capability_vote == 0:
+    if not weighted or table.params.capability_vote == 0:
         n = int(voters.sum())
         adopted = n > 0 and passes(support.sum() / n, threshold)
     else:
@@ -579,7 +602,7 @@ class TopDown(Protocol):
         ``consensus_rounds`` rounds, then a share that :func:`passes` ``majority_threshold``."""
         voters = table.attending & (table.group == GOVERNMENT)
         unanimity = table.round <= table.params.consensus_rounds
-        return _vote(table, y, voters, 1.0 if unanimity else table.params.majority_threshold)
+        return vote(table, y, voters, 1.0 if unanimity else table.params.majority_threshold)
 
 
 def rough_consensus(table: Table, y: np.ndarray) -> Decision:
@@ -664,7 +687,7 @@ class ConsultThenRatify(Protocol):
         consulted = rough_consensus(table, y)
         if not consulted.adopted:
             return consulted
-        return _vote(table, y, table.governments, table.params.majority_threshold)
+        return vote(table, y, table.governments, table.params.majority_threshold)
 
 
 @register

@@ -26,11 +26,17 @@ goes through this module:
   marker file (``.govsim-KIND.json``, naming the command and the files it wrote), so a
   learner's or a stranger's files are never replaced.
 
+* A file the user made read-only is never replaced or deleted, although its folder would
+  allow it (renaming over a file needs only the folder's permission): govsim refuses, as it
+  would for an immutable file. :func:`describe_os_error` turns the ``OSError`` of a folder or
+  file govsim cannot write into one line naming it and what to do.
+
 Errors are ``ValueError`` with one line naming the path (the command line prints it).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -162,12 +168,15 @@ def write_atomic(path: str | Path, write: Callable[[BinaryIO], object], *, repla
     FileExistsError
         ``replace=False`` and ``path`` exists.
     OSError
-        The folder is not writable (the temporary file is removed).
+        The folder is not writable (the temporary file is removed), or ``path`` is a file the
+        user made read-only (``PermissionError``; see :func:`describe_os_error`).
     """
     path = Path(path)
     real_folder(path.parent, create=False)
     if _is_link(path) or path.is_dir():
         raise ValueError(f"{path} is a symbolic link or a folder; govsim writes only regular files")
+    if replace:
+        refuse_read_only(path)
     tmp, fd = _temporary(path.parent, path.name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -237,9 +246,71 @@ def remove_owned(folder: str | Path, pattern: re.Pattern[str]) -> None:
             f"{folder} holds {foreign[0]!r}, which govsim did not write; "
             "move it away (govsim deletes only its own files)"
         )
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        refuse_read_only(entry.path)  # all checked before the first is deleted
     for entry in os.scandir(folder):
         os.unlink(entry.path)
     folder.rmdir()
+
+
+def refuse_read_only(path: str | Path) -> None:
+    """Raise ``PermissionError`` (EACCES, naming ``path``) when ``path`` is an existing regular
+    file its owner made read-only: govsim does not replace or delete it, although the folder's
+    permission would let a rename do so (the way an immutable file is refused)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    if stat.S_ISREG(mode) and not mode & stat.S_IWUSR:
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
+
+
+def _refused_place(path: Path) -> tuple[Path, bool]:
+    """The file or folder that refused a write at ``path``: the target for govsim's temporary
+    name, else the file itself when it exists, else the nearest folder on the way that does.
+    Returns it and whether it is a folder."""
+    if is_temporary(path.name):
+        path = path.parent
+    if path.is_file() or path.is_symlink():
+        return path, False
+    while not path.is_dir() and path.parent != path:
+        path = path.parent
+    return path, True
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for an ``OSError`` about a path: the file or folder that refused (never one of
+    govsim's temporary names), why, and what to do; other errors as ``strerror: filename``.
+
+    >>> describe_os_error(PermissionError(13, "Permission denied", "/.govsim-tmp-a.json.1f2e"))
+    'cannot write in / (permission denied): make the folder writable (chmod u+w /) or choose another folder'
+    """
+    if not exc.filename:
+        return str(exc.strerror or exc)
+    try:
+        return _describe(exc, Path(os.fsdecode(exc.filename)))
+    except OSError:  # the place cannot even be looked at (a folder on the way refuses): as it came
+        return f"{exc.strerror or exc}: {os.fsdecode(exc.filename)}"
+
+
+def _describe(exc: OSError, path: Path) -> str:
+    if exc.errno == errno.ENOENT:
+        if not path.parent.is_dir():  # (for a temporary name: the folder it was written into)
+            return f"the folder {path.parent} does not exist: create it first or choose another"
+        return f"{path} does not exist"
+    place, folder = _refused_place(path)
+    what = "the folder" if folder else "the file"
+    where = f"cannot write in {place}" if folder else f"cannot replace {place}"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        read_only = not folder and not os.lstat(place).st_mode & stat.S_IWUSR
+        reason = "it is read-only" if read_only else "permission denied"
+        other = "choose another folder" if folder else "write elsewhere"
+        return f"{where} ({reason}): make {what} writable (chmod u+w {place}) or {other}"
+    if exc.errno == errno.EROFS:
+        return f"{where}: it is on a read-only file system; choose a folder on a writable disk"
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"{where}: no space left on the disk (or over quota); free some space or choose another folder"
+    return f"{exc.strerror or exc}: {os.fsdecode(exc.filename)}"
 
 
 def check_writable(folder: str | Path) -> None:
@@ -256,7 +327,7 @@ def check_writable(folder: str | Path) -> None:
         os.close(fd)
         tmp.unlink()
     except OSError as exc:
-        raise ValueError(f"{folder} is not writable ({exc.strerror or exc}); choose another folder") from None
+        raise ValueError(describe_os_error(exc)) from None
 
 
 def make_folders(root: str | Path, relative: str | Path) -> Path:
@@ -322,6 +393,8 @@ def claim_folder(
         (one line, naming the folder as ``name=...``) ``outdir`` is a symbolic link or a file,
         or a non-empty folder without the command's marker (or with a damaged, foreign or
         linked one), or holds a link or a file edited since govsim wrote it.
+    PermissionError
+        A file the command would replace or remove (or the marker) was made read-only.
     """
     out = Path(outdir)
     marker = marker_name(kind)
@@ -366,6 +439,8 @@ def claim_folder(
                 f"{name}={str(out)!r}: {entry} was changed since govsim {kind} wrote it; nothing was "
                 "written (move it away to keep it, or delete it)"
             )
+    for entry in sorted({marker, *hashes, *names}):  # replaced or removed below: none read-only
+        refuse_read_only(out / entry)
     return out, sorted(hashes)
 
 

@@ -11,6 +11,10 @@ The one home of the plumbing shared by the role-play's session file
   is refused with one line; a file that will be written (``create=True``) is tried with a write
   that is rolled back, so a read-only file or folder, or a lock held elsewhere, is refused at
   start and not at the first click.
+* A file opened only to read (``create=False``: an export) in a folder govsim cannot write
+  (a copy on a read-only disk, an archived folder) is read as immutable, since SQLite cannot
+  make the ``-shm`` a WAL file needs there; unless a ``-wal`` beside it holds changes not yet
+  saved into it, which immutable reading would leave out: refused with one line.
 * The file, its ``-wal`` and its ``-shm`` (which SQLite writes in place) are refused when they
   are links of either kind (:func:`govsim.safefiles.refuse_linked`), at open and before every
   connection.
@@ -62,6 +66,7 @@ class SQLiteFile:
             damaged, or (with ``create``) it cannot be written.
         """
         self.path = Path(path)
+        self.create = create  # False: only read; SQLite's own -wal and -shm aside, nothing written
         name = str(self.path)
         if self.path.is_symlink():
             raise ValueError(f"{self.KIND} {name!r} is a symbolic link: give the file itself")
@@ -97,7 +102,36 @@ class SQLiteFile:
         return True
 
     def _read_only(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        """A connection that only reads; in a folder that cannot be written, an immutable one.
+
+        Raises
+        ------
+        ValueError
+            The folder cannot be written and a ``-wal`` file beside the file holds changes
+            not yet saved into it (immutable reading would leave them out).
+        sqlite3.Error
+            SQLite refused otherwise (the caller names the file).
+        """
+        uri = self.path.resolve().as_uri()
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+            if self._folder_writable():
+                raise
+        wal = self._siblings()[0]
+        if wal.exists() and wal.stat().st_size > 0:
+            raise ValueError(
+                f"{self.KIND} {str(self.path)!r} is in a folder govsim cannot write and {wal.name} "
+                "beside it holds changes not yet saved into it: copy the folder somewhere writable "
+                "and use the copy"
+            )
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+
+    def _folder_writable(self) -> bool:
+        return os.access(self.path.parent, os.W_OK | os.X_OK)
 
     def _check_schema(self) -> None:
         """Refuse a file without exactly the expected tables, reading it only (no journal mode set)."""
@@ -201,8 +235,8 @@ class SQLiteFile:
 
     def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
         """The rows of one query, on a connection of its own."""
-        try:
-            db = self._connect()
+        try:  # the last connection to close tidies -wal and -shm: a writing one where it can
+            db = self._connect() if self.create or self._folder_writable() else self._read_only()
             try:
                 return db.execute(sql, args).fetchall()
             finally:

@@ -266,3 +266,14 @@ class TomlTable:
             return tuple(float(v) for v in value)
 
         return self._get(key, default, check)
+
+
+def at(where: str, key: Any) -> str:
+    """Where a key sits, said safely in one line: ``where.key`` for a plain name, else
+    ``where[<repr of key>]`` (a file's key may hold a newline or anything else).
+
+    >>> at("moves[0].moves", "business"), at("plan", "a b")
+    ('moves[0].moves.business', "plan['a b']")
+    """
+    plain_name = isinstance(key, str) and key.isidentifier() and key.isascii()
+    return f"{where}.{key}" if plain_name else f"{where}[{key!r}]"

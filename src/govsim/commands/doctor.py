@@ -8,7 +8,18 @@ import sys
 import time
 from dataclasses import asdict
 
-from govsim.doctor import CHECKS, RUNNING, all_ok, format_line, iter_checks, run_checks, verdict, wants_color
+from govsim.doctor import (
+    CHECKS,
+    LIMITS,
+    RUNNING,
+    TIME_LIMIT,
+    all_ok,
+    format_line,
+    iter_checks,
+    run_checks,
+    verdict,
+    wants_color,
+)
 
 NAME = "doctor"
 SLOW = 1.0  # seconds: a check that took longer says so on its line
@@ -27,11 +38,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print the results as JSON instead of a checklist"
     )
+    parser.add_argument(
+        "--time-limit",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="give up on a check that runs longer and mark it red (default: "
+        + "; ".join([f"{TIME_LIMIT:g} s", *(f"{name} {limit:g} s" for name, limit in LIMITS.items())])
+        + ")",
+    )
+
+
+def _seconds(text: str) -> float:
+    """``--time-limit``: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 def main(args: argparse.Namespace) -> int:
     if args.json:
-        results = run_checks(skip=args.skip)
+        results = run_checks(skip=args.skip, limit=args.time_limit)
         print(json.dumps([asdict(r) for r in results], indent=2))
         return 0 if all_ok(results) else 1
     out = sys.stdout
@@ -45,7 +76,7 @@ def main(args: argparse.Namespace) -> int:
         else:  # a log or a pipe: a line now and then, so a slow check is named while it runs
             print(f"  ... {name} still running after {seconds:.0f} s: {doing}", flush=True)
 
-    for name, wait in iter_checks(skip=args.skip):
+    for name, wait in iter_checks(skip=args.skip, limit=args.time_limit):
         if live:
             print(f"  {name:<10} {RUNNING.get(name, 'checking')} ...", end="\r", flush=True)
         start = time.perf_counter()

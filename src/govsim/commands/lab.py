@@ -84,10 +84,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def candidates() -> list[Path]:
     """Where to look for the notebooks, in order: the working directory, then the checkout
     holding the installed package (``src/govsim`` -> ``notebooks``)."""
-    import govsim
+    from govsim.checkout import ROOT
 
-    checkout = Path(govsim.__file__).resolve().parents[2]
-    return [Path.cwd() / "notebooks", Path.cwd(), checkout / "notebooks"]
+    return [Path.cwd() / "notebooks", Path.cwd(), ROOT / "notebooks"]
 
 
 def find_notebooks(given: Path | None = None) -> Path:

@@ -27,32 +27,9 @@ HELP = "the workshop role-play: serve it to every team's device, print role card
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     serve = sub.add_parser("serve", help="every team on its own device (Panel server, SQLite session file)")
-    serve.add_argument("--scenario", help="bundled scenario name (a new session's default: classroom)")
-    serve.add_argument("--protocol", help="decision rules (default: the scenario's)")
-    serve.add_argument(
-        "--teams", nargs="+", metavar="GROUP", help="groups played by teams (default: all four)"
-    )
-    serve.add_argument(
-        "--issues", type=int, help="play the first N agenda issues (a new session's default: 2)"
-    )
-    serve.add_argument("--budget", type=int, help="rounds per issue (a new session's default: 3)")
-    serve.add_argument(
-        "--fallback",
-        help="when the budget runs out: table_vote (a new session's default), status_quo or government_vote",
-    )
-    serve.add_argument("--caucus", type=int, metavar="SECONDS", help="caucus countdown (default: 150)")
-    serve.add_argument("--seed", type=int, help="random seed (a new session's default: 1)")
+    add_session_options(serve)
     serve.add_argument("--session", type=Path, default=Path("roleplay.sqlite"), help="session file (SQLite)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1 only)")
-    serve.add_argument("--port", type=int, default=5006)
-    serve.add_argument(
-        "--allow-origin",
-        action="append",
-        default=[],
-        metavar="HOST:PORT",
-        help="a further address browsers use to reach the server (e.g. behind a proxy)",
-    )
-    serve.add_argument("--no-qr", action="store_true", help="do not print QR codes")
+    add_server_options(serve)
     add_lang(serve, "the pages, cards and join sheet (each page can switch for itself)")
     cards = sub.add_parser("cards", help="write the printable role cards of a scenario (HTML)")
     cards.add_argument("scenario")
@@ -62,6 +39,54 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     export = sub.add_parser("export", help="write a served session as hot-seat JSON (loads in the notebook)")
     export.add_argument("--session", type=Path, required=True)
     export.add_argument("--out", type=Path, default=Path("roleplay.json"))
+
+
+def add_session_options(parser: argparse.ArgumentParser) -> None:
+    """The options that set up a new role-play session (``roleplay serve``, ``room serve``)."""
+    parser.add_argument("--scenario", help="bundled scenario name (a new session's default: classroom)")
+    parser.add_argument("--protocol", help="decision rules (default: the scenario's)")
+    parser.add_argument(
+        "--teams", nargs="+", metavar="GROUP", help="groups played by teams (default: all four)"
+    )
+    parser.add_argument(
+        "--issues", type=int, help="play the first N agenda issues (a new session's default: 2)"
+    )
+    parser.add_argument("--budget", type=int, help="rounds per issue (a new session's default: 3)")
+    parser.add_argument(
+        "--fallback",
+        help="when the budget runs out: table_vote (a new session's default), status_quo or government_vote",
+    )
+    parser.add_argument("--caucus", type=int, metavar="SECONDS", help="caucus countdown (default: 150)")
+    parser.add_argument("--seed", type=int, help="random seed (a new session's default: 1)")
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    """Where a served room listens (``roleplay serve``, ``room serve``)."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1 only)")
+    parser.add_argument("--port", type=int, default=5006)
+    parser.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help="a further address browsers use to reach the server (e.g. behind a proxy)",
+    )
+    parser.add_argument("--no-qr", action="store_true", help="do not print QR codes")
+
+
+def open_session(args: argparse.Namespace, session: Path):
+    """The role-play :class:`~govsim.roleplay.room.Room` of ``session``: resumed, or set up from
+    the session options (:func:`add_session_options`); call it holding the session's lock."""
+    from govsim.roleplay.room import Room
+
+    return Room(
+        session,
+        scenario=args.scenario,
+        protocol=args.protocol,
+        teams=tuple(args.teams) if args.teams else None,
+        seed=args.seed,
+        plan=_plan(args, new=not session.exists()),
+    )
 
 
 def _plan(args: argparse.Namespace, new: bool = False):
@@ -99,7 +124,6 @@ def main(args: argparse.Namespace) -> int:
     match args.action:
         case "serve":
             from govsim.locks import SessionLock
-            from govsim.roleplay.room import Room
             from govsim.roleplay.serve import check_address, serve
 
             check_address(
@@ -112,14 +136,7 @@ def main(args: argparse.Namespace) -> int:
             if args.session.exists() and not args.session.is_file():
                 raise UsageError(f"--session {str(args.session)!r} is not a file")
             with SessionLock(args.session):  # one server per session file
-                room = Room(
-                    args.session,
-                    scenario=args.scenario,
-                    protocol=args.protocol,
-                    teams=tuple(args.teams) if args.teams else None,
-                    seed=args.seed,
-                    plan=_plan(args, new=not args.session.exists()),
-                )
+                room = open_session(args, args.session)
                 serve(room, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr, lang=args.lang)
             return 0
         case "cards":

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from govsim import safefiles
+from govsim.checkout import checkout_folder
 from govsim.exercises import EXERCISES, questions
 
 ANSWER_TAG = "answer"
@@ -22,8 +23,10 @@ NOTE = (
 
 
 def default_source() -> Path:
-    """The repository's ``exercises/`` folder (next to ``src/``)."""
-    return Path(__file__).resolve().parents[3] / "exercises"
+    """The repository's ``exercises/`` folder (next to ``src/``); a one-line
+    ``FileNotFoundError`` saying to give ``--source`` when govsim is installed without its
+    checkout (:func:`govsim.checkout.checkout_folder`)."""
+    return checkout_folder("exercises", "--source")
 
 
 def exercise_notebooks(source: str | Path | None = None) -> list[Path]:

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govsim.checkout import checkout_folder
 from govsim.handouts import content, html
 from govsim.handouts.files import finish, prepare, write_text
 from govsim.i18n import N_, _, language
@@ -34,7 +35,7 @@ class Written:
     pdf_pages: dict[str, int] = field(default_factory=dict)
     pdf_skipped: str | None = None
     seconds: float = 0.0
-    one_page: list[str] = field(default_factory=list)
+    one_sheet: list[str] = field(default_factory=list)  # PDFs meant for one double-sided sheet
 
 
 def positions_figure():
@@ -116,7 +117,9 @@ def pages(source: str | Path | None = None) -> dict[str, tuple[str, str, str]]:
     return found
 
 
-ONE_PAGE_PREFIXES = ("block-", "cheat-sheet", "debrief")
+#: the handouts written for one sheet printed on both sides (at most two A4 pages at full size;
+#: nothing is shrunk to fit: :data:`govsim.handouts.pdf.PDF_OPTIONS`)
+ONE_SHEET_PREFIXES = ("block-", "cheat-sheet", "debrief")
 
 
 def write_handouts(
@@ -140,13 +143,12 @@ def write_handouts(
         result.html.append(name)
     write_text(out / "index.html", index_html)
     result.html.append("index.html")
-    one_page = [n for n in every if n.startswith(ONE_PAGE_PREFIXES)]
-    result.one_page = [n.replace(".html", ".pdf") for n in one_page]
+    result.one_sheet = [n.replace(".html", ".pdf") for n in every if n.startswith(ONE_SHEET_PREFIXES)]
     written = list(result.html)
     if pdf:
         result.pdf_skipped = printer.unavailable()
         if result.pdf_skipped is None:
-            result.pdf_pages = printer.print_pdfs([out / n for n in result.html], one_page=one_page)
+            result.pdf_pages = printer.print_pdfs([out / n for n in result.html])
             written += list(result.pdf_pages)
     else:
         result.pdf_skipped = "PDFs not asked for"
@@ -198,8 +200,9 @@ DOCS = {"glossary.md": glossary_markdown, "reading-list.md": readings_markdown}
 
 
 def write_docs(folder: str | Path | None = None) -> list[Path]:
-    """Write ``docs/glossary.md`` and ``docs/reading-list.md`` (default: the repository's docs)."""
-    target = Path(folder) if folder is not None else Path(__file__).resolve().parents[3] / "docs"
+    """Write ``docs/glossary.md`` and ``docs/reading-list.md`` (default: the repository's docs,
+    :func:`govsim.checkout.checkout_folder`: a one-line ``FileNotFoundError`` without a checkout)."""
+    target = Path(folder) if folder is not None else checkout_folder("docs", "folder")
     written = []
     for name, render in DOCS.items():
         path = target / name

@@ -14,14 +14,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from govsim.i18n import N_, _, collation_key, data_file, fresh, text, typography
+from govsim.checkout import checkout_folder
+from govsim.i18n import N_, _, collation_key, current, data_file, fresh, text, typography
 from govsim.reading import read_toml
+from govsim.scenarios import scenario_names
 from govsim.values import whole
 
 DATA = resources.files("govsim") / "data"
@@ -88,16 +91,65 @@ def _load(name: str) -> dict[str, Any]:
     return read_toml(DATA / name, name)
 
 
-def _field(where: str, entry: dict[str, Any], key: str, kind: type, default: Any = None) -> Any:
-    """``entry[key]`` checked to be of ``kind`` (non-empty for strings); ``default`` if allowed and absent."""
-    if key not in entry:
-        if default is not None:
-            return default
-        raise ValueError(f"{where}: missing field {key!r}")
-    value = entry[key]
-    if not isinstance(value, kind) or isinstance(value, bool) or (kind is str and not value.strip()):
-        raise ValueError(f"{where}: {key}={value!r} is not a non-empty {kind.__name__}")
-    return value
+#: the kinds of field these data files hold: (the test, what is allowed in words)
+Kind = tuple[Callable[[Any], bool], str]
+TEXT: Kind = (lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty string")
+TEXT_OR_EMPTY: Kind = (lambda v: isinstance(v, str), "a string")
+WHOLE: Kind = (lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number")
+TEXTS: Kind = (
+    lambda v: isinstance(v, list) and all(TEXT[0](s) for s in v),
+    "a list of non-empty strings",
+)
+TABLE: Kind = (lambda v: isinstance(v, dict), "a table")
+TABLES: Kind = (lambda v: isinstance(v, list), "a list of tables")  # each table checked by fields()
+PAIRS: Kind = (
+    lambda v: isinstance(v, list) and all(_pair(m) for m in v),
+    "a list of [column, label] pairs of non-empty strings",
+)
+REQUIRED = object()  # a field's default when it must be given
+
+
+def _said(value: Any, most: int = 60) -> str:
+    """``repr(value)``, cut to ``most`` characters (a whole table would make a long line)."""
+    said = repr(value)
+    return said if len(said) <= most else said[: most - 3] + "..."
+
+
+def fields(where: str, entry: Any, spec: dict[str, tuple[Kind, Any]], others: bool = False) -> dict[str, Any]:
+    """``entry`` checked against ``spec`` (field -> (kind, default)): the one reader of the
+    handouts' data files and notebook metadata.
+
+    >>> fields("worksheets.toml, [x]", {"slips": 2}, {"slips": (WHOLE, 0), "title": (TEXT, "")})
+    {'slips': 2, 'title': ''}
+
+    Returns
+    -------
+    dict
+        Every field of ``spec``: its value, or its default when absent.
+
+    Raises
+    ------
+    ValueError
+        One line starting with ``where``: ``entry`` is not a table, has a field that ``spec``
+        does not name (unless ``others``), lacks a field whose default is :data:`REQUIRED`, or
+        has a value that is not of its kind (the value and what is allowed are named).
+    """
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where}: {_said(entry)} is not a table (allowed fields: {', '.join(spec)})")
+    unknown = sorted(set(entry) - set(spec), key=repr)
+    if unknown and not others:
+        raise ValueError(f"{where}: unknown field {unknown[0]!r} (allowed: {', '.join(spec)})")
+    found = {}
+    for key, ((test, allowed), default) in spec.items():
+        if key not in entry:
+            if default is REQUIRED:
+                raise ValueError(f"{where}: missing field {key!r} ({allowed})")
+            found[key] = default
+        elif not test(entry[key]):
+            raise ValueError(f"{where}: {key}={_said(entry[key])} is not {allowed}")
+        else:
+            found[key] = entry[key]
+    return found
 
 
 ABBREVIATIONS = re.compile(r"\b(?:paras?|e\.g|i\.e|etc|ed|eds|no|vol|cf)\.", re.I)
@@ -106,6 +158,16 @@ ABBREVIATIONS = re.compile(r"\b(?:paras?|e\.g|i\.e|etc|ed|eds|no|vol|cf)\.", re.
 def _sentences(text: str) -> int:
     """Sentences in ``text``: ends of sentence, not counting abbreviations such as "para."."""
     return len(re.findall(r"[.!?](?:\s|$)", ABBREVIATIONS.sub("", text.strip())))
+
+
+TERM_FIELDS = {
+    "term": (TEXT, REQUIRED),
+    "definition": (TEXT, REQUIRED),
+    "source": (TEXT, REQUIRED),
+    "kind": (TEXT, REQUIRED),
+    "expansion": (TEXT, ""),
+    "more": (TEXT, ""),
+}
 
 
 @cache
@@ -126,23 +188,11 @@ def glossary() -> tuple[Term, ...]:
         string, has a ``kind`` other than :data:`KINDS`, or a definition that is not one or two
         sentences; or a term is defined twice (case folded).
     """
-    entries = _load("glossary.toml").get("term", [])
+    entries = fields("glossary.toml", _load("glossary.toml"), {"term": (TABLES, [])})["term"]
     found = []
     for i, entry in enumerate(entries):
         where = f"glossary.toml, term {i + 1}"
-        if not isinstance(entry, dict):
-            raise ValueError(f"{where}: not a table")
-        unknown = set(entry) - {"term", "expansion", "definition", "source", "kind", "more"}
-        if unknown:
-            raise ValueError(f"{where}: unknown field {sorted(unknown)[0]!r}")
-        term = Term(
-            term=_field(where, entry, "term", str),
-            definition=_field(where, entry, "definition", str),
-            source=_field(where, entry, "source", str),
-            kind=_field(where, entry, "kind", str),
-            expansion=_field(where, entry, "expansion", str, ""),
-            more=_field(where, entry, "more", str, ""),
-        )
+        term = Term(**fields(where, entry, TERM_FIELDS))
         if term.kind not in KINDS:
             raise ValueError(f"{where}: kind={term.kind!r} (allowed: {', '.join(KINDS)})")
         if not 1 <= _sentences(term.definition) <= 2:
@@ -152,6 +202,24 @@ def glossary() -> tuple[Term, ...]:
     if len(set(names)) != len(names):
         raise ValueError("glossary.toml: a term is defined twice")
     return tuple(sorted(found, key=lambda t: collation_key(t.term)))
+
+
+EVENT_FIELDS = {
+    "key": (TEXT, REQUIRED),
+    "title": (TEXT, REQUIRED),
+    "why": (TEXT, REQUIRED),
+    "scenario": (TEXT_OR_EMPTY, ""),
+    "mentions": (TEXTS, []),
+    "reading": (TABLES, []),
+}
+READING_FIELDS = {
+    "authors": (TEXT, REQUIRED),
+    "year": (WHOLE, REQUIRED),
+    "title": (TEXT, REQUIRED),
+    "published": (TEXT, REQUIRED),
+    "view": (TEXT, REQUIRED),
+    "note": (TEXT, REQUIRED),
+}
 
 
 @cache
@@ -166,45 +234,41 @@ def readings() -> tuple[Event, ...]:
     Raises
     ------
     ValueError
-        One line naming ``readings.toml``, the event and the reading: the file is not valid
-        TOML, a field (``key``, ``title``, ``why``; a reading's ``authors``, ``title``,
-        ``published``, ``view``, ``note``, ``year``) is missing or of the wrong type, a
-        ``view`` is not one of :data:`VIEWS`, a ``year`` is outside 1900-2100, or ``mentions``
-        is not a list of non-empty strings.
+        One line naming ``readings.toml``, the event and the reading (:func:`fields`): the
+        file is not valid TOML, an event or reading is not a table or has a field that is not
+        of :data:`EVENT_FIELDS` / :data:`READING_FIELDS`, a field is missing or of the wrong
+        type, a ``view`` is not one of :data:`VIEWS`, a ``year`` is outside 1900-2100, or a
+        ``scenario`` is neither empty nor a scenario name.
     """
     events = []
-    for i, entry in enumerate(_load("readings.toml").get("event", [])):
+    entries = fields("readings.toml", _load("readings.toml"), {"event": (TABLES, [])})["event"]
+    for i, entry in enumerate(entries):
         where = f"readings.toml, event {i + 1}"
+        event = fields(where, entry, EVENT_FIELDS)
         items = []
-        for j, item in enumerate(entry.get("reading", [])):
+        for j, item in enumerate(event.pop("reading")):
             at = f"{where}, reading {j + 1}"
-            reading = Reading(
-                authors=_field(at, item, "authors", str),
-                year=_field(at, item, "year", int),
-                title=_field(at, item, "title", str),
-                published=_field(at, item, "published", str),
-                view=_field(at, item, "view", str),
-                note=_field(at, item, "note", str),
-            )
+            reading = Reading(**fields(at, item, READING_FIELDS))
             if reading.view not in VIEWS:
                 raise ValueError(f"{at}: view={reading.view!r} (allowed: {', '.join(VIEWS)})")
             if not 1900 <= reading.year <= 2100:
                 raise ValueError(f"{at}: year={reading.year!r} is out of range (allowed: 1900-2100)")
             items.append(reading)
-        mentions = entry.get("mentions", [])
-        if not isinstance(mentions, list) or not all(isinstance(m, str) and m for m in mentions):
-            raise ValueError(f"{where}: mentions={mentions!r} is not a list of strings")
-        events.append(
-            Event(
-                key=_field(where, entry, "key", str),
-                title=_field(where, entry, "title", str),
-                why=_field(where, entry, "why", str),
-                scenario=entry.get("scenario", "") if isinstance(entry.get("scenario", ""), str) else "",
-                mentions=tuple(mentions),
-                readings=tuple(items),
-            )
-        )
+        if event["scenario"] and event["scenario"] not in scenario_names():
+            allowed = ", ".join(scenario_names())
+            raise ValueError(f"{where}: scenario={event['scenario']!r} is not known (allowed: '', {allowed})")
+        event["mentions"] = tuple(event["mentions"])
+        events.append(Event(**event, readings=tuple(items)))
     return tuple(events)
+
+
+SHEET_FIELDS = {
+    "title": (TEXT, ""),
+    "prompts": (TEXTS, []),
+    "predict": (TABLE, None),
+    "slips": (WHOLE, 0),
+}
+PREDICT_FIELDS = {"rules": (TEXTS, REQUIRED), "measures": (PAIRS, REQUIRED)}
 
 
 @cache
@@ -223,7 +287,9 @@ def worksheets() -> dict[str, dict[str, Any]]:
     Raises
     ------
     ValueError
-        One line naming ``worksheets.toml`` and the stem: the file is not valid TOML,
+        One line naming ``worksheets.toml`` and the stem (:func:`fields`): the file is not
+        valid TOML, an entry or its ``predict`` is not a table or has a field not in
+        :data:`SHEET_FIELDS` / :data:`PREDICT_FIELDS`, ``title`` is not a non-empty string,
         ``prompts`` is not a list of non-empty strings, ``predict.rules`` is not a list of
         strings, ``predict.measures`` is not a list of [column, label] pairs, or ``slips`` is
         not a whole number from 0 to 12.
@@ -231,24 +297,11 @@ def worksheets() -> dict[str, dict[str, Any]]:
     found = {}
     for stem, entry in _load("worksheets.toml").items():
         where = f"worksheets.toml, [{stem}]"
-        prompts = entry.get("prompts", [])
-        if not isinstance(prompts, list) or not all(isinstance(p, str) and p.strip() for p in prompts):
-            raise ValueError(f"{where}: prompts must be a list of non-empty strings")
-        predict = entry.get("predict")
-        if predict is not None:
-            rules, measures = predict.get("rules"), predict.get("measures")
-            if not (isinstance(rules, list) and all(isinstance(r, str) for r in rules)):
-                raise ValueError(f"{where}: predict.rules must be a list of protocol names")
-            if not (isinstance(measures, list) and all(_pair(m) for m in measures)):
-                raise ValueError(f"{where}: predict.measures must be [column, label] pairs")
-        slips = entry.get("slips", 0)
-        slips = whole(slips, f"{where}: slips", 0, 12)
-        found[stem] = {
-            "prompts": prompts,
-            "predict": predict,
-            "title": entry.get("title", ""),
-            "slips": slips,
-        }
+        sheet = fields(where, entry, SHEET_FIELDS)
+        if sheet["predict"] is not None:
+            sheet["predict"] = fields(f"{where}.predict", sheet["predict"], PREDICT_FIELDS)
+        sheet["slips"] = whole(sheet["slips"], f"{where}: slips", 0, 12)
+        found[stem] = sheet
     return found
 
 
@@ -269,7 +322,7 @@ def term_in_language(t: Term) -> Term:
     anchor stays English."""
     where = f"glossary.toml: [term.{t.term!r}]"
     english = {"term": t.term, "expansion": t.expansion, "definition": t.definition, "more": t.more}
-    found = fresh(data_file("glossary.toml").get("term", {}).get(t.term), english, where)
+    found = fresh(data_file("glossary.toml", "term").get(t.term), english, where)
     more = text(t.more, found.get("more"), f"{where}.more") if t.more else ""
     note = found.get("note")  # for this language's readers only (the region's own words for the term)
     if isinstance(note, str) and note.strip():
@@ -296,10 +349,11 @@ def event_in_language(e: Event) -> Event:
     language (the UN's and ITU's own translations)."""
     where = f"readings.toml: [event.{e.key}]"
     english = {"title": e.title, "why": e.why, "notes": [r.note for r in e.readings]}
-    table = data_file("readings.toml").get("event", {}).get(e.key)
-    found = fresh(table, english, where)
+    found = fresh(data_file("readings.toml", "event").get(e.key), english, where)
     notes = text([r.note for r in e.readings], found.get("notes"), f"{where}.notes")
-    cited = (table or {}).get("cited", {}) if found else {}
+    cited = found.get("cited", {})
+    if not isinstance(cited, dict):
+        raise ValueError(f"data/lang/{current()}/{where}.cited={_said(cited)} is not a table")
     return Event(
         key=e.key,
         title=text(e.title, found.get("title"), f"{where}.title"),
@@ -407,8 +461,15 @@ class Block:
 
 def default_notebooks() -> Path:
     """The repository's ``notebooks/`` folder (next to ``src/``): it exists in a source
-    checkout, not beside an installed package."""
-    return Path(__file__).resolve().parents[3] / "notebooks"
+    checkout, not beside an installed package.
+
+    Raises
+    ------
+    FileNotFoundError
+        One line when govsim runs without its checkout, saying to give ``--source``
+        (:func:`govsim.checkout.checkout_folder`).
+    """
+    return checkout_folder("notebooks", "--source")
 
 
 def _section(markdown: str, heading: str) -> tuple[str, ...]:
@@ -447,6 +508,10 @@ def uses(text: str, term: Term) -> bool:
     return False
 
 
+#: the notebook metadata (``govsim``) a block reads; other readers own its other keys
+BLOCK_FIELDS = {"teaching_minutes": (WHOLE, 0), "exercise_minutes": (WHOLE, 0), "objectives": (TEXTS, [])}
+
+
 def block(path: Path) -> Block:
     """Read one course notebook into a :class:`Block` (in English).
 
@@ -459,12 +524,14 @@ def block(path: Path) -> Block:
     Raises
     ------
     ValueError
-        The notebook's first cell is not Markdown (names the file).
+        One line naming the notebook: its first cell is not Markdown, or its ``govsim``
+        metadata (:data:`BLOCK_FIELDS`) is not a table, has minutes that are not whole
+        numbers of 0 or more, or objectives that are not a list of non-empty strings.
     """
     import nbformat  # slow to import (jsonschema): only when a notebook is read
 
     nb = nbformat.read(path, as_version=4)
-    meta = nb.metadata.get("govsim", {})
+    meta = fields(f"{path.name}: metadata.govsim", nb.metadata.get("govsim", {}), BLOCK_FIELDS, others=True)
     if not nb.cells or nb.cells[0].cell_type != "markdown":
         raise ValueError(f"{path.name}: the first cell is not markdown (allowed: a notebook of the course)")
     first = nb.cells[0].source
@@ -474,9 +541,9 @@ def block(path: Path) -> Block:
     return Block(
         stem=path.stem,
         title=title.group(1).strip() if title else path.stem,
-        teaching_minutes=int(meta.get("teaching_minutes", 0)),
-        exercise_minutes=int(meta.get("exercise_minutes", 0)),
-        objectives=tuple(meta.get("objectives", ())),
+        teaching_minutes=whole(meta["teaching_minutes"], f"{path.name}: metadata.govsim.teaching_minutes", 0),
+        exercise_minutes=whole(meta["exercise_minutes"], f"{path.name}: metadata.govsim.exercise_minutes", 0),
+        objectives=tuple(meta["objectives"]),
         key_points=_section(markdown, "Key points"),
         things_to_try=_section(markdown, "Things to try"),
         terms=tuple(t for t in glossary() if uses(markdown, t)),
@@ -499,7 +566,8 @@ def blocks(source: str | Path | None = None) -> list[Block]:
     Raises
     ------
     FileNotFoundError
-        ``source`` is not a folder, or holds no notebook.
+        ``source`` is not a folder, or holds no notebook; or ``source`` is None and govsim is
+        installed without its checkout (:func:`default_notebooks`).
     ValueError
         A notebook's first cell is not Markdown.
     """

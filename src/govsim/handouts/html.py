@@ -72,18 +72,28 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+#: TeX maths between dollar signs, as pandoc reads it (``tex_math_dollars``): the opening ``$``
+#: has no space after it, the closing one no space before it and no digit after it, and
+#: neither is escaped (``\$``, shown as ``$``); so ``$5 and $10`` is prose, not maths
+MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])([^$]*?[^\s$\\])\$(?![\d$])")
+
+
 def inline(text: str) -> str:
     r"""``text`` (one line of notebook Markdown) as escaped HTML.
 
-    A link ``[text](url)`` keeps its text only; between two ``$`` signs, ``\sqrt`` becomes ``√``
-    and spaces are dropped (``$1/\sqrt n$`` is ``1/√n``); everything is then escaped, and
-    text in backquotes, ``**bold**`` and ``*italics*`` become ``<code>``, ``<strong>`` and ``<em>``.
+    A link ``[text](url)`` keeps its text only; maths between two ``$`` signs (:data:`MATH`,
+    pandoc's rule) has ``\sqrt`` made ``√`` and its spaces dropped (``$1/\sqrt n$`` is
+    ``1/√n``), while prices stay as written (``costs $5 and $10``); everything is then escaped,
+    and text in backquotes, ``**bold**`` and ``*italics*`` become ``<code>``, ``<strong>`` and
+    ``<em>``.
 
     >>> inline("Run `step()` **twice**; see [RFC 7282](https://x) and $1/\\sqrt n$ <b>")
     'Run <code>step()</code> <strong>twice</strong>; see RFC 7282 and 1/√n &lt;b&gt;'
+    >>> inline("It costs $5 and $10, or $20,000.")
+    'It costs $5 and $10, or $20,000.'
     """
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\$([^$]+)\$", lambda m: m.group(1).replace("\\sqrt", "√").replace(" ", ""), text)
+    text = MATH.sub(lambda m: m.group(1).replace("\\sqrt", "√").replace(" ", ""), text).replace("\\$", "$")
     out = esc(text)
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)

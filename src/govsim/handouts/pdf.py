@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 CHROMIUM_ARGS = [
@@ -68,25 +68,22 @@ def offline_only(route) -> None:
         route.abort()
 
 
-# A one-page handout may not shrink: every text prints at 10 pt or more (the CSS's smallest size),
-# for rooms reading in a second or third language (issue 22.12). One that does not fit keeps its
-# page count, which the tests report.
-SCALES = (1.0,)
+PDF_OPTIONS = {"format": "A4", "print_background": True, "prefer_css_page_size": True, "scale": 1.0}
+"""How every page prints: A4, at full size. A handout is never shrunk to fit: every text prints
+at 10 pt or more (the CSS's smallest size), for rooms reading in a second or third language
+(issue 22.12); a page meant for one sheet that runs longer keeps its page count, which
+:func:`print_pdfs` returns and the tests check."""
 
 
-def print_pdfs(pages: Sequence[Path], one_page: Collection[str] = ()) -> dict[str, int]:
-    """Print each HTML file in ``pages`` to an A4 PDF beside it (same name, ``.pdf``).
-
-    Pages are printed at full size (:data:`SCALES`), so no text falls below the CSS's 10 pt;
-    one named in ``one_page`` that does not fit on one sheet keeps its page count, which the
-    tests report. Needs Chromium and Playwright (:func:`unavailable` says why not).
+def print_pdfs(pages: Sequence[Path]) -> dict[str, int]:
+    """Print each HTML file in ``pages`` to an A4 PDF beside it (same name, ``.pdf``), at full
+    size (:data:`PDF_OPTIONS`: no text below the CSS's 10 pt). Needs Chromium and Playwright
+    (:func:`unavailable` says why not).
 
     Parameters
     ----------
     pages : sequence of pathlib.Path
         Self-contained HTML files (:mod:`govsim.handouts.html`).
-    one_page : collection of str
-        File names (``"glossary.html"``) meant to fit on one sheet.
 
     Returns
     -------
@@ -117,10 +114,7 @@ def print_pdfs(pages: Sequence[Path], one_page: Collection[str] = ()) -> dict[st
             for path in pages:
                 page.goto(path.resolve().as_uri(), wait_until="load")
                 target = path.with_suffix(".pdf")
-                for scale in SCALES if path.name in one_page else SCALES[:1]:
-                    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True, scale=scale)
-                    if page_count(pdf) == 1:
-                        break
+                pdf = page.pdf(**PDF_OPTIONS)
                 if failed:
                     raise RuntimeError(f"{path.name} requested {failed[0]} (handouts must be self-contained)")
                 _write_bytes(target, pdf)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import secrets
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -36,10 +35,10 @@ from govsim.roleplay.screens import (
     team_debrief_html,
 )
 from govsim.roleplay.session import Move, said_point, scales_of, to_model_units
+from govsim.screen.serving import BOOT
 
 POLL_MS = 1000  # the safety-net poll and the heartbeat (changes made here are pushed at once)
 STALE_MS = 3000  # no heartbeat for this long: the page says the connection is lost (banner <= 5 s)
-BOOT = secrets.token_hex(8)  # changes with every server start
 NEXT_LABEL = {
     Phase.BRIEFING: N_("Start the first caucus"),
     Phase.CAUCUS: N_("End the caucus: secret moves"),

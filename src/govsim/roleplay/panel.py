@@ -18,6 +18,7 @@ Every widget has a stable ``description`` and a ``govsim-rp-...`` CSS class for 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,23 +41,35 @@ from govsim.roleplay.debrief import (
     debrief_tables_html,
     projector_figure,
 )
-from govsim.roleplay.plan import CAUCUS_SECONDS, EXTEND_SECONDS, Fallback, SessionPlan, max_rounds
+from govsim.roleplay.plan import CAUCUS_MAX, CAUCUS_SECONDS, EXTEND_SECONDS, Fallback, SessionPlan, max_rounds
 from govsim.roleplay.session import Move, RolePlay, said_point, scales_of, to_model_units
 from govsim.scenarios import load_scenario, scenario_names
 from govsim.screen.display import (
     BoundedFloatText,
     BoundedIntText,
     Dropdown,
+    Play,
     display_panel,
     guard,
     live_panel,
     render_png,
+    set_bounded,
     show_in,
 )
 from govsim.screen.display import button as _button
 from govsim.values import whole
 
 BIG = "font-size: 1.25em; line-height: 1.45;"
+
+
+def _typed(value: float) -> float:
+    """``value`` as a box shows it for typing: with the float noise of a unit conversion
+    removed (0.35000000000000003 -> 0.35), never rounded to another number."""
+    for digits in (2, 6, 12):
+        short = round(value, digits)
+        if math.isclose(short, value, rel_tol=1e-12, abs_tol=1e-12):
+            return short
+    return value
 
 
 def move_menu(team: str) -> w.Dropdown:
@@ -167,7 +180,7 @@ class RolePlayPanel:
             layout=w.Layout(width="36em"),
         )
         self.caucus_seconds = BoundedIntText(
-            value=plan.caucus_seconds, min=0, max=3600, step=30, description="caucus (s)"
+            value=plan.caucus_seconds, min=0, max=CAUCUS_MAX, step=30, description="caucus (s)"
         )
         self.start_button = _button("Start again", "govsim-rp-start", "New session with these settings")
         self.cards_button = _button(
@@ -188,9 +201,7 @@ class RolePlayPanel:
             widget.add_class(css)
 
     def _round_widgets(self) -> None:
-        self.clock = w.Play(
-            value=0, min=0, max=self.play.plan.caucus_seconds, interval=1000, show_repeat=False
-        )
+        self.clock = Play(value=0, min=0, max=self.play.plan.caucus_seconds, interval=1000, show_repeat=False)
         self.clock_text = w.HTML()
         self.caucus_button = _button("Start caucus", "govsim-rp-caucus", "Start the caucus countdown")
         self.extend_button = _button(f"+{EXTEND_SECONDS // 60} min", "govsim-rp-extend", "More caucus time")
@@ -273,7 +284,7 @@ class RolePlayPanel:
             menu = move_menu(team)
             meaning = w.HTML(layout=w.Layout(width="34em"))  # wraps: long explanations stay readable
             points = [
-                BoundedFloatText(value=round(float(v), 2), min=scale.low, max=scale.high,
+                BoundedFloatText(value=_typed(float(v)), min=scale.low, max=scale.high,
                                    step=(scale.high - scale.low) / 20, description=d,
                                    layout=w.Layout(width="14em", display="none"))
                 for d, v, scale in zip(setup.dimensions, start, scales_of(setup), strict=True)
@@ -300,8 +311,7 @@ class RolePlayPanel:
         self.scenario.value, self.protocol.value = play.scenario, play.protocol
         self.seed.value, self.teams.value = play.seed, play.teams
         agenda = len(load_scenario(play.scenario).agenda)
-        self.issues.max = agenda
-        self.issues.value = play.plan.issues or agenda
+        set_bounded(self.issues, play.plan.issues or agenda, max=agenda)  # one check, no clamping
         self.budget.value = play.plan.budget or 0
         self.fallback.value = play.plan.fallback.value
         self.caucus_seconds.value = play.plan.caucus_seconds
@@ -346,8 +356,7 @@ class RolePlayPanel:
 
     def start_caucus(self) -> None:
         """Start the countdown (it runs in the browser: the Play widget ticks once a second)."""
-        self.clock.max = max(1, self.caucus_seconds.value)
-        self.clock.value = 0
+        set_bounded(self.clock, 0, max=max(1, self.caucus_seconds.value))
         self.clock.playing = True
         self._tick()
 

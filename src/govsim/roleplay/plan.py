@@ -35,13 +35,14 @@ from govsim.forums import Layout, Regional, TableSpec
 from govsim.groups import GOVERNMENT
 from govsim.i18n import N_, _, name
 from govsim.params import parameter_specs
-from govsim.protocols import Decision, Protocol, Table, get_protocol, passes, rule_in_words
+from govsim.protocols import Decision, Protocol, Table, get_protocol, rule_in_words, vote
 from govsim.scenarios import Scenario
-from govsim.values import member, whole
+from govsim.values import at, member, whole
 from govsim.words import plural
 
 SIMPLE_MAJORITY = 0.5
 CAUCUS_SECONDS = 150  # 2.5 minutes: the middle of the 2-3 minutes a 40-minute slot allows
+CAUCUS_MAX = 3600  # seconds: the longest caucus a plan may start with (an hour)
 EXTEND_SECONDS = 60  # what the facilitator's "+1 min" adds to a caucus
 
 
@@ -85,32 +86,6 @@ FALLBACK_STATEMENTS = {
 }
 
 
-def majority(table: Table, y: np.ndarray, voters: np.ndarray) -> Decision:
-    """Adopt ``y`` when more than half of ``voters`` are no worse off with it (u(y) >= u(q)): the
-    one majority rule, :func:`govsim.protocols.passes` (a tie, 5-5, does not adopt). Voters who
-    lose are the objectors. No voters: not adopted.
-
-    Parameters
-    ----------
-    table : govsim.protocols.Table
-        The round at one forum's table.
-    y : (K,) float array
-        The text put to the vote, in the model's [0, 1] units.
-    voters : (n,) bool array
-        Who votes (one vote each; no tolerance: a loss of more than 1e-12 in utility, which
-        only absorbs rounding, is a vote against).
-
-    Returns
-    -------
-    govsim.protocols.Decision
-        ``deciding`` is ``voters``; ``objecting`` the voters who lose with ``y``.
-    """
-    support = voters & (table.gains(y) >= -1e-12)
-    n = int(voters.sum())
-    adopted = n > 0 and passes(support.sum() / n, SIMPLE_MAJORITY)
-    return Decision(bool(adopted), voters & ~support, voters)
-
-
 class WithFallback(Protocol):
     """``inner``'s rules, plus the fallback decision in round ``budget`` of each issue.
 
@@ -149,7 +124,8 @@ class WithFallback(Protocol):
     def decide(self, table: Table, y: np.ndarray) -> Decision:
         """The inner protocol's decision on ``y``; if it does not adopt and the issue is in round
         ``budget`` or later (``table.round``, 1-based), the fallback's instead: the same
-        decision (``status_quo``), or :func:`majority` of the governments attending
+        decision (``status_quo``), or a simple majority, one vote each
+        (:func:`govsim.protocols.vote`, unweighted), of the governments attending
         (``government_vote``) or of everyone attending (``table_vote``).
 
         Returns
@@ -163,9 +139,11 @@ class WithFallback(Protocol):
             case Fallback.STATUS_QUO:
                 return decision
             case Fallback.GOVERNMENT_VOTE:
-                return majority(table, y, table.attending & (table.group == GOVERNMENT))
+                return vote(
+                    table, y, table.attending & (table.group == GOVERNMENT), SIMPLE_MAJORITY, weighted=False
+                )
             case Fallback.TABLE_VOTE:
-                return majority(table, y, table.attending)
+                return vote(table, y, table.attending, SIMPLE_MAJORITY, weighted=False)
             case _:
                 raise ValueError(f"fallback={self.fallback!r} is not handled")
 
@@ -265,7 +243,7 @@ class SessionPlan:
         if self.budget is not None:
             _check_count("budget", self.budget)
         object.__setattr__(self, "fallback", Fallback.parse(self.fallback))
-        _check_count("caucus_seconds", self.caucus_seconds, low=0, high=3600)
+        _check_count("caucus_seconds", self.caucus_seconds, low=0, high=CAUCUS_MAX)
 
     def scenario(self, setup: Scenario) -> Scenario:
         """``setup`` cut to the planned issues, with the budget as each issue's deadline.
@@ -337,9 +315,9 @@ class SessionPlan:
         if not isinstance(data, dict):
             raise ValueError(f"{where} must be an object, not {type(data).__name__}")
         known = ("issues", "budget", "fallback", "caucus_seconds")
-        extra = sorted(set(data) - set(known))
+        extra = sorted(set(data) - set(known), key=repr)
         if extra:
-            raise ValueError(f"{where}.{extra[0]} is not a plan field (allowed: {', '.join(known)})")
+            raise ValueError(f"{at(where, extra[0])} is not a plan field (allowed: {', '.join(known)})")
         try:
             return cls(**{k: data[k] for k in known if k in data})
         except ValueError as exc:

@@ -26,7 +26,7 @@ from govsim.groups import Group
 from govsim.i18n import N_, _, decimal, join_numbers
 from govsim.roleplay.cards import move_name
 from govsim.roleplay.plan import EXTEND_SECONDS, SessionPlan
-from govsim.roleplay.session import Move, RolePlay, check_point
+from govsim.roleplay.session import Move, RolePlay, check_fields, check_point
 from govsim.roleplay.store import RoomState, SessionStore
 
 PROJECTOR = "projector"  # the read-only view's code: safe to show the room (it can change nothing)
@@ -109,6 +109,9 @@ class Room:
             config
         ):
             raise ValueError(f"session file {str(self.store.path)!r}: its configuration is damaged")
+        check_fields(
+            config, CONFIG_FIELDS, f"session file {str(self.store.path)!r}: its configuration is damaged: "
+        )
         self.config = config
         codes = self.store.get("codes")
         if create and isinstance(codes, dict) and PROJECTOR not in codes:  # a file from before
@@ -130,9 +133,14 @@ class Room:
 
     def _replay(self) -> RolePlay:
         c = self.config
-        play = RolePlay(
-            c["scenario"], c["protocol"], tuple(c["teams"]), c["seed"], SessionPlan.from_dict(c["plan"])
-        )
+        try:
+            play = RolePlay(
+                c["scenario"], c["protocol"], tuple(c["teams"]), c["seed"], SessionPlan.from_dict(c["plan"])
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"session file {str(self.store.path)!r}: its configuration is damaged: {exc}"
+            ) from None
         for n, record in enumerate(self.store.rounds()):
             play.replay(record, f"{self.store.path.name}: round {n + 1}")
         return play
@@ -320,6 +328,9 @@ class Room:
     def export(self) -> dict[str, Any]:
         """The session in the hot-seat JSON format (loads with ``RolePlay.from_dict``)."""
         return self.play.to_dict()
+
+
+CONFIG_FIELDS = ["scenario", "protocol", "teams", "seed", "plan"]  # typed as in a role-play file
 
 
 def _config(play: RolePlay) -> dict[str, Any]:

@@ -2,10 +2,20 @@
 moves, the projector picture and the debrief (cached per played round, shared by every page).
 
 Every string that reaches HTML goes through :func:`govsim.escape.html_text`.
+
+The cache (:func:`cached`) holds each live room's fragments, keyed by what they show: the
+rounds played, the phase, the team and the language. It forgets a room when the room is freed
+(so a new room never gets another room's pages) and keeps at most :data:`KEEP` fragments per
+room, the least recently used going first.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import replace
 from typing import Any
 
 from govsim.escape import html_text as esc
@@ -25,17 +35,40 @@ from govsim.roleplay.room import Phase, Room
 from govsim.roleplay.session import said_point
 from govsim.screen.display import png_data_uri
 
-_CACHE: dict[tuple, Any] = {}
+KEEP = 64  # fragments kept per room: every team's status and debrief in a few languages
+_ROOMS: weakref.WeakKeyDictionary[Room, OrderedDict[Hashable, Any]] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def cached[T](room: Room, key: tuple[Hashable, ...], make: Callable[[], T]) -> T:
+    """``make()``, computed once per ``key`` for ``room`` and shared by every page that asks.
+
+    The entry lives while ``room`` does (the room object itself is the key, held weakly: a
+    freed room's entries go with it, and no other room can take its place) and is keyed by
+    ``key`` plus the rounds played; at most :data:`KEEP` entries per room are kept (least
+    recently used first out). A key of rendered text must hold the language
+    (:func:`govsim.i18n.current`).
+    """
+    key = (len(room.play.history), *key)
+    with _LOCK:
+        pages = _ROOMS.setdefault(room, OrderedDict())
+        if key in pages:
+            pages.move_to_end(key)
+            return pages[key]
+    value = make()  # outside the lock: a slow figure does not hold up the other rooms
+    with _LOCK:
+        pages[key] = value
+        while len(pages) > KEEP:
+            pages.popitem(last=False)
+    return value
 
 
 def status_html(room: Room, team: str | None, state: Any = None) -> str:
     """Issue, round, phase and the text on the table (what it would give ``team``, or every group);
-    computed once per (played rounds, phase, team) and shared by every page that shows it."""
+    computed once per (played rounds, phase, team, language) and shared by every page that shows it."""
     state = state or room.state()
-    key = ("status", id(room), len(room.play.history), state.phase, state.round, team, current())
-    if key not in _CACHE:
-        _CACHE[key] = _status_html(room, team, state)
-    return _CACHE[key]
+    key = ("status", state.phase, state.round, team, current())
+    return cached(room, key, lambda: _status_html(room, team, state))
 
 
 def _status_html(room: Room, team: str | None, state: Any) -> str:
@@ -125,29 +158,26 @@ def moves_html(moves: dict[str, dict[str, Any]], title: str, setup: Any) -> str:
 
 def projector_png(room: Room) -> str:
     """The projector's figure as a data URI, drawn in the current language (cached per language)."""
-    key = ("projector", id(room), len(room.play.history), current())
-    if key not in _CACHE:
-        _CACHE[key] = png_data_uri(projector_figure(room.play), fast=False)
-    return _CACHE[key]
+    return cached(
+        room, ("projector", current()), lambda: png_data_uri(projector_figure(room.play), fast=False)
+    )
 
 
 def room_debrief(room: Room) -> Debrief:
     """The room's :class:`~govsim.roleplay.debrief.Debrief` (its session next to the
-    all-simulated runs), computed once per number of rounds played and shared by every page.
-    The key holds no language: its ``announcement`` stays in the language it was first
-    computed in."""
-    key = ("debrief", id(room), len(room.play.history))
-    if key not in _CACHE:
-        _CACHE[key] = debrief(room.play)
-    return _CACHE[key]
+    all-simulated runs) in the current language, shared by every page. The runs are made once
+    per number of rounds played; the text (the ``announcement`` of the rules) once per language."""
+    runs = cached(room, ("debrief-runs",), lambda: debrief(room.play))
+    return cached(room, ("debrief", current()), lambda: replace(runs, announcement=room.play.announcement))
 
 
 def team_debrief_html(room: Room, team: str) -> str:
     """One team's debrief: what its own moves changed, and where its gain sits among the
     all-simulated runs (never a NaN: a missing number is said in words)."""
-    key = ("team-debrief", id(room), len(room.play.history), team, current())
-    if key in _CACHE:
-        return _CACHE[key]
+    return cached(room, ("team-debrief", team, current()), lambda: _team_debrief_html(room, team))
+
+
+def _team_debrief_html(room: Room, team: str) -> str:
     d = room_debrief(room)
     row = d.standing[d.standing["team"] == team].iloc[0]
     effect = f"<p class='govsim-rp-effect'>{esc(effect_sentence(d, team))}</p>"
@@ -170,25 +200,22 @@ def team_debrief_html(room: Room, team: str) -> str:
         )
         standing = f"<p>{said}</p>"
     title = esc(_("Debrief"))
-    _CACHE[key] = f"<div class='govsim-rp-team-debrief'><h2>{title}</h2>{effect}{standing}</div>"
-    return _CACHE[key]
+    return f"<div class='govsim-rp-team-debrief'><h2>{title}</h2>{effect}{standing}</div>"
 
 
 def facilitator_debrief_html(room: Room, compact: bool = False) -> str:
     """The debrief for the facilitator's page (``compact``: for the projector, the figure beside
     the tables and capped in height so the whole fits a 1080p screen)."""
     d = room_debrief(room)
-    key = ("debrief-png", id(room), len(room.play.history), current())
-    if key not in _CACHE:
-        _CACHE[key] = png_data_uri(debrief_figure(d), fast=False)
+    figure = cached(room, ("debrief-png", current()), lambda: png_data_uri(debrief_figure(d), fast=False))
     if compact:
         return (
             "<div style='display:flex; gap:1em; align-items:flex-start'>"
             f"<div style='flex:0 0 34em; font-size:.8em'>{debrief_tables_html(d)}</div>"
-            f"<img alt='{esc(_('debrief figure'))}' style='max-width:calc(100% - 35em); max-height:55vh' src='{_CACHE[key]}'>"
+            f"<img alt='{esc(_('debrief figure'))}' style='max-width:calc(100% - 35em); max-height:55vh' src='{figure}'>"
             "</div>"
         )  # fmt: skip
     return (
         f"<h2>{esc(_('Debrief'))}</h2>" + debrief_tables_html(d)
-        + f"<img alt='{esc(_('debrief figure'))}' style='max-width:100%' src='{_CACHE[key]}'>"
+        + f"<img alt='{esc(_('debrief figure'))}' style='max-width:100%' src='{figure}'>"
     )  # fmt: skip

@@ -26,16 +26,11 @@ The pages themselves are in :mod:`govsim.roleplay.pages`, the HTML they show in
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import socket
-import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 import panel as pn
-from tornado.web import RequestHandler
 
 from govsim.escape import html_text as esc
 from govsim.groups import Group
@@ -44,7 +39,6 @@ from govsim.roleplay.cards import role_card, role_cards
 from govsim.roleplay.debrief import debrief_sheet_html
 from govsim.roleplay.page import page_html
 from govsim.roleplay.pages import (
-    BOOT,
     HUB,
     POLL_MS,
     FacilitatorPage,
@@ -56,66 +50,32 @@ from govsim.roleplay.pages import (
 )
 from govsim.roleplay.room import PROJECTOR, Phase, Room
 from govsim.roleplay.screens import facilitator_debrief_html, projector_png, room_debrief, team_debrief_html
-from govsim.values import whole
+from govsim.screen.serving import (
+    GUESSES,
+    AliveHandler,
+    Gated,
+    check_address,
+    local_addresses,
+    qr_svg,
+    qr_text,
+    websocket_origins,
+)
 
-# ---------------------------------------------------------------- guessing
-GUESSES_PER_MINUTE = 20  # wrong join codes one address may try per minute
-LOOPBACK_GUESSES_PER_MINUTE = 60  # the serving machine itself: the facilitator's laptop
-
-
-def _loopback(who: str) -> bool:
-    try:
-        return ipaddress.ip_address(who.split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False
-
-
-class GuessLimit:
-    """Join-code guesses, rate-limited per client address: after ``per_minute`` wrong codes in
-    the last 60 s, an address's codes are not even checked (right or wrong, the answer is "wait")
-    until the oldest guess is a minute old. A participant who mistypes is not locked out for long;
-    a guesser gets ``per_minute`` tries a minute instead of hundreds a second. The serving
-    machine's own loopback address (the facilitator's laptop) may try
-    :data:`LOOPBACK_GUESSES_PER_MINUTE`, so a facilitator who mistypes there is not locked out."""
-
-    def __init__(
-        self, per_minute: int = GUESSES_PER_MINUTE, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.per_minute, self.clock = per_minute, clock
-        self.wrong: dict[str, deque[float]] = {}
-
-    def blocked(self, who: str) -> bool:
-        times = self.wrong.get(who)
-        if not times:
-            return False
-        while times and self.clock() - times[0] >= 60.0:
-            times.popleft()
-        if not times:
-            self.wrong.pop(who, None)
-        return len(times) >= (LOOPBACK_GUESSES_PER_MINUTE if _loopback(who) else self.per_minute)
-
-    def failed(self, who: str) -> None:
-        if len(self.wrong) > 10_000:  # many addresses: forget those with nothing recent
-            for key in [k for k, v in self.wrong.items() if not v or self.clock() - v[-1] >= 60.0]:
-                self.wrong.pop(key, None)
-        self.wrong.setdefault(who, deque()).append(self.clock())
-
-    def check(self, room: Room, code: str | None, who: str) -> tuple[Any, str]:
-        """(the code's holder or None, why not): the room's :meth:`Room.access` behind the limit."""
-        if self.blocked(who):
-            return None, _("Too many wrong join codes from this device: wait a minute, then try again.")
-        holder = room.access(code)
-        if holder is None:
-            self.failed(who)
-            return None, _("This join code is not valid.")
-        return holder, ""
-
-
-GUESSES = GuessLimit()
+__all__ = [
+    "announce",
+    "app_factory",
+    "build_server",
+    "check_address",
+    "routes",
+    "run",
+    "serve",
+    "team_join_sections",
+    "warm",
+]
 
 
 # ---------------------------------------------------------------- HTTP routes
-class _Gate(RequestHandler):
+class _Gate(Gated):
     lang: str = "en"  # the session's language (``serve --lang``); ``?lang=`` overrides it per page
 
     def initialize(self, room: Room) -> None:
@@ -128,38 +88,12 @@ class _Gate(RequestHandler):
         except ValueError:
             self.spoken = type(self).lang
 
-    def set_default_headers(self) -> None:
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Referrer-Policy", "no-referrer")
-        self.set_header("X-Frame-Options", "DENY")
-
     def holder(self, facilitator_only: bool = False) -> Any:
-        blocked = GUESSES.blocked(self.request.remote_ip)  # as check() decides it, before this guess
-        who, _why = GUESSES.check(self.room, self.get_query_argument("code", None), self.request.remote_ip)
-        if who is None and blocked:
-            self.set_status(429)
-            self.set_header("Retry-After", "60")
-            self.finish("refused: too many wrong join codes from this address; wait a minute\n")
-            return None
-        if who is None or (facilitator_only and who.role != "facilitator") or who.role == PROJECTOR:
-            self.set_status(403)
-            self.finish("refused: wrong join code, or an address that may not see this\n")
+        who = self.admit(self.room, self.get_query_argument("code", None))
+        if who is not None and ((facilitator_only and who.role != "facilitator") or who.role == PROJECTOR):
+            self.refuse()
             return None
         return who
-
-    def page(self, html: str) -> None:
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header(
-            "Content-Security-Policy", "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-        )
-        self.finish(html)
-
-
-class AliveHandler(_Gate):
-    def get(self) -> None:
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"boot": BOOT}))
 
 
 class CardHandler(_Gate):
@@ -193,19 +127,24 @@ class JoinHandler(_Gate):
         if self.holder(facilitator_only=True) is None:
             return
         with language(self.spoken):
-            codes = self.room.codes
-            parts = []
-            for team in self.room.play.teams:
-                url = f"{self.base}/room?code={codes[team]}" + (
-                    f"&lang={self.spoken}" if self.spoken != "en" else ""
-                )
-                scan = _("Scan the code, or type the address, on your team's phone or tablet.")
-                parts.append(
-                    "<section style='page-break-after: always'>"
-                    f"<h1>{esc(Group.parse(team).label)}</h1><p>{esc(scan)}</p><p translate='no'>{esc(url)}</p>"
-                    f"{qr_svg(url)}</section>"
-                )
-            self.page(page_html(_("Join sheet"), "".join(parts)))
+            sections = team_join_sections(self.room, self.base, self.spoken)
+            self.page(page_html(_("Join sheet"), "".join(sections)))
+
+
+def team_join_sections(room: Room, base: str, lang: str = "en") -> list[str]:
+    """One printable section per team: its name, join address (``base`` + ``/room?code=``) and
+    QR code, in ``lang``."""
+    codes, parts = room.codes, []
+    with language(lang):
+        for team in room.play.teams:
+            url = f"{base}/room?code={codes[team]}" + (f"&lang={lang}" if lang != "en" else "")
+            scan = _("Scan the code, or type the address, on your team's phone or tablet.")
+            parts.append(
+                "<section style='page-break-after: always'>"
+                f"<h1>{esc(Group.parse(team).label)}</h1><p>{esc(scan)}</p><p translate='no'>{esc(url)}</p>"
+                f"{qr_svg(url)}</section>"
+            )
+    return parts
 
 
 class ExportHandler(_Gate):
@@ -226,24 +165,6 @@ class DebriefHandler(_Gate):
             self.finish("the session is not over yet: end it first\n")
             return
         self.page(debrief_sheet_html(room_debrief(self.room)))
-
-
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code of ``url`` (segno)."""
-    import segno
-
-    return segno.make(url, error="m").svg_inline(scale=6)
-
-
-def qr_text(url: str) -> str:
-    """A QR code of ``url`` for a terminal (segno)."""
-    import io
-
-    import segno
-
-    out = io.StringIO()
-    segno.make(url, error="m").terminal(out=out, compact=True)
-    return out.getvalue()
 
 
 def _arg(name: str) -> str:
@@ -297,146 +218,6 @@ def warm(room: Room) -> None:
             team_debrief_html(room, team)
 
 
-def check_address(host: str, port: int, origins: tuple[str, ...] = ()) -> None:
-    """Refuse, before anything is created, an address the server could not listen on.
-
-    ``port`` must be a whole number in [1, 65535] (0, "any free port", is refused: the join
-    addresses are printed before the server starts); ``host`` must be an address or name of
-    this machine, and ``host:port`` free (checked by binding it once, as the server will); a
-    single IPv6 address other than ``::1`` is refused (Bokeh cannot allow an IPv6 websocket
-    origin, so no page opened at it could connect: use ``::`` or ``0.0.0.0``); the websocket
-    origins the server will allow (:func:`websocket_origins`) must be ones Bokeh accepts.
-
-    Raises
-    ------
-    ValueError
-        One line naming the host or port and what is allowed.
-    """
-    port = whole(port, "--port", 1, 65535)
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        if not host or all(part.isdigit() for part in host.split(".")):  # 256.1.1.1: no DNS lookup
-            raise ValueError(f"--host {host!r} is not an IP address or host name") from None
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )[0]
-    except (OSError, UnicodeError) as exc:
-        raise ValueError(f"--host {host!r} is not an address of this machine ({exc})") from None
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            raise ValueError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
-    if ":" in host and host not in ("::", "::1"):
-        raise ValueError(
-            f"--host {host!r}: a single IPv6 address cannot be served (browsers' websocket origins "
-            "for it are refused); use :: or 0.0.0.0 (every address) or an IPv4 address or host name"
-        )
-    websocket_origins(host, port, origins)
-
-
-def websocket_origins(host: str, port: int, origins: tuple[str, ...] = ()) -> list[str]:
-    """The ``host:port`` origins whose websockets the server accepts: :func:`local_addresses`
-    and ``origins`` (``--allow-origin``), checked as Bokeh will check them at start-up.
-
-    Raises
-    ------
-    ValueError
-        One line naming an origin Bokeh refuses (an IPv6 address: Bokeh splits on ``:``).
-    """
-    from bokeh.server.util import create_hosts_allowlist
-
-    allowed = [f"{h}:{port}" for h in local_addresses(host)] + list(origins)
-    for origin in allowed:
-        try:
-            create_hosts_allowlist([origin], port)
-        except ValueError as exc:
-            raise ValueError(
-                f"websocket origin {origin!r} (from --host or --allow-origin) is not host[:port] "
-                f"with an IPv4 address or a name ({exc})"
-            ) from None
-    return allowed
-
-
-NO_ROUTE = ("192.0.2.1", "2001:db8::1")  # TEST-NET-1 and the documentation prefix (RFC 5737, 3849)
-
-
-def outbound_addresses() -> list[str]:
-    """This machine's addresses on the network it would reach others through (the outbound
-    interface), for phones on the same Wi-Fi: a UDP socket "connected" to a documentation
-    address (no packet is sent; the kernel only picks a route and source address), then, if that
-    finds nothing, the addresses of every interface (``ip -o addr``/``getifaddrs`` through
-    ``socket.if_nameindex``). Never the host name's lookup, which on Debian and Ubuntu gives only
-    127.0.1.1. Loopback and link-local addresses are left out."""
-    found: list[str] = []
-    for family, target in ((socket.AF_INET, NO_ROUTE[0]), (socket.AF_INET6, NO_ROUTE[1])):
-        try:
-            with socket.socket(family, socket.SOCK_DGRAM) as probe:
-                probe.connect((target, 9))  # UDP connect(): a route lookup, nothing is sent
-                found.append(probe.getsockname()[0])
-        except OSError:
-            continue
-    if not [a for a in found if _reachable(a)]:
-        found += _interface_addresses()
-    return [*dict.fromkeys(a for a in found if _reachable(a))]
-
-
-def _reachable(address: str) -> bool:
-    """An address another device could use: not loopback, link-local, unspecified or multicast."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    return not (ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast)
-
-
-def _interface_addresses() -> list[str]:
-    """Every interface's IPv4 address (Linux: SIOCGIFADDR per interface name); empty elsewhere."""
-    try:
-        import fcntl
-        import struct
-    except ImportError:  # Windows: no ioctl
-        return []
-    found = []
-    try:
-        names = [name for _, name in socket.if_nameindex()]
-    except OSError:
-        return []
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        for name in names:
-            try:
-                raw = fcntl.ioctl(s.fileno(), 0x8915, struct.pack("256s", name[:15].encode()))  # SIOCGIFADDR
-            except OSError:
-                continue
-            found.append(socket.inet_ntoa(raw[20:24]))
-    return found
-
-
-def local_addresses(host: str) -> list[str]:
-    """Host names a browser may use to reach a server bound to ``host`` (for websocket origins
-    and the printed addresses), the one to print first: loopback for 127.0.0.1 (``localhost``
-    for ::1); for 0.0.0.0 (or ::) the machine's IPv4 LAN addresses (:func:`outbound_addresses`),
-    then loopback, then the machine's own name, so a phone on the room's network gets an address
-    it can open. IPv6 addresses are left out: Bokeh cannot allow an IPv6 websocket origin
-    (``[fd00::2]:8731`` fails its ``host:port`` check), so a page opened at one would not connect;
-    on an IPv6-only network the machine's name is printed first."""
-    if host in ("127.0.0.1", "localhost"):
-        return ["127.0.0.1", "localhost"]
-    if host == "::1":
-        return ["localhost"]
-    if host not in ("0.0.0.0", "::", ""):
-        return [host]
-    lan = [a for a in outbound_addresses() if ":" not in a]
-    name = socket.gethostname()
-    named = [name] if name and ":" not in name and name != "localhost" else []
-    if not lan:
-        return [*dict.fromkeys([*named, "127.0.0.1", "localhost"])]
-    return [*dict.fromkeys([*lan, "127.0.0.1", "localhost", *named])]
-
-
 def addresses(room: Room, host: str, port: int) -> dict[str, str]:
     """The join address of the facilitator and of each team (first reachable host name)."""
     base = f"http://{local_addresses(host)[0]}:{port}"
@@ -444,22 +225,33 @@ def addresses(room: Room, host: str, port: int) -> dict[str, str]:
     return {who: f"{base}/room?code={codes[who]}" for who in ["facilitator", PROJECTOR, *room.play.teams]}
 
 
-def build_server(
-    room: Room, host: str = "127.0.0.1", port: int = 5006, origins: tuple[str, ...] = (), lang: str = "en"
-) -> Any:
-    """The Panel server (not started): the room app and the gated HTTP routes, speaking ``lang``
-    unless a page asks for another (``?lang=fr``)."""
-    lang = parse_language(lang)
-    allowed = websocket_origins(host, port, origins)
+def routes(room: Room, host: str, port: int, lang: str = "en") -> list[tuple]:
+    """The role-play's gated HTTP routes (``/rp/...``), for :func:`build_server` or a server
+    that serves the role-play beside other pages (:mod:`govsim.room.serve`)."""
     JoinHandler.base = f"http://{local_addresses(host)[0]}:{port}"
-    _Gate.lang = lang
-    routes = [
-        (r"/rp/alive", AliveHandler, {"room": room}),
+    _Gate.lang = parse_language(lang)
+    return [
+        (r"/rp/alive", AliveHandler),
         (r"/rp/card", CardHandler, {"room": room}),
         (r"/rp/join", JoinHandler, {"room": room}),
         (r"/rp/export", ExportHandler, {"room": room}),
         (r"/rp/debrief", DebriefHandler, {"room": room}),
     ]
+
+
+def build_server(
+    room: Room,
+    host: str = "127.0.0.1",
+    port: int = 5006,
+    origins: tuple[str, ...] = (),
+    lang: str = "en",
+    more: tuple[tuple, ...] = (),
+    title: str = "govsim role-play",
+) -> Any:
+    """The Panel server (not started): the role-play app (``/room``) and the gated HTTP routes,
+    plus ``more`` routes, speaking ``lang`` unless a page asks for another (``?lang=fr``)."""
+    lang = parse_language(lang)
+    allowed = websocket_origins(host, port, origins)
     return pn.serve(
         {"room": app_factory(room, lang)},
         port=port,
@@ -467,9 +259,44 @@ def build_server(
         websocket_origin=allowed,
         show=False,
         start=False,
-        title="govsim role-play",
-        extra_patterns=routes,
+        title=title,
+        extra_patterns=[*routes(room, host, port, lang), *more],
     )
+
+
+def announce(room: Room, links: dict[str, str], qr: bool, out: Callable[[str], None]) -> None:
+    """Print the session's state, rules and join addresses (QR codes with ``qr``), in the
+    current language."""
+    played = len(room.play.history)
+    rounds = _("1 round played") if played == 1 else _("{rounds} rounds played").format(rounds=played)
+    out(
+        "govsim roleplay: "
+        + _("session file {path} ({phase}, {rounds})").format(
+            path=room.store.path, phase=room.phase().value, rounds=rounds
+        )
+    )
+    out(_("rules: {announcement}").format(announcement=room.play.announcement))
+    out(
+        _("facilitator: {link}  (your screen only: it carries your controls)").format(
+            link=links["facilitator"]
+        )
+    )
+    out("  " + _("projector: {link}  (the room's screen: no controls)").format(link=links[PROJECTOR]))
+    for team in room.play.teams:
+        out(f"{Group.parse(team).label:>20}: {links[team]}")
+        if qr:
+            out(qr_text(links[team]))
+
+
+def run(server: Any, stopped: str, out: Callable[[str], None] = print) -> None:
+    """Start ``server`` and serve until interrupted; then say ``stopped``."""
+    server.start()
+    try:
+        server.io_loop.start()
+    except KeyboardInterrupt:
+        out(stopped)
+    finally:
+        server.stop()
 
 
 def serve(
@@ -488,25 +315,7 @@ def serve(
     server = build_server(room, host, port, origins, lang)
     links = addresses(room, host, port)
     with language(lang):  # the facilitator's terminal speaks the session's language too
-        played = len(room.play.history)
-        rounds = _("1 round played") if played == 1 else _("{rounds} rounds played").format(rounds=played)
-        out(
-            "govsim roleplay: "
-            + _("session file {path} ({phase}, {rounds})").format(
-                path=room.store.path, phase=room.phase().value, rounds=rounds
-            )
-        )
-        out(_("rules: {announcement}").format(announcement=room.play.announcement))
-        out(
-            _("facilitator: {link}  (your screen only: it carries your controls)").format(
-                link=links["facilitator"]
-            )
-        )
-        out("  " + _("projector: {link}  (the room's screen: no controls)").format(link=links[PROJECTOR]))
-        for team in room.play.teams:
-            out(f"{Group.parse(team).label:>20}: {links[team]}")
-            if qr:
-                out(qr_text(links[team]))
+        announce(room, links, qr, out)
         if host not in ("127.0.0.1", "localhost"):
             out(
                 _("listening on {address}: anyone on this network who has a join address can open it").format(
@@ -516,10 +325,4 @@ def serve(
         out(_("stop with Ctrl+C; start again with the same --session file to resume"))
         stopped = "govsim roleplay: " + _("stopped (the session file keeps every committed round)")
         warm(room)
-    server.start()
-    try:
-        server.io_loop.start()
-    except KeyboardInterrupt:
-        out(stopped)
-    finally:
-        server.stop()
+    run(server, stopped, out)

@@ -39,7 +39,7 @@ from govsim.reading import read_json
 from govsim.roleplay.plan import SessionPlan
 from govsim.scenarios import load_scenario, scenario_names
 from govsim.teaching import seed_rows
-from govsim.values import member, number, whole
+from govsim.values import at, member, number, whole
 
 FORMAT = "govsim-roleplay"
 VERSION = 2
@@ -227,19 +227,21 @@ class RolePlay:
             raise ValueError(
                 f"moves for {unknown[0]!r}: not a team in the room (teams: {', '.join(self.teams)})"
             )
-        return {t: Move.parse(moves.get(t, Move.SIMULATED), f"moves.{t}") for t in self.teams}
+        return {t: Move.parse(moves.get(t, Move.SIMULATED), at("moves", t)) for t in self.teams}
 
     def _check_amendments(self, chosen: dict[str, Move], amendments: dict[str, Any]) -> dict[str, np.ndarray]:
         k = self.setup.k
         dims = ", ".join(self.setup.dimensions)
         for team, move in chosen.items():
             if move is Move.AMEND and team not in amendments:
-                raise ValueError(f"amendments.{team} is missing: an amend move needs a text point ({dims})")
+                raise ValueError(
+                    f"{at('amendments', team)} is missing: an amend move needs a text point ({dims})"
+                )
         points = {}
         for team, point in amendments.items():
             if chosen.get(team) is not Move.AMEND:
-                raise ValueError(f"amendments.{team}: {team!r} did not play amend this round")
-            points[team] = check_point(point, k, f"amendments.{team}", dims)
+                raise ValueError(f"{at('amendments', team)}: {team!r} did not play amend this round")
+            points[team] = check_point(point, k, at("amendments", team), dims)
         return points
 
     # ------------------------------------------------------------ results
@@ -304,7 +306,7 @@ class RolePlay:
             file).
         """
         data = _check_file(data)
-        plan = SessionPlan.from_dict(data.get("plan", {}))
+        plan = SessionPlan.from_dict(data.get("plan", {}))  # absent from version 1 files only
         play = cls(data["scenario"], data["protocol"], tuple(data["teams"]), data["seed"], plan)
         for n, record in enumerate(data["moves"]):
             play.replay(record, f"moves[{n}]")
@@ -322,13 +324,23 @@ class RolePlay:
             object, the agenda is already finished, or a move or amendment is refused.
         """
         if not isinstance(record, dict) or not isinstance(record.get("moves"), dict):
-            raise ValueError(f"{where} must be an object with a 'moves' object")
+            raise ValueError(f"{where}={record!r} must be an object with a 'moves' object")
+        extra = sorted(set(record) - set(RECORD_FIELDS), key=repr)
+        if extra:
+            raise ValueError(
+                f"{at(where, extra[0])} is not a round field (allowed: {', '.join(RECORD_FIELDS)})"
+            )
         if self.finished:
             raise ValueError(f"{where}: the agenda was already finished (too many rounds)")
         amendments = record.get("amendments", {})
         if not isinstance(amendments, dict):
-            raise ValueError(f"{where}.amendments must be an object")
-        moves = {t: Move.parse(m, f"{where}.moves.{t}") for t, m in record["moves"].items()}
+            raise ValueError(f"{where}.amendments={amendments!r} must be an object (team -> text point)")
+        moves = {t: Move.parse(m, at(f"{where}.moves", t)) for t, m in record["moves"].items()}
+        issue = self.model.current_issue
+        for key, now in (("issue", issue.index), ("round", issue.round + 1)):
+            given = record.get(key, now)
+            if type(given) is not int or given != now:
+                raise ValueError(f"{where}.{key}={given!r} is not the round replayed ({key} {now})")
         try:
             return self.play_round(moves, amendments)
         except ValueError as exc:
@@ -405,21 +417,59 @@ def _check_choice(name: str, value: Any, allowed: list[str]) -> None:
         raise ValueError(f"{name}={value!r} is not known (allowed: {', '.join(allowed)})")
 
 
+#: every field of a role-play file: (the types allowed, what is allowed in words); ``plan`` may
+#: be absent from a version 1 file only, and ``protocol`` is null for the scenario's own
+FILE_FIELDS: dict[str, tuple[tuple[type, ...], str]] = {
+    "format": ((str,), repr(FORMAT)),
+    "version": ((int,), " or ".join(map(str, VERSIONS))),
+    "scenario": ((str,), "a scenario name"),
+    "protocol": ((str, type(None)), "a protocol name or null"),
+    "seed": ((int,), "a whole number of 0 or more"),
+    "teams": ((list,), "a list of group names"),
+    "plan": ((dict,), "a plan object"),
+    "moves": ((list,), "a list of round records"),
+    "outcome": ((dict,), "the outcome object"),
+}
+#: every field of one round record (``moves``); ``issue`` and ``round`` are checked on replay
+RECORD_FIELDS = ("issue", "round", "moves", "amendments")
+
+
 def _check_file(data: Any) -> dict[str, Any]:
+    """``data`` checked key by key against :data:`FILE_FIELDS` (one-line ``ValueError``)."""
     if not isinstance(data, dict):
         raise ValueError(f"the file must hold a JSON object, not {type(data).__name__}")
     if data.get("format") != FORMAT:
         raise ValueError(f"format={data.get('format')!r} is not a role-play file (expected {FORMAT!r})")
-    if data.get("version") not in VERSIONS:
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version not in VERSIONS:
         allowed = ", ".join(map(str, VERSIONS))
-        raise ValueError(f"version={data.get('version')!r} is not supported (allowed: {allowed})")
-    for key, kind in (("scenario", str), ("seed", int), ("teams", list), ("moves", list), ("outcome", dict)):
+        raise ValueError(f"version={version!r} is not supported (allowed: {allowed})")
+    extra = sorted(map(repr, set(data) - set(FILE_FIELDS)))
+    if extra:
+        raise ValueError(f"{extra[0]} is not a role-play file field (allowed: {', '.join(FILE_FIELDS)})")
+    return check_fields(data, [k for k in FILE_FIELDS if k != "plan" or version != 1 or k in data])
+
+
+def check_fields(data: dict[str, Any], keys: list[str], where: str = "") -> dict[str, Any]:
+    """``data`` with each of ``keys`` present and of the type :data:`FILE_FIELDS` gives (the
+    role-play file's and the served room's configuration share them); ``teams`` a list of strings.
+
+    Raises
+    ------
+    ValueError
+        One line, ``where`` first: a key is missing or its value of the wrong type (the value
+        and what is allowed are named).
+    """
+    for key in keys:
+        kinds, allowed = FILE_FIELDS[key]
         if key not in data:
-            raise ValueError(f"{key} is missing")
-        if not isinstance(data[key], kind) or isinstance(data[key], bool):
-            raise ValueError(f"{key}={data[key]!r} has the wrong type (expected {kind.__name__})")
-    if data.get("protocol") is not None and not isinstance(data["protocol"], str):
-        raise ValueError(f"protocol={data['protocol']!r} must be a string")
+            raise ValueError(f"{where}{key} is missing (expected {allowed})")
+        value = data[key]
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            raise ValueError(f"{where}{key}={value!r} has the wrong type (expected {allowed})")
+    for n, team in enumerate(data.get("teams", []) if "teams" in keys else []):
+        if not isinstance(team, str):
+            raise ValueError(f"{where}teams[{n}]={team!r} must be a group name ({', '.join(GROUP_NAMES)})")
     return data
 
 

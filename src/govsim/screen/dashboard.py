@@ -56,6 +56,7 @@ from govsim.screen.display import (
     guard,
     live_panel,
     render_png,
+    set_bounded,
     show_in,
     style_widget,
 )
@@ -223,7 +224,7 @@ class Dashboard:
             value=speed, min=SPEEDS[0], max=SPEEDS[1], description="rounds/s", continuous_update=True
         )
         self.speed.add_class("govsim-speed")
-        self.round = w.IntSlider(value=0, min=0, max=0, description="round", continuous_update=True)
+        self.round = IntSlider(value=0, min=0, max=0, description="round", continuous_update=True)
         self.round.add_class("govsim-round")
         self.view = RunView(projector=projector, speed=speed, slider=self.round)
         self.status = w.HTML(value="")
@@ -365,8 +366,7 @@ class Dashboard:
         self._moving = True
         try:
             self.view.show(self.recording, last)  # the picture first: one message
-            self.round.max = last
-            self.round.value = last
+            set_bounded(self.round, last, max=last)  # a shorter run: never clamped on the way
         finally:
             self._moving = False
         self._summary = model.summary()  # after the picture is on its way: it does not need this

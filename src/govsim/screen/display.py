@@ -147,7 +147,13 @@ class OutOfRange(TraitError, ValueError):
 
 
 class _Refuses:
-    """Mixin for ipywidgets' bounded widgets: a value outside [min, max] is refused."""
+    """Mixin for ipywidgets' bounded widgets: a value outside [min, max] is refused.
+
+    ipywidgets clamps instead, in three places: a value set outside the bounds, a value given
+    to the constructor (the bounds are set after it), and a bound moved past the value (lowering
+    ``max`` below it lowers the value). Each is refused here with one line naming the widget,
+    the value and the range; to change the value and its bounds together use
+    :func:`set_bounded`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -155,10 +161,11 @@ class _Refuses:
         if given is not None and self.value != given:
             self._refuse(given)
 
-    def _refuse(self, value: Any) -> None:
+    def _refuse(self, value: Any, low: Any = None, high: Any = None) -> None:
+        low, high = self.min if low is None else low, self.max if high is None else high
         raise OutOfRange(
             f"{self.description or 'value'}={value!r} is out of range "
-            f"(allowed: {self.min:g} to {self.max:g}); a widget never changes a value to fit"
+            f"(allowed: {low:g} to {high:g}); a widget never changes a value to fit"
         )
 
     @validate("value")
@@ -167,6 +174,38 @@ class _Refuses:
         if not self.min <= value <= self.max:
             self._refuse(value)
         return value
+
+    @validate("min")
+    def _validate_min(self, proposal: Any) -> Any:
+        low = proposal["value"]
+        if low > self.max:
+            raise OutOfRange(f"{self.description or 'value'}: min={low!r} is above max={self.max!r}")
+        if low > self.value:  # ipywidgets would raise the value to the new floor
+            self._refuse(self.value, low, self.max)
+        return low
+
+    @validate("max")
+    def _validate_max(self, proposal: Any) -> Any:
+        high = proposal["value"]
+        if high < self.min:
+            raise OutOfRange(f"{self.description or 'value'}: max={high!r} is below min={self.min!r}")
+        if high < self.value:  # ipywidgets would lower the value to the new ceiling
+            self._refuse(self.value, self.min, high)
+        return high
+
+
+def set_bounded(widget: w.ValueWidget, value: Any, *, min: Any = None, max: Any = None) -> None:
+    """Set a bounded widget's ``value`` and its ``min``/``max`` (None: unchanged) at once.
+
+    Checked together: a value inside the new bounds is taken whole; one outside them raises
+    :class:`OutOfRange` and leaves the widget as it was. (Set one after the other, a bound
+    moved past the old value would be refused although the new value fits.)"""
+    with widget.hold_trait_notifications():  # traitlets validates all three at the end
+        if min is not None:
+            widget.min = min
+        if max is not None:
+            widget.max = max
+        widget.value = value
 
 
 class IntSlider(_Refuses, w.IntSlider):
@@ -183,6 +222,10 @@ class BoundedIntText(_Refuses, w.BoundedIntText):
 
 class BoundedFloatText(_Refuses, w.BoundedFloatText):
     """``ipywidgets.BoundedFloatText`` that refuses a value outside its bounds."""
+
+
+class Play(_Refuses, w.Play):
+    """``ipywidgets.Play`` (a counter the browser steps) that refuses a value outside its bounds."""
 
 
 class Dropdown(w.Dropdown):

@@ -215,8 +215,16 @@ class Store:
         ------
         ValueError
             ``runs/``, ``rounds/`` or ``plots/`` is a link or holds a file govsim did not write.
+        PermissionError
+            One of the files (or the manifest) was made read-only (see
+            :func:`govsim.safefiles.refuse_read_only`); nothing is deleted then.
         """
         self._check_own_folders()  # all three before deleting anything
+        safefiles.refuse_read_only(self.manifest_path)
+        for sub in OWN_FILES:
+            if (self.path / sub).is_dir():
+                for entry in sorted(os.scandir(self.path / sub), key=lambda e: e.name):
+                    safefiles.refuse_read_only(entry.path)
         for sub, pattern in OWN_FILES.items():
             safefiles.remove_owned(self.path / sub, pattern)
         self.manifest_path.unlink(missing_ok=True)

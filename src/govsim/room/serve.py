@@ -1,0 +1,699 @@
+"""The room server: one process on the facilitator's laptop serves every device in the room.
+
+``govsim room serve --folder DIR`` starts one Panel (Tornado) server, bound to 127.0.0.1 unless
+``--host`` is given, with the same join addresses, QR codes, join-code gate, websocket origins
+and heartbeat as the role-play (:mod:`govsim.screen.serving`, one home for both). It serves:
+
+- ``/join?code=J`` (the room's join code, on the printed sheet and the projector): a participant
+  types a name and gets a personal address ``/me?key=K`` (``K`` is the participant's private key,
+  :meth:`govsim.room.store.RoomStore.add_participant`). The personal page has three tabs:
+  **Explore** (the participant's own dashboard: every control of :func:`govsim.room.explore.controls`,
+  the run computed here by :func:`govsim.room.explore.explore_run` and drawn in the browser by
+  the dashboard's own ``run_view.js``, with Play), **Predict** (the question the facilitator
+  poses, :mod:`govsim.room.questions`) and **Exercises** (the answer exercises,
+  :mod:`govsim.room.answering`, judged by the notebooks' own checks);
+- ``/facilitate?code=F`` (the role-play's facilitator code): who has joined and when each page
+  was last seen, pose a question, reveal the model's answer, push a setting or a question to
+  every page, export everything (CSV and JSON), and the role-play's controls (``/room?code=F``);
+- ``/projector?code=P`` (the role-play's projector code): the current question, the room's
+  predictions (counts only, never names) and, once revealed, the model's answer over many seeds;
+- the role-play exactly as ``govsim roleplay serve`` serves it (``/room``, ``/rp/...``), and
+  ``/join-sheet?code=F``, a printable sheet with the room's join QR code and each team's.
+
+Pages other than the role-play's are plain HTML with one script (``static/room.js``), talking
+JSON to ``/api/...``: no Bokeh session per participant (see the README's development notes for
+the measurement behind this choice). Everything a participant does is written to the room's
+SQLite file (:class:`govsim.room.store.RoomStore`) before it is acknowledged, so a restart
+(even ``kill -9``) loses nothing; pages poll ``/api/state`` every :data:`POLL_S` seconds (also
+the participant's "last seen"), show "Connection lost, reconnecting" while the server does not
+answer, and reload once when it comes back with a new boot id.
+
+Security is the role-play's: every code and key goes through :data:`govsim.screen.serving.GUESSES`
+(rate-limited per address), a key shows its holder's own settings, predictions and answers and
+nothing else (no route takes a participant id), every user string reaches the pages as text
+(``textContent``) or escaped HTML, and ``POST`` requests from another origin are refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import secrets
+import threading
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tornado.web import RequestHandler, StaticFileHandler
+
+from govsim.escape import html_text as esc
+from govsim.roleplay.page import page_html
+from govsim.roleplay.room import PROJECTOR, Room
+from govsim.roleplay.serve import addresses as roleplay_addresses
+from govsim.roleplay.serve import announce, build_server, run, team_join_sections, warm
+from govsim.room import answering, explore
+from govsim.room.answering import answer_questions, describe, judge
+from govsim.room.explore import check_settings, controls
+from govsim.room.questions import SEEDS, model_answer, room_questions, tally
+from govsim.room.store import RoomStore
+from govsim.screen.run_view import ESM as RUN_VIEW_JS
+from govsim.screen.serving import GUESSES, Gated, check_address, local_addresses, qr_svg, qr_text
+
+STATIC = Path(__file__).with_name("static")
+POLL_S = 2.0  # how often a page asks /api/state (its heartbeat and the participant's last seen)
+JOIN = "room_join"  # the key of the room's join code in the role-play session file
+#: the pages run one script of their own and draw on a canvas; nothing from another origin
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who a code or key belongs to: ``role`` is "facilitator", "projector", "join" or
+    "participant" (then ``participant`` is the store's record)."""
+
+    role: str
+    participant: Any = None
+
+
+class RoomServer:
+    """The room's state for the HTTP routes: the room file, the role-play session, the codes.
+
+    Parameters
+    ----------
+    store : the room's :class:`~govsim.room.store.RoomStore`.
+    roleplay : the role-play :class:`~govsim.roleplay.room.Room` served beside it; its
+        facilitator and projector codes open the room's facilitator and projector pages too,
+        and its session file keeps the room's join code (made once, then kept across restarts).
+    folder : where exports are written (``exports/`` inside it).
+    workers : the executor for the model runs (:func:`explore_workers`; default: one thread).
+    """
+
+    def __init__(
+        self, store: RoomStore, roleplay: Room, folder: Path, workers: Executor | None = None
+    ) -> None:
+        self.store, self.roleplay, self.folder = store, roleplay, Path(folder)
+        self.workers = workers or explore_workers(0)
+        # the room file's writes wait for the disk (synchronous=FULL): one thread does them, so
+        # the event loop never waits; a page is answered once its write is committed
+        self.writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsim-room-writes")
+        self.known: dict[str, Any] = {}  # private key -> participant (they never change)
+        if not isinstance(roleplay.store.get(JOIN), str):
+            roleplay.store.put(JOIN, secrets.token_urlsafe(9))
+        self.join_code: str = roleplay.store.get(JOIN)
+        latest = store.latest_push()
+        self.revealed: set[int] = set()
+        if latest is not None and latest.kind == "reveal":
+            self.revealed.add(int(latest.payload.get("poll", -1)))
+
+    def warm(self) -> None:
+        """Start every worker and have each compute one run, before the server listens (a
+        worker's first run imports the model: seconds, not milliseconds)."""
+        count = getattr(self.workers, "_max_workers", 1)
+        for job in [self.workers.submit(warm_worker) for _ in range(count)]:
+            job.result()
+
+    # ------------------------------------------------------------ access
+    def access(self, code: str | None) -> Holder | None:
+        """The holder of a page code (facilitator, projector, join), compared in constant time."""
+        if not isinstance(code, str) or not code:
+            return None
+        who = self.roleplay.access(code)
+        if who is not None and who.role in ("facilitator", PROJECTOR):
+            return Holder(who.role)
+        if hmac.compare_digest(code.encode(), self.join_code.encode()):
+            return Holder("join")
+        return None
+
+    def keyed(self) -> Any:
+        """An object whose ``access(key)`` finds a participant by private key (for the gate)."""
+        server = self
+
+        class Keys:
+            @staticmethod
+            def access(key: str | None) -> Holder | None:
+                if not isinstance(key, str) or not key or len(key) > 100:
+                    return None
+                found = server.known.get(key)
+                if found is None:
+                    found = server.store.participant(key)
+                    if found is not None:
+                        server.known[key] = found
+                return None if found is None else Holder("participant", found)
+
+        return Keys()
+
+    async def write(self, job: Any, *args: Any) -> Any:
+        """Run the room file write ``job(*args)`` on the writing thread; its result."""
+        return await asyncio.get_running_loop().run_in_executor(self.writes, job, *args)
+
+    async def seen(self, pid: int) -> None:
+        """Note that participant ``pid``'s page is open (the store writes it at most every few
+        seconds: :meth:`govsim.room.store.RoomStore.seen`)."""
+        await self.write(self.store.seen, pid)
+
+    # ------------------------------------------------------------ what pages show
+    def questions_json(self) -> list[dict[str, Any]]:
+        """The room's predict-then-run questions: id, text, options and their words."""
+        return [
+            {"qid": q.qid, "text": q.text, "options": list(q.options), "labels": dict(q.labels)}
+            for q in room_questions().values()
+        ]
+
+    def exercises_json(self) -> list[dict[str, Any]]:
+        """The answer exercises as pages show them (:func:`govsim.room.answering.describe`)."""
+        return [describe(qid) for qid in answer_questions()]
+
+    def poll_json(self, pid: int | None = None) -> dict[str, Any] | None:
+        """The current poll (question and options), with ``mine`` (this participant's
+        prediction) when ``pid`` is given, and the model's answer once revealed."""
+        poll = self.store.current_poll()
+        if poll is None:
+            return None
+        question = room_questions().get(poll.question)
+        if question is None:
+            return None
+        out: dict[str, Any] = {
+            "id": poll.id,
+            "qid": question.qid,
+            "text": question.text,
+            "options": list(question.options),
+            "labels": dict(question.labels),
+            "revealed": poll.id in self.revealed,
+        }
+        predictions = self.store.predictions(poll.id)
+        if pid is not None:
+            mine = [_value(p) for p in predictions if _pid(p) == pid]
+            out["mine"] = mine[-1] if mine else None
+        else:
+            out["tally"] = tally(question.qid, predictions)
+            out["count"] = len(predictions)
+        if out["revealed"]:
+            out["answer"] = model_answer(question.qid).as_json()
+        return out
+
+    def push_json(self) -> dict[str, Any] | None:
+        """The latest push to every page (id, kind, payload), or None."""
+        push = self.store.latest_push()
+        return None if push is None else {"id": push.id, "kind": push.kind, "payload": push.payload}
+
+    def participants_json(self) -> list[dict[str, Any]]:
+        """Who has joined, when each page was last seen (seconds ago) and whether each has
+        predicted in the current poll (not what)."""
+        poll = self.store.current_poll()
+        predicted = {_pid(p) for p in self.store.predictions(poll.id)} if poll else set()
+        now = time.time()
+        return [
+            {
+                "name": p.name,
+                "seen": None if p.last_seen is None else round(now - p.last_seen, 1),
+                "predicted": p.pid in predicted,
+            }
+            for p in self.store.participants()
+        ]
+
+
+def _pid(prediction: Any) -> int:
+    return prediction["pid"] if isinstance(prediction, dict) else prediction.pid
+
+
+def _value(prediction: Any) -> str:
+    return prediction["value"] if isinstance(prediction, dict) else prediction.value
+
+
+def result_json(result: Any) -> dict[str, Any]:
+    """A judged answer as a page shows it (and the room file keeps it): its status, whether it
+    is correct, and the check's message."""
+    status = getattr(result, "status", None)
+    return {
+        "status": getattr(status, "value", str(status)),
+        "correct": bool(getattr(result, "correct", False)),
+        "message": str(getattr(result, "message", "")),
+    }
+
+
+# ---------------------------------------------------------------- routes
+class _Room(Gated):
+    def initialize(self, server: RoomServer) -> None:
+        self.server = server
+
+    def check_origin_of_post(self) -> bool:
+        """Refuse (403) a POST whose ``Origin`` is another site's (a page elsewhere cannot act
+        for a participant); True when it may go on."""
+        origin = self.request.headers.get("Origin")
+        if origin and urlsplit(origin).netloc != self.request.host:
+            self.refuse()
+            return False
+        return True
+
+    def body(self) -> dict[str, Any]:
+        """The request's JSON object (an empty dict when it is not one)."""
+        try:
+            data = json.loads(self.request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    async def visitor(self) -> Any:
+        """The participant whose page this is (``?key=``), noted as seen; else None, answered."""
+        me = self.participant()
+        if me is not None:
+            await self.server.seen(me.pid)
+        return me
+
+    def posted(self) -> tuple[dict[str, Any], Any] | None:
+        """(the JSON body, the participant its ``key`` belongs to) of a participant's POST; None
+        when it is refused (another site's, or a wrong key: already answered)."""
+        if not self.check_origin_of_post():
+            return None
+        data = self.body()
+        me = self.participant(str(data.get("key", "")))
+        return None if me is None else (data, me)
+
+    def code_holder(self, *roles: str, code: str | None = None) -> Holder | None:
+        """The page code's holder when its role is one of ``roles``; else None, answered."""
+        who = self.admit(self.server, code if code is not None else self.get_query_argument("code", None))
+        if who is not None and who.role not in roles:
+            self.refuse()
+            return None
+        return who
+
+    def participant(self, key: str | None = None) -> Any:
+        """The participant holding the private key (``?key=`` or the given one); else None, answered."""
+        who = self.admit(
+            self.server.keyed(), key if key is not None else self.get_query_argument("key", None)
+        )
+        return None if who is None else who.participant
+
+    def shell(self, title: str, kind: str, body: str = "") -> None:
+        """A page of ``kind`` ("me", "facilitate", "projector"): the HTML shell that
+        ``room.js`` fills."""
+        self.page(
+            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>{esc(title)}</title><link rel='stylesheet' href='/rs/room.css'></head>"
+            f"<body class='govsim-room govsim-room-{kind}' data-page='{kind}'>"
+            "<div class='banner' role='alert' hidden></div>"
+            f"{body}<main id='app'><p>Loading…</p></main>"
+            "<script type='module' src='/rs/room.js'></script></body></html>",
+            csp=PAGE_CSP,
+        )
+
+
+class JoinPage(_Room):
+    """``/join?code=J``: type a name, get a personal page."""
+
+    def form(self, code: str, error: str = "", name: str = "") -> None:
+        said = f"<p class='error' role='alert'>{esc(error)}</p>" if error else ""
+        self.page(
+            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            "<title>Join the room</title><link rel='stylesheet' href='/rs/room.css'></head>"
+            "<body class='govsim-room'><main><h1>Join the room</h1>"
+            f"{said}<form method='post' action='/join'>"
+            f"<input type='hidden' name='code' value='{esc(code)}'>"
+            "<label for='name'>Your name (as the facilitator will see it)</label>"
+            f"<input id='name' name='name' maxlength='40' required autocomplete='nickname' value='{esc(name)}'>"
+            "<button type='submit'>Join</button></form></main></body></html>",
+            csp=PAGE_CSP,
+        )
+
+    def get(self) -> None:
+        code = self.get_query_argument("code", "")
+        if self.code_holder("join", "facilitator", code=code) is not None:
+            self.form(code)
+
+    def post(self) -> None:
+        # no Origin check here: under "Referrer-Policy: no-referrer" a browser's form POST says
+        # "Origin: null"; the join code is what gates joining, and joining acts for nobody else
+        code = self.get_body_argument("code", "")
+        if self.code_holder("join", "facilitator", code=code) is None:
+            return
+        name = self.get_body_argument("name", "")
+        try:
+            joined = self.server.store.add_participant(name)
+        except ValueError as exc:
+            self.set_status(400)
+            self.form(code, str(exc), name[:40])
+            return
+        self.redirect(f"/me?key={joined.token}", status=303)
+
+
+class MePage(_Room):
+    """``/me?key=K``: the participant's own page (Explore, Predict, Exercises)."""
+
+    def get(self) -> None:
+        if self.participant() is not None:
+            self.shell("govsim: your page", "me")
+
+
+class FacilitatePage(_Room):
+    """``/facilitate?code=F``: the facilitator's page."""
+
+    def get(self) -> None:
+        if self.code_holder("facilitator") is not None:
+            self.shell("govsim: facilitator", "facilitate")
+
+
+class ProjectorPage(_Room):
+    """``/projector?code=P``: the room's screen (no controls)."""
+
+    def get(self) -> None:
+        if self.code_holder("facilitator", PROJECTOR) is not None:
+            self.shell("govsim: projector", "projector")
+
+
+class JoinSheet(_Room):
+    """``/join-sheet?code=F``: the room's join address and QR code, then the role-play teams'."""
+
+    base: str = ""
+
+    def get(self) -> None:
+        if self.code_holder("facilitator") is None:
+            return
+        url = f"{self.base}/join?code={self.server.join_code}"
+        room = (
+            "<section style='page-break-after: always'><h1>Join the room</h1>"
+            "<p>Scan the code, or type the address, on your phone, tablet or laptop.</p>"
+            f"<p translate='no'>{esc(url)}</p>{qr_svg(url)}</section>"
+        )
+        teams = team_join_sections(self.server.roleplay, self.base)
+        self.page(page_html("Join sheet", room + "".join(teams)))
+
+
+class MeApi(_Room):
+    """``GET /api/me?key=K``: everything the participant's page starts from (their own only)."""
+
+    async def get(self) -> None:
+        me = await self.visitor()
+        if me is None:
+            return
+        self.reply(
+            {
+                "name": me.name,
+                "controls": [c.as_json() for c in controls()],
+                "settings": self.server.store.settings(me.pid),
+                "exercises": self.server.exercises_json(),
+                "answers": {
+                    qid: {"text": a.text, "result": a.result, "tries": a.tries}
+                    for qid, a in self.server.store.answers(me.pid).items()
+                },
+                "poll": self.server.poll_json(me.pid),
+                "push": self.server.push_json(),
+                "poll_s": POLL_S,
+            }
+        )
+
+
+class StateApi(_Room):
+    """``GET /api/state?key=K``: the heartbeat (also "last seen"): the current poll and push."""
+
+    async def get(self) -> None:
+        me = await self.visitor()
+        if me is None:
+            return
+        self.reply({"poll": self.server.poll_json(me.pid), "push": self.server.push_json()})
+
+
+class ExploreApi(_Room):
+    """``POST /api/explore`` ``{"key", "settings"}``: the participant's run (computed off the
+    event loop), and the settings kept as theirs."""
+
+    async def post(self) -> None:
+        posted = self.posted()
+        if posted is None:
+            return
+        data, me = posted
+        settings = data.get("settings")
+        if not isinstance(settings, dict):
+            self.reply({"error": "settings: give an object of control names and values"}, 400)
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            text, checked = await loop.run_in_executor(self.server.workers, explore_json, settings)
+        except ValueError as exc:
+            self.reply({"error": str(exc)}, 400)
+            return
+        await self.server.write(self.server.store.save_settings, me.pid, checked)
+        self.set_header("Content-Type", "application/json")
+        self.finish(text)
+
+
+def explore_json(settings: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(the run as JSON text, the checked settings) for ``settings`` (a worker's job:
+    :func:`govsim.room.explore.explore_json`, cached in the worker)."""
+    return explore.explore_json(settings), check_settings(settings)
+
+
+def warm_worker() -> None:
+    """Import the model and compute one run in a worker, before the first participant; wait a
+    little, so that each of the pool's workers gets one of these jobs."""
+    explore_json({})
+    time.sleep(0.5)
+
+
+def warm_questions() -> None:
+    """Compute the exercises' expected values and the room questions' answers (in a thread at
+    start-up, so the first participant or the first reveal does not wait for the runs)."""
+    answering.prepare()
+    for qid in room_questions():
+        model_answer(qid)
+
+
+def explore_workers(processes: int) -> Executor:
+    """The executor the runs go to: ``processes`` worker processes (started afresh, never forked
+    from the server, each with its own cache of recent runs), or, with 0, one thread of the
+    server's own process (the runs then share one core with everything else)."""
+    if processes <= 0:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsim-explore")
+    import multiprocessing
+
+    return ProcessPoolExecutor(
+        max_workers=processes, mp_context=multiprocessing.get_context("spawn"), initializer=warm_worker
+    )
+
+
+class PredictApi(_Room):
+    """``POST /api/predict`` ``{"key", "poll", "value"}``: the participant's prediction (latest wins)."""
+
+    async def post(self) -> None:
+        posted = self.posted()
+        if posted is None:
+            return
+        data, me = posted
+        try:
+            poll, value = int(data.get("poll", -1)), str(data.get("value", ""))
+            await self.server.write(self.server.store.predict, me.pid, poll, value)
+        except (ValueError, TypeError) as exc:
+            self.reply({"error": str(exc)}, 400)
+            return
+        self.reply({"poll": self.server.poll_json(me.pid)})
+
+
+class AnswerApi(_Room):
+    """``POST /api/answer`` ``{"key", "qid", "text"}``: judged by the notebooks' own check, kept."""
+
+    async def post(self) -> None:
+        posted = self.posted()
+        if posted is None:
+            return
+        data, me = posted
+        qid, text = str(data.get("qid", "")), str(data.get("text", ""))[:500]
+        if qid not in answer_questions():
+            self.reply({"error": f"question {qid!r} is not one of the room's exercises"}, 400)
+            return
+        earlier = self.server.store.answers(me.pid).get(qid)
+        try:
+            result = judge(qid, text, tries=earlier.tries if earlier else 0)
+        except ValueError as exc:
+            self.reply({"error": str(exc)}, 400)
+            return
+        await self.server.write(self.server.store.record_answer, me.pid, qid, text, result)
+        self.reply({"qid": qid, "text": text, "result": result_json(result)})
+
+
+class RoomApi(_Room):
+    """``GET /api/room?code=F``: the facilitator's view; ``?code=P``: the projector's."""
+
+    def get(self) -> None:
+        who = self.code_holder("facilitator", PROJECTOR)
+        if who is None:
+            return
+        server = self.server
+        out: dict[str, Any] = {
+            "poll": server.poll_json(),
+            "seeds": len(SEEDS),
+            "joined": len(server.store.participants()),
+            "join": f"{JoinSheet.base}/join?code={server.join_code}",  # on the projector: anyone may join
+        }
+        if who.role == "facilitator":
+            out.update(
+                participants=server.participants_json(),
+                questions=server.questions_json(),
+                exercises=server.exercises_json(),
+                controls=[c.as_json() for c in controls()],
+                push=server.push_json(),
+                roleplay=f"/room?code={self.get_query_argument('code')}",
+            )
+        self.reply(out)
+
+
+class ActApi(_Room):
+    """``POST /api/act`` ``{"code", "action", ...}``: the facilitator's actions: ``pose``
+    (``qid``), ``reveal``, ``push`` (``kind`` "settings" with ``settings``, or "question"
+    with ``qid``), ``export`` (CSV and JSON into the room folder's ``exports/``)."""
+
+    def post(self) -> None:
+        if not self.check_origin_of_post():
+            return
+        data = self.body()
+        if self.code_holder("facilitator", code=str(data.get("code", ""))) is None:
+            return
+        server, action = self.server, data.get("action")
+        try:
+            if action == "pose":
+                poll = server.store.pose(str(data.get("qid", "")))
+                server.store.push("question", {"qid": str(data.get("qid", "")), "poll": poll})
+                out: dict[str, Any] = {"poll": poll}
+            elif action == "reveal":
+                poll = server.store.current_poll()
+                if poll is None:
+                    raise ValueError("no question is posed: pose one first")
+                server.revealed.add(poll.id)
+                out = {"push": server.store.push("reveal", {"poll": poll.id})}
+            elif action == "push" and data.get("kind") == "settings":
+                checked = check_settings(
+                    data.get("settings") if isinstance(data.get("settings"), dict) else {}
+                )
+                out = {"push": server.store.push("settings", {"settings": checked})}
+            elif action == "push" and data.get("kind") == "question":
+                qid = str(data.get("qid", ""))
+                if qid not in answer_questions():
+                    raise ValueError(f"question {qid!r} is not one of the room's exercises")
+                out = {"push": server.store.push("question", {"qid": qid})}
+            elif action == "export":
+                folder = server.folder / "exports"  # the files are named by time: none is replaced
+                out = {"files": [p.name for p in server.store.export(folder)], "folder": str(folder)}
+            else:
+                raise ValueError(f"action {action!r}: pose, reveal, push (settings or question) or export")
+        except ValueError as exc:
+            self.reply({"error": str(exc)}, 400)
+            return
+        self.reply(out)
+
+
+class JoinQr(_Room):
+    """``/join-qr.svg?code=P`` (projector or facilitator): the QR code of the room's join address."""
+
+    def get(self) -> None:
+        if self.code_holder("facilitator", PROJECTOR) is None:
+            return
+        self.set_header("Content-Type", "image/svg+xml")
+        self.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+        self.finish(qr_svg(f"{JoinSheet.base}/join?code={self.server.join_code}", standalone=True))
+
+
+class ExportApi(_Room):
+    """``GET /api/export?code=F``: everything the room produced, as one JSON download."""
+
+    def get(self) -> None:
+        if self.code_holder("facilitator") is None:
+            return
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Content-Disposition", "attachment; filename=room.json")
+        self.finish(json.dumps(self.server.store.as_json(), indent=2))
+
+
+class Static(StaticFileHandler):
+    """The pages' own script and style, and the dashboard's ``run_view.js`` (one file for both)."""
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+
+class RunViewJs(RequestHandler):
+    """``/rs/run_view.js``: the dashboard's run view, served from where the dashboard keeps it."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(RUN_VIEW_JS.read_bytes())
+
+
+def room_routes(server: RoomServer, host: str, port: int) -> list[tuple]:
+    """The room's routes, to serve beside the role-play's."""
+    JoinSheet.base = f"http://{local_addresses(host)[0]}:{port}"
+    s = {"server": server}
+    return [
+        (r"/join", JoinPage, s),
+        (r"/me", MePage, s),
+        (r"/facilitate", FacilitatePage, s),
+        (r"/projector", ProjectorPage, s),
+        (r"/join-sheet", JoinSheet, s),
+        (r"/api/me", MeApi, s),
+        (r"/api/state", StateApi, s),
+        (r"/api/explore", ExploreApi, s),
+        (r"/api/predict", PredictApi, s),
+        (r"/api/answer", AnswerApi, s),
+        (r"/api/room", RoomApi, s),
+        (r"/api/act", ActApi, s),
+        (r"/api/export", ExportApi, s),
+        (r"/join-qr\.svg", JoinQr, s),
+        (r"/rs/run_view\.js", RunViewJs),
+        (r"/rs/(room\.js|room\.css)", Static, {"path": str(STATIC)}),
+    ]
+
+
+def room_addresses(server: RoomServer, host: str, port: int) -> dict[str, str]:
+    """The room's join, facilitator and projector addresses (first reachable host name)."""
+    base = f"http://{local_addresses(host)[0]}:{port}"
+    codes = server.roleplay.codes
+    return {
+        "join": f"{base}/join?code={server.join_code}",
+        "facilitator": f"{base}/facilitate?code={codes['facilitator']}",
+        "projector": f"{base}/projector?code={codes[PROJECTOR]}",
+        "sheet": f"{base}/join-sheet?code={codes['facilitator']}",
+    }
+
+
+def serve(
+    server: RoomServer,
+    host: str = "127.0.0.1",
+    port: int = 5006,
+    origins: tuple[str, ...] = (),
+    qr: bool = True,
+    out: Any = print,
+) -> None:
+    """Print the room's addresses (and the join QR code), then serve until interrupted."""
+    check_address(host, port, origins)
+    tornado_server = build_server(
+        server.roleplay, host, port, origins, more=tuple(room_routes(server, host, port)), title="govsim room"
+    )
+    links = room_addresses(server, host, port)
+    joined = len(server.store.participants())
+    out(f"govsim room: folder {server.folder} ({joined} participant{'s' if joined != 1 else ''} joined)")
+    out(f"participants join at: {links['join']}")
+    if qr:
+        out(qr_text(links["join"]))
+    out(f"facilitator: {links['facilitator']}  (your screen only: it carries your controls)")
+    out(f"  projector: {links['projector']}  (the room's screen: no controls)")
+    out(f"join sheet to print: {links['sheet']}")
+    out("the role-play, from the same server:")
+    announce(server.roleplay, roleplay_addresses(server.roleplay, host, port), False, out)
+    if host not in ("127.0.0.1", "localhost"):
+        out(f"listening on {host}:{port}: anyone on this network who has a join address can open it")
+    out("stop with Ctrl+C; start again with the same --folder to resume")
+    warm(server.roleplay)
+    threading.Thread(target=warm_questions, name="govsim-room-warm", daemon=True).start()
+    server.warm()
+    run(tornado_server, "govsim room: stopped (the room folder keeps everything)", out)
+
+
+__all__ = ["GUESSES", "RoomServer", "explore_json", "room_addresses", "room_routes", "serve"]

@@ -1,0 +1,426 @@
+// govsim's room pages (see govsim/room/serve.py): a participant's page (Explore | Predict |
+// Exercises), the facilitator's page and the projector's, each talking JSON to /api/... .
+// Every string from the server is written with textContent (never innerHTML), so a name or an
+// answer is shown as typed and never runs. The Explore tab draws with the dashboard's own
+// run_view.js (an anywidget module) through a small model shim (get/set/on/off/save_changes).
+// The connection watch is the role-play's: /rp/alive's boot id; "Connection lost, reconnecting"
+// while the server does not answer; one reload when it answers with a new boot id.
+import runView from "/rs/run_view.js";
+
+const page = document.body.dataset.page;
+const query = new URLSearchParams(location.search);
+const KEY = query.get("key");
+const CODE = query.get("code");
+const app = document.getElementById("app");
+const banner = document.querySelector(".banner");
+
+// ---------------------------------------------------------------- small helpers
+function h(tag, attrs = {}, ...kids) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const kid of kids.flat()) {
+    if (kid === null || kid === undefined || kid === false) continue;
+    node.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+  }
+  return node;
+}
+
+function clear(node, ...kids) { node.replaceChildren(...kids.flat().filter((k) => k)); return node; }
+
+class Lost extends Error {}
+
+async function api(path, body) {
+  let reply;
+  try {
+    reply = await fetch(path, body === undefined ? { cache: "no-store" } : {
+      method: "POST", cache: "no-store", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    });
+  } catch (err) {
+    connection.lost();
+    throw new Lost("no answer from the server");
+  }
+  connection.fine();
+  let data = {};
+  try { data = await reply.json(); } catch (err) { data = { error: `the server answered ${reply.status}` }; }
+  if (!reply.ok && !data.error) data.error = `the server answered ${reply.status}`;
+  return data;
+}
+
+// ---------------------------------------------------------------- the connection watch
+const connection = {
+  boot: null, down: false, reloading: false, tries: 0,
+  async start() {
+    try { this.boot = (await (await fetch("/rp/alive", { cache: "no-store" })).json()).boot; } catch (err) { /* later */ }
+  },
+  say(text) { banner.textContent = text; banner.hidden = false; },
+  fine() {
+    if (!this.down) return;
+    this.down = false; this.tries = 0; banner.hidden = true;
+  },
+  lost() {
+    if (this.down) return;
+    this.down = true;
+    this.say("Connection lost, reconnecting…");
+    this.recover();
+  },
+  async recover() {
+    if (!this.down || this.reloading) return;
+    try {
+      const info = await (await fetch("/rp/alive", { cache: "no-store" })).json();
+      if (this.boot && info.boot !== this.boot) {  // the server restarted: start the page afresh, once
+        this.reloading = true;
+        location.reload();
+        return;
+      }
+      this.boot = this.boot || info.boot;
+      this.fine();
+      return;
+    } catch (err) { /* not back yet */ }
+    const pause = Math.min(4000, 500 * 2 ** this.tries++) * (0.5 + Math.random() / 2);
+    setTimeout(() => this.recover(), pause);
+  },
+};
+
+function every(seconds, job) {
+  const run = async () => {
+    try { await job(); } catch (err) { if (!(err instanceof Lost)) console.error(err); }
+    setTimeout(run, seconds * 1000);
+  };
+  setTimeout(run, seconds * 1000);
+}
+
+// ---------------------------------------------------------------- the run view, outside Jupyter
+// run_view.js expects an anywidget model; this is the part of that interface it uses.
+function modelShim(state) {
+  const listeners = {};
+  return {
+    get: (name) => state[name],
+    set(name, value) { state[name] = value; (listeners[`change:${name}`] || []).slice().forEach((f) => f()); },
+    save_changes() {},
+    on(event, f) { (listeners[event] = listeners[event] || []).push(f); },
+    off(event, f) { listeners[event] = (listeners[event] || []).filter((g) => g !== f); },
+  };
+}
+
+function runViewer(host) {
+  const model = modelShim({ data: {}, frame: 0, playing: false, speed: 8, projector: false, version: 0, slider: null });
+  const round = h("input", { type: "range", min: 0, max: 0, step: 1, value: 0, class: "round", "aria-label": "round shown" });
+  const sliderShim = modelShim({ value: 0 });
+  sliderShim.on("change:value", () => { round.value = String(sliderShim.get("value")); });
+  round.addEventListener("input", () => sliderShim.set("value", Number(round.value)));
+  model.set("slider", "IPY_MODEL_round");
+  model.widget_manager = { get_model: async () => sliderShim };
+  const play = h("button", { type: "button", class: "play", onclick: () => model.set("playing", !model.get("playing")) }, "Play");
+  model.on("change:playing", () => { play.textContent = model.get("playing") ? "Pause" : "Play"; });
+  const canvasHost = h("div", { class: "view" });
+  host.append(h("div", { class: "player" }, play, round), canvasHost);
+  runView.render({ model, el: canvasHost });
+  return {
+    show(run, version) {
+      const last = Math.max(0, (run.frames || []).length - 1);
+      model.set("playing", false);
+      round.max = String(last);
+      model.set("data", run);
+      model.set("version", version);
+      sliderShim.set("value", last);
+      model.set("frame", last);
+    },
+    el: canvasHost,
+  };
+}
+
+// ---------------------------------------------------------------- a participant's page
+function controlInput(control, value, onChange) {
+  const id = `c-${control.name}`;
+  const label = h("label", { for: id }, control.label || control.name, control.unit ? ` (${control.unit})` : "");
+  const choices = control.choices || [];
+  let input, readout = null;
+  if (choices.length) {
+    input = h("select", { id, name: control.name },
+      choices.map((c) => h("option", { value: String(c), selected: String(c) === String(value) }, String(c))));
+  } else if (control.kind === "bool") {
+    input = h("input", { id, name: control.name, type: "checkbox", checked: Boolean(value) });
+  } else if ((control.max - control.min) / (control.step || 1) > 1000) {  // a seed: typed, not slid
+    input = h("input", { id, name: control.name, type: "number", inputmode: "numeric", min: control.min, max: control.max, step: control.step || "any", value });
+  } else {
+    input = h("input", { id, name: control.name, type: "range", min: control.min, max: control.max, step: control.step || "any", value });
+    readout = h("output", { for: id }, String(value));
+    input.addEventListener("input", () => { readout.textContent = input.value; });
+  }
+  input.addEventListener("change", onChange);
+  const read = () => {
+    if (choices.length) {
+      const found = choices.find((c) => String(c) === input.value);
+      return found === undefined ? input.value : found;
+    }
+    if (control.kind === "bool") return input.checked;
+    return Number(input.value);
+  };
+  const write = (v) => {
+    if (control.kind === "bool") input.checked = Boolean(v); else input.value = String(v);
+    if (readout) readout.textContent = input.value;
+  };
+  const why = h("small", { class: "unread" });
+  const disable = (reason) => { input.disabled = Boolean(reason); why.textContent = reason; };
+  const node = h("div", { class: "control", title: control.help || null },
+    h("div", { class: "label-row" }, label, readout), input, why);
+  return { node, read, write, disable, name: control.name, main: control.main };
+}
+
+async function participantPage() {
+  const me = await api(`/api/me?key=${encodeURIComponent(KEY)}`);
+  if (me.error) { clear(app, h("p", { class: "error" }, me.error)); return; }
+  const tabs = {}, panels = {};
+  const tabBar = h("nav", { class: "tabs", role: "tablist" });
+  const show = (name) => {
+    for (const [n, b] of Object.entries(tabs)) {
+      b.setAttribute("aria-selected", n === name ? "true" : "false");
+      panels[n].hidden = n !== name;
+    }
+    document.body.dataset.tab = name;
+  };
+  for (const [name, title] of [["explore", "Explore"], ["predict", "Predict"], ["exercises", "Exercises"]]) {
+    tabs[name] = h("button", { type: "button", role: "tab", class: `tab tab-${name}`, onclick: () => show(name) }, title);
+    panels[name] = h("section", { class: `panel panel-${name}`, role: "tabpanel" });
+    tabBar.append(tabs[name]);
+  }
+  clear(app, h("header", {}, h("h1", {}, "govsim"), h("p", { class: "who" }, `You: ${me.name}`)), tabBar, ...Object.values(panels));
+
+  // -- Explore
+  const saved = me.settings || {};
+  const inputs = [];
+  let asked = 0;
+  const status = h("p", { class: "status", "aria-live": "polite" });
+  const message = h("p", { class: "message", "aria-live": "polite" });
+  const viewer = h("div", { class: "viewer" });
+  const explore = async () => {
+    const settings = Object.fromEntries(inputs.map((c) => [c.name, c.read()]));
+    const mine = ++asked;
+    message.textContent = "Running…";
+    const reply = await api("/api/explore", { key: KEY, settings });
+    if (mine !== asked) return;  // a newer change is on its way
+    if (reply.error) { message.textContent = reply.error; return; }
+    message.textContent = "";
+    status.textContent = reply.status || "";
+    const unread = reply.unread || {};
+    for (const c of inputs) c.disable(unread[c.name] || "");
+    view.show(reply.recording, mine);
+  };
+  for (const control of me.controls) {
+    const value = control.name in saved ? saved[control.name] : control.default;
+    inputs.push(controlInput(control, value, explore));
+  }
+  const first = ["scenario", "protocol", "seed"];
+  const main = inputs.filter((c) => first.includes(c.name) || c.main);
+  const more = inputs.filter((c) => !main.includes(c));
+  panels.explore.append(h("div", { class: "controls" }, main.map((c) => c.node),
+    more.length ? h("details", { class: "more" }, h("summary", {}, `More settings (${more.length})`), more.map((c) => c.node)) : null),
+    message, status, viewer);
+  const view = runViewer(viewer);
+  explore();
+
+  // -- Predict
+  const predict = panels.predict;
+  let poll = me.poll;
+  const drawPoll = () => {
+    if (!poll) { clear(predict, h("p", {}, "No question yet: the facilitator will pose one.")); return; }
+    const said = h("p", { class: "mine", "aria-live": "polite" },
+      poll.mine ? `Your prediction: ${poll.mine} (you can change it until the next question)` : "Not predicted yet.");
+    const labels = poll.labels || {};
+    const buttons = poll.options.map((option) => h("button", {
+      type: "button", class: `option${poll.mine === option ? " chosen" : ""}`, "aria-pressed": poll.mine === option ? "true" : "false",
+      onclick: async () => {
+        const reply = await api("/api/predict", { key: KEY, poll: poll.id, value: option });
+        if (reply.error) { said.textContent = reply.error; return; }
+        poll = reply.poll; drawPoll();
+      },
+    }, optionWords(option, labels)));
+    const answer = poll.revealed && poll.answer ? h("div", { class: "answer" }, h("h3", {}, "The model's answer"), answerView(poll.answer)) : null;
+    clear(predict, h("h2", {}, poll.text), h("div", { class: "options" }, buttons), said, answer);
+  };
+  drawPoll();
+
+  // -- Exercises
+  const answers = me.answers || {};
+  const cards = {};
+  for (const q of me.exercises) {
+    const said = h("p", { class: "result", "aria-live": "polite" });
+    const field = h("input", { type: "text", name: q.qid, id: `a-${q.qid}`, autocomplete: "off", maxlength: 200,
+      inputmode: q.kind === "number" ? "decimal" : "text", "aria-label": `answer to ${q.qid}`,
+      placeholder: q.kind === "number" ? (q.unit === "percent" ? "a percentage" : q.unit === "share" ? "a share, e.g. 0.5 or 50 %" : "a number") : "your answer" });
+    const send = async (text) => {
+      const reply = await api("/api/answer", { key: KEY, qid: q.qid, text });
+      if (reply.error) { said.textContent = reply.error; said.className = "result error"; return; }
+      showResult(reply);
+    };
+    const showResult = (a) => {
+      const r = a.result || {};
+      // the line ``check`` prints in the notebook: "✓ ex3.q1: Correct. ..."
+      const icon = r.correct ? "✓" : r.status === "Answer recorded" ? "✎" : "✗";
+      said.textContent = `${icon} ${q.qid}: ${r.status || ""}.${r.message ? ` ${r.message}` : ""}`;
+      said.className = `result ${r.correct ? "correct" : "wrong"}`;
+      field.value = a.text || "";
+    };
+    const form = h("form", { class: "answer-form", onsubmit: (e) => { e.preventDefault(); send(field.value); } },
+      field, h("button", { type: "submit" }, "Check"));
+    const options = (q.options || []).map((o) => (Array.isArray(o) ? o : [o, o]));
+    const picks = options.length ? h("div", { class: "options choices" }, options.map(([key, words]) =>
+      h("button", { type: "button", class: "option choice", onclick: () => { field.value = key; send(key); } },
+        key === words ? key : `${key}: ${words}`))) : null;
+    cards[q.qid] = h("article", { class: "exercise", id: `q-${q.qid}`, "data-qid": q.qid },
+      h("h3", {}, q.qid), h("p", { class: "text" }, q.text), picks, form, said);
+    if (answers[q.qid]) showResult(answers[q.qid]);
+    panels.exercises.append(cards[q.qid]);
+  }
+
+  // -- pushes from the facilitator, and the heartbeat
+  const seenKey = `govsim-room-push-${KEY}`;
+  let seenPush = Number(localStorage.getItem(seenKey) || (me.push ? me.push.id : 0));
+  const apply = (push) => {
+    if (!push || push.id <= seenPush) return;
+    seenPush = push.id;
+    localStorage.setItem(seenKey, String(push.id));
+    if (push.kind === "settings") {
+      for (const c of inputs) if (c.name in push.payload.settings) c.write(push.payload.settings[c.name]);
+      show("explore");
+      explore();
+    } else if (push.kind === "question" && push.payload.poll) {
+      show("predict");
+    } else if (push.kind === "question" && cards[push.payload.qid]) {
+      show("exercises");
+      cards[push.payload.qid].classList.add("pushed");
+      cards[push.payload.qid].scrollIntoView({ block: "start" });
+    } else if (push.kind === "reveal") {
+      show("predict");
+    }
+  };
+  show(poll ? "predict" : "explore");
+  every(me.poll_s || 2, async () => {
+    const state = await api(`/api/state?key=${encodeURIComponent(KEY)}`);
+    if (state.error) return;
+    const before = JSON.stringify(poll);
+    poll = state.poll;
+    if (JSON.stringify(poll) !== before) drawPoll();
+    apply(state.push);
+  });
+}
+
+function answerView(answer) {
+  // the model's answer: the sentence for the projector, then the share of seeds for each option
+  const parts = [];
+  const sentence = answer.sentence || answer.text || answer.summary;
+  if (sentence) parts.push(h("p", { class: "sentence" }, String(sentence)));
+  const shares = answer.shares || answer.share || {};
+  const rows = Object.entries(shares).map(([option, share]) =>
+    h("tr", {}, h("th", {}, option), h("td", {}, `${Math.round(100 * Number(share))} % of seeds`)));
+  if (rows.length) parts.push(h("table", { class: "shares" }, rows));
+  return parts;
+}
+
+function optionWords(option, labels) {  // "↑ higher": the option with its words, once
+  const words = (labels || {})[option];
+  if (!words) return option;
+  return words.startsWith(option) ? words : `${option} ${words}`;
+}
+
+// ---------------------------------------------------------------- the facilitator's page
+async function facilitatorPage() {
+  const room = await api(`/api/room?code=${encodeURIComponent(CODE)}`);
+  if (room.error) { clear(app, h("p", { class: "error" }, room.error)); return; }
+  const act = async (body, said) => {
+    const reply = await api("/api/act", { code: CODE, ...body });
+    said.textContent = reply.error ? reply.error : "Done.";
+    await refresh();
+    return reply;
+  };
+  const joined = h("p", { class: "joined" });
+  const people = h("tbody");
+  const pollBox = h("div", { class: "poll" });
+  const choose = h("select", { "aria-label": "question to pose" }, room.questions.map((q) => h("option", { value: q.qid }, q.text)));
+  const poseSaid = h("span", { class: "said" });
+  const pushSaid = h("span", { class: "said" });
+  const exportSaid = h("p", { class: "said" });
+  const settingInputs = room.controls.map((c) => controlInput(c, c.default, () => {}));
+  const exercise = h("select", { "aria-label": "exercise to push" }, room.exercises.map((q) => h("option", { value: q.qid }, `${q.qid}: ${q.text}`)));
+  clear(app,
+    h("h1", {}, "Facilitator"),
+    h("section", {}, h("h2", {}, "Joining"),
+      h("p", {}, "Participants open: ", h("code", { class: "join-address" }, room.join)),
+      h("p", {}, h("a", { href: `/join-sheet?code=${encodeURIComponent(CODE)}`, target: "_blank" }, "Join sheet to print (room and role-play teams)")),
+      joined, h("table", { class: "people" }, h("thead", {}, h("tr", {}, h("th", {}, "Name"), h("th", {}, "Last seen"), h("th", {}, "Predicted"))), people)),
+    h("section", {}, h("h2", {}, "Predict, then run"), choose,
+      h("button", { type: "button", class: "pose", onclick: () => act({ action: "pose", qid: choose.value }, poseSaid) }, "Pose this question"),
+      h("button", { type: "button", class: "reveal", onclick: () => act({ action: "reveal" }, poseSaid) }, "Reveal the model's answer"),
+      poseSaid, pollBox),
+    h("section", {}, h("h2", {}, "Push to every page"),
+      h("div", { class: "controls" }, settingInputs.map((c) => c.node)),
+      h("button", { type: "button", class: "push-settings", onclick: () => act({ action: "push", kind: "settings",
+        settings: Object.fromEntries(settingInputs.map((c) => [c.name, c.read()])) }, pushSaid) }, "Push these settings"),
+      h("div", {}, exercise, h("button", { type: "button", class: "push-question",
+        onclick: () => act({ action: "push", kind: "question", qid: exercise.value }, pushSaid) }, "Push this exercise")),
+      pushSaid),
+    h("section", {}, h("h2", {}, "Export"),
+      h("a", { href: `/api/export?code=${encodeURIComponent(CODE)}`, download: "room.json", class: "button" }, "Download everything (JSON)"),
+      h("button", { type: "button", class: "export", onclick: async () => {
+        const reply = await act({ action: "export" }, exportSaid);
+        if (!reply.error) exportSaid.textContent = `Written to ${reply.folder}: ${reply.files.join(", ")}`;
+      } }, "Write CSV and JSON into the room folder"), exportSaid),
+    h("section", {}, h("h2", {}, "Role-play"),
+      h("p", {}, h("a", { href: room.roleplay, target: "_blank" }, "Open the role-play's facilitator controls"))),
+  );
+  const refresh = async () => {
+    const now = await api(`/api/room?code=${encodeURIComponent(CODE)}`);
+    if (now.error) return;
+    joined.textContent = `${now.participants.length} joined`;
+    clear(people, now.participants.map((p) => h("tr", {},
+      h("td", {}, p.name), h("td", {}, p.seen === null ? "never" : `${Math.round(p.seen)} s ago`), h("td", {}, p.predicted ? "✓" : ""))));
+    clear(pollBox, now.poll ? pollView(now.poll, now.seeds) : h("p", {}, "No question posed yet."));
+  };
+  await refresh();
+  every(2, refresh);
+}
+
+function pollView(poll, seeds) {
+  const total = Math.max(1, poll.count || 0);
+  const labels = poll.labels || {};
+  const bars = Object.entries(poll.tally || {}).map(([option, n]) =>
+    h("div", { class: "bar-row" }, h("span", { class: "words" }, optionWords(option, labels)),
+      h("span", { class: "bar", style: `width: ${Math.round((60 * n) / total)}%` }), h("span", { class: "count" }, String(n))));
+  return [
+    h("h3", { class: "question" }, poll.text),
+    h("p", { class: "count" }, `${poll.count || 0} prediction${poll.count === 1 ? "" : "s"}`),
+    h("div", { class: "tally" }, bars),
+    poll.revealed && poll.answer ? h("div", { class: "answer" }, h("h3", {}, "The model's answer"), answerView(poll.answer)) : null,
+  ];
+}
+
+// ---------------------------------------------------------------- the projector's page
+async function projectorPage() {
+  const refresh = async () => {
+    const now = await api(`/api/room?code=${encodeURIComponent(CODE)}`);
+    if (now.error) { clear(app, h("p", { class: "error" }, now.error)); return; }
+    clear(app, h("div", { class: "join-box" },
+      h("img", { src: `/join-qr.svg?code=${encodeURIComponent(CODE)}`, alt: "QR code of the join address", class: "qr" }),
+      h("p", {}, "Join: ", h("code", { class: "join-address" }, now.join)),
+      h("p", { class: "joined" }, `${now.joined} joined`)),
+      now.poll ? pollView(now.poll, now.seeds) : h("p", { class: "waiting" }, "No question yet."));
+  };
+  await refresh();
+  every(2, refresh);
+}
+
+await connection.start();
+const pages = { me: participantPage, facilitate: facilitatorPage, projector: projectorPage };
+try {
+  await pages[page]();
+} catch (err) {
+  if (!(err instanceof Lost)) throw err;
+  every(2, async () => { if (!connection.down) location.reload(); });
+}
+document.body.dataset.ready = "1";

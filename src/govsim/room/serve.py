@@ -674,7 +674,7 @@ def serve(
     """Print the room's addresses (and the join QR code), then serve until interrupted."""
     check_address(host, port, origins)
     tornado_server = build_server(
-        server.roleplay, host, port, origins, more=tuple(room_routes(server, host, port)), title="govsim room"
+        server.roleplay, host, port, origins, more=tuple(room_routes(server, host, port))
     )
     links = room_addresses(server, host, port)
     joined = len(server.store.participants())

@@ -59,3 +59,33 @@ def test_an_amendment_typed_with_a_decimal_comma_is_the_one_recorded(
         assert data["moves"][0]["amendments"] == {"civil_society": [pytest.approx(0.4), pytest.approx(0.9)]}
     finally:
         server.kill()
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_the_projectors_debrief_figure_is_read_from_the_back_of_the_room(browser, tmp_path, lang):
+    """The French reader (review 25b fr, D9) found the projector's debrief figure a thumbnail
+    about 130 px wide: on a 1920 px projector it is now at least half the screen wide, and it
+    lies inside the screen."""
+    from roleplay_server import Served, free_port
+
+    from govsim.roleplay.plan import SessionPlan
+    from govsim.roleplay.room import Room
+
+    room = Room(tmp_path / "room.sqlite", scenario="classroom", seed=3, plan=SessionPlan(issues=1, budget=1))
+    state = room.state()
+    room.advance(state.phase, state.round)
+    room.end()
+    server = Served(tmp_path / "room.sqlite", free_port(), tmp_path / "server.log", []).start()
+    try:
+        server.links["projector"] += f"&lang={lang}"
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+        page = context.new_page()
+        page.goto(server.links["projector"])
+        figure = page.locator("img.govsim-rp-debrief-figure").first
+        figure.wait_for(timeout=60_000)
+        page.wait_for_function("() => [...document.querySelectorAll('*')].length > 0")
+        box = figure.evaluate("img => { const r = img.getBoundingClientRect(); return [r.width, r.right]; }")
+        assert box[0] >= 960 * 0.9 and box[1] <= 1920, box
+        context.close()
+    finally:
+        server.kill()

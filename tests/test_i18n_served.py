@@ -200,3 +200,29 @@ def test_the_debrief_sheet_refusal_speaks_the_pages_language(tmp_path) -> None:
         assert status == 403 and "no disponible" in body
     finally:
         served.kill()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_a_team_page_numbers_rounds_within_the_issue(tmp_path, lang: str) -> None:
+    """The Spanish reader (review 25b es, E2) read «Tema 2 de 2 ... ronda 1 de 3» above «Jugada
+    registrada para la ronda 4»: a team page numbers the round within its issue, everywhere."""
+    room = Room(tmp_path / "room.sqlite", scenario="classroom", seed=3, plan=SessionPlan(issues=2, budget=1))
+    for _round in range(2):  # issue 1 in one round, then round 1 of issue 2
+        state = room.state()
+        room.advance(state.phase, state.round)  # caucus
+        if _round == 1:
+            break
+        for _step in range(3):  # moves, reveal, result
+            state = room.state()
+            room.advance(state.phase, state.round)
+    with language(lang):
+        ok, said = room.submit("business", room.state().round + 1, "hold", None)
+        expected = i18n._(
+            "Move recorded for round {round} of issue {issue}: {move}{amend}. You can change it until the reveal."
+        )
+        page = TeamPage(room, "business")
+        page.refresh(force=True)
+        current = page.current.object
+    assert ok and said.startswith(expected.split("{move}")[0].format(round=1, issue=2)), said
+    words = {"en": "round 1 of issue 2", "fr": "tour 1 de la question 2", "es": "ronda 1 del tema 2"}[lang]
+    assert words in said and words in html.unescape(current), (said, current)

@@ -38,7 +38,7 @@ from govsim.i18n import (
 from govsim.roleplay.cards import move_name, role_card
 from govsim.roleplay.page import CARD_CSS
 from govsim.roleplay.plan import EXTEND_SECONDS
-from govsim.roleplay.room import PROJECTOR, Phase, Room
+from govsim.roleplay.room import PROJECTOR, Phase, Room, issue_round
 from govsim.roleplay.screens import (
     facilitator_debrief_html,
     moves_html,
@@ -521,8 +521,13 @@ class TeamPage:
                 else ""
             )
             self.current.object = esc(
-                _("Your team's move for round {round}: {move}{amend} (sent {at}).")
-            ).format(round=state.round + 1, move=f"<b>{esc(move_name(own['move']))}</b>", amend=amend, at=at)
+                _("Your team's move for round {round} of issue {issue}: {move}{amend} (sent {at}).")
+            ).format(
+                **issue_round(self.room.play),
+                move=f"<b>{esc(move_name(own['move']))}</b>",
+                amend=amend,
+                at=at,
+            )
         elif phase in (Phase.CAUCUS, Phase.MOVES):
             self.current.object = esc(_("No move sent yet: without one, the simulation plays your members."))
         elif phase is Phase.RESULT:

@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
-from govsim.i18n import PSEUDO, _, current, data_file, fresh, language, number as said_number, text
+from govsim.i18n import PSEUDO, _, current, data_file, fresh, language, text, typography
+from govsim.i18n import number as said_number
 from govsim.model import GovernanceModel
 from govsim.params import check_names
 from govsim.protocols import protocol_names, settings_unread
@@ -135,12 +136,30 @@ def controls(scenario: str = SCENARIO) -> list[Control]:
     setup = load_scenario(scenario)
     found = [
         Control(
-            "scenario", _("scenario"), "choice", None, None, None, scenario, tuple(scenario_names()), main=True
+            "scenario",
+            _("scenario"),
+            "choice",
+            None,
+            None,
+            None,
+            scenario,
+            tuple(scenario_names()),
+            main=True,
         ),
         Control(
-            "protocol", _("rule"), "choice", None, None, None, setup.protocol, tuple(protocol_names()), main=True
+            "protocol",
+            _("rule"),
+            "choice",
+            None,
+            None,
+            None,
+            setup.protocol,
+            tuple(protocol_names()),
+            main=True,
         ),
-        Control("seed", _("seed"), "int", 0, SEED_MAX, 1, SEED, help=_("the same seed, the same run"), main=True),
+        Control(
+            "seed", _("seed"), "int", 0, SEED_MAX, 1, SEED, help=_("the same seed, the same run"), main=True
+        ),
     ]
     for name in setting_names():
         spec = setting_spec(name)
@@ -158,7 +177,7 @@ def controls(scenario: str = SCENARIO) -> list[Control]:
                 step,
                 setting_value(setup, name),
                 unit=unit,
-                help=f"{meaning} [{unit or _('no unit')}; {bounds}]",
+                help=typography(f"{meaning} [{unit or _('no unit')}; {bounds}]"),
                 limit=limit,
                 main=name in DEFAULT_PARAMS,
             )

@@ -107,8 +107,8 @@ class ModelAnswer:
 
 def rule_name(rule: str) -> str:
     """How a rule is said in a sentence, in the current language: ``"bottom_up"`` ->
-    ``"bottom-up (multistakeholder)"`` (:func:`govsim.protocols.rule_in_words`)."""
-    return rule_in_words(rule)
+    ``"bottom-up (multistakeholder) rules"`` (:func:`govsim.protocols.rule_in_words`)."""
+    return rule_in_words(rule, sentence=True)
 
 
 def measure_label(question: RoomQuestion) -> str:
@@ -231,11 +231,17 @@ def answer_sentence(answer: ModelAnswer) -> str:
     first, second = answer.rules
     label = measure_label(question)
     said = (
-        _("Over {seeds} of the {scenario} scenario, {measure} was about the same under {second} as under {first} in {share} of the seeds (mean {second_mean} against {first_mean}).")
+        _(
+            "Over {seeds} of the {scenario} scenario, {measure} was about the same under {second} as under {first} in {share} of the seeds (mean {second_mean} against {first_mean})."
+        )
         if answer.answer == SAME
-        else _("Over {seeds} of the {scenario} scenario, {measure} was higher under {second} than under {first} in {share} of the seeds (mean {second_mean} against {first_mean}).")
+        else _(
+            "Over {seeds} of the {scenario} scenario, {measure} was higher under {second} than under {first} in {share} of the seeds (mean {second_mean} against {first_mean})."
+        )
         if answer.answer == HIGHER
-        else _("Over {seeds} of the {scenario} scenario, {measure} was lower under {second} than under {first} in {share} of the seeds (mean {second_mean} against {first_mean}).")
+        else _(
+            "Over {seeds} of the {scenario} scenario, {measure} was lower under {second} than under {first} in {share} of the seeds (mean {second_mean} against {first_mean})."
+        )
     )
     return said.format(
         seeds=span(answer.seeds),

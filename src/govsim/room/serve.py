@@ -489,7 +489,9 @@ class ExploreApi(_Room):
         try:
             text, checked = await loop.run_in_executor(self.server.workers, explore_json, settings, current())
         except ValueError as exc:
-            self.reply({"error": refusal(exc, _("These settings were not taken: {error}").format(error=exc))}, 400)
+            self.reply(
+                {"error": refusal(exc, _("These settings were not taken: {error}").format(error=exc))}, 400
+            )
             return
         await self.server.write(self.server.store.save_settings, me.pid, checked)
         self.set_header("Content-Type", "application/json")
@@ -559,7 +561,14 @@ class AnswerApi(_Room):
         qid, text = str(data.get("qid", "")), str(data.get("text", ""))[:500]
         if qid not in answer_questions():
             english = ValueError(f"question {qid!r} is not one of the room's exercises")
-            self.reply({"error": refusal(english, _("{qid} is not one of the room's exercises.").format(qid=repr(qid)))}, 400)
+            self.reply(
+                {
+                    "error": refusal(
+                        english, _("{qid} is not one of the room's exercises.").format(qid=repr(qid))
+                    )
+                },
+                400,
+            )
             return
         earlier = self.server.store.answers(me.pid).get(qid)
         try:

@@ -125,7 +125,7 @@ class RoomServer:
         """Start every worker and have each compute one run, before the server listens (a
         worker's first run imports the model: seconds, not milliseconds)."""
         count = getattr(self.workers, "_max_workers", 1)
-        for job in [self.workers.submit(warm_worker) for _ in range(count)]:
+        for job in [self.workers.submit(warm_worker) for _n in range(count)]:
             job.result()
 
     # ------------------------------------------------------------ access

@@ -45,7 +45,6 @@ from govsim.model import GovernanceModel
 from govsim.params import check_names
 from govsim.protocols import protocol_names, settings_unread
 from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
-from govsim.screen import plotting
 from govsim.screen.display import (
     Dropdown,
     FloatSlider,

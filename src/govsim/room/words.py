@@ -31,7 +31,6 @@ def page_words() -> dict[str, Any]:
     return {
         "lost": _("Connection lost, reconnecting…"),
         "server_answered": _("The server answered {status}."),
-        "no_answer": _("No answer from the server."),
         "round_shown": _("round shown"),
         "play": _("Play"),
         "pause": _("Pause"),
@@ -87,7 +86,6 @@ def page_words() -> dict[str, Any]:
         "join": _("Join:"),
         "joined": _("{n} joined"),
         "predictions": _plural(_("{n} prediction"), _("{n} predictions")),
-        "languages": _("Language"),
     }
 
 

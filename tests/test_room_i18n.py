@@ -139,3 +139,11 @@ def test_a_french_projector_says_the_question_and_the_models_answer_in_french(fr
     assert room["poll"]["answer"]["sentence"].startswith("En 50 semillas (0-49) del escenario «Aula»")
     status, sheet = french.get("/join-sheet", code=code)
     assert "Rejoindre la salle" in sheet and "lang='fr'" in sheet
+
+
+@pytest.mark.slow
+def test_a_wrong_code_is_refused_in_the_pages_language(french) -> None:
+    status, body = french.get("/me", key="not-a-key")
+    assert status == 403 and body.startswith("refusé\u00a0: code d'accès erroné")
+    status, body = french.get("/me", key="not-a-key", lang="en")
+    assert status == 403 and body.startswith("refused: wrong join code")

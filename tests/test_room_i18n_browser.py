@@ -161,3 +161,52 @@ def test_every_room_page_in_every_state_is_translated_in_the_pseudo_locale(brows
         served.kill()
     assert left == {}, "\n".join(f"{k}: {v}" for k, v in left.items())
     assert still_english == set(KNOWN_ENGLISH)  # translated? take it off the list
+
+
+def test_a_french_phone_reads_and_types_numbers_in_french_and_can_switch_to_spanish(browser, tmp_path):  # noqa: F811
+    """``--lang fr``: the page's words are French, a slider's value shows a decimal comma, a
+    typed number that is not one is refused beside its field (and nothing is sent), an answer
+    typed with a decimal comma is read; the language links reopen the page in Spanish."""
+    from govsim.room.answering import answer_questions
+
+    served = RoomServed(
+        tmp_path / "room", free_port(), tmp_path / "server.log", ["--workers", "0", "--lang", "fr"]
+    ).start()
+    try:
+        phone = open_page(browser, served.links["join"], PHONE)
+        assert phone.evaluate("document.documentElement.lang") == "fr"
+        phone.fill("#name", NAME)
+        phone.click("button[type=submit]")
+        phone.wait_for_url("**/me?key=*")
+        ready(phone)
+        phone.wait_for_selector(".view[data-version='1']")
+        assert phone.inner_text(".tab-explore") == "Explorer" and phone.title() == "govsim\u00a0: votre page"
+        assert "," in phone.text_content("output[for='c-mu']")  # 0,3: the locale's decimal comma
+        phone.fill("#c-seed", "12,5")  # a seed is whole
+        phone.dispatch_event("#c-seed", "change")
+        phone.wait_for_selector("#c-seed[aria-invalid='true']")
+        assert "n'est pas un nombre" in phone.inner_text("#c-seed ~ .unread")
+        phone.wait_for_timeout(500)
+        assert phone.locator(".view[data-version='2']").count() == 0  # nothing was sent
+        phone.fill("#c-seed", "12")
+        phone.dispatch_event("#c-seed", "change")
+        phone.wait_for_selector(".view[data-version='2']")
+        assert phone.get_attribute("#c-seed", "aria-invalid") == "false"
+        phone.click(".tab-exercises")
+        assert "en anglais" in phone.inner_text(".in-english")
+        card = phone.locator(f"[data-qid='{NUMBER}']")
+        assert "0,5" in card.locator("input").get_attribute("placeholder")
+        share = answer_questions()[NUMBER].reference()
+        card.locator("input").fill(f"{share:.6f}".replace(".", ","))
+        card.locator("button[type=submit]").click()
+        card.locator(".result.correct").wait_for()
+        phone.click("nav.languages a[hreflang='es']")
+        phone.wait_for_url("**lang=es**")
+        ready(phone)
+        assert phone.inner_text(".tab-explore") == "Explorar"
+        assert phone.evaluate("document.documentElement.lang") == "es"
+        phone.click(".tab-exercises")
+        phone.locator(f"[data-qid='{NUMBER}'] .result.correct").wait_for()  # the answer kept
+        assert phone.problems == []
+    finally:
+        served.kill()

@@ -104,6 +104,8 @@ class RoomServer:
         # the event loop never waits; a page is answered once its write is committed
         self.writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsim-room-writes")
         self.known: dict[str, Any] = {}  # private key -> participant (they never change)
+        self.runs = explore.RunCache(explore.CACHE_BYTES)  # checked settings -> Encoded run
+        self.running: dict[tuple, asyncio.Future] = {}  # runs being computed, by the same key
         if not isinstance(roleplay.store.get(JOIN), str):
             roleplay.store.put(JOIN, secrets.token_urlsafe(9))
         self.join_code: str = roleplay.store.get(JOIN)
@@ -148,6 +150,24 @@ class RoomServer:
                 return None if found is None else Holder("participant", found)
 
         return Keys()
+
+    async def run(self, checked: dict[str, Any]) -> explore.Encoded:
+        """The run ``checked`` settings describe, encoded (:func:`govsim.room.explore.encoded_run`):
+        from the server's cache of recent runs (shared by every participant: the same settings
+        are computed once), else from a worker; participants who ask for a run being computed
+        wait for that one."""
+        key = tuple(checked.items())
+        found = self.runs.get(key)
+        if found is not None:
+            return found
+        pending = self.running.get(key)
+        if pending is None:
+            pending = asyncio.get_running_loop().run_in_executor(self.workers, explore.encoded_run, checked)
+            self.running[key] = pending
+            pending.add_done_callback(lambda _done: self.running.pop(key, None))
+        found = await asyncio.shield(pending)
+        self.runs.put(key, found)
+        return found
 
     async def write(self, job: Any, *args: Any) -> Any:
         """Run the room file write ``job(*args)`` on the writing thread; its result."""
@@ -434,27 +454,39 @@ class ExploreApi(_Room):
         if not isinstance(settings, dict):
             self.reply({"error": "settings: give an object of control names and values"}, 400)
             return
-        loop = asyncio.get_running_loop()
         try:
-            text, checked = await loop.run_in_executor(self.server.workers, explore_json, settings)
+            checked = check_settings(settings)  # well under a millisecond: here, not in a worker
         except ValueError as exc:
             self.reply({"error": str(exc)}, 400)
             return
-        await self.server.write(self.server.store.save_settings, me.pid, checked)
+        # the settings are written to the room file while the run is computed, not after it
+        saved = asyncio.ensure_future(self.server.write(self.server.store.save_settings, me.pid, checked))
+        try:
+            run = await self.server.run(checked)
+        except ValueError as exc:
+            await saved
+            self.reply({"error": str(exc)}, 400)
+            return
+        await saved  # answered once the settings are committed: a restart then shows them
         self.set_header("Content-Type", "application/json")
-        self.finish(text)
+        self.set_header("Vary", "Accept-Encoding")
+        if run.gzipped is not None and "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            self.set_header("Content-Encoding", "gzip")
+            self.finish(run.gzipped)
+        else:
+            self.finish(run.json)
 
 
 def explore_json(settings: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """(the run as JSON text, the checked settings) for ``settings`` (a worker's job:
-    :func:`govsim.room.explore.explore_json`, cached in the worker)."""
+    """(the run as JSON text, the checked settings) for ``settings``
+    (:func:`govsim.room.explore.explore_json`, cached in the process that calls it)."""
     return explore.explore_json(settings), check_settings(settings)
 
 
 def warm_worker() -> None:
     """Import the model and compute one run in a worker, before the first participant; wait a
     little, so that each of the pool's workers gets one of these jobs."""
-    explore_json({})
+    explore.encoded_run(check_settings({}))
     time.sleep(0.5)
 
 

@@ -292,7 +292,10 @@ def test_a_run_is_sent_gzipped_to_a_browser_and_plain_otherwise(server):
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         try:
             connection.request(
-                "POST", "/api/explore", body, {"Content-Type": "application/json", "Accept-Encoding": encoding}
+                "POST",
+                "/api/explore",
+                body,
+                {"Content-Type": "application/json", "Accept-Encoding": encoding},
             )
             reply = connection.getresponse()
             replies[encoding] = (reply.status, reply.getheader("Content-Encoding"), reply.read())

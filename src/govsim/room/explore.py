@@ -209,6 +209,7 @@ class RunCache:
         self.lock = threading.Lock()
 
     def get(self, key: tuple) -> Any:
+        """The result kept under ``key`` (now the newest), or None."""
         with self.lock:
             found = self.items.get(key)
             if found is not None:
@@ -216,6 +217,7 @@ class RunCache:
             return found
 
     def put(self, key: tuple, text: Any) -> None:
+        """Keep ``text`` under ``key`` (a key already kept is left alone), then drop the oldest."""
         with self.lock:
             if key in self.items:
                 return
@@ -226,6 +228,7 @@ class RunCache:
                 self.size -= len(dropped)
 
     def clear(self) -> None:
+        """Forget every result."""
         with self.lock:
             self.items.clear()
             self.size = 0
@@ -320,13 +323,13 @@ def explore_run(settings: Any) -> dict[str, Any]:
 __all__ = [
     "CACHE_BYTES",
     "MAX_ROUNDS",
-    "Encoded",
-    "RunCache",
-    "encoded_run",
     "MAX_STAKEHOLDERS",
     "Control",
+    "Encoded",
+    "RunCache",
     "check_settings",
     "controls",
+    "encoded_run",
     "explore_json",
     "explore_run",
     "head_count",

@@ -104,6 +104,9 @@ class RoomServer:
         # the event loop never waits; a page is answered once its write is committed
         self.writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsim-room-writes")
         self.known: dict[str, Any] = {}  # private key -> participant (they never change)
+        # every heartbeat reads the room file: one connection held open keeps each read cheap
+        store.keep_open()
+        roleplay.store.keep_open()
         self.runs = explore.RunCache(explore.CACHE_BYTES)  # checked settings -> Encoded run
         self.running: dict[tuple, asyncio.Future] = {}  # runs being computed, by the same key
         if not isinstance(roleplay.store.get(JOIN), str):
@@ -725,7 +728,11 @@ def serve(
     warm(server.roleplay)
     threading.Thread(target=warm_questions, name="govsim-room-warm", daemon=True).start()
     server.warm()
-    run(tornado_server, "govsim room: stopped (the room folder keeps everything)", out)
+    try:
+        run(tornado_server, "govsim room: stopped (the room folder keeps everything)", out)
+    finally:
+        server.store.release()  # the last connections close: SQLite tidies -wal and -shm
+        server.roleplay.store.release()
 
 
 __all__ = ["GUESSES", "RoomServer", "explore_json", "room_addresses", "room_routes", "serve"]

@@ -308,7 +308,7 @@ numeric(
         ("negative", lambda: -0.2, r"Out of range"),
     ],
 )
-add("ex3.q1", "correct form", "a little above", lambda: threshold() + 0.03, True)
+add("ex3.q1", "correct form", "a little above (within ±0.01)", lambda: threshold() + 0.008, True)
 # the learner's own sign changes: the noisy curve crosses zero near 0.555, 0.655 and 0.705
 add("ex3.q1", "correct form", "bisection on [0, 0.9]", lambda: 0.70675, True)
 add("ex3.q1", "correct form", "bisection on [0.3, 1]", lambda: 0.65538, True)
@@ -811,7 +811,11 @@ for what, words, ok, says in [
     ("regional organisations", "regional organisations", False, r"names no rule"),
     ("parliamentary chambers", "parliamentary chambers", False, r"names no rule"),
 ]:
-    add("ex8.q1", "correct form" if ok else "near miss", what, essay(words, part), ok, says)
+    # the figure is the named rule's own (regional's for `regional`: bottom_up's figure in an
+    # essay naming only regional matched regional's pool of 926 numbers by chance, break20b)
+    rule = "regional" if "regional" in what and ok else "bottom_up"
+    figure = lambda rule=rule: f"{mean(rule, 'mean_participation_civil_society', range(10), support=0.5):.2f}"  # noqa: E731
+    add("ex8.q1", "correct form" if ok else "near miss", what, essay(words, figure), ok, says)
 for rule in ("chambers", "regional"):  # a one-word name written plainly right after "I recommend"
     add(
         "ex8.q1",

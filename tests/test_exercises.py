@@ -581,6 +581,10 @@ def test_essays_must_name_a_rule_as_a_whole_word_not_copied_from_the_question():
     assert named_rules("bottom-upper and topdown", names) == []
     assert named_rules("TopDown is quick", names) == ["top_down"]
     essay = COPIED_REGIONAL.replace("The regional body", "The regional body, by bottom up rules,", 1)
+    # 0.72 is no mean of bottom_up's (one seed's technical participation): a figure by chance
+    assert ex8.q1.judge(essay).status is Status.INCORRECT
+    share = ex8.m("bottom_up", "mean_participation_civil_society")
+    essay = essay.replace("participation rose to 0.72", f"civil society's participation was {share:.2f}")
     assert ex8.q1.judge(essay).status is Status.ATTEMPTED
 
 
@@ -608,7 +612,7 @@ def test_rule_questions_use_the_package_protocol_contract(registered, monkeypatc
 def test_ex3_accepts_any_sign_change_within_tolerance(capsys):
     c = ex3.q1.reference()
     assert ex3.civil_gain(c - 1 / 128) <= 0 < ex3.civil_gain(c + 1 / 128)  # the final bracket
-    assert ex3.q1.check(c + 0.04)
+    assert ex3.q1.check(c + 0.008)
     assert not ex3.q1.check(min(1.0, c + 0.3))
 
 

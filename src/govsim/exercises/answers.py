@@ -2,8 +2,12 @@
 check compares, or one line saying what came and what is expected.
 
 Numbers (:func:`as_number`): ``int``, ``float``, numpy scalars, ``Decimal``, ``Fraction``,
-numeric text (``"5.52"``, ``" 3/4 "``, ``"45%"``), and anything holding exactly one of those (a
-one-element list, tuple, array, pandas Series or DataFrame). Huge values (``10**400``), NaN,
+numeric text (``"5.52"``, ``"0,55"``, ``" 3/4 "``, ``"45 %"``, ``"12 345"``: :func:`read_number`,
+the one reader of a number written as text, which the room's answer pages use too), and
+anything holding exactly one of those.
+
+One-element containers (a list, tuple, array, pandas Series or one-cell DataFrame) stand for
+their element for every answer kind, numbers, choices and yes/no alike (:func:`single`). Huge values (``10**400``), NaN,
 infinities, complex numbers, text that is not a number and containers of another size are
 refused with one line.
 
@@ -24,7 +28,24 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Number", "Refused", "as_number", "describe_type", "near_whole", "option_words", "text_of"]
+__all__ = [
+    "Blank",
+    "Number",
+    "Refused",
+    "Unreadable",
+    "as_number",
+    "describe_type",
+    "is_container",
+    "near_whole",
+    "option_words",
+    "read_number",
+    "single",
+    "text_of",
+]
+
+
+class Blank(Exception):
+    """Raised inside a check when the answer turns out to be an untouched template."""
 
 
 class Refused(ValueError):
@@ -33,10 +54,12 @@ class Refused(ValueError):
 
 @dataclass(frozen=True)
 class Number:
-    """A number read from an answer; ``percent`` when it was written with a ``%`` sign."""
+    """A number read from an answer; ``percent`` when it was written with a ``%`` sign (then
+    ``value`` is the percentage as written)."""
 
     value: float
     percent: bool = False
+    decimals: int | None = None  # digits shown after the decimal mark, for a number read from text
 
 
 FRIENDLY_TYPES = {
@@ -100,52 +123,209 @@ def describe_type(answer: Any) -> str:
 
 
 # ------------------------------------------------------------------------------------ numbers
-_NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?\d+\s*/\s*\d+$")
 QUOTES = "\"'`‘’“”‚„«»"
+SPACES = "\u00a0\u202f\u2009\u2007 "  # no-break, narrow no-break, thin, figure and plain spaces
+PERCENT_WORDS = ("percent", "per cent", "pct", "pour cent", "por ciento")
+GENERAL = "a number (such as 0.5, 0,5, 1 234 or 50 %)"
+_UNIT = re.compile(r"(?<=[\d%.])\s*([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*$")  # "80 runs", "5.5 rounds"
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_FRACTION = re.compile(r"[+-]?\d+\s*/\s*\d+")
+_SIMPLE = re.compile(r"[+-]?[0-9]{1,20}(?:\.[0-9]{1,20})?")
+DIGITS_LIMIT = 300  # digits in a number written as text; more is far too large to be an answer
+
+
+class Unreadable(Refused):
+    """Text that is not a number: ``allowed`` says what is (for a form's one-line refusal)."""
+
+    def __init__(self, message: str, allowed: str = GENERAL) -> None:
+        super().__init__(message)
+        self.allowed = allowed
+
+
+def read_number(text: str, *, integer: bool = False, wanted: str = "a single number") -> Number:
+    """The one reader of a number written as text, for notebooks, essays and forms alike.
+
+    Reads ``"0.55"``, ``"0,55"`` (a decimal comma), ``"-0.02"`` or ``"\u22120.02"``, ``"1e-3"``,
+    ``"3/4"``, thousands separated by commas, dots, spaces, no-break spaces or apostrophes
+    (``"12,345.5"``, ``"12.345,5"``, ``"12 345"``, ``"12'345"``), full-width digits, outer
+    quotes, a trailing unit word (``"80 runs"``) and a percent sign or word (``"55 %"``,
+    ``"55 percent"``: ``percent`` is set and ``value`` is 55). A lone comma before exactly
+    three digits (``"1,234"``) is a thousands separator only when ``integer`` (the question
+    asks for a whole number); otherwise it is refused as ambiguous, never guessed.
+
+    Parameters
+    ----------
+    text : the text a learner typed.
+    integer : the question asks for a whole number.
+    wanted : how the question names what it expects, for messages.
+
+    Returns
+    -------
+    Number
+        ``value`` (a finite float), ``percent`` and ``decimals`` (digits shown after the
+        decimal mark, 0 for a whole number or a fraction ``a/b``).
+
+    Raises
+    ------
+    Unreadable
+        Not a number; ``allowed`` says what is, the message is one learner-facing line.
+    Refused
+        NaN, infinite, or far too large.
+    """
+    import unicodedata
+
+    text = str.__str__(text)
+    if _SIMPLE.fullmatch(text):  # the common case, read at once: "0.43", "-12", "5.1"
+        return Number(_finite(float(text)).value, False, len(text.partition(".")[2]))
+    cleaned = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    cleaned = cleaned.strip().strip(QUOTES).strip()
+    unit = _UNIT.search(cleaned)
+    raw = cleaned[: unit.start()].strip() if unit else cleaned
+    if unit and unit.group(1).lower() in PERCENT_WORDS:
+        raw += "%"
+    percent = raw.endswith("%")
+    core = raw.removesuffix("%").strip().replace("_", "")
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    if core.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        return _finite(float(core))
+    if _FRACTION.fullmatch(core):
+        top, bottom = (int(p) for p in core.replace(" ", "").split("/"))
+        if bottom == 0:
+            raise Unreadable(
+                f"The text {shown!r} divides by zero: it is not a number.", "a number: it divides by zero"
+            )
+        value, decimals = Fraction(top, bottom), 0
+    else:
+        digits = _separators(re.sub(f"(?<=\\d)[{SPACES}'’](?=\\d{{3}}(?!\\d))", "", core), integer, shown)
+        if not _PLAIN.fullmatch(digits):
+            raise Unreadable(f"Wrong type: expected {wanted}, got the text {shown!r}, which is not a number.")
+        mantissa = re.split("[eE]", digits)[0]
+        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        count = sum(c.isdigit() for c in mantissa)
+        if count > DIGITS_LIMIT:
+            raise Refused(
+                f"Your answer is a number with {count:,} digits: far too large to be the answer. "
+                "Check the calculation."
+            )
+        try:
+            value = Fraction(digits)
+        except (ValueError, ZeroDivisionError):
+            raise Unreadable(
+                f"Wrong type: expected {wanted}, got the text {shown!r}, which is not a number."
+            ) from None
+    try:
+        number = float(value)
+    except OverflowError:
+        raise Unreadable(
+            f"The text {shown!r} is far too large to be a number a check can compare.",
+            "a number a check can compare: it is far too large",
+        ) from None
+    return Number(_finite(number).value, percent, decimals)
+
+
+def _separators(digits: str, integer: bool, shown: str) -> str:
+    """``digits`` with thousands separators dropped and the decimal mark a dot."""
+    grouped = r"\d{{1,3}}(?:[{0}]\d{{3}})+"
+    groups = Unreadable(
+        f"The text {shown!r} is not a number: its thousands are not in groups of three.",
+        "a number: its thousands are not in groups of three",
+    )
+    if "," in digits and "." in digits:
+        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        whole, _, frac = digits.rpartition(decimal)
+        if not re.fullmatch(r"[+-]?" + grouped.format(re.escape(thousands)), whole):
+            raise groups
+        return whole.replace(thousands, "") + "." + frac
+    for mark in (",", "."):
+        if digits.count(mark) > 1:
+            if not re.fullmatch(r"[+-]?" + grouped.format(re.escape(mark)), digits):
+                raise groups
+            return digits.replace(mark, "")
+    if "," in digits:
+        whole, _, frac = digits.partition(",")
+        if len(frac) == 3 and re.fullmatch(r"[+-]?[1-9]\d{0,2}", whole):
+            if integer:
+                return whole + frac
+            raise Unreadable(
+                f"The text {shown!r} is not clear: write 1234 for a thousand and more, or 1.234 "
+                "for a fraction.",
+                "clear: write 1234 for a thousand and more, or 1.234 for a fraction",
+            )
+        return whole + "." + frac
+    return digits
+
+
+def is_container(answer: Any) -> bool:
+    """True for a list, tuple, numpy array, pandas Series or DataFrame."""
+    return isinstance(answer, list | tuple | np.ndarray) or type(answer).__name__ in ("Series", "DataFrame")
+
+
+def _size(answer: Any) -> int:
+    try:
+        return len(answer) if isinstance(answer, list | tuple) else int(np.size(answer))
+    except Exception:
+        return -1
+
+
+def single(answer: Any) -> Any:
+    """The one element of a one-element container, for every answer kind alike.
+
+    ``[0.5]``, ``np.array([True])``, ``pd.Series(["yes"])``, a one-cell DataFrame and such
+    containers nested up to three deep give their element (numpy scalars as Python values:
+    ``True``, ``0.5``); anything else, containers of another size included, comes back unchanged.
+    """
+    for _ in range(4):
+        if not is_container(answer) or _size(answer) != 1:
+            return answer
+        if isinstance(answer, list | tuple):
+            answer = answer[0]
+            continue
+        values = answer.to_numpy() if hasattr(answer, "to_numpy") else answer
+        answer = np.asarray(values, dtype=object).ravel()[0]
+    return answer
 
 
 def _one_element(answer: Any, wanted: str) -> Any:
     """The single element of a list, tuple, array, Series or DataFrame; refuses other sizes."""
-    try:
-        size = int(np.size(answer)) if not isinstance(answer, list | tuple) else len(answer)
-    except Exception:
-        size = -1
-    if size != 1:
+    if _size(answer) != 1:
         raise Refused(
             f"Wrong type: expected {wanted}, got {describe_type(answer)} (pick one number out of "
             "it, e.g. with .mean() or [0])."
         )
-    if isinstance(answer, list | tuple):
-        return answer[0]
-    if hasattr(answer, "to_numpy"):
-        answer = answer.to_numpy()
-    return np.asarray(answer).reshape(()).item() if isinstance(answer, np.ndarray) else answer
+    return single(answer)
 
 
-def as_number(answer: Any, wanted: str = "a single number", *, text: bool = True, depth: int = 0) -> Number:
+def as_number(
+    answer: Any, wanted: str = "a single number", *, text: bool = True, integer: bool = False, depth: int = 0
+) -> Number:
     """Read ``answer`` as one real number (see the module docstring for the forms).
 
     Parameters
     ----------
     answer : what the learner gave.
     wanted : how the question names what it expects, for messages ("a whole number").
-    text : accept numeric text ("5.52", "45%"); False for values a learner's function returns.
+    text : accept numeric text ("5.52", "0,55", "45%", read by :func:`read_number`); False for
+        values a learner's function returns.
+    integer : the question asks for a whole number ("1,234" is then a thousands separator).
 
     Raises
     ------
     Refused
         One line naming what came and what is expected (wrong type, NaN, infinite, too large).
     """
+    if isinstance(answer, Number):
+        return answer
     if isinstance(answer, bool | np.bool_):
         raise Refused(f"Wrong type: expected {wanted}, got True or False (bool).")
     if isinstance(answer, str):
         if not text:
             raise Refused(f"Wrong type: expected {wanted}, got text (str).")
-        return _number_text(answer, wanted)
-    if isinstance(answer, list | tuple | np.ndarray) or type(answer).__name__ in ("Series", "DataFrame"):
+        return read_number(answer, integer=integer, wanted=wanted)
+    if is_container(answer):
         if depth > 3:
             raise Refused(f"Wrong type: expected {wanted}, got nested containers.")
-        return as_number(_one_element(answer, wanted), wanted, text=text, depth=depth + 1)
+        return as_number(_one_element(answer, wanted), wanted, text=text, integer=integer, depth=depth + 1)
     if isinstance(answer, Complex | np.complexfloating) and not isinstance(
         answer, Real | np.floating | np.integer
     ):
@@ -179,31 +359,6 @@ def _finite(value: float) -> Number:
     return Number(value)
 
 
-def _number_text(answer: str, wanted: str) -> Number:
-    raw = answer.strip().strip(QUOTES).strip().replace("\u2212", "-").replace("_", "")
-    raw = re.sub(r"(?<=[\d%.])\s+[a-z]+(\s+[a-z]+)?\s*$", "", raw, flags=re.I)  # "80 runs", "5.5 rounds"
-    percent = raw.endswith("%")
-    core = raw.removesuffix("%").strip()
-    if core.lower() in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):
-        return _finite(float(core))
-    if not _NUMBER_TEXT.match(core):
-        shown = answer if len(answer) <= 40 else answer[:37] + "..."
-        raise Refused(f"Wrong type: expected {wanted}, got the text {shown!r}, which is not a number.")
-    digits = sum(c.isdigit() for c in core.split("e")[0].split("E")[0])
-    if digits > 300:
-        raise Refused(
-            f"Your answer is a number with {digits:,} digits: far too large to be the answer. Check the calculation."
-        )
-    try:
-        value = float(Fraction(core.replace(" ", "")))
-    except (OverflowError, ZeroDivisionError, ValueError):
-        raise Refused(
-            f"The text {core[:40]!r} is not a number that can be compared (far too large, or divided by zero)."
-        ) from None
-    number = _finite(value)
-    return Number(number.value, percent)
-
-
 def near_whole(x: float) -> float | None:
     """``x`` rounded when it is a whole number up to float arithmetic (``80.00000000000001``)."""
     nearest = round(x)
@@ -217,15 +372,10 @@ def text_of(answer: Any) -> str | None:
     from govsim.groups import Group
     from govsim.protocols import Protocol
 
+    answer = single(answer)  # outcomes.loc[[idx], "name"]: one cell of text in a container
     if isinstance(answer, str):
-        return answer
-    if type(answer).__name__ in ("Series", "DataFrame") or isinstance(answer, list | tuple | np.ndarray):
-        try:  # outcomes.loc[[idx], "name"]: one cell of text in a one-element container
-            if int(np.size(answer)) == 1:
-                item = np.asarray(answer, dtype=object).ravel()[0]
-                return item if isinstance(item, str) else None
-        except Exception:
-            return None
+        return str.__str__(answer)  # a plain str, whatever a subclass overrides
+    if is_container(answer):
         return None
     if isinstance(answer, Group):
         return answer.value

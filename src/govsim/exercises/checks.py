@@ -27,7 +27,19 @@ from typing import Any
 
 import numpy as np
 
-from govsim.exercises.answers import Refused, as_number, describe_type, near_whole, option_words, text_of
+from govsim.exercises.answers import (
+    Blank,
+    Number,
+    Refused,
+    as_number,
+    describe_type,
+    near_whole,
+    option_words,
+    single,
+    text_of,
+)
+
+READ_LIMIT = 5.0  # seconds for reading any answer (its float(), ==, len() ... are the learner's)
 
 
 class Status(Enum):
@@ -70,10 +82,6 @@ class Result:
         if not self.shown:
             print(self.line)
         self.shown = False
-
-
-class Blank(Exception):
-    """Raised inside a check when the answer turns out to be an untouched template."""
 
 
 PLACEHOLDER_STRINGS = {"", "...", "…", "todo", "your answer here", "your answer"}
@@ -128,18 +136,25 @@ class Question:
         reference runs see no measure a learner registered, so one broken answer never affects
         another check. A failure inside the check itself is one line too, never a traceback.
         """
+        from govsim.exercises import sandbox
         from govsim.measure_registry import install
         from govsim.registry import registered
 
-        try:
+        def read(answer: Any) -> Any:
             if is_blank(answer):
                 raise Blank
+            return self.read(answer)
+
+        try:
             with registered():
+                # an answer's own methods (float(), ==, len()) may be anything: reading it has a
+                # time limit for every kind, as learner code has
+                answer = sandbox.time_limited(read, answer, limit=READ_LIMIT, what="Reading your answer")
                 install(())  # the learner's own measures stay out of the reference runs
                 result = self.judge(answer)
         except Blank:
-            result = self.result(Status.NOT_ATTEMPTED, self.blank_message)
-        except Refused as refused:
+            result = self.result(Status.NOT_ATTEMPTED, self.blank_message + self.blank_note(answer))
+        except (Refused, sandbox.Failed) as refused:
             result = self.result(Status.INCORRECT, str(refused))
         except RecursionError:
             result = self.result(
@@ -165,6 +180,17 @@ class Question:
         return self.result(Status.INCORRECT, f"{why} {self.next_hint()}".strip())
 
     blank_message = "Fill in your answer above, run that cell, then run this check again."
+
+    def blank_note(self, answer: Any) -> str:
+        """More for a blank answer that may be meant as an answer (see :meth:`Choice.blank_note`)."""
+        return ""
+
+    def read(self, answer: Any) -> Any:
+        """``answer`` in the plain form :meth:`judge` compares (a :class:`Number`, plain text, a
+        list of floats ...), or :class:`Refused`; ``check`` calls it under a time limit
+        (:data:`READ_LIMIT`). ``judge`` accepts what ``read`` returns as well as raw answers.
+        The default, for code answers, which run in the sandbox, is the answer itself."""
+        return answer
 
     def judge(self, answer: Any) -> Result:
         """The :class:`Result` for ``answer``; raise :class:`Blank` when it is still the placeholder."""
@@ -278,10 +304,14 @@ class Numeric(Question):
         y = self.expected()
         return [m for m in self.mistakes() if self.matches(float(m.value), y)]
 
+    def read(self, answer: Any) -> Number:
+        """The answer as a :class:`Number` (:func:`govsim.exercises.answers.as_number`)."""
+        wanted = "a whole number" if self.integer else "a single number"
+        return as_number(answer, wanted, integer=self.integer)
+
     def judge(self, answer: Any) -> Result:
         """Correct within the tolerance; otherwise a diagnosis (wrong type, percent, sign, a named slip)."""
-        wanted = "a whole number" if self.integer else "a single number"
-        number = as_number(answer, wanted)
+        number = self.read(answer)
         x = number.value
         y = self.expected()
         if number.percent and self.unit != "percent":
@@ -402,8 +432,14 @@ class Choice(Question):
         """Every spelling (as :func:`option_words`) that names option ``key``."""
         label = self.options()[key]
         forms = {key, label, *self.aliases.get(key, ()), *known_names(key), *known_names(label)}
-        if not self.numbered():
-            forms |= {f"{key} {label}", *(f"{key} {alias}" for alias in self.aliases.get(key, ()))}
+        # every form the question displays: the key before the option's words ("b about half",
+        # "(b) about half", "4: n = int(...)", a line as show_broken() prints it); for numbered
+        # options only words that start with a letter, so no two numbers run together ("1 2")
+        forms |= {
+            f"{key} {words}"
+            for words in (label, *self.aliases.get(key, ()))
+            if not self.numbered() or re.match(r"[a-z]", option_words(words))
+        }
         return {option_words(f) for f in forms if option_words(f)}
 
     def parse(self, answer: Any) -> str | None:
@@ -416,8 +452,8 @@ class Choice(Question):
             return None
         text = option_words(answer)
         text = re.sub(r"^(option|answer|choice)\s+(?=\S)", "", text)
-        if self.numbered():  # "line 7", "Line 7." name option 7
-            text = re.sub(r"^line\s*(?=\d+$)", "", text)
+        if self.numbered():  # "line 7", "Line 7.", "line 4: n = ..." name option 7 or 4
+            text = re.sub(r"^line\s*(?=\d)", "", text)
         found = [key for key in self.options() if text in self.names(key)]
         if not found:
             squashed = text.replace(" ", "")
@@ -425,6 +461,14 @@ class Choice(Question):
                 key for key in self.options() if squashed in {n.replace(" ", "") for n in self.names(key)}
             ]
         return found[0] if len(found) == 1 else None
+
+    def blank_note(self, answer: Any) -> str:
+        """For ``None`` where an option is the word "none" (ex1.q1): ``None`` stays "not
+        attempted" (the placeholder every template may hold), with a line on how to answer "none"."""
+        keys = [k for k, label in self.options().items() if option_words(label) == "none"]
+        if answer is None and keys:
+            return f' If you mean the option "none", write it as text: "none" or "{keys[0]}".'
+        return ""
 
     def numbered(self) -> bool:
         """True when the options are numbers (e.g. line numbers), so numbers are answers too."""
@@ -438,21 +482,25 @@ class Choice(Question):
             f"Wrong type: expected one of the options as text ({keys}), got {describe_type(answer)}.",
         )
 
-    def judge(self, answer: Any) -> Result:
-        """Correct when the answer names the expected option in any known spelling (or by its number)."""
-        options = self.options()
+    def read(self, answer: Any) -> str:
+        """The text the answer stands for (a number names a numbered option: 7, 7.0 and "7"
+        name the same line); :class:`Refused` for anything else."""
+        answer = single(answer)
         if self.numbered() and not isinstance(answer, str):
             number = as_number(answer, "a whole number (one of the numbered options)", text=False)
             line = near_whole(number.value)
             if line is None:
-                return self.result(
-                    Status.INCORRECT,
-                    f"Expected a whole number (one of the numbered options), got {number.value:g}.",
-                )
-            answer = str(int(line))  # 7, 7.0 and "7" name the same line
+                raise Refused(f"Expected a whole number (one of the numbered options), got {number.value:g}.")
+            return str(int(line))
         text = text_of(answer)
         if text is None:
-            return self.wrong_type(answer)
+            raise Refused(self.wrong_type(answer).message)
+        return text
+
+    def judge(self, answer: Any) -> Result:
+        """Correct when the answer names the expected option in any known spelling (or by its number)."""
+        options = self.options()
+        text = self.read(answer)
         key = self.parse(text)
         if key is None:
             keys = ", ".join(repr(k) for k in options)
@@ -484,15 +532,16 @@ class YesNo(Choice):
         """True when the expected answer is yes."""
         return self.expected() == "yes"
 
-    def judge(self, answer: Any) -> Result:
-        """Accept ``True``/``False`` as well as yes/no in words; refuse any other type."""
+    def read(self, answer: Any) -> str:
+        """``"yes"``/``"no"`` for ``True``/``False`` (numpy booleans and one-element containers
+        too, as for every kind: :func:`~govsim.exercises.answers.single`), text as it is;
+        :class:`Refused` for any other type."""
+        answer = single(answer)
         if isinstance(answer, bool | np.bool_):
-            answer = "yes" if answer else "no"
-        elif not isinstance(answer, str):
-            return self.result(
-                Status.INCORRECT, f"Wrong type: expected True or False, got {describe_type(answer)}."
-            )
-        return super().judge(answer)
+            return "yes" if answer else "no"
+        if not isinstance(answer, str):
+            raise Refused(f"Wrong type: expected True or False, got {describe_type(answer)}.")
+        return str.__str__(answer)
 
 
 class Numbers(Question):
@@ -545,6 +594,10 @@ class Numbers(Question):
         if np.ndim(answer) == 0 and not isinstance(answer, list | tuple):
             raise Refused(f"Wrong type: expected {want}, got {describe_type(answer)}.")
         return [as_number(v, "a whole number", text=isinstance(v, str)).value for v in items]
+
+    def read(self, answer: Any) -> list[float]:
+        """The answer as a list of floats (:meth:`values`)."""
+        return self.values(answer)
 
     def judge(self, answer: Any) -> Result:
         """Correct when every number matches in order; a wrong count or order is named."""

@@ -2,9 +2,17 @@
 civil society's mean gain under bottom-up rules turns positive.
 
 The curve is noisy (each point is a mean over ten seeded runs) and crosses zero more than
-once, so the check accepts the package's bisection result within ±0.05, and also any answer c
+once, so the check accepts the package's bisection result within ±0.01, and also any answer c
 where the curve itself changes sign close around c (the learner's own sign change: a
-bisection's last interval, a scan's step, or c ± 0.05).
+bisection's last interval, a scan's step, or c ± 0.01).
+
+The tolerance was ±0.05 until a collision scan (issue 20, break20b) found two plausible wrong
+computations inside it: bisecting on civil society's participation above 0.5 instead of its
+gain above 0 (0.508) and the right bisection on seeds 1-10 (0.570), against 0.555 for seeds
+0-9. At ±0.01 (finer than the scan's 0.047 and 0.016, coarser than the final bisection
+interval's half-width 1/128) both are refused, and so is a bisection stopped at width 1/16
+(0.531): the question states the precision it asks for
+(``tests/test_exercise_normalisers.py`` reruns the scan).
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from govsim.exercises.runs import mean_of
 from govsim.settings import setting_spec
 
 SEEDS = range(10)
-TOL = 0.05
+TOL = 0.01
 WIDTH = 1 / 64  # bisection stops when the bracket is this narrow
 CAPACITY = setting_spec("civil_society.capacity")
 
@@ -73,7 +81,7 @@ def _sign_change_near(c: float) -> str | None:
 q1 = Numeric(
     "ex3.q1",
     "At which `civil_society.capacity` does civil society's mean gain under `bottom_up` (seeds 0-9) "
-    "turn from negative to positive? Answers within ±0.05 count.",
+    "turn from negative to positive? Answers within ±0.01 count.",
     expected=bisect_threshold,
     tol=TOL,
     bounds=(0.0, 1.0),

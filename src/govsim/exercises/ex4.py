@@ -53,7 +53,8 @@ q1 = ProtocolQuestion(
     "ex4.q1",
     "Write a `Protocol` subclass with `name = 'two_thirds'` whose `decide(table, y)` adopts `y` "
     "when at least two thirds of the attendees do not object (an attendee objects when "
-    "`table.objecting(y)` says so), and register it with `@register`.",
+    "`table.objecting(y)` says so; with nobody at the table, nothing is adopted), and register "
+    "it with `@register`.",
     name="two_thirds",
     reference=TwoThirds,
     hints=(

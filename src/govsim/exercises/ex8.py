@@ -10,11 +10,10 @@ from __future__ import annotations
 import inspect
 import re
 import textwrap
-from collections.abc import Iterator
 
 import numpy as np
 
-from govsim.exercises.rubric import Essay, SelfAssessment, named_rules, rubric_text
+from govsim.exercises.rubric import Essay, Evidence, SelfAssessment, named_rules, rubric_text
 from govsim.exercises.runs import mean_of, runs
 from govsim.protocols import protocol_names
 
@@ -96,40 +95,61 @@ def bundled_rules() -> list[str]:
     ]
 
 
-def produced(answer: str) -> Iterator[float]:
-    """Numbers runs produce that an essay may quote: per-seed values, means and 95% interval
-    ends over seeds 0-4, 0-9 and 0-19 of each bundled rule the essay names, at default settings
-    and at each lever value the essay names ("support = 0.5"); and every number in the tables,
-    series and models the learner's own notebook holds (so a figure from the learner's own runs
-    counts). A learner-registered rule is never run here (its runs are the learner's own)."""
+WINDOWS = (range(5), range(10), range(20))  # the seed ranges a learner's table may average over
+
+
+def produced(answer: str) -> Evidence:
+    """What runs produced that an essay may quote, by name (see
+    :class:`govsim.exercises.rubric.Evidence`): for each bundled rule the essay names, at
+    default settings and at each distinct lever value it names ("support = 0.5"), every
+    measure column's mean and 95% interval ends over seeds 0-4, 0-9 and 0-19 and its value in
+    each seed 0-19 (never the ``seed`` column, counts or settings); and every number in the
+    tables, series, arrays, models and plain numbers of the learner's own notebook, under
+    their names. A learner-registered rule is never run here (its runs are the learner's own).
+    The settings are deduplicated, so the work does not grow with the essay's length."""
     from scipy import stats
 
-    settings: list[dict[str, float]] = [{}]
-    for lever, value in re.findall(
-        r"\b(openness|support|transparency)\s*(?:=|of|at|to)?\s*(\d*\.?\d+)", answer
-    ):
-        if 0 <= float(value) <= 1:
-            settings.append({lever: float(value)})
+    settings = {()} | {
+        ((lever, float(value)),)
+        for lever, value in re.findall(
+            r"\b(openness|support|transparency)\s*(?:=|of|at|to)?\s*(\d*\.?\d+)", answer
+        )
+        if 0 <= float(value) <= 1
+    }
+    values: dict[str, list[float]] = {}
     for rule in named_rules(answer, bundled_rules()):
-        for chosen in settings:
-            for seeds in (range(5), range(10), range(20)):
-                try:
-                    table = runs(rule, seeds, **chosen).select_dtypes("number")
-                except ValueError:
-                    continue
-                x = table.to_numpy(dtype=float)
-                yield from x.ravel()
-                mean, sd = x.mean(axis=0), x.std(axis=0, ddof=1)
-                half = stats.t.ppf(0.975, len(x) - 1) * sd / np.sqrt(len(x))
-                yield from mean
-                yield from mean - half
-                yield from mean + half
-    yield from learner_numbers()
+        for chosen in sorted(settings):
+            try:
+                table = runs(rule, WINDOWS[-1], **dict(chosen))
+            except ValueError:
+                continue
+            where = " ".join(f"{lever}={value:g}" for lever, value in chosen)
+            columns = [c for c in table.select_dtypes("number").columns if c not in MEASURE_EXCLUDED]
+            for column in columns:
+                x = table[column].to_numpy(dtype=float)
+                name = f"{rule} {where} {column}"
+                for seed, v in zip(table["seed"], x, strict=True):
+                    values[f"{name} seed {int(seed)}"] = [float(v)]
+                for seeds in WINDOWS:
+                    part = x[: len(seeds)]
+                    mean = float(part.mean())
+                    half = float(stats.t.ppf(0.975, len(part) - 1) * part.std(ddof=1) / np.sqrt(len(part)))
+                    span = f"{seeds.start}-{seeds.stop - 1}"
+                    values[f"{name} mean {span}"] = [mean]
+                    values[f"{name} interval {span}"] = [mean - half, mean + half]
+    values.update(learner_numbers())
+    return Evidence(values)
 
 
-def learner_numbers(limit: int = 200_000) -> list[float]:
+MEASURE_EXCLUDED = ("seed", "stakeholders", "n_issues")  # identifiers and counts, never a result
+
+
+def learner_numbers(limit: int = 200_000) -> dict[str, list[float]]:
     """Every number in the tables, series, arrays, models and plain numbers of the notebook
-    (the first frame outside govsim) that called the check."""
+    (the first frame outside govsim) that called the check, by name: a table's column under
+    "variable column", its row under "variable row" (a table of measures by rule), a series
+    under its variable and name, a model's summary under its measure names, a number under its
+    variable. At most ``limit`` numbers."""
     import pandas as pd
 
     from govsim.model import GovernanceModel
@@ -138,24 +158,33 @@ def learner_numbers(limit: int = 200_000) -> list[float]:
     while frame is not None and frame.f_globals.get("__name__", "").startswith("govsim"):
         frame = frame.f_back
     if frame is None:
-        return []
-    found: list[float] = []
-    for value in list(frame.f_globals.values()):
-        if len(found) > limit:
+        return {}
+    found: dict[str, list[float]] = {}
+    count = 0
+    for var, value in list(frame.f_globals.items()):
+        if count > limit:
             break
+        if var.startswith("_"):  # IPython's output history (_, __, _3): copies, not the learner's names
+            continue
         try:
             if isinstance(value, GovernanceModel):
                 value = pd.Series(value.summary())
-            if isinstance(value, pd.DataFrame | pd.Series):
-                found += (
-                    value.select_dtypes("number").to_numpy(dtype=float).ravel().tolist()
-                    if isinstance(value, pd.DataFrame)
-                    else pd.to_numeric(value, errors="coerce").dropna().tolist()
-                )
+            if isinstance(value, pd.Series):
+                value = value.to_frame(name=str(value.name))
+            if isinstance(value, pd.DataFrame):
+                table = value.select_dtypes("number").iloc[: limit - count]
+                for column in table.columns:
+                    found[f"{var} {column}"] = table[column].to_numpy(dtype=float).tolist()
+                if table.index.dtype == object:
+                    for label, row in zip(table.index, table.to_numpy(dtype=float), strict=True):
+                        found[f"{var} {label}"] = row.tolist()
+                count += table.size
             elif isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
-                found += value.astype(float).ravel()[:limit].tolist()
+                found[var] = value.astype(float).ravel()[: limit - count].tolist()
+                count += len(found[var])
             elif isinstance(value, float | np.floating):
-                found.append(float(value))
+                found[var] = [float(value)]
+                count += 1
         except Exception:
             continue
     return found
@@ -171,7 +200,7 @@ q1 = Essay(
     sample=sample_essay,
     min_words=80,
     mention_one_of=tuple(protocol_names()),
-    figures=lambda answer: list(produced(answer)),
+    figures=produced,
     hints=(
         "Start from one run per rule you consider, e.g. replicate(...) and compare(...) from "
         "govsim.teaching, and note two or three numbers.",

@@ -211,15 +211,23 @@ class FunctionQuestion(Question):
 
 
 TABLES_LIMIT = 30.0  # seconds for deciding every test table (a budget in total, with a margin)
+REUSE_PASSES = 4  # passes over the tables with one reused rule object (about 10,000 decisions)
+
+
+def _adopted(decision: Any) -> Any:
+    adopted = getattr(decision, "adopted", None)
+    return adopted.item() if isinstance(adopted, np.ndarray) and adopted.size == 1 else adopted
 
 
 class ProtocolQuestion(Question):
     """A ``Protocol`` subclass named ``name``, registered, whose ``decide`` agrees with the
     ``reference`` rule on every table of :func:`govsim.exercises.cases.all_cases` (absent
     members, small losses, ties, exactly-at-threshold shares, one member, nobody, everyone
-    objecting, group blocks, several rho; each side given its own copy), then on whole seeded
-    runs, and, with ``contract`` (the default), that passes :func:`govsim.testing.check_protocol`.
-    A wrong rule is named by the smallest table it decides differently."""
+    objecting, group blocks, several rho; each side given its own copy; each table decided by a
+    fresh instance, then all again by one reused instance, so a rule with state is caught), then
+    on whole seeded runs, and, with ``contract`` (the default), that passes
+    :func:`govsim.testing.check_protocol`. A wrong rule is named by the smallest table it
+    decides differently."""
 
     kind = "protocol"
 
@@ -270,10 +278,10 @@ class ProtocolQuestion(Question):
         if self.must_register and cls.name != self.name:
             return self.result(Status.INCORRECT, f"Give the class the attribute name = {self.name!r}.")
         try:
-            rule = sandbox.run(cls, what=f"{cls.__name__}()")
+            sandbox.run(cls, what=f"{cls.__name__}()")
         except sandbox.Failed as failed:
             return self.result(Status.INCORRECT, str(failed))
-        wrong = self.first_difference(rule)
+        wrong = self.first_difference(cls)
         if wrong:
             return self.result(Status.INCORRECT, wrong)
         try:
@@ -299,8 +307,14 @@ class ProtocolQuestion(Question):
             Status.CORRECT, f"Your rule decides all {len(all_cases())} test tables and whole runs as asked."
         )
 
-    def first_difference(self, rule: Protocol) -> str | None:
-        """One line on the smallest table where ``rule`` decides otherwise than the reference."""
+    def first_difference(self, rule: Protocol | type[Protocol]) -> str | None:
+        """One line on the smallest table where ``rule`` decides otherwise than the reference.
+
+        Every table is decided by a fresh instance of the rule's class (as a run makes one),
+        then all of them again, :data:`REUSE_PASSES` times in alternating order, by one
+        instance reused throughout, so a rule that remembers something between calls (a
+        counter, a cache, a switch after k decisions) is caught where it changes its mind."""
+        make = rule if isinstance(rule, type) else type(rule)
         reference = self._reference()
         cases = all_cases()
         decisions: list[Any] = []
@@ -310,7 +324,7 @@ class ProtocolQuestion(Question):
             for case in cases:
                 table = case.table()
                 before = copy.deepcopy(table)
-                decisions.append(rule.decide(table, case.y))
+                decisions.append(make().decide(table, case.y))
                 how = _changed_input(before, table)
                 if how and not changed:
                     changed.append((case, how))
@@ -354,7 +368,34 @@ class ProtocolQuestion(Question):
                 expected = getattr(want, part)
                 if got.shape != expected.shape or not np.array_equal(got.astype(bool), expected):
                     return f"{where}, the Decision's `{part}` mask does not say {words}."
-        return None
+        return self._remembers(make, cases, [bool(_adopted(d)) for d in decisions])
+
+    def _remembers(self, make: type[Protocol], cases: Sequence[Any], fresh: list[bool]) -> str | None:
+        """One line when one instance of ``make``, reused on every table :data:`REUSE_PASSES`
+        times (in order, then reversed, ...), decides a table otherwise than a fresh one did."""
+        order = list(range(len(cases)))
+        calls = [i for p in range(REUSE_PASSES) for i in (order if p % 2 == 0 else order[::-1])]
+        found: list[tuple[int, int]] = []  # (decisions made so far, table index)
+
+        def decide_again() -> None:
+            rule = make()
+            for k, i in enumerate(calls):
+                if bool(_adopted(rule.decide(cases[i].table(), cases[i].y))) != fresh[i]:
+                    found.append((k, i))
+                    return
+
+        try:
+            sandbox.run(decide_again, what="decide", limit=TABLES_LIMIT * REUSE_PASSES)
+        except sandbox.Failed as failed:
+            return f"Deciding the test tables again with the same rule object: {failed}"
+        if not found:
+            return None
+        k, i = found[0]
+        return (
+            f"With {cases[i].description}: a fresh rule decides it as asked, but the same rule object, "
+            f"after {k:,} other decisions, decides it otherwise. decide must not remember anything "
+            "between calls (keep no counters or caches on self)."
+        )
 
 
 def _runs_differ(cls: type[Protocol], reference: type[Protocol], seeds: Sequence[int] = (0, 1)) -> str | None:

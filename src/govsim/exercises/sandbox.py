@@ -5,7 +5,7 @@ turned into one line.
 process, a line tracer elsewhere), lets through at most :data:`OUTPUT_CAP` characters of what
 it prints, and turns an exception, ``SystemExit``, a recursion or memory error, or running out
 of time into :class:`Failed`, whose message is one line. A learner's ``NotImplementedError``
-(an untouched template) becomes :class:`~govsim.exercises.checks.Blank`.
+(an untouched template) becomes :class:`~govsim.exercises.answers.Blank`.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def run(
     Failed
         Anything else went wrong; the message is one line starting with ``what``.
     """
-    from govsim.exercises.checks import Blank
+    from govsim.exercises.answers import Blank
 
     limit = TIME_LIMIT if limit is None else limit
     try:
@@ -178,3 +178,20 @@ def run(
         raise
     except Exception as exc:
         raise Failed(f"{what} raised {type(exc).__name__}: {_one_line(exc)}") from None
+
+
+def time_limited(
+    function: Callable[..., Any], *args: Any, limit: float, what: str = "Reading your answer"
+) -> Any:
+    """``function(*args)`` under a time limit only (no output cap): its exceptions pass through
+    as they are, and running out of time is :class:`Failed` with a one-line message starting
+    with ``what``. Used to read any answer, whose ``float()``, ``==`` or ``len()`` may be the
+    learner's own code."""
+    try:
+        with deadline(limit):
+            return function(*args)
+    except _OutOfTime:
+        raise Failed(
+            f"{what} took more than {limit:g} seconds (one of its own methods, such as float() or ==, "
+            "never ends); give a plain value."
+        ) from None

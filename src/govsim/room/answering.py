@@ -4,12 +4,14 @@ what a phone's form sends read as a notebook learner would write it, and judged 
 
 What a form may send (:func:`parse_answer`):
 
-* a number: ``0.5``, ``0,5`` (a decimal comma), ``-0.02`` or ``−0.02``, ``1e-3``, ``3/4``,
-  thousands separated by commas, dots, spaces, no-break spaces or apostrophes (``12,345.5``,
-  ``12.345,5``, ``12 345``, ``12'345``), a trailing unit word (``80 runs``), and a percent sign
-  (``50 %``: handed to the check as ``"50%"``, which says what it says in a notebook). A lone
-  comma before exactly three digits (``1,234``) is a thousands separator in a question asking
-  for a whole number and refused as ambiguous otherwise;
+* a number, read by the exercises' one reader of numbers in text
+  (:func:`govsim.exercises.answers.read_number`, as a notebook reads ``"0,5"``): ``0.5``,
+  ``0,5`` (a decimal comma), ``-0.02`` or ``−0.02``, ``1e-3``, ``3/4``, thousands separated by
+  commas, dots, spaces, no-break spaces or apostrophes (``12,345.5``, ``12.345,5``,
+  ``12 345``, ``12'345``), a trailing unit word (``80 runs``), and a percent sign (``50 %``:
+  handed to the check as ``"50%"``, which says what it says in a notebook). A lone comma
+  before exactly three digits (``1,234``) is a thousands separator in a question asking for a
+  whole number and refused as ambiguous otherwise;
 * a choice: its key (``b``, ``(b)``, ``B)``), its number in the list (``2``), its words
   (``about half``) or any spelling the check itself accepts;
 * yes or no in English, French or Spanish (``yes``, ``y``, ``true``, ``oui``, ``vrai``, ``sí``,
@@ -30,6 +32,7 @@ from functools import cache
 from typing import Any
 
 from govsim.exercises import questions
+from govsim.exercises.answers import GENERAL, QUOTES, Refused, Unreadable, read_number
 from govsim.exercises.checks import Choice, Numeric, Question, Result, Status, YesNo
 from govsim.values import has_control
 
@@ -37,8 +40,6 @@ KINDS = ("number", "choice", "yes/no")  # the kinds a phone can answer
 TEXT_LENGTH = 200  # characters of an answer a form may send
 YES = ("yes", "y", "true", "oui", "vrai", "si", "verdadero")
 NO = ("no", "n", "false", "non", "faux", "falso")
-QUOTES = "\"'`‘’“”‚„«»"
-SPACES = "\u00a0\u202f\u2009\u2007 "  # no-break, narrow no-break, thin, figure and plain spaces
 _LOCK = threading.Lock()  # a check prints, and borrows the registries: one at a time
 
 
@@ -95,66 +96,16 @@ def _clean(text: str) -> str:
     return text.strip().strip(QUOTES).strip()
 
 
-_UNIT = re.compile(r"(?<=[\d%.])\s*([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*$")  # "80 runs", "5.5 rounds"
-PERCENT_WORDS = ("percent", "per cent", "pct", "pour cent", "por ciento")
-_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_FRACTION = re.compile(r"[+-]?\d+\s*/\s*\d+")
-
-
 def _number(question: Numeric, text: str) -> float | str:
-    """A number as a notebook learner would write it (a float, or ``"N%"`` with a percent sign)."""
-    allowed = "a number (such as 0.5, 0,5, 1 234 or 50 %)"
-    cleaned = _clean(text)
-    unit = _UNIT.search(cleaned)
-    raw = cleaned[: unit.start()].strip() if unit else cleaned
-    if unit and unit.group(1).lower() in PERCENT_WORDS:
-        raw += "%"
-    percent = raw.endswith("%")
-    raw = raw.removesuffix("%").strip()
-    if _FRACTION.fullmatch(raw):
-        top, bottom = (int(p) for p in raw.replace(" ", "").split("/"))
-        if bottom == 0:
-            raise _refuse(question, text, "a number: it divides by zero")
-        try:
-            value = top / bottom
-        except OverflowError:
-            raise _refuse(question, text, "a number a check can compare: it is far too large") from None
-    else:
-        digits = re.sub(f"(?<=\\d)[{SPACES}'’](?=\\d{{3}}(?!\\d))", "", raw)  # 12 345, 12'345
-        digits = _separators(question, text, digits)
-        if not _PLAIN.fullmatch(digits) or len(digits) > 60:
-            raise _refuse(question, text, allowed)
-        value = float(digits)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise _refuse(question, text, allowed)
-    return f"{value!r}%" if percent else value
-
-
-def _separators(question: Numeric, text: str, digits: str) -> str:
-    """``digits`` with thousands separators dropped and the decimal mark a dot."""
-    grouped = r"\d{{1,3}}(?:[{0}]\d{{3}})+"
-    if "," in digits and "." in digits:
-        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        whole, _, frac = digits.rpartition(decimal)
-        if not re.fullmatch(r"[+-]?" + grouped.format(re.escape(thousands)), whole):
-            raise _refuse(question, text, "a number: its thousands are not in groups of three")
-        return whole.replace(thousands, "") + "." + frac
-    for mark in (",", "."):
-        if digits.count(mark) > 1:
-            if not re.fullmatch(r"[+-]?" + grouped.format(re.escape(mark)), digits):
-                raise _refuse(question, text, "a number: its thousands are not in groups of three")
-            return digits.replace(mark, "")
-    if "," in digits:
-        whole, _, frac = digits.partition(",")
-        if len(frac) == 3 and re.fullmatch(r"[+-]?[1-9]\d{0,2}", whole):
-            if getattr(question, "integer", False):
-                return whole + frac
-            raise _refuse(
-                question, text, "clear: write 1234 for a thousand and more, or 1.234 for a fraction"
-            )
-        return whole + "." + frac
-    return digits
+    """A number as a notebook learner would write it (a float, or ``"N%"`` with a percent sign),
+    read by the exercises' own reader (:func:`govsim.exercises.answers.read_number`)."""
+    try:
+        number = read_number(text, integer=bool(getattr(question, "integer", False)))
+    except Unreadable as unreadable:
+        raise _refuse(question, text, unreadable.allowed) from None
+    except Refused:  # NaN, infinite, far too large
+        raise _refuse(question, text, GENERAL) from None
+    return f"{number.value!r}%" if number.percent else number.value
 
 
 _NUMBERED = re.compile(

@@ -85,7 +85,50 @@ def test_the_status_line_and_the_unread_reasons_come_in_the_pages_language() -> 
     same = [{k: v for k, v in f.items() if k != "status"} for f in english["recording"]["frames"]]
     assert same == [{k: v for k, v in f.items() if k != "status"} for f in french["recording"]["frames"]]
     assert french["recording"]["frames"][-1]["status"].startswith("Question ")  # a round's line, in French
-    assert english["unread"] and all("ne lit pas" in why for why in french["unread"].values())
+    assert english["unread"] and all(
+        why.startswith("Les règles descendantes (intergouvernementales) n'utilisent pas ce paramètre")
+        and "top_down" not in why
+        for why in french["unread"].values()
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "rule", "users"),
+    [
+        ("fr", "Les règles ascendantes (multipartites)", "il compte avec les règles descendantes (intergouvernementales)"),
+        ("es", "Las reglas ascendentes (de múltiples partes interesadas)", "solo influye con las reglas descendentes"),
+        ("en", "Bottom-up (multistakeholder) rules", "it matters under top-down (intergovernmental) rules"),
+    ],
+)
+def test_a_greyed_setting_says_its_reason_with_every_rule_in_words(lang, rule, users) -> None:
+    """Reviews rr-fr A5 / rr-es E1: "bottom_up ne lit pas lobbying … (il compte avec top_down)"
+    named rules by code and read as "relies on" in Spanish. Every built-in rule's reason, in
+    every language, names the rules in words (protocols.RULE_WORDS, the one home) and no code
+    name of a rule."""
+    from govsim.i18n import language
+    from govsim.protocols import RULE_WORDS, settings_unread
+
+    with language(lang):
+        reasons = {p: settings_unread(p) for p in RULE_WORDS}
+    assert reasons["bottom_up"]["lobbying"].startswith(rule) and users in reasons["bottom_up"]["lobbying"]
+    said = [why for found in reasons.values() for why in found.values()]
+    assert said and not [why for why in said if any(code in why for code in RULE_WORDS)]
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "en"])
+def test_every_rule_choice_reads_in_words_with_its_code_name(lang) -> None:
+    """Reviews rr-fr A4 / rr-es A1: the rule drop-down (Explore and the facilitator's push,
+    one :func:`controls`) showed ``top_down``; each choice now reads as the rule in words
+    (the status line's words) then its code name."""
+    from govsim.i18n import language
+    from govsim.protocols import rule_in_words
+
+    with language(lang):
+        rule = next(c for c in controls() if c.name == "protocol")
+        expected = [f"{rule_in_words(p)} · {p}" for p in rule.choices]
+    assert list(rule.words) == expected and rule.as_json()["words"] == expected
+    if lang == "fr":
+        assert "descendant (intergouvernemental) · top_down" in rule.words
 
 
 @pytest.fixture(scope="module")

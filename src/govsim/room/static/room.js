@@ -180,9 +180,10 @@ function controlInput(control, value, onChange) {
   const label = h("label", { for: id }, named, control.unit ? ` (${control.unit})` : "");
   const choices = control.choices || [];
   let input, readout = null, typed = false;
-  if (choices.length) {  // scenario and rule code names, as a notebook types them
-    input = h("select", { id, name: control.name, translate: "no" },
-      choices.map((c) => h("option", { value: String(c), selected: String(c) === String(value) }, String(c))));
+  if (choices.length) {  // a rule in words with its code name (control.words, from the server); scenario code names
+    const words = control.words || [];
+    input = h("select", { id, name: control.name, translate: words.length ? "yes" : "no" },
+      choices.map((c, i) => h("option", { value: String(c), selected: String(c) === String(value) }, words[i] || String(c))));
   } else if (control.kind === "bool") {
     input = h("input", { id, name: control.name, type: "checkbox", checked: Boolean(value) });
   } else if ((control.max - control.min) / (control.step || 1) > 1000) {  // a seed: typed, not slid

@@ -95,8 +95,16 @@ def test_the_status_line_and_the_unread_reasons_come_in_the_pages_language() -> 
 @pytest.mark.parametrize(
     ("lang", "rule", "users"),
     [
-        ("fr", "Les règles ascendantes (multipartites)", "il compte avec les règles descendantes (intergouvernementales)"),
-        ("es", "Las reglas ascendentes (de múltiples partes interesadas)", "solo influye con las reglas descendentes"),
+        (
+            "fr",
+            "Les règles ascendantes (multipartites)",
+            "il compte avec les règles descendantes (intergouvernementales)",
+        ),
+        (
+            "es",
+            "Las reglas ascendentes (de múltiples partes interesadas)",
+            "solo influye con las reglas descendentes",
+        ),
         ("en", "Bottom-up (multistakeholder) rules", "it matters under top-down (intergovernmental) rules"),
     ],
 )
@@ -190,3 +198,26 @@ def test_a_wrong_code_is_refused_in_the_pages_language(french) -> None:
     assert status == 403 and body.startswith("refusé\u00a0: code d'accès erroné")
     status, body = french.get("/me", key="not-a-key", lang="en")
     assert status == 403 and body.startswith("refused: wrong join code")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_an_unread_answer_is_told_by_the_question_kind(lang) -> None:
+    """Review rr-fr E1: "12345" on a choice question was told "Type a number …". Every
+    answerable exercise, in every room language: a choice's line names each of its option keys
+    and never asks for a number; a yes/no line asks for yes or no; only a number question
+    mentions a fraction."""
+    from govsim.exercises.checks import Choice, YesNo
+    from govsim.i18n import language
+    from govsim.room.answering import answer_questions, unread_line
+
+    fraction = {"en": "fraction", "fr": "fraction", "es": "fracción"}[lang]
+    with language(lang):
+        for qid, q in answer_questions().items():
+            line = unread_line(qid, "12345")
+            assert line.startswith(qid) and "12345" in line
+            if isinstance(q, YesNo):  # a YesNo is a Choice: asked first
+                assert fraction not in line and {"en": "yes", "fr": "oui", "es": "sí"}[lang] in line, line
+            elif isinstance(q, Choice):
+                assert fraction not in line and all(f" {key}" in line for key in q.options()), line
+            else:
+                assert fraction in line, line

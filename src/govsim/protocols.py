@@ -348,7 +348,9 @@ def settings_unread(protocol: str) -> dict[str, str]:
     found = {}
     for setting in sorted(rule_settings() - reads):
         users = [n for n, cls in PROTOCOLS.items() if cls.reads is not None and setting in cls.reads]
-        said = _("{rules} do not use this setting: it changes nothing here (it matters under {users}).").format(
+        said = _(
+            "{rules} do not use this setting: it changes nothing here (it matters under {users})."
+        ).format(
             rules=rule_in_words(protocol, sentence=True),
             users=join_and([rule_in_words(user, sentence=True) for user in users]),
         )

@@ -612,12 +612,8 @@ class AnswerApi(_Room):
         earlier = self.server.store.answers(me.pid).get(qid)
         try:
             result = judge(qid, text, tries=earlier.tries if earlier else 0)
-        except ValueError as exc:
-            said = _(
-                "{qid}: {text} is not read as an answer. Type a number (a decimal comma is fine), "
-                "a fraction such as 3/4, a percentage such as 50 %, or one of the options."
-            )
-            self.reply({"error": refusal(exc, said.format(qid=qid, text=repr(text[:40])))}, 400)
+        except ValueError as exc:  # the line by the question's kind (answering.unread_line)
+            self.reply({"error": refusal(exc, answering.unread_line(qid, text))}, 400)
             return
         await self.server.write(self.server.store.record_answer, me.pid, qid, text, result)
         self.reply({"qid": qid, "text": text, "result": result_json(result)})

@@ -154,7 +154,6 @@ def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
     the measures registered in the notebook by their labels (user text: escaped), in the
     current language (:mod:`govsim.i18n`: its words, numbers and typography).
     ``summary`` is ``model.summary()`` when the caller has it already."""
-
     from govsim.i18n import _, decimal, percent, signed, typography_html
 
     if not model.closed_issues:

@@ -221,3 +221,25 @@ def test_an_unread_answer_is_told_by_the_question_kind(lang) -> None:
                 assert fraction not in line and all(f" {key}" in line for key in q.options()), line
             else:
                 assert fraction in line, line
+
+
+def test_the_run_views_own_words_come_with_the_recording_in_the_runs_language() -> None:
+    """Review rr-fr A1-A3: the chart on a French phone read "Issue 5:", "round of the run …",
+    "objected", "text on the table", "status quo". The words come with the recording
+    (replay.view_words), English for a notebook and the page's language in a room; the
+    script draws them from there (its English stands in only for an old recording)."""
+    english = explore_run({"seed": 2})["recording"]["words"]
+    french = json.loads(explore_text({"seed": 2}, "fr"))["recording"]["words"]
+    spanish = json.loads(explore_text({"seed": 2}, "es"))["recording"]["words"]
+    assert english["objected"] == "objected" and english["issue"] == "Issue {n}: {name}"
+    assert french["objected"] == "a fait objection" and french["text"] == "projet sur la table"
+    assert french["status_quo"] == "statu quo" and french["issue"].startswith("Question {n}")
+    assert spanish["issue"] == "Tema {n}: {name}" and spanish["rounds"].startswith("ronda de la simulación")
+    assert set(english) == set(french) == set(spanish)
+    run_view = (Path(words.__file__).parents[1] / "screen" / "static" / "run_view.js").read_text()
+    drawn = re.findall(
+        r"(?:fillText|textContent\s*=|label:)\s*\(?\s*[\"'`]([^\"'`]*[A-Za-z]{3}[^\"'`]*)[\"'`]", run_view
+    )
+    assert drawn == [], drawn
+    for key in english:
+        assert f'said(data, "{key}")' in run_view, key

@@ -243,3 +243,49 @@ def test_the_run_views_own_words_come_with_the_recording_in_the_runs_language() 
     assert drawn == [], drawn
     for key in english:
         assert f'said(data, "{key}")' in run_view, key
+
+
+#: what a participant's own page (join, Explore, Predict, Exercises) says: room.js's keys
+PERSONAL_KEYS = (
+    "lost", "play", "pause", "explore", "predict", "exercises", "you", "running", "more_settings",
+    "not_a_number", "out_of_range", "no_question", "your_prediction", "not_predicted", "model_answer",
+    "of_seeds", "answer_to", "a_percentage", "a_share", "a_number", "your_answer", "check", "in_english",
+)  # fmt: skip
+#: the server's lines to one person (a participant, or the one facilitator)
+PERSONAL_LINES = (
+    "Your name (as the facilitator will see it)",
+    "A name has 1 to {n} printable characters: {name} cannot be shown.",
+    "settings: give an object of control names and values",
+    "These settings were not taken: {error}",
+    "This prediction was not taken: the question has changed. Choose again.",
+    "refused: too many wrong join codes from this address; wait a minute",
+    "no question is posed: pose one first",
+)
+#: ustedes forms (plural imperatives and present) of the verbs a personal page uses
+PLURAL = re.compile(
+    r"\b(?:escriban|elijan|pueden|planteen|esperen|vuelvan|inténtenlo|toquen|respondan|corrijan|den|"
+    r"usen|abran|escaneen|ustedes|sus?\s+teléfonos)\b",
+    re.I,
+)
+
+
+def test_a_spanish_personal_page_speaks_to_one_person_as_usted() -> None:
+    """Review rr-es C1: a participant's own page mixed usted ("Su predicción") with ustedes
+    ("pueden cambiarla", "Escriban un número", "Elijan de nuevo"). Every string of the personal
+    page (room.js's words, the server's lines to one person, the unread-answer lines of every
+    exercise, the greyed settings' reasons) has no plural form of its verbs; the join sheet
+    and team pages, which speak to a team, keep ustedes."""
+    from govsim.i18n import _, language
+    from govsim.protocols import RULE_WORDS, settings_unread
+    from govsim.room.answering import answer_questions, unread_line
+
+    with language("es"):
+        said = [words.page_words()[key] for key in PERSONAL_KEYS]
+        said += [_(line) for line in PERSONAL_LINES]
+        said += [unread_line(qid, "x") for qid in answer_questions()]
+        said += [why for rule in RULE_WORDS for why in settings_unread(rule).values()]
+        team = _("Scan the code, or type the address, on your phone, tablet or laptop.")
+    plural = [line for line in said if isinstance(line, str) and PLURAL.search(line)]
+    assert plural == []
+    assert PLURAL.search(team), "the join sheet speaks to a team: ustedes"
+    assert {"Escriba", "Elija", "puede"} <= {w for line in said for w in re.findall(r"\w+", line)}

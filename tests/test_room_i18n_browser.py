@@ -45,7 +45,8 @@ VISIBLE_TEXT_JS = """() => {
     if (node.textContent.trim() && shown(node.parentElement)) out.push(node.textContent);
   }
   for (const select of document.querySelectorAll("select")) {
-    if (shown(select)) for (const o of select.options) out.push(o.textContent);
+    // a rule's choice is its words then its code name ("⟦bottom-up⟧ · bottom_up"): the code name left out
+    if (shown(select)) for (const o of select.options) out.push(o.textContent.replace(/ · [a-z_][a-z0-9_]*$/, ""));
   }
   for (const el of document.querySelectorAll("[placeholder], [aria-label], img[alt]")) {
     if (shown(el)) out.push(el.getAttribute("placeholder") || "", el.getAttribute("aria-label") || "", el.getAttribute("alt") || "");

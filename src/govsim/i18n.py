@@ -403,3 +403,10 @@ def ordinal(n: int) -> str:
         return str(n)
     suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def use(lang: str | None) -> str:
+    """Speak ``lang`` for the rest of the current context (one asyncio task, such as one
+    request of the room server, or one thread), where a ``with`` block cannot span it; the
+    language a page asked for, checked (:func:`parse_language`). None keeps the current."""
+    return _current.get() if lang is None else (_current.set(parse_language(lang)) and _current.get())

@@ -346,10 +346,9 @@ def settings_unread(protocol: str) -> dict[str, str]:
     found = {}
     for setting in sorted(rule_settings() - reads):
         users = [n for n, cls in PROTOCOLS.items() if cls.reads is not None and setting in cls.reads]
-        found[setting] = (
-            f"{protocol} does not read {setting}: it changes nothing under these rules "
-            f"(it matters under {', '.join(users)})"
-        )
+        found[setting] = _(
+            "{rule} does not read {setting}: it changes nothing under these rules (it matters under {users})"
+        ).format(rule=protocol, setting=setting, users=", ".join(users))
     return found
 
 

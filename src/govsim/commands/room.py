@@ -2,6 +2,7 @@
 
     govsim room serve --folder my-workshop                 # on this laptop only (127.0.0.1)
     govsim room serve --folder my-workshop --host 0.0.0.0  # phones on the room's Wi-Fi too
+    govsim room serve --folder my-workshop --lang fr       # the pages in French (each can switch)
 
 ``serve`` prints the participants' join address with a QR code, the facilitator's and the
 projector's addresses and the role-play's (see :mod:`govsim.room.serve`). Everything the room
@@ -17,7 +18,7 @@ import argparse
 import os
 from pathlib import Path
 
-from govsim.cli import UsageError
+from govsim.cli import UsageError, add_lang
 from govsim.commands.roleplay import add_server_options, add_session_options, open_session
 from govsim.values import whole
 
@@ -44,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "one-core machine; 0: in the server's own process)",
     )
     add_server_options(serve)
+    add_lang(serve, "the room's pages, join sheet and role-play (each page can switch for itself)")
     group = serve.add_argument_group("the role-play served beside the room (a new session's settings)")
     add_session_options(group)
 
@@ -68,6 +70,8 @@ def main(args: argparse.Namespace) -> int:
 
     with SessionLock(folder / ROLEPLAY_FILE), SessionLock(folder / ROOM_FILE):
         roleplay = open_session(args, folder / ROLEPLAY_FILE)
-        server = RoomServer(RoomStore(folder / ROOM_FILE), roleplay, folder, explore_workers(workers))
+        server = RoomServer(
+            RoomStore(folder / ROOM_FILE), roleplay, folder, explore_workers(workers), lang=args.lang
+        )
         serve(server, args.host, args.port, tuple(args.allow_origin), qr=not args.no_qr)
     return 0

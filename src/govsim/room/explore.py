@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
+from govsim.i18n import PSEUDO, _, current, data_file, fresh, language, text, typography
+from govsim.i18n import number as said_number
 from govsim.model import GovernanceModel
 from govsim.params import check_names
 from govsim.protocols import protocol_names, settings_unread
@@ -50,10 +52,11 @@ FIXED = ("scenario", "protocol", "seed")
 class Control:
     """One control of a participant's dashboard.
 
-    ``name`` (what :func:`check_settings` takes), ``label`` (words), ``kind`` (``"choice"``,
+    ``name`` (what :func:`check_settings` takes), ``label`` (words for scenario, protocol and
+    seed, in the current language; a setting's code name, which ``help`` says in words), ``kind`` (``"choice"``,
     ``"int"`` or ``"float"``), ``min``, ``max`` and ``step`` (None for a choice), ``default``
     (the scenario's value), ``choices`` (a choice's options, else ``()``), ``unit``, ``help``
-    (the declared meaning, unit and range), ``limit`` (why the room lowered ``max`` below
+    (the declared meaning, unit and range, in the current language), ``limit`` (why the room lowered ``max`` below
     the declared bound, else ``""``) and ``main`` (one of the notebook dashboard's sliders,
     :data:`govsim.screen.dashboard.DEFAULT_PARAMS`: a page shows these first).
     """
@@ -97,10 +100,27 @@ def _room_max(name: str, scenario: str) -> tuple[float, str]:
     if name == "population_scale":
         most = math.floor(100 * MAX_STAKEHOLDERS / head_count(scenario)) / 100
         if most < spec.high:
-            return max(most, spec.low), f"at most {MAX_STAKEHOLDERS} stakeholders per run in the room"
+            said = _("at most {n} stakeholders per run in the room").format(n=MAX_STAKEHOLDERS)
+            return max(most, spec.low), said
     if name == "max_rounds" and MAX_ROUNDS < spec.high:
-        return MAX_ROUNDS, f"at most {MAX_ROUNDS} rounds per issue in the room"
+        return MAX_ROUNDS, _("at most {n} rounds per issue in the room").format(n=MAX_ROUNDS)
     return spec.high, ""
+
+
+def setting_words(name: str) -> tuple[str, str]:
+    """(unit, meaning) of setting ``name`` in the current language: the parameter
+    cheat-sheet's translation (``data/lang/<lang>/parameters.toml``, one table per parameter or
+    trait, the one home of these words); a group trait's spread (``..._sd``), which the
+    cheat-sheet leaves out, is said as the spread of its trait."""
+    spec = setting_spec(name)
+    where = f"parameters.toml: [{spec.name}]"
+    english = {"unit": spec.unit, "meaning": spec.doc}
+    found = fresh(data_file("parameters.toml").get(spec.name), english, where)
+    if spec.name.endswith("_sd") and not found and current() not in ("en", PSEUDO):
+        meaning = setting_words(name.removesuffix("_sd"))[1]
+        return "", _("spread within the group of: {meaning}").format(meaning=meaning)
+    unit = text(spec.unit, found.get("unit"), f"{where}.unit") if spec.unit else ""
+    return unit, text(spec.doc, found.get("meaning"), f"{where}.meaning")
 
 
 def controls(scenario: str = SCENARIO) -> list[Control]:
@@ -116,28 +136,48 @@ def controls(scenario: str = SCENARIO) -> list[Control]:
     setup = load_scenario(scenario)
     found = [
         Control(
-            "scenario", "scenario", "choice", None, None, None, scenario, tuple(scenario_names()), main=True
+            "scenario",
+            _("scenario"),
+            "choice",
+            None,
+            None,
+            None,
+            scenario,
+            tuple(scenario_names()),
+            main=True,
         ),
         Control(
-            "protocol", "rule", "choice", None, None, None, setup.protocol, tuple(protocol_names()), main=True
+            "protocol",
+            _("rule"),
+            "choice",
+            None,
+            None,
+            None,
+            setup.protocol,
+            tuple(protocol_names()),
+            main=True,
         ),
-        Control("seed", "seed", "int", 0, SEED_MAX, 1, SEED, help="the same seed, the same run", main=True),
+        Control(
+            "seed", _("seed"), "int", 0, SEED_MAX, 1, SEED, help=_("the same seed, the same run"), main=True
+        ),
     ]
     for name in setting_names():
         spec = setting_spec(name)
         high, limit = _room_max(name, scenario)
         step = 1 if spec.kind is int else float(f"{(high - spec.low) / 100:.2g}")
+        unit, meaning = setting_words(name)
+        bounds = _("{low} to {high}").format(low=said_number(spec.low, 4), high=said_number(spec.high, 4))
         found.append(
             Control(
                 name,
-                name.replace("_", " ").replace(".", ": "),
+                name,  # the code name, as a notebook and the cheat-sheet type it; ``help`` says it in words
                 spec.kind.__name__,
                 spec.low,
                 high,
                 step,
                 setting_value(setup, name),
-                unit=spec.unit,
-                help=f"{spec.doc} [{spec.unit or 'no unit'}; {spec.low:g} to {spec.high:g}]",
+                unit=unit,
+                help=typography(f"{meaning} [{unit or _('no unit')}; {bounds}]"),
                 limit=limit,
                 main=name in DEFAULT_PARAMS,
             )
@@ -255,16 +295,18 @@ def _run(checked: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def explore_json(settings: Any) -> str:
-    """:func:`explore_run` as JSON text (what the server sends; cached, so a repeated request
-    costs a dictionary look-up)."""
-    checked = check_settings(settings)
-    key = tuple(checked.items())
-    text = CACHE.get(key)
-    if text is None:
-        text = json.dumps(_run(checked), separators=(",", ":"), allow_nan=False, default=_plain)
-        CACHE.put(key, text)
-    return text
+def explore_json(settings: Any, lang: str = "en") -> str:
+    """:func:`explore_run` as JSON text (what the server sends; cached per language, so a
+    repeated request costs a dictionary look-up), its words (the status line, the plots' titles,
+    the reasons a setting is unread) in ``lang``."""
+    with language(lang):
+        checked = check_settings(settings)
+        key = (lang, *checked.items())
+        found = CACHE.get(key)
+        if found is None:
+            found = json.dumps(_run(checked), separators=(",", ":"), allow_nan=False, default=_plain)
+            CACHE.put(key, found)
+    return found
 
 
 def _plain(value: Any) -> Any:

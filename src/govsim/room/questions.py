@@ -23,14 +23,16 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 
 from govsim.exercises.runs import runs
-from govsim.handouts.content import worksheets
+from govsim.handouts.content import worksheet_in_language, worksheets
+from govsim.i18n import N_, _, language, name, percent
+from govsim.protocols import rule_in_words
 
 SHEET = "02_top_down_vs_bottom_up"  # the notebook whose predict-then-run sheet the room asks
 SCENARIO = "classroom"
@@ -39,7 +41,7 @@ REL_TOL = 0.05  # "=": within 5% of the larger value ...
 ABS_TOL = 0.005  # ... or within 0.005 in the measure's units
 HIGHER, LOWER, SAME = "↑", "↓", "="
 OPTIONS = (HIGHER, LOWER, SAME)
-WORDS = {HIGHER: "higher", LOWER: "lower", SAME: "about the same"}
+WORDS = {HIGHER: N_("higher"), LOWER: N_("lower"), SAME: N_("about the same")}
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,36 @@ class ModelAnswer:
 
 
 def rule_name(rule: str) -> str:
-    """How a rule is said in a sentence: ``"bottom_up"`` -> ``"bottom-up"``."""
-    return rule.replace("_", "-")
+    """How a rule is said in a sentence, in the current language: ``"bottom_up"`` ->
+    ``"bottom-up (multistakeholder) rules"`` (:func:`govsim.protocols.rule_in_words`)."""
+    return rule_in_words(rule, sentence=True)
+
+
+def measure_label(question: RoomQuestion) -> str:
+    """The sheet's name of the question's measure in the current language (the worksheet's
+    translation, ``data/lang/<lang>/worksheets.toml``)."""
+    predict = worksheet_in_language(SHEET, worksheets()[SHEET])["predict"]
+    return dict(predict["measures"]).get(question.measure, question.label)
+
+
+def scenario_title(scenario: str) -> str:
+    """The short name of ``scenario`` in the current language: its title up to the colon
+    (``"Classroom"``, ``"Salle de classe"``)."""
+    from govsim.scenarios import load_scenario
+
+    return name(load_scenario(scenario).title).split(":")[0].strip()
+
+
+def question_words(question: RoomQuestion) -> dict[str, Any]:
+    """What a page shows of ``question`` in the current language (:mod:`govsim.i18n`): ``text``
+    (the measure's label from the worksheet's translation, ``data/lang/<lang>/worksheets.toml``,
+    and the two rules in words) and ``labels`` (each option with its word: ``"↑ higher"``).
+    :class:`RoomQuestion` keeps the English."""
+    first, second = question.rules
+    text = _("{measure}: {second} compared with {first}?").format(
+        measure=measure_label(question), second=rule_name(second), first=rule_name(first)
+    )
+    return {"text": text, "labels": {option: f"{option} {_(WORDS[option])}" for option in question.options}}
 
 
 @cache
@@ -124,9 +154,10 @@ def room_questions() -> dict[str, RoomQuestion]:
     found = {}
     for measure, label in predict["measures"]:
         qid = f"{SHEET[:2]}.{measure}"
-        text = f"{label}: {rule_name(second)} compared with {rule_name(first)}?"
-        labels = {option: f"{option} {WORDS[option]}" for option in OPTIONS}
-        found[qid] = RoomQuestion(qid, text, OPTIONS, labels, measure, label, (first, second))
+        question = RoomQuestion(qid, "", OPTIONS, {}, measure, label, (first, second))
+        with language("en"):
+            said = question_words(question)
+        found[qid] = RoomQuestion(qid, said["text"], OPTIONS, said["labels"], measure, label, (first, second))
     return found
 
 
@@ -162,11 +193,15 @@ def most_held(holds: Sequence[str]) -> str:
 
 
 def _number(value: float) -> str:
-    """A mean as the projector shows it: three significant digits, and no powers of ten
-    (``2.3e-06`` is ``0.000``, 1234.5 is ``1234``)."""
+    """A mean as the projector shows it, in the current locale: three significant digits, and
+    no powers of ten (``2.3e-06`` is ``0.000``, 1234.5 is ``1234``)."""
+    from govsim.i18n import decimal
+
     if abs(value) < 0.01:
-        return f"{value:.3f}"
-    return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+        return decimal(value, 3)
+    if abs(value) >= 1000:
+        return decimal(value, 0)
+    return decimal(value, max(0, 2 - math.floor(math.log10(abs(value)))))
 
 
 def _seeds(seeds: Iterable[int]) -> tuple[int, ...]:
@@ -179,12 +214,45 @@ def _seeds(seeds: Iterable[int]) -> tuple[int, ...]:
 
 
 def span(seeds: Sequence[int]) -> str:
-    """How the projector names the seeds: ``"50 seeds (0-49)"``, ``"3 seeds (1, 5, 9)"``."""
+    """How the projector names the seeds, in the current language: ``"50 seeds (0-49)"``,
+    ``"3 seeds (1, 5, 9)"``."""
     n = len(seeds)
     if n > 1 and list(seeds) == list(range(seeds[0], seeds[0] + n)):
-        return f"{n} seeds ({seeds[0]}-{seeds[-1]})"
+        return _("{n} seeds ({first}-{last})").format(n=n, first=seeds[0], last=seeds[-1])
     shown = ", ".join(map(str, seeds[:5])) + (", ..." if n > 5 else "")
-    return f"{n} seed{'s' if n != 1 else ''} ({shown})"
+    said = _("1 seed ({seeds})") if n == 1 else _("{n} seeds ({seeds})")
+    return said.format(n=n, seeds=shown)
+
+
+def answer_sentence(answer: ModelAnswer) -> str:
+    """The model's answer in one line for the projector, in the current language (its numbers
+    in the locale): which option held in most seeds, in what share, and the two means."""
+    question = room_questions()[answer.qid]
+    first, second = answer.rules
+    label = measure_label(question)
+    said = (
+        _(
+            "Over {seeds} of the {scenario} scenario, {measure} was about the same under {second} as under {first} in {share} of the seeds (mean {second_mean} against {first_mean})."
+        )
+        if answer.answer == SAME
+        else _(
+            "Over {seeds} of the {scenario} scenario, {measure} was higher under {second} than under {first} in {share} of the seeds (mean {second_mean} against {first_mean})."
+        )
+        if answer.answer == HIGHER
+        else _(
+            "Over {seeds} of the {scenario} scenario, {measure} was lower under {second} than under {first} in {share} of the seeds (mean {second_mean} against {first_mean})."
+        )
+    )
+    return said.format(
+        seeds=span(answer.seeds),
+        scenario=scenario_title(question.scenario),
+        measure=label[:1].lower() + label[1:],
+        second=rule_name(second.rule),
+        first=rule_name(first.rule),
+        share=percent(answer.shares[answer.answer]),
+        second_mean=_number(second.mean),
+        first_mean=_number(first.mean),
+    )
 
 
 def model_answer(qid: str, seeds: Iterable[int] = SEEDS) -> ModelAnswer:
@@ -215,14 +283,9 @@ def _model_answer(qid: str, seeds: tuple[int, ...]) -> ModelAnswer:
     holds = tuple(option_holding(a, b) for a, b in zip(first.values, second.values, strict=True))
     counts = Counter(holds)
     shares = {option: counts[option] / len(seeds) for option in OPTIONS}
-    answer = most_held(holds)
-    than = "as" if answer == SAME else "than"
-    sentence = (
-        f"Over {span(seeds)} of the {question.scenario} scenario, {question.label.lower()} was "
-        f"{WORDS[answer]} under {rule_name(second.rule)} {than} under {rule_name(first.rule)} in "
-        f"{shares[answer]:.0%} of the seeds (mean {_number(second.mean)} against {_number(first.mean)})."
-    )
-    return ModelAnswer(qid, seeds, (first, second), holds, shares, answer, sentence)
+    answer = ModelAnswer(qid, seeds, (first, second), holds, shares, most_held(holds), "")
+    with language("en"):
+        return replace(answer, sentence=answer_sentence(answer))
 
 
 def tally(qid: str, predictions: Iterable[Any]) -> dict[str, int]:

@@ -51,15 +51,17 @@ from urllib.parse import urlsplit
 from tornado.web import RequestHandler, StaticFileHandler
 
 from govsim.escape import html_text as esc
+from govsim.i18n import LANGUAGES, _, current, locale_name, typography_html, use
 from govsim.roleplay.page import page_html
 from govsim.roleplay.room import PROJECTOR, Room
 from govsim.roleplay.serve import addresses as roleplay_addresses
-from govsim.roleplay.serve import announce, build_server, run, team_join_sections, warm
+from govsim.roleplay.serve import announce, build_server, page_language, run, team_join_sections, warm
 from govsim.room import answering, explore
 from govsim.room.answering import answer_questions, describe, judge
 from govsim.room.explore import check_settings, controls
-from govsim.room.questions import SEEDS, model_answer, room_questions, tally
-from govsim.room.store import RoomStore
+from govsim.room.questions import SEEDS, answer_sentence, model_answer, question_words, room_questions, tally
+from govsim.room.store import NAME_LENGTH, RoomStore
+from govsim.room.words import number_reading, page_words, refusal
 from govsim.screen.run_view import ESM as RUN_VIEW_JS
 from govsim.screen.serving import GUESSES, Gated, check_address, local_addresses, qr_svg, qr_text
 
@@ -93,12 +95,19 @@ class RoomServer:
         and its session file keeps the room's join code (made once, then kept across restarts).
     folder : where exports are written (``exports/`` inside it).
     workers : the executor for the model runs (:func:`explore_workers`; default: one thread).
+    lang : the session's language (``serve --lang``): what every page speaks unless it asks
+        for another with ``?lang=`` (:mod:`govsim.i18n`).
     """
 
     def __init__(
-        self, store: RoomStore, roleplay: Room, folder: Path, workers: Executor | None = None
+        self,
+        store: RoomStore,
+        roleplay: Room,
+        folder: Path,
+        workers: Executor | None = None,
+        lang: str = "en",
     ) -> None:
-        self.store, self.roleplay, self.folder = store, roleplay, Path(folder)
+        self.store, self.roleplay, self.folder, self.lang = store, roleplay, Path(folder), lang
         self.workers = workers or explore_workers(0)
         # the room file's writes wait for the disk (synchronous=FULL): one thread does them, so
         # the event loop never waits; a page is answered once its write is committed
@@ -116,7 +125,7 @@ class RoomServer:
         """Start every worker and have each compute one run, before the server listens (a
         worker's first run imports the model: seconds, not milliseconds)."""
         count = getattr(self.workers, "_max_workers", 1)
-        for job in [self.workers.submit(warm_worker) for _ in range(count)]:
+        for job in [self.workers.submit(warm_worker) for _n in range(count)]:
             job.result()
 
     # ------------------------------------------------------------ access
@@ -160,15 +169,21 @@ class RoomServer:
 
     # ------------------------------------------------------------ what pages show
     def questions_json(self) -> list[dict[str, Any]]:
-        """The room's predict-then-run questions: id, text, options and their words."""
+        """The room's predict-then-run questions: id, text, options and their words (in the
+        current language)."""
         return [
-            {"qid": q.qid, "text": q.text, "options": list(q.options), "labels": dict(q.labels)}
-            for q in room_questions().values()
+            {"qid": q.qid, "options": list(q.options), **question_words(q)} for q in room_questions().values()
         ]
 
     def exercises_json(self) -> list[dict[str, Any]]:
-        """The answer exercises as pages show them (:func:`govsim.room.answering.describe`)."""
-        return [describe(qid) for qid in answer_questions()]
+        """The answer exercises as pages show them (:func:`govsim.room.answering.describe`):
+        their questions in English, as the notebooks ask them (the page says so), the words
+        of yes and no in the current language."""
+        found = [describe(qid) for qid in answer_questions()]
+        for q in found:
+            if q["kind"] == "yes/no":
+                q["options"] = [["yes", _("yes")], ["no", _("no")]]
+        return found
 
     def poll_json(self, pid: int | None = None) -> dict[str, Any] | None:
         """The current poll (question and options), with ``mine`` (this participant's
@@ -182,9 +197,8 @@ class RoomServer:
         out: dict[str, Any] = {
             "id": poll.id,
             "qid": question.qid,
-            "text": question.text,
             "options": list(question.options),
-            "labels": dict(question.labels),
+            **question_words(question),
             "revealed": poll.id in self.revealed,
         }
         predictions = self.store.predictions(poll.id)
@@ -195,7 +209,8 @@ class RoomServer:
             out["tally"] = tally(question.qid, predictions)
             out["count"] = len(predictions)
         if out["revealed"]:
-            out["answer"] = model_answer(question.qid).as_json()
+            answer = model_answer(question.qid)
+            out["answer"] = {**answer.as_json(), "sentence": answer_sentence(answer)}
         return out
 
     def push_json(self) -> dict[str, Any] | None:
@@ -242,6 +257,11 @@ def result_json(result: Any) -> dict[str, Any]:
 class _Room(Gated):
     def initialize(self, server: RoomServer) -> None:
         self.server = server
+
+    def prepare(self) -> None:
+        """Speak the page's language for this request: its ``?lang=`` when that is a language of
+        the kit, else the session's (each request is its own task: no other page is affected)."""
+        use(page_language(self.get_query_argument("lang", ""), self.server.lang))
 
     def check_origin_of_post(self) -> bool:
         """Refuse (403) a POST whose ``Origin`` is another site's (a page elsewhere cannot act
@@ -291,16 +311,43 @@ class _Room(Gated):
         )
         return None if who is None else who.participant
 
-    def shell(self, title: str, kind: str, body: str = "") -> None:
-        """A page of ``kind`` ("me", "facilitate", "projector"): the HTML shell that
-        ``room.js`` fills."""
-        self.page(
-            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+    def languages(self) -> str:
+        """Links that reopen this page in each language of the kit, each name in its own
+        language (the page's own address, with ``lang`` replaced)."""
+        from urllib.parse import urlencode
+
+        kept = [(k, v) for k, v in self.request.query_arguments.items() if k != "lang"]
+        query = [(k, x.decode("utf-8", "replace")) for k, values in kept for x in values]
+        links = [
+            f"<b>{esc(name)}</b>"
+            if key == current()
+            else f"<a href='{esc(self.request.path)}?{esc(urlencode([*query, ('lang', key)]))}' hreflang='{key}' lang='{key}'>{esc(name)}</a>"
+            for key, name in LANGUAGES.items()
+        ]
+        return f"<nav class='languages' aria-label='{esc(_('Language'))}' translate='no'>{' · '.join(links)}</nav>"
+
+    def head(self, title: str) -> str:
+        """The start of a room page in the current language, up to ``<body>``'s content."""
+        return (
+            f"<!DOCTYPE html><html lang='{locale_name()}'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{esc(title)}</title><link rel='stylesheet' href='/rs/room.css'></head>"
-            f"<body class='govsim-room govsim-room-{kind}' data-page='{kind}'>"
-            "<div class='banner' role='alert' hidden></div>"
-            f"{body}<main id='app'><p>Loading…</p></main>"
+        )
+
+    def shell(self, title: str, kind: str, body: str = "") -> None:
+        """A page of ``kind`` ("me", "facilitate", "projector"): the HTML shell that
+        ``room.js`` fills, with every word it shows in the page's language
+        (:func:`govsim.room.words.page_words`, a JSON block) and the language links."""
+        words = json.dumps(
+            {"lang": current(), **number_reading(), "words": page_words()}, ensure_ascii=False
+        ).replace("<", "\\u003c")
+        self.page(
+            typography_html(
+                self.head(title) + f"<body class='govsim-room govsim-room-{kind}' data-page='{kind}'>"
+                "<div class='banner' role='alert' hidden></div>"
+                f"{self.languages()}{body}<main id='app'><p>{esc(_('Loading…'))}</p></main>"
+            )
+            + f"<script type='application/json' id='govsim-words'>{words}</script>"
             "<script type='module' src='/rs/room.js'></script></body></html>",
             csp=PAGE_CSP,
         )
@@ -312,15 +359,15 @@ class JoinPage(_Room):
     def form(self, code: str, error: str = "", name: str = "") -> None:
         said = f"<p class='error' role='alert'>{esc(error)}</p>" if error else ""
         self.page(
-            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            "<title>Join the room</title><link rel='stylesheet' href='/rs/room.css'></head>"
-            "<body class='govsim-room'><main><h1>Join the room</h1>"
-            f"{said}<form method='post' action='/join'>"
-            f"<input type='hidden' name='code' value='{esc(code)}'>"
-            "<label for='name'>Your name (as the facilitator will see it)</label>"
-            f"<input id='name' name='name' maxlength='40' required autocomplete='nickname' value='{esc(name)}'>"
-            "<button type='submit'>Join</button></form></main></body></html>",
+            typography_html(
+                self.head(_("Join the room"))
+                + f"<body class='govsim-room'>{self.languages()}<main><h1>{esc(_('Join the room'))}</h1>"
+                f"{said}<form method='post' action='/join?lang={current()}'>"
+                f"<input type='hidden' name='code' value='{esc(code)}'>"
+                f"<label for='name'>{esc(_('Your name (as the facilitator will see it)'))}</label>"
+                f"<input id='name' name='name' maxlength='{NAME_LENGTH}' required autocomplete='nickname' value='{esc(name)}'>"
+                f"<button type='submit'>{esc(_('Join'))}</button></form></main></body></html>"
+            ),
             csp=PAGE_CSP,
         )
 
@@ -340,9 +387,11 @@ class JoinPage(_Room):
             joined = self.server.store.add_participant(name)
         except ValueError as exc:
             self.set_status(400)
-            self.form(code, str(exc), name[:40])
+            translated = _("A name has 1 to {n} printable characters: {name} cannot be shown.")
+            self.form(code, refusal(exc, translated.format(n=NAME_LENGTH, name=repr(name[:40]))), name[:40])
             return
-        self.redirect(f"/me?key={joined.token}", status=303)
+        asked = self.get_query_argument("lang", "")
+        self.redirect(f"/me?key={joined.token}" + (f"&lang={current()}" if asked else ""), status=303)
 
 
 class MePage(_Room):
@@ -350,7 +399,7 @@ class MePage(_Room):
 
     def get(self) -> None:
         if self.participant() is not None:
-            self.shell("govsim: your page", "me")
+            self.shell(_("govsim: your page"), "me")
 
 
 class FacilitatePage(_Room):
@@ -358,7 +407,7 @@ class FacilitatePage(_Room):
 
     def get(self) -> None:
         if self.code_holder("facilitator") is not None:
-            self.shell("govsim: facilitator", "facilitate")
+            self.shell(_("govsim: facilitator"), "facilitate")
 
 
 class ProjectorPage(_Room):
@@ -366,7 +415,7 @@ class ProjectorPage(_Room):
 
     def get(self) -> None:
         if self.code_holder("facilitator", PROJECTOR) is not None:
-            self.shell("govsim: projector", "projector")
+            self.shell(_("govsim: projector"), "projector")
 
 
 class JoinSheet(_Room):
@@ -377,14 +426,16 @@ class JoinSheet(_Room):
     def get(self) -> None:
         if self.code_holder("facilitator") is None:
             return
-        url = f"{self.base}/join?code={self.server.join_code}"
+        url = f"{self.base}/join?code={self.server.join_code}" + (
+            f"&lang={current()}" if current() != self.server.lang else ""
+        )
         room = (
-            "<section style='page-break-after: always'><h1>Join the room</h1>"
-            "<p>Scan the code, or type the address, on your phone, tablet or laptop.</p>"
+            f"<section style='page-break-after: always'><h1>{esc(_('Join the room'))}</h1>"
+            f"<p>{esc(_('Scan the code, or type the address, on your phone, tablet or laptop.'))}</p>"
             f"<p translate='no'>{esc(url)}</p>{qr_svg(url)}</section>"
         )
-        teams = team_join_sections(self.server.roleplay, self.base)
-        self.page(page_html("Join sheet", room + "".join(teams)))
+        teams = team_join_sections(self.server.roleplay, self.base, current())
+        self.page(page_html(_("Join sheet"), room + "".join(teams)))
 
 
 class MeApi(_Room):
@@ -432,23 +483,25 @@ class ExploreApi(_Room):
         data, me = posted
         settings = data.get("settings")
         if not isinstance(settings, dict):
-            self.reply({"error": "settings: give an object of control names and values"}, 400)
+            self.reply({"error": _("settings: give an object of control names and values")}, 400)
             return
         loop = asyncio.get_running_loop()
         try:
-            text, checked = await loop.run_in_executor(self.server.workers, explore_json, settings)
+            text, checked = await loop.run_in_executor(self.server.workers, explore_json, settings, current())
         except ValueError as exc:
-            self.reply({"error": str(exc)}, 400)
+            self.reply(
+                {"error": refusal(exc, _("These settings were not taken: {error}").format(error=exc))}, 400
+            )
             return
         await self.server.write(self.server.store.save_settings, me.pid, checked)
         self.set_header("Content-Type", "application/json")
         self.finish(text)
 
 
-def explore_json(settings: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """(the run as JSON text, the checked settings) for ``settings`` (a worker's job:
-    :func:`govsim.room.explore.explore_json`, cached in the worker)."""
-    return explore.explore_json(settings), check_settings(settings)
+def explore_json(settings: dict[str, Any], lang: str = "en") -> tuple[str, dict[str, Any]]:
+    """(the run as JSON text, its words in ``lang``; the checked settings) for ``settings`` (a
+    worker's job: :func:`govsim.room.explore.explore_json`, cached in the worker)."""
+    return explore.explore_json(settings, lang), check_settings(settings)
 
 
 def warm_worker() -> None:
@@ -491,7 +544,8 @@ class PredictApi(_Room):
             poll, value = int(data.get("poll", -1)), str(data.get("value", ""))
             await self.server.write(self.server.store.predict, me.pid, poll, value)
         except (ValueError, TypeError) as exc:
-            self.reply({"error": str(exc)}, 400)
+            said = _("This prediction was not taken: the question has changed. Choose again.")
+            self.reply({"error": refusal(exc, said)}, 400)
             return
         self.reply({"poll": self.server.poll_json(me.pid)})
 
@@ -506,13 +560,25 @@ class AnswerApi(_Room):
         data, me = posted
         qid, text = str(data.get("qid", "")), str(data.get("text", ""))[:500]
         if qid not in answer_questions():
-            self.reply({"error": f"question {qid!r} is not one of the room's exercises"}, 400)
+            english = ValueError(f"question {qid!r} is not one of the room's exercises")
+            self.reply(
+                {
+                    "error": refusal(
+                        english, _("{qid} is not one of the room's exercises.").format(qid=repr(qid))
+                    )
+                },
+                400,
+            )
             return
         earlier = self.server.store.answers(me.pid).get(qid)
         try:
             result = judge(qid, text, tries=earlier.tries if earlier else 0)
         except ValueError as exc:
-            self.reply({"error": str(exc)}, 400)
+            said = _(
+                "{qid}: {text} is not read as an answer. Type a number (a decimal comma is fine), "
+                "a fraction such as 3/4, a percentage such as 50 %, or one of the options."
+            )
+            self.reply({"error": refusal(exc, said.format(qid=qid, text=repr(text[:40])))}, 400)
             return
         await self.server.write(self.server.store.record_answer, me.pid, qid, text, result)
         self.reply({"qid": qid, "text": text, "result": result_json(result)})
@@ -528,7 +594,7 @@ class RoomApi(_Room):
         server = self.server
         out: dict[str, Any] = {
             "poll": server.poll_json(),
-            "seeds": len(SEEDS),
+            "seeds": len(SEEDS),  # the projector names them in the model's answer
             "joined": len(server.store.participants()),
             "join": f"{JoinSheet.base}/join?code={server.join_code}",  # on the projector: anyone may join
         }
@@ -539,7 +605,7 @@ class RoomApi(_Room):
                 exercises=server.exercises_json(),
                 controls=[c.as_json() for c in controls()],
                 push=server.push_json(),
-                roleplay=f"/room?code={self.get_query_argument('code')}",
+                roleplay=f"/room?code={self.get_query_argument('code')}&lang={current()}",
             )
         self.reply(out)
 
@@ -564,7 +630,7 @@ class ActApi(_Room):
             elif action == "reveal":
                 poll = server.store.current_poll()
                 if poll is None:
-                    raise ValueError("no question is posed: pose one first")
+                    raise ValueError(_("no question is posed: pose one first"))
                 server.revealed.add(poll.id)
                 out = {"push": server.store.push("reveal", {"poll": poll.id})}
             elif action == "push" and data.get("kind") == "settings":
@@ -671,10 +737,17 @@ def serve(
     qr: bool = True,
     out: Any = print,
 ) -> None:
-    """Print the room's addresses (and the join QR code), then serve until interrupted."""
+    """Print the room's addresses (and the join QR code), then serve until interrupted; the
+    pages speak ``server.lang`` unless one asks for another."""
     check_address(host, port, origins)
     tornado_server = build_server(
-        server.roleplay, host, port, origins, more=tuple(room_routes(server, host, port)), title="govsim room"
+        server.roleplay,
+        host,
+        port,
+        origins,
+        lang=server.lang,
+        more=tuple(room_routes(server, host, port)),
+        title="govsim room",
     )
     links = room_addresses(server, host, port)
     joined = len(server.store.participants())

@@ -45,7 +45,6 @@ from govsim.model import GovernanceModel
 from govsim.params import check_names
 from govsim.protocols import protocol_names, settings_unread
 from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
-from govsim.screen import plotting
 from govsim.screen.display import (
     Dropdown,
     FloatSlider,
@@ -152,20 +151,32 @@ def draw_panels(model: Any, panels: Sequence[str] = PANELS) -> Figure:
 
 def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
     """One line on the whole run of ``model`` (the round-by-round status is in the view), then
-    the measures registered in the notebook by their labels (user text: escaped).
+    the measures registered in the notebook by their labels (user text: escaped), in the
+    current language (:mod:`govsim.i18n`: its words, numbers and typography).
     ``summary`` is ``model.summary()`` when the caller has it already."""
+    from babel.numbers import format_percent
+
+    from govsim.i18n import _, decimal, locale_name, percent, signed, typography_html
+
     if not model.closed_issues:
-        return f"<b>{html_text(model.protocol.name)}</b>: no issue closed yet."
+        return typography_html(f"<b>{html_text(model.protocol.name)}</b>: " + _("no issue closed yet."))
     summary = model.summary() if summary is None else summary
     n = summary["n_issues"]
     extra = user_summaries(getattr(model, "measures", ()), model.setup.dimensions)
     more = "".join(f" {html_text(label)}: {summary[key]:.3g}." for key, label in extra)
-    return (
-        f"<b>{html_text(summary['protocol'])}</b>: {plotting.plural(n, 'issue')} negotiated, adopted "
-        f"{summary['adoption_rate']:.0%}; {summary['mean_rounds']:.1f} rounds per issue, compliance "
-        f"{summary['mean_compliance']:.0%}, non-compliance (capability-weighted) {summary['noncompliance']:.1%}, worst-off group's "
-        f"gain {summary['mean_min_group_gain']:+.3f}." + more
+    issues = _("1 issue negotiated") if n == 1 else _("{n} issues negotiated").format(n=n)
+    line = _(
+        "{issues}, adopted {adopted}; {rounds} rounds per issue, compliance {compliance}, "
+        "non-compliance (capability-weighted) {noncompliance}, worst-off group's gain {gain}."
+    ).format(
+        issues=issues,
+        adopted=percent(summary["adoption_rate"]),
+        rounds=decimal(summary["mean_rounds"], 1),
+        compliance=percent(summary["mean_compliance"]),
+        noncompliance=format_percent(summary["noncompliance"], format="#,##0.0%", locale=locale_name()),
+        gain=signed(summary["mean_min_group_gain"], 3),
     )
+    return typography_html(f"<b>{html_text(summary['protocol'])}</b>: {line}" + more)
 
 
 class Dashboard:

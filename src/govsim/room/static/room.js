@@ -3,8 +3,11 @@
 // Every string from the server is written with textContent (never innerHTML), so a name or an
 // answer is shown as typed and never runs. The Explore tab draws with the dashboard's own
 // run_view.js (an anywidget module) through a small model shim (get/set/on/off/save_changes).
-// The connection watch is the role-play's: /rp/alive's boot id; "Connection lost, reconnecting"
+// The connection watch is the role-play's: /rp/alive's boot id; a "connection lost" banner
 // while the server does not answer; one reload when it answers with a new boot id.
+// No word of the pages is written here: every one comes from the server, in the page's language
+// (govsim/room/words.py, the JSON block #govsim-words), and numbers are written and read in
+// the page's locale (Intl.NumberFormat; a typed number may use the locale's decimal comma).
 import runView from "/rs/run_view.js";
 
 const page = document.body.dataset.page;
@@ -13,6 +16,39 @@ const KEY = query.get("key");
 const CODE = query.get("code");
 const app = document.getElementById("app");
 const banner = document.querySelector(".banner");
+const CONF = JSON.parse(document.getElementById("govsim-words").textContent);
+const W = CONF.words;
+const LANG = CONF.lang;
+const LOCALE = (() => { try { return Intl.getCanonicalLocales(CONF.locale)[0]; } catch (err) { return "en"; } })();
+
+// ---------------------------------------------------------------- words and numbers
+function t(key, vars = {}) {  // the page's word ``key``, its {fields} filled
+  const said = W[key];
+  if (said === undefined) throw new Error(`no word ${key}`);
+  return String(said).replace(/\{(\w+)\}/g, (all, name) => (name in vars ? String(vars[name]) : all));
+}
+
+function tn(key, n, vars = {}) {  // a word that depends on a count: the locale's plural form
+  const forms = W[key];
+  const form = new Intl.PluralRules(LOCALE).select(n);
+  const said = forms[form] !== undefined ? forms[form] : forms.other;
+  return String(said).replace(/\{(\w+)\}/g, (all, name) => (name === "n" ? fmt(n) : name in vars ? String(vars[name]) : all));
+}
+
+function fmt(value, options = {}) {  // a number in the page's locale
+  return new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 6, ...options }).format(value);
+}
+
+function pct(share) { return fmt(share, { style: "percent", maximumFractionDigits: 0 }); }
+
+function readNumber(text) {  // a typed number in the page's locale (or with a dot); NaN if unreadable
+  let said = String(text).trim().replace(/[\s\u00a0\u202f]/g, "").replace(/^\u2212/, "-");
+  if (CONF.group && CONF.group !== CONF.point && CONF.group.trim()) said = said.split(CONF.group).join("");
+  if (CONF.point !== ".") said = said.replace(CONF.point, ".");
+  return /^-?(\d+(\.\d*)?|\.\d+)$/.test(said) ? Number(said) : NaN;
+}
+
+function withLang(path) { return `${path}${path.includes("?") ? "&" : "?"}lang=${encodeURIComponent(LANG)}`; }
 
 // ---------------------------------------------------------------- small helpers
 function h(tag, attrs = {}, ...kids) {
@@ -38,7 +74,7 @@ class Lost extends Error {}
 async function api(path, body) {
   let reply;
   try {
-    reply = await fetch(path, body === undefined ? { cache: "no-store" } : {
+    reply = await fetch(withLang(path), body === undefined ? { cache: "no-store" } : {
       method: "POST", cache: "no-store", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     });
   } catch (err) {
@@ -47,8 +83,8 @@ async function api(path, body) {
   }
   connection.fine();
   let data = {};
-  try { data = await reply.json(); } catch (err) { data = { error: `the server answered ${reply.status}` }; }
-  if (!reply.ok && !data.error) data.error = `the server answered ${reply.status}`;
+  try { data = await reply.json(); } catch (err) { data = { error: t("server_answered", { status: reply.status }) }; }
+  if (!reply.ok && !data.error) data.error = t("server_answered", { status: reply.status });
   return data;
 }
 
@@ -66,7 +102,7 @@ const connection = {
   lost() {
     if (this.down) return;
     this.down = true;
-    this.say("Connection lost, reconnecting…");
+    this.say(t("lost"));
     this.recover();
   },
   async recover() {
@@ -110,14 +146,14 @@ function modelShim(state) {
 
 function runViewer(host) {
   const model = modelShim({ data: {}, frame: 0, playing: false, speed: 8, projector: false, version: 0, slider: null });
-  const round = h("input", { type: "range", min: 0, max: 0, step: 1, value: 0, class: "round", "aria-label": "round shown" });
+  const round = h("input", { type: "range", min: 0, max: 0, step: 1, value: 0, class: "round", "aria-label": t("round_shown") });
   const sliderShim = modelShim({ value: 0 });
   sliderShim.on("change:value", () => { round.value = String(sliderShim.get("value")); });
   round.addEventListener("input", () => sliderShim.set("value", Number(round.value)));
   model.set("slider", "IPY_MODEL_round");
   model.widget_manager = { get_model: async () => sliderShim };
-  const play = h("button", { type: "button", class: "play", onclick: () => model.set("playing", !model.get("playing")) }, "Play");
-  model.on("change:playing", () => { play.textContent = model.get("playing") ? "Pause" : "Play"; });
+  const play = h("button", { type: "button", class: "play", onclick: () => model.set("playing", !model.get("playing")) }, t("play"));
+  model.on("change:playing", () => { play.textContent = model.get("playing") ? t("pause") : t("play"); });
   const canvasHost = h("div", { class: "view" });
   host.append(h("div", { class: "player" }, play, round), canvasHost);
   runView.render({ model, el: canvasHost });
@@ -136,41 +172,60 @@ function runViewer(host) {
 }
 
 // ---------------------------------------------------------------- a participant's page
+const WORDED = ["scenario", "protocol", "seed"];  // controls named in words; the others by their code name
+
 function controlInput(control, value, onChange) {
   const id = `c-${control.name}`;
-  const label = h("label", { for: id }, control.label || control.name, control.unit ? ` (${control.unit})` : "");
+  const named = WORDED.includes(control.name) ? control.label : h("code", { translate: "no" }, control.name);
+  const label = h("label", { for: id }, named, control.unit ? ` (${control.unit})` : "");
   const choices = control.choices || [];
-  let input, readout = null;
-  if (choices.length) {
-    input = h("select", { id, name: control.name },
+  let input, readout = null, typed = false;
+  if (choices.length) {  // scenario and rule code names, as a notebook types them
+    input = h("select", { id, name: control.name, translate: "no" },
       choices.map((c) => h("option", { value: String(c), selected: String(c) === String(value) }, String(c))));
   } else if (control.kind === "bool") {
     input = h("input", { id, name: control.name, type: "checkbox", checked: Boolean(value) });
   } else if ((control.max - control.min) / (control.step || 1) > 1000) {  // a seed: typed, not slid
-    input = h("input", { id, name: control.name, type: "number", inputmode: "numeric", min: control.min, max: control.max, step: control.step || "any", value });
+    typed = true;
+    input = h("input", { id, name: control.name, type: "text", inputmode: control.kind === "int" ? "numeric" : "decimal",
+      autocomplete: "off", value: fmt(value, { useGrouping: false }) });
   } else {
     input = h("input", { id, name: control.name, type: "range", min: control.min, max: control.max, step: control.step || "any", value });
-    readout = h("output", { for: id }, String(value));
-    input.addEventListener("input", () => { readout.textContent = input.value; });
+    readout = h("output", { for: id }, fmt(Number(value)));
+    input.addEventListener("input", () => { readout.textContent = fmt(Number(input.value)); });
   }
-  input.addEventListener("change", onChange);
+  const why = h("small", { class: "unread" });
+  let reason = "", wrong = "";
+  const say = () => { why.textContent = wrong || reason; input.setAttribute("aria-invalid", wrong ? "true" : "false"); };
+  const valid = () => {  // a typed number: read in the locale, refused visibly when unreadable or out of range
+    if (!typed) return true;
+    const n = readNumber(input.value);
+    const bounds = { text: input.value, low: fmt(control.min, { useGrouping: false }), high: fmt(control.max, { useGrouping: false }) };
+    wrong = Number.isNaN(n) || (control.kind === "int" && !Number.isInteger(n)) ? t("not_a_number", { ...bounds, point: CONF.point })
+      : n < control.min || n > control.max ? t("out_of_range", bounds) : "";
+    say();
+    return !wrong;
+  };
+  input.addEventListener("change", () => { if (valid()) onChange(); });
   const read = () => {
     if (choices.length) {
       const found = choices.find((c) => String(c) === input.value);
       return found === undefined ? input.value : found;
     }
     if (control.kind === "bool") return input.checked;
-    return Number(input.value);
+    return typed ? readNumber(input.value) : Number(input.value);
   };
   const write = (v) => {
-    if (control.kind === "bool") input.checked = Boolean(v); else input.value = String(v);
-    if (readout) readout.textContent = input.value;
+    if (control.kind === "bool") input.checked = Boolean(v);
+    else input.value = typed ? fmt(Number(v), { useGrouping: false }) : String(v);
+    if (readout) readout.textContent = fmt(Number(input.value));
+    if (typed) valid();
   };
-  const why = h("small", { class: "unread" });
-  const disable = (reason) => { input.disabled = Boolean(reason); why.textContent = reason; };
+  const disable = (why) => { input.disabled = Boolean(why); reason = why; say(); };
+  const meaning = WORDED.includes(control.name) ? null : h("small", { class: "meaning" }, control.help || "");
   const node = h("div", { class: "control", title: control.help || null },
-    h("div", { class: "label-row" }, label, readout), input, why);
-  return { node, read, write, disable, name: control.name, main: control.main };
+    h("div", { class: "label-row" }, label, readout), meaning, input, why);
+  return { node, read, write, disable, valid, name: control.name, main: control.main };
 }
 
 async function participantPage() {
@@ -185,12 +240,12 @@ async function participantPage() {
     }
     document.body.dataset.tab = name;
   };
-  for (const [name, title] of [["explore", "Explore"], ["predict", "Predict"], ["exercises", "Exercises"]]) {
+  for (const [name, title] of [["explore", t("explore")], ["predict", t("predict")], ["exercises", t("exercises")]]) {
     tabs[name] = h("button", { type: "button", role: "tab", class: `tab tab-${name}`, onclick: () => show(name) }, title);
     panels[name] = h("section", { class: `panel panel-${name}`, role: "tabpanel" });
     tabBar.append(tabs[name]);
   }
-  clear(app, h("header", {}, h("h1", {}, "govsim"), h("p", { class: "who" }, `You: ${me.name}`)), tabBar, ...Object.values(panels));
+  clear(app, h("header", {}, h("h1", {}, "govsim"), h("p", { class: "who" }, t("you", { name: me.name }))), tabBar, ...Object.values(panels));
 
   // -- Explore
   const saved = me.settings || {};
@@ -200,9 +255,10 @@ async function participantPage() {
   const message = h("p", { class: "message", "aria-live": "polite" });
   const viewer = h("div", { class: "viewer" });
   const explore = async () => {
+    if (!inputs.every((c) => c.valid())) return;  // a typed number the page cannot read: said beside it
     const settings = Object.fromEntries(inputs.map((c) => [c.name, c.read()]));
     const mine = ++asked;
-    message.textContent = "Running…";
+    message.textContent = t("running");
     const reply = await api("/api/explore", { key: KEY, settings });
     if (mine !== asked) return;  // a newer change is on its way
     if (reply.error) { message.textContent = reply.error; return; }
@@ -220,7 +276,7 @@ async function participantPage() {
   const main = inputs.filter((c) => first.includes(c.name) || c.main);
   const more = inputs.filter((c) => !main.includes(c));
   panels.explore.append(h("div", { class: "controls" }, main.map((c) => c.node),
-    more.length ? h("details", { class: "more" }, h("summary", {}, `More settings (${more.length})`), more.map((c) => c.node)) : null),
+    more.length ? h("details", { class: "more" }, h("summary", {}, t("more_settings", { n: fmt(more.length) })), more.map((c) => c.node)) : null),
     message, status, viewer);
   const view = runViewer(viewer);
   explore();
@@ -229,10 +285,10 @@ async function participantPage() {
   const predict = panels.predict;
   let poll = me.poll;
   const drawPoll = () => {
-    if (!poll) { clear(predict, h("p", {}, "No question yet: the facilitator will pose one.")); return; }
-    const said = h("p", { class: "mine", "aria-live": "polite" },
-      poll.mine ? `Your prediction: ${poll.mine} (you can change it until the next question)` : "Not predicted yet.");
+    if (!poll) { clear(predict, h("p", {}, t("no_question"))); return; }
     const labels = poll.labels || {};
+    const said = h("p", { class: "mine", "aria-live": "polite" },
+      poll.mine ? t("your_prediction", { option: optionWords(poll.mine, labels) }) : t("not_predicted"));
     const buttons = poll.options.map((option) => h("button", {
       type: "button", class: `option${poll.mine === option ? " chosen" : ""}`, "aria-pressed": poll.mine === option ? "true" : "false",
       onclick: async () => {
@@ -241,7 +297,7 @@ async function participantPage() {
         poll = reply.poll; drawPoll();
       },
     }, optionWords(option, labels)));
-    const answer = poll.revealed && poll.answer ? h("div", { class: "answer" }, h("h3", {}, "The model's answer"), answerView(poll.answer)) : null;
+    const answer = poll.revealed && poll.answer ? h("div", { class: "answer" }, h("h3", {}, t("model_answer")), answerView(poll.answer)) : null;
     clear(predict, h("h2", {}, poll.text), h("div", { class: "options" }, buttons), said, answer);
   };
   drawPoll();
@@ -249,14 +305,18 @@ async function participantPage() {
   // -- Exercises
   const answers = me.answers || {};
   const cards = {};
+  if (LANG !== "en") panels.exercises.append(h("p", { class: "in-english" }, t("in_english")));
   for (const q of me.exercises) {
     const said = h("p", { class: "result", "aria-live": "polite" });
     const field = h("input", { type: "text", name: q.qid, id: `a-${q.qid}`, autocomplete: "off", maxlength: 200,
-      inputmode: q.kind === "number" ? "decimal" : "text", "aria-label": `answer to ${q.qid}`,
-      placeholder: q.kind === "number" ? (q.unit === "percent" ? "a percentage" : q.unit === "share" ? "a share, e.g. 0.5 or 50 %" : "a number") : "your answer" });
+      inputmode: q.kind === "number" ? "decimal" : "text", "aria-label": t("answer_to", { qid: q.qid }),
+      placeholder: q.kind === "number" ? (q.unit === "percent" ? t("a_percentage") : q.unit === "share" ? t("a_share", { half: fmt(0.5) }) : t("a_number")) : t("your_answer") });
     const send = async (text) => {
       const reply = await api("/api/answer", { key: KEY, qid: q.qid, text });
-      if (reply.error) { said.textContent = reply.error; said.className = "result error"; return; }
+      if (reply.error) {  // in the page's language
+        said.textContent = reply.error; said.className = "result error"; said.removeAttribute("lang"); said.removeAttribute("translate");
+        return;
+      }
       showResult(reply);
     };
     const showResult = (a) => {
@@ -265,16 +325,19 @@ async function participantPage() {
       const icon = r.correct ? "✓" : r.status === "Answer recorded" ? "✎" : "✗";
       said.textContent = `${icon} ${q.qid}: ${r.status || ""}.${r.message ? ` ${r.message}` : ""}`;
       said.className = `result ${r.correct ? "correct" : "wrong"}`;
+      said.setAttribute("lang", "en"); said.setAttribute("translate", "no");  // the notebooks' check, in English
       field.value = a.text || "";
     };
     const form = h("form", { class: "answer-form", onsubmit: (e) => { e.preventDefault(); send(field.value); } },
-      field, h("button", { type: "submit" }, "Check"));
+      field, h("button", { type: "submit" }, t("check")));
     const options = (q.options || []).map((o) => (Array.isArray(o) ? o : [o, o]));
+    const yesNo = q.kind === "yes/no";  // its words come in the page's language; a choice's in English
     const picks = options.length ? h("div", { class: "options choices" }, options.map(([key, words]) =>
-      h("button", { type: "button", class: "option choice", onclick: () => { field.value = key; send(key); } },
-        key === words ? key : `${key}: ${words}`))) : null;
+      h("button", { type: "button", class: "option choice", lang: yesNo ? null : "en", translate: yesNo ? null : "no",
+        onclick: () => { field.value = key; send(key); } },
+        key === words || yesNo ? words : `${key}: ${words}`))) : null;
     cards[q.qid] = h("article", { class: "exercise", id: `q-${q.qid}`, "data-qid": q.qid },
-      h("h3", {}, q.qid), h("p", { class: "text" }, q.text), picks, form, said);
+      h("h3", { translate: "no" }, q.qid), h("p", { class: "text", lang: "en", translate: "no" }, q.text), picks, form, said);
     if (answers[q.qid]) showResult(answers[q.qid]);
     panels.exercises.append(cards[q.qid]);
   }
@@ -318,7 +381,7 @@ function answerView(answer) {
   if (sentence) parts.push(h("p", { class: "sentence" }, String(sentence)));
   const shares = answer.shares || answer.share || {};
   const rows = Object.entries(shares).map(([option, share]) =>
-    h("tr", {}, h("th", {}, option), h("td", {}, `${Math.round(100 * Number(share))} % of seeds`)));
+    h("tr", {}, h("th", {}, option), h("td", {}, t("of_seeds", { share: pct(Number(share)) }))));
   if (rows.length) parts.push(h("table", { class: "shares" }, rows));
   return parts;
 }
@@ -335,52 +398,56 @@ async function facilitatorPage() {
   if (room.error) { clear(app, h("p", { class: "error" }, room.error)); return; }
   const act = async (body, said) => {
     const reply = await api("/api/act", { code: CODE, ...body });
-    said.textContent = reply.error ? reply.error : "Done.";
+    said.textContent = reply.error ? reply.error : t("done");
     await refresh();
     return reply;
   };
   const joined = h("p", { class: "joined" });
   const people = h("tbody");
   const pollBox = h("div", { class: "poll" });
-  const choose = h("select", { "aria-label": "question to pose" }, room.questions.map((q) => h("option", { value: q.qid }, q.text)));
+  const choose = h("select", { "aria-label": t("question_to_pose"), "data-role": "pose" }, room.questions.map((q) => h("option", { value: q.qid }, q.text)));
   const poseSaid = h("span", { class: "said" });
   const pushSaid = h("span", { class: "said" });
   const exportSaid = h("p", { class: "said" });
   const settingInputs = room.controls.map((c) => controlInput(c, c.default, () => {}));
-  const exercise = h("select", { "aria-label": "exercise to push" }, room.exercises.map((q) => h("option", { value: q.qid }, `${q.qid}: ${q.text}`)));
+  const exercise = h("select", { "aria-label": t("exercise_to_push"), lang: "en", translate: "no" },
+    room.exercises.map((q) => h("option", { value: q.qid }, `${q.qid}: ${q.text}`)));
   clear(app,
-    h("h1", {}, "Facilitator"),
-    h("section", {}, h("h2", {}, "Joining"),
-      h("p", {}, "Participants open: ", h("code", { class: "join-address" }, room.join)),
-      h("p", {}, h("a", { href: `/join-sheet?code=${encodeURIComponent(CODE)}`, target: "_blank" }, "Join sheet to print (room and role-play teams)")),
-      joined, h("table", { class: "people" }, h("thead", {}, h("tr", {}, h("th", {}, "Name"), h("th", {}, "Last seen"), h("th", {}, "Predicted"))), people)),
-    h("section", {}, h("h2", {}, "Predict, then run"), choose,
-      h("button", { type: "button", class: "pose", onclick: () => act({ action: "pose", qid: choose.value }, poseSaid) }, "Pose this question"),
-      h("button", { type: "button", class: "reveal", onclick: () => act({ action: "reveal" }, poseSaid) }, "Reveal the model's answer"),
+    h("h1", {}, t("facilitator")),
+    h("section", {}, h("h2", {}, t("joining")),
+      h("p", {}, t("participants_open"), " ", h("code", { class: "join-address" }, room.join)),
+      h("p", {}, h("a", { href: withLang(`/join-sheet?code=${encodeURIComponent(CODE)}`), target: "_blank" }, t("join_sheet"))),
+      joined, h("table", { class: "people" }, h("thead", {}, h("tr", {}, h("th", {}, t("name")), h("th", {}, t("last_seen")), h("th", {}, t("predicted")))), people)),
+    h("section", {}, h("h2", {}, t("predict_then_run")), choose,
+      h("button", { type: "button", class: "pose", onclick: () => act({ action: "pose", qid: choose.value }, poseSaid) }, t("pose")),
+      h("button", { type: "button", class: "reveal", onclick: () => act({ action: "reveal" }, poseSaid) }, t("reveal")),
       poseSaid, pollBox),
-    h("section", {}, h("h2", {}, "Push to every page"),
+    h("section", {}, h("h2", {}, t("push_to_every_page")),
       h("div", { class: "controls" }, settingInputs.map((c) => c.node)),
-      h("button", { type: "button", class: "push-settings", onclick: () => act({ action: "push", kind: "settings",
-        settings: Object.fromEntries(settingInputs.map((c) => [c.name, c.read()])) }, pushSaid) }, "Push these settings"),
+      h("button", { type: "button", class: "push-settings", onclick: () => {
+        if (!settingInputs.every((c) => c.valid())) return;
+        act({ action: "push", kind: "settings", settings: Object.fromEntries(settingInputs.map((c) => [c.name, c.read()])) }, pushSaid);
+      } }, t("push_settings")),
       h("div", {}, exercise, h("button", { type: "button", class: "push-question",
-        onclick: () => act({ action: "push", kind: "question", qid: exercise.value }, pushSaid) }, "Push this exercise")),
+        onclick: () => act({ action: "push", kind: "question", qid: exercise.value }, pushSaid) }, t("push_exercise"))),
       pushSaid),
-    h("section", {}, h("h2", {}, "Export"),
-      h("a", { href: `/api/export?code=${encodeURIComponent(CODE)}`, download: "room.json", class: "button" }, "Download everything (JSON)"),
+    h("section", {}, h("h2", {}, t("export")),
+      h("a", { href: `/api/export?code=${encodeURIComponent(CODE)}`, download: "room.json", class: "button" }, t("download")),
       h("button", { type: "button", class: "export", onclick: async () => {
         const reply = await act({ action: "export" }, exportSaid);
-        if (!reply.error) exportSaid.textContent = `Written to ${reply.folder}: ${reply.files.join(", ")}`;
-      } }, "Write CSV and JSON into the room folder"), exportSaid),
-    h("section", {}, h("h2", {}, "Role-play"),
-      h("p", {}, h("a", { href: room.roleplay, target: "_blank" }, "Open the role-play's facilitator controls"))),
+        if (!reply.error) exportSaid.textContent = t("written", { folder: reply.folder, files: reply.files.join(", ") });
+      } }, t("write_files")), exportSaid),
+    h("section", {}, h("h2", {}, t("roleplay")),
+      h("p", {}, h("a", { href: room.roleplay, target: "_blank" }, t("roleplay_controls")))),
   );
   const refresh = async () => {
     const now = await api(`/api/room?code=${encodeURIComponent(CODE)}`);
     if (now.error) return;
-    joined.textContent = `${now.participants.length} joined`;
+    joined.textContent = t("joined", { n: fmt(now.participants.length) });
     clear(people, now.participants.map((p) => h("tr", {},
-      h("td", {}, p.name), h("td", {}, p.seen === null ? "never" : `${Math.round(p.seen)} s ago`), h("td", {}, p.predicted ? "✓" : ""))));
-    clear(pollBox, now.poll ? pollView(now.poll, now.seeds) : h("p", {}, "No question posed yet."));
+      h("td", { class: "name", translate: "no" }, p.name),
+      h("td", {}, p.seen === null ? t("never") : t("seconds_ago", { seconds: fmt(Math.round(p.seen)) })), h("td", {}, p.predicted ? "✓" : ""))));
+    clear(pollBox, now.poll ? pollView(now.poll, now.seeds) : h("p", {}, t("no_question_posed")));
   };
   await refresh();
   every(2, refresh);
@@ -394,9 +461,9 @@ function pollView(poll, seeds) {
       h("span", { class: "bar", style: `width: ${Math.round((60 * n) / total)}%` }), h("span", { class: "count" }, String(n))));
   return [
     h("h3", { class: "question" }, poll.text),
-    h("p", { class: "count" }, `${poll.count || 0} prediction${poll.count === 1 ? "" : "s"}`),
+    h("p", { class: "count" }, tn("predictions", poll.count || 0)),
     h("div", { class: "tally" }, bars),
-    poll.revealed && poll.answer ? h("div", { class: "answer" }, h("h3", {}, "The model's answer"), answerView(poll.answer)) : null,
+    poll.revealed && poll.answer ? h("div", { class: "answer" }, h("h3", {}, t("model_answer")), answerView(poll.answer)) : null,
   ];
 }
 
@@ -406,10 +473,10 @@ async function projectorPage() {
     const now = await api(`/api/room?code=${encodeURIComponent(CODE)}`);
     if (now.error) { clear(app, h("p", { class: "error" }, now.error)); return; }
     clear(app, h("div", { class: "join-box" },
-      h("img", { src: `/join-qr.svg?code=${encodeURIComponent(CODE)}`, alt: "QR code of the join address", class: "qr" }),
-      h("p", {}, "Join: ", h("code", { class: "join-address" }, now.join)),
-      h("p", { class: "joined" }, `${now.joined} joined`)),
-      now.poll ? pollView(now.poll, now.seeds) : h("p", { class: "waiting" }, "No question yet."));
+      h("img", { src: `/join-qr.svg?code=${encodeURIComponent(CODE)}`, alt: t("qr_alt"), class: "qr" }),
+      h("p", {}, t("join"), " ", h("code", { class: "join-address", translate: "no" }, now.join)),
+      h("p", { class: "joined" }, t("joined", { n: fmt(now.joined) }))),
+      now.poll ? pollView(now.poll, now.seeds) : h("p", { class: "waiting" }, t("no_question_posed")));
   };
   await refresh();
   every(2, refresh);

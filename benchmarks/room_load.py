@@ -4,9 +4,15 @@ Starts ``govsim room serve`` on a free loopback port, joins the participants ove
 a phone posts) and has each play a participant on the Explore tab: release a slider (a random
 seed in 0-99 and a random rho, the bottom-up rule's objection threshold, in 0.05-0.5 on 0.05 steps),
 send the settings to ``/api/explore`` as the page does, wait for the whole run (the recording
-``run_view.js`` draws), read it as JSON, think 0.5-1.5 s, release again; meanwhile its page's
-heartbeat asks ``/api/state`` every 2 s, as an open page does. First 1 participant
+``run_view.js`` draws), read it as JSON, think 0.5-1.5 s (``--think``), release again; meanwhile
+its page's heartbeat asks ``/api/state`` every 2 s, as an open page does. First 1 participant
 alone, then ``--clients`` at once, in the same run and against the same server.
+
+The release rate: with 0.5-1.5 s between a picture and the next release, each participant
+releases about once a second (30 participants: about 28 releases a second), the rate of someone
+scrubbing a slider to see what it does, and the worst case. A person who looks at each new
+picture (Play takes about 5 s to draw a run of 40 rounds at 8 rounds a second) releases once
+every 3-10 s: ``--think 3 10`` (about 5 releases a second for 30 participants).
 
 Measured: release to the whole recording received and parsed, per release (the picture is then
 drawn in the browser: with ``--browser`` one more participant is a real Chromium page at phone
@@ -84,7 +90,12 @@ def cpu_s(pid: int, alone: bool = False) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def participant(served, key: str, until: float, seed: int, times: list[float], errors: list[str]) -> None:
+THINK = (0.5, 1.5)  # seconds between a new picture and the next release (see the docstring)
+
+
+def participant(
+    served, key: str, until: float, seed: int, times: list[float], errors: list[str], think=THINK
+) -> None:
     """Release sliders until ``until`` (monotonic clock); each release's time goes to ``times``."""
     rng = random.Random(seed)
 
@@ -107,7 +118,7 @@ def participant(served, key: str, until: float, seed: int, times: list[float], e
             errors.append(f"{status}: {str(reply)[:200]}")
         else:
             times.append(took)
-        time.sleep(rng.uniform(0.5, 1.5))
+        time.sleep(rng.uniform(*think))
 
 
 #: one release in a real page: set the seed, fire "change" as a phone's keyboard does, and wait
@@ -162,14 +173,14 @@ def summary(times: list[float]) -> dict:
     }
 
 
-def phase(served, keys: list[str], seconds: float, peak: list[float], page=None) -> dict:
+def phase(served, keys: list[str], seconds: float, peak: list[float], page=None, think=THINK) -> dict:
     busy, main = cpu_s(served.process.pid), cpu_s(served.process.pid, alone=True)
     mine = sum(os.times()[:2])
     times: list[float] = []
     errors: list[str] = []
     until = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=participant, args=(served, key, until, n, times, errors), daemon=True)
+        threading.Thread(target=participant, args=(served, key, until, n, times, errors, think), daemon=True)
         for n, key in enumerate(keys)
     ]
     for t in threads:
@@ -203,6 +214,14 @@ def main() -> int:
     )
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=25.0, help="length of each phase")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=THINK,
+        metavar=("LOW", "HIGH"),
+        help="seconds a participant waits between a new picture and the next release (default: 0.5 1.5)",
+    )
     parser.add_argument("--workers", type=int, help="the server's --workers (default: its own default)")
     parser.add_argument(
         "--browser", action="store_true", help="also one participant in Chromium: release to picture painted"
@@ -227,8 +246,8 @@ def main() -> int:
             page = browser_page(served, served.join("the browser")) if args.browser else None
             load = os.getloadavg()
             try:
-                one = phase(served, keys[:1], args.seconds, peak, page)
-                many = phase(served, keys, args.seconds, peak, page)
+                one = phase(served, keys[:1], args.seconds, peak, page, tuple(args.think))
+                many = phase(served, keys, args.seconds, peak, page, tuple(args.think))
             finally:
                 if page is not None:
                     page.stop()
@@ -238,6 +257,7 @@ def main() -> int:
                 "load_after": [round(x, 2) for x in os.getloadavg()],
                 "cpus": os.cpu_count(),
                 "workers": args.workers,
+                "think_s": list(args.think),
                 "idle_rss_mb": round(idle, 1),
                 "one": one,
                 "many": many,

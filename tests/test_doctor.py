@@ -303,7 +303,9 @@ def test_each_line_is_printed_when_its_check_ends(monkeypatch, capsys):
     results = [line for line in before[1:] if not line.startswith("  ... ")]  # "still running" lines
     assert [line.split()[1] for line in results] == ["python", "packages", "widgets"]
     after = capsys.readouterr().out.splitlines()
-    assert after[0] == "✓ scenarios  fine" and after[-1].startswith("All 5 of the 7 checks passed")
+    assert after[0] == "✓ scenarios  fine" and after[-1].startswith(
+        f"All {len(CHECKS) - 2} of the {len(CHECKS)} checks passed"
+    )
 
 
 def _doctor_with_shadow(tmp_path, module: str, body: str, code: str) -> subprocess.CompletedProcess:
@@ -407,3 +409,36 @@ def test_cli_time_limit_must_be_a_positive_number(capsys, text):
         cli.main(["doctor", "--time-limit", text])
     err = capsys.readouterr().err.strip().splitlines()
     assert stop.value.code == 2 and "is not a positive number of seconds" in err[-1]
+
+
+def test_room_check_is_red_when_its_port_is_taken():
+    """Another program listening on the room server's port: red, naming the port and --port."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = doctor.check_room(port)
+    assert not result.ok and f"port {port}" in result.detail and "--port" in result.fix
+
+
+def test_room_check_is_red_when_the_laptop_cannot_reach_its_own_address(monkeypatch):
+    """A firewall refusing incoming connections: the laptop cannot reach its own LAN address."""
+    import socket
+
+    monkeypatch.setattr("govsim.screen.serving.outbound_addresses", lambda: ["192.0.2.77"])
+
+    def refused(address, timeout=None):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(doctor, "_listen", lambda host, port, listen=True: socket.socket())
+    monkeypatch.setattr(socket, "create_connection", refused)
+    result = doctor.check_room(5006)
+    assert not result.ok and "192.0.2.77" in result.detail and "firewall" in result.fix
+
+
+def test_room_check_without_a_network_is_green_and_says_so(monkeypatch):
+    monkeypatch.setattr("govsim.screen.serving.outbound_addresses", lambda: [])
+    result = doctor.check_room()
+    assert result.ok and "no network address" in result.detail

@@ -95,7 +95,7 @@ def test_seeds_give_other_runs_and_one_participants_settings_do_not_move_another
 
 
 def test_the_cache_is_bounded_in_bytes(monkeypatch):
-    small = explore._Cache(limit=200_000)
+    small = explore.RunCache(limit=200_000)
     monkeypatch.setattr(explore, "CACHE", small)
     sizes = [len(explore_json({"seed": s})) for s in range(12)]
     assert small.size <= small.limit and small.size == sum(len(t) for t in small.items.values())

@@ -374,3 +374,21 @@ def test_kill_9_loses_no_committed_change(tmp_path):
     predicted = {p.pid for p in again.predictions(poll.id)}
     answered = {pid for pid in pids if again.answers(pid)}
     assert set(reported) <= predicted and set(reported) <= answered
+
+
+def test_a_held_connection_keeps_the_log_and_loses_nothing(tmp_path):
+    """keep_open (what the server does): the write-ahead log stays between reads and writes,
+    another process's view (a new store on the same file) sees every write, and release()
+    leaves the file tidy (no -wal, no -shm) and whole."""
+    from govsim.room.store import RoomStore
+
+    store = RoomStore(tmp_path / "room.sqlite")
+    store.keep_open()
+    ana = store.add_participant("Ana")
+    store.save_settings(ana.pid, {"seed": 3})
+    assert (tmp_path / "room.sqlite-wal").exists()  # not deleted after each connection
+    assert RoomStore(tmp_path / "room.sqlite").settings(ana.pid) == {"seed": 3}
+    store.release()
+    store.release()  # twice is harmless
+    assert not (tmp_path / "room.sqlite-wal").exists() and not (tmp_path / "room.sqlite-shm").exists()
+    assert RoomStore(tmp_path / "room.sqlite").settings(ana.pid) == {"seed": 3}

@@ -385,6 +385,74 @@ def check_offline() -> CheckResult:
     return CheckResult("offline", True, detail)
 
 
+# ---------------------------------------------------------------- the room server
+ROOM_PORT = 5006  # ``govsim room serve``'s default --port (govsim.commands.roleplay.add_server_options)
+ROOM_FIX_PORT = "another program listens on it: stop it, or start the room with --port 5007 (any free port)"
+ROOM_FIX_FIREWALL = (
+    "a firewall on this laptop refuses connections to its own network address: allow incoming "
+    "connections for Python on port {port} (Windows: allow it on private networks when asked; "
+    "macOS: System Settings > Network > Firewall)"
+)
+
+
+def _listen(host: str, port: int, listen: bool = True) -> socket.socket:
+    """A socket bound to ``host:port`` as the room server would bind it (and ``listen`` ing)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        if listen:
+            listener.listen(1)
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
+def check_room(port: int = ROOM_PORT, timeout: float = 3.0) -> CheckResult:
+    """Whether ``govsim room serve --host 0.0.0.0`` could serve the phones in the room from here.
+
+    Red when ``port`` is taken (another server listens on it), or when this machine cannot
+    connect to itself at its own network address (the one the room server prints for phones:
+    :func:`govsim.screen.serving.outbound_addresses`), which is what a firewall refusing
+    incoming connections looks like. Green, saying so, when the machine has no network address
+    now (Wi-Fi off: the notebooks need none; phones need one). What this cannot see: a guest
+    Wi-Fi that keeps its devices apart (client isolation); only a phone joining tells."""
+    from govsim.screen.serving import outbound_addresses
+
+    try:
+        free = _listen("0.0.0.0", port, listen=False)  # bound, never listening: nothing can connect
+    except OSError as exc:
+        detail = f"port {port} (govsim room serve's default) is not free: {exc.strerror or exc}"
+        return CheckResult("room", False, detail, ROOM_FIX_PORT)
+    free.close()
+    lan = [a for a in outbound_addresses() if ":" not in a]
+    if not lan:
+        return CheckResult(
+            "room",
+            True,
+            f"port {port} is free; no network address now (Wi-Fi off?): the room server would serve "
+            "this laptop only; join the room's network to serve phones",
+        )
+    address = lan[0]
+    with _listen(address, 0) as listener:  # a free port at that address, for a moment, never accepted
+        probe_port = listener.getsockname()[1]
+        try:
+            with socket.create_connection((address, probe_port), timeout=timeout):
+                pass
+        except OSError as exc:
+            detail = (
+                f"port {port} is free, but {address}:{probe_port} cannot be reached from this laptop ({exc})"
+            )
+            return CheckResult("room", False, detail, ROOM_FIX_FIREWALL.format(port=port))
+    return CheckResult(
+        "room",
+        True,
+        f"port {port} is free and this laptop answers at its network address {address} "
+        f"(phones on the same Wi-Fi open http://{address}:{port}/join...)",
+    )
+
+
 # ---------------------------------------------------------------- running them
 CHECKS: dict[str, Callable[[], CheckResult]] = {
     "python": check_python,
@@ -394,6 +462,7 @@ CHECKS: dict[str, Callable[[], CheckResult]] = {
     "matplotlib": check_matplotlib,
     "scenarios": check_scenarios,
     "offline": check_offline,
+    "room": check_room,
 }
 
 
@@ -420,6 +489,7 @@ RUNNING = {
     "kernel": "starting Jupyter's python3 kernel (started first, runs beside the others)",
     "matplotlib": "drawing a PNG",
     "offline": "importing every govsim module and running a model with the network blocked",
+    "room": "checking the room server's port and this laptop's network address",
 }
 BACKGROUND = ("kernel",)  # checks that wait on another process: started first, collected in turn
 

@@ -198,6 +198,31 @@ class SQLiteFile:
             raise
         return db
 
+    def keep_open(self) -> None:
+        """Hold one connection to the file open (used by nobody) until :meth:`release`, for a
+        server that reads and writes it many times a second: while one connection stays open,
+        closing the others does not checkpoint the write-ahead log and delete ``-wal`` and
+        ``-shm``, and opening one does not create them again (a read then takes about 0.2 ms
+        instead of 2 ms). SQLite still checkpoints the log by itself every 1000 pages."""
+        if getattr(self, "_held", None) is None:
+            try:
+                self._held = self._connect_shared()
+            except sqlite3.Error as exc:
+                raise self._failed(exc) from None
+
+    def _connect_shared(self) -> sqlite3.Connection:
+        refuse_linked(self.path, *self._siblings())
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def release(self) -> None:
+        """Close the connection :meth:`keep_open` held (the last to close tidies the log)."""
+        held, self._held = getattr(self, "_held", None), None
+        if held is not None:
+            with suppress(sqlite3.Error):
+                held.close()
+
     def _failed(self, exc: sqlite3.Error) -> ValueError:
         return ValueError(f"{self.KIND} {str(self.path)!r} cannot be used ({exc})")
 

@@ -17,6 +17,7 @@ share one run.
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import math
@@ -44,6 +45,7 @@ SEED_MAX = 2**32 - 1  # numpy accepts any seed >= 0; a page needs a finite range
 MAX_STAKEHOLDERS = 200  # the most stakeholders one participant's run may have
 MAX_ROUNDS = 200  # the most rounds per issue one participant's run may have
 CACHE_BYTES = 64 * 2**20  # the results cache's bound (JSON bytes)
+GZIP_FROM = 1400  # JSON longer than one network packet (bytes) is also kept gzipped (level 1)
 SEEDS = f"a whole number from 0 to {SEED_MAX}"
 FIXED = ("scenario", "protocol", "seed")
 
@@ -236,23 +238,26 @@ def check_settings(settings: Any) -> dict[str, Any]:
     return out
 
 
-class _Cache:
-    """The newest results as JSON text, dropped oldest first beyond ``limit`` bytes."""
+class RunCache:
+    """The newest results (JSON text, or :class:`Encoded`), dropped oldest first beyond ``limit``
+    bytes (their ``len``)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0
-        self.items: OrderedDict[tuple, str] = OrderedDict()
+        self.items: OrderedDict[tuple, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple) -> str | None:
+    def get(self, key: tuple) -> Any:
+        """The result kept under ``key`` (now the newest), or None."""
         with self.lock:
             found = self.items.get(key)
             if found is not None:
                 self.items.move_to_end(key)
             return found
 
-    def put(self, key: tuple, text: str) -> None:
+    def put(self, key: tuple, text: Any) -> None:
+        """Keep ``text`` under ``key`` (a key already kept is left alone), then drop the oldest."""
         with self.lock:
             if key in self.items:
                 return
@@ -263,12 +268,13 @@ class _Cache:
                 self.size -= len(dropped)
 
     def clear(self) -> None:
+        """Forget every result."""
         with self.lock:
             self.items.clear()
             self.size = 0
 
 
-CACHE = _Cache(CACHE_BYTES)
+CACHE = RunCache(CACHE_BYTES)
 
 
 def _plain_text(markup: str) -> str:
@@ -293,6 +299,28 @@ def _run(checked: dict[str, Any]) -> dict[str, Any]:
         },
         "unread": settings_unread(checked["protocol"]),
     }
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A run as the server sends it: ``json`` (UTF-8 bytes) and ``gzipped`` (the same, gzip
+    level 1, or None when the JSON fits in one packet, :data:`GZIP_FROM`). ``len`` is both sizes."""
+
+    json: bytes
+    gzipped: bytes | None
+
+    def __len__(self) -> int:
+        return len(self.json) + len(self.gzipped or b"")
+
+
+def encoded_run(checked: dict[str, Any], lang: str = "en") -> Encoded:
+    """The run ``checked`` settings (:func:`check_settings`' result) describe, computed (no
+    cache) and encoded once: what a worker process hands the server, which sends the bytes as
+    they are (about 45 kB of JSON, 15 kB gzipped, for the classroom scenario); its words (the
+    status line, the plots' titles, the reasons a setting is unread) in ``lang``."""
+    with language(lang):
+        raw = json.dumps(_run(checked), separators=(",", ":"), allow_nan=False, default=_plain).encode()
+    return Encoded(raw, gzip.compress(raw, 1, mtime=0) if len(raw) > GZIP_FROM else None)
 
 
 def explore_json(settings: Any, lang: str = "en") -> str:
@@ -341,8 +369,11 @@ __all__ = [
     "MAX_ROUNDS",
     "MAX_STAKEHOLDERS",
     "Control",
+    "Encoded",
+    "RunCache",
     "check_settings",
     "controls",
+    "encoded_run",
     "explore_json",
     "explore_run",
     "head_count",

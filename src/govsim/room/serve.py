@@ -113,6 +113,11 @@ class RoomServer:
         # the event loop never waits; a page is answered once its write is committed
         self.writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsim-room-writes")
         self.known: dict[str, Any] = {}  # private key -> participant (they never change)
+        # every heartbeat reads the room file: one connection held open keeps each read cheap
+        store.keep_open()
+        roleplay.store.keep_open()
+        self.runs = explore.RunCache(explore.CACHE_BYTES)  # checked settings -> Encoded run
+        self.running: dict[tuple, asyncio.Future] = {}  # runs being computed, by the same key
         if not isinstance(roleplay.store.get(JOIN), str):
             roleplay.store.put(JOIN, secrets.token_urlsafe(9))
         self.join_code: str = roleplay.store.get(JOIN)
@@ -157,6 +162,24 @@ class RoomServer:
                 return None if found is None else Holder("participant", found)
 
         return Keys()
+
+    async def run(self, checked: dict[str, Any], lang: str = "en") -> explore.Encoded:
+        """The run ``checked`` settings describe, encoded (:func:`govsim.room.explore.encoded_run`):
+        from the server's cache of recent runs (shared by every participant: the same settings
+        are computed once), else from a worker; participants who ask for a run being computed
+        wait for that one. Its words are in ``lang``."""
+        key = (lang, *checked.items())
+        found = self.runs.get(key)
+        if found is not None:
+            return found
+        pending = self.running.get(key)
+        if pending is None:
+            pending = asyncio.get_running_loop().run_in_executor(self.workers, explore.encoded_run, checked, lang)
+            self.running[key] = pending
+            pending.add_done_callback(lambda _done: self.running.pop(key, None))
+        found = await asyncio.shield(pending)
+        self.runs.put(key, found)
+        return found
 
     async def write(self, job: Any, *args: Any) -> Any:
         """Run the room file write ``job(*args)`` on the writing thread; its result."""
@@ -485,17 +508,29 @@ class ExploreApi(_Room):
         if not isinstance(settings, dict):
             self.reply({"error": _("settings: give an object of control names and values")}, 400)
             return
-        loop = asyncio.get_running_loop()
         try:
-            text, checked = await loop.run_in_executor(self.server.workers, explore_json, settings, current())
+            checked = check_settings(settings)  # well under a millisecond: here, not in a worker
         except ValueError as exc:
             self.reply(
                 {"error": refusal(exc, _("These settings were not taken: {error}").format(error=exc))}, 400
             )
             return
-        await self.server.write(self.server.store.save_settings, me.pid, checked)
+        # the settings are written to the room file while the run is computed, not after it
+        saved = asyncio.ensure_future(self.server.write(self.server.store.save_settings, me.pid, checked))
+        try:
+            run = await self.server.run(checked, current())
+        except ValueError as exc:
+            await saved
+            self.reply({"error": str(exc)}, 400)
+            return
+        await saved  # answered once the settings are committed: a restart then shows them
         self.set_header("Content-Type", "application/json")
-        self.finish(text)
+        self.set_header("Vary", "Accept-Encoding")
+        if run.gzipped is not None and "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            self.set_header("Content-Encoding", "gzip")
+            self.finish(run.gzipped)
+        else:
+            self.finish(run.json)
 
 
 def explore_json(settings: dict[str, Any], lang: str = "en") -> tuple[str, dict[str, Any]]:
@@ -507,7 +542,7 @@ def explore_json(settings: dict[str, Any], lang: str = "en") -> tuple[str, dict[
 def warm_worker() -> None:
     """Import the model and compute one run in a worker, before the first participant; wait a
     little, so that each of the pool's workers gets one of these jobs."""
-    explore_json({})
+    explore.encoded_run(check_settings({}))
     time.sleep(0.5)
 
 
@@ -766,7 +801,11 @@ def serve(
     warm(server.roleplay)
     threading.Thread(target=warm_questions, name="govsim-room-warm", daemon=True).start()
     server.warm()
-    run(tornado_server, "govsim room: stopped (the room folder keeps everything)", out)
+    try:
+        run(tornado_server, "govsim room: stopped (the room folder keeps everything)", out)
+    finally:
+        server.store.release()  # the last connections close: SQLite tidies -wal and -shm
+        server.roleplay.store.release()
 
 
 __all__ = ["GUESSES", "RoomServer", "explore_json", "room_addresses", "room_routes", "serve"]

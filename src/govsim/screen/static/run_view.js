@@ -5,10 +5,15 @@
 // the round it stopped at when paused or finished. "projector" enlarges everything.
 // Each panel of the recording ("panels", see govsim/screen/panels.py) is drawn by the function of its
 // kind (KINDS below): a new kind is one entry there; a new panel of a known kind needs no JavaScript.
-// After every paint: el.dataset.frame / .version / .clipped and window.__govsimPaints (browser tests).
+// Narrower than NARROW px (a phone), the panels are stacked one under another at the full width and
+// everything is drawn PHONE times larger, so the smallest text is 14 CSS px without zooming.
+// After every paint: el.dataset.frame / .version / .clipped / .minFont and window.__govsimPaints
+// (browser tests).
 
 const VERMILLION = "#D55E00";
 const GREY = "#999999";
+const NARROW = 640;  // below this width (CSS px) the panels stack, one per row
+const PHONE = 1.4;  // how much larger a stacked picture draws: its 10 px text becomes 14 px
 
 function shape(ctx, marker, x, y, r) {
   ctx.beginPath();
@@ -64,7 +69,8 @@ function instrument(ctx, view) {
     const pts = [[corners[0][0], corners[0][1]], [corners[1][0], corners[0][1]], [corners[0][0], corners[1][1]], [corners[1][0], corners[1][1]]]
       .map(([a, b]) => [(t.a * a + t.c * b + t.e) / dpr, (t.b * a + t.d * b + t.f) / dpr]);
     const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
-    view.texts.push({ text: String(text), x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys), slot: view.slot });
+    const px = Number((/(\d+(?:\.\d+)?)px/.exec(ctx.font) || [0, 0])[1]) * Math.hypot(t.a, t.b) / dpr;
+    view.texts.push({ text: String(text), x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys), slot: view.slot, px });
     return undefined;
   };
 }
@@ -234,6 +240,27 @@ function roomLeft(view) {
   return visible - rest - 16;
 }
 
+// Phones: one panel per row at the full width, squares as wide as their column, the other plots
+// 0.6 of their width tall; the page scrolls, so the visible height sets nothing.
+function stacked(ctx, data, f, W, s, font) {
+  const panels = data.panels.filter((p) => KINDS[p.kind]);
+  ctx.font = font(12);
+  const rows = legendRows(ctx, legendItems(data), W - 40 * s, s);
+  const legendH = (10 + 26 * rows.length) * s;
+  let y = 0;
+  const boxes = panels.map((p) => {
+    const m = KINDS[p.kind].margins(s), width = Math.max(60 * s, W - m.left - m.right);
+    ctx.font = font(13, true);
+    const title = wrapText(ctx, KINDS[p.kind].title(p, data, f), W - m.left - 4 * s);
+    const top = y + (14 + 16 * Math.max(1, title.length)) * s;
+    const size = Math.round(KINDS[p.kind].square ? width : Math.max(150 * s, 0.6 * width));
+    const box = { panel: p, title, slot: [0, W], rows: [y, top + size + m.bottom], left: m.left, top, size, width };
+    y = top + size + m.bottom;
+    return box;
+  });
+  return { boxes, rows, legendH, H: Math.round(y + legendH) };
+}
+
 function layout(ctx, data, f, W, s, font, room) {
   // titles wrap (never cut); square panels (the policy space) as big as the height allows, the
   // others share the rest of the width; the canvas is as tall as its content, no blank band
@@ -272,11 +299,12 @@ function draw(view) {
   const data = model.get("data") || {};
   const frames = data.frames || [];
   const big = model.get("projector");
-  const s = big ? 1.6 : 1;
+  let s = big ? 1.6 : 1;
   const font = (px, bold) => `${bold ? "bold " : ""}${Math.round(px * s)}px sans-serif`;
   // read the sizes before writing anything: a read after a write makes the browser lay out the page
-  const W = Math.round(Math.max(640, Math.min(1700, view.el.clientWidth || 1040)));
-  const room = roomLeft(view);
+  const wide = view.el.clientWidth || 1040, narrow = wide < NARROW;
+  const W = Math.round(narrow ? Math.max(240, wide) : Math.min(1700, wide));
+  const room = narrow ? 0 : roomLeft(view);
   const ctx = canvas.getContext("2d");
   instrument(ctx, view);
   view.texts = []; view.slot = [0, W, 0, 1e9];
@@ -286,7 +314,8 @@ function draw(view) {
   const i = Math.max(0, Math.min(frames.length - 1, (shown === null ? model.get("frame") : shown) | 0));
   const f = frames[i];
   status.textContent = f.status;
-  const plan = layout(ctx, { ...data, panels: data.panels || [] }, f, W, s, font, room);
+  if (narrow) s = Math.max(s, PHONE);
+  const plan = (narrow ? stacked : layout)(ctx, { ...data, panels: data.panels || [] }, f, W, s, font, room);
   const H = plan.H, dpr = window.devicePixelRatio || 1;
   if (canvas.width !== W * dpr || canvas.height !== H * dpr) {
     canvas.width = W * dpr; canvas.height = H * dpr;
@@ -296,7 +325,7 @@ function draw(view) {
   ctx.clearRect(0, 0, W, H);
   ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
   for (const box of plan.boxes) {
-    view.slot = [...box.slot, 0, H - plan.legendH];  // a panel's texts stay in its column, above the legend
+    view.slot = [...box.slot, ...(box.rows || [0, H - plan.legendH])];  // a panel's texts stay in its place, above the legend
     ctx.font = font(13, true); ctx.fillStyle = "#222"; ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
     box.title.forEach((line, k) => ctx.fillText(line, box.left, box.top - 8 * s - (box.title.length - 1 - k) * 16 * s));
     KINDS[box.panel.kind].draw(ctx, box, box.panel, data, i, s, font, big);
@@ -312,6 +341,7 @@ function draw(view) {
   });
   ctx.textBaseline = "alphabetic";
   view.clipped = clippedTexts(view, W, H);
+  view.minFont = Math.min(...view.texts.map((b) => b.px));
   return i;
 }
 
@@ -423,6 +453,7 @@ function render({ model, el }) {
       el.dataset.projector = model.get("projector") ? "1" : "0";
       el.dataset.version = String(version);
       el.dataset.clipped = view.clipped.join(" | ");  // names cut off in the picture (none: "")
+      el.dataset.minFont = String(Math.round(10 * view.minFont) / 10);  // the smallest text drawn, CSS px
       canvas.setAttribute("aria-label", status.textContent);
       const now = performance.now();
       window.__govsimPaints = window.__govsimPaints || [];

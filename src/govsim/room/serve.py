@@ -390,7 +390,7 @@ class _Room(Gated):
         ]
         return f"<nav class='languages' aria-label='{esc(_('Language'))}' translate='no'>{' · '.join(links)}</nav>"
 
-    def head(self, title: str) -> str:
+    def html_head(self, title: str) -> str:
         """The start of a room page in the current language, up to ``<body>``'s content."""
         return (
             f"<!DOCTYPE html><html lang='{locale_name()}'><head><meta charset='utf-8'>"
@@ -407,7 +407,7 @@ class _Room(Gated):
         ).replace("<", "\\u003c")
         self.page(
             typography_html(
-                self.head(title) + f"<body class='govsim-room govsim-room-{kind}' data-page='{kind}'>"
+                self.html_head(title) + f"<body class='govsim-room govsim-room-{kind}' data-page='{kind}'>"
                 "<div class='banner' role='alert' hidden></div>"
                 f"{self.languages()}{body}<main id='app'><p>{esc(_('Loading…'))}</p></main>"
             )
@@ -424,7 +424,7 @@ class JoinPage(_Room):
         said = f"<p class='error' role='alert'>{esc(error)}</p>" if error else ""
         self.page(
             typography_html(
-                self.head(_("Join the room"))
+                self.html_head(_("Join the room"))
                 + f"<body class='govsim-room'>{self.languages()}<main><h1>{esc(_('Join the room'))}</h1>"
                 f"{said}<form method='post' action='/join?lang={current()}'>"
                 f"<input type='hidden' name='code' value='{esc(code)}'>"

@@ -113,6 +113,17 @@ class Gated(RequestHandler):
         code or a participant's key never reaches the terminal (which may be on the projector)."""
         return f"{self.request.method} {self.request.path} ({self.request.remote_ip})"
 
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """Log an uncaught error by path only (Tornado's own line prints the whole request,
+        query and all: a participant's key would reach the terminal)."""
+        from tornado.log import app_log
+        from tornado.web import HTTPError
+
+        if isinstance(value, HTTPError):
+            super().log_exception(typ, value, tb)
+            return
+        app_log.error("Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb))
+
     def admit(self, room: Any, code: str | None) -> Any:
         """The holder of ``code`` in ``room`` (``room.access(code)``), or None with the answer
         already sent: 429 when this address has guessed too often, else 403."""

@@ -231,6 +231,7 @@ function runViewer(host) {
     show(run, version) {
       const last = Math.max(0, (run.frames || []).length - 1);
       model.set("playing", false);
+      model.set("frame", 0);  // a shorter run (another scenario) never draws a frame it lacks
       round.max = String(last);
       model.set("data", run);
       model.set("version", version);

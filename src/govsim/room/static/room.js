@@ -561,12 +561,12 @@ function pollView(poll, seeds) {
   const bars = Object.entries(poll.tally || {}).map(([option, n]) =>
     h("div", { class: "bar-row" }, h("span", { class: "words" }, optionWords(option, labels)),
       h("span", { class: "bar", style: `width: ${Math.round((60 * n) / total)}%` }), h("span", { class: "count" }, String(n))));
-  return [
+  const revealed = poll.revealed && poll.answer;
+  document.body.classList.toggle("revealed", Boolean(revealed));  // the projector makes room for the answer
+  return h("div", { class: `poll-view${revealed ? " revealed" : ""}` },
     h("h3", { class: "question" }, poll.text),
-    h("p", { class: "count" }, tn("predictions", poll.count || 0)),
-    h("div", { class: "tally" }, bars),
-    poll.revealed && poll.answer ? h("div", { class: "answer" }, h("h3", {}, t("model_answer")), answerView(poll.answer)) : null,
-  ];
+    h("div", { class: "room-said" }, h("p", { class: "count" }, tn("predictions", poll.count || 0)), h("div", { class: "tally" }, bars)),
+    revealed ? h("div", { class: "answer" }, h("h3", {}, t("model_answer")), answerView(poll.answer)) : null);
 }
 
 // ---------------------------------------------------------------- the projector's page

@@ -177,13 +177,14 @@ def test_judge_calls_the_notebooks_check_and_prints_nothing(monkeypatch, capsys)
 
 def test_one_participants_tries_do_not_advance_anothers_hints():
     q = NUMBERS[0]
+    before = q._hints_given  # other tests (notebook checks) may have asked this shared question
     wrong = repr(q.reference() + 1000)
     first = judge(q.qid, wrong, tries=0)
     later = judge(q.qid, wrong, tries=1)
     again = judge(q.qid, wrong, tries=0)
     assert len(q.hints) >= 2 and "Hint 1 of" in first.message and "Hint 1 of" in again.message
     assert "Hint 2 of" in later.message
-    assert q._hints_given == 0  # the shared question is untouched
+    assert q._hints_given == before  # the shared question is untouched
 
 
 def test_options_are_what_the_check_accepts():

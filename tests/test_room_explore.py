@@ -79,7 +79,8 @@ def test_a_run_is_the_notebook_dashboards_run_for_the_same_settings():
     assert got["recording"] == expected
     assert got["summary"]["adoption_rate"] == pytest.approx(model.summary()["adoption_rate"])
     assert got["unread"] == settings_unread("top_down")
-    assert got["status"].startswith("top_down:") and "<b>top_down</b>" in got["status_html"]
+    said = "top-down (intergovernmental)"  # the rule in words, as the dashboard's line says it
+    assert got["status"].startswith(f"{said}:") and f"<b>{said}</b>" in got["status_html"]
     assert len(got["recording"]["panels"]) == 2  # the two live plots: the policy space and attendance
 
 
@@ -100,7 +101,9 @@ def test_the_cache_is_bounded_in_bytes(monkeypatch):
     sizes = [len(explore_json({"seed": s})) for s in range(12)]
     assert small.size <= small.limit and small.size == sum(len(t) for t in small.items.values())
     assert len(small.items) < 12 and sum(sizes) > small.limit
-    assert explore_json({"seed": 11}) is small.get(("en", *check_settings({"seed": 11}).items()))  # per language
+    assert explore_json({"seed": 11}) is small.get(
+        ("en", *check_settings({"seed": 11}).items())
+    )  # per language
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,9 @@ def test_the_status_line_and_the_unread_reasons_come_in_the_pages_language() -> 
     french = json.loads(explore_text({"seed": 2, "protocol": "top_down"}, "fr"))
     assert "issues negotiated" in english["status"] and "questions négociées" in french["status"]
     assert re.search(r"\d,\d", french["status"]) and "\u00a0;" in french["status"]
-    assert english["recording"]["frames"] == french["recording"]["frames"]  # the same run
+    same = [{k: v for k, v in f.items() if k != "status"} for f in english["recording"]["frames"]]
+    assert same == [{k: v for k, v in f.items() if k != "status"} for f in french["recording"]["frames"]]
+    assert french["recording"]["frames"][-1]["status"].startswith("Question ")  # a round's line, in French
     assert english["unread"] and all("ne lit pas" in why for why in french["unread"].values())
 
 
@@ -137,3 +139,11 @@ def test_a_french_projector_says_the_question_and_the_models_answer_in_french(fr
     assert room["poll"]["answer"]["sentence"].startswith("En 50 semillas (0-49) del escenario «Aula»")
     status, sheet = french.get("/join-sheet", code=code)
     assert "Rejoindre la salle" in sheet and "lang='fr'" in sheet
+
+
+@pytest.mark.slow
+def test_a_wrong_code_is_refused_in_the_pages_language(french) -> None:
+    status, body = french.get("/me", key="not-a-key")
+    assert status == 403 and body.startswith("refusé\u00a0: code d'accès erroné")
+    status, body = french.get("/me", key="not-a-key", lang="en")
+    assert status == 403 and body.startswith("refused: wrong join code")

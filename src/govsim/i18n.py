@@ -409,4 +409,6 @@ def use(lang: str | None) -> str:
     """Speak ``lang`` for the rest of the current context (one asyncio task, such as one
     request of the room server, or one thread), where a ``with`` block cannot span it; the
     language a page asked for, checked (:func:`parse_language`). None keeps the current."""
-    return _current.get() if lang is None else (_current.set(parse_language(lang)) and _current.get())
+    if lang is not None:
+        _current.set(parse_language(lang))
+    return _current.get()

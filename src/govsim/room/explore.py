@@ -314,12 +314,13 @@ class Encoded:
 
 
 def encoded_run(checked: dict[str, Any], lang: str = "en") -> Encoded:
-    """The run ``checked`` settings (:func:`check_settings`' result) describe, computed (no
-    cache) and encoded once: what a worker process hands the server, which sends the bytes as
-    they are (about 45 kB of JSON, 15 kB gzipped, for the classroom scenario); its words (the
-    status line, the plots' titles, the reasons a setting is unread) in ``lang``."""
+    """The run ``checked`` settings (:func:`check_settings`' result) describe, its words in
+    ``lang``, computed (no cache) and encoded once: what a worker process hands the server,
+    which sends the bytes as they are (about 45 kB of JSON, 15 kB gzipped, for the classroom
+    scenario)."""
     with language(lang):
-        raw = json.dumps(_run(checked), separators=(",", ":"), allow_nan=False, default=_plain).encode()
+        found = _run(checked)
+    raw = json.dumps(found, separators=(",", ":"), allow_nan=False, default=_plain).encode()
     return Encoded(raw, gzip.compress(raw, 1, mtime=0) if len(raw) > GZIP_FROM else None)
 
 

@@ -121,9 +121,13 @@ def measure_label(question: RoomQuestion) -> str:
 def scenario_title(scenario: str) -> str:
     """The short name of ``scenario`` in the current language: its title up to the colon
     (``"Classroom"``, ``"Salle de classe"``)."""
+    from govsim.i18n import PSEUDO, current, mark
     from govsim.scenarios import load_scenario
 
-    return name(load_scenario(scenario).title).split(":")[0].strip()
+    title = load_scenario(scenario).title
+    if current() == PSEUDO:  # the mark around the part kept, not cut in two
+        return mark(title.split(":")[0].strip())
+    return name(title).split(":")[0].strip()
 
 
 def question_words(question: RoomQuestion) -> dict[str, Any]:

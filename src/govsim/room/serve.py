@@ -172,7 +172,7 @@ class RoomServer:
         """The run ``checked`` settings describe, encoded (:func:`govsim.room.explore.encoded_run`):
         from the server's cache of recent runs (shared by every participant: the same settings
         are computed once), else from a worker; participants who ask for a run being computed
-        wait for that one. Its words are in ``lang``."""
+        wait for that one. The run's words (status line, plots' titles) are in ``lang``."""
         key = (lang, *checked.items())
         found = self.runs.get(key)
         if found is not None:
@@ -564,7 +564,9 @@ class ExploreApi(_Room):
             run = await self.server.run(checked, current())
         except ValueError as exc:
             await saved
-            self.reply({"error": str(exc)}, 400)
+            self.reply(
+                {"error": refusal(exc, _("These settings were not taken: {error}").format(error=exc))}, 400
+            )
             return
         await saved  # answered once the settings are committed: a restart then shows them
         self.set_header("Content-Type", "application/json")
@@ -577,8 +579,8 @@ class ExploreApi(_Room):
 
 
 def explore_json(settings: dict[str, Any], lang: str = "en") -> tuple[str, dict[str, Any]]:
-    """(the run as JSON text, its words in ``lang``; the checked settings) for ``settings`` (a
-    worker's job: :func:`govsim.room.explore.explore_json`, cached in the worker)."""
+    """(the run as JSON text, its words in ``lang``; the checked settings) for ``settings`` (:func:`govsim.room.explore.explore_json`,
+    cached in the process that calls it)."""
     return explore.explore_json(settings, lang), check_settings(settings)
 
 

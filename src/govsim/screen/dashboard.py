@@ -43,7 +43,7 @@ from govsim.escape import html_text
 from govsim.measures import user_summaries
 from govsim.model import GovernanceModel
 from govsim.params import check_names
-from govsim.protocols import protocol_names, settings_unread
+from govsim.protocols import protocol_names, rule_in_words, settings_unread
 from govsim.scenarios import is_scenario_file, load_scenario, scenario_names
 from govsim.screen.display import (
     Dropdown,
@@ -159,7 +159,8 @@ def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
     from govsim.i18n import _, decimal, locale_name, percent, signed, typography_html
 
     if not model.closed_issues:
-        return typography_html(f"<b>{html_text(model.protocol.name)}</b>: " + _("no issue closed yet."))
+        said = rule_in_words(model.protocol)  # the rule in words (its code name for one a learner made)
+        return typography_html(f"<b>{html_text(said)}</b>: " + _("no issue closed yet."))
     summary = model.summary() if summary is None else summary
     n = summary["n_issues"]
     extra = user_summaries(getattr(model, "measures", ()), model.setup.dimensions)
@@ -176,7 +177,7 @@ def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
         noncompliance=format_percent(summary["noncompliance"], format="#,##0.0%", locale=locale_name()),
         gain=signed(summary["mean_min_group_gain"], 3),
     )
-    return typography_html(f"<b>{html_text(summary['protocol'])}</b>: {line}" + more)
+    return typography_html(f"<b>{html_text(rule_in_words(summary['protocol']))}</b>: {line}" + more)
 
 
 class Dashboard:

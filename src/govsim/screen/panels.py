@@ -31,6 +31,8 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from govsim.groups import GROUP_ORDER
+from govsim.i18n import _
+from govsim.i18n import name as in_language
 from govsim.screen import plotting
 from govsim.values import check_names
 
@@ -243,9 +245,14 @@ def _space(model: Any) -> dict[str, Any]:
     return {
         "kind": "space",
         "name": "positions",
-        "title": "Where everyone stands",
-        "dimensions": dims,
-        "ends": [list(plotting.DIMENSION_ENDS.get(d, ("low", "high"))) for d in dims],
+        "title": _("Where everyone stands"),
+        "dimensions": [in_language(d) for d in dims],
+        "ends": [
+            [in_language(end) for end in plotting.DIMENSION_ENDS[d]]
+            if d in plotting.DIMENSION_ENDS
+            else [_("low"), _("high")]
+            for d in dims
+        ],
     }
 
 
@@ -253,14 +260,14 @@ def attendance_lines(model: Any) -> list[Line]:
     """Each group's attendance share and the objecting share of deciders, per round."""
     rounds = model.rounds
     lines = [Line.for_group(g, rounds[f"attendance_{g.value}"]) for g in GROUP_ORDER]
-    return [*lines, Line("objecting", rounds["objecting_share"], "#000000", (), 3.0)]
+    return [*lines, Line(_("objecting"), rounds["objecting_share"], "#000000", (), 3.0)]
 
 
 def path_lines(model: Any) -> list[Line]:
     """The text on the table per round, one line per policy dimension (first two)."""
     colors = plotting.EXTRA_COLORS
     return [
-        Line(d, model.rounds[f"proposal_{d}"], colors[k % len(colors)], (), 2.0)
+        Line(in_language(d), model.rounds[f"proposal_{d}"], colors[k % len(colors)], (), 2.0)
         for k, d in enumerate(model.setup.dimensions[:2])
     ]
 
@@ -271,11 +278,11 @@ for _panel in (
         "attendance",
         "Who attends and who objects",
         lambda m, ax: plotting.plot_objections_attendance(m.rounds, ax=ax),
-        lambda m: record_lines(
+        lambda m: record_lines(  # its words in the language the recording is made in
             "attendance",
-            "Who attends and who objects",
+            _("Who attends and who objects"),
             attendance_lines(m),
-            "share attending / objecting",
+            _("share attending / objecting"),
             (0.0, 1.0),
         ),
     ),
@@ -284,7 +291,11 @@ for _panel in (
         "The text on the table",
         lambda m, ax: plotting.plot_proposal_path(m.rounds, ax=ax, dimensions=m.setup.dimensions[:2]),
         lambda m: record_lines(
-            "path", "The text on the table, round by round", path_lines(m), "position (0 to 1)", (0.0, 1.0)
+            "path",
+            _("The text on the table, round by round"),
+            path_lines(m),
+            _("position (0 to 1)"),
+            (0.0, 1.0),
         ),
     ),
     Panel("gains", "Who gained", lambda m, ax: plotting.plot_gains(m.outcomes, ax=ax)),

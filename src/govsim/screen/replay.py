@@ -21,7 +21,7 @@ import numpy as np
 
 from govsim.groups import GROUP_ORDER
 from govsim.screen.panels import Panel, get_panels, rounded
-from govsim.screen.plotting import group_style, plural
+from govsim.screen.plotting import group_style
 
 LIVE = ("positions", "attendance")  # what the live view draws unless told otherwise
 
@@ -56,12 +56,22 @@ def _bits(mask: np.ndarray) -> str:
 
 
 def status_line(issue: int, name: str, n_issues: int, rnd: int, step: int, total: int) -> str:
-    """One line saying which issue and round a frame shows, e.g.
-    ``Issue 2 of 5, "Net neutrality": round 3 (round 12 of 38 in the run)``."""
-    where = f'Issue {issue + 1} of {n_issues}, "{name}"'
+    """One line saying which issue and round a frame shows, in the current language
+    (:mod:`govsim.i18n`), e.g. ``Issue 2 of 5, "Net neutrality": round 3 (round 12 of 38 in
+    the run)``; ``name`` is said as given (the caller translates it)."""
+    from govsim.i18n import _
+
+    where = _('Issue {n} of {issues}, "{name}"').format(n=issue + 1, issues=n_issues, name=name)
     if step == 0:
-        return f"{where}: before the first round ({plural(total, 'round')} in the run)"
-    return f"{where}: round {rnd} (round {step} of {total} in the run)"
+        said = (
+            _("{where}: before the first round (1 round in the run)")
+            if total == 1
+            else _("{where}: before the first round ({total} rounds in the run)")
+        )
+        return said.format(where=where, total=total)
+    return _("{where}: round {round} (round {step} of {total} in the run)").format(
+        where=where, round=rnd, step=step, total=total
+    )
 
 
 def record_run(model: Any, panels: Sequence[str | Panel] = LIVE) -> dict[str, Any]:
@@ -123,9 +133,12 @@ def record_run(model: Any, panels: Sequence[str | Panel] = LIVE) -> dict[str, An
     for frame, text in zip(frames[1:], texts, strict=True):
         frame["text"] = text
     total = len(frames) - 1
+    from govsim.i18n import name as said_name  # issue names in the current language
+
+    names = [said_name(issue.name) for issue in agenda]
     for step, frame in enumerate(frames):
         frame["status"] = status_line(
-            frame["issue"], agenda[frame["issue"]].name, len(agenda), frame["round"], step, total
+            frame["issue"], names[frame["issue"]], len(agenda), frame["round"], step, total
         )
     adopted = {result.index: result.adopted for result in model.closed_issues}
     issues = []
@@ -133,7 +146,7 @@ def record_run(model: Any, panels: Sequence[str | Panel] = LIVE) -> dict[str, An
         steps = [s for s, f in enumerate(frames) if f["issue"] == index and s > 0]
         issues.append(
             {
-                "name": issue.name,
+                "name": names[index],
                 "status_quo": rounded(np.asarray(issue.status_quo, dtype=float)[:2]),
                 "first": steps[0] if steps else None,
                 "last": steps[-1] if steps else None,

@@ -132,7 +132,7 @@ class Gated(RequestHandler):
         if who is None and blocked:
             self.set_status(429)
             self.set_header("Retry-After", "60")
-            self.finish("refused: too many wrong join codes from this address; wait a minute\n")
+            self.finish(_("refused: too many wrong join codes from this address; wait a minute") + "\n")
             return None
         if who is None:
             self.refuse()
@@ -141,7 +141,7 @@ class Gated(RequestHandler):
     def refuse(self, status: int = 403) -> None:
         """Answer ``status`` (403: a wrong code, or one that may not see this) and nothing else."""
         self.set_status(status)
-        self.finish("refused: wrong join code, or an address that may not see this\n")
+        self.finish(_("refused: wrong join code, or an address that may not see this") + "\n")
 
     def page(self, html: str, csp: str = STRICT_CSP) -> None:
         """Answer with a whole HTML page under the Content-Security-Policy ``csp``."""

@@ -517,7 +517,7 @@ async function facilitatorPage() {
   clear(app,
     h("h1", {}, t("facilitator")),
     h("section", {}, h("h2", {}, t("joining")),
-      h("p", {}, t("participants_open"), " ", h("code", { class: "join-address" }, room.join)),
+      h("p", {}, t("participants_open"), " ", h("code", { class: "join-address", translate: "no" }, room.join)),
       h("p", {}, h("a", { href: withLang(`/join-sheet?code=${encodeURIComponent(CODE)}`), target: "_blank" }, t("join_sheet"))),
       joined, h("table", { class: "people" }, h("thead", {}, h("tr", {}, h("th", {}, t("name")), h("th", {}, t("last_seen")), h("th", {}, t("predicted")))), people)),
     h("section", {}, h("h2", {}, t("predict_then_run")), choose,

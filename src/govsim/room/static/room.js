@@ -104,11 +104,13 @@ const outbox = {
   shown: null,
   list() { try { return JSON.parse(localStorage.getItem(this.key) || "[]"); } catch (err) { return []; } },
   keep(items) { try { localStorage.setItem(this.key, JSON.stringify(items)); } catch (err) { /* private mode: memory only */ } this.items = items; this.say(); },
-  say() {
+  held: false,  // a write could not be sent (no answer, or not confirmed): said until all are
+  say() {  // "Saved.", or how many changes wait; nothing while a write is simply on its way
     if (!this.shown) return;
     const n = this.list().length;
-    this.shown.textContent = n ? tn("not_saved", n) : t("saved");
-    this.shown.className = `saved${n ? " pending" : ""}`;
+    if (!n) this.held = false;
+    this.shown.textContent = n ? (this.held ? tn("not_saved", n) : "") : t("saved");
+    this.shown.className = `saved${n && this.held ? " pending" : ""}`;
   },
   write(path, body, held = () => {}) {  // the server's reply once it confirms the write
     const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -136,10 +138,12 @@ const outbox = {
         let answer;
         try { answer = await request(item.path, item.body); } catch (err) {
           if (!(err instanceof Lost)) throw err;
+          this.held = true;
           for (const [, held] of this.waiting.values()) held();
           break;  // the connection watch calls flush() again when the server answers
         }
         if (answer.status === 429 || answer.status >= 500) {  // not confirmed: later, in order
+          this.held = true;
           for (const [, held] of this.waiting.values()) held();
           retry = true;
           break;

@@ -116,7 +116,7 @@ function drawSpace(ctx, box, panel, data, i, s, font) {
   const { left, top, size } = box, bottom = top + size, right = left + size;
   const frames = data.frames, f = frames[i], groups = data.groups, codes = data.group;
   const issue = data.issues[f.issue];
-  const px = (x) => left + x * size, py = (y) => bottom - y * size;
+  const px = (x) => left + x * size, py = (y) => bottom - (y ?? 0.5) * size;  // one dimension: along the middle
   ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.strokeRect(left, top, size, size);
   ctx.fillStyle = "#222"; ctx.font = font(11); ctx.textAlign = "center";
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
@@ -125,10 +125,10 @@ function drawSpace(ctx, box, panel, data, i, s, font) {
     ctx.strokeStyle = "#eee"; ctx.beginPath(); ctx.moveTo(px(t), top); ctx.lineTo(px(t), bottom); ctx.moveTo(left, py(t)); ctx.lineTo(right, py(t)); ctx.stroke();
   }
   // what the axes mean, wrapped to the panel's column under the plot and to its height beside it
-  const [dx, dy] = panel.dimensions, [ex, ey] = panel.ends;
+  const [dx, dy] = panel.dimensions, [ex, ey] = panel.ends;  // a one-dimension scenario has no dy, ey
   const mid = (left + right) / 2, room = 2 * Math.min(mid - box.slot[0], box.slot[1] - mid) - 8 * s;
   axisText(ctx, wrapText(ctx, dx, room).concat(wrapText(ctx, `0 = ${ex[0]}, 1 = ${ex[1]}`, room)), mid, bottom + 29 * s, 14 * s);
-  const beside = wrapText(ctx, dy, size).concat(wrapText(ctx, `0 = ${ey[0]}, 1 = ${ey[1]}`, size));
+  const beside = ey ? wrapText(ctx, dy, size).concat(wrapText(ctx, `0 = ${ey[0]}, 1 = ${ey[1]}`, size)) : [];
   ctx.save(); ctx.translate(left - 44 * s - 14 * s * (beside.length - 1), (top + bottom) / 2); ctx.rotate(-Math.PI / 2);
   axisText(ctx, beside, 0, 0, 14 * s); ctx.restore();
   // trail of the text on the table in this issue, then the status quo and the text itself

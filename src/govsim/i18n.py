@@ -247,6 +247,14 @@ def decimal(value: float, digits: int = 2) -> str:
     return _minus(format_decimal(round(float(value), digits), format=pattern, locale=locale_name()))
 
 
+def decimal_comma() -> bool:
+    """True when the current locale writes a decimal comma (``0,25`` in French and Spanish):
+    a number typed there with a lone comma (``1,250``) means a fraction, not a thousand."""
+    from babel.numbers import get_decimal_symbol
+
+    return get_decimal_symbol(locale_name()) == ","
+
+
 def number(value: float, most: int = 3) -> str:
     """``value`` with at most ``most`` decimals and no trailing zeros, in the current locale."""
     from babel.numbers import format_decimal
@@ -420,8 +428,9 @@ def read_number(typed: object, low: float, high: float, field: str) -> float:
     """A number a participant typed into ``field``, in any of the kit's locales: ``0,4``,
     ``0.4``, `` 0,40 ``, ``−0,5`` (a minus sign or a hyphen), ``1/2``, read by the kit's one
     reader of typed numbers (:func:`govsim.typed.read_number`), and within [``low``, ``high``].
-    A lone comma before three digits (``1,234``) is refused as ambiguous, and a percentage
-    (``40 %``) is refused too: the field's scale is not a percentage.
+    A lone comma is the decimal mark where the current locale writes one (``1,000`` is 1 in
+    French and Spanish); in English ``1,234`` is refused as ambiguous, never guessed. A
+    percentage (``40 %``) is refused: the field's scale is not a percentage.
 
     Raises
     ------
@@ -433,7 +442,7 @@ def read_number(typed: object, low: float, high: float, field: str) -> float:
     (0.4, 0.5, 7.0)
     """
     try:
-        read = typed_number("" if typed is None else str(typed))
+        read = typed_number("" if typed is None else str(typed), decimal_comma=decimal_comma())
     except Refused:
         read = None
     if read is not None and not read.percent and low <= read.value <= high:

@@ -54,7 +54,9 @@ class Unreadable(Refused):
         self.allowed = allowed
 
 
-def read_number(text: str, *, integer: bool = False, wanted: str = "a single number") -> Number:
+def read_number(
+    text: str, *, integer: bool = False, decimal_comma: bool = False, wanted: str = "a single number"
+) -> Number:
     """The one reader of a number written as text, for notebooks, essays and forms alike.
 
     Reads ``"0.55"``, ``"0,55"`` (a decimal comma), ``"-0.02"`` or ``"\u22120.02"``, ``"1e-3"``,
@@ -63,12 +65,15 @@ def read_number(text: str, *, integer: bool = False, wanted: str = "a single num
     quotes, a trailing unit word (``"80 runs"``) and a percent sign or word (``"55 %"``,
     ``"55 percent"``: ``percent`` is set and ``value`` is 55). A lone comma before exactly
     three digits (``"1,234"``) is a thousands separator only when ``integer`` (the question
-    asks for a whole number); otherwise it is refused as ambiguous, never guessed.
+    asks for a whole number); otherwise it is refused as ambiguous, never guessed, unless
+    ``decimal_comma`` (the text was typed where the locale writes a decimal comma, as French
+    and Spanish do: ``"1,234"`` is then 1.234).
 
     Parameters
     ----------
     text : the text a learner typed.
     integer : the question asks for a whole number.
+    decimal_comma : the writer's locale writes a decimal comma, so a lone comma is one.
     wanted : how the question names what it expects, for messages.
 
     Returns
@@ -108,7 +113,9 @@ def read_number(text: str, *, integer: bool = False, wanted: str = "a single num
             )
         value, decimals = Fraction(top, bottom), 0
     else:
-        digits = _separators(re.sub(f"(?<=\\d)[{SPACES}'’](?=\\d{{3}}(?!\\d))", "", core), integer, shown)
+        digits = _separators(
+            re.sub(f"(?<=\\d)[{SPACES}'’](?=\\d{{3}}(?!\\d))", "", core), integer, decimal_comma, shown
+        )
         if not _PLAIN.fullmatch(digits):
             raise Unreadable(f"Wrong type: expected {wanted}, got the text {shown!r}, which is not a number.")
         mantissa = re.split("[eE]", digits)[0]
@@ -135,7 +142,7 @@ def read_number(text: str, *, integer: bool = False, wanted: str = "a single num
     return Number(finite(number).value, percent, decimals)
 
 
-def _separators(digits: str, integer: bool, shown: str) -> str:
+def _separators(digits: str, integer: bool, decimal_comma: bool, shown: str) -> str:
     """``digits`` with thousands separators dropped and the decimal mark a dot."""
     grouped = r"\d{{1,3}}(?:[{0}]\d{{3}})+"
     groups = Unreadable(
@@ -156,7 +163,7 @@ def _separators(digits: str, integer: bool, shown: str) -> str:
             return digits.replace(mark, "")
     if "," in digits:
         whole, _, frac = digits.partition(",")
-        if len(frac) == 3 and re.fullmatch(r"[+-]?[1-9]\d{0,2}", whole):
+        if len(frac) == 3 and re.fullmatch(r"[+-]?[1-9]\d{0,2}", whole) and not decimal_comma:
             if integer:
                 return whole + frac
             raise Unreadable(

@@ -40,6 +40,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from govsim.typed import Refused
+from govsim.typed import read_number as typed_number
+
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
 PSEUDO = "qps"  # marks every translated string; for tests, never offered in a room
 OPEN, CLOSE = "⟦", "⟧"
@@ -255,6 +258,14 @@ def decimal(value: float, digits: int = 2) -> str:
     return _minus(format_decimal(round(float(value), digits), format=pattern, locale=locale_name()))
 
 
+def decimal_comma() -> bool:
+    """True when the current locale writes a decimal comma (``0,25`` in French and Spanish):
+    a number typed there with a lone comma (``1,250``) means a fraction, not a thousand."""
+    from babel.numbers import get_decimal_symbol
+
+    return get_decimal_symbol(locale_name()) == ","
+
+
 def number(value: float, most: int = 3) -> str:
     """``value`` with at most ``most`` decimals and no trailing zeros, in the current locale
     (``2 000`` and ``0,025`` in French)."""
@@ -437,7 +448,11 @@ def signed(value: float, digits: int = 3) -> str:
 
 def read_number(typed: object, low: float, high: float, field: str) -> float:
     """A number a participant typed into ``field``, in any of the kit's locales: ``0,4``,
-    ``0.4``, `` 0,40 ``, ``−0,5`` (a minus sign or a hyphen), and within [``low``, ``high``].
+    ``0.4``, `` 0,40 ``, ``−0,5`` (a minus sign or a hyphen), ``1/2``, read by the kit's one
+    reader of typed numbers (:func:`govsim.typed.read_number`), and within [``low``, ``high``].
+    A lone comma is the decimal mark where the current locale writes one (``1,000`` is 1 in
+    French and Spanish); in English ``1,234`` is refused as ambiguous, never guessed. A
+    percentage (``40 %``) is refused: the field's scale is not a percentage.
 
     Raises
     ------
@@ -448,12 +463,12 @@ def read_number(typed: object, low: float, high: float, field: str) -> float:
     >>> read_number("0,4", 0, 1, "x"), read_number(" .5 ", 0, 1, "x"), read_number("7", 0, 10, "x")
     (0.4, 0.5, 7.0)
     """
-    text = str(typed if typed is not None else "").strip().replace("\u2212", "-").replace(" ", "")
-    text = text.replace("\u00a0", "").replace("\u202f", "")
-    if re.fullmatch(r"[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)", text):
-        value = float(text.replace(",", "."))
-        if low <= value <= high:
-            return value
+    try:
+        read = typed_number("" if typed is None else str(typed), decimal_comma=decimal_comma())
+    except Refused:
+        read = None
+    if read is not None and not read.percent and low <= read.value <= high:
+        return read.value
     raise ValueError(
         _("{field}: {typed} is not a number from {low} to {high} (for example {example}).").format(
             field=field,

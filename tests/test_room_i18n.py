@@ -289,3 +289,22 @@ def test_a_spanish_personal_page_speaks_to_one_person_as_usted() -> None:
     assert plural == []
     assert PLURAL.search(team), "the join sheet speaks to a team: ustedes"
     assert {"Escriba", "Elija", "puede"} <= {w for line in said for w in re.findall(r"\w+", line)}
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_percentages_and_thousands_follow_the_locale_on_the_status_line_and_ranges(lang) -> None:
+    """Reviews rr-fr D3/D5, rr-es D1: "0,0%" (an explicit pattern dropped the locale's space)
+    and "de 1 à 2000". Every percentage on the status line has the locale's space before
+    ``%``, the non-compliance one a decimal; a range's thousands are separated (French from
+    1 000, Spanish from 10 000, as CLDR's minimum grouping says); English is unchanged."""
+    found = json.loads(explore_text({"seed": 3, "protocol": "regional"}, lang))["status"]
+    assert re.findall(r"\d%", found) == [] and re.search(r"\d,\d\u00a0%", found), found
+    assert "(ponderado por la influencia)" in found if lang == "es" else "(pondéré par l'influence)" in found
+    from govsim.i18n import language
+
+    with language(lang):
+        help_of = {c.name: c.help for c in controls()}
+    if lang == "fr":
+        assert "2\u202f000" in help_of["max_rounds"], help_of["max_rounds"]
+    english = explore_run({"seed": 3, "protocol": "regional"})["status"]
+    assert re.search(r"\d\.\d%", english) and "\u00a0%" not in english

@@ -170,7 +170,7 @@ FIELD_TERMS = {
     "es": {
         "titles": ("Gobiernos", "Sector privado", "Sociedad civil", "Comunidad técnica"),
         "glossary": {
-            "Multistakeholder": "De múltiples partes interesadas",
+            "Multistakeholder": "Múltiples partes interesadas (enfoque de)",
             "Internet governance": "Gobernanza de Internet",
             "Rough consensus": "Consenso aproximado",
             "Status quo": "Statu quo",
@@ -237,7 +237,7 @@ def test_a_card_in_french_is_french(group: str) -> None:
 
     with language("fr"):
         card = role_card("classroom", group)
-    assert card.numbers[0].startswith("Vous jouez")
+    assert card.numbers[0].startswith("Vous incarnez")
     assert card.moves[0][0] == "simulated"  # the move's value stays the key the pages use
 
 
@@ -295,7 +295,7 @@ def test_french_pages_use_no_break_spaces() -> None:
         assert i18n._("So what") == "Et alors\u00a0?"
 
 
-@pytest.mark.parametrize(("lang", "words"), [("fr", "Fiches de rôle\u00a0: "), ("es", "Fichas de rol: ")])
+@pytest.mark.parametrize(("lang", "words"), [("fr", "Fiches de rôle — "), ("es", "Fichas de rol — ")])
 def test_the_cards_page_is_titled_with_the_scenarios_name_not_its_code(lang: str, words: str) -> None:
     """The French and Spanish readers saw "Role cards: wcit_2012" (issue 25 review, A3)."""
     from govsim.roleplay.cards import cards_html
@@ -390,19 +390,19 @@ def french_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "\u00a0", page))
 
 
-def served_french_pages(tmp_path) -> dict[str, str]:
-    """Every served page of a French room, in every phase, as the server sends it to the
-    browser (the Bokeh models' text, after the panes' render-time typography)."""
+def served_french_pages(tmp_path, lang: str = "fr") -> dict[str, str]:
+    """Every served page of a French (or ``lang``) room, in every phase, as the server sends it
+    to the browser (the Bokeh models' text, after the panes' render-time typography)."""
     from govsim.roleplay.pages import RoomHTML
     from tests.test_i18n_served import pages, room_in_every_phase
 
     shown: dict[str, str] = {}
     for room in room_in_every_phase(tmp_path):
-        with language("fr"):
+        with language(lang):
             built = list(pages(room))
         for kind, page in built:
             page.refresh(force=True)
-            assert {pane.lang for pane in page.layout.select(RoomHTML)} == {"fr"}
+            assert {pane.lang for pane in page.layout.select(RoomHTML)} == {lang}
             sent = [m.text for m in page.layout.get_root().references() if type(m).__name__ == "HTML"]
             shown[f"{room.state().phase} {kind}"] = html.unescape(" ".join(sent))
     return shown
@@ -708,3 +708,288 @@ def test_numbers_are_joined_so_a_decimal_comma_never_reads_as_a_separator() -> N
         assert i18n.join_and(["a", "b", "c"]) == "a, b et c"
     with language(PSEUDO):
         assert unmarked(i18n.join_and(["⟦a⟧", "⟦b⟧"])) == []
+
+
+# ---------------------------------------------------------------- French typography on HTML
+ENTITIES = ["&nbsp;", "&#160;", "&#x27;", "&amp;", "&gt;", "&lt;", "&quot;", "&raquo;", "&laquo;", "&#8239;"]
+PUNCTUATED = st.text(alphabet="ab é:;?!«»&<>'\"\u00a0\n", max_size=12)
+
+
+class _Shown(__import__("html.parser").parser.HTMLParser):
+    """What a browser makes of a page: its tags with their attributes, and its text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_endtag(self, tag) -> None:
+        self.tags.append(("/" + tag,))
+
+    def handle_data(self, data) -> None:
+        self.text.append(data)
+
+
+def shown(page: str) -> tuple[list, str]:
+    parser = _Shown()
+    parser.feed(page)
+    parser.close()
+    return parser.tags, "".join(parser.text)
+
+
+@st.composite
+def html_pages(draw) -> str:
+    """HTML as the kit writes it: escaped text with French punctuation, named and numeric
+    entities, tags with attributes holding punctuation of their own."""
+    parts = []
+    for kind in draw(st.lists(st.sampled_from(["text", "entity", "tag"]), max_size=12)):
+        if kind == "text":
+            parts.append(html.escape(draw(PUNCTUATED), quote=False))
+        elif kind == "entity":
+            parts.append(draw(st.sampled_from(ENTITIES)))
+        else:
+            attr = html.escape(draw(PUNCTUATED), quote=True)
+            tag = draw(st.sampled_from(["b", "span", "td"]))
+            parts.append(
+                f"<{tag} title=\"{attr}\" style='a: b; c: d'>{html.escape(draw(PUNCTUATED))}</{tag}>"
+            )
+    return "".join(parts)
+
+
+@given(html_pages())
+def test_french_typography_changes_only_spaces_in_the_text_a_browser_shows(page: str) -> None:
+    """The French and Spanish readers (issue 25 review 25b, D1) printed « ↑ &nbsp ; »,
+    « Internet &amp ; Society », « &gt ; 0 »: the filter put a space inside entities. Now it
+    works on text nodes only: the tags and attributes a browser reads are the page's own, and
+    its text is the page's own with only spaces changed."""
+    with language("fr"):
+        french = i18n.typography_html(page)
+        assert i18n.typography_html(french) == french
+    tags, text = shown(page)
+    french_tags, french_text_ = shown(french)
+    assert french_tags == tags
+    squeeze = re.compile(r"[\s\u00a0\u202f]+")
+    assert squeeze.sub("", french_text_) == squeeze.sub("", text)
+    assert not re.search(r"&\w+\s+;|&#x?[0-9a-fA-F]+\s+;", french)
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("↑ &nbsp; ↓ &#160; =", "↑ &nbsp; ↓ &#160; ="),
+        ("L&#x27;<strong>aide</strong>", "L&#x27;<strong>aide</strong>"),
+        ("Internet &amp; Society", "Internet &amp; Society"),
+        ("capability_voice &gt; 0 : oui", "capability_voice &gt; 0\u00a0: oui"),
+    ],
+)
+def test_the_entities_the_french_reader_saw_broken_stay_whole(page: str, expected: str) -> None:
+    with language("fr"):
+        assert i18n.typography_html(page) == expected
+        assert i18n.typography(page) == expected.replace("0\u00a0:", "0\u00a0:")
+
+
+@pytest.mark.parametrize("lang", ["en", *TRANSLATED])
+def test_the_glossary_speaks_of_the_regions_evenly(lang: str) -> None:
+    """The Tunisian reader (review 25b fr, E1-E2, A3): the RIR entry set LACNIC up as the success
+    and AFRINIC as the failure, with dated facts that had moved on; the Arab region's IGF was
+    missing; Brazil's CGI.br was a « Comité gestor ». Now the RIR entry is neutral and dates
+    nothing it cannot source, the IGF entry names the Arab IGF, and French names the CGI.br."""
+    from govsim.handouts.content import glossary, term_in_language
+
+    with language(lang):
+        terms = {t.term: term_in_language(t) for t in glossary()}
+    rir, igf = terms["RIR"].more, terms["IGF"].more
+    assert "AFRINIC" in rir and "LACNIC" not in rir and "2025" not in rir
+    assert re.search(r"Arab IGF|FGI arabe|FGI árabe", igf)
+    if lang == "fr":
+        assert not any("gestor" in t.more + t.definition for t in terms.values())
+
+
+# ---------------------------------------------------------------- no "a: b: c" where code joins
+BLOCK_TAGS = re.compile(
+    r"<(?:/?(?:p|li|td|th|tr|h[1-6]|div|br|ul|ol|table|dt|dd|caption|figcaption)\b)[^>]*>", re.I
+)
+
+
+def chained_colons(page: str) -> list[str]:
+    """Sentences of a page's visible text with two colons: "Question 2 close : pas d'accord : le
+    statu quo demeure". A sentence ends at ``. ! ? ;`` or a block of the page; a colon inside
+    quotation marks (a title), between digits (10:30), before a blank to fill in (a form's
+    ``Date : ____``) or in a glossary's source line (a title as published) does not count."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", "\n", page, flags=re.S | re.I)
+    page = KEEP.sub(" ", page)
+    page = re.sub(
+        r"<span class=.source.>.*?</span>", "\n", page, flags=re.S
+    )  # a citation: titles as published
+    text = html.unescape(re.sub(r"<[^>]+>", " ", BLOCK_TAGS.sub("\n", page)))
+    text = re.sub(r"«[^«»]*»|“[^“”]*”|\"[^\"]*\"", "«»", text)
+    found = []
+    for sentence in re.split(r"[\n;]|(?<=[.!?])\s", text):
+        colons = re.findall(r"(?<!\d):(?!\d|//)(?![\s\u00a0\u202f]*_)", sentence)
+        if len(colons) >= 2:
+            found.append(" ".join(sentence.split())[:400])
+    return found
+
+
+def test_the_chained_colon_check_finds_what_the_readers_saw() -> None:
+    assert chained_colons("<p>Question 2 close\u00a0: pas d'accord\u00a0: le statu quo demeure.</p>")
+    assert chained_colons("<h1>Fiches de rôle : Salle de classe : cinq questions</h1>")
+    assert not chained_colons("<p>Date : ____ Équipe : ____</p><p>« KICTANet : un cas » : comment</p>")
+    assert not chained_colons("<td>Tour 1 : oui</td><td>Tour 2 : non</td><p>à 10:30 : fin</p>")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_sentence_chains_two_colons_where_code_joins_fragments(lang: str, tmp_path) -> None:
+    """The French and Spanish readers (review 25b: fr C2, C3, D7; es D4) read "Question 2 close :
+    pas d'accord : le statu quo demeure", "Fiches de rôle : Salle de classe : cinq questions",
+    "Influencia 0,80 (...): con estas reglas no tiene efecto: cada miembro...": a message ending
+    in a colon filled with a fragment that has its own. Over every card, handout and served page
+    in the language, no sentence has two colons."""
+    with language(lang):
+        rendered = {**every_card_page(), **every_handout()}
+    rendered |= served_french_pages(tmp_path, lang)
+    found = {name: chained_colons(page)[:3] for name, page in rendered.items()}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def texts_outside(fig) -> list[str]:
+    """The visible texts of a figure that do not lie wholly inside it (cut off at an edge), and
+    a legend that covers the title or an axis label of its own axes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    hidden = set()  # tick labels of ticks outside the axes' view are not drawn
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    hidden |= {id(tick.label1), id(tick.label2)}
+    out = []
+    for t in fig.findobj(Text):
+        if not (t.get_visible() and t.get_text().strip()) or t.figure is None or id(t) in hidden:
+            continue
+        e = t.get_window_extent(renderer)
+        if e.x0 < box.x0 - 1 or e.y0 < box.y0 - 1 or e.x1 > box.x1 + 1 or e.y1 > box.y1 + 1:
+            out.append(t.get_text()[:60])
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not ax.get_visible():
+            continue
+        covered = legend.get_window_extent(renderer)
+        for label in (ax.title, ax.xaxis.label, ax.yaxis.label):
+            if label.get_text().strip() and covered.overlaps(label.get_window_extent(renderer)):
+                out.append(f"legend over {label.get_text()[:40]!r}")
+    for ax in fig.axes:  # an annotation stays in its own axes (not over the next one)
+        inside = ax.get_window_extent(renderer)
+        for note in ax.texts:
+            e = note.get_window_extent(renderer)
+            if note.get_visible() and (e.x0 < inside.x0 - 1 or e.x1 > inside.x1 + 1):
+                out.append(f"{note.get_text()[:40]!r} beyond its axes")
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", *TRANSLATED])
+def test_every_text_of_every_figure_lies_inside_it_in_every_language(lang: str) -> None:
+    """The French and Spanish readers (review 25b: fr D9, es D2) saw the projector's labels cut
+    at the figure's edge (« = règles fixées... » without its 0, «(0 = norm…») and its legend over
+    the title: every title, label, tick, legend and annotation of every figure a room reads lies
+    inside the figure, and no legend covers a title or an axis label, in every language."""
+    import matplotlib.pyplot as plt
+
+    with language(lang):
+        figures = every_figure()
+        cut = {name: texts_outside(fig) for name, fig in figures.items()}
+    plt.close("all")
+    assert {name: texts for name, texts in cut.items() if texts} == {}
+
+
+USTED = re.compile(
+    r"\b(?:usted|vea|escriba|ejecute|cambie|pruebe|compare|reinicie|abra|añada|use|dé|mire|decirle|"
+    r"cuestionaría|ubicaría|conoce\?|fije|vuelva|haga|juegue|discuta|pruébelo|grafique)\b",
+    re.I,
+)
+
+
+def test_the_spanish_handouts_address_the_room_as_ustedes() -> None:
+    """The Costa Rican reader (review 25b es, C2) found «Ejecute las celdas», «vea
+    Incumplimiento», «donde usted trabaja» beside «podrán», «vean el glosario» on the same
+    pages: a table reads a handout, so every page says *ustedes*, like the cards and served
+    pages. (A facilitator's terminal line may say *usted*: it is one reader.)"""
+    with language("es"):
+        pages = every_handout()
+    found = {
+        name: sorted({m.group(0) for m in USTED.finditer(visible(page))}) for name, page in pages.items()
+    }
+    assert {name: words for name, words in found.items() if words} == {}
+
+
+# Words native readers asked to change (review 25b), language -> (pattern, why).
+NOT_SAID = {
+    "fr": [
+        (
+            r"conférence conventionnelle",
+            "not a term used at the ITU: « conférence de l'UIT chargée de réviser un traité »",
+        ),
+        (r"[Cc]omité gestor", "Portuguese: « Comité de gestion de l'Internet au Brésil (CGI.br) »"),
+        (r"lorsque au", "elided: « lorsqu'au », or « si »"),
+        (r"\bobjecté\b", "« ont fait objection »"),
+        (
+            r"pondérée par la capacité",
+            "capability is « influence »; capacity is « capacité de participation »",
+        ),
+        (r"extensions géographiques", "ICANN: « Organisation de soutien aux politiques des codes de pays »"),
+        (r"Briefing", "« Préparation »"),
+        (r"tenir bon\W+tenir bon", "the label said twice"),
+    ],
+    "es": [
+        (r"[Tt]arare", "the IETF's hum is kept as «hum»"),
+        (r"\bjuegan? (?:a )?\d", "«representan a N partes interesadas»"),
+        (r"juega a (?:sus miembros|todos)", "«decide por sus miembros» / «representa a todas las demás»"),
+        (r"partes interesadas obligadas", "«que acatan el texto»"),
+        (r"ponderada por la capacidad", "capability is «influencia»"),
+        (r"hacen lobby", "«hacen cabildeo»"),
+        (r"\bRCC\b", "ITU Spanish: «CRC»"),
+    ],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_words_native_readers_replaced_stay_replaced(lang: str) -> None:
+    """Every card and handout in the language, against the words the French and Spanish
+    readers of review 25b asked to change (each pattern says what replaced it)."""
+    with language(lang):
+        text = " ".join(visible(p) for p in {**every_card_page(), **every_handout()}.values())
+    from govsim.i18n import _
+
+    with language(lang):
+        text += " ".join(_(m) for m in extracted())
+    found = [why for pattern, why in NOT_SAID[lang] if re.search(pattern, text)]
+    assert found == []
+
+
+@given(st.floats(0, 10, allow_nan=False), st.sampled_from(["en", "fr", "es"]), st.sampled_from([0, 1, 2, 3]))
+def test_a_typed_number_is_read_in_every_locale(value: float, lang: str, digits: int) -> None:
+    """The French and Spanish readers (review 25b: fr D2, es D1) typed « 0,4 » into an amendment
+    field; the field reverted and the old value was sent. A number shown in any locale (and
+    typed with either separator) reads back as itself; text that is no number in range is
+    refused with one line naming the field and what was typed."""
+    with language(lang):
+        shown = i18n.decimal(value, digits)
+        assert i18n.read_number(shown, 0, 10, "x") == pytest.approx(round(value, digits))
+        assert i18n.read_number(shown.replace(",", "."), 0, 10, "x") == pytest.approx(round(value, digits))
+        for bad in ("abc", "0,4,5", "", "11", "1e3", "--1"):
+            with pytest.raises(ValueError, match=r"^(ouverture|apertura|openness)") as refused:
+                i18n.read_number(bad, 0, 10, {"fr": "ouverture", "es": "apertura"}.get(lang, "openness"))
+            assert "\n" not in str(refused.value) and bad in str(refused.value)

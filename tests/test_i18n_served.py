@@ -11,6 +11,7 @@ English (none now), and the test fails if one of them becomes translated without
 from __future__ import annotations
 
 import html
+import re
 
 import panel as pn
 import pytest
@@ -120,3 +121,108 @@ def test_the_projectors_figure_is_drawn_in_each_pages_language(tmp_path) -> None
         french = projector_png(room)
         assert projector_png(room) == french
     assert english != french and projector_png(room) == english
+
+
+@pytest.fixture(scope="module")
+def ended_server(tmp_path_factory):
+    """A served role-play whose session has ended (the debrief sheet exists), English by default."""
+    from tests.roleplay_server import Served, free_port
+
+    tmp = tmp_path_factory.mktemp("shell")
+    room = Room(tmp / "room.sqlite", scenario="classroom", seed=3, plan=SessionPlan(issues=1, budget=1))
+    state = room.state()
+    room.advance(state.phase, state.round)
+    room.submit("civil_society", 1, "amend", [0.7, 0.9])
+    room.end()
+    served = Served(tmp / "room.sqlite", free_port(), tmp / "server.log", []).start()
+    yield served
+    served.kill()
+
+
+SHELL = re.compile(r"<html lang=['\"]([a-z]+)['\"].*?<title>(.*?)</title>", re.S)
+WHOM = ["facilitator", "projector", "government", "business", "civil_society", "technical", "wrong code"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_every_served_page_says_its_language_and_its_title_in_it(ended_server, lang: str) -> None:
+    """The Spanish reader (review 25b es, A2) found every served page ``<html lang="en">`` titled
+    "govsim role-play", so Chrome offered to translate a Spanish page from English; the French
+    reader (A1) found the printable debrief sheet in English. Every page the server sends (the
+    Panel pages of each role and of a wrong code, the cards, the join sheet, the debrief sheet)
+    says the page's language in ``<html lang>`` and has its ``<title>`` in that language."""
+    from govsim.i18n import _, language
+
+    served = ended_server
+    fac = served.code("facilitator")
+    asked = {} if lang == "en" else {"lang": lang}
+    sent = {
+        who: served.get("/room", code="x-wrong" if who == "wrong code" else served.code(who), **asked)
+        for who in WHOM
+    }
+    sent |= {
+        "cards": served.get("/rp/card", code=fac, **asked),
+        "team card": served.get("/rp/card", code=served.code("business"), **asked),
+        "join sheet": served.get("/rp/join", code=fac, **asked),
+        "debrief sheet": served.get("/rp/debrief", code=fac, **asked),
+    }
+    with language(lang):
+        words = {
+            "debrief sheet": _("What happened"),
+            "cards": _("Role cards"),
+            "facilitator": _("facilitator"),
+        }
+    for page, (status, body) in sent.items():
+        assert status == 200, (page, status, body[:200])
+        shell = SHELL.search(body)
+        assert shell, page
+        said, title = shell.group(1), html.unescape(shell.group(2))
+        assert said == lang, (page, said)
+        assert title.strip() and (lang == "en" or "role-play" not in title), (page, title)
+        if page in words:
+            assert words[page] in html.unescape(body), (page, words[page])
+    if lang != "en":
+        with language(lang):
+            english = [s for s in ("What happened", "So what", "Now what", "your room") if _(s) != s]
+        assert not any(f">{s}<" in sent["debrief sheet"][1] for s in english)
+
+
+@pytest.mark.slow
+def test_the_debrief_sheet_refusal_speaks_the_pages_language(tmp_path) -> None:
+    """Before the end, the debrief sheet is refused in the page's language, not in English."""
+    from tests.roleplay_server import serve
+
+    served = serve(tmp_path, "--scenario", "classroom", "--issues", "1", "--budget", "2")
+    try:
+        status, body = served.get("/rp/debrief", code=served.code("facilitator"), lang="fr")
+        assert status == 409 and "terminée" in body
+        status, body = served.get("/rp/card", code=served.code("business"), team="government", lang="es")
+        assert status == 403 and "no disponible" in body
+    finally:
+        served.kill()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_a_team_page_numbers_rounds_within_the_issue(tmp_path, lang: str) -> None:
+    """The Spanish reader (review 25b es, E2) read «Tema 2 de 2 ... ronda 1 de 3» above «Jugada
+    registrada para la ronda 4»: a team page numbers the round within its issue, everywhere."""
+    room = Room(tmp_path / "room.sqlite", scenario="classroom", seed=3, plan=SessionPlan(issues=2, budget=1))
+    for _round in range(2):  # issue 1 in one round, then round 1 of issue 2
+        state = room.state()
+        room.advance(state.phase, state.round)  # caucus
+        if _round == 1:
+            break
+        for _step in range(3):  # moves, reveal, result
+            state = room.state()
+            room.advance(state.phase, state.round)
+    with language(lang):
+        ok, said = room.submit("business", room.state().round + 1, "hold", None)
+        expected = i18n._(
+            "Move recorded for round {round} of issue {issue}: {move}{amend}. You can change it until the reveal."
+        )
+        page = TeamPage(room, "business")
+        page.refresh(force=True)
+        current = page.current.object
+    assert ok and said.startswith(expected.split("{move}")[0].format(round=1, issue=2)), said
+    words = {"en": "round 1 of issue 2", "fr": "tour 1 de la question 2", "es": "ronda 1 del tema 2"}[lang]
+    assert words in said and words in html.unescape(current), (said, current)

@@ -207,7 +207,7 @@ def test_kill_9_mid_round_then_restart_loses_nothing(browser, tmp_path):
         for page in (fac, business, civil):  # each page reloads itself and shows the current state
             page.locator(".govsim-rp-banner").first.wait_for(state="hidden")  # the reloaded page
             wait_text(page, ".govsim-rp-status", "round 2 of at most 2")
-        wait_text(business, ".govsim-rp-current", "Your team's move for round 2: hold")
+        wait_text(business, ".govsim-rp-current", "Your team's move for round 2 of issue 1: hold")
         wait_text(fac, ".govsim-rp-submitted", "Moves in: 1 of 2")
         assert business.locator(".govsim-rp-banner").first.is_hidden()
 

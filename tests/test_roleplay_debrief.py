@@ -4,6 +4,7 @@ of the same plan, the landscape's axes, a printable sheet with the room's number
 caucus countdown, status that stays true, printable cards and sheet)."""
 
 import html
+import re
 
 import numpy as np
 import pytest
@@ -191,7 +192,7 @@ def test_the_debrief_discriminates_over_20_recommended_sessions_with_random_move
     assert d.effects is not None
     for team in play.teams:
         sentence = effect_sentence(d, team)
-        assert "nan" not in sentence.lower() and sentence.startswith("Your moves")
+        assert "nan" not in sentence.lower() and sentence.startswith(("Your moves", "You sent no move"))
 
 
 def test_an_early_ended_session_shows_no_nan(finished):
@@ -271,7 +272,7 @@ def test_the_debrief_speaks_the_rooms_language(finished):
             hoja = debrief_sheet_html(d, figure=False)
     assert "Ce qui s&#x27;est passé" in sheet or "Ce qui s'est passé" in sheet
     assert "Et maintenant\u00a0?" in sheet and "votre salle" in tables and "What happened" not in sheet
-    assert all(s.startswith("Vos coups") for s in sentences), sentences
+    assert all(s.startswith(("Vos coups", "Vous n'avez envoyé aucun coup")) for s in sentences), sentences
     assert "Qué pasó" in hoja and "¿Y ahora qué?" in hoja and "su sala" in hoja
     assert "Your moves" not in sheet + hoja and "percentile" not in sheet
 
@@ -308,7 +309,9 @@ def test_the_debrief_says_something_over_20_status_quo_sessions_with_random_move
             d = debrief(play, seeds=range(10), with_landscape=False)
             for team in play.teams:
                 sentence = effect_sentence(d, team)
-                assert "nan" not in sentence.lower() and sentence.startswith("Your moves"), sentence
+                assert "nan" not in sentence.lower() and sentence.startswith(
+                    ("Your moves", "You sent no move")
+                ), sentence
                 sessions += 1
                 said += sentence.startswith("Your moves changed")
     assert table_measured > 0  # the case: rooms that adopted nothing against runs that did not
@@ -317,3 +320,53 @@ def test_the_debrief_says_something_over_20_status_quo_sessions_with_random_move
     frame = landscape(play, seeds=range(1))
     shown = frame.columns[2]
     assert frame[shown].max() - frame[shown].min() > 1e-6, frame
+
+
+def _effects_debrief(effect: float, verdicts: tuple, rounds: tuple, moves: dict):
+    """A Debrief holding only what :func:`effect_sentence` reads: one team's effect on one issue."""
+    import pandas as pd
+
+    from govsim.roleplay.debrief import Debrief
+
+    row = {"team": "business", "issue": 0, "name": "Cross-border data flows", "gain": 0.1 + effect,
+           "gain_without": 0.1, "effect": effect, "adopted": verdicts[0], "adopted_without": verdicts[1],
+           "rounds": rounds[0], "rounds_without": rounds[1], "table": 0.2, "table_without": 0.2,
+           "objecting": 0.3, "objecting_without": 0.3}  # fmt: skip
+    empty = pd.DataFrame()
+    return Debrief("classroom", "bottom_up", "", {}, empty, empty, empty, None, "", {}, {"business": moves},
+                   rounds[0], pd.DataFrame([row]))  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+@pytest.mark.parametrize("rounds", [(3, 3), (3, 4)])
+@pytest.mark.parametrize("effect", [0.0, 4e-4, -4.9e-4, 1e-7])
+def test_a_change_that_shows_as_zero_reads_as_no_change(lang: str, rounds: tuple, effect: float) -> None:
+    """The Spanish reader (review 25b es, E1) read «Sus jugadas cambiaron el resultado ... en
+    +0,000»: an effect that rounds to zero where it is shown is no change, in every language
+    (English too), whether or not the number of rounds moved."""
+    from govsim.i18n import _, language
+    from govsim.roleplay.debrief import effect_sentence
+
+    d = _effects_debrief(effect, (True, True), rounds, {"lobby": 2, "simulated": 1})
+    with language(lang):
+        sentence = effect_sentence(d, "business")
+        no_change = _(
+            "Your moves did not change the outcome ({outcome}), but they changed the number of rounds by {rounds}."
+        )
+        said_no = no_change.split(" (")[0]
+    assert not re.search(r"[+\-\u2212]0[.,]000\b", sentence), sentence
+    assert sentence.startswith(said_no), sentence
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_a_real_change_and_a_team_that_sent_nothing_are_said_as_such(lang: str) -> None:
+    """A change that shows (+0.001) is a change; a team that sent no move is told that the
+    simulation played in its seat every round (review 25b fr, E3), not that its moves did nothing."""
+    from govsim.i18n import _, language
+    from govsim.roleplay.debrief import effect_sentence
+
+    with language(lang):
+        changed = effect_sentence(_effects_debrief(1e-3, (True, True), (3, 3), {"object": 3}), "business")
+        idle = effect_sentence(_effects_debrief(0.0, (True, True), (3, 3), {"simulated": 3}), "business")
+        assert changed.startswith(_("Your moves changed the outcome {changes}; {rounds}.").split(" {")[0])
+        assert idle == _("You sent no move: the simulation played in your seat in every round.")

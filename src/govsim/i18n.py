@@ -40,6 +40,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from govsim.typed import Refused
+from govsim.typed import read_number as typed_number
+
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
 PSEUDO = "qps"  # marks every translated string; for tests, never offered in a room
 OPEN, CLOSE = "⟦", "⟧"
@@ -124,6 +127,8 @@ def _(message: str) -> str:
 _SPACE_BEFORE = re.compile(r"[ \u202f\u00a0]+([:;?!])|(?<=[^\W_]|[)\]»%])([:;?!])(?=\s|$|[)»])")
 _SPACE_CLOSE = re.compile(r"[ \u202f\u00a0]*»")
 _SPACE_AFTER = re.compile(r"«[ \u202f\u00a0]*")
+_ENTITY_TEXT = r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
+_ENTITY = re.compile(f"({_ENTITY_TEXT})")
 
 
 def typography(text: Any) -> Any:
@@ -138,6 +143,13 @@ def typography(text: Any) -> Any:
     """
     if current() != "fr" or not isinstance(text, str):
         return text
+    if "&" in text and _ENTITY.search(text):  # an HTML entity (``&amp;``, ``&#160;``) is one character
+        parts = _ENTITY.split(text)
+        return "".join(p if n % 2 else _french(p) for n, p in enumerate(parts))
+    return _french(text)
+
+
+def _french(text: str) -> str:
     text = _SPACE_CLOSE.sub("\u00a0»", _SPACE_AFTER.sub("«\u00a0", text))
     text = _SPACE_BEFORE.sub(lambda m: "\u00a0" + (m.group(1) or m.group(2)), text)
     return text.replace("«\u00a0\u00a0»", "«»")
@@ -146,15 +158,17 @@ def typography(text: Any) -> Any:
 # What French typography leaves alone in a page: markup, styles, scripts, code a reader types,
 # and text the page marks as not to be translated (a title as published).
 _UNTOUCHED = re.compile(
-    r"<(script|style|code|pre)\b.*?</\1\s*>|<(\w+)\b[^>]*\btranslate=[\"']no[\"'][^>]*>.*?</\2\s*>|<[^>]*>",
+    r"<(script|style|code|pre)\b.*?</\1\s*>|<(\w+)\b[^>]*\btranslate=[\"']no[\"'][^>]*>.*?</\2\s*>|<[^>]*>|"
+    + _ENTITY_TEXT,
     re.S | re.I,
 )
 
 
 def typography_html(page: Any) -> Any:
     """An HTML page or fragment with :func:`typography` applied to its visible text (never
-    inside tags, ``<style>``, ``<script>``, ``<code>``, ``<pre>`` or a ``translate="no"``
-    element). The one render-time filter every page of the kit passes through: handouts,
+    inside tags, attributes, entities such as ``&amp;`` or ``&#160;``, ``<style>``,
+    ``<script>``, ``<code>``, ``<pre>`` or a ``translate="no"`` element): the text a browser
+    shows is the page's own with only spaces changed. The one render-time filter every page of the kit passes through: handouts,
     printable role-play pages and the served panes.
 
     >>> with language("fr"):
@@ -164,19 +178,25 @@ def typography_html(page: Any) -> Any:
     """
     if current() != "fr" or not isinstance(page, str):
         return page
-    out, at = [], 0
+    out, at, spaced = [], 0, False
     for kept in _UNTOUCHED.finditer(page):
-        out += [_text_node(page[at : kept.start()]), kept.group(0)]
+        out += [_text_node(page[at : kept.start()], spaced), kept.group(0)]
+        spaced = kept.group(0).lower() in _SPACE_ENTITIES
         at = kept.end()
-    out.append(_text_node(page[at:]))
+    out.append(_text_node(page[at:], spaced))
     return "".join(out)
 
 
-def _text_node(text: str) -> str:
-    """One run of visible text: a colon (or ; ? !) that opens it follows the word before a tag."""
-    if re.match(r"[:;?!](?:\s|$)", text):
+_SPACE_ENTITIES = {"&nbsp;", "&#160;", "&#xa0;", "&#8239;", "&#x202f;"}
+
+
+def _text_node(text: str, spaced: bool = False) -> str:
+    """One run of visible text: a colon (or ; ? !) that opens it follows the word before a tag
+    (unless a no-break space entity stands just before it)."""
+    text = typography(text)
+    if not spaced and re.match(r"[:;?!](?:\s|$)", text):
         text = "\u00a0" + text
-    return typography(text)
+    return text
 
 
 def collation_key(text: str) -> tuple[str, str]:
@@ -224,14 +244,28 @@ def decimal(value: float, digits: int = 2) -> str:
     from babel.numbers import format_decimal
 
     pattern = "0." + "0" * digits if digits else "0"
-    return format_decimal(round(float(value), digits), format=pattern, locale=locale_name())
+    return _minus(format_decimal(round(float(value), digits), format=pattern, locale=locale_name()))
+
+
+def decimal_comma() -> bool:
+    """True when the current locale writes a decimal comma (``0,25`` in French and Spanish):
+    a number typed there with a lone comma (``1,250``) means a fraction, not a thousand."""
+    from babel.numbers import get_decimal_symbol
+
+    return get_decimal_symbol(locale_name()) == ","
 
 
 def number(value: float, most: int = 3) -> str:
     """``value`` with at most ``most`` decimals and no trailing zeros, in the current locale."""
     from babel.numbers import format_decimal
 
-    return format_decimal(round(float(value), most), format="0." + "#" * most, locale=locale_name())
+    return _minus(format_decimal(round(float(value), most), format="0." + "#" * most, locale=locale_name()))
+
+
+def _minus(text: str) -> str:
+    """French and Spanish typography write a negative number with the minus sign (U+2212,
+    ``−0,25``), not a hyphen."""
+    return "\u2212" + text[1:] if text.startswith("-") and current() in ("fr", "es") else text
 
 
 def percent(share: float) -> str:
@@ -385,7 +419,43 @@ def join_and(items: Any) -> str:
 def signed(value: float, digits: int = 3) -> str:
     """``value`` with its sign and ``digits`` decimals, in the current locale (``+0,012``)."""
     value = round(float(value), digits)
-    return ("-" if value < 0 else "+") + decimal(abs(value), digits)
+    return ("\u2212" if value < 0 and current() in ("fr", "es") else "-" if value < 0 else "+") + decimal(
+        abs(value), digits
+    )
+
+
+def read_number(typed: object, low: float, high: float, field: str) -> float:
+    """A number a participant typed into ``field``, in any of the kit's locales: ``0,4``,
+    ``0.4``, `` 0,40 ``, ``−0,5`` (a minus sign or a hyphen), ``1/2``, read by the kit's one
+    reader of typed numbers (:func:`govsim.typed.read_number`), and within [``low``, ``high``].
+    A lone comma is the decimal mark where the current locale writes one (``1,000`` is 1 in
+    French and Spanish); in English ``1,234`` is refused as ambiguous, never guessed. A
+    percentage (``40 %``) is refused: the field's scale is not a percentage.
+
+    Raises
+    ------
+    ValueError
+        One line in the current language naming the field, what was typed and what is allowed
+        (a page shows it beside the field; nothing is sent).
+
+    >>> read_number("0,4", 0, 1, "x"), read_number(" .5 ", 0, 1, "x"), read_number("7", 0, 10, "x")
+    (0.4, 0.5, 7.0)
+    """
+    try:
+        read = typed_number("" if typed is None else str(typed), decimal_comma=decimal_comma())
+    except Refused:
+        read = None
+    if read is not None and not read.percent and low <= read.value <= high:
+        return read.value
+    raise ValueError(
+        _("{field}: {typed} is not a number from {low} to {high} (for example {example}).").format(
+            field=field,
+            typed=f"« {typed} »" if current() == "fr" else f"“{typed}”",
+            low=number(low),
+            high=number(high),
+            example=decimal((low + high) / 2, 2),
+        )
+    )
 
 
 def ordinal(n: int) -> str:

@@ -47,26 +47,34 @@ def positions_figure():
     import matplotlib.pyplot as plt
 
     from govsim.model import GovernanceModel
-    from govsim.screen.plotting import localize_ticks, plot_positions
+    from govsim.screen.plotting import fit_texts, localize_ticks, plot_positions, short_dimension_label
 
-    fig, ax = plt.subplots(figsize=(3.6, 3.2))
-    plot_positions(GovernanceModel("classroom", rng=0), ax=ax)
-    return localize_ticks(fig)
+    fig, ax = plt.subplots(figsize=(4.2, 4.0), layout="constrained")
+    model = GovernanceModel("classroom", rng=0)
+    plot_positions(model, ax=ax)
+    x, y = model.setup.dimensions[:2]  # short labels: the caption says what the ends mean
+    ax.set_xlabel(short_dimension_label(x))
+    ax.set_ylabel(short_dimension_label(y))
+    ax.legend(loc="upper left", fontsize="x-small")
+    return fit_texts(localize_ticks(fig))
 
 
 def _positions_figure() -> str:
     """:func:`positions_figure` with its caption, as HTML (the image a data URI)."""
     import matplotlib.pyplot as plt
 
+    from govsim.model import GovernanceModel
     from govsim.screen.display import png_data_uri
+    from govsim.screen.plotting import dimension_caption
 
     fig = positions_figure()
+    dimensions = GovernanceModel("classroom", rng=0).setup.dimensions[:2]
     try:
         return html.figure_html(
             png_data_uri(fig, dpi=150, tight=True, fast=False),
-            _(
-                "Where the forty classroom stakeholders start (seed 0): one marker shape and colour per group."
-            ),
+            _("Where the forty classroom stakeholders start (seed 0): one marker shape and colour per group.")
+            + " "
+            + dimension_caption(dimensions),
         )
     finally:
         plt.close(fig)

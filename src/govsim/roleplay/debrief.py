@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from govsim.escape import html_text as esc
 from govsim.groups import GROUP_NAMES, Group
@@ -43,7 +44,7 @@ from govsim.roleplay.cards import move_name
 from govsim.roleplay.page import page_html
 from govsim.roleplay.session import RolePlay
 from govsim.screen.display import png_data_uri
-from govsim.screen.plotting import dimension_label, group_color, group_style, localize_ticks
+from govsim.screen.plotting import dimension_label, fit_texts, group_color, group_style, localize_ticks
 
 DEBRIEF_SEEDS = range(100)  # percentiles in steps of 1 (20 runs gave steps of 5, ties at 0 or 100)
 AXIS_VALUES = {
@@ -57,8 +58,8 @@ LANDSCAPE_MEASURE = "mean_min_group_gain"
 ROOM_MEASURES = {
     "adoption_rate": N_("issues adopted (share)"),
     "mean_rounds": N_("rounds per issue"),
-    "mean_compliance": N_("compliance (share of bound stakeholders)"),
-    "noncompliance": N_("non-compliance (capability-weighted share of non-compliers)"),
+    "mean_compliance": N_("compliance (share of stakeholders who comply with the text)"),
+    "noncompliance": N_("non-compliance (share of non-compliers, weighted by influence)"),
     "mean_min_group_gain": N_("worst-off group's gain"),
     "mean_objecting_share": N_("objecting at the end of an issue (share)"),
     "table_min_gain": N_("worst-off group: text left on the table vs status quo"),
@@ -302,9 +303,10 @@ def effect_sentence(d: Debrief, team: str) -> str:
     by +1." or that they changed nothing, with what happened either way."""
     if d.effects is None or not len(d.effects):
         return _("No issue was closed, with or without your moves: there is no outcome to compare.")
+    if set(d.moves.get(team, {})) <= {"simulated"}:
+        return _("You sent no move: the simulation played in your seat in every round.")
     mine = d.effects[d.effects["team"] == team]
-    said = []
-    changed = False
+    said, same = [], []
     for _i, r in mine.iterrows():
         where = _("issue {number} ({name})").format(number=r["issue"] + 1, name=name(str(r["name"])))
         if r["adopted"] is None or r["adopted_without"] is None:
@@ -314,7 +316,6 @@ def effect_sentence(d: Debrief, team: str) -> str:
                 else _("on {issue}: it closed only without them")
             )
             said.append(closed.format(issue=where))
-            changed = True
             continue
         verdict = (
             _("{verdict}; without your moves: {without}").format(
@@ -323,15 +324,13 @@ def effect_sentence(d: Debrief, team: str) -> str:
             if r["adopted"] != r["adopted_without"]
             else _verdict(r["adopted"])
         )
-        if abs(r["effect"]) > 1e-9 or r["adopted"] != r["adopted_without"]:
-            changed = True
+        if r["adopted"] != r["adopted_without"] or _shows(r["effect"]):
             said.append(
                 _("on {issue} by {effect} for your group ({verdict})").format(
                     issue=where, effect=signed(r["effect"]), verdict=verdict
                 )
             )
-        elif _moved(r["table"], r["table_without"]) or _moved(r["objecting"], r["objecting_without"]):
-            changed = True
+        elif _moved(r["table"], r["table_without"]) or _moved(r["objecting"], r["objecting_without"], 2):
             said.append(
                 _(
                     "on {issue} ({verdict} either way): they moved the text left on the table by "
@@ -347,23 +346,17 @@ def effect_sentence(d: Debrief, team: str) -> str:
                     objecting_without=_fmt(r["objecting_without"], ".0%"),
                 )
             )
-        else:
-            said.append(
-                _("on {issue} by {effect} for your group ({verdict})").format(
-                    issue=where, effect=signed(r["effect"]), verdict=verdict
-                )
-            )
+        else:  # a change too small to show (+0.000) is no change: said as such
+            same.append(_("not on {issue} ({verdict} either way)").format(issue=where, verdict=verdict))
     played = int(mine["rounds"].iloc[0])
     rounds = played - int(mine["rounds_without"].iloc[0])
-    if rounds:
-        changed = True
-    if not changed:
-        outcome = _("; ").join(
-            _("issue {number} {verdict}, your group's gain {gain}").format(
-                number=r["issue"] + 1, verdict=_verdict(r["adopted"]), gain=signed(r["gain"])
-            )
-            for _i, r in mine.iterrows()
+    outcome = _("; ").join(
+        _("issue {number} {verdict}, your group's gain {gain}").format(
+            number=r["issue"] + 1, verdict=_verdict(r["adopted"]), gain=signed(r["gain"])
         )
+        for _i, r in mine.iterrows()
+    )
+    if not said and not rounds:
         return (
             _(
                 "Your moves did not change the outcome: with the simulation in your seat, the same "
@@ -375,18 +368,27 @@ def effect_sentence(d: Debrief, team: str) -> str:
                 "happened ({outcome}) in the same {rounds} rounds."
             )
         ).format(outcome=outcome, rounds=played)
+    if not said:
+        return _(
+            "Your moves did not change the outcome ({outcome}), but they changed the number of rounds by {rounds}."
+        ).format(outcome=outcome, rounds=f"{rounds:+d}")
     taken = (
         _("and the rounds by {rounds}").format(rounds=f"{rounds:+d}")
         if rounds
         else _("and not the number of rounds ({rounds})").format(rounds=played)
     )
     return _("Your moves changed the outcome {changes}; {rounds}.").format(
-        changes=_("; ").join(said), rounds=taken
+        changes=_("; ").join(said + same), rounds=taken
     )
 
 
-def _moved(a: float, b: float) -> bool:
-    return not (np.isnan(a) or np.isnan(b)) and abs(a - b) > 1e-9
+def _shows(value: float, digits: int = 3) -> bool:
+    """Whether ``value`` shows as a change with ``digits`` decimals (``+0.000`` is no change)."""
+    return not np.isnan(value) and round(float(value), digits) != 0
+
+
+def _moved(a: float, b: float, digits: int = 3) -> bool:
+    return not (np.isnan(a) or np.isnan(b)) and _shows(a - b, digits)
 
 
 def _verdict(adopted: Any) -> str:
@@ -477,8 +479,8 @@ def debrief(
 def debrief_figure(d: Debrief, dpi: int = DPI) -> Figure:
     """Left: each team's gain (star) over the simulated runs' gains (dots). Right: the landscape
     with the scenario's setting marked and the room's value in the title."""
-    fig = Figure(figsize=(13, 5.2), dpi=dpi)
-    fig.subplots_adjust(left=0.16, right=0.97, top=0.86, bottom=0.16, wspace=0.45)
+    fig = Figure(figsize=(13, 5.2), dpi=dpi, layout="constrained")
+    fig.get_layout_engine().set(wspace=0.08)
     left, right = fig.subplots(1, 2)
     plot_standing(d, left)
     if d.landscape is not None:
@@ -490,7 +492,7 @@ def debrief_figure(d: Debrief, dpi: int = DPI) -> Figure:
         ax.xaxis.label.set_fontsize(DEBRIEF_LABEL_PT)
         ax.yaxis.label.set_fontsize(DEBRIEF_LABEL_PT)
         ax.tick_params(labelsize=DEBRIEF_LABEL_PT)
-    return localize_ticks(fig)
+    return fit_texts(localize_ticks(fig))
 
 
 def plot_standing(d: Debrief, ax: Any) -> Any:
@@ -560,7 +562,7 @@ def plot_landscape(d: Debrief, ax: Any) -> Any:
             measure=_(ROOM_MEASURES.get(d.measure, d.measure)), value=_fmt(d.room.get(d.measure), "+.3f")
         )
     )
-    ax.figure.colorbar(image, ax=ax)
+    ax.figure.colorbar(image, ax=ax, format=FuncFormatter(lambda v, _pos: signed(v)))
     return ax
 
 
@@ -569,8 +571,8 @@ def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
     integer round ticks; large type."""
     from govsim.screen import plotting
 
-    fig = Figure(figsize=(13, 5.4), dpi=dpi)
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.2, wspace=0.3)
+    fig = Figure(figsize=(13, 5.4), dpi=dpi, layout="constrained")
+    fig.get_layout_engine().set(wspace=0.06)
     left, right = fig.subplots(1, 2)
     if play.setup.k >= 2:
         plotting.plot_positions(play.model, ax=left)
@@ -588,7 +590,7 @@ def projector_figure(play: RolePlay, dpi: int = DPI) -> Figure:
         ax.xaxis.label.set_fontsize(12)
         ax.yaxis.label.set_fontsize(12)
         ax.tick_params(labelsize=12)
-    return localize_ticks(fig)
+    return fit_texts(localize_ticks(fig))
 
 
 def plot_positions_1d(play: RolePlay, ax: Any) -> Any:
@@ -682,7 +684,7 @@ def debrief_tables_html(d: Debrief, style: str = "") -> str:
         for _i, r in d.standing.iterrows()
     )
     effects = "".join(
-        f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>"
+        f"<li><b>{esc(Group.parse(t).label)}</b> — {esc(effect_sentence(d, t))}</li>"
         for t in d.standing["team"]
     )
     runs = len(d.simulated)
@@ -726,7 +728,7 @@ def debrief_sheet_html(d: Debrief, figure: bool = True) -> str:
         else ""
     )
     effects = "".join(
-        f"<li><b>{esc(Group.parse(t).label)}</b>: {esc(effect_sentence(d, t))}</li>"
+        f"<li><b>{esc(Group.parse(t).label)}</b> — {esc(effect_sentence(d, t))}</li>"
         for t in d.standing["team"]
     )
     n_sims = len(d.simulated)

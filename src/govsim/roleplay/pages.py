@@ -22,11 +22,23 @@ from panel.custom import JSComponent
 
 from govsim.escape import html_text as esc
 from govsim.groups import Group
-from govsim.i18n import LANGUAGES, N_, _, current, language, name, parse_language, typography_html
+from govsim.i18n import (
+    LANGUAGES,
+    N_,
+    _,
+    current,
+    decimal,
+    language,
+    name,
+    number,
+    parse_language,
+    read_number,
+    typography_html,
+)
 from govsim.roleplay.cards import move_name, role_card
 from govsim.roleplay.page import CARD_CSS
 from govsim.roleplay.plan import EXTEND_SECONDS
-from govsim.roleplay.room import PROJECTOR, Phase, Room
+from govsim.roleplay.room import PROJECTOR, Phase, Room, issue_round
 from govsim.roleplay.screens import (
     facilitator_debrief_html,
     moves_html,
@@ -256,6 +268,13 @@ def language_links(code: str, lang: str) -> str:
     return f"<p class='govsim-rp-lang'><span translate='no'>{' · '.join(links)}</span></p>"
 
 
+def _typed(box: Any) -> str:
+    """What a text field holds as typed (``value_input`` follows each key; ``value`` the last
+    Enter or change of focus)."""
+    typed = getattr(box, "value_input", None)
+    return box.value if typed is None else typed
+
+
 def set_viewport() -> None:
     """Give the page being built the phone viewport tag (Panel's page template reads ``meta``)."""
     doc = pn.state.curdoc
@@ -354,17 +373,21 @@ class TeamPage:
         self.meaning = _pane("govsim-rp-meaning")
         setup = room.play.setup
         start = setup.in_file_units(setup.agenda[0].draft or setup.agenda[0].status_quo)
+        # Text fields, read in the page's locale (a browser's number field silently dropped a
+        # typed decimal comma and the old value was sent): "0,4" and "0.4" both read as 0.4,
+        # anything else is refused in one visible line and nothing is sent.
+        self.scales = scales_of(setup)
+        self.fields = [name(d) for d in setup.dimensions]  # how a refusal names each field
         self.points = [
-            pn.widgets.FloatInput(
-                name=_("amendment: {dimension} ({scale})").format(dimension=name(d), scale=scale),
-                value=round(float(v), 2),
-                start=scale.low,
-                end=scale.high,
-                step=(scale.high - scale.low) / 20,
+            pn.widgets.TextInput(
+                name=_("amendment: {dimension} (from {low} to {high})").format(
+                    dimension=name(d), low=number(scale.low), high=number(scale.high)
+                ),
+                value=decimal(float(v), 2),
                 css_classes=["govsim-rp-amend", f"govsim-rp-amend-{i}"],
                 **control,
             )
-            for i, (d, v, scale) in enumerate(zip(setup.dimensions, start, scales_of(setup), strict=True))
+            for i, (d, v, scale) in enumerate(zip(setup.dimensions, start, self.scales, strict=True))
         ]
         self.submit = pn.widgets.Button(
             name=_("Submit move"), button_type="primary", css_classes=["govsim-rp-submit"], **control
@@ -421,11 +444,19 @@ class TeamPage:
         import asyncio
 
         round_ = self.shown_round + 1
+        point = None
+        if self.move.value == Move.AMEND.value:
+            try:
+                typed = [
+                    read_number(_typed(box), scale.low, scale.high, field)
+                    for box, scale, field in zip(self.points, self.scales, self.fields, strict=True)
+                ]
+            except ValueError as unreadable:  # said beside the form; nothing is sent
+                refused = _("Not sent. {why}").format(why=unreadable)
+                self.message.object = f"<span class='govsim-rp-refused'>{esc(refused)}</span>"
+                return
+            point = to_model_units(self.room.play.setup, typed)
         try:
-            typed = [box.value for box in self.points]
-            point = (
-                to_model_units(self.room.play.setup, typed) if self.move.value == Move.AMEND.value else None
-            )
             spoken = contextvars.copy_context()  # the worker thread answers in the page's language
             ok, text = await asyncio.get_running_loop().run_in_executor(
                 None, spoken.run, self.room.submit, self.team, round_, self.move.value, point
@@ -492,8 +523,13 @@ class TeamPage:
                 else ""
             )
             self.current.object = esc(
-                _("Your team's move for round {round}: {move}{amend} (sent {at}).")
-            ).format(round=state.round + 1, move=f"<b>{esc(move_name(own['move']))}</b>", amend=amend, at=at)
+                _("Your team's move for round {round} of issue {issue}: {move}{amend} (sent {at}).")
+            ).format(
+                **issue_round(self.room.play),
+                move=f"<b>{esc(move_name(own['move']))}</b>",
+                amend=amend,
+                at=at,
+            )
         elif phase in (Phase.CAUCUS, Phase.MOVES):
             self.current.object = esc(_("No move sent yet: without one, the simulation plays your members."))
         elif phase is Phase.RESULT:

@@ -68,6 +68,17 @@ class Access:
     team: str | None = None
 
 
+def issue_round(play: Any) -> dict[str, int]:
+    """The open round as a room counts it: ``issue`` (1-based agenda number) and ``round``
+    within that issue (1-based), for what a team page says ("round 1 of issue 2", never the
+    session's running count, which read as skipped rounds: review 25b es, E2)."""
+    model = play.model
+    issue = model.current_issue
+    if issue is None:  # between issues or after the agenda: the next issue's first round
+        return {"issue": len(model.closed_issues) + 1, "round": 1}
+    return {"issue": issue.index + 1, "round": issue.round + 1}
+
+
 class Room:
     """One session file and the model it replays.
 
@@ -257,9 +268,10 @@ class Room:
         extra = " " + _("at ({point})").format(point=join_numbers(decimal(v) for v in point)) if point else ""
         return (
             True,
-            _("Move recorded for round {round}: {move}{amend}. You can change it until the reveal.").format(
-                round=round_, move=move_name(chosen.value), amend=extra
-            ),
+            _(
+                "Move recorded for round {round} of issue {issue}: {move}{amend}. You can change it "
+                "until the reveal."
+            ).format(**issue_round(self.play), move=move_name(chosen.value), amend=extra),
         )
 
     # ------------------------------------------------------------ the facilitator

@@ -208,11 +208,12 @@ def facilitator_debrief_html(room: Room, compact: bool = False) -> str:
     the tables and capped in height so the whole fits a 1080p screen)."""
     d = room_debrief(room)
     figure = cached(room, ("debrief-png", current()), lambda: png_data_uri(debrief_figure(d), fast=False))
-    if compact:
+    if compact:  # the figure takes most of the width, readable from the back of a room
         return (
-            "<div style='display:flex; gap:1em; align-items:flex-start'>"
-            f"<div style='flex:0 0 34em; font-size:.8em'>{debrief_tables_html(d)}</div>"
-            f"<img alt='{esc(_('debrief figure'))}' style='max-width:calc(100% - 35em); max-height:55vh' src='{figure}'>"
+            "<div style='display:flex; flex-wrap:wrap; gap:1em; align-items:flex-start'>"
+            f"<div style='flex:1 1 22em; max-width:30em; font-size:.7em'>{debrief_tables_html(d)}</div>"
+            f"<img class='govsim-rp-debrief-figure' alt='{esc(_('debrief figure'))}' "
+            f"style='flex:3 1 36em; min-width:60%; max-width:100%; max-height:64vh; object-fit:contain' src='{figure}'>"
             "</div>"
         )  # fmt: skip
     return (

@@ -34,7 +34,7 @@ import panel as pn
 
 from govsim.escape import html_text as esc
 from govsim.groups import Group
-from govsim.i18n import _, language, parse_language
+from govsim.i18n import _, language, locale_name, parse_language
 from govsim.roleplay.cards import role_card, role_cards
 from govsim.roleplay.debrief import debrief_sheet_html
 from govsim.roleplay.page import page_html
@@ -58,6 +58,7 @@ from govsim.screen.serving import (
     local_addresses,
     qr_svg,
     qr_text,
+    speak_page,
     websocket_origins,
 )
 
@@ -106,7 +107,7 @@ class CardHandler(_Gate):
         if who.role == "team":
             if asked not in (None, who.team):
                 self.set_status(403)
-                self.finish("refused: a team address shows only its own card\n")
+                self.finish(_("refused: a team address shows only its own card") + "\n")
                 return
             cards = [role_card(play.setup, who.team, play.protocol)]
         else:
@@ -157,12 +158,19 @@ class ExportHandler(_Gate):
 
 
 class DebriefHandler(_Gate):
+    """``/rp/debrief``: the printable debrief sheet, in the page's language (the session's
+    unless ``?lang=`` asks for another), numbers in its locale."""
+
     def get(self) -> None:
+        with language(self.spoken):
+            self.sheet()
+
+    def sheet(self) -> None:
         if self.holder(facilitator_only=True) is None:
             return
         if self.room.phase() is not Phase.ENDED:
             self.set_status(409)
-            self.finish("the session is not over yet: end it first\n")
+            self.finish(_("the session is not over yet: end it first") + "\n")
             return
         self.page(debrief_sheet_html(room_debrief(self.room)))
 
@@ -190,7 +198,16 @@ def app_factory(room: Room, lang: str = "en") -> Callable[[], pn.viewable.Viewab
         with language(spoken):
             who, why = GUESSES.check(room, code, address)
             if who is None:
+                speak_page(locale_name(), _("govsim role-play"))
                 return refused_page(why)
+            role = (
+                _("facilitator")
+                if who.role == "facilitator"
+                else _("projector")
+                if who.role == PROJECTOR
+                else Group.parse(who.team).label
+            )
+            speak_page(locale_name(), _("{page} · govsim role-play").format(page=role))
         set_viewport()
         if who.role == "facilitator":
             page: Any = FacilitatorPage(room, code, spoken)
@@ -246,10 +263,12 @@ def build_server(
     origins: tuple[str, ...] = (),
     lang: str = "en",
     more: tuple[tuple, ...] = (),
-    title: str = "govsim role-play",
+    title: str | None = None,
 ) -> Any:
     """The Panel server (not started): the role-play app (``/room``) and the gated HTTP routes,
-    plus ``more`` routes, speaking ``lang`` unless a page asks for another (``?lang=fr``)."""
+    plus ``more`` routes, speaking ``lang`` unless a page asks for another (``?lang=fr``). Each
+    page sets its own ``<title>`` and ``<html lang>`` in its language (``title`` is Panel's
+    fallback only)."""
     lang = parse_language(lang)
     allowed = websocket_origins(host, port, origins)
     return pn.serve(

@@ -4,8 +4,8 @@ what a phone's form sends read as a notebook learner would write it, and judged 
 
 What a form may send (:func:`parse_answer`):
 
-* a number, read by the exercises' one reader of numbers in text
-  (:func:`govsim.exercises.answers.read_number`, as a notebook reads ``"0,5"``): ``0.5``,
+* a number, read by the kit's one reader of numbers in text
+  (:func:`govsim.typed.read_number`, as a notebook reads ``"0,5"``): ``0.5``,
   ``0,5`` (a decimal comma), ``-0.02`` or ``−0.02``, ``1e-3``, ``3/4``, thousands separated by
   commas, dots, spaces, no-break spaces or apostrophes (``12,345.5``, ``12.345,5``,
   ``12 345``, ``12'345``), a trailing unit word (``80 runs``), and a percent sign (``50 %``:
@@ -32,8 +32,8 @@ from functools import cache
 from typing import Any
 
 from govsim.exercises import questions
-from govsim.exercises.answers import GENERAL, QUOTES, Refused, Unreadable, read_number
 from govsim.exercises.checks import Choice, Numeric, Question, Result, Status, YesNo
+from govsim.typed import GENERAL, QUOTES, Refused, Unreadable, read_number
 from govsim.values import has_control
 
 KINDS = ("number", "choice", "yes/no")  # the kinds a phone can answer
@@ -98,7 +98,7 @@ def _clean(text: str) -> str:
 
 def _number(question: Numeric, text: str) -> float | str:
     """A number as a notebook learner would write it (a float, or ``"N%"`` with a percent sign),
-    read by the exercises' own reader (:func:`govsim.exercises.answers.read_number`)."""
+    read by the kit's one reader of typed numbers (:func:`govsim.typed.read_number`)."""
     try:
         number = read_number(text, integer=bool(getattr(question, "integer", False)))
     except Unreadable as unreadable:

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
-from govsim.i18n import PSEUDO, _, current, data_file, fresh, language, text, typography
+from govsim.i18n import PSEUDO, _, current, data_file, decimal_comma, fresh, language, text, typography
 from govsim.i18n import number as said_number
 from govsim.model import GovernanceModel
 from govsim.params import check_names
@@ -37,7 +37,8 @@ from govsim.scenarios import load_scenario, scenario_names
 from govsim.screen.dashboard import DEFAULT_PARAMS, status_html
 from govsim.screen.replay import LIVE, record_run
 from govsim.settings import setting_names, setting_spec, setting_value
-from govsim.values import decimal, number, whole
+from govsim.typed import Refused, read_number
+from govsim.values import number, whole
 
 SCENARIO = "classroom"  # what a new page shows
 SEED = 1  # the dashboard's default seed
@@ -187,14 +188,26 @@ def controls(scenario: str = SCENARIO) -> list[Control]:
     return found
 
 
+def _typed(raw: str, where: str, integer: bool, allowed: str) -> float:
+    """A setting a page sent as text, read as a participant types it, in the page's language
+    (:func:`govsim.typed.read_number`: ``0,35`` in French, ``12 345``); a percentage is refused."""
+    try:
+        read = read_number(raw, integer=integer, decimal_comma=decimal_comma())
+    except Refused:
+        read = None
+    if read is None or read.percent:
+        raise ValueError(f"{where}={raw!a} is not a number (allowed: {allowed})")
+    return read.value
+
+
 def _value(name: str, value: Any, scenario: str) -> float | int:
     """One setting checked against its declaration and the room's limit (text a form sends is
-    read as a plain decimal number)."""
+    read as typed, :func:`_typed`)."""
     spec = setting_spec(name)
     high, limit = _room_max(name, scenario)
     allowed = f"{spec.kind.__name__} in [{spec.low:g}, {high:g}]" + (f"; {limit}" if limit else "")
     if isinstance(value, str):
-        value = decimal(value.strip(), name, allowed=allowed)
+        value = _typed(value, name, spec.kind is int, allowed)
     if spec.kind is int:
         return whole(value, name, int(spec.low), int(high), allowed)
     return number(value, name, spec.low, high, allowed)
@@ -227,7 +240,7 @@ def check_settings(settings: Any) -> dict[str, Any]:
         )
     seed = settings.get("seed", SEED)
     if isinstance(seed, str):
-        seed = decimal(seed.strip(), "seed", allowed=SEEDS)
+        seed = _typed(seed, "seed", True, SEEDS)
     out: dict[str, Any] = {
         "scenario": scenario,
         "protocol": protocol,

@@ -12,6 +12,7 @@ Reference: Okabe & Ito (2008), "Color Universal Design", https://jfly.uni-koeln.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -147,6 +148,77 @@ def wrap(text: str, width: int = 48) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
 
 
+def fit_texts(fig: Any) -> Any:
+    """``fig`` with every title, axis label, legend and annotation inside it, whatever the
+    language (a French or Spanish label often runs a third longer than the English): the
+    margins are laid out around the labels (matplotlib's constrained layout), a title or x label
+    wider than its axes is wrapped to the axes' width and a y label to their height, a legend
+    wider than its axes takes fewer columns, and an annotation that would cross the right edge
+    of its axes is set on the left of its point. Returns ``fig``.
+
+    The figures a room reads (the projector's, the debrief's, the handouts') pass through it.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    if fig.get_layout_engine() is None:
+        fig.set_layout_engine("constrained")
+    for _pass in range(3):  # wrapping changes the layout, which changes the room for the labels
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        changed = False
+        for ax in fig.axes:
+            if not ax.get_visible() or ax.get_label() == "<colorbar>":
+                continue
+            box = ax.get_window_extent(renderer)
+            changed |= _wrap_to(ax.title, box.width, renderer)
+            changed |= _wrap_to(ax.xaxis.label, box.width, renderer)
+            changed |= _wrap_to(ax.yaxis.label, box.height, renderer, vertical=True)
+            legend = ax.get_legend()
+            if (
+                legend is not None
+                and legend._ncols > 1
+                and legend.get_window_extent(renderer).width > box.width
+            ):
+                size = legend.get_texts()[0].get_fontsize() if legend.get_texts() else None
+                ax.legend(
+                    *ax.get_legend_handles_labels(), loc=legend._loc, ncols=legend._ncols - 1, fontsize=size
+                )
+                changed = True
+            for note in ax.texts:
+                xy = getattr(note, "xyann", None)
+                if xy is None or xy[0] <= 0 or note.get_window_extent(renderer).x1 <= box.x1:
+                    continue
+                note.xyann = (-xy[0], xy[1])
+                note.set_horizontalalignment("right")
+                changed = True
+        if not changed:
+            break
+    return fig
+
+
+def _wrap_to(text: Any, room: float, renderer: Any, vertical: bool = False) -> bool:
+    """Wrap matplotlib ``text`` (its own line breaks kept) until it is at most ``room`` pixels
+    long; whether it changed."""
+    said = text.get_text()
+    if not said.strip():
+        return False
+
+    def length() -> float:
+        extent = text.get_window_extent(renderer)
+        return extent.height if vertical else extent.width
+
+    if length() <= room:
+        return False
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in said.split("\n")]  # no-break spaces kept
+    for width in range(max(len(line) for line in lines) - 1, 8, -1):
+        text.set_text("\n".join(wrap(line, width) for line in lines))
+        if length() <= room:
+            break
+    return text.get_text() != said
+
+
 def integer_rounds(axis: Any) -> None:
     """Only whole numbers on an axis that counts rounds."""
     axis.set_major_locator(MaxNLocator(integer=True))
@@ -160,6 +232,30 @@ def dimension_label(name: str) -> str:
         dimension=in_language(name), low=in_language(low) if name in DIMENSION_ENDS else low,
         high=in_language(high) if name in DIMENSION_ENDS else high,
     )  # fmt: skip
+
+
+def short_dimension_label(name: str) -> str:
+    """A short axis label for a policy dimension, for a small figure: its name and its range
+    (``ouverture (de 0 à 1)``); :func:`dimension_caption` says what the ends mean, under it."""
+    return _("{dimension} (0 to 1)").format(dimension=in_language(name))
+
+
+def dimension_caption(names: Sequence[str]) -> str:
+    """What 0 and 1 mean on each of the policy dimensions ``names``, as one sentence for a
+    figure's caption (in the current language)."""
+    said = []
+    for name in names:
+        low, high = DIMENSION_ENDS.get(name, (_("low"), _("high")))
+        known = name in DIMENSION_ENDS
+        said.append(
+            _("{dimension}: 0 = {low}, 1 = {high}").format(
+                dimension=in_language(name),
+                low=in_language(low) if known else low,
+                high=in_language(high) if known else high,
+            )
+        )
+    sentence = _("; ").join(said) + "."
+    return sentence[:1].upper() + sentence[1:]
 
 
 def localize_ticks(fig: Any) -> Any:

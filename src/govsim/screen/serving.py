@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import secrets
@@ -91,6 +92,39 @@ class GuessLimit:
             return None, _("Too many wrong join codes from this device: wait a minute, then try again.")
         self.failed(who)
         return None, _("This join code is not valid.")
+
+
+def speak_page(lang: str, title: str) -> None:
+    """Make the Panel page being built say its language and title: ``<html lang=..>`` (Panel's
+    page template says "en" whatever the page speaks, so a browser offered to translate a
+    French page from English) and ``<title>``. Call it in the app function, before the page is
+    sent; the server must not impose a title of its own (``pn.serve(title=None)``)."""
+    import panel as pn
+
+    doc = pn.state.curdoc
+    if doc is None:
+        return
+    doc.template = _page_template()
+    doc.template_variables["html_lang"] = lang
+    doc.template_variables["page_title"] = title
+
+
+@functools.cache
+def _page_template() -> Any:
+    """Panel's page template with its language and title arguments (``html_lang``,
+    ``page_title``: Panel sets the document's title itself after the app function runs)."""
+    from panel.io.resources import _env
+
+    source = _env.loader.get_source(_env, "base.html")[0]
+    said = {
+        '<html lang="en"': "<html lang=\"{{ html_lang | default('en') | e }}\"",
+        '{{ title | e if title else "Panel App" }}': '{{ (page_title or title or "Panel App") | e }}',
+    }
+    for panels, ours in said.items():
+        if panels not in source:  # a Panel whose template moved on: the page-shell tests say so
+            raise RuntimeError(f"Panel's base.html no longer has {panels!r} to replace")
+        source = source.replace(panels, ours, 1)
+    return _env.from_string(source)
 
 
 GUESSES = GuessLimit()

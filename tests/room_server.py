@@ -37,7 +37,10 @@ class RoomServed(Served):
             "facilitate": re.findall(r"facilitator: (\S+/facilitate\S+)", text)[-1],
             "projector": re.findall(r"projector: (\S+/projector\S+)", text)[-1],
         }
-        return {**super().read_links(text), **found}  # "projector": the room's, not the role-play's
+        roleplay = {  # the role-play's own pages (/room?code=...), printed before the room's
+            "facilitator": re.findall(r"facilitator: (\S+/room\?\S+)", text)[-1],
+        }
+        return {**super().read_links(text), **roleplay, **found}  # "projector": the room's
 
     def join(self, name: str) -> str:
         """Join as ``name`` (the form a phone posts); the participant's private key."""

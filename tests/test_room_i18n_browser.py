@@ -4,7 +4,8 @@ comes back marked ``⟦...⟧``), then the visible text of each page's DOM (what
 wrote, the page shell, the title, placeholders and labels) must hold no word outside a mark:
 the join page, a joined participant's page on each tab (with the hidden settings opened, a
 number typed that cannot be read), a poll open and revealed, the projector, the facilitator's
-page, a participant's refused answer and the "connection lost" banner.
+page, a participant's refused answer and the "connection lost" banner; and every string the run
+view draws on its canvas (``data-drawn``: the title, the axes, the legend).
 
 Left out of the reading, as the role-play's completeness test leaves them out: what the page
 marks ``translate="no"`` (code names a participant reads off a notebook: scenario and rule
@@ -44,7 +45,8 @@ VISIBLE_TEXT_JS = """() => {
     if (node.textContent.trim() && shown(node.parentElement)) out.push(node.textContent);
   }
   for (const select of document.querySelectorAll("select")) {
-    if (shown(select)) for (const o of select.options) out.push(o.textContent);
+    // a rule's choice is its words then its code name ("⟦bottom-up⟧ · bottom_up"): the code name left out
+    if (shown(select)) for (const o of select.options) out.push(o.textContent.replace(/ · [a-z_][a-z0-9_]*$/, ""));
   }
   for (const el of document.querySelectorAll("[placeholder], [aria-label], img[alt]")) {
     if (shown(el)) out.push(el.getAttribute("placeholder") || "", el.getAttribute("aria-label") || "", el.getAttribute("alt") || "");
@@ -108,6 +110,12 @@ def test_every_room_page_in_every_state_is_translated_in_the_pseudo_locale(brows
         phone.wait_for_selector(".view[data-version='1']")
         phone.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
         read(phone, "participant", "explore (every setting shown)")
+        # the run view's canvas: its own words (title, axis, legend) come with the recording
+        drawn = phone.get_attribute(".view", "data-drawn") or ""
+        assert "\u27e6" in drawn, "the canvas drew no translated word"
+        canvas = sorted(set(unmarked(re.sub(r"\bgovsim\b", " ", drawn))))
+        if canvas:
+            left["participant explore canvas"] = canvas[:12]
         # a number the page cannot read: refused beside the field, in the page's language
         phone.fill("#c-seed", "douze")
         phone.dispatch_event("#c-seed", "change")

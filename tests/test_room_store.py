@@ -9,6 +9,7 @@ import os
 import sqlite3
 import stat
 import threading
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -80,9 +81,70 @@ def test_any_name_is_either_a_trimmed_printable_name_or_one_line(name):
         kept = participant_name(name)
     except ValueError as exc:
         assert "\n" not in str(exc) and str(exc).startswith("name=")
-        assert has_control(name) or not 1 <= len(" ".join(name.split())) <= NAME_LENGTH
+        assert has_control(name) or not 1 <= len(" ".join(name.split())) <= NAME_LENGTH or not shows(name)
     else:
         assert kept == " ".join(name.split()) and 1 <= len(kept) <= NAME_LENGTH and not has_control(kept)
+        assert shows(kept)
+
+
+def shows(name: str) -> bool:
+    """Whether a name shows anything: a letter, digit, punctuation or symbol (not only
+    zero-width, text-direction, combining or unassigned characters)."""
+    return any(unicodedata.category(c)[0] in "LNPS" for c in name)
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200c\u200d", "\ufeff", "\u2060 \u200b", "\u0301"])
+def test_a_name_of_invisible_characters_only_is_refused_in_one_line(store, name):
+    """The breaker's F9: a zero-width-space name was taken and showed as an empty row."""
+    with pytest.raises(ValueError) as info:
+        store.add_participant(name)
+    assert one_line(info).startswith("name=") and "invisible" in str(info.value)
+    assert store.participants() == []
+
+
+def test_a_name_taken_already_is_numbered_so_the_facilitator_tells_them_apart(store):
+    """The breaker's F9: three joins as "Alice", "Alice" and "alice" showed three identical rows."""
+    names = [
+        store.add_participant(n).name for n in ["Alice", "Alice", "alice", " Alice ", "Al\u200bice", "Bob"]
+    ]
+    assert names == ["Alice", "Alice (2)", "alice (3)", "Alice (4)", "Al\u200bice (5)", "Bob"]
+    assert len({n.casefold() for n in names}) == len(names)
+    assert [p.name for p in store.participants()] == names
+
+
+def test_a_write_sent_again_is_done_once(store):
+    """A page sends a write again after an outage (its id the same): the store does it once,
+    whether the first sending was committed or not."""
+    pid = store.add_participant("Ana").pid
+    poll = store.pose(next(iter(room_questions())))
+    option = room_questions()[next(iter(room_questions()))].options[0]
+    assert store.record_answer(pid, "ex3.q1", "0.5", {"status": "Correct"}, write="w-1") is True
+    assert store.record_answer(pid, "ex3.q1", "0.5", {"status": "Correct"}, write="w-1") is False
+    assert store.answers(pid)["ex3.q1"].tries == 1
+    assert store.record_answer(pid, "ex3.q1", "0.6", {"status": "Correct"}, write="w-2") is True
+    assert store.answers(pid)["ex3.q1"].tries == 2
+    assert store.predict(pid, poll, option, write="w-3") and not store.predict(pid, poll, option, write="w-3")
+    assert store.save_settings(pid, {"seed": 2}, write="w-4") and not store.save_settings(
+        pid, {"seed": 3}, write="w-4"
+    )
+    assert store.settings(pid) == {"seed": 2}
+    with pytest.raises(ValueError, match="write="):
+        store.record_answer(pid, "ex3.q1", "1", {"status": "Correct"}, write="x" * 65)
+    assert "writes" not in store.as_json()  # the ids are plumbing, not what the room produced
+
+
+def test_a_room_file_from_before_the_write_ids_opens_and_gets_them(tmp_path):
+    """A room file made before the ``writes`` table (an older govsim) opens, keeps its
+    participants, and gets the table."""
+    path = tmp_path / "room.sqlite"
+    RoomStore(path).add_participant("Ana")
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE writes")
+    db.commit()
+    db.close()
+    again = RoomStore(path)
+    assert [p.name for p in again.participants()] == ["Ana"]
+    assert again.record_answer(1, "ex3.q1", "1", {"status": "Correct"}, write="w") is True
 
 
 def test_tokens_are_distinct_private_keys_for_a_url(store):

@@ -239,11 +239,22 @@ def locale_name() -> str:
     return "en" if lang == PSEUDO else lang
 
 
+def _grouped(value: float) -> str:
+    """The integer part's pattern: French and Spanish separate thousands (``2 000``; Spanish,
+    as CLDR's minimum grouping digits say, from ``10 000`` up); English output stays as it was
+    (``2000``), since notebooks and golden files read it."""
+    lang = current()
+    if lang == "fr" or (lang == "es" and abs(value) >= 10_000):
+        return "#,##0"
+    return "0"
+
+
 def decimal(value: float, digits: int = 2) -> str:
     """``value`` with ``digits`` decimals, in the current locale (``0,25`` in French)."""
     from babel.numbers import format_decimal
 
-    pattern = "0." + "0" * digits if digits else "0"
+    whole = _grouped(float(value))
+    pattern = whole + "." + "0" * digits if digits else whole
     return _minus(format_decimal(round(float(value), digits), format=pattern, locale=locale_name()))
 
 
@@ -256,10 +267,12 @@ def decimal_comma() -> bool:
 
 
 def number(value: float, most: int = 3) -> str:
-    """``value`` with at most ``most`` decimals and no trailing zeros, in the current locale."""
+    """``value`` with at most ``most`` decimals and no trailing zeros, in the current locale
+    (``2 000`` and ``0,025`` in French)."""
     from babel.numbers import format_decimal
 
-    return _minus(format_decimal(round(float(value), most), format="0." + "#" * most, locale=locale_name()))
+    pattern = _grouped(float(value)) + "." + "#" * most
+    return _minus(format_decimal(round(float(value), most), format=pattern, locale=locale_name()))
 
 
 def _minus(text: str) -> str:
@@ -268,11 +281,20 @@ def _minus(text: str) -> str:
     return "\u2212" + text[1:] if text.startswith("-") and current() in ("fr", "es") else text
 
 
-def percent(share: float) -> str:
-    """A share in [0, 1] as a whole percentage in the current locale (``25 %`` in French)."""
+def percent(share: float, digits: int = 0) -> str:
+    """A share in [0, 1] as a percentage with ``digits`` decimals in the current locale's own
+    pattern (``25 %`` and ``0,0 %`` in French, ``0.0%`` in English): never an explicit pattern,
+    which would drop the locale's space before ``%``."""
+    from babel import Locale
     from babel.numbers import format_percent
 
-    return format_percent(float(share), locale=locale_name())
+    locale = locale_name()
+    if not digits:
+        return format_percent(float(share), locale=locale)
+    pattern = Locale.parse(locale).percent_formats[None].pattern
+    last = pattern.rfind("0")
+    pattern = pattern[: last + 1] + "." + "0" * digits + pattern[last + 1 :]
+    return _minus(format_percent(float(share), format=pattern, locale=locale))
 
 
 def date(when: Date) -> str:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from govsim.groups import GOVERNMENT, N_GROUPS
-from govsim.i18n import N_, _, percent
+from govsim.i18n import N_, _, join_and, percent
 from govsim.metrics import utility, weighted_mean, weighted_median
 from govsim.params import Parameters, check_names
 from govsim.registry import registry
@@ -331,8 +331,10 @@ def settings_unread(protocol: str) -> dict[str, str]:
     Returns
     -------
     dict
-        ``{setting: "top_down does not read rho: only bottom_up, ... do"}`` (empty when every
-        setting may matter).
+        ``{setting: "Top-down (intergovernmental) rules do not use this setting: it changes
+        nothing here (it matters under bottom-up (multistakeholder) rules)."}``, the rules in
+        words (:func:`rule_in_words`) in the current language (empty when every setting may
+        matter).
 
     Raises
     ------
@@ -346,9 +348,13 @@ def settings_unread(protocol: str) -> dict[str, str]:
     found = {}
     for setting in sorted(rule_settings() - reads):
         users = [n for n, cls in PROTOCOLS.items() if cls.reads is not None and setting in cls.reads]
-        found[setting] = _(
-            "{rule} does not read {setting}: it changes nothing under these rules (it matters under {users})"
-        ).format(rule=protocol, setting=setting, users=", ".join(users))
+        said = _(
+            "{rules} do not use this setting: it changes nothing here (it matters under {users})."
+        ).format(
+            rules=rule_in_words(protocol, sentence=True),
+            users=join_and([rule_in_words(user, sentence=True) for user in users]),
+        )
+        found[setting] = said[:1].upper() + said[1:]
     return found
 
 

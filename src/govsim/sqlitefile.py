@@ -52,6 +52,9 @@ class SQLiteFile:
     KIND = "file"
     SCHEMA = ""
     COLUMNS: ClassVar[dict[str, list[str]]] = {}
+    #: tables added after the first files of this kind (table -> its CREATE statement): a file
+    #: without them is accepted, and gets them when opened for writing
+    LATER: ClassVar[dict[str, str]] = {}
     WRITER = "govsim"
     START = "give a new file name"
 
@@ -92,6 +95,12 @@ class SQLiteFile:
         self._check_whole()
         if create:
             self._check_writable()
+            if getattr(self, "_missing", None):  # a file from before these tables: add them
+                db = self._connect()
+                try:
+                    db.executescript("".join(self.LATER[t] for t in self._missing))
+                finally:
+                    db.close()
 
     def _create(self) -> bool:
         """Create the file, owner-only and new; False when it already exists."""
@@ -143,6 +152,9 @@ class SQLiteFile:
             }
         finally:
             db.close()
+        self._missing = [t for t in self.LATER if t not in tables]
+        tables |= set(self._missing)
+        have.update({t: self.COLUMNS[t] for t in self._missing})
         if tables != set(self.COLUMNS) or have != self.COLUMNS:
             held = ", ".join(sorted(tables)) if tables else "none"
             raise ValueError(

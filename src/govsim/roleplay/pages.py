@@ -100,6 +100,8 @@ def _pane(css_class: str) -> RoomHTML:
     return RoomHTML(stylesheets=[PAGE_CSS], css_classes=[css_class], sizing_mode="stretch_width")
 
 
+BESIDE_CSS = ":host { flex: 1 1 300px !important; width: auto !important; min-width: 0 !important; }"  # the rest of the row
+NARROW_CSS = ":host { max-width: 100% !important; min-width: 0 !important; }"  # a fixed width that gives way on a phone
 CONTROL_CSS = """
 :host { font-size: 18px; }
 label, .bk-input-group label { font-size: 18px; }
@@ -663,7 +665,16 @@ class FacilitatorPage(RoomView):
         ]
         for button, action in actions:
             button.on_click(self._do(action))
-        self.controls = pn.Row(self.caucus, self.next, self.extend, self.skip, self.end)
+        # the buttons wrap onto a second line on a phone (a row of them was 574 px wide)
+        self.controls = pn.FlexBox(
+            self.caucus,
+            self.next,
+            self.extend,
+            self.skip,
+            self.end,
+            flex_wrap="wrap",
+            sizing_mode="stretch_width",
+        )
         self.layout = pn.Column(
             self.head,
             self.clock,
@@ -737,12 +748,19 @@ class ProjectorPage(RoomView):
         self._room_parts(room)
         self.head.stylesheets = [PAGE_CSS, self.CSS]
         left = pn.Column(
-            self.clock, self.status, self.who, self.revealed, width=560, css_classes=["govsim-rp-left"]
+            self.clock,
+            self.status,
+            self.who,
+            self.revealed,
+            width=560,
+            css_classes=["govsim-rp-left"],
+            stylesheets=[NARROW_CSS],
         )
-        right = pn.Column(self.picture, self.debrief, sizing_mode="stretch_width")
+        right = pn.Column(self.picture, self.debrief, sizing_mode="stretch_width", stylesheets=[BESIDE_CSS])
         self.layout = pn.Column(
             self.head,
-            pn.Row(left, right, sizing_mode="stretch_width"),
+            # side by side on a projector; one under the other on a phone (never wider than it)
+            pn.FlexBox(left, right, flex_wrap="wrap", sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
             css_classes=["govsim-rp-projector-page"],
         )

@@ -85,6 +85,34 @@ def describe(qid: str) -> dict[str, Any]:
     }
 
 
+def unread_line(qid: str, text: str) -> str:
+    """The one line a page shows when ``text`` is not read as an answer to question ``qid``,
+    in the current language (:mod:`govsim.i18n`), said by the question's kind: a choice names
+    its options (``"« 12345 » n'est pas une des options : répondez par a, b ou c (ou touchez
+    un bouton)."``), a yes/no question says yes or no, only a number question asks for a
+    number, fraction or percentage. The text is cut to 40 characters, control characters shown
+    as ``?``."""
+    from babel.lists import format_list
+
+    from govsim.i18n import _, locale_name
+
+    shown = "".join(c if c.isprintable() else "?" for c in str(text)[:40])
+    question = answer_question(qid)
+    if isinstance(question, YesNo):
+        return _("{qid}: '{text}' is not yes or no: answer yes or no (or tap a button).").format(
+            qid=qid, text=shown
+        )
+    if isinstance(question, Choice):
+        keys = format_list(list(question.options()), style="or", locale=locale_name())
+        said = _("{qid}: '{text}' is not one of the options: answer {keys} (or tap a button).")
+        return said.format(qid=qid, text=shown, keys=keys)
+    said = _(
+        "{qid}: '{text}' is not read as a number. Type a number (a decimal comma is fine), "
+        "a fraction such as 3/4 or a percentage such as 50 %."
+    )
+    return said.format(qid=qid, text=shown)
+
+
 def _refuse(question: Question, text: str, allowed: str) -> ValueError:
     shown = text if len(text) <= 60 else text[:57] + "..."
     return ValueError(f"{question.qid}: answer={shown!r} is not {allowed}")
@@ -217,4 +245,5 @@ __all__ = [
     "options",
     "parse_answer",
     "prepare",
+    "unread_line",
 ]

@@ -32,7 +32,7 @@ from govsim.i18n import PSEUDO, _, current, data_file, decimal_comma, fresh, lan
 from govsim.i18n import number as said_number
 from govsim.model import GovernanceModel
 from govsim.params import check_names
-from govsim.protocols import protocol_names, settings_unread
+from govsim.protocols import protocol_names, rule_in_words, settings_unread
 from govsim.scenarios import load_scenario, scenario_names
 from govsim.screen.dashboard import DEFAULT_PARAMS, status_html
 from govsim.screen.replay import LIVE, record_run
@@ -60,8 +60,11 @@ class Control:
     ``"int"`` or ``"float"``), ``min``, ``max`` and ``step`` (None for a choice), ``default``
     (the scenario's value), ``choices`` (a choice's options, else ``()``), ``unit``, ``help``
     (the declared meaning, unit and range, in the current language), ``limit`` (why the room lowered ``max`` below
-    the declared bound, else ``""``) and ``main`` (one of the notebook dashboard's sliders,
-    :data:`govsim.screen.dashboard.DEFAULT_PARAMS`: a page shows these first).
+    the declared bound, else ``""``), ``main`` (one of the notebook dashboard's sliders,
+    :data:`govsim.screen.dashboard.DEFAULT_PARAMS`: a page shows these first) and ``words``
+    (what a page shows for each of ``choices``, in the current language: a rule in words with
+    its code name, ``"bottom-up (multistakeholder) · bottom_up"``, from
+    :func:`govsim.protocols.rule_in_words`; else ``()``, the choices shown as they are).
     """
 
     name: str
@@ -76,11 +79,13 @@ class Control:
     help: str = ""
     limit: str = ""
     main: bool = False
+    words: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """Plain data for a page."""
         out = asdict(self)
         out["choices"] = list(self.choices)
+        out["words"] = list(self.words)
         return out
 
 
@@ -126,6 +131,14 @@ def setting_words(name: str) -> tuple[str, str]:
     return unit, text(spec.doc, found.get("meaning"), f"{where}.meaning")
 
 
+def rule_choice(protocol: str) -> str:
+    """A rule as a choice reads, in the current language: its words, then the code name a
+    notebook types (``"ascendant (multipartite) · bottom_up"``); a rule a learner registered
+    without words is its code name alone."""
+    said = rule_in_words(protocol)
+    return protocol if said == protocol else f"{said} · {protocol}"
+
+
 def controls(scenario: str = SCENARIO) -> list[Control]:
     """The controls of a participant's dashboard for ``scenario``: scenario, protocol, seed,
     then every setting (process parameters, then ``group.trait``), defaults from the scenario.
@@ -159,6 +172,7 @@ def controls(scenario: str = SCENARIO) -> list[Control]:
             setup.protocol,
             tuple(protocol_names()),
             main=True,
+            words=tuple(rule_choice(n) for n in protocol_names()),
         ),
         Control(
             "seed", _("seed"), "int", 0, SEED_MAX, 1, SEED, help=_("the same seed, the same run"), main=True

@@ -60,12 +60,14 @@ from govsim.room import answering, explore
 from govsim.room.answering import answer_questions, describe, judge
 from govsim.room.explore import check_settings, controls
 from govsim.room.questions import SEEDS, answer_sentence, model_answer, question_words, room_questions, tally
-from govsim.room.store import NAME_LENGTH, RoomStore
+from govsim.room.store import NAME_LENGTH, WRITE_ID, RoomStore
 from govsim.room.words import number_reading, page_words, refusal
 from govsim.screen.run_view import ESM as RUN_VIEW_JS
 from govsim.screen.serving import GUESSES, Gated, check_address, local_addresses, qr_svg, qr_text
 
 STATIC = Path(__file__).with_name("static")
+BODY_BYTES = 64 * 1024  # the largest JSON body taken (a page's settings or answer: a few kB at most)
+BODY_DEPTH = 8  # a page's JSON is nested at most 3 deep (the settings inside the body)
 POLL_S = 2.0  # how often a page asks /api/state (its heartbeat and the participant's last seen)
 JOIN = "room_join"  # the key of the room's join code in the role-play session file
 #: the pages run one script of their own and draw on a canvas; nothing from another origin
@@ -126,12 +128,15 @@ class RoomServer:
         if latest is not None and latest.kind == "reveal":
             self.revealed.add(int(latest.payload.get("poll", -1)))
 
-    def warm(self) -> None:
-        """Start every worker and have each compute one run, before the server listens (a
-        worker's first run imports the model: seconds, not milliseconds)."""
+    def warm(self, wait: bool = True) -> list[Any]:
+        """Start every worker and have each compute one run (a worker's first run imports the
+        model: seconds, not milliseconds); with ``wait``, until they have. The jobs (futures).
+        Call it from the main thread: a worker dies with the thread that started it."""
         count = getattr(self.workers, "_max_workers", 1)
-        for job in [self.workers.submit(warm_worker) for _n in range(count)]:
+        jobs = [self.workers.submit(warm_worker) for _n in range(count)]
+        for job in jobs if wait else ():
             job.result()
+        return jobs
 
     # ------------------------------------------------------------ access
     def access(self, code: str | None) -> Holder | None:
@@ -259,6 +264,28 @@ class RoomServer:
         ]
 
 
+def write_id(data: dict[str, Any]) -> str | None:
+    """The page's id of this write (``"write"`` in the body; the store does each id once:
+    :meth:`govsim.room.store.RoomStore.record_answer`), or None when it gave none."""
+    found = data.get("write")
+    fits = isinstance(found, str) and 0 < len(found) <= WRITE_ID and found.isprintable()
+    return found if fits else None
+
+
+def nesting(value: Any) -> int:
+    """How deep lists and dicts are nested in ``value`` (0 for a number or text), counted
+    without recursion (so no depth overflows Python's stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            stack.extend((kid, depth + 1) for kid in item)
+    return deepest
+
+
 def _pid(prediction: Any) -> int:
     return prediction["pid"] if isinstance(prediction, dict) else prediction.pid
 
@@ -297,13 +324,23 @@ class _Room(Gated):
             return False
         return True
 
-    def body(self) -> dict[str, Any]:
-        """The request's JSON object (an empty dict when it is not one)."""
-        try:
-            data = json.loads(self.request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return {}
-        return data if isinstance(data, dict) else {}
+    def body(self) -> dict[str, Any] | None:
+        """The request's JSON object; else None, answered 400 in one line (not JSON, not an
+        object, more than :data:`BODY_BYTES` bytes or nested deeper than :data:`BODY_DEPTH`)."""
+        raw = self.request.body or b"{}"
+        data: Any = None
+        if len(raw) <= BODY_BYTES:
+            try:
+                data = json.loads(raw)
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                data = None
+        if not isinstance(data, dict) or nesting(data) > BODY_DEPTH:
+            said = _(
+                "The request is not a JSON object of at most {size} kB nested at most {depth} deep."
+            ).format(size=BODY_BYTES // 1024, depth=BODY_DEPTH)
+            self.reply({"error": said}, 400)
+            return None
+        return data
 
     async def visitor(self) -> Any:
         """The participant whose page this is (``?key=``), noted as seen; else None, answered."""
@@ -318,6 +355,8 @@ class _Room(Gated):
         if not self.check_origin_of_post():
             return None
         data = self.body()
+        if data is None:
+            return None
         me = self.participant(str(data.get("key", "")))
         return None if me is None else (data, me)
 
@@ -351,7 +390,7 @@ class _Room(Gated):
         ]
         return f"<nav class='languages' aria-label='{esc(_('Language'))}' translate='no'>{' · '.join(links)}</nav>"
 
-    def head(self, title: str) -> str:
+    def html_head(self, title: str) -> str:
         """The start of a room page in the current language, up to ``<body>``'s content."""
         return (
             f"<!DOCTYPE html><html lang='{locale_name()}'><head><meta charset='utf-8'>"
@@ -368,7 +407,7 @@ class _Room(Gated):
         ).replace("<", "\\u003c")
         self.page(
             typography_html(
-                self.head(title) + f"<body class='govsim-room govsim-room-{kind}' data-page='{kind}'>"
+                self.html_head(title) + f"<body class='govsim-room govsim-room-{kind}' data-page='{kind}'>"
                 "<div class='banner' role='alert' hidden></div>"
                 f"{self.languages()}{body}<main id='app'><p>{esc(_('Loading…'))}</p></main>"
             )
@@ -385,7 +424,7 @@ class JoinPage(_Room):
         said = f"<p class='error' role='alert'>{esc(error)}</p>" if error else ""
         self.page(
             typography_html(
-                self.head(_("Join the room"))
+                self.html_head(_("Join the room"))
                 + f"<body class='govsim-room'>{self.languages()}<main><h1>{esc(_('Join the room'))}</h1>"
                 f"{said}<form method='post' action='/join?lang={current()}'>"
                 f"<input type='hidden' name='code' value='{esc(code)}'>"
@@ -518,7 +557,9 @@ class ExploreApi(_Room):
             )
             return
         # the settings are written to the room file while the run is computed, not after it
-        saved = asyncio.ensure_future(self.server.write(self.server.store.save_settings, me.pid, checked))
+        saved = asyncio.ensure_future(
+            self.server.write(self.server.store.save_settings, me.pid, checked, write_id(data))
+        )
         try:
             run = await self.server.run(checked, current())
         except ValueError as exc:
@@ -550,6 +591,42 @@ def warm_worker() -> None:
     time.sleep(0.5)
 
 
+def start_worker(parent: int) -> None:
+    """A worker process's start: it dies with the server ``parent`` (:func:`die_with_parent`),
+    then imports the model and computes one run (:func:`warm_worker`)."""
+    die_with_parent(parent)
+    warm_worker()
+
+
+def die_with_parent(parent: int, every: float = 0.5) -> None:
+    """Make this process end when process ``parent`` ends, even by ``kill -9`` (which runs no
+    clean-up in the parent): on Linux the kernel sends it SIGKILL
+    (``prctl(PR_SET_PDEATHSIG)``, through ctypes); everywhere, a daemon thread checks every
+    ``every`` seconds whether the parent is still this process's parent, and exits when not (a
+    process whose parent died is handed to another, init's or a subreaper's)."""
+    import os
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):  # no libc to call: the watch below is enough
+            pass
+    if os.getppid() != parent:  # the parent died before this line: go now
+        os._exit(0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="govsim-parent-watch", daemon=True).start()
+
+
 def warm_questions() -> None:
     """Compute the exercises' expected values and the room questions' answers (in a thread at
     start-up, so the first participant or the first reveal does not wait for the runs)."""
@@ -565,9 +642,13 @@ def explore_workers(processes: int) -> Executor:
     if processes <= 0:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsim-explore")
     import multiprocessing
+    import os
 
     return ProcessPoolExecutor(
-        max_workers=processes, mp_context=multiprocessing.get_context("spawn"), initializer=warm_worker
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=start_worker,
+        initargs=(os.getpid(),),
     )
 
 
@@ -581,7 +662,7 @@ class PredictApi(_Room):
         data, me = posted
         try:
             poll, value = int(data.get("poll", -1)), str(data.get("value", ""))
-            await self.server.write(self.server.store.predict, me.pid, poll, value)
+            await self.server.write(self.server.store.predict, me.pid, poll, value, write_id(data))
         except (ValueError, TypeError) as exc:
             said = _("This prediction was not taken: the question has changed. Choose again.")
             self.reply({"error": refusal(exc, said)}, 400)
@@ -612,14 +693,16 @@ class AnswerApi(_Room):
         earlier = self.server.store.answers(me.pid).get(qid)
         try:
             result = judge(qid, text, tries=earlier.tries if earlier else 0)
-        except ValueError as exc:
-            said = _(
-                "{qid}: {text} is not read as an answer. Type a number (a decimal comma is fine), "
-                "a fraction such as 3/4, a percentage such as 50 %, or one of the options."
-            )
-            self.reply({"error": refusal(exc, said.format(qid=qid, text=repr(text[:40])))}, 400)
+        except ValueError as exc:  # the line by the question's kind (answering.unread_line)
+            self.reply({"error": refusal(exc, answering.unread_line(qid, text))}, 400)
             return
-        await self.server.write(self.server.store.record_answer, me.pid, qid, text, result)
+        first = await self.server.write(
+            self.server.store.record_answer, me.pid, qid, text, result, write_id(data)
+        )
+        if not first:  # sent again after an outage, kept the first time: that answer, once
+            kept = self.server.store.answers(me.pid)[qid]
+            self.reply({"qid": qid, "text": kept.text, "result": kept.result, "tries": kept.tries})
+            return
         self.reply({"qid": qid, "text": text, "result": result_json(result)})
 
 
@@ -658,6 +741,8 @@ class ActApi(_Room):
         if not self.check_origin_of_post():
             return
         data = self.body()
+        if data is None:
+            return
         if self.code_holder("facilitator", code=str(data.get("code", ""))) is None:
             return
         server, action = self.server, data.get("action")
@@ -768,6 +853,38 @@ def room_addresses(server: RoomServer, host: str, port: int) -> dict[str, str]:
     }
 
 
+def announce_room(
+    server: RoomServer,
+    links: dict[str, str],
+    roleplay_links: dict[str, str],
+    host: str,
+    port: int,
+    qr: bool,
+    out: Any = print,
+) -> None:
+    """Print what the facilitator needs at the start: the join QR code (with ``qr``) first, then
+    the role-play's addresses (said to be the role-play's), then the room's, last, so they stay
+    on a small screen below the QR code."""
+    joined = len(server.store.participants())
+    out(f"govsim room: folder {server.folder} ({joined} participant{'s' if joined != 1 else ''} joined)")
+    if qr:
+        out(qr_text(links["join"]))
+    out(
+        "== "
+        + _("the role-play, from the same server (its own pages; the room's facilitator page links to them)")
+        + " =="
+    )
+    announce(server.roleplay, roleplay_links, False, out)
+    out("== " + _("the room: open these (the dashboard, predictions, exercises)") + " ==")
+    out(f"participants join at: {links['join']}")
+    out(f"facilitator: {links['facilitator']}  (your screen only: it carries your controls)")
+    out(f"  projector: {links['projector']}  (the room's screen: no controls)")
+    out(f"join sheet to print: {links['sheet']}")
+    if host not in ("127.0.0.1", "localhost"):
+        out(f"listening on {host}:{port}: anyone on this network who has a join address can open it")
+    out("stop with Ctrl+C; start again with the same --folder to resume")
+
+
 def serve(
     server: RoomServer,
     host: str = "127.0.0.1",
@@ -788,23 +905,17 @@ def serve(
         more=tuple(room_routes(server, host, port)),
         title="govsim room",
     )
-    links = room_addresses(server, host, port)
-    joined = len(server.store.participants())
-    out(f"govsim room: folder {server.folder} ({joined} participant{'s' if joined != 1 else ''} joined)")
-    out(f"participants join at: {links['join']}")
-    if qr:
-        out(qr_text(links["join"]))
-    out(f"facilitator: {links['facilitator']}  (your screen only: it carries your controls)")
-    out(f"  projector: {links['projector']}  (the room's screen: no controls)")
-    out(f"join sheet to print: {links['sheet']}")
-    out("the role-play, from the same server:")
-    announce(server.roleplay, roleplay_addresses(server.roleplay, host, port), False, out)
-    if host not in ("127.0.0.1", "localhost"):
-        out(f"listening on {host}:{port}: anyone on this network who has a join address can open it")
-    out("stop with Ctrl+C; start again with the same --folder to resume")
+    # the slow starts (each worker imports the model and computes a run) go on while the server
+    # already answers: a page that comes back after a restart waits for its first run only
     warm(server.roleplay)
     threading.Thread(target=warm_questions, name="govsim-room-warm", daemon=True).start()
-    server.warm()
+    server.warm(wait=False)  # from this (the main) thread: the workers die with it
+    links = room_addresses(server, host, port)
+
+    def say() -> None:  # once the loop runs: every address printed answers at once
+        announce_room(server, links, roleplay_addresses(server.roleplay, host, port), host, port, qr, out)
+
+    tornado_server.io_loop.add_callback(say)
     try:
         run(tornado_server, "govsim room: stopped (the room folder keeps everything)", out)
     finally:

@@ -10,7 +10,9 @@ change) is :class:`govsim.sqlitefile.SQLiteFile`'s.
 Tables: ``participants`` (pid, token, name, joined, last_seen), ``settings`` (pid, JSON, at),
 ``polls`` (id, question, opened, closed), ``predictions`` (poll, pid, value, at; the latest
 wins), ``answers`` (id, pid, question, text, JSON result, at; every try kept) and ``pushes``
-(id, kind, JSON payload, at). Times are ``time.time()`` seconds.
+(id, kind, JSON payload, at) and ``writes`` (pid, id, at: the write ids pages gave, so a write
+a page sends again after an outage is done once; not exported). Times are ``time.time()``
+seconds.
 
 A participant's token is the private key in their page's address: it is never exported
 (:meth:`RoomStore.export`, :meth:`RoomStore.as_json`).
@@ -24,6 +26,7 @@ import json
 import secrets
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,7 +61,14 @@ CREATE TABLE IF NOT EXISTS answers (
     result TEXT NOT NULL, at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS pushes (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS writes (pid INTEGER NOT NULL, id TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (pid, id));
 """
+#: tables added after the first room files: a file without them gets them when opened for writing
+LATER = {
+    "writes": "CREATE TABLE IF NOT EXISTS writes (pid INTEGER NOT NULL, id TEXT NOT NULL, "
+    "at REAL NOT NULL, PRIMARY KEY (pid, id));"
+}
+WRITE_ID = 64  # characters a page's write id may have
 COLUMNS = {  # what a room file holds, table -> columns (checked before any write)
     "participants": ["pid", "token", "name", "joined", "last_seen"],
     "settings": ["pid", "value", "at"],
@@ -66,6 +76,7 @@ COLUMNS = {  # what a room file holds, table -> columns (checked before any writ
     "predictions": ["poll", "pid", "value", "at"],
     "answers": ["id", "pid", "question", "text", "result", "at"],
     "pushes": ["id", "kind", "payload", "at"],
+    "writes": ["pid", "id", "at"],
 }
 EXPORTED = {  # table -> the columns an export shows (never the token)
     "participants": "SELECT pid, name, joined, last_seen FROM participants ORDER BY pid",
@@ -150,7 +161,28 @@ def participant_name(name: Any) -> str:
         raise ValueError(
             f"name={name!r} has {len(trimmed)} characters (allowed: 1 to {NAME_LENGTH} printable characters)"
         )
+    if not any(unicodedata.category(c)[0] in "LNPS" for c in trimmed):
+        raise ValueError(
+            f"name={name!r} shows nothing: it holds only invisible characters (zero-width, "
+            "text-direction or combining marks) (allowed: a name with letters, digits or signs)"
+        )
     return trimmed
+
+
+def told_apart(name: str, taken: list[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... when a participant already has it (compared
+    without case, spaces or invisible characters), so the facilitator can tell them apart."""
+
+    def seen(text: str) -> str:
+        return "".join(c for c in text if unicodedata.category(c)[0] in "LNPS").casefold()
+
+    held = {seen(t) for t in taken}
+    if seen(name) not in held:
+        return name
+    n = 2
+    while seen(f"{name} ({n})") in held:
+        n += 1
+    return f"{name} ({n})"
 
 
 def _json_dict(value: Any, where: str) -> str:
@@ -195,7 +227,8 @@ class RoomStore(SQLiteFile):
     SCHEMA = SCHEMA
     COLUMNS = COLUMNS
     WRITER = "the room server"
-    START = "give a new file name to start a room"
+    START = "move it aside or choose another --folder to start a room"
+    LATER = LATER
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         """Open the room file at ``path``; a missing file is created when ``create``
@@ -207,10 +240,12 @@ class RoomStore(SQLiteFile):
     # ------------------------------------------------------------ participants
     def add_participant(self, name: str) -> Participant:
         """A new participant called ``name`` (trimmed; :func:`participant_name`) with a fresh
-        token (``secrets.token_urlsafe``). Two participants may share a name."""
+        token (``secrets.token_urlsafe``). A name already taken is numbered ("Alice (2)",
+        :func:`told_apart`), so the facilitator can tell the two apart."""
         name = participant_name(name)
         token, now = secrets.token_urlsafe(18), time.time()
         with self.transaction() as db:
+            name = told_apart(name, [row[0] for row in db.execute("SELECT name FROM participants")])
             cursor = db.execute(
                 "INSERT INTO participants (token, name, joined, last_seen) VALUES (?, ?, ?, ?)",
                 (token, name, now, now),
@@ -235,6 +270,22 @@ class RoomStore(SQLiteFile):
             raise ValueError(f"pid={pid!r} is not a participant of this room")
         return pid
 
+    @staticmethod
+    def _first_time(db: sqlite3.Connection, pid: int, write: str | None) -> bool:
+        """Whether the page's write ``write`` (its id, or None: no id) is new for participant
+        ``pid``, noting it in the same transaction as the write itself (so a write sent again
+        after an outage, whether or not its first sending was committed, is done exactly once)."""
+        if write is None:
+            return True
+        if not isinstance(write, str) or not write or len(write) > WRITE_ID or not write.isprintable():
+            raise ValueError(
+                f"write={str(write)[:80]!r} is not a write id (allowed: 1 to {WRITE_ID} printable characters)"
+            )
+        if db.execute("SELECT 1 FROM writes WHERE pid = ? AND id = ?", (pid, write)).fetchone():
+            return False
+        db.execute("INSERT INTO writes VALUES (?, ?, ?)", (pid, write, time.time()))
+        return True
+
     def seen(self, pid: int) -> None:
         """Note that participant ``pid``'s page is alive now (``last_seen``). Pages call this
         with every heartbeat: it writes at most once every :data:`SEEN_EVERY` seconds per
@@ -253,13 +304,17 @@ class RoomStore(SQLiteFile):
         return [Participant(*row) for row in rows]
 
     # ------------------------------------------------------------ a participant's dashboard
-    def save_settings(self, pid: int, settings: Mapping[str, Any]) -> None:
+    def save_settings(self, pid: int, settings: Mapping[str, Any], write: str | None = None) -> bool:
         """Keep participant ``pid``'s dashboard settings (a dict of JSON values, as
-        :func:`govsim.room.explore.check_settings` returns them), replacing earlier ones."""
+        :func:`govsim.room.explore.check_settings` returns them), replacing earlier ones.
+        ``write`` is the page's id of this write: one already done is not done again (False)."""
         value = _json_dict(settings, "settings")
         with self.transaction() as db:
             self._known(db, pid)
+            if not self._first_time(db, pid, write):
+                return False
             db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?, ?)", (pid, value, time.time()))
+        return True
 
     def settings(self, pid: int) -> dict[str, Any] | None:
         """Participant ``pid``'s latest saved settings, or None when they saved none."""
@@ -298,8 +353,9 @@ class RoomStore(SQLiteFile):
         rows = self._read("SELECT id, question, opened, closed FROM polls ORDER BY id DESC LIMIT 1")
         return Poll(*rows[0]) if rows else None
 
-    def predict(self, pid: int, poll_id: int, value: str) -> None:
+    def predict(self, pid: int, poll_id: int, value: str, write: str | None = None) -> bool:
         """Participant ``pid``'s prediction in poll ``poll_id``; a later one replaces it.
+        ``write`` is the page's id of this write: one already done is not done again (False).
 
         Refused (one line) when the poll does not exist or is closed, or ``value`` is not one
         of its question's options.
@@ -314,9 +370,12 @@ class RoomStore(SQLiteFile):
             options = room_question(row[0]).options
             if value not in options:
                 raise ValueError(f"prediction={value!r} is not an option (allowed: {', '.join(options)})")
+            if not self._first_time(db, pid, write):
+                return False
             db.execute(
                 "INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?)", (poll_id, pid, value, time.time())
             )
+        return True
 
     def predictions(self, poll_id: int) -> list[Prediction]:
         """Every participant's latest prediction in poll ``poll_id``, by participant."""
@@ -326,10 +385,11 @@ class RoomStore(SQLiteFile):
         return [Prediction(*row) for row in rows]
 
     # ------------------------------------------------------------ exercise answers
-    def record_answer(self, pid: int, qid: str, text: str, result: Any) -> None:
+    def record_answer(self, pid: int, qid: str, text: str, result: Any, write: str | None = None) -> bool:
         """Keep one try of participant ``pid`` at exercise question ``qid``: the ``text`` sent
         (at most 2,000 characters) and the judged ``result`` (a check's
-        :class:`~govsim.exercises.checks.Result`, or a dict). Every try is kept; the latest counts."""
+        :class:`~govsim.exercises.checks.Result`, or a dict). Every try is kept; the latest counts.
+        ``write`` is the page's id of this try: one already kept is not kept again (False)."""
         if not isinstance(qid, str) or not qid or len(qid) > 100:
             raise ValueError(f"question={qid!r} is not a question id")
         if not isinstance(text, str) or len(text) > TEXT_LENGTH:
@@ -337,10 +397,13 @@ class RoomStore(SQLiteFile):
         judged = _json_dict(_result(result), "result")
         with self.transaction() as db:
             self._known(db, pid)
+            if not self._first_time(db, pid, write):
+                return False
             db.execute(
                 "INSERT INTO answers (pid, question, text, result, at) VALUES (?, ?, ?, ?, ?)",
                 (pid, qid, text, judged, time.time()),
             )
+        return True
 
     def answers(self, pid: int) -> dict[str, Answer]:
         """Participant ``pid``'s latest try at each question they answered, by question id."""

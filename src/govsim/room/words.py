@@ -86,6 +86,18 @@ def page_words() -> dict[str, Any]:
         "join": _("Join:"),
         "joined": _("{n} joined"),
         "predictions": _plural(_("{n} prediction"), _("{n} predictions")),
+        "saved": _("Saved."),
+        "not_saved": _plural(
+            _("Not saved yet: {n} change kept on this device, sent when the server answers."),
+            _("Not saved yet: {n} changes kept on this device, sent when the server answers."),
+        ),
+        "held": _("Not saved yet: this change is kept on this device and runs when the server answers."),
+        "held_prediction": _(
+            "Not saved yet: {option} is kept on this device and sent when the server answers."
+        ),
+        "held_answer": _(
+            "Not saved yet: your answer is kept on this device and checked when the server answers."
+        ),
     }
 
 

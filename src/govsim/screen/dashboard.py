@@ -154,9 +154,7 @@ def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
     the measures registered in the notebook by their labels (user text: escaped), in the
     current language (:mod:`govsim.i18n`: its words, numbers and typography).
     ``summary`` is ``model.summary()`` when the caller has it already."""
-    from babel.numbers import format_percent
-
-    from govsim.i18n import _, decimal, locale_name, percent, signed, typography_html
+    from govsim.i18n import _, decimal, percent, signed, typography_html
 
     if not model.closed_issues:
         said = rule_in_words(model.protocol)  # the rule in words (its code name for one a learner made)
@@ -174,7 +172,7 @@ def status_html(model: Any, summary: dict[str, Any] | None = None) -> str:
         adopted=percent(summary["adoption_rate"]),
         rounds=decimal(summary["mean_rounds"], 1),
         compliance=percent(summary["mean_compliance"]),
-        noncompliance=format_percent(summary["noncompliance"], format="#,##0.0%", locale=locale_name()),
+        noncompliance=percent(summary["noncompliance"], 1),
         gain=signed(summary["mean_min_group_gain"], 3),
     )
     return typography_html(f"<b>{html_text(rule_in_words(summary['protocol']))}</b>: {line}" + more)

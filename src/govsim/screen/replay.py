@@ -90,7 +90,8 @@ def record_run(model: Any, panels: Sequence[str | Panel] = LIVE) -> dict[str, An
     ``issues`` (name, status quo (2,), first and last frame, adopted), ``frames`` (one per
     round plus the start: positions (n, 2), attending and objecting as "0"/"1" strings, the
     text on the table (2,) or None (its trail is the texts of the issue's earlier frames),
-    status line), ``panels`` (what each live panel draws, in order: ``Panel.live(model)``).
+    status line), ``panels`` (what each live panel draws, in order: ``Panel.live(model)``)
+    and ``words`` (:func:`view_words`: the view's own words, in the current language).
     The run's ``summary()`` is left to the caller: the picture does not need it, and it costs
     as much as a third of the recording.
 
@@ -159,4 +160,24 @@ def record_run(model: Any, panels: Sequence[str | Panel] = LIVE) -> dict[str, An
         "issues": issues,
         "frames": frames,
         "panels": [panel.live(model) for panel in chosen],
+        "words": view_words(),
+    }
+
+
+def view_words() -> dict[str, str]:
+    """The words ``run_view.js`` draws of its own, in the current language (:mod:`govsim.i18n`),
+    so a notebook's view stays English and a room's page speaks the page's language:
+    ``issue`` (a positions panel's title, with ``{n}`` and ``{name}`` for the script to fill),
+    ``rounds`` (a line panel's x axis), the legend's ``objected``, ``absent``, ``status_quo``
+    and ``text``, and ``no_run`` (the status line before a run)."""
+    from govsim.i18n import _
+
+    return {
+        "issue": _("Issue {n}: {name}"),
+        "rounds": _("round of the run (rounds; dotted lines start a new issue)"),
+        "objected": _("objected"),
+        "absent": _("absent"),
+        "status_quo": _("status quo"),
+        "text": _("text on the table"),
+        "no_run": _("No run yet."),
     }

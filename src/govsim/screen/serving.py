@@ -49,11 +49,14 @@ def _loopback(who: str) -> bool:
 
 class GuessLimit:
     """Join-code guesses, rate-limited per client address: after ``per_minute`` wrong codes in
-    the last 60 s, an address's codes are not even checked (right or wrong, the answer is "wait")
-    until the oldest guess is a minute old. A participant who mistypes is not locked out for long;
-    a guesser gets ``per_minute`` tries a minute instead of hundreds a second. The serving
-    machine's own loopback address (the facilitator's laptop) may try
-    :data:`LOOPBACK_GUESSES_PER_MINUTE`, so a facilitator who mistypes there is not locked out."""
+    the last 60 s, an address's wrong codes are answered "wait" (429) until the oldest guess is a
+    minute old. Only wrong codes are limited: a valid code or key always opens its page, so a
+    script (or a venue's Wi-Fi putting every phone behind one address) that sent wrong codes
+    never locks the facilitator or the other participants out. That tells a blocked guesser
+    nothing it could use: every code has 72 random bits (``secrets.token_urlsafe(9)``; a key,
+    144), so at ``per_minute`` guesses, or even thousands a second, none is ever found. The
+    serving machine's own loopback address (the facilitator's laptop) may try
+    :data:`LOOPBACK_GUESSES_PER_MINUTE`."""
 
     def __init__(
         self, per_minute: int = GUESSES_PER_MINUTE, clock: Callable[[], float] = time.monotonic
@@ -80,14 +83,15 @@ class GuessLimit:
         self.wrong.setdefault(who, deque()).append(self.clock())
 
     def check(self, room: Any, code: str | None, who: str) -> tuple[Any, str]:
-        """(the code's holder or None, why not): ``room.access(code)`` behind the limit."""
+        """(the code's holder or None, why not): ``room.access(code)``; a wrong code counts
+        against the limit, and is answered "wait" once it is used up."""
+        holder = room.access(code)  # a valid code always passes (compared in constant time)
+        if holder is not None:
+            return holder, ""
         if self.blocked(who):
             return None, _("Too many wrong join codes from this device: wait a minute, then try again.")
-        holder = room.access(code)
-        if holder is None:
-            self.failed(who)
-            return None, _("This join code is not valid.")
-        return holder, ""
+        self.failed(who)
+        return None, _("This join code is not valid.")
 
 
 def speak_page(lang: str, title: str) -> None:
@@ -137,6 +141,22 @@ class Gated(RequestHandler):
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Referrer-Policy", "no-referrer")
         self.set_header("X-Frame-Options", "DENY")
+
+    def _request_summary(self) -> str:
+        """The request as Tornado's log line shows it: the path without its query, so a join
+        code or a participant's key never reaches the terminal (which may be on the projector)."""
+        return f"{self.request.method} {self.request.path} ({self.request.remote_ip})"
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """Log an uncaught error by path only (Tornado's own line prints the whole request,
+        query and all: a participant's key would reach the terminal)."""
+        from tornado.log import app_log
+        from tornado.web import HTTPError
+
+        if isinstance(value, HTTPError):
+            super().log_exception(typ, value, tb)
+            return
+        app_log.error("Uncaught exception %s", self._request_summary(), exc_info=(typ, value, tb))
 
     def admit(self, room: Any, code: str | None) -> Any:
         """The holder of ``code`` in ``room`` (``room.access(code)``), or None with the answer

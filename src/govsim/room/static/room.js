@@ -71,7 +71,9 @@ function clear(node, ...kids) { node.replaceChildren(...kids.flat().filter((k) =
 
 class Lost extends Error {}
 
-async function api(path, body) {
+async function api(path, body) { return (await request(path, body)).data; }
+
+async function request(path, body) {  // {status, data}; throws Lost when the server does not answer
   let reply;
   try {
     reply = await fetch(withLang(path), body === undefined ? { cache: "no-store" } : {
@@ -85,8 +87,79 @@ async function api(path, body) {
   let data = {};
   try { data = await reply.json(); } catch (err) { data = { error: t("server_answered", { status: reply.status }) }; }
   if (!reply.ok && !data.error) data.error = t("server_answered", { status: reply.status });
-  return data;
+  return { status: reply.status, data };
 }
+
+// ---------------------------------------------------------------- writes kept until confirmed
+// Every write a participant's page makes (settings, a prediction, an answer) goes through the
+// outbox: kept in this browser (localStorage, by participant key) with a write id until the
+// server confirms it (or refuses it for good: a 4xx other than 429), sent in order, and sent
+// again after an outage or a reload; the server does each write id once (the room file's
+// ``writes``), so a write whose first sending was committed is not doubled. The header says
+// "Saved" or how many changes are not saved yet.
+const outbox = {
+  key: `govsim-room-outbox-${KEY}`,
+  waiting: new Map(),  // write id -> [resolve, held]
+  busy: false,
+  shown: null,
+  list() { try { return JSON.parse(localStorage.getItem(this.key) || "[]"); } catch (err) { return []; } },
+  keep(items) { try { localStorage.setItem(this.key, JSON.stringify(items)); } catch (err) { /* private mode: memory only */ } this.items = items; this.say(); },
+  held: false,  // a write could not be sent (no answer, or not confirmed): said until all are
+  say() {  // "Saved.", or how many changes wait; nothing while a write is simply on its way
+    if (!this.shown) return;
+    const n = this.list().length;
+    if (!n) this.held = false;
+    this.shown.textContent = n ? (this.held ? tn("not_saved", n) : "") : t("saved");
+    this.shown.className = `saved${n && this.held ? " pending" : ""}`;
+  },
+  write(path, body, held = () => {}) {  // the server's reply once it confirms the write
+    const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    let items = this.list();
+    if (path === "/api/explore") {  // newer settings replace older ones not yet sent (never the one on its way)
+      const superseded = items.filter((item, n) => item.path === path && (n > 0 || !this.busy));
+      for (const item of superseded) { const w = this.waiting.get(item.id); this.waiting.delete(item.id); if (w) w[0]({ superseded: true }); }
+      items = items.filter((item) => !superseded.includes(item));
+    }
+    items.push({ id, path, body: { ...body, write: id } });
+    this.keep(items);
+    const done = new Promise((resolve) => this.waiting.set(id, [resolve, held]));
+    this.flush();
+    return done;
+  },
+  async flush() {
+    if (this.busy) return;
+    this.busy = true;
+    let retry = false;
+    try {
+      for (;;) {
+        const items = this.list();
+        if (!items.length) break;
+        const item = items[0];
+        let answer;
+        try { answer = await request(item.path, item.body); } catch (err) {
+          if (!(err instanceof Lost)) throw err;
+          this.held = true;
+          for (const [, held] of this.waiting.values()) held();
+          break;  // the connection watch calls flush() again when the server answers
+        }
+        if (answer.status === 429 || answer.status >= 500) {  // not confirmed: later, in order
+          this.held = true;
+          for (const [, held] of this.waiting.values()) held();
+          retry = true;
+          break;
+        }
+        this.keep(this.list().filter((i) => i.id !== item.id));
+        const w = this.waiting.get(item.id);
+        this.waiting.delete(item.id);
+        if (w) w[0](answer.data);
+      }
+    } finally {
+      this.busy = false;
+      this.say();
+    }
+    if (retry) setTimeout(() => this.flush(), 2000);
+  },
+};
 
 // ---------------------------------------------------------------- the connection watch
 const connection = {
@@ -98,6 +171,7 @@ const connection = {
   fine() {
     if (!this.down) return;
     this.down = false; this.tries = 0; banner.hidden = true;
+    if (KEY) outbox.flush();
   },
   lost() {
     if (this.down) return;
@@ -118,7 +192,7 @@ const connection = {
       this.fine();
       return;
     } catch (err) { /* not back yet */ }
-    const pause = Math.min(4000, 500 * 2 ** this.tries++) * (0.5 + Math.random() / 2);
+    const pause = Math.min(1000, 250 * 2 ** this.tries++) * (0.5 + Math.random() / 2);  // back within a second
     setTimeout(() => this.recover(), pause);
   },
 };
@@ -161,6 +235,7 @@ function runViewer(host) {
     show(run, version) {
       const last = Math.max(0, (run.frames || []).length - 1);
       model.set("playing", false);
+      model.set("frame", 0);  // a shorter run (another scenario) never draws a frame it lacks
       round.max = String(last);
       model.set("data", run);
       model.set("version", version);
@@ -175,14 +250,19 @@ function runViewer(host) {
 const WORDED = ["scenario", "protocol", "seed"];  // controls named in words; the others by their code name
 
 function controlInput(control, value, onChange) {
+  // ``exact`` is the control's value as the server gave it (a default off the slider's step
+  // grid stays exactly what it is); the range input only shows it. It changes when the
+  // participant moves the control (``touched``) or the server writes a value (write()).
+  let exact = value, touched = false;
   const id = `c-${control.name}`;
   const named = WORDED.includes(control.name) ? control.label : h("code", { translate: "no" }, control.name);
   const label = h("label", { for: id }, named, control.unit ? ` (${control.unit})` : "");
   const choices = control.choices || [];
   let input, readout = null, typed = false;
-  if (choices.length) {  // scenario and rule code names, as a notebook types them
-    input = h("select", { id, name: control.name, translate: "no" },
-      choices.map((c) => h("option", { value: String(c), selected: String(c) === String(value) }, String(c))));
+  if (choices.length) {  // a rule in words with its code name (control.words, from the server); scenario code names
+    const words = control.words || [];
+    input = h("select", { id, name: control.name, translate: words.length ? "yes" : "no" },
+      choices.map((c, i) => h("option", { value: String(c), selected: String(c) === String(value) }, words[i] || String(c))));
   } else if (control.kind === "bool") {
     input = h("input", { id, name: control.name, type: "checkbox", checked: Boolean(value) });
   } else if ((control.max - control.min) / (control.step || 1) > 1000) {  // a seed: typed, not slid
@@ -192,7 +272,7 @@ function controlInput(control, value, onChange) {
   } else {
     input = h("input", { id, name: control.name, type: "range", min: control.min, max: control.max, step: control.step || "any", value });
     readout = h("output", { for: id }, fmt(Number(value)));
-    input.addEventListener("input", () => { readout.textContent = fmt(Number(input.value)); });
+    input.addEventListener("input", () => { exact = Number(input.value); touched = true; readout.textContent = fmt(exact); });
   }
   const why = h("small", { class: "unread" });
   let reason = "", wrong = "";
@@ -206,29 +286,35 @@ function controlInput(control, value, onChange) {
     say();
     return !wrong;
   };
-  input.addEventListener("change", () => { if (valid()) onChange(); });
   const read = () => {
     if (choices.length) {
       const found = choices.find((c) => String(c) === input.value);
       return found === undefined ? input.value : found;
     }
     if (control.kind === "bool") return input.checked;
-    return typed ? readNumber(input.value) : Number(input.value);
+    return typed ? readNumber(input.value) : exact;
   };
-  const write = (v) => {
+  input.addEventListener("change", () => {
+    touched = true;
+    if (readout) exact = Number(input.value);
+    if (valid()) onChange(control.name, read());
+  });
+  const write = (v) => {  // the server's value, kept exactly
+    exact = v;
     if (control.kind === "bool") input.checked = Boolean(v);
     else input.value = typed ? fmt(Number(v), { useGrouping: false }) : String(v);
-    if (readout) readout.textContent = fmt(Number(input.value));
+    if (readout) readout.textContent = fmt(Number(v));
     if (typed) valid();
   };
   const disable = (why) => { input.disabled = Boolean(why); reason = why; say(); };
   const meaning = WORDED.includes(control.name) ? null : h("small", { class: "meaning" }, control.help || "");
   const node = h("div", { class: "control", title: control.help || null },
     h("div", { class: "label-row" }, label, readout), meaning, input, why);
-  return { node, read, write, disable, valid, name: control.name, main: control.main };
+  return { node, read, write, disable, valid, touched: () => touched, name: control.name, main: control.main };
 }
 
 async function participantPage() {
+  await outbox.flush();  // writes kept from before a reload or a restart go first, in order
   const me = await api(`/api/me?key=${encodeURIComponent(KEY)}`);
   if (me.error) { clear(app, h("p", { class: "error" }, me.error)); return; }
   const tabs = {}, panels = {};
@@ -245,10 +331,15 @@ async function participantPage() {
     panels[name] = h("section", { class: `panel panel-${name}`, role: "tabpanel" });
     tabBar.append(tabs[name]);
   }
-  clear(app, h("header", {}, h("h1", {}, "govsim"), h("p", { class: "who" }, t("you", { name: me.name }))), tabBar, ...Object.values(panels));
+  outbox.shown = h("p", { class: "saved", "aria-live": "polite" });
+  outbox.say();
+  clear(app, h("header", {}, h("h1", {}, "govsim"), h("p", { class: "who" }, t("you", { name: me.name })), outbox.shown), tabBar, ...Object.values(panels));
 
   // -- Explore
   const saved = me.settings || {};
+  // what this participant chose (their saved settings, then each control they change): the
+  // page sends only these; the server completes the rest with the scenario's own values
+  let changed = { ...saved };
   const inputs = [];
   let asked = 0;
   const status = h("p", { class: "status", "aria-live": "polite" });
@@ -256,13 +347,15 @@ async function participantPage() {
   const viewer = h("div", { class: "viewer" });
   const explore = async () => {
     if (!inputs.every((c) => c.valid())) return;  // a typed number the page cannot read: said beside it
-    const settings = Object.fromEntries(inputs.map((c) => [c.name, c.read()]));
     const mine = ++asked;
     message.textContent = t("running");
-    const reply = await api("/api/explore", { key: KEY, settings });
-    if (mine !== asked) return;  // a newer change is on its way
+    const reply = await outbox.write("/api/explore", { key: KEY, settings: { ...changed } }, () => {
+      if (mine === asked) message.textContent = t("held");
+    });
+    if (mine !== asked || reply.superseded) return;  // a newer change is on its way
     if (reply.error) { message.textContent = reply.error; return; }
     message.textContent = "";
+    for (const c of inputs) if (reply.settings && c.name in reply.settings) c.write(reply.settings[c.name]);
     status.textContent = reply.status || "";
     const unread = reply.unread || {};
     for (const c of inputs) c.disable(unread[c.name] || "");
@@ -270,7 +363,12 @@ async function participantPage() {
   };
   for (const control of me.controls) {
     const value = control.name in saved ? saved[control.name] : control.default;
-    inputs.push(controlInput(control, value, explore));
+    inputs.push(controlInput(control, value, (name, chosen) => {
+      // a new scenario brings its own rule and values, as the notebook's dashboard does; the seed stays
+      changed = name === "scenario" ? { scenario: chosen, ...("seed" in changed ? { seed: changed.seed } : {}) }
+        : { ...changed, [name]: chosen };
+      explore();
+    }));
   }
   const first = ["scenario", "protocol", "seed"];
   const main = inputs.filter((c) => first.includes(c.name) || c.main);
@@ -292,7 +390,9 @@ async function participantPage() {
     const buttons = poll.options.map((option) => h("button", {
       type: "button", class: `option${poll.mine === option ? " chosen" : ""}`, "aria-pressed": poll.mine === option ? "true" : "false",
       onclick: async () => {
-        const reply = await api("/api/predict", { key: KEY, poll: poll.id, value: option });
+        const reply = await outbox.write("/api/predict", { key: KEY, poll: poll.id, value: option }, () => {
+          said.textContent = t("held_prediction", { option: optionWords(option, labels) });
+        });
         if (reply.error) { said.textContent = reply.error; return; }
         poll = reply.poll; drawPoll();
       },
@@ -312,7 +412,10 @@ async function participantPage() {
       inputmode: q.kind === "number" ? "decimal" : "text", "aria-label": t("answer_to", { qid: q.qid }),
       placeholder: q.kind === "number" ? (q.unit === "percent" ? t("a_percentage") : q.unit === "share" ? t("a_share", { half: fmt(0.5) }) : t("a_number")) : t("your_answer") });
     const send = async (text) => {
-      const reply = await api("/api/answer", { key: KEY, qid: q.qid, text });
+      said.textContent = ""; said.className = "result";
+      const reply = await outbox.write("/api/answer", { key: KEY, qid: q.qid, text }, () => {
+        said.textContent = t("held_answer"); said.className = "result held"; said.removeAttribute("lang");
+      });
       if (reply.error) {  // in the page's language
         said.textContent = reply.error; said.className = "result error"; said.removeAttribute("lang"); said.removeAttribute("translate");
         return;
@@ -350,6 +453,7 @@ async function participantPage() {
     seenPush = push.id;
     localStorage.setItem(seenKey, String(push.id));
     if (push.kind === "settings") {
+      changed = { ...push.payload.settings };
       for (const c of inputs) if (c.name in push.payload.settings) c.write(push.payload.settings[c.name]);
       show("explore");
       explore();
@@ -409,7 +513,10 @@ async function facilitatorPage() {
   const poseSaid = h("span", { class: "said" });
   const pushSaid = h("span", { class: "said" });
   const exportSaid = h("p", { class: "said" });
-  const settingInputs = room.controls.map((c) => controlInput(c, c.default, () => {}));
+  let pushing = {};  // the settings the facilitator changed: a push sends these, the server completes the rest
+  const settingInputs = room.controls.map((c) => controlInput(c, c.default, (name, chosen) => {
+    pushing = name === "scenario" ? { scenario: chosen } : { ...pushing, [name]: chosen };
+  }));
   const exercise = h("select", { "aria-label": t("exercise_to_push"), lang: "en", translate: "no" },
     room.exercises.map((q) => h("option", { value: q.qid }, `${q.qid}: ${q.text}`)));
   clear(app,
@@ -426,7 +533,7 @@ async function facilitatorPage() {
       h("div", { class: "controls" }, settingInputs.map((c) => c.node)),
       h("button", { type: "button", class: "push-settings", onclick: () => {
         if (!settingInputs.every((c) => c.valid())) return;
-        act({ action: "push", kind: "settings", settings: Object.fromEntries(settingInputs.map((c) => [c.name, c.read()])) }, pushSaid);
+        act({ action: "push", kind: "settings", settings: { ...pushing } }, pushSaid);
       } }, t("push_settings")),
       h("div", {}, exercise, h("button", { type: "button", class: "push-question",
         onclick: () => act({ action: "push", kind: "question", qid: exercise.value }, pushSaid) }, t("push_exercise"))),
@@ -459,12 +566,12 @@ function pollView(poll, seeds) {
   const bars = Object.entries(poll.tally || {}).map(([option, n]) =>
     h("div", { class: "bar-row" }, h("span", { class: "words" }, optionWords(option, labels)),
       h("span", { class: "bar", style: `width: ${Math.round((60 * n) / total)}%` }), h("span", { class: "count" }, String(n))));
-  return [
+  const revealed = poll.revealed && poll.answer;
+  document.body.classList.toggle("revealed", Boolean(revealed));  // the projector makes room for the answer
+  return h("div", { class: `poll-view${revealed ? " revealed" : ""}` },
     h("h3", { class: "question" }, poll.text),
-    h("p", { class: "count" }, tn("predictions", poll.count || 0)),
-    h("div", { class: "tally" }, bars),
-    poll.revealed && poll.answer ? h("div", { class: "answer" }, h("h3", {}, t("model_answer")), answerView(poll.answer)) : null,
-  ];
+    h("div", { class: "room-said" }, h("p", { class: "count" }, tn("predictions", poll.count || 0)), h("div", { class: "tally" }, bars)),
+    revealed ? h("div", { class: "answer" }, h("h3", {}, t("model_answer")), answerView(poll.answer)) : null);
 }
 
 // ---------------------------------------------------------------- the projector's page

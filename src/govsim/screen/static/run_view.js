@@ -7,7 +7,7 @@
 // kind (KINDS below): a new kind is one entry there; a new panel of a known kind needs no JavaScript.
 // Narrower than NARROW px (a phone), the panels are stacked one under another at the full width and
 // everything is drawn PHONE times larger, so the smallest text is 14 CSS px without zooming.
-// After every paint: el.dataset.frame / .version / .clipped / .minFont and window.__govsimPaints
+// After every paint: el.dataset.frame / .version / .clipped / .minFont / .drawn and window.__govsimPaints
 // (browser tests).
 
 const VERMILLION = "#D55E00";
@@ -81,15 +81,23 @@ function clippedTexts(view, W, H) {
     .map((b) => b.text);
 }
 
+// ---- the view's own words come with the recording (replay.view_words, in the run's language);
+// the English here only stands in for a recording made before they were recorded
+const ENGLISH = {
+  issue: "Issue {n}: {name}", rounds: "round of the run (rounds; dotted lines start a new issue)", objected: "objected",
+  absent: "absent", status_quo: "status quo", text: "text on the table", no_run: "No run yet.",
+};
+function said(data, key) { return ((data && data.words) || {})[key] || ENGLISH[key]; }
+
 // ---- the panel kinds: each says its margins, whether its plot is square, its title, how to draw
 // one recorded round into its box, and its legend entries ("groups" = one entry per group)
 const KINDS = {
   space: {
     square: true,
     margins: (s) => ({ left: 100 * s, right: 20 * s, bottom: 80 * s }),
-    title: (panel, data, f) => `Issue ${f.issue + 1}: ${data.issues[f.issue].name}`,
-    legend: () => ["groups", { mark: "ring", label: "objected" }, { mark: "hollow", label: "absent" },
-      { mark: "cross", label: "status quo" }, { mark: "star", label: "text on the table" }],
+    title: (panel, data, f) => said(data, "issue").replace("{n}", String(f.issue + 1)).replace("{name}", data.issues[f.issue].name),
+    legend: (panel, data) => ["groups", { mark: "ring", label: said(data, "objected") }, { mark: "hollow", label: said(data, "absent") },
+      { mark: "cross", label: said(data, "status_quo") }, { mark: "star", label: said(data, "text") }],
     draw: drawSpace,
   },
   lines: {
@@ -108,7 +116,7 @@ function drawSpace(ctx, box, panel, data, i, s, font) {
   const { left, top, size } = box, bottom = top + size, right = left + size;
   const frames = data.frames, f = frames[i], groups = data.groups, codes = data.group;
   const issue = data.issues[f.issue];
-  const px = (x) => left + x * size, py = (y) => bottom - y * size;
+  const px = (x) => left + x * size, py = (y) => bottom - (y ?? 0.5) * size;  // one dimension: along the middle
   ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.strokeRect(left, top, size, size);
   ctx.fillStyle = "#222"; ctx.font = font(11); ctx.textAlign = "center";
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
@@ -117,10 +125,10 @@ function drawSpace(ctx, box, panel, data, i, s, font) {
     ctx.strokeStyle = "#eee"; ctx.beginPath(); ctx.moveTo(px(t), top); ctx.lineTo(px(t), bottom); ctx.moveTo(left, py(t)); ctx.lineTo(right, py(t)); ctx.stroke();
   }
   // what the axes mean, wrapped to the panel's column under the plot and to its height beside it
-  const [dx, dy] = panel.dimensions, [ex, ey] = panel.ends;
+  const [dx, dy] = panel.dimensions, [ex, ey] = panel.ends;  // a one-dimension scenario has no dy, ey
   const mid = (left + right) / 2, room = 2 * Math.min(mid - box.slot[0], box.slot[1] - mid) - 8 * s;
   axisText(ctx, wrapText(ctx, dx, room).concat(wrapText(ctx, `0 = ${ex[0]}, 1 = ${ex[1]}`, room)), mid, bottom + 29 * s, 14 * s);
-  const beside = wrapText(ctx, dy, size).concat(wrapText(ctx, `0 = ${ey[0]}, 1 = ${ey[1]}`, size));
+  const beside = ey ? wrapText(ctx, dy, size).concat(wrapText(ctx, `0 = ${ey[0]}, 1 = ${ey[1]}`, size)) : [];
   ctx.save(); ctx.translate(left - 44 * s - 14 * s * (beside.length - 1), (top + bottom) / 2); ctx.rotate(-Math.PI / 2);
   axisText(ctx, beside, 0, 0, 14 * s); ctx.restore();
   // trail of the text on the table in this issue, then the status quo and the text itself
@@ -157,7 +165,7 @@ function drawLines(ctx, box, panel, data, i, s, font, big) {
   ctx.textAlign = "center";
   const step = niceStep(total, Math.max(2, Math.floor((R - L) / (45 * s))));
   for (let n = step; n <= total; n += step) ctx.fillText(String(n), sx(n), B + 14 * s);
-  axisText(ctx, wrapText(ctx, "round of the run (dotted lines: a new issue starts)", R - L), (L + R) / 2, B + 30 * s, 14 * s);
+  axisText(ctx, wrapText(ctx, said(data, "rounds"), R - L), (L + R) / 2, B + 30 * s, 14 * s);
   ctx.save(); ctx.translate(L - 50 * s, (T + B) / 2); ctx.rotate(-Math.PI / 2);
   axisText(ctx, wrapText(ctx, panel.ylabel, B - T), 0, 0, 14 * s); ctx.restore();
   ctx.font = font(10); ctx.strokeStyle = GREY; ctx.fillStyle = "#555"; ctx.lineWidth = 1; ctx.setLineDash([2, 3]);
@@ -309,7 +317,7 @@ function draw(view) {
   instrument(ctx, view);
   view.texts = []; view.slot = [0, W, 0, 1e9];
   status.style.fontSize = `${Math.round(15 * s)}px`;
-  if (!frames.length) { status.textContent = "No run yet."; return 0; }
+  if (!frames.length) { status.textContent = said(data, "no_run"); return 0; }
   const shown = player(model).frame;
   const i = Math.max(0, Math.min(frames.length - 1, (shown === null ? model.get("frame") : shown) | 0));
   const f = frames[i];
@@ -454,6 +462,7 @@ function render({ model, el }) {
       el.dataset.version = String(version);
       el.dataset.clipped = view.clipped.join(" | ");  // names cut off in the picture (none: "")
       el.dataset.minFont = String(Math.round(10 * view.minFont) / 10);  // the smallest text drawn, CSS px
+      el.dataset.drawn = view.texts.map((b) => b.text).join("\n");  // every string drawn, for a test to read
       canvas.setAttribute("aria-label", status.textContent);
       const now = performance.now();
       window.__govsimPaints = window.__govsimPaints || [];

@@ -234,7 +234,7 @@ def test_the_run_views_own_words_come_with_the_recording_in_the_runs_language() 
     assert english["objected"] == "objected" and english["issue"] == "Issue {n}: {name}"
     assert french["objected"] == "a fait objection" and french["text"] == "projet sur la table"
     assert french["status_quo"] == "statu quo" and french["issue"].startswith("Question {n}")
-    assert spanish["issue"] == "Tema {n}: {name}" and spanish["rounds"].startswith("ronda de la simulación")
+    assert spanish["issue"] == "Tema {n}: {name}" and spanish["rounds"].startswith("ronda (punteado")
     assert set(english) == set(french) == set(spanish)
     run_view = (Path(words.__file__).parents[1] / "screen" / "static" / "run_view.js").read_text()
     drawn = re.findall(

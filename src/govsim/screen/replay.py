@@ -174,7 +174,7 @@ def view_words() -> dict[str, str]:
 
     return {
         "issue": _("Issue {n}: {name}"),
-        "rounds": _("round of the run (rounds; dotted lines start a new issue)"),
+        "rounds": _("round (dotted lines: a new issue)"),  # short: it fits a 360 px phone
         "objected": _("objected"),
         "absent": _("absent"),
         "status_quo": _("status quo"),

@@ -84,7 +84,7 @@ function clippedTexts(view, W, H) {
 // ---- the view's own words come with the recording (replay.view_words, in the run's language);
 // the English here only stands in for a recording made before they were recorded
 const ENGLISH = {
-  issue: "Issue {n}: {name}", rounds: "round of the run (rounds; dotted lines start a new issue)", objected: "objected",
+  issue: "Issue {n}: {name}", rounds: "round (dotted lines: a new issue)", objected: "objected",
   absent: "absent", status_quo: "status quo", text: "text on the table", no_run: "No run yet.",
 };
 function said(data, key) { return ((data && data.words) || {})[key] || ENGLISH[key]; }
